@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ShiogamaDx.Bot.Data;
+
+namespace ShiogamaDx.Bot.Conversations;
+
+/// <summary>Dialog state per conversation, in the database so it survives restarts and is shared by replicas.</summary>
+public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly TimeSpan OffersLifetime = TimeSpan.FromHours(1);
+
+    public async Task<(DialogState? State, bool Expired)> LoadAsync(string conversationKey, CancellationToken ct)
+    {
+        var record = await db.Set<ConversationStateRecord>().FirstOrDefaultAsync(r => r.ConversationKey == conversationKey, ct);
+        if (record is null)
+        {
+            return (null, false);
+        }
+
+        if (record.ExpiresAt <= clock.GetUtcNow())
+        {
+            db.Remove(record);
+            await db.SaveChangesAsync(ct);
+            return (null, true);
+        }
+
+        return (JsonSerializer.Deserialize<DialogState>(record.StateJson, Json), false);
+    }
+
+    public async Task SaveAsync(string conversationKey, DialogState? state, CancellationToken ct)
+    {
+        var record = await db.Set<ConversationStateRecord>().FirstOrDefaultAsync(r => r.ConversationKey == conversationKey, ct);
+        if (state is null)
+        {
+            if (record is not null)
+            {
+                db.Remove(record);
+                await db.SaveChangesAsync(ct);
+            }
+
+            return;
+        }
+
+        if (record is null)
+        {
+            record = new ConversationStateRecord { ConversationKey = conversationKey, DialogId = state.DialogId, StepId = state.StepId, StateJson = string.Empty };
+            db.Add(record);
+        }
+
+        record.DialogId = state.DialogId;
+        record.StepId = state.StepId;
+        record.StateJson = JsonSerializer.Serialize(state, Json);
+        record.ExpiresAt = state.ExpiresAt;
+        record.UpdatedAt = clock.GetUtcNow();
+        record.Version++;
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<Choice>> LoadOffersAsync(string conversationKey, CancellationToken ct)
+    {
+        var record = await db.Set<ConversationOffersRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.ConversationKey == conversationKey, ct);
+        return record is null || record.ExpiresAt <= clock.GetUtcNow()
+            ? []
+            : JsonSerializer.Deserialize<List<Choice>>(record.OffersJson, Json) ?? [];
+    }
+
+    public async Task SaveOffersAsync(string conversationKey, IReadOnlyList<Choice> offers, CancellationToken ct)
+    {
+        var record = await db.Set<ConversationOffersRecord>().FirstOrDefaultAsync(r => r.ConversationKey == conversationKey, ct);
+        if (offers.Count == 0)
+        {
+            if (record is not null)
+            {
+                db.Remove(record);
+                await db.SaveChangesAsync(ct);
+            }
+
+            return;
+        }
+
+        if (record is null)
+        {
+            record = new ConversationOffersRecord { ConversationKey = conversationKey, OffersJson = string.Empty };
+            db.Add(record);
+        }
+
+        record.OffersJson = JsonSerializer.Serialize(offers, Json);
+        record.ExpiresAt = clock.GetUtcNow() + OffersLifetime;
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Removes every conversation state of a person (e.g. when they block the account).</summary>
+    public async Task ForgetAsync(string conversationKey, CancellationToken ct)
+    {
+        await db.Set<ConversationStateRecord>().Where(r => r.ConversationKey == conversationKey).ExecuteDeleteAsync(ct);
+        await db.Set<ConversationOffersRecord>().Where(r => r.ConversationKey == conversationKey).ExecuteDeleteAsync(ct);
+    }
+}
+
+/// <summary>One turn at a time per conversation within this process; the inbox orders turns across replicas.</summary>
+public sealed class ConversationLocks
+{
+    private readonly ConcurrentDictionary<string, (SemaphoreSlim Gate, int Users)> gates = new(StringComparer.Ordinal);
+
+    public async Task<IDisposable> AcquireAsync(string key, CancellationToken ct)
+    {
+        var gate = gates.AddOrUpdate(key, _ => (new SemaphoreSlim(1, 1), 1), (_, g) => (g.Gate, g.Users + 1)).Gate;
+        try
+        {
+            await gate.WaitAsync(ct);
+        }
+        catch
+        {
+            Release(key, entered: false);
+            throw;
+        }
+
+        return new Lease(this, key);
+    }
+
+    private void Release(string key, bool entered)
+    {
+        while (true)
+        {
+            var current = gates[key];
+            if (entered)
+            {
+                current.Gate.Release();
+                entered = false;
+            }
+
+            var updated = (current.Gate, current.Users - 1);
+            if (updated.Item2 == 0
+                ? gates.TryRemove(new KeyValuePair<string, (SemaphoreSlim, int)>(key, current))
+                : gates.TryUpdate(key, updated, current))
+            {
+                return;
+            }
+        }
+    }
+
+    private sealed class Lease(ConversationLocks owner, string key) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                owner.Release(key, entered: true);
+            }
+        }
+    }
+}

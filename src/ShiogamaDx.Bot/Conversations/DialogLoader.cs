@@ -1,0 +1,259 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace ShiogamaDx.Bot.Conversations;
+
+/// <summary>A content file the host cannot use; the message names the file and line so the city can fix it.</summary>
+public sealed class ContentFileException(string file, int line, string message)
+    : Exception($"{Path.GetFileName(file)}:{line}: {message}")
+{
+    public string File { get; } = file;
+
+    public int Line { get; } = line;
+}
+
+/// <summary>
+/// Reads dialog YAML through the representation model (not a serializer) so that every error, syntax or
+/// meaning, is reported with its line.
+/// </summary>
+public static class DialogLoader
+{
+    private static readonly HashSet<string> StepKeys =
+    [
+        "id", "type", "prompt", "text", "choices", "choicesFrom", "action", "when", "next", "help",
+        "retryPrompt", "maxAttempts", "optional", "min", "max", "maxLength",
+    ];
+
+    public static IReadOnlyList<DialogDefinition> LoadFolder(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"Dialog folder not found: {folder}");
+        }
+
+        var dialogs = Directory.EnumerateFiles(folder, "*.yaml", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(folder, "*.yml", SearchOption.AllDirectories))
+            .Order(StringComparer.Ordinal)
+            .Select(f => Parse(File.ReadAllText(f), f))
+            .Where(d => d is not null)
+            .Select(d => d!)
+            .ToList();
+
+        var duplicate = dialogs.GroupBy(d => d.Id).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            var second = duplicate.ElementAt(1);
+            throw new ContentFileException(second.SourceFile, 1, $"dialog id '{duplicate.Key}' is also used by {Path.GetFileName(duplicate.First().SourceFile)}");
+        }
+
+        return dialogs;
+    }
+
+    /// <summary>Parses one file; returns null for files that are not dialogs (no <c>steps</c>, e.g. menus or surveys).</summary>
+    public static DialogDefinition? Parse(string yaml, string file)
+    {
+        var root = ReadRoot(yaml, file);
+        if (!root.Children.ContainsKey(new YamlScalarNode("steps")))
+        {
+            return null;
+        }
+
+        var id = Required(root, "id", file);
+        var audience = ParseEnum<Audience>(root, "audience", file, Audience.Resident);
+        var title = Optional(root, "title") ?? id;
+        var expires = TimeSpan.FromMinutes(30);
+        if (Optional(root, "expiresAfterMinutes") is { } minutes)
+        {
+            if (!int.TryParse(minutes, CultureInfo.InvariantCulture, out var m) || m <= 0)
+            {
+                throw Error(file, root, "expiresAfterMinutes", "must be a positive whole number of minutes");
+            }
+
+            expires = TimeSpan.FromMinutes(m);
+        }
+
+        var triggers = Sequence(root, "triggers", file).Select(n => Scalar(n, file)).ToList();
+        var stepsNode = root.Children[new YamlScalarNode("steps")] as YamlSequenceNode
+            ?? throw Error(file, root, "steps", "must be a list of steps");
+        var steps = stepsNode.Children.Select(n => ParseStep(n, file)).ToList();
+        if (steps.Count == 0)
+        {
+            throw new ContentFileException(file, Line(stepsNode), "a dialog needs at least one step");
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var step in steps)
+        {
+            if (!ids.Add(step.Id))
+            {
+                throw new ContentFileException(file, step.Line, $"step id '{step.Id}' is used twice");
+            }
+        }
+
+        foreach (var step in steps.Where(s => s.Next is not null && s.Next != "end" && !ids.Contains(s.Next)))
+        {
+            throw new ContentFileException(file, step.Line, $"next: '{step.Next}' is not a step of this dialog");
+        }
+
+        return new DialogDefinition(id, audience, title, expires, triggers, steps, file);
+    }
+
+    internal static YamlMappingNode ReadRoot(string yaml, string file)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            throw new ContentFileException(file, (int)ex.Start.Line, ex.InnerException?.Message ?? ex.Message);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new ContentFileException(file, 1, "expected a mapping (key: value) at the top of the file");
+        }
+
+        return root;
+    }
+
+    private static DialogStep ParseStep(YamlNode node, string file)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            throw new ContentFileException(file, Line(node), "a step must be a mapping with id and type");
+        }
+
+        foreach (var key in map.Children.Keys)
+        {
+            var name = Scalar(key, file);
+            if (!StepKeys.Contains(name))
+            {
+                throw new ContentFileException(file, Line(key), $"unknown step key '{name}' (known: {string.Join(", ", StepKeys)})");
+            }
+        }
+
+        var id = Required(map, "id", file);
+        var kind = ParseEnum<StepKind>(map, "type", file, null);
+        var prompt = Optional(map, "prompt") ?? Optional(map, "text");
+        var choices = Sequence(map, "choices", file).Select(c => ParseChoice(c, file)).ToList();
+        var choicesFrom = Optional(map, "choicesFrom");
+        var action = Optional(map, "action");
+        var line = Line(map);
+
+        switch (kind)
+        {
+            case StepKind.Choice when choices.Count == 0 && choicesFrom is null:
+                throw new ContentFileException(file, line, $"choice step '{id}' needs choices or choicesFrom");
+            case StepKind.Action when action is null:
+                throw new ContentFileException(file, line, $"action step '{id}' needs action: <name>");
+            case StepKind.Message when prompt is null:
+                throw new ContentFileException(file, line, $"message step '{id}' needs text");
+            case not (StepKind.Action or StepKind.Message) when prompt is null:
+                throw new ContentFileException(file, line, $"step '{id}' needs a prompt");
+            default:
+                break;
+        }
+
+        return new DialogStep(
+            id,
+            kind,
+            prompt,
+            choices,
+            choicesFrom,
+            action,
+            Optional(map, "when"),
+            Optional(map, "next"),
+            Optional(map, "help"),
+            Optional(map, "retryPrompt"),
+            Int(map, "maxAttempts", file) ?? 3,
+            Optional(map, "optional") is "true" or "yes",
+            Decimal(map, "min", file),
+            Decimal(map, "max", file),
+            Int(map, "maxLength", file) ?? 500,
+            line);
+    }
+
+    private static Choice ParseChoice(YamlNode node, string file) => node switch
+    {
+        YamlScalarNode s => new Choice(s.Value ?? string.Empty),
+        YamlMappingNode m => new Choice(Required(m, "label", file), Optional(m, "value")),
+        _ => throw new ContentFileException(file, Line(node), "a choice is a label or {label, value}"),
+    };
+
+    internal static int Line(YamlNode node) => (int)node.Start.Line;
+
+    internal static string? Optional(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode s ? s.Value : null;
+
+    internal static string Required(YamlMappingNode map, string key, string file)
+    {
+        var value = Optional(map, key);
+        return string.IsNullOrWhiteSpace(value)
+            ? throw new ContentFileException(file, Line(map), $"'{key}' is required")
+            : value;
+    }
+
+    internal static IEnumerable<YamlNode> Sequence(YamlMappingNode map, string key, string file)
+    {
+        if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node))
+        {
+            return [];
+        }
+
+        return node is YamlSequenceNode seq
+            ? seq.Children
+            : throw new ContentFileException(file, Line(node), $"'{key}' must be a list");
+    }
+
+    internal static string Scalar(YamlNode node, string file) =>
+        node is YamlScalarNode s ? s.Value ?? string.Empty : throw new ContentFileException(file, Line(node), "expected a plain value");
+
+    private static T ParseEnum<T>(YamlMappingNode map, string key, string file, T? fallback)
+        where T : struct, Enum
+    {
+        var value = Optional(map, key);
+        if (value is null)
+        {
+            return fallback ?? throw new ContentFileException(file, Line(map), $"'{key}' is required ({string.Join(", ", Enum.GetNames<T>()).ToLowerInvariant()})");
+        }
+
+        return Enum.TryParse<T>(value, ignoreCase: true, out var parsed)
+            ? parsed
+            : throw Error(file, map, key, $"'{value}' is not one of {string.Join(", ", Enum.GetNames<T>()).ToLowerInvariant()}");
+    }
+
+    private static int? Int(YamlMappingNode map, string key, string file)
+    {
+        var value = Optional(map, key);
+        if (value is null)
+        {
+            return null;
+        }
+
+        return int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw Error(file, map, key, $"'{value}' is not a positive whole number");
+    }
+
+    private static decimal? Decimal(YamlMappingNode map, string key, string file)
+    {
+        var value = Optional(map, key);
+        if (value is null)
+        {
+            return null;
+        }
+
+        return decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw Error(file, map, key, $"'{value}' is not a number");
+    }
+
+    private static ContentFileException Error(string file, YamlMappingNode map, string key, string message)
+    {
+        var line = map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? Line(node) : Line(map);
+        return new ContentFileException(file, line, $"{key}: {message}");
+    }
+}

@@ -1,0 +1,41 @@
+namespace ShiogamaDx.Bot.Conversations;
+
+/// <summary>
+/// Channel-neutral reply. Each channel renders these its own way (LINE: text, quick reply, Flex;
+/// staff chat: Adaptive Cards; terminal: numbered lists).
+/// </summary>
+public abstract record Reply;
+
+public sealed record TextReply(string Text) : Reply;
+
+/// <summary>A question with a few answers. Every choice can also be answered by typing its label or number.</summary>
+public sealed record ChoicesReply(string Prompt, IReadOnlyList<Choice> Choices) : Reply;
+
+/// <param name="Label">What the person sees and may type.</param>
+/// <param name="Value">Postback data sent when pressed; null means "send the label as text".</param>
+public sealed record Choice(string Label, string? Value = null)
+{
+    public string Input => Value ?? Label;
+}
+
+public sealed record CardsReply(string AltText, IReadOnlyList<Card> Cards) : Reply;
+
+public sealed record Card(string Title, string Body, IReadOnlyList<CardAction> Actions, string? ImageUrl = null, string? Subtitle = null);
+
+public enum CardActionKind
+{
+    /// <summary>Sends data back to the bot (registration, survey answers).</summary>
+    Postback,
+
+    /// <summary>Opens a web page (online application).</summary>
+    Link,
+
+    /// <summary>Sends the label as if the person typed it.</summary>
+    Message,
+}
+
+public sealed record CardAction(string Label, CardActionKind Kind, string Value);
+
+public sealed record TableReply(string Title, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows, string? Note = null) : Reply;
+
+public sealed record ImageReply(Uri Url, Uri PreviewUrl, string AltText) : Reply;

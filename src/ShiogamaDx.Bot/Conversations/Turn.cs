@@ -1,0 +1,32 @@
+namespace ShiogamaDx.Bot.Conversations;
+
+/// <summary>A message as the engine sees it: clipped, normalised once, postback parsed and verified.</summary>
+public sealed record Turn(IncomingMessage Message, string Text, string Normalized, Postback? Postback)
+{
+    public bool IsPostback => Postback is not null;
+}
+
+/// <summary>What a handler answers: replies, and optionally a dialog to start.</summary>
+public sealed record TurnResult(IReadOnlyList<Reply> Replies, DialogStart? StartDialog = null)
+{
+    public static TurnResult Of(params Reply[] replies) => new(replies);
+}
+
+public sealed record DialogStart(string DialogId, IReadOnlyDictionary<string, string>? Values = null);
+
+/// <summary>
+/// A feature's entry point into the conversation. Several exist (one per feature) and the router picks
+/// the best one within the person's audience, so this is an interface.
+/// </summary>
+public interface IIntentHandler
+{
+    /// <summary>Unique name; also the route of this handler's postbacks (<c>h=name</c>).</summary>
+    string Name { get; }
+
+    Audience Audience { get; }
+
+    /// <summary>How sure this handler is that the turn is for it: 0 (no) to 1 (certain). Must be cheap.</summary>
+    double Match(Turn turn);
+
+    Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken);
+}

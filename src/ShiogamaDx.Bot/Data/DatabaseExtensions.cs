@@ -1,0 +1,89 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace ShiogamaDx.Bot.Data;
+
+public static class DatabaseExtensions
+{
+    public const string DefaultConnectionString = "Data Source=data/shiogama-dx.db";
+
+    public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        var connectionString = SqliteConnectionString(builder.Configuration.GetConnectionString("Bot") ?? DefaultConnectionString, builder.Environment.ContentRootPath);
+        builder.Services.AddDbContext<BotDbContext>(options => options
+            .UseSqlite(connectionString)
+            .AddInterceptors(new SqlitePragmas()));
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    /// <summary>Creates the folder of the database file, and a busy timeout so concurrent workers wait instead of failing.</summary>
+    internal static string SqliteConnectionString(string connectionString, string contentRoot)
+    {
+        var csb = new SqliteConnectionStringBuilder(connectionString);
+        if (csb.DataSource is { Length: > 0 } source && source != ":memory:" && !source.StartsWith("file:", StringComparison.Ordinal))
+        {
+            csb.DataSource = Path.GetFullPath(source, contentRoot);
+            Directory.CreateDirectory(Path.GetDirectoryName(csb.DataSource)!);
+        }
+
+        if (!connectionString.Contains("Default Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            csb.DefaultTimeout = 30; // Microsoft.Data.Sqlite retries SQLITE_BUSY until this many seconds
+        }
+
+        return csb.ToString();
+    }
+
+    /// <summary>Migrates at start. A database that cannot be written is a clear, fatal error, not a crash later.</summary>
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStart)
+        {
+            return;
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+        try
+        {
+            await db.Database.MigrateAsync();
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;"); // persistent: readers never block the writer
+        }
+        catch (SqliteException ex)
+        {
+            throw new DatabaseUnavailableException($"The database {db.Database.GetDbConnection().DataSource} cannot be opened or written ({ex.Message}). Check the path and its permissions (ConnectionStrings:Bot).", ex);
+        }
+    }
+
+    private sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        public override void ConnectionOpened(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData)
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+            cmd.ExecuteNonQuery();
+        }
+
+        public override async Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private sealed class DatabaseHealthCheck(BotDbContext db) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            await db.Database.CanConnectAsync(cancellationToken)
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("database unreachable");
+    }
+}
+
+public sealed class DatabaseUnavailableException(string message, Exception inner) : Exception(message, inner);
