@@ -25,7 +25,7 @@ public sealed class ConversationEngine(
     {
         using var _ = await locks.AcquireAsync(message.ConversationKey, ct);
         var turn = await ToTurnAsync(message, ct);
-        var replies = (await RespondAsync(turn, ct)).Select(SignPostbacks).ToList();
+        var replies = (await RespondAsync(turn, ct)).Select(r => ReplySigning.Sign(r, keys.PostbackKey)).ToList();
         var inDialog = (await store.LoadAsync(message.ConversationKey, ct)).State is not null;
         await store.SaveOffersAsync(message.ConversationKey, inDialog ? [] : Offers.From(replies), ct);
         return replies;
@@ -168,17 +168,4 @@ public sealed class ConversationEngine(
     }
 
     private static bool IsMenuWord(Turn turn) => !turn.IsPostback && turn.Normalized is "めにゅう" or "めにゅ" or "menu" or "めにゅー" or "メニュー";
-
-    private Reply SignPostbacks(Reply reply) => reply switch
-    {
-        ChoicesReply c => c with { Choices = c.Choices.Select(x => x.Value is null ? x : x with { Value = Postback.Sign(x.Value, keys.PostbackKey) }).ToList() },
-        CardsReply c => c with
-        {
-            Cards = c.Cards.Select(card => card with
-            {
-                Actions = card.Actions.Select(a => a.Kind == CardActionKind.Postback ? a with { Value = Postback.Sign(a.Value, keys.PostbackKey) } : a).ToList(),
-            }).ToList(),
-        },
-        _ => reply,
-    };
 }

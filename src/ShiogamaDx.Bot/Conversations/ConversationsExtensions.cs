@@ -16,6 +16,7 @@ public static class ConversationsExtensions
         services.AddScoped<ConversationStore>();
         services.AddScoped<DialogRuntime>();
         services.AddScoped<ConversationEngine>();
+        services.AddScoped<Outbox>();
         services.AddScoped<IDialogAction, FeedbackSaveAction>();
         foreach (var audience in Enum.GetValues<Audience>())
         {

@@ -1,9 +1,17 @@
+using System.Text.Json.Serialization;
+
 namespace ShiogamaDx.Bot.Conversations;
 
 /// <summary>
 /// Channel-neutral reply. Each channel renders these its own way (LINE: text, quick reply, Flex;
 /// staff chat: Adaptive Cards; terminal: numbered lists).
 /// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(TextReply), "text")]
+[JsonDerivedType(typeof(ChoicesReply), "choices")]
+[JsonDerivedType(typeof(CardsReply), "cards")]
+[JsonDerivedType(typeof(TableReply), "table")]
+[JsonDerivedType(typeof(ImageReply), "image")]
 public abstract record Reply;
 
 public sealed record TextReply(string Text) : Reply;

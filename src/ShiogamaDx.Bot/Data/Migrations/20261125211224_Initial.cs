@@ -1,5 +1,4 @@
-﻿using System;
-using Microsoft.EntityFrameworkCore.Migrations;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -17,7 +16,7 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 {
                     ConversationKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     OffersJson = table.Column<string>(type: "TEXT", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -32,8 +31,8 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     DialogId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     StepId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     StateJson = table.Column<string>(type: "TEXT", nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -51,11 +50,33 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     Topic = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Body = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
                     ReplyWanted = table.Column<bool>(type: "INTEGER", nullable: false),
-                    ReceivedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Feedback", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Outbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    UserKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    RepliesJson = table.Column<string>(type: "TEXT", nullable: false),
+                    IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    NotBefore = table.Column<long>(type: "INTEGER", nullable: false),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FailedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Outbox", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -68,7 +89,7 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     Audience = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     UserKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Text = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
-                    AskedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                    AskedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -79,6 +100,17 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 name: "IX_ConversationStates_ExpiresAt",
                 table: "ConversationStates",
                 column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_Channel_SentAt_FailedAt_NotBefore",
+                table: "Outbox",
+                columns: new[] { "Channel", "SentAt", "FailedAt", "NotBefore" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_IdempotencyKey",
+                table: "Outbox",
+                column: "IdempotencyKey",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_UnansweredQuestions_AskedAt",
@@ -97,6 +129,9 @@ namespace ShiogamaDx.Bot.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "Feedback");
+
+            migrationBuilder.DropTable(
+                name: "Outbox");
 
             migrationBuilder.DropTable(
                 name: "UnansweredQuestions");
