@@ -1,3 +1,4 @@
+using ShiogamaDx.Bot.Admin;
 using ShiogamaDx.Bot.Cli;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
@@ -5,14 +6,16 @@ using ShiogamaDx.Bot.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddBotLogging(quiet: BotCommands.IsChat(args));
+builder.AddBotLogging(quiet: BotCommands.IsCommand(args));
 builder.AddDatabase();
 builder.AddConversations();
+builder.AddAdminApi();
 
 var app = builder.Build();
 
 app.UseBotRequestLogging();
 app.MapHealth();
+app.MapAdminApi();
 
 return await app.RunBotAsync(args);
 

@@ -10,7 +10,8 @@ namespace ShiogamaDx.Bot.Cli;
 /// </summary>
 public static class BotCommands
 {
-    public static bool IsChat(string[] args) => args.Length > 0 && args[0] == "chat";
+    /// <summary>True when the arguments name a command (not options like --urls): logs stay quiet then.</summary>
+    public static bool IsCommand(string[] args) => args.Length > 0 && !args[0].StartsWith('-');
 
     public static async Task<int> RunBotAsync(this WebApplication app, string[] args)
     {
@@ -21,14 +22,28 @@ public static class BotCommands
             await app.MigrateDatabaseAsync();
             await app.Services.SeedContentAsync();
 
-            if (IsChat(args))
+            if (!IsCommand(args))
+            {
+                await app.RunAsync();
+                return 0;
+            }
+
+            if (args[0] == "chat")
             {
                 var audience = args.SkipWhile(a => a != "--as").Skip(1).FirstOrDefault() is "staff" ? Audience.Staff : Audience.Resident;
                 return await TerminalChat.RunAsync(app.Services, audience, Console.In, Console.Out, app.Lifetime.ApplicationStopping);
             }
 
-            await app.RunAsync();
-            return 0;
+            await using var scope = app.Services.CreateAsyncScope();
+            var commands = scope.ServiceProvider.GetServices<IBotCommand>().ToList();
+            var command = commands.FirstOrDefault(c => args.Length >= c.Verb.Count && c.Verb.SequenceEqual(args.Take(c.Verb.Count)));
+            if (command is null)
+            {
+                await Console.Error.WriteLineAsync("Unknown command. Commands:\n  chat --as resident|staff\n" + string.Join("\n", commands.Select(c => "  " + c.Usage)));
+                return 2;
+            }
+
+            return await command.RunAsync(args.Skip(command.Verb.Count).ToList(), Console.Out, CancellationToken.None);
         }
         catch (Exception ex) when (ex is ContentFileException or DatabaseUnavailableException or FileNotFoundException or DirectoryNotFoundException)
         {

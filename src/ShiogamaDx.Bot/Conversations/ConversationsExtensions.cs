@@ -17,6 +17,7 @@ public static class ConversationsExtensions
         services.AddScoped<DialogRuntime>();
         services.AddScoped<ConversationEngine>();
         services.AddScoped<Outbox>();
+        services.AddScoped<IPersonalDataEraser, ConversationDataEraser>();
         services.AddScoped<IDialogAction, FeedbackSaveAction>();
         foreach (var audience in Enum.GetValues<Audience>())
         {
