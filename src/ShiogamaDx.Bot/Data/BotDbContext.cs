@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace ShiogamaDx.Bot.Data;
@@ -8,8 +9,19 @@ namespace ShiogamaDx.Bot.Data;
 /// <see cref="IEntityTypeConfiguration{TEntity}"/> in its own folder; they are picked up here, so adding a
 /// feature does not touch this file. Use <c>db.Set&lt;T&gt;()</c>.
 /// </summary>
-public sealed class BotDbContext(DbContextOptions<BotDbContext> options) : DbContext(options)
+public class BotDbContext : DbContext
 {
+    public BotDbContext(DbContextOptions<BotDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For the provider-specific subclass, which carries its own migrations.</summary>
+    protected BotDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         if (Database.IsSqlite())
@@ -17,8 +29,35 @@ public sealed class BotDbContext(DbContextOptions<BotDbContext> options) : DbCon
             // SQLite has no date type: store instants as sortable integers so queries can compare and order them.
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
         }
+        else if (Database.IsNpgsql())
+        {
+            // timestamptz takes UTC only; instants keep their meaning, local offsets are for display.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
+        }
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BotDbContext).Assembly);
+
+    private sealed class UtcConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(v => v.ToUniversalTime(), v => v);
+}
+
+/// <summary>
+/// The same model on PostgreSQL. A subclass only so that EF Core keeps a second set of migrations
+/// (Data/PostgreSqlMigrations) beside SQLite's; features keep asking for <see cref="BotDbContext"/>.
+/// </summary>
+public sealed class PostgreSqlBotDbContext(DbContextOptions<PostgreSqlBotDbContext> options) : BotDbContext(options);
+
+/// <summary>Lets `dotnet ef migrations add X --context PostgreSqlBotDbContext` build the model without a server.</summary>
+internal sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<PostgreSqlBotDbContext>
+{
+    public PostgreSqlBotDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgreSqlBotDbContext>().UseNpgsql("Host=localhost;Database=design").Options);
+}
+
+/// <summary>Lets `dotnet ef migrations add X --context BotDbContext` build the SQLite model without starting the host.</summary>
+internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<BotDbContext>
+{
+    public BotDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<BotDbContext>().UseSqlite("Data Source=design.db").Options);
 }

@@ -13,10 +13,22 @@ public static class DatabaseExtensions
     public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        var connectionString = SqliteConnectionString(builder.Configuration.GetConnectionString("Bot") ?? DefaultConnectionString, builder.Environment.ContentRootPath);
-        builder.Services.AddDbContext<BotDbContext>(options => options
-            .UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas()));
+        var provider = builder.Configuration[$"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.Provider)}"] ?? "Sqlite";
+        var configured = builder.Configuration.GetConnectionString("Bot");
+        if (provider == "PostgreSql")
+        {
+            var pg = configured ?? throw new InvalidOperationException("Database:Provider is PostgreSql but ConnectionStrings:Bot is not set.");
+            builder.Services.AddDbContext<BotDbContext, PostgreSqlBotDbContext>(options => options
+                .UseNpgsql(pg, npgsql => npgsql.EnableRetryOnFailure(5)));
+        }
+        else
+        {
+            var connectionString = SqliteConnectionString(configured ?? DefaultConnectionString, builder.Environment.ContentRootPath);
+            builder.Services.AddDbContext<BotDbContext>(options => options
+                .UseSqlite(connectionString)
+                .AddInterceptors(new SqlitePragmas()));
+        }
+
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
@@ -52,9 +64,12 @@ public static class DatabaseExtensions
         try
         {
             await db.Database.MigrateAsync();
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;"); // persistent: readers never block the writer
+            if (db.Database.IsSqlite())
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;"); // persistent: readers never block the writer
+            }
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (ex is SqliteException or Npgsql.NpgsqlException)
         {
             throw new DatabaseUnavailableException($"The database {db.Database.GetDbConnection().DataSource} cannot be opened or written ({ex.Message}). Check the path and its permissions (ConnectionStrings:Bot).", ex);
         }

@@ -10,7 +10,7 @@ using ShiogamaDx.Bot.Data;
 namespace ShiogamaDx.Bot.Data.Migrations
 {
     [DbContext(typeof(BotDbContext))]
-    [Migration("20261125211224_Initial")]
+    [Migration("20261125211848_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
