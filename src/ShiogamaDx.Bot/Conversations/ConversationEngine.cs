@@ -24,17 +24,20 @@ public sealed class ConversationEngine(
     public async Task<IReadOnlyList<Reply>> HandleAsync(IncomingMessage message, CancellationToken ct)
     {
         using var _ = await locks.AcquireAsync(message.ConversationKey, ct);
-        var turn = await ToTurnAsync(message, ct);
-        var replies = (await RespondAsync(turn, ct)).Select(r => ReplySigning.Sign(r, keys.PostbackKey)).ToList();
-        var inDialog = (await store.LoadAsync(message.ConversationKey, ct)).State is not null;
-        await store.SaveOffersAsync(message.ConversationKey, inDialog ? [] : Offers.From(replies), ct);
-        return replies;
+        var (state, expired) = await store.LoadAsync(message.ConversationKey, ct);
+        var turn = await ToTurnAsync(message, inDialog: state is not null, ct);
+        var (replies, dialogActive) = await RespondAsync(turn, state, expired, ct);
+        var signed = replies.Select(r => ReplySigning.Sign(r, keys.PostbackKey)).ToList();
+
+        // A dialog reads its own answers; offers are for the turns between dialogs.
+        await store.SaveOffersAsync(message.ConversationKey, dialogActive ? [] : Offers.From(signed), ct);
+        return signed;
     }
 
-    private async Task<Turn> ToTurnAsync(IncomingMessage message, CancellationToken ct)
+    private async Task<Turn> ToTurnAsync(IncomingMessage message, bool inDialog, CancellationToken ct)
     {
         var text = TextNormalizer.Clip(message.Text ?? string.Empty, IncomingMessage.MaxTextLength);
-        if (message.PostbackData is null && text.Length > 0 && text.Length <= 40)
+        if (!inDialog && message.PostbackData is null && text.Length > 0 && text.Length <= 40)
         {
             // "2" or a button's label typed instead of pressed: answer it as the button would have.
             var offers = await store.LoadOffersAsync(message.ConversationKey, ct);
@@ -49,7 +52,7 @@ public sealed class ConversationEngine(
         return new Turn(message, text, TextNormalizer.Normalize(text), postback);
     }
 
-    private async Task<IReadOnlyList<Reply>> RespondAsync(Turn turn, CancellationToken ct)
+    private async Task<(IReadOnlyList<Reply> Replies, bool DialogActive)> RespondAsync(Turn turn, DialogState? state, bool expired, CancellationToken ct)
     {
         var audience = turn.Message.Audience;
         var menu = catalog.Menus.For(audience);
@@ -57,10 +60,9 @@ public sealed class ConversationEngine(
         if (turn.Message.PostbackData is not null && turn.Postback is null)
         {
             logger.LogWarning("Rejected postback data that is malformed or not signed by this host ({Channel})", turn.Message.Channel);
-            return [new TextReply("このボタンは使えなくなりました。メニューからもう一度お選びください。"), menu.AsChoices()];
+            return ([new TextReply("このボタンは使えなくなりました。メニューからもう一度お選びください。"), menu.AsChoices()], state is not null);
         }
 
-        var (state, expired) = await store.LoadAsync(turn.Message.ConversationKey, ct);
         var prefix = new List<Reply>();
         if (expired)
         {
@@ -77,29 +79,29 @@ public sealed class ConversationEngine(
             {
                 var dialogTurn = await runtime.ContinueAsync(state, turn, ct);
                 await store.SaveAsync(turn.Message.ConversationKey, dialogTurn.State, ct);
-                return dialogTurn.Replies;
+                return (dialogTurn.Replies, dialogTurn.State is not null);
             }
         }
 
         if (turn.Postback is { Handler: DialogRuntime.PostbackHandler })
         {
-            return [.. prefix, new TextReply("そのボタンのやりとりは終わっています。"), menu.AsChoices()];
+            return ([.. prefix, new TextReply("そのボタンのやりとりは終わっています。"), menu.AsChoices()], false);
         }
 
         var result = await RouteAsync(turn, ct);
         if (result is null)
         {
-            return [.. prefix, .. await NotUnderstoodAsync(turn, ct)];
+            return ([.. prefix, .. await NotUnderstoodAsync(turn, ct)], false);
         }
 
         if (result.StartDialog is { } start)
         {
             var started = await runtime.StartAsync(start.DialogId, turn, start.Values, ct);
             await store.SaveAsync(turn.Message.ConversationKey, started.State, ct);
-            return [.. prefix, .. result.Replies, .. started.Replies];
+            return ([.. prefix, .. result.Replies, .. started.Replies], started.State is not null);
         }
 
-        return [.. prefix, .. result.Replies];
+        return ([.. prefix, .. result.Replies], false);
     }
 
     private async Task<TurnResult?> RouteAsync(Turn turn, CancellationToken ct)

@@ -83,6 +83,17 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
+    public async Task TypedNumber_InsideADialog_AnswersTheDialogNotTheOlderMenu()
+    {
+        await app.SayAsync(Audience.Resident, "r1", "メニュー");
+        Assert.Contains("どのようなことについて", ReplyText.Of(await app.SayAsync(Audience.Resident, "r1", "4")));
+
+        var replies = ReplyText.Of(await app.SayAsync(Audience.Resident, "r1", "1"));
+
+        Assert.Contains("ご意見をお書きください", replies);
+    }
+
+    [Fact]
     public async Task Postbacks_AreSignedByTheEngine()
     {
         var replies = await app.SayAsync(Audience.Resident, "r1", "ご意見");
