@@ -16,9 +16,12 @@ namespace ShiogamaDx.Bot.Tests.Infrastructure;
 public sealed class BotApplication : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? configureServices;
 
-    public BotApplication(IDictionary<string, string?>? settings = null, DateTimeOffset? now = null)
+    /// <param name="configureServices">Adds fakes of what is outside the process (e.g. a recipient directory).</param>
+    public BotApplication(IDictionary<string, string?>? settings = null, DateTimeOffset? now = null, Action<IServiceCollection>? configureServices = null)
     {
+        this.configureServices = configureServices;
         Folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
         Clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.FromHours(9)));
@@ -47,7 +50,11 @@ public sealed class BotApplication : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            configureServices?.Invoke(services);
+        });
     }
 
     protected override IHost CreateHost(IHostBuilder builder)

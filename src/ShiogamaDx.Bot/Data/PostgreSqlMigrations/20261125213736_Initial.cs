@@ -82,6 +82,24 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Trainings",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    HeldOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    Audience = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ClosesAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    IsSample = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Trainings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "UnansweredQuestions",
                 columns: table => new
                 {
@@ -98,6 +116,54 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     table.PrimaryKey("PK_UnansweredQuestions", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "StaffSurveyInvitations",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TrainingId = table.Column<int>(type: "integer", nullable: false),
+                    UserKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RemindedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StaffSurveyInvitations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StaffSurveyInvitations_Trainings_TrainingId",
+                        column: x => x.TrainingId,
+                        principalTable: "Trainings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StaffSurveyResponses",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TrainingId = table.Column<int>(type: "integer", nullable: false),
+                    RespondentKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Satisfaction = table.Column<int>(type: "integer", nullable: false),
+                    Difficulty = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    DigitalToolUse = table.Column<int>(type: "integer", nullable: false),
+                    GenAiEfficiency = table.Column<int>(type: "integer", nullable: true),
+                    Comment = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StaffSurveyResponses", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StaffSurveyResponses_Trainings_TrainingId",
+                        column: x => x.TrainingId,
+                        principalTable: "Trainings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ConversationStates_ExpiresAt",
                 table: "ConversationStates",
@@ -112,6 +178,18 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 name: "IX_Outbox_IdempotencyKey",
                 table: "Outbox",
                 column: "IdempotencyKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StaffSurveyInvitations_TrainingId_UserKey",
+                table: "StaffSurveyInvitations",
+                columns: new[] { "TrainingId", "UserKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StaffSurveyResponses_TrainingId_RespondentKey",
+                table: "StaffSurveyResponses",
+                columns: new[] { "TrainingId", "RespondentKey" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -136,7 +214,16 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 name: "Outbox");
 
             migrationBuilder.DropTable(
+                name: "StaffSurveyInvitations");
+
+            migrationBuilder.DropTable(
+                name: "StaffSurveyResponses");
+
+            migrationBuilder.DropTable(
                 name: "UnansweredQuestions");
+
+            migrationBuilder.DropTable(
+                name: "Trainings");
         }
     }
 }

@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -80,6 +81,24 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Trainings",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    HeldOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Audience = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ClosesAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    IsSample = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Trainings", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "UnansweredQuestions",
                 columns: table => new
                 {
@@ -96,6 +115,54 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     table.PrimaryKey("PK_UnansweredQuestions", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "StaffSurveyInvitations",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TrainingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    UserKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RemindedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StaffSurveyInvitations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StaffSurveyInvitations_Trainings_TrainingId",
+                        column: x => x.TrainingId,
+                        principalTable: "Trainings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StaffSurveyResponses",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TrainingId = table.Column<int>(type: "INTEGER", nullable: false),
+                    RespondentKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Satisfaction = table.Column<int>(type: "INTEGER", nullable: false),
+                    Difficulty = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    DigitalToolUse = table.Column<int>(type: "INTEGER", nullable: false),
+                    GenAiEfficiency = table.Column<int>(type: "INTEGER", nullable: true),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    AnsweredAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StaffSurveyResponses", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StaffSurveyResponses_Trainings_TrainingId",
+                        column: x => x.TrainingId,
+                        principalTable: "Trainings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ConversationStates_ExpiresAt",
                 table: "ConversationStates",
@@ -110,6 +177,18 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 name: "IX_Outbox_IdempotencyKey",
                 table: "Outbox",
                 column: "IdempotencyKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StaffSurveyInvitations_TrainingId_UserKey",
+                table: "StaffSurveyInvitations",
+                columns: new[] { "TrainingId", "UserKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StaffSurveyResponses_TrainingId_RespondentKey",
+                table: "StaffSurveyResponses",
+                columns: new[] { "TrainingId", "RespondentKey" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -134,7 +213,16 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 name: "Outbox");
 
             migrationBuilder.DropTable(
+                name: "StaffSurveyInvitations");
+
+            migrationBuilder.DropTable(
+                name: "StaffSurveyResponses");
+
+            migrationBuilder.DropTable(
                 name: "UnansweredQuestions");
+
+            migrationBuilder.DropTable(
+                name: "Trainings");
         }
     }
 }

@@ -1,0 +1,193 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ShiogamaDx.Bot.Admin;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Data;
+
+namespace ShiogamaDx.Bot.Surveys;
+
+public static class StaffSurveysExtensions
+{
+    public static IHostApplicationBuilder AddStaffSurveys(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StaffSurveyOptions>().BindConfiguration(StaffSurveyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<StaffSurveyService>();
+        services.AddScoped<IIntentHandler, StaffSurveyHandler>();
+        services.AddScoped<IDialogAction, StaffSurveySaveAction>();
+        services.AddScoped<Kpis.IKpiValueSource, StaffSurveyKpiSource>();
+        services.AddScoped<IContentSeeder, TrainingSeeder>();
+        services.AddHostedService<StaffSurveyReminderJob>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapStaffSurveys(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapAdminGroup().MapGroup("/trainings");
+        admin.MapGet("/", async (BotDbContext db, StaffSurveyService surveys, CancellationToken ct) =>
+        {
+            var trainings = await db.Set<Training>().AsNoTracking().OrderByDescending(t => t.HeldOn).ToListAsync(ct);
+            var counts = await db.Set<StaffSurveyResponse>().GroupBy(r => r.TrainingId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            return TypedResults.Ok(trainings.Select(t => new TrainingDto(t.Id, t.Title, t.Kind, t.HeldOn, t.Audience, t.ClosesAt, counts.GetValueOrDefault(t.Id), surveys.IsOpen(t))));
+        });
+        admin.MapPost("/", async Task<Results<Created<TrainingDto>, ValidationProblem>> (NewTraining input, BotDbContext db, IOptions<StaffSurveyOptions> options, CancellationToken ct) =>
+        {
+            var errors = input.Validate();
+            if (errors.Count > 0)
+            {
+                return TypedResults.ValidationProblem(errors);
+            }
+
+            var training = new Training
+            {
+                Title = input.Title!.Trim(),
+                Kind = input.Kind!.Trim(),
+                HeldOn = input.HeldOn!.Value,
+                Audience = input.Audience,
+                ClosesAt = input.ClosesAt ?? ClosingOf(input.HeldOn.Value, options.Value.OpenDays),
+            };
+            db.Add(training);
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Created($"/api/admin/trainings/{training.Id}", new TrainingDto(training.Id, training.Title, training.Kind, training.HeldOn, training.Audience, training.ClosesAt, 0, true));
+        });
+        admin.MapPost("/{id:int}/surveys", async Task<Results<Ok<SentDto>, NotFound>> (int id, SendRequest? input, StaffSurveyService surveys, PrivacyKeys keys, CancellationToken ct) =>
+        {
+            var training = await surveys.FindAsync(id, ct);
+            if (training is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            // Recipients by their staff chat id (Entra ID object id); none given: everyone who has the bot.
+            var userKeys = input?.UserIds is { Count: > 0 } ids ? ids.Select(u => keys.Pseudonymize("staff", u)).ToList() : null;
+            return TypedResults.Ok(new SentDto(await surveys.SendAsync(training, userKeys, ct)));
+        });
+        admin.MapPost("/{id:int}/close", async Task<Results<NoContent, NotFound>> (int id, StaffSurveyService surveys, CancellationToken ct) =>
+            await surveys.CloseAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound());
+        admin.MapGet("/{id:int}/results", async Task<Results<Ok<ResultsDto>, NotFound>> (int id, StaffSurveyService surveys, IOptions<StaffSurveyOptions> options, CancellationToken ct) =>
+        {
+            var training = await surveys.FindAsync(id, ct);
+            if (training is null)
+            {
+                return TypedResults.NotFound();
+            }
+
+            var results = await surveys.ResultsAsync(training, ct);
+            return TypedResults.Ok(results is null
+                ? new ResultsDto(id, await surveys.ResponseCountAsync(id, ct), false, null, null, null, null, null, [])
+                : new ResultsDto(id, results.Responses, true, results.SatisfactionAverage, results.Satisfaction.ToDictionary(k => k.Key.ToString(CultureInfo.InvariantCulture), k => k.Value),
+                    results.Difficulty, results.DigitalToolShare, results.GenAiShare, results.Comments));
+        });
+        return app;
+    }
+
+    internal static DateTimeOffset ClosingOf(DateOnly heldOn, int openDays) =>
+        new DateTimeOffset(heldOn.AddDays(openDays).ToDateTime(new TimeOnly(23, 59)), TimeSpan.FromHours(9)).ToUniversalTime();
+
+    public sealed record TrainingDto(int Id, string Title, string Kind, DateOnly HeldOn, string? Audience, DateTimeOffset ClosesAt, int Responses, bool Open);
+
+    public sealed record NewTraining(string? Title, string? Kind, DateOnly? HeldOn, string? Audience, DateTimeOffset? ClosesAt)
+    {
+        public Dictionary<string, string[]> Validate()
+        {
+            var errors = new Dictionary<string, string[]>();
+            if (string.IsNullOrWhiteSpace(Title) || Title.Length > 200)
+            {
+                errors["title"] = ["required, at most 200 characters"];
+            }
+
+            if (string.IsNullOrWhiteSpace(Kind) || Kind.Length > 50 || !Kind.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            {
+                errors["kind"] = ["required: letters, digits and '-' (e.g. generative-ai)"];
+            }
+
+            if (HeldOn is null)
+            {
+                errors["heldOn"] = ["required (yyyy-MM-dd)"];
+            }
+
+            return errors;
+        }
+    }
+
+    public sealed record SendRequest(List<string>? UserIds);
+
+    public sealed record SentDto(int Sent);
+
+    public sealed record ResultsDto(int TrainingId, int Responses, bool Published, double? SatisfactionAverage, IReadOnlyDictionary<string, int>? Satisfaction,
+        IReadOnlyDictionary<string, int>? Difficulty, double? DigitalToolShare, double? GenAiShare, IReadOnlyList<string> Comments);
+}
+
+/// <summary>Loads the trainings file into an empty table (trainings added through the API are never overwritten).</summary>
+internal sealed class TrainingSeeder(BotDbContext db, IOptions<StaffSurveyOptions> options) : IContentSeeder
+{
+    public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        if (await db.Set<Training>().AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var file = options.Value.TrainingsFile ?? Path.Combine(AppContext.BaseDirectory, "Content", "trainings.yaml");
+        if (!File.Exists(file))
+        {
+            return;
+        }
+
+        var root = DialogLoader.ReadRoot(await File.ReadAllTextAsync(file, cancellationToken), file);
+        foreach (var node in DialogLoader.Sequence(root, "trainings", file))
+        {
+            if (node is not YamlDotNet.RepresentationModel.YamlMappingNode map)
+            {
+                throw new ContentFileException(file, DialogLoader.Line(node), "a training is a mapping with title, kind and heldOn");
+            }
+
+            var heldOn = DialogLoader.Required(map, "heldOn", file);
+            if (!DateOnly.TryParseExact(heldOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                throw new ContentFileException(file, DialogLoader.Line(map), $"heldOn '{heldOn}' is not a date (yyyy-MM-dd)");
+            }
+
+            var title = DialogLoader.Required(map, "title", file);
+            db.Add(new Training
+            {
+                Title = title,
+                Kind = DialogLoader.Required(map, "kind", file),
+                HeldOn = date,
+                Audience = DialogLoader.Optional(map, "audience"),
+                ClosesAt = StaffSurveysExtensions.ClosingOf(date, options.Value.OpenDays),
+                IsSample = title.Contains("サンプル", StringComparison.Ordinal),
+            });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}
+
+/// <summary>Hourly: one reminder to those who were sent a survey and have not answered.</summary>
+internal sealed class StaffSurveyReminderJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<StaffSurveyReminderJob> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var sent = await scope.ServiceProvider.GetRequiredService<StaffSurveyService>().SendDueRemindersAsync(stoppingToken);
+                if (sent > 0)
+                {
+                    logger.LogInformation("Queued {Count} staff survey reminders", sent);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Staff survey reminders failed; retrying next hour");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
