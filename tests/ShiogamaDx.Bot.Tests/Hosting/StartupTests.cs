@@ -11,7 +11,7 @@ public sealed class StartupTests
     {
         await using var host = HostProcess.Start();
 
-        await host.WaitHealthyAsync(TimeSpan.FromSeconds(30));
+        await host.WaitHealthyAsync(TimeSpan.FromSeconds(120));
 
         Assert.True(File.Exists(Path.Combine(host.Folder, "data", "shiogama-dx.db")));
     }
@@ -29,7 +29,7 @@ public sealed class StartupTests
         await File.WriteAllTextAsync(Path.Combine(dialogs, "zz-broken.yaml"), "id: broken\nsteps:\n  - id: a\n    type: choice\n    prompt: どれ？\n");
         await using var host = HostProcess.Start(new Dictionary<string, string> { ["Dialogs__Path"] = dialogs });
 
-        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
 
         Assert.Equal(1, exitCode);
         Assert.Contains("zz-broken.yaml:3:", host.Output, StringComparison.Ordinal);
@@ -46,7 +46,7 @@ public sealed class StartupTests
         await File.WriteAllBytesAsync(file, []);
 
         await using var host = HostProcess.Start(new Dictionary<string, string> { ["ConnectionStrings__Bot"] = $"Data Source={file};Mode=ReadOnly" }, folder);
-        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
 
         Assert.Equal(1, exitCode);
         Assert.Contains("cannot be opened or written", host.Output, StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public sealed class StartupTests
         await host.WriteLineAsync("5");
         await host.WriteLineAsync("exit");
 
-        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
 
         Assert.Equal(0, exitCode);
         Assert.Contains("1. オンライン手続き", host.Output, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class StartupTests
     {
         await using var host = HostProcess.Start(args: ["frobnicate"]);
 
-        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
 
         Assert.Equal(2, exitCode);
         Assert.Contains("chat --as resident|staff", host.Output, StringComparison.Ordinal);
