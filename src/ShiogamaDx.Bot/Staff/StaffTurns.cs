@@ -1,0 +1,113 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using ShiogamaDx.Bot.Conversations;
+
+namespace ShiogamaDx.Bot.Staff;
+
+/// <summary>A turn to answer after the HTTP request has been acknowledged.</summary>
+/// <param name="ReplyToId">The activity answered; null for a greeting sent as a new message.</param>
+internal sealed record StaffWork(Activity Incoming, IncomingMessage Message, string? ReplyToId);
+
+/// <summary>
+/// The channel waits at most 15 s for the HTTP answer and retries after that; answers (guideline search,
+/// an LLM) may take longer. So the endpoint only verifies and queues, and answers go out through the connector.
+/// </summary>
+internal sealed class StaffTurnQueue
+{
+    private readonly Channel<StaffWork> channel = Channel.CreateBounded<StaffWork>(new BoundedChannelOptions(1_000)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleReader = false,
+    });
+
+    public bool TryEnqueue(StaffWork work) => channel.Writer.TryWrite(work);
+
+    public IAsyncEnumerable<StaffWork> ReadAllAsync(CancellationToken ct) => channel.Reader.ReadAllAsync(ct);
+}
+
+internal sealed class StaffTurnWorker(
+    StaffTurnQueue queue,
+    IServiceScopeFactory scopes,
+    ConnectorClient connector,
+    IOptions<StaffOptions> options,
+    TimeProvider clock,
+    ILogger<StaffTurnWorker> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Parallel.ForEachAsync(
+            queue.ReadAllAsync(stoppingToken),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrentTurns, CancellationToken = stoppingToken },
+            async (work, ct) => await ProcessAsync(work, ct));
+
+    internal async Task ProcessAsync(StaffWork work, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var engine = scope.ServiceProvider.GetRequiredService<ConversationEngine>();
+            var answer = engine.HandleAsync(work.Message, ct);
+
+            using (var typingCancel = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                var typingDue = Task.Delay(options.Value.TypingDelay, clock, typingCancel.Token);
+                if (await Task.WhenAny(answer, typingDue) == typingDue && !typingDue.IsCanceled)
+                {
+                    await SendQuietlyAsync(work, new Activity { Type = "typing" }, ct);
+                }
+
+                await typingCancel.CancelAsync();
+            }
+
+            IReadOnlyList<Reply> replies;
+            try
+            {
+                replies = await answer;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Answering a staff turn failed");
+                replies = [ConversationEngine.Apology];
+            }
+
+            foreach (var activity in AdaptiveCardRenderer.Render(replies))
+            {
+                await connector.SendAsync(work.Incoming.ServiceUrl!, work.Incoming.Conversation!.Id!, Address(activity, work.Incoming, work.ReplyToId), work.ReplyToId, ct);
+            }
+        }
+        catch (ConnectorException ex)
+        {
+            logger.LogWarning("The connector refused a staff answer: {Error}", ex.Message);
+        }
+        catch (HttpRequestException ex)
+        {
+            logger.LogWarning("The connector could not be reached for a staff answer: {Error}", ex.Message);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // shutting down
+        }
+    }
+
+    /// <summary>The reply goes back the way the activity came: from and recipient swapped, same conversation.</summary>
+    internal static Activity Address(Activity reply, Activity incoming, string? replyToId) => reply with
+    {
+        From = incoming.Recipient,
+        Recipient = incoming.From,
+        Conversation = incoming.Conversation,
+        ChannelId = incoming.ChannelId,
+        ServiceUrl = incoming.ServiceUrl,
+        ReplyToId = replyToId,
+    };
+
+    private async Task SendQuietlyAsync(StaffWork work, Activity activity, CancellationToken ct)
+    {
+        try
+        {
+            await connector.SendAsync(work.Incoming.ServiceUrl!, work.Incoming.Conversation!.Id!, Address(activity, work.Incoming, work.ReplyToId), work.ReplyToId, ct);
+        }
+        catch (Exception ex) when (ex is ConnectorException or HttpRequestException)
+        {
+            logger.LogDebug("Typing indicator not delivered: {Error}", ex.Message); // cosmetic: the answer follows
+        }
+    }
+}
