@@ -206,7 +206,7 @@ internal sealed class OpenIdKeySource(string metadataUrl, IReadOnlyList<string> 
             loadedAt = clock.GetUtcNow();
             logger.LogInformation("Loaded {Count} signing keys from {MetadataUrl}", keys.Count, metadataUrl);
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or ArgumentException or InvalidOperationException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException || ConnectorException.IsDeliveryFailure(ex, ct))
         {
             // Keep the keys we have: a brief outage of the metadata endpoint must not reject every activity.
             logger.LogWarning("Could not load signing keys from {MetadataUrl}: {Error}", metadataUrl, ex.Message);

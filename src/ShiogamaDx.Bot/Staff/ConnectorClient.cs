@@ -161,6 +161,11 @@ internal sealed class ConnectorException(string message, HttpStatusCode status) 
 {
     public HttpStatusCode Status { get; } = status;
 
+    /// <summary>A failure of the network or of the far side, after the resilience pipeline's retries.</summary>
+    public static bool IsDeliveryFailure(Exception ex, CancellationToken ct) =>
+        ex is ConnectorException or HttpRequestException or Polly.ExecutionRejectedException
+        || (ex is OperationCanceledException && !ct.IsCancellationRequested);
+
     /// <summary>The conversation is gone or the bot was removed: retrying cannot help.</summary>
     public bool IsPermanent => Status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.Gone or HttpStatusCode.BadRequest;
 }

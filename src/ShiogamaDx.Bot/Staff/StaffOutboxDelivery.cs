@@ -55,7 +55,7 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
                     // So that typing "1" or a label answers the buttons of this message as well.
                     await store.SaveOffersAsync(keys.Pseudonymize("staff-conv", reference.ConversationId), Offers.From(replies), ct);
                 }
-                catch (Exception ex) when (ex is ConnectorException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+                catch (Exception ex) when (ConnectorException.IsDeliveryFailure(ex, ct))
                 {
                     message.LastError = StaffActivities.Clip(ex.Message, 500);
                     if (ex is ConnectorException { IsPermanent: true } || message.Attempts >= MaxAttempts)

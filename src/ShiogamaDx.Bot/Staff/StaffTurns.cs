@@ -78,13 +78,14 @@ internal sealed class StaffTurnWorker(
         {
             logger.LogWarning("The connector refused a staff answer: {Error}", ex.Message);
         }
-        catch (HttpRequestException ex)
-        {
-            logger.LogWarning("The connector could not be reached for a staff answer: {Error}", ex.Message);
-        }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // shutting down
+        }
+        catch (Exception ex)
+        {
+            // Network errors, timeouts, a bug: one lost answer, never the worker (and with it the host).
+            logger.LogWarning("A staff answer could not be delivered: {Error}", ex.Message);
         }
     }
 
@@ -105,7 +106,7 @@ internal sealed class StaffTurnWorker(
         {
             await connector.SendAsync(work.Incoming.ServiceUrl!, work.Incoming.Conversation!.Id!, Address(activity, work.Incoming, work.ReplyToId), work.ReplyToId, ct);
         }
-        catch (Exception ex) when (ex is ConnectorException or HttpRequestException)
+        catch (Exception ex) when (ConnectorException.IsDeliveryFailure(ex, ct))
         {
             logger.LogDebug("Typing indicator not delivered: {Error}", ex.Message); // cosmetic: the answer follows
         }
