@@ -11,6 +11,8 @@ namespace ShiogamaDx.Bot.Staff;
 internal static class StaffEndpoint
 {
     public const string AdaptiveCardAction = "adaptiveCard/action";
+
+    public static readonly TextReply OutsideTenant = new("申し訳ありません。このボットは塩竈市職員専用です。");
     private const long MaxBodyBytes = 256 * 1024;
 
     public static async Task<IResult> HandleAsync(
@@ -88,15 +90,32 @@ internal static class StaffEndpoint
                         return TypedResults.Ok(); // an attachment or reaction alone: nothing to answer
                     }
 
+                    if (!o.IsTenantAllowed(StaffActivities.TenantOf(activity)))
+                    {
+                        // Nothing of a stranger's is stored or routed; they get a kind refusal and nothing else.
+                        logger.LogInformation("Refused a staff message from a tenant that is not allowed");
+                        return Enqueue(queue, new StaffWork(activity, message, activity.Id, [OutsideTenant]), logger)
+                            ? TypedResults.Ok()
+                            : TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                    }
+
                     await SaveReferenceAsync(references, message.UserKey, activity, activity.From!, logger, ct);
                     return Enqueue(queue, new StaffWork(activity, message, activity.Id), logger)
                         ? TypedResults.Ok()
                         : TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable); // the channel retries: nothing is lost
                 }
 
+            case "conversationUpdate" when !o.IsTenantAllowed(StaffActivities.TenantOf(activity)):
+                return TypedResults.Ok();
+
             case "conversationUpdate":
                 await GreetAsync(activity, queue, references, keys, clock, logger, ct);
                 return TypedResults.Ok();
+
+            case "invoke" when activity.Name == AdaptiveCardAction && !o.IsTenantAllowed(StaffActivities.TenantOf(activity)):
+                return TypedResults.Json(
+                    new InvokeResponse(403, "application/vnd.microsoft.error", new JsonObject { ["code"] = "Forbidden", ["message"] = OutsideTenant.Text }),
+                    ActivityJson.Default.InvokeResponse);
 
             case "invoke" when activity.Name == AdaptiveCardAction:
                 return await ActionAsync(activity, keys, clock, services, ct);

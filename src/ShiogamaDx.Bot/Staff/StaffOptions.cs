@@ -15,6 +15,12 @@ public sealed class StaffOptions
     /// <summary>Set for a single-tenant app: tokens are then requested from, and accepted from, this tenant.</summary>
     public string? MicrosoftAppTenantId { get; set; }
 
+    /// <summary>
+    /// Entra ID tenants whose people may use the bot (Teams reports each activity's tenant). Empty: the app's
+    /// own tenant when <see cref="MicrosoftAppTenantId"/> is set, else any tenant.
+    /// </summary>
+    public List<string> AllowedTenantIds { get; set; } = [];
+
     /// <summary>Local emulator and tests only: accept activities without a token. Refused in Production.</summary>
     public bool AllowUnauthenticated { get; set; }
 
@@ -49,6 +55,13 @@ public sealed class StaffOptions
 
     [Range(1, 64)]
     public int MaxConcurrentTurns { get; set; } = 4;
+
+    /// <summary>False for an activity from a tenant that is not the city's; activities without a tenant (Web Chat) pass.</summary>
+    public bool IsTenantAllowed(string? tenantId)
+    {
+        var allowed = AllowedTenantIds.Count > 0 ? AllowedTenantIds : string.IsNullOrWhiteSpace(MicrosoftAppTenantId) ? [] : [MicrosoftAppTenantId];
+        return tenantId is null || allowed.Count == 0 || allowed.Contains(tenantId, StringComparer.OrdinalIgnoreCase);
+    }
 
     public bool HasAppId => !string.IsNullOrWhiteSpace(MicrosoftAppId);
 

@@ -6,7 +6,8 @@ namespace ShiogamaDx.Bot.Staff;
 
 /// <summary>A turn to answer after the HTTP request has been acknowledged.</summary>
 /// <param name="ReplyToId">The activity answered; null for a greeting sent as a new message.</param>
-internal sealed record StaffWork(Activity Incoming, IncomingMessage Message, string? ReplyToId);
+/// <param name="Fixed">Replies decided by the channel itself (a refusal); the engine is not asked.</param>
+internal sealed record StaffWork(Activity Incoming, IncomingMessage Message, string? ReplyToId, IReadOnlyList<Reply>? Fixed = null);
 
 /// <summary>
 /// The channel waits at most 15 s for the HTTP answer and retries after that; answers (guideline search,
@@ -45,7 +46,7 @@ internal sealed class StaffTurnWorker(
         {
             await using var scope = scopes.CreateAsyncScope();
             var engine = scope.ServiceProvider.GetRequiredService<ConversationEngine>();
-            var answer = engine.HandleAsync(work.Message, ct);
+            var answer = work.Fixed is { } replied ? Task.FromResult(replied) : engine.HandleAsync(work.Message, ct);
 
             using (var typingCancel = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {

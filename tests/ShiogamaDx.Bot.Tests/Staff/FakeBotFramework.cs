@@ -143,6 +143,7 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
     private readonly ConcurrentQueue<IReadOnlyDictionary<string, string>> tokenRequests = new();
     private int metadataRequests;
     private int keysRequests;
+    private int entraMetadataRequests;
 
     private FakeIdentityProvider(WebApplication app) => this.app = app;
 
@@ -157,6 +158,10 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
     public int MetadataRequests => metadataRequests;
 
     public int KeysRequests => keysRequests;
+
+    public int EntraMetadataRequests => entraMetadataRequests;
+
+    public string EntraMetadataUrl => BaseUrl + "{tenant}/v2.0/.well-known/openid-configuration";
 
     public IReadOnlyCollection<IReadOnlyDictionary<string, string>> TokenRequests => tokenRequests;
 
@@ -177,6 +182,16 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
                 jwks_uri = fake.BaseUrl + "v1/.well-known/keys",
                 id_token_signing_alg_values_supported = new[] { "RS256" },
                 token_endpoint_auth_methods_supported = new[] { "private_key_jwt" },
+            });
+        });
+        app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (string tenant) =>
+        {
+            Interlocked.Increment(ref fake.entraMetadataRequests);
+            return Results.Json(new
+            {
+                issuer = $"https://login.microsoftonline.com/{tenant}/v2.0",
+                token_endpoint = fake.BaseUrl + tenant + "/oauth2/v2.0/token",
+                jwks_uri = fake.BaseUrl + "v1/.well-known/keys",
             });
         });
         app.MapGet("/v1/.well-known/keys", () =>

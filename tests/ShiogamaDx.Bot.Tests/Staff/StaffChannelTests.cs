@@ -144,6 +144,43 @@ public sealed class StaffChannelTests
     }
 
     [Fact]
+    public async Task SingleTenantApp_AcceptsTheTenantsEntraIssuer_AndGetsItsTokenFromTheTenant()
+    {
+        // Token endpoint derived from the authority (the fake) and the tenant, as in production.
+        await using var single = await StaffHarness.StartAsync(authorityFromIdentity: true, settings: new()
+        {
+            ["Staff:MicrosoftAppTenantId"] = StaffHarness.TenantId,
+            ["Staff:TokenEndpoint"] = null,
+        });
+        var token = single.Key.CreateToken($"https://login.microsoftonline.com/{StaffHarness.TenantId}/v2.0", StaffHarness.AppId, single.ServiceUrl, single.App.Clock.GetUtcNow());
+
+        Assert.Equal(HttpStatusCode.OK, (await single.PostAsync(single.Message("お問い合わせ"), token)).StatusCode);
+        Assert.Contains("022-355-5284", (string?)(await single.Connector.NextAsync()).Activity["text"], StringComparison.Ordinal);
+        Assert.Equal(1, single.Identity.EntraMetadataRequests);
+        Assert.Equal(StaffHarness.TenantId, Assert.Single(single.Identity.TokenRequests)["tenant"]);
+
+        // Another tenant's issuer is not accepted.
+        var other = single.Key.CreateToken("https://login.microsoftonline.com/another-tenant/v2.0", StaffHarness.AppId, single.ServiceUrl, single.App.Clock.GetUtcNow());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await single.PostAsync(single.Message("お問い合わせ"), other)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Message_FromAnotherTenant_IsRefusedKindly_AndNotRouted()
+    {
+        await using var h = await StaffHarness.StartAsync(new() { ["Staff:AllowedTenantIds:0"] = StaffHarness.TenantId });
+        var stranger = h.Message("お問い合わせ", id: "stranger");
+        stranger["conversation"]!["tenantId"] = "another-tenant";
+        stranger["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = "another-tenant" } };
+
+        Assert.Equal(HttpStatusCode.OK, (await h.PostAsync(stranger)).StatusCode);
+
+        var reply = await h.Connector.NextAsync();
+        Assert.Equal("stranger", (string?)reply.Activity["replyToId"]);
+        Assert.Contains("職員専用", (string?)reply.Activity["text"], StringComparison.Ordinal);
+        Assert.Equal(0, WithDb(h, db => db.Set<StaffConversationReference>().Count()));
+    }
+
+    [Fact]
     public async Task AllowUnauthenticated_WithoutAppId_AcceptsUnsignedActivities_AndSendsNoToken()
     {
         await using var h = await StaffHarness.StartAsync(new() { ["Staff:AllowUnauthenticated"] = "true" }, authenticated: false);

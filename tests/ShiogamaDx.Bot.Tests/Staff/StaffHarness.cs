@@ -47,7 +47,8 @@ public sealed class StaffHarness : IAsyncDisposable
     public static async Task<StaffHarness> StartAsync(
         Dictionary<string, string?>? settings = null,
         bool authenticated = true,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        bool authorityFromIdentity = false)
     {
         var connector = await FakeConnector.StartAsync();
         var identity = await FakeIdentityProvider.StartAsync();
@@ -60,7 +61,13 @@ public sealed class StaffHarness : IAsyncDisposable
             ["Staff:OpenIdMetadataUrl"] = identity.MetadataUrl,
             ["Staff:TokenEndpoint"] = identity.TokenEndpoint,
             ["Staff:AllowedServiceUrlHosts:0"] = "127.0.0.1",
+            ["Staff:EntraOpenIdMetadataUrl"] = identity.EntraMetadataUrl,
         };
+        if (authorityFromIdentity)
+        {
+            all["Staff:Authority"] = identity.BaseUrl.ToString();
+        }
+
         if (authenticated)
         {
             all["Staff:MicrosoftAppId"] = AppId;
