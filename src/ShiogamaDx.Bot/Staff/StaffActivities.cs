@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -96,8 +95,6 @@ internal static partial class StaffActivities
     };
 
     public static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
-
-    public static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     [GeneratedRegex("<at[^>]*>.*?</at>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex MentionTag();

@@ -132,10 +132,14 @@ internal static class StaffEndpoint
     {
         var botId = activity.Recipient?.Id;
         var added = activity.MembersAdded ?? [];
-        var people = added.Where(m => m.Id != botId && StaffActivities.RawUserId(m) is not null).ToList();
-        if (people.Count == 0 && added.Any(m => m.Id == botId) && StaffActivities.RawUserId(activity.From) is not null)
+        var botAdded = added.Any(m => m.Id == botId);
+        var isGroup = activity.Conversation?.IsGroup == true || activity.Conversation?.ConversationType is "groupChat" or "channel";
+
+        // In a group, one greeting when the bot arrives, not one per colleague who joins later.
+        var people = isGroup ? [] : added.Where(m => m.Id != botId && StaffActivities.RawUserId(m) is not null).ToList();
+        if (people.Count == 0 && botAdded && StaffActivities.RawUserId(activity.From) is not null)
         {
-            // Teams, on install in a personal chat, names only the bot: greet the person who installed it.
+            // Teams, on install, names only the bot: greet the person who installed it.
             people.Add(activity.From!);
         }
 

@@ -12,6 +12,7 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
 {
     public const int MaxAttempts = 5;
     private const int BatchSize = 20;
+    private const int MaxBatchesPerRun = 25;
     private readonly SemaphoreSlim gate = new(1, 1);
 
     public void Dispose() => gate.Dispose();
@@ -22,55 +23,16 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
         await gate.WaitAsync(ct);
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
-            var outbox = scope.ServiceProvider.GetRequiredService<Outbox>();
-            var references = scope.ServiceProvider.GetRequiredService<ConversationReferenceStore>();
-            var store = scope.ServiceProvider.GetRequiredService<ConversationStore>();
+            // Every message of a batch ends sent, failed or postponed, so the next batch holds new ones.
             var sent = 0;
-            foreach (var message in await outbox.DueAsync(StaffActivities.Channel, BatchSize, ct))
+            for (var i = 0; i < MaxBatchesPerRun; i++)
             {
-                message.Attempts++;
-                var reference = await references.FindAsync(message.UserKey, ct);
-                if (reference is null)
+                var (processed, delivered) = await DeliverBatchAsync(ct);
+                sent += delivered;
+                if (processed < BatchSize)
                 {
-                    message.FailedAt = clock.GetUtcNow();
-                    message.LastError = "no conversation with this person yet (they have not talked to the bot)";
-                    await db.SaveChangesAsync(ct);
-                    continue;
+                    break;
                 }
-
-                try
-                {
-                    var replies = message.Replies;
-                    foreach (var activity in AdaptiveCardRenderer.Render(replies))
-                    {
-                        await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, Address(activity, reference), null, ct);
-                    }
-
-                    message.SentAt = clock.GetUtcNow();
-                    message.LastError = null;
-                    sent++;
-
-                    // So that typing "1" or a label answers the buttons of this message as well.
-                    await store.SaveOffersAsync(keys.Pseudonymize("staff-conv", reference.ConversationId), Offers.From(replies), ct);
-                }
-                catch (Exception ex) when (ConnectorException.IsDeliveryFailure(ex, ct))
-                {
-                    message.LastError = StaffActivities.Clip(ex.Message, 500);
-                    if (ex is ConnectorException { IsPermanent: true } || message.Attempts >= MaxAttempts)
-                    {
-                        message.FailedAt = clock.GetUtcNow();
-                    }
-                    else
-                    {
-                        message.NotBefore = clock.GetUtcNow() + TimeSpan.FromMinutes(Math.Pow(2, message.Attempts));
-                    }
-
-                    logger.LogWarning("Proactive staff message {Id} not delivered (attempt {Attempts}): {Error}", message.Id, message.Attempts, ex.Message);
-                }
-
-                await db.SaveChangesAsync(ct);
             }
 
             return sent;
@@ -79,6 +41,63 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
         {
             gate.Release();
         }
+    }
+
+    private async Task<(int Processed, int Sent)> DeliverBatchAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+        var outbox = scope.ServiceProvider.GetRequiredService<Outbox>();
+        var references = scope.ServiceProvider.GetRequiredService<ConversationReferenceStore>();
+        var store = scope.ServiceProvider.GetRequiredService<ConversationStore>();
+        var sent = 0;
+        var due = await outbox.DueAsync(StaffActivities.Channel, BatchSize, ct);
+        foreach (var message in due)
+        {
+            message.Attempts++;
+            var reference = await references.FindAsync(message.UserKey, ct);
+            if (reference is null)
+            {
+                message.FailedAt = clock.GetUtcNow();
+                message.LastError = "no conversation with this person yet (they have not talked to the bot)";
+                await db.SaveChangesAsync(ct);
+                continue;
+            }
+
+            try
+            {
+                var replies = message.Replies;
+                foreach (var activity in AdaptiveCardRenderer.Render(replies))
+                {
+                    await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, Address(activity, reference), null, ct);
+                }
+
+                message.SentAt = clock.GetUtcNow();
+                message.LastError = null;
+                sent++;
+
+                // So that typing "1" or a label answers the buttons of this message as well.
+                await store.SaveOffersAsync(keys.Pseudonymize("staff-conv", reference.ConversationId), Offers.From(replies), ct);
+            }
+            catch (Exception ex) when (ConnectorException.IsDeliveryFailure(ex, ct))
+            {
+                message.LastError = StaffActivities.Clip(ex.Message, 500);
+                if (ex is ConnectorException { IsPermanent: true } || message.Attempts >= MaxAttempts)
+                {
+                    message.FailedAt = clock.GetUtcNow();
+                }
+                else
+                {
+                    message.NotBefore = clock.GetUtcNow() + TimeSpan.FromMinutes(Math.Pow(2, message.Attempts));
+                }
+
+                logger.LogWarning("Proactive staff message {Id} not delivered (attempt {Attempts}): {Error}", message.Id, message.Attempts, ex.Message);
+            }
+
+            await db.SaveChangesAsync(ct);
+        }
+
+        return (due.Count, sent);
     }
 
     private static Activity Address(Activity activity, StaffConversationReference reference) => activity with
