@@ -20,6 +20,8 @@ internal sealed class ConnectorTokenProvider(IHttpClientFactory http, IOptions<S
     private string? token;
     private DateTimeOffset renewAt;
 
+    public bool HasCredentials => options.Value.HasAppId;
+
     public void Dispose() => gate.Dispose();
 
     public async Task<string?> GetTokenAsync(CancellationToken ct)
@@ -97,7 +99,7 @@ internal sealed class ConnectorClient(IHttpClientFactory http, ConnectorTokenPro
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             }
         }
-        else
+        else if (tokens.HasCredentials)
         {
             logger.LogWarning("Sending to {Host} without the bot's token: the host is not an allowed connector host (Staff:AllowedServiceUrlHosts)", url.Host);
         }
