@@ -187,6 +187,29 @@ public sealed class StaffChannelTests
     }
 
     [Fact]
+    public async Task ConversationUpdate_InAGroup_GreetsOnceWhenTheBotArrives_AndStoresNoPersonalReference()
+    {
+        await using var h = await StaffHarness.StartAsync();
+        JsonObject GroupUpdate(string id, params string[] added)
+        {
+            var update = h.Base("conversationUpdate", id: id);
+            update["conversation"] = new JsonObject { ["isGroup"] = true, ["conversationType"] = "groupChat", ["tenantId"] = StaffHarness.TenantId, ["id"] = "19:group@thread.v2" };
+            update["membersAdded"] = new JsonArray(added.Select(m => (JsonNode)new JsonObject { ["id"] = m }).ToArray());
+            return update;
+        }
+
+        await h.PostAsync(GroupUpdate("f:colleague", "29:colleague"));
+        await h.PostAsync(h.Message("お問い合わせ", id: "probe"));
+        Assert.Equal("probe", (string?)(await h.Connector.NextAsync()).Activity["replyToId"]);
+
+        await h.PostAsync(GroupUpdate("f:bot", StaffHarness.BotId));
+        var greeting = await h.Connector.NextAsync();
+        Assert.Equal("/amer/v3/conversations/19%3Agroup%40thread.v2/activities", greeting.RawTarget);
+        Assert.Contains("DX推進プラン", (string?)greeting.Activity["text"], StringComparison.Ordinal);
+        Assert.DoesNotContain(WithDb(h, db => db.Set<StaffConversationReference>().Select(r => r.ConversationId).ToList()), c => c.StartsWith("19:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Invoke_AdaptiveCardAction_AnswersWithACardInTheResponse()
     {
         await using var h = await StaffHarness.StartAsync();
