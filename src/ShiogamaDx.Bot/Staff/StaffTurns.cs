@@ -12,18 +12,21 @@ internal sealed record StaffWork(Activity Incoming, IncomingMessage Message, str
 /// <summary>
 /// The channel waits at most 15 s for the HTTP answer and retries after that; answers (guideline search,
 /// an LLM) may take longer. So the endpoint only verifies and queues, and answers go out through the connector.
+/// One lane per worker, chosen by conversation: turns of one conversation are answered in the order they
+/// came (a quick "1" then "2"), different conversations in parallel.
 /// </summary>
-internal sealed class StaffTurnQueue
+internal sealed class StaffTurnQueue(IOptions<StaffOptions> options)
 {
-    private readonly Channel<StaffWork> channel = Channel.CreateBounded<StaffWork>(new BoundedChannelOptions(1_000)
-    {
-        FullMode = BoundedChannelFullMode.DropWrite,
-        SingleReader = false,
-    });
+    private readonly Channel<StaffWork>[] lanes = Enumerable.Range(0, options.Value.MaxConcurrentTurns)
+        .Select(_ => Channel.CreateBounded<StaffWork>(new BoundedChannelOptions(500) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true }))
+        .ToArray();
 
-    public bool TryEnqueue(StaffWork work) => channel.Writer.TryWrite(work);
+    public int Lanes => lanes.Length;
 
-    public IAsyncEnumerable<StaffWork> ReadAllAsync(CancellationToken ct) => channel.Reader.ReadAllAsync(ct);
+    public bool TryEnqueue(StaffWork work) =>
+        lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(work.Message.ConversationKey) % (uint)lanes.Length)].Writer.TryWrite(work);
+
+    public IAsyncEnumerable<StaffWork> ReadAllAsync(int lane, CancellationToken ct) => lanes[lane].Reader.ReadAllAsync(ct);
 }
 
 internal sealed class StaffTurnWorker(
@@ -35,10 +38,22 @@ internal sealed class StaffTurnWorker(
     ILogger<StaffTurnWorker> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Parallel.ForEachAsync(
-            queue.ReadAllAsync(stoppingToken),
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrentTurns, CancellationToken = stoppingToken },
-            async (work, ct) => await ProcessAsync(work, ct));
+        Task.WhenAll(Enumerable.Range(0, queue.Lanes).Select(lane => Task.Run(() => RunLaneAsync(lane, stoppingToken), stoppingToken)));
+
+    private async Task RunLaneAsync(int lane, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var work in queue.ReadAllAsync(lane, ct))
+            {
+                await ProcessAsync(work, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // shutting down
+        }
+    }
 
     internal async Task ProcessAsync(StaffWork work, CancellationToken ct)
     {

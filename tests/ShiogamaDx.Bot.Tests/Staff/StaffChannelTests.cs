@@ -391,10 +391,15 @@ public sealed class StaffChannelTests
         Assert.Equal("typing", typing.Type);
         Assert.Equal("slow", (string?)typing.Activity["replyToId"]);
 
+        // A quick question behind the slow one in the same conversation waits its turn: answers keep their order.
+        Assert.Equal(HttpStatusCode.OK, (await h.PostAsync(h.Message("お問い合わせ", id: "quick"))).StatusCode);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => h.Connector.NextAsync(TimeSpan.FromMilliseconds(300)));
+
         gate.SetResult();
         var answer = await h.Connector.NextAsync();
         Assert.Equal("message", answer.Type);
         Assert.Equal("お待たせしました", (string?)answer.Activity["text"]);
+        Assert.Equal("quick", (string?)(await h.Connector.NextAsync()).Activity["replyToId"]);
     }
 
     /// <summary>Sends a valid probe and checks the probe's answer is the first thing the connector got.</summary>
