@@ -3,6 +3,7 @@ using ShiogamaDx.Bot.Cli;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Hosting;
+using ShiogamaDx.Bot.Staff;
 using ShiogamaDx.Bot.Surveys;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,11 @@ builder.AddBotLogging(quiet: BotCommands.IsCommand(args));
 builder.AddDatabase();
 builder.AddConversations();
 builder.AddAdminApi();
+
+// Channels
+builder.AddStaff();
+
+// Features
 builder.AddStaffSurveys();
 
 var app = builder.Build();
@@ -18,6 +24,7 @@ var app = builder.Build();
 app.UseBotRequestLogging();
 app.MapHealth();
 app.MapAdminApi();
+app.MapStaff();
 app.MapStaffSurveys();
 
 return await app.RunBotAsync(args);

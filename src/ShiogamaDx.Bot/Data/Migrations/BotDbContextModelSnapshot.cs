@@ -194,6 +194,53 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     b.ToTable("UnansweredQuestions", (string)null);
                 });
 
+            modelBuilder.Entity("ShiogamaDx.Bot.Staff.StaffConversationReference", b =>
+                {
+                    b.Property<string>("UserKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BotId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BotName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServiceUrl")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserKey");
+
+                    b.ToTable("StaffConversationReferences", (string)null);
+                });
+
             modelBuilder.Entity("ShiogamaDx.Bot.Surveys.StaffSurveyInvitation", b =>
                 {
                     b.Property<long>("Id")

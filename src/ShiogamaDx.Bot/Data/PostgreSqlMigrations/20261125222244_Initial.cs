@@ -82,6 +82,25 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "StaffConversationReferences",
+                columns: table => new
+                {
+                    UserKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ServiceUrl = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    ChannelId = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    ConversationId = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    TenantId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    BotId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    BotName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    UserId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StaffConversationReferences", x => x.UserKey);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Trainings",
                 columns: table => new
                 {
@@ -212,6 +231,9 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
             migrationBuilder.DropTable(
                 name: "Outbox");
+
+            migrationBuilder.DropTable(
+                name: "StaffConversationReferences");
 
             migrationBuilder.DropTable(
                 name: "StaffSurveyInvitations");

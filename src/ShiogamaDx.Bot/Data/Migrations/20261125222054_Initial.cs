@@ -81,6 +81,25 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "StaffConversationReferences",
+                columns: table => new
+                {
+                    UserKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ServiceUrl = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    ChannelId = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    ConversationId = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    TenantId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    BotId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    BotName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StaffConversationReferences", x => x.UserKey);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Trainings",
                 columns: table => new
                 {
@@ -211,6 +230,9 @@ namespace ShiogamaDx.Bot.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "Outbox");
+
+            migrationBuilder.DropTable(
+                name: "StaffConversationReferences");
 
             migrationBuilder.DropTable(
                 name: "StaffSurveyInvitations");

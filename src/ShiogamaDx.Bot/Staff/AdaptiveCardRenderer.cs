@@ -1,0 +1,247 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using ShiogamaDx.Bot.Conversations;
+
+namespace ShiogamaDx.Bot.Staff;
+
+/// <summary>
+/// Channel-neutral replies as Bot Framework message activities: text as markdown, choices and cards as
+/// Adaptive Cards 1.5 with a plain-text fallback, tables as an Adaptive Card Table. Buttons carry our
+/// postback (or the label) in their submit data, so a press and a typed label or number answer alike.
+/// </summary>
+internal static class AdaptiveCardRenderer
+{
+    public const string CardContentType = "application/vnd.microsoft.card.adaptive";
+    public const string CardVersion = "1.5";
+
+    public static IReadOnlyList<Activity> Render(IEnumerable<Reply> replies) => replies.Select(Render).ToList();
+
+    public static Activity Render(Reply reply) => reply switch
+    {
+        TextReply t => Message(t.Text),
+        ChoicesReply c => Message(null, [CardAttachment(ChoicesCard(c))]) with
+        {
+            Summary = c.Prompt,
+            SuggestedActions = new SuggestedActions(c.Choices.Select(x => new CardActionDto("imBack", x.Label, x.Label)).ToList()),
+        },
+        CardsReply c => Message(null, c.Cards.Select(card => CardAttachment(Card(card))).ToList()) with
+        {
+            Summary = c.AltText,
+            AttachmentLayout = c.Cards.Count > 1 ? "carousel" : null,
+        },
+        TableReply t => Message(null, [CardAttachment(TableCard(t))]) with { Summary = t.Title },
+        ImageReply i => Message(null, [new Attachment(ImageContentType(i.Url), ContentUrl: i.Url.AbsoluteUri, Name: i.AltText)]) with { Summary = i.AltText },
+        _ => Message(Cli.TerminalChat.Render([reply])),
+    };
+
+    /// <summary>All replies in one card: the answer to a card action (invoke), which replaces the card pressed.</summary>
+    public static JsonObject CombinedCard(IReadOnlyList<Reply> replies)
+    {
+        var body = new JsonArray();
+        var actions = new JsonArray();
+        foreach (var reply in replies)
+        {
+            var card = reply switch
+            {
+                TextReply t => NewCard(t.Text, [TextBlock(t.Text)], []),
+                ChoicesReply c => ChoicesCard(c),
+                CardsReply c => c.Cards.Count > 0 ? Card(c.Cards[0]) : NewCard(c.AltText, [TextBlock(c.AltText)], []),
+                TableReply t => TableCard(t),
+                ImageReply i => NewCard(i.AltText, [Image(i.Url.AbsoluteUri, i.AltText)], []),
+                _ => NewCard(Cli.TerminalChat.Render([reply]), [TextBlock(Cli.TerminalChat.Render([reply]))], []),
+            };
+            foreach (var element in card["body"]!.AsArray().ToList())
+            {
+                body.Add(element!.DeepClone());
+            }
+
+            foreach (var action in card["actions"]?.AsArray().ToList() ?? [])
+            {
+                actions.Add(action!.DeepClone());
+            }
+        }
+
+        return NewCard(Cli.TerminalChat.Render(replies), body, actions);
+    }
+
+    private static Activity Message(string? text, IReadOnlyList<Attachment>? attachments = null) => new()
+    {
+        Type = "message",
+        Text = text,
+        TextFormat = text is null ? null : "markdown",
+        Attachments = attachments,
+        Locale = "ja-JP",
+    };
+
+    private static Attachment CardAttachment(JsonObject card) => new(CardContentType, card);
+
+    private static JsonObject ChoicesCard(ChoicesReply c)
+    {
+        var fallback = new StringBuilder(c.Prompt);
+        for (var i = 0; i < c.Choices.Count; i++)
+        {
+            fallback.Append('\n').Append(i + 1).Append(". ").Append(c.Choices[i].Label);
+        }
+
+        var actions = new JsonArray(c.Choices.Select(x => x.Value is null ? (JsonNode)SubmitText(x.Label, x.Label) : SubmitPostback(x.Label, x.Value)).ToArray());
+        return NewCard(fallback.ToString(), [TextBlock(c.Prompt)], actions);
+    }
+
+    private static JsonObject Card(Card card)
+    {
+        var body = new JsonArray();
+        if (card.ImageUrl is { Length: > 0 } image)
+        {
+            body.Add(Image(image, card.Title));
+        }
+
+        body.Add(TextBlock(card.Title, bolder: true, size: "Medium"));
+        if (card.Subtitle is { Length: > 0 } subtitle)
+        {
+            body.Add(TextBlock(subtitle, subtle: true));
+        }
+
+        if (card.Body.Length > 0)
+        {
+            body.Add(TextBlock(card.Body));
+        }
+
+        var actions = new JsonArray(card.Actions.Select(a => a.Kind switch
+        {
+            CardActionKind.Link => (JsonNode)new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = a.Label, ["url"] = a.Value },
+            CardActionKind.Postback => SubmitPostback(a.Label, a.Value),
+            _ => SubmitText(a.Label, a.Value),
+        }).ToArray());
+
+        var fallback = new StringBuilder(card.Title);
+        if (card.Body.Length > 0)
+        {
+            fallback.Append('\n').Append(card.Body);
+        }
+
+        foreach (var a in card.Actions.Where(a => a.Kind == CardActionKind.Link))
+        {
+            fallback.Append('\n').Append(a.Label).Append(": ").Append(a.Value);
+        }
+
+        return NewCard(fallback.ToString(), body, actions);
+    }
+
+    private static JsonObject TableCard(TableReply t)
+    {
+        var columns = new JsonArray(t.Headers.Select(_ => (JsonNode)new JsonObject { ["width"] = 1 }).ToArray());
+        var rows = new JsonArray { Row(t.Headers) };
+        foreach (var row in t.Rows)
+        {
+            rows.Add(Row(row));
+        }
+
+        var body = new JsonArray
+        {
+            TextBlock(t.Title, bolder: true, size: "Medium"),
+            new JsonObject
+            {
+                ["type"] = "Table",
+                ["columns"] = columns,
+                ["rows"] = rows,
+                ["firstRowAsHeaders"] = true,
+                ["showGridLines"] = true,
+            },
+        };
+        if (t.Note is { Length: > 0 } note)
+        {
+            body.Add(TextBlock(note, subtle: true));
+        }
+
+        var fallback = new StringBuilder(t.Title).Append('\n').AppendJoin(" | ", t.Headers);
+        foreach (var row in t.Rows)
+        {
+            fallback.Append('\n').AppendJoin(" | ", row);
+        }
+
+        if (t.Note is { Length: > 0 })
+        {
+            fallback.Append('\n').Append(t.Note);
+        }
+
+        return NewCard(fallback.ToString(), body, []);
+
+        static JsonObject Row(IEnumerable<string> cells) => new()
+        {
+            ["type"] = "TableRow",
+            ["cells"] = new JsonArray(cells.Select(c => (JsonNode)new JsonObject
+            {
+                ["type"] = "TableCell",
+                ["items"] = new JsonArray(TextBlock(c)),
+            }).ToArray()),
+        };
+    }
+
+    private static JsonObject NewCard(string fallbackText, JsonArray body, JsonArray actions)
+    {
+        var card = new JsonObject
+        {
+            ["type"] = "AdaptiveCard",
+            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
+            ["version"] = CardVersion,
+            ["fallbackText"] = fallbackText,
+            ["body"] = body,
+        };
+        if (actions.Count > 0)
+        {
+            card["actions"] = actions;
+        }
+
+        return card;
+    }
+
+    private static JsonObject TextBlock(string text, bool bolder = false, string? size = null, bool subtle = false)
+    {
+        var block = new JsonObject { ["type"] = "TextBlock", ["text"] = text, ["wrap"] = true };
+        if (bolder)
+        {
+            block["weight"] = "Bolder";
+        }
+
+        if (size is not null)
+        {
+            block["size"] = size;
+        }
+
+        if (subtle)
+        {
+            block["isSubtle"] = true;
+        }
+
+        return block;
+    }
+
+    private static JsonObject Image(string url, string alt) => new() { ["type"] = "Image", ["url"] = url, ["altText"] = alt };
+
+    private static JsonObject SubmitPostback(string label, string postback) => new()
+    {
+        ["type"] = "Action.Submit",
+        ["title"] = label,
+        ["data"] = new JsonObject { [StaffActivities.PostbackField] = postback },
+    };
+
+    /// <summary>Teams' imBack hint shows the label in the chat as if typed; other channels send the data.</summary>
+    private static JsonObject SubmitText(string label, string text) => new()
+    {
+        ["type"] = "Action.Submit",
+        ["title"] = label,
+        ["data"] = new JsonObject
+        {
+            [StaffActivities.TextField] = text,
+            ["msteams"] = new JsonObject { ["type"] = "imBack", ["value"] = text },
+        },
+    };
+
+    private static string ImageContentType(Uri url) => Path.GetExtension(url.AbsolutePath).ToLowerInvariant() switch
+    {
+        ".jpg" or ".jpeg" => "image/jpeg",
+        ".gif" => "image/gif",
+        ".webp" => "image/webp",
+        _ => "image/png",
+    };
+}

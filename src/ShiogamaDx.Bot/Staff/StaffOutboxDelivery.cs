@@ -1,0 +1,148 @@
+using Microsoft.Extensions.Options;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Data;
+
+namespace ShiogamaDx.Bot.Staff;
+
+/// <summary>
+/// Delivers the outbox's proactive staff messages (surveys, notices) to each person's stored personal
+/// conversation: POST {serviceUrl}v3/conversations/{conversationId}/activities.
+/// </summary>
+internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, ConnectorClient connector, PrivacyKeys keys, TimeProvider clock, ILogger<StaffOutboxDelivery> logger) : IDisposable
+{
+    public const int MaxAttempts = 5;
+    private const int BatchSize = 20;
+    private const int MaxBatchesPerRun = 25;
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    public void Dispose() => gate.Dispose();
+
+    /// <summary>Sends what is due; returns how many were sent. Serialised so a message is never sent twice by this host.</summary>
+    public async Task<int> DeliverDueAsync(CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            // Every message of a batch ends sent, failed or postponed, so the next batch holds new ones.
+            var sent = 0;
+            for (var i = 0; i < MaxBatchesPerRun; i++)
+            {
+                var (processed, delivered) = await DeliverBatchAsync(ct);
+                sent += delivered;
+                if (processed < BatchSize)
+                {
+                    break;
+                }
+            }
+
+            return sent;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<(int Processed, int Sent)> DeliverBatchAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+        var outbox = scope.ServiceProvider.GetRequiredService<Outbox>();
+        var references = scope.ServiceProvider.GetRequiredService<ConversationReferenceStore>();
+        var store = scope.ServiceProvider.GetRequiredService<ConversationStore>();
+        var sent = 0;
+        var due = await outbox.DueAsync(StaffActivities.Channel, BatchSize, ct);
+        foreach (var message in due)
+        {
+            message.Attempts++;
+            var reference = await references.FindAsync(message.UserKey, ct);
+            if (reference is null)
+            {
+                message.FailedAt = clock.GetUtcNow();
+                message.LastError = "no conversation with this person yet (they have not talked to the bot)";
+                await db.SaveChangesAsync(ct);
+                continue;
+            }
+
+            try
+            {
+                var replies = message.Replies;
+                foreach (var activity in AdaptiveCardRenderer.Render(replies))
+                {
+                    await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, Address(activity, reference), null, ct);
+                }
+
+                message.SentAt = clock.GetUtcNow();
+                message.LastError = null;
+                sent++;
+
+                // So that typing "1" or a label answers the buttons of this message as well.
+                await store.SaveOffersAsync(keys.Pseudonymize("staff-conv", reference.ConversationId), Offers.From(replies), ct);
+            }
+            catch (Exception ex) when (ConnectorException.IsDeliveryFailure(ex, ct))
+            {
+                message.LastError = StaffActivities.Clip(ex.Message, 500);
+                if (ex is ConnectorException { IsPermanent: true } || message.Attempts >= MaxAttempts)
+                {
+                    message.FailedAt = clock.GetUtcNow();
+                }
+                else
+                {
+                    message.NotBefore = clock.GetUtcNow() + TimeSpan.FromMinutes(Math.Pow(2, message.Attempts));
+                }
+
+                logger.LogWarning("Proactive staff message {Id} not delivered (attempt {Attempts}): {Error}", message.Id, message.Attempts, ex.Message);
+            }
+
+            await db.SaveChangesAsync(ct);
+        }
+
+        return (due.Count, sent);
+    }
+
+    private static Activity Address(Activity activity, StaffConversationReference reference) => activity with
+    {
+        From = new ChannelAccount(reference.BotId, reference.BotName),
+        Recipient = new ChannelAccount(reference.UserId),
+        Conversation = new ConversationAccount(reference.ConversationId) { TenantId = reference.TenantId },
+        ChannelId = reference.ChannelId,
+        ServiceUrl = reference.ServiceUrl,
+    };
+}
+
+internal sealed class StaffOutboxWorker(StaffOutboxDelivery delivery, IOptions<StaffOptions> options, TimeProvider clock, ILogger<StaffOutboxWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        // Wait first: the host migrates the database after the workers have started.
+        while (await WaitAsync(stoppingToken))
+        {
+            try
+            {
+                await delivery.DeliverDueAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Staff outbox delivery failed; trying again later");
+            }
+        }
+    }
+
+    private async Task<bool> WaitAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(options.Value.OutboxInterval, clock, ct);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
