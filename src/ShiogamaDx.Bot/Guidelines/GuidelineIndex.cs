@@ -16,11 +16,12 @@ namespace ShiogamaDx.Bot.Guidelines;
 internal sealed record RankedSection(GuidelineSection Section, float Score, double Coverage, IReadOnlySet<string> MatchedTerms);
 
 /// <summary>What retrieval found: sections best first, and the question's weighted terms (for quoting).</summary>
-internal sealed record GuidelineSearch(IReadOnlyList<RankedSection> Sections, IReadOnlyDictionary<string, double> QueryTerms)
+/// <param name="OnTopic">The question names generative AI or the guideline itself, so it is meant for the guideline.</param>
+internal sealed record GuidelineSearch(IReadOnlyList<RankedSection> Sections, IReadOnlyDictionary<string, double> QueryTerms, bool OnTopic)
 {
     /// <summary>The sections worth answering from: none unless the best one holds enough of the question.</summary>
-    public IReadOnlyList<RankedSection> Confident(double minCoverage) =>
-        Sections.Count > 0 && Sections[0].Coverage >= minCoverage ? Sections : [];
+    public IReadOnlyList<RankedSection> Confident(GuidelinesOptions options) =>
+        Sections.Count > 0 && Sections[0].Coverage >= (OnTopic ? options.MinCoverageOnTopic : options.MinCoverage) ? Sections : [];
 }
 
 /// <summary>
@@ -36,6 +37,9 @@ internal sealed class GuidelineIndex : IDisposable
     private const string IdField = "id";
     private const float HeadBoost = 2.0f;
     private const float UnigramBoost = 0.3f;
+    private const float SynonymBoost = 0.5f;
+    private const double CoverageFloor = 0.25;
+    private const double TitleBonus = 1.0;
 
     private static readonly Analyzer Analyzer = new BigramAnalyzer();
 
@@ -44,15 +48,20 @@ internal sealed class GuidelineIndex : IDisposable
     private readonly IndexSearcher searcher;
     private readonly IReadOnlyList<GuidelineChunk> chunks;
     private readonly Dictionary<string, HashSet<string>> sectionTerms;
+    private readonly Dictionary<string, string> sectionText;
     private readonly Dictionary<string, int> documentFrequency;
     private readonly GuidelineSynonyms synonyms;
 
-    private GuidelineIndex(IReadOnlyList<GuidelineChunk> chunks, GuidelineSynonyms synonyms)
+    private readonly HashSet<string> topicWords;
+
+    private GuidelineIndex(IReadOnlyList<GuidelineChunk> chunks, GuidelineSynonyms synonyms, IEnumerable<string> topicWords)
     {
+        this.topicWords = topicWords.Select(GuidelineText.Normalize).ToHashSet(StringComparer.Ordinal);
         this.chunks = chunks;
         this.synonyms = synonyms;
         directory = new RAMDirectory();
         sectionTerms = [];
+        sectionText = new Dictionary<string, string>(StringComparer.Ordinal);
         documentFrequency = new Dictionary<string, int>(StringComparer.Ordinal);
         var config = new IndexWriterConfig(Version, Analyzer) { Similarity = new BM25Similarity() };
         using (var writer = new IndexWriter(directory, config))
@@ -81,6 +90,7 @@ internal sealed class GuidelineIndex : IDisposable
                 }
 
                 set.UnionWith(terms);
+                sectionText[key] = sectionText.GetValueOrDefault(key) + "\n" + body;
             }
 
             writer.Commit();
@@ -95,43 +105,50 @@ internal sealed class GuidelineIndex : IDisposable
 
     public IReadOnlyList<string> Documents => Sections.Select(s => s.Document).Distinct().ToList();
 
-    public static GuidelineIndex Build(IEnumerable<GuidelineSection> sections, GuidelineSynonyms synonyms, int maxChunkLength)
+    public static GuidelineIndex Build(IEnumerable<GuidelineSection> sections, GuidelineSynonyms synonyms, GuidelinesOptions options)
     {
         var chunks = new List<GuidelineChunk>();
         foreach (var section in sections)
         {
-            foreach (var part in Split(section.Paragraphs, maxChunkLength))
+            foreach (var part in Split(section.Paragraphs, options.MaxChunkLength))
             {
                 chunks.Add(new GuidelineChunk(chunks.Count, section, part));
             }
         }
 
-        return new GuidelineIndex(chunks, synonyms);
+        return new GuidelineIndex(chunks, synonyms, options.TopicWords);
     }
 
     public GuidelineSearch Search(string question, int maxSections = 3)
     {
         var normalized = GuidelineText.Normalize(question);
         var (groups, residual) = synonyms.Find(normalized);
+        residual = QuestionWords.Blank(residual);
         var concepts = Concepts(groups, residual);
-        var expanded = normalized + " " + string.Join(" ", groups.SelectMany(g => g));
+        var queryTerms = concepts.SelectMany(c => c.Terms.Select(t => (t, c.Weight))).GroupBy(x => x.t).ToDictionary(g => g.Key, g => g.Max(x => x.Weight), StringComparer.Ordinal);
+        if (concepts.Count == 0)
+        {
+            return new GuidelineSearch([], queryTerms, false);
+        }
 
+        // The person's own words count fully; words added from a synonym group count half.
         var query = new BooleanQuery();
-        foreach (var (term, boost) in QueryTerms(expanded))
+        var own = QueryTerms(normalized).ToDictionary(t => t.Term, t => t.Boost, StringComparer.Ordinal);
+        foreach (var (term, boost) in QueryTerms(string.Join(" ", groups.SelectMany(g => g))))
+        {
+            own.TryAdd(term, boost * SynonymBoost);
+        }
+
+        foreach (var (term, boost) in own)
         {
             query.Add(new TermQuery(new Term(BodyField, term)) { Boost = boost }, Occur.SHOULD);
             query.Add(new TermQuery(new Term(HeadField, term)) { Boost = boost * HeadBoost }, Occur.SHOULD);
         }
 
-        var queryTerms = concepts.SelectMany(c => c.Terms.Select(t => (t, c.Weight))).GroupBy(x => x.t).ToDictionary(g => g.Key, g => g.Max(x => x.Weight), StringComparer.Ordinal);
-        if (query.Clauses.Count == 0 || concepts.Count == 0)
-        {
-            return new GuidelineSearch([], queryTerms);
-        }
-
+        var total = concepts.Sum(c => c.Weight);
         var ranked = new List<RankedSection>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var hit in searcher.Search(query, 30).ScoreDocs)
+        foreach (var hit in searcher.Search(query, 40).ScoreDocs)
         {
             var chunk = chunks[searcher.Doc(hit.Doc).GetField(IdField).GetInt32Value()!.Value];
             if (!seen.Add(chunk.Section.Key))
@@ -140,17 +157,17 @@ internal sealed class GuidelineIndex : IDisposable
             }
 
             var terms = sectionTerms[chunk.Section.Key];
-            var total = concepts.Sum(c => c.Weight);
-            var matched = concepts.Where(c => c.Terms.Any(terms.Contains)).ToList();
+            var text = sectionText[chunk.Section.Key];
+            var matched = concepts.Where(c => c.Matches(terms, text)).ToList();
             var coverage = total > 0 ? matched.Sum(c => c.Weight) / total : 0;
             ranked.Add(new RankedSection(chunk.Section, hit.Score, coverage, matched.SelectMany(c => c.Terms).Where(terms.Contains).ToHashSet(StringComparer.Ordinal)));
-            if (ranked.Count == maxSections)
-            {
-                break;
-            }
         }
 
-        return new GuidelineSearch(ranked, queryTerms);
+        // Rank by relevance weighted with how much of the question a section holds, so a section that shares one
+        // strong word does not beat one that holds the whole question.
+        var ordered = ranked.OrderByDescending(r => r.Score * (CoverageFloor + r.Coverage) * (1 + (TitleBonus * TitleOverlap(normalized, r.Section.Title))))
+            .Take(maxSections).ToList();
+        return new GuidelineSearch(ordered, queryTerms, groups.Any(g => g.Any(topicWords.Contains)));
     }
 
     /// <summary>The content terms of a piece of text (for quoting the sentences that answer).</summary>
@@ -170,34 +187,83 @@ internal sealed class GuidelineIndex : IDisposable
     /// What the question asks about, each weighted by rarity: a synonym group it mentions counts once (any of
     /// its words will do), its other content terms count alone. Hiragana-only bigrams are grammar and left out.
     /// </summary>
-    private List<(IReadOnlyList<string> Terms, double Weight)> Concepts(IReadOnlyList<IReadOnlyList<string>> groups, string residual)
+    private List<Concept> Concepts(IReadOnlyList<IReadOnlyList<string>> groups, string residual)
     {
-        var concepts = new List<(IReadOnlyList<string> Terms, double Weight)>();
+        var concepts = new List<Concept>();
         foreach (var group in groups)
         {
-            var terms = group.SelectMany(w => Tokens(w).Where(t => IsContentTerm(t.Term, t.Type) || (t.Type == CJKBigramFilter.SINGLE_TYPE && w.Length == 1)).Select(t => t.Term)).Distinct().ToList();
-            if (terms.Count > 0)
-            {
-                // The commonest word of the group decides: a group is only as telling as its plainest member.
-                concepts.Add((terms, terms.Min(Idf)));
-            }
+            var terms = group.SelectMany(w => Tokens(w).Where(t => IsContentTerm(t.Term, t.Type)).Select(t => t.Term)).Distinct().ToList();
+            var weights = terms.Where(t => documentFrequency.ContainsKey(t)).Select(Idf).ToList();
+
+            // The commonest word of the group decides: a group is only as telling as its plainest member.
+            concepts.Add(new Concept(terms, weights.Count > 0 ? weights.Min() : AbsentIdf, group));
         }
 
-        var text = residual;
-        foreach (var (term, type, start, end) in Tokens(text))
+        var tokens = Tokens(residual);
+        var known = tokens.Where(t => IsContentTerm(t.Term, t.Type) && documentFrequency.ContainsKey(t.Term)).ToList();
+        foreach (var (term, type, start, end) in tokens)
         {
             if (IsContentTerm(term, type))
             {
-                concepts.Add(([term], Idf(term)));
+                // A bigram spanning two known words (相談|記録 → 談記) is a seam, not a word the guideline lacks.
+                var seam = type == CJKBigramFilter.DOUBLE_TYPE && !documentFrequency.ContainsKey(term)
+                    && known.Any(k => k.End == start + 1) && known.Any(k => k.Start == end - 1);
+                if (seam)
+                {
+                    continue;
+                }
+
+                if (type == CJKBigramFilter.DOUBLE_TYPE && !documentFrequency.ContainsKey(term) && term.All(GuidelineText.IsKanji))
+                {
+                    // A kanji pair the guideline never uses (文例, 広報誌) still shares its characters' meaning
+                    // with the text (例, 広報): each kanji counts for half a word.
+                    concepts.Add(new Concept([term[..1]], Idf(term[..1]) * 0.5, []));
+                    concepts.Add(new Concept([term[1..]], Idf(term[1..]) * 0.5, []));
+                    continue;
+                }
+
+                concepts.Add(new Concept([term], Idf(term), []));
             }
-            else if (type == CJKBigramFilter.SINGLE_TYPE && GuidelineText.IsKanji(term[0]) && IsLone(text, start, end))
+            else if (type == CJKBigramFilter.SINGLE_TYPE && GuidelineText.IsKanji(term[0]) && IsLone(residual, start, end))
             {
-                concepts.Add(([term], Idf(term) * 0.5)); // a kanji on its own is a word (家, 絵), if a short one
+                concepts.Add(new Concept([term], Idf(term) * 0.5, [])); // a kanji on its own is a word (家, 絵), if a short one
             }
         }
 
         return concepts;
     }
+
+    /// <summary>
+    /// Share of a section's title that the question contains as one run of text (grammar included, so
+    /// 「入力してよい情報」 and 「入力してはいけない情報」 differ). Runs under three characters are chance.
+    /// </summary>
+    private static double TitleOverlap(string question, string title)
+    {
+        var t = GuidelineText.Normalize(title).Replace(" ", string.Empty, StringComparison.Ordinal);
+        var q = question.Replace(" ", string.Empty, StringComparison.Ordinal);
+        if (t.Length == 0 || q.Length == 0)
+        {
+            return 0;
+        }
+
+        var longest = 0;
+        var previous = new int[q.Length + 1];
+        var current = new int[q.Length + 1];
+        for (var i = 1; i <= t.Length; i++)
+        {
+            for (var j = 1; j <= q.Length; j++)
+            {
+                current[j] = t[i - 1] == q[j - 1] ? previous[j - 1] + 1 : 0;
+                longest = Math.Max(longest, current[j]);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return longest >= 3 ? (double)longest / t.Length : 0;
+    }
+
+    private double AbsentIdf => Math.Log(1 + ((chunks.Count + 0.5) / 0.5));
 
     private static bool IsLone(string text, int start, int end) =>
         (start == 0 || !GuidelineText.IsContent(text[start - 1])) && (end >= text.Length || !GuidelineText.IsContent(text[end]));
@@ -261,6 +327,15 @@ internal sealed class GuidelineIndex : IDisposable
         {
             yield return current;
         }
+    }
+
+    /// <summary>One thing the question asks about: a term, or a synonym group any of whose words will do.</summary>
+    private sealed record Concept(IReadOnlyList<string> Terms, double Weight, IReadOnlyList<string> Words)
+    {
+        public bool Matches(HashSet<string> sectionTerms, string sectionText) =>
+            Words.Count > 0
+                ? Words.Any(w => sectionText.Contains(w, StringComparison.Ordinal) || sectionText.Contains(GuidelineText.ToKatakana(w), StringComparison.Ordinal))
+                : Terms.Any(sectionTerms.Contains);
     }
 
     private sealed class BigramAnalyzer : Analyzer

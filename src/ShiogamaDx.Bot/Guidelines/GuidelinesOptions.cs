@@ -33,6 +33,13 @@ public sealed class GuidelinesOptions
     [Range(0.0, 1.0)]
     public double MinCoverage { get; set; } = 0.45;
 
+    /// <summary>The same for a question that names the topic (a synonym group holding one of <see cref="TopicWords"/>).</summary>
+    [Range(0.0, 1.0)]
+    public double MinCoverageOnTopic { get; set; } = 0.30;
+
+    /// <summary>Words that make a question about the guideline whatever else it says.</summary>
+    public IReadOnlyList<string> TopicWords { get; set; } = ["生成AI", "手引き"];
+
     public string FullPath => ResolveFromApp(Path);
 
     public string SynonymsFullPath => ResolveFromApp(SynonymsPath);
