@@ -1,7 +1,9 @@
 using ShiogamaDx.Bot.Admin;
+using ShiogamaDx.Bot.Assistant;
 using ShiogamaDx.Bot.Cli;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Guidelines;
 using ShiogamaDx.Bot.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +12,8 @@ builder.AddBotLogging(quiet: BotCommands.IsCommand(args));
 builder.AddDatabase();
 builder.AddConversations();
 builder.AddAdminApi();
+builder.AddAssistant();
+builder.AddGuidelines();
 
 var app = builder.Build();
 
