@@ -108,12 +108,24 @@ internal sealed class GuidelineLibrary(IOptions<GuidelinesOptions> options, Time
         File.Exists(file) ? GuidelineSynonyms.Parse(File.ReadAllText(file), file) : GuidelineSynonyms.Empty;
 }
 
-/// <summary>Loads the guidelines at start, so the first question is not the one that waits, and watches the folder.</summary>
-internal sealed class GuidelineStartup(GuidelineLibrary library) : IHostedService
+/// <summary>
+/// Loads the guidelines with the other content at start (server and terminal chat alike), so a broken synonyms file
+/// stops the start with its file and line, and the first question is not the one that waits.
+/// </summary>
+internal sealed class GuidelineContentLoader(GuidelineLibrary library) : Data.IContentSeeder
+{
+    public Task SeedAsync(CancellationToken cancellationToken)
+    {
+        _ = library.Current;
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Watches the guideline folder while the server runs.</summary>
+internal sealed class GuidelineWatcher(GuidelineLibrary library) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _ = library.Current;
         library.StartWatching();
         return Task.CompletedTask;
     }

@@ -9,7 +9,8 @@ public static class GuidelinesExtensions
         var services = builder.Services;
         services.AddOptions<GuidelinesOptions>().BindConfiguration(GuidelinesOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<GuidelineLibrary>();
-        services.AddHostedService<GuidelineStartup>();
+        services.AddScoped<Data.IContentSeeder, GuidelineContentLoader>();
+        services.AddHostedService<GuidelineWatcher>();
         services.AddSingleton<GuidelineAnswerer>();
         services.AddSingleton<IIntentHandler, GuidelineHandler>();
         return builder;

@@ -78,8 +78,8 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
             $"not covered {unanswerable}, correctly refused {refused} ({refusals:P1}); retrieval median {times[times.Count / 2]:0.00} ms, max {times[^1]:0.00} ms"));
 
         Assert.True(answerable >= 50 && unanswerable >= 10, "the evaluation set is too small");
-        Assert.True(h1 >= 0.85, $"hit@1 {h1:P1} is under 85%");
-        Assert.True(h3 >= 0.92, $"hit@3 {h3:P1} is under 92%");
+        Assert.True(h1 >= 0.87, $"hit@1 {h1:P1} is under 87%");
+        Assert.True(h3 >= 0.95, $"hit@3 {h3:P1} is under 95%");
         Assert.Equal(unanswerable, refused);
     }
 

@@ -80,6 +80,26 @@ public sealed class GuidelineLoaderTests
         }
     }
 
+    [Fact]
+    public void BrokenSynonymGroup_NamesFileAndLine()
+    {
+        var ex = Assert.Throws<ShiogamaDx.Bot.Conversations.ContentFileException>(() => GuidelineSynonyms.Parse("# comment\n個人情報, 住所氏名\nひとつだけ\n", "/x/synonyms.txt"));
+
+        Assert.StartsWith("synonyms.txt:3:", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Synonyms_MatchWhateverTheKanaScript_AndBlankWhatTheyMatched()
+    {
+        var synonyms = GuidelineSynonyms.Parse("チャットGPT, 生成AI\n個人情報, 住所氏名\n", "s.txt");
+
+        var (hits, residual) = synonyms.Find(GuidelineText.Normalize("ちゃっとGPTに住所氏名を入れたい"));
+
+        Assert.Equal(2, hits.Count);
+        Assert.DoesNotContain("住所", residual, StringComparison.Ordinal);
+        Assert.Contains("入れたい", residual, StringComparison.Ordinal);
+    }
+
     internal static byte[] Pdf(IReadOnlyList<string> lines)
     {
         var builder = new PdfDocumentBuilder();
