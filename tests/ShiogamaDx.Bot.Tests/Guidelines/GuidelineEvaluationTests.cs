@@ -20,6 +20,10 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
         var questions = LoadQuestions();
         int answerable = 0, hit1 = 0, hit3 = 0, unanswerable = 0, refused = 0, wrongRefusals = 0;
         var times = new List<double>();
+        foreach (var (question, _) in questions.Take(5))
+        {
+            index.Search(question); // warm-up: the first searches pay for JIT, not for retrieval
+        }
 
         foreach (var (question, expected) in questions)
         {
@@ -75,7 +79,7 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
         var refusals = (double)refused / unanswerable;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"questions {questions.Count}: answerable {answerable}, hit@1 {hit1} ({h1:P1}), hit@3 {hit3} ({h3:P1}), wrongly refused {wrongRefusals}; " +
-            $"not covered {unanswerable}, correctly refused {refused} ({refusals:P1}); retrieval median {times[times.Count / 2]:0.00} ms, max {times[^1]:0.00} ms"));
+            $"not covered {unanswerable}, correctly refused {refused} ({refusals:P1}); retrieval per question median {times[times.Count / 2]:0.00} ms, 95th percentile {times[(int)(times.Count * 0.95)]:0.00} ms, max {times[^1]:0.00} ms"));
 
         Assert.True(answerable >= 50 && unanswerable >= 10, "the evaluation set is too small");
         Assert.True(h1 >= 0.87, $"hit@1 {h1:P1} is under 87%");
