@@ -125,3 +125,23 @@ public sealed class GuidelineLlmTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => app?.Dispose();
 }
+
+public sealed class AiOptionsTests
+{
+    [Theory]
+    [InlineData("OpenAI", null, "gpt-4o-mini", null, "Ai:ApiKey")]
+    [InlineData("OpenAICompatible", null, "qwen2.5", null, "Ai:Endpoint")]
+    [InlineData("AzureOpenAI", "https://x.openai.azure.com/", null, "k", "Ai:Model")]
+    public void IncompleteProviderSettings_AreRefused_NamingTheKey(string provider, string? endpoint, string? model, string? key, string missing)
+    {
+        var options = new Bot.Assistant.AiOptions { Provider = Enum.Parse<Bot.Assistant.AiProvider>(provider), Endpoint = endpoint, Model = model, ApiKey = key };
+
+        var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
+
+        Assert.Contains(errors, e => e.ErrorMessage!.Contains(missing, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void NoProvider_NeedsNothingElse() =>
+        Assert.Empty(new Bot.Assistant.AiOptions().Validate(new System.ComponentModel.DataAnnotations.ValidationContext(new object())));
+}
