@@ -35,7 +35,7 @@ public sealed class GuidelinesOptions
 
     /// <summary>The same for a question that names the topic (a synonym group holding one of <see cref="TopicWords"/>).</summary>
     [Range(0.0, 1.0)]
-    public double MinCoverageOnTopic { get; set; } = 0.30;
+    public double MinCoverageOnTopic { get; set; } = 0.33;
 
     /// <summary>Words that make a question about the guideline whatever else it says.</summary>
     public IReadOnlyList<string> TopicWords { get; set; } = ["生成AI", "手引き"];

@@ -50,6 +50,11 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
             }
 
             answerable++;
+            if (found.Count > 0 && found[0].Coverage < 0.6)
+            {
+                output.WriteLine($"low-coverage answer  {question}: {found[0].Section.Number} {found[0].Coverage:0.00} {(index.Search(question).OnTopic ? "on topic" : "")}");
+            }
+
             if (found.Count == 0)
             {
                 wrongRefusals++;
