@@ -1,7 +1,9 @@
 using ShiogamaDx.Bot.Admin;
+using ShiogamaDx.Bot.Assistant;
 using ShiogamaDx.Bot.Cli;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Guidelines;
 using ShiogamaDx.Bot.Hosting;
 using ShiogamaDx.Bot.Staff;
 using ShiogamaDx.Bot.Surveys;
@@ -17,6 +19,8 @@ builder.AddAdminApi();
 builder.AddStaff();
 
 // Features
+builder.AddAssistant();
+builder.AddGuidelines();
 builder.AddStaffSurveys();
 
 var app = builder.Build();

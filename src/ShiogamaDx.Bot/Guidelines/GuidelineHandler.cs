@@ -1,0 +1,85 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+using ShiogamaDx.Bot.Conversations;
+
+namespace ShiogamaDx.Bot.Guidelines;
+
+/// <summary>
+/// Staff questions about the generative-AI guideline. Staff only: the engine never offers a staff handler to a
+/// resident, so the guideline is not reachable from LINE.
+/// </summary>
+internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibrary library, IOptions<GuidelinesOptions> options) : IIntentHandler
+{
+    // Normalised (TextNormalizer) words that put a question on the guideline whatever else it says.
+    private static readonly string[] TopicWords =
+    [
+        "生成ai", "せいせいai", "chatgpt", "ちゃっとgpt", "gpt", "ちゃっとai", "対話型ai", "copilot", "こぱいろっと", "gemini", "llm",
+        "手引き", "てびき", "がいどらいん", "ぷろんぷと", "はるしねしょん", "画像生成",
+    ];
+
+    private readonly ConditionalWeakTable<Turn, GuidelineSearch> searches = [];
+
+    public string Name => "staff.guidelines";
+
+    public Audience Audience => Audience.Staff;
+
+    public double Match(Turn turn)
+    {
+        if (turn.IsPostback || turn.Normalized.Length < 2)
+        {
+            return 0;
+        }
+
+        if (TopicWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal)) || AiWord(turn.Normalized))
+        {
+            return 0.8;
+        }
+
+        // Without a topic word, only a question the guideline clearly answers is taken (e.g. 「個人情報を入力していい？」).
+        var search = searches.GetValue(turn, t => library.Current.Search(t.Text));
+        return search.Confident(options.Value).Count > 0 && search.Sections[0].Coverage >= 0.6 ? 0.6 : 0;
+    }
+
+    public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
+    {
+        if (IsBareTopic(turn.Normalized))
+        {
+            // 「生成AIの手引き」 from the menu: no question yet, so say what can be asked.
+            return TurnResult.Of(
+                new TextReply($"{string.Join("・", library.Current.Documents.DefaultIfEmpty("生成AI利用の手引き"))}から、該当する節を引用してお答えします。知りたいことを文章で送ってください。"),
+                new ChoicesReply("たとえば", [new Choice("個人情報を入力していい？"), new Choice("生成AIの答えの確認方法"), new Choice("公開するときの表示は？")]));
+        }
+
+        var answer = await answerer.AnswerAsync(turn.Text, cancellationToken);
+        return new TurnResult(answer.Messages.Select(m => (Reply)new TextReply(m)).ToList());
+    }
+
+    private static bool IsBareTopic(string normalized)
+    {
+        var rest = normalized;
+        foreach (var word in TopicWords.Append("ai").Concat(BareWords))
+        {
+            rest = rest.Replace(word, string.Empty, StringComparison.Ordinal);
+        }
+
+        return rest.Length <= 1;
+    }
+
+    private static readonly string[] BareWords = ["利用の", "利用", "について", "とは", "を", "の", "は", "って", "教えて", "知りたい", "見たい", "ですか", "?"];
+
+    /// <summary>"AI" as a word of its own (ＡＩ, AIで), not inside "mail" or "said".</summary>
+    private static bool AiWord(string normalized)
+    {
+        for (var at = normalized.IndexOf("ai", StringComparison.Ordinal); at >= 0; at = normalized.IndexOf("ai", at + 1, StringComparison.Ordinal))
+        {
+            var before = at == 0 || !char.IsAsciiLetter(normalized[at - 1]);
+            var after = at + 2 >= normalized.Length || !char.IsAsciiLetter(normalized[at + 2]);
+            if (before && after)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,352 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Cjk;
+using Lucene.Net.Analysis.Core;
+using Lucene.Net.Analysis.Standard;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+
+namespace ShiogamaDx.Bot.Guidelines;
+
+/// <summary>A section found for a question, with its rank score and how much of the question it contains.</summary>
+internal sealed record RankedSection(GuidelineSection Section, float Score, double Coverage, IReadOnlySet<string> MatchedTerms);
+
+/// <summary>What retrieval found: sections best first, and the question's weighted terms (for quoting).</summary>
+/// <param name="OnTopic">The question names generative AI or the guideline itself, so it is meant for the guideline.</param>
+internal sealed record GuidelineSearch(IReadOnlyList<RankedSection> Sections, IReadOnlyDictionary<string, double> QueryTerms, bool OnTopic)
+{
+    /// <summary>The sections worth answering from: none unless the best one holds enough of the question.</summary>
+    public IReadOnlyList<RankedSection> Confident(GuidelinesOptions options) =>
+        Sections.Count > 0 && Sections[0].Coverage >= (OnTopic ? options.MinCoverageOnTopic : options.MinCoverage) ? Sections : [];
+}
+
+/// <summary>
+/// An immutable in-memory Lucene index over guideline chunks. Japanese without a morphological analyser: CJK
+/// bigrams plus unigrams (StandardTokenizer → CJKBigramFilter), text normalised first, heading path in front of
+/// every chunk and in a boosted field of its own. Rebuilt whole and swapped when the documents change.
+/// </summary>
+internal sealed class GuidelineIndex : IDisposable
+{
+    private const LuceneVersion Version = LuceneVersion.LUCENE_48;
+    private const string BodyField = "body";
+    private const string HeadField = "head";
+    private const string IdField = "id";
+    private const float HeadBoost = 2.0f;
+    private const float UnigramBoost = 0.3f;
+    private const float SynonymBoost = 0.5f;
+    private const double CoverageFloor = 0.25;
+    private const double TitleBonus = 1.0;
+
+    private static readonly Analyzer Analyzer = new BigramAnalyzer();
+
+    private readonly RAMDirectory directory;
+    private readonly DirectoryReader reader;
+    private readonly IndexSearcher searcher;
+    private readonly IReadOnlyList<GuidelineChunk> chunks;
+    private readonly Dictionary<string, HashSet<string>> sectionTerms;
+    private readonly Dictionary<string, string> sectionText;
+    private readonly Dictionary<string, int> documentFrequency;
+    private readonly GuidelineSynonyms synonyms;
+
+    private readonly HashSet<string> topicWords;
+
+    private GuidelineIndex(IReadOnlyList<GuidelineChunk> chunks, GuidelineSynonyms synonyms, IEnumerable<string> topicWords)
+    {
+        this.topicWords = topicWords.Select(GuidelineText.Normalize).ToHashSet(StringComparer.Ordinal);
+        this.chunks = chunks;
+        this.synonyms = synonyms;
+        directory = new RAMDirectory();
+        sectionTerms = [];
+        sectionText = new Dictionary<string, string>(StringComparer.Ordinal);
+        documentFrequency = new Dictionary<string, int>(StringComparer.Ordinal);
+        var config = new IndexWriterConfig(Version, Analyzer) { Similarity = new BM25Similarity() };
+        using (var writer = new IndexWriter(directory, config))
+        {
+            foreach (var chunk in chunks)
+            {
+                var head = HeadText(chunk.Section);
+                var body = head + "\n" + GuidelineText.Normalize(chunk.Text);
+                writer.AddDocument(
+                [
+                    new StoredField(IdField, chunk.Id),
+                    new TextField(HeadField, head, Field.Store.NO),
+                    new TextField(BodyField, body, Field.Store.NO),
+                ]);
+
+                var terms = Tokens(body).Select(t => t.Term).ToHashSet(StringComparer.Ordinal);
+                foreach (var term in terms)
+                {
+                    documentFrequency[term] = documentFrequency.GetValueOrDefault(term) + 1;
+                }
+
+                var key = chunk.Section.Key;
+                if (!sectionTerms.TryGetValue(key, out var set))
+                {
+                    sectionTerms[key] = set = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                set.UnionWith(terms);
+                sectionText[key] = sectionText.GetValueOrDefault(key) + "\n" + body;
+            }
+
+            writer.Commit();
+        }
+
+        reader = DirectoryReader.Open(directory);
+        searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
+        Sections = chunks.Select(c => c.Section).DistinctBy(s => s.Key).ToList();
+    }
+
+    public IReadOnlyList<GuidelineSection> Sections { get; }
+
+    public IReadOnlyList<string> Documents => Sections.Select(s => s.Document).Distinct().ToList();
+
+    public static GuidelineIndex Build(IEnumerable<GuidelineSection> sections, GuidelineSynonyms synonyms, GuidelinesOptions options)
+    {
+        var chunks = new List<GuidelineChunk>();
+        foreach (var section in sections)
+        {
+            foreach (var part in Split(section.Paragraphs, options.MaxChunkLength))
+            {
+                chunks.Add(new GuidelineChunk(chunks.Count, section, part));
+            }
+        }
+
+        return new GuidelineIndex(chunks, synonyms, options.TopicWords);
+    }
+
+    public GuidelineSearch Search(string question, int maxSections = 3)
+    {
+        var normalized = GuidelineText.Normalize(question);
+        var (groups, residual) = synonyms.Find(normalized);
+        residual = QuestionWords.Blank(residual);
+        var concepts = Concepts(groups, residual);
+        var queryTerms = concepts.SelectMany(c => c.Terms.Select(t => (t, c.Weight))).GroupBy(x => x.t).ToDictionary(g => g.Key, g => g.Max(x => x.Weight), StringComparer.Ordinal);
+        if (concepts.Count == 0)
+        {
+            return new GuidelineSearch([], queryTerms, false);
+        }
+
+        // The person's own words count fully; words added from a synonym group count half.
+        var query = new BooleanQuery();
+        var own = QueryTerms(normalized).ToDictionary(t => t.Term, t => t.Boost, StringComparer.Ordinal);
+        foreach (var (term, boost) in QueryTerms(string.Join(" ", groups.SelectMany(g => g))))
+        {
+            own.TryAdd(term, boost * SynonymBoost);
+        }
+
+        foreach (var (term, boost) in own)
+        {
+            query.Add(new TermQuery(new Term(BodyField, term)) { Boost = boost }, Occur.SHOULD);
+            query.Add(new TermQuery(new Term(HeadField, term)) { Boost = boost * HeadBoost }, Occur.SHOULD);
+        }
+
+        var total = concepts.Sum(c => c.Weight);
+        var ranked = new List<RankedSection>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var hit in searcher.Search(query, 40).ScoreDocs)
+        {
+            var chunk = chunks[searcher.Doc(hit.Doc).GetField(IdField).GetInt32Value()!.Value];
+            if (!seen.Add(chunk.Section.Key))
+            {
+                continue;
+            }
+
+            var terms = sectionTerms[chunk.Section.Key];
+            var text = sectionText[chunk.Section.Key];
+            var matched = concepts.Where(c => c.Matches(terms, text)).ToList();
+            var coverage = total > 0 ? matched.Sum(c => c.Weight) / total : 0;
+            ranked.Add(new RankedSection(chunk.Section, hit.Score, coverage, matched.SelectMany(c => c.Terms).Where(terms.Contains).ToHashSet(StringComparer.Ordinal)));
+        }
+
+        // Rank by relevance weighted with how much of the question a section holds, so a section that shares one
+        // strong word does not beat one that holds the whole question.
+        var ordered = ranked.OrderByDescending(r => r.Score * (CoverageFloor + r.Coverage) * (1 + (TitleBonus * TitleOverlap(normalized, r.Section.Title))))
+            .Take(maxSections).ToList();
+        return new GuidelineSearch(ordered, queryTerms, groups.Any(g => g.Any(topicWords.Contains)));
+    }
+
+    /// <summary>The content terms of a piece of text (for quoting the sentences that answer).</summary>
+    public static IReadOnlySet<string> ContentTerms(string text) =>
+        Tokens(GuidelineText.Normalize(text)).Where(t => IsContentTerm(t.Term, t.Type)).Select(t => t.Term).ToHashSet(StringComparer.Ordinal);
+
+    public void Dispose()
+    {
+        reader.Dispose();
+        directory.Dispose();
+    }
+
+    private static string HeadText(GuidelineSection section) =>
+        GuidelineText.Normalize(string.Join(" ", section.HeadingPath.Append(section.Label).Distinct()));
+
+    /// <summary>
+    /// What the question asks about, each weighted by rarity: a synonym group it mentions counts once (any of
+    /// its words will do), its other content terms count alone. Hiragana-only bigrams are grammar and left out.
+    /// </summary>
+    private List<Concept> Concepts(IReadOnlyList<IReadOnlyList<string>> groups, string residual)
+    {
+        var concepts = new List<Concept>();
+        foreach (var group in groups)
+        {
+            var terms = group.SelectMany(w => Tokens(w).Where(t => IsContentTerm(t.Term, t.Type)).Select(t => t.Term)).Distinct().ToList();
+            var weights = terms.Where(t => documentFrequency.ContainsKey(t)).Select(Idf).ToList();
+
+            // The commonest word of the group decides: a group is only as telling as its plainest member.
+            concepts.Add(new Concept(terms, weights.Count > 0 ? weights.Min() : AbsentIdf, group));
+        }
+
+        var tokens = Tokens(residual);
+        var known = tokens.Where(t => IsContentTerm(t.Term, t.Type) && documentFrequency.ContainsKey(t.Term)).ToList();
+        foreach (var (term, type, start, end) in tokens)
+        {
+            if (IsContentTerm(term, type))
+            {
+                // A bigram spanning two known words (相談|記録 → 談記) is a seam, not a word the guideline lacks.
+                var seam = type == CJKBigramFilter.DOUBLE_TYPE && !documentFrequency.ContainsKey(term)
+                    && known.Any(k => k.End == start + 1) && known.Any(k => k.Start == end - 1);
+                if (seam)
+                {
+                    continue;
+                }
+
+                if (type == CJKBigramFilter.DOUBLE_TYPE && !documentFrequency.ContainsKey(term) && term.All(GuidelineText.IsKanji))
+                {
+                    // A kanji pair the guideline never uses (文例, 広報誌) still shares its characters' meaning
+                    // with the text (例, 広報): each kanji counts for half a word.
+                    concepts.Add(new Concept([term[..1]], Idf(term[..1]) * 0.5, []));
+                    concepts.Add(new Concept([term[1..]], Idf(term[1..]) * 0.5, []));
+                    continue;
+                }
+
+                concepts.Add(new Concept([term], Idf(term), []));
+            }
+            else if (type == CJKBigramFilter.SINGLE_TYPE && GuidelineText.IsKanji(term[0]) && IsLone(residual, start, end))
+            {
+                concepts.Add(new Concept([term], Idf(term) * 0.5, [])); // a kanji on its own is a word (家, 絵), if a short one
+            }
+        }
+
+        return concepts;
+    }
+
+    /// <summary>
+    /// Share of a section's title that the question contains as one run of text (grammar included, so
+    /// 「入力してよい情報」 and 「入力してはいけない情報」 differ). Runs under three characters are chance.
+    /// </summary>
+    private static double TitleOverlap(string question, string title)
+    {
+        var t = GuidelineText.Normalize(title).Replace(" ", string.Empty, StringComparison.Ordinal);
+        var q = question.Replace(" ", string.Empty, StringComparison.Ordinal);
+        if (t.Length == 0 || q.Length == 0)
+        {
+            return 0;
+        }
+
+        var longest = 0;
+        var previous = new int[q.Length + 1];
+        var current = new int[q.Length + 1];
+        for (var i = 1; i <= t.Length; i++)
+        {
+            for (var j = 1; j <= q.Length; j++)
+            {
+                current[j] = t[i - 1] == q[j - 1] ? previous[j - 1] + 1 : 0;
+                longest = Math.Max(longest, current[j]);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return longest >= 3 ? (double)longest / t.Length : 0;
+    }
+
+    private double AbsentIdf => Math.Log(1 + ((chunks.Count + 0.5) / 0.5));
+
+    private static bool IsLone(string text, int start, int end) =>
+        (start == 0 || !GuidelineText.IsContent(text[start - 1])) && (end >= text.Length || !GuidelineText.IsContent(text[end]));
+
+    private double Idf(string term)
+    {
+        var n = chunks.Count;
+        var df = documentFrequency.GetValueOrDefault(term);
+        return Math.Log(1 + ((n - df + 0.5) / (df + 0.5)));
+    }
+
+    private static IEnumerable<(string Term, float Boost)> QueryTerms(string text) =>
+        Tokens(text)
+            .Select(t => IsContentTerm(t.Term, t.Type) ? (t.Term, 1f) : t.Type == CJKBigramFilter.SINGLE_TYPE && GuidelineText.IsKanji(t.Term[0]) ? (t.Term, UnigramBoost) : (t.Term, 0f))
+            .Where(t => t.Item2 > 0)
+            .GroupBy(t => t.Term)
+            .Select(g => (g.Key, g.Max(x => x.Item2)));
+
+    /// <summary>Bigrams of kanji/katakana, and words of letters or digits: what carries meaning.</summary>
+    private static bool IsContentTerm(string term, string type) =>
+        type == CJKBigramFilter.DOUBLE_TYPE
+            ? term.All(c => !GuidelineText.IsHiragana(c))
+            : type != CJKBigramFilter.SINGLE_TYPE && term.Any(char.IsLetterOrDigit);
+
+    private static List<(string Term, string Type, int Start, int End)> Tokens(string text)
+    {
+        var tokens = new List<(string, string, int, int)>();
+        using var stream = Analyzer.GetTokenStream(BodyField, text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        var type = stream.AddAttribute<ITypeAttribute>();
+        var offset = stream.AddAttribute<IOffsetAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
+        {
+            tokens.Add((term.ToString(), type.Type, offset.StartOffset, offset.EndOffset));
+        }
+
+        stream.End();
+        return tokens;
+    }
+
+    /// <summary>Paragraph groups no longer than the limit (a single longer paragraph stays whole).</summary>
+    private static IEnumerable<IReadOnlyList<string>> Split(IReadOnlyList<string> paragraphs, int maxLength)
+    {
+        var current = new List<string>();
+        var length = 0;
+        foreach (var paragraph in paragraphs)
+        {
+            if (current.Count > 0 && length + paragraph.Length > maxLength)
+            {
+                yield return current;
+                current = [];
+                length = 0;
+            }
+
+            current.Add(paragraph);
+            length += paragraph.Length;
+        }
+
+        if (current.Count > 0)
+        {
+            yield return current;
+        }
+    }
+
+    /// <summary>One thing the question asks about: a term, or a synonym group any of whose words will do.</summary>
+    private sealed record Concept(IReadOnlyList<string> Terms, double Weight, IReadOnlyList<string> Words)
+    {
+        public bool Matches(HashSet<string> sectionTerms, string sectionText) =>
+            Words.Count > 0
+                ? Words.Any(w => sectionText.Contains(w, StringComparison.Ordinal) || sectionText.Contains(GuidelineText.ToKatakana(w), StringComparison.Ordinal))
+                : Terms.Any(sectionTerms.Contains);
+    }
+
+    private sealed class BigramAnalyzer : Analyzer
+    {
+        protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
+        {
+            var source = new StandardTokenizer(Version, reader);
+            TokenStream stream = new CJKWidthFilter(source);
+            stream = new LowerCaseFilter(Version, stream);
+            stream = new CJKBigramFilter(stream, CJKScript.HAN | CJKScript.HIRAGANA | CJKScript.KATAKANA | CJKScript.HANGUL, outputUnigrams: true);
+            return new TokenStreamComponents(source, stream);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Options;
+
+namespace ShiogamaDx.Bot.Guidelines;
+
+/// <summary>
+/// The current guideline index. Loaded at start (or on first use in the terminal chat) and again whenever a file of
+/// the folder changes, after a quiet period; the new index replaces the old one in one step, so a question is
+/// answered either wholly from the old documents or wholly from the new ones.
+/// </summary>
+internal sealed class GuidelineLibrary(IOptions<GuidelinesOptions> options, TimeProvider clock, ILogger<GuidelineLibrary> logger) : IDisposable
+{
+    private readonly Lock gate = new();
+    private GuidelineIndex? current;
+    private GuidelineSynonyms? synonyms;
+    private FileSystemWatcher? watcher;
+    private ITimer? debounce;
+    private int version;
+
+    public GuidelineIndex Current
+    {
+        get
+        {
+            var index = Volatile.Read(ref current);
+            if (index is not null)
+            {
+                return index;
+            }
+
+            lock (gate)
+            {
+                return current ?? Reload();
+            }
+        }
+    }
+
+    /// <summary>Increases with every completed load (tests wait on it).</summary>
+    public int Version => Volatile.Read(ref version);
+
+    /// <summary>Reads the whole folder into a new index and swaps it in. A broken file is skipped and named in the log.</summary>
+    public GuidelineIndex Reload()
+    {
+        lock (gate)
+        {
+            var o = options.Value;
+            synonyms ??= LoadSynonyms(o.SynonymsFullPath); // a broken synonyms file stops the start with file and line
+            var sections = GuidelineLoader.LoadFolder(o.FullPath, (file, ex) =>
+                logger.LogWarning("Guideline file {File} skipped: {Reason}", file, ex.Message));
+            var index = GuidelineIndex.Build(sections, synonyms, o);
+
+            // The replaced index is left to the garbage collector: a question may still be searching it.
+            Volatile.Write(ref current, index);
+            Interlocked.Increment(ref version);
+            logger.LogInformation("Guidelines loaded: {Sections} sections from {Documents} document(s) in {Folder}", index.Sections.Count, index.Documents.Count, o.FullPath);
+            if (index.Sections.Count == 0)
+            {
+                logger.LogWarning("No guideline text found in {Folder}: every guideline question gets the refusal", o.FullPath);
+            }
+
+            return index;
+        }
+    }
+
+    public void StartWatching()
+    {
+        var folder = options.Value.FullPath;
+        if (watcher is not null || !Directory.Exists(folder))
+        {
+            return;
+        }
+
+        debounce = clock.CreateTimer(_ => ReloadQuietly(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        watcher = new FileSystemWatcher(folder)
+        {
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
+        };
+        watcher.Changed += OnChange;
+        watcher.Created += OnChange;
+        watcher.Deleted += OnChange;
+        watcher.Renamed += OnChange;
+        watcher.Error += (_, e) => logger.LogWarning("Watching the guideline folder failed ({Error}); changes need a restart", e.GetException().Message);
+        watcher.EnableRaisingEvents = true;
+    }
+
+    public void Dispose()
+    {
+        watcher?.Dispose();
+        debounce?.Dispose();
+    }
+
+    /// <summary>Copying a document raises several events; only the last one, after a quiet period, reloads.</summary>
+    private void OnChange(object sender, FileSystemEventArgs e) =>
+        debounce?.Change(TimeSpan.FromMilliseconds(options.Value.ReloadDebounceMilliseconds), Timeout.InfiniteTimeSpan);
+
+    private void ReloadQuietly()
+    {
+        try
+        {
+            Reload();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Reloading the guidelines failed; the previous documents keep answering");
+        }
+    }
+
+    private static GuidelineSynonyms LoadSynonyms(string file) =>
+        File.Exists(file) ? GuidelineSynonyms.Parse(File.ReadAllText(file), file) : GuidelineSynonyms.Empty;
+}
+
+/// <summary>
+/// Loads the guidelines with the other content at start (server and terminal chat alike), so a broken synonyms file
+/// stops the start with its file and line, and the first question is not the one that waits.
+/// </summary>
+internal sealed class GuidelineContentLoader(GuidelineLibrary library) : Data.IContentSeeder
+{
+    public Task SeedAsync(CancellationToken cancellationToken)
+    {
+        _ = library.Current;
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Watches the guideline folder while the server runs.</summary>
+internal sealed class GuidelineWatcher(GuidelineLibrary library) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        library.StartWatching();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,73 @@
+namespace ShiogamaDx.Bot.Guidelines;
+
+/// <summary>
+/// Synonym groups (Content/guideline-synonyms.txt) expanded into a question before analysis. Matching ignores
+/// the kana script, so 「ちゃっとGPT」 finds the group of チャットGPT.
+/// </summary>
+internal sealed class GuidelineSynonyms(IReadOnlyList<IReadOnlyList<string>> groups)
+{
+    public static readonly GuidelineSynonyms Empty = new([]);
+
+    public IReadOnlyList<IReadOnlyList<string>> Groups { get; } = groups;
+
+    public static GuidelineSynonyms Parse(string text, string file)
+    {
+        var groups = new List<IReadOnlyList<string>>();
+        var lineNumber = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            lineNumber++;
+            var trimmed = line.Trim();
+            if (trimmed.Length == 0 || trimmed.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var words = trimmed.Split([',', '、', '，'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(GuidelineText.Normalize)
+                .Where(w => w.Length > 0)
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            if (words.Count < 2)
+            {
+                throw new Conversations.ContentFileException(file, lineNumber, "a synonym group needs at least two words separated by commas");
+            }
+
+            groups.Add(words);
+        }
+
+        return new GuidelineSynonyms(groups);
+    }
+
+    /// <summary>The groups the normalised question mentions, and the question with those mentions blanked out.</summary>
+    public (IReadOnlyList<IReadOnlyList<string>> Hits, string Residual) Find(string normalized)
+    {
+        var hits = new List<IReadOnlyList<string>>();
+        var residual = normalized;
+        var candidates = Groups
+            .SelectMany(g => g.SelectMany(w => new[] { w, GuidelineText.ToHiragana(w), GuidelineText.ToKatakana(w) }.Distinct().Select(v => (Group: g, Form: v))))
+            .OrderByDescending(c => c.Form.Length);
+        foreach (var (group, form) in candidates)
+        {
+            var at = residual.IndexOf(form, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            // Blank every mention so a shorter word of another group cannot match inside it.
+            while (at >= 0)
+            {
+                residual = string.Concat(residual.AsSpan(0, at), new string(' ', form.Length), residual.AsSpan(at + form.Length));
+                at = residual.IndexOf(form, at + form.Length, StringComparison.Ordinal);
+            }
+
+            if (!hits.Contains(group))
+            {
+                hits.Add(group);
+            }
+        }
+
+        return (hits, residual);
+    }
+}

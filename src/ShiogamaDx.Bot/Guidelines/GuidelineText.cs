@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text;
+
+namespace ShiogamaDx.Bot.Guidelines;
+
+/// <summary>
+/// Normalisation for guideline retrieval. Like <see cref="Conversations.TextNormalizer"/> (NFKC, variant kanji,
+/// long-vowel and tilde variants, lower case) but katakana stay katakana and word breaks stay as spaces: katakana
+/// carry loan words (パスワード, プラグイン) while hiragana mostly carry grammar, and a sentence break must not
+/// become a bigram.
+/// </summary>
+internal static class GuidelineText
+{
+    private static readonly Dictionary<char, char> Variants = new()
+    {
+        ['竈'] = '竃', ['籠'] = '篭', ['髙'] = '高', ['﨑'] = '崎', ['邊'] = '辺', ['邉'] = '辺', ['澤'] = '沢',
+        ['齋'] = '斎', ['齊'] = '斉', ['國'] = '国', ['證'] = '証', ['圖'] = '図', ['縣'] = '県', ['聯'] = '連',
+    };
+
+    public static string Normalize(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+
+        var nfkc = text.Normalize(NormalizationForm.FormKC);
+        var sb = new StringBuilder(nfkc.Length);
+        var pendingSpace = false;
+        foreach (var rune in nfkc.EnumerateRunes())
+        {
+            if (rune.Value > 0xFFFF)
+            {
+                pendingSpace = true;
+                continue;
+            }
+
+            var c = (char)rune.Value;
+            if (Variants.TryGetValue(c, out var plain))
+            {
+                c = plain;
+            }
+
+            if (c is 'ー' or '〜' or '~' or '～' or '―' or '‐' or 'ｰ')
+            {
+                continue; // typed in many ways or not at all
+            }
+
+            if (IsBreak(c))
+            {
+                pendingSpace = true;
+                continue;
+            }
+
+            if (pendingSpace && sb.Length > 0)
+            {
+                sb.Append(' ');
+            }
+
+            pendingSpace = false;
+            sb.Append(char.ToLowerInvariant(c));
+        }
+
+        return sb.ToString();
+    }
+
+    public static bool IsHiragana(char c) => c is >= 'ぁ' and <= 'ゟ';
+
+    public static bool IsKatakana(char c) => c is >= 'ァ' and <= 'ヿ';
+
+    public static bool IsKanji(char c) => c is (>= '一' and <= '鿿') or (>= '㐀' and <= '䶿') or '々' or '〆' or 'ヶ';
+
+    /// <summary>Kanji, katakana, letters and digits: what carries the content of a Japanese sentence.</summary>
+    public static bool IsContent(char c) => IsKanji(c) || IsKatakana(c) || char.IsAsciiLetterOrDigit(c);
+
+    public static string ToHiragana(string text) =>
+        string.Create(text.Length, text, (span, s) =>
+        {
+            for (var i = 0; i < s.Length; i++)
+            {
+                span[i] = s[i] is >= 'ァ' and <= 'ヶ' ? (char)(s[i] - 0x60) : s[i];
+            }
+        });
+
+    public static string ToKatakana(string text) =>
+        string.Create(text.Length, text, (span, s) =>
+        {
+            for (var i = 0; i < s.Length; i++)
+            {
+                span[i] = s[i] is >= 'ぁ' and <= 'ゖ' ? (char)(s[i] + 0x60) : s[i];
+            }
+        });
+
+    private static bool IsBreak(char c)
+    {
+        if (char.IsWhiteSpace(c))
+        {
+            return true;
+        }
+
+        var category = char.GetUnicodeCategory(c);
+        return category is UnicodeCategory.OtherPunctuation or UnicodeCategory.OpenPunctuation or UnicodeCategory.ClosePunctuation
+            or UnicodeCategory.InitialQuotePunctuation or UnicodeCategory.FinalQuotePunctuation or UnicodeCategory.DashPunctuation
+            or UnicodeCategory.ConnectorPunctuation or UnicodeCategory.MathSymbol or UnicodeCategory.OtherSymbol
+            or UnicodeCategory.ModifierSymbol or UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.PrivateUse
+            or UnicodeCategory.OtherNotAssigned;
+    }
+}

@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ShiogamaDx.Bot.Guidelines;
+
+public sealed class GuidelinesOptions
+{
+    public const string SectionName = "Guidelines";
+
+    /// <summary>Folder of guideline documents (.md, .txt, .pdf); relative paths are under the app folder.</summary>
+    [Required]
+    public string Path { get; set; } = System.IO.Path.Combine("Content", "guidelines");
+
+    /// <summary>Synonym groups expanded into each question before analysis (one group a line).</summary>
+    [Required]
+    public string SynonymsPath { get; set; } = System.IO.Path.Combine("Content", "guideline-synonyms.txt");
+
+    /// <summary>Who answers what the guideline does not: named in every refusal.</summary>
+    [Required]
+    public string Contact { get; set; } = "政策課デジタル推進係";
+
+    /// <summary>Sections longer than this are split on paragraph boundaries into several chunks.</summary>
+    [Range(200, 20_000)]
+    public int MaxChunkLength { get; set; } = 700;
+
+    /// <summary>Quiet time after the last file change before the folder is read again.</summary>
+    [Range(50, 60_000)]
+    public int ReloadDebounceMilliseconds { get; set; } = 500;
+
+    /// <summary>
+    /// Share (0..1) of the question's weighted terms the best section must contain to be answered;
+    /// below it the answer is the refusal. Tuned on the evaluation set.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double MinCoverage { get; set; } = 0.45;
+
+    /// <summary>The same for a question that names the topic (a synonym group holding one of <see cref="TopicWords"/>).</summary>
+    [Range(0.0, 1.0)]
+    public double MinCoverageOnTopic { get; set; } = 0.33;
+
+    /// <summary>Words that make a question about the guideline whatever else it says.</summary>
+    public IReadOnlyList<string> TopicWords { get; set; } = ["生成AI", "手引き"];
+
+    public string FullPath => ResolveFromApp(Path);
+
+    public string SynonymsFullPath => ResolveFromApp(SynonymsPath);
+
+    private static string ResolveFromApp(string path) =>
+        System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.Combine(AppContext.BaseDirectory, path);
+}

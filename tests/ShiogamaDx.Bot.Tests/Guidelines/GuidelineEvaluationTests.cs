@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using ShiogamaDx.Bot.Guidelines;
+using ShiogamaDx.Bot.Tests.Conversations;
+using Xunit.Abstractions;
+
+namespace ShiogamaDx.Bot.Tests.Guidelines;
+
+/// <summary>
+/// Retrieval measured on guideline-questions.tsv (written before tuning). Run alone to see the figures:
+/// dotnet test ShiogamaDx.Bot.sln --filter "FullyQualifiedName~GuidelineEvaluation" --logger "console;verbosity=detailed"
+/// </summary>
+public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void EvaluationSet_OnTheSampleGuideline_MeetsTheFloor()
+    {
+        var options = new GuidelinesOptions();
+        using var index = SampleGuideline.BuildIndex(options);
+        var questions = LoadQuestions();
+        int answerable = 0, hit1 = 0, hit3 = 0, unanswerable = 0, refused = 0, wrongRefusals = 0;
+        var times = new List<double>();
+        foreach (var (question, _) in questions.Take(5))
+        {
+            index.Search(question); // warm-up: the first searches pay for JIT, not for retrieval
+        }
+
+        foreach (var (question, expected) in questions)
+        {
+            var watch = Stopwatch.StartNew();
+            var found = index.Search(question).Confident(options);
+            times.Add(watch.Elapsed.TotalMilliseconds);
+            var numbers = found.Select(s => s.Section.Number).ToList();
+            var top = found.Count > 0 ? $"{found[0].Section.Number} ({found[0].Coverage:0.00}, {found[0].Score:0.0})" : "none";
+            if (expected.Count == 0)
+            {
+                unanswerable++;
+                if (found.Count == 0)
+                {
+                    refused++;
+                    var raw = index.Search(question).Sections;
+                    output.WriteLine($"refused (right)  {question}: best {(raw.Count > 0 ? $"{raw[0].Section.Number} {raw[0].Coverage:0.00}" : "-")} {(index.Search(question).OnTopic ? "on topic" : "")}");
+                }
+                else
+                {
+                    output.WriteLine($"ANSWERED-BUT-SHOULD-NOT  {question} → {top}");
+                }
+
+                continue;
+            }
+
+            answerable++;
+            if (found.Count > 0 && found[0].Coverage < 0.6)
+            {
+                output.WriteLine($"low-coverage answer  {question}: {found[0].Section.Number} {found[0].Coverage:0.00} {(index.Search(question).OnTopic ? "on topic" : "")}");
+            }
+
+            if (found.Count == 0)
+            {
+                wrongRefusals++;
+                var raw = index.Search(question).Sections;
+                output.WriteLine($"REFUSED  {question} (want {string.Join(",", expected)}) best {(raw.Count > 0 ? $"{raw[0].Section.Number} {raw[0].Coverage:0.00}" : "-")} {(index.Search(question).OnTopic ? "on topic" : "")}");
+                continue;
+            }
+
+            if (expected.Contains(numbers[0]))
+            {
+                hit1++;
+            }
+            else
+            {
+                output.WriteLine($"MISS@1  {question} (want {string.Join(",", expected)}) got {string.Join(" ", found.Select(f => $"{f.Section.Number}:{f.Coverage:0.00}/{f.Score:0.0}"))}");
+            }
+
+            if (numbers.Take(3).Any(expected.Contains))
+            {
+                hit3++;
+            }
+        }
+
+        times.Sort();
+        var h1 = (double)hit1 / answerable;
+        var h3 = (double)hit3 / answerable;
+        var refusals = (double)refused / unanswerable;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"questions {questions.Count}: answerable {answerable}, hit@1 {hit1} ({h1:P1}), hit@3 {hit3} ({h3:P1}), wrongly refused {wrongRefusals}; " +
+            $"not covered {unanswerable}, correctly refused {refused} ({refusals:P1}); retrieval per question median {times[times.Count / 2]:0.00} ms, 95th percentile {times[(int)(times.Count * 0.95)]:0.00} ms, max {times[^1]:0.00} ms"));
+
+        Assert.True(answerable >= 50 && unanswerable >= 10, "the evaluation set is too small");
+        Assert.True(h1 >= 0.87, $"hit@1 {h1:P1} is under 87%");
+        Assert.True(h3 >= 0.95, $"hit@3 {h3:P1} is under 95%");
+        Assert.Equal(unanswerable, refused);
+    }
+
+    internal static List<(string Question, IReadOnlyList<string> Expected)> LoadQuestions() =>
+        File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Guidelines", "guideline-questions.tsv"))
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => l.Split('\t'))
+            .Select(p => (p[0], (IReadOnlyList<string>)(p[1] == "none" ? [] : p[1].Split(',').Select(s => s.Trim()).ToList())))
+            .ToList();
+}
+
+internal static class SampleGuideline
+{
+    public static string Folder => Path.Combine(RepoPaths.Root, "src", "ShiogamaDx.Bot", "Content", "guidelines");
+
+    public static string Synonyms => Path.Combine(RepoPaths.Root, "src", "ShiogamaDx.Bot", "Content", "guideline-synonyms.txt");
+
+    public static GuidelineIndex BuildIndex(GuidelinesOptions options)
+    {
+        var sections = GuidelineLoader.LoadFolder(Folder, (file, ex) => throw new InvalidOperationException(file, ex));
+        return GuidelineIndex.Build(sections, GuidelineSynonyms.Parse(File.ReadAllText(Synonyms), Synonyms), options);
+    }
+}
