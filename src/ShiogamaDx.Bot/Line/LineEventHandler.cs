@@ -174,7 +174,10 @@ internal sealed class LineEventHandler(
 
             if (gate.IsPaused)
             {
-                return await RetryLaterAsync(row, "pushes paused: monthly limit", ct);
+                // Not an attempt of this event: it waits for the pause to end without using up its retries.
+                (row.NextAttemptAt, row.LastError) = (gate.PausedUntil, "pushes paused: monthly limit");
+                await db.SaveChangesAsync(ct);
+                return false;
             }
 
             var pushed = await client.PushAsync(lineUserId, batches[i], LineRenderer.BatchRetryKey(row.RetryKey, i), ct);

@@ -174,7 +174,7 @@ internal sealed class LineWebhookReceiver(BotDbContext db, PrivacyKeys keys, Tim
             Timestamp = ev.Timestamp > 0 ? ev.Time : now,
             ReceivedAt = now,
             IsRedelivery = ev.IsRedelivery,
-            PayloadJson = element.GetRawText(),
+            PayloadJson = ev.IsStandby ? null : element.GetRawText(), // not ours to answer: its text is not kept
             Status = ev.IsStandby ? LineEventStatus.Skipped : LineEventStatus.Pending, // another module answers in standby
             ProcessedAt = ev.IsStandby ? now : null,
             NextAttemptAt = now,
@@ -221,6 +221,8 @@ internal sealed class LinePushGate(TimeProvider clock, IOptions<LineOptions> opt
     private long pausedUntilTicks;
 
     public bool IsPaused => clock.GetUtcNow().UtcTicks < Interlocked.Read(ref pausedUntilTicks);
+
+    public DateTimeOffset PausedUntil => new(Interlocked.Read(ref pausedUntilTicks), TimeSpan.Zero);
 
     public void PauseForMonthlyLimit()
     {
