@@ -36,6 +36,7 @@ public static class LineExtensions
             .AddResilienceHandler("line", (pipeline, context) =>
             {
                 var o = context.ServiceProvider.GetRequiredService<IOptions<LineOptions>>().Value;
+                pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>(); // backoff, Retry-After and timeouts on the host's clock
                 if (o.MaxRetries > 0)
                 {
                     pipeline.AddRetry(new HttpRetryStrategyOptions

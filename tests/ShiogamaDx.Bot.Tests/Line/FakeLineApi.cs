@@ -24,6 +24,9 @@ public sealed class FakeLineApi : IAsyncDisposable
 
     public string Url => app.Urls.First();
 
+    /// <summary>The host's (fake) clock, so a test can see how long the host waited between calls.</summary>
+    public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+
     public IReadOnlyList<LineCall> Calls
     {
         get
@@ -92,7 +95,7 @@ public sealed class FakeLineApi : IAsyncDisposable
             errors.Add("X-Line-Retry-Key is not a UUID");
         }
 
-        var call = new LineCall(path, json, retryKey, errors);
+        var call = new LineCall(path, json, retryKey, errors) { At = Clock() };
         lock (gate)
         {
             calls.Add(call);
@@ -155,6 +158,8 @@ public sealed class LineCall(string path, JsonNode? body, string? retryKey, List
     public List<string> SpecErrors { get; } = specErrors;
 
     public int Status { get; set; }
+
+    public DateTimeOffset At { get; init; }
 
     /// <summary>Every text of the messages, including flex texts, for fragment assertions.</summary>
     public string AllText => string.Join("\n", Texts(Body?["messages"]));

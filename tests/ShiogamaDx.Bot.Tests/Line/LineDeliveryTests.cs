@@ -52,6 +52,7 @@ public sealed class LineDeliveryTests
         var pushes = host.Fake.Pushes.ToList();
         Assert.Equal([429, 200], pushes.Select(p => p.Status));
         Assert.Equal(pushes[0].RetryKey, pushes[1].RetryKey);
+        Assert.True(pushes[1].At - pushes[0].At >= TimeSpan.FromSeconds(2), "Retry-After: 2 honoured (the host's clock)");
         Assert.Equal(LineEventStatus.Done, host.Inbox().Single().Status);
         Assert.Equal(0, host.Inbox().Single().Attempts); // healed inside the client, not by the worker
     }
@@ -106,7 +107,7 @@ public sealed class LineDeliveryTests
             }
 
             await using var second = await LineTestHost.StartAsync(settings);
-            await second.WhenSettledAsync(advanceBy: TimeSpan.FromSeconds(5));
+            await second.WhenSettledAsync(advanceBy: TimeSpan.FromSeconds(1));
 
             var push = Assert.Single(second.Fake.Pushes);
             Assert.Equal(retryKey.ToString("D"), push.RetryKey);
@@ -135,7 +136,7 @@ public sealed class LineDeliveryTests
         await host.WhenSettledAsync();
         await AddOutboxAsync(host, host.UserKey, "class-reminder:1", new TextReply("明日はスマホ教室です。"));
 
-        await host.EventuallyAsync(() => host.Fake.Pushes.Any(), advanceBy: TimeSpan.FromSeconds(5), because: "the outbox delivered");
+        await host.EventuallyAsync(() => host.Fake.Pushes.Any(), advanceBy: TimeSpan.FromSeconds(1), because: "the outbox delivered");
         await host.EventuallyAsync(() => OutboxRow(host).SentAt is not null, because: "SentAt set");
 
         var push = Assert.Single(host.Fake.Pushes);
@@ -154,7 +155,7 @@ public sealed class LineDeliveryTests
         var pushesBefore = host.Fake.Pushes.Count();
         await AddOutboxAsync(host, host.UserKey, "survey:1", new TextReply("アンケートのお願い"));
 
-        await host.EventuallyAsync(() => OutboxRow(host).FailedAt is not null, advanceBy: TimeSpan.FromSeconds(5), because: "given up");
+        await host.EventuallyAsync(() => OutboxRow(host).FailedAt is not null, advanceBy: TimeSpan.FromSeconds(1), because: "given up");
 
         Assert.Equal(pushesBefore, host.Fake.Pushes.Count());
     }
@@ -169,13 +170,48 @@ public sealed class LineDeliveryTests
         await AddOutboxAsync(host, host.UserKey, "survey:2", new TextReply("アンケートのお願い"));
         await AddOutboxAsync(host, host.UserKey, "survey:3", new TextReply("もう一通"));
 
-        await host.EventuallyAsync(() => OutboxRow(host, "survey:2").Attempts == 1, advanceBy: TimeSpan.FromSeconds(5), because: "one attempt");
+        await host.EventuallyAsync(() => OutboxRow(host, "survey:2").Attempts == 1, advanceBy: TimeSpan.FromSeconds(1), because: "one attempt");
         await Task.Delay(200);
 
         Assert.Single(host.Fake.Pushes); // not retried, and the next message was not tried either
         Assert.Null(OutboxRow(host, "survey:2").FailedAt);
         Assert.Null(OutboxRow(host, "survey:2").SentAt);
         Assert.Equal(0, OutboxRow(host, "survey:3").Attempts);
+    }
+
+    [Fact]
+    public async Task PushThatTimesOut_IsRetriedWithTheSameRetryKey()
+    {
+        await using var host = await LineTestHost.StartAsync(new() { ["Line:RequestTimeout"] = "00:00:00.300" });
+        host.Fake.Fail("/v2/bot/message/push", 500, hang: TimeSpan.FromSeconds(30));
+
+        await host.SendAsync(LineEvents.Text("メニュー", host.Now.AddMinutes(-2)));
+        await host.EventuallyAsync(() => host.Fake.Pushes.Count() >= 2, advanceBy: TimeSpan.FromMilliseconds(100), because: "timed out and retried");
+        await host.WhenSettledAsync();
+
+        var pushes = host.Fake.Pushes.ToList();
+        Assert.Equal(2, pushes.Count);
+        Assert.Equal(pushes[0].RetryKey, pushes[1].RetryKey);
+        Assert.Equal(200, pushes[1].Status);
+        Assert.Equal(LineEventStatus.Done, host.Inbox().Single().Status);
+    }
+
+    [Fact]
+    public async Task SlowAnswer_ShowsTheLoadingAnimation_ThenReplies()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        var locks = host.App.Services.GetRequiredService<ConversationLocks>();
+        var held = await locks.AcquireAsync(host.UserKey, CancellationToken.None); // the engine waits: a slow answer
+
+        await host.SendAsync(LineEvents.Text("メニュー", host.Now));
+        await host.EventuallyAsync(() => host.Fake.Calls.Any(c => c.Path == "/v2/bot/chat/loading/start"), advanceBy: TimeSpan.FromMilliseconds(250), because: "loading animation");
+        held.Dispose();
+        await host.WhenSettledAsync();
+
+        var loading = host.Fake.Calls.Single(c => c.Path == "/v2/bot/chat/loading/start");
+        Assert.Equal(LineTestHost.UserId, (string?)loading.Body!["chatId"]);
+        Assert.Single(host.Fake.Replies);
+        Assert.Empty(host.Fake.SpecErrors);
     }
 
     private static async Task AddOutboxAsync(LineTestHost host, string userKey, string key, Reply reply)

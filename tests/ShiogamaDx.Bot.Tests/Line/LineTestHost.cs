@@ -39,6 +39,9 @@ public sealed class LineTestHost : IAsyncDisposable
             ["Line:ChannelSecret"] = Secret,
             ["Line:ChannelAccessToken"] = "test-access-token",
             ["Line:ApiBaseUrl"] = fake.Url,
+
+            // Attempt timeouts run on the fake clock, which tests move forward to wake pollers: keep them far away.
+            ["Line:RequestTimeout"] = "00:02:00",
         };
         foreach (var (k, v) in extra ?? [])
         {
@@ -46,6 +49,7 @@ public sealed class LineTestHost : IAsyncDisposable
         }
 
         var app = new BotApplication(settings);
+        fake.Clock = () => app.Clock.GetUtcNow();
         return new LineTestHost(fake, app, app.CreateClient());
     }
 

@@ -256,7 +256,7 @@ public sealed class LineWebhookTests
         Assert.NotNull(stored.RepliesJson);
         Assert.Equal(stored.RetryKey.ToString("D"), host.Fake.Pushes.Single().RetryKey);
 
-        await host.WhenSettledAsync(advanceBy: TimeSpan.FromSeconds(5));
+        await host.WhenSettledAsync(advanceBy: TimeSpan.FromSeconds(1));
         Assert.Equal(2, host.Fake.Pushes.Count());
         Assert.Equal(LineEventStatus.Done, host.Inbox().Single().Status);
     }
