@@ -73,7 +73,26 @@ internal sealed class LineEventHandler(
 
     private async Task<IReadOnlyList<Reply>> AnswerAsync(LineInboxEvent row, LineEvent ev, string lineUserId, CancellationToken ct)
     {
-        var userKey = row.UserKey!;
+        var (message, prefix) = ToIncoming(ev, row.UserKey!, clock.GetUtcNow());
+        try
+        {
+            var answer = await WithLoadingAnimationAsync(engine.HandleAsync(message, ct), lineUserId, ct);
+            return [.. prefix, .. answer];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A turn is not idempotent, so it is not run again: the person gets an apology and can retry.
+            logger.LogError(ex, "Conversation engine failed on LINE event {EventId}", row.Id);
+            return [ConversationEngine.Apology, catalog.Menus.Resident.AsChoices()];
+        }
+    }
+
+    /// <summary>
+    /// A LINE event as the channel-neutral turn, plus what the channel says first (thanks for following, "stickers
+    /// can't be read"). Non-text messages reach the engine as empty text so the person still gets the menu.
+    /// </summary>
+    internal static (IncomingMessage Message, List<Reply> Prefix) ToIncoming(LineEvent ev, string userKey, DateTimeOffset now)
+    {
         var prefix = new List<Reply>();
         string? text = null;
         string? postback = null;
@@ -107,18 +126,8 @@ internal sealed class LineEventHandler(
                 break;
         }
 
-        var message = new IncomingMessage(Channel, Audience.Resident, userKey, userKey, text, postback, ev.Timestamp > 0 ? ev.Time : clock.GetUtcNow(), "ja-JP", parameters);
-        try
-        {
-            var answer = await WithLoadingAnimationAsync(engine.HandleAsync(message, ct), lineUserId, ct);
-            return [.. prefix, .. answer];
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A turn is not idempotent, so it is not run again: the person gets an apology and can retry.
-            logger.LogError(ex, "Conversation engine failed on LINE event {EventId}", row.Id);
-            return [ConversationEngine.Apology, catalog.Menus.Resident.AsChoices()];
-        }
+        var time = ev.Timestamp > 0 ? ev.Time : now;
+        return (new IncomingMessage(Channel, Audience.Resident, userKey, userKey, text, postback, time, "ja-JP", parameters), prefix);
     }
 
     private static string NonTextReply(string? type) => type switch
