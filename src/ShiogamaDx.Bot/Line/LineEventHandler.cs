@@ -23,7 +23,7 @@ internal sealed class LineEventHandler(
 {
     public const string Channel = "line";
 
-    public const string OneToOneOnly = "ご招待ありがとうございます。申し訳ありませんが、このアカウントは1対1のトークでご利用いただけます。友だち追加のうえ、個別のトークでお話しください。";
+    public const string OneToOneOnly = "申し訳ありませんが、このアカウントは1対1のトークでのみご利用いただけます。友だち追加のうえ、個別のトークでお話しください。";
 
     private const int MaxAttempts = 12;
 
@@ -36,7 +36,7 @@ internal sealed class LineEventHandler(
         }
 
         var ev = row.PayloadJson is null ? null : JsonSerializer.Deserialize(row.PayloadJson, LineWebhookJson.Default.LineEvent);
-        bool? done;
+        bool done;
         if (ev is null)
         {
             done = await FinishAsync(row, LineEventStatus.Done, "payload cleared (unsent or erased)", ct);
@@ -54,10 +54,10 @@ internal sealed class LineEventHandler(
             };
         }
 
-        return done ?? false;
+        return done;
     }
 
-    private async Task<bool?> ConverseAsync(LineInboxEvent row, LineEvent ev, string lineUserId, CancellationToken ct)
+    private async Task<bool> ConverseAsync(LineInboxEvent row, LineEvent ev, string lineUserId, CancellationToken ct)
     {
         await RememberUserAsync(row.UserKey!, lineUserId, following: true, ct);
         if (row.RepliesJson is null)
@@ -156,7 +156,7 @@ internal sealed class LineEventHandler(
         return await work;
     }
 
-    private async Task<bool?> DeliverAsync(LineInboxEvent row, LineEvent ev, string? lineUserId, IReadOnlyList<Reply> replies, CancellationToken ct)
+    private async Task<bool> DeliverAsync(LineInboxEvent row, LineEvent ev, string? lineUserId, IReadOnlyList<Reply> replies, CancellationToken ct)
     {
         var batches = LineRenderer.Batch(LineRenderer.Render(replies));
         for (var i = row.DeliveredBatches; i < batches.Count; i++)
@@ -213,7 +213,7 @@ internal sealed class LineEventHandler(
     private bool CanReply(LineInboxEvent row, LineEvent ev) =>
         !row.ReplyTokenUsed && !string.IsNullOrEmpty(ev.ReplyToken) && clock.GetUtcNow() - ev.Time < options.Value.ReplyTokenLifetime;
 
-    private async Task<bool?> GroupAsync(LineInboxEvent row, LineEvent ev, CancellationToken ct)
+    private async Task<bool> GroupAsync(LineInboxEvent row, LineEvent ev, CancellationToken ct)
     {
         // Groups are answered once, by reply only: the bot never pushes into a group.
         if (CanReply(row, ev))
@@ -226,7 +226,7 @@ internal sealed class LineEventHandler(
         return await FinishAsync(row, LineEventStatus.Done, null, ct);
     }
 
-    private async Task<bool?> UnfollowAsync(LineInboxEvent row, CancellationToken ct)
+    private async Task<bool> UnfollowAsync(LineInboxEvent row, CancellationToken ct)
     {
         var userKey = row.UserKey!;
         foreach (var eraser in erasers)
@@ -240,7 +240,7 @@ internal sealed class LineEventHandler(
         return await FinishAsync(fresh, LineEventStatus.Done, null, ct);
     }
 
-    private async Task<bool?> UnsendAsync(LineInboxEvent row, LineEvent ev, CancellationToken ct)
+    private async Task<bool> UnsendAsync(LineInboxEvent row, LineEvent ev, CancellationToken ct)
     {
         if (ev.Unsend?.MessageId is { } messageId)
         {
@@ -268,7 +268,7 @@ internal sealed class LineEventHandler(
         await db.SaveChangesAsync(ct);
     }
 
-    private async Task<bool?> FinishAsync(LineInboxEvent row, LineEventStatus status, string? error, CancellationToken ct)
+    private async Task<bool> FinishAsync(LineInboxEvent row, LineEventStatus status, string? error, CancellationToken ct)
     {
         row.Status = status;
         row.ProcessedAt = clock.GetUtcNow();
@@ -284,7 +284,7 @@ internal sealed class LineEventHandler(
         return true;
     }
 
-    private async Task<bool?> RetryLaterAsync(LineInboxEvent row, string error, CancellationToken ct)
+    private async Task<bool> RetryLaterAsync(LineInboxEvent row, string error, CancellationToken ct)
     {
         row.Attempts++;
         if (row.Attempts >= MaxAttempts)
