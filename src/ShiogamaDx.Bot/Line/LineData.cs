@@ -93,6 +93,7 @@ internal sealed class LineInboxEventConfiguration : IEntityTypeConfiguration<Lin
         b.HasIndex(x => new { x.Status, x.NextAttemptAt, x.Timestamp });
         b.HasIndex(x => x.MessageId);
         b.HasIndex(x => x.UserKey);
+        b.HasIndex(x => x.ReceivedAt);
     }
 }
 

@@ -15,6 +15,11 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
 {
     private const int MaxParallelPeople = 4;
 
+    /// <summary>Handled events are kept this long (ids only, payload already cleared) so late redeliveries are still recognised.</summary>
+    public static readonly TimeSpan KeepHandledEvents = TimeSpan.FromDays(30);
+
+    private DateTimeOffset lastCleanup = DateTimeOffset.MinValue;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled)
@@ -75,6 +80,16 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
         }
 
         var now = clock.GetUtcNow();
+        if (now - lastCleanup >= TimeSpan.FromHours(1))
+        {
+            lastCleanup = now;
+            await using var scope = scopes.CreateAsyncScope();
+            var cutoff = now - KeepHandledEvents;
+            await scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<LineInboxEvent>()
+                .Where(e => e.Status != LineEventStatus.Pending && e.ReceivedAt < cutoff)
+                .ExecuteDeleteAsync(ct);
+        }
+
         var people = pending.GroupBy(e => e.UserKey ?? "event:" + e.Id).ToList();
         await Parallel.ForEachAsync(people, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelPeople, CancellationToken = ct }, async (events, token) =>
         {

@@ -227,6 +227,17 @@ public sealed class LineWebhookTests
     }
 
     [Fact]
+    public async Task HandledEvents_AreDeletedAfterThirtyDays_PendingOnesAreKept()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        await host.SendAsync(LineEvents.Text("メニュー", host.Now));
+        await host.WhenSettledAsync();
+
+        host.App.Clock.Advance(TimeSpan.FromDays(31));
+        await host.EventuallyAsync(() => host.Inbox().Count == 0, advanceBy: TimeSpan.FromSeconds(1), because: "old handled events deleted");
+    }
+
+    [Fact]
     public async Task Events_OfOnePerson_AreAnsweredInTimestampOrder()
     {
         await using var host = await LineTestHost.StartAsync();

@@ -262,6 +262,8 @@ namespace ShiogamaDx.Bot.Data.Migrations
 
                     b.HasIndex("MessageId");
 
+                    b.HasIndex("ReceivedAt");
+
                     b.HasIndex("UserKey");
 
                     b.HasIndex("WebhookEventId")

@@ -11,7 +11,7 @@ using ShiogamaDx.Bot.Data;
 namespace ShiogamaDx.Bot.Data.Migrations
 {
     [DbContext(typeof(BotDbContext))]
-    [Migration("20261125212455_Line")]
+    [Migration("20261125221556_Line")]
     partial class Line
     {
         /// <inheritdoc />
@@ -264,6 +264,8 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("MessageId");
+
+                    b.HasIndex("ReceivedAt");
 
                     b.HasIndex("UserKey");
 

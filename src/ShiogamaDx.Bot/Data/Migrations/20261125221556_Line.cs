@@ -61,6 +61,11 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 column: "MessageId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_LineInbox_ReceivedAt",
+                table: "LineInbox",
+                column: "ReceivedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_LineInbox_Status_NextAttemptAt_Timestamp",
                 table: "LineInbox",
                 columns: new[] { "Status", "NextAttemptAt", "Timestamp" });
