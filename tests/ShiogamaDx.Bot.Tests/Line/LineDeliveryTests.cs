@@ -214,11 +214,29 @@ public sealed class LineDeliveryTests
         Assert.Empty(host.Fake.SpecErrors);
     }
 
-    private static async Task AddOutboxAsync(LineTestHost host, string userKey, string key, Reply reply)
+    [Fact]
+    public async Task Outbox_WithMoreThanFiveMessages_IsPushedInBatchesWithDistinctRetryKeys()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        await host.SendAsync(LineEvents.Follow(host.Now));
+        await host.WhenSettledAsync();
+        var cards = Enumerable.Range(1, 6).Select(i => (Reply)new CardsReply($"教室{i}", [new Card($"スマホ教室 第{i}回", "公民館", [new CardAction("申し込む", CardActionKind.Message, "申し込む")])])).ToArray();
+        await AddOutboxAsync(host, host.UserKey, "classes:list", cards);
+
+        await host.EventuallyAsync(() => host.Fake.Pushes.Count() == 2, advanceBy: TimeSpan.FromSeconds(1), because: "two batches pushed");
+        await host.EventuallyAsync(() => OutboxRow(host).SentAt is not null, because: "SentAt set");
+
+        var pushes = host.Fake.Pushes.ToList();
+        Assert.Equal([5, 1], pushes.Select(p => p.Body!["messages"]!.AsArray().Count));
+        Assert.NotEqual(pushes[0].RetryKey, pushes[1].RetryKey);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    private static async Task AddOutboxAsync(LineTestHost host, string userKey, string key, params Reply[] replies)
     {
         await using var scope = host.App.Services.CreateAsyncScope();
         var outbox = scope.ServiceProvider.GetRequiredService<Outbox>();
-        await outbox.AddAsync("line", userKey, [reply], key, CancellationToken.None);
+        await outbox.AddAsync("line", userKey, replies, key, CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<Data.BotDbContext>().SaveChangesAsync();
     }
 
