@@ -5,6 +5,7 @@ using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Guidelines;
 using ShiogamaDx.Bot.Hosting;
+using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Staff;
 using ShiogamaDx.Bot.Surveys;
 
@@ -16,6 +17,7 @@ builder.AddConversations();
 builder.AddAdminApi();
 
 // Channels
+builder.AddLine();
 builder.AddStaff();
 
 // Features
@@ -28,6 +30,7 @@ var app = builder.Build();
 app.UseBotRequestLogging();
 app.MapHealth();
 app.MapAdminApi();
+app.MapLine();
 app.MapStaff();
 app.MapStaffSurveys();
 

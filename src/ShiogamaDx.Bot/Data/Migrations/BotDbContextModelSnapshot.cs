@@ -194,6 +194,110 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     b.ToTable("UnansweredQuestions", (string)null);
                 });
 
+            modelBuilder.Entity("ShiogamaDx.Bot.Line.LineInboxEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DeliveredBatches")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsRedelivery")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PayloadJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RepliesJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ReplyTokenUsed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RetryKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WebhookEventId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("UserKey");
+
+                    b.HasIndex("WebhookEventId")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt", "Timestamp");
+
+                    b.ToTable("LineInbox", (string)null);
+                });
+
+            modelBuilder.Entity("ShiogamaDx.Bot.Line.LineUser", b =>
+                {
+                    b.Property<string>("UserKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FirstSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Following")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LineUserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserKey");
+
+                    b.ToTable("LineUsers", (string)null);
+                });
+
             modelBuilder.Entity("ShiogamaDx.Bot.Staff.StaffConversationReference", b =>
                 {
                     b.Property<string>("UserKey")

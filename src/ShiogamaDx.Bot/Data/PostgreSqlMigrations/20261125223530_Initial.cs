@@ -60,6 +60,50 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "LineInbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    WebhookEventId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    UserKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    MessageId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Timestamp = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    IsRedelivery = table.Column<bool>(type: "boolean", nullable: false),
+                    PayloadJson = table.Column<string>(type: "text", nullable: true),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RepliesJson = table.Column<string>(type: "text", nullable: true),
+                    RetryKey = table.Column<Guid>(type: "uuid", nullable: false),
+                    ReplyTokenUsed = table.Column<bool>(type: "boolean", nullable: false),
+                    DeliveredBatches = table.Column<int>(type: "integer", nullable: false),
+                    ProcessedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LineInbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "LineUsers",
+                columns: table => new
+                {
+                    UserKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    LineUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Following = table.Column<bool>(type: "boolean", nullable: false),
+                    FirstSeenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LineUsers", x => x.UserKey);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Outbox",
                 columns: table => new
                 {
@@ -189,6 +233,32 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 column: "ExpiresAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_LineInbox_MessageId",
+                table: "LineInbox",
+                column: "MessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LineInbox_ReceivedAt",
+                table: "LineInbox",
+                column: "ReceivedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LineInbox_Status_NextAttemptAt_Timestamp",
+                table: "LineInbox",
+                columns: new[] { "Status", "NextAttemptAt", "Timestamp" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LineInbox_UserKey",
+                table: "LineInbox",
+                column: "UserKey");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LineInbox_WebhookEventId",
+                table: "LineInbox",
+                column: "WebhookEventId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Outbox_Channel_SentAt_FailedAt_NotBefore",
                 table: "Outbox",
                 columns: new[] { "Channel", "SentAt", "FailedAt", "NotBefore" });
@@ -228,6 +298,12 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
             migrationBuilder.DropTable(
                 name: "Feedback");
+
+            migrationBuilder.DropTable(
+                name: "LineInbox");
+
+            migrationBuilder.DropTable(
+                name: "LineUsers");
 
             migrationBuilder.DropTable(
                 name: "Outbox");

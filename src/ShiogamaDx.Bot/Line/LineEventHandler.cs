@@ -1,0 +1,304 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Data;
+
+namespace ShiogamaDx.Bot.Line;
+
+/// <summary>
+/// One stored event, start to finish: who it is, what the engine answers, and delivery (reply while the token is
+/// fresh, else push with a retry key). Returns false when the event must be tried again later.
+/// </summary>
+internal sealed class LineEventHandler(
+    BotDbContext db,
+    ConversationEngine engine,
+    DialogCatalog catalog,
+    IEnumerable<IPersonalDataEraser> erasers,
+    LineMessagingClient client,
+    LinePushGate gate,
+    IOptions<LineOptions> options,
+    TimeProvider clock,
+    ILogger<LineEventHandler> logger)
+{
+    public const string Channel = "line";
+
+    public const string OneToOneOnly = "申し訳ありませんが、このアカウントは1対1のトークでのみご利用いただけます。友だち追加のうえ、個別のトークでお話しください。";
+
+    private const int MaxAttempts = 12;
+
+    public async Task<bool> HandleAsync(long id, CancellationToken ct)
+    {
+        var row = await db.Set<LineInboxEvent>().SingleOrDefaultAsync(e => e.Id == id, ct);
+        if (row is null || row.Status != LineEventStatus.Pending)
+        {
+            return true;
+        }
+
+        var ev = row.PayloadJson is null ? null : JsonSerializer.Deserialize(row.PayloadJson, LineWebhookJson.Default.LineEvent);
+        bool done;
+        if (ev is null)
+        {
+            done = await FinishAsync(row, LineEventStatus.Done, "payload cleared (unsent or erased)", ct);
+        }
+        else
+        {
+            var source = ev.Source;
+            done = ev.Type switch
+            {
+                _ when source is not null && !source.IsUser && ev.Type is "message" or "postback" or "join" => await GroupAsync(row, ev, ct),
+                "message" or "postback" or "follow" when source?.IsUser == true && !string.IsNullOrEmpty(source.UserId) => await ConverseAsync(row, ev, source.UserId, ct),
+                "unfollow" when row.UserKey is not null => await UnfollowAsync(row, ct),
+                "unsend" => await UnsendAsync(row, ev, ct),
+                _ => await FinishAsync(row, LineEventStatus.Skipped, null, ct),
+            };
+        }
+
+        return done;
+    }
+
+    private async Task<bool> ConverseAsync(LineInboxEvent row, LineEvent ev, string lineUserId, CancellationToken ct)
+    {
+        await RememberUserAsync(row.UserKey!, lineUserId, following: true, ct);
+        if (row.RepliesJson is null)
+        {
+            var replies = await AnswerAsync(row, ev, lineUserId, ct);
+            row.RepliesJson = JsonSerializer.Serialize(replies.ToList(), Outbox.Json);
+            await db.SaveChangesAsync(ct);
+        }
+
+        var stored = JsonSerializer.Deserialize<List<Reply>>(row.RepliesJson, Outbox.Json) ?? [];
+        return await DeliverAsync(row, ev, lineUserId, stored, ct);
+    }
+
+    private async Task<IReadOnlyList<Reply>> AnswerAsync(LineInboxEvent row, LineEvent ev, string lineUserId, CancellationToken ct)
+    {
+        var (message, prefix) = ToIncoming(ev, row.UserKey!, clock.GetUtcNow());
+        try
+        {
+            var answer = await WithLoadingAnimationAsync(engine.HandleAsync(message, ct), lineUserId, ct);
+            return [.. prefix, .. answer];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A turn is not idempotent, so it is not run again: the person gets an apology and can retry.
+            logger.LogError(ex, "Conversation engine failed on LINE event {EventId}", row.Id);
+            return [ConversationEngine.Apology, catalog.Menus.Resident.AsChoices()];
+        }
+    }
+
+    /// <summary>
+    /// A LINE event as the channel-neutral turn, plus what the channel says first (thanks for following, "stickers
+    /// can't be read"). Non-text messages reach the engine as empty text so the person still gets the menu.
+    /// </summary>
+    internal static (IncomingMessage Message, List<Reply> Prefix) ToIncoming(LineEvent ev, string userKey, DateTimeOffset now)
+    {
+        var prefix = new List<Reply>();
+        string? text = null;
+        string? postback = null;
+        Dictionary<string, string>? parameters = null;
+        switch (ev.Type)
+        {
+            case "follow":
+                prefix.Add(new TextReply(ev.Follow?.IsUnblocked == true ? "ブロック解除ありがとうございます。またご利用いただけてうれしいです。" : "友だち追加ありがとうございます。"));
+                text = "メニュー";
+                break;
+            case "postback":
+                postback = ev.Postback?.Data;
+                if (ev.Postback?.Params is { Count: > 0 } p)
+                {
+                    // Date/time pickers: date, time, datetime, as LINE names them.
+                    parameters = p.Where(kv => kv.Key is "date" or "time" or "datetime").ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+                }
+
+                break;
+            default:
+                if (ev.Message?.Type == "text")
+                {
+                    text = ev.Message.Text;
+                }
+                else
+                {
+                    prefix.Add(new TextReply(NonTextReply(ev.Message?.Type)));
+                    text = string.Empty;
+                }
+
+                break;
+        }
+
+        var time = ev.Timestamp > 0 ? ev.Time : now;
+        return (new IncomingMessage(Channel, Audience.Resident, userKey, userKey, text, postback, time, "ja-JP", parameters), prefix);
+    }
+
+    private static string NonTextReply(string? type) => type switch
+    {
+        "sticker" => "スタンプありがとうございます。",
+        "image" or "video" or "audio" or "file" => "画像や音声、ファイルは読み取れません。お手数ですが、文字で入力するか、下のメニューからお選びください。",
+        "location" => "位置情報ありがとうございます。場所のご案内は、下のメニューからお選びください。",
+        _ => "このメッセージは読み取れませんでした。",
+    };
+
+    private async Task<IReadOnlyList<Reply>> WithLoadingAnimationAsync(Task<IReadOnlyList<Reply>> work, string lineUserId, CancellationToken ct)
+    {
+        var after = options.Value.LoadingAnimationAfter;
+        if (after > TimeSpan.Zero && !work.IsCompleted)
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var delay = Task.Delay(after, clock, cts.Token);
+            if (await Task.WhenAny(work, delay) == delay && !work.IsCompleted)
+            {
+                await client.StartLoadingAsync(lineUserId, 20, ct); // best effort: its failure is logged, not fatal
+            }
+
+            await cts.CancelAsync();
+        }
+
+        return await work;
+    }
+
+    private async Task<bool> DeliverAsync(LineInboxEvent row, LineEvent ev, string? lineUserId, IReadOnlyList<Reply> replies, CancellationToken ct)
+    {
+        var batches = LineRenderer.Batch(LineRenderer.Render(replies));
+        for (var i = row.DeliveredBatches; i < batches.Count; i++)
+        {
+            if (i == 0 && CanReply(row, ev))
+            {
+                row.ReplyTokenUsed = true; // before the call: the token is spent whatever LINE answers
+                await db.SaveChangesAsync(ct);
+                var replied = await client.ReplyAsync(ev.ReplyToken!, batches[0], ct);
+                if (replied.Delivered)
+                {
+                    row.DeliveredBatches = 1;
+                    await db.SaveChangesAsync(ct);
+                    continue;
+                }
+
+                logger.LogInformation("Reply to LINE event {EventId} failed ({Status}); pushing instead", row.Id, replied.StatusCode);
+            }
+
+            if (lineUserId is null)
+            {
+                return await FinishAsync(row, LineEventStatus.Failed, "reply token expired and nobody to push to", ct);
+            }
+
+            if (gate.IsPaused)
+            {
+                // Not an attempt of this event: it waits for the pause to end without using up its retries.
+                (row.NextAttemptAt, row.LastError) = (gate.PausedUntil, "pushes paused: monthly limit");
+                await db.SaveChangesAsync(ct);
+                return false;
+            }
+
+            var pushed = await client.PushAsync(lineUserId, batches[i], LineRenderer.BatchRetryKey(row.RetryKey, i), ct);
+            if (pushed.Delivered)
+            {
+                row.DeliveredBatches = i + 1;
+                await db.SaveChangesAsync(ct);
+                continue;
+            }
+
+            if (pushed.Outcome == LineApiOutcome.MonthlyLimit)
+            {
+                gate.PauseForMonthlyLimit();
+            }
+
+            return pushed.Outcome == LineApiOutcome.Rejected
+                ? await FinishAsync(row, LineEventStatus.Failed, $"push rejected {pushed.StatusCode}: {pushed.Error}", ct)
+                : await RetryLaterAsync(row, $"push {pushed.Outcome} {pushed.StatusCode}", ct);
+        }
+
+        return await FinishAsync(row, LineEventStatus.Done, null, ct);
+    }
+
+    private bool CanReply(LineInboxEvent row, LineEvent ev) =>
+        !row.ReplyTokenUsed && !string.IsNullOrEmpty(ev.ReplyToken) && clock.GetUtcNow() - ev.Time < options.Value.ReplyTokenLifetime;
+
+    private async Task<bool> GroupAsync(LineInboxEvent row, LineEvent ev, CancellationToken ct)
+    {
+        // Groups are answered once, by reply only: the bot never pushes into a group.
+        if (CanReply(row, ev))
+        {
+            row.ReplyTokenUsed = true;
+            await db.SaveChangesAsync(ct);
+            await client.ReplyAsync(ev.ReplyToken!, [new LineTextMessage(OneToOneOnly)], ct);
+        }
+
+        return await FinishAsync(row, LineEventStatus.Done, null, ct);
+    }
+
+    private async Task<bool> UnfollowAsync(LineInboxEvent row, CancellationToken ct)
+    {
+        var userKey = row.UserKey!;
+        foreach (var eraser in erasers)
+        {
+            await eraser.EraseAsync(userKey, ct);
+        }
+
+        logger.LogInformation("LINE user blocked the account; their personal data was erased");
+        db.ChangeTracker.Clear(); // erasers changed rows behind the tracker's back
+        var fresh = await db.Set<LineInboxEvent>().SingleAsync(e => e.Id == row.Id, ct);
+        return await FinishAsync(fresh, LineEventStatus.Done, null, ct);
+    }
+
+    private async Task<bool> UnsendAsync(LineInboxEvent row, LineEvent ev, CancellationToken ct)
+    {
+        if (ev.Unsend?.MessageId is { } messageId)
+        {
+            // The person took the message back: forget its text, and don't answer it if it is still waiting.
+            await db.Set<LineInboxEvent>().Where(e => e.MessageId == messageId)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.PayloadJson, (string?)null), ct);
+        }
+
+        return await FinishAsync(row, LineEventStatus.Done, null, ct);
+    }
+
+    private async Task RememberUserAsync(string userKey, string lineUserId, bool following, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var user = await db.Set<LineUser>().SingleOrDefaultAsync(u => u.UserKey == userKey, ct);
+        if (user is null)
+        {
+            db.Add(new LineUser { UserKey = userKey, LineUserId = lineUserId, Following = following, FirstSeenAt = now, UpdatedAt = now });
+        }
+        else if (user.LineUserId != lineUserId || user.Following != following)
+        {
+            (user.LineUserId, user.Following, user.UpdatedAt) = (lineUserId, following, now);
+        }
+
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<bool> FinishAsync(LineInboxEvent row, LineEventStatus status, string? error, CancellationToken ct)
+    {
+        row.Status = status;
+        row.ProcessedAt = clock.GetUtcNow();
+        row.LastError = error is null ? null : Clip(error, 500);
+        row.PayloadJson = null; // handled: the person's words and the reply token are not kept
+        row.RepliesJson = null;
+        await db.SaveChangesAsync(ct);
+        if (status == LineEventStatus.Failed)
+        {
+            logger.LogWarning("LINE event {EventId} given up: {Error}", row.Id, row.LastError);
+        }
+
+        return true;
+    }
+
+    private async Task<bool> RetryLaterAsync(LineInboxEvent row, string error, CancellationToken ct)
+    {
+        row.Attempts++;
+        if (row.Attempts >= MaxAttempts)
+        {
+            return await FinishAsync(row, LineEventStatus.Failed, "gave up after retries: " + error, ct);
+        }
+
+        var backoff = TimeSpan.FromSeconds(Math.Min(600, 5 * Math.Pow(2, row.Attempts - 1)));
+        row.NextAttemptAt = clock.GetUtcNow() + backoff;
+        row.LastError = Clip(error, 500);
+        await db.SaveChangesAsync(ct);
+        logger.LogWarning("LINE event {EventId} will be retried in {Backoff}: {Error}", row.Id, backoff, row.LastError);
+        return false;
+    }
+
+    private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
+}

@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace ShiogamaDx.Bot.Line;
+
+internal enum LineApiOutcome
+{
+    Ok,
+
+    /// <summary>409 on a push with a retry key: LINE accepted this request before; success.</summary>
+    AlreadyAccepted,
+
+    /// <summary>A 4xx that a retry will not heal (invalid reply token, blocked or unknown user, bad body).</summary>
+    Rejected,
+
+    /// <summary>429 that is a rate limit: try again later.</summary>
+    RateLimited,
+
+    /// <summary>429 "You have reached your monthly limit.": stop pushing, tell an operator.</summary>
+    MonthlyLimit,
+
+    /// <summary>5xx, timeout, network error or open circuit: try again later.</summary>
+    Unavailable,
+}
+
+internal sealed record LineApiResult(LineApiOutcome Outcome, int? StatusCode = null, string? Error = null)
+{
+    public bool Delivered => Outcome is LineApiOutcome.Ok or LineApiOutcome.AlreadyAccepted;
+
+    public bool Transient => Outcome is LineApiOutcome.RateLimited or LineApiOutcome.Unavailable;
+}
+
+/// <summary>
+/// The few Messaging API calls the bot makes, over a typed HttpClient whose resilience pipeline (registered in
+/// <see cref="LineExtensions"/>) retries 429/5xx/timeouts with backoff, jitter and Retry-After.
+/// </summary>
+internal sealed class LineMessagingClient(HttpClient http, ILogger<LineMessagingClient> logger)
+{
+    /// <summary>A reply token is used once: a failed reply is never retried with it (the caller pushes instead).</summary>
+    internal static readonly HttpRequestOptionsKey<bool> NoRetry = new("line.noRetry");
+
+    public const string RetryKeyHeader = "X-Line-Retry-Key";
+
+    public Task<LineApiResult> ReplyAsync(string replyToken, IReadOnlyList<LineMessage> messages, CancellationToken ct) =>
+        SendAsync("v2/bot/message/reply", JsonSerializer.SerializeToUtf8Bytes(new LineReplyRequest(replyToken, messages), LineMessageJson.Default.LineReplyRequest), null, retry: false, ct);
+
+    public Task<LineApiResult> PushAsync(string to, IReadOnlyList<LineMessage> messages, Guid retryKey, CancellationToken ct) =>
+        SendAsync("v2/bot/message/push", JsonSerializer.SerializeToUtf8Bytes(new LinePushRequest(to, messages), LineMessageJson.Default.LinePushRequest), retryKey, retry: true, ct);
+
+    /// <param name="seconds">5 to 60, a multiple of 5 (the animation ends earlier when the answer arrives).</param>
+    public Task<LineApiResult> StartLoadingAsync(string chatId, int seconds, CancellationToken ct) =>
+        SendAsync("v2/bot/chat/loading/start", JsonSerializer.SerializeToUtf8Bytes(new LineLoadingRequest(chatId, Math.Clamp(seconds / 5 * 5, 5, 60)), LineMessageJson.Default.LineLoadingRequest), null, retry: false, ct);
+
+    private async Task<LineApiResult> SendAsync(string path, byte[] body, Guid? retryKey, bool retry, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        request.Content = new ByteArrayContent(body);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (retryKey is { } key)
+        {
+            request.Headers.Add(RetryKeyHeader, key.ToString("D"));
+        }
+
+        request.Options.Set(NoRetry, !retry);
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            return await ToResultAsync(path, response, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+                                   || (ex is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            logger.LogWarning("LINE {Path} unavailable: {Error}", path, ex.GetType().Name);
+            return new LineApiResult(LineApiOutcome.Unavailable, null, ex.GetType().Name);
+        }
+    }
+
+    private async Task<LineApiResult> ToResultAsync(string path, HttpResponseMessage response, CancellationToken ct)
+    {
+        var status = (int)response.StatusCode;
+        if (response.IsSuccessStatusCode)
+        {
+            return new LineApiResult(LineApiOutcome.Ok, status);
+        }
+
+        var error = await ReadErrorAsync(response, ct);
+        var outcome = response.StatusCode switch
+        {
+            HttpStatusCode.Conflict => LineApiOutcome.AlreadyAccepted,
+            HttpStatusCode.TooManyRequests when IsMonthlyLimit(error) => LineApiOutcome.MonthlyLimit,
+            HttpStatusCode.TooManyRequests => LineApiOutcome.RateLimited,
+            HttpStatusCode.RequestTimeout => LineApiOutcome.Unavailable,
+            _ when status >= 500 => LineApiOutcome.Unavailable,
+            _ => LineApiOutcome.Rejected,
+        };
+
+        if (outcome == LineApiOutcome.AlreadyAccepted)
+        {
+            logger.LogInformation("LINE {Path}: retry key already accepted (request {AcceptedRequestId})", path, Header(response, "x-line-accepted-request-id"));
+        }
+        else
+        {
+            // LINE's error text names the fault ("Invalid reply token"); it never echoes the body we sent.
+            logger.LogWarning("LINE {Path} answered {Status} ({Outcome}): {LineError} (request {RequestId})", path, status, outcome, error, Header(response, "x-line-request-id"));
+        }
+
+        return new LineApiResult(outcome, status, error);
+    }
+
+    internal static bool IsMonthlyLimit(string? error) => error?.Contains("monthly limit", StringComparison.OrdinalIgnoreCase) == true;
+
+    internal static async Task<string?> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (text.Length == 0)
+            {
+                return null;
+            }
+
+            var parsed = JsonSerializer.Deserialize(text, LineMessageJson.Default.LineErrorResponse);
+            var details = parsed?.Details is { Count: > 0 } d ? " [" + string.Join("; ", d.Select(x => $"{x.Property}: {x.Message}")) + "]" : string.Empty;
+            return Clip((parsed?.Message ?? string.Empty) + details, 300);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
+}

@@ -1,0 +1,233 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Data;
+
+namespace ShiogamaDx.Bot.Line;
+
+internal static class LineWebhookEndpoint
+{
+    /// <summary>LINE's webhook bodies are small; anything this big is not LINE.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public const string SignatureHeader = "X-Line-Signature";
+
+    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<LineOptions> options, LineWebhookReceiver receiver, LineInboxSignal signal, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (!o.Enabled)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var logger = loggers.CreateLogger("ShiogamaDx.Bot.Line.Webhook");
+        if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        // The signature covers the exact bytes LINE sent, so read them before any parsing.
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        var body = buffer.ToArray();
+        if (!LineSignature.IsValid(http.Request.Headers[SignatureHeader].ToString(), body, o.ChannelSecret, o.PreviousChannelSecret))
+        {
+            logger.LogWarning("LINE webhook refused: missing or invalid X-Line-Signature");
+            return TypedResults.Unauthorized();
+        }
+
+        LineWebhookBody? parsed;
+        try
+        {
+            parsed = JsonSerializer.Deserialize(body, LineWebhookJson.Default.LineWebhookBody);
+        }
+        catch (JsonException)
+        {
+            logger.LogWarning("LINE webhook refused: signed body is not the webhook JSON");
+            return TypedResults.BadRequest();
+        }
+
+        if (parsed?.Events is not { Count: > 0 } events)
+        {
+            return TypedResults.Ok(); // the console's "Verify" sends no events
+        }
+
+        if (!string.IsNullOrEmpty(o.Destination) && !string.Equals(parsed.Destination, o.Destination, StringComparison.Ordinal))
+        {
+            logger.LogWarning("LINE webhook for another destination ignored ({Count} events)", events.Count);
+            return TypedResults.Ok();
+        }
+
+        var stored = await receiver.StoreAsync(events, ct);
+        if (stored > 0)
+        {
+            signal.Notify();
+        }
+
+        return TypedResults.Ok();
+    }
+}
+
+/// <summary>Stores webhook events once each (by webhookEventId) before LINE gets its 200.</summary>
+internal sealed class LineWebhookReceiver(BotDbContext db, PrivacyKeys keys, TimeProvider clock, ILogger<LineWebhookReceiver> logger)
+{
+    public async Task<int> StoreAsync(IReadOnlyList<JsonElement> events, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var rows = new List<LineInboxEvent>();
+        foreach (var element in events)
+        {
+            if (ToRow(element, now) is { } row && rows.All(r => r.WebhookEventId != row.WebhookEventId))
+            {
+                rows.Add(row);
+            }
+        }
+
+        var ids = rows.Select(r => r.WebhookEventId).ToList();
+        var known = await db.Set<LineInboxEvent>().Where(e => ids.Contains(e.WebhookEventId)).Select(e => e.WebhookEventId).ToListAsync(ct);
+        var fresh = rows.Where(r => !known.Contains(r.WebhookEventId)).ToList();
+        if (known.Count > 0)
+        {
+            logger.LogInformation("LINE redelivered {Count} events already stored; not answered again", known.Count);
+        }
+
+        if (fresh.Count == 0)
+        {
+            return 0;
+        }
+
+        db.AddRange(fresh);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return fresh.Count;
+        }
+        catch (DbUpdateException)
+        {
+            // A redelivery raced this request: store one by one and let the unique index drop the duplicates.
+            db.ChangeTracker.Clear();
+            var stored = 0;
+            foreach (var row in fresh)
+            {
+                db.Add(row);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    stored++;
+                }
+                catch (DbUpdateException)
+                {
+                    db.ChangeTracker.Clear();
+                }
+            }
+
+            return stored;
+        }
+    }
+
+    private LineInboxEvent? ToRow(JsonElement element, DateTimeOffset now)
+    {
+        LineEvent? ev;
+        try
+        {
+            ev = element.Deserialize(LineWebhookJson.Default.LineEvent);
+        }
+        catch (JsonException)
+        {
+            ev = null;
+        }
+
+        var id = ev?.WebhookEventId
+                 ?? (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("webhookEventId", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null);
+        if (string.IsNullOrEmpty(id) || id.Length > 64)
+        {
+            logger.LogWarning("LINE event without a usable webhookEventId skipped");
+            return null;
+        }
+
+        if (ev is null)
+        {
+            // Signed by LINE but of a shape this version cannot read: kept for the record, not answered.
+            logger.LogWarning("LINE event {WebhookEventId} could not be read; stored as skipped", id);
+            return new LineInboxEvent { WebhookEventId = id, Type = "unreadable", Timestamp = now, ReceivedAt = now, NextAttemptAt = now, Status = LineEventStatus.Skipped, ProcessedAt = now };
+        }
+
+        var userId = ev.Source?.UserId;
+        return new LineInboxEvent
+        {
+            WebhookEventId = id,
+            Type = Clip(ev.Type ?? "unknown", 40),
+            UserKey = ev.Source?.IsUser == true && !string.IsNullOrEmpty(userId) ? keys.Pseudonymize("line", userId) : null,
+            MessageId = ev.Message?.Id is { Length: <= 64 } messageId ? messageId : null,
+            Timestamp = ev.Timestamp > 0 ? ev.Time : now,
+            ReceivedAt = now,
+            IsRedelivery = ev.IsRedelivery,
+            PayloadJson = ev.IsStandby ? null : element.GetRawText(), // not ours to answer: its text is not kept
+            Status = ev.IsStandby ? LineEventStatus.Skipped : LineEventStatus.Pending, // another module answers in standby
+            ProcessedAt = ev.IsStandby ? now : null,
+            NextAttemptAt = now,
+            RetryKey = Guid.NewGuid(),
+        };
+    }
+
+    private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
+}
+
+/// <summary>Wakes the event worker when the webhook stored something, so answers don't wait for the next poll.</summary>
+internal sealed class LineInboxSignal : IDisposable
+{
+    private readonly SemaphoreSlim signal = new(0, 1);
+
+    public void Dispose() => signal.Dispose();
+
+    public void Notify()
+    {
+        try
+        {
+            signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // already signalled
+        }
+    }
+
+    public async Task WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var wait = signal.WaitAsync(cts.Token);
+        var delay = Task.Delay(timeout, clock, cts.Token);
+        await Task.WhenAny(wait, delay);
+        await cts.CancelAsync();
+        ct.ThrowIfCancellationRequested();
+    }
+}
+
+/// <summary>Set when LINE says the month's message limit is reached: pushes pause instead of spinning.</summary>
+internal sealed class LinePushGate(TimeProvider clock, IOptions<LineOptions> options, ILogger<LinePushGate> logger)
+{
+    private long pausedUntilTicks;
+
+    public bool IsPaused => clock.GetUtcNow().UtcTicks < Interlocked.Read(ref pausedUntilTicks);
+
+    public DateTimeOffset PausedUntil => new(Interlocked.Read(ref pausedUntilTicks), TimeSpan.Zero);
+
+    public void PauseForMonthlyLimit()
+    {
+        var until = clock.GetUtcNow() + options.Value.MonthlyLimitPause;
+        Interlocked.Exchange(ref pausedUntilTicks, until.UtcTicks);
+        logger.LogError("ALERT: LINE monthly message limit reached. Pushes (reminders, surveys, late answers) are paused until {Until:u}; raise the plan's limit in LINE Official Account Manager", until);
+    }
+}

@@ -1,0 +1,245 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Data;
+
+namespace ShiogamaDx.Bot.Line;
+
+/// <summary>
+/// Works the stored webhook events: each person's in timestamp order (one at a time), different people in
+/// parallel. An event is marked done only after its answer was delivered, so events left over by a stop or crash
+/// are picked up at the next start.
+/// </summary>
+internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxSignal signal, IOptions<LineOptions> options, TimeProvider clock, ILogger<LineEventProcessor> logger)
+    : BackgroundService
+{
+    private const int MaxParallelPeople = 4;
+
+    /// <summary>Handled events are kept this long (ids only, payload already cleared) so late redeliveries are still recognised.</summary>
+    public static readonly TimeSpan KeepHandledEvents = TimeSpan.FromDays(30);
+
+    private DateTimeOffset lastCleanup = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            logger.LogInformation("LINE channel is off: set Line:ChannelSecret and Line:ChannelAccessToken to turn it on");
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ProcessDueAsync(stoppingToken);
+                await signal.WaitAsync(options.Value.PollInterval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "LINE event worker failed; trying again");
+                if (!await PauseAsync(options.Value.PollInterval, clock, stoppingToken))
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <returns>false when the host is stopping.</returns>
+    internal static async Task<bool> PauseAsync(TimeSpan delay, TimeProvider clock, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, clock, ct);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public async Task ProcessDueAsync(CancellationToken ct)
+    {
+        List<(long Id, string? UserKey, DateTimeOffset NextAttemptAt)> pending;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+            pending = (await db.Set<LineInboxEvent>()
+                    .Where(e => e.Status == LineEventStatus.Pending)
+                    .OrderBy(e => e.Timestamp).ThenBy(e => e.Id)
+                    .Select(e => new { e.Id, e.UserKey, e.NextAttemptAt })
+                    .Take(500)
+                    .ToListAsync(ct))
+                .Select(e => (e.Id, e.UserKey, e.NextAttemptAt)).ToList();
+        }
+
+        var now = clock.GetUtcNow();
+        if (now - lastCleanup >= TimeSpan.FromHours(1))
+        {
+            lastCleanup = now;
+            await using var scope = scopes.CreateAsyncScope();
+            var cutoff = now - KeepHandledEvents;
+            await scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<LineInboxEvent>()
+                .Where(e => e.Status != LineEventStatus.Pending && e.ReceivedAt < cutoff)
+                .ExecuteDeleteAsync(ct);
+        }
+
+        var people = pending.GroupBy(e => e.UserKey ?? "event:" + e.Id).ToList();
+        await Parallel.ForEachAsync(people, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelPeople, CancellationToken = ct }, async (events, token) =>
+        {
+            foreach (var e in events)
+            {
+                // A later event never overtakes an earlier one that waits for its retry.
+                if (e.NextAttemptAt > now)
+                {
+                    return;
+                }
+
+                await using var scope = scopes.CreateAsyncScope();
+                var handler = scope.ServiceProvider.GetRequiredService<LineEventHandler>();
+                bool finished;
+                try
+                {
+                    finished = await handler.HandleAsync(e.Id, token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogError(ex, "LINE event {EventId} failed; it stays pending", e.Id);
+                    finished = false;
+                }
+
+                if (!finished)
+                {
+                    return;
+                }
+            }
+        });
+    }
+}
+
+/// <summary>Delivers the outbox's "line" messages (reminders, surveys) by push, each with a retry key of its own.</summary>
+internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGate gate, IOptions<LineOptions> options, TimeProvider clock, ILogger<LineOutboxDelivery> logger)
+    : BackgroundService
+{
+    public const int BatchSize = 20;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DeliverDueAsync(stoppingToken);
+                await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "LINE outbox delivery failed; trying again");
+                if (!await LineEventProcessor.PauseAsync(options.Value.PollInterval, clock, stoppingToken))
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <returns>How many messages were sent.</returns>
+    public async Task<int> DeliverDueAsync(CancellationToken ct)
+    {
+        if (gate.IsPaused)
+        {
+            return 0;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+        var outbox = scope.ServiceProvider.GetRequiredService<Outbox>();
+        var client = scope.ServiceProvider.GetRequiredService<LineMessagingClient>();
+        var sent = 0;
+        foreach (var message in await outbox.DueAsync(LineEventHandler.Channel, BatchSize, ct))
+        {
+            var now = clock.GetUtcNow();
+            message.Attempts++;
+            var user = await db.Set<LineUser>().AsNoTracking().SingleOrDefaultAsync(u => u.UserKey == message.UserKey, ct);
+            if (user?.LineUserId is not { } to || !user.Following)
+            {
+                (message.FailedAt, message.LastError) = (now, "not a LINE friend (blocked, or never followed)");
+                await db.SaveChangesAsync(ct);
+                continue;
+            }
+
+            var key = LineRenderer.DeriveKey("outbox:" + message.IdempotencyKey);
+            var batches = LineRenderer.Batch(LineRenderer.Render(message.Replies));
+            LineApiResult? failure = null;
+            for (var i = 0; i < batches.Count && failure is null; i++)
+            {
+                // Earlier batches already sent answer 409 with the same key, which counts as success.
+                var result = await client.PushAsync(to, batches[i], LineRenderer.BatchRetryKey(key, i), ct);
+                failure = result.Delivered ? null : result;
+            }
+
+            if (failure is null)
+            {
+                message.SentAt = now;
+                message.LastError = null;
+                sent++;
+            }
+            else if (failure.Outcome == LineApiOutcome.Rejected)
+            {
+                (message.FailedAt, message.LastError) = (now, Clip($"push rejected {failure.StatusCode}: {failure.Error}"));
+            }
+            else
+            {
+                message.LastError = Clip($"push {failure.Outcome} {failure.StatusCode}");
+                message.NotBefore = now + TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Math.Min(message.Attempts, 7) - 1)));
+            }
+
+            await db.SaveChangesAsync(ct);
+            if (failure?.Outcome == LineApiOutcome.MonthlyLimit)
+            {
+                gate.PauseForMonthlyLimit();
+                break;
+            }
+
+            if (failure?.Outcome == LineApiOutcome.Unavailable)
+            {
+                break; // LINE is down: the rest waits for the next round
+            }
+        }
+
+        return sent;
+    }
+
+    private static string Clip(string s) => s.Length <= 500 ? s : s[..500];
+}
+
+/// <summary>What the LINE channel keeps about a person: the raw id (for push) and stored events.</summary>
+internal sealed class LineDataEraser(BotDbContext db, TimeProvider clock) : IPersonalDataEraser
+{
+    public async Task EraseAsync(string userKey, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await db.Set<LineUser>().Where(u => u.UserKey == userKey).ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.LineUserId, (string?)null)
+            .SetProperty(u => u.Following, false)
+            .SetProperty(u => u.UpdatedAt, now), cancellationToken);
+        await db.Set<LineInboxEvent>().Where(e => e.UserKey == userKey).ExecuteUpdateAsync(s => s
+            .SetProperty(e => e.PayloadJson, (string?)null)
+            .SetProperty(e => e.RepliesJson, (string?)null), cancellationToken);
+    }
+}

@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace ShiogamaDx.Bot.Tests.Line;
+
+/// <summary>
+/// A stand-in for api.line.me: a real Kestrel server on loopback that records every call, validates each body
+/// against LINE's OpenAPI document, behaves like LINE on retry keys (409 once accepted; 400 on a reply), and
+/// answers with injected faults (429 with Retry-After, 500, a hang) when a test asks for them.
+/// </summary>
+public sealed class FakeLineApi : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly ConcurrentDictionary<string, string> acceptedRetryKeys = new();
+    private readonly ConcurrentQueue<(string Path, Fault Fault)> faults = new();
+    private readonly object gate = new();
+    private readonly List<LineCall> calls = [];
+
+    private FakeLineApi(WebApplication app) => this.app = app;
+
+    public string Url => app.Urls.First();
+
+    /// <summary>The host's (fake) clock, so a test can see how long the host waited between calls.</summary>
+    public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+
+    public IReadOnlyList<LineCall> Calls
+    {
+        get
+        {
+            lock (gate)
+            {
+                return calls.ToList();
+            }
+        }
+    }
+
+    public IEnumerable<LineCall> Replies => Calls.Where(c => c.Path == "/v2/bot/message/reply");
+
+    public IEnumerable<LineCall> Pushes => Calls.Where(c => c.Path == "/v2/bot/message/push");
+
+    /// <summary>Every validation error of every body received: must stay empty.</summary>
+    public IEnumerable<string> SpecErrors => Calls.SelectMany(c => c.SpecErrors.Select(e => $"{c.Path}: {e}"));
+
+    public static async Task<FakeLineApi> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var web = builder.Build();
+        var fake = new FakeLineApi(web);
+        web.MapPost("/{**path}", (Delegate)fake.HandleAsync);
+        await web.StartAsync();
+        return fake;
+    }
+
+    /// <summary>The next <paramref name="times"/> calls to <paramref name="path"/> get this answer instead.</summary>
+    public void Fail(string path, int status, int times = 1, string? message = null, int? retryAfterSeconds = null, TimeSpan? hang = null)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            faults.Enqueue((path, new Fault(status, message, retryAfterSeconds, hang)));
+        }
+    }
+
+    private async Task<IResult> HandleAsync(HttpContext http)
+    {
+        var path = http.Request.Path.Value!;
+        var body = await new StreamReader(http.Request.Body).ReadToEndAsync();
+        var retryKey = http.Request.Headers["X-Line-Retry-Key"].FirstOrDefault();
+        var json = JsonNode.Parse(body);
+        var errors = path switch
+        {
+            "/v2/bot/message/reply" => OpenApiValidator.Messaging.Validate(json, "ReplyMessageRequest"),
+            "/v2/bot/message/push" => OpenApiValidator.Messaging.Validate(json, "PushMessageRequest"),
+            "/v2/bot/chat/loading/start" => OpenApiValidator.Messaging.Validate(json, "ShowLoadingAnimationRequest"),
+            _ => ["unexpected endpoint"],
+        };
+        errors.AddRange(LineDocumentedLimits.Check(json));
+        if (http.Request.Headers.Authorization.ToString() != "Bearer test-access-token")
+        {
+            errors.Add("missing or wrong Authorization");
+        }
+
+        if (retryKey is not null && path != "/v2/bot/message/push")
+        {
+            errors.Add("X-Line-Retry-Key is allowed on push only (LINE answers 400)");
+        }
+
+        if (retryKey is not null && !Guid.TryParse(retryKey, out _))
+        {
+            errors.Add("X-Line-Retry-Key is not a UUID");
+        }
+
+        var call = new LineCall(path, json, retryKey, errors) { At = Clock() };
+        lock (gate)
+        {
+            calls.Add(call);
+        }
+
+        if (errors.Count > 0)
+        {
+            return Error(400, "The request body has " + errors.Count + " error(s)");
+        }
+
+        if (faults.TryPeek(out var next) && next.Path == path && faults.TryDequeue(out var planned))
+        {
+            var fault = planned.Fault;
+            call.Status = fault.Status;
+            if (fault.Hang is { } hang)
+            {
+                await Task.Delay(hang, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            if (fault.RetryAfterSeconds is { } seconds)
+            {
+                http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return Error(fault.Status, fault.Message ?? "Injected fault");
+        }
+
+        if (retryKey is not null && !acceptedRetryKeys.TryAdd(retryKey, Guid.NewGuid().ToString()))
+        {
+            call.Status = 409;
+            http.Response.Headers["x-line-accepted-request-id"] = acceptedRetryKeys[retryKey];
+            return Error(409, "The retry key is already accepted");
+        }
+
+        call.Status = path == "/v2/bot/chat/loading/start" ? 202 : 200;
+        return path == "/v2/bot/chat/loading/start"
+            ? Results.Json(new JsonObject(), statusCode: 202)
+            : Results.Json(new JsonObject { ["sentMessages"] = new JsonArray(new JsonObject { ["id"] = "1", ["quoteToken"] = "q" }) });
+    }
+
+    private static IResult Error(int status, string message) => Results.Json(new JsonObject { ["message"] = message }, statusCode: status);
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    private sealed record Fault(int Status, string? Message, int? RetryAfterSeconds, TimeSpan? Hang);
+}
+
+public sealed class LineCall(string path, JsonNode? body, string? retryKey, List<string> specErrors)
+{
+    public string Path { get; } = path;
+
+    public JsonNode? Body { get; } = body;
+
+    public string? RetryKey { get; } = retryKey;
+
+    public List<string> SpecErrors { get; } = specErrors;
+
+    public int Status { get; set; }
+
+    public DateTimeOffset At { get; init; }
+
+    /// <summary>Every text of the messages, including flex texts, for fragment assertions.</summary>
+    public string AllText => string.Join("\n", Texts(Body?["messages"]));
+
+    private static IEnumerable<string> Texts(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(kv => kv.Key is "text" or "altText" or "label" && kv.Value is JsonValue v && v.TryGetValue<string>(out var s) ? [s] : Texts(kv.Value)),
+        JsonArray a => a.SelectMany(Texts),
+        _ => [],
+    };
+}
