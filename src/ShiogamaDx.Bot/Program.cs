@@ -3,6 +3,7 @@ using ShiogamaDx.Bot.Cli;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Hosting;
+using ShiogamaDx.Bot.Procedures;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,6 +11,7 @@ builder.AddBotLogging(quiet: BotCommands.IsCommand(args));
 builder.AddDatabase();
 builder.AddConversations();
 builder.AddAdminApi();
+builder.AddProcedures();
 
 var app = builder.Build();
 
