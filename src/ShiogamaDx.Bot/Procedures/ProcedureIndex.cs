@@ -23,6 +23,9 @@ public sealed class ProcedureIndex
     private const double ReadingFactor = 0.5;   // a concept's hiragana reading bigrams: typo tolerance, weaker
     private const double UnigramWeight = 0.3;   // one kanji says less than two characters together
     private const double ConceptWeight = 2.0;   // a dictionary word is stronger evidence than a bigram
+    private const double UnknownWeight = 1.0;   // words the catalog never uses: the question is about something else
+    private const double ActionOnlyCeiling = 0.4;
+    private const double CoverageShare = 0.5;   // how much of the question is explained, against how much evidence there is
 
     private readonly ProcedureWords words;
     private readonly List<Dictionary<string, double>> documents = [];
@@ -102,7 +105,7 @@ public sealed class ProcedureIndex
             }
         }
 
-        var ceiling = (known + (0.5 * unknown)) * KeywordBoost;
+        var ceiling = (known + (UnknownWeight * unknown)) * KeywordBoost;
         if (ceiling <= 0)
         {
             return [];
@@ -113,11 +116,13 @@ public sealed class ProcedureIndex
         {
             var doc = documents[i];
             var score = 0.0;
+            var topical = false;
             foreach (var (term, weight) in query)
             {
                 if (doc.TryGetValue(term, out var boost))
                 {
                     score += weight * idf[term] * boost;
+                    topical |= !(term[0] == '#' && words.IsAction(term[1..]));
                 }
             }
 
@@ -128,7 +133,10 @@ public sealed class ProcedureIndex
 
             var coverage = Math.Min(1.0, score / ceiling);
             var evidence = 1 - Math.Exp(-score / 12.0);
-            hits.Add(new ProcedureHit(Procedures[i], Math.Round((0.5 * coverage) + (0.5 * evidence), 4)));
+            var confidence = (CoverageShare * coverage) + ((1 - CoverageShare) * evidence);
+
+            // 「作りたい」 alone (パスポートを作りたい) says nothing about which procedure: never confident.
+            hits.Add(new ProcedureHit(Procedures[i], Math.Round(topical ? confidence : Math.Min(confidence, ActionOnlyCeiling), 4)));
         }
 
         return hits.OrderByDescending(h => h.Confidence).ThenBy(h => h.Procedure.Position).Take(max).ToList();

@@ -17,10 +17,20 @@ public sealed class ProcedureWords
     private readonly Dictionary<char, List<(string Variant, string Concept)>> byFirst = [];
     private readonly Dictionary<string, List<string>> readings = new(StringComparer.Ordinal);
     private readonly List<string> fillers;
+    private readonly HashSet<string> actions = new(StringComparer.Ordinal);
 
-    public ProcedureWords(IEnumerable<IReadOnlyList<string>> groups, IEnumerable<string> fillers)
+    /// <param name="actions">Groups of verbs (捨てる, 作りたい, 予約 …): they say what to do, not about what, so alone they never make an answer.</param>
+    public ProcedureWords(IEnumerable<IReadOnlyList<string>> groups, IEnumerable<string> fillers, IEnumerable<IReadOnlyList<string>>? actions = null)
     {
-        foreach (var group in groups)
+        foreach (var action in actions ?? [])
+        {
+            if (action.Select(TextNormalizer.Normalize).FirstOrDefault(v => v.Length > 0) is { } concept)
+            {
+                this.actions.Add(concept);
+            }
+        }
+
+        foreach (var group in (actions ?? []).Concat(groups))
         {
             var normalized = group.Select(TextNormalizer.Normalize).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
             if (normalized.Count == 0)
@@ -57,6 +67,8 @@ public sealed class ProcedureWords
     }
 
     public static ProcedureWords Empty { get; } = new([], []);
+
+    public bool IsAction(string concept) => actions.Contains(concept);
 
     /// <summary>Hiragana readings of a concept, so a reading typed with a typo still shares most bigrams.</summary>
     public IReadOnlyList<string> ReadingsOf(string concept) => readings.TryGetValue(concept, out var r) ? r : [];
@@ -135,13 +147,14 @@ public sealed class ProcedureWords
 
         var root = DialogLoader.ReadRoot(File.ReadAllText(path), path);
         var groups = new List<IReadOnlyList<string>>();
+        var actions = new List<IReadOnlyList<string>>();
         var fillers = new List<string>();
         foreach (var (keyNode, value) in root.Children)
         {
             var key = (keyNode as YamlScalarNode)?.Value;
-            if (key is not ("words" or "fillers"))
+            if (key is not ("words" or "actions" or "fillers"))
             {
-                throw new ContentFileException(path, DialogLoader.Line(keyNode), $"unknown key '{key}' (known: words, fillers)");
+                throw new ContentFileException(path, DialogLoader.Line(keyNode), $"unknown key '{key}' (known: words, actions, fillers)");
             }
 
             if (value is not YamlSequenceNode seq)
@@ -159,7 +172,7 @@ public sealed class ProcedureWords
 
                 if (item is not YamlSequenceNode group || group.Children.Count < 2)
                 {
-                    throw new ContentFileException(path, DialogLoader.Line(item), "each entry of 'words' is a list of at least two words that mean the same, e.g. [住民票, じゅうみんひょう]");
+                    throw new ContentFileException(path, DialogLoader.Line(item), $"each entry of '{key}' is a list of at least two words that mean the same, e.g. [住民票, じゅうみんひょう]");
                 }
 
                 var list = group.Children.Select(n => DialogLoader.Scalar(n, path)).ToList();
@@ -168,10 +181,10 @@ public sealed class ProcedureWords
                     throw new ContentFileException(path, DialogLoader.Line(item), "an empty word cannot be matched");
                 }
 
-                groups.Add(list);
+                (key == "actions" ? actions : groups).Add(list);
             }
         }
 
-        return new ProcedureWords(groups, fillers);
+        return new ProcedureWords(groups, fillers, actions);
     }
 }
