@@ -24,6 +24,7 @@ public sealed class ProcedureIndex
     private const double UnigramWeight = 0.3;   // one kanji says less than two characters together
     private const double ConceptWeight = 2.0;   // a dictionary word is stronger evidence than a bigram
     private const double UnknownWeight = 1.0;   // words the catalog never uses: the question is about something else
+    private const double ActionWeight = 1.0;    // what to do (捨てる, 払う) says less about which procedure than what about
     private const double ActionOnlyCeiling = 0.4;
     private const double CoverageShare = 0.5;   // how much of the question is explained, against how much evidence there is
 
@@ -148,7 +149,7 @@ public sealed class ProcedureIndex
         var (concepts, runs) = words.Segment(normalized, dropFillers: true);
         foreach (var concept in concepts)
         {
-            terms["#" + concept] = ConceptWeight;
+            terms["#" + concept] = words.IsAction(concept) ? ActionWeight : ConceptWeight;
         }
 
         foreach (var run in runs)
