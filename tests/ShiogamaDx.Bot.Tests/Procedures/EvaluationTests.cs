@@ -41,7 +41,7 @@ public sealed class EvaluationTests(ITestOutputHelper output)
         Assert.True(noneRate >= NoneFloor, $"no-answer precision {noneRate:P1} is under {NoneFloor:P0}");
     }
 
-    /// <summary>The held-out set is never tuned on; its floor is lower and its figures are the honest estimate.</summary>
+    /// <summary>Written after the catalog and before tuning; its misses then led to general word-list entries, so it is no longer unseen.</summary>
     [Fact]
     public void HeldOutQuestions_AreAnsweredWell()
     {
@@ -49,6 +49,15 @@ public sealed class EvaluationTests(ITestOutputHelper output)
 
         Assert.True(topOneRate >= 0.75, $"held-out top-1 accuracy {topOneRate:P1} is under 75%");
         Assert.True(noneRate >= 0.6, $"held-out no-answer precision {noneRate:P1} is under 60%");
+    }
+
+    /// <summary>Written after all tuning and measured once: the estimate for questions nobody prepared for.</summary>
+    [Fact]
+    public void FreshQuestions_AreMostlyAnswered()
+    {
+        var (topOneRate, _) = Evaluate("resident-questions-fresh.tsv");
+
+        Assert.True(topOneRate >= 0.7, $"fresh top-1 accuracy {topOneRate:P1} is under 70%");
     }
 
     private (double TopOne, double None) Evaluate(string file)
@@ -59,6 +68,7 @@ public sealed class EvaluationTests(ITestOutputHelper output)
 
         int answerable = 0, top1 = 0, top3 = 0, none = 0, noneCorrect = 0;
         var failures = new List<string>();
+        var correctConfidences = new List<double>();
         var times = new List<double>();
         foreach (var (question, expected) in questions)
         {
@@ -77,6 +87,11 @@ public sealed class EvaluationTests(ITestOutputHelper output)
             {
                 answerable++;
                 top1 += got == expected ? 1 : 0;
+                if (got == expected)
+                {
+                    correctConfidences.Add(answered[0].Confidence);
+                }
+
                 top3 += answered.Count > 0 && shown.Take(3).Any(h => h.Procedure.Id == expected) ? 1 : 0;
             }
 
@@ -93,6 +108,7 @@ public sealed class EvaluationTests(ITestOutputHelper output)
         output.WriteLine($"top-1 {top1}/{answerable} = {topOneRate:P1}; top-3 {top3}/{answerable} = {top3 / (double)answerable:P1}");
         output.WriteLine($"no-answer questions answered correctly with 'not understood': {noneCorrect}/{none} = {noneRate:P1} (false answers: {none - noneCorrect})");
         output.WriteLine($"time per question: median {times[times.Count / 2]:0.000} ms, p95 {times[(int)(times.Count * 0.95)]:0.000} ms");
+        output.WriteLine($"lowest confidences of right answers: {string.Join(", ", correctConfidences.Order().Take(8).Select(c => c.ToString("0.00", CultureInfo.InvariantCulture)))}");
         output.WriteLine("misses:\n" + string.Join("\n", failures));
         return (topOneRate, noneRate);
     }
