@@ -95,6 +95,30 @@ public sealed class ProcedureFeedback
     public int NotHelpful { get; set; }
 }
 
+/// <summary>
+/// How often residents asked about a procedure, per month: the demand behind the plan's next candidates for
+/// going online (OODA). Counts only; who asked is not kept.
+/// </summary>
+public sealed class ProcedureDemand
+{
+    public required string ProcedureId { get; set; }
+
+    /// <summary>First day of the month, Japan time.</summary>
+    public DateOnly Month { get; set; }
+
+    public int Asked { get; set; }
+}
+
+internal sealed class ProcedureDemandConfiguration : IEntityTypeConfiguration<ProcedureDemand>
+{
+    public void Configure(EntityTypeBuilder<ProcedureDemand> builder)
+    {
+        builder.ToTable("ProcedureDemand");
+        builder.HasKey(d => new { d.ProcedureId, d.Month });
+        builder.Property(d => d.ProcedureId).HasMaxLength(64);
+    }
+}
+
 internal sealed class ProcedureConfiguration : IEntityTypeConfiguration<Procedure>
 {
     public void Configure(EntityTypeBuilder<Procedure> builder)

@@ -14,6 +14,7 @@ public sealed class ProcedureHandler(
     BotDbContext db,
     ConversationStore store,
     PrivacyKeys keys,
+    TimeProvider clock,
     ILogger<ProcedureHandler> logger) : IIntentHandler
 {
     /// <summary>At or above: answer with one card. Below (but routed here): offer the close candidates.</summary>
@@ -77,7 +78,13 @@ public sealed class ProcedureHandler(
         switch (intent)
         {
             case Intent.Procedure:
-                return new TurnResult(AnswerProcedure(hits, text));
+                var replies = AnswerProcedure(hits, text, out var answered);
+                if (answered is not null)
+                {
+                    await CountDemandAsync(answered.Id, cancellationToken);
+                }
+
+                return new TurnResult(replies);
             case Intent.ListOnline:
                 return new TurnResult(CategoryChoices(index, "online"));
             case Intent.ListPayment:
@@ -138,8 +145,9 @@ public sealed class ProcedureHandler(
         return (intent, hits);
     }
 
-    private static IReadOnlyList<Reply> AnswerProcedure(IReadOnlyList<ProcedureHit> hits, string text)
+    private static IReadOnlyList<Reply> AnswerProcedure(IReadOnlyList<ProcedureHit> hits, string text, out Procedure? answered)
     {
+        answered = null;
         var best = hits[0];
         var close = hits.Where(h => h.Confidence >= best.Confidence - AmbiguityMargin && h.Confidence >= ConversationEngine.MatchThreshold - 0.1).ToList();
         if (best.Confidence < ConfidentAnswer || close.Count > 1)
@@ -152,6 +160,7 @@ public sealed class ProcedureHandler(
         }
 
         var p = best.Procedure;
+        answered = p;
         if (ContainsAny(text, BringWords))
         {
             return ProcedureReplies.Bring(p);
@@ -187,6 +196,11 @@ public sealed class ProcedureHandler(
         switch (postback.Action)
         {
             case "show" when procedure is not null:
+                if (postback["from"] == "pick")
+                {
+                    await CountDemandAsync(procedure.Id, ct); // chosen among candidates: the question was about it
+                }
+
                 return ProcedureReplies.Answer(procedure);
             case "detail" when procedure is not null:
                 return ProcedureReplies.Detail(procedure);
@@ -203,6 +217,21 @@ public sealed class ProcedureHandler(
                 // A procedure removed by an import since the button was sent.
                 return [new TextReply("この手続きの案内は見つかりませんでした。"), .. CategoryChoices(index, "all")];
         }
+    }
+
+    private async Task CountDemandAsync(string procedureId, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        var month = new DateOnly(today.Year, today.Month, 1);
+        var row = await db.Set<ProcedureDemand>().FirstOrDefaultAsync(d => d.ProcedureId == procedureId && d.Month == month, ct);
+        if (row is null)
+        {
+            row = new ProcedureDemand { ProcedureId = procedureId, Month = month };
+            db.Add(row);
+        }
+
+        row.Asked++;
+        await db.SaveChangesAsync(ct);
     }
 
     private async Task CountFeedbackAsync(string procedureId, bool helpful, CancellationToken ct)

@@ -101,7 +101,7 @@ public static class ProcedureReplies
             procedures.Select(p => new Card(
                 p.Name,
                 (p.Description.Length > 0 ? p.Description : p.How) + (p.Sample ? "\n" + SampleNote : string.Empty),
-                [new CardAction("これです", CardActionKind.Postback, Postback.Create(Handler, "show", ("id", p.Id)))],
+                [new CardAction("これです", CardActionKind.Postback, Postback.Create(Handler, "show", ("id", p.Id), ("from", "pick")))],
                 Subtitle: Status(p))).ToList()),
     ];
 

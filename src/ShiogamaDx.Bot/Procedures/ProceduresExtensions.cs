@@ -18,6 +18,7 @@ public static class ProceduresExtensions
         services.AddScoped<IBotCommand, ImportProceduresCommand>();
         services.AddScoped<IKpiValueSource, ProcedureKpiSource>();
         services.AddScoped<IIntentHandler, ProcedureHandler>();
+        services.AddScoped<IIntentHandler, ProcedureDemandHandler>();
         return builder;
     }
 }

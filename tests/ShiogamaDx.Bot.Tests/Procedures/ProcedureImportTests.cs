@@ -118,6 +118,35 @@ public sealed class ProcedureImportTests : IDisposable
         Assert.All(values, v => Assert.Equal(2026, v.FiscalYear));
     }
 
+    [Fact]
+    public async Task Staff_SeeWhatResidentsAskThatIsNotOnline_AndWhatWasNotUnderstood()
+    {
+        await app.SayAsync(Audience.Resident, "r1", "印鑑証明がほしい");
+        await app.SayAsync(Audience.Resident, "r2", "いんかんしょうめい");
+        await app.SayAsync(Audience.Resident, "r3", "狂犬病の注射");
+        await app.SayAsync(Audience.Resident, "r1", "住民票がほしい");      // online: not a candidate
+        await app.SayAsync(Audience.Resident, "r4", "明日の天気は？");
+        await app.SayAsync(Audience.Resident, "r5", "あしたのてんきは");
+
+        var demand = Assert.IsType<TableReply>(Assert.Single(await app.SayAsync(Audience.Staff, "s1", "住民からよく聞かれるがオンライン化されていない手続き")));
+        var unanswered = Assert.IsType<TableReply>(Assert.Single(await app.SayAsync(Audience.Staff, "s1", "答えられなかった質問")));
+
+        Assert.Equal(["印鑑登録証明書の交付", "市民課", "2"], demand.Rows[0]);
+        Assert.Equal(["狂犬病予防注射", "環境課", "1"], demand.Rows[1]);
+        Assert.Equal(2, demand.Rows.Count);
+        Assert.Contains("令和8年度", demand.Title, StringComparison.Ordinal);
+        Assert.Equal(2, unanswered.Rows.Count);
+        Assert.Contains(unanswered.Rows, r => r[0] == "明日の天気は？" && r[1] == "1");
+    }
+
+    [Fact]
+    public async Task Residents_CannotAskForTheStaffReports()
+    {
+        var text = ReplyText.Of(await app.SayAsync(Audience.Resident, "r1", "答えられなかった質問"));
+
+        Assert.DoesNotContain("答えられなかった住民の質問", text, StringComparison.Ordinal);
+    }
+
     private async Task<(int Code, string Output)> RunImportAsync(string file)
     {
         await using var scope = app.Services.CreateAsyncScope();

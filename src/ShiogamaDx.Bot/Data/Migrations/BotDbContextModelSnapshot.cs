@@ -312,6 +312,23 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     b.ToTable("ProcedureCatalogState", (string)null);
                 });
 
+            modelBuilder.Entity("ShiogamaDx.Bot.Procedures.ProcedureDemand", b =>
+                {
+                    b.Property<string>("ProcedureId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Asked")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProcedureId", "Month");
+
+                    b.ToTable("ProcedureDemand", (string)null);
+                });
+
             modelBuilder.Entity("ShiogamaDx.Bot.Procedures.ProcedureFeedback", b =>
                 {
                     b.Property<string>("ProcedureId")

@@ -11,7 +11,7 @@ using ShiogamaDx.Bot.Data;
 namespace ShiogamaDx.Bot.Data.Migrations
 {
     [DbContext(typeof(BotDbContext))]
-    [Migration("20261125212432_Procedures")]
+    [Migration("20261125223009_Procedures")]
     partial class Procedures
     {
         /// <inheritdoc />
@@ -313,6 +313,23 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("ProcedureCatalogState", (string)null);
+                });
+
+            modelBuilder.Entity("ShiogamaDx.Bot.Procedures.ProcedureDemand", b =>
+                {
+                    b.Property<string>("ProcedureId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Asked")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProcedureId", "Month");
+
+                    b.ToTable("ProcedureDemand", (string)null);
                 });
 
             modelBuilder.Entity("ShiogamaDx.Bot.Procedures.ProcedureFeedback", b =>

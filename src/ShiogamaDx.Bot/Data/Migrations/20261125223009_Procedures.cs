@@ -29,6 +29,19 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ProcedureDemand",
+                columns: table => new
+                {
+                    ProcedureId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Month = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Asked = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProcedureDemand", x => new { x.ProcedureId, x.Month });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ProcedureFeedback",
                 columns: table => new
                 {
@@ -81,6 +94,9 @@ namespace ShiogamaDx.Bot.Data.Migrations
         {
             migrationBuilder.DropTable(
                 name: "ProcedureCatalogState");
+
+            migrationBuilder.DropTable(
+                name: "ProcedureDemand");
 
             migrationBuilder.DropTable(
                 name: "ProcedureFeedback");
