@@ -145,9 +145,12 @@ public sealed class ProcedureHandler(
         return (intent, hits);
     }
 
-    private static IReadOnlyList<Reply> AnswerProcedure(IReadOnlyList<ProcedureHit> hits, string text, out Procedure? answered)
+    /// <summary>
+    /// What a confident search shows: one procedure, or two or three close candidates to choose from. Shared with
+    /// the evaluation so its figures describe what residents get.
+    /// </summary>
+    public static IReadOnlyList<Procedure> Decide(IReadOnlyList<ProcedureHit> hits)
     {
-        answered = null;
         var best = hits[0];
         var close = hits.Where(h => h.Confidence >= best.Confidence - AmbiguityMargin && h.Confidence >= ConversationEngine.MatchThreshold - 0.1).ToList();
         if (best.Confidence < ConfidentAnswer || close.Count > 1)
@@ -155,11 +158,23 @@ public sealed class ProcedureHandler(
             var candidates = hits.Where(h => h.Confidence >= ConversationEngine.MatchThreshold - 0.15).Take(3).Select(h => h.Procedure).ToList();
             if (candidates.Count > 1)
             {
-                return ProcedureReplies.Candidates(candidates);
+                return candidates;
             }
         }
 
-        var p = best.Procedure;
+        return [best.Procedure];
+    }
+
+    private static IReadOnlyList<Reply> AnswerProcedure(IReadOnlyList<ProcedureHit> hits, string text, out Procedure? answered)
+    {
+        answered = null;
+        var shown = Decide(hits);
+        if (shown.Count > 1)
+        {
+            return ProcedureReplies.Candidates(shown);
+        }
+
+        var p = shown[0];
         answered = p;
         if (ContainsAny(text, BringWords))
         {

@@ -66,7 +66,7 @@ public sealed class EvaluationTests(ITestOutputHelper output)
         var questions = Questions(file);
         Assert.True(file != "resident-questions.tsv" || questions.Count >= 150, "the evaluation set needs at least 150 questions");
 
-        int answerable = 0, top1 = 0, top3 = 0, none = 0, noneCorrect = 0;
+        int answerable = 0, top1 = 0, top3 = 0, none = 0, noneCorrect = 0, singleRight = 0, amongCandidates = 0;
         var failures = new List<string>();
         var correctConfidences = new List<double>();
         var times = new List<double>();
@@ -93,6 +93,12 @@ public sealed class EvaluationTests(ITestOutputHelper output)
                 }
 
                 top3 += answered.Count > 0 && shown.Take(3).Any(h => h.Procedure.Id == expected) ? 1 : 0;
+                if (answered.Count > 0)
+                {
+                    var decided = ProcedureHandler.Decide(hits);
+                    singleRight += decided.Count == 1 && decided[0].Id == expected ? 1 : 0;
+                    amongCandidates += decided.Count > 1 && decided.Any(p => p.Id == expected) ? 1 : 0;
+                }
             }
 
             if (got != expected)
@@ -106,6 +112,7 @@ public sealed class EvaluationTests(ITestOutputHelper output)
         var noneRate = noneCorrect / (double)none;
         output.WriteLine($"{file}: questions {questions.Count}: answerable {answerable}, none {none}");
         output.WriteLine($"top-1 {top1}/{answerable} = {topOneRate:P1}; top-3 {top3}/{answerable} = {top3 / (double)answerable:P1}");
+        output.WriteLine($"as residents see it: one card, the right one {singleRight}/{answerable}; the right one among 2-3 candidates {amongCandidates}/{answerable}");
         output.WriteLine($"no-answer questions answered correctly with 'not understood': {noneCorrect}/{none} = {noneRate:P1} (false answers: {none - noneCorrect})");
         output.WriteLine($"time per question: median {times[times.Count / 2]:0.000} ms, p95 {times[(int)(times.Count * 0.95)]:0.000} ms");
         output.WriteLine($"lowest confidences of right answers: {string.Join(", ", correctConfidences.Order().Take(8).Select(c => c.ToString("0.00", CultureInfo.InvariantCulture)))}");
