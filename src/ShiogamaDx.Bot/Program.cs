@@ -6,6 +6,7 @@ using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Guidelines;
 using ShiogamaDx.Bot.Hosting;
 using ShiogamaDx.Bot.Line;
+using ShiogamaDx.Bot.Procedures;
 using ShiogamaDx.Bot.Staff;
 using ShiogamaDx.Bot.Surveys;
 
@@ -21,6 +22,7 @@ builder.AddLine();
 builder.AddStaff();
 
 // Features
+builder.AddProcedures();
 builder.AddAssistant();
 builder.AddGuidelines();
 builder.AddStaffSurveys();

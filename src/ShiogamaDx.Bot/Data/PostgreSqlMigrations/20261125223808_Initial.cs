@@ -1,4 +1,5 @@
 ﻿using System;
+using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
@@ -123,6 +124,78 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Outbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProcedureCatalogState",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false),
+                    Revision = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    SeedHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Source = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    PortalUrl = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    ImportedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProcedureCatalogState", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProcedureDemand",
+                columns: table => new
+                {
+                    ProcedureId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Month = table.Column<DateOnly>(type: "date", nullable: false),
+                    Asked = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProcedureDemand", x => new { x.ProcedureId, x.Month });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProcedureFeedback",
+                columns: table => new
+                {
+                    ProcedureId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Helpful = table.Column<int>(type: "integer", nullable: false),
+                    NotHelpful = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProcedureFeedback", x => x.ProcedureId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Procedures",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "text", nullable: false),
+                    Category = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Department = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Contact = table.Column<string>(type: "text", nullable: false),
+                    Online = table.Column<bool>(type: "boolean", nullable: false),
+                    How = table.Column<string>(type: "text", nullable: false),
+                    Url = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Payment = table.Column<List<string>>(type: "text[]", nullable: false),
+                    MyNumberCard = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Bring = table.Column<List<string>>(type: "text[]", nullable: false),
+                    WritingFreeCounter = table.Column<bool>(type: "boolean", nullable: false),
+                    Fee = table.Column<string>(type: "text", nullable: false),
+                    Keywords = table.Column<List<string>>(type: "text[]", nullable: false),
+                    Examples = table.Column<List<string>>(type: "text[]", nullable: false),
+                    Reviewed = table.Column<DateOnly>(type: "date", nullable: false),
+                    Sample = table.Column<bool>(type: "boolean", nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Procedures", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -270,6 +343,11 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Procedures_Position",
+                table: "Procedures",
+                column: "Position");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_StaffSurveyInvitations_TrainingId_UserKey",
                 table: "StaffSurveyInvitations",
                 columns: new[] { "TrainingId", "UserKey" },
@@ -307,6 +385,18 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
             migrationBuilder.DropTable(
                 name: "Outbox");
+
+            migrationBuilder.DropTable(
+                name: "ProcedureCatalogState");
+
+            migrationBuilder.DropTable(
+                name: "ProcedureDemand");
+
+            migrationBuilder.DropTable(
+                name: "ProcedureFeedback");
+
+            migrationBuilder.DropTable(
+                name: "Procedures");
 
             migrationBuilder.DropTable(
                 name: "StaffConversationReferences");

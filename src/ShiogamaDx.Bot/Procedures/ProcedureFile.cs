@@ -1,0 +1,299 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using ShiogamaDx.Bot.Conversations;
+using YamlDotNet.RepresentationModel;
+
+namespace ShiogamaDx.Bot.Procedures;
+
+/// <summary>
+/// Reads the procedure catalog (YAML). YAML rather than CSV on purpose: a procedure has several lists
+/// (keywords, example questions, what to bring, payment methods) that CSV can only squeeze into one cell,
+/// comments let the city note why a record says what it says, and a spreadsheet's "save as CSV" silently
+/// changes encodings and dates. Every problem is reported with its line; all problems are collected, so the
+/// city fixes a file in one pass.
+/// </summary>
+public static partial class ProcedureFile
+{
+    public const string FileName = "procedures.yaml";
+
+    private static readonly HashSet<string> Keys =
+    [
+        "id", "name", "sample", "category", "department", "contact", "description", "online", "how", "url",
+        "payment", "myNumberCard", "bring", "writingFreeCounter", "fee", "keywords", "examples", "reviewed",
+    ];
+
+    public static ProcedureFileContent Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Procedure catalog not found: {path}", path);
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        return Parse(Encoding.UTF8.GetString(bytes), path) with { Hash = Convert.ToHexString(SHA256.HashData(bytes)) };
+    }
+
+    public static ProcedureFileContent Parse(string yaml, string file)
+    {
+        var root = ReadRoot(yaml, file);
+        var errors = new List<(int Line, string Message)>();
+        if (!root.Children.TryGetValue(new YamlScalarNode("procedures"), out var listNode) || listNode is not YamlSequenceNode list)
+        {
+            throw new ContentFileException(file, DialogLoader.Line(root), "expected 'procedures:' with a list of procedures (- id: …)");
+        }
+
+        var procedures = new List<Procedure>();
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var node in list.Children)
+        {
+            var procedure = ParseOne(node, errors, procedures.Count);
+            if (procedure is null)
+            {
+                continue;
+            }
+
+            if (ids.TryGetValue(procedure.Id, out var firstLine))
+            {
+                errors.Add((DialogLoader.Line(node), $"id '{procedure.Id}' is already used on line {firstLine}"));
+                continue;
+            }
+
+            ids[procedure.Id] = DialogLoader.Line(node);
+            procedures.Add(procedure);
+        }
+
+        if (errors.Count == 0 && procedures.Count == 0)
+        {
+            errors.Add((DialogLoader.Line(list), "the catalog has no procedures"));
+        }
+
+        string? portal = null;
+        if (root.Children.TryGetValue(new YamlScalarNode("portal"), out var portalNode))
+        {
+            portal = (portalNode as YamlScalarNode)?.Value?.Trim();
+            if (portal is null || !Uri.TryCreate(portal, UriKind.Absolute, out var portalUri) || portalUri.Scheme != Uri.UriSchemeHttps)
+            {
+                errors.Add((DialogLoader.Line(portalNode), "portal must be the full https:// address of the e-application portal"));
+            }
+        }
+
+        foreach (var key in root.Children.Keys.OfType<YamlScalarNode>().Where(k => k.Value is not ("procedures" or "portal")))
+        {
+            errors.Add((DialogLoader.Line(key), $"unknown key '{key.Value}' at the top (known: portal, procedures)"));
+        }
+
+        if (errors.Count > 0)
+        {
+            var first = errors.OrderBy(e => e.Line).First();
+            var rest = errors.OrderBy(e => e.Line).Skip(1).Select(e => $"\n  line {e.Line}: {e.Message}");
+            throw new ContentFileException(file, first.Line, first.Message + string.Concat(rest));
+        }
+
+        return new ProcedureFileContent(procedures, portal, string.Empty);
+    }
+
+    private static YamlMappingNode ReadRoot(string yaml, string file)
+    {
+        try
+        {
+            return DialogLoader.ReadRoot(yaml, file);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet reports some syntax errors (an unclosed [ …) without a position: name the line by scanning.
+            throw new ContentFileException(file, UnclosedBracketLine(yaml), "YAML syntax error (a [ or \" is not closed?): " + ex.Message);
+        }
+    }
+
+    private static int UnclosedBracketLine(string yaml)
+    {
+        var lines = yaml.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            var comment = line.IndexOf(" #", StringComparison.Ordinal);
+            var code = comment >= 0 ? line[..comment] : line;
+            if (code.Count(c => c == '[') != code.Count(c => c == ']') || code.Count(c => c == '"') % 2 == 1)
+            {
+                return i + 1;
+            }
+        }
+
+        return 1;
+    }
+
+    private static Procedure? ParseOne(YamlNode node, List<(int, string)> errors, int position)
+    {
+        var line = DialogLoader.Line(node);
+        if (node is not YamlMappingNode map)
+        {
+            errors.Add((line, "a procedure must be a mapping (id: …, name: …)"));
+            return null;
+        }
+
+        var before = errors.Count;
+        foreach (var key in map.Children.Keys)
+        {
+            if (key is not YamlScalarNode { Value: { } name } || !Keys.Contains(name))
+            {
+                errors.Add((DialogLoader.Line(key), $"unknown key '{(key as YamlScalarNode)?.Value}' (known: {string.Join(", ", Keys)})"));
+            }
+        }
+
+        var id = Text(map, "id", errors, required: true);
+        if (id.Length > 0 && !IdPattern().IsMatch(id))
+        {
+            errors.Add((LineOf(map, "id"), $"id '{id}' must be lower-case letters, digits and '-' (at most 64), e.g. juminhyo"));
+        }
+
+        var online = Bool(map, "online", errors, required: true);
+        var url = Text(map, "url", errors, required: false);
+        if (url.Length > 0 && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add((LineOf(map, "url"), $"url '{url}' must be a full https:// address"));
+        }
+        else if (online && url.Length == 0)
+        {
+            errors.Add((LineOf(map, "online"), "online: true needs the url of the application"));
+        }
+
+        var card = Text(map, "myNumberCard", errors, required: false) switch
+        {
+            "" or "none" or "不要" => MyNumberCardUse.NotNeeded,
+            "optional" or "あれば便利" or "任意" => MyNumberCardUse.Optional,
+            "required" or "必要" => MyNumberCardUse.Required,
+            var other => Invalid(LineOf(map, "myNumberCard"), $"myNumberCard '{other}' must be required, optional or none", errors, MyNumberCardUse.NotNeeded),
+        };
+
+        var reviewedText = Text(map, "reviewed", errors, required: true);
+        var reviewed = default(DateOnly);
+        if (reviewedText.Length > 0 && !DateOnly.TryParseExact(reviewedText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out reviewed))
+        {
+            errors.Add((LineOf(map, "reviewed"), $"reviewed '{reviewedText}' must be a date like 2026-04-01"));
+        }
+
+        var procedure = new Procedure
+        {
+            Id = id,
+            Name = Text(map, "name", errors, required: true),
+            Category = Text(map, "category", errors, required: true),
+            Department = Text(map, "department", errors, required: true),
+            Contact = Text(map, "contact", errors, required: false),
+            Description = Text(map, "description", errors, required: false),
+            Online = online,
+            How = Text(map, "how", errors, required: true),
+            Url = url.Length == 0 ? null : url,
+            Payment = List(map, "payment", errors),
+            MyNumberCard = card,
+            Bring = List(map, "bring", errors),
+            WritingFreeCounter = Bool(map, "writingFreeCounter", errors, required: false),
+            Fee = Text(map, "fee", errors, required: false),
+            Keywords = List(map, "keywords", errors),
+            Examples = List(map, "examples", errors),
+            Reviewed = reviewed,
+            Sample = Bool(map, "sample", errors, required: false),
+            Position = position,
+        };
+
+        if (procedure.Keywords.Count == 0 && !errors.Skip(before).Any())
+        {
+            errors.Add((line, $"procedure '{id}' needs keywords: the words residents use for it"));
+        }
+
+        return errors.Count > before ? null : procedure;
+    }
+
+    private static T Invalid<T>(int line, string message, List<(int, string)> errors, T fallback)
+    {
+        errors.Add((line, message));
+        return fallback;
+    }
+
+    private static int LineOf(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? DialogLoader.Line(value) : DialogLoader.Line(map);
+
+    private static string Text(YamlMappingNode map, string key, List<(int, string)> errors, bool required)
+    {
+        if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node))
+        {
+            if (required)
+            {
+                errors.Add((DialogLoader.Line(map), $"missing '{key}'"));
+            }
+
+            return string.Empty;
+        }
+
+        if (node is not YamlScalarNode scalar)
+        {
+            errors.Add((DialogLoader.Line(node), $"'{key}' must be a single value, not a list"));
+            return string.Empty;
+        }
+
+        var value = (scalar.Value ?? string.Empty).Trim();
+        if (required && value.Length == 0)
+        {
+            errors.Add((DialogLoader.Line(node), $"'{key}' is empty"));
+        }
+
+        return value;
+    }
+
+    private static bool Bool(YamlMappingNode map, string key, List<(int, string)> errors, bool required)
+    {
+        var text = Text(map, key, errors, required);
+        switch (text)
+        {
+            case "true" or "yes" or "はい":
+                return true;
+            case "false" or "no" or "いいえ" or "":
+                return false;
+            default:
+                errors.Add((LineOf(map, key), $"'{key}' must be true or false, not '{text}'"));
+                return false;
+        }
+    }
+
+    private static List<string> List(YamlMappingNode map, string key, List<(int, string)> errors)
+    {
+        if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node))
+        {
+            return [];
+        }
+
+        if (node is YamlScalarNode { Value: null or "" })
+        {
+            return [];
+        }
+
+        if (node is not YamlSequenceNode seq)
+        {
+            errors.Add((DialogLoader.Line(node), $"'{key}' must be a list, e.g. [{key}1, {key}2] or lines starting with '- '"));
+            return [];
+        }
+
+        var items = new List<string>();
+        foreach (var item in seq.Children)
+        {
+            if (item is YamlScalarNode { Value: { } v } && v.Trim().Length > 0)
+            {
+                items.Add(v.Trim());
+            }
+            else
+            {
+                errors.Add((DialogLoader.Line(item), $"every item of '{key}' must be a non-empty text"));
+            }
+        }
+
+        return items;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
+    private static partial Regex IdPattern();
+}
+
+/// <param name="PortalUrl">The city's e-application portal, linked from the list of online procedures.</param>
+/// <param name="Hash">SHA-256 of the file's bytes, to notice at start whether it changed.</param>
+public sealed record ProcedureFileContent(IReadOnlyList<Procedure> Procedures, string? PortalUrl, string Hash);

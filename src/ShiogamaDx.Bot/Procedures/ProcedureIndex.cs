@@ -1,0 +1,217 @@
+using ShiogamaDx.Bot.Conversations;
+
+namespace ShiogamaDx.Bot.Procedures;
+
+/// <param name="Confidence">0..1: how sure the search is that this is what was asked.</param>
+public sealed record ProcedureHit(Procedure Procedure, double Confidence);
+
+/// <summary>
+/// Ranked retrieval over the catalog, in memory and offline. Text is normalised, split into dictionary
+/// concepts (住民票 ← じゅうみんひょう, 粗大ごみ ← ソファ) and the runs between them, and the runs into character
+/// bigrams plus kanji unigrams (so 犬 or 税 alone still match). Fields are weighted: name and keywords above
+/// example questions above the description. The score is turned into a confidence from both how much
+/// evidence there is and how much of the question it explains, so chatty questions about a known
+/// procedure score well and questions about something else score low.
+/// </summary>
+public sealed class ProcedureIndex
+{
+    private const double NameBoost = 3.0;
+    private const double KeywordBoost = 3.0;
+    private const double ExampleBoost = 1.5;
+    private const double CategoryBoost = 1.0;
+    private const double DescriptionBoost = 0.7;
+    private const double ReadingFactor = 0.5;   // a concept's hiragana reading bigrams: typo tolerance, weaker
+    private const double UnigramWeight = 0.3;   // one kanji says less than two characters together
+    private const double ConceptWeight = 2.0;   // a dictionary word is stronger evidence than a bigram
+    private const double UnknownWeight = 1.0;   // words the catalog never uses: the question is about something else
+    private const double ActionWeight = 1.0;    // what to do (捨てる, 払う) says less about which procedure than what about
+    private const double ActionOnlyCeiling = 0.4;
+    private const double CoverageShare = 0.5;   // how much of the question is explained, against how much evidence there is
+
+    private readonly ProcedureWords words;
+    private readonly List<Dictionary<string, double>> documents = [];
+    private readonly Dictionary<string, double> idf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Procedure> byId = new(StringComparer.Ordinal);
+    private readonly double unknownIdf;
+
+    public ProcedureIndex(IReadOnlyList<Procedure> procedures, ProcedureWords words, string revision, string? portalUrl = null)
+    {
+        PortalUrl = portalUrl;
+        this.words = words;
+        Procedures = procedures;
+        Revision = revision;
+        var df = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var p in procedures)
+        {
+            byId[p.Id] = p;
+            var terms = new Dictionary<string, double>(StringComparer.Ordinal);
+            AddField(terms, p.Name, NameBoost);
+            foreach (var keyword in p.Keywords)
+            {
+                AddField(terms, keyword, KeywordBoost);
+            }
+
+            foreach (var example in p.Examples)
+            {
+                AddField(terms, example, ExampleBoost);
+            }
+
+            AddField(terms, p.Category, CategoryBoost);
+            AddField(terms, p.Description, DescriptionBoost);
+            documents.Add(terms);
+            foreach (var term in terms.Keys)
+            {
+                df[term] = df.GetValueOrDefault(term) + 1;
+            }
+        }
+
+        var n = Math.Max(1, procedures.Count);
+        foreach (var (term, count) in df)
+        {
+            idf[term] = Math.Log(1 + (n / (double)count));
+        }
+
+        unknownIdf = Math.Log(1 + n);
+    }
+
+    public IReadOnlyList<Procedure> Procedures { get; }
+
+    public string Revision { get; }
+
+    public string? PortalUrl { get; }
+
+    public Procedure? Find(string id) => byId.GetValueOrDefault(id);
+
+    /// <summary>The best procedures for a question, most likely first.</summary>
+    public IReadOnlyList<ProcedureHit> Search(string text, int max = 3)
+    {
+        var query = QueryTerms(TextNormalizer.Normalize(text));
+        if (query.Count == 0)
+        {
+            return [];
+        }
+
+        // The most this question could score: every term found in a name or keyword.
+        var known = 0.0;
+        var unknown = 0.0;
+        foreach (var (term, weight) in query)
+        {
+            if (idf.TryGetValue(term, out var w))
+            {
+                known += weight * w;
+            }
+            else
+            {
+                unknown += weight * unknownIdf;
+            }
+        }
+
+        var ceiling = (known + (UnknownWeight * unknown)) * KeywordBoost;
+        if (ceiling <= 0)
+        {
+            return [];
+        }
+
+        var hits = new List<ProcedureHit>();
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var doc = documents[i];
+            var score = 0.0;
+            var topical = false;
+            foreach (var (term, weight) in query)
+            {
+                if (doc.TryGetValue(term, out var boost))
+                {
+                    score += weight * idf[term] * boost;
+                    topical |= !(term[0] == '#' && words.IsAction(term[1..]));
+                }
+            }
+
+            if (score <= 0)
+            {
+                continue;
+            }
+
+            var coverage = Math.Min(1.0, score / ceiling);
+            var evidence = 1 - Math.Exp(-score / 12.0);
+            var confidence = (CoverageShare * coverage) + ((1 - CoverageShare) * evidence);
+
+            // 「作りたい」 alone (パスポートを作りたい) says nothing about which procedure: never confident.
+            hits.Add(new ProcedureHit(Procedures[i], Math.Round(topical ? confidence : Math.Min(confidence, ActionOnlyCeiling), 4)));
+        }
+
+        return hits.OrderByDescending(h => h.Confidence).ThenBy(h => h.Procedure.Position).Take(max).ToList();
+    }
+
+    private Dictionary<string, double> QueryTerms(string normalized)
+    {
+        var terms = new Dictionary<string, double>(StringComparer.Ordinal);
+        var (concepts, runs) = words.Segment(normalized, dropFillers: true);
+        foreach (var concept in concepts)
+        {
+            terms["#" + concept] = words.IsAction(concept) ? ActionWeight : ConceptWeight;
+        }
+
+        foreach (var run in runs)
+        {
+            foreach (var (term, weight) in Grams(run))
+            {
+                terms[term] = Math.Max(terms.GetValueOrDefault(term), weight);
+            }
+        }
+
+        return terms;
+    }
+
+    private void AddField(Dictionary<string, double> terms, string text, double boost)
+    {
+        var (concepts, runs) = words.Segment(TextNormalizer.Normalize(text), dropFillers: true);
+        foreach (var concept in concepts)
+        {
+            Put(terms, "#" + concept, boost);
+            foreach (var reading in words.ReadingsOf(concept))
+            {
+                foreach (var (gram, _) in Grams(reading))
+                {
+                    Put(terms, gram, boost * ReadingFactor);
+                }
+            }
+        }
+
+        foreach (var run in runs)
+        {
+            foreach (var (gram, _) in Grams(run))
+            {
+                Put(terms, gram, boost);
+            }
+        }
+    }
+
+    private static void Put(Dictionary<string, double> terms, string term, double boost) =>
+        terms[term] = Math.Max(terms.GetValueOrDefault(term), boost);
+
+    /// <summary>Bigrams of a run, kanji unigrams, and a one-character run as itself.</summary>
+    private static IEnumerable<(string Term, double Weight)> Grams(string run)
+    {
+        if (run.Length == 1)
+        {
+            yield return (run, IsKanji(run[0]) ? UnigramWeight : 0.1);
+            yield break;
+        }
+
+        for (var i = 0; i + 1 < run.Length; i++)
+        {
+            yield return (run.Substring(i, 2), 1.0);
+        }
+
+        foreach (var c in run)
+        {
+            if (IsKanji(c))
+            {
+                yield return (c.ToString(), UnigramWeight);
+            }
+        }
+    }
+
+    private static bool IsKanji(char c) => c is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or '々';
+}

@@ -1,0 +1,24 @@
+using ShiogamaDx.Bot.Cli;
+using ShiogamaDx.Bot.Content;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Kpis;
+
+namespace ShiogamaDx.Bot.Procedures;
+
+public static class ProceduresExtensions
+{
+    public static IHostApplicationBuilder AddProcedures(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ProcedureIndexCache>();
+        services.AddScoped<ProcedureCatalog>();
+        services.AddScoped<IContentSeeder, ProcedureSeeder>();
+        services.AddScoped<IBotCommand, ImportProceduresCommand>();
+        services.AddScoped<IKpiValueSource, ProcedureKpiSource>();
+        services.AddScoped<IIntentHandler, ProcedureHandler>();
+        services.AddScoped<IIntentHandler, ProcedureDemandHandler>();
+        return builder;
+    }
+}

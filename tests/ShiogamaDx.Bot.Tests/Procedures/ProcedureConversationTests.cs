@@ -1,0 +1,182 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Procedures;
+using ShiogamaDx.Bot.Tests.Infrastructure;
+
+namespace ShiogamaDx.Bot.Tests.Procedures;
+
+/// <summary>One host for the class: starting one costs seconds; each test talks as its own resident.</summary>
+public sealed class ProcedureHostFixture : IDisposable
+{
+    public BotApplication App { get; } = new();
+
+    public void Dispose() => App.Dispose();
+}
+
+/// <summary>Residents' questions through the real engine, as LINE or the terminal would send them.</summary>
+public sealed class ProcedureConversationTests(ProcedureHostFixture fixture) : IClassFixture<ProcedureHostFixture>
+{
+    private readonly BotApplication app = fixture.App;
+    private readonly string r1 = "r-" + Guid.NewGuid().ToString("N");
+
+    [Theory]
+    [InlineData("じゅうみんひょう とりたい", "住民票の写しの請求", "https://e-shinsei.example.jp/shiogama/sample/juminhyo")]
+    [InlineData("粗大ゴミ出したい", "粗大ごみ収集の申込み", "https://e-shinsei.example.jp/shiogama/sample/sodai-gomi")]
+    [InlineData("ﾏｲﾅｶｰﾄﾞの申請", "マイナンバーカードの申請", "https://e-shinsei.example.jp/shiogama/sample/mynumber-shinsei")]
+    [InlineData("古いソファを捨てたい", "粗大ごみ収集の申込み", "https://e-shinsei.example.jp/shiogama/sample/sodai-gomi")]
+    public async Task Question_AboutAnOnlineProcedure_GetsACardWithTheApplicationLink(string question, string title, string url)
+    {
+        var replies = await app.SayAsync(Audience.Resident, r1, question);
+
+        var cards = Assert.IsType<CardsReply>(replies.First(r => r is CardsReply));
+        var card = Assert.Single(cards.Cards);
+        Assert.Equal(title, card.Title);
+        var link = Assert.Single(card.Actions, a => a.Kind == CardActionKind.Link);
+        Assert.Equal("オンラインで申請", link.Label);
+        Assert.Equal(url, link.Value);
+        Assert.Contains(card.Actions, a => a.Kind == CardActionKind.Postback && a.Label == "詳しく");
+        Assert.Contains(card.Actions, a => a.Kind == CardActionKind.Postback && a.Label == "窓口で必要なもの");
+        Assert.Contains("サンプル", card.Body, StringComparison.Ordinal);
+        Assert.Contains("役に立った", ReplyText.Of(replies), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CounterOnlyProcedure_SaysWhatToBring_AndHasNoApplicationLink()
+    {
+        var replies = await app.SayAsync(Audience.Resident, r1, "印鑑証明がほしい");
+
+        var card = Assert.IsType<CardsReply>(replies.First(r => r is CardsReply)).Cards.Single();
+        Assert.Equal("印鑑登録証明書の交付", card.Title);
+        Assert.DoesNotContain(card.Actions, a => a.Kind == CardActionKind.Link);
+        Assert.Contains("持ち物: 印鑑登録証（カード）", card.Body, StringComparison.Ordinal);
+        Assert.Equal("窓口での手続きです", card.Subtitle);
+    }
+
+    [Theory]
+    [InlineData("住民票はオンラインでできますか", "はい、住民票の写しの請求はオンラインでできます。")]
+    [InlineData("印鑑証明はネットでできますか", "いいえ、印鑑登録証明書の交付は今はオンラインではできません。")]
+    [InlineData("粗大ごみはクレジットカードで払えますか", "はい、粗大ごみ収集の申込みはクレジットカード・PayPayでオンライン決済できます。")]
+    public async Task YesNoQuestion_IsAnsweredYesOrNoFirst(string question, string answer)
+    {
+        var replies = await app.SayAsync(Audience.Resident, r1, question);
+
+        Assert.StartsWith(answer, Assert.IsType<TextReply>(replies[0]).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Details_AndWhatToBring_ComeFromTheCardsButtons()
+    {
+        var replies = await app.SayAsync(Audience.Resident, r1, "戸籍謄本を郵送で取り寄せたい");
+        var card = Assert.IsType<CardsReply>(replies.First(r => r is CardsReply)).Cards.Single();
+
+        var detail = ReplyText.Of(await app.SayAsync(Audience.Resident, r1, null, card.Actions.Single(a => a.Label == "詳しく").Value));
+        var bring = ReplyText.Of(await app.SayAsync(Audience.Resident, r1, null, card.Actions.Single(a => a.Label == "窓口で必要なもの").Value));
+
+        Assert.Contains("戸籍謄本・抄本 1通450円", detail, StringComparison.Ordinal);
+        Assert.Contains("情報の確認日: 2026年4月1日", detail, StringComparison.Ordinal);
+        Assert.Contains("・本人確認書類", bring, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FollowUp_AfterAnAnswer_IsAboutTheProcedureJustShown()
+    {
+        await app.SayAsync(Audience.Resident, r1, "てんしゅつとどけ");
+
+        var bring = ReplyText.Of(await app.SayAsync(Audience.Resident, r1, "持ち物は？"));
+
+        Assert.Contains("【転出届（市外への引越し）】窓口で必要なもの", bring, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FollowUp_WithNothingShownBefore_AsksWhichProcedure()
+    {
+        var replies = await app.SayAsync(Audience.Resident, r1, "持ち物は？");
+
+        Assert.Contains("どの手続きの持ち物ですか", ReplyText.Of(replies), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AmbiguousQuestion_OffersTheCloseCandidates_AndANumberPicksOne()
+    {
+        var replies = await app.SayAsync(Audience.Resident, r1, "引っ越しする");
+
+        var cards = Assert.IsType<CardsReply>(replies.Single(r => r is CardsReply));
+        Assert.InRange(cards.Cards.Count, 2, 3);
+        Assert.Contains(cards.Cards, c => c.Title == "転出届（市外への引越し）");
+        Assert.All(cards.Cards, c => Assert.Equal("これです", Assert.Single(c.Actions).Label));
+
+        var picked = await app.SayAsync(Audience.Resident, r1, "2");
+        Assert.Equal(cards.Cards[1].Title, Assert.IsType<CardsReply>(picked.First(r => r is CardsReply)).Cards.Single().Title);
+    }
+
+    [Theory]
+    [InlineData("オンライン手続き")]
+    [InlineData("オンラインでできる手続きは？")]
+    public async Task OnlineList_IsBrowsedByCategory(string question)
+    {
+        var replies = await app.SayAsync(Audience.Resident, r1, question);
+
+        var choices = Assert.IsType<ChoicesReply>(replies[^1]);
+        Assert.StartsWith("オンラインでできる手続きは64件あります。", choices.Prompt, StringComparison.Ordinal);
+        Assert.Contains("https://e-shinsei.example.jp/shiogama/sample/", choices.Prompt, StringComparison.Ordinal);
+        Assert.InRange(choices.Choices.Count, 2, 13);
+        Assert.All(choices.Choices, c => Assert.True(c.Label.Length <= 20, c.Label));
+
+        var water = choices.Choices.Single(c => c.Label.StartsWith("水道", StringComparison.Ordinal));
+        var list = ReplyText.Of(await app.SayAsync(Audience.Resident, r1, water.Label));
+        Assert.Contains("・水道の使用開始（オンライン可）", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("水漏れ", list, StringComparison.Ordinal); // not online
+    }
+
+    [Fact]
+    public async Task PayableOnline_ListsThePayableProcedures()
+    {
+        var text = ReplyText.Of(await app.SayAsync(Audience.Resident, r1, "ネットで払えるもの"));
+
+        Assert.Contains("オンラインで支払えるものは6件です。", text, StringComparison.Ordinal);
+        Assert.Contains("・市税・国民健康保険税の納付（クレジットカード・PayPay・地方税お支払サイト（eL-QR））", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("明日の天気は？")]
+    [InlineData("おすすめのラーメン屋")]
+    public async Task UnrelatedQuestion_GetsTheNotUnderstoodReply(string question)
+    {
+        var text = ReplyText.Of(await app.SayAsync(Audience.Resident, r1, question));
+
+        Assert.Contains("うまく分かりませんでした", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StaffNeverReachTheResidentProcedureAnswers()
+    {
+        var text = ReplyText.Of(await app.SayAsync(Audience.Staff, r1, "住民票がほしい"));
+
+        Assert.DoesNotContain("住民票の写しの請求", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Feedback_IsCountedPerProcedure_WithoutThePerson()
+    {
+        var replies = await app.SayAsync(Audience.Resident, r1, "犬の登録");
+        var feedback = Assert.IsType<ChoicesReply>(replies[^1]);
+
+        await app.SayAsync(Audience.Resident, r1, null, feedback.Choices.Single(c => c.Label == "役に立った").Value);
+        await app.SayAsync(Audience.Resident, r1 + "-other", "役に立たなかった"); // typed label without an offer: not counted
+        var row = app.WithScope(sp => sp.GetRequiredService<BotDbContext>().Set<ProcedureFeedback>().AsNoTracking().Single(f => f.ProcedureId == "inu-toroku"));
+
+        Assert.Equal(("inu-toroku", 1, 0), (row.ProcedureId, row.Helpful, row.NotHelpful));
+    }
+
+    [Fact]
+    public async Task Replies_SerializeChannelNeutrally_WithLinkActions()
+    {
+        var replies = await app.SayAsync(Audience.Resident, r1, "保育園に入りたい");
+
+        var json = System.Text.Json.JsonSerializer.Serialize<IReadOnlyList<Reply>>(replies);
+        Assert.Contains("\"kind\":\"cards\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"Kind\":1", json, StringComparison.Ordinal); // CardActionKind.Link
+    }
+}
