@@ -3,6 +3,7 @@ using ShiogamaDx.Bot.Cli;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Hosting;
+using ShiogamaDx.Bot.Kpis;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,12 +11,14 @@ builder.AddBotLogging(quiet: BotCommands.IsCommand(args));
 builder.AddDatabase();
 builder.AddConversations();
 builder.AddAdminApi();
+builder.AddKpis();
 
 var app = builder.Build();
 
 app.UseBotRequestLogging();
 app.MapHealth();
 app.MapAdminApi();
+app.MapKpis();
 
 return await app.RunBotAsync(args);
 
