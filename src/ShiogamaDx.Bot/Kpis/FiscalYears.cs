@@ -19,9 +19,12 @@ public static partial class FiscalYears
 
     public static int Current(TimeProvider clock)
     {
-        var now = clock.GetLocalNow();
+        // ConvertTime honours the instant's offset (GetLocalNow of some providers assumes a UTC offset).
+        var now = LocalNow(clock);
         return now.Month >= 4 ? now.Year : now.Year - 1;
     }
+
+    public static DateTimeOffset LocalNow(TimeProvider clock) => TimeZoneInfo.ConvertTime(clock.GetUtcNow(), clock.LocalTimeZone);
 
     public static string Label(int year) => $"令和{year - ReiwaOffset}年度";
 

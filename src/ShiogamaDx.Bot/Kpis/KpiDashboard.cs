@@ -27,7 +27,7 @@ public static class KpiDashboard
           .Append("</style></head><body>");
         sb.Append("<h1>塩竈市DX推進プラン KPIダッシュボード</h1>");
         sb.Append("<p class=\"meta\">基準の年度: ").Append(E(FiscalYears.Label(fiscalYear))).Append('（').Append(fiscalYear).Append("年度）／ 表示時刻: ")
-          .Append(E(clock.GetLocalNow().ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture)))
+          .Append(E(FiscalYears.LocalNow(clock).ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture)))
           .Append(" ／ 凡例: 灰色の枠 = 目標、青 = 実績。状態: 達成（実績 ≧ 目標）、未達、未確定（実績なし）。</p>");
 
         foreach (var plan in new[] { PlanKind.Current, PlanKind.Previous })
