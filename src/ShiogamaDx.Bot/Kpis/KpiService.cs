@@ -243,7 +243,7 @@ public sealed class KpiService(BotDbContext db, KpiCatalog catalog, IEnumerable<
             Field = KpiField.Actual,
             OldValue = old is null ? null : KpiFormat.Raw(old),
             OldSource = old?.Source,
-            NewValue = value.ToString(CultureInfo.InvariantCulture),
+            NewValue = value.ToString("0.##########", CultureInfo.InvariantCulture),
             ChangedBy = changedBy,
             Via = via,
             ChangedAt = now,
@@ -268,7 +268,8 @@ public static class KpiFormat
 
     public static string Number(decimal value) => value.ToString(value == decimal.Truncate(value) ? "#,0" : "#,0.##", Ja);
 
-    public static string Raw(KpiCell cell) => cell.Value is { } v ? v.ToString(CultureInfo.InvariantCulture) : cell.Text ?? string.Empty;
+    // SQLite gives decimals back with the scale they were stored with (4.0); people write 4.
+    public static string Raw(KpiCell cell) => cell.Value is { } v ? v.ToString("0.##########", CultureInfo.InvariantCulture) : cell.Text ?? string.Empty;
 
     /// <summary>68件, 77.5%, 方針転換により見送り.</summary>
     public static string Value(KpiCell? cell, string unit) => cell switch

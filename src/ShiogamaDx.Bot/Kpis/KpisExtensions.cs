@@ -148,8 +148,10 @@ public static class KpisExtensions
                 continue;
             }
 
-            var years = FiscalYears.Find(FiscalYears.Prepare(cells[1]), service.CurrentFiscalYear);
-            if (years.Count != 1)
+            var year = int.TryParse(cells[1], NumberStyles.None, CultureInfo.InvariantCulture, out var western) && western > 2000
+                ? western
+                : FiscalYears.Find(FiscalYears.Prepare(cells[1]), service.CurrentFiscalYear) is [var one] ? one.Year : 0;
+            if (year == 0)
             {
                 errors.Add($"line {i + 1}: '{cells[1]}' is not a fiscal year (2026, R8 or 令和8年度)");
                 continue;
@@ -161,7 +163,7 @@ public static class KpisExtensions
                 continue;
             }
 
-            if (KpiService.Validate(service.Catalog, cells[0], years[0].Year, value) is { } error)
+            if (KpiService.Validate(service.Catalog, cells[0], year, value) is { } error)
             {
                 errors.Add($"line {i + 1}: {error}");
                 continue;
@@ -173,7 +175,7 @@ public static class KpisExtensions
                 continue;
             }
 
-            rows.Add((cells[0], years[0].Year, value, cells[3].Trim(), cells[4].Trim()));
+            rows.Add((cells[0], year, value, cells[3].Trim(), cells[4].Trim()));
         }
 
         if (errors.Count > 0 || rows.Count == 0)
