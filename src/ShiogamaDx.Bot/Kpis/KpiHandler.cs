@@ -29,7 +29,7 @@ public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOp
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
     {
         var snapshot = await service.SnapshotAsync(cancellationToken);
-        var answers = new KpiAnswers(snapshot, clock.LocalTimeZone, options.Value.DashboardUrl);
+        var answers = new KpiAnswers(snapshot, clock.LocalTimeZone, options.Value.DashboardLink);
         var year = FiscalYears.Current(clock);
 
         if (turn.Postback is { Action: "ask" } pb)

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ShiogamaDx.Bot.Data;
@@ -13,8 +12,9 @@ public sealed class KpiOptions
     public List<string> Editors { get; set; } = [];
 
     /// <summary>Link to the dashboard shown under KPI answers in chat; empty: no link.</summary>
-    [Url]
     public string? DashboardUrl { get; set; }
+
+    public string? DashboardLink => string.IsNullOrWhiteSpace(DashboardUrl) ? null : DashboardUrl.Trim();
 }
 
 /// <summary>The bundled content folder (CONTRACT.md <c>Content:Path</c>).</summary>
