@@ -60,6 +60,10 @@ public sealed partial class KpiQuestionReader
 
     private static readonly string[] CurrentPlanWords = ["dx推進ぷらん", "新計画", "新しい計画", "今の計画", "今回の計画", "新ぷらん"];
 
+    private static readonly string[] PastEndings = ["した", "したか", "でしたか", "だった", "だったか", "ました", "ましたか"];
+
+    private static readonly string[] ListWords = ["kpi", "指標", "目標値"];
+
     private static readonly string[] KpiWords = ["kpi", "指標", "目標値", "事業"];
 
     private readonly KpiCatalog catalog;
@@ -113,6 +117,12 @@ public sealed partial class KpiQuestionReader
             }
         }
 
+        if (ask == KpiAsk.None && PastEndings.Any(e => rest.EndsWith(e, StringComparison.Ordinal)))
+        {
+            // 「いくつ公開した？」「受講した？」: a question about what happened.
+            ask = KpiAsk.Actual;
+        }
+
         ask = forced ?? ask;
         rest = RemoveCues(rest);
         PlanKind? planHint = PreviousPlanWords.Any(w => t.Contains(w, StringComparison.Ordinal)) ? PlanKind.Previous
@@ -138,7 +148,7 @@ public sealed partial class KpiQuestionReader
         if (scored.Count == 0)
         {
             // 「KPI」 alone, or 「指標」: the list is the most useful answer.
-            return rest is "kpi" or "指標" or "kpiは" ? ReadListing(KpiAsk.List, year, planHint, currentYear, years.Count > 0) : KpiQuestion.NotKpi;
+            return ListWords.Any(w => rest.Contains(w, StringComparison.Ordinal)) ? ReadListing(KpiAsk.List, year, planHint, currentYear, years.Count > 0) : KpiQuestion.NotKpi;
         }
 
         // A question that only names a project (「生成AIに個人情報を入力してもいい？」) is not about KPIs.
