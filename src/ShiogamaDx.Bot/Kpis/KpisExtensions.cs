@@ -33,6 +33,7 @@ public static class KpisExtensions
         group.MapGet("/audit", AuditAsync);
         group.MapPut("/{id}/actuals/{fiscalYear:int}", SetActualAsync);
         group.MapPost("/actuals", ImportAsync).Accepts<string>("text/csv");
+        KpiDashboardPage.Map(app);
         return app;
     }
 

@@ -126,6 +126,29 @@ public sealed class KpiAdminTests : IDisposable
     }
 
     [Fact]
+    public async Task BrowserDashboard_AsksForTheKey_ThenShowsThePageWithACookie()
+    {
+        var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+        var login = await client.GetStringAsync(new Uri("/dashboard", UriKind.Relative));
+        Assert.Contains("type=\"password\"", login, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"rpa-processes\"", login, StringComparison.Ordinal);
+
+        var wrong = await client.PostAsync(new Uri("/dashboard/login", UriKind.Relative), new FormUrlEncodedContent([new("key", "guess")]));
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+
+        var right = await client.PostAsync(new Uri("/dashboard/login", UriKind.Relative), new FormUrlEncodedContent([new("key", Key)]));
+        Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
+        var cookie = Assert.Single(right.Headers.GetValues("Set-Cookie"));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Key, cookie, StringComparison.Ordinal);
+
+        var page = await client.GetStringAsync(new Uri("/dashboard", UriKind.Relative));
+        Assert.Contains("id=\"rpa-processes\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Export_IsCsvWithEveryYearOfEveryKpi()
     {
         var csv = await Client().GetStringAsync(new Uri("/api/admin/kpis/export.csv", UriKind.Relative));
