@@ -17,7 +17,7 @@ public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOp
     public double Match(Turn turn)
     {
         var year = FiscalYears.Current(clock);
-        var (request, question) = reader.ReadUpdate(turn.Text, year);
+        var (request, question, _) = reader.ReadUpdate(turn.Text, year);
         if (request is not null)
         {
             return 0.95;
@@ -37,15 +37,20 @@ public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOp
             return new TurnResult(answers.Answer(FromPostback(pb, year, snapshot)));
         }
 
-        var (request, updateQuestion) = reader.ReadUpdate(turn.Text, year);
+        var (request, updateQuestion, value) = reader.ReadUpdate(turn.Text, year);
         if (request is not null)
         {
             return Update(turn, request, snapshot);
         }
 
-        if (updateQuestion.Ask == KpiAsk.Choices)
+        if (updateQuestion.Ask == KpiAsk.Choices && value is { } v)
         {
-            return new TurnResult([new TextReply("どの指標の実績を更新しますか。指標名と年度を入れてもう一度送ってください（例: 「RPAの稼働業務数の令和8年度の実績を5に更新」）。"), .. answers.Answer(updateQuestion)]);
+            // Each choice is the whole update sentence for one indicator, so picking it (or typing it) starts that update.
+            var updateYear = updateQuestion.YearGiven && updateQuestion.Year is { } y ? y : year;
+            var choices = updateQuestion.Candidates.Select(reader.Catalog.Kpi).OfType<KpiDef>().Take(4)
+                .Select(k => new Choice($"{k.Name}の{FiscalYears.Label(updateYear)}の実績を{v.ToString(CultureInfo.InvariantCulture)}に更新"))
+                .ToList();
+            return TurnResult.Of(new ChoicesReply("どの指標の実績を更新しますか。", choices));
         }
 
         var question = reader.Read(turn.Text, year, snapshot.LatestActualYear);

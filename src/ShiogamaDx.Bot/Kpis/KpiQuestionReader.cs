@@ -218,23 +218,23 @@ public sealed partial class KpiQuestionReader
     }
 
     /// <summary>「RPAの令和8年度の実績を5に更新」: Request is null when the text is not an update of an actual, or names no single KPI.</summary>
-    public (KpiUpdateRequest? Request, KpiQuestion Question) ReadUpdate(string text, int currentYear)
+    public (KpiUpdateRequest? Request, KpiQuestion Question, decimal? Value) ReadUpdate(string text, int currentYear)
     {
         var t = FiscalYears.Prepare(text);
         var m = UpdatePattern().Match(t);
         if (!m.Success || !t.Contains("実績", StringComparison.Ordinal) && !t.Contains("更新", StringComparison.Ordinal))
         {
-            return (null, KpiQuestion.NotKpi);
+            return (null, KpiQuestion.NotKpi, null);
         }
 
         var value = decimal.Parse(m.Groups["value"].Value, NumberStyles.Number, CultureInfo.InvariantCulture);
         var question = ReadPrepared(t.Remove(m.Index, m.Length), currentYear, _ => null, KpiAsk.Actual);
         if (question.Ask is KpiAsk.Actual && question.Id is { } id)
         {
-            return (new KpiUpdateRequest(id, question.YearGiven ? question.Year!.Value : currentYear, value), question);
+            return (new KpiUpdateRequest(id, question.YearGiven ? question.Year!.Value : currentYear, value), question, value);
         }
 
-        return (null, question with { Wanted = KpiAsk.Actual });
+        return (null, question with { Wanted = KpiAsk.Actual }, value);
     }
 
     private KpiQuestion ReadListing(KpiAsk ask, int? year, PlanKind? planHint, int currentYear, bool yearGiven)

@@ -164,6 +164,19 @@ public sealed class KpiUpdateTests : IDisposable
     }
 
     [Fact]
+    public async Task Update_OfAnAmbiguousIndicator_OffersTheUpdateOfEachCandidate()
+    {
+        var replies = await app.SayAsync(Audience.Staff, Editor, "電子申請の令和8年度の実績を70に更新");
+        var choices = Assert.IsType<ChoicesReply>(Assert.Single(replies));
+        Assert.Contains(choices.Choices, c => c.Label == "電子申請が可能な手続数の令和8年度の実績を70に更新");
+
+        var index = choices.Choices.ToList().FindIndex(c => c.Label.StartsWith("電子申請が可能な手続数", StringComparison.Ordinal)) + 1;
+        var next = ReplyText.Of(await app.SayAsync(Audience.Staff, Editor, index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        Assert.Contains("電子申請が可能な手続数（電子申請の推進・令和8年度）の実績を — から 70件 に更新します", next, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Update_CancelledAtConfirmation_ChangesNothing()
     {
         await app.SayAsync(Audience.Staff, Editor, "RPAの令和8年度の実績を5に更新");
