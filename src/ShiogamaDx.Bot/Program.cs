@@ -5,6 +5,7 @@ using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Guidelines;
 using ShiogamaDx.Bot.Hosting;
+using ShiogamaDx.Bot.Kpis;
 using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Procedures;
 using ShiogamaDx.Bot.Staff;
@@ -23,6 +24,7 @@ builder.AddStaff();
 
 // Features
 builder.AddProcedures();
+builder.AddKpis();
 builder.AddAssistant();
 builder.AddGuidelines();
 builder.AddStaffSurveys();
@@ -34,6 +36,7 @@ app.MapHealth();
 app.MapAdminApi();
 app.MapLine();
 app.MapStaff();
+app.MapKpis();
 app.MapStaffSurveys();
 
 return await app.RunBotAsync(args);

@@ -61,6 +61,90 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "KpiAudit",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    KpiId = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    FiscalYear = table.Column<int>(type: "integer", nullable: false),
+                    Field = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    OldValue = table.Column<string>(type: "text", nullable: true),
+                    OldSource = table.Column<string>(type: "text", nullable: true),
+                    NewValue = table.Column<string>(type: "text", nullable: false),
+                    ChangedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Via = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    ChangedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KpiAudit", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "KpiDefinitions",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    ProjectId = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    Unit = table.Column<string>(type: "text", nullable: false),
+                    Note = table.Column<string>(type: "text", nullable: true),
+                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KpiDefinitions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "KpiProjects",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    Plan = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Policy = table.Column<int>(type: "integer", nullable: false),
+                    PolicyName = table.Column<string>(type: "text", nullable: false),
+                    Measure = table.Column<int>(type: "integer", nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    Source = table.Column<string>(type: "text", nullable: false),
+                    Department = table.Column<string>(type: "text", nullable: false),
+                    Summary = table.Column<string>(type: "text", nullable: false),
+                    ResultStatus = table.Column<string>(type: "text", nullable: true),
+                    ResultText = table.Column<string>(type: "text", nullable: true),
+                    BudgetNote = table.Column<string>(type: "text", nullable: true),
+                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KpiProjects", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "KpiValues",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    KpiId = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    FiscalYear = table.Column<int>(type: "integer", nullable: false),
+                    Field = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    Value = table.Column<decimal>(type: "numeric", nullable: true),
+                    Text = table.Column<string>(type: "text", nullable: true),
+                    Note = table.Column<string>(type: "text", nullable: true),
+                    Source = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    SourceDetail = table.Column<string>(type: "text", nullable: true),
+                    IsPrimary = table.Column<bool>(type: "boolean", nullable: false),
+                    RecordedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    RecordedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KpiValues", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "LineInbox",
                 columns: table => new
                 {
@@ -306,6 +390,16 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 column: "ExpiresAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_KpiAudit_ChangedAt",
+                table: "KpiAudit",
+                column: "ChangedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_KpiValues_KpiId_FiscalYear_Field",
+                table: "KpiValues",
+                columns: new[] { "KpiId", "FiscalYear", "Field" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_LineInbox_MessageId",
                 table: "LineInbox",
                 column: "MessageId");
@@ -376,6 +470,18 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
             migrationBuilder.DropTable(
                 name: "Feedback");
+
+            migrationBuilder.DropTable(
+                name: "KpiAudit");
+
+            migrationBuilder.DropTable(
+                name: "KpiDefinitions");
+
+            migrationBuilder.DropTable(
+                name: "KpiProjects");
+
+            migrationBuilder.DropTable(
+                name: "KpiValues");
 
             migrationBuilder.DropTable(
                 name: "LineInbox");

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace ShiogamaDx.Bot.Kpis;
+
+/// <summary>
+/// The DX office's read-only page: every KPI per policy with target vs actual per fiscal year, achievement and
+/// source, and a small SVG chart. Server-rendered, no script, no external CDN (the intranet may not reach one).
+/// Every text from content or from people goes through <see cref="E"/>.
+/// </summary>
+public static class KpiDashboard
+{
+    public static string Render(KpiSnapshot snapshot, int fiscalYear, TimeProvider clock)
+    {
+        var catalog = snapshot.Catalog;
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">")
+          .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+          .Append("<title>塩竈市DX推進プラン KPIダッシュボード</title><style>")
+          .Append("body{font-family:sans-serif;margin:1rem;color:#1a1a1a;background:#fff;line-height:1.5}")
+          .Append("h1{font-size:1.4rem}h2{font-size:1.2rem;border-bottom:2px solid #1a4d8f;margin-top:2rem}h3{font-size:1.05rem;margin-bottom:.25rem}")
+          .Append("section.kpi{border:1px solid #bbb;border-radius:6px;padding:.75rem;margin:.75rem 0;max-width:60rem}")
+          .Append("table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:right}th:first-child,td:first-child{text-align:left}")
+          .Append(".s-達成{background:#d9f2dd;color:#0b4d1a}.s-未達{background:#fde2e1;color:#7a1010}.s-未確定{background:#eee;color:#333}")
+          .Append(".meta{font-size:.85rem;color:#333}.wrap{overflow-x:auto}svg{max-width:100%;height:auto}")
+          .Append("</style></head><body>");
+        sb.Append("<h1>塩竈市DX推進プラン KPIダッシュボード</h1>");
+        sb.Append("<p class=\"meta\">基準の年度: ").Append(E(FiscalYears.Label(fiscalYear))).Append('（').Append(fiscalYear).Append("年度）／ 表示時刻: ")
+          .Append(E(FiscalYears.LocalNow(clock).ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture)))
+          .Append(" ／ 凡例: 灰色の枠 = 目標、青 = 実績。状態: 達成（実績 ≧ 目標）、未達、未確定（実績なし）。</p>");
+
+        foreach (var plan in new[] { PlanKind.Current, PlanKind.Previous })
+        {
+            sb.Append("<h2>").Append(plan == PlanKind.Current ? "塩竈市DX推進プラン（令和8〜12年度）" : "参考: DX推進アクションプランの実績（令和4〜7年度）").Append("</h2>");
+            foreach (var policy in catalog.Projects.Where(p => p.Plan == plan).GroupBy(p => (p.Policy, p.PolicyName)))
+            {
+                sb.Append("<h3>基本方針").Append(policy.Key.Policy).Append(' ').Append(E(policy.Key.PolicyName)).Append("</h3>");
+                foreach (var project in policy)
+                {
+                    if (project.Kpis.Count == 0)
+                    {
+                        sb.Append("<section class=\"kpi\" id=\"").Append(E(project.Id)).Append("\"><h3>施策").Append(project.Measure).Append(' ').Append(E(project.Name)).Append("</h3>")
+                          .Append("<p>結果: ").Append(E(project.ResultStatus ?? "—")).Append(" — ").Append(E(project.ResultText ?? "—")).Append("</p>")
+                          .Append("<p class=\"meta\">担当: ").Append(E(project.Department)).Append(" ／ 出典: ").Append(E(project.Source)).Append("</p></section>");
+                    }
+
+                    foreach (var kpi in project.Kpis)
+                    {
+                        RenderKpi(sb, snapshot, project, kpi, fiscalYear, clock);
+                    }
+                }
+            }
+        }
+
+        sb.Append("</body></html>");
+        return sb.ToString();
+    }
+
+    private static void RenderKpi(StringBuilder sb, KpiSnapshot snapshot, KpiProjectDef project, KpiDef kpi, int fiscalYear, TimeProvider clock)
+    {
+        var years = snapshot.Years(kpi).ToList();
+        var rows = years.Select(y => (Year: y, Target: snapshot.Target(kpi, y), Actual: snapshot.Actual(kpi, y), Status: snapshot.Achievement(kpi, y))).ToList();
+        var current = snapshot.Achievement(kpi, fiscalYear);
+        var lastUpdate = rows.Where(r => r.Actual is not null).Select(r => r.Actual!).OrderByDescending(a => a.RecordedAt ?? DateTimeOffset.MinValue).FirstOrDefault();
+
+        sb.Append("<section class=\"kpi\" id=\"").Append(E(kpi.Id)).Append("\" aria-labelledby=\"h-").Append(E(kpi.Id)).Append("\">");
+        sb.Append("<h3 id=\"h-").Append(E(kpi.Id)).Append("\">施策").Append(project.Measure).Append(' ').Append(E(project.Name)).Append(": ").Append(E(kpi.Name));
+        if (kpi.Unit.Length > 0)
+        {
+            sb.Append('（').Append(E(kpi.Unit)).Append('）');
+        }
+
+        sb.Append("</h3><p class=\"meta\">").Append(E(FiscalYears.Label(fiscalYear))).Append(": <span class=\"s-").Append(E(current.Status)).Append("\">").Append(E(current.Status));
+        if (current.Rate is { } rate)
+        {
+            sb.Append(' ').Append(rate.ToString(CultureInfo.InvariantCulture)).Append('%');
+        }
+
+        sb.Append("</span> ／ 担当: ").Append(E(project.Department)).Append(" ／ 出典: ").Append(E(project.Source));
+        if (lastUpdate is not null)
+        {
+            sb.Append(" ／ 最新の実績の出典: ").Append(E(KpiFormat.Provenance(lastUpdate, clock.LocalTimeZone)));
+        }
+
+        sb.Append("</p>");
+        Chart(sb, kpi, rows.Select(r => (r.Year, r.Target?.Value, r.Actual?.Value)).ToList());
+        sb.Append("<div class=\"wrap\"><table><caption class=\"meta\">").Append(E(kpi.Name)).Append("の目標と実績</caption><thead><tr><th scope=\"col\">年度</th><th scope=\"col\">目標</th><th scope=\"col\">実績</th><th scope=\"col\">達成</th><th scope=\"col\">実績の出典</th></tr></thead><tbody>");
+        foreach (var r in rows.Where(r => r.Target is not null || r.Actual is not null))
+        {
+            sb.Append("<tr><td>").Append(E(FiscalYears.Label(r.Year))).Append("</td><td>").Append(E(KpiFormat.Value(r.Target, kpi.Unit)))
+              .Append("</td><td>").Append(E(KpiFormat.Value(r.Actual, kpi.Unit))).Append("</td><td class=\"s-").Append(E(r.Status.Status)).Append("\">")
+              .Append(E(r.Status.Rate is { } rr ? $"{r.Status.Status} {rr}%" : r.Status.Status)).Append("</td><td>")
+              .Append(E(r.Actual is null ? "—" : KpiFormat.Provenance(r.Actual, clock.LocalTimeZone))).Append("</td></tr>");
+        }
+
+        sb.Append("</tbody></table></div></section>");
+    }
+
+    /// <summary>Bars per year: target as an outline, actual filled. Text alternatives in title and the table beside it.</summary>
+    private static void Chart(StringBuilder sb, KpiDef kpi, IReadOnlyList<(int Year, decimal? Target, decimal? Actual)> data)
+    {
+        var points = data.Where(d => d.Target is not null || d.Actual is not null).ToList();
+        if (points.Count == 0 || points.All(p => (p.Target ?? 0) == 0 && (p.Actual ?? 0) == 0))
+        {
+            return;
+        }
+
+        var max = points.Max(p => Math.Max(p.Target ?? 0, p.Actual ?? 0));
+        const int height = 120, barWidth = 18, gap = 14, top = 10, bottom = 24;
+        var width = (points.Count * ((2 * barWidth) + gap)) + gap;
+        sb.Append("<svg role=\"img\" viewBox=\"0 0 ").Append(width).Append(' ').Append(height + top + bottom).Append("\" width=\"").Append(width).Append("\" aria-labelledby=\"c-").Append(E(kpi.Id)).Append("\">");
+        sb.Append("<title id=\"c-").Append(E(kpi.Id)).Append("\">").Append(E(kpi.Name)).Append("の目標（枠）と実績（塗り）</title>");
+        var x = gap;
+        foreach (var p in points)
+        {
+            if (p.Target is { } t)
+            {
+                var h = (double)(t / max) * height;
+                sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{top + height - h:0.#}\" width=\"{barWidth}\" height=\"{h:0.#}\" fill=\"#fff\" stroke=\"#555\" stroke-width=\"2\"><title>{E(FiscalYears.Label(p.Year))} 目標 {E(KpiFormat.Number(t))}</title></rect>");
+            }
+
+            if (p.Actual is { } a)
+            {
+                var h = (double)(a / max) * height;
+                sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x + barWidth}\" y=\"{top + height - h:0.#}\" width=\"{barWidth}\" height=\"{h:0.#}\" fill=\"#1a4d8f\"><title>{E(FiscalYears.Label(p.Year))} 実績 {E(KpiFormat.Number(a))}</title></rect>");
+            }
+
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + barWidth}\" y=\"{top + height + 16}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#1a1a1a\">R{p.Year - FiscalYears.ReiwaOffset}</text>");
+            x += (2 * barWidth) + gap;
+        }
+
+        sb.Append("</svg>");
+    }
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+}

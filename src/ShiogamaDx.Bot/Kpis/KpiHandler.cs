@@ -1,0 +1,138 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using ShiogamaDx.Bot.Conversations;
+
+namespace ShiogamaDx.Bot.Kpis;
+
+/// <summary>Staff questions about the plan's KPIs, and updates of actuals by the DX promotion office.</summary>
+public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOptions<KpiOptions> options, PrivacyKeys keys, TimeProvider clock) : IIntentHandler
+{
+    public const string HandlerName = "kpis";
+    public const string UpdateDialog = "staff-kpi-update";
+
+    public string Name => HandlerName;
+
+    public Audience Audience => Audience.Staff;
+
+    public double Match(Turn turn)
+    {
+        var year = FiscalYears.Current(clock);
+        var (request, question, _) = reader.ReadUpdate(turn.Text, year);
+        if (request is not null)
+        {
+            return 0.95;
+        }
+
+        return question.Ask != KpiAsk.None ? question.Strength : reader.Read(turn.Text, year).Strength;
+    }
+
+    public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
+    {
+        var snapshot = await service.SnapshotAsync(cancellationToken);
+        var answers = new KpiAnswers(snapshot, clock.LocalTimeZone, options.Value.DashboardLink);
+        var year = FiscalYears.Current(clock);
+
+        if (turn.Postback is { Action: "ask" } pb)
+        {
+            return new TurnResult(answers.Answer(FromPostback(pb, year, snapshot)));
+        }
+
+        var (request, updateQuestion, value) = reader.ReadUpdate(turn.Text, year);
+        if (request is not null)
+        {
+            return Update(turn, request, snapshot);
+        }
+
+        if (updateQuestion.Ask == KpiAsk.Choices && value is { } v)
+        {
+            // Each choice is the whole update sentence for one indicator, so picking it (or typing it) starts that update.
+            var updateYear = updateQuestion.YearGiven && updateQuestion.Year is { } y ? y : year;
+            var choices = updateQuestion.Candidates.Select(reader.Catalog.Kpi).OfType<KpiDef>().Take(4)
+                .Select(k => new Choice($"{k.Name}の{FiscalYears.Label(updateYear)}の実績を{v.ToString(CultureInfo.InvariantCulture)}に更新"))
+                .ToList();
+            return TurnResult.Of(new ChoicesReply("どの指標の実績を更新しますか。", choices));
+        }
+
+        var question = reader.Read(turn.Text, year, snapshot.LatestActualYear);
+        return new TurnResult(answers.Answer(question));
+    }
+
+    private TurnResult Update(Turn turn, KpiUpdateRequest request, KpiSnapshot snapshot)
+    {
+        if (!IsEditor(options.Value, keys, turn.Message.UserKey))
+        {
+            return TurnResult.Of(new TextReply("KPIの実績を更新できるのは、DX推進の担当（編集者として登録された職員）だけです。更新が必要なときは 政策課デジタル推進係 に連絡してください。"));
+        }
+
+        if (KpiService.Validate(reader.Catalog, request.KpiId, request.Year, request.Value) is { } error)
+        {
+            return TurnResult.Of(new TextReply(error));
+        }
+
+        var kpi = reader.Catalog.Kpi(request.KpiId)!;
+        var project = reader.Catalog.ProjectOf(kpi);
+        var old = snapshot.Actual(kpi, request.Year);
+        var summary = $"{kpi.Name}（{project.Name}・{FiscalYears.Label(request.Year)}）の実績を {KpiFormat.Value(old, kpi.Unit)} から {KpiFormat.Value(new KpiCell(request.Value, null, null, KpiSources.Manual, null, null, null), kpi.Unit)} に更新します。";
+        if (snapshot.Computed(kpi, request.Year).FirstOrDefault() is { } computed)
+        {
+            // Computed values are not overwritten silently: the person is told which value their number will hide.
+            summary += $"\n※この実績は{KpiFormat.SourceLabel(computed)}で自動計算されています（{KpiFormat.Value(computed, kpi.Unit)}）。手入力の値が優先して表示され、自動計算の値は「ほかの実績値」として残ります。";
+        }
+
+        var values = new Dictionary<string, string>
+        {
+            ["kpi"] = kpi.Id,
+            ["year"] = request.Year.ToString(CultureInfo.InvariantCulture),
+            ["value"] = request.Value.ToString(CultureInfo.InvariantCulture),
+            ["summary"] = summary,
+        };
+        return new TurnResult([], new DialogStart(UpdateDialog, values));
+    }
+
+    /// <summary>Editors are configured by their staff chat id; the turn carries only the pseudonym of it.</summary>
+    internal static bool IsEditor(KpiOptions options, PrivacyKeys keys, string userKey) =>
+        !string.IsNullOrEmpty(userKey) && options.Editors.Any(id => keys.Pseudonymize("staff", id) == userKey);
+
+    private static KpiQuestion FromPostback(Postback pb, int currentYear, KpiSnapshot snapshot)
+    {
+        var id = pb["k"];
+        var ask = Enum.TryParse<KpiAsk>(pb["f"], out var a) ? a : KpiAsk.Target;
+        int? year = int.TryParse(pb["y"], CultureInfo.InvariantCulture, out var y) && y > 0 ? y : null;
+        if (id is not null && snapshot.Catalog.Kpi(id) is { } kpi && ask is KpiAsk.Target or KpiAsk.Actual or KpiAsk.Achievement)
+        {
+            year ??= ask == KpiAsk.Target || snapshot.LatestActualYear(kpi) is null
+                ? Math.Clamp(currentYear, KpiCatalog.YearsOf(kpi.Plan).First, KpiCatalog.YearsOf(kpi.Plan).Last)
+                : snapshot.LatestActualYear(kpi);
+        }
+
+        return new KpiQuestion(ask, id, year, null, [], year is not null, ask, 1);
+    }
+}
+
+/// <summary>The last step of dialogs/staff-kpi-update.yaml: saves the confirmed actual with its audit entry.</summary>
+public sealed class KpiUpdateAction(KpiService service, IOptions<KpiOptions> options, PrivacyKeys keys) : IDialogAction
+{
+    public string Name => "kpis.update-actual";
+
+    public async Task<DialogActionResult> RunAsync(DialogActionContext context, CancellationToken cancellationToken)
+    {
+        if (!KpiHandler.IsEditor(options.Value, keys, context.Turn.Message.UserKey))
+        {
+            return new DialogActionResult([new TextReply("KPIの実績を更新する権限がありません。")], Next: "end");
+        }
+
+        var v = context.Values;
+        if (!v.TryGetValue("kpi", out var kpiId)
+            || !int.TryParse(v.GetValueOrDefault("year"), CultureInfo.InvariantCulture, out var year)
+            || !decimal.TryParse(v.GetValueOrDefault("value"), NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
+        {
+            return new DialogActionResult([new TextReply("更新する内容が分からなくなりました。もう一度「〇〇の令和8年度の実績を5に更新」と送ってください。")], Next: "end");
+        }
+
+        var reason = v.GetValueOrDefault("reason") ?? string.Empty;
+        var change = await service.SetActualAsync(kpiId, year, value, context.Turn.Message.UserKey, reason, "chat", cancellationToken);
+        var unit = change.Kpi.Unit;
+        var text = $"更新しました。{change.Kpi.Name}（{FiscalYears.Label(year)}）の実績: {KpiFormat.Value(change.Old, unit)} → {KpiFormat.Value(new KpiCell(value, null, null, KpiSources.Manual, null, null, null), unit)}（理由: {reason}）。変更は記録に残りました。";
+        return new DialogActionResult([new TextReply(text)]);
+    }
+}

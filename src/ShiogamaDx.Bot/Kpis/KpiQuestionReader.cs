@@ -1,0 +1,423 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ShiogamaDx.Bot.Conversations;
+
+namespace ShiogamaDx.Bot.Kpis;
+
+public enum KpiAsk
+{
+    None,
+    Target,
+    Actual,
+    Achievement,
+    Trend,
+    Budget,
+    Department,
+    Overview,
+    Result,
+    List,
+    Unachieved,
+    Choices,
+}
+
+/// <param name="Id">KPI id (target/actual/achievement/trend), project id (budget/department/overview/result), or null.</param>
+/// <param name="Year">Resolved fiscal year (defaults applied); null where the answer covers every year.</param>
+/// <param name="Candidates">For <see cref="KpiAsk.Choices"/>: KPI or project ids to choose from.</param>
+/// <param name="Strength">How sure the reading is that this is a KPI question (0..1), for the router.</param>
+public sealed record KpiQuestion(KpiAsk Ask, string? Id, int? Year, PlanKind? Plan, IReadOnlyList<string> Candidates, bool YearGiven, KpiAsk Wanted, double Strength)
+{
+    public static readonly KpiQuestion NotKpi = new(KpiAsk.None, null, null, null, [], false, KpiAsk.None, 0);
+}
+
+/// <summary>An actual to set, read from 「RPAの令和8年度の実績を5に更新」.</summary>
+public sealed record KpiUpdateRequest(string KpiId, int Year, decimal Value);
+
+/// <summary>
+/// Reads a staff question about the plan offline: years (<see cref="FiscalYears"/>), what is asked (cue words),
+/// and which KPI or project (phrase coverage of names and staff words, then bigrams of the indicator name).
+/// Ambiguous questions become choices rather than a guess.
+/// </summary>
+public sealed partial class KpiQuestionReader
+{
+    private const double Tie = 0.25;
+
+    // Cue words, checked in this order; the first group that hits decides what is asked.
+    private static readonly (KpiAsk Ask, string[] Words)[] Cues =
+    [
+        (KpiAsk.Unachieved, ["達成できなかった", "達成できていない", "達成していない", "達成しなかった", "未達", "届かなかった", "下回った"]),
+        (KpiAsk.List, ["一覧", "いちらん", "りすと", "list", "全部", "すべて", "全て"]),
+        (KpiAsk.Trend, ["推移", "経年", "年度ごと", "年度別", "毎年", "各年度", "これまで", "ぐらふ", "ちゃと"]),
+        (KpiAsk.Budget, ["事業費", "予算", "費用", "経費", "金額", "こすと", "千円", "お金", "いくらかか"]),
+        (KpiAsk.Department, ["担当", "所管", "部署", "どこの課", "どの課", "何課", "問い合わせ先", "課はどこ"]),
+        (KpiAsk.Achievement, ["達成率", "達成状況", "達成度", "達成した", "達成できた", "達成して", "達成", "進み具合"]),
+        (KpiAsk.Result, ["どうなった", "どうなりました", "成果"]),
+        (KpiAsk.Actual, ["実績", "結果", "現状", "現在", "今何", "いま何", "今いくつ", "今は何", "なった", "実数"]),
+        (KpiAsk.Target, ["目標", "目指", "めざ", "計画値", "見込", "予定"]),
+        (KpiAsk.Overview, ["とは", "概要", "内容", "どんな", "どういう", "説明", "って何", "ってなに", "について"]),
+    ];
+
+    private static readonly string[] PreviousPlanWords = ["あくしょんぷらん", "前計画", "前の計画", "旧計画", "前回", "前期", "参考資料", "前のぷらん", "r4から", "令和4から"];
+
+    private static readonly string[] CurrentPlanWords = ["dx推進ぷらん", "新計画", "新しい計画", "今の計画", "今回の計画", "新ぷらん"];
+
+    private static readonly string[] PastEndings = ["した", "したか", "でしたか", "だった", "だったか", "ました", "ましたか"];
+
+    private static readonly string[] ListWords = ["kpi", "指標", "目標値"];
+
+    private static readonly string[] KpiWords = ["kpi", "指標", "目標値", "事業"];
+
+    private readonly KpiCatalog catalog;
+    private readonly IReadOnlyList<Entry> entries;
+
+    public KpiQuestionReader(KpiCatalog catalog)
+    {
+        this.catalog = catalog;
+        var list = new List<Entry>();
+        foreach (var p in catalog.Projects)
+        {
+            var projectPhrases = Phrases([p.Name, .. p.Aliases]);
+            if (p.Kpis.Count == 0)
+            {
+                list.Add(new Entry(p, null, projectPhrases, [], []));
+            }
+
+            foreach (var k in p.Kpis)
+            {
+                list.Add(new Entry(p, k, projectPhrases, Phrases([k.Name, .. k.Aliases]), Bigrams(TextNormalizer.Normalize(k.Name))));
+            }
+        }
+
+        entries = list;
+    }
+
+    public KpiCatalog Catalog => catalog;
+
+    /// <param name="latestActualYear">The latest fiscal year with an actual for a KPI (plan, manual or computed), if any.</param>
+    public KpiQuestion Read(string text, int currentYear, Func<KpiDef, int?>? latestActualYear = null) =>
+        ReadPrepared(FiscalYears.Prepare(text), currentYear, latestActualYear, null);
+
+    private KpiQuestion ReadPrepared(string t, int currentYear, Func<KpiDef, int?>? latestActualYear, KpiAsk? forced)
+    {
+        if (t.Length == 0)
+        {
+            return KpiQuestion.NotKpi;
+        }
+
+        var years = FiscalYears.Find(t, currentYear, catalog.FirstYear, catalog.LastYear);
+        var rest = Strip(t, years);
+        int? year = years.Count > 0 ? years[0].Year : null;
+
+        var ask = KpiAsk.None;
+        foreach (var (cueAsk, words) in Cues)
+        {
+            if (words.Any(w => rest.Contains(w, StringComparison.Ordinal)))
+            {
+                ask = cueAsk;
+                break;
+            }
+        }
+
+        if (ask == KpiAsk.None && PastEndings.Any(e => rest.EndsWith(e, StringComparison.Ordinal)))
+        {
+            // 「いくつ公開した？」「受講した？」: a question about what happened.
+            ask = KpiAsk.Actual;
+        }
+
+        ask = forced ?? ask;
+        rest = RemoveCues(rest);
+        PlanKind? planHint = PreviousPlanWords.Any(w => t.Contains(w, StringComparison.Ordinal)) ? PlanKind.Previous
+            : CurrentPlanWords.Any(w => t.Contains(w, StringComparison.Ordinal)) ? PlanKind.Current
+            : null;
+
+        var scored = entries
+            .Select(e => (Entry: e, Score: Score(e, rest, year, planHint, out var specific), Specific: specific))
+            .Where(x => x.Score > 0)
+            .OrderByDescending(x => x.Score)
+            .ToList();
+
+        if (ask is KpiAsk.List or KpiAsk.Unachieved && (scored.Count == 0 || KpiWords.Any(w => rest.Contains(w, StringComparison.Ordinal)) || ask == KpiAsk.List && !scored.Any(x => x.Specific > 0)))
+        {
+            return ReadListing(ask, year, planHint, currentYear, years.Count > 0);
+        }
+
+        if (ask == KpiAsk.Unachieved)
+        {
+            ask = KpiAsk.Achievement;
+        }
+
+        if (scored.Count == 0)
+        {
+            // 「KPI」 alone, or 「指標」: the list is the most useful answer.
+            return ListWords.Any(w => rest.Contains(w, StringComparison.Ordinal)) ? ReadListing(KpiAsk.List, year, planHint, currentYear, years.Count > 0) : KpiQuestion.NotKpi;
+        }
+
+        // A question that only names a project (「生成AIに個人情報を入力してもいい？」) is not about KPIs.
+        var best = scored[0];
+        if (ask == KpiAsk.None && best.Specific == 0 && years.Count == 0)
+        {
+            return KpiQuestion.NotKpi;
+        }
+
+        var strength = ask switch
+        {
+            KpiAsk.None => 0.7,
+            KpiAsk.Overview => 0.6,
+            _ => 0.9,
+        };
+
+        var projectLevel = ask is KpiAsk.Budget or KpiAsk.Department or KpiAsk.Overview;
+        if (projectLevel)
+        {
+            var projects = scored.GroupBy(x => x.Entry.Project.Id).Select(g => g.First()).ToList();
+            var top = projects.Where(x => x.Score >= projects[0].Score - Tie).Select(x => x.Entry.Project.Id).ToList();
+            return top.Count > 1
+                ? new KpiQuestion(KpiAsk.Choices, null, year, null, top, years.Count > 0, ask, strength)
+                : new KpiQuestion(ask, top[0], ask == KpiAsk.Budget ? year : null, best.Entry.Project.Plan, [], years.Count > 0, ask, strength);
+        }
+
+        var tied = scored.Where(x => x.Score >= best.Score - Tie).ToList();
+        if (tied.Count > 1)
+        {
+            var ids = tied.Select(x => x.Entry.Kpi?.Id ?? x.Entry.Project.Id).Distinct().ToList();
+            if (ids.Count > 1)
+            {
+                return new KpiQuestion(KpiAsk.Choices, null, year, null, ids, years.Count > 0, ask, strength);
+            }
+        }
+
+        var entry = best.Entry;
+        if (entry.Kpi is null)
+        {
+            // A measure of the previous plan judged in words only (キャッシュレス決済の促進 …).
+            return new KpiQuestion(ask is KpiAsk.Budget or KpiAsk.Department ? ask : ask == KpiAsk.Overview ? KpiAsk.Overview : KpiAsk.Result,
+                entry.Project.Id, null, entry.Project.Plan, [], years.Count > 0, ask, strength);
+        }
+
+        if (ask == KpiAsk.Result)
+        {
+            ask = entry.Project.Plan == PlanKind.Previous && entry.Specific(rest) == 0 ? KpiAsk.Result : KpiAsk.Actual;
+            if (ask == KpiAsk.Result)
+            {
+                return new KpiQuestion(KpiAsk.Result, entry.Project.Id, null, entry.Project.Plan, [], years.Count > 0, ask, strength);
+            }
+        }
+
+        if (ask == KpiAsk.None)
+        {
+            // No cue: a past year asks what happened, this or a later year what is aimed at.
+            ask = year is { } y && y < currentYear ? KpiAsk.Actual : KpiAsk.Target;
+        }
+
+        if (ask == KpiAsk.Trend)
+        {
+            return new KpiQuestion(KpiAsk.Trend, entry.Kpi.Id, null, entry.Kpi.Plan, [], years.Count > 0, ask, strength);
+        }
+
+        year ??= DefaultYear(entry.Kpi, ask, currentYear, latestActualYear);
+        return new KpiQuestion(ask, entry.Kpi.Id, year, entry.Kpi.Plan, [], years.Count > 0, ask, strength);
+    }
+
+    /// <summary>「RPAの令和8年度の実績を5に更新」: Request is null when the text is not an update of an actual, or names no single KPI.</summary>
+    public (KpiUpdateRequest? Request, KpiQuestion Question, decimal? Value) ReadUpdate(string text, int currentYear)
+    {
+        var t = FiscalYears.Prepare(text);
+        var m = UpdatePattern().Match(t);
+        if (!m.Success || !t.Contains("実績", StringComparison.Ordinal) && !t.Contains("更新", StringComparison.Ordinal))
+        {
+            return (null, KpiQuestion.NotKpi, null);
+        }
+
+        var value = decimal.Parse(m.Groups["value"].Value, NumberStyles.Number, CultureInfo.InvariantCulture);
+        var question = ReadPrepared(t.Remove(m.Index, m.Length), currentYear, _ => null, KpiAsk.Actual);
+        if (question.Ask is KpiAsk.Actual && question.Id is { } id)
+        {
+            return (new KpiUpdateRequest(id, question.YearGiven ? question.Year!.Value : currentYear, value), question, value);
+        }
+
+        return (null, question with { Wanted = KpiAsk.Actual }, value);
+    }
+
+    private KpiQuestion ReadListing(KpiAsk ask, int? year, PlanKind? planHint, int currentYear, bool yearGiven)
+    {
+        var plan = planHint ?? (year is < 2025 ? PlanKind.Previous : PlanKind.Current);
+        if (year is null)
+        {
+            if (plan == PlanKind.Previous)
+            {
+                year = 2025;
+            }
+            else if (ask == KpiAsk.Unachieved)
+            {
+                // 「未達のKPIは？」: the latest year whose actuals the plan reports.
+                year = catalog.Kpis.Where(k => k.Plan == PlanKind.Current)
+                    .SelectMany(k => k.Primary(KpiField.Actual)).Select(c => (int?)c.FiscalYear).Max() ?? currentYear;
+            }
+            else
+            {
+                year = currentYear;
+            }
+        }
+
+        var id = ask == KpiAsk.List ? (plan == PlanKind.Current ? "current" : "previous") : null;
+        return new KpiQuestion(ask, id, year, plan, [], yearGiven, ask, 0.9);
+    }
+
+    private static int DefaultYear(KpiDef kpi, KpiAsk ask, int currentYear, Func<KpiDef, int?>? latestActualYear)
+    {
+        var (first, last) = KpiCatalog.YearsOf(kpi.Plan);
+        if (ask is KpiAsk.Actual or KpiAsk.Achievement)
+        {
+            var latest = latestActualYear?.Invoke(kpi) ?? kpi.Primary(KpiField.Actual).Select(c => (int?)c.FiscalYear).Max();
+            if (latest is { } y)
+            {
+                return y;
+            }
+        }
+
+        if (kpi.Plan == PlanKind.Previous || currentYear > last || currentYear < first)
+        {
+            var field = ask is KpiAsk.Actual or KpiAsk.Achievement ? KpiField.Actual : KpiField.Target;
+            return kpi.Primary(field).Select(c => (int?)c.FiscalYear).Max() ?? kpi.Cells.Max(c => (int?)c.FiscalYear) ?? last;
+        }
+
+        return currentYear;
+    }
+
+    private static double Score(Entry e, string text, int? year, PlanKind? planHint, out double specific)
+    {
+        specific = 0;
+        if (text.Length == 0)
+        {
+            return 0;
+        }
+
+        var covered = new bool[text.Length];
+        var projectChars = Cover(text, e.ProjectPhrases, covered);
+        var kpiCovered = new bool[text.Length];
+        Cover(text, e.KpiPhrases, kpiCovered);
+        var kpiOnly = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (kpiCovered[i] && !covered[i])
+            {
+                kpiOnly++;
+            }
+
+            covered[i] |= kpiCovered[i];
+        }
+
+        // Words of the indicator's name written in another order or form (「研修の受講率」 ⇐ 「受講率の研修」).
+        var bigrams = 0;
+        for (var i = 0; i + 1 < text.Length; i++)
+        {
+            if (!covered[i] && !covered[i + 1] && e.NameBigrams.Contains(text.Substring(i, 2)))
+            {
+                bigrams++;
+            }
+        }
+
+        var coverage = projectChars + kpiOnly;
+        if (coverage < 2 && bigrams < 2)
+        {
+            return 0;
+        }
+
+        specific = kpiOnly + (0.5 * bigrams);
+        var score = coverage + (0.5 * bigrams);
+        var plan = e.Project.Plan;
+        score += planHint is null ? (plan == PlanKind.Current ? 0.5 : 0) : planHint == plan ? 3 : 0;
+        if (year is { } y)
+        {
+            var (first, last) = KpiCatalog.YearsOf(plan);
+            var hasCell = e.Kpi?.Cells.Any(c => c.FiscalYear == y) ?? e.Project.Budget.Any(c => c.FiscalYear == y);
+            if (!hasCell && (y < first || y > last))
+            {
+                score -= 3;
+            }
+        }
+
+        return Math.Max(score, 0.01);
+    }
+
+    private static int Cover(string text, IReadOnlyList<string> phrases, bool[] covered)
+    {
+        var count = 0;
+        foreach (var phrase in phrases)
+        {
+            var at = 0;
+            while ((at = text.IndexOf(phrase, at, StringComparison.Ordinal)) >= 0)
+            {
+                for (var i = at; i < at + phrase.Length; i++)
+                {
+                    if (!covered[i])
+                    {
+                        covered[i] = true;
+                        count++;
+                    }
+                }
+
+                at += phrase.Length;
+            }
+        }
+
+        return count;
+    }
+
+    private static string Strip(string t, IReadOnlyList<FiscalYearMention> years)
+    {
+        var chars = t.ToCharArray();
+        foreach (var y in years)
+        {
+            for (var i = y.Start; i < y.Start + y.Length; i++)
+            {
+                chars[i] = '\u0001';
+            }
+        }
+
+        // Particles left around a removed year (「令和8年度の」) would otherwise join two words.
+        return new string(chars).Replace("\u0001の", "\u0001", StringComparison.Ordinal).Replace("\u0001", "・", StringComparison.Ordinal);
+    }
+
+    private static string RemoveCues(string text)
+    {
+        foreach (var (_, words) in Cues)
+        {
+            foreach (var w in words)
+            {
+                text = text.Replace(w, "・", StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+
+    private static List<string> Phrases(IEnumerable<string> raw) =>
+        raw.Select(TextNormalizer.Normalize).Where(p => p.Length > 0).Distinct().OrderByDescending(p => p.Length).ToList();
+
+    private static HashSet<string> Bigrams(string s)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < s.Length; i++)
+        {
+            // Particles carry no meaning as bigrams (「の」「を」「が」「な」…)
+            if (!"のをがなにはとでもへ".Contains(s[i], StringComparison.Ordinal) && !"のをがなにはとでもへ".Contains(s[i + 1], StringComparison.Ordinal))
+            {
+                set.Add(s.Substring(i, 2));
+            }
+        }
+
+        return set;
+    }
+
+    [GeneratedRegex(@"(?<value>\d+(?:\.\d+)?)(?:%|件|業務|人|回|名|ぱせんと|ぱあせんと)?(?:に|へ|と)(?:更新|変更|修正|訂正|登録|設定|入力|して|書き換え|かきかえ)")]
+    private static partial Regex UpdatePattern();
+
+    private sealed record Entry(KpiProjectDef Project, KpiDef? Kpi, IReadOnlyList<string> ProjectPhrases, IReadOnlyList<string> KpiPhrases, HashSet<string> NameBigrams)
+    {
+        public double Specific(string text)
+        {
+            var covered = new bool[text.Length];
+            return Kpi is null ? 0 : Cover(text, KpiPhrases, covered);
+        }
+    }
+}
