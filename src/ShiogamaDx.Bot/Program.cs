@@ -1,4 +1,5 @@
 using ShiogamaDx.Bot.Admin;
+using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Cli;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
@@ -10,12 +11,14 @@ builder.AddBotLogging(quiet: BotCommands.IsCommand(args));
 builder.AddDatabase();
 builder.AddConversations();
 builder.AddAdminApi();
+builder.AddClasses();
 
 var app = builder.Build();
 
 app.UseBotRequestLogging();
 app.MapHealth();
 app.MapAdminApi();
+app.MapClasses();
 
 return await app.RunBotAsync(args);
 
