@@ -36,7 +36,8 @@ public sealed class TranscriptTests
         return data;
     }
 
-    private static string Folder => Path.Combine(AppContext.BaseDirectory, "Transcripts");
+    // The source folder, not the build output: a transcript deleted from the repository must not linger and run.
+    private static string Folder => Path.Combine(Conversations.RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Transcripts");
 
     [Theory]
     [MemberData(nameof(Files))]
