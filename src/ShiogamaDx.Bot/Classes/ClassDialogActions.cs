@@ -15,7 +15,7 @@ public sealed class UpcomingClassesAction(ClassBooking booking, IOptions<Classes
         return upcoming.Count == 0
             ? new DialogActionResult(Error: "いま申し込みできるスマホ教室はありません。日程が決まりしだい、このLINEでお知らせします。")
             : new DialogActionResult(Choices: upcoming.Take(options.Value.ListSize)
-                .Select(c => new Choice($"{ClassTime.Day(c.StartsAt)} {c.Venue}", c.Id)).ToList());
+                .Select(c => new Choice(ClassMessages.Label(c), c.Id)).ToList());
     }
 }
 

@@ -27,6 +27,13 @@ public static class ClassMessages
     public static string Details(SmartphoneClass c, int people) =>
         $"教室: {c.Title}\n日時: {ClassTime.Span(c)}\n場所: {c.Venue}（{c.Address}）\n人数: {People(people)}\n持ち物: {c.WhatToBring}";
 
+    /// <summary>A short button label for a class (LINE shows at most 20 characters on a quick reply).</summary>
+    public static string Label(SmartphoneClass c)
+    {
+        var label = $"{ClassTime.Day(c.StartsAt)} {c.Venue}";
+        return label.Length <= 20 ? label : label[..19] + "…";
+    }
+
     public static string People(int people) => people <= 1 ? "1人（ご本人のみ）" : $"{people}人（ご本人と同伴{people - 1}人）";
 
     public static IReadOnlyList<Reply> Confirmed(SmartphoneClass c, ClassRegistration r) =>

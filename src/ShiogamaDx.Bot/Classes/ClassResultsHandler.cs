@@ -49,7 +49,7 @@ public sealed class ClassResultsHandler(BotDbContext db, TimeProvider clock) : I
 
         return TurnResult.Of(
             new TableReply("スマホ教室アンケート（最近の教室）", ["日付", "教室", "会場", "回答", "理解できた割合"], rows, "理解できた割合 =「よく理解できた」「だいたい理解できた」÷ 回答数"),
-            new ChoicesReply("コメントを見る教室を選んでください。", past.Select(c => new Choice($"{ClassTime.Day(c.StartsAt)} {c.Venue}", Postback.Create(Name, "detail", ("id", c.Id)))).ToList()));
+            new ChoicesReply("コメントを見る教室を選んでください。", past.Select(c => new Choice(ClassMessages.Label(c), Postback.Create(Name, "detail", ("id", c.Id)))).ToList()));
     }
 
     internal static async Task<ClassSurveyResults> ResultsAsync(BotDbContext db, SmartphoneClass c, CancellationToken ct)
