@@ -198,7 +198,11 @@ public sealed class ClassBooking(BotDbContext db, Outbox outbox, TimeProvider cl
             .Where(x => x.Id == classId && x.SeatsTaken + seats <= x.Capacity)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.SeatsTaken, x => x.SeatsTaken + seats), ct) == 1;
 
-    internal static bool IsUniqueViolation(DbUpdateException ex) =>
-        ex.InnerException?.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase) == true
-        || ex.InnerException?.Message.Contains("duplicate key", StringComparison.OrdinalIgnoreCase) == true;
+    /// <summary>SQLite's unique-constraint codes; PostgreSQL (SQLSTATE 23505) is recognised by its message, as Npgsql is not referenced.</summary>
+    internal static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
+        { } other => other.Message.Contains("23505", StringComparison.Ordinal),
+        null => false,
+    };
 }

@@ -65,7 +65,7 @@ public static class ClassesExtensions
         {
             var a = answers.FirstOrDefault(x => x.ClassId == c.Id);
             return new AdminClass(
-                c.Id, c.Title, c.StartsAt, c.EndsAt, c.Venue, c.Capacity, c.SeatsTaken,
+                c.Id, c.Title, c.Topic, c.StartsAt, c.EndsAt, c.Venue, c.Address, c.Partner, c.Capacity, c.SeatsTaken,
                 registrations.Where(r => r.ClassId == c.Id && r.Status == RegistrationStatus.Confirmed).Sum(r => r.Count),
                 registrations.Where(r => r.ClassId == c.Id && r.Status == RegistrationStatus.Waiting).Sum(r => r.Count),
                 c.Status.ToString().ToLowerInvariant(),
@@ -104,7 +104,7 @@ public static class ClassesExtensions
 
 /// <param name="RegisteredCount">People holding a seat, companions included.</param>
 public sealed record AdminClass(
-    string Id, string Title, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Venue, int Capacity, int RegisteredCount,
+    string Id, string Title, string Topic, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Venue, string Address, string? Partner, int Capacity, int RegisteredCount,
     int Registrations, int WaitingCount, string Status, int SurveyAnswers, decimal? ComprehensionRate);
 
 public sealed record SurveyPushResult(int Sent);

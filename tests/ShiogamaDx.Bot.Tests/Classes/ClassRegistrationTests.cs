@@ -180,6 +180,42 @@ public sealed class ClassRegistrationTests : IDisposable
     }
 
     [Fact]
+    public async Task SamePersonRegisteringOnSeveralReplicasAtOnce_GetsOneRegistration()
+    {
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            await using var scope = app.App.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<ClassBooking>().RegisterAsync("big", "r1", "test", 0, CancellationToken.None);
+        })));
+
+        Assert.Single(outcomes, o => o.Result == BookingResult.Confirmed);
+        Assert.Equal(3, outcomes.Count(o => o.Result == BookingResult.AlreadyRegistered));
+        Assert.Equal(1, app.Class("big").SeatsTaken);
+    }
+
+    [Fact]
+    public void Database_RefusesASecondActiveRegistration_ButAllowsOneAfterACancellation()
+    {
+        var ex = Assert.Throws<Microsoft.EntityFrameworkCore.DbUpdateException>(() => app.Db(db =>
+        {
+            db.Add(Registration(RegistrationStatus.Confirmed));
+            db.Add(Registration(RegistrationStatus.Waiting));
+            return db.SaveChanges();
+        }));
+        Assert.True(ClassBooking.IsUniqueViolation(ex));
+
+        Assert.Equal(2, app.Db(db =>
+        {
+            db.Add(Registration(RegistrationStatus.Cancelled));
+            db.Add(Registration(RegistrationStatus.Confirmed));
+            return db.SaveChanges();
+        }));
+
+        static ClassRegistration Registration(RegistrationStatus status) =>
+            new() { ClassId = "big", UserKey = "r1", Channel = "test", Status = status };
+    }
+
+    [Fact]
     public async Task Cancel_DoubleTapOnYes_CancelsOnce_AndSaysSo()
     {
         await app.RegisterAsync("r1", "はじめてのスマホ教室");
