@@ -64,8 +64,15 @@ public static class ClassMessages
         new ChoicesReply("アンケートに答えますか。", [new Choice("アンケートに答える", Survey(r.Id))]),
     ];
 
+    public static IReadOnlyList<Reply> ClassCancelled(SmartphoneClass c) =>
+    [
+        new TextReply($"申し訳ありません。お申し込みの{ClassTime.Span(c)}「{c.Title}」（{c.Venue}）は中止になりました。"),
+        new ChoicesReply("ほかの日程をご覧になりますか。", [new Choice("スマホ教室")]),
+    ];
+
     public static string Status(ClassRegistration r, int waitingPosition) =>
-        r.Status == RegistrationStatus.Waiting ? $"キャンセル待ち（{waitingPosition}番目）" : $"申し込み済み（{r.Seats}人）";
+        r.Class is { Status: ClassStatus.Cancelled } ? "中止になりました"
+        : r.Status == RegistrationStatus.Waiting ? $"キャンセル待ち（{waitingPosition}番目）" : $"申し込み済み（{r.Seats}人）";
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 }

@@ -143,7 +143,7 @@ public static partial class ClassSchedule
 /// A class no longer in the file disappears only if nobody registered for it (to cancel a class with
 /// registrations, set <c>status: cancelled</c>).
 /// </summary>
-public sealed class ClassScheduleSeeder(BotDbContext db, IOptions<ClassesOptions> options, DialogCatalog dialogs, ILogger<ClassScheduleSeeder> logger) : IContentSeeder
+public sealed class ClassScheduleSeeder(BotDbContext db, Outbox outbox, TimeProvider clock, IOptions<ClassesOptions> options, DialogCatalog dialogs, ILogger<ClassScheduleSeeder> logger) : IContentSeeder
 {
     public int Order => 20;
 
@@ -158,10 +158,16 @@ public sealed class ClassScheduleSeeder(BotDbContext db, IOptions<ClassesOptions
     public async Task<int> ImportAsync(IReadOnlyList<SmartphoneClass> classes, CancellationToken ct)
     {
         var existing = await db.Set<SmartphoneClass>().ToDictionaryAsync(c => c.Id, StringComparer.Ordinal, ct);
+        var cancelled = new List<SmartphoneClass>();
         foreach (var c in classes)
         {
             if (existing.Remove(c.Id, out var row))
             {
+                if (row.Status == ClassStatus.Scheduled && c.Status == ClassStatus.Cancelled && c.StartsAt > clock.GetUtcNow())
+                {
+                    cancelled.Add(row);
+                }
+
                 row.Title = c.Title;
                 row.Topic = c.Topic;
                 row.StartsAt = c.StartsAt;
@@ -182,7 +188,26 @@ public sealed class ClassScheduleSeeder(BotDbContext db, IOptions<ClassesOptions
         var gone = existing.Keys.ToList();
         var withRegistrations = await db.Set<ClassRegistration>().Where(r => gone.Contains(r.ClassId)).Select(r => r.ClassId).Distinct().ToListAsync(ct);
         db.RemoveRange(existing.Values.Where(c => !withRegistrations.Contains(c.Id)));
+        foreach (var c in cancelled)
+        {
+            await NotifyCancelledAsync(c, ct);
+        }
+
         await db.SaveChangesAsync(ct);
         return classes.Count;
+    }
+
+    /// <summary>A class the city cancels: everyone registered or waiting is told (once), so nobody comes in vain.</summary>
+    private async Task NotifyCancelledAsync(SmartphoneClass c, CancellationToken ct)
+    {
+        var registrations = await db.Set<ClassRegistration>().AsNoTracking()
+            .Where(r => r.ClassId == c.Id && r.Status != RegistrationStatus.Cancelled && !r.EraseAfterClass)
+            .ToListAsync(ct);
+        foreach (var r in registrations)
+        {
+            await outbox.AddAsync(r.Channel, r.UserKey, ClassMessages.ClassCancelled(c), string.Create(CultureInfo.InvariantCulture, $"class-cancelled:{r.Id}"), ct);
+        }
+
+        logger.LogInformation("Class {ClassId} cancelled in the schedule: {Count} registrant(s) told", c.Id, registrations.Count);
     }
 }

@@ -216,6 +216,29 @@ public sealed class ClassRegistrationTests : IDisposable
     }
 
     [Fact]
+    public async Task ClassCancelledInTheSchedule_TellsEveryRegistrantOnce_AndShowsItInTheirList()
+    {
+        await app.RegisterAsync("r1", "はじめてのスマホ教室");
+        await app.RegisterAsync("r2", "はじめてのスマホ教室");
+        var edited = ClassSchedule.Parse(ClassesTestApp.Schedule.Replace("capacity: 10\n    bring: スマートフォン、筆記用具", "capacity: 10\n    bring: スマートフォン、筆記用具\n    status: cancelled", StringComparison.Ordinal), "classes.yaml");
+        Assert.Equal(ClassStatus.Cancelled, edited.Single(c => c.Id == "big").Status);
+
+        for (var i = 0; i < 2; i++)
+        {
+            await using var scope = app.App.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ClassScheduleSeeder>().ImportAsync(edited, CancellationToken.None);
+        }
+
+        var notices = app.Outbox("class-cancelled:");
+        Assert.Equal(["r1", "r2"], notices.Select(n => n.UserKey));
+        Assert.Contains("中止になりました", ReplyText.Of(notices[0].Replies));
+        var mine = ReplyText.Of(await app.SayAsync("r1", "申し込みの確認"));
+        Assert.Contains("状況: 中止になりました", mine);
+        Assert.DoesNotContain("キャンセルする", mine);
+        Assert.DoesNotContain("はじめてのスマホ教室", ReplyText.Of(await app.SayAsync("r1", "スマホ教室")));
+    }
+
+    [Fact]
     public async Task Cancel_DoubleTapOnYes_CancelsOnce_AndSaysSo()
     {
         await app.RegisterAsync("r1", "はじめてのスマホ教室");
