@@ -128,9 +128,16 @@ public sealed class CheckClassesCommand : IBotCommand
             return 2;
         }
 
+        var file = Path.GetFullPath(args[0]); // `dotnet run` starts in the project folder: show where we looked
+        if (!File.Exists(file))
+        {
+            await output.WriteLineAsync($"NG: no file {file}");
+            return 1;
+        }
+
         try
         {
-            var classes = ClassSchedule.Load(args[0]);
+            var classes = ClassSchedule.Load(file);
             await output.WriteLineAsync($"OK: {classes.Count} classes in {Path.GetFileName(args[0])}.");
             foreach (var c in classes)
             {
