@@ -25,6 +25,7 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
     {
         None,
         List,
+        Register,
         Mine,
         Cancel,
         Survey,
@@ -55,6 +56,7 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
 
         return Classify(turn.Normalized).Intent switch
         {
+            Intent.Register => new TurnResult([], new DialogStart(RegistrationDialog)),
             Intent.Mine => new TurnResult(await MineAsync(user, cancelling: false, cancellationToken)),
             Intent.Cancel => new TurnResult(await MineAsync(user, cancelling: true, cancellationToken)),
             Intent.Survey => await SurveyAsync(user, cancellationToken),
@@ -78,6 +80,12 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
         if (Has(n, "申し込み", "申込", "もうしこみ", "予約", "よやく") && Has(n, "確認", "かくにん"))
         {
             return (0.8, Intent.Mine);
+        }
+
+        // "申し込む" typed after a list of several cards names no class: ask which one.
+        if (n is "申し込む" or "申し込みたい" or "申し込みます" or "もうしこむ" or "もうしこみたい" or "申込" or "申し込み" || Has(n, "きゃんせる待ち", "きゃんせるまち"))
+        {
+            return (0.7, Intent.Register);
         }
 
         if (Has(n, "きゃんせる", "取り消", "とりけし", "取消"))
