@@ -151,7 +151,19 @@ public sealed class ClassScheduleSeeder(BotDbContext db, Outbox outbox, TimeProv
     {
         ClassSurveyDefinition.Validate(dialogs);
         var file = options.Value.ScheduleFile!;
-        var count = await ImportAsync(ClassSchedule.Load(file), cancellationToken);
+        var classes = ClassSchedule.Load(file);
+        int count;
+        try
+        {
+            count = await ImportAsync(classes, cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ClassBooking.IsUniqueViolation(ex))
+        {
+            // Another replica starting at the same moment inserted the same classes first: update them instead.
+            db.ChangeTracker.Clear();
+            count = await ImportAsync(classes, cancellationToken);
+        }
+
         logger.LogInformation("Class schedule loaded from {File}: {Count} classes", Path.GetFileName(file), count);
     }
 
