@@ -1,5 +1,6 @@
 using ShiogamaDx.Bot.Admin;
 using ShiogamaDx.Bot.Assistant;
+using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Cli;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
@@ -24,6 +25,7 @@ builder.AddStaff();
 
 // Features
 builder.AddProcedures();
+builder.AddClasses();
 builder.AddKpis();
 builder.AddAssistant();
 builder.AddGuidelines();
@@ -36,6 +38,7 @@ app.MapHealth();
 app.MapAdminApi();
 app.MapLine();
 app.MapStaff();
+app.MapClasses();
 app.MapKpis();
 app.MapStaffSurveys();
 

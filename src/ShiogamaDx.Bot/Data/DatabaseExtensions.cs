@@ -19,7 +19,7 @@ public static class DatabaseExtensions
         {
             var pg = configured ?? throw new InvalidOperationException("Database:Provider is PostgreSql but ConnectionStrings:Bot is not set.");
             builder.Services.AddDbContext<BotDbContext, PostgreSqlBotDbContext>(options => options
-                .UseNpgsql(pg, npgsql => npgsql.EnableRetryOnFailure(5)));
+                .UseNpgsql(pg));
         }
         else
         {

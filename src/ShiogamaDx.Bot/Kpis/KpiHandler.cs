@@ -16,6 +16,12 @@ public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOp
 
     public double Match(Turn turn)
     {
+        // A question that names the usage guideline is for the guideline, even when it mentions 生成AI.
+        if (turn.Normalized.Contains("手引", StringComparison.Ordinal) || turn.Normalized.Contains("がいどらいん", StringComparison.Ordinal))
+        {
+            return 0;
+        }
+
         var year = FiscalYears.Current(clock);
         var (request, question, _) = reader.ReadUpdate(turn.Text, year);
         if (request is not null)

@@ -14,6 +14,29 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "ClassSurveyAnswers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ClassId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    FiscalYear = table.Column<int>(type: "integer", nullable: false),
+                    RegistrationId = table.Column<long>(type: "bigint", nullable: true),
+                    UserKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Comprehension = table.Column<int>(type: "integer", nullable: false),
+                    ComprehensionLabel = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Satisfaction = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    Difficulty = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    Comment = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    AnswersJson = table.Column<string>(type: "text", nullable: false),
+                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClassSurveyAnswers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ConversationOffers",
                 columns: table => new
                 {
@@ -283,6 +306,28 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "SmartphoneClasses",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Title = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Topic = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    StartsAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    EndsAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Venue = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Address = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Capacity = table.Column<int>(type: "integer", nullable: false),
+                    SeatsTaken = table.Column<int>(type: "integer", nullable: false),
+                    WhatToBring = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Partner = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SmartphoneClasses", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "StaffConversationReferences",
                 columns: table => new
                 {
@@ -337,6 +382,33 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ClassRegistrations",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ClassId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    UserKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Channel = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Companions = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PromotedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CancelledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    EraseAfterClass = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClassRegistrations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ClassRegistrations_SmartphoneClasses_ClassId",
+                        column: x => x.ClassId,
+                        principalTable: "SmartphoneClasses",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "StaffSurveyInvitations",
                 columns: table => new
                 {
@@ -383,6 +455,34 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClassRegistrations_ClassId_UserKey",
+                table: "ClassRegistrations",
+                columns: new[] { "ClassId", "UserKey" },
+                unique: true,
+                filter: "\"Status\" <> 'Cancelled'");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClassRegistrations_UserKey_Status",
+                table: "ClassRegistrations",
+                columns: new[] { "UserKey", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClassSurveyAnswers_ClassId",
+                table: "ClassSurveyAnswers",
+                column: "ClassId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClassSurveyAnswers_FiscalYear",
+                table: "ClassSurveyAnswers",
+                column: "FiscalYear");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ClassSurveyAnswers_RegistrationId",
+                table: "ClassSurveyAnswers",
+                column: "RegistrationId",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_ConversationStates_ExpiresAt",
@@ -442,6 +542,11 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 column: "Position");
 
             migrationBuilder.CreateIndex(
+                name: "IX_SmartphoneClasses_StartsAt",
+                table: "SmartphoneClasses",
+                column: "StartsAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_StaffSurveyInvitations_TrainingId_UserKey",
                 table: "StaffSurveyInvitations",
                 columns: new[] { "TrainingId", "UserKey" },
@@ -462,6 +567,12 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ClassRegistrations");
+
+            migrationBuilder.DropTable(
+                name: "ClassSurveyAnswers");
+
             migrationBuilder.DropTable(
                 name: "ConversationOffers");
 
@@ -515,6 +626,9 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
             migrationBuilder.DropTable(
                 name: "UnansweredQuestions");
+
+            migrationBuilder.DropTable(
+                name: "SmartphoneClasses");
 
             migrationBuilder.DropTable(
                 name: "Trainings");
