@@ -24,7 +24,8 @@ public sealed class BotApplication : WebApplicationFactory<Program>
         this.configureServices = configureServices;
         Folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
-        Clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.FromHours(9)));
+        // FakeTimeProvider expects a UTC instant: with a +09:00 one its GetLocalNow would be nine hours ahead.
+        Clock = new FakeTimeProvider((now ?? new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.FromHours(9))).ToUniversalTime());
         Clock.SetLocalTimeZone(TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo"));
         this.settings = new Dictionary<string, string?>
         {
