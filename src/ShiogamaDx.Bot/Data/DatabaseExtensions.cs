@@ -71,7 +71,7 @@ public static class DatabaseExtensions
         }
         catch (Exception ex) when (ex is SqliteException or Npgsql.NpgsqlException)
         {
-            throw new DatabaseUnavailableException($"The database {db.Database.GetDbConnection().DataSource} cannot be opened or written ({ex.Message}). Check the path and its permissions (ConnectionStrings:Bot).", ex);
+            throw new DatabaseUnavailableException($"The database {db.Database.GetDbConnection().DataSource} cannot be opened, written or migrated ({ex.Message}). Check the path, its permissions and that it belongs to this version (ConnectionStrings:Bot).", ex);
         }
     }
 

@@ -49,7 +49,7 @@ public sealed class StartupTests
         var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("cannot be opened or written", host.Output, StringComparison.Ordinal);
+        Assert.Contains("cannot be opened, written or migrated", host.Output, StringComparison.Ordinal);
     }
 
     [Fact]
