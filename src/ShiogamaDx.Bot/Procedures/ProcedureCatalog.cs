@@ -56,7 +56,7 @@ public sealed class ProcedureCatalog(BotDbContext db, ProcedureIndexCache cache,
         var removed = existing.Keys.Where(id => !incoming.ContainsKey(id)).Order(StringComparer.Ordinal).ToList();
         db.RemoveRange(removed.Select(id => existing[id]));
 
-        var state = await db.Set<ProcedureCatalogState>().FirstOrDefaultAsync(ct);
+        var state = await db.Set<ProcedureCatalogState>().FirstOrDefaultAsync(s => s.Id == ProcedureCatalogState.SingletonId, ct);
         if (state is null)
         {
             state = new ProcedureCatalogState { Revision = string.Empty, Source = source };
@@ -133,7 +133,7 @@ public sealed class ProcedureSeeder(
     {
         _ = cache.Words; // a broken word list stops the start with its line, like a broken catalog
         var path = Path.Combine(options.Value.FullPath, ProcedureFile.FileName);
-        var state = await db.Set<ProcedureCatalogState>().AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        var state = await db.Set<ProcedureCatalogState>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == ProcedureCatalogState.SingletonId, cancellationToken);
         var empty = state is null || !await db.Set<Procedure>().AnyAsync(cancellationToken);
         if (!File.Exists(path))
         {

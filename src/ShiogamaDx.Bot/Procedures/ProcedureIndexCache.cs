@@ -32,7 +32,7 @@ public sealed class ProcedureIndexCache(IOptions<ContentOptions> options, TimePr
 
         lock (gate)
         {
-            var state = db.Set<ProcedureCatalogState>().AsNoTracking().Select(s => new { s.Revision, s.PortalUrl }).FirstOrDefault();
+            var state = db.Set<ProcedureCatalogState>().AsNoTracking().Where(s => s.Id == ProcedureCatalogState.SingletonId).Select(s => new { s.Revision, s.PortalUrl }).FirstOrDefault();
             var revision = state?.Revision ?? string.Empty;
             if (index is null || index.Revision != revision)
             {
