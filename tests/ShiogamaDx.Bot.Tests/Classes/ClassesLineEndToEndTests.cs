@@ -1,0 +1,237 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Classes;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Line;
+using ShiogamaDx.Bot.Tests.Line;
+
+namespace ShiogamaDx.Bot.Tests.Classes;
+
+/// <summary>
+/// スマホ教室 as a resident meets it: signed webhooks into the real host, answers read back from the fake LINE API
+/// (which checks every body against LINE's OpenAPI document), buttons pressed with the data LINE would send back.
+/// </summary>
+public sealed class ClassesLineEndToEndTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Jst = TimeSpan.FromHours(9);
+
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "classes-line-" + Guid.NewGuid().ToString("N"));
+    private LineTestHost host = null!;
+    private int tokens;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(folder);
+        var schedule = Path.Combine(folder, "classes.yaml");
+        await File.WriteAllTextAsync(schedule, ClassesTestApp.Schedule);
+        host = await LineTestHost.StartAsync(new()
+        {
+            ["Classes:ScheduleFile"] = schedule,
+            ["Classes:BackgroundJobs"] = "false", // runs are triggered below, at chosen instants of the fake clock
+            ["Admin:ApiKey"] = ClassesTestApp.ApiKey,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await host.DisposeAsync();
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // left to the OS temp cleaner
+        }
+    }
+
+    [Fact]
+    public async Task TypedSmartphoneClass_RepliesWithAFlexCarousel_AndButtonsRegister()
+    {
+        var list = await SayAsync("スマホ教室");
+
+        var carousel = list.Body!["messages"]!.AsArray().Select(m => m!).Single(m => (string?)m["type"] == "flex");
+        Assert.Equal("carousel", (string?)carousel["contents"]!["type"]);
+        var apply = Actions(carousel).Where(a => (string?)a["label"] == "申し込む").ToList();
+        Assert.NotEmpty(apply);
+        Assert.All(apply, a => Assert.Equal("postback", (string?)a["type"]));
+        Assert.Contains("少人数のLINE教室", list.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("中止の教室", list.AllText, StringComparison.Ordinal);
+
+        var done = await RegisterAsync(list, "少人数のLINE教室");
+
+        Assert.Contains("申し込みを受け付けました", done.AllText, StringComparison.Ordinal);
+        Assert.Contains("12月5日", done.AllText, StringComparison.Ordinal);
+        Assert.Contains("塩竈市公民館", done.AllText, StringComparison.Ordinal);
+        var registration = Assert.Single(Registrations("small"));
+        Assert.Equal((host.UserKey, RegistrationStatus.Confirmed, 0), (registration.UserKey, registration.Status, registration.Companions));
+        Assert.Empty(host.Fake.Pushes); // every answer went back on its reply token
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
+    public async Task TamperedApplyPostback_IsRefused_WhileTheGenuineButtonStillWorks()
+    {
+        var list = await SayAsync("スマホ教室");
+        var data = (string)ButtonIn(list, "申し込む", "少人数のLINE教室")["data"]!;
+        Assert.Contains("small", data, StringComparison.Ordinal);
+
+        var refused = await PressDataAsync(data.Replace("small", "big", StringComparison.Ordinal));
+
+        Assert.Contains("このボタンは使えなくなりました", refused.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("一緒に参加される方", refused.AllText, StringComparison.Ordinal);
+        Assert.Empty(Registrations("big"));
+
+        await RegisterAsync(list, "少人数のLINE教室");
+        Assert.Single(Registrations("small"));
+        Assert.Empty(Registrations("big"));
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
+    public async Task Reminder_IsPushedTheDayBeforeThroughTheOutbox_OnceWithARetryKey()
+    {
+        await RegisterAsync(await SayAsync("スマホ教室"), "少人数のLINE教室");
+        var registration = Registrations("small").Single();
+
+        host.App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 4, 9, 59, 0, Jst));
+        Assert.Equal(0, (await TickAsync()).Reminders);
+        host.App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 4, 10, 0, 0, Jst));
+        Assert.Equal(1, (await TickAsync()).Reminders);
+
+        await host.EventuallyAsync(() => host.Fake.Pushes.Any(p => p.Status == 200), advanceBy: TimeSpan.FromSeconds(1), because: "the reminder pushed");
+        var push = Assert.Single(host.Fake.Pushes);
+        Assert.Equal(LineTestHost.UserId, (string?)push.Body!["to"]);
+        Assert.Equal(LineRenderer.DeriveKey("outbox:" + ClassJobs.ReminderKey(registration.Id)).ToString("D"), push.RetryKey);
+        Assert.Contains("明日はスマホ教室の日です", push.AllText, StringComparison.Ordinal);
+        Assert.Contains("キャンセルする", push.AllText, StringComparison.Ordinal);
+        await host.EventuallyAsync(() => Outbox(ClassJobs.ReminderKey(registration.Id)).SentAt is not null, because: "the outbox row marked sent");
+
+        // Later runs, and the delivery worker waking again, send nothing more.
+        host.App.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(0, (await TickAsync()).Reminders);
+        for (var i = 0; i < 5; i++)
+        {
+            host.App.Clock.Advance(TimeSpan.FromSeconds(10));
+            await Task.Delay(40);
+        }
+
+        Assert.Single(host.Fake.Pushes);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
+    public async Task SurveyPushedByTheAdminApi_ArrivesAsAPush_AndAnswersByPostbackAreStored()
+    {
+        await RegisterAsync(await SayAsync("スマホ教室"), "少人数のLINE教室");
+        host.App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 5, 12, 30, 0, Jst));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/classes/small/surveys");
+        request.Headers.Add("X-Api-Key", ClassesTestApp.ApiKey);
+        var response = await host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sent").GetInt32());
+
+        await host.EventuallyAsync(() => host.Fake.Pushes.Any(p => p.Status == 200), advanceBy: TimeSpan.FromSeconds(1), because: "the survey pushed");
+        var push = Assert.Single(host.Fake.Pushes);
+        Assert.NotNull(push.RetryKey);
+
+        var step = await PressAsync(push, "アンケートに答える");
+        Assert.Contains("講座の内容は理解できましたか", step.AllText, StringComparison.Ordinal);
+        Assert.Equal("postback", (string?)ButtonIn(step, "よく理解できた")["type"]);
+        step = await PressAsync(step, "よく理解できた");
+        step = await PressAsync(step, "やや満足");
+        step = await PressAsync(step, "ちょうどよかった");
+        Assert.Contains("ご意見やご感想", step.AllText, StringComparison.Ordinal);
+        step = await SayAsync("また参加したいです");
+        Assert.Contains("ご回答ありがとうございました", step.AllText, StringComparison.Ordinal);
+
+        var answer = host.Db(db => db.Set<ClassSurveyAnswer>().AsNoTracking().Single());
+        Assert.Equal(("small", host.UserKey, 4, "やや満足", "ちょうどよかった", "また参加したいです"),
+            (answer.ClassId, answer.UserKey, answer.Comprehension, answer.Satisfaction, answer.Difficulty, answer.Comment));
+        Assert.Single(host.Fake.Pushes);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    /// <summary>The list → 申し込む on the class's bubble → いいえ (no companions) → はい; returns the last reply.</summary>
+    private async Task<LineCall> RegisterAsync(LineCall list, string classTitle)
+    {
+        var step = await PressAsync(list, "申し込む", classTitle);
+        step = await PressAsync(step, "いいえ");
+        return await PressAsync(step, "はい");
+    }
+
+    private Task<LineCall> SayAsync(string text)
+    {
+        var token = NextToken();
+        return SendAndWaitAsync(LineEvents.Text(text, host.Now, replyToken: token), token);
+    }
+
+    /// <summary>Presses a button of an answer as the LINE app does: a postback event with its data, or its text sent as a message.</summary>
+    private Task<LineCall> PressAsync(LineCall answer, string label, string? near = null)
+    {
+        var action = ButtonIn(answer, label, near);
+        return (string?)action["type"] switch
+        {
+            "postback" => PressDataAsync((string)action["data"]!),
+            "message" => SayAsync((string)action["text"]!),
+            var other => throw new Xunit.Sdk.XunitException($"Button '{label}' has an unexpected action type {other}"),
+        };
+    }
+
+    private Task<LineCall> PressDataAsync(string data)
+    {
+        var token = NextToken();
+        var e = LineEvents.Base("postback", host.Now, replyToken: token);
+        e["postback"] = new JsonObject { ["data"] = data };
+        return SendAndWaitAsync(e, token);
+    }
+
+    private async Task<LineCall> SendAndWaitAsync(JsonObject e, string token)
+    {
+        await host.SendAsync(e);
+        await host.EventuallyAsync(() => host.Fake.Replies.Any(r => (string?)r.Body!["replyToken"] == token), because: "the reply to " + token);
+
+        // The event must be finished before a test moves the clock: a jump while the reply is in flight would
+        // time the call out on the fake clock and send the answer again as a push.
+        await host.WhenSettledAsync();
+        return host.Fake.Replies.Single(r => (string?)r.Body!["replyToken"] == token);
+    }
+
+    private string NextToken() => "reply-token-" + Interlocked.Increment(ref tokens);
+
+    /// <summary>The action of the button labelled <paramref name="label"/> (flex button or quick reply), in the bubble mentioning <paramref name="near"/> if given.</summary>
+    private static JsonNode ButtonIn(LineCall call, string label, string? near = null)
+    {
+        IEnumerable<JsonNode> scopes = call.Body!["messages"]!.AsArray().Select(m => m!);
+        if (near is not null)
+        {
+            scopes = scopes
+                .SelectMany(m => (string?)m["type"] == "flex" && (string?)m["contents"]!["type"] == "carousel" ? m["contents"]!["contents"]!.AsArray().Select(b => b!) : [m])
+                .Where(b => b.ToJsonString().Contains(JsonEncoded(near), StringComparison.Ordinal));
+        }
+
+        return scopes.SelectMany(Actions).FirstOrDefault(a => (string?)a["label"] == label)
+            ?? throw new Xunit.Sdk.XunitException($"No button '{label}'{(near is null ? "" : $" near '{near}'")} in: {call.Body.ToJsonString()}");
+    }
+
+    private static string JsonEncoded(string text) => JsonSerializer.Serialize(text)[1..^1];
+
+    private static IEnumerable<JsonNode> Actions(JsonNode? node) => node switch
+    {
+        JsonObject o => (o["action"] is JsonObject a ? [a] : Enumerable.Empty<JsonNode>()).Concat(o.Where(kv => kv.Key != "action").SelectMany(kv => Actions(kv.Value))),
+        JsonArray items => items.SelectMany(Actions),
+        _ => [],
+    };
+
+    private List<ClassRegistration> Registrations(string classId) =>
+        host.Db(db => db.Set<ClassRegistration>().AsNoTracking().Where(r => r.ClassId == classId).ToList());
+
+    private OutboxMessage Outbox(string key) => host.Db(db => db.Set<OutboxMessage>().AsNoTracking().Single(m => m.IdempotencyKey == key));
+
+    private Task<ClassJobResult> TickAsync() => host.App.Services.GetRequiredService<ClassJobs>().TickAsync(CancellationToken.None);
+}
