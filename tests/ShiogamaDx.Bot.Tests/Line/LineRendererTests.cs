@@ -174,9 +174,12 @@ public sealed class LineRendererTests
         var key = Guid.NewGuid();
 
         Assert.Equal(key, LineRenderer.BatchRetryKey(key, 0));
-        Assert.Equal(LineRenderer.BatchRetryKey(key, 1), LineRenderer.BatchRetryKey(key, 1));
+        // Stable: a retried push after a restart must carry the same key as the first attempt.
+        var first = (LineRenderer.BatchRetryKey(key, 1), LineRenderer.DeriveKey("outbox:a"));
+        var again = (LineRenderer.BatchRetryKey(key, 1), LineRenderer.DeriveKey("outbox:a"));
+        Assert.Equal(first, again);
         Assert.NotEqual(LineRenderer.BatchRetryKey(key, 1), LineRenderer.BatchRetryKey(key, 2));
-        Assert.Equal(LineRenderer.DeriveKey("outbox:a"), LineRenderer.DeriveKey("outbox:a"));
+        Assert.NotEqual(LineRenderer.DeriveKey("outbox:a"), LineRenderer.DeriveKey("outbox:b"));
         Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", LineRenderer.DeriveKey("x").ToString("D"));
     }
 
