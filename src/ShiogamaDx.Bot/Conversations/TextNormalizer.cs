@@ -33,11 +33,7 @@ public static class TextNormalizer
                 continue; // emoji and other astral symbols carry no meaning for matching
             }
 
-            var c = (char)rune.Value;
-            if (Variants.TryGetValue(c, out var plain))
-            {
-                c = plain;
-            }
+            var c = FoldVariant((char)rune.Value);
 
             if (c is >= 'ァ' and <= 'ヶ')
             {
@@ -68,6 +64,9 @@ public static class TextNormalizer
 
         return sb.ToString();
     }
+
+    /// <summary>The common form of a variant kanji (竈 → 竃); any other character unchanged.</summary>
+    public static char FoldVariant(char c) => Variants.TryGetValue(c, out var plain) ? plain : c;
 
     /// <summary>Trims input to what the engine reads, without cutting a surrogate pair in half.</summary>
     public static string Clip(string text, int maxLength)

@@ -11,12 +11,6 @@ namespace ShiogamaDx.Bot.Guidelines;
 /// </summary>
 internal static class GuidelineText
 {
-    private static readonly Dictionary<char, char> Variants = new()
-    {
-        ['竈'] = '竃', ['籠'] = '篭', ['髙'] = '高', ['﨑'] = '崎', ['邊'] = '辺', ['邉'] = '辺', ['澤'] = '沢',
-        ['齋'] = '斎', ['齊'] = '斉', ['國'] = '国', ['證'] = '証', ['圖'] = '図', ['縣'] = '県', ['聯'] = '連',
-    };
-
     public static string Normalize(string? text)
     {
         if (string.IsNullOrEmpty(text))
@@ -35,11 +29,7 @@ internal static class GuidelineText
                 continue;
             }
 
-            var c = (char)rune.Value;
-            if (Variants.TryGetValue(c, out var plain))
-            {
-                c = plain;
-            }
+            var c = Conversations.TextNormalizer.FoldVariant((char)rune.Value);
 
             if (c is 'ー' or '〜' or '~' or '～' or '―' or '‐' or 'ｰ')
             {
