@@ -300,12 +300,16 @@ public sealed class ClassesLineEndToEndTests : IAsyncLifetime
         Assert.Equal(RegistrationStatus.Confirmed, registration.Status);
         Assert.Equal(1, host.Db(db => db.Set<SmartphoneClass>().AsNoTracking().Single(c => c.Id == "small").SeatsTaken));
         var texts = host.Fake.Replies.Where(r => (string?)r.Body!["replyToken"] is { } t && (t == first || t == second)).Select(r => r.AllText).ToList();
+        Assert.Equal(2, texts.Count); // both taps answered: one confirmation, one kind "already done"
         Assert.Single(texts, t => t.Contains("申し込みを受け付けました", StringComparison.Ordinal));
+        Assert.Single(texts, t => t.Contains("そのボタンのやりとりは終わっています", StringComparison.Ordinal));
 
         // Delivered again in a separate webhook call (another tap a moment later): still one registration.
         var third = NextToken();
         await host.SendAsync(PostbackEvent(data, third));
+        await host.EventuallyAsync(() => host.Fake.Replies.Any(r => (string?)r.Body!["replyToken"] == third), because: "the reply to the third tap");
         await host.WhenSettledAsync();
+        Assert.Contains("そのボタンのやりとりは終わっています", host.Fake.Replies.Single(r => (string?)r.Body!["replyToken"] == third).AllText, StringComparison.Ordinal);
         Assert.Single(Registrations("small"));
         Assert.Empty(host.Fake.SpecErrors);
     }
