@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Kpis;
 using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Tests.Line;
 
@@ -18,6 +19,8 @@ namespace ShiogamaDx.Bot.Tests.Classes;
 public sealed class ClassesLineEndToEndTests : IAsyncLifetime
 {
     private static readonly TimeSpan Jst = TimeSpan.FromHours(9);
+
+    private const string Other = "U00000000000000000000000000000b02";
 
     private readonly string folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "classes-line-" + Guid.NewGuid().ToString("N"));
     private LineTestHost host = null!;
@@ -33,6 +36,7 @@ public sealed class ClassesLineEndToEndTests : IAsyncLifetime
             ["Classes:ScheduleFile"] = schedule,
             ["Classes:BackgroundJobs"] = "false", // runs are triggered below, at chosen instants of the fake clock
             ["Admin:ApiKey"] = ClassesTestApp.ApiKey,
+            ["Classes:KpiMinimumResponses"] = "2", // the default of 5 would need five residents per test
         });
     }
 
@@ -157,38 +161,222 @@ public sealed class ClassesLineEndToEndTests : IAsyncLifetime
         Assert.Empty(host.Fake.SpecErrors);
     }
 
-    /// <summary>The list → 申し込む on the class's bubble → いいえ (no companions) → はい; returns the last reply.</summary>
-    private async Task<LineCall> RegisterAsync(LineCall list, string classTitle)
+    [Fact]
+    public async Task FullClass_OffersTheWaitingList_AndACancellationByTypingMovesTheWaitingPersonUpWithAPush()
     {
-        var step = await PressAsync(list, "申し込む", classTitle);
-        step = await PressAsync(step, "いいえ");
-        return await PressAsync(step, "はい");
+        // The first resident takes both seats (themself and one companion).
+        var step = await PressAsync(await SayAsync("スマホ教室"), "申し込む", "少人数のLINE教室");
+        step = await PressAsync(step, "はい");
+        step = await SayAsync("1");
+        Assert.Contains("2人（ご本人と同伴1人）", step.AllText, StringComparison.Ordinal);
+        Assert.Contains("申し込みを受け付けました", (await PressAsync(step, "はい")).AllText, StringComparison.Ordinal);
+
+        var full = await SayAsync("スマホ教室", Other);
+        Assert.Contains("満席", full.AllText, StringComparison.Ordinal);
+        var waiting = await RegisterAsync(full, "少人数のLINE教室", Other, button: "キャンセル待ち");
+        Assert.Contains("キャンセル待ちに登録しました（1番目）", waiting.AllText, StringComparison.Ordinal);
+        Assert.Equal(RegistrationStatus.Waiting, Registrations("small").Single(r => r.UserKey == UserKeyOf(Other)).Status);
+
+        var ask = await SayAsync("キャンセル");
+        Assert.Contains("取り消しますか", ask.AllText, StringComparison.Ordinal);
+        Assert.Contains("取り消しました", (await PressAsync(ask, "はい")).AllText, StringComparison.Ordinal);
+
+        await host.EventuallyAsync(() => host.Fake.Pushes.Any(p => p.Status == 200), advanceBy: TimeSpan.FromSeconds(1), because: "the move-up pushed");
+        var push = Assert.Single(host.Fake.Pushes);
+        Assert.Equal(Other, (string?)push.Body!["to"]);
+        Assert.Contains("参加が決まりました", push.AllText, StringComparison.Ordinal);
+        Assert.NotNull(push.RetryKey);
+        var registrations = Registrations("small");
+        Assert.Equal(RegistrationStatus.Cancelled, registrations.Single(r => r.UserKey == host.UserKey).Status);
+        Assert.Equal(RegistrationStatus.Confirmed, registrations.Single(r => r.UserKey == UserKeyOf(Other)).Status);
+        Assert.Contains("申し込み済み", (await SayAsync("申し込みの確認", Other)).AllText, StringComparison.Ordinal);
+        Assert.Empty(host.Fake.SpecErrors);
     }
 
-    private Task<LineCall> SayAsync(string text)
+    [Fact]
+    public async Task SurveyAnsweredByTypedLabelsAndNumbers_IsStored_AndTheKpiApiReflectsItOnceThereAreEnough()
+    {
+        await RegisterAsync(await SayAsync("スマホ教室"), "少人数のLINE教室");
+        await RegisterAsync(await SayAsync("スマホ教室", Other), "少人数のLINE教室", Other);
+        await PushSurveyAsync(expected: 2);
+        Assert.Equal(JsonValueKind.Null, (await KpiAsync()).GetProperty("actual").ValueKind); // no answer yet
+
+        // First resident: typed labels only, no button pressed.
+        Assert.Contains("講座の内容は理解できましたか", (await SayAsync("アンケート")).AllText, StringComparison.Ordinal);
+        await SayAsync("よく理解できた");
+        await SayAsync("やや不満");
+        Assert.Contains("ご意見やご感想", (await SayAsync("難しかった")).AllText, StringComparison.Ordinal);
+        Assert.Contains("ご回答ありがとうございました", (await SayAsync("なし")).AllText, StringComparison.Ordinal);
+
+        var first = host.Db(db => db.Set<ClassSurveyAnswer>().AsNoTracking().Single());
+        Assert.Equal((host.UserKey, 4, "よく理解できた", "やや不満", "難しかった", (string?)null),
+            (first.UserKey, first.Comprehension, first.ComprehensionLabel, first.Satisfaction, first.Difficulty, first.Comment));
+        Assert.Equal(JsonValueKind.Null, (await KpiAsync()).GetProperty("actual").ValueKind); // 1 answer < minimum of 2
+
+        // Second resident: typed numbers (the position in the list of choices).
+        Assert.Contains("講座の内容は理解できましたか", (await SayAsync("アンケート", Other)).AllText, StringComparison.Ordinal);
+        await SayAsync("4", Other);
+        await SayAsync("1", Other);
+        await SayAsync("2", Other);
+        Assert.Contains("ご回答ありがとうございました", (await SayAsync("ありがとうございました", Other)).AllText, StringComparison.Ordinal);
+
+        var second = host.Db(db => db.Set<ClassSurveyAnswer>().AsNoTracking().Single(a => a.UserKey == UserKeyOf(Other)));
+        Assert.Equal((1, "理解できなかった", "満足", "ちょうどよかった"), (second.Comprehension, second.ComprehensionLabel, second.Satisfaction, second.Difficulty));
+
+        var kpi = await KpiAsync();
+        var actual = kpi.GetProperty("actual");
+        Assert.Equal(50.0m, actual.GetProperty("value").GetDecimal());
+        Assert.Equal("survey", actual.GetProperty("source").GetString());
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
+    public async Task ApplyButtonOfAClassRemovedFromTheSchedule_GetsAKindReply_AndRegistersNothing()
+    {
+        var list = await SayAsync("スマホ教室");
+        var data = (string)ButtonIn(list, "申し込む", "はじめてのスマホ教室")["data"]!;
+
+        // The city removes the class (nobody had registered) after the carousel was sent.
+        var edited = ClassSchedule.Parse(ClassesTestApp.Schedule, "classes.yaml").Where(c => c.Id != "big").ToList();
+        await using (var scope = host.App.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ClassScheduleSeeder>().ImportAsync(edited, CancellationToken.None);
+        }
+
+        Assert.False(host.Db(db => db.Set<SmartphoneClass>().Any(c => c.Id == "big")));
+
+        var reply = await PressDataAsync(data);
+
+        Assert.Contains("この教室は見つかりませんでした", reply.AllText, StringComparison.Ordinal);
+        Assert.Contains("スマホ教室", reply.AllText, StringComparison.Ordinal);
+        Assert.Empty(host.Db(db => db.Set<ClassRegistration>().AsNoTracking().ToList()));
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
+    public async Task SurveyButtonOfAClassTheUserDidNotAttend_IsRefused_AndStoresNothing()
+    {
+        // The first resident takes both seats; the other is only on the waiting list.
+        var step = await PressAsync(await SayAsync("スマホ教室"), "申し込む", "少人数のLINE教室");
+        step = await PressAsync(step, "はい");
+        await PressAsync(await SayAsync("1"), "はい");
+        await RegisterAsync(await SayAsync("スマホ教室", Other), "少人数のLINE教室", Other, button: "キャンセル待ち");
+        await PushSurveyAsync(expected: 1);
+        var push = Assert.Single(host.Fake.Pushes);
+        Assert.Equal(LineTestHost.UserId, (string?)push.Body!["to"]);
+
+        // The other resident replays the first one's survey button (e.g. a forwarded message).
+        var replayed = await PressDataAsync((string)ButtonIn(push, "アンケートに答える")["data"]!, Other);
+        Assert.Contains("教室に参加された方だけ", replayed.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("講座の内容は理解できましたか", replayed.AllText, StringComparison.Ordinal);
+
+        // A genuinely signed survey button for their own waiting-list registration: refused too.
+        var waitingId = Registrations("small").Single(r => r.UserKey == UserKeyOf(Other)).Id;
+        var signed = Postback.Sign(ClassMessages.Survey(waitingId), host.App.Services.GetRequiredService<PrivacyKeys>().PostbackKey);
+        Assert.Contains("教室に参加された方だけ", (await PressDataAsync(signed, Other)).AllText, StringComparison.Ordinal);
+
+        // Typing an answer afterwards does not slip into anyone's survey.
+        await SayAsync("よく理解できた", Other);
+        Assert.Empty(host.Db(db => db.Set<ClassSurveyAnswer>().AsNoTracking().ToList()));
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
+    public async Task DoubleTapOnTheFinalYes_TheSamePostbackDeliveredTwice_RegistersOnce()
+    {
+        var step = await PressAsync(await SayAsync("スマホ教室"), "申し込む", "少人数のLINE教室");
+        step = await PressAsync(step, "いいえ");
+        var yes = ButtonIn(step, "はい");
+        Assert.Equal("postback", (string?)yes["type"]);
+        var data = (string)yes["data"]!;
+
+        // Two taps: two events with the same data, each with its own webhookEventId and reply token, in one delivery.
+        var (first, second) = (NextToken(), NextToken());
+        await host.SendAsync(PostbackEvent(data, first), PostbackEvent(data, second));
+        await host.EventuallyAsync(() => host.Fake.Replies.Any(r => (string?)r.Body!["replyToken"] == first), because: "the reply to the first tap");
+        await host.WhenSettledAsync();
+
+        var registration = Assert.Single(Registrations("small"));
+        Assert.Equal(RegistrationStatus.Confirmed, registration.Status);
+        Assert.Equal(1, host.Db(db => db.Set<SmartphoneClass>().AsNoTracking().Single(c => c.Id == "small").SeatsTaken));
+        var texts = host.Fake.Replies.Where(r => (string?)r.Body!["replyToken"] is { } t && (t == first || t == second)).Select(r => r.AllText).ToList();
+        Assert.Equal(2, texts.Count); // both taps answered: one confirmation, one kind "already done"
+        Assert.Single(texts, t => t.Contains("申し込みを受け付けました", StringComparison.Ordinal));
+        Assert.Single(texts, t => t.Contains("そのボタンのやりとりは終わっています", StringComparison.Ordinal));
+
+        // Delivered again in a separate webhook call (another tap a moment later): still one registration.
+        var third = NextToken();
+        await host.SendAsync(PostbackEvent(data, third));
+        await host.EventuallyAsync(() => host.Fake.Replies.Any(r => (string?)r.Body!["replyToken"] == third), because: "the reply to the third tap");
+        await host.WhenSettledAsync();
+        Assert.Contains("そのボタンのやりとりは終わっています", host.Fake.Replies.Single(r => (string?)r.Body!["replyToken"] == third).AllText, StringComparison.Ordinal);
+        Assert.Single(Registrations("small"));
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    /// <summary>The survey of 少人数のLINE教室 pushed by the admin API (after the class), waiting until LINE has it.</summary>
+    private async Task PushSurveyAsync(int expected)
+    {
+        host.App.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 5, 12, 30, 0, Jst));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/classes/small/surveys");
+        request.Headers.Add("X-Api-Key", ClassesTestApp.ApiKey);
+        var response = await host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sent").GetInt32());
+        await host.EventuallyAsync(() => host.Fake.Pushes.Count(p => p.Status == 200) >= expected, advanceBy: TimeSpan.FromSeconds(1), because: "the survey pushed");
+        await host.WhenSettledAsync();
+    }
+
+    /// <summary>This host's KPI row for the comprehension rate of fiscal 2026, read as an operator does.</summary>
+    private async Task<JsonElement> KpiAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/kpis?fiscalYear=2026");
+        request.Headers.Add("X-Api-Key", ClassesTestApp.ApiKey);
+        var response = await host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var all = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return all.EnumerateArray().Single(k => k.GetProperty("id").GetString() == KpiIds.ClassComprehension);
+    }
+
+    private string UserKeyOf(string userId) => host.App.Services.GetRequiredService<PrivacyKeys>().Pseudonymize("line", userId);
+
+    /// <summary>The list → 申し込む on the class's bubble → いいえ (no companions) → はい; returns the last reply.</summary>
+    private async Task<LineCall> RegisterAsync(LineCall list, string classTitle, string userId = LineTestHost.UserId, string button = "申し込む")
+    {
+        var step = await PressAsync(list, button, classTitle, userId);
+        step = await PressAsync(step, "いいえ", userId: userId);
+        return await PressAsync(step, "はい", userId: userId);
+    }
+
+    private Task<LineCall> SayAsync(string text, string userId = LineTestHost.UserId)
     {
         var token = NextToken();
-        return SendAndWaitAsync(LineEvents.Text(text, host.Now, replyToken: token), token);
+        return SendAndWaitAsync(LineEvents.Text(text, host.Now, replyToken: token, source: LineEvents.User(userId)), token);
     }
 
     /// <summary>Presses a button of an answer as the LINE app does: a postback event with its data, or its text sent as a message.</summary>
-    private Task<LineCall> PressAsync(LineCall answer, string label, string? near = null)
+    private Task<LineCall> PressAsync(LineCall answer, string label, string? near = null, string userId = LineTestHost.UserId)
     {
         var action = ButtonIn(answer, label, near);
         return (string?)action["type"] switch
         {
-            "postback" => PressDataAsync((string)action["data"]!),
-            "message" => SayAsync((string)action["text"]!),
+            "postback" => PressDataAsync((string)action["data"]!, userId),
+            "message" => SayAsync((string)action["text"]!, userId),
             var other => throw new Xunit.Sdk.XunitException($"Button '{label}' has an unexpected action type {other}"),
         };
     }
 
-    private Task<LineCall> PressDataAsync(string data)
+    private Task<LineCall> PressDataAsync(string data, string userId = LineTestHost.UserId)
     {
         var token = NextToken();
-        var e = LineEvents.Base("postback", host.Now, replyToken: token);
+        return SendAndWaitAsync(PostbackEvent(data, token, userId), token);
+    }
+
+    private JsonObject PostbackEvent(string data, string token, string userId = LineTestHost.UserId)
+    {
+        var e = LineEvents.Base("postback", host.Now, source: LineEvents.User(userId), replyToken: token);
         e["postback"] = new JsonObject { ["data"] = data };
-        return SendAndWaitAsync(e, token);
+        return e;
     }
 
     private async Task<LineCall> SendAndWaitAsync(JsonObject e, string token)
