@@ -166,7 +166,7 @@ public sealed class ConversationEngine(
         });
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Unanswered question kept for review ({Channel}, {Audience})", turn.Message.Channel, turn.Message.Audience);
-        return [new TextReply(catalog.Menus.NotUnderstood + "\n" + catalog.Menus.Contact), menu.AsChoices()];
+        return [new TextReply(menu.NotUnderstood + "\n" + catalog.Menus.Contact), menu.AsChoices()];
     }
 
     private static bool IsMenuWord(Turn turn) => !turn.IsPostback && turn.Normalized is "めにゅう" or "めにゅ" or "menu" or "めにゅー" or "メニュー";

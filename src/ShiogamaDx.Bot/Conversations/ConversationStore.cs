@@ -88,7 +88,19 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
 
         record.OffersJson = JsonSerializer.Serialize(offers, Json);
         record.ExpiresAt = clock.GetUtcNow() + OffersLifetime;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (db.Entry(record).State == EntityState.Added)
+        {
+            // Another replica inserted the row first: the latest offers win, as an update.
+            db.Entry(record).State = EntityState.Detached;
+            var existing = await db.Set<ConversationOffersRecord>().FirstAsync(r => r.ConversationKey == conversationKey, ct);
+            existing.OffersJson = record.OffersJson;
+            existing.ExpiresAt = record.ExpiresAt;
+            await db.SaveChangesAsync(ct);
+        }
     }
 
     /// <summary>Removes every conversation state of a person (e.g. when they block the account).</summary>

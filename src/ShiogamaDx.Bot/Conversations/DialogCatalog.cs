@@ -80,10 +80,10 @@ public sealed record MenuSet(Menu Resident, Menu Staff, string Contact, string N
             throw new ContentFileException(file, DialogLoader.Line(root), "'menus' with resident and staff is required");
         }
 
-        return new MenuSet(ReadMenu(menus, "resident", file), ReadMenu(menus, "staff", file), contact, notUnderstood);
+        return new MenuSet(ReadMenu(menus, "resident", file, notUnderstood), ReadMenu(menus, "staff", file, notUnderstood), contact, notUnderstood);
     }
 
-    private static Menu ReadMenu(YamlMappingNode menus, string key, string file)
+    private static Menu ReadMenu(YamlMappingNode menus, string key, string file, string notUnderstood)
     {
         if (!menus.Children.TryGetValue(new YamlScalarNode(key), out var node) || node is not YamlMappingNode menu)
         {
@@ -99,11 +99,12 @@ public sealed record MenuSet(Menu Resident, Menu Staff, string Contact, string N
             throw new ContentFileException(file, DialogLoader.Line(menu), $"menus.{key} needs 1 to 13 items (LINE shows at most 13 quick replies)");
         }
 
-        return new Menu(DialogLoader.Required(menu, "greeting", file), DialogLoader.Required(menu, "prompt", file), items);
+        // An audience may word "not understood" its own way (staff ask about KPIs, not 住民票).
+        return new Menu(DialogLoader.Required(menu, "greeting", file), DialogLoader.Required(menu, "prompt", file), items, DialogLoader.Optional(menu, "notUnderstood") ?? notUnderstood);
     }
 }
 
-public sealed record Menu(string Greeting, string Prompt, IReadOnlyList<MenuItem> Items)
+public sealed record Menu(string Greeting, string Prompt, IReadOnlyList<MenuItem> Items, string NotUnderstood)
 {
     public ChoicesReply AsChoices() => new(Prompt, Items.Select(i => new Choice(i.Label)).ToList());
 }

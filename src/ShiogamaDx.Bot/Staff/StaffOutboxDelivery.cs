@@ -50,6 +50,7 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
         var outbox = scope.ServiceProvider.GetRequiredService<Outbox>();
         var references = scope.ServiceProvider.GetRequiredService<ConversationReferenceStore>();
         var store = scope.ServiceProvider.GetRequiredService<ConversationStore>();
+        var locks = scope.ServiceProvider.GetRequiredService<ConversationLocks>();
         var sent = 0;
         var due = await outbox.DueAsync(StaffActivities.Channel, BatchSize, ct);
         foreach (var message in due)
@@ -67,6 +68,15 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
             try
             {
                 var replies = message.Replies;
+
+                // Offers first, under the conversation's turn lock: the person may answer (by typing "1" or a
+                // label, or by the button) the moment the message arrives, and their turn must find them.
+                var conversationKey = keys.Pseudonymize("staff-conv", reference.ConversationId);
+                using (await locks.AcquireAsync(conversationKey, ct))
+                {
+                    await store.SaveOffersAsync(conversationKey, Offers.From(replies), ct);
+                }
+
                 foreach (var activity in AdaptiveCardRenderer.Render(replies))
                 {
                     await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, Address(activity, reference), null, ct);
@@ -75,9 +85,6 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
                 message.SentAt = clock.GetUtcNow();
                 message.LastError = null;
                 sent++;
-
-                // So that typing "1" or a label answers the buttons of this message as well.
-                await store.SaveOffersAsync(keys.Pseudonymize("staff-conv", reference.ConversationId), Offers.From(replies), ct);
             }
             catch (Exception ex) when (ConnectorException.IsDeliveryFailure(ex, ct))
             {

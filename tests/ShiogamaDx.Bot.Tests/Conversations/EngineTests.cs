@@ -37,6 +37,16 @@ public sealed class EngineTests : IDisposable
         Assert.Equal("あしたのてんきはどうですか", kept.Text);
     }
 
+    [Fact]
+    public async Task UnknownQuestion_FromStaff_IsAnsweredInStaffWords()
+    {
+        var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "s1", "きょうのてんきは"));
+
+        Assert.Contains("RPAの実績", text);
+        Assert.DoesNotContain("住民票", text);
+        Assert.Contains("022-355-5284", text);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]
