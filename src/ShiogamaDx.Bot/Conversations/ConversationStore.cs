@@ -9,7 +9,8 @@ namespace ShiogamaDx.Bot.Conversations;
 public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly TimeSpan OffersLifetime = TimeSpan.FromHours(1);
+    // A day: a reminder pushed in the morning may be answered by typing its number in the evening.
+    private static readonly TimeSpan OffersLifetime = TimeSpan.FromDays(1);
 
     public async Task<(DialogState? State, bool Expired)> LoadAsync(string conversationKey, CancellationToken ct)
     {

@@ -170,6 +170,8 @@ internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGa
         var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
         var outbox = scope.ServiceProvider.GetRequiredService<Outbox>();
         var client = scope.ServiceProvider.GetRequiredService<LineMessagingClient>();
+        var store = scope.ServiceProvider.GetRequiredService<ConversationStore>();
+        var locks = scope.ServiceProvider.GetRequiredService<ConversationLocks>();
         var sent = 0;
         foreach (var message in await outbox.DueAsync(LineEventHandler.Channel, BatchSize, ct))
         {
@@ -181,6 +183,12 @@ internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGa
                 (message.FailedAt, message.LastError) = (now, "not a LINE friend (blocked, or never followed)");
                 await db.SaveChangesAsync(ct);
                 continue;
+            }
+
+            // Offers first, under the person's turn lock: "1" typed right after a reminder answers its buttons.
+            using (await locks.AcquireAsync(message.UserKey, ct))
+            {
+                await store.SaveOffersAsync(message.UserKey, Offers.From(message.Replies), ct);
             }
 
             var key = LineRenderer.DeriveKey("outbox:" + message.IdempotencyKey);

@@ -125,6 +125,10 @@ public sealed class ClassesLineEndToEndTests : IAsyncLifetime
         }
 
         Assert.Single(host.Fake.Pushes);
+
+        // The reminder's button can also be answered by typing its number, as every offered choice can.
+        var typed = await SayAsync("1");
+        Assert.Contains("取り消しますか", typed.AllText, StringComparison.Ordinal);
         Assert.Empty(host.Fake.SpecErrors);
     }
 
