@@ -37,7 +37,8 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
 
         // Without a topic word, only a question the guideline clearly answers is taken (e.g. 「個人情報を入力していい？」).
         var search = searches.GetValue(turn, t => library.Current.Search(t.Text));
-        return search.Confident(options.Value).Count > 0 && search.Sections[0].Coverage >= 0.6 ? 0.6 : 0;
+        var confident = search.Confident(options.Value);
+        return confident.Count > 0 && confident[0].Coverage >= 0.6 ? 0.6 : 0;
     }
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)

@@ -19,9 +19,12 @@ internal sealed record RankedSection(GuidelineSection Section, float Score, doub
 /// <param name="OnTopic">The question names generative AI or the guideline itself, so it is meant for the guideline.</param>
 internal sealed record GuidelineSearch(IReadOnlyList<RankedSection> Sections, IReadOnlyDictionary<string, double> QueryTerms, bool OnTopic)
 {
-    /// <summary>The sections worth answering from: none unless the best one holds enough of the question.</summary>
-    public IReadOnlyList<RankedSection> Confident(GuidelinesOptions options) =>
-        Sections.Count > 0 && Sections[0].Coverage >= (OnTopic ? options.MinCoverageOnTopic : options.MinCoverage) ? Sections : [];
+    /// <summary>
+    /// The sections worth answering from, best first: only those that hold enough of the question. A section that
+    /// ranks high on one strong word but misses the rest of the question is passed over, not quoted.
+    /// </summary>
+    public IReadOnlyList<RankedSection> Confident(GuidelinesOptions options, int max = 3) =>
+        Sections.Where(s => s.Coverage >= (OnTopic ? options.MinCoverageOnTopic : options.MinCoverage)).Take(max).ToList();
 }
 
 /// <summary>
@@ -37,7 +40,7 @@ internal sealed class GuidelineIndex : IDisposable
     private const string IdField = "id";
     private const float HeadBoost = 2.0f;
     private const float UnigramBoost = 0.3f;
-    private const float SynonymBoost = 0.5f;
+    private const float GroupTieBreaker = 0.1f;
     private const double CoverageFloor = 0.25;
     private const double TitleBonus = 1.0;
 
@@ -119,7 +122,7 @@ internal sealed class GuidelineIndex : IDisposable
         return new GuidelineIndex(chunks, synonyms, options.TopicWords);
     }
 
-    public GuidelineSearch Search(string question, int maxSections = 3)
+    public GuidelineSearch Search(string question, int maxSections = 5)
     {
         var normalized = GuidelineText.Normalize(question);
         var (groups, residual) = synonyms.Find(normalized);
@@ -131,18 +134,38 @@ internal sealed class GuidelineIndex : IDisposable
             return new GuidelineSearch([], queryTerms, false);
         }
 
-        // The person's own words count fully; words added from a synonym group count half.
+        // The person's own words count one by one; a synonym group counts once, by its best-matching word (a
+        // disjunction, not a sum), so a section rich in any of a long group's words does not outrank the rest of
+        // the question. Each word of a group must appear as written (a phrase of its bigrams).
         var query = new BooleanQuery();
-        var own = QueryTerms(normalized).ToDictionary(t => t.Term, t => t.Boost, StringComparer.Ordinal);
-        foreach (var (term, boost) in QueryTerms(string.Join(" ", groups.SelectMany(g => g))))
-        {
-            own.TryAdd(term, boost * SynonymBoost);
-        }
-
-        foreach (var (term, boost) in own)
+        foreach (var (term, boost) in QueryTerms(residual))
         {
             query.Add(new TermQuery(new Term(BodyField, term)) { Boost = boost }, Occur.SHOULD);
             query.Add(new TermQuery(new Term(HeadField, term)) { Boost = boost * HeadBoost }, Occur.SHOULD);
+        }
+
+        // Single kanji only where the question uses one as a word (絵, or half of an unknown pair), and weakly:
+        // every other unigram is already inside a bigram and would only add noise from unrelated compounds.
+        foreach (var single in concepts.Where(c => c.Alone).Select(c => c.Terms[0]).Distinct())
+        {
+            query.Add(new TermQuery(new Term(BodyField, single)) { Boost = UnigramBoost }, Occur.SHOULD);
+        }
+
+        foreach (var group in concepts.Where(c => c.Words.Count > 0))
+        {
+            var body = new DisjunctionMaxQuery(GroupTieBreaker);
+            var head = new DisjunctionMaxQuery(GroupTieBreaker) { Boost = HeadBoost };
+            foreach (var word in group.Words)
+            {
+                // The word the person typed counts for what it is; the others of its group as the plainest one.
+                var typed = normalized.Contains(word, StringComparison.Ordinal) || normalized.Contains(GuidelineText.ToHiragana(word), StringComparison.Ordinal)
+                    || normalized.Contains(GuidelineText.ToKatakana(word), StringComparison.Ordinal);
+                body.Add(WordQuery(BodyField, word, typed ? double.MaxValue : group.Weight));
+                head.Add(WordQuery(HeadField, word, typed ? double.MaxValue : group.Weight));
+            }
+
+            query.Add(body, Occur.SHOULD);
+            query.Add(head, Occur.SHOULD);
         }
 
         var total = concepts.Sum(c => c.Weight);
@@ -165,7 +188,7 @@ internal sealed class GuidelineIndex : IDisposable
 
         // Rank by relevance weighted with how much of the question a section holds, so a section that shares one
         // strong word does not beat one that holds the whole question.
-        var ordered = ranked.OrderByDescending(r => r.Score * (CoverageFloor + r.Coverage) * (1 + (TitleBonus * TitleOverlap(normalized, r.Section.Title))))
+        var ordered = ranked.OrderByDescending(r => r.Score * Math.Pow(CoverageFloor + r.Coverage, 2) * (1 + (TitleBonus * TitleOverlap(normalized, r.Section.Title))))
             .Take(maxSections).ToList();
         return new GuidelineSearch(ordered, queryTerms, groups.Any(g => g.Any(topicWords.Contains)));
     }
@@ -217,8 +240,8 @@ internal sealed class GuidelineIndex : IDisposable
                 {
                     // A kanji pair the guideline never uses (文例, 広報誌) still shares its characters' meaning
                     // with the text (例, 広報): each kanji counts for half a word.
-                    concepts.Add(new Concept([term[..1]], Idf(term[..1]) * 0.5, []));
-                    concepts.Add(new Concept([term[1..]], Idf(term[1..]) * 0.5, []));
+                    concepts.Add(new Concept([term[..1]], Idf(term[..1]) * 0.5, [], Alone: true));
+                    concepts.Add(new Concept([term[1..]], Idf(term[1..]) * 0.5, [], Alone: true));
                     continue;
                 }
 
@@ -226,7 +249,7 @@ internal sealed class GuidelineIndex : IDisposable
             }
             else if (type == CJKBigramFilter.SINGLE_TYPE && GuidelineText.IsKanji(term[0]) && IsLone(residual, start, end))
             {
-                concepts.Add(new Concept([term], Idf(term) * 0.5, [])); // a kanji on its own is a word (家, 絵), if a short one
+                concepts.Add(new Concept([term], Idf(term) * 0.5, [], Alone: true)); // a kanji on its own is a word (家, 絵), if a short one
             }
         }
 
@@ -275,12 +298,66 @@ internal sealed class GuidelineIndex : IDisposable
         return Math.Log(1 + ((n - df + 0.5) / (df + 0.5)));
     }
 
+    /// <summary>A word as written: its bigrams and letter words at their positions (or its one character).</summary>
+    /// <remarks>
+    /// Every word of a synonym group scores as the group's plainest word would (<paramref name="groupIdf"/>):
+    /// otherwise a rare synonym the person never typed (人工知能 for AI) would pull up the one section that uses it.
+    /// </remarks>
+    private Query WordQuery(string field, string word, double groupIdf)
+    {
+        var parts = new List<(string Term, int Position)>();
+        var single = (string?)null;
+        using (var stream = Analyzer.GetTokenStream(field, word))
+        {
+            var term = stream.AddAttribute<ICharTermAttribute>();
+            var type = stream.AddAttribute<ITypeAttribute>();
+            var increment = stream.AddAttribute<IPositionIncrementAttribute>();
+            stream.Reset();
+            var position = -1;
+            while (stream.IncrementToken())
+            {
+                position += increment.PositionIncrement;
+                if (type.Type == CJKBigramFilter.SINGLE_TYPE)
+                {
+                    single ??= term.ToString();
+                }
+                else
+                {
+                    parts.Add((term.ToString(), position));
+                }
+            }
+
+            stream.End();
+        }
+
+        if (parts.Count == 0)
+        {
+            parts.Add((single ?? word, 0));
+        }
+
+        var wordIdf = parts.Average(p => Idf(p.Term));
+        var blend = (float)Math.Min(1, groupIdf / Math.Max(wordIdf, 0.01));
+        if (parts.Count == 1)
+        {
+            return new TermQuery(new Term(field, parts[0].Term)) { Boost = blend };
+        }
+
+        // A long word (ハルシネーション, seven bigrams) is one word: it weighs like one, not like seven.
+        var phrase = new PhraseQuery { Boost = blend / parts.Count };
+        foreach (var (term, position) in parts)
+        {
+            phrase.Add(new Term(field, term), position);
+        }
+
+        return phrase;
+    }
+
     private static IEnumerable<(string Term, float Boost)> QueryTerms(string text) =>
         Tokens(text)
-            .Select(t => IsContentTerm(t.Term, t.Type) ? (t.Term, 1f) : t.Type == CJKBigramFilter.SINGLE_TYPE && GuidelineText.IsKanji(t.Term[0]) ? (t.Term, UnigramBoost) : (t.Term, 0f))
-            .Where(t => t.Item2 > 0)
-            .GroupBy(t => t.Term)
-            .Select(g => (g.Key, g.Max(x => x.Item2)));
+            .Where(t => IsContentTerm(t.Term, t.Type))
+            .Select(t => t.Term)
+            .Distinct()
+            .Select(t => (t, 1f));
 
     /// <summary>Bigrams of kanji/katakana, and words of letters or digits: what carries meaning.</summary>
     private static bool IsContentTerm(string term, string type) =>
@@ -330,12 +407,29 @@ internal sealed class GuidelineIndex : IDisposable
     }
 
     /// <summary>One thing the question asks about: a term, or a synonym group any of whose words will do.</summary>
-    private sealed record Concept(IReadOnlyList<string> Terms, double Weight, IReadOnlyList<string> Words)
+    /// <param name="Alone">
+    /// A single kanji standing for a word (絵, or half of a pair the guideline never uses): it matches only where
+    /// the section also has it on its own, not inside another compound (証 is not found in 認証, 約 not in 契約).
+    /// </param>
+    private sealed record Concept(IReadOnlyList<string> Terms, double Weight, IReadOnlyList<string> Words, bool Alone = false)
     {
         public bool Matches(HashSet<string> sectionTerms, string sectionText) =>
             Words.Count > 0
                 ? Words.Any(w => sectionText.Contains(w, StringComparison.Ordinal) || sectionText.Contains(GuidelineText.ToKatakana(w), StringComparison.Ordinal))
-                : Terms.Any(sectionTerms.Contains);
+                : Alone ? StandsAlone(sectionText, Terms[0][0]) : Terms.Any(sectionTerms.Contains);
+
+        private static bool StandsAlone(string text, char kanji)
+        {
+            for (var at = text.IndexOf(kanji, StringComparison.Ordinal); at >= 0; at = text.IndexOf(kanji, at + 1))
+            {
+                if ((at == 0 || !GuidelineText.IsKanji(text[at - 1])) && (at + 1 >= text.Length || !GuidelineText.IsKanji(text[at + 1])))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private sealed class BigramAnalyzer : Analyzer
