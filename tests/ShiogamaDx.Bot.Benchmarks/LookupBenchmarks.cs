@@ -33,6 +33,7 @@ public class LookupBenchmarks
         folder = Path.Combine(Path.GetTempPath(), "shiogama-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSolutionRelativeContentRoot(Path.Combine("src", "ShiogamaDx.Bot"))
             .UseEnvironment("Benchmark")
             .UseSetting("ConnectionStrings:Bot", $"Data Source={Path.Combine(folder, "bench.db")}")
             .UseSetting("Privacy:Key", "bench")

@@ -57,6 +57,10 @@ internal sealed class GuidelineIndex : IDisposable
 
     private readonly HashSet<string> topicWords;
 
+    // Synonym words are analysed once, not on every question.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<(string Term, int Position)>> wordParts = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<string>> wordTerms = new(StringComparer.Ordinal);
+
     private GuidelineIndex(IReadOnlyList<GuidelineChunk> chunks, GuidelineSynonyms synonyms, IEnumerable<string> topicWords)
     {
         this.topicWords = topicWords.Select(GuidelineText.Normalize).ToHashSet(StringComparer.Ordinal);
@@ -155,7 +159,8 @@ internal sealed class GuidelineIndex : IDisposable
         {
             var body = new DisjunctionMaxQuery(GroupTieBreaker);
             var head = new DisjunctionMaxQuery(GroupTieBreaker) { Boost = HeadBoost };
-            foreach (var word in group.Words)
+            // A word with a bigram the guideline never uses cannot match: most spellings of a group are not queried.
+            foreach (var word in group.Words.Where(w => wordParts.GetOrAdd(w, WordParts).All(p => documentFrequency.ContainsKey(p.Term))))
             {
                 // The word the person typed counts for what it is; the others of its group as the plainest one.
                 var typed = normalized.Contains(word, StringComparison.Ordinal) || normalized.Contains(GuidelineText.ToHiragana(word), StringComparison.Ordinal)
@@ -164,8 +169,11 @@ internal sealed class GuidelineIndex : IDisposable
                 head.Add(WordQuery(HeadField, word, typed ? double.MaxValue : group.Weight));
             }
 
-            query.Add(body, Occur.SHOULD);
-            query.Add(head, Occur.SHOULD);
+            if (body.Disjuncts.Count > 0)
+            {
+                query.Add(body, Occur.SHOULD);
+                query.Add(head, Occur.SHOULD);
+            }
         }
 
         var total = concepts.Sum(c => c.Weight);
@@ -215,7 +223,7 @@ internal sealed class GuidelineIndex : IDisposable
         var concepts = new List<Concept>();
         foreach (var group in groups)
         {
-            var terms = group.SelectMany(w => Tokens(w).Where(t => IsContentTerm(t.Term, t.Type)).Select(t => t.Term)).Distinct().ToList();
+            var terms = group.SelectMany(w => wordTerms.GetOrAdd(w, x => Tokens(x).Where(t => IsContentTerm(t.Term, t.Type)).Select(t => t.Term).ToList())).Distinct().ToList();
             var weights = terms.Where(t => documentFrequency.ContainsKey(t)).Select(Idf).ToList();
 
             // The commonest word of the group decides: a group is only as telling as its plainest member.
@@ -305,9 +313,30 @@ internal sealed class GuidelineIndex : IDisposable
     /// </remarks>
     private Query WordQuery(string field, string word, double groupIdf)
     {
+        var parts = wordParts.GetOrAdd(word, WordParts);
+        var wordIdf = parts.Average(p => Idf(p.Term));
+        var blend = (float)Math.Min(1, groupIdf / Math.Max(wordIdf, 0.01));
+        if (parts.Count == 1)
+        {
+            return new TermQuery(new Term(field, parts[0].Term)) { Boost = blend };
+        }
+
+        // A long word (ハルシネーション, seven bigrams) is one word: it weighs like one, not like seven.
+        var phrase = new PhraseQuery { Boost = blend / parts.Count };
+        foreach (var (term, position) in parts)
+        {
+            phrase.Add(new Term(field, term), position);
+        }
+
+        return phrase;
+    }
+
+    /// <summary>A word's bigrams and letter words with their positions; its first character if it has none.</summary>
+    private static List<(string Term, int Position)> WordParts(string word)
+    {
         var parts = new List<(string Term, int Position)>();
         var single = (string?)null;
-        using (var stream = Analyzer.GetTokenStream(field, word))
+        using (var stream = Analyzer.GetTokenStream(BodyField, word))
         {
             var term = stream.AddAttribute<ICharTermAttribute>();
             var type = stream.AddAttribute<ITypeAttribute>();
@@ -335,21 +364,7 @@ internal sealed class GuidelineIndex : IDisposable
             parts.Add((single ?? word, 0));
         }
 
-        var wordIdf = parts.Average(p => Idf(p.Term));
-        var blend = (float)Math.Min(1, groupIdf / Math.Max(wordIdf, 0.01));
-        if (parts.Count == 1)
-        {
-            return new TermQuery(new Term(field, parts[0].Term)) { Boost = blend };
-        }
-
-        // A long word (ハルシネーション, seven bigrams) is one word: it weighs like one, not like seven.
-        var phrase = new PhraseQuery { Boost = blend / parts.Count };
-        foreach (var (term, position) in parts)
-        {
-            phrase.Add(new Term(field, term), position);
-        }
-
-        return phrase;
+        return parts;
     }
 
     private static IEnumerable<(string Term, float Boost)> QueryTerms(string text) =>
