@@ -11,7 +11,7 @@ namespace ShiogamaDx.Bot.Kpis;
 /// </summary>
 public static class KpiDashboard
 {
-    public static string Render(KpiSnapshot snapshot, int fiscalYear, TimeProvider clock)
+    public static string Render(KpiSnapshot snapshot, int fiscalYear, TimeProvider clock, DashboardLinks? links = null)
     {
         var catalog = snapshot.Catalog;
         var sb = new StringBuilder();
@@ -25,7 +25,24 @@ public static class KpiDashboard
           .Append(".s-達成{background:#d9f2dd;color:#0b4d1a}.s-未達{background:#fde2e1;color:#7a1010}.s-未確定{background:#eee;color:#333}")
           .Append(".meta{font-size:.85rem;color:#333}.wrap{overflow-x:auto}svg{max-width:100%;height:auto}")
           .Append("</style></head><body>");
-        sb.Append("<h1>塩竈市DX推進プラン KPIダッシュボード</h1>");
+        sb.Append("<header><h1>塩竈市DX推進プラン KPIダッシュボード</h1>");
+        if (links is not null)
+        {
+            sb.Append("<nav class=\"tools\" aria-label=\"操作\"><a class=\"button\" href=\"").Append(E(links.ExportHref)).Append("\" download>CSVで書き出す</a>");
+            if (links.SignOutHref is not null)
+            {
+                sb.Append(" <a href=\"").Append(E(links.SignOutHref)).Append("\">サインアウト</a>");
+            }
+
+            if (links.SignedInAs is not null)
+            {
+                sb.Append(" <span class=\"meta\">").Append(E(links.SignedInAs)).Append(" さん</span>");
+            }
+
+            sb.Append("</nav>");
+        }
+
+        sb.Append("</header><main>");
         sb.Append("<p class=\"meta\">基準の年度: ").Append(E(FiscalYears.Label(fiscalYear))).Append('（').Append(fiscalYear).Append("年度）／ 表示時刻: ")
           .Append(E(FiscalYears.LocalNow(clock).ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture)))
           .Append(" ／ 凡例: 灰色の枠 = 目標、青 = 実績。状態: 達成（実績 ≧ 目標）、未達、未確定（実績なし）。</p>");
@@ -53,7 +70,7 @@ public static class KpiDashboard
             }
         }
 
-        sb.Append("</body></html>");
+        sb.Append("</main></body></html>");
         return sb.ToString();
     }
 
@@ -64,7 +81,7 @@ public static class KpiDashboard
         var current = snapshot.Achievement(kpi, fiscalYear);
         var lastUpdate = rows.Where(r => r.Actual is not null).Select(r => r.Actual!).OrderByDescending(a => a.RecordedAt ?? DateTimeOffset.MinValue).FirstOrDefault();
 
-        sb.Append("<section class=\"kpi\" id=\"").Append(E(kpi.Id)).Append("\" aria-labelledby=\"h-").Append(E(kpi.Id)).Append("\">");
+        sb.Append("<section class=\"kpi\" data-kpi=\"").Append(E(kpi.Id)).Append("\" id=\"").Append(E(kpi.Id)).Append("\" aria-labelledby=\"h-").Append(E(kpi.Id)).Append("\">");
         sb.Append("<h3 id=\"h-").Append(E(kpi.Id)).Append("\">施策").Append(project.Measure).Append(' ').Append(E(project.Name)).Append(": ").Append(E(kpi.Name));
         if (kpi.Unit.Length > 0)
         {
@@ -135,3 +152,6 @@ public static class KpiDashboard
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }
+
+/// <summary>Where the page's export and sign-out links go (they differ between /dashboard and the operations API).</summary>
+public sealed record DashboardLinks(string ExportHref, string? SignOutHref, string? SignedInAs);
