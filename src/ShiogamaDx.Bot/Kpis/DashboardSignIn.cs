@@ -154,6 +154,7 @@ internal static class DashboardSignIn
         o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         o.NonceCookie.SameSite = SameSiteMode.Lax;
         o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.Events.OnRedirectToIdentityProvider = RedirectToIdentityProviderAsync;
         o.Events.OnTokenValidated = TokenValidatedAsync;
         o.Events.OnRemoteFailure = RemoteFailureAsync;
     }
@@ -176,6 +177,24 @@ internal static class DashboardSignIn
         return roles.Any(r => options.AllowedRoles.Contains(r, StringComparer.Ordinal)) || groups.Any(g => options.AllowedGroups.Contains(g, StringComparer.OrdinalIgnoreCase))
             ? null
             : "no allowed role or group";
+    }
+
+    /// <summary>
+    /// Behind a reverse proxy that ends TLS the request says http://internal-host; the redirect URI registered in
+    /// Entra ID is the public one, known from Kpis:DashboardUrl when set.
+    /// </summary>
+    private static Task RedirectToIdentityProviderAsync(RedirectContext context)
+    {
+        var link = context.HttpContext.RequestServices.GetRequiredService<IOptions<KpiOptions>>().Value.DashboardLink;
+        if (link is not null && Uri.TryCreate(link, UriKind.Absolute, out var uri))
+        {
+            var path = uri.AbsolutePath;
+            var at = path.LastIndexOf("/dashboard", StringComparison.Ordinal);
+            var basePath = at >= 0 ? path[..at] : string.Empty;
+            context.ProtocolMessage.RedirectUri = uri.GetLeftPart(UriPartial.Authority) + basePath + context.Options.CallbackPath;
+        }
+
+        return Task.CompletedTask;
     }
 
     private static async Task TokenValidatedAsync(TokenValidatedContext context)

@@ -30,6 +30,17 @@ public sealed class DashboardSignInTests
     }
 
     [Fact]
+    public async Task RedirectUri_BehindAProxy_IsThePublicOneFromDashboardUrl()
+    {
+        await using var h = await DashboardHarness.StartAsync(new() { ["Kpis:DashboardUrl"] = "https://bot.city.example/dashboard" });
+        var (client, _) = DashboardHarness.Browser(h.BaseUrl, followRedirects: false);
+
+        var response = await client.GetAsync(new Uri("dashboard", UriKind.Relative));
+
+        Assert.Equal("https://bot.city.example/dashboard/signin-oidc", HttpUtility.ParseQueryString(response.Headers.Location!.Query)["redirect_uri"]);
+    }
+
+    [Fact]
     public async Task Dashboard_SignedInAsStaffWithTheRole_ShowsEveryKpi_AndExportsCsv()
     {
         await using var h = await DashboardHarness.StartAsync();
@@ -143,5 +154,18 @@ public sealed class DashboardSignInTests
         var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
 
         Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/dashboard")]
+    [InlineData("bot.city.example/dashboard")]
+    [InlineData("https://bot.city.example/dashboard#kpi")]
+    public void Start_WithADashboardUrlStaffCannotOpen_IsRefused(string url)
+    {
+        using var app = new BotApplication(new Dictionary<string, string?> { ["Kpis:DashboardUrl"] = url });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("Kpis:DashboardUrl must be the absolute http(s) address", error.ToString(), StringComparison.Ordinal);
     }
 }
