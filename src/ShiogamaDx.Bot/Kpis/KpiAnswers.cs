@@ -102,7 +102,7 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
         }
 
         sb.Append('\n').Append($"・出典: {p.Source}");
-        AppendLink(sb, kpi.Id);
+        AppendLink(sb, kpi.Id, year);
         return sb.ToString();
     }
 
@@ -122,7 +122,7 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
         var head = latest is { } y
             ? $"{kpi.Name}（{p.Name}）: 最新の実績は{FiscalYears.Label(y)}の {KpiFormat.Value(snapshot.Actual(kpi, y), kpi.Unit)} です。"
             : $"{kpi.Name}（{p.Name}）: 実績はまだありません。目標の推移です。";
-        var note = $"担当: {p.Department} ／ 出典: {p.Source}" + (dashboardUrl is null ? string.Empty : $" ／ グラフ: {Link(kpi.Id)}");
+        var note = $"担当: {p.Department} ／ 出典: {p.Source}" + (dashboardUrl is null ? string.Empty : $" ／ グラフ: {Link(kpi.Id, null)}");
         return [new TextReply(head), new TableReply($"{kpi.Name}の推移（{p.PlanLabel}）", ["年度", "目標", "実績", "達成", "実績の出典"], rows, note)];
     }
 
@@ -232,7 +232,7 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
         var title = plan == PlanKind.Current
             ? $"{FiscalYears.Label(year)}のKPI一覧（塩竈市DX推進プラン）"
             : $"{FiscalYears.Label(year)}のKPI一覧（DX推進アクションプラン・前計画）";
-        var note = "達成: 実績が目標以上。未確定: 実績なし。指標名を送ると詳しく答えます。" + (dashboardUrl is null ? string.Empty : $" 一覧のグラフ: {dashboardUrl}");
+        var note = "達成: 実績が目標以上。未確定: 実績なし。指標名を送ると詳しく答えます。" + (dashboardUrl is null ? string.Empty : $" 一覧のグラフ: {Link(null, year)}");
         return new TableReply(title, ["施策", "指標", "目標", "実績", plan == PlanKind.Current ? "達成" : "達成／結果"], rows, note);
     }
 
@@ -290,13 +290,23 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
         return a.Rate is { } rate ? $"{a.Status} {rate}%" : a.Status == KpiSnapshot.NoTarget ? "—" : a.Status;
     }
 
-    private void AppendLink(StringBuilder sb, string kpiId)
+    private void AppendLink(StringBuilder sb, string kpiId, int year)
     {
         if (dashboardUrl is not null)
         {
-            sb.Append('\n').Append($"・グラフ: {Link(kpiId)}");
+            sb.Append('\n').Append($"・グラフ: {Link(kpiId, year)}");
         }
     }
 
-    private string Link(string kpiId) => $"{dashboardUrl}#{kpiId}";
+    /// <summary>The dashboard at the answer's fiscal year (its status line then says the same), scrolled to the KPI.</summary>
+    private string Link(string? kpiId, int? year)
+    {
+        var url = dashboardUrl!;
+        if (year is { } y)
+        {
+            url += (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "fiscalYear=" + y.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return kpiId is null ? url : url + "#" + kpiId;
+    }
 }

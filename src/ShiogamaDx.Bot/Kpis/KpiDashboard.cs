@@ -11,24 +11,48 @@ namespace ShiogamaDx.Bot.Kpis;
 /// </summary>
 public static class KpiDashboard
 {
-    public static string Render(KpiSnapshot snapshot, int fiscalYear, TimeProvider clock)
+    public static string Render(KpiSnapshot snapshot, int fiscalYear, TimeProvider clock, DashboardLinks? links = null)
     {
         var catalog = snapshot.Catalog;
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">")
           .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
           .Append("<title>塩竈市DX推進プラン KPIダッシュボード</title><style>")
-          .Append("body{font-family:sans-serif;margin:1rem;color:#1a1a1a;background:#fff;line-height:1.5}")
-          .Append("h1{font-size:1.4rem}h2{font-size:1.2rem;border-bottom:2px solid #1a4d8f;margin-top:2rem}h3{font-size:1.05rem;margin-bottom:.25rem}")
-          .Append("section.kpi{border:1px solid #bbb;border-radius:6px;padding:.75rem;margin:.75rem 0;max-width:60rem}")
-          .Append("table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:right}th:first-child,td:first-child{text-align:left}")
+          .Append("body{font-family:\"Noto Sans CJK JP\",\"Hiragino Sans\",\"Yu Gothic\",Meiryo,sans-serif;margin:1rem;color:#1a1a1a;background:#fff;line-height:1.5}")
+          .Append("h1{font-size:1.4rem;margin:.25rem 0 .5rem}h2{font-size:1.2rem;border-bottom:2px solid #1a4d8f;margin-top:2rem}h3{font-size:1.05rem;margin:.5rem 0 .25rem}")
+          .Append("main,header{max-width:60rem}section.kpi{border:1px solid #949494;border-radius:6px;padding:.5rem .75rem .75rem;margin:.75rem 0}section.kpi h3{margin-top:0}")
+          .Append(".tools{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.5rem 0}")
+          .Append("a{color:#0b3d7a}a.button{display:inline-block;padding:.5rem 1rem;min-height:1.5rem;background:#1a4d8f;color:#fff;border-radius:6px;text-decoration:none;font-weight:bold}")
+          .Append("a:focus-visible{outline:3px solid #e0a000;outline-offset:2px}")
+          .Append("table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #b0b0b0;padding:.25rem .4rem;text-align:right;white-space:nowrap}tbody th{font-weight:normal}")
+          .Append("th:first-child,td:first-child{text-align:left}th.src,td.src{text-align:left;white-space:normal;min-width:9rem;font-size:.85rem}caption{text-align:left}")
           .Append(".s-達成{background:#d9f2dd;color:#0b4d1a}.s-未達{background:#fde2e1;color:#7a1010}.s-未確定{background:#eee;color:#333}")
-          .Append(".meta{font-size:.85rem;color:#333}.wrap{overflow-x:auto}svg{max-width:100%;height:auto}")
+          .Append(".meta{font-size:.9rem;color:#333}.wrap{overflow-x:auto}svg{max-width:100%;height:auto}")
+          .Append(".key{display:inline-block;width:.9em;height:.9em;vertical-align:-.1em;border:2px solid #555;box-sizing:border-box}.key.actual{background:#1a4d8f;border-color:#1a4d8f}")
           .Append("</style></head><body>");
-        sb.Append("<h1>塩竈市DX推進プラン KPIダッシュボード</h1>");
-        sb.Append("<p class=\"meta\">基準の年度: ").Append(E(FiscalYears.Label(fiscalYear))).Append('（').Append(fiscalYear).Append("年度）／ 表示時刻: ")
-          .Append(E(FiscalYears.LocalNow(clock).ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture)))
-          .Append(" ／ 凡例: 灰色の枠 = 目標、青 = 実績。状態: 達成（実績 ≧ 目標）、未達、未確定（実績なし）。</p>");
+        sb.Append("<header><h1>塩竈市DX推進プラン KPIダッシュボード</h1>");
+        if (links is not null)
+        {
+            sb.Append("<nav class=\"tools\" aria-label=\"操作\"><a class=\"button\" href=\"").Append(E(links.ExportHref)).Append("\" download>CSVで書き出す</a>");
+            if (links.SignOutHref is not null)
+            {
+                sb.Append(" <a href=\"").Append(E(links.SignOutHref)).Append("\">サインアウト</a>");
+            }
+
+            if (links.SignedInAs is not null)
+            {
+                sb.Append(" <span class=\"meta\">").Append(E(links.SignedInAs)).Append(" さん</span>");
+            }
+
+            sb.Append("</nav>");
+        }
+
+        sb.Append("</header><main>");
+        sb.Append("<p class=\"meta\">基準の年度: <strong>").Append(E(FiscalYears.Label(fiscalYear))).Append('（').Append(fiscalYear).Append("年度）</strong>")
+          .Append(" <a href=\"?fiscalYear=").Append(fiscalYear - 1).Append("\">前の年度</a> <a href=\"?fiscalYear=").Append(fiscalYear + 1).Append("\">次の年度</a>")
+          .Append(" ／ 表示時刻: ").Append(E(FiscalYears.LocalNow(clock).ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture))).Append("</p>")
+          .Append("<p class=\"meta\">凡例: <span class=\"key\" aria-hidden=\"true\"></span> 目標（枠） <span class=\"key actual\" aria-hidden=\"true\"></span> 実績（塗り）。")
+          .Append("状態: 達成（実績 ≧ 目標）、未達、未確定（実績なし）。</p>");
 
         foreach (var plan in new[] { PlanKind.Current, PlanKind.Previous })
         {
@@ -53,7 +77,7 @@ public static class KpiDashboard
             }
         }
 
-        sb.Append("</body></html>");
+        sb.Append("</main></body></html>");
         return sb.ToString();
     }
 
@@ -64,7 +88,7 @@ public static class KpiDashboard
         var current = snapshot.Achievement(kpi, fiscalYear);
         var lastUpdate = rows.Where(r => r.Actual is not null).Select(r => r.Actual!).OrderByDescending(a => a.RecordedAt ?? DateTimeOffset.MinValue).FirstOrDefault();
 
-        sb.Append("<section class=\"kpi\" id=\"").Append(E(kpi.Id)).Append("\" aria-labelledby=\"h-").Append(E(kpi.Id)).Append("\">");
+        sb.Append("<section class=\"kpi\" data-kpi=\"").Append(E(kpi.Id)).Append("\" id=\"").Append(E(kpi.Id)).Append("\" aria-labelledby=\"h-").Append(E(kpi.Id)).Append("\">");
         sb.Append("<h3 id=\"h-").Append(E(kpi.Id)).Append("\">施策").Append(project.Measure).Append(' ').Append(E(project.Name)).Append(": ").Append(E(kpi.Name));
         if (kpi.Unit.Length > 0)
         {
@@ -85,12 +109,12 @@ public static class KpiDashboard
 
         sb.Append("</p>");
         Chart(sb, kpi, rows.Select(r => (r.Year, r.Target?.Value, r.Actual?.Value)).ToList());
-        sb.Append("<div class=\"wrap\"><table><caption class=\"meta\">").Append(E(kpi.Name)).Append("の目標と実績</caption><thead><tr><th scope=\"col\">年度</th><th scope=\"col\">目標</th><th scope=\"col\">実績</th><th scope=\"col\">達成</th><th scope=\"col\">実績の出典</th></tr></thead><tbody>");
+        sb.Append("<div class=\"wrap\"><table><caption class=\"meta\">").Append(E(kpi.Name)).Append("の目標と実績</caption><thead><tr><th scope=\"col\">年度</th><th scope=\"col\">目標</th><th scope=\"col\">実績</th><th scope=\"col\">達成</th><th scope=\"col\" class=\"src\">実績の出典</th></tr></thead><tbody>");
         foreach (var r in rows.Where(r => r.Target is not null || r.Actual is not null))
         {
-            sb.Append("<tr><td>").Append(E(FiscalYears.Label(r.Year))).Append("</td><td>").Append(E(KpiFormat.Value(r.Target, kpi.Unit)))
+            sb.Append("<tr><th scope=\"row\">").Append(E(FiscalYears.Label(r.Year))).Append("</th><td>").Append(E(KpiFormat.Value(r.Target, kpi.Unit)))
               .Append("</td><td>").Append(E(KpiFormat.Value(r.Actual, kpi.Unit))).Append("</td><td class=\"s-").Append(E(r.Status.Status)).Append("\">")
-              .Append(E(r.Status.Rate is { } rr ? $"{r.Status.Status} {rr}%" : r.Status.Status)).Append("</td><td>")
+              .Append(E(r.Status.Rate is { } rr ? $"{r.Status.Status} {rr}%" : r.Status.Status)).Append("</td><td class=\"src\">")
               .Append(E(r.Actual is null ? "—" : KpiFormat.Provenance(r.Actual, clock.LocalTimeZone))).Append("</td></tr>");
         }
 
@@ -135,3 +159,6 @@ public static class KpiDashboard
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }
+
+/// <summary>Where the page's export and sign-out links go (they differ between /dashboard and the operations API).</summary>
+public sealed record DashboardLinks(string ExportHref, string? SignOutHref, string? SignedInAs);

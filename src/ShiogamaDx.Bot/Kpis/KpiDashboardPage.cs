@@ -1,43 +1,49 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Admin;
 
 namespace ShiogamaDx.Bot.Kpis;
 
 /// <summary>
-/// <c>/dashboard</c> for a browser, which cannot send X-Api-Key: the DX office signs in once with the operations
-/// key and gets an HttpOnly, SameSite=Strict cookie that holds a MAC of the key (never the key itself), so a
-/// changed key signs everyone out. Off (404) when Admin:ApiKey is not set, like the operations API.
+/// <c>/dashboard</c> for a browser, which cannot send X-Api-Key. Staff sign in with Entra ID when
+/// Dashboard:EntraId is configured; otherwise the DX office signs in once with the operations key. Either way
+/// the result is the dashboard's own HttpOnly cookie (data-protected; it never holds the key). Off (404) when
+/// neither is configured, like the operations API.
 /// </summary>
 internal static class KpiDashboardPage
 {
-    private const string CookieName = "kpi-dashboard";
+    private const string ExportPath = "/dashboard/export.csv";
+    private const string SignOutPath = "/dashboard/signout";
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/dashboard", async (HttpContext http, int? fiscalYear, KpiService service, TimeProvider clock, IOptions<AdminOptions> admin, CancellationToken ct) =>
+        var gated = app.MapGroup("/dashboard").AddEndpointFilter(GateAsync);
+
+        gated.MapGet("/", async (HttpContext http, int? fiscalYear, KpiService service, TimeProvider clock, CancellationToken ct) =>
         {
-            if (string.IsNullOrEmpty(admin.Value.ApiKey))
-            {
-                return Results.NotFound();
-            }
-
-            if (!SignedIn(http, admin.Value.ApiKey))
-            {
-                return Results.Content(LoginPage(error: false), "text/html; charset=utf-8");
-            }
-
             var snapshot = await service.SnapshotAsync(ct);
-            http.Response.Headers.CacheControl = "no-store";
-            return Results.Content(KpiDashboard.Render(snapshot, fiscalYear ?? service.CurrentFiscalYear, clock), "text/html; charset=utf-8");
+            var links = new DashboardLinks(ExportPath, SignOutPath, http.User.FindFirst("name")?.Value);
+            return Results.Content(KpiDashboard.Render(snapshot, fiscalYear ?? service.CurrentFiscalYear, clock, links), "text/html; charset=utf-8");
         });
 
-        app.MapPost("/dashboard/login", async (HttpContext http, IOptions<AdminOptions> admin) =>
+        gated.MapGet("/export.csv", async (KpiService service, CancellationToken ct) => KpiCsv.Export(await service.SnapshotAsync(ct)));
+
+        app.MapGet(SignOutPath, async (HttpContext http) =>
+        {
+            await http.SignOutAsync(DashboardSignIn.CookieScheme);
+            return Results.Content(
+                DashboardPages.Message("サインアウトしました", "KPIダッシュボードからサインアウトしました。", "/dashboard", "もう一度サインインする"), "text/html; charset=utf-8");
+        });
+
+        app.MapPost("/dashboard/login", async (HttpContext http, IOptions<AdminOptions> admin, IOptions<DashboardSignInOptions> signIn) =>
         {
             var key = admin.Value.ApiKey;
-            if (string.IsNullOrEmpty(key))
+            if (string.IsNullOrEmpty(key) || signIn.Value.Enabled)
             {
+                // With Entra ID configured, the key is no way into the browser page (it stays the operations API's).
                 return Results.NotFound();
             }
 
@@ -48,32 +54,56 @@ internal static class KpiDashboardPage
                 return Results.Content(LoginPage(error: true), "text/html; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
             }
 
-            http.Response.Cookies.Append(CookieName, Token(key), new CookieOptions
-            {
-                HttpOnly = true,
-                Secure = http.Request.IsHttps,
-                SameSite = SameSiteMode.Strict,
-                Path = "/dashboard",
-                MaxAge = TimeSpan.FromHours(8),
-            });
-            return Results.Redirect("/dashboard");
+            var identity = new ClaimsIdentity(
+                [new Claim(DashboardSignIn.ViaClaim, DashboardSignIn.ViaKey), new Claim(DashboardSignIn.KeyMacClaim, DashboardSignIn.KeyMac(key))],
+                DashboardSignIn.ViaKey);
+            await http.SignInAsync(DashboardSignIn.CookieScheme, new ClaimsPrincipal(identity));
+            var back = form["returnUrl"].ToString();
+            return Results.Redirect(back.StartsWith("/dashboard", StringComparison.Ordinal) && !back.StartsWith("/dashboard/login", StringComparison.Ordinal) ? back : "/dashboard");
         }).DisableAntiforgery();
     }
 
-    private static bool SignedIn(HttpContext http, string key) =>
-        http.Request.Cookies.TryGetValue(CookieName, out var cookie)
-        && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(cookie ?? string.Empty), Encoding.ASCII.GetBytes(Token(key)));
+    /// <summary>Signed in with the mode in force, and (Entra ID) of the allowed tenant and role; else sign-in or 403.</summary>
+    private static async ValueTask<object?> GateAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var signIn = http.RequestServices.GetRequiredService<IOptions<DashboardSignInOptions>>().Value;
+        var key = http.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey;
+        if (!signIn.Enabled && string.IsNullOrEmpty(key))
+        {
+            return Results.NotFound();
+        }
 
-    private static string Token(string key) =>
-        Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), "shiogama-dx kpi dashboard"u8));
+        http.Response.Headers.CacheControl = "no-store";
+        var result = await http.AuthenticateAsync(DashboardSignIn.CookieScheme);
+        if (!result.Succeeded)
+        {
+            var here = http.Request.PathBase + http.Request.Path + http.Request.QueryString;
+            return signIn.Enabled
+                ? Results.Challenge(new AuthenticationProperties { RedirectUri = here }, [DashboardSignIn.OidcScheme])
+                : Results.Content(LoginPage(error: false, returnUrl: here), "text/html; charset=utf-8");
+        }
 
-    private static string LoginPage(bool error) =>
+        // The cookie's own validation already refuses a principal of another mode, tenant or role; checked again
+        // here so that a later change of AllowedRoles applies to cookies issued before it.
+        if (signIn.Enabled && DashboardSignIn.Refusal(result.Principal!, signIn) is not null)
+        {
+            await DashboardSignIn.WriteForbiddenAsync(http);
+            return Results.Empty;
+        }
+
+        http.User = result.Principal!;
+        return await next(context);
+    }
+
+    private static string LoginPage(bool error, string returnUrl = "/dashboard") =>
         "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        + "<title>KPIダッシュボード サインイン</title><style>body{font-family:sans-serif;margin:2rem;color:#1a1a1a}label,input,button{font-size:1.1rem}"
-        + "input{padding:.4rem;margin:.5rem 0;display:block}button{padding:.5rem 1.5rem}.error{color:#7a1010}</style></head><body>"
+        + "<title>KPIダッシュボード サインイン</title><style>" + DashboardPages.Style + "</style></head><body><main>"
         + "<h1>KPIダッシュボード</h1>"
         + (error ? "<p class=\"error\" role=\"alert\">運用キーが違います。</p>" : string.Empty)
         + "<form method=\"post\" action=\"/dashboard/login\"><label for=\"key\">運用キー（DX推進係）</label>"
-        + "<input id=\"key\" name=\"key\" type=\"password\" autocomplete=\"current-password\" required><button type=\"submit\">表示する</button></form>"
-        + "</body></html>";
+        + "<input id=\"key\" name=\"key\" type=\"password\" autocomplete=\"current-password\" required>"
+        + "<input type=\"hidden\" name=\"returnUrl\" value=\"" + System.Net.WebUtility.HtmlEncode(returnUrl) + "\">"
+        + "<button type=\"submit\">表示する</button></form>"
+        + "</main></body></html>";
 }

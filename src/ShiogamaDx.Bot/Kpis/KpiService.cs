@@ -11,10 +11,13 @@ public sealed class KpiOptions
     /// <summary>Staff chat ids (Entra ID object ids, as the staff channel sees them) allowed to update actuals in chat.</summary>
     public List<string> Editors { get; set; } = [];
 
-    /// <summary>Link to the dashboard shown under KPI answers in chat; empty: no link.</summary>
+    /// <summary>Public address of <c>/dashboard</c> as staff reach it (e.g. https://bot.city.example/dashboard), linked under KPI answers in chat; empty: no link.</summary>
     public string? DashboardUrl { get; set; }
 
     public string? DashboardLink => string.IsNullOrWhiteSpace(DashboardUrl) ? null : DashboardUrl.Trim();
+
+    public bool DashboardUrlIsValid =>
+        DashboardLink is null || (Uri.TryCreate(DashboardLink, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Fragment.Length == 0);
 }
 
 /// <summary>Plan values are the file's; they are replaced at every start. Manual actuals and the audit stay.</summary>

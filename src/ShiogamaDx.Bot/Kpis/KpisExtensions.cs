@@ -14,7 +14,9 @@ public static class KpisExtensions
     public static IHostApplicationBuilder AddKpis(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<KpiOptions>().BindConfiguration(KpiOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KpiOptions>().BindConfiguration(KpiOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.DashboardUrlIsValid, "Kpis:DashboardUrl must be the absolute http(s) address of /dashboard as staff reach it, e.g. https://bot.city.example/dashboard")
+            .ValidateOnStart();
         services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => KpiCatalogLoader.Load(Path.Combine(sp.GetRequiredService<IOptions<ContentOptions>>().Value.FullPath, KpiCatalogLoader.FileName)));
         services.AddSingleton(sp => new KpiQuestionReader(sp.GetRequiredService<KpiCatalog>()));
@@ -22,6 +24,7 @@ public static class KpisExtensions
         services.AddScoped<IContentSeeder, KpiContentSeeder>();
         services.AddScoped<IIntentHandler, KpiHandler>();
         services.AddScoped<IDialogAction, KpiUpdateAction>();
+        builder.AddDashboardSignIn();
         return builder;
     }
 
@@ -53,35 +56,12 @@ public static class KpisExtensions
     private static async Task<ContentHttpResult> DashboardAsync(int? fiscalYear, KpiService service, TimeProvider clock, CancellationToken ct)
     {
         var snapshot = await service.SnapshotAsync(ct);
-        var html = KpiDashboard.Render(snapshot, fiscalYear ?? service.CurrentFiscalYear, clock);
+        var html = KpiDashboard.Render(snapshot, fiscalYear ?? service.CurrentFiscalYear, clock, new DashboardLinks("export.csv", null, null));
         return TypedResults.Content(html, "text/html; charset=utf-8");
     }
 
-    private static async Task<FileContentHttpResult> ExportAsync(KpiService service, CancellationToken ct)
-    {
-        var snapshot = await service.SnapshotAsync(ct);
-        var sb = new StringBuilder("plan,policy,measure,project,kpiId,kpi,unit,department,fiscalYear,target,actual,actualSource,achievement\n");
-        foreach (var k in snapshot.Catalog.Kpis)
-        {
-            var p = snapshot.Catalog.ProjectOf(k);
-            foreach (var y in snapshot.Years(k))
-            {
-                var t = snapshot.Target(k, y);
-                var a = snapshot.Actual(k, y);
-                string[] cells =
-                [
-                    p.Plan.ToString().ToLowerInvariant(), p.Policy.ToString(CultureInfo.InvariantCulture), p.Measure.ToString(CultureInfo.InvariantCulture), p.Name, k.Id, k.Name, k.Unit, p.Department,
-                    y.ToString(CultureInfo.InvariantCulture), t is null ? string.Empty : KpiFormat.Raw(t), a is null ? string.Empty : KpiFormat.Raw(a), a?.Source ?? string.Empty,
-                    snapshot.Achievement(k, y).Status,
-                ];
-                sb.AppendJoin(',', cells.Select(Csv.Escape)).Append('\n');
-            }
-        }
-
-        // A BOM so that Excel on the city's PCs opens the Japanese text correctly.
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(sb.ToString())).ToArray();
-        return TypedResults.File(bytes, "text/csv; charset=utf-8", "kpis.csv");
-    }
+    private static async Task<FileContentHttpResult> ExportAsync(KpiService service, CancellationToken ct) =>
+        KpiCsv.Export(await service.SnapshotAsync(ct));
 
     private static async Task<Ok<List<KpiAuditEntry>>> AuditAsync(string? kpiId, KpiService service, CancellationToken ct) =>
         TypedResults.Ok(await service.AuditAsync(kpiId, ct));
@@ -222,6 +202,35 @@ public sealed record KpiJson(
         return new KpiJson(
             k.Id, p.Plan.ToString().ToLowerInvariant(), p.Policy, p.Measure, p.Name, k.Name, k.Unit, p.Department, p.Source, year,
             KpiCellJson.Of(s.Target(k, year)), KpiCellJson.Of(actuals.Count > 0 ? actuals[0] : null), others, a.Status, a.Rate, KpiCellJson.Of(s.Budget(p, year)));
+    }
+}
+
+/// <summary>Every KPI per fiscal year as CSV, for the operations API and the dashboard's export link.</summary>
+internal static class KpiCsv
+{
+    public static FileContentHttpResult Export(KpiSnapshot snapshot)
+    {
+        var sb = new StringBuilder("plan,policy,measure,project,kpiId,kpi,unit,department,fiscalYear,target,actual,actualSource,achievement\n");
+        foreach (var k in snapshot.Catalog.Kpis)
+        {
+            var p = snapshot.Catalog.ProjectOf(k);
+            foreach (var y in snapshot.Years(k))
+            {
+                var t = snapshot.Target(k, y);
+                var a = snapshot.Actual(k, y);
+                string[] cells =
+                [
+                    p.Plan.ToString().ToLowerInvariant(), p.Policy.ToString(CultureInfo.InvariantCulture), p.Measure.ToString(CultureInfo.InvariantCulture), p.Name, k.Id, k.Name, k.Unit, p.Department,
+                    y.ToString(CultureInfo.InvariantCulture), t is null ? string.Empty : KpiFormat.Raw(t), a is null ? string.Empty : KpiFormat.Raw(a), a?.Source ?? string.Empty,
+                    snapshot.Achievement(k, y).Status,
+                ];
+                sb.AppendJoin(',', cells.Select(Csv.Escape)).Append('\n');
+            }
+        }
+
+        // A BOM so that Excel on the city's PCs opens the Japanese text correctly.
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(sb.ToString())).ToArray();
+        return TypedResults.File(bytes, "text/csv; charset=utf-8", "kpis.csv");
     }
 }
 

@@ -1,4 +1,7 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -81,6 +84,17 @@ public sealed class BotApplication : WebApplicationFactory<Program>
         var engine = scope.ServiceProvider.GetRequiredService<ConversationEngine>();
         var message = new IncomingMessage("test", audience, userKey, userKey, text, postback, Clock.GetUtcNow());
         return await engine.HandleAsync(message, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Serves on real Kestrel at 127.0.0.1 on a free port, for a browser or an HttpClient that follows redirects
+    /// to another server (an identity provider). Call before anything else uses the application.
+    /// </summary>
+    public Uri StartOnLoopback()
+    {
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
     }
 
     public T WithScope<T>(Func<IServiceProvider, T> use)

@@ -141,11 +141,21 @@ public sealed class KpiAdminTests : IDisposable
         Assert.Equal(HttpStatusCode.Redirect, right.StatusCode);
         var cookie = Assert.Single(right.Headers.GetValues("Set-Cookie"));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/dashboard", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(Key, cookie, StringComparison.Ordinal);
 
         var page = await client.GetStringAsync(new Uri("/dashboard", UriKind.Relative));
         Assert.Contains("id=\"rpa-processes\"", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/dashboard/export.csv\"", page, StringComparison.Ordinal);
+
+        var csv = await client.GetAsync(new Uri("/dashboard/export.csv", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+
+        await client.GetAsync(new Uri("/dashboard/signout", UriKind.Relative));
+        var after = await client.GetStringAsync(new Uri("/dashboard", UriKind.Relative));
+        Assert.Contains("type=\"password\"", after, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class KpiLookupHost : IDisposable
 {
     public BotApplication App { get; } = new(new Dictionary<string, string?>
     {
-        ["Kpis:DashboardUrl"] = "https://dx.example.jp/api/admin/kpis/dashboard",
+        ["Kpis:DashboardUrl"] = "https://dx.example.jp/dashboard",
     });
 
     public void Dispose() => App.Dispose();
@@ -31,7 +31,7 @@ public sealed class KpiLookupTests(KpiLookupHost host) : IClassFixture<KpiLookup
         Assert.Contains("政策課", text, StringComparison.Ordinal);
         Assert.Contains("1,617千円", text, StringComparison.Ordinal);
         Assert.Contains("カタログから算出", text, StringComparison.Ordinal); // the procedure catalog's count is this year's computed actual
-        Assert.Contains("https://dx.example.jp/api/admin/kpis/dashboard#online-procedures", text, StringComparison.Ordinal);
+        Assert.Contains("https://dx.example.jp/dashboard?fiscalYear=2026#online-procedures", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,6 +72,7 @@ public sealed class KpiLookupTests(KpiLookupHost host) : IClassFixture<KpiLookup
         var table = Assert.IsType<TableReply>(Assert.Single(replies));
         Assert.Equal(13, table.Rows.Count);
         Assert.Contains(table.Rows, r => r[1].StartsWith("電子申請が可能な手続数", StringComparison.Ordinal) && r[2] == "68件");
+        Assert.EndsWith("一覧のグラフ: https://dx.example.jp/dashboard?fiscalYear=2026", table.Note, StringComparison.Ordinal);
     }
 
     [Fact]
