@@ -15,6 +15,8 @@ using ShiogamaDx.Bot.Surveys;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddBotLogging(quiet: BotCommands.IsCommand(args));
+builder.AddTelemetry();
+builder.AddReverseProxy();
 builder.AddDatabase();
 builder.AddConversations();
 builder.AddAdminApi();
@@ -33,8 +35,10 @@ builder.AddStaffSurveys();
 
 var app = builder.Build();
 
+app.UseReverseProxy();
 app.UseBotRequestLogging();
 app.MapHealth();
+app.MapMetrics();
 app.MapAdminApi();
 app.MapLine();
 app.MapStaff();
