@@ -8,6 +8,7 @@ using ShiogamaDx.Bot.Guidelines;
 using ShiogamaDx.Bot.Hosting;
 using ShiogamaDx.Bot.Kpis;
 using ShiogamaDx.Bot.Line;
+using ShiogamaDx.Bot.Line.RichMenu;
 using ShiogamaDx.Bot.Procedures;
 using ShiogamaDx.Bot.Staff;
 using ShiogamaDx.Bot.Surveys;
@@ -23,6 +24,7 @@ builder.AddAdminApi();
 
 // Channels
 builder.AddLine();
+builder.AddLineRichMenu();
 builder.AddStaff();
 
 // Features
