@@ -8,7 +8,7 @@ using SkiaSharp;
 
 namespace ShiogamaDx.Bot.Tests.Line;
 
-public sealed class RichMenuTests
+public sealed class RichMenuTests : IClassFixture<JapaneseFontFixture>
 {
     private static string BundledFile => Path.Combine(AppContext.BaseDirectory, "Content", RichMenuFile.FileName);
 
@@ -193,4 +193,26 @@ public sealed class RichMenuTests
         var exit = await command.RunAsync(args, output, CancellationToken.None);
         return (exit, output.ToString());
     }
+}
+
+/// <summary>
+/// Drawing the menu needs a Japanese font on the machine: installed here from Debian's fonts-noto-cjk when missing
+/// (tests run as root on CI; .ci/run installs it first too).
+/// </summary>
+public sealed class JapaneseFontFixture : IAsyncLifetime
+{
+    public async Task InitializeAsync()
+    {
+        if (JapaneseFont.Find(null, "電子申請") is not null)
+        {
+            return;
+        }
+
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(
+            "bash", ["-c", "(apt-get install -y -q fonts-noto-cjk || (apt-get update -q && apt-get install -y -q fonts-noto-cjk)) >/dev/null 2>&1"]))!;
+        await process.WaitForExitAsync();
+        Assert.True(JapaneseFont.Find(null, "電子申請") is not null, "No Japanese font, and fonts-noto-cjk could not be installed: " + JapaneseFont.InstallHint);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
 }

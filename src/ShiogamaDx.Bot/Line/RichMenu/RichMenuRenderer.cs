@@ -21,7 +21,7 @@ internal static class RichMenuRenderer
         {
             canvas.Clear(SKColor.Parse(menu.Background));
             var gap = Math.Max(8f, menu.Width / 160f);
-            var labelSize = menu.Areas.Min(a => FittingSize(bold, a.Label, a.Bounds.Width - (6 * gap), a.Bounds.Height * 0.24f));
+            var labelSize = menu.Areas.Min(a => FittingSize(bold, a.Label, a.Bounds.Width - (16 * gap), a.Bounds.Height * 0.24f));
             foreach (var area in menu.Areas)
             {
                 DrawArea(canvas, area, gap, labelSize, bold, regular);
@@ -67,7 +67,7 @@ internal static class RichMenuRenderer
             return;
         }
 
-        var noteSize = FittingSize(regular, area.Note, rect.Width - (4 * gap), labelSize * 0.45f);
+        var noteSize = FittingSize(regular, area.Note, rect.Width - (8 * gap), labelSize * 0.5f);
         using var noteFont = new SKFont(regular, noteSize) { Subpixel = true, Edging = SKFontEdging.Antialias };
         noteFont.GetFontMetrics(out var nm);
         var noteHeight = nm.CapHeight > 0 ? nm.CapHeight : -nm.Ascent * 0.8f;
