@@ -8,6 +8,7 @@ using ShiogamaDx.Bot.Guidelines;
 using ShiogamaDx.Bot.Hosting;
 using ShiogamaDx.Bot.Kpis;
 using ShiogamaDx.Bot.Line;
+using ShiogamaDx.Bot.Line.RichMenu;
 using ShiogamaDx.Bot.Procedures;
 using ShiogamaDx.Bot.Staff;
 using ShiogamaDx.Bot.Surveys;
@@ -15,12 +16,15 @@ using ShiogamaDx.Bot.Surveys;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddBotLogging(quiet: BotCommands.IsCommand(args));
+builder.AddTelemetry();
+builder.AddReverseProxy();
 builder.AddDatabase();
 builder.AddConversations();
 builder.AddAdminApi();
 
 // Channels
 builder.AddLine();
+builder.AddLineRichMenu();
 builder.AddStaff();
 
 // Features
@@ -33,8 +37,10 @@ builder.AddStaffSurveys();
 
 var app = builder.Build();
 
+app.UseReverseProxy();
 app.UseBotRequestLogging();
 app.MapHealth();
+app.MapMetrics();
 app.MapAdminApi();
 app.MapLine();
 app.MapStaff();

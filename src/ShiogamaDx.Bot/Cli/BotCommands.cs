@@ -1,5 +1,6 @@
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Hosting;
 
 namespace ShiogamaDx.Bot.Cli;
 
@@ -16,6 +17,12 @@ public static class BotCommands
     public static async Task<int> RunBotAsync(this WebApplication app, string[] args)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ShiogamaDx.Bot");
+        if (args is ["healthcheck", ..])
+        {
+            // Asks the running host; touches neither the database nor the content, so it is cheap and harmless.
+            return await HealthProbe.RunAsync(args[1..], app.Configuration, Console.Out);
+        }
+
         try
         {
             app.Services.ValidateDialogs();
@@ -39,7 +46,7 @@ public static class BotCommands
             var command = commands.FirstOrDefault(c => args.Length >= c.Verb.Count && c.Verb.SequenceEqual(args.Take(c.Verb.Count)));
             if (command is null)
             {
-                await Console.Error.WriteLineAsync("Unknown command. Commands:\n  chat --as resident|staff\n" + string.Join("\n", commands.Select(c => "  " + c.Usage)));
+                await Console.Error.WriteLineAsync("Unknown command. Commands:\n  chat --as resident|staff\n  healthcheck [--url URL]\n" + string.Join("\n", commands.Select(c => "  " + c.Usage)));
                 return 2;
             }
 

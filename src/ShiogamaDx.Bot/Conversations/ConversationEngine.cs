@@ -13,6 +13,7 @@ public sealed class ConversationEngine(
     ConversationLocks locks,
     PrivacyKeys keys,
     Data.BotDbContext db,
+    Hosting.BotMetrics metrics,
     TimeProvider clock,
     ILogger<ConversationEngine> logger)
 {
@@ -165,6 +166,7 @@ public sealed class ConversationEngine(
             AskedAt = clock.GetUtcNow(),
         });
         await db.SaveChangesAsync(ct);
+        metrics.Unanswered(turn.Message.Channel, turn.Message.Audience.ToString().ToLowerInvariant());
         logger.LogInformation("Unanswered question kept for review ({Channel}, {Audience})", turn.Message.Channel, turn.Message.Audience);
         return [new TextReply(menu.NotUnderstood + "\n" + catalog.Menus.Contact), menu.AsChoices()];
     }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Hosting;
 
 namespace ShiogamaDx.Bot.Line;
 
@@ -18,6 +19,7 @@ internal sealed class LineEventHandler(
     LineMessagingClient client,
     LinePushGate gate,
     IOptions<LineOptions> options,
+    BotMetrics metrics,
     TimeProvider clock,
     ILogger<LineEventHandler> logger)
 {
@@ -35,6 +37,7 @@ internal sealed class LineEventHandler(
             return true;
         }
 
+        using var correlation = LoggingExtensions.BeginEventScope(Channel, row.WebhookEventId);
         var ev = row.PayloadJson is null ? null : JsonSerializer.Deserialize(row.PayloadJson, LineWebhookJson.Default.LineEvent);
         bool done;
         if (ev is null)
@@ -68,7 +71,13 @@ internal sealed class LineEventHandler(
         }
 
         var stored = JsonSerializer.Deserialize<List<Reply>>(row.RepliesJson, Outbox.Json) ?? [];
-        return await DeliverAsync(row, ev, lineUserId, stored, ct);
+        var done = await DeliverAsync(row, ev, lineUserId, stored, ct);
+        if (done && row.Status == LineEventStatus.Done)
+        {
+            metrics.Answered(Channel, clock.GetUtcNow() - row.ReceivedAt);
+        }
+
+        return done;
     }
 
     private async Task<IReadOnlyList<Reply>> AnswerAsync(LineInboxEvent row, LineEvent ev, string lineUserId, CancellationToken ct)
@@ -83,6 +92,7 @@ internal sealed class LineEventHandler(
         {
             // A turn is not idempotent, so it is not run again: the person gets an apology and can retry.
             logger.LogError(ex, "Conversation engine failed on LINE event {EventId}", row.Id);
+            metrics.Failed(Channel, "engine");
             return [ConversationEngine.Apology, catalog.Menus.Resident.AsChoices()];
         }
     }
@@ -276,6 +286,15 @@ internal sealed class LineEventHandler(
         row.PayloadJson = null; // handled: the person's words and the reply token are not kept
         row.RepliesJson = null;
         await db.SaveChangesAsync(ct);
+        if (status == LineEventStatus.Failed)
+        {
+            metrics.Failed(Channel, "delivery");
+        }
+        else
+        {
+            metrics.Processed(Channel);
+        }
+
         if (status == LineEventStatus.Failed)
         {
             logger.LogWarning("LINE event {EventId} given up: {Error}", row.Id, row.LastError);

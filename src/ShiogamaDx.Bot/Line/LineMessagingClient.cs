@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using ShiogamaDx.Bot.Hosting;
 
 namespace ShiogamaDx.Bot.Line;
 
@@ -37,7 +38,7 @@ internal sealed record LineApiResult(LineApiOutcome Outcome, int? StatusCode = n
 /// The few Messaging API calls the bot makes, over a typed HttpClient whose resilience pipeline (registered in
 /// <see cref="LineExtensions"/>) retries 429/5xx/timeouts with backoff, jitter and Retry-After.
 /// </summary>
-internal sealed class LineMessagingClient(HttpClient http, ILogger<LineMessagingClient> logger)
+internal sealed class LineMessagingClient(HttpClient http, BotMetrics metrics, ILogger<LineMessagingClient> logger)
 {
     /// <summary>A reply token is used once: a failed reply is never retried with it (the caller pushes instead).</summary>
     internal static readonly HttpRequestOptionsKey<bool> NoRetry = new("line.noRetry");
@@ -74,6 +75,7 @@ internal sealed class LineMessagingClient(HttpClient http, ILogger<LineMessaging
                                    || (ex is TaskCanceledException && !ct.IsCancellationRequested))
         {
             logger.LogWarning("LINE {Path} unavailable: {Error}", path, ex.GetType().Name);
+            metrics.LineApiError(path, null);
             return new LineApiResult(LineApiOutcome.Unavailable, null, ex.GetType().Name);
         }
     }
@@ -103,6 +105,8 @@ internal sealed class LineMessagingClient(HttpClient http, ILogger<LineMessaging
         }
         else
         {
+            metrics.LineApiError(path, status);
+
             // LINE's error text names the fault ("Invalid reply token"); it never echoes the body we sent.
             logger.LogWarning("LINE {Path} answered {Status} ({Outcome}): {LineError} (request {RequestId})", path, status, outcome, error, Header(response, "x-line-request-id"));
         }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Hosting;
 
 namespace ShiogamaDx.Bot.Line;
 
@@ -13,7 +14,7 @@ internal static class LineWebhookEndpoint
 
     public const string SignatureHeader = "X-Line-Signature";
 
-    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<LineOptions> options, LineWebhookReceiver receiver, LineInboxSignal signal, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<LineOptions> options, LineWebhookReceiver receiver, LineInboxSignal signal, BotMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
     {
         var o = options.Value;
         if (!o.Enabled)
@@ -73,6 +74,7 @@ internal static class LineWebhookEndpoint
         var stored = await receiver.StoreAsync(events, ct);
         if (stored > 0)
         {
+            metrics.Received(LineEventHandler.Channel, stored);
             signal.Notify();
         }
 

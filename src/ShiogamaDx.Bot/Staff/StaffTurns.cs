@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Hosting;
 
 namespace ShiogamaDx.Bot.Staff;
 
@@ -34,6 +35,7 @@ internal sealed class StaffTurnWorker(
     IServiceScopeFactory scopes,
     ConnectorClient connector,
     IOptions<StaffOptions> options,
+    BotMetrics metrics,
     TimeProvider clock,
     ILogger<StaffTurnWorker> logger) : BackgroundService
 {
@@ -57,6 +59,9 @@ internal sealed class StaffTurnWorker(
 
     internal async Task ProcessAsync(StaffWork work, CancellationToken ct)
     {
+        using var correlation = LoggingExtensions.BeginEventScope(StaffActivities.Channel, work.Incoming.Id);
+        var started = clock.GetTimestamp();
+        metrics.Received(StaffActivities.Channel);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -82,6 +87,7 @@ internal sealed class StaffTurnWorker(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "Answering a staff turn failed");
+                metrics.Failed(StaffActivities.Channel, "engine");
                 replies = [ConversationEngine.Apology];
             }
 
@@ -89,10 +95,14 @@ internal sealed class StaffTurnWorker(
             {
                 await connector.SendAsync(work.Incoming.ServiceUrl!, work.Incoming.Conversation!.Id!, Address(activity, work.Incoming, work.ReplyToId), work.ReplyToId, ct);
             }
+
+            metrics.Processed(StaffActivities.Channel);
+            metrics.Answered(StaffActivities.Channel, clock.GetElapsedTime(started));
         }
         catch (ConnectorException ex)
         {
             logger.LogWarning("The connector refused a staff answer: {Error}", ex.Message);
+            metrics.Failed(StaffActivities.Channel, "delivery");
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -102,6 +112,7 @@ internal sealed class StaffTurnWorker(
         {
             // Network errors, timeouts, a bug: one lost answer, never the worker (and with it the host).
             logger.LogWarning("A staff answer could not be delivered: {Error}", ex.Message);
+            metrics.Failed(StaffActivities.Channel, "delivery");
         }
     }
 

@@ -12,7 +12,7 @@ namespace ShiogamaDx.Bot.Tests.Line;
 /// against LINE's OpenAPI document, behaves like LINE on retry keys (409 once accepted; 400 on a reply), and
 /// answers with injected faults (429 with Retry-After, 500, a hang) when a test asks for them.
 /// </summary>
-public sealed class FakeLineApi : IAsyncDisposable
+public sealed partial class FakeLineApi : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, string> acceptedRetryKeys = new();
@@ -53,6 +53,7 @@ public sealed class FakeLineApi : IAsyncDisposable
         var web = builder.Build();
         var fake = new FakeLineApi(web);
         web.MapPost("/{**path}", (Delegate)fake.HandleAsync);
+        web.MapDelete("/v2/bot/richmenu/{id}", (Delegate)fake.DeleteRichMenu);
         await web.StartAsync();
         return fake;
     }
@@ -69,6 +70,11 @@ public sealed class FakeLineApi : IAsyncDisposable
     private async Task<IResult> HandleAsync(HttpContext http)
     {
         var path = http.Request.Path.Value!;
+        if (IsRichMenu(path))
+        {
+            return await RichMenuAsync(http, path);
+        }
+
         var body = await new StreamReader(http.Request.Body).ReadToEndAsync();
         var retryKey = http.Request.Headers["X-Line-Retry-Key"].FirstOrDefault();
         var json = JsonNode.Parse(body);

@@ -1,0 +1,44 @@
+# syntax=docker/dockerfile:1
+# The bot host as a container: build with the .NET 10 SDK, run on the ASP.NET Core 10 runtime as the non-root
+# user "app" (uid 1654, made by the base image), listening on 8080 behind an HTTPS reverse proxy.
+#
+#   docker build -t shiogama-dx-bot .
+#   docker run -d --name shiogama-dx-bot -p 127.0.0.1:8080:8080 -v shiogama-dx-data:/app/data \
+#     --env-file /etc/shiogama-dx-bot/env shiogama-dx-bot
+#
+# Configuration comes only from environment variables (Line__ChannelSecret=…); no secret is baked into the image.
+# See docs/operations.md.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+
+# Restore first, from the files that decide the packages only, so code changes reuse the cached layer.
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/ShiogamaDx.Bot/ShiogamaDx.Bot.csproj src/ShiogamaDx.Bot/
+RUN dotnet restore src/ShiogamaDx.Bot/ShiogamaDx.Bot.csproj
+
+# The project links ../../dialogs and ../../prompts into its output.
+COPY src/ src/
+COPY dialogs/ dialogs/
+COPY prompts/ prompts/
+RUN dotnet publish src/ShiogamaDx.Bot/ShiogamaDx.Bot.csproj -c Release -o /app --no-restore /p:UseAppHost=false
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+
+# The SQLite database and the generated privacy key live in /app/data: the one writable place, a volume.
+RUN mkdir -p /app/data && chown app:app /app/data
+COPY --from=build /app ./
+
+ENV ASPNETCORE_HTTP_PORTS=8080 \
+    DOTNET_ENVIRONMENT=Production \
+    ASPNETCORE_ENVIRONMENT=Production
+EXPOSE 8080
+VOLUME ["/app/data"]
+USER app
+
+# The runtime image has no curl or wget: the app asks its own /healthz (exit 0 when it answers 200).
+HEALTHCHECK --interval=30s --timeout=15s --start-period=60s --retries=3 \
+    CMD ["dotnet", "ShiogamaDx.Bot.dll", "healthcheck"]
+
+ENTRYPOINT ["dotnet", "ShiogamaDx.Bot.dll"]

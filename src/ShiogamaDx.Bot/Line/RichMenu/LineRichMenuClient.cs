@@ -1,0 +1,125 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Hosting;
+
+namespace ShiogamaDx.Bot.Line.RichMenu;
+
+/// <summary>The rich menu object of the Messaging API (messaging-api.yml, RichMenuRequest) for a definition.</summary>
+internal static class RichMenuJson
+{
+    /// <param name="postbackKey">Postback buttons are signed like every button the bot sends, so the engine accepts them.</param>
+    public static JsonObject ToRequest(RichMenuDefinition menu, byte[] postbackKey) => new()
+    {
+        ["size"] = new JsonObject { ["width"] = menu.Width, ["height"] = menu.Height },
+        ["selected"] = menu.Selected,
+        ["name"] = menu.Name,
+        ["chatBarText"] = menu.ChatBarText,
+        ["areas"] = new JsonArray(menu.Areas.Select(a => (JsonNode)new JsonObject
+        {
+            ["bounds"] = new JsonObject { ["x"] = a.Bounds.X, ["y"] = a.Bounds.Y, ["width"] = a.Bounds.Width, ["height"] = a.Bounds.Height },
+            ["action"] = Action(a, postbackKey),
+        }).ToArray()),
+    };
+
+    private static JsonObject Action(RichMenuArea area, byte[] key)
+    {
+        var action = new JsonObject();
+        switch (area.Action)
+        {
+            case RichMenuMessageAction m:
+                (action["type"], action["label"], action["text"]) = ("message", area.Label, m.Text);
+                break;
+            case RichMenuUriAction u:
+                (action["type"], action["label"], action["uri"]) = ("uri", area.Label, u.Uri.OriginalString);
+                break;
+            case RichMenuPostbackAction p:
+                (action["type"], action["label"], action["data"]) = ("postback", area.Label, Postback.Sign(Postback.Create(p.Handler, p.Action, [.. p.Args]), key));
+                if (p.DisplayText is not null)
+                {
+                    action["displayText"] = p.DisplayText;
+                }
+
+                break;
+            default:
+                throw new InvalidOperationException("unknown rich menu action " + area.Action.GetType().Name);
+        }
+
+        return action;
+    }
+}
+
+internal sealed class LineRichMenuException(string message) : Exception(message);
+
+/// <summary>
+/// The three calls that put a menu in place: create it (api.line.me), upload its image (api-data.line.me), make it
+/// everyone's default. An operator runs them once per change, so a failure is reported, not retried.
+/// </summary>
+internal sealed class LineRichMenuClient(HttpClient http, IOptions<LineOptions> options, BotMetrics metrics, ILogger<LineRichMenuClient> logger)
+{
+    public async Task<string> CreateAsync(JsonObject menu, CancellationToken ct)
+    {
+        using var content = new StringContent(menu.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        var body = await SendAsync(options.Value.ApiBaseUrl, "v2/bot/richmenu", content, ct);
+        return JsonNode.Parse(body)?["richMenuId"]?.GetValue<string>() is { Length: > 0 } id
+            ? id
+            : throw new LineRichMenuException("LINE created the rich menu but sent no richMenuId");
+    }
+
+    public async Task UploadImageAsync(string richMenuId, RichMenuImage image, CancellationToken ct)
+    {
+        using var content = new ByteArrayContent(image.Bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue(image.ContentType);
+        await SendAsync(options.Value.DataApiBaseUrl, $"v2/bot/richmenu/{Uri.EscapeDataString(richMenuId)}/content", content, ct);
+    }
+
+    public async Task SetDefaultAsync(string richMenuId, CancellationToken ct) =>
+        await SendAsync(options.Value.ApiBaseUrl, $"v2/bot/user/all/richmenu/{Uri.EscapeDataString(richMenuId)}", null, ct);
+
+    /// <summary>Best effort: a menu left without an image is never shown, so a failed apply cleans up after itself.</summary>
+    public async Task DeleteQuietlyAsync(string richMenuId, CancellationToken ct)
+    {
+        try
+        {
+            await SendAsync(options.Value.ApiBaseUrl, $"v2/bot/richmenu/{Uri.EscapeDataString(richMenuId)}", null, ct, HttpMethod.Delete);
+        }
+        catch (Exception ex) when (ex is LineRichMenuException or HttpRequestException or TaskCanceledException)
+        {
+            logger.LogWarning("Could not delete the unfinished rich menu {RichMenuId}: {Error}", richMenuId, ex.Message);
+        }
+    }
+
+    private async Task<string> SendAsync(Uri baseUrl, string path, HttpContent? content, CancellationToken ct, HttpMethod? method = null)
+    {
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Post, new Uri(new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/"), path)) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.ChannelAccessToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            metrics.LineApiError(EndpointName(path), null);
+            throw new LineRichMenuException($"LINE {path} could not be reached: {ex.Message}");
+        }
+
+        using (response)
+        {
+            if (response.IsSuccessStatusCode)
+            {
+                return await response.Content.ReadAsStringAsync(ct);
+            }
+
+            metrics.LineApiError(EndpointName(path), (int)response.StatusCode);
+            var error = await LineMessagingClient.ReadErrorAsync(response, ct);
+            throw new LineRichMenuException($"LINE {path} answered {(int)response.StatusCode}: {error}");
+        }
+    }
+
+    /// <summary>The path without the menu id, so the metric's labels stay a small fixed set.</summary>
+    private static string EndpointName(string path) => path.StartsWith("v2/bot/user/all/", StringComparison.Ordinal)
+        ? "v2/bot/user/all/richmenu"
+        : path.EndsWith("/content", StringComparison.Ordinal) ? "v2/bot/richmenu/content" : "v2/bot/richmenu";
+}

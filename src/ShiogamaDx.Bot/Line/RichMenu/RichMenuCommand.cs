@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using ShiogamaDx.Bot.Cli;
+using ShiogamaDx.Bot.Content;
+using ShiogamaDx.Bot.Conversations;
+
+namespace ShiogamaDx.Bot.Line.RichMenu;
+
+public sealed class RichMenuOptions
+{
+    public const string SectionName = "RichMenu";
+
+    /// <summary>The menu definition; empty: richmenu.yaml in the content folder (Content:Path).</summary>
+    public string? File { get; set; }
+
+    /// <summary>A .ttf/.otf/.ttc with Japanese glyphs; empty: found on the machine (Noto Sans CJK, IPA, Hiragino, Yu Gothic…).</summary>
+    public string? FontFile { get; set; }
+}
+
+/// <summary>
+/// <c>line richmenu apply [--dry-run] [--out DIR] [--file FILE]</c>: checks the menu file, draws its image and
+/// puts it in place on LINE as everyone's default menu. <c>--dry-run</c> only writes the image and the JSON.
+/// </summary>
+internal sealed class RichMenuCommand(
+    IOptions<RichMenuOptions> options,
+    IOptions<ContentOptions> content,
+    IOptions<LineOptions> line,
+    PrivacyKeys keys,
+    LineRichMenuClient client,
+    ILogger<RichMenuCommand> logger) : IBotCommand
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public IReadOnlyList<string> Verb => ["line", "richmenu", "apply"];
+
+    public string Usage => "line richmenu apply [--dry-run] [--out DIR] [--file FILE]    draw the LINE rich menu (Content/richmenu.yaml) and set it as default";
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (Parse(args) is not var (dryRun, outDir, fileArg))
+        {
+            await output.WriteLineAsync("usage: " + Usage);
+            return 2;
+        }
+
+        var file = Path.GetFullPath(fileArg ?? options.Value.File ?? Path.Combine(content.Value.FullPath, RichMenuFile.FileName));
+        if (!File.Exists(file))
+        {
+            await output.WriteLineAsync($"NG: no rich menu file {file}");
+            return 1;
+        }
+
+        RichMenuDefinition menu;
+        try
+        {
+            menu = RichMenuFile.Load(file);
+        }
+        catch (ContentFileException ex)
+        {
+            await output.WriteLineAsync("NG: " + ex.Message);
+            return 1;
+        }
+
+        var texts = string.Concat(menu.Areas.Select(a => a.Label + a.Note));
+        if (JapaneseFont.Find(options.Value.FontFile, texts) is not var (bold, regular))
+        {
+            await output.WriteLineAsync("NG: no font with Japanese glyphs found. " + JapaneseFont.InstallHint);
+            return 1;
+        }
+
+        RichMenuImage image;
+        using (bold)
+        using (regular)
+        {
+            image = RichMenuRenderer.Render(menu, bold, regular);
+            await output.WriteLineAsync($"Font: {bold.FamilyName} {bold.FontStyle.Weight} / {regular.FamilyName} {regular.FontStyle.Weight}");
+        }
+
+        var json = RichMenuJson.ToRequest(menu, keys.PostbackKey);
+        await output.WriteLineAsync($"Rich menu '{menu.Name}': {menu.Width}x{menu.Height}, {menu.Areas.Count} areas ({string.Join(", ", menu.Areas.Select(a => a.Label))}), image {image.ContentType} {image.Bytes.Length / 1024} KB");
+
+        if (dryRun || outDir is not null)
+        {
+            var dir = Path.GetFullPath(outDir ?? "richmenu-out");
+            Directory.CreateDirectory(dir);
+            var imagePath = Path.Combine(dir, "richmenu." + image.Extension);
+            await File.WriteAllBytesAsync(imagePath, image.Bytes, cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(dir, "richmenu.json"), json.ToJsonString(Indented), cancellationToken);
+            await output.WriteLineAsync($"Wrote {imagePath} and {Path.Combine(dir, "richmenu.json")}");
+        }
+
+        if (dryRun)
+        {
+            await output.WriteLineAsync("Dry run: LINE was not called.");
+            return 0;
+        }
+
+        if (string.IsNullOrWhiteSpace(line.Value.ChannelAccessToken))
+        {
+            await output.WriteLineAsync("NG: Line:ChannelAccessToken is not set (environment variable Line__ChannelAccessToken); use --dry-run to only draw the menu");
+            return 1;
+        }
+
+        string? id = null;
+        try
+        {
+            id = await client.CreateAsync(json, cancellationToken);
+            await client.UploadImageAsync(id, image, cancellationToken);
+            await client.SetDefaultAsync(id, cancellationToken);
+        }
+        catch (LineRichMenuException ex)
+        {
+            if (id is not null)
+            {
+                await client.DeleteQuietlyAsync(id, cancellationToken);
+            }
+
+            await output.WriteLineAsync("NG: " + ex.Message);
+            return 1;
+        }
+
+        logger.LogInformation("Rich menu {RichMenuId} applied as the default menu", id);
+        await output.WriteLineAsync($"OK: rich menu {id} is now everyone's default menu.");
+        return 0;
+    }
+
+    private static (bool DryRun, string? Out, string? File)? Parse(IReadOnlyList<string> args)
+    {
+        var (dryRun, outDir, file) = (false, (string?)null, (string?)null);
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--dry-run":
+                    dryRun = true;
+                    break;
+                case "--out" when i + 1 < args.Count:
+                    outDir = args[++i];
+                    break;
+                case "--file" when i + 1 < args.Count:
+                    file = args[++i];
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return (dryRun, outDir, file);
+    }
+}
+
+public static class RichMenuExtensions
+{
+    public static IHostApplicationBuilder AddLineRichMenu(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RichMenuOptions>().BindConfiguration(RichMenuOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHttpClient<LineRichMenuClient>(http => http.Timeout = TimeSpan.FromSeconds(60));
+        builder.Services.AddScoped<IBotCommand, RichMenuCommand>();
+        return builder;
+    }
+}
