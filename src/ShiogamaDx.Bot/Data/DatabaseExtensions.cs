@@ -29,6 +29,7 @@ public static class DatabaseExtensions
                 .AddInterceptors(new SqlitePragmas()));
         }
 
+        builder.Services.AddWorkLeases();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
