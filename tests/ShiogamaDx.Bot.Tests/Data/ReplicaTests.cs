@@ -10,6 +10,7 @@ using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Tests.Infrastructure;
 using ShiogamaDx.Bot.Tests.Line;
+using Xunit.Abstractions;
 
 namespace ShiogamaDx.Bot.Tests.Data;
 
@@ -18,7 +19,7 @@ namespace ShiogamaDx.Bot.Tests.Data;
 /// either, every event is answered once and each person's in order, and a scheduled reminder goes out once.
 /// </summary>
 [Collection(PostgreSqlCollection.Name)]
-public sealed class ReplicaTests(PostgreSqlServer server)
+public sealed class ReplicaTests(PostgreSqlServer server, ITestOutputHelper output)
 {
     private const int People = 10;
     private const int EventsPerPerson = 5;
@@ -27,6 +28,7 @@ public sealed class ReplicaTests(PostgreSqlServer server)
     [Fact]
     public async Task TwoHostsOnOnePostgreSql_AnswerABurstOfWebhooksOnceInOrder_AndSendADueReminderOnce()
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var connectionString = await server.CreateDatabaseAsync();
         await using var fake = await FakeLineApi.StartAsync();
         var folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-replicas", Guid.NewGuid().ToString("N"));
@@ -50,12 +52,20 @@ public sealed class ReplicaTests(PostgreSqlServer server)
             ["Classes__CheckIntervalSeconds"] = "1",
             ["Leases__Duration"] = "00:00:10",
             ["Serilog__MinimumLevel__Default"] = "Warning",
+
+            // The process runs in a temp folder, away from appsettings.json: its console sink, for the diagnosis.
+            ["Serilog__MinimumLevel__Override__Microsoft.EntityFrameworkCore"] = "Warning",
+            ["Serilog__MinimumLevel__Override__Microsoft.AspNetCore"] = "Warning",
+            ["Serilog__Using__0"] = "Serilog.Sinks.Console",
+            ["Serilog__WriteTo__0__Name"] = "Console",
+            ["Serilog__WriteTo__0__Args__outputTemplate"] = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
         };
         try
         {
             await using var a = HostProcess.Start(new Dictionary<string, string>(settings) { ["Leases__Owner"] = "replica-a" });
             await using var b = HostProcess.Start(new Dictionary<string, string>(settings) { ["Leases__Owner"] = "replica-b" });
-            await Task.WhenAll(a.WaitHealthyAsync(TimeSpan.FromSeconds(60)), b.WaitHealthyAsync(TimeSpan.FromSeconds(60)));
+            await Task.WhenAll(a.WaitHealthyAsync(TimeSpan.FromSeconds(120)), b.WaitHealthyAsync(TimeSpan.FromSeconds(120)));
+            output.WriteLine($"both replicas healthy after {watch.Elapsed.TotalSeconds:F1} s");
             using var toA = new HttpClient { BaseAddress = a.BaseAddress };
             using var toB = new HttpClient { BaseAddress = b.BaseAddress };
 
@@ -68,6 +78,7 @@ public sealed class ReplicaTests(PostgreSqlServer server)
             }
 
             await EventuallyAsync(() => fake.Replies.Count() >= People * EventsPerPerson, TimeSpan.FromSeconds(30), () => Diagnose(fake, a, b));
+            output.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] {People * EventsPerPerson} events answered after {watch.Elapsed.TotalSeconds:F1} s");
             var tokens = fake.Replies.Select(r => (string?)r.Body!["replyToken"] ?? string.Empty).ToList();
             Assert.Equal(tokens.Count, tokens.Distinct().Count());
             for (var p = 0; p < People; p++)
@@ -87,6 +98,7 @@ public sealed class ReplicaTests(PostgreSqlServer server)
             }
 
             await EventuallyAsync(() => fake.Pushes.Any(), TimeSpan.FromSeconds(20), () => Diagnose(fake, a, b));
+            output.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] reminder pushed after {watch.Elapsed.TotalSeconds:F1} s");
             await Task.Delay(TimeSpan.FromSeconds(3)); // three more runs of the job, many polls of both outboxes
 
             var push = Assert.Single(fake.Pushes);
