@@ -12,11 +12,14 @@ public sealed record ClassJobResult(int Reminders, int Surveys, int Erased);
 /// The scheduled work of スマホ教室, on a timer of the host's <see cref="TimeProvider"/>: reminders the day
 /// before, the survey after each class, and erasing the keys of people who left once their class is over.
 /// Every message has a key derived from the registration (<c>class-reminder:{id}</c>), so however often
-/// this runs, on however many replicas or restarts, each person gets each message once.
+/// this runs, on however many replicas or restarts, each person gets each message once. Besides, the runs
+/// themselves happen on one replica at a time: the one holding the job's lease row (<see cref="LeaseName"/>).
 /// </summary>
-public sealed class ClassJobs(IServiceScopeFactory scopes, TimeProvider clock, IOptions<ClassesOptions> options, ILogger<ClassJobs> logger) : BackgroundService
+public sealed class ClassJobs(IServiceScopeFactory scopes, WorkLeases leases, TimeProvider clock, IOptions<ClassesOptions> options, ILogger<ClassJobs> logger) : BackgroundService
 {
     private readonly SemaphoreSlim gate = new(1, 1);
+
+    public const string LeaseName = "job:class-jobs";
 
     public static string ReminderKey(long registrationId) => string.Create(CultureInfo.InvariantCulture, $"class-reminder:{registrationId}");
 
@@ -29,12 +32,17 @@ public sealed class ClassJobs(IServiceScopeFactory scopes, TimeProvider clock, I
         }
 
         // The first run waits one interval: at start the host is still migrating and seeding.
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CheckIntervalSeconds), clock);
+        var interval = TimeSpan.FromSeconds(options.Value.CheckIntervalSeconds);
+        using var timer = new PeriodicTimer(interval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
-                await TickAsync(stoppingToken);
+                // Another replica that runs the job keeps its lease by renewing it each interval.
+                if (await leases.TryAcquireAsync(LeaseName, WorkLeases.JobLease(interval), stoppingToken))
+                {
+                    await TickAsync(stoppingToken);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

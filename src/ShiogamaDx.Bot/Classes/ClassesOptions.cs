@@ -34,7 +34,7 @@ public sealed class ClassesOptions
     public int ListSize { get; set; } = 6;
 
     /// <summary>How often the reminder/survey job looks for work.</summary>
-    [Range(10, 86_400)]
+    [Range(1, 86_400)]
     public int CheckIntervalSeconds { get; set; } = 300;
 
     /// <summary>Runs the reminder/survey job in this process (turn off on all but one kind of worker if wanted).</summary>

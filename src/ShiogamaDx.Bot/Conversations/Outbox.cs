@@ -37,6 +37,11 @@ public sealed class OutboxMessage
 
     public string? LastError { get; set; }
 
+    /// <summary>The delivery run (replica and batch) that holds the message until <see cref="ClaimedUntil"/>.</summary>
+    public string? ClaimedBy { get; set; }
+
+    public DateTimeOffset? ClaimedUntil { get; set; }
+
     public IReadOnlyList<Reply> Replies => JsonSerializer.Deserialize<List<Reply>>(RepliesJson, Outbox.Json) ?? [];
 }
 
@@ -50,7 +55,9 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.Property(x => x.UserKey).HasMaxLength(100);
         b.Property(x => x.IdempotencyKey).HasMaxLength(200);
         b.Property(x => x.LastError).HasMaxLength(500);
+        b.Property(x => x.ClaimedBy).HasMaxLength(200);
         b.HasIndex(x => x.IdempotencyKey).IsUnique();
+        b.HasIndex(x => x.ClaimedBy);
         b.HasIndex(x => new { x.Channel, x.SentAt, x.FailedAt, x.NotBefore });
     }
 }
@@ -94,4 +101,36 @@ public sealed class Outbox(BotDbContext db, PrivacyKeys keys, TimeProvider clock
             .Take(max)
             .ToListAsync(ct);
     }
+
+    /// <summary>
+    /// Claims up to <paramref name="max"/> due messages of a channel for one delivery run of this replica, so
+    /// that replicas delivering at the same time never send one message twice. A claim lasts
+    /// <paramref name="duration"/>: the messages of a replica that died mid-run are taken up after it.
+    /// The deliverer sets SentAt/FailedAt, or <see cref="Release"/>s what it did not finish.
+    /// </summary>
+    public async Task<List<OutboxMessage>> ClaimDueAsync(string channel, int max, string owner, TimeSpan duration, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var candidates = await db.Set<OutboxMessage>()
+            .Where(m => m.Channel == channel && m.SentAt == null && m.FailedAt == null && m.NotBefore <= now && (m.ClaimedUntil == null || m.ClaimedUntil <= now))
+            .OrderBy(m => m.Id)
+            .Select(m => m.Id)
+            .Take(max)
+            .ToListAsync(ct);
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        // The condition is evaluated again under the row lock: of two racing runs, only one gets each message.
+        var claim = $"{owner}/{Guid.NewGuid():N}";
+        var until = now + duration;
+        await db.Set<OutboxMessage>()
+            .Where(m => candidates.Contains(m.Id) && m.SentAt == null && m.FailedAt == null && (m.ClaimedUntil == null || m.ClaimedUntil <= now))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedBy, claim).SetProperty(m => m.ClaimedUntil, until), ct);
+        return await db.Set<OutboxMessage>().Where(m => m.ClaimedBy == claim).OrderBy(m => m.Id).ToListAsync(ct);
+    }
+
+    /// <summary>Gives a claimed message back (the caller saves), e.g. when delivery stopped before it.</summary>
+    public static void Release(OutboxMessage message) => (message.ClaimedBy, message.ClaimedUntil) = (null, null);
 }

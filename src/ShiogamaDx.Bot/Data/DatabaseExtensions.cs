@@ -29,6 +29,7 @@ public static class DatabaseExtensions
                 .AddInterceptors(new SqlitePragmas()));
         }
 
+        builder.Services.AddWorkLeases();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
@@ -63,7 +64,15 @@ public static class DatabaseExtensions
         var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
         try
         {
-            await db.Database.MigrateAsync();
+            if (db.Database.IsNpgsql())
+            {
+                await MigrateUnderAdvisoryLockAsync(db);
+            }
+            else
+            {
+                await db.Database.MigrateAsync();
+            }
+
             if (db.Database.IsSqlite())
             {
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;"); // persistent: readers never block the writer
@@ -72,6 +81,32 @@ public static class DatabaseExtensions
         catch (Exception ex) when (ex is SqliteException or Npgsql.NpgsqlException)
         {
             throw new DatabaseUnavailableException($"The database {db.Database.GetDbConnection().DataSource} cannot be opened, written or migrated ({ex.Message}). Check the path, its permissions and that it belongs to this version (ConnectionStrings:Bot).", ex);
+        }
+    }
+
+    /// <summary>
+    /// Replicas starting together would each apply the same pending migration (the second fails on "column
+    /// already exists"): a session-level advisory lock lets one migrate while the others wait, then find nothing to do.
+    /// </summary>
+    private static async Task MigrateUnderAdvisoryLockAsync(BotDbContext db)
+    {
+        const long lockId = 0x5348_494F_4741_4D41; // "SHIOGAMA"
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock({0})", lockId);
+            try
+            {
+                await db.Database.MigrateAsync();
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock({0})", lockId);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 

@@ -8,7 +8,7 @@ namespace ShiogamaDx.Bot.Staff;
 /// Delivers the outbox's proactive staff messages (surveys, notices) to each person's stored personal
 /// conversation: POST {serviceUrl}v3/conversations/{conversationId}/activities.
 /// </summary>
-internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, ConnectorClient connector, PrivacyKeys keys, TimeProvider clock, ILogger<StaffOutboxDelivery> logger) : IDisposable
+internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, ConnectorClient connector, PrivacyKeys keys, WorkLeases leases, TimeProvider clock, ILogger<StaffOutboxDelivery> logger) : IDisposable
 {
     public const int MaxAttempts = 5;
     private const int BatchSize = 20;
@@ -17,7 +17,10 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
 
     public void Dispose() => gate.Dispose();
 
-    /// <summary>Sends what is due; returns how many were sent. Serialised so a message is never sent twice by this host.</summary>
+    /// <summary>
+    /// Sends what is due; returns how many were sent. Serialised in this host, and each batch claimed in the
+    /// database, so a message is never sent twice by this host or by another replica.
+    /// </summary>
     public async Task<int> DeliverDueAsync(CancellationToken ct)
     {
         await gate.WaitAsync(ct);
@@ -52,7 +55,7 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
         var store = scope.ServiceProvider.GetRequiredService<ConversationStore>();
         var locks = scope.ServiceProvider.GetRequiredService<ConversationLocks>();
         var sent = 0;
-        var due = await outbox.DueAsync(StaffActivities.Channel, BatchSize, ct);
+        var due = await outbox.ClaimDueAsync(StaffActivities.Channel, BatchSize, leases.Owner, leases.Duration, ct);
         foreach (var message in due)
         {
             message.Attempts++;
@@ -61,6 +64,7 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
             {
                 message.FailedAt = clock.GetUtcNow();
                 message.LastError = "no conversation with this person yet (they have not talked to the bot)";
+                Outbox.Release(message);
                 await db.SaveChangesAsync(ct);
                 continue;
             }
@@ -101,6 +105,7 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
                 logger.LogWarning("Proactive staff message {Id} not delivered (attempt {Attempts}): {Error}", message.Id, message.Attempts, ex.Message);
             }
 
+            Outbox.Release(message);
             await db.SaveChangesAsync(ct);
         }
 

@@ -166,16 +166,25 @@ internal sealed class TrainingSeeder(BotDbContext db, IOptions<StaffSurveyOption
     }
 }
 
-/// <summary>Hourly: one reminder to those who were sent a survey and have not answered.</summary>
-internal sealed class StaffSurveyReminderJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<StaffSurveyReminderJob> logger) : BackgroundService
+/// <summary>Hourly: one reminder to those who were sent a survey and have not answered; on the replica holding the job's lease.</summary>
+internal sealed class StaffSurveyReminderJob(IServiceScopeFactory scopes, WorkLeases leases, TimeProvider clock, ILogger<StaffSurveyReminderJob> logger) : BackgroundService
 {
+    public const string LeaseName = "job:staff-survey-reminders";
+
+    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
+        using var timer = new PeriodicTimer(Interval, clock);
         do
         {
             try
             {
+                if (!await leases.TryAcquireAsync(LeaseName, WorkLeases.JobLease(Interval), stoppingToken))
+                {
+                    continue;
+                }
+
                 await using var scope = scopes.CreateAsyncScope();
                 var sent = await scope.ServiceProvider.GetRequiredService<StaffSurveyService>().SendDueRemindersAsync(stoppingToken);
                 if (sent > 0)

@@ -289,6 +289,13 @@ namespace ShiogamaDx.Bot.Data.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -320,6 +327,8 @@ namespace ShiogamaDx.Bot.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ClaimedBy");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
@@ -363,6 +372,25 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     b.HasIndex("AskedAt");
 
                     b.ToTable("UnansweredQuestions", (string)null);
+                });
+
+            modelBuilder.Entity("ShiogamaDx.Bot.Data.WorkLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("WorkLeases", (string)null);
                 });
 
             modelBuilder.Entity("ShiogamaDx.Bot.Kpis.KpiAuditEntry", b =>

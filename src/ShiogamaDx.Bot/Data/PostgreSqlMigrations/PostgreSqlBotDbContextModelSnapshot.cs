@@ -303,6 +303,13 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -334,6 +341,8 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                         .HasColumnType("character varying(100)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ClaimedBy");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
@@ -379,6 +388,25 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     b.HasIndex("AskedAt");
 
                     b.ToTable("UnansweredQuestions", (string)null);
+                });
+
+            modelBuilder.Entity("ShiogamaDx.Bot.Data.WorkLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("WorkLeases", (string)null);
                 });
 
             modelBuilder.Entity("ShiogamaDx.Bot.Kpis.KpiAuditEntry", b =>

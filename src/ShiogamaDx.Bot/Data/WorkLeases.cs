@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.Options;
+
+namespace ShiogamaDx.Bot.Data;
+
+/// <summary>
+/// A piece of work one replica holds until <see cref="ExpiresAt"/>: a scheduled job ("job:class-jobs"), one
+/// person's LINE events ("line-user:{key}"), content seeding at start. A replica that dies stops renewing, so
+/// its leases expire and another replica takes over.
+/// </summary>
+public sealed class WorkLease
+{
+    public required string Name { get; set; }
+
+    public required string Owner { get; set; }
+
+    public DateTimeOffset ExpiresAt { get; set; }
+}
+
+internal sealed class WorkLeaseConfiguration : IEntityTypeConfiguration<WorkLease>
+{
+    public void Configure(EntityTypeBuilder<WorkLease> b)
+    {
+        b.ToTable("WorkLeases");
+        b.HasKey(x => x.Name);
+        b.Property(x => x.Name).HasMaxLength(200);
+        b.Property(x => x.Owner).HasMaxLength(100);
+    }
+}
+
+public sealed class LeaseOptions
+{
+    public const string SectionName = "Leases";
+
+    /// <summary>This replica's name in the lease table; empty: machine name, process id and a random suffix.</summary>
+    [MaxLength(60)]
+    public string? Owner { get; set; }
+
+    /// <summary>
+    /// How long a replica holds a person's events or a claimed outbox message without renewing. Held leases are
+    /// renewed every third of it, so this is also how long work of a crashed replica waits before another takes it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:02", "01:00:00")]
+    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>
+/// Leases in the database, so several replicas on one database share work without doing any of it twice.
+/// One code path for SQLite and PostgreSQL: an atomic upsert that takes a lease only when it is free, expired
+/// or already ours (on PostgreSQL the row lock makes the second of two racing replicas see the first's lease).
+/// </summary>
+public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, IOptions<LeaseOptions> options, ILogger<WorkLeases> logger)
+{
+    private static readonly TimeSpan MaxJobGrace = TimeSpan.FromMinutes(1);
+
+    /// <summary>Leases held by work of this process: the table knows replicas, not which of our tasks holds one.</summary>
+    private readonly ConcurrentDictionary<string, bool> holding = new(StringComparer.Ordinal);
+
+    public string Owner { get; } = options.Value.Owner is { Length: > 0 } owner
+        ? owner
+        : Clip($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}", 100);
+
+    public TimeSpan Duration => options.Value.Duration;
+
+    /// <summary>
+    /// How long a periodic job's lease lasts: one interval plus some grace. The replica that runs the job renews
+    /// it at each run, so it keeps the job while it lives; when it stops, another replica takes over after this.
+    /// </summary>
+    public static TimeSpan JobLease(TimeSpan interval) => interval + (interval < MaxJobGrace ? interval : MaxJobGrace);
+
+    /// <summary>Takes or renews the lease; false while another replica holds it.</summary>
+    public async Task<bool> TryAcquireAsync(string name, TimeSpan duration, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+        var now = clock.GetUtcNow();
+        var expiresAt = db.Model.FindEntityType(typeof(WorkLease))!.FindProperty(nameof(WorkLease.ExpiresAt))!.GetTypeMapping().Converter;
+        object ToProvider(DateTimeOffset value) => expiresAt?.ConvertToProvider(value) ?? value;
+
+        // Same SQL on both providers (SQLite ≥ 3.24 and PostgreSQL share ON CONFLICT … DO UPDATE … WHERE).
+        var changed = await db.Database.ExecuteSqlRawAsync(
+            """
+            INSERT INTO "WorkLeases" ("Name", "Owner", "ExpiresAt") VALUES ({0}, {1}, {2})
+            ON CONFLICT ("Name") DO UPDATE SET "Owner" = excluded."Owner", "ExpiresAt" = excluded."ExpiresAt"
+            WHERE "WorkLeases"."Owner" = {1} OR "WorkLeases"."ExpiresAt" <= {3}
+            """,
+            [name, Owner, ToProvider(now + duration), ToProvider(now)],
+            ct);
+        return changed == 1;
+    }
+
+    /// <summary>Extends a lease this replica holds; false when it expired and another replica took it.</summary>
+    public async Task<bool> RenewAsync(string name, TimeSpan duration, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var until = clock.GetUtcNow() + duration;
+        return await scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<WorkLease>()
+            .Where(l => l.Name == name && l.Owner == Owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAt, until), ct) == 1;
+    }
+
+    public async Task ReleaseAsync(string name, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<WorkLease>()
+            .Where(l => l.Name == name && l.Owner == Owner)
+            .ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>
+    /// Takes the lease for a piece of work and keeps renewing it until the handle is disposed, which releases it.
+    /// Null while another replica, or other work of this one, holds it.
+    /// </summary>
+    public async Task<HeldLease?> HoldAsync(string name, CancellationToken ct)
+    {
+        if (!holding.TryAdd(name, true))
+        {
+            return null;
+        }
+
+        try
+        {
+            var duration = Duration;
+            if (await TryAcquireAsync(name, duration, ct))
+            {
+                return new HeldLease(this, name, duration, clock, logger);
+            }
+        }
+        catch
+        {
+            holding.TryRemove(name, out _);
+            throw;
+        }
+
+        holding.TryRemove(name, out _);
+        return null;
+    }
+
+    internal void Forget(string name) => holding.TryRemove(name, out _);
+
+    /// <summary>Waits (polling) until the lease is ours, for work every replica must see done once before going on.</summary>
+    public async Task<HeldLease> WaitAsync(string name, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (await HoldAsync(name, ct) is { } held)
+            {
+                return held;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct);
+        }
+    }
+
+    private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
+}
+
+/// <summary>A lease held while work runs: renewed in the background every third of its duration, released on dispose.</summary>
+public sealed class HeldLease : IAsyncDisposable
+{
+    private readonly WorkLeases leases;
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task renewing;
+    private volatile bool lost;
+
+    internal HeldLease(WorkLeases leases, string name, TimeSpan duration, TimeProvider clock, ILogger logger)
+    {
+        this.leases = leases;
+        Name = name;
+        renewing = RenewAsync(duration, clock, logger);
+    }
+
+    public string Name { get; }
+
+    /// <summary>True once a renewal found the lease expired and taken: the work must stop where it can.</summary>
+    public bool Lost => lost;
+
+    private async Task RenewAsync(TimeSpan duration, TimeProvider clock, ILogger logger)
+    {
+        try
+        {
+            while (!lost)
+            {
+                await Task.Delay(duration / 3, clock, stop.Token);
+                try
+                {
+                    lost = !await leases.RenewAsync(Name, duration, stop.Token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The database hiccuped: the lease still has two thirds of its time; try again.
+                    logger.LogWarning("Renewing lease {Lease} failed: {Error}", Name, ex.Message);
+                }
+            }
+
+            logger.LogWarning("Lease {Lease} expired and was taken by another replica", Name);
+        }
+        catch (OperationCanceledException)
+        {
+            // released
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await renewing;
+        stop.Dispose();
+        try
+        {
+            if (!lost)
+            {
+                await leases.ReleaseAsync(Name, CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Not released: it expires on its own; nobody waits longer than its duration.
+        }
+        finally
+        {
+            leases.Forget(Name);
+        }
+    }
+}
+
+public static class WorkLeaseExtensions
+{
+    public static IServiceCollection AddWorkLeases(this IServiceCollection services)
+    {
+        services.AddOptions<LeaseOptions>().BindConfiguration(LeaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<WorkLeases>();
+        return services;
+    }
+}
