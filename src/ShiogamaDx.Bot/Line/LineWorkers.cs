@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
@@ -8,17 +9,42 @@ namespace ShiogamaDx.Bot.Line;
 /// <summary>
 /// Works the stored webhook events: each person's in timestamp order (one at a time), different people in
 /// parallel. An event is marked done only after its answer was delivered, so events left over by a stop or crash
-/// are picked up at the next start.
+/// are picked up at the next start. A person whose delivery hangs (LINE slow for them) holds one slot only: the
+/// others keep being served, and one person's backlog is taken a few events a round so it never hides the others.
 /// </summary>
 internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxSignal signal, IOptions<LineOptions> options, TimeProvider clock, ILogger<LineEventProcessor> logger)
     : BackgroundService
 {
     private const int MaxParallelPeople = 4;
 
+    /// <summary>Events of one person fetched per round: a flood of one person never fills the whole fetch.</summary>
+    private const int EventsPerPersonPerRound = 20;
+
     /// <summary>Handled events are kept this long (ids only, payload already cleared) so late redeliveries are still recognised.</summary>
     public static readonly TimeSpan KeepHandledEvents = TimeSpan.FromDays(30);
 
+    private readonly SemaphoreSlim slots = new(MaxParallelPeople, MaxParallelPeople);
+    private readonly ConcurrentDictionary<string, byte> busyPeople = new(StringComparer.Ordinal);
+    private readonly List<Task> inFlight = [];
+
+    // Cancelled only when the host's shutdown timeout runs out: an answer being delivered at a stop is finished,
+    // not cut between LINE's 200 and the save (which would answer it twice after the restart).
+    private readonly CancellationTokenSource hardStop = new();
+
     private DateTimeOffset lastCleanup = DateTimeOffset.MinValue;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using var registration = cancellationToken.Register(hardStop.Cancel);
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        hardStop.Dispose();
+        slots.Dispose();
+        base.Dispose();
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,17 +63,20 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception ex)
             {
                 logger.LogError(ex, "LINE event worker failed; trying again");
                 if (!await PauseAsync(options.Value.PollInterval, clock, stoppingToken))
                 {
-                    return;
+                    break;
                 }
             }
         }
+
+        // Graceful stop: no new event is started; the ones being answered finish (or stay pending for the next start).
+        await Task.WhenAll(inFlight);
     }
 
     /// <returns>false when the host is stopping.</returns>
@@ -64,19 +93,31 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
         }
     }
 
-    public async Task ProcessDueAsync(CancellationToken ct)
+    /// <summary>Starts a worker for every person with due events who has none running; does not wait for them.</summary>
+    public async Task ProcessDueAsync(CancellationToken stopping)
     {
-        List<(long Id, string? UserKey, DateTimeOffset NextAttemptAt)> pending;
+        inFlight.RemoveAll(t => t.IsCompleted);
+        List<(long Id, string? UserKey, DateTimeOffset Timestamp, DateTimeOffset NextAttemptAt)> pending = [];
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
-            pending = (await db.Set<LineInboxEvent>()
-                    .Where(e => e.Status == LineEventStatus.Pending)
+            var due = db.Set<LineInboxEvent>().Where(e => e.Status == LineEventStatus.Pending);
+            var waiting = await due.GroupBy(e => e.UserKey).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(stopping);
+
+            // Most people have a few events waiting: one query for all of them. Someone with a backlog (a flood,
+            // or events without a person) is read a slice at a time, so they never crowd the others out of a round.
+            var few = waiting.Where(p => p.Key is not null && p.Count <= EventsPerPersonPerRound).Select(p => p.Key!).ToList();
+            var rows = await due.Where(e => few.Contains(e.UserKey!)).Select(e => new { e.Id, e.UserKey, e.Timestamp, e.NextAttemptAt }).ToListAsync(stopping);
+            foreach (var many in waiting.Where(p => p.Key is null || p.Count > EventsPerPersonPerRound))
+            {
+                rows.AddRange(await due.Where(e => e.UserKey == many.Key)
                     .OrderBy(e => e.Timestamp).ThenBy(e => e.Id)
-                    .Select(e => new { e.Id, e.UserKey, e.NextAttemptAt })
-                    .Take(500)
-                    .ToListAsync(ct))
-                .Select(e => (e.Id, e.UserKey, e.NextAttemptAt)).ToList();
+                    .Select(e => new { e.Id, e.UserKey, e.Timestamp, e.NextAttemptAt })
+                    .Take(EventsPerPersonPerRound)
+                    .ToListAsync(stopping));
+            }
+
+            pending = rows.Select(e => (e.Id, e.UserKey, e.Timestamp, e.NextAttemptAt)).ToList();
         }
 
         var now = clock.GetUtcNow();
@@ -87,39 +128,85 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
             var cutoff = now - KeepHandledEvents;
             await scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<LineInboxEvent>()
                 .Where(e => e.Status != LineEventStatus.Pending && e.ReceivedAt < cutoff)
-                .ExecuteDeleteAsync(ct);
+                .ExecuteDeleteAsync(stopping);
         }
 
-        var people = pending.GroupBy(e => e.UserKey ?? "event:" + e.Id).ToList();
-        await Parallel.ForEachAsync(people, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelPeople, CancellationToken = ct }, async (events, token) =>
+        var people = pending
+            .GroupBy(e => e.UserKey ?? "event:" + e.Id)
+            .Select(g => (Key: g.Key, Ids: g.OrderBy(e => e.Timestamp).ThenBy(e => e.Id).Select(e => (e.Id, e.NextAttemptAt)).ToList()))
+            .OrderBy(p => p.Ids[0].NextAttemptAt);
+        foreach (var (key, ids) in people)
         {
-            foreach (var e in events)
+            // A later event never overtakes an earlier one that waits for its retry; a person already being worked
+            // on gets the rest when that worker is done (it wakes this loop).
+            if (ids[0].NextAttemptAt > now || !busyPeople.TryAdd(key, 0))
             {
-                // A later event never overtakes an earlier one that waits for its retry.
-                if (e.NextAttemptAt > now)
-                {
-                    return;
-                }
+                continue;
+            }
 
-                await using var scope = scopes.CreateAsyncScope();
-                var handler = scope.ServiceProvider.GetRequiredService<LineEventHandler>();
-                bool finished;
-                try
-                {
-                    finished = await handler.HandleAsync(e.Id, token);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogError(ex, "LINE event {EventId} failed; it stays pending", e.Id);
-                    finished = false;
-                }
+            inFlight.Add(WorkPersonAsync(key, ids.Select(i => i.Id).ToList(), stopping));
+        }
+    }
 
-                if (!finished)
+    private async Task WorkPersonAsync(string key, List<long> ids, CancellationToken stopping)
+    {
+        var all = false;
+        try
+        {
+            await slots.WaitAsync(stopping);
+            try
+            {
+                all = await HandleInOrderAsync(ids, stopping);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // stopping: what was not done stays pending for the next start
+        }
+        finally
+        {
+            busyPeople.TryRemove(key, out _);
+            if (all && !stopping.IsCancellationRequested)
+            {
+                signal.Notify(); // this person may have more; others may have waited for a slot
+            }
+        }
+    }
+
+    private async Task<bool> HandleInOrderAsync(List<long> ids, CancellationToken stopping)
+    {
+        foreach (var id in ids)
+        {
+            if (stopping.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetRequiredService<LineEventHandler>();
+            try
+            {
+                if (!await handler.HandleAsync(id, hardStop.Token))
                 {
-                    return;
+                    return false; // waits for its retry, and the person's later events with it
                 }
             }
-        });
+            catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
+            {
+                return false;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "LINE event {EventId} failed; it stays pending", id);
+                return false;
+            }
+        }
+
+        return true;
     }
 }
 
