@@ -18,6 +18,7 @@ internal sealed class LineEventHandler(
     IEnumerable<IPersonalDataEraser> erasers,
     LineMessagingClient client,
     LinePushGate gate,
+    LineUserRateLimiter limiter,
     IOptions<LineOptions> options,
     BotMetrics metrics,
     TimeProvider clock,
@@ -65,7 +66,21 @@ internal sealed class LineEventHandler(
         await RememberUserAsync(row.UserKey!, lineUserId, following: true, ct);
         if (row.RepliesJson is null)
         {
-            var replies = await AnswerAsync(row, ev, lineUserId, ct);
+            // Decided once per event (the answer is stored with it), so a retried delivery never re-counts it.
+            var decision = ev.Type == "follow" ? RateDecision.Answer : limiter.Decide(row.UserKey!, row.Timestamp);
+            if (decision == RateDecision.Drop)
+            {
+                return await FinishAsync(row, LineEventStatus.Skipped, "rate limited: not answered", ct);
+            }
+
+            IReadOnlyList<Reply> replies = decision == RateDecision.SlowDown
+                ? [new TextReply(LineUserRateLimiter.SlowDown)]
+                : await AnswerAsync(row, ev, lineUserId, ct);
+            if (decision == RateDecision.SlowDown)
+            {
+                logger.LogWarning("LINE user over the per-person limit: told once to slow down, further events not answered");
+            }
+
             row.RepliesJson = JsonSerializer.Serialize(replies.ToList(), Outbox.Json);
             await db.SaveChangesAsync(ct);
         }

@@ -17,6 +17,7 @@ public static class LineExtensions
         services.AddOptions<LineOptions>().BindConfiguration(LineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LineInboxSignal>();
         services.AddSingleton<LinePushGate>();
+        services.AddSingleton<LineUserRateLimiter>();
         services.AddScoped<LineWebhookReceiver>();
         services.AddScoped<LineEventHandler>();
         services.AddScoped<IPersonalDataEraser, LineDataEraser>();

@@ -47,5 +47,13 @@ public sealed class LineOptions
     [Range(typeof(TimeSpan), "00:01:00", "31.00:00:00")]
     public TimeSpan MonthlyLimitPause { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Messages (and button taps) one person may send at once before the per-person limit applies.</summary>
+    [Range(1, 1000)]
+    public int UserBurst { get; set; } = 10;
+
+    /// <summary>Sustained messages per minute one person is answered; beyond, one "please wait" then silence until it refills.</summary>
+    [Range(1, 6000)]
+    public int UserMessagesPerMinute { get; set; } = 20;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(ChannelSecret) && !string.IsNullOrWhiteSpace(ChannelAccessToken);
 }

@@ -71,7 +71,18 @@ internal static class LineWebhookEndpoint
             return TypedResults.Ok();
         }
 
-        var stored = await receiver.StoreAsync(events, ct);
+        int stored;
+        try
+        {
+            stored = await receiver.StoreAsync(events, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Never a 200 for what was not stored: LINE redelivers after a 5xx (webhook redelivery on), nothing is lost.
+            logger.LogError(ex, "LINE webhook could not store {Count} events (disk full, database locked or down); answered 503 so LINE redelivers", events.Count);
+            return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
         if (stored > 0)
         {
             metrics.Received(LineEventHandler.Channel, stored);
@@ -131,7 +142,12 @@ internal sealed class LineWebhookReceiver(BotDbContext db, PrivacyKeys keys, Tim
                 }
                 catch (DbUpdateException)
                 {
+                    // Only a duplicate may be dropped; any other failure (disk full, locked) must reach LINE as a 5xx.
                     db.ChangeTracker.Clear();
+                    if (!await db.Set<LineInboxEvent>().AnyAsync(e => e.WebhookEventId == row.WebhookEventId, ct))
+                    {
+                        throw;
+                    }
                 }
             }
 

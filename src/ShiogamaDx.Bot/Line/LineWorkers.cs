@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
@@ -10,17 +11,43 @@ namespace ShiogamaDx.Bot.Line;
 /// parallel. Several replicas share the inbox: a person's events are answered under a lease on that person
 /// (<see cref="UserLease"/>), so another replica never answers their next event while this one holds an earlier.
 /// An event is marked done only after its answer was delivered, so events left over by a stop or crash are
-/// picked up at the next start, or by another replica once the crashed one's lease expired.
+/// picked up at the next start, or by another replica once the crashed one's lease expired. A person whose
+/// delivery hangs (LINE slow for them) holds one slot only: the others keep being served, and one person's
+/// backlog is taken a few events a round so it never hides the others.
 /// </summary>
 internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxSignal signal, WorkLeases leases, IOptions<LineOptions> options, TimeProvider clock, ILogger<LineEventProcessor> logger)
     : BackgroundService
 {
     private const int MaxParallelPeople = 4;
 
+    /// <summary>Events of one person fetched per round: a flood of one person never fills the whole fetch.</summary>
+    private const int EventsPerPersonPerRound = 20;
+
     /// <summary>Handled events are kept this long (ids only, payload already cleared) so late redeliveries are still recognised.</summary>
     public static readonly TimeSpan KeepHandledEvents = TimeSpan.FromDays(30);
 
+    private readonly SemaphoreSlim slots = new(MaxParallelPeople, MaxParallelPeople);
+    private readonly ConcurrentDictionary<string, byte> busyPeople = new(StringComparer.Ordinal);
+    private readonly List<Task> inFlight = [];
+
+    // Cancelled only when the host's shutdown timeout runs out: an answer being delivered at a stop is finished,
+    // not cut between LINE's 200 and the save (which would answer it twice after the restart).
+    private readonly CancellationTokenSource hardStop = new();
+
     private DateTimeOffset lastCleanup = DateTimeOffset.MinValue;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using var registration = cancellationToken.Register(hardStop.Cancel);
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        hardStop.Dispose();
+        slots.Dispose();
+        base.Dispose();
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,17 +66,20 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception ex)
             {
                 logger.LogError(ex, "LINE event worker failed; trying again");
                 if (!await PauseAsync(options.Value.PollInterval, clock, stoppingToken))
                 {
-                    return;
+                    break;
                 }
             }
         }
+
+        // Graceful stop: no new event is started; the ones being answered finish (or stay pending for the next start).
+        await Task.WhenAll(inFlight);
     }
 
     /// <returns>false when the host is stopping.</returns>
@@ -69,96 +99,141 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
     /// <summary>The lease under which one replica answers a person's events (and pushes to them), one at a time.</summary>
     public static string UserLease(string userKey) => "line-user:" + userKey;
 
-    public async Task ProcessDueAsync(CancellationToken ct)
+    /// <summary>Starts a worker for every person with due events who has none running; does not wait for them.</summary>
+    public async Task ProcessDueAsync(CancellationToken stopping)
     {
-        List<(long Id, string? UserKey)> pending;
+        inFlight.RemoveAll(t => t.IsCompleted);
+        List<(long Id, string? UserKey, DateTimeOffset Timestamp, DateTimeOffset NextAttemptAt)> pending = [];
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
-            pending = (await db.Set<LineInboxEvent>()
-                    .Where(e => e.Status == LineEventStatus.Pending)
+            var due = db.Set<LineInboxEvent>().Where(e => e.Status == LineEventStatus.Pending);
+            var waiting = await due.GroupBy(e => e.UserKey).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(stopping);
+
+            // Most people have a few events waiting: one query for all of them. Someone with a backlog (a flood,
+            // or events without a person) is read a slice at a time, so they never crowd the others out of a round.
+            var few = waiting.Where(p => p.Key is not null && p.Count <= EventsPerPersonPerRound).Select(p => p.Key!).ToList();
+            var rows = await due.Where(e => few.Contains(e.UserKey!)).Select(e => new { e.Id, e.UserKey, e.Timestamp, e.NextAttemptAt }).ToListAsync(stopping);
+            foreach (var many in waiting.Where(p => p.Key is null || p.Count > EventsPerPersonPerRound))
+            {
+                rows.AddRange(await due.Where(e => e.UserKey == many.Key)
                     .OrderBy(e => e.Timestamp).ThenBy(e => e.Id)
-                    .Select(e => new { e.Id, e.UserKey })
-                    .Take(500)
-                    .ToListAsync(ct))
-                .Select(e => (e.Id, e.UserKey)).ToList();
+                    .Select(e => new { e.Id, e.UserKey, e.Timestamp, e.NextAttemptAt })
+                    .Take(EventsPerPersonPerRound)
+                    .ToListAsync(stopping));
+            }
+
+            pending = rows.Select(e => (e.Id, e.UserKey, e.Timestamp, e.NextAttemptAt)).ToList();
         }
 
         var now = clock.GetUtcNow();
         if (now - lastCleanup >= TimeSpan.FromHours(1))
         {
             lastCleanup = now;
-            if (await leases.TryAcquireAsync("job:line-inbox-cleanup", WorkLeases.JobLease(TimeSpan.FromHours(1)), ct))
+            if (await leases.TryAcquireAsync("job:line-inbox-cleanup", WorkLeases.JobLease(TimeSpan.FromHours(1)), stopping))
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var cutoff = now - KeepHandledEvents;
                 await scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<LineInboxEvent>()
                     .Where(e => e.Status != LineEventStatus.Pending && e.ReceivedAt < cutoff)
-                    .ExecuteDeleteAsync(ct);
+                    .ExecuteDeleteAsync(stopping);
             }
         }
 
-        var people = pending.GroupBy(e => e.UserKey is { } key ? UserLease(key) : "line-event:" + e.Id).ToList();
-        await Parallel.ForEachAsync(people, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelPeople, CancellationToken = ct }, async (events, token) =>
+        var people = pending
+            .GroupBy(e => e.UserKey is { } userKey ? UserLease(userKey) : "line-event:" + e.Id)
+            .Select(g => (Key: g.Key, Events: g.OrderBy(e => e.Timestamp).ThenBy(e => e.Id).ToList()))
+            .OrderBy(p => p.Events[0].NextAttemptAt);
+        foreach (var (key, events) in people)
         {
-            // Another replica answering this person keeps their order; it picks up what came meanwhile too.
-            await using var lease = await leases.HoldAsync(events.Key, token);
-            if (lease is null)
+            // A later event never overtakes an earlier one that waits for its retry; a person already being worked
+            // on gets the rest when that worker is done (it wakes this loop).
+            if (events[0].NextAttemptAt > now || !busyPeople.TryAdd(key, 0))
             {
-                return;
+                continue;
             }
 
-            var userKey = events.First().UserKey;
-            var eventId = events.First().Id;
-
-            // Until the person has nothing due: what was read before the lease may be stale, and events that
-            // arrive while this replica holds the lease would otherwise wait for the next poll.
-            for (var round = 0; round < 10 && !lease.Lost; round++)
-            {
-                if (!await ProcessPersonAsync(userKey, eventId, lease, token))
-                {
-                    return;
-                }
-            }
-        });
+            inFlight.Add(WorkPersonAsync(key, events[0].UserKey, events[0].Id, stopping));
+        }
     }
 
-    /// <returns>false when nothing was due, or an event must wait for its retry.</returns>
-    private async Task<bool> ProcessPersonAsync(string? userKey, long eventId, HeldLease lease, CancellationToken ct)
+    private async Task WorkPersonAsync(string key, string? userKey, long firstEventId, CancellationToken stopping)
     {
+        var all = false;
+        try
+        {
+            await slots.WaitAsync(stopping);
+            try
+            {
+                // Another replica answering this person keeps their order; it picks up what came meanwhile too.
+                await using var lease = await leases.HoldAsync(key, stopping);
+                if (lease is not null)
+                {
+                    all = await HandleInOrderAsync(userKey, firstEventId, lease, stopping);
+                }
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // stopping: what was not done stays pending for the next start
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "LINE worker for one person failed; their events stay pending");
+        }
+        finally
+        {
+            busyPeople.TryRemove(key, out _);
+            if (all && !stopping.IsCancellationRequested)
+            {
+                signal.Notify(); // this person may have more; others may have waited for a slot
+            }
+        }
+    }
+
+    /// <returns>true when every event read was answered (the person may have more).</returns>
+    private async Task<bool> HandleInOrderAsync(string? userKey, long firstEventId, HeldLease lease, CancellationToken stopping)
+    {
+        // Read again under the lease: what was read before it may have been answered by another replica meanwhile.
         List<(long Id, DateTimeOffset NextAttemptAt)> events;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var query = scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<LineInboxEvent>().Where(e => e.Status == LineEventStatus.Pending);
-            query = userKey is null ? query.Where(e => e.Id == eventId) : query.Where(e => e.UserKey == userKey);
-            events = (await query.OrderBy(e => e.Timestamp).ThenBy(e => e.Id).Select(e => new { e.Id, e.NextAttemptAt }).Take(100).ToListAsync(ct))
+            query = userKey is null ? query.Where(e => e.Id == firstEventId) : query.Where(e => e.UserKey == userKey);
+            events = (await query.OrderBy(e => e.Timestamp).ThenBy(e => e.Id).Select(e => new { e.Id, e.NextAttemptAt })
+                    .Take(EventsPerPersonPerRound).ToListAsync(stopping))
                 .Select(e => (e.Id, e.NextAttemptAt)).ToList();
         }
 
         var now = clock.GetUtcNow();
-        foreach (var e in events)
+        foreach (var (id, nextAttemptAt) in events)
         {
             // A later event never overtakes an earlier one that waits for its retry.
-            if (e.NextAttemptAt > now || lease.Lost)
+            if (stopping.IsCancellationRequested || lease.Lost || nextAttemptAt > now)
             {
                 return false;
             }
 
             await using var scope = scopes.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetRequiredService<LineEventHandler>();
-            bool finished;
             try
             {
-                finished = await handler.HandleAsync(e.Id, ct);
+                if (!await handler.HandleAsync(id, hardStop.Token))
+                {
+                    return false; // waits for its retry, and the person's later events with it
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
             {
-                logger.LogError(ex, "LINE event {EventId} failed; it stays pending", e.Id);
-                finished = false;
+                return false;
             }
-
-            if (!finished)
+            catch (Exception ex)
             {
+                logger.LogError(ex, "LINE event {EventId} failed; it stays pending", id);
                 return false;
             }
         }

@@ -42,6 +42,11 @@ internal static class StaffEndpoint
             return TypedResults.Unauthorized();
         }
 
+        if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = MaxBodyBytes;

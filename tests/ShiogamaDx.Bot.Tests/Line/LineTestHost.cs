@@ -31,7 +31,7 @@ public sealed class LineTestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<LineTestHost> StartAsync(Dictionary<string, string?>? extra = null, FakeLineApi? fake = null)
+    public static async Task<LineTestHost> StartAsync(Dictionary<string, string?>? extra = null, FakeLineApi? fake = null, Action<IServiceCollection>? services = null)
     {
         fake ??= await FakeLineApi.StartAsync();
         var settings = new Dictionary<string, string?>
@@ -48,7 +48,7 @@ public sealed class LineTestHost : IAsyncDisposable
             settings[k] = v;
         }
 
-        var app = new BotApplication(settings);
+        var app = new BotApplication(settings, configureServices: services);
         fake.Clock = () => app.Clock.GetUtcNow();
         return new LineTestHost(fake, app, app.CreateClient());
     }
