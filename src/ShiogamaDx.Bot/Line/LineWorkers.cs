@@ -243,7 +243,7 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
 }
 
 /// <summary>Delivers the outbox's "line" messages (reminders, surveys) by push, each with a retry key of its own.</summary>
-internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGate gate, WorkLeases leases, IOptions<LineOptions> options, TimeProvider clock, ILogger<LineOutboxDelivery> logger)
+internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGate gate, WorkLeases leases, LineInboxSignal inboxSignal, IOptions<LineOptions> options, TimeProvider clock, ILogger<LineOutboxDelivery> logger)
     : BackgroundService
 {
     public const int BatchSize = 20;
@@ -298,6 +298,9 @@ internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGa
             foreach (var message in claimed)
             {
                 var failure = await DeliverAsync(message, db, client, store, locks, ct);
+
+                // An event of this person that came while the push held their lease was passed over: look again now.
+                inboxSignal.Notify();
                 Outbox.Release(message);
                 await db.SaveChangesAsync(ct);
                 sent += message.SentAt is null ? 0 : 1;
