@@ -86,7 +86,9 @@ public static class KpiDashboard
         var years = snapshot.Years(kpi).ToList();
         var rows = years.Select(y => (Year: y, Target: snapshot.Target(kpi, y), Actual: snapshot.Actual(kpi, y), Status: snapshot.Achievement(kpi, y))).ToList();
         var current = snapshot.Achievement(kpi, fiscalYear);
-        var lastUpdate = rows.Where(r => r.Actual is not null).Select(r => r.Actual!).OrderByDescending(a => a.RecordedAt ?? DateTimeOffset.MinValue).FirstOrDefault();
+        var lastUpdate = rows.Where(r => r.Actual is not null)
+            .OrderByDescending(r => r.Actual!.RecordedAt ?? DateTimeOffset.MinValue).ThenByDescending(r => r.Year) // plan values carry no time: the latest year's
+            .Select(r => r.Actual!).FirstOrDefault();
 
         sb.Append("<section class=\"kpi\" data-kpi=\"").Append(E(kpi.Id)).Append("\" id=\"").Append(E(kpi.Id)).Append("\" aria-labelledby=\"h-").Append(E(kpi.Id)).Append("\">");
         sb.Append("<h3 id=\"h-").Append(E(kpi.Id)).Append("\">施策").Append(project.Measure).Append(' ').Append(E(project.Name)).Append(": ").Append(E(kpi.Name));

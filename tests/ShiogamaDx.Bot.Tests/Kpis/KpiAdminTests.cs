@@ -122,6 +122,10 @@ public sealed class KpiAdminTests : IDisposable
         Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
         Assert.Contains("a&amp;b", html, StringComparison.Ordinal);
         Assert.Contains("<svg role=\"img\"", html, StringComparison.Ordinal);
+
+        // Plan values carry no time: the latest is the latest year's (here the catalog's count for 令和8年度).
+        var online = html[html.IndexOf("id=\"online-procedures\"", StringComparison.Ordinal)..];
+        Assert.Contains("最新の実績の出典: 手続カタログ集計", online[..online.IndexOf("</p>", StringComparison.Ordinal)], StringComparison.Ordinal);
         Assert.DoesNotContain("http", html.Replace("http://www.w3.org", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
