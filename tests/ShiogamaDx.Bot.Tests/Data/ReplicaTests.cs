@@ -56,6 +56,8 @@ public sealed class ReplicaTests(PostgreSqlServer server, ITestOutputHelper outp
             // The process runs in a temp folder, away from appsettings.json: its console sink, for the diagnosis.
             ["Serilog__MinimumLevel__Override__Microsoft.EntityFrameworkCore"] = "Warning",
             ["Serilog__MinimumLevel__Override__Microsoft.AspNetCore"] = "Warning",
+            ["Serilog__MinimumLevel__Override__System.Net.Http"] = "Warning",
+            ["Serilog__MinimumLevel__Override__Polly"] = "Warning",
             ["Serilog__Using__0"] = "Serilog.Sinks.Console",
             ["Serilog__WriteTo__0__Name"] = "Console",
             ["Serilog__WriteTo__0__Args__outputTemplate"] = "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}",
@@ -64,7 +66,13 @@ public sealed class ReplicaTests(PostgreSqlServer server, ITestOutputHelper outp
         {
             await using var a = HostProcess.Start(new Dictionary<string, string>(settings) { ["Leases__Owner"] = "replica-a" });
             await using var b = HostProcess.Start(new Dictionary<string, string>(settings) { ["Leases__Owner"] = "replica-b" });
-            await Task.WhenAll(a.WaitHealthyAsync(TimeSpan.FromSeconds(120)), b.WaitHealthyAsync(TimeSpan.FromSeconds(120)));
+            // The test's own EF model (for the registration below) is built meanwhile: it takes seconds on a busy machine.
+            var warm = Task.Run(() =>
+            {
+                using var db = Context(connectionString);
+                return db.Model.GetEntityTypes().Count();
+            });
+            await Task.WhenAll(a.WaitHealthyAsync(TimeSpan.FromSeconds(120)), b.WaitHealthyAsync(TimeSpan.FromSeconds(120)), warm);
             output.WriteLine($"both replicas healthy after {watch.Elapsed.TotalSeconds:F1} s");
             using var toA = new HttpClient { BaseAddress = a.BaseAddress };
             using var toB = new HttpClient { BaseAddress = b.BaseAddress };
@@ -97,6 +105,7 @@ public sealed class ReplicaTests(PostgreSqlServer server, ITestOutputHelper outp
                 await db.SaveChangesAsync();
             }
 
+            output.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] registered");
             await EventuallyAsync(() => fake.Pushes.Any(), TimeSpan.FromSeconds(20), () => Diagnose(fake, a, b));
             output.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] reminder pushed after {watch.Elapsed.TotalSeconds:F1} s");
             await Task.Delay(TimeSpan.FromSeconds(3)); // three more runs of the job, many polls of both outboxes
