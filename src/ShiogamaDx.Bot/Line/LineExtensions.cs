@@ -18,6 +18,7 @@ public static class LineExtensions
         services.AddSingleton<LineInboxSignal>();
         services.AddSingleton<LinePushGate>();
         services.AddScoped<LineWebhookReceiver>();
+        services.AddSingleton<LineInboxWriter>();
         services.AddScoped<LineEventHandler>();
         services.AddScoped<IPersonalDataEraser, LineDataEraser>();
         services.AddHostedService<LineEventProcessor>();
