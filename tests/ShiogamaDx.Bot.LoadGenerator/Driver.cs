@@ -83,7 +83,7 @@ internal sealed class Driver : IDisposable
 
     private async Task<bool> SendAsync(long dueAt)
     {
-        var i = log.Reserve(dueAt, QuestionKind.Menu);
+        var i = log.Reserve(dueAt);
         if (i < 0)
         {
             return false;

@@ -25,7 +25,7 @@ internal sealed class EventLog(int capacity)
     public int Capacity => capacity;
 
     /// <returns>-1 when full.</returns>
-    public int Reserve(long dueAt, QuestionKind kind)
+    public int Reserve(long dueAt)
     {
         var i = Interlocked.Increment(ref next);
         if (i >= capacity)
@@ -34,7 +34,6 @@ internal sealed class EventLog(int capacity)
         }
 
         due[i] = dueAt;
-        kinds[i] = kind;
         return i;
     }
 
@@ -62,7 +61,7 @@ internal sealed class EventLog(int capacity)
         var e2e = new List<double>();
         var e2eByKind = Enum.GetValues<QuestionKind>().ToDictionary(k => k, _ => new List<double>());
         int ok = 0, failed = 0, lost = 0, duplicated = 0, answeredCount = 0;
-        long lastAnswer = 0, firstDue = long.MaxValue;
+        long lastAnswer = 0, lastAck = 0, firstDue = long.MaxValue;
         for (var i = from; i < to; i++)
         {
             firstDue = Math.Min(firstDue, due[i]);
@@ -73,6 +72,7 @@ internal sealed class EventLog(int capacity)
             }
 
             ok++;
+            lastAck = Math.Max(lastAck, acked[i]);
             ack.Add(Ms(acked[i] - due[i]));
             var n = Volatile.Read(ref answers[i]);
             if (n == 0)
@@ -95,7 +95,8 @@ internal sealed class EventLog(int capacity)
         }
 
         var answerWindow = lastAnswer > 0 ? Stopwatch.GetElapsedTime(firstDue, lastAnswer) : TimeSpan.Zero;
-        return new PhaseResult(name, to - from, ok, failed, lost, duplicated, answeredCount, sendWindow, answerWindow,
+        var ackWindow = lastAck > 0 ? Stopwatch.GetElapsedTime(firstDue, lastAck) : TimeSpan.Zero;
+        return new PhaseResult(name, to - from, ok, failed, lost, duplicated, answeredCount, sendWindow, ackWindow, answerWindow,
             Percentiles.Of(ack), Percentiles.Of(e2e), e2eByKind.ToDictionary(kv => kv.Key, kv => Percentiles.Of(kv.Value)));
     }
 
@@ -156,12 +157,14 @@ internal sealed record PhaseResult(
     int Duplicated,
     int Answered,
     TimeSpan SendWindow,
+    TimeSpan AckWindow,
     TimeSpan AnswerWindow,
     Percentiles Ack,
     Percentiles EndToEnd,
     Dictionary<QuestionKind, Percentiles> EndToEndByKind)
 {
-    public double AckedPerSecond => Acked / SendWindow.TotalSeconds;
+    /// <summary>Acknowledgements per second from the first event due to the last acknowledgement (not the send window: a slow server acknowledges late).</summary>
+    public double AckedPerSecond => AckWindow > TimeSpan.Zero ? Acked / AckWindow.TotalSeconds : 0;
 
     public double AnsweredPerSecond => AnswerWindow > TimeSpan.Zero ? Answered / AnswerWindow.TotalSeconds : 0;
 }

@@ -171,7 +171,7 @@ internal static class LoadRun
     private static void Print(Action<string> say, PhaseResult r, FakeLineApi fake)
     {
         say($"sent {r.Sent}, acknowledged 200: {r.Acked}, failed/non-200: {r.Failed}");
-        say($"acknowledged: {r.AckedPerSecond:0} events/s over {r.SendWindow.TotalSeconds:0.0} s; answered: {r.AnsweredPerSecond:0} events/s (first due → last answer {r.AnswerWindow.TotalSeconds:0.0} s)");
+        say($"sent over {r.SendWindow.TotalSeconds:0.0} s; acknowledged: {r.AckedPerSecond:0} events/s (first due → last ack {r.AckWindow.TotalSeconds:0.0} s); answered: {r.AnsweredPerSecond:0} events/s (first due → last answer {r.AnswerWindow.TotalSeconds:0.0} s)");
         say($"webhook ack latency: {r.Ack}");
         say($"end-to-end (due → reply at fake LINE): {r.EndToEnd}");
         foreach (var (kind, p) in r.EndToEndByKind)
