@@ -110,6 +110,7 @@ internal static class LoadRun
                 var cpuSending = (host?.CpuTime ?? TimeSpan.Zero) - cpuBefore;
                 var peakWhileSending = host?.PeakRssKb ?? 0;
                 var drained = await DrainAsync(log, sent.From, sent.To, TimeSpan.FromSeconds(o.DrainSeconds));
+                var cpuTotal = (host?.CpuTime ?? TimeSpan.Zero) - cpuBefore;
                 var r = log.Summarize("fixed rate", sent.From, sent.To, sent.Window);
                 Say(string.Empty);
                 Say($"## fixed rate: {o.Rate} events/s offered for {o.DurationSeconds} s, {o.Users} users (open loop)");
@@ -118,6 +119,8 @@ internal static class LoadRun
                 if (host is not null)
                 {
                     Say($"host CPU while sending: {cpuSending.TotalSeconds / sent.Window.TotalSeconds * 100:0}% of one core; RSS peak while sending {peakWhileSending / 1024.0:0} MB, now {host.RssKb / 1024.0:0} MB");
+                    // CPU time per event is the figure least distorted by other processes on the machine.
+                    Say($"host CPU per event (store + answer + deliver, sending and draining): {cpuTotal.TotalMilliseconds / Math.Max(1, r.Answered):0.00} ms, i.e. at most {Environment.ProcessorCount * 1000 / Math.Max(0.001, cpuTotal.TotalMilliseconds / Math.Max(1, r.Answered)):0} events/s on {Environment.ProcessorCount} idle cores");
                 }
             }
 
