@@ -120,7 +120,10 @@ internal static class LoadRun
                 {
                     Say($"host CPU while sending: {cpuSending.TotalSeconds / sent.Window.TotalSeconds * 100:0}% of one core; RSS peak while sending {peakWhileSending / 1024.0:0} MB, now {host.RssKb / 1024.0:0} MB");
                     // CPU time per event is the figure least distorted by other processes on the machine.
-                    Say($"host CPU per event (store + answer + deliver, sending and draining): {cpuTotal.TotalMilliseconds / Math.Max(1, r.Answered):0.00} ms, i.e. at most {Environment.ProcessorCount * 1000 / Math.Max(0.001, cpuTotal.TotalMilliseconds / Math.Max(1, r.Answered)):0} events/s on {Environment.ProcessorCount} idle cores");
+                    // Only meaningful when every acknowledged event was answered within the drain.
+                    Say(r.Lost == 0 && r.Failed == 0
+                        ? $"host CPU per event (store + answer + deliver, sending and draining): {cpuTotal.TotalMilliseconds / Math.Max(1, r.Answered):0.00} ms, i.e. at most {Environment.ProcessorCount * 1000 / Math.Max(0.001, cpuTotal.TotalMilliseconds / Math.Max(1, r.Answered)):0} events/s on {Environment.ProcessorCount} idle cores"
+                        : $"host CPU per event: n/a (the backlog did not drain); host CPU from the first send to the end of the drain {cpuTotal.TotalSeconds:0.0} s");
                 }
             }
 
