@@ -45,7 +45,10 @@ public static partial class LoggingExtensions
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
             options.GetLevel = (http, _, ex) => ex is not null || http.Response.StatusCode >= 500
                 ? Serilog.Events.LogEventLevel.Error
-                : http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/metrics") ? Serilog.Events.LogEventLevel.Verbose : Serilog.Events.LogEventLevel.Information;
+                : http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/metrics") ? Serilog.Events.LogEventLevel.Verbose
+                // LINE delivers up to thousands of webhooks a second in a burst: a line each would cost more than the request.
+                : http.Request.Path.StartsWithSegments("/api/line/webhook") && http.Response.StatusCode < 400 ? Serilog.Events.LogEventLevel.Debug
+                : Serilog.Events.LogEventLevel.Information;
         });
     }
 

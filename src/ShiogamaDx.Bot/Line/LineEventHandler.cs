@@ -64,6 +64,8 @@ internal sealed class LineEventHandler(
     private async Task<bool> ConverseAsync(LineInboxEvent row, LineEvent ev, string lineUserId, CancellationToken ct)
     {
         await RememberUserAsync(row.UserKey!, lineUserId, following: true, ct);
+        IReadOnlyList<Reply> replies;
+        var replyNow = false;
         if (row.RepliesJson is null)
         {
             // Decided once per event (the answer is stored with it), so a retried delivery never re-counts it.
@@ -73,7 +75,7 @@ internal sealed class LineEventHandler(
                 return await FinishAsync(row, LineEventStatus.Skipped, "rate limited: not answered", ct);
             }
 
-            IReadOnlyList<Reply> replies = decision == RateDecision.SlowDown
+            replies = decision == RateDecision.SlowDown
                 ? [new TextReply(LineUserRateLimiter.SlowDown)]
                 : await AnswerAsync(row, ev, lineUserId, ct);
             if (decision == RateDecision.SlowDown)
@@ -82,11 +84,19 @@ internal sealed class LineEventHandler(
             }
 
             row.RepliesJson = JsonSerializer.Serialize(replies.ToList(), Outbox.Json);
+
+            // One commit for the answer and the spent token (it is spent whatever LINE answers): a retry after a
+            // crash neither runs the turn again nor reuses the token.
+            replyNow = CanReply(row, ev);
+            row.ReplyTokenUsed |= replyNow;
             await db.SaveChangesAsync(ct);
         }
+        else
+        {
+            replies = JsonSerializer.Deserialize<List<Reply>>(row.RepliesJson, Outbox.Json) ?? [];
+        }
 
-        var stored = JsonSerializer.Deserialize<List<Reply>>(row.RepliesJson, Outbox.Json) ?? [];
-        var done = await DeliverAsync(row, ev, lineUserId, stored, ct);
+        var done = await DeliverAsync(row, ev, lineUserId, replies, replyNow, ct);
         if (done && row.Status == LineEventStatus.Done)
         {
             metrics.Answered(Channel, clock.GetUtcNow() - row.ReceivedAt);
@@ -181,20 +191,29 @@ internal sealed class LineEventHandler(
         return await work;
     }
 
-    private async Task<bool> DeliverAsync(LineInboxEvent row, LineEvent ev, string? lineUserId, IReadOnlyList<Reply> replies, CancellationToken ct)
+    /// <param name="tokenReserved">The reply token was marked used with the answer's commit and not tried yet.</param>
+    private async Task<bool> DeliverAsync(LineInboxEvent row, LineEvent ev, string? lineUserId, IReadOnlyList<Reply> replies, bool tokenReserved, CancellationToken ct)
     {
         var batches = LineRenderer.Batch(LineRenderer.Render(replies));
         for (var i = row.DeliveredBatches; i < batches.Count; i++)
         {
-            if (i == 0 && CanReply(row, ev))
+            if (i == 0 && (tokenReserved || CanReply(row, ev)))
             {
-                row.ReplyTokenUsed = true; // before the call: the token is spent whatever LINE answers
-                await db.SaveChangesAsync(ct);
+                if (!tokenReserved)
+                {
+                    row.ReplyTokenUsed = true; // before the call: the token is spent whatever LINE answers
+                    await db.SaveChangesAsync(ct);
+                }
+
                 var replied = await client.ReplyAsync(ev.ReplyToken!, batches[0], ct);
                 if (replied.Delivered)
                 {
                     row.DeliveredBatches = 1;
-                    await db.SaveChangesAsync(ct);
+                    if (batches.Count > 1)
+                    {
+                        await db.SaveChangesAsync(ct); // else the finishing commit below records it
+                    }
+
                     continue;
                 }
 
@@ -218,7 +237,11 @@ internal sealed class LineEventHandler(
             if (pushed.Delivered)
             {
                 row.DeliveredBatches = i + 1;
-                await db.SaveChangesAsync(ct);
+                if (i + 1 < batches.Count)
+                {
+                    await db.SaveChangesAsync(ct); // else the finishing commit below records it
+                }
+
                 continue;
             }
 

@@ -19,6 +19,7 @@ public static class LineExtensions
         services.AddSingleton<LinePushGate>();
         services.AddSingleton<LineUserRateLimiter>();
         services.AddScoped<LineWebhookReceiver>();
+        services.AddSingleton<LineInboxWriter>();
         services.AddScoped<LineEventHandler>();
         services.AddScoped<IPersonalDataEraser, LineDataEraser>();
         services.AddHostedService<LineEventProcessor>();

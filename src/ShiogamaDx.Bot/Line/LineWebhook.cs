@@ -94,12 +94,12 @@ internal static class LineWebhookEndpoint
 }
 
 /// <summary>Stores webhook events once each (by webhookEventId) before LINE gets its 200.</summary>
-internal sealed class LineWebhookReceiver(BotDbContext db, PrivacyKeys keys, TimeProvider clock, ILogger<LineWebhookReceiver> logger)
+internal sealed class LineWebhookReceiver(LineInboxWriter writer, PrivacyKeys keys, TimeProvider clock, ILogger<LineWebhookReceiver> logger)
 {
-    public async Task<int> StoreAsync(IReadOnlyList<JsonElement> events, CancellationToken ct)
+    public Task<int> StoreAsync(IReadOnlyList<JsonElement> events, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var rows = new List<LineInboxEvent>();
+        var rows = new List<LineInboxEvent>(events.Count);
         foreach (var element in events)
         {
             if (ToRow(element, now) is { } row && rows.All(r => r.WebhookEventId != row.WebhookEventId))
@@ -108,51 +108,7 @@ internal sealed class LineWebhookReceiver(BotDbContext db, PrivacyKeys keys, Tim
             }
         }
 
-        var ids = rows.Select(r => r.WebhookEventId).ToList();
-        var known = await db.Set<LineInboxEvent>().Where(e => ids.Contains(e.WebhookEventId)).Select(e => e.WebhookEventId).ToListAsync(ct);
-        var fresh = rows.Where(r => !known.Contains(r.WebhookEventId)).ToList();
-        if (known.Count > 0)
-        {
-            logger.LogInformation("LINE redelivered {Count} events already stored; not answered again", known.Count);
-        }
-
-        if (fresh.Count == 0)
-        {
-            return 0;
-        }
-
-        db.AddRange(fresh);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return fresh.Count;
-        }
-        catch (DbUpdateException)
-        {
-            // A redelivery raced this request: store one by one and let the unique index drop the duplicates.
-            db.ChangeTracker.Clear();
-            var stored = 0;
-            foreach (var row in fresh)
-            {
-                db.Add(row);
-                try
-                {
-                    await db.SaveChangesAsync(ct);
-                    stored++;
-                }
-                catch (DbUpdateException)
-                {
-                    // Only a duplicate may be dropped; any other failure (disk full, locked) must reach LINE as a 5xx.
-                    db.ChangeTracker.Clear();
-                    if (!await db.Set<LineInboxEvent>().AnyAsync(e => e.WebhookEventId == row.WebhookEventId, ct))
-                    {
-                        throw;
-                    }
-                }
-            }
-
-            return stored;
-        }
+        return rows.Count == 0 ? Task.FromResult(0) : writer.StoreAsync(rows, ct);
     }
 
     private LineInboxEvent? ToRow(JsonElement element, DateTimeOffset now)
