@@ -71,17 +71,17 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
 
     public async Task ProcessDueAsync(CancellationToken ct)
     {
-        List<(long Id, string? UserKey)> pending;
+        List<(long Id, string? UserKey, DateTimeOffset NextAttemptAt)> pending;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
             pending = (await db.Set<LineInboxEvent>()
                     .Where(e => e.Status == LineEventStatus.Pending)
                     .OrderBy(e => e.Timestamp).ThenBy(e => e.Id)
-                    .Select(e => new { e.Id, e.UserKey })
+                    .Select(e => new { e.Id, e.UserKey, e.NextAttemptAt })
                     .Take(500)
                     .ToListAsync(ct))
-                .Select(e => (e.Id, e.UserKey)).ToList();
+                .Select(e => (e.Id, e.UserKey, e.NextAttemptAt)).ToList();
         }
 
         var now = clock.GetUtcNow();
@@ -98,7 +98,10 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
             }
         }
 
-        var people = pending.GroupBy(e => e.UserKey is { } key ? UserLease(key) : "line-event:" + e.Id).ToList();
+        // People whose earliest event waits for its retry are not even leased this round.
+        var people = pending.GroupBy(e => e.UserKey is { } key ? UserLease(key) : "line-event:" + e.Id)
+            .Where(g => g.First().NextAttemptAt <= now)
+            .ToList();
         await Parallel.ForEachAsync(people, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelPeople, CancellationToken = ct }, async (events, token) =>
         {
             // Another replica answering this person keeps their order; it picks up what came meanwhile too.
