@@ -22,7 +22,7 @@ public static partial class LoggingExtensions
             {
                 config.MinimumLevel.Warning();
             }
-        });
+        }, preserveStaticLogger: true); // each host its own logger: test hosts in one process must not log into each other's sinks
         return builder;
     }
 
@@ -42,6 +42,7 @@ public static partial class LoggingExtensions
 
         return app.UseSerilogRequestLogging(options =>
         {
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>(); // not the static one (see AddBotLogging)
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0} ms";
             options.GetLevel = (http, _, ex) => ex is not null || http.Response.StatusCode >= 500
                 ? Serilog.Events.LogEventLevel.Error

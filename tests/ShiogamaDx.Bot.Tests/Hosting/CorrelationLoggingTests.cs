@@ -46,7 +46,7 @@ public sealed class CorrelationLoggingTests
         Assert.Equal("proxy-req-42", response.Headers.GetValues("X-Request-Id").Single());
         var unanswered = Assert.Single(sink.Events, e => e.MessageTemplate.Text.StartsWith("Unanswered question", StringComparison.Ordinal));
         Assert.Equal($"line:{ev["webhookEventId"]}", ((ScalarValue)unanswered.Properties["CorrelationId"]).Value);
-        var request200 = Assert.Single(sink.Events, e => e.MessageTemplate.Text.StartsWith("HTTP ", StringComparison.Ordinal) && e.RenderMessage().Contains("/api/line/webhook", StringComparison.Ordinal));
+        var request200 = Assert.Single(sink.Events, e => e.Properties.TryGetValue("SourceContext", out var source) && source.ToString().Contains("RequestLoggingMiddleware", StringComparison.Ordinal) && e.RenderMessage().Contains("/api/line/webhook", StringComparison.Ordinal));
         Assert.Equal("proxy-req-42", ((ScalarValue)request200.Properties["CorrelationId"]).Value);
         Assert.DoesNotContain(sink.Events, e => e.RenderMessage().Contains("秘密", StringComparison.Ordinal)
                                                 || e.Properties.Values.Any(v => v.ToString().Contains("秘密", StringComparison.Ordinal))
