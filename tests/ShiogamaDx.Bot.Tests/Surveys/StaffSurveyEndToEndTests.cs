@@ -257,9 +257,21 @@ public sealed class StaffSurveyEndToEndTests
         Assert.Equal(HttpStatusCode.OK, (await h.PostAsync(Address(h.Message(text, id, value), s))).StatusCode);
 
         // Replies to one activity may be several (intro, question); wait for the one that carries the expected text.
+        var seen = new List<string>();
         while (true)
         {
-            var next = await h.Connector.NextAsync();
+            ReceivedActivity next;
+            try
+            {
+                next = await h.Connector.NextAsync();
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"No reply to {id} containing '{expect}'. Seen meanwhile:\n" + string.Join("\n", seen));
+                throw;
+            }
+
+            seen.Add($"[{next.Activity["replyToId"]}] {Readable(next)}");
             if ((string?)next.Activity["replyToId"] != id)
             {
                 continue;
