@@ -258,12 +258,13 @@ public sealed class StaffSurveyEndToEndTests
 
         // Replies to one activity may be several (intro, question); wait for the one that carries the expected text.
         var seen = new List<string>();
+        var sentAt = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             ReceivedActivity next;
             try
             {
-                next = await h.Connector.NextAsync();
+                next = await h.Connector.NextAsync(TimeSpan.FromSeconds(45)); // generous: the whole suite shares 2 cores
             }
             catch (OperationCanceledException)
             {
@@ -280,6 +281,11 @@ public sealed class StaffSurveyEndToEndTests
             var readable = Readable(next);
             if (readable.Contains(expect, StringComparison.Ordinal))
             {
+                if (sentAt.Elapsed > TimeSpan.FromSeconds(10))
+                {
+                    Console.WriteLine($"SLOW staff reply to {id}: {sentAt.Elapsed.TotalSeconds:0.0} s");
+                }
+
                 s.LastReply = next.Activity;
                 return readable;
             }
