@@ -75,12 +75,14 @@ internal sealed class LineEventHandler(
                 return await FinishAsync(row, LineEventStatus.Skipped, "rate limited: not answered", ct);
             }
 
-            replies = decision == RateDecision.SlowDown
-                ? [new TextReply(LineUserRateLimiter.SlowDown)]
-                : await AnswerAsync(row, ev, lineUserId, ct);
             if (decision == RateDecision.SlowDown)
             {
                 logger.LogWarning("LINE user over the per-person limit: told once to slow down, further events not answered");
+                replies = [new TextReply(LineUserRateLimiter.SlowDown)];
+            }
+            else
+            {
+                replies = await AnswerAsync(row, ev, lineUserId, ct);
             }
 
             row.RepliesJson = JsonSerializer.Serialize(replies.ToList(), Outbox.Json);

@@ -258,7 +258,6 @@ public sealed class StaffSurveyEndToEndTests
 
         // Replies to one activity may be several (intro, question); wait for the one that carries the expected text.
         var seen = new List<string>();
-        var sentAt = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             ReceivedActivity next;
@@ -281,10 +280,6 @@ public sealed class StaffSurveyEndToEndTests
             var readable = Readable(next);
             if (readable.Contains(expect, StringComparison.Ordinal))
             {
-                if (sentAt.Elapsed > TimeSpan.FromSeconds(10))
-                {
-                    Console.WriteLine($"SLOW staff reply to {id}: {sentAt.Elapsed.TotalSeconds:0.0} s");
-                }
 
                 s.LastReply = next.Activity;
                 return readable;
