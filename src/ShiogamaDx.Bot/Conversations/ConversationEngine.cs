@@ -24,6 +24,17 @@ public sealed class ConversationEngine(
 
     public async Task<IReadOnlyList<Reply>> HandleAsync(IncomingMessage message, CancellationToken ct)
     {
+        var replies = await AnswerAsync(message, ct);
+        await db.SaveChangesAsync(ct);
+        return replies;
+    }
+
+    /// <summary>
+    /// The turn, with the offers it leaves (buttons a typed number may pick) staged in the scope's DbContext and
+    /// not yet saved: for a caller that commits its own record of the answer with them (the LINE inbox).
+    /// </summary>
+    public async Task<IReadOnlyList<Reply>> AnswerAsync(IncomingMessage message, CancellationToken ct)
+    {
         using var _ = await locks.AcquireAsync(message.ConversationKey, ct);
         var (state, expired) = await store.LoadAsync(message.ConversationKey, ct);
         var turn = await ToTurnAsync(message, inDialog: state is not null, ct);
@@ -31,7 +42,7 @@ public sealed class ConversationEngine(
         var signed = replies.Select(r => ReplySigning.Sign(r, keys.PostbackKey)).ToList();
 
         // A dialog reads its own answers; offers are for the turns between dialogs.
-        await store.SaveOffersAsync(message.ConversationKey, dialogActive ? [] : Offers.From(signed), ct);
+        await store.StageOffersAsync(message.ConversationKey, dialogActive ? [] : Offers.From(signed), ct);
         return signed;
     }
 

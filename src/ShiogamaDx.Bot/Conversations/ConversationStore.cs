@@ -12,6 +12,12 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
     // A day: a reminder pushed in the morning may be answered by typing its number in the evening.
     private static readonly TimeSpan OffersLifetime = TimeSpan.FromDays(1);
 
+    /// <summary>Unchanged offers are written again only when they are this much older than new ones.</summary>
+    private static readonly TimeSpan OffersRefresh = TimeSpan.FromHours(1);
+
+    private string? offersKey;
+    private ConversationOffersRecord? offersRecord;
+
     public async Task<(DialogState? State, bool Expired)> LoadAsync(string conversationKey, CancellationToken ct)
     {
         var record = await db.Set<ConversationStateRecord>().FirstOrDefaultAsync(r => r.ConversationKey == conversationKey, ct);
@@ -61,7 +67,7 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
 
     public async Task<IReadOnlyList<Choice>> LoadOffersAsync(string conversationKey, CancellationToken ct)
     {
-        var record = await db.Set<ConversationOffersRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.ConversationKey == conversationKey, ct);
+        var record = await OffersRecordAsync(conversationKey, ct);
         return record is null || record.ExpiresAt <= clock.GetUtcNow()
             ? []
             : JsonSerializer.Deserialize<List<Choice>>(record.OffersJson, Json) ?? [];
@@ -69,34 +75,16 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
 
     public async Task SaveOffersAsync(string conversationKey, IReadOnlyList<Choice> offers, CancellationToken ct)
     {
-        var record = await db.Set<ConversationOffersRecord>().FirstOrDefaultAsync(r => r.ConversationKey == conversationKey, ct);
-        if (offers.Count == 0)
-        {
-            if (record is not null)
-            {
-                db.Remove(record);
-                await db.SaveChangesAsync(ct);
-            }
-
-            return;
-        }
-
-        if (record is null)
-        {
-            record = new ConversationOffersRecord { ConversationKey = conversationKey, OffersJson = string.Empty };
-            db.Add(record);
-        }
-
-        record.OffersJson = JsonSerializer.Serialize(offers, Json);
-        record.ExpiresAt = clock.GetUtcNow() + OffersLifetime;
+        var record = await StageOffersAsync(conversationKey, offers, ct);
         try
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException) when (db.Entry(record).State == EntityState.Added)
+        catch (DbUpdateException) when (record is not null && db.Entry(record).State == EntityState.Added)
         {
             // Another replica inserted the row first: the latest offers win, as an update.
             db.Entry(record).State = EntityState.Detached;
+            offersKey = null;
             var existing = await db.Set<ConversationOffersRecord>().FirstAsync(r => r.ConversationKey == conversationKey, ct);
             existing.OffersJson = record.OffersJson;
             existing.ExpiresAt = record.ExpiresAt;
@@ -104,11 +92,64 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// Puts the offers into the scope's DbContext without saving: the caller commits them with its own change (a
+    /// LINE event's answer), one commit instead of two. Unchanged offers write nothing.
+    /// </summary>
+    /// <returns>The row added or changed; null when nothing is to be written or the row is removed.</returns>
+    public async Task<ConversationOffersRecord?> StageOffersAsync(string conversationKey, IReadOnlyList<Choice> offers, CancellationToken ct)
+    {
+        var record = await OffersRecordAsync(conversationKey, ct);
+        if (offers.Count == 0)
+        {
+            if (record is not null)
+            {
+                db.Remove(record);
+                offersRecord = null;
+            }
+
+            return null;
+        }
+
+        var json = JsonSerializer.Serialize(offers, Json);
+        var now = clock.GetUtcNow();
+
+        // The same menu answered again: keep the row as it is unless its lifetime is running down.
+        if (record is not null && record.OffersJson == json && record.ExpiresAt - now > OffersLifetime - OffersRefresh)
+        {
+            return null;
+        }
+
+        if (record is null)
+        {
+            record = new ConversationOffersRecord { ConversationKey = conversationKey, OffersJson = string.Empty };
+            db.Add(record);
+            offersRecord = record;
+        }
+
+        record.OffersJson = json;
+        record.ExpiresAt = now + OffersLifetime;
+        return record;
+    }
+
+    /// <summary>The person's offers row, read once per scope (a turn reads it to pick a typed number, then writes it).</summary>
+    private async Task<ConversationOffersRecord?> OffersRecordAsync(string conversationKey, CancellationToken ct)
+    {
+        if (offersKey != conversationKey)
+        {
+            offersRecord = await db.Set<ConversationOffersRecord>().FirstOrDefaultAsync(r => r.ConversationKey == conversationKey, ct);
+            offersKey = conversationKey;
+        }
+
+        return offersRecord;
+    }
+
     /// <summary>Removes every conversation state of a person (e.g. when they block the account).</summary>
     public async Task ForgetAsync(string conversationKey, CancellationToken ct)
     {
         await db.Set<ConversationStateRecord>().Where(r => r.ConversationKey == conversationKey).ExecuteDeleteAsync(ct);
         await db.Set<ConversationOffersRecord>().Where(r => r.ConversationKey == conversationKey).ExecuteDeleteAsync(ct);
+        offersKey = null;
     }
 }
 

@@ -59,6 +59,9 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
     /// <summary>Leases held by work of this process: the table knows replicas, not which of our tasks holds one.</summary>
     private readonly ConcurrentDictionary<string, bool> holding = new(StringComparer.Ordinal);
 
+    /// <summary>Sticky leases this replica still holds in the table while no work runs under them.</summary>
+    private readonly ConcurrentDictionary<string, (DateTimeOffset ExpiresAt, DateTimeOffset LastUsed)> kept = new(StringComparer.Ordinal);
+
     public string Owner { get; } = options.Value.Owner is { Length: > 0 } owner
         ? owner
         : Clip($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}", 100);
@@ -93,10 +96,12 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
     }
 
     /// <summary>Extends a lease this replica holds; false when it expired and another replica took it.</summary>
-    public async Task<bool> RenewAsync(string name, TimeSpan duration, CancellationToken ct)
+    public Task<bool> RenewAsync(string name, TimeSpan duration, CancellationToken ct) =>
+        RenewUntilAsync(name, clock.GetUtcNow() + duration, ct);
+
+    internal async Task<bool> RenewUntilAsync(string name, DateTimeOffset until, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var until = clock.GetUtcNow() + duration;
         return await scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<WorkLease>()
             .Where(l => l.Name == name && l.Owner == Owner)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAt, until), ct) == 1;
@@ -112,9 +117,11 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
 
     /// <summary>
     /// Takes the lease for a piece of work and keeps renewing it until the handle is disposed, which releases it.
-    /// Null while another replica, or other work of this one, holds it.
+    /// Null while another replica, or other work of this one, holds it. A <paramref name="sticky"/> lease (a
+    /// person's LINE events) is kept a little after the work instead of released: the same person's next event,
+    /// seconds later, then costs no database write. <see cref="ReleaseIdleAsync"/> lets go of it later.
     /// </summary>
-    public async Task<HeldLease?> HoldAsync(string name, CancellationToken ct)
+    public async Task<HeldLease?> HoldAsync(string name, CancellationToken ct, bool sticky = false)
     {
         if (!holding.TryAdd(name, true))
         {
@@ -124,9 +131,17 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
         try
         {
             var duration = Duration;
+            var now = clock.GetUtcNow();
+
+            // Still ours for most of its time: nobody else can have taken it, no need to ask the database.
+            if (kept.TryRemove(name, out var idle) && idle.ExpiresAt - now > duration * 2 / 3)
+            {
+                return new HeldLease(this, name, duration, idle.ExpiresAt, sticky, clock, logger);
+            }
+
             if (await TryAcquireAsync(name, duration, ct))
             {
-                return new HeldLease(this, name, duration, clock, logger);
+                return new HeldLease(this, name, duration, now + duration, sticky, clock, logger);
             }
         }
         catch
@@ -137,6 +152,44 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
 
         holding.TryRemove(name, out _);
         return null;
+    }
+
+    /// <summary>How long a sticky lease is kept after its work: a sixth of the duration (10 s by default).</summary>
+    public TimeSpan KeepIdle => Duration / 6;
+
+    internal void Keep(string name, DateTimeOffset expiresAt) => kept[name] = (expiresAt, clock.GetUtcNow());
+
+    /// <summary>
+    /// Releases the sticky leases idle for <see cref="KeepIdle"/> (all of them when <paramref name="all"/>), in one
+    /// statement, so another replica can take those people at once. Called by the worker's loop.
+    /// </summary>
+    public async Task ReleaseIdleAsync(bool all, CancellationToken ct)
+    {
+        if (kept.IsEmpty)
+        {
+            return;
+        }
+
+        var cutoff = clock.GetUtcNow() - KeepIdle;
+
+        // Marked as held while releasing: a hold in between would acquire a row this delete then removes.
+        var names = kept.Where(k => all || k.Value.LastUsed <= cutoff).Select(k => k.Key)
+            .Where(name => holding.TryAdd(name, true)).ToList();
+        try
+        {
+            names.ForEach(name => kept.TryRemove(name, out _));
+            foreach (var chunk in names.Chunk(200))
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<WorkLease>()
+                    .Where(l => chunk.Contains(l.Name) && l.Owner == Owner)
+                    .ExecuteDeleteAsync(ct);
+            }
+        }
+        finally
+        {
+            names.ForEach(name => holding.TryRemove(name, out _));
+        }
     }
 
     internal void Forget(string name) => holding.TryRemove(name, out _);
@@ -158,17 +211,24 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
 }
 
-/// <summary>A lease held while work runs: renewed in the background every third of its duration, released on dispose.</summary>
+/// <summary>
+/// A lease held while work runs: renewed in the background when a third of its duration has passed, released (or
+/// kept, when sticky) on dispose.
+/// </summary>
 public sealed class HeldLease : IAsyncDisposable
 {
     private readonly WorkLeases leases;
+    private readonly bool sticky;
     private readonly CancellationTokenSource stop = new();
     private readonly Task renewing;
     private volatile bool lost;
+    private DateTimeOffset expiresAt;
 
-    internal HeldLease(WorkLeases leases, string name, TimeSpan duration, TimeProvider clock, ILogger logger)
+    internal HeldLease(WorkLeases leases, string name, TimeSpan duration, DateTimeOffset expiresAt, bool sticky, TimeProvider clock, ILogger logger)
     {
         this.leases = leases;
+        this.sticky = sticky;
+        this.expiresAt = expiresAt;
         Name = name;
         renewing = RenewAsync(duration, clock, logger);
     }
@@ -180,28 +240,36 @@ public sealed class HeldLease : IAsyncDisposable
 
     private async Task RenewAsync(TimeSpan duration, TimeProvider clock, ILogger logger)
     {
-        try
+        while (!lost)
         {
-            while (!lost)
+            var due = expiresAt - duration * 2 / 3 - clock.GetUtcNow();
+
+            // Not an exception per released lease: most work ends long before the first renewal.
+            await Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, clock, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (stop.IsCancellationRequested)
             {
-                await Task.Delay(duration / 3, clock, stop.Token);
-                try
-                {
-                    lost = !await leases.RenewAsync(Name, duration, stop.Token);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The database hiccuped: the lease still has two thirds of its time; try again.
-                    logger.LogWarning("Renewing lease {Lease} failed: {Error}", Name, ex.Message);
-                }
+                return;
             }
 
-            logger.LogWarning("Lease {Lease} expired and was taken by another replica", Name);
+            try
+            {
+                var until = clock.GetUtcNow() + duration;
+                lost = !await leases.RenewUntilAsync(Name, until, stop.Token);
+                expiresAt = until;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The database hiccuped: the lease still has two thirds of its time; try again.
+                logger.LogWarning("Renewing lease {Lease} failed: {Error}", Name, ex.Message);
+                await Task.Delay(duration / 10, clock, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
-        catch (OperationCanceledException)
-        {
-            // released
-        }
+
+        logger.LogWarning("Lease {Lease} expired and was taken by another replica", Name);
     }
 
     public async ValueTask DisposeAsync()
@@ -211,7 +279,16 @@ public sealed class HeldLease : IAsyncDisposable
         stop.Dispose();
         try
         {
-            if (!lost)
+            if (lost)
+            {
+                return;
+            }
+
+            if (sticky)
+            {
+                leases.Keep(Name, expiresAt);
+            }
+            else
             {
                 await leases.ReleaseAsync(Name, CancellationToken.None);
             }

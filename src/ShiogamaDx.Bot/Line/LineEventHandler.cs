@@ -19,6 +19,7 @@ internal sealed class LineEventHandler(
     LineMessagingClient client,
     LinePushGate gate,
     LineUserRateLimiter limiter,
+    KnownLineUsers knownUsers,
     IOptions<LineOptions> options,
     BotMetrics metrics,
     TimeProvider clock,
@@ -63,7 +64,7 @@ internal sealed class LineEventHandler(
 
     private async Task<bool> ConverseAsync(LineInboxEvent row, LineEvent ev, string lineUserId, CancellationToken ct)
     {
-        await RememberUserAsync(row.UserKey!, lineUserId, following: true, ct);
+        await RememberUserAsync(row.UserKey!, lineUserId, ct);
         IReadOnlyList<Reply> replies;
         var replyNow = false;
         if (row.RepliesJson is null)
@@ -112,7 +113,7 @@ internal sealed class LineEventHandler(
         var (message, prefix) = ToIncoming(ev, row.UserKey!, clock.GetUtcNow());
         try
         {
-            var answer = await WithLoadingAnimationAsync(engine.HandleAsync(message, ct), lineUserId, ct);
+            var answer = await WithLoadingAnimationAsync(engine.AnswerAsync(message, ct), lineUserId, ct); // offers saved with the answer below
             return [.. prefix, .. answer];
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -302,20 +303,31 @@ internal sealed class LineEventHandler(
         return await FinishAsync(row, LineEventStatus.Done, null, ct);
     }
 
-    private async Task RememberUserAsync(string userKey, string lineUserId, bool following, CancellationToken ct)
+    /// <summary>Stages the person's LINE id (for pushes) as a friend in the DbContext; the event's next commit saves it.</summary>
+    private async Task RememberUserAsync(string userKey, string lineUserId, CancellationToken ct)
     {
+        if (knownUsers.IsStored(userKey, lineUserId))
+        {
+            return; // stored by an earlier event: no read per message
+        }
+
         var now = clock.GetUtcNow();
         var user = await db.Set<LineUser>().SingleOrDefaultAsync(u => u.UserKey == userKey, ct);
         if (user is null)
         {
-            db.Add(new LineUser { UserKey = userKey, LineUserId = lineUserId, Following = following, FirstSeenAt = now, UpdatedAt = now });
+            db.Add(new LineUser { UserKey = userKey, LineUserId = lineUserId, Following = true, FirstSeenAt = now, UpdatedAt = now });
         }
-        else if (user.LineUserId != lineUserId || user.Following != following)
+        else if (user.LineUserId != lineUserId || !user.Following)
         {
-            (user.LineUserId, user.Following, user.UpdatedAt) = (lineUserId, following, now);
+            (user.LineUserId, user.Following, user.UpdatedAt) = (lineUserId, true, now);
         }
 
-        await db.SaveChangesAsync(ct);
+        db.SavedChanges += Remember;
+        void Remember(object? sender, SavedChangesEventArgs e)
+        {
+            db.SavedChanges -= Remember;
+            knownUsers.Stored(userKey, lineUserId);
+        }
     }
 
     private async Task<bool> FinishAsync(LineInboxEvent row, LineEventStatus status, string? error, CancellationToken ct)

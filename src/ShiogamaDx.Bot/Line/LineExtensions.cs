@@ -18,6 +18,7 @@ public static class LineExtensions
         services.AddSingleton<LineInboxSignal>();
         services.AddSingleton<LinePushGate>();
         services.AddSingleton<LineUserRateLimiter>();
+        services.AddSingleton<KnownLineUsers>();
         services.AddScoped<LineWebhookReceiver>();
         services.AddSingleton<LineInboxWriter>();
         services.AddScoped<LineEventHandler>();
@@ -35,6 +36,7 @@ public static class LineExtensions
                     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", o.ChannelAccessToken);
                 }
             })
+            .RemoveAllLoggers() // LineMessagingClient logs outcomes itself; a log scope per call cost more than the call at load
             .AddResilienceHandler("line", (pipeline, context) =>
             {
                 var o = context.ServiceProvider.GetRequiredService<IOptions<LineOptions>>().Value;

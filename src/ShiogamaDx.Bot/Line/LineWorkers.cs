@@ -18,7 +18,11 @@ namespace ShiogamaDx.Bot.Line;
 internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxSignal signal, WorkLeases leases, IOptions<LineOptions> options, TimeProvider clock, ILogger<LineEventProcessor> logger)
     : BackgroundService
 {
-    private const int MaxParallelPeople = 4;
+    /// <summary>People answered at once: enough to overlap one person's LINE round trip with others' turns.</summary>
+    private const int MaxParallelPeople = 8;
+
+    /// <summary>Rows read per free slot in a round: most people have one or two events waiting.</summary>
+    private const int RowsPerFreeSlot = 4;
 
     /// <summary>Events of one person fetched per round: a flood of one person never fills the whole fetch.</summary>
     private const int EventsPerPersonPerRound = 20;
@@ -26,8 +30,10 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
     /// <summary>Handled events are kept this long (ids only, payload already cleared) so late redeliveries are still recognised.</summary>
     public static readonly TimeSpan KeepHandledEvents = TimeSpan.FromDays(30);
 
-    private readonly SemaphoreSlim slots = new(MaxParallelPeople, MaxParallelPeople);
     private readonly ConcurrentDictionary<string, byte> busyPeople = new(StringComparer.Ordinal);
+
+    /// <summary>People whose worker stopped early (an event waits for its retry, another replica holds them): not before then.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> resting = new(StringComparer.Ordinal);
     private readonly List<Task> inFlight = [];
 
     // Cancelled only when the host's shutdown timeout runs out: an answer being delivered at a stop is finished,
@@ -45,7 +51,6 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
     public override void Dispose()
     {
         hardStop.Dispose();
-        slots.Dispose();
         base.Dispose();
     }
 
@@ -80,6 +85,14 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
 
         // Graceful stop: no new event is started; the ones being answered finish (or stay pending for the next start).
         await Task.WhenAll(inFlight);
+        try
+        {
+            await leases.ReleaseIdleAsync(all: true, hardStop.Token); // other replicas take these people at once
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning("Releasing the people this replica held failed ({Error}); their leases expire on their own", ex.Message);
+        }
     }
 
     /// <returns>false when the host is stopping.</returns>
@@ -97,63 +110,81 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
     }
 
     /// <summary>The lease under which one replica answers a person's events (and pushes to them), one at a time.</summary>
-    public static string UserLease(string userKey) => "line-user:" + userKey;
+    public static string UserLease(string userKey) => UserLeasePrefix + userKey;
 
-    /// <summary>Starts a worker for every person with due events who has none running; does not wait for them.</summary>
+    private const string UserLeasePrefix = "line-user:";
+
+    /// <summary>Starts a worker for people with due events, as many as there are free slots; does not wait for them.</summary>
     public async Task ProcessDueAsync(CancellationToken stopping)
     {
         inFlight.RemoveAll(t => t.IsCompleted);
-        List<(long Id, string? UserKey, DateTimeOffset Timestamp, DateTimeOffset NextAttemptAt)> pending = [];
+        await leases.ReleaseIdleAsync(all: false, stopping);
+        await CleanUpAsync(stopping);
+
+        var free = MaxParallelPeople - busyPeople.Count;
+        if (free <= 0)
+        {
+            return; // a worker that finishes wakes this loop
+        }
+
+        // The oldest due events of people nobody works on yet, read through the (Status, NextAttemptAt, Timestamp)
+        // index: a round costs the same with a backlog of 20 or 20,000. Someone with a backlog fills at most one
+        // slot and is left out of the next rounds while worked on, so they never crowd the others out.
+        List<(long Id, string? UserKey)> due;
+        var now = clock.GetUtcNow();
+        foreach (var (key, until) in resting.Where(r => r.Value <= now))
+        {
+            resting.TryRemove(new KeyValuePair<string, DateTimeOffset>(key, until));
+        }
+
+        var busy = busyPeople.Keys.Concat(resting.Keys).Where(k => k.StartsWith(UserLeasePrefix, StringComparison.Ordinal)).Select(k => k[UserLeasePrefix.Length..]).ToList();
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
-            var due = db.Set<LineInboxEvent>().Where(e => e.Status == LineEventStatus.Pending);
-            var waiting = await due.GroupBy(e => e.UserKey).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(stopping);
-
-            // Most people have a few events waiting: one query for all of them. Someone with a backlog (a flood,
-            // or events without a person) is read a slice at a time, so they never crowd the others out of a round.
-            var few = waiting.Where(p => p.Key is not null && p.Count <= EventsPerPersonPerRound).Select(p => p.Key!).ToList();
-            var rows = await due.Where(e => few.Contains(e.UserKey!)).Select(e => new { e.Id, e.UserKey, e.Timestamp, e.NextAttemptAt }).ToListAsync(stopping);
-            foreach (var many in waiting.Where(p => p.Key is null || p.Count > EventsPerPersonPerRound))
-            {
-                rows.AddRange(await due.Where(e => e.UserKey == many.Key)
-                    .OrderBy(e => e.Timestamp).ThenBy(e => e.Id)
-                    .Select(e => new { e.Id, e.UserKey, e.Timestamp, e.NextAttemptAt })
-                    .Take(EventsPerPersonPerRound)
-                    .ToListAsync(stopping));
-            }
-
-            pending = rows.Select(e => (e.Id, e.UserKey, e.Timestamp, e.NextAttemptAt)).ToList();
+            due = (await db.Set<LineInboxEvent>()
+                    .Where(e => e.Status == LineEventStatus.Pending && e.NextAttemptAt <= now && (e.UserKey == null || !busy.Contains(e.UserKey)))
+                    .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.Timestamp)
+                    .Select(e => new { e.Id, e.UserKey })
+                    .Take(free * RowsPerFreeSlot)
+                    .ToListAsync(stopping))
+                .Select(e => (e.Id, e.UserKey)).ToList();
         }
 
+        foreach (var (id, userKey) in due)
+        {
+            if (free == 0)
+            {
+                break;
+            }
+
+            // A person already being worked on gets the rest when that worker is done (it wakes this loop). Their
+            // worker reads their events again in time order: a later event never overtakes an earlier one that
+            // waits for its retry.
+            var key = userKey is null ? "line-event:" + id : UserLease(userKey);
+            if (!resting.ContainsKey(key) && busyPeople.TryAdd(key, 0))
+            {
+                free--;
+                inFlight.Add(Task.Run(() => WorkPersonAsync(key, userKey, id, stopping), CancellationToken.None));
+            }
+        }
+    }
+
+    private async Task CleanUpAsync(CancellationToken stopping)
+    {
         var now = clock.GetUtcNow();
-        if (now - lastCleanup >= TimeSpan.FromHours(1))
+        if (now - lastCleanup < TimeSpan.FromHours(1))
         {
-            lastCleanup = now;
-            if (await leases.TryAcquireAsync("job:line-inbox-cleanup", WorkLeases.JobLease(TimeSpan.FromHours(1)), stopping))
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var cutoff = now - KeepHandledEvents;
-                await scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<LineInboxEvent>()
-                    .Where(e => e.Status != LineEventStatus.Pending && e.ReceivedAt < cutoff)
-                    .ExecuteDeleteAsync(stopping);
-            }
+            return;
         }
 
-        var people = pending
-            .GroupBy(e => e.UserKey is { } userKey ? UserLease(userKey) : "line-event:" + e.Id)
-            .Select(g => (Key: g.Key, Events: g.OrderBy(e => e.Timestamp).ThenBy(e => e.Id).ToList()))
-            .OrderBy(p => p.Events[0].NextAttemptAt);
-        foreach (var (key, events) in people)
+        lastCleanup = now;
+        if (await leases.TryAcquireAsync("job:line-inbox-cleanup", WorkLeases.JobLease(TimeSpan.FromHours(1)), stopping))
         {
-            // A later event never overtakes an earlier one that waits for its retry; a person already being worked
-            // on gets the rest when that worker is done (it wakes this loop).
-            if (events[0].NextAttemptAt > now || !busyPeople.TryAdd(key, 0))
-            {
-                continue;
-            }
-
-            inFlight.Add(WorkPersonAsync(key, events[0].UserKey, events[0].Id, stopping));
+            await using var scope = scopes.CreateAsyncScope();
+            var cutoff = now - KeepHandledEvents;
+            await scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<LineInboxEvent>()
+                .Where(e => e.Status != LineEventStatus.Pending && e.ReceivedAt < cutoff)
+                .ExecuteDeleteAsync(stopping);
         }
     }
 
@@ -162,19 +193,11 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
         var all = false;
         try
         {
-            await slots.WaitAsync(stopping);
-            try
+            // Another replica answering this person keeps their order; it picks up what came meanwhile too.
+            await using var lease = await leases.HoldAsync(key, stopping, sticky: true);
+            if (lease is not null)
             {
-                // Another replica answering this person keeps their order; it picks up what came meanwhile too.
-                await using var lease = await leases.HoldAsync(key, stopping);
-                if (lease is not null)
-                {
-                    all = await HandleInOrderAsync(userKey, firstEventId, lease, stopping);
-                }
-            }
-            finally
-            {
-                slots.Release();
+                all = await HandleInOrderAsync(userKey, firstEventId, lease, stopping);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -187,10 +210,16 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
         }
         finally
         {
-            busyPeople.TryRemove(key, out _);
-            if (all && !stopping.IsCancellationRequested)
+            if (!all)
             {
-                signal.Notify(); // this person may have more; others may have waited for a slot
+                // Until then a round would pick them again at once (their later events are due) and stop again.
+                resting[key] = clock.GetUtcNow() + options.Value.PollInterval;
+            }
+
+            busyPeople.TryRemove(key, out _);
+            if (!stopping.IsCancellationRequested)
+            {
+                signal.Notify(); // a slot is free; this person may have more
             }
         }
     }
@@ -343,7 +372,7 @@ internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGa
 
         // The person's lease, as for their events: a replica answering them right now finishes first, and
         // their next turn (on any replica) finds this message's offers saved.
-        await using var lease = await leases.HoldAsync(LineEventProcessor.UserLease(message.UserKey), ct);
+        await using var lease = await leases.HoldAsync(LineEventProcessor.UserLease(message.UserKey), ct, sticky: true);
         if (lease is null)
         {
             return null; // released by the caller and taken up at the next round
@@ -391,10 +420,11 @@ internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGa
 }
 
 /// <summary>What the LINE channel keeps about a person: the raw id (for push) and stored events.</summary>
-internal sealed class LineDataEraser(BotDbContext db, TimeProvider clock) : IPersonalDataEraser
+internal sealed class LineDataEraser(BotDbContext db, KnownLineUsers knownUsers, TimeProvider clock) : IPersonalDataEraser
 {
     public async Task EraseAsync(string userKey, CancellationToken cancellationToken)
     {
+        knownUsers.Forget(userKey);
         var now = clock.GetUtcNow();
         await db.Set<LineUser>().Where(u => u.UserKey == userKey).ExecuteUpdateAsync(s => s
             .SetProperty(u => u.LineUserId, (string?)null)

@@ -238,15 +238,15 @@ public sealed class ProcedureHandler(
     {
         var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
         var month = new DateOnly(today.Year, today.Month, 1);
-        var row = await db.Set<ProcedureDemand>().FirstOrDefaultAsync(d => d.ProcedureId == procedureId && d.Month == month, ct);
-        if (row is null)
-        {
-            row = new ProcedureDemand { ProcedureId = procedureId, Month = month };
-            db.Add(row);
-        }
 
-        row.Asked++;
-        await db.SaveChangesAsync(ct);
+        // One statement, counted in the database (same SQL on SQLite and PostgreSQL): turns answered in parallel
+        // never overwrite each other's count, and no read comes first.
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            INSERT INTO "ProcedureDemand" ("ProcedureId", "Month", "Asked") VALUES ({procedureId}, {month}, 1)
+            ON CONFLICT ("ProcedureId", "Month") DO UPDATE SET "Asked" = "ProcedureDemand"."Asked" + 1
+            """,
+            ct);
     }
 
     private async Task CountFeedbackAsync(string procedureId, bool helpful, CancellationToken ct)

@@ -83,6 +83,53 @@ public abstract class WorkLeaseContract
     }
 
     [Fact]
+    public async Task StickyLease_IsKeptAfterItsWork_UntilIdle_ThenReleasedForOthers()
+    {
+        using var app = await StartAsync();
+        var (a, b) = (Replica(app, "replica-a"), Replica(app, "replica-b"));
+
+        await using (var held = await a.HoldAsync("line-user:u2", default, sticky: true))
+        {
+            Assert.NotNull(held);
+        }
+
+        // Kept: the same person's next event on this replica takes it back without the other getting in between.
+        Assert.Null(await b.HoldAsync("line-user:u2", default));
+        await using (var again = await a.HoldAsync("line-user:u2", default, sticky: true))
+        {
+            Assert.NotNull(again);
+            Assert.Null(await a.HoldAsync("line-user:u2", default, sticky: true)); // still one piece of work at a time
+        }
+
+        await a.ReleaseIdleAsync(all: false, default);
+        Assert.Null(await b.HoldAsync("line-user:u2", default)); // used a moment ago: still kept
+
+        app.Clock.Advance(a.KeepIdle);
+        await a.ReleaseIdleAsync(all: false, default);
+        await using var taken = await b.HoldAsync("line-user:u2", default);
+        Assert.NotNull(taken); // released at once, long before the lease would have expired
+    }
+
+    [Fact]
+    public async Task StickyLease_KeptTooLong_IsAskedForAgain_AndNotReusedOnceAnotherReplicaTookIt()
+    {
+        using var app = await StartAsync();
+        var (a, b) = (Replica(app, "replica-a"), Replica(app, "replica-b"));
+        await using (await a.HoldAsync("line-user:u3", default, sticky: true))
+        {
+        }
+
+        // Kept but never released (say the worker loop stalled) past the lease's expiry: the other replica takes it,
+        // and this one must not think it still holds it.
+        app.Clock.Advance(Duration + TimeSpan.FromSeconds(1));
+        await using (var other = await b.HoldAsync("line-user:u3", default, sticky: true))
+        {
+            Assert.NotNull(other);
+            Assert.Null(await a.HoldAsync("line-user:u3", default, sticky: true));
+        }
+    }
+
+    [Fact]
     public async Task OutboxClaims_OfTwoReplicas_NeverOverlap_AndAClaimOfADeadReplicaIsTakenOver()
     {
         using var app = await StartAsync();
