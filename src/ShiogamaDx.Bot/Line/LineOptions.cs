@@ -55,5 +55,12 @@ public sealed class LineOptions
     [Range(1, 6000)]
     public int UserMessagesPerMinute { get; set; } = 20;
 
+    /// <summary>
+    /// People answered at the same time. More overlaps LINE's round trips; fewer keeps SQLite's single writer
+    /// less contended. Measured with the load generator (docs/performance.md).
+    /// </summary>
+    [Range(1, 64)]
+    public int ParallelPeople { get; set; } = 8;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(ChannelSecret) && !string.IsNullOrWhiteSpace(ChannelAccessToken);
 }

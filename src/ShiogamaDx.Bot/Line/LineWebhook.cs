@@ -163,18 +163,20 @@ internal sealed class LineWebhookReceiver(LineInboxWriter writer, PrivacyKeys ke
 internal sealed class LineInboxSignal : IDisposable
 {
     private readonly SemaphoreSlim signal = new(0, 1);
+    private readonly Lock gate = new();
 
     public void Dispose() => signal.Dispose();
 
     public void Notify()
     {
-        try
+        // Checked, not caught: at load this is called thousands of times a second, and an exception each time
+        // cost more than the work it announced.
+        lock (gate)
         {
-            signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // already signalled
+            if (signal.CurrentCount == 0)
+            {
+                signal.Release();
+            }
         }
     }
 

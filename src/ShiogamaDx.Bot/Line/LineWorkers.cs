@@ -18,9 +18,6 @@ namespace ShiogamaDx.Bot.Line;
 internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxSignal signal, WorkLeases leases, IOptions<LineOptions> options, TimeProvider clock, ILogger<LineEventProcessor> logger)
     : BackgroundService
 {
-    /// <summary>People answered at once: enough to overlap one person's LINE round trip with others' turns.</summary>
-    private const int MaxParallelPeople = 8;
-
     /// <summary>Rows read per free slot in a round: most people have one or two events waiting.</summary>
     private const int RowsPerFreeSlot = 4;
 
@@ -121,7 +118,7 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
         await leases.ReleaseIdleAsync(all: false, stopping);
         await CleanUpAsync(stopping);
 
-        var free = MaxParallelPeople - busyPeople.Count;
+        var free = options.Value.ParallelPeople - busyPeople.Count;
         if (free <= 0)
         {
             return; // a worker that finishes wakes this loop
