@@ -27,7 +27,7 @@ public static class DatabaseExtensions
             var connectionString = SqliteConnectionString(configured ?? DefaultConnectionString, builder.Environment.ContentRootPath);
             builder.Services.AddDbContext<BotDbContext>(options => options
                 .UseSqlite(connectionString)
-                .AddInterceptors(new SqlitePragmas()));
+                .AddInterceptors(new SqlitePragmas(), new SqliteWriteGate(new SqliteConnectionStringBuilder(connectionString).DataSource)));
         }
 
         builder.Services.AddWorkLeases();

@@ -1,0 +1,255 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace ShiogamaDx.Bot.Data;
+
+/// <summary>
+/// SQLite lets one connection write at a time; the others meet its busy handler, which sleeps and retries (1, 2,
+/// 5 … 100 ms). Under load, with the webhook's inbox writer and several LINE workers writing at once, those
+/// sleeps cost more than the writes and made a webhook wait up to seconds for its commit. Writers of this process
+/// queue here instead, first come first served, woken the moment the previous writer is done. Another process on
+/// the same file still meets the busy timeout, as before.
+/// </summary>
+/// <remarks>
+/// A write is a transaction (EF's SaveChanges of several rows, migrations) from its start to its end, or one
+/// writing statement outside a transaction (a single-row SaveChanges, ExecuteUpdate/Delete, the lease upsert).
+/// Whatever happens, the gate is let go at the latest when the connection closes.
+/// </remarks>
+internal sealed class SqliteWriteGate(string dataSource) : IDbTransactionInterceptor, IDbCommandInterceptor, IDbConnectionInterceptor
+{
+    /// <summary>As long as the busy timeout: a writer that waits longer gets an error, as SQLite would give it.</summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>One gate per database file: hosts in one process (the tests) on different files never wait for each other.</summary>
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+
+    private readonly SemaphoreSlim gate = Gates.GetOrAdd(dataSource, _ => new SemaphoreSlim(1, 1));
+
+    /// <summary>Connections that hold the gate, and why: a transaction, or one statement (possibly a reader still open).</summary>
+    private readonly ConditionalWeakTable<DbConnection, Holder> holders = [];
+
+    public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+    {
+        await EnterAsync(connection, HoldKind.Transaction, cancellationToken);
+        return result;
+    }
+
+    public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+    {
+        Enter(connection, HoldKind.Transaction);
+        return result;
+    }
+
+    public void TransactionCommitted(DbConnection connection, TransactionEndEventData eventData) => Exit(connection, HoldKind.Transaction);
+
+    public Task TransactionCommittedAsync(DbConnection connection, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Exit(connection, HoldKind.Transaction);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbConnection connection, TransactionEndEventData eventData) => Exit(connection, HoldKind.Transaction);
+
+    public Task TransactionRolledBackAsync(DbConnection connection, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Exit(connection, HoldKind.Transaction);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionFailed(DbConnection connection, TransactionErrorEventData eventData) => Exit(connection, HoldKind.Transaction);
+
+    public Task TransactionFailedAsync(DbConnection connection, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Exit(connection, HoldKind.Transaction);
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        await EnterForStatementAsync(command, cancellationToken);
+        return result;
+    }
+
+    public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        EnterForStatement(command);
+        return result;
+    }
+
+    public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Exit(command.Connection, HoldKind.Statement);
+        return ValueTask.FromResult(result);
+    }
+
+    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    {
+        Exit(command.Connection, HoldKind.Statement);
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        await EnterForStatementAsync(command, cancellationToken);
+        return result;
+    }
+
+    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        EnterForStatement(command);
+        return result;
+    }
+
+    // INSERT … RETURNING writes while its reader is read: the statement ends when the reader is closed.
+    public InterceptionResult DataReaderClosing(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+    {
+        Exit(command.Connection, HoldKind.Statement);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
+    {
+        Exit(command.Connection, HoldKind.Statement);
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
+    {
+        Exit(command.Connection, HoldKind.Statement);
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        await EnterForStatementAsync(command, cancellationToken);
+        return result;
+    }
+
+    public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        EnterForStatement(command);
+        return result;
+    }
+
+    public ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
+    {
+        Exit(command.Connection, HoldKind.Statement);
+        return ValueTask.FromResult(result);
+    }
+
+    public object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result)
+    {
+        Exit(command.Connection, HoldKind.Statement);
+        return result;
+    }
+
+    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Exit(command.Connection, HoldKind.Statement);
+
+    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Exit(command.Connection, HoldKind.Statement);
+        return Task.CompletedTask;
+    }
+
+    public void CommandCanceled(DbCommand command, CommandEndEventData eventData) => Exit(command.Connection, HoldKind.Statement);
+
+    public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Exit(command.Connection, HoldKind.Statement);
+        return Task.CompletedTask;
+    }
+
+    public InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Exit(connection, null);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Exit(connection, null);
+        return ValueTask.FromResult(result);
+    }
+
+    /// <summary>A statement that changes the file, outside a transaction (inside one, the transaction holds the gate).</summary>
+    internal static bool IsWrite(DbCommand command)
+    {
+        if (command.Transaction is not null)
+        {
+            return false;
+        }
+
+        var sql = command.CommandText.AsSpan().TrimStart();
+        return sql.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase)
+               || sql.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
+               || sql.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase)
+               || sql.StartsWith("REPLACE", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private Task EnterForStatementAsync(DbCommand command, CancellationToken ct) =>
+        command.Connection is { } connection && IsWrite(command) ? EnterAsync(connection, HoldKind.Statement, ct) : Task.CompletedTask;
+
+    private void EnterForStatement(DbCommand command)
+    {
+        if (command.Connection is { } connection && IsWrite(command))
+        {
+            Enter(connection, HoldKind.Statement);
+        }
+    }
+
+    private async Task EnterAsync(DbConnection connection, HoldKind kind, CancellationToken ct)
+    {
+        var holder = holders.GetOrCreateValue(connection);
+        if (holder.Kind is not null)
+        {
+            return; // this connection already writes (a statement inside its own transaction)
+        }
+
+        if (!await gate.WaitAsync(MaxWait, ct))
+        {
+            throw new TimeoutException($"No turn to write to the database within {MaxWait.TotalSeconds:0} s (another writer of this process held it).");
+        }
+
+        holder.Kind = kind;
+    }
+
+    private void Enter(DbConnection connection, HoldKind kind)
+    {
+        var holder = holders.GetOrCreateValue(connection);
+        if (holder.Kind is not null)
+        {
+            return;
+        }
+
+        if (!gate.Wait(MaxWait))
+        {
+            throw new TimeoutException($"No turn to write to the database within {MaxWait.TotalSeconds:0} s (another writer of this process held it).");
+        }
+
+        holder.Kind = kind;
+    }
+
+    /// <param name="kind">What ends; null: the connection closes, whatever it held.</param>
+    private void Exit(DbConnection? connection, HoldKind? kind)
+    {
+        if (connection is not null && holders.TryGetValue(connection, out var holder)
+            && holder.Kind is { } held && (kind is null || kind == held))
+        {
+            holder.Kind = null;
+            gate.Release();
+        }
+    }
+
+    private enum HoldKind
+    {
+        Transaction,
+        Statement,
+    }
+
+    private sealed class Holder
+    {
+        public HoldKind? Kind { get; set; }
+    }
+}
