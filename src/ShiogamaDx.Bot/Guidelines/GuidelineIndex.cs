@@ -201,6 +201,22 @@ internal sealed class GuidelineIndex : IDisposable
         return new GuidelineSearch(ordered, queryTerms, groups.Any(g => g.Any(topicWords.Contains)));
     }
 
+    /// <summary>
+    /// What a question asks about and whether a section holds it, one concept a line (for the evaluation output and
+    /// for whoever extends the synonym list: it shows which words of a question the guideline lacks).
+    /// </summary>
+    public string Explain(string question, GuidelineSection? section)
+    {
+        var normalized = GuidelineText.Normalize(question);
+        var (groups, residual) = synonyms.Find(normalized);
+        var concepts = Concepts(groups, QuestionWords.Blank(residual));
+        var terms = section is null ? null : sectionTerms.GetValueOrDefault(section.Key);
+        var text = section is null ? null : sectionText.GetValueOrDefault(section.Key);
+        return string.Join(" ", concepts.Select(c =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{(c.Words.Count > 0 ? c.Words[0] + "…" : string.Join("|", c.Terms))}:{c.Weight:0.0}{(terms is null ? string.Empty : c.Matches(terms, text!) ? "+" : "-")}")));
+    }
+
     /// <summary>The content terms of a piece of text (for quoting the sentences that answer).</summary>
     public static IReadOnlySet<string> ContentTerms(string text) =>
         Tokens(GuidelineText.Normalize(text)).Where(t => IsContentTerm(t.Term, t.Type)).Select(t => t.Term).ToHashSet(StringComparer.Ordinal);
