@@ -22,7 +22,7 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
         Assert.True(result.Answerable >= 50 && result.Unanswerable >= 10, "the evaluation set is too small");
         // Issue #8 asks for 90 % hit@1; floors are the measured figures rounded down (README, "Generative-AI guideline answers").
         Assert.True(result.Hit1 >= 0.88, $"hit@1 {result.Hit1:P1} is under 88%");
-        Assert.True(result.Hit3 >= 0.95, $"hit@3 {result.Hit3:P1} is under 95%");
+        Assert.True(result.Hit3 >= 0.94, $"hit@3 {result.Hit3:P1} is under 94%");
         Assert.Equal(result.Unanswerable, result.Refused);
     }
 
@@ -33,9 +33,9 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
 
         Assert.True(result.Answerable >= 30 && result.Unanswerable >= 6, "the held-out set is too small");
         // Floors are the measured figures rounded down: they catch a regression, they are not a target to tune to.
-        Assert.True(result.Hit1 >= 0.86, $"hit@1 {result.Hit1:P1} is under 86%");
-        Assert.True(result.Hit3 >= 0.91, $"hit@3 {result.Hit3:P1} is under 91%");
-        Assert.True(result.Refused >= 6, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
+        Assert.True(result.Hit1 >= 0.89, $"hit@1 {result.Hit1:P1} is under 89%");
+        Assert.True(result.Hit3 >= 0.97, $"hit@3 {result.Hit3:P1} is under 97%");
+        Assert.True(result.Refused >= 8, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
     }
 
     [Fact]
@@ -46,8 +46,8 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
         Assert.True(result.Answerable >= 50 && result.Unanswerable >= 12, "the fresh set is too small");
         // Floors are the measured figures rounded down.
         Assert.True(result.Hit1 >= 0.92, $"hit@1 {result.Hit1:P1} is under 92%");
-        Assert.True(result.Hit3 >= 0.94, $"hit@3 {result.Hit3:P1} is under 94%");
-        Assert.True(result.Refused >= 9, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
+        Assert.True(result.Hit3 >= 0.96, $"hit@3 {result.Hit3:P1} is under 96%");
+        Assert.True(result.Refused >= 8, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
     }
 
     internal static List<(string Question, IReadOnlyList<string> Expected)> LoadQuestions(string file = "guideline-questions.tsv") =>
