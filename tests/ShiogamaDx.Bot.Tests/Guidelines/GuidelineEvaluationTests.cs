@@ -45,9 +45,9 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
 
         Assert.True(result.Answerable >= 50 && result.Unanswerable >= 12, "the fresh set is too small");
         // Floors are the measured figures rounded down.
-        Assert.True(result.Hit1 >= 0.92, $"hit@1 {result.Hit1:P1} is under 92%");
-        Assert.True(result.Hit3 >= 0.96, $"hit@3 {result.Hit3:P1} is under 96%");
-        Assert.True(result.Refused >= 8, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
+        Assert.True(result.Hit1 >= 0.89, $"hit@1 {result.Hit1:P1} is under 89%");
+        Assert.True(result.Hit3 >= 0.93, $"hit@3 {result.Hit3:P1} is under 93%");
+        Assert.True(result.Refused >= 13, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
     }
 
     internal static List<(string Question, IReadOnlyList<string> Expected)> LoadQuestions(string file = "guideline-questions.tsv") =>
