@@ -13,6 +13,7 @@ internal sealed class GuidelineSynonyms(IReadOnlyList<IReadOnlyList<string>> gro
     public static GuidelineSynonyms Parse(string text, string file)
     {
         var groups = new List<IReadOnlyList<string>>();
+        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
         var lineNumber = 0;
         foreach (var line in text.Split('\n'))
         {
@@ -31,6 +32,16 @@ internal sealed class GuidelineSynonyms(IReadOnlyList<IReadOnlyList<string>> gro
             if (words.Count < 2)
             {
                 throw new Conversations.ContentFileException(file, lineNumber, "a synonym group needs at least two words separated by commas");
+            }
+
+            // A word in two groups would silently belong to whichever comes first: the list must say which.
+            foreach (var word in words)
+            {
+                var key = GuidelineText.ToKatakana(word);
+                if (!firstLine.TryAdd(key, lineNumber) && firstLine[key] != lineNumber)
+                {
+                    throw new Conversations.ContentFileException(file, lineNumber, $"「{word}」 is already in the group on line {firstLine[key]}");
+                }
             }
 
             groups.Add(words);

@@ -89,6 +89,23 @@ public sealed class GuidelineLoaderTests
     }
 
     [Fact]
+    public void SynonymWordInTwoGroups_NamesBothLines()
+    {
+        var ex = Assert.Throws<ShiogamaDx.Bot.Conversations.ContentFileException>(() => GuidelineSynonyms.Parse("問い合わせ, 問合せ, といあわせ\n市民, 住民\n窓口, トイアワセ\n", "/x/synonyms.txt"));
+
+        Assert.StartsWith("synonyms.txt:3:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("line 1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BundledSynonymList_Parses()
+    {
+        var groups = GuidelineSynonyms.Parse(File.ReadAllText(SampleGuideline.Synonyms), SampleGuideline.Synonyms).Groups;
+
+        Assert.Contains(groups, g => g.Contains("多要素認証") && g.Contains("二段階認証"));
+    }
+
+    [Fact]
     public void Synonyms_MatchWhateverTheKanaScript_AndBlankWhatTheyMatched()
     {
         var synonyms = GuidelineSynonyms.Parse("チャットGPT, 生成AI\n個人情報, 住所氏名\n", "s.txt");
