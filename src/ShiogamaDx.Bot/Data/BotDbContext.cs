@@ -22,6 +22,12 @@ public class BotDbContext : DbContext
     {
     }
 
+    /// <summary>
+    /// On SQLite, this context's writes go before other writers of the process waiting for their turn: the LINE
+    /// webhook's inbox, whose 200 LINE is waiting for (see <see cref="SqliteWriteGate"/>).
+    /// </summary>
+    public bool WritesFirst { get; set; }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         if (Database.IsSqlite())

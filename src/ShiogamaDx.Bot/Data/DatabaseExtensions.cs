@@ -25,9 +25,10 @@ public static class DatabaseExtensions
         else
         {
             var connectionString = SqliteConnectionString(configured ?? DefaultConnectionString, builder.Environment.ContentRootPath);
+            var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
             builder.Services.AddDbContext<BotDbContext>(options => options
                 .UseSqlite(connectionString)
-                .AddInterceptors(new SqlitePragmas(), new SqliteWriteGate(new SqliteConnectionStringBuilder(connectionString).DataSource)));
+                .AddInterceptors(new SqlitePragmas(), new SqliteWriteGate(dataSource)));
         }
 
         builder.Services.AddWorkLeases();

@@ -23,22 +23,22 @@ internal sealed class SqliteWriteGate(string dataSource) : IDbTransactionInterce
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
 
     /// <summary>One gate per database file: hosts in one process (the tests) on different files never wait for each other.</summary>
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, WriteTurns> Gates = new(StringComparer.Ordinal);
 
-    private readonly SemaphoreSlim gate = Gates.GetOrAdd(dataSource, _ => new SemaphoreSlim(1, 1));
+    private readonly WriteTurns gate = Gates.GetOrAdd(dataSource, _ => new WriteTurns());
 
     /// <summary>Connections that hold the gate, and why: a transaction, or one statement (possibly a reader still open).</summary>
     private readonly ConditionalWeakTable<DbConnection, Holder> holders = [];
 
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
-        await EnterAsync(connection, HoldKind.Transaction, cancellationToken);
+        await EnterAsync(connection, HoldKind.Transaction, Urgent(eventData), cancellationToken);
         return result;
     }
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        Enter(connection, HoldKind.Transaction);
+        Enter(connection, HoldKind.Transaction, Urgent(eventData));
         return result;
     }
 
@@ -68,13 +68,13 @@ internal sealed class SqliteWriteGate(string dataSource) : IDbTransactionInterce
 
     public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        await EnterForStatementAsync(command, cancellationToken);
+        await EnterForStatementAsync(command, Urgent(eventData), cancellationToken);
         return result;
     }
 
     public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
-        EnterForStatement(command);
+        EnterForStatement(command, Urgent(eventData));
         return result;
     }
 
@@ -92,13 +92,13 @@ internal sealed class SqliteWriteGate(string dataSource) : IDbTransactionInterce
 
     public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        await EnterForStatementAsync(command, cancellationToken);
+        await EnterForStatementAsync(command, Urgent(eventData), cancellationToken);
         return result;
     }
 
     public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        EnterForStatement(command);
+        EnterForStatement(command, Urgent(eventData));
         return result;
     }
 
@@ -123,13 +123,13 @@ internal sealed class SqliteWriteGate(string dataSource) : IDbTransactionInterce
 
     public async ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
     {
-        await EnterForStatementAsync(command, cancellationToken);
+        await EnterForStatementAsync(command, Urgent(eventData), cancellationToken);
         return result;
     }
 
     public InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
     {
-        EnterForStatement(command);
+        EnterForStatement(command, Urgent(eventData));
         return result;
     }
 
@@ -188,18 +188,20 @@ internal sealed class SqliteWriteGate(string dataSource) : IDbTransactionInterce
                || sql.StartsWith("REPLACE", StringComparison.OrdinalIgnoreCase);
     }
 
-    private Task EnterForStatementAsync(DbCommand command, CancellationToken ct) =>
-        command.Connection is { } connection && IsWrite(command) ? EnterAsync(connection, HoldKind.Statement, ct) : Task.CompletedTask;
+    private static bool Urgent(DbContextEventData eventData) => eventData.Context is BotDbContext { WritesFirst: true };
 
-    private void EnterForStatement(DbCommand command)
+    private Task EnterForStatementAsync(DbCommand command, bool urgent, CancellationToken ct) =>
+        command.Connection is { } connection && IsWrite(command) ? EnterAsync(connection, HoldKind.Statement, urgent, ct) : Task.CompletedTask;
+
+    private void EnterForStatement(DbCommand command, bool urgent)
     {
         if (command.Connection is { } connection && IsWrite(command))
         {
-            Enter(connection, HoldKind.Statement);
+            Enter(connection, HoldKind.Statement, urgent);
         }
     }
 
-    private async Task EnterAsync(DbConnection connection, HoldKind kind, CancellationToken ct)
+    private async Task EnterAsync(DbConnection connection, HoldKind kind, bool urgent, CancellationToken ct)
     {
         var holder = holders.GetOrCreateValue(connection);
         if (holder.Kind is not null)
@@ -207,15 +209,11 @@ internal sealed class SqliteWriteGate(string dataSource) : IDbTransactionInterce
             return; // this connection already writes (a statement inside its own transaction)
         }
 
-        if (!await gate.WaitAsync(MaxWait, ct))
-        {
-            throw new TimeoutException($"No turn to write to the database within {MaxWait.TotalSeconds:0} s (another writer of this process held it).");
-        }
-
+        await gate.EnterAsync(urgent, MaxWait, ct);
         holder.Kind = kind;
     }
 
-    private void Enter(DbConnection connection, HoldKind kind)
+    private void Enter(DbConnection connection, HoldKind kind, bool urgent)
     {
         var holder = holders.GetOrCreateValue(connection);
         if (holder.Kind is not null)
@@ -223,11 +221,7 @@ internal sealed class SqliteWriteGate(string dataSource) : IDbTransactionInterce
             return;
         }
 
-        if (!gate.Wait(MaxWait))
-        {
-            throw new TimeoutException($"No turn to write to the database within {MaxWait.TotalSeconds:0} s (another writer of this process held it).");
-        }
-
+        gate.EnterAsync(urgent, MaxWait, CancellationToken.None).GetAwaiter().GetResult(); // sync EF calls: migrations at start
         holder.Kind = kind;
     }
 
@@ -238,7 +232,83 @@ internal sealed class SqliteWriteGate(string dataSource) : IDbTransactionInterce
             && holder.Kind is { } held && (kind is null || kind == held))
         {
             holder.Kind = null;
-            gate.Release();
+            gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// One writer at a time, in order of arrival, except that urgent writers (the webhook's inbox: LINE waits for
+    /// its 200) go before the others waiting.
+    /// </summary>
+    internal sealed class WriteTurns
+    {
+        private readonly Lock sync = new();
+        private readonly LinkedList<TaskCompletionSource> urgent = [];
+        private readonly LinkedList<TaskCompletionSource> others = [];
+        private bool held;
+
+        public async Task EnterAsync(bool first, TimeSpan maxWait, CancellationToken ct)
+        {
+            TaskCompletionSource turn;
+            LinkedListNode<TaskCompletionSource> node;
+            lock (sync)
+            {
+                if (!held)
+                {
+                    held = true;
+                    return;
+                }
+
+                turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                node = (first ? urgent : others).AddLast(turn);
+            }
+
+            try
+            {
+                await turn.Task.WaitAsync(maxWait, ct);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+            {
+                lock (sync)
+                {
+                    if (node.List is { } queue)
+                    {
+                        queue.Remove(node); // never given the turn: just leave the queue
+                    }
+                    else
+                    {
+                        Pass(); // given the turn just as the wait ended: hand it on
+                    }
+                }
+
+                if (ex is TimeoutException)
+                {
+                    throw new TimeoutException($"No turn to write to the database within {maxWait.TotalSeconds:0} s (another writer of this process held it).", ex);
+                }
+
+                throw;
+            }
+        }
+
+        public void Exit()
+        {
+            lock (sync)
+            {
+                Pass();
+            }
+        }
+
+        private void Pass()
+        {
+            var next = urgent.First ?? others.First;
+            if (next is null)
+            {
+                held = false;
+                return;
+            }
+
+            next.List!.Remove(next);
+            next.Value.SetResult(); // held stays true: the turn passes straight to the next writer
         }
     }
 

@@ -62,6 +62,8 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
     /// <summary>Sticky leases this replica still holds in the table while no work runs under them.</summary>
     private readonly ConcurrentDictionary<string, (DateTimeOffset ExpiresAt, DateTimeOffset LastUsed)> kept = new(StringComparer.Ordinal);
 
+    private DateTimeOffset lastIdleSweep = DateTimeOffset.MinValue;
+
     public string Owner { get; } = options.Value.Owner is { Length: > 0 } owner
         ? owner
         : Clip($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}", 100);
@@ -165,12 +167,14 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
     /// </summary>
     public async Task ReleaseIdleAsync(bool all, CancellationToken ct)
     {
-        if (kept.IsEmpty)
+        var now = clock.GetUtcNow();
+        if (kept.IsEmpty || (!all && now - lastIdleSweep < KeepIdle / 10))
         {
-            return;
+            return; // called every worker round: look through the kept leases about once a second, not each time
         }
 
-        var cutoff = clock.GetUtcNow() - KeepIdle;
+        lastIdleSweep = now;
+        var cutoff = now - KeepIdle;
 
         // Marked as held while releasing: a hold in between would acquire a row this delete then removes.
         var names = kept.Where(k => all || k.Value.LastUsed <= cutoff).Select(k => k.Key)

@@ -72,6 +72,7 @@ internal sealed class LineInboxWriter : IAsyncDisposable
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+        db.WritesFirst = true; // LINE waits for the 200 that follows this commit; the workers' writes can wait
 
         // First occurrence wins within the batch (a redelivery can arrive while the original is still waiting).
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Procedures;
+using ShiogamaDx.Bot.Tests.Infrastructure;
+
+namespace ShiogamaDx.Bot.Tests.Data;
+
+public sealed class SqliteWriteGateTests
+{
+    [Fact]
+    public async Task WriteTurns_PassInArrivalOrder_ExceptThatUrgentWritersGoFirst()
+    {
+        var turns = new SqliteWriteGate.WriteTurns();
+        await turns.EnterAsync(first: false, TimeSpan.FromSeconds(5), default);
+
+        var order = new List<string>();
+        Task Writer(string name, bool urgent) => Task.Run(async () =>
+        {
+            await turns.EnterAsync(urgent, TimeSpan.FromSeconds(5), default);
+            lock (order)
+            {
+                order.Add(name);
+            }
+
+            turns.Exit();
+        });
+
+        var a = Writer("worker-1", urgent: false);
+        await Task.Delay(100);
+        var b = Writer("worker-2", urgent: false);
+        await Task.Delay(100);
+        var c = Writer("inbox", urgent: true);
+        await Task.Delay(100);
+
+        turns.Exit();
+        await Task.WhenAll(a, b, c).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(["inbox", "worker-1", "worker-2"], order);
+    }
+
+    [Fact]
+    public async Task AWriterThatWaitsTooLong_GetsAClearError_AndTheNextOneStillGetsItsTurn()
+    {
+        var turns = new SqliteWriteGate.WriteTurns();
+        await turns.EnterAsync(first: false, TimeSpan.FromSeconds(5), default);
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => turns.EnterAsync(first: true, TimeSpan.FromMilliseconds(100), default));
+        Assert.Contains("No turn to write to the database", error.Message, StringComparison.Ordinal);
+
+        var next = turns.EnterAsync(first: false, TimeSpan.FromSeconds(5), default);
+        turns.Exit();
+        await next.WaitAsync(TimeSpan.FromSeconds(5)); // the gave-up writer left the queue: the turn is not lost
+        turns.Exit();
+        await turns.EnterAsync(first: false, TimeSpan.FromMilliseconds(100), default); // and free again after
+    }
+
+    [Fact]
+    public async Task ParallelCounts_ThroughEfCore_AreNeitherLostNorTimedOut()
+    {
+        using var app = new BotApplication();
+        var services = app.Services; // the host starts once, before the writers
+        var month = new DateOnly(2026, 11, 1);
+
+        // Twenty writers at once, each a read-modify-write transaction and an autocommit upsert.
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+            db.WritesFirst = i % 5 == 0;
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""INSERT INTO "ProcedureDemand" ("ProcedureId", "Month", "Asked") VALUES ('gate-test', {month}, 1) ON CONFLICT ("ProcedureId", "Month") DO UPDATE SET "Asked" = "ProcedureDemand"."Asked" + 1""");
+            await using var tx = await db.Database.BeginTransactionAsync();
+            db.Add(new ProcedureFeedback { ProcedureId = "gate-test-" + i, Helpful = 1 });
+            await db.SaveChangesAsync();
+            await tx.CommitAsync();
+        })));
+
+        await using var check = app.Services.CreateAsyncScope();
+        var read = check.ServiceProvider.GetRequiredService<BotDbContext>();
+        Assert.Equal(20, (await read.Set<ProcedureDemand>().SingleAsync(d => d.ProcedureId == "gate-test")).Asked);
+        Assert.Equal(20, await read.Set<ProcedureFeedback>().CountAsync(f => f.ProcedureId.StartsWith("gate-test-")));
+    }
+}
