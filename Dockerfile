@@ -12,16 +12,21 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 
+# Compiled ahead of time (ReadyToRun) for the target's architecture: the host is ready about 1.3 s sooner and
+# spends less CPU compiling while its first burst arrives (docs/performance.md). linux-arm64 for ARM hosts.
+ARG RID=linux-x64
+
 # Restore first, from the files that decide the packages only, so code changes reuse the cached layer.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ShiogamaDx.Bot/ShiogamaDx.Bot.csproj src/ShiogamaDx.Bot/
-RUN dotnet restore src/ShiogamaDx.Bot/ShiogamaDx.Bot.csproj
+RUN dotnet restore src/ShiogamaDx.Bot/ShiogamaDx.Bot.csproj -r $RID -p:PublishReadyToRun=true
 
 # The project links ../../dialogs and ../../prompts into its output.
 COPY src/ src/
 COPY dialogs/ dialogs/
 COPY prompts/ prompts/
-RUN dotnet publish src/ShiogamaDx.Bot/ShiogamaDx.Bot.csproj -c Release -o /app --no-restore /p:UseAppHost=false
+RUN dotnet publish src/ShiogamaDx.Bot/ShiogamaDx.Bot.csproj -c Release -o /app --no-restore -r $RID --self-contained false \
+    -p:PublishReadyToRun=true -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
