@@ -173,6 +173,19 @@ internal sealed class SqliteWriteGate(string dataSource) : IDbTransactionInterce
         return ValueTask.FromResult(result);
     }
 
+    // A context disposed with its connection open (a transaction whose BEGIN failed, say) closes it without Close.
+    public InterceptionResult ConnectionDisposing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Exit(connection, null);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult> ConnectionDisposingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Exit(connection, null);
+        return ValueTask.FromResult(result);
+    }
+
     /// <summary>A statement that changes the file, outside a transaction (inside one, the transaction holds the gate).</summary>
     internal static bool IsWrite(DbCommand command)
     {

@@ -81,4 +81,35 @@ public sealed class SqliteWriteGateTests
         Assert.Equal(20, (await read.Set<ProcedureDemand>().SingleAsync(d => d.ProcedureId == "gate-test")).Asked);
         Assert.Equal(20, await read.Set<ProcedureFeedback>().CountAsync(f => f.ProcedureId.StartsWith("gate-test-")));
     }
+
+    [Fact]
+    public async Task AWriteThatEndsBadly_NeverKeepsTheGate()
+    {
+        using var app = new BotApplication();
+        var services = app.Services;
+
+        // A transaction left without commit or rollback (an early return), then a statement that fails.
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            db.Add(new ProcedureFeedback { ProcedureId = "left-open" });
+            await db.SaveChangesAsync();
+        }
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+            await db.Database.ExecuteSqlRawAsync("""INSERT INTO "ProcedureFeedback" ("ProcedureId", "Helpful", "NotHelpful") VALUES ('twice', 0, 0)""");
+            await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() =>
+                db.Database.ExecuteSqlRawAsync("""INSERT INTO "ProcedureFeedback" ("ProcedureId", "Helpful", "NotHelpful") VALUES ('twice', 0, 0)"""));
+        }
+
+        // The next writer gets its turn at once (a kept gate would make it wait 30 s and fail).
+        await using var check = services.CreateAsyncScope();
+        var read = check.ServiceProvider.GetRequiredService<BotDbContext>();
+        read.Add(new ProcedureFeedback { ProcedureId = "after" });
+        await read.SaveChangesAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(await read.Set<ProcedureFeedback>().AnyAsync(f => f.ProcedureId == "left-open")); // rolled back
+    }
 }
