@@ -134,7 +134,9 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
             resting.TryRemove(new KeyValuePair<string, DateTimeOffset>(key, until));
         }
 
-        var busy = busyPeople.Keys.Concat(resting.Keys).Where(k => k.StartsWith(UserLeasePrefix, StringComparison.Ordinal)).Select(k => k[UserLeasePrefix.Length..]).ToList();
+        // Left out in the query (a bounded list: with LINE down, thousands may rest; most of their events are not due anyway).
+        var busy = busyPeople.Keys.Concat(resting.Keys).Where(k => k.StartsWith(UserLeasePrefix, StringComparison.Ordinal))
+            .Select(k => k[UserLeasePrefix.Length..]).Take(500).ToList();
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
