@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -9,7 +10,8 @@ namespace ShiogamaDx.Bot.Data;
 /// <see cref="IEntityTypeConfiguration{TEntity}"/> in its own folder; they are picked up here, so adding a
 /// feature does not touch this file. Use <c>db.Set&lt;T&gt;()</c>.
 /// </summary>
-public class BotDbContext : DbContext
+/// <remarks>Also keeps ASP.NET Core's data-protection keys (dashboard sign-in cookies), so a restart or another replica reads them.</remarks>
+public class BotDbContext : DbContext, IDataProtectionKeyContext
 {
     public BotDbContext(DbContextOptions<BotDbContext> options)
         : base(options)
@@ -27,6 +29,8 @@ public class BotDbContext : DbContext
     /// webhook's inbox, whose 200 LINE is waiting for (see <see cref="SqliteWriteGate"/>).
     /// </summary>
     public bool WritesFirst { get; set; }
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -32,6 +32,7 @@ public static class DatabaseExtensions
         }
 
         builder.Services.AddWorkLeases();
+        builder.Services.AddDataProtectionInDatabase();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
