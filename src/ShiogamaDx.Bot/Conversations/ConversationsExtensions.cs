@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ShiogamaDx.Bot.Content;
 
 namespace ShiogamaDx.Bot.Conversations;
 
@@ -9,6 +10,7 @@ public static class ConversationsExtensions
         var services = builder.Services;
         services.AddOptions<DialogOptions>().BindConfiguration(DialogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart(); // every feature's content folder
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => DialogCatalog.Load(sp.GetRequiredService<IOptions<DialogOptions>>().Value.FullPath));
         services.AddSingleton(sp => PrivacyKeys.FromOptions(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value, builder.Environment.ContentRootPath));

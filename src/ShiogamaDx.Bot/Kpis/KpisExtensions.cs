@@ -17,7 +17,6 @@ public static class KpisExtensions
         services.AddOptions<KpiOptions>().BindConfiguration(KpiOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => o.DashboardUrlIsValid, "Kpis:DashboardUrl must be the absolute http(s) address of /dashboard as staff reach it, e.g. https://bot.city.example/dashboard")
             .ValidateOnStart();
-        services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => KpiCatalogLoader.Load(Path.Combine(sp.GetRequiredService<IOptions<ContentOptions>>().Value.FullPath, KpiCatalogLoader.FileName)));
         services.AddSingleton(sp => new KpiQuestionReader(sp.GetRequiredService<KpiCatalog>()));
         services.AddScoped<KpiService>();

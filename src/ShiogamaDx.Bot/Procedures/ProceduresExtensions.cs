@@ -11,7 +11,6 @@ public static class ProceduresExtensions
     public static IHostApplicationBuilder AddProcedures(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ProcedureIndexCache>();
         services.AddScoped<ProcedureCatalog>();
         services.AddScoped<IContentSeeder, ProcedureSeeder>();

@@ -153,7 +153,6 @@ public static class RichMenuExtensions
 {
     public static IHostApplicationBuilder AddLineRichMenu(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<RichMenuOptions>().BindConfiguration(RichMenuOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpClient<LineRichMenuClient>(http => http.Timeout = TimeSpan.FromSeconds(60));
         builder.Services.AddScoped<IBotCommand, RichMenuCommand>();
