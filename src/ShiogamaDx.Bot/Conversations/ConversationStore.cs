@@ -75,6 +75,8 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
 
     public async Task SaveOffersAsync(string conversationKey, IReadOnlyList<Choice> offers, CancellationToken ct)
     {
+        // Read fresh: an outbox batch keeps one scope for many messages, and the person's turn may have changed the row meanwhile.
+        offersKey = null;
         var record = await StageOffersAsync(conversationKey, offers, ct);
         try
         {

@@ -30,16 +30,34 @@ internal sealed class SqliteWriteGate(string dataSource) : IDbTransactionInterce
     /// <summary>Connections that hold the gate, and why: a transaction, or one statement (possibly a reader still open).</summary>
     private readonly ConditionalWeakTable<DbConnection, Holder> holders = [];
 
+    // BEGIN is run here, not by EF: when it fails (SQLITE_BUSY from another process, a cancelled token) EF tells no
+    // interceptor, and the gate would stay taken until the context is disposed, maybe after a call to LINE.
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
         await EnterAsync(connection, HoldKind.Transaction, Urgent(eventData), cancellationToken);
-        return result;
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(await connection.BeginTransactionAsync(eventData.IsolationLevel, cancellationToken));
+        }
+        catch
+        {
+            Exit(connection, HoldKind.Transaction);
+            throw;
+        }
     }
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
         Enter(connection, HoldKind.Transaction, Urgent(eventData));
-        return result;
+        try
+        {
+            return InterceptionResult<DbTransaction>.SuppressWithResult(connection.BeginTransaction(eventData.IsolationLevel));
+        }
+        catch
+        {
+            Exit(connection, HoldKind.Transaction);
+            throw;
+        }
     }
 
     public void TransactionCommitted(DbConnection connection, TransactionEndEventData eventData) => Exit(connection, HoldKind.Transaction);

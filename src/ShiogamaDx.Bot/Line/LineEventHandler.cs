@@ -64,7 +64,7 @@ internal sealed class LineEventHandler(
 
     private async Task<bool> ConverseAsync(LineInboxEvent row, LineEvent ev, string lineUserId, CancellationToken ct)
     {
-        await RememberUserAsync(row.UserKey!, lineUserId, ct);
+        await RememberUserAsync(row.UserKey!, lineUserId, refresh: ev.Type == "follow", ct);
         IReadOnlyList<Reply> replies;
         var replyNow = false;
         if (row.RepliesJson is null)
@@ -304,9 +304,10 @@ internal sealed class LineEventHandler(
     }
 
     /// <summary>Stages the person's LINE id (for pushes) as a friend in the DbContext; the event's next commit saves it.</summary>
-    private async Task RememberUserAsync(string userKey, string lineUserId, CancellationToken ct)
+    /// <param name="refresh">A follow: another replica may have handled an unfollow (and erased them) since this one remembered them.</param>
+    private async Task RememberUserAsync(string userKey, string lineUserId, bool refresh, CancellationToken ct)
     {
-        if (knownUsers.IsStored(userKey, lineUserId))
+        if (!refresh && knownUsers.IsStored(userKey, lineUserId))
         {
             return; // stored by an earlier event: no read per message
         }

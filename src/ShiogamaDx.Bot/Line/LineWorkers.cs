@@ -190,13 +190,14 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
     private async Task WorkPersonAsync(string key, string? userKey, long firstEventId, CancellationToken stopping)
     {
         var all = false;
+        var restUntil = DateTimeOffset.MinValue;
         try
         {
             // Another replica answering this person keeps their order; it picks up what came meanwhile too.
             await using var lease = await leases.HoldAsync(key, stopping, sticky: true);
             if (lease is not null)
             {
-                all = await HandleInOrderAsync(userKey, firstEventId, lease, stopping);
+                (all, restUntil) = await HandleInOrderAsync(userKey, firstEventId, lease, stopping);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -211,8 +212,10 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
         {
             if (!all)
             {
-                // Until then a round would pick them again at once (their later events are due) and stop again.
-                resting[key] = clock.GetUtcNow() + options.Value.PollInterval;
+                // Until then a round would pick them again at once (their later events are due) and stop again: at
+                // least a poll interval, or until the event that holds the others up is due.
+                var pollLater = clock.GetUtcNow() + options.Value.PollInterval;
+                resting[key] = restUntil > pollLater ? restUntil : pollLater;
             }
 
             busyPeople.TryRemove(key, out _);
@@ -223,8 +226,11 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
         }
     }
 
-    /// <returns>true when every event read was answered (the person may have more).</returns>
-    private async Task<bool> HandleInOrderAsync(string? userKey, long firstEventId, HeldLease lease, CancellationToken stopping)
+    /// <returns>
+    /// All: every event read was answered (the person may have more). WaitUntil: when the event that stopped the
+    /// others (it waits for its retry) is due, if that is known.
+    /// </returns>
+    private async Task<(bool All, DateTimeOffset WaitUntil)> HandleInOrderAsync(string? userKey, long firstEventId, HeldLease lease, CancellationToken stopping)
     {
         // Read again under the lease: what was read before it may have been answered by another replica meanwhile.
         List<(long Id, DateTimeOffset NextAttemptAt)> events;
@@ -243,7 +249,7 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
             // A later event never overtakes an earlier one that waits for its retry.
             if (stopping.IsCancellationRequested || lease.Lost || nextAttemptAt > now)
             {
-                return false;
+                return (false, nextAttemptAt);
             }
 
             await using var scope = scopes.CreateAsyncScope();
@@ -252,21 +258,21 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
             {
                 if (!await handler.HandleAsync(id, hardStop.Token))
                 {
-                    return false; // waits for its retry, and the person's later events with it
+                    return (false, DateTimeOffset.MinValue); // waits for its retry, and the person's later events with it
                 }
             }
             catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
             {
-                return false;
+                return (false, DateTimeOffset.MinValue);
             }
             catch (Exception ex)
             {
                 logger.LogError(ex, "LINE event {EventId} failed; it stays pending", id);
-                return false;
+                return (false, DateTimeOffset.MinValue);
             }
         }
 
-        return events.Count > 0;
+        return (events.Count > 0, DateTimeOffset.MinValue);
     }
 }
 
