@@ -24,18 +24,26 @@ public sealed class ConversationEngine(
 
     public async Task<IReadOnlyList<Reply>> HandleAsync(IncomingMessage message, CancellationToken ct)
     {
-        var replies = await AnswerAsync(message, ct);
+        // Saved under the turn lock: the conversation's next turn finds these offers.
+        using var _ = await locks.AcquireAsync(message.ConversationKey, ct);
+        var replies = await TurnAsync(message, ct);
         await db.SaveChangesAsync(ct);
         return replies;
     }
 
     /// <summary>
     /// The turn, with the offers it leaves (buttons a typed number may pick) staged in the scope's DbContext and
-    /// not yet saved: for a caller that commits its own record of the answer with them (the LINE inbox).
+    /// not yet saved: for a caller that commits its own record of the answer with them (the LINE inbox, where the
+    /// person's lease, not this process's turn lock, keeps their turns apart until that commit).
     /// </summary>
     public async Task<IReadOnlyList<Reply>> AnswerAsync(IncomingMessage message, CancellationToken ct)
     {
         using var _ = await locks.AcquireAsync(message.ConversationKey, ct);
+        return await TurnAsync(message, ct);
+    }
+
+    private async Task<IReadOnlyList<Reply>> TurnAsync(IncomingMessage message, CancellationToken ct)
+    {
         var (state, expired) = await store.LoadAsync(message.ConversationKey, ct);
         var turn = await ToTurnAsync(message, inDialog: state is not null, ct);
         var (replies, dialogActive) = await RespondAsync(turn, state, expired, ct);
