@@ -156,6 +156,80 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
         return null;
     }
 
+    /// <summary>
+    /// <see cref="HoldAsync"/> for many names at once (a batch of people): the ones still ours for most of their
+    /// time without the database, the others in one statement. Returns those held; the rest are another's.
+    /// </summary>
+    public async Task<Dictionary<string, HeldLease>> HoldManyAsync(IReadOnlyCollection<string> names, CancellationToken ct, bool sticky = false)
+    {
+        var held = new Dictionary<string, HeldLease>(StringComparer.Ordinal);
+        var ask = new List<string>();
+        var duration = Duration;
+        var now = clock.GetUtcNow();
+        foreach (var name in names)
+        {
+            if (!holding.TryAdd(name, true))
+            {
+                continue;
+            }
+
+            if (kept.TryRemove(name, out var idle) && idle.ExpiresAt - now > duration * 2 / 3)
+            {
+                held[name] = new HeldLease(this, name, duration, idle.ExpiresAt, sticky, clock, logger);
+            }
+            else
+            {
+                ask.Add(name);
+            }
+        }
+
+        HashSet<string> got = [];
+        try
+        {
+            got = ask.Count == 0 ? got : await TryAcquireManyAsync(ask, now, duration, ct);
+        }
+        finally
+        {
+            foreach (var name in ask)
+            {
+                if (got.Contains(name))
+                {
+                    held[name] = new HeldLease(this, name, duration, now + duration, sticky, clock, logger);
+                }
+                else
+                {
+                    holding.TryRemove(name, out _);
+                }
+            }
+        }
+
+        return held;
+    }
+
+    private async Task<HashSet<string>> TryAcquireManyAsync(List<string> names, DateTimeOffset now, TimeSpan duration, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+        var converter = db.Model.FindEntityType(typeof(WorkLease))!.FindProperty(nameof(WorkLease.ExpiresAt))!.GetTypeMapping().Converter;
+        object ToProvider(DateTimeOffset value) => converter?.ConvertToProvider(value) ?? value;
+
+        // As TryAcquireAsync, one row per name: {0} owner, {1} expiry, {2} now, then the names.
+        var values = string.Join(", ", names.Select((_, i) => $"({{{i + 3}}}, {{0}}, {{1}})"));
+        object[] parameters = [Owner, ToProvider(now + duration), ToProvider(now), .. names];
+
+        // Only numbered placeholders are put into the text; every value goes as a parameter.
+        var sql = """INSERT INTO "WorkLeases" ("Name", "Owner", "ExpiresAt") VALUES """ + values + """
+
+            ON CONFLICT ("Name") DO UPDATE SET "Owner" = excluded."Owner", "ExpiresAt" = excluded."ExpiresAt"
+            WHERE "WorkLeases"."Owner" = {0} OR "WorkLeases"."ExpiresAt" <= {2}
+            """;
+        await db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
+
+        // Ours and not expired: nobody else can hold these (each name was asked for by this process's one holder).
+        return (await db.Set<WorkLease>().AsNoTracking().Where(l => names.Contains(l.Name) && l.Owner == Owner && l.ExpiresAt > now)
+            .Select(l => l.Name).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>How long a sticky lease is kept after its work: a sixth of the duration (10 s by default).</summary>
     public TimeSpan KeepIdle => Duration / 6;
 

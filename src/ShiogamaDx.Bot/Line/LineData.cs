@@ -57,6 +57,13 @@ public sealed class LineInboxEvent
     /// <summary>Set before the reply call: a reply token is used once, whatever the outcome.</summary>
     public bool ReplyTokenUsed { get; set; }
 
+    /// <summary>
+    /// LINE refused the reply (known not delivered). A used token without it and without a delivered batch means the
+    /// host stopped between the reply call and recording its outcome: the reply is tried again with the same token,
+    /// and LINE's "Invalid reply token" then says the first one arrived.
+    /// </summary>
+    public bool ReplyFailed { get; set; }
+
     /// <summary>Message batches (of 5) already delivered, so a retry resumes after them.</summary>
     public int DeliveredBatches { get; set; }
 

@@ -62,6 +62,78 @@ internal sealed class LineEventHandler(
         return done;
     }
 
+    /// <summary>
+    /// The batch's first half for one event (<see cref="LineEventProcessor"/>): the turn's answer and the spent reply
+    /// token staged in the batch's DbContext, not saved. Null when the event takes the one-at-a-time way instead
+    /// (not a person's message, an answer already stored, a dropped payload): <see cref="HandleAsync"/> then.
+    /// </summary>
+    internal async Task<BatchAnswer?> AnswerInBatchAsync(LineInboxEvent row, CancellationToken ct)
+    {
+        if (row.Status != LineEventStatus.Pending || row.RepliesJson is not null || row.PayloadJson is null || row.UserKey is null)
+        {
+            return null;
+        }
+
+        using var correlation = LoggingExtensions.BeginEventScope(Channel, row.WebhookEventId);
+        var ev = JsonSerializer.Deserialize(row.PayloadJson, LineWebhookJson.Default.LineEvent);
+        if (ev is not { Type: "message" or "postback" or "follow", Source: { IsUser: true, UserId: { Length: > 0 } lineUserId } })
+        {
+            return null;
+        }
+
+        await RememberUserAsync(row.UserKey, lineUserId, refresh: ev.Type == "follow", ct);
+        var decision = ev.Type == "follow" ? RateDecision.Answer : limiter.Decide(row.UserKey, row.Timestamp);
+        if (decision == RateDecision.Drop)
+        {
+            Finish(row, LineEventStatus.Skipped, "rate limited: not answered");
+            return new BatchAnswer(row, ev, [], ReplyNow: false);
+        }
+
+        IReadOnlyList<Reply> replies = decision == RateDecision.SlowDown
+            ? [new TextReply(LineUserRateLimiter.SlowDown)]
+            : await AnswerAsync(row, ev, lineUserId, ct);
+        if (decision == RateDecision.SlowDown)
+        {
+            logger.LogWarning("LINE user over the per-person limit: told once to slow down, further events not answered");
+        }
+
+        // Committed by the batch before any reply is sent, as in ConverseAsync.
+        row.RepliesJson = JsonSerializer.Serialize(replies.ToList(), Outbox.Json);
+        var replyNow = CanReply(row, ev);
+        row.ReplyTokenUsed |= replyNow;
+        return new BatchAnswer(row, ev, LineRenderer.Batch(LineRenderer.Render(replies)), replyNow);
+    }
+
+    /// <summary>
+    /// The batch's second half: the reply, without touching the DbContext (the batch's replies run at the same
+    /// time, and the batch records the outcome). Not called for an event the rate limit dropped (already finished).
+    /// </summary>
+    internal async Task<BatchReply> ReplyInBatchAsync(BatchAnswer answer, CancellationToken ct)
+    {
+        if (!answer.ReplyNow || answer.Messages.Count == 0)
+        {
+            return BatchReply.NotSent;
+        }
+
+        var replied = await client.ReplyAsync(answer.Event.ReplyToken!, answer.Messages[0], ct);
+        if (!replied.Delivered)
+        {
+            // Refused is known not delivered; unavailable (a timeout, a 5xx) may have arrived: the token is asked again.
+            logger.LogInformation("Reply to LINE event {EventId} failed ({Status}); it goes on one at a time", answer.Row.Id, replied.StatusCode);
+            return replied.Outcome == LineApiOutcome.Rejected ? BatchReply.Refused : BatchReply.NotSent;
+        }
+
+        return answer.Messages.Count == 1 ? BatchReply.Answered : BatchReply.FirstSent;
+    }
+
+    /// <summary>Stages the end of an event answered in a batch; the batch's second commit saves it.</summary>
+    internal void FinishInBatch(LineInboxEvent row)
+    {
+        var received = row.ReceivedAt;
+        Finish(row, LineEventStatus.Done, null);
+        metrics.Answered(Channel, clock.GetUtcNow() - received);
+    }
+
     private async Task<bool> ConverseAsync(LineInboxEvent row, LineEvent ev, string lineUserId, CancellationToken ct)
     {
         await RememberUserAsync(row.UserKey!, lineUserId, refresh: ev.Type == "follow", ct);
@@ -200,7 +272,20 @@ internal sealed class LineEventHandler(
         var batches = LineRenderer.Batch(LineRenderer.Render(replies));
         for (var i = row.DeliveredBatches; i < batches.Count; i++)
         {
-            if (i == 0 && (tokenReserved || CanReply(row, ev)))
+            if (i == 0 && MayHaveReplied(row, ev))
+            {
+                // Stopped or crashed between the reply and recording it: the token tells whether LINE got it.
+                var again = await client.ReplyAsync(ev.ReplyToken!, batches[0], ct);
+                if (again.Delivered || IsSpentToken(again))
+                {
+                    logger.LogInformation("LINE event {EventId}: the reply of before the restart {Outcome}", row.Id, again.Delivered ? "had not arrived; replied now" : "had arrived");
+                    row.DeliveredBatches = 1;
+                    continue;
+                }
+
+                row.ReplyFailed = true;
+            }
+            else if (i == 0 && (tokenReserved || CanReply(row, ev)))
             {
                 if (!tokenReserved)
                 {
@@ -221,6 +306,7 @@ internal sealed class LineEventHandler(
                 }
 
                 logger.LogInformation("Reply to LINE event {EventId} failed ({Status}); pushing instead", row.Id, replied.StatusCode);
+                row.ReplyFailed = true;
             }
 
             if (lineUserId is null)
@@ -260,6 +346,15 @@ internal sealed class LineEventHandler(
 
         return await FinishAsync(row, LineEventStatus.Done, null, ct);
     }
+
+    /// <summary>The token was spent on this answer and nothing says how that went (a batch or the host stopped in between).</summary>
+    private bool MayHaveReplied(LineInboxEvent row, LineEvent ev) =>
+        row.ReplyTokenUsed && !row.ReplyFailed && row.DeliveredBatches == 0 && !string.IsNullOrEmpty(ev.ReplyToken)
+        && clock.GetUtcNow() - ev.Time < options.Value.ReplyTokenLifetime;
+
+    /// <summary>LINE's answer to a token used before (the same as to an expired one, which the token's age rules out).</summary>
+    private static bool IsSpentToken(LineApiResult result) =>
+        result is { Outcome: LineApiOutcome.Rejected, StatusCode: 400 } && result.Error?.Contains("Invalid reply token", StringComparison.OrdinalIgnoreCase) == true;
 
     private bool CanReply(LineInboxEvent row, LineEvent ev) =>
         !row.ReplyTokenUsed && !string.IsNullOrEmpty(ev.ReplyToken) && clock.GetUtcNow() - ev.Time < options.Value.ReplyTokenLifetime;
@@ -333,12 +428,18 @@ internal sealed class LineEventHandler(
 
     private async Task<bool> FinishAsync(LineInboxEvent row, LineEventStatus status, string? error, CancellationToken ct)
     {
+        Finish(row, status, error);
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    private void Finish(LineInboxEvent row, LineEventStatus status, string? error)
+    {
         row.Status = status;
         row.ProcessedAt = clock.GetUtcNow();
         row.LastError = error is null ? null : Clip(error, 500);
         row.PayloadJson = null; // handled: the person's words and the reply token are not kept
         row.RepliesJson = null;
-        await db.SaveChangesAsync(ct);
         if (status == LineEventStatus.Failed)
         {
             metrics.Failed(Channel, "delivery");
@@ -352,8 +453,6 @@ internal sealed class LineEventHandler(
         {
             logger.LogWarning("LINE event {EventId} given up: {Error}", row.Id, row.LastError);
         }
-
-        return true;
     }
 
     private async Task<bool> RetryLaterAsync(LineInboxEvent row, string error, CancellationToken ct)
@@ -374,3 +473,15 @@ internal sealed class LineEventHandler(
 
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
 }
+
+/// <summary>An event's answer within a batch: the rendered message batches (of 5), and whether its reply token is ours to use now.</summary>
+/// <summary>What a reply in a batch did: nothing (no token to use), failed, sent the first of several message batches, or answered the event.</summary>
+internal enum BatchReply
+{
+    NotSent,
+    Refused,
+    FirstSent,
+    Answered,
+}
+
+internal sealed record BatchAnswer(LineInboxEvent Row, LineEvent Event, List<List<LineMessage>> Messages, bool ReplyNow);

@@ -62,5 +62,13 @@ public sealed class LineOptions
     [Range(1, 64)]
     public int ParallelPeople { get; set; } = 8;
 
+    /// <summary>
+    /// People answered together in one batch (one event each): one scope, one commit for the answers, the replies
+    /// at the same time, one commit marking them done. Larger batches cost less per event under load; a batch
+    /// waits for its slowest reply before its people's next events.
+    /// </summary>
+    [Range(1, 200)]
+    public int BatchSize { get; set; } = 32;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(ChannelSecret) && !string.IsNullOrWhiteSpace(ChannelAccessToken);
 }

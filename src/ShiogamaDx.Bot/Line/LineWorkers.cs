@@ -27,7 +27,16 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
     /// <summary>Handled events are kept this long (ids only, payload already cleared) so late redeliveries are still recognised.</summary>
     public static readonly TimeSpan KeepHandledEvents = TimeSpan.FromDays(30);
 
+    /// <summary>Batches answered at the same time: one answering while another's replies are on their way.</summary>
+    internal const int ParallelBatches = 2;
+
     private readonly ConcurrentDictionary<string, byte> busyPeople = new(StringComparer.Ordinal);
+
+    /// <summary>People whose next event a batch handed on: a one-at-a-time worker takes them next.</summary>
+    private readonly ConcurrentDictionary<string, byte> oneAtATime = new(StringComparer.Ordinal);
+
+    private int batchesInFlight;
+    private int slowWorkers;
 
     /// <summary>People whose worker stopped early (an event waits for its retry, another replica holds them): not before then.</summary>
     private readonly ConcurrentDictionary<string, DateTimeOffset> resting = new(StringComparer.Ordinal);
@@ -111,22 +120,28 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
 
     private const string UserLeasePrefix = "line-user:";
 
-    /// <summary>Starts a worker for people with due events, as many as there are free slots; does not wait for them.</summary>
+    /// <summary>
+    /// Starts work on people with due events, without waiting for it: a batch of people (one event each, answered
+    /// together: one scope, one commit for the answers, the replies at the same time, one commit marking them
+    /// done), and one-at-a-time workers for what a batch hands on (pushes, retries, unfollows, groups).
+    /// </summary>
     public async Task ProcessDueAsync(CancellationToken stopping)
     {
         inFlight.RemoveAll(t => t.IsCompleted);
         await leases.ReleaseIdleAsync(all: false, stopping);
         await CleanUpAsync(stopping);
 
-        var free = options.Value.ParallelPeople - busyPeople.Count;
-        if (free <= 0)
+        var batchSize = options.Value.BatchSize;
+        var freeBatches = ParallelBatches - Volatile.Read(ref batchesInFlight);
+        var freeSlow = options.Value.ParallelPeople - Volatile.Read(ref slowWorkers);
+        if (freeBatches <= 0 && freeSlow <= 0)
         {
-            return; // a worker that finishes wakes this loop
+            return; // work that finishes wakes this loop
         }
 
         // The oldest due events of people nobody works on yet, read through the (Status, NextAttemptAt, Timestamp)
-        // index: a round costs the same with a backlog of 20 or 20,000. Someone with a backlog fills at most one
-        // slot and is left out of the next rounds while worked on, so they never crowd the others out.
+        // index: a round costs the same with a backlog of 20 or 20,000. Someone with a backlog takes one place and
+        // is left out of the next rounds while worked on, so they never crowd the others out.
         List<(long Id, string? UserKey)> due;
         var now = clock.GetUtcNow();
         foreach (var (key, until) in resting.Where(r => r.Value <= now))
@@ -144,26 +159,200 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
                     .Where(e => e.Status == LineEventStatus.Pending && e.NextAttemptAt <= now && (e.UserKey == null || !busy.Contains(e.UserKey)))
                     .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.Timestamp)
                     .Select(e => new { e.Id, e.UserKey })
-                    .Take(free * RowsPerFreeSlot)
+                    .Take((Math.Max(freeBatches, 0) * batchSize) + (Math.Max(freeSlow, 0) * RowsPerFreeSlot))
                     .ToListAsync(stopping))
                 .Select(e => (e.Id, e.UserKey)).ToList();
         }
 
+        var batch = new List<(string Key, string UserKey)>();
         foreach (var (id, userKey) in due)
         {
-            if (free == 0)
-            {
-                break;
-            }
-
-            // A person already being worked on gets the rest when that worker is done (it wakes this loop). Their
-            // worker reads their events again in time order: a later event never overtakes an earlier one that
+            // A person already being worked on gets the rest when that work is done (it wakes this loop). Their
+            // next event is read again then, in time order: a later event never overtakes an earlier one that
             // waits for its retry.
             var key = userKey is null ? "line-event:" + id : UserLease(userKey);
-            if (!resting.ContainsKey(key) && busyPeople.TryAdd(key, 0))
+            if (resting.ContainsKey(key) || busyPeople.ContainsKey(key))
             {
-                free--;
+                continue;
+            }
+
+            if (userKey is not null && freeBatches > 0 && batch.Count < batchSize && !oneAtATime.ContainsKey(key))
+            {
+                busyPeople.TryAdd(key, 0);
+                batch.Add((key, userKey));
+            }
+            else if ((userKey is null || oneAtATime.ContainsKey(key)) && freeSlow > 0 && busyPeople.TryAdd(key, 0))
+            {
+                freeSlow--;
+                Interlocked.Increment(ref slowWorkers);
                 inFlight.Add(Task.Run(() => WorkPersonAsync(key, userKey, id, stopping), CancellationToken.None));
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            Interlocked.Increment(ref batchesInFlight);
+            inFlight.Add(Task.Run(() => AnswerBatchAsync(batch, stopping), CancellationToken.None));
+        }
+    }
+
+    /// <summary>
+    /// Each person's next event, answered together. What a batch does not finish (an answer to push, more than one
+    /// message batch, a failed reply, an event that is not a person's message) is handed to a one-at-a-time
+    /// worker, which resumes from what the batch saved. A batch that fails before its answers are saved hands
+    /// every person on, and their turns run again there (nothing of them was kept).
+    /// </summary>
+    private async Task AnswerBatchAsync(List<(string Key, string UserKey)> people, CancellationToken stopping)
+    {
+        var handOn = new HashSet<string>(StringComparer.Ordinal);
+        var held = new Dictionary<string, HeldLease>(StringComparer.Ordinal);
+        var answered = false;
+        try
+        {
+            held = await leases.HoldManyAsync([.. people.Select(p => p.Key)], stopping, sticky: true);
+            foreach (var (key, _) in people.Where(p => !held.ContainsKey(p.Key)))
+            {
+                resting[key] = clock.GetUtcNow() + options.Value.PollInterval; // another replica answers them now
+            }
+
+            if (held.Count == 0)
+            {
+                return;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+            var handler = scope.ServiceProvider.GetRequiredService<LineEventHandler>();
+
+            // Read under the leases: what was read before them may have been answered by another replica meanwhile.
+            var userKeys = people.Where(p => held.ContainsKey(p.Key)).Select(p => p.UserKey).ToList();
+            var firsts = await db.Set<LineInboxEvent>()
+                .Where(e => e.Status == LineEventStatus.Pending && e.UserKey != null && userKeys.Contains(e.UserKey))
+                .GroupBy(e => e.UserKey)
+                .Select(g => g.OrderBy(e => e.Timestamp).ThenBy(e => e.Id).First())
+                .ToListAsync(stopping);
+
+            var now = clock.GetUtcNow();
+            var answers = new List<(string Key, BatchAnswer Answer)>();
+            foreach (var row in firsts.OrderBy(r => r.Timestamp))
+            {
+                var key = UserLease(row.UserKey!);
+                if (row.NextAttemptAt > now)
+                {
+                    resting[key] = row.NextAttemptAt; // a later event never overtakes one that waits for its retry
+                }
+                else if (!stopping.IsCancellationRequested && await handler.AnswerInBatchAsync(row, hardStop.Token) is { } answer)
+                {
+                    answers.Add((key, answer));
+                }
+                else if (!stopping.IsCancellationRequested)
+                {
+                    handOn.Add(key);
+                }
+            }
+
+            // The answers and their spent reply tokens, before any reply is sent: a retry after a crash neither
+            // runs a turn again nor reuses a token.
+            await db.SaveChangesAsync(hardStop.Token);
+            answered = true;
+
+            // The replies at the same time; each one's outcome saved as soon as it is known, several at once when
+            // they come together (group commit), ahead of other writers: a crash between LINE's 200 and that save
+            // makes the event pushed again after the restart (a reply has no retry key once its token expired), so
+            // the gap is kept one short commit long.
+            db.WritesFirst = true;
+            var replying = answers.Where(a => a.Answer.Row.Status == LineEventStatus.Pending)
+                .Select(a => (a.Key, a.Answer, Reply: ReplyAsync(handler, a.Answer))).ToList();
+            while (replying.Count > 0)
+            {
+                await Task.WhenAny(replying.Select(r => r.Reply));
+                foreach (var (key, answer, reply) in replying.Where(r => r.Reply.IsCompleted).ToList())
+                {
+                    replying.RemoveAll(r => r.Answer == answer);
+                    var outcome = await reply;
+                    if (outcome == BatchReply.Answered)
+                    {
+                        handler.FinishInBatch(answer.Row);
+                        continue;
+                    }
+
+                    answer.Row.DeliveredBatches = outcome == BatchReply.FirstSent ? 1 : 0;
+                    answer.Row.ReplyFailed = outcome == BatchReply.Refused;
+                    handOn.Add(key);
+                }
+
+                await SaveFinishedAsync(db);
+            }
+
+            if (db.ChangeTracker.HasChanges())
+            {
+                await SaveFinishedAsync(db); // events the rate limit dropped, when nothing was replied
+            }
+        }
+        catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
+        {
+            // stopping: what was not done stays pending for the next start
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "A batch of LINE events failed {When}; its people are answered one at a time", answered ? "after its answers were saved" : "before its answers were saved");
+            handOn.UnionWith(held.Keys);
+        }
+        finally
+        {
+            foreach (var lease in held.Values)
+            {
+                await lease.DisposeAsync(); // kept: a one-at-a-time worker or the next batch takes it without the database
+            }
+
+            foreach (var (key, _) in people)
+            {
+                if (handOn.Contains(key))
+                {
+                    oneAtATime[key] = 0;
+                }
+
+                busyPeople.TryRemove(key, out _);
+            }
+
+            Interlocked.Decrement(ref batchesInFlight);
+            if (!stopping.IsCancellationRequested)
+            {
+                signal.Notify(); // they may have more, and a batch place is free
+            }
+        }
+
+        async Task<BatchReply> ReplyAsync(LineEventHandler handler, BatchAnswer answer)
+        {
+            try
+            {
+                return await handler.ReplyInBatchAsync(answer, hardStop.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning("Reply to LINE event {EventId} failed ({Error}); it goes on one at a time", answer.Row.Id, ex.GetType().Name);
+                return BatchReply.NotSent;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The replies were sent: not saving that would push them again at the next try. A busy database is waited
+    /// for a little, a few times, before giving up (the events are then delivered again by push, with their key).
+    /// </summary>
+    private async Task SaveFinishedAsync(BotDbContext db)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(hardStop.Token);
+                return;
+            }
+            catch (DbUpdateException ex) when (attempt < 3)
+            {
+                logger.LogWarning("Saving a batch's delivered replies failed ({Error}); trying again", ex.InnerException?.Message ?? ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), clock, hardStop.Token);
             }
         }
     }
@@ -218,7 +407,9 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
                 resting[key] = restUntil > pollLater ? restUntil : pollLater;
             }
 
+            oneAtATime.TryRemove(key, out _); // their next event may go in a batch again
             busyPeople.TryRemove(key, out _);
+            Interlocked.Decrement(ref slowWorkers);
             if (!stopping.IsCancellationRequested)
             {
                 signal.Notify(); // a slot is free; this person may have more

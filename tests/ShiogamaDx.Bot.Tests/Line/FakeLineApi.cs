@@ -16,6 +16,7 @@ public sealed partial class FakeLineApi : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, string> acceptedRetryKeys = new();
+    private readonly ConcurrentDictionary<string, byte> usedReplyTokens = new();
     private readonly ConcurrentQueue<(string Path, Fault Fault)> faults = new();
     private readonly object gate = new();
     private readonly List<LineCall> calls = [];
@@ -59,11 +60,12 @@ public sealed partial class FakeLineApi : IAsyncDisposable
     }
 
     /// <summary>The next <paramref name="times"/> calls to <paramref name="path"/> get this answer instead.</summary>
-    public void Fail(string path, int status, int times = 1, string? message = null, int? retryAfterSeconds = null, TimeSpan? hang = null)
+    /// <param name="arrived">LINE took the call (a reply's token is spent) and the answer was lost on its way back.</param>
+    public void Fail(string path, int status, int times = 1, string? message = null, int? retryAfterSeconds = null, TimeSpan? hang = null, bool arrived = false)
     {
         for (var i = 0; i < times; i++)
         {
-            faults.Enqueue((path, new Fault(status, message, retryAfterSeconds, hang)));
+            faults.Enqueue((path, new Fault(status, message, retryAfterSeconds, hang, arrived)));
         }
     }
 
@@ -116,6 +118,11 @@ public sealed partial class FakeLineApi : IAsyncDisposable
         {
             var fault = planned.Fault;
             call.Status = fault.Status;
+            if (fault.Arrived && json?["replyToken"]?.GetValue<string>() is { } spent)
+            {
+                usedReplyTokens.TryAdd(spent, 0);
+            }
+
             if (fault.Hang is { } hang)
             {
                 await Task.Delay(hang, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -136,6 +143,13 @@ public sealed partial class FakeLineApi : IAsyncDisposable
             return Error(409, "The retry key is already accepted");
         }
 
+        // A reply token is good for one reply: LINE answers a second use as it answers an expired token.
+        if (path == "/v2/bot/message/reply" && json?["replyToken"]?.GetValue<string>() is { } token && !usedReplyTokens.TryAdd(token, 0))
+        {
+            call.Status = 400;
+            return Error(400, "Invalid reply token");
+        }
+
         call.Status = path == "/v2/bot/chat/loading/start" ? 202 : 200;
         return path == "/v2/bot/chat/loading/start"
             ? Results.Json(new JsonObject(), statusCode: 202)
@@ -150,7 +164,7 @@ public sealed partial class FakeLineApi : IAsyncDisposable
         await app.DisposeAsync();
     }
 
-    private sealed record Fault(int Status, string? Message, int? RetryAfterSeconds, TimeSpan? Hang);
+    private sealed record Fault(int Status, string? Message, int? RetryAfterSeconds, TimeSpan? Hang, bool Arrived);
 }
 
 public sealed class LineCall(string path, JsonNode? body, string? retryKey, List<string> specErrors)

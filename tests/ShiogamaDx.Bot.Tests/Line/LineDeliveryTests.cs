@@ -40,6 +40,37 @@ public sealed class LineDeliveryTests
     }
 
     [Fact]
+    public async Task ReplyThatArrivedButWasNotConfirmed_IsNotSentAgain()
+    {
+        await using var host = await LineTestHost.StartAsync(new() { ["Line:MaxRetries"] = "0" });
+        host.Fake.Fail("/v2/bot/message/reply", 502, arrived: true); // LINE took it; the host saw a 502
+
+        await host.SendAsync(LineEvents.Text("メニュー", host.Now));
+        await host.WhenSettledAsync();
+
+        // Asked again with the same token: LINE's "Invalid reply token" says the first reply arrived.
+        Assert.Equal([502, 400], host.Fake.Replies.Select(r => r.Status));
+        Assert.Empty(host.Fake.Pushes);
+        Assert.Equal(LineEventStatus.Done, host.Inbox().Single().Status);
+    }
+
+    [Fact]
+    public async Task ReplyThatDidNotArrive_IsSentAgainWithTheSameToken_NotPushed()
+    {
+        await using var host = await LineTestHost.StartAsync(new() { ["Line:MaxRetries"] = "0" });
+        host.Fake.Fail("/v2/bot/message/reply", 502);
+
+        await host.SendAsync(LineEvents.Text("メニュー", host.Now));
+        await host.WhenSettledAsync();
+
+        var replies = host.Fake.Replies.ToList();
+        Assert.Equal([502, 200], replies.Select(r => r.Status));
+        Assert.Equal((string?)replies[0].Body!["replyToken"], (string?)replies[1].Body!["replyToken"]);
+        Assert.Empty(host.Fake.Pushes);
+        Assert.Equal(LineEventStatus.Done, host.Inbox().Single().Status);
+    }
+
+    [Fact]
     public async Task Push429WithRetryAfter_IsRetriedWithTheSameRetryKey()
     {
         await using var host = await LineTestHost.StartAsync();

@@ -123,9 +123,12 @@ public static class LineEvents
 {
     private static int counter;
 
+    /// <summary>A reply token of its own for the event, as LINE gives each event (the default).</summary>
+    public const string NewToken = "(new)";
+
     public static string NewId() => "01J" + Interlocked.Increment(ref counter).ToString("D23", System.Globalization.CultureInfo.InvariantCulture);
 
-    public static JsonObject Base(string type, DateTimeOffset time, JsonObject? source = null, string? replyToken = "reply-token-1", bool redelivery = false, string mode = "active", string? id = null)
+    public static JsonObject Base(string type, DateTimeOffset time, JsonObject? source = null, string? replyToken = NewToken, bool redelivery = false, string mode = "active", string? id = null)
     {
         var e = new JsonObject
         {
@@ -138,7 +141,7 @@ public static class LineEvents
         };
         if (replyToken is not null)
         {
-            e["replyToken"] = replyToken;
+            e["replyToken"] = replyToken == NewToken ? "reply-" + Guid.NewGuid().ToString("N") : replyToken;
         }
 
         return e;
@@ -146,7 +149,7 @@ public static class LineEvents
 
     public static JsonObject User(string userId = LineTestHost.UserId) => new() { ["type"] = "user", ["userId"] = userId };
 
-    public static JsonObject Text(string text, DateTimeOffset time, string? replyToken = "reply-token-1", string? id = null, JsonObject? source = null)
+    public static JsonObject Text(string text, DateTimeOffset time, string? replyToken = NewToken, string? id = null, JsonObject? source = null)
     {
         var e = Base("message", time, source, replyToken, id: id);
         e["message"] = new JsonObject { ["type"] = "text", ["id"] = "4680" + Random.Shared.Next(100000, 999999), ["text"] = text, ["quoteToken"] = "qt" };

@@ -639,6 +639,9 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     b.Property<string>("RepliesJson")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ReplyFailed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("ReplyTokenUsed")
                         .HasColumnType("INTEGER");
 

@@ -663,6 +663,9 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     b.Property<string>("RepliesJson")
                         .HasColumnType("text");
 
+                    b.Property<bool>("ReplyFailed")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("ReplyTokenUsed")
                         .HasColumnType("boolean");
 
