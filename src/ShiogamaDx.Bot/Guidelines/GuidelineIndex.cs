@@ -354,8 +354,32 @@ internal sealed class GuidelineIndex : IDisposable
 
     private int WordFrequency(string word)
     {
+        return chunkBodies.Count(b => ContainsWord(b, word));
+    }
+
+    /// <summary>
+    /// Whether a text holds a word as written (in either kana script). A short katakana or Latin word must stand
+    /// on its own: ログ is not in ログイン, id not in video, ai not in email.
+    /// </summary>
+    private static bool ContainsWord(string text, string word)
+    {
         var katakana = GuidelineText.ToKatakana(word);
-        return chunkBodies.Count(b => b.Contains(word, StringComparison.Ordinal) || b.Contains(katakana, StringComparison.Ordinal));
+        var bounded = (katakana.Length <= 2 && katakana.All(GuidelineText.IsKatakana)) || (word.Length <= 3 && word.All(char.IsAsciiLetterOrDigit));
+        if (!bounded)
+        {
+            return text.Contains(word, StringComparison.Ordinal) || text.Contains(katakana, StringComparison.Ordinal);
+        }
+
+        Func<char, bool> sameKind = katakana.All(GuidelineText.IsKatakana) ? GuidelineText.IsKatakana : char.IsAsciiLetterOrDigit;
+        for (var at = text.IndexOf(katakana, StringComparison.Ordinal); at >= 0; at = text.IndexOf(katakana, at + 1, StringComparison.Ordinal))
+        {
+            if ((at == 0 || !sameKind(text[at - 1])) && (at + katakana.Length >= text.Length || !sameKind(text[at + katakana.Length])))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A word as written: its bigrams and letter words at their positions (or its one character).</summary>
@@ -482,7 +506,7 @@ internal sealed class GuidelineIndex : IDisposable
     {
         public bool Matches(HashSet<string> sectionTerms, string sectionText) =>
             Words.Count > 0
-                ? Words.Any(w => sectionText.Contains(w, StringComparison.Ordinal) || sectionText.Contains(GuidelineText.ToKatakana(w), StringComparison.Ordinal))
+                ? Words.Any(w => ContainsWord(sectionText, w))
                 : Alone ? StandsAlone(sectionText, Terms[0][0]) : Terms.Any(sectionTerms.Contains);
 
         private static bool StandsAlone(string text, char kanji)
