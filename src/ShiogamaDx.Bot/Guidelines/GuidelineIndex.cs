@@ -277,6 +277,7 @@ internal sealed class GuidelineIndex : IDisposable
             concepts.Add(new Concept(terms, weights.Count > 0 ? weights.Min() : AbsentIdf, group));
         }
 
+        var unknown = new SortedDictionary<int, char>();
         var tokens = Tokens(residual);
         var known = tokens.Where(t => IsContentTerm(t.Term, t.Type) && documentFrequency.ContainsKey(t.Term)).ToList();
         foreach (var (term, type, start, end) in tokens)
@@ -295,10 +296,10 @@ internal sealed class GuidelineIndex : IDisposable
                 {
                     // A kanji pair the guideline never uses (文例, 広報誌) still shares its characters' meaning
                     // with the text (例, 広報), so each kanji is matched on its own; but the pair is a whole word the
-                    // guideline lacks (給与, 修理), so each weighs fully: at half weight (measured: 0.5, 0.75, 1) a
+                    // guideline lacks (給与, 修理), so it weighs fully: at half weight (measured: 0.5, 0.75, 1) a
                     // question about something else kept too much coverage from its common words.
-                    concepts.Add(new Concept([term[..1]], Idf(term[..1]), [], Alone: true));
-                    concepts.Add(new Concept([term[1..]], Idf(term[1..]), [], Alone: true));
+                    unknown.TryAdd(start, term[0]);
+                    unknown.TryAdd(start + 1, term[1]);
                     continue;
                 }
 
@@ -310,7 +311,40 @@ internal sealed class GuidelineIndex : IDisposable
             }
         }
 
-        return concepts;
+        // A run of unknown kanji (趣味, 土曜日) is one word the guideline lacks: it weighs as much as its rarest kanji,
+        // not as the sum of them all, or one long unknown word would outweigh the rest of the question.
+        foreach (var run in Runs(unknown))
+        {
+            var weights = run.Select(k => Idf(k.ToString())).ToList();
+            var scale = weights.Max() / Math.Max(weights.Sum(), 0.01);
+            concepts.AddRange(run.Select((k, i) => new Concept([k.ToString()], weights[i] * scale, [], Alone: true)));
+        }
+
+        // The same word twice (文章 … 文章) is asked about once.
+        return concepts.DistinctBy(c => (string.Join("|", c.Words.Count > 0 ? c.Words : c.Terms), c.Alone)).ToList();
+    }
+
+    /// <summary>Consecutive positions as runs of characters.</summary>
+    private static IEnumerable<List<char>> Runs(SortedDictionary<int, char> characters)
+    {
+        var run = new List<char>();
+        var last = int.MinValue;
+        foreach (var (position, character) in characters)
+        {
+            if (position != last + 1 && run.Count > 0)
+            {
+                yield return run;
+                run = [];
+            }
+
+            run.Add(character);
+            last = position;
+        }
+
+        if (run.Count > 0)
+        {
+            yield return run;
+        }
     }
 
     /// <summary>
