@@ -17,7 +17,11 @@ namespace ShiogamaDx.Bot.Guidelines;
 /// The section holds at least one thing the question asks about that few sections hold. A section that shares only
 /// words found all over the guideline (生成AI, 職員, 業務, 利用) has not been shown to answer anything.
 /// </param>
-internal sealed record RankedSection(GuidelineSection Section, float Score, double Coverage, IReadOnlySet<string> MatchedTerms, bool Distinctive = true);
+/// <param name="HoldsTopic">
+/// The section holds what the question is about (some of the word before its は or って: 申請 in
+/// 「テレワークの申請は」, 内線 or 番号 in 「内線番号は」). A section that holds the rest but not that answers another question.
+/// </param>
+internal sealed record RankedSection(GuidelineSection Section, float Score, double Coverage, IReadOnlySet<string> MatchedTerms, bool Distinctive = true, bool HoldsTopic = true);
 
 /// <summary>What retrieval found: sections best first, and the question's weighted terms (for quoting).</summary>
 /// <param name="OnTopic">The question names generative AI or the guideline itself, so it is meant for the guideline.</param>
@@ -29,7 +33,7 @@ internal sealed record GuidelineSearch(IReadOnlyList<RankedSection> Sections, IR
     /// shares only common words with it, unless it holds all of the question.
     /// </summary>
     public IReadOnlyList<RankedSection> Confident(GuidelinesOptions options, int max = 3) =>
-        Sections.Where(s => s.Coverage >= (OnTopic ? options.MinCoverageOnTopic : options.MinCoverage) && (s.Distinctive || s.Coverage >= FullCoverage))
+        Sections.Where(s => s.Coverage >= (OnTopic ? options.MinCoverageOnTopic : options.MinCoverage) && (s.Distinctive || s.Coverage >= FullCoverage) && s.HoldsTopic)
             .Take(max).ToList();
 
     private const double FullCoverage = 0.99;
@@ -40,7 +44,7 @@ internal sealed record GuidelineSearch(IReadOnlyList<RankedSection> Sections, IR
 /// bigrams plus unigrams (StandardTokenizer → CJKBigramFilter), text normalised first, heading path in front of
 /// every chunk and in a boosted field of its own. Rebuilt whole and swapped when the documents change.
 /// </summary>
-internal sealed class GuidelineIndex : IDisposable
+internal sealed partial class GuidelineIndex : IDisposable
 {
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
     private const string BodyField = "body";
@@ -147,7 +151,7 @@ internal sealed class GuidelineIndex : IDisposable
         var normalized = GuidelineText.Normalize(question);
         var (groups, residual) = synonyms.Find(normalized);
         residual = QuestionWords.Blank(residual);
-        var concepts = Concepts(groups, residual);
+        var concepts = Concepts(groups, residual, normalized);
         var queryTerms = concepts.SelectMany(c => c.Terms.Select(t => (t, c.Weight))).GroupBy(x => x.t).ToDictionary(g => g.Key, g => g.Max(x => x.Weight), StringComparer.Ordinal);
         if (concepts.Count == 0)
         {
@@ -192,6 +196,9 @@ internal sealed class GuidelineIndex : IDisposable
             }
         }
 
+        // The topic counts where a section could hold it: a katakana or Latin word the guideline never uses is
+        // more often a spelling (ハルシネーシヨン) than another subject.
+        var topics = concepts.Where(c => c.Topic && (c.Words.Count > 0 || c.Alone || documentFrequency.ContainsKey(c.Terms[0]))).ToList();
         var total = concepts.Sum(c => c.Weight);
         var ranked = new List<RankedSection>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -208,7 +215,7 @@ internal sealed class GuidelineIndex : IDisposable
             var matched = concepts.Where(c => c.Matches(terms, text)).ToList();
             var coverage = total > 0 ? matched.Sum(c => c.Weight) / total : 0;
             ranked.Add(new RankedSection(chunk.Section, hit.Score, coverage, matched.SelectMany(c => c.Terms).Where(terms.Contains).ToHashSet(StringComparer.Ordinal),
-                matched.Any(IsDistinctive)));
+                matched.Any(IsDistinctive), topics.Count == 0 || topics.Any(matched.Contains)));
         }
 
         // Rank by relevance weighted with how much of the question a section holds, so a section that shares one
@@ -226,12 +233,12 @@ internal sealed class GuidelineIndex : IDisposable
     {
         var normalized = GuidelineText.Normalize(question);
         var (groups, residual) = synonyms.Find(normalized);
-        var concepts = Concepts(groups, QuestionWords.Blank(residual));
+        var concepts = Concepts(groups, QuestionWords.Blank(residual), normalized);
         var terms = section is null ? null : sectionTerms.GetValueOrDefault(section.Key);
         var text = section is null ? null : sectionText.GetValueOrDefault(section.Key);
         return string.Join(" ", concepts.Select(c =>
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{(c.Words.Count > 0 ? c.Words[0] + "…" : string.Join("|", c.Terms))}:{c.Weight:0.0}{(IsDistinctive(c) ? "!" : string.Empty)}{(terms is null ? string.Empty : c.Matches(terms, text!) ? "+" : "-")}")));
+                $"{(c.Topic ? "^" : string.Empty)}{(c.Words.Count > 0 ? c.Words[0] + "…" : string.Join("|", c.Terms))}:{c.Weight:0.0}{(IsDistinctive(c) ? "!" : string.Empty)}{(terms is null ? string.Empty : c.Matches(terms, text!) ? "+" : "-")}")));
     }
 
     /// <summary>
@@ -264,8 +271,9 @@ internal sealed class GuidelineIndex : IDisposable
     /// What the question asks about, each weighted by rarity: a synonym group it mentions counts once (any of
     /// its words will do), its other content terms count alone. Hiragana-only bigrams are grammar and left out.
     /// </summary>
-    private List<Concept> Concepts(IReadOnlyList<IReadOnlyList<string>> groups, string residual)
+    private List<Concept> Concepts(IReadOnlyList<IReadOnlyList<string>> groups, string residual, string normalized)
     {
+        var topicSpans = TopicSpans(normalized);
         var concepts = new List<Concept>();
         foreach (var group in groups)
         {
@@ -274,7 +282,7 @@ internal sealed class GuidelineIndex : IDisposable
 
             // The commonest word of the group decides: a group is only as telling as its plainest member. A word
             // counts by the chunks that hold it as written, not by its bigrams (利用記録 is rare, 利用 is everywhere).
-            concepts.Add(new Concept(terms, weights.Count > 0 ? weights.Min() : AbsentIdf, group));
+            concepts.Add(new Concept(terms, weights.Count > 0 ? weights.Min() : AbsentIdf, group, Topic: group.Any(w => WithinTopic(normalized, w, topicSpans))));
         }
 
         var unknown = new SortedDictionary<int, char>();
@@ -303,11 +311,11 @@ internal sealed class GuidelineIndex : IDisposable
                     continue;
                 }
 
-                concepts.Add(new Concept([term], Idf(term), []));
+                concepts.Add(new Concept([term], Idf(term), [], Topic: InTopic(topicSpans, start, end)));
             }
             else if (type == CJKBigramFilter.SINGLE_TYPE && GuidelineText.IsKanji(term[0]) && IsLone(residual, start, end))
             {
-                concepts.Add(new Concept([term], Idf(term) * 0.5, [], Alone: true)); // a kanji on its own is a word (家, 絵), if a short one
+                concepts.Add(new Concept([term], Idf(term) * 0.5, [], Alone: true, Topic: InTopic(topicSpans, start, end))); // a kanji on its own is a word (家, 絵), if a short one
             }
         }
 
@@ -315,19 +323,71 @@ internal sealed class GuidelineIndex : IDisposable
         // not as the sum of them all, or one long unknown word would outweigh the rest of the question.
         foreach (var run in Runs(unknown))
         {
-            var weights = run.Select(k => Idf(k.ToString())).ToList();
+            var weights = run.Select(k => Idf(k.Character.ToString())).ToList();
             var scale = weights.Max() / Math.Max(weights.Sum(), 0.01);
-            concepts.AddRange(run.Select((k, i) => new Concept([k.ToString()], weights[i] * scale, [], Alone: true)));
+            concepts.AddRange(run.Select((k, i) => new Concept([k.Character.ToString()], weights[i] * scale, [], Alone: true, Topic: InTopic(topicSpans, k.Position, k.Position + 1))));
         }
 
         // The same word twice (文章 … 文章) is asked about once.
-        return concepts.DistinctBy(c => (string.Join("|", c.Words.Count > 0 ? c.Words : c.Terms), c.Alone)).ToList();
+        return concepts.GroupBy(c => (string.Join("|", c.Words.Count > 0 ? c.Words : c.Terms), c.Alone))
+            .Select(g => g.First() with { Topic = g.Any(c => c.Topic) }).ToList();
     }
 
-    /// <summary>Consecutive positions as runs of characters.</summary>
-    private static IEnumerable<List<char>> Runs(SortedDictionary<int, char> characters)
+    /// <summary>
+    /// The question's topic: the word (a run of kanji, katakana or letters) just before its は or って
+    /// (「テレワークの申請は」, 「研修って」, also には, では, とは). What a question is about is what a section must
+    /// hold. Before って one kanji is a verb (作って, 言って), not a topic.
+    /// </summary>
+    private static List<(int Start, int End)> TopicSpans(string normalized)
     {
-        var run = new List<char>();
+        var spans = new List<(int Start, int End)>();
+        foreach (System.Text.RegularExpressions.Match m in TopicMarker().Matches(normalized))
+        {
+            var start = m.Index;
+            while (start > 0 && GuidelineText.IsContent(normalized[start - 1]))
+            {
+                start--;
+            }
+
+            if (m.Index - start >= (m.Value == "って" ? 2 : 1))
+            {
+                spans.Add((start, m.Index));
+            }
+        }
+
+        return spans;
+    }
+
+    private static bool InTopic(List<(int Start, int End)> topics, int start, int end) => topics.Any(t => start >= t.Start && end <= t.End);
+
+    private static bool WithinTopic(string normalized, string word, List<(int Start, int End)> topics)
+    {
+        if (topics.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var form in new[] { word, GuidelineText.ToHiragana(word), GuidelineText.ToKatakana(word) }.Distinct())
+        {
+            for (var at = normalized.IndexOf(form, StringComparison.Ordinal); at >= 0; at = normalized.IndexOf(form, at + 1, StringComparison.Ordinal))
+            {
+                if (InTopic(topics, at, at + form.Length))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("(?:[にでと]?は|って)")]
+    private static partial System.Text.RegularExpressions.Regex TopicMarker();
+
+    /// <summary>Consecutive positions as runs of characters.</summary>
+    private static IEnumerable<List<(int Position, char Character)>> Runs(SortedDictionary<int, char> characters)
+    {
+        var run = new List<(int Position, char Character)>();
         var last = int.MinValue;
         foreach (var (position, character) in characters)
         {
@@ -337,7 +397,7 @@ internal sealed class GuidelineIndex : IDisposable
                 run = [];
             }
 
-            run.Add(character);
+            run.Add((position, character));
             last = position;
         }
 
@@ -536,7 +596,8 @@ internal sealed class GuidelineIndex : IDisposable
     /// A single kanji standing for a word (絵, or half of a pair the guideline never uses): it matches only where
     /// the section also has it on its own, not inside another compound (証 is not found in 認証, 約 not in 契約).
     /// </param>
-    private sealed record Concept(IReadOnlyList<string> Terms, double Weight, IReadOnlyList<string> Words, bool Alone = false)
+    /// <param name="Topic">The question is about it: it is part of the word before the question's は or って.</param>
+    private sealed record Concept(IReadOnlyList<string> Terms, double Weight, IReadOnlyList<string> Words, bool Alone = false, bool Topic = false)
     {
         public bool Matches(HashSet<string> sectionTerms, string sectionText) =>
             Words.Count > 0
