@@ -336,7 +336,7 @@ internal sealed partial class GuidelineIndex : IDisposable
     /// <summary>
     /// The question's topic: the word (a run of kanji, katakana or letters) just before its は or って
     /// (「テレワークの申請は」, 「研修って」, also には, では, とは). What a question is about is what a section must
-    /// hold. Before って one kanji is a verb (作って, 言って), not a topic.
+    /// hold. One kanji alone is not a topic: before って it is a verb (作って, 言って), before は a suffix (使い方は).
     /// </summary>
     private static List<(int Start, int End)> TopicSpans(string normalized)
     {
@@ -349,7 +349,7 @@ internal sealed partial class GuidelineIndex : IDisposable
                 start--;
             }
 
-            if (m.Index - start >= (m.Value == "って" ? 2 : 1))
+            if (m.Index - start >= 2)
             {
                 spans.Add((start, m.Index));
             }
