@@ -21,7 +21,11 @@ namespace ShiogamaDx.Bot.Guidelines;
 /// The section holds what the question is about (some of the word before its は or って: 申請 in
 /// 「テレワークの申請は」, 内線 or 番号 in 「内線番号は」). A section that holds the rest but not that answers another question.
 /// </param>
-internal sealed record RankedSection(GuidelineSection Section, float Score, double Coverage, IReadOnlySet<string> MatchedTerms, bool Distinctive = true, bool HoldsTopic = true);
+internal sealed record RankedSection(GuidelineSection Section, float Score, double Coverage, IReadOnlySet<string> MatchedTerms, bool Distinctive = true, bool HoldsTopic = true)
+{
+    /// <summary>The share of the question held, for ranking: an unknown word counts once, not once per kanji.</summary>
+    public double RankCoverage { get; init; } = Coverage;
+}
 
 /// <summary>What retrieval found: sections best first, and the question's weighted terms (for quoting).</summary>
 /// <param name="OnTopic">The question names generative AI or the guideline itself, so it is meant for the guideline.</param>
@@ -200,6 +204,7 @@ internal sealed partial class GuidelineIndex : IDisposable
         // more often a spelling (ハルシネーシヨン) than another subject.
         var topics = concepts.Where(c => c.Topic && (c.Words.Count > 0 || c.Alone || documentFrequency.ContainsKey(c.Terms[0]))).ToList();
         var total = concepts.Sum(c => c.Weight);
+        var answerTotal = concepts.Sum(c => c.AnswerWeight);
         var ranked = new List<RankedSection>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var hit in searcher.Search(query, 40).ScoreDocs)
@@ -214,13 +219,14 @@ internal sealed partial class GuidelineIndex : IDisposable
             var text = sectionText[chunk.Section.Key];
             var matched = concepts.Where(c => c.Matches(terms, text)).ToList();
             var coverage = total > 0 ? matched.Sum(c => c.Weight) / total : 0;
-            ranked.Add(new RankedSection(chunk.Section, hit.Score, coverage, matched.SelectMany(c => c.Terms).Where(terms.Contains).ToHashSet(StringComparer.Ordinal),
-                matched.Any(IsDistinctive), topics.Count == 0 || topics.Any(matched.Contains)));
+            var answerCoverage = answerTotal > 0 ? matched.Sum(c => c.AnswerWeight) / answerTotal : 0;
+            ranked.Add(new RankedSection(chunk.Section, hit.Score, answerCoverage, matched.SelectMany(c => c.Terms).Where(terms.Contains).ToHashSet(StringComparer.Ordinal),
+                matched.Any(IsDistinctive), topics.Count == 0 || topics.Any(matched.Contains)) { RankCoverage = coverage });
         }
 
         // Rank by relevance weighted with how much of the question a section holds, so a section that shares one
         // strong word does not beat one that holds the whole question.
-        var ordered = ranked.OrderByDescending(r => r.Score * Math.Pow(CoverageFloor + r.Coverage, 2) * (1 + (TitleBonus * TitleOverlap(normalized, r.Section.Title))))
+        var ordered = ranked.OrderByDescending(r => r.Score * Math.Pow(CoverageFloor + r.RankCoverage, 2) * (1 + (TitleBonus * TitleOverlap(normalized, r.Section.Title))))
             .Take(maxSections).ToList();
         return new GuidelineSearch(ordered, queryTerms, groups.Any(g => g.Any(topicWords.Contains)));
     }
@@ -319,13 +325,18 @@ internal sealed partial class GuidelineIndex : IDisposable
             }
         }
 
-        // A run of unknown kanji (趣味, 土曜日) is one word the guideline lacks: it weighs as much as its rarest kanji,
-        // not as the sum of them all, or one long unknown word would outweigh the rest of the question.
+        // A run of unknown kanji (趣味, 土曜日) is one word the guideline lacks: for ranking it weighs as much as its
+        // rarest kanji, not as the sum of them all, or one long unknown word would drown what tells sections apart.
+        // Whether the guideline answers at all still weighs each kanji fully: a question about a word the
+        // guideline lacks (定例会, 文字化け) is most likely about something else.
         foreach (var run in Runs(unknown))
         {
             var weights = run.Select(k => Idf(k.Character.ToString())).ToList();
             var scale = weights.Max() / Math.Max(weights.Sum(), 0.01);
-            concepts.AddRange(run.Select((k, i) => new Concept([k.Character.ToString()], weights[i] * scale, [], Alone: true, Topic: InTopic(topicSpans, k.Position, k.Position + 1))));
+            concepts.AddRange(run.Select((k, i) => new Concept([k.Character.ToString()], weights[i] * scale, [], Alone: true, Topic: InTopic(topicSpans, k.Position, k.Position + 1))
+            {
+                AnswerWeight = weights[i],
+            }));
         }
 
         // The same word twice (文章 … 文章) is asked about once.
@@ -599,6 +610,9 @@ internal sealed partial class GuidelineIndex : IDisposable
     /// <param name="Topic">The question is about it: it is part of the word before the question's は or って.</param>
     private sealed record Concept(IReadOnlyList<string> Terms, double Weight, IReadOnlyList<string> Words, bool Alone = false, bool Topic = false)
     {
+        /// <summary>Its weight when deciding whether the guideline answers the question at all.</summary>
+        public double AnswerWeight { get; init; } = Weight;
+
         public bool Matches(HashSet<string> sectionTerms, string sectionText) =>
             Words.Count > 0
                 ? Words.Any(w => ContainsWord(sectionText, w))
