@@ -336,6 +336,7 @@ internal sealed partial class GuidelineIndex : IDisposable
             concepts.AddRange(run.Select((k, i) => new Concept([k.Character.ToString()], weights[i] * scale, [], Alone: true, Topic: InTopic(topicSpans, k.Position, k.Position + 1))
             {
                 AnswerWeight = weights[i],
+                Unknown = true,
             }));
         }
 
@@ -613,16 +614,23 @@ internal sealed partial class GuidelineIndex : IDisposable
         /// <summary>Its weight when deciding whether the guideline answers the question at all.</summary>
         public double AnswerWeight { get; init; } = Weight;
 
+        /// <summary>
+        /// Part of a word the guideline never uses: its kanji counts where the section uses it as a word of its own
+        /// (例 of 文例 in 「表示の例」), not as the stem of a verb (定 of 定例会 in 「定めて」).
+        /// </summary>
+        public bool Unknown { get; init; }
+
         public bool Matches(HashSet<string> sectionTerms, string sectionText) =>
             Words.Count > 0
                 ? Words.Any(w => ContainsWord(sectionText, w))
-                : Alone ? StandsAlone(sectionText, Terms[0][0]) : Terms.Any(sectionTerms.Contains);
+                : Alone ? StandsAlone(sectionText, Terms[0][0], Unknown) : Terms.Any(sectionTerms.Contains);
 
-        private static bool StandsAlone(string text, char kanji)
+        private static bool StandsAlone(string text, char kanji, bool noun)
         {
             for (var at = text.IndexOf(kanji, StringComparison.Ordinal); at >= 0; at = text.IndexOf(kanji, at + 1))
             {
-                if ((at == 0 || !GuidelineText.IsKanji(text[at - 1])) && (at + 1 >= text.Length || !GuidelineText.IsKanji(text[at + 1])))
+                if ((at == 0 || !GuidelineText.IsKanji(text[at - 1])) && (at + 1 >= text.Length || !GuidelineText.IsKanji(text[at + 1]))
+                    && (!noun || at + 1 >= text.Length || !GuidelineText.IsHiragana(text[at + 1]) || "のをにはがでともやへ".Contains(text[at + 1], StringComparison.Ordinal)))
                 {
                     return true;
                 }
