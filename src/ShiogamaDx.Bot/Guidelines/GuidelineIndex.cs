@@ -32,6 +32,9 @@ internal sealed record RankedSection(GuidelineSection Section, float Score, doub
     /// by 「入力してよい情報」, but 「AIに仕事をとられますか」 by none.
     /// </summary>
     public bool TitleHoldsQuestion { get; init; }
+
+    /// <summary>The section holds the question's topic as the person wrote it, not only as a synonym.</summary>
+    public bool HoldsTypedTopic { get; init; } = true;
 }
 
 /// <summary>What retrieval found: sections best first, and the question's weighted terms (for quoting).</summary>
@@ -214,6 +217,11 @@ internal sealed partial class GuidelineIndex : IDisposable
         // The topic counts where a section could hold it: a katakana or Latin word the guideline never uses is
         // more often a spelling (ハルシネーシヨン) than another subject.
         var topics = concepts.Where(c => c.Topic && (c.Words.Count > 0 || c.Alone || documentFrequency.ContainsKey(c.Terms[0]))).ToList();
+
+        // The topic as the person wrote it (アンケート, 金額), where it is not everywhere: a section that holds that word
+        // goes before one that holds only another word of its group (効率化, 数値).
+        var typedTopics = topics.Where(c => c.Words.Count > 0 && SectionsHolding(c) * 2 < sectionTerms.Count)
+            .SelectMany(c => c.Words.Where(w => WithinTopic(normalized, w, TopicSpans(normalized)))).ToList();
         var total = concepts.Sum(c => c.Weight);
         var answerTotal = concepts.Sum(c => c.AnswerWeight);
         var ranked = new List<RankedSection>();
@@ -235,13 +243,14 @@ internal sealed partial class GuidelineIndex : IDisposable
                 matched.Any(IsDistinctive), topics.Count == 0 || topics.Any(matched.Contains))
             {
                 RankCoverage = coverage,
-                TitleHoldsQuestion = matched.Any(c => c.Weight > 0 && c.Matches(titleTerms.GetOrAdd(chunk.Section.Key, _ => Tokens(TitleText(chunk.Section)).Select(t => t.Term).ToHashSet(StringComparer.Ordinal)), TitleText(chunk.Section))),
+                HoldsTypedTopic = typedTopics.Count == 0 || typedTopics.Any(w => ContainsWord(text, w)),
+                TitleHoldsQuestion = matched.Any(c => SectionsHolding(c) * 2 < sectionTerms.Count && c.Matches(titleTerms.GetOrAdd(chunk.Section.Key, _ => Tokens(TitleText(chunk.Section)).Select(t => t.Term).ToHashSet(StringComparer.Ordinal)), TitleText(chunk.Section))),
             });
         }
 
         // Rank by relevance weighted with how much of the question a section holds, so a section that shares one
         // strong word does not beat one that holds the whole question.
-        var ordered = ranked.OrderByDescending(r => r.Score * Math.Pow(CoverageFloor + r.RankCoverage, 2) * (1 + (TitleBonus * TitleOverlap(normalized, r.Section.Title))))
+        var ordered = ranked.OrderByDescending(r => r.HoldsTypedTopic).ThenByDescending(r => r.Score * Math.Pow(CoverageFloor + r.RankCoverage, 2) * (1 + (TitleBonus * TitleOverlap(normalized, r.Section.Title))))
             .Take(maxSections).ToList();
         return new GuidelineSearch(ordered, queryTerms, groups.Any(g => g.Any(topicWords.Contains)));
     }
@@ -378,7 +387,9 @@ internal sealed partial class GuidelineIndex : IDisposable
                 start--;
             }
 
-            if (m.Index - start >= 2)
+            // 「この資料って」 points at what is at hand (the guideline), it does not name a subject.
+            var deictic = start >= 2 && normalized.AsSpan(start - 2, 2) is "この" or "その" or "あの";
+            if (m.Index - start >= 2 && !deictic)
             {
                 spans.Add((start, m.Index));
             }
