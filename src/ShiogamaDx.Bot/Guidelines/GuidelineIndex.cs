@@ -35,6 +35,12 @@ internal sealed record RankedSection(GuidelineSection Section, float Score, doub
 
     /// <summary>The section holds the question's topic as the person wrote it, not only as a synonym.</summary>
     public bool HoldsTypedTopic { get; init; } = true;
+
+    /// <summary>
+    /// A question for a number of things (何回, 何人, いくら) is answered only by a section that states such a number
+    /// (「年に1回」); one that merely names the thing asked about does not answer how many.
+    /// </summary>
+    public bool StatesAmount { get; init; } = true;
 }
 
 /// <summary>What retrieval found: sections best first, and the question's weighted terms (for quoting).</summary>
@@ -47,7 +53,7 @@ internal sealed record GuidelineSearch(IReadOnlyList<RankedSection> Sections, IR
     /// shares only common words with it, unless it holds all of the question.
     /// </summary>
     public IReadOnlyList<RankedSection> Confident(GuidelinesOptions options, int max = 3) =>
-        Sections.Where(s => s.Coverage >= (OnTopic ? options.MinCoverageOnTopic : options.MinCoverage) && (s.Distinctive || (s.Coverage >= FullCoverage && s.TitleHoldsQuestion)) && s.HoldsTopic)
+        Sections.Where(s => s.Coverage >= (OnTopic ? options.MinCoverageOnTopic : options.MinCoverage) && (s.Distinctive || (s.Coverage >= FullCoverage && s.TitleHoldsQuestion)) && s.HoldsTopic && s.StatesAmount)
             .Take(max).ToList();
 
     private const double FullCoverage = 0.99;
@@ -215,12 +221,14 @@ internal sealed partial class GuidelineIndex : IDisposable
         }
 
         // The topic counts where a section could hold it: a katakana or Latin word the guideline never uses is
-        // more often a spelling (ハルシネーシヨン) than another subject.
-        var topics = concepts.Where(c => c.Topic && (c.Words.Count > 0 || c.Alone || documentFrequency.ContainsKey(c.Terms[0]))).ToList();
+        // more often a spelling (ハルシネーシヨン) than another subject;
+        var counter = AmountAsked(normalized);
+        // and only where it tells sections apart: 生成AI in 「文章生成AIは」 is in every section.
+        var topics = concepts.Where(c => c.Topic && (c.Words.Count > 0 || c.Alone || documentFrequency.ContainsKey(c.Terms[0])) && SectionsHolding(c) * 2 < sectionTerms.Count).ToList();
 
         // The topic as the person wrote it (アンケート, 金額), where it is not everywhere: a section that holds that word
         // goes before one that holds only another word of its group (効率化, 数値).
-        var typedTopics = topics.Where(c => c.Words.Count > 0 && SectionsHolding(c) * 2 < sectionTerms.Count)
+        var typedTopics = topics.Where(c => c.Words.Count > 0)
             .SelectMany(c => c.Words.Where(w => WithinTopic(normalized, w, TopicSpans(normalized)))).ToList();
         var total = concepts.Sum(c => c.Weight);
         var answerTotal = concepts.Sum(c => c.AnswerWeight);
@@ -244,6 +252,7 @@ internal sealed partial class GuidelineIndex : IDisposable
             {
                 RankCoverage = coverage,
                 HoldsTypedTopic = typedTopics.Count == 0 || typedTopics.Any(w => ContainsWord(text, w)),
+                StatesAmount = counter is null || StatesAmountOf(text, counter),
                 TitleHoldsQuestion = matched.Any(c => SectionsHolding(c) * 2 < sectionTerms.Count && c.Matches(titleTerms.GetOrAdd(chunk.Section.Key, _ => Tokens(TitleText(chunk.Section)).Select(t => t.Term).ToHashSet(StringComparer.Ordinal)), TitleText(chunk.Section))),
             });
         }
@@ -420,6 +429,29 @@ internal sealed partial class GuidelineIndex : IDisposable
 
         return false;
     }
+
+    /// <summary>The counter a question asks a number of (回 for 何回, 円 for いくら), or null. Durations are left to the 期間 words.</summary>
+    private static string? AmountAsked(string normalized)
+    {
+        var m = AmountQuestion().Match(normalized);
+        return !m.Success ? null : m.Groups[1].Success ? m.Groups[1].Value : "円";
+    }
+
+    private static bool StatesAmountOf(string text, string counter)
+    {
+        for (var at = text.IndexOf(counter, StringComparison.Ordinal); at >= 0; at = text.IndexOf(counter, at + 1, StringComparison.Ordinal))
+        {
+            if (at > 0 && (char.IsAsciiDigit(text[at - 1]) || "一二三四五六七八九十百千万".Contains(text[at - 1], StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("(?:何|なん)(回|人|名|台|件|枚|個|円)|いくら")]
+    private static partial System.Text.RegularExpressions.Regex AmountQuestion();
 
     [System.Text.RegularExpressions.GeneratedRegex("(?:[にでと]?は|って)")]
     private static partial System.Text.RegularExpressions.Regex TopicMarker();
