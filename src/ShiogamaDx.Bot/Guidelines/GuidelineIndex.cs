@@ -50,7 +50,8 @@ internal sealed record GuidelineSearch(IReadOnlyList<RankedSection> Sections, IR
     /// <summary>
     /// The sections worth answering from, best first: only those that hold enough of the question. A section that
     /// ranks high on one strong word but misses the rest of the question is passed over, not quoted; so is one that
-    /// shares only common words with it, unless it holds all of the question.
+    /// shares only common words with it, unless it holds all of the question and its title names one of them; so is
+    /// one that lacks the question's topic, or, for a question asking how many, states no such number.
     /// </summary>
     public IReadOnlyList<RankedSection> Confident(GuidelinesOptions options, int max = 3) =>
         Sections.Where(s => s.Coverage >= (OnTopic ? options.MinCoverageOnTopic : options.MinCoverage) && (s.Distinctive || (s.Coverage >= FullCoverage && s.TitleHoldsQuestion)) && s.HoldsTopic && s.StatesAmount)
@@ -102,7 +103,7 @@ internal sealed partial class GuidelineIndex : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> sectionsHolding = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> wordFrequency = new(StringComparer.Ordinal);
     private readonly List<string> chunkBodies = [];
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HashSet<string>> titleTerms = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (HashSet<string> Terms, string Text)> titles = new(StringComparer.Ordinal);
 
     private GuidelineIndex(IReadOnlyList<GuidelineChunk> chunks, GuidelineSynonyms synonyms, IEnumerable<string> topicWords)
     {
@@ -175,7 +176,8 @@ internal sealed partial class GuidelineIndex : IDisposable
         var normalized = GuidelineText.Normalize(question);
         var (groups, residual) = synonyms.Find(normalized);
         residual = QuestionWords.Blank(residual);
-        var concepts = Concepts(groups, residual, normalized);
+        var spans = TopicSpans(normalized);
+        var concepts = Concepts(groups, residual, normalized, spans);
         var queryTerms = concepts.SelectMany(c => c.Terms.Select(t => (t, c.Weight))).GroupBy(x => x.t).ToDictionary(g => g.Key, g => g.Max(x => x.Weight), StringComparer.Ordinal);
         if (concepts.Count == 0)
         {
@@ -220,16 +222,15 @@ internal sealed partial class GuidelineIndex : IDisposable
             }
         }
 
-        // The topic counts where a section could hold it: a katakana or Latin word the guideline never uses is
-        // more often a spelling (ハルシネーシヨン) than another subject;
-        var counter = AmountAsked(normalized);
-        // and only where it tells sections apart: 生成AI in 「文章生成AIは」 is in every section.
-        var topics = concepts.Where(c => c.Topic && (c.Words.Count > 0 || c.Alone || documentFrequency.ContainsKey(c.Terms[0])) && SectionsHolding(c) * 2 < sectionTerms.Count).ToList();
+        // The topic counts where a section could hold it (a katakana or Latin word the guideline never uses is more
+        // often a spelling, ハルシネーシヨン, than another subject) and where it tells sections apart (生成AI in
+        // 「文章生成AIは」 is in every section).
+        var topics = concepts.Where(c => c.Topic && (c.Words.Count > 0 || c.Alone || documentFrequency.ContainsKey(c.Terms[0])) && !IsEverywhere(c)).ToList();
 
-        // The topic as the person wrote it (アンケート, 金額), where it is not everywhere: a section that holds that word
-        // goes before one that holds only another word of its group (効率化, 数値).
-        var typedTopics = topics.Where(c => c.Words.Count > 0)
-            .SelectMany(c => c.Words.Where(w => WithinTopic(normalized, w, TopicSpans(normalized)))).ToList();
+        // The topic as the person wrote it (アンケート, 金額): a section that holds that word goes before one that holds
+        // only another word of its group (効率化, 数値).
+        var typedTopics = topics.Where(c => c.Words.Count > 0).SelectMany(c => c.Words.Where(w => WithinTopic(normalized, w, spans))).ToList();
+        var counter = AmountAsked(normalized);
         var total = concepts.Sum(c => c.Weight);
         var answerTotal = concepts.Sum(c => c.AnswerWeight);
         var ranked = new List<RankedSection>();
@@ -253,7 +254,7 @@ internal sealed partial class GuidelineIndex : IDisposable
                 RankCoverage = coverage,
                 HoldsTypedTopic = typedTopics.Count == 0 || typedTopics.Any(w => ContainsWord(text, w)),
                 StatesAmount = counter is null || StatesAmountOf(text, counter),
-                TitleHoldsQuestion = matched.Any(c => SectionsHolding(c) * 2 < sectionTerms.Count && c.Matches(titleTerms.GetOrAdd(chunk.Section.Key, _ => Tokens(TitleText(chunk.Section)).Select(t => t.Term).ToHashSet(StringComparer.Ordinal)), TitleText(chunk.Section))),
+                TitleHoldsQuestion = TitleHolds(chunk.Section, matched),
             });
         }
 
@@ -272,7 +273,7 @@ internal sealed partial class GuidelineIndex : IDisposable
     {
         var normalized = GuidelineText.Normalize(question);
         var (groups, residual) = synonyms.Find(normalized);
-        var concepts = Concepts(groups, QuestionWords.Blank(residual), normalized);
+        var concepts = Concepts(groups, QuestionWords.Blank(residual), normalized, TopicSpans(normalized));
         var terms = section is null ? null : sectionTerms.GetValueOrDefault(section.Key);
         var text = section is null ? null : sectionText.GetValueOrDefault(section.Key);
         return string.Join(" ", concepts.Select(c =>
@@ -303,7 +304,19 @@ internal sealed partial class GuidelineIndex : IDisposable
         directory.Dispose();
     }
 
-    private static string TitleText(GuidelineSection section) => GuidelineText.Normalize(section.Title);
+    /// <summary>Whether the section's own title holds one of the concepts, other than those found everywhere.</summary>
+    private bool TitleHolds(GuidelineSection section, List<Concept> concepts)
+    {
+        var (terms, text) = titles.GetOrAdd(section.Key, _ =>
+        {
+            var title = GuidelineText.Normalize(section.Title);
+            return (Tokens(title).Select(t => t.Term).ToHashSet(StringComparer.Ordinal), title);
+        });
+        return concepts.Any(c => !IsEverywhere(c) && c.Matches(terms, text));
+    }
+
+    /// <summary>Held by half the sections or more: it names the guideline's subject, not a section's.</summary>
+    private bool IsEverywhere(Concept concept) => SectionsHolding(concept) * 2 >= sectionTerms.Count;
 
     private static string HeadText(GuidelineSection section) =>
         GuidelineText.Normalize(string.Join(" ", section.HeadingPath.Append(section.Label).Distinct()));
@@ -312,9 +325,8 @@ internal sealed partial class GuidelineIndex : IDisposable
     /// What the question asks about, each weighted by rarity: a synonym group it mentions counts once (any of
     /// its words will do), its other content terms count alone. Hiragana-only bigrams are grammar and left out.
     /// </summary>
-    private List<Concept> Concepts(IReadOnlyList<IReadOnlyList<string>> groups, string residual, string normalized)
+    private List<Concept> Concepts(IReadOnlyList<IReadOnlyList<string>> groups, string residual, string normalized, List<(int Start, int End)> topicSpans)
     {
-        var topicSpans = TopicSpans(normalized);
         var concepts = new List<Concept>();
         foreach (var group in groups)
         {
@@ -430,13 +442,17 @@ internal sealed partial class GuidelineIndex : IDisposable
         return false;
     }
 
-    /// <summary>The counter a question asks a number of (回 for 何回, 円 for いくら), or null. Durations are left to the 期間 words.</summary>
+    /// <summary>
+    /// The counter a question asks a number of (回 for 何回, 円 for いくら), or null. Durations (何日, 何か月) are left to
+    /// the 期間 synonym group: a guideline states them in other units (2週間から1か月).
+    /// </summary>
     private static string? AmountAsked(string normalized)
     {
         var m = AmountQuestion().Match(normalized);
         return !m.Success ? null : m.Groups[1].Success ? m.Groups[1].Value : "円";
     }
 
+    /// <summary>The text states a number of the counter (1回, 三人).</summary>
     private static bool StatesAmountOf(string text, string counter)
     {
         for (var at = text.IndexOf(counter, StringComparison.Ordinal); at >= 0; at = text.IndexOf(counter, at + 1, StringComparison.Ordinal))
@@ -518,10 +534,7 @@ internal sealed partial class GuidelineIndex : IDisposable
 
     private double IdfOf(int df) => Math.Log(1 + ((chunks.Count - df + 0.5) / (df + 0.5)));
 
-    private int WordFrequency(string word)
-    {
-        return chunkBodies.Count(b => ContainsWord(b, word));
-    }
+    private int WordFrequency(string word) => chunkBodies.Count(b => ContainsWord(b, word));
 
     /// <summary>
     /// Whether a text holds a word as written (in either kana script). A short katakana or Latin word must stand
