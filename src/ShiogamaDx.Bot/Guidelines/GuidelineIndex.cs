@@ -45,7 +45,11 @@ internal sealed record RankedSection(GuidelineSection Section, float Score, doub
 
 /// <summary>What retrieval found: sections best first, and the question's weighted terms (for quoting).</summary>
 /// <param name="OnTopic">The question names generative AI or the guideline itself, so it is meant for the guideline.</param>
-internal sealed record GuidelineSearch(IReadOnlyList<RankedSection> Sections, IReadOnlyDictionary<string, double> QueryTerms, bool OnTopic)
+/// <param name="General">
+/// Nothing the question names tells sections apart (「生成AIを業務で使ってもいいですか」): every word of it is found all
+/// over the guideline. Refused like any question no section answers, but the person can be asked for more.
+/// </param>
+internal sealed record GuidelineSearch(IReadOnlyList<RankedSection> Sections, IReadOnlyDictionary<string, double> QueryTerms, bool OnTopic, bool General = false)
 {
     /// <summary>
     /// The sections worth answering from, best first: only those that hold enough of the question. A section that
@@ -262,7 +266,7 @@ internal sealed partial class GuidelineIndex : IDisposable
         // strong word does not beat one that holds the whole question.
         var ordered = ranked.OrderByDescending(r => r.HoldsTypedTopic).ThenByDescending(r => r.Score * Math.Pow(CoverageFloor + r.RankCoverage, 2) * (1 + (TitleBonus * TitleOverlap(normalized, r.Section.Title))))
             .Take(maxSections).ToList();
-        return new GuidelineSearch(ordered, queryTerms, groups.Any(g => g.Any(topicWords.Contains)));
+        return new GuidelineSearch(ordered, queryTerms, groups.Any(g => g.Any(topicWords.Contains)), !concepts.Any(IsDistinctive));
     }
 
     /// <summary>
