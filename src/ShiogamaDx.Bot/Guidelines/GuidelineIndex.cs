@@ -547,22 +547,7 @@ internal sealed partial class GuidelineIndex : IDisposable
     private static bool ContainsWord(string text, string word)
     {
         var katakana = GuidelineText.ToKatakana(word);
-        var bounded = (katakana.Length <= 2 && katakana.All(GuidelineText.IsKatakana)) || (word.Length <= 3 && word.All(char.IsAsciiLetterOrDigit));
-        if (!bounded)
-        {
-            return text.Contains(word, StringComparison.Ordinal) || text.Contains(katakana, StringComparison.Ordinal);
-        }
-
-        Func<char, bool> sameKind = katakana.All(GuidelineText.IsKatakana) ? GuidelineText.IsKatakana : char.IsAsciiLetterOrDigit;
-        for (var at = text.IndexOf(katakana, StringComparison.Ordinal); at >= 0; at = text.IndexOf(katakana, at + 1, StringComparison.Ordinal))
-        {
-            if ((at == 0 || !sameKind(text[at - 1])) && (at + katakana.Length >= text.Length || !sameKind(text[at + katakana.Length])))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return GuidelineText.IndexOfWord(text, word) >= 0 || (katakana != word && GuidelineText.IndexOfWord(text, katakana) >= 0);
     }
 
     /// <summary>A word as written: its bigrams and letter words at their positions (or its one character).</summary>

@@ -94,6 +94,17 @@ public sealed class GuidelineIndexTests
         Assert.DoesNotContain(found, s => s.Section.Number == "1" && s.Coverage > 0);
     }
 
+    [Fact]
+    public void ShortKatakanaOrLatinSynonym_IsNotFoundInsideALongerWordOfTheQuestion()
+    {
+        var synonyms = GuidelineSynonyms.Parse("利用記録, ログ\nアカウント, id", "synonyms.txt");
+
+        Assert.Empty(synonyms.Find(GuidelineText.Normalize("ブログに書いてもいい？")).Hits);
+        Assert.Empty(synonyms.Find(GuidelineText.Normalize("Androidで使える？")).Hits);
+        Assert.Single(synonyms.Find(GuidelineText.Normalize("ログは保存される？")).Hits);
+        Assert.Single(synonyms.Find(GuidelineText.Normalize("IDを共有していい？")).Hits);
+    }
+
     private static GuidelineIndex Build(params string[] texts) =>
         GuidelineIndex.Build(
             texts.Select((t, i) => new GuidelineSection("手引き", "t.md", $"{i + 1}", $"項目{i + 1}", [$"項目{i + 1}"], [t])).ToList(),
