@@ -10,6 +10,9 @@ namespace ShiogamaDx.Bot.Guidelines;
 internal sealed record GuidelineAnswer(IReadOnlyList<string> Messages, IReadOnlyList<GuidelineSection> Sections, bool WrittenByLlm)
 {
     public bool IsRefusal => Sections.Count == 0;
+
+    /// <summary>Refused because the question names only the guideline's subject: asking for more may help.</summary>
+    public bool TooGeneral { get; init; }
 }
 
 /// <summary>
@@ -47,7 +50,7 @@ internal sealed partial class GuidelineAnswerer(
         var found = search.Confident(options.Value);
         if (found.Count == 0)
         {
-            return new GuidelineAnswer([Refusal], [], false);
+            return new GuidelineAnswer([Refusal], [], false) { TooGeneral = search.OnTopic && search.General };
         }
 
         var best = found[0].Score;

@@ -48,12 +48,23 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
             // 「生成AIの手引き」 from the menu: no question yet, so say what can be asked.
             return TurnResult.Of(
                 new TextReply($"{string.Join("・", library.Current.Documents.DefaultIfEmpty("生成AI利用の手引き"))}から、該当する節を引用してお答えします。知りたいことを文章で送ってください。"),
-                new ChoicesReply("たとえば", [new Choice("個人情報を入力していい？"), new Choice("生成AIの答えの確認方法"), new Choice("公開するときの表示は？")]));
+                Examples);
         }
 
         var answer = await answerer.AnswerAsync(turn.Text, cancellationToken);
-        return new TurnResult(answer.Messages.Select(m => (Reply)new TextReply(m)).ToList());
+        var replies = answer.Messages.Select(m => (Reply)new TextReply(m)).ToList();
+        if (answer.TooGeneral)
+        {
+            // 「生成AIを業務で使ってもいいですか」 names only what the whole guideline is about: no one section answers it.
+            replies.Add(new TextReply("手引き全体に関わるご質問には、節を選んでお答えできません。何について知りたいか、もう少し具体的に送ってください。"));
+            replies.Add(Examples);
+        }
+
+        return new TurnResult(replies);
     }
+
+    private static readonly ChoicesReply Examples =
+        new("たとえば", [new Choice("個人情報を入力していい？"), new Choice("生成AIの答えの確認方法"), new Choice("公開するときの表示は？")]);
 
     private static bool IsBareTopic(string normalized)
     {

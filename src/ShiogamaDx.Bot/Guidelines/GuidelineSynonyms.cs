@@ -60,7 +60,7 @@ internal sealed class GuidelineSynonyms(IReadOnlyList<IReadOnlyList<string>> gro
             .OrderByDescending(c => c.Form.Length);
         foreach (var (group, form) in candidates)
         {
-            var at = residual.IndexOf(form, StringComparison.Ordinal);
+            var at = GuidelineText.IndexOfWord(residual, form);
             if (at < 0)
             {
                 continue;
@@ -70,7 +70,7 @@ internal sealed class GuidelineSynonyms(IReadOnlyList<IReadOnlyList<string>> gro
             while (at >= 0)
             {
                 residual = string.Concat(residual.AsSpan(0, at), new string(' ', form.Length), residual.AsSpan(at + form.Length));
-                at = residual.IndexOf(form, at + form.Length, StringComparison.Ordinal);
+                at = GuidelineText.IndexOfWord(residual, form, at + form.Length);
             }
 
             if (!hits.Contains(group))

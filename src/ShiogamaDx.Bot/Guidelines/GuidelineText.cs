@@ -63,6 +63,31 @@ internal static class GuidelineText
     /// <summary>Kanji, katakana, letters and digits: what carries the content of a Japanese sentence.</summary>
     public static bool IsContent(char c) => IsKanji(c) || IsKatakana(c) || char.IsAsciiLetterOrDigit(c);
 
+    /// <summary>
+    /// Where a word occurs in a text, from <paramref name="start"/>, or -1. A short katakana or Latin word (ログ, id,
+    /// ai) counts only standing on its own: ログ is not in ログイン or ブログ, id not in android.
+    /// </summary>
+    public static int IndexOfWord(string text, string word, int start = 0)
+    {
+        var katakana = word.Length <= 2 && word.All(IsKatakana);
+        var latin = word.Length <= 3 && word.All(char.IsAsciiLetterOrDigit);
+        for (var at = text.IndexOf(word, start, StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + 1, StringComparison.Ordinal))
+        {
+            if (!katakana && !latin)
+            {
+                return at;
+            }
+
+            Func<char, bool> sameKind = katakana ? IsKatakana : char.IsAsciiLetterOrDigit;
+            if ((at == 0 || !sameKind(text[at - 1])) && (at + word.Length >= text.Length || !sameKind(text[at + word.Length])))
+            {
+                return at;
+            }
+        }
+
+        return -1;
+    }
+
     public static string ToHiragana(string text) =>
         string.Create(text.Length, text, (span, s) =>
         {

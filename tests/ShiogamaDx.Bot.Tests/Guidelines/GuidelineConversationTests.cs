@@ -50,6 +50,19 @@ public sealed class GuidelineConversationTests : IDisposable
     }
 
     [Fact]
+    public async Task QuestionNamingOnlyTheGuidelinesSubject_IsRefused_AndAsksForMore()
+    {
+        var general = ReplyText.Of(await app.SayAsync(Audience.Staff, "staff-7", "生成AIを業務で使ってもいいですか"));
+        var unrelated = ReplyText.Of(await app.SayAsync(Audience.Staff, "staff-8", "生成AIの消費電力は環境に悪い？"));
+
+        Assert.StartsWith("手引きに該当する記載が見つかりませんでした。", general, StringComparison.Ordinal);
+        Assert.Contains("もう少し具体的に", general, StringComparison.Ordinal);
+        Assert.Contains("個人情報を入力していい？", general, StringComparison.Ordinal);
+        Assert.DoesNotContain("出典", general, StringComparison.Ordinal);
+        Assert.DoesNotContain("もう少し具体的に", unrelated, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MenuLabel_ExplainsWhatToAsk_AndAnExampleAnswers()
     {
         var intro = ReplyText.Of(await app.SayAsync(Audience.Staff, "staff-5", "生成AIの手引き"));

@@ -8,8 +8,8 @@ namespace ShiogamaDx.Bot.Tests.Guidelines;
 
 /// <summary>
 /// Retrieval measured on guideline-questions.tsv (written before the first tuning), guideline-heldout.tsv
-/// (written before the second tuning) and guideline-fresh.tsv (written before the third, only its totals were
-/// looked at while tuning). Run alone to see the figures:
+/// (written before the second tuning), guideline-fresh.tsv (written before the third, only its totals were
+/// looked at while tuning) and guideline-unseen.tsv (written and committed before the fourth). Run alone to see the figures:
 /// dotnet test ShiogamaDx.Bot.sln --filter "FullyQualifiedName~GuidelineEvaluation" --logger "console;verbosity=detailed"
 /// </summary>
 public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
@@ -20,8 +20,9 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
         var result = Evaluate("guideline-questions.tsv");
 
         Assert.True(result.Answerable >= 50 && result.Unanswerable >= 10, "the evaluation set is too small");
-        // Issue #8 asks for 90 % hit@1; floors are the measured figures rounded down (README, "Generative-AI guideline answers").
-        Assert.True(result.Hit1 >= 0.88, $"hit@1 {result.Hit1:P1} is under 88%");
+        // Issue #8 asks for 90 % hit@1 and every uncovered question refused; the floors are the measured figures
+        // rounded down, all above it (README, "Generative-AI guideline answers").
+        Assert.True(result.Hit1 >= 0.92, $"hit@1 {result.Hit1:P1} is under 92%");
         Assert.True(result.Hit3 >= 0.94, $"hit@3 {result.Hit3:P1} is under 94%");
         Assert.Equal(result.Unanswerable, result.Refused);
     }
@@ -33,9 +34,9 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
 
         Assert.True(result.Answerable >= 30 && result.Unanswerable >= 6, "the held-out set is too small");
         // Floors are the measured figures rounded down: they catch a regression, they are not a target to tune to.
-        Assert.True(result.Hit1 >= 0.89, $"hit@1 {result.Hit1:P1} is under 89%");
+        Assert.True(result.Hit1 >= 0.91, $"hit@1 {result.Hit1:P1} is under 91%");
         Assert.True(result.Hit3 >= 0.97, $"hit@3 {result.Hit3:P1} is under 97%");
-        Assert.True(result.Refused >= 8, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
+        Assert.Equal(result.Unanswerable, result.Refused);
     }
 
     [Fact]
@@ -45,8 +46,21 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
 
         Assert.True(result.Answerable >= 50 && result.Unanswerable >= 12, "the fresh set is too small");
         // Floors are the measured figures rounded down.
-        Assert.True(result.Hit1 >= 0.89, $"hit@1 {result.Hit1:P1} is under 89%");
-        Assert.True(result.Hit3 >= 0.93, $"hit@3 {result.Hit3:P1} is under 93%");
+        Assert.True(result.Hit1 >= 0.94, $"hit@1 {result.Hit1:P1} is under 94%");
+        Assert.True(result.Hit3 >= 0.97, $"hit@3 {result.Hit3:P1} is under 97%");
+        Assert.Equal(result.Unanswerable, result.Refused);
+    }
+
+    [Fact]
+    public void UnseenSet_OnTheSampleGuideline_MeetsTheFloor()
+    {
+        var result = Evaluate("guideline-unseen.tsv");
+
+        // Committed before the fourth tuning (then 70.0 % hit@1, 80.0 % hit@3, 9 of 16 refused). It does not meet the
+        // issue's figures; the floors are the measured ones rounded down, to catch a regression (README).
+        Assert.True(result.Answerable >= 50 && result.Unanswerable >= 12, "the unseen set is too small");
+        Assert.True(result.Hit1 >= 0.78, $"hit@1 {result.Hit1:P1} is under 78%");
+        Assert.True(result.Hit3 >= 0.87, $"hit@3 {result.Hit3:P1} is under 87%");
         Assert.True(result.Refused >= 13, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
     }
 
