@@ -18,9 +18,41 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
     private string? offersKey;
     private ConversationOffersRecord? offersRecord;
 
+    // Rows read ahead for a batch of conversations answered one after another in this scope (null: none read).
+    private Dictionary<string, ConversationStateRecord?>? preloadedStates;
+    private Dictionary<string, ConversationOffersRecord?>? preloadedOffers;
+
+    /// <summary>
+    /// Reads the dialog states and offers of many conversations in two queries, for a caller that answers them one
+    /// after another in this scope (a batch of LINE events, each person held by its lease); the turns then read
+    /// nothing more.
+    /// </summary>
+    public async Task PreloadAsync(IReadOnlyCollection<string> conversationKeys, CancellationToken ct)
+    {
+        var keys = conversationKeys.Distinct(StringComparer.Ordinal).ToList();
+        var stateRows = await db.Set<ConversationStateRecord>().Where(r => EF.Parameter(keys).Contains(r.ConversationKey)).ToListAsync(ct);
+        var offerRows = await db.Set<ConversationOffersRecord>().Where(r => EF.Parameter(keys).Contains(r.ConversationKey)).ToListAsync(ct);
+        preloadedStates = keys.ToDictionary(k => k, k => stateRows.FirstOrDefault(r => r.ConversationKey == k), StringComparer.Ordinal);
+        preloadedOffers = keys.ToDictionary(k => k, k => offerRows.FirstOrDefault(r => r.ConversationKey == k), StringComparer.Ordinal);
+    }
+
+    private async Task<ConversationStateRecord?> StateRecordAsync(string conversationKey, CancellationToken ct) =>
+        preloadedStates is not null && preloadedStates.TryGetValue(conversationKey, out var known)
+            ? known
+            : await db.Set<ConversationStateRecord>().FirstOrDefaultAsync(r => r.ConversationKey == conversationKey, ct);
+
+    private void RemoveState(string conversationKey, ConversationStateRecord record)
+    {
+        db.Remove(record);
+        if (preloadedStates?.ContainsKey(conversationKey) == true)
+        {
+            preloadedStates[conversationKey] = null;
+        }
+    }
+
     public async Task<(DialogState? State, bool Expired)> LoadAsync(string conversationKey, CancellationToken ct)
     {
-        var record = await db.Set<ConversationStateRecord>().FirstOrDefaultAsync(r => r.ConversationKey == conversationKey, ct);
+        var record = await StateRecordAsync(conversationKey, ct);
         if (record is null)
         {
             return (null, false);
@@ -28,7 +60,7 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
 
         if (record.ExpiresAt <= clock.GetUtcNow())
         {
-            db.Remove(record);
+            RemoveState(conversationKey, record);
             await db.SaveChangesAsync(ct);
             return (null, true);
         }
@@ -38,12 +70,12 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
 
     public async Task SaveAsync(string conversationKey, DialogState? state, CancellationToken ct)
     {
-        var record = await db.Set<ConversationStateRecord>().FirstOrDefaultAsync(r => r.ConversationKey == conversationKey, ct);
+        var record = await StateRecordAsync(conversationKey, ct);
         if (state is null)
         {
             if (record is not null)
             {
-                db.Remove(record);
+                RemoveState(conversationKey, record);
                 await db.SaveChangesAsync(ct);
             }
 
@@ -54,6 +86,10 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
         {
             record = new ConversationStateRecord { ConversationKey = conversationKey, DialogId = state.DialogId, StepId = state.StepId, StateJson = string.Empty };
             db.Add(record);
+            if (preloadedStates?.ContainsKey(conversationKey) == true)
+            {
+                preloadedStates[conversationKey] = record;
+            }
         }
 
         record.DialogId = state.DialogId;
@@ -77,6 +113,7 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
     {
         // Read fresh: an outbox batch keeps one scope for many messages, and the person's turn may have changed the row meanwhile.
         offersKey = null;
+        preloadedOffers?.Remove(conversationKey);
         var record = await StageOffersAsync(conversationKey, offers, ct);
         try
         {
@@ -108,6 +145,7 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
             {
                 db.Remove(record);
                 offersRecord = null;
+                SetPreloadedOffers(conversationKey, null);
             }
 
             return null;
@@ -127,6 +165,7 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
             record = new ConversationOffersRecord { ConversationKey = conversationKey, OffersJson = string.Empty };
             db.Add(record);
             offersRecord = record;
+            SetPreloadedOffers(conversationKey, record);
         }
 
         record.OffersJson = json;
@@ -139,11 +178,21 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
     {
         if (offersKey != conversationKey)
         {
-            offersRecord = await db.Set<ConversationOffersRecord>().FirstOrDefaultAsync(r => r.ConversationKey == conversationKey, ct);
+            offersRecord = preloadedOffers is not null && preloadedOffers.TryGetValue(conversationKey, out var known)
+                ? known
+                : await db.Set<ConversationOffersRecord>().FirstOrDefaultAsync(r => r.ConversationKey == conversationKey, ct);
             offersKey = conversationKey;
         }
 
         return offersRecord;
+    }
+
+    private void SetPreloadedOffers(string conversationKey, ConversationOffersRecord? record)
+    {
+        if (preloadedOffers?.ContainsKey(conversationKey) == true)
+        {
+            preloadedOffers[conversationKey] = record;
+        }
     }
 
     /// <summary>Removes every conversation state of a person (e.g. when they block the account).</summary>
@@ -152,6 +201,8 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
         await db.Set<ConversationStateRecord>().Where(r => r.ConversationKey == conversationKey).ExecuteDeleteAsync(ct);
         await db.Set<ConversationOffersRecord>().Where(r => r.ConversationKey == conversationKey).ExecuteDeleteAsync(ct);
         offersKey = null;
+        preloadedStates?.Remove(conversationKey);
+        preloadedOffers?.Remove(conversationKey);
     }
 }
 

@@ -134,9 +134,11 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
         var batchSize = options.Value.BatchSize;
         var freeBatches = ParallelBatches - Volatile.Read(ref batchesInFlight);
         var freeSlow = options.Value.ParallelPeople - Volatile.Read(ref slowWorkers);
-        if (freeBatches <= 0 && freeSlow <= 0)
+        if (freeBatches <= 0 && (freeSlow <= 0 || oneAtATime.IsEmpty))
         {
-            return; // work that finishes wakes this loop
+            // Work that finishes wakes this loop. Not a query per stored webhook while both batches run: events
+            // without a person (groups) wait for the next free batch place, milliseconds under load.
+            return;
         }
 
         // The oldest due events of people nobody works on yet, read through the (Status, NextAttemptAt, Timestamp)
@@ -156,7 +158,7 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
         {
             var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
             due = (await db.Set<LineInboxEvent>()
-                    .Where(e => e.Status == LineEventStatus.Pending && e.NextAttemptAt <= now && (e.UserKey == null || !busy.Contains(e.UserKey)))
+                    .Where(e => e.Status == LineEventStatus.Pending && e.NextAttemptAt <= now && (e.UserKey == null || !EF.Parameter(busy).Contains(e.UserKey)))
                     .OrderBy(e => e.NextAttemptAt).ThenBy(e => e.Timestamp)
                     .Select(e => new { e.Id, e.UserKey })
                     .Take((Math.Max(freeBatches, 0) * batchSize) + (Math.Max(freeSlow, 0) * RowsPerFreeSlot))
@@ -232,6 +234,7 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
                 .Select(g => g.OrderBy(e => e.Timestamp).ThenBy(e => e.Id).First())
                 .ToListAsync(stopping);
 
+            await scope.ServiceProvider.GetRequiredService<ConversationStore>().PreloadAsync([.. firsts.Select(r => r.UserKey!)], stopping);
             var now = clock.GetUtcNow();
             var answers = new List<(string Key, BatchAnswer Answer)>();
             foreach (var row in firsts.OrderBy(r => r.Timestamp))
