@@ -329,14 +329,22 @@ internal sealed class SqliteWriteGate(string dataSource) : IDbTransactionInterce
             }
         }
 
+        /// <summary>Urgent turns given in a row while others wait; then one of the others goes, so they are never starved.</summary>
+        public const int UrgentInARow = 4;
+
+        private int urgentGiven;
+
         private void Pass()
         {
-            var next = urgent.First ?? others.First;
+            var next = urgentGiven >= UrgentInARow && others.First is { } waiting ? waiting : urgent.First ?? others.First;
             if (next is null)
             {
                 held = false;
+                urgentGiven = 0;
                 return;
             }
+
+            urgentGiven = next.List == urgent && others.First is not null ? urgentGiven + 1 : 0;
 
             next.List!.Remove(next);
             next.Value.SetResult(); // held stays true: the turn passes straight to the next writer

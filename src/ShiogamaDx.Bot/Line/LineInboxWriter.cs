@@ -88,8 +88,9 @@ internal sealed class LineInboxWriter : IAsyncDisposable
             }
         }
 
+        // One parameter for the list: one SQL text whatever the batch's size, not one to build per size.
         var ids = fresh.Select(f => f.Row.WebhookEventId).ToList();
-        var known = (await db.Set<LineInboxEvent>().Where(e => ids.Contains(e.WebhookEventId)).Select(e => e.WebhookEventId).ToListAsync()).ToHashSet(StringComparer.Ordinal);
+        var known = (await db.Set<LineInboxEvent>().Where(e => EF.Parameter(ids).Contains(e.WebhookEventId)).Select(e => e.WebhookEventId).ToListAsync()).ToHashSet(StringComparer.Ordinal);
         var redelivered = seen.Count - fresh.Count + known.Count;
         fresh.RemoveAll(f => known.Contains(f.Row.WebhookEventId));
         if (redelivered > 0)

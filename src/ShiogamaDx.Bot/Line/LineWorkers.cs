@@ -226,6 +226,11 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
             var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
             var handler = scope.ServiceProvider.GetRequiredService<LineEventHandler>();
 
+            // A batch's writes are as pressing as storing webhooks (reply tokens age): with them at the write gate,
+            // each of the batch's small writes (a turn's demand count, a dialog step) would otherwise wait behind
+            // a stream of webhooks, and the batch with it.
+            db.WritesFirst = true;
+
             // Read under the leases: what was read before them may have been answered by another replica meanwhile.
             var userKeys = people.Where(p => held.ContainsKey(p.Key)).Select(p => p.UserKey).ToList();
             var firsts = await db.Set<LineInboxEvent>()
@@ -263,7 +268,6 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
             // they come together (group commit), ahead of other writers: a crash between LINE's 200 and that save
             // makes the event pushed again after the restart (a reply has no retry key once its token expired), so
             // the gap is kept one short commit long.
-            db.WritesFirst = true;
             var replying = answers.Where(a => a.Answer.Row.Status == LineEventStatus.Pending)
                 .Select(a => (a.Key, a.Answer, Reply: ReplyAsync(handler, a.Answer))).ToList();
             while (replying.Count > 0)

@@ -40,6 +40,39 @@ public sealed class SqliteWriteGateTests
     }
 
     [Fact]
+    public async Task UrgentWriters_InAStream_StillLetAWaitingWorkerWrite()
+    {
+        var turns = new SqliteWriteGate.WriteTurns();
+        await turns.EnterAsync(first: false, TimeSpan.FromSeconds(5), default);
+
+        var order = new List<string>();
+        Task Writer(string name, bool urgent) => Task.Run(async () =>
+        {
+            await turns.EnterAsync(urgent, TimeSpan.FromSeconds(5), default);
+            lock (order)
+            {
+                order.Add(name);
+            }
+
+            turns.Exit();
+        });
+
+        var writers = new List<Task> { Writer("worker", urgent: false) };
+        await Task.Delay(100);
+        for (var i = 0; i < 10; i++)
+        {
+            writers.Add(Writer("inbox-" + i, urgent: true));
+            await Task.Delay(20);
+        }
+
+        turns.Exit();
+        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Webhooks go first, but a steady stream of them lets the worker through after a few.
+        Assert.Equal(SqliteWriteGate.WriteTurns.UrgentInARow, order.IndexOf("worker"));
+    }
+
+    [Fact]
     public async Task AWriterThatWaitsTooLong_GetsAClearError_AndTheNextOneStillGetsItsTurn()
     {
         var turns = new SqliteWriteGate.WriteTurns();
