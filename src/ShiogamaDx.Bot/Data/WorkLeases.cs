@@ -188,6 +188,13 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
         {
             got = ask.Count == 0 ? got : await TryAcquireManyAsync(ask, now, duration, ct);
         }
+        catch
+        {
+            // The statement may have taken some before the failure: kept, so the idle sweep lets go of them soon
+            // instead of other replicas waiting for them to expire.
+            ask.ForEach(name => Keep(name, now + duration));
+            throw;
+        }
         finally
         {
             foreach (var name in ask)
@@ -213,7 +220,9 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
         var converter = db.Model.FindEntityType(typeof(WorkLease))!.FindProperty(nameof(WorkLease.ExpiresAt))!.GetTypeMapping().Converter;
         object ToProvider(DateTimeOffset value) => converter?.ConvertToProvider(value) ?? value;
 
-        // As TryAcquireAsync, one row per name: {0} owner, {1} expiry, {2} now, then the names.
+        // As TryAcquireAsync, one row per name: {0} owner, {1} expiry, {2} now, then the names, in one order for
+        // every replica (PostgreSQL locks the rows in VALUES order: two replicas never wait for each other in a ring).
+        names = [.. names.Order(StringComparer.Ordinal)];
         var values = string.Join(", ", names.Select((_, i) => $"({{{i + 3}}}, {{0}}, {{1}})"));
         object[] parameters = [Owner, ToProvider(now + duration), ToProvider(now), .. names];
 

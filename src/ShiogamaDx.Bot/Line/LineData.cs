@@ -58,9 +58,10 @@ public sealed class LineInboxEvent
     public bool ReplyTokenUsed { get; set; }
 
     /// <summary>
-    /// LINE refused the reply (known not delivered). A used token without it and without a delivered batch means the
-    /// host stopped between the reply call and recording its outcome: the reply is tried again with the same token,
-    /// and LINE's "Invalid reply token" then says the first one arrived.
+    /// The answer goes by push from now on: LINE refused the reply, or it was asked again and failed again. A used
+    /// token without it and without a delivered batch means the outcome of the reply is unknown (the host stopped
+    /// between the call and recording it, or the call timed out): the reply is tried again with the same token, and
+    /// LINE's "Invalid reply token" then says the first one arrived.
     /// </summary>
     public bool ReplyFailed { get; set; }
 

@@ -278,12 +278,15 @@ internal sealed class LineEventHandler(
                 var again = await client.ReplyAsync(ev.ReplyToken!, batches[0], ct);
                 if (again.Delivered || IsSpentToken(again))
                 {
-                    logger.LogInformation("LINE event {EventId}: the reply of before the restart {Outcome}", row.Id, again.Delivered ? "had not arrived; replied now" : "had arrived");
+                    logger.LogInformation("LINE event {EventId}: the earlier reply {Outcome}", row.Id, again.Delivered ? "had not arrived; replied now" : "had arrived");
                     row.DeliveredBatches = 1;
+                    row.LastError = again.Delivered ? null : "reply assumed delivered: LINE said its token was already used"; // for audit
                     continue;
                 }
 
+                // Known now: not by reply. Saved before the push, so a crash in between never asks the token again.
                 row.ReplyFailed = true;
+                await db.SaveChangesAsync(ct);
             }
             else if (i == 0 && (tokenReserved || CanReply(row, ev)))
             {
@@ -307,6 +310,7 @@ internal sealed class LineEventHandler(
 
                 logger.LogInformation("Reply to LINE event {EventId} failed ({Status}); pushing instead", row.Id, replied.StatusCode);
                 row.ReplyFailed = true;
+                await db.SaveChangesAsync(ct); // before the push: a crash in between never asks the token again
             }
 
             if (lineUserId is null)
@@ -474,8 +478,10 @@ internal sealed class LineEventHandler(
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
 }
 
-/// <summary>An event's answer within a batch: the rendered message batches (of 5), and whether its reply token is ours to use now.</summary>
-/// <summary>What a reply in a batch did: nothing (no token to use), failed, sent the first of several message batches, or answered the event.</summary>
+/// <summary>
+/// What a reply in a batch did: nothing or an unknown outcome (no token to use, LINE unavailable: the token is
+/// asked again), refused (pushed instead), sent the first of several message batches, or answered the event.
+/// </summary>
 internal enum BatchReply
 {
     NotSent,
@@ -484,4 +490,5 @@ internal enum BatchReply
     Answered,
 }
 
+/// <summary>An event's answer within a batch: the rendered message batches (of 5), and whether its reply token is ours to use now.</summary>
 internal sealed record BatchAnswer(LineInboxEvent Row, LineEvent Event, List<List<LineMessage>> Messages, bool ReplyNow);

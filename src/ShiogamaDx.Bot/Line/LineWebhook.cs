@@ -47,7 +47,7 @@ internal static class LineWebhookEndpoint
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk, clearArray: true); // residents' words do not linger in the pool
         }
 
         var body = buffer.ToArray();

@@ -27,8 +27,14 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
     /// <summary>Handled events are kept this long (ids only, payload already cleared) so late redeliveries are still recognised.</summary>
     public static readonly TimeSpan KeepHandledEvents = TimeSpan.FromDays(30);
 
-    /// <summary>Batches answered at the same time: one answering while another's replies are on their way.</summary>
+    /// <summary>Batches worked on at the same time (one's replies on their way while another answers, or both answering).</summary>
     internal const int ParallelBatches = 2;
+
+    /// <summary>
+    /// A batch stops taking turns after this: its first person's reply waits for all of them, and reply tokens
+    /// age. The people left over go in the next batch.
+    /// </summary>
+    private static readonly TimeSpan MaxTurnsTime = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<string, byte> busyPeople = new(StringComparer.Ordinal);
 
@@ -200,14 +206,16 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
 
     /// <summary>
     /// Each person's next event, answered together. What a batch does not finish (an answer to push, more than one
-    /// message batch, a failed reply, an event that is not a person's message) is handed to a one-at-a-time
-    /// worker, which resumes from what the batch saved. A batch that fails before its answers are saved hands
-    /// every person on, and their turns run again there (nothing of them was kept).
+    /// message batch, a failed reply, an event that is not a person's message, one whose turn failed) is handed to
+    /// a one-at-a-time worker, which resumes from what the batch saved. A turn that saved something of its own
+    /// (a dialog step) has its answer saved with it at once, so a batch failing later never runs that turn again.
     /// </summary>
     private async Task AnswerBatchAsync(List<(string Key, string UserKey)> people, CancellationToken stopping)
     {
         var handOn = new HashSet<string>(StringComparer.Ordinal);
         var held = new Dictionary<string, HeldLease>(StringComparer.Ordinal);
+        List<LineInboxEvent> firsts = [];
+        List<(string Key, BatchAnswer Answer, Task<BatchReply> Reply)> replying = [];
         var answered = false;
         try
         {
@@ -233,29 +241,57 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
 
             // Read under the leases: what was read before them may have been answered by another replica meanwhile.
             var userKeys = people.Where(p => held.ContainsKey(p.Key)).Select(p => p.UserKey).ToList();
-            var firsts = await db.Set<LineInboxEvent>()
+            firsts = await db.Set<LineInboxEvent>()
                 .Where(e => e.Status == LineEventStatus.Pending && e.UserKey != null && userKeys.Contains(e.UserKey))
                 .GroupBy(e => e.UserKey)
                 .Select(g => g.OrderBy(e => e.Timestamp).ThenBy(e => e.Id).First())
                 .ToListAsync(stopping);
 
             await scope.ServiceProvider.GetRequiredService<ConversationStore>().PreloadAsync([.. firsts.Select(r => r.UserKey!)], stopping);
-            var now = clock.GetUtcNow();
+            var started = clock.GetUtcNow();
             var answers = new List<(string Key, BatchAnswer Answer)>();
+            var saved = false;
+            db.SavedChanges += (_, _) => saved = true;
             foreach (var row in firsts.OrderBy(r => r.Timestamp))
             {
                 var key = UserLease(row.UserKey!);
-                if (row.NextAttemptAt > now)
+                if (row.NextAttemptAt > started)
                 {
                     resting[key] = row.NextAttemptAt; // a later event never overtakes one that waits for its retry
+                    continue;
                 }
-                else if (!stopping.IsCancellationRequested && await handler.AnswerInBatchAsync(row, hardStop.Token) is { } answer)
+
+                // Stopping, a lease lost (another replica may answer them now), or the batch long enough: the rest
+                // stay pending for the next round, their reply tokens still fresh.
+                if (stopping.IsCancellationRequested || held[key].Lost || clock.GetUtcNow() - started > MaxTurnsTime)
                 {
-                    answers.Add((key, answer));
+                    continue;
                 }
-                else if (!stopping.IsCancellationRequested)
+
+                saved = false;
+                BatchAnswer? answer;
+                try
+                {
+                    answer = await handler.AnswerInBatchAsync(row, hardStop.Token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !hardStop.IsCancellationRequested)
+                {
+                    // This person only: the one-at-a-time worker retries (or gives up on) their event.
+                    logger.LogError(ex, "LINE event {EventId} failed in a batch; it goes on one at a time", row.Id);
+                    handOn.Add(key);
+                    continue;
+                }
+
+                if (answer is null)
                 {
                     handOn.Add(key);
+                    continue;
+                }
+
+                answers.Add((key, answer));
+                if (saved)
+                {
+                    await db.SaveChangesAsync(hardStop.Token); // the turn wrote on its own: its answer goes with it
                 }
             }
 
@@ -266,16 +302,18 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
 
             // The replies at the same time; each one's outcome saved as soon as it is known, several at once when
             // they come together (group commit), ahead of other writers: a crash between LINE's 200 and that save
-            // makes the event pushed again after the restart (a reply has no retry key once its token expired), so
-            // the gap is kept one short commit long.
-            var replying = answers.Where(a => a.Answer.Row.Status == LineEventStatus.Pending)
-                .Select(a => (a.Key, a.Answer, Reply: ReplyAsync(handler, a.Answer))).ToList();
-            while (replying.Count > 0)
+            // leaves the event to be asked again with its token after the restart, and pushed once that token
+            // expired (a reply has no retry key), so the gap is kept one short commit long.
+            replying = [.. answers.Where(a => a.Answer.Row.Status == LineEventStatus.Pending && !held[a.Key].Lost)
+                .Select(a => (a.Key, a.Answer, ReplyAsync(handler, a.Answer)))];
+            handOn.UnionWith(answers.Where(a => a.Answer.Row.Status == LineEventStatus.Pending && held[a.Key].Lost).Select(a => a.Key));
+            var left = replying.ToList();
+            while (left.Count > 0)
             {
-                await Task.WhenAny(replying.Select(r => r.Reply));
-                foreach (var (key, answer, reply) in replying.Where(r => r.Reply.IsCompleted).ToList())
+                await Task.WhenAny(left.Select(r => r.Reply));
+                foreach (var (key, answer, reply) in left.Where(r => r.Reply.IsCompleted).ToList())
                 {
-                    replying.RemoveAll(r => r.Answer == answer);
+                    left.RemoveAll(r => r.Answer == answer);
                     var outcome = await reply;
                     if (outcome == BatchReply.Answered)
                     {
@@ -290,23 +328,21 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
 
                 await SaveFinishedAsync(db);
             }
-
-            if (db.ChangeTracker.HasChanges())
-            {
-                await SaveFinishedAsync(db); // events the rate limit dropped, when nothing was replied
-            }
         }
-        catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
+        catch (OperationCanceledException) when (hardStop.IsCancellationRequested || stopping.IsCancellationRequested)
         {
             // stopping: what was not done stays pending for the next start
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "A batch of LINE events failed {When}; its people are answered one at a time", answered ? "after its answers were saved" : "before its answers were saved");
-            handOn.UnionWith(held.Keys);
+            handOn.UnionWith(firsts.Where(r => r.Status == LineEventStatus.Pending).Select(r => UserLease(r.UserKey!)));
         }
         finally
         {
+            // Never let the scope (and its HTTP client) go while a reply is on its way: its outcome is unknown
+            // then, and the one-at-a-time worker asks its token again.
+            await Task.WhenAll(replying.Select(r => (Task)r.Reply)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             foreach (var lease in held.Values)
             {
                 await lease.DisposeAsync(); // kept: a one-at-a-time worker or the next batch takes it without the database
@@ -344,8 +380,9 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
     }
 
     /// <summary>
-    /// The replies were sent: not saving that would push them again at the next try. A busy database is waited
-    /// for a little, a few times, before giving up (the events are then delivered again by push, with their key).
+    /// The replies were sent: not saving that would deliver them again at the next try. A busy database is waited
+    /// for a little, a few times, before giving up (the events are then asked again with their reply token, or
+    /// pushed with their retry key once the token expired).
     /// </summary>
     private async Task SaveFinishedAsync(BotDbContext db)
     {
@@ -356,7 +393,7 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
                 await db.SaveChangesAsync(hardStop.Token);
                 return;
             }
-            catch (DbUpdateException ex) when (attempt < 3)
+            catch (Exception ex) when (ex is DbUpdateException or TimeoutException && attempt < 3)
             {
                 logger.LogWarning("Saving a batch's delivered replies failed ({Error}); trying again", ex.InnerException?.Message ?? ex.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), clock, hardStop.Token);

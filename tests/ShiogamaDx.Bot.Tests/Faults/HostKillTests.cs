@@ -100,7 +100,8 @@ public sealed class HostKillTests
             // One answer per stored event. The only allowed extra: an event whose reply LINE accepted just before
             // the kill, before the host could record it, is pushed once more after the restart (a reply has no retry
             // key, and the restarted host waits out the dead one's person leases, longer than a reply token lives);
-            // at most one per reply on its way at that moment: a batch replies to its people at the same time.
+            // at most one per reply on its way at that moment: a batch replies to its people at the same time, so
+            // up to one per person here (24 people, fewer than two batches hold).
             var answers = replies.Count + pushKeys.Count;
             var inFlight = Math.Min(24, LineEventProcessor.ParallelBatches * new LineOptions().BatchSize);
             Assert.InRange(answers - stored.Count, 0, inFlight);
