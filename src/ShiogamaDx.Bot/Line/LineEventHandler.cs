@@ -105,14 +105,21 @@ internal sealed class LineEventHandler(
     }
 
     /// <summary>
-    /// The batch's second half: the reply, without touching the DbContext (the batch's replies run at the same
-    /// time, and the batch records the outcome). Not called for an event the rate limit dropped (already finished).
+    /// The batch's second half: the reply, or the push when the reply token is not ours to use (it aged in the
+    /// inbox), without touching the DbContext (the batch's deliveries run at the same time, and the batch records
+    /// the outcome). Not called for an event the rate limit dropped (already finished).
     /// </summary>
-    internal async Task<BatchReply> ReplyInBatchAsync(BatchAnswer answer, CancellationToken ct)
+    /// <returns>What happened, how many message batches (of 5) were delivered, and LINE's answer to a failed push.</returns>
+    internal async Task<BatchDelivery> DeliverInBatchAsync(BatchAnswer answer, CancellationToken ct)
     {
-        if (!answer.ReplyNow || answer.Messages.Count == 0)
+        if (answer.Messages.Count == 0)
         {
-            return BatchReply.NotSent;
+            return new(BatchReply.NotSent, 0);
+        }
+
+        if (!answer.ReplyNow)
+        {
+            return await PushInBatchAsync(answer, ct);
         }
 
         var replied = await client.ReplyAsync(answer.Event.ReplyToken!, answer.Messages[0], ct);
@@ -120,10 +127,39 @@ internal sealed class LineEventHandler(
         {
             // Refused is known not delivered; unavailable (a timeout, a 5xx) may have arrived: the token is asked again.
             logger.LogInformation("Reply to LINE event {EventId} failed ({Status}); it goes on one at a time", answer.Row.Id, replied.StatusCode);
-            return replied.Outcome == LineApiOutcome.Rejected ? BatchReply.Refused : BatchReply.NotSent;
+            return new(replied.Outcome == LineApiOutcome.Rejected ? BatchReply.Refused : BatchReply.NotSent, 0);
         }
 
-        return answer.Messages.Count == 1 ? BatchReply.Answered : BatchReply.FirstSent;
+        return new(answer.Messages.Count == 1 ? BatchReply.Answered : BatchReply.PartlySent, 1);
+    }
+
+    /// <summary>
+    /// Pushes with the event's retry keys (one per message batch), as the one-at-a-time way does: a retry of what
+    /// fails here, there, is never delivered twice.
+    /// </summary>
+    private async Task<BatchDelivery> PushInBatchAsync(BatchAnswer answer, CancellationToken ct)
+    {
+        if (gate.IsPaused || answer.Event.Source?.UserId is not { Length: > 0 } to)
+        {
+            return new(BatchReply.NotSent, 0); // the one-at-a-time way waits for the pause, or gives up
+        }
+
+        for (var i = 0; i < answer.Messages.Count; i++)
+        {
+            var pushed = await client.PushAsync(to, answer.Messages[i], LineRenderer.BatchRetryKey(answer.Row.RetryKey, i), ct);
+            if (!pushed.Delivered)
+            {
+                if (pushed.Outcome == LineApiOutcome.MonthlyLimit)
+                {
+                    gate.PauseForMonthlyLimit();
+                    return new(BatchReply.NotSent, i); // waits for the pause the one-at-a-time way, not as an attempt
+                }
+
+                return new(BatchReply.PushFailed, i, pushed);
+            }
+        }
+
+        return new(BatchReply.Answered, answer.Messages.Count);
     }
 
     /// <summary>Stages the end of an event answered in a batch; the batch's second commit saves it.</summary>
@@ -461,34 +497,63 @@ internal sealed class LineEventHandler(
 
     private async Task<bool> RetryLaterAsync(LineInboxEvent row, string error, CancellationToken ct)
     {
+        RetryLater(row, error);
+        await db.SaveChangesAsync(ct);
+        return false;
+    }
+
+    /// <returns>When the event is tried again; null when it was given up (too many attempts).</returns>
+    private DateTimeOffset? RetryLater(LineInboxEvent row, string error)
+    {
         row.Attempts++;
         if (row.Attempts >= MaxAttempts)
         {
-            return await FinishAsync(row, LineEventStatus.Failed, "gave up after retries: " + error, ct);
+            Finish(row, LineEventStatus.Failed, "gave up after retries: " + error);
+            return null;
         }
 
         var backoff = TimeSpan.FromSeconds(Math.Min(600, 5 * Math.Pow(2, row.Attempts - 1)));
         row.NextAttemptAt = clock.GetUtcNow() + backoff;
         row.LastError = Clip(error, 500);
-        await db.SaveChangesAsync(ct);
         logger.LogWarning("LINE event {EventId} will be retried in {Backoff}: {Error}", row.Id, backoff, row.LastError);
-        return false;
+        return row.NextAttemptAt;
+    }
+
+    /// <summary>
+    /// A push in a batch failed: staged as the one-at-a-time way records it (given up when LINE refused it,
+    /// else tried again after a backoff). The batch's next commit saves it.
+    /// </summary>
+    /// <returns>When the event is tried again; null when it is finished (failed).</returns>
+    internal DateTimeOffset? PushFailedInBatch(LineInboxEvent row, LineApiResult failure)
+    {
+        if (failure.Outcome == LineApiOutcome.Rejected)
+        {
+            Finish(row, LineEventStatus.Failed, $"push rejected {failure.StatusCode}: {failure.Error}");
+            return null;
+        }
+
+        return RetryLater(row, $"push {failure.Outcome} {failure.StatusCode}");
     }
 
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
 }
 
 /// <summary>
-/// What a reply in a batch did: nothing or an unknown outcome (no token to use, LINE unavailable: the token is
-/// asked again), refused (pushed instead), sent the first of several message batches, or answered the event.
+/// What a delivery in a batch did: nothing or an unknown outcome (LINE unavailable for a reply: its token is
+/// asked again), the reply refused (pushed instead), some of several message batches sent, a push failed (retried
+/// later with its key, or given up), or the event answered.
 /// </summary>
 internal enum BatchReply
 {
     NotSent,
     Refused,
-    FirstSent,
+    PartlySent,
+    PushFailed,
     Answered,
 }
+
+/// <summary>A delivery in a batch: what happened, the message batches delivered, and LINE's answer to a failed push.</summary>
+internal readonly record struct BatchDelivery(BatchReply Outcome, int Delivered, LineApiResult? Failure = null);
 
 /// <summary>An event's answer within a batch: the rendered message batches (of 5), and whether its reply token is ours to use now.</summary>
 internal sealed record BatchAnswer(LineInboxEvent Row, LineEvent Event, List<List<LineMessage>> Messages, bool ReplyNow);

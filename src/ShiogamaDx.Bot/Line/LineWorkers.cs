@@ -215,7 +215,7 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
         var handOn = new HashSet<string>(StringComparer.Ordinal);
         var held = new Dictionary<string, HeldLease>(StringComparer.Ordinal);
         List<LineInboxEvent> firsts = [];
-        List<(string Key, BatchAnswer Answer, Task<BatchReply> Reply)> replying = [];
+        List<(string Key, BatchAnswer Answer, Task<BatchDelivery> Reply)> replying = [];
         var answered = false;
         try
         {
@@ -300,10 +300,11 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
             await db.SaveChangesAsync(hardStop.Token);
             answered = true;
 
-            // The replies at the same time; each one's outcome saved as soon as it is known, several at once when
-            // they come together (group commit), ahead of other writers: a crash between LINE's 200 and that save
-            // leaves the event to be asked again with its token after the restart, and pushed once that token
-            // expired (a reply has no retry key), so the gap is kept one short commit long.
+            // The replies (or pushes, for tokens that aged in the inbox) at the same time; each outcome saved as
+            // soon as it is known, several at once when they come together (group commit), ahead of other writers:
+            // a crash between LINE's 200 for a reply and that save leaves the event to be asked again with its
+            // token after the restart, and pushed once that token expired (a reply has no retry key; a push has),
+            // so the gap is kept one short commit long.
             replying = [.. answers.Where(a => a.Answer.Row.Status == LineEventStatus.Pending && !held[a.Key].Lost)
                 .Select(a => (a.Key, a.Answer, ReplyAsync(handler, a.Answer)))];
             handOn.UnionWith(answers.Where(a => a.Answer.Row.Status == LineEventStatus.Pending && held[a.Key].Lost).Select(a => a.Key));
@@ -314,16 +315,21 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
                 foreach (var (key, answer, reply) in left.Where(r => r.Reply.IsCompleted).ToList())
                 {
                     left.RemoveAll(r => r.Answer == answer);
-                    var outcome = await reply;
+                    var (outcome, delivered, failure) = await reply;
+                    answer.Row.DeliveredBatches = delivered;
                     if (outcome == BatchReply.Answered)
                     {
                         handler.FinishInBatch(answer.Row);
-                        continue;
                     }
-
-                    answer.Row.DeliveredBatches = outcome == BatchReply.FirstSent ? 1 : 0;
-                    answer.Row.ReplyFailed = outcome == BatchReply.Refused;
-                    handOn.Add(key);
+                    else if (outcome == BatchReply.PushFailed && handler.PushFailedInBatch(answer.Row, failure!) is { } retryAt)
+                    {
+                        resting[key] = retryAt; // their later events wait behind this one
+                    }
+                    else if (outcome != BatchReply.PushFailed)
+                    {
+                        answer.Row.ReplyFailed = outcome == BatchReply.Refused;
+                        handOn.Add(key);
+                    }
                 }
 
                 await SaveFinishedAsync(db);
@@ -365,16 +371,16 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
             }
         }
 
-        async Task<BatchReply> ReplyAsync(LineEventHandler handler, BatchAnswer answer)
+        async Task<BatchDelivery> ReplyAsync(LineEventHandler handler, BatchAnswer answer)
         {
             try
             {
-                return await handler.ReplyInBatchAsync(answer, hardStop.Token);
+                return await handler.DeliverInBatchAsync(answer, hardStop.Token);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning("Reply to LINE event {EventId} failed ({Error}); it goes on one at a time", answer.Row.Id, ex.GetType().Name);
-                return BatchReply.NotSent;
+                logger.LogWarning("Delivering LINE event {EventId} failed ({Error}); it goes on one at a time", answer.Row.Id, ex.GetType().Name);
+                return new(BatchReply.NotSent, 0);
             }
         }
     }
