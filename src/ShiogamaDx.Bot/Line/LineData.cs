@@ -100,7 +100,9 @@ internal sealed class LineInboxEventConfiguration : IEntityTypeConfiguration<Lin
         b.HasIndex(x => x.WebhookEventId).IsUnique();
         b.HasIndex(x => new { x.Status, x.NextAttemptAt, x.Timestamp });
         b.HasIndex(x => x.MessageId);
-        b.HasIndex(x => x.UserKey);
+        // A person's pending events in time order (a batch reads each person's oldest): with UserKey alone, SQLite
+        // took the Status index and sorted every pending event of everyone, a cost that grew with the backlog.
+        b.HasIndex(x => new { x.UserKey, x.Status, x.Timestamp });
         b.HasIndex(x => x.ReceivedAt);
     }
 }

@@ -674,12 +674,12 @@ namespace ShiogamaDx.Bot.Data.Migrations
 
                     b.HasIndex("ReceivedAt");
 
-                    b.HasIndex("UserKey");
-
                     b.HasIndex("WebhookEventId")
                         .IsUnique();
 
                     b.HasIndex("Status", "NextAttemptAt", "Timestamp");
+
+                    b.HasIndex("UserKey", "Status", "Timestamp");
 
                     b.ToTable("LineInbox", (string)null);
                 });

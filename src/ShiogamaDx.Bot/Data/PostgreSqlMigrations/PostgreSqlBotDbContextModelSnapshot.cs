@@ -698,12 +698,12 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
                     b.HasIndex("ReceivedAt");
 
-                    b.HasIndex("UserKey");
-
                     b.HasIndex("WebhookEventId")
                         .IsUnique();
 
                     b.HasIndex("Status", "NextAttemptAt", "Timestamp");
+
+                    b.HasIndex("UserKey", "Status", "Timestamp");
 
                     b.ToTable("LineInbox", (string)null);
                 });
