@@ -53,6 +53,7 @@ public sealed class MetricsTests
 
         await host.SendAsync(LineEvents.Text("メニュー", host.Now));
         await host.WhenSettledAsync();
+        await host.EventuallyAsync(() => recorder.Count("shiogama.bot.answer.duration") > 0, because: "the answer's time is recorded just after its commit");
 
         Assert.Equal(1, recorder.Sum("shiogama.bot.events.received", ("channel", "line")));
         Assert.Equal(1, recorder.Sum("shiogama.bot.events.processed", ("channel", "line")));
