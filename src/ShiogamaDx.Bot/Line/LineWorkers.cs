@@ -10,10 +10,11 @@ namespace ShiogamaDx.Bot.Line;
 /// Works the stored webhook events: each person's in timestamp order (one at a time), different people in
 /// parallel. Several replicas share the inbox: a person's events are answered under a lease on that person
 /// (<see cref="UserLease"/>), so another replica never answers their next event while this one holds an earlier.
-/// An event is marked done only after its answer was delivered, so events left over by a stop or crash are
-/// picked up at the next start, or by another replica once the crashed one's lease expired. A person whose
-/// delivery hangs (LINE slow for them) holds one slot only: the others keep being served, and one person's
-/// backlog is taken a few events a round so it never hides the others.
+/// Most events are answered in batches of people (one event each, one commit for their answers, the deliveries at
+/// the same time); the rest one person at a time. An event is marked done only after its answer was delivered, so
+/// events left over by a stop or crash are picked up at the next start, or by another replica once the crashed
+/// one's lease expired. A delivery that hangs holds its batch's people (or one slot) only: the other batch and the
+/// one-at-a-time workers keep serving, and one person's backlog is taken an event a round so it never hides the others.
 /// </summary>
 internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxSignal signal, WorkLeases leases, IOptions<LineOptions> options, TimeProvider clock, ILogger<LineEventProcessor> logger)
     : BackgroundService
@@ -205,9 +206,9 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
     }
 
     /// <summary>
-    /// Each person's next event, answered together. What a batch does not finish (an answer to push, more than one
-    /// message batch, a failed reply, an event that is not a person's message, one whose turn failed) is handed to
-    /// a one-at-a-time worker, which resumes from what the batch saved. A turn that saved something of its own
+    /// Each person's next event, answered together. What a batch does not finish (a reply LINE refused or did not
+    /// answer, the rest of an answer of more than five messages, an event that is not a person's message, one
+    /// whose turn failed) is handed to a one-at-a-time worker, which resumes from what the batch saved. A turn that saved something of its own
     /// (a dialog step) has its answer saved with it at once, so a batch failing later never runs that turn again.
     /// </summary>
     private async Task AnswerBatchAsync(List<(string Key, string UserKey)> people, CancellationToken stopping)
