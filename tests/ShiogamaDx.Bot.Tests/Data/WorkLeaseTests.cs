@@ -43,6 +43,32 @@ public abstract class WorkLeaseContract
     }
 
     [Fact]
+    public async Task HoldMany_TakesTheFreeOnesInOneGo_AndNeverOneAnotherReplicaHolds()
+    {
+        using var app = await StartAsync();
+        var (a, b) = (Replica(app, "replica-a"), Replica(app, "replica-b"));
+        await using var one = await a.HoldAsync("line-user:1", default);
+        Assert.NotNull(one);
+
+        var byB = await b.HoldManyAsync(["line-user:3", "line-user:1", "line-user:2"], default, sticky: true);
+        Assert.Equal(["line-user:2", "line-user:3"], byB.Keys.Order());
+        foreach (var lease in byB.Values)
+        {
+            await lease.DisposeAsync(); // sticky: b keeps them a while
+        }
+
+        Assert.Empty(await a.HoldManyAsync(["line-user:2", "line-user:3"], default));
+
+        app.Clock.Advance(Duration + TimeSpan.FromSeconds(1)); // b stopped: its kept leases expire
+        var byA = await a.HoldManyAsync(["line-user:2", "line-user:3"], default);
+        Assert.Equal(2, byA.Count);
+        foreach (var lease in byA.Values)
+        {
+            await lease.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task RacingReplicas_OneOfThemGetsTheLease()
     {
         using var app = await StartAsync();
