@@ -82,8 +82,7 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
         var now = clock.GetUtcNow();
-        var expiresAt = db.Model.FindEntityType(typeof(WorkLease))!.FindProperty(nameof(WorkLease.ExpiresAt))!.GetTypeMapping().Converter;
-        object ToProvider(DateTimeOffset value) => expiresAt?.ConvertToProvider(value) ?? value;
+        object ToProvider(DateTimeOffset value) => ExpiresAtInSql(db, value);
 
         // Same SQL on both providers (SQLite ≥ 3.24 and PostgreSQL share ON CONFLICT … DO UPDATE … WHERE).
         var changed = await db.Database.ExecuteSqlRawAsync(
@@ -96,6 +95,10 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
             ct);
         return changed == 1;
     }
+
+    /// <summary>A time as the provider stores <see cref="WorkLease.ExpiresAt"/> (SQLite: a number), for raw SQL.</summary>
+    private static object ExpiresAtInSql(BotDbContext db, DateTimeOffset value) =>
+        db.Model.FindEntityType(typeof(WorkLease))!.FindProperty(nameof(WorkLease.ExpiresAt))!.GetTypeMapping().Converter?.ConvertToProvider(value) ?? value;
 
     /// <summary>Extends a lease this replica holds; false when it expired and another replica took it.</summary>
     public Task<bool> RenewAsync(string name, TimeSpan duration, CancellationToken ct) =>
@@ -217,8 +220,7 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
-        var converter = db.Model.FindEntityType(typeof(WorkLease))!.FindProperty(nameof(WorkLease.ExpiresAt))!.GetTypeMapping().Converter;
-        object ToProvider(DateTimeOffset value) => converter?.ConvertToProvider(value) ?? value;
+        object ToProvider(DateTimeOffset value) => ExpiresAtInSql(db, value);
 
         // As TryAcquireAsync, one row per name: {0} owner, {1} expiry, {2} now, then the names, in one order for
         // every replica (PostgreSQL locks the rows in VALUES order: two replicas never wait for each other in a ring).

@@ -82,26 +82,41 @@ internal sealed class LineEventHandler(
         }
 
         await RememberUserAsync(row.UserKey, lineUserId, refresh: ev.Type == "follow", ct);
-        var decision = ev.Type == "follow" ? RateDecision.Answer : limiter.Decide(row.UserKey, row.Timestamp);
+        var (replies, replyNow) = await StageAnswerAsync(row, ev, lineUserId, ct); // committed by the batch before any reply
+        return new BatchAnswer(row, ev, replies is null ? [] : LineRenderer.Batch(LineRenderer.Render(replies)), replyNow);
+    }
+
+    /// <summary>
+    /// Decides and stages the event's answer, not saved: the rate limit's verdict (a drop finishes the event),
+    /// the turn, the answer kept with the event, and the reply token marked spent when it is to be used now. The
+    /// caller commits it all at once before any delivery: a retry after a crash neither runs the turn again nor
+    /// reuses the token, and the limit is counted once per event.
+    /// </summary>
+    /// <returns>The answer (null when the rate limit dropped the event) and whether to reply with the token now.</returns>
+    private async Task<(IReadOnlyList<Reply>? Replies, bool ReplyNow)> StageAnswerAsync(LineInboxEvent row, LineEvent ev, string lineUserId, CancellationToken ct)
+    {
+        var decision = ev.Type == "follow" ? RateDecision.Answer : limiter.Decide(row.UserKey!, row.Timestamp);
         if (decision == RateDecision.Drop)
         {
             Finish(row, LineEventStatus.Skipped, "rate limited: not answered");
-            return new BatchAnswer(row, ev, [], ReplyNow: false);
+            return (null, false);
         }
 
-        IReadOnlyList<Reply> replies = decision == RateDecision.SlowDown
-            ? [new TextReply(LineUserRateLimiter.SlowDown)]
-            : await AnswerAsync(row, ev, lineUserId, ct);
+        IReadOnlyList<Reply> replies;
         if (decision == RateDecision.SlowDown)
         {
             logger.LogWarning("LINE user over the per-person limit: told once to slow down, further events not answered");
+            replies = [new TextReply(LineUserRateLimiter.SlowDown)];
+        }
+        else
+        {
+            replies = await AnswerAsync(row, ev, lineUserId, ct);
         }
 
-        // Committed by the batch before any reply is sent, as in ConverseAsync.
         row.RepliesJson = JsonSerializer.Serialize(replies.ToList(), Outbox.Json);
         var replyNow = CanReply(row, ev);
         row.ReplyTokenUsed |= replyNow;
-        return new BatchAnswer(row, ev, LineRenderer.Batch(LineRenderer.Render(replies)), replyNow);
+        return (replies, replyNow);
     }
 
     /// <summary>
@@ -177,30 +192,14 @@ internal sealed class LineEventHandler(
         var replyNow = false;
         if (row.RepliesJson is null)
         {
-            // Decided once per event (the answer is stored with it), so a retried delivery never re-counts it.
-            var decision = ev.Type == "follow" ? RateDecision.Answer : limiter.Decide(row.UserKey!, row.Timestamp);
-            if (decision == RateDecision.Drop)
-            {
-                return await FinishAsync(row, LineEventStatus.Skipped, "rate limited: not answered", ct);
-            }
-
-            if (decision == RateDecision.SlowDown)
-            {
-                logger.LogWarning("LINE user over the per-person limit: told once to slow down, further events not answered");
-                replies = [new TextReply(LineUserRateLimiter.SlowDown)];
-            }
-            else
-            {
-                replies = await AnswerAsync(row, ev, lineUserId, ct);
-            }
-
-            row.RepliesJson = JsonSerializer.Serialize(replies.ToList(), Outbox.Json);
-
-            // One commit for the answer and the spent token (it is spent whatever LINE answers): a retry after a
-            // crash neither runs the turn again nor reuses the token.
-            replyNow = CanReply(row, ev);
-            row.ReplyTokenUsed |= replyNow;
+            (var staged, replyNow) = await StageAnswerAsync(row, ev, lineUserId, ct);
             await db.SaveChangesAsync(ct);
+            if (staged is null)
+            {
+                return true; // dropped by the rate limit: finished
+            }
+
+            replies = staged;
         }
         else
         {

@@ -56,7 +56,8 @@ public sealed class LineOptions
     public int UserMessagesPerMinute { get; set; } = 20;
 
     /// <summary>
-    /// People answered at the same time. More overlaps LINE's round trips; fewer keeps SQLite's single writer
+    /// People worked one at a time besides the batches (<see cref="BatchSize"/>): pushes a batch handed on,
+    /// retries, unfollows, groups. More overlaps LINE's round trips for them; fewer keeps SQLite's single writer
     /// less contended. Measured with the load generator (docs/performance.md).
     /// </summary>
     [Range(1, 64)]

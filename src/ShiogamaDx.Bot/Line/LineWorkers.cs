@@ -208,8 +208,9 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
     /// <summary>
     /// Each person's next event, answered together. What a batch does not finish (a reply LINE refused or did not
     /// answer, the rest of an answer of more than five messages, an event that is not a person's message, one
-    /// whose turn failed) is handed to a one-at-a-time worker, which resumes from what the batch saved. A turn that saved something of its own
-    /// (a dialog step) has its answer saved with it at once, so a batch failing later never runs that turn again.
+    /// whose turn failed) is handed to a one-at-a-time worker, which resumes from what the batch saved. A turn
+    /// that saved something of its own (a dialog step) has its answer saved with it at once, so a batch failing
+    /// later never runs that turn again.
     /// </summary>
     private async Task AnswerBatchAsync(List<(string Key, string UserKey)> people, CancellationToken stopping)
     {
