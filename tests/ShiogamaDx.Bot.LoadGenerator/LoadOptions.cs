@@ -40,6 +40,9 @@ internal sealed record LoadOptions
 
     public string? KeepFolder { get; init; }
 
+    /// <summary>Extra environment for the host only (e.g. GC settings), so the generator's own runtime stays as it is.</summary>
+    public IReadOnlyDictionary<string, string> HostEnvironment { get; init; } = new Dictionary<string, string>();
+
     public static LoadOptions Parse(string[] args)
     {
         var o = new LoadOptions();
@@ -63,6 +66,9 @@ internal sealed record LoadOptions
                 "--secret" => o with { Secret = Next() },
                 "--skip-bare" => o with { SkipBare = true },
                 "--keep" => o with { KeepFolder = Next() },
+                "--host-env" => Next().Split('=', 2) is [var key, var value] && key.Length > 0
+                    ? o with { HostEnvironment = new Dictionary<string, string>(o.HostEnvironment) { [key] = value } }
+                    : throw new ArgumentException("--host-env needs NAME=VALUE"),
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
@@ -94,5 +100,6 @@ internal sealed record LoadOptions
           --secret S        LINE channel secret the host was given (with --url)
           --skip-bare       don't measure bare Kestrel
           --keep DIR        keep the host's folder (database, log) in DIR
+          --host-env K=V    an environment variable for the host only (repeatable), e.g. DOTNET_gcServer=0
         """;
 }

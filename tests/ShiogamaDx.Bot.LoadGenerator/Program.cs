@@ -84,7 +84,7 @@ internal static class LoadRun
                     ["Line__DataApiBaseUrl"] = fake.Url.ToString(),
                     ["ConnectionStrings__Bot"] = $"Data Source={Path.Combine(folder, "bot.db")}",
                     ["Privacy__Key"] = "load-test-privacy-key-0123456789abcdef",
-                }, Path.GetDirectoryName(dll)!, Path.Combine(folder, "host.log")); // content root = the app folder, as deployed (appsettings.json, logging)
+                }.Concat(o.HostEnvironment).ToDictionary(), Path.GetDirectoryName(dll)!, Path.Combine(folder, "host.log")); // content root = the app folder, as deployed (appsettings.json, logging)
                 var ready = await host.WaitReadyAsync("healthz", TimeSpan.FromSeconds(180)); // generous: a busy machine starts slowly, and the figure is reported
                 Say($"host ready (process start → /healthz 200): {ready.TotalSeconds:0.00} s; memory after start {host.RssKb / 1024.0:0} MB; log {host.LogPath}");
                 target = host.BaseAddress;
