@@ -239,7 +239,7 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
             // A batch's writes are as pressing as storing webhooks (reply tokens age): with them at the write gate,
             // each of the batch's small writes (a turn's demand count, a dialog step) would otherwise wait behind
             // a stream of webhooks, and the batch with it.
-            db.WritesFirst = true;
+            using var goFirst = db.WriteFirst();
 
             // Read under the leases: what was read before them may have been answered by another replica meanwhile.
             var userKeys = people.Where(p => held.ContainsKey(p.Key)).Select(p => p.UserKey).ToList();

@@ -100,7 +100,7 @@ public sealed class SqliteWriteGateTests
         {
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
-            db.WritesFirst = i % 5 == 0;
+            using var first = i % 5 == 0 ? db.WriteFirst() : null;
             await db.Database.ExecuteSqlInterpolatedAsync(
                 $"""INSERT INTO "ProcedureDemand" ("ProcedureId", "Month", "Asked") VALUES ('gate-test', {month}, 1) ON CONFLICT ("ProcedureId", "Month") DO UPDATE SET "Asked" = "ProcedureDemand"."Asked" + 1""");
             await using var tx = await db.Database.BeginTransactionAsync();
