@@ -361,7 +361,7 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
                 StageOutcome(batch, handler, key, answer, await reply);
             }
 
-            await SaveFinishedAsync(db);
+            await SaveFinishedAsync(db); // the finished events are counted (metrics) once this commit succeeded
         }
     }
 
