@@ -56,6 +56,9 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
 {
     private static readonly TimeSpan MaxJobGrace = TimeSpan.FromMinutes(1);
 
+    /// <summary>The single hold's statement, built once.</summary>
+    private static readonly string TakeOneSql = TakeSql(1);
+
     /// <summary>Leases held by work of this process: the table knows replicas, not which of our tasks holds one.</summary>
     private readonly ConcurrentDictionary<string, bool> holding = new(StringComparer.Ordinal);
 
@@ -81,20 +84,27 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
-        var now = clock.GetUtcNow();
-        object ToProvider(DateTimeOffset value) => ExpiresAtInSql(db, value);
-
-        // Same SQL on both providers (SQLite ≥ 3.24 and PostgreSQL share ON CONFLICT … DO UPDATE … WHERE).
-        var changed = await db.Database.ExecuteSqlRawAsync(
-            """
-            INSERT INTO "WorkLeases" ("Name", "Owner", "ExpiresAt") VALUES ({0}, {1}, {2})
-            ON CONFLICT ("Name") DO UPDATE SET "Owner" = excluded."Owner", "ExpiresAt" = excluded."ExpiresAt"
-            WHERE "WorkLeases"."Owner" = {1} OR "WorkLeases"."ExpiresAt" <= {3}
-            """,
-            [name, Owner, ToProvider(now + duration), ToProvider(now)],
-            ct);
+        var changed = await db.Database.ExecuteSqlRawAsync(TakeOneSql, TakeParameters(db, clock.GetUtcNow(), duration, [name]), ct);
         return changed == 1;
     }
+
+    /// <summary>
+    /// One statement taking or renewing the leases of {3}, {4}… for this replica ({0}) until {1}, each only where it
+    /// is free, expired ({2} is now) or already ours. Same SQL on both providers (SQLite ≥ 3.24 and PostgreSQL
+    /// share ON CONFLICT … DO UPDATE … WHERE). Only numbered placeholders are put into the text; every value goes
+    /// as a parameter (<see cref="TakeParameters"/>).
+    /// </summary>
+    private static string TakeSql(int names) =>
+        """INSERT INTO "WorkLeases" ("Name", "Owner", "ExpiresAt") VALUES """
+        + string.Join(", ", Enumerable.Range(0, names).Select(i => $"({{{i + 3}}}, {{0}}, {{1}})"))
+        + """
+
+            ON CONFLICT ("Name") DO UPDATE SET "Owner" = excluded."Owner", "ExpiresAt" = excluded."ExpiresAt"
+            WHERE "WorkLeases"."Owner" = {0} OR "WorkLeases"."ExpiresAt" <= {2}
+            """;
+
+    private object[] TakeParameters(BotDbContext db, DateTimeOffset now, TimeSpan duration, IEnumerable<string> names) =>
+        [Owner, ExpiresAtInSql(db, now + duration), ExpiresAtInSql(db, now), .. names];
 
     /// <summary>A time as the provider stores <see cref="WorkLease.ExpiresAt"/> (SQLite: a number), for raw SQL.</summary>
     private static object ExpiresAtInSql(BotDbContext db, DateTimeOffset value) =>
@@ -220,21 +230,11 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
-        object ToProvider(DateTimeOffset value) => ExpiresAtInSql(db, value);
 
-        // As TryAcquireAsync, one row per name: {0} owner, {1} expiry, {2} now, then the names, in one order for
-        // every replica (PostgreSQL locks the rows in VALUES order: two replicas never wait for each other in a ring).
+        // The names in one order for every replica (PostgreSQL locks the rows in VALUES order: two replicas never
+        // wait for each other in a ring).
         names = [.. names.Order(StringComparer.Ordinal)];
-        var values = string.Join(", ", names.Select((_, i) => $"({{{i + 3}}}, {{0}}, {{1}})"));
-        object[] parameters = [Owner, ToProvider(now + duration), ToProvider(now), .. names];
-
-        // Only numbered placeholders are put into the text; every value goes as a parameter.
-        var sql = """INSERT INTO "WorkLeases" ("Name", "Owner", "ExpiresAt") VALUES """ + values + """
-
-            ON CONFLICT ("Name") DO UPDATE SET "Owner" = excluded."Owner", "ExpiresAt" = excluded."ExpiresAt"
-            WHERE "WorkLeases"."Owner" = {0} OR "WorkLeases"."ExpiresAt" <= {2}
-            """;
-        await db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
+        await db.Database.ExecuteSqlRawAsync(TakeSql(names.Count), TakeParameters(db, now, duration, names), ct);
 
         // Ours and not expired: nobody else can hold these (each name was asked for by this process's one holder).
         return (await db.Set<WorkLease>().AsNoTracking().Where(l => names.Contains(l.Name) && l.Owner == Owner && l.ExpiresAt > now)

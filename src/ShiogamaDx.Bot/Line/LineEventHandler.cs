@@ -31,6 +31,9 @@ internal sealed class LineEventHandler(
 
     private const int MaxAttempts = 12;
 
+    /// <summary>Measurements of what this scope staged, made once a commit saved it (<see cref="CountWhenSaved"/>).</summary>
+    private readonly List<Action> unsavedCounts = [];
+
     public async Task<bool> HandleAsync(long id, CancellationToken ct)
     {
         var row = await db.Set<LineInboxEvent>().SingleOrDefaultAsync(e => e.Id == id, ct);
@@ -180,9 +183,9 @@ internal sealed class LineEventHandler(
     /// <summary>Stages the end of an event answered in a batch; the batch's second commit saves it.</summary>
     internal void FinishInBatch(LineInboxEvent row)
     {
-        var received = row.ReceivedAt;
+        var elapsed = clock.GetUtcNow() - row.ReceivedAt; // delivered now; counted once that is saved
         Finish(row, LineEventStatus.Done, null);
-        metrics.Answered(Channel, clock.GetUtcNow() - received);
+        CountWhenSaved(() => metrics.Answered(Channel, elapsed));
     }
 
     private async Task<bool> ConverseAsync(LineInboxEvent row, LineEvent ev, string lineUserId, CancellationToken ct)
@@ -227,7 +230,7 @@ internal sealed class LineEventHandler(
         {
             // A turn is not idempotent, so it is not run again: the person gets an apology and can retry.
             logger.LogError(ex, "Conversation engine failed on LINE event {EventId}", row.Id);
-            metrics.Failed(Channel, "engine");
+            CountWhenSaved(() => metrics.Failed(Channel, "engine")); // with the apology's commit
             return [ConversationEngine.Apology, catalog.Menus.Resident.AsChoices()];
         }
     }
@@ -479,14 +482,7 @@ internal sealed class LineEventHandler(
         row.LastError = error is null ? null : Clip(error, 500);
         row.PayloadJson = null; // handled: the person's words and the reply token are not kept
         row.RepliesJson = null;
-        if (status == LineEventStatus.Failed)
-        {
-            metrics.Failed(Channel, "delivery");
-        }
-        else
-        {
-            metrics.Processed(Channel);
-        }
+        CountWhenSaved(status == LineEventStatus.Failed ? () => metrics.Failed(Channel, "delivery") : () => metrics.Processed(Channel));
 
         if (status == LineEventStatus.Failed)
         {
@@ -532,6 +528,29 @@ internal sealed class LineEventHandler(
         }
 
         return RetryLater(row, $"push {failure.Outcome} {failure.StatusCode}");
+    }
+
+    /// <summary>
+    /// Counts what was staged once the next commit of this scope's DbContext saved it: a commit that fails leaves
+    /// the event pending, and whoever does it again (the one-at-a-time way after a batch, or the next try) counts
+    /// it then; counting at staging counted it twice.
+    /// </summary>
+    private void CountWhenSaved(Action count)
+    {
+        if (unsavedCounts.Count == 0)
+        {
+            db.SavedChanges += CountSaved;
+        }
+
+        unsavedCounts.Add(count);
+    }
+
+    private void CountSaved(object? sender, SavedChangesEventArgs e)
+    {
+        db.SavedChanges -= CountSaved;
+        var counts = unsavedCounts.ToList();
+        unsavedCounts.Clear();
+        counts.ForEach(count => count());
     }
 
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];

@@ -214,25 +214,18 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
     /// </summary>
     private async Task AnswerBatchAsync(List<(string Key, string UserKey)> people, CancellationToken stopping)
     {
-        var handOn = new HashSet<string>(StringComparer.Ordinal);
-        var held = new Dictionary<string, HeldLease>(StringComparer.Ordinal);
-        List<LineInboxEvent> firsts = [];
-        List<(string Key, BatchAnswer Answer, Task<BatchDelivery> Reply)> replying = [];
-        var answered = false;
+        var batch = new Batch(people);
+
+        // Outlives the replies (EndBatchAsync waits for them): its HTTP client is never let go while a reply is
+        // on its way, whose outcome would be unknown then (the one-at-a-time worker asks its token again).
+        await using var scope = scopes.CreateAsyncScope();
         try
         {
-            held = await leases.HoldManyAsync([.. people.Select(p => p.Key)], stopping, sticky: true);
-            foreach (var (key, _) in people.Where(p => !held.ContainsKey(p.Key)))
-            {
-                resting[key] = clock.GetUtcNow() + options.Value.PollInterval; // another replica answers them now
-            }
-
-            if (held.Count == 0)
+            if (!await HoldLeasesAsync(batch, stopping))
             {
                 return;
             }
 
-            await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
             var handler = scope.ServiceProvider.GetRequiredService<LineEventHandler>();
 
@@ -241,101 +234,15 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
             // a stream of webhooks, and the batch with it.
             using var goFirst = db.WriteFirst();
 
-            // Read under the leases: what was read before them may have been answered by another replica meanwhile.
-            var userKeys = people.Where(p => held.ContainsKey(p.Key)).Select(p => p.UserKey).ToList();
-            firsts = await db.Set<LineInboxEvent>()
-                .Where(e => e.Status == LineEventStatus.Pending && e.UserKey != null && userKeys.Contains(e.UserKey))
-                .GroupBy(e => e.UserKey)
-                .Select(g => g.OrderBy(e => e.Timestamp).ThenBy(e => e.Id).First())
-                .ToListAsync(stopping);
-
-            await scope.ServiceProvider.GetRequiredService<ConversationStore>().PreloadAsync([.. firsts.Select(r => r.UserKey!)], stopping);
-            var started = clock.GetUtcNow();
-            var answers = new List<(string Key, BatchAnswer Answer)>();
-            var saved = false;
-            db.SavedChanges += (_, _) => saved = true;
-            foreach (var row in firsts.OrderBy(r => r.Timestamp))
-            {
-                var key = UserLease(row.UserKey!);
-                if (row.NextAttemptAt > started)
-                {
-                    resting[key] = row.NextAttemptAt; // a later event never overtakes one that waits for its retry
-                    continue;
-                }
-
-                // Stopping, a lease lost (another replica may answer them now), or the batch long enough: the rest
-                // stay pending for the next round, their reply tokens still fresh.
-                if (stopping.IsCancellationRequested || held[key].Lost || clock.GetUtcNow() - started > MaxTurnsTime)
-                {
-                    continue;
-                }
-
-                saved = false;
-                BatchAnswer? answer;
-                try
-                {
-                    answer = await handler.AnswerInBatchAsync(row, hardStop.Token);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !hardStop.IsCancellationRequested)
-                {
-                    // This person only: the one-at-a-time worker retries (or gives up on) their event.
-                    logger.LogError(ex, "LINE event {EventId} failed in a batch; it goes on one at a time", row.Id);
-                    handOn.Add(key);
-                    continue;
-                }
-
-                if (answer is null)
-                {
-                    handOn.Add(key);
-                    continue;
-                }
-
-                answers.Add((key, answer));
-                if (saved)
-                {
-                    await db.SaveChangesAsync(hardStop.Token); // the turn wrote on its own: its answer goes with it
-                }
-            }
+            await ReadFirstEventsAsync(batch, scope.ServiceProvider, db, stopping);
+            await TakeTurnsAsync(batch, db, handler, stopping);
 
             // The answers and their spent reply tokens, before any reply is sent: a retry after a crash neither
             // runs a turn again nor reuses a token.
             await db.SaveChangesAsync(hardStop.Token);
-            answered = true;
+            batch.AnswersSaved = true;
 
-            // The replies (or pushes, for tokens that aged in the inbox) at the same time; each outcome saved as
-            // soon as it is known, several at once when they come together (group commit), ahead of other writers:
-            // a crash between LINE's 200 for a reply and that save leaves the event to be asked again with its
-            // token after the restart, and pushed once that token expired (a reply has no retry key; a push has),
-            // so the gap is kept one short commit long.
-            replying = [.. answers.Where(a => a.Answer.Row.Status == LineEventStatus.Pending && !held[a.Key].Lost)
-                .Select(a => (a.Key, a.Answer, ReplyAsync(handler, a.Answer)))];
-            handOn.UnionWith(answers.Where(a => a.Answer.Row.Status == LineEventStatus.Pending && held[a.Key].Lost).Select(a => a.Key));
-            var left = replying.ToList();
-            while (left.Count > 0)
-            {
-                await Task.WhenAny(left.Select(r => r.Reply));
-                foreach (var (key, answer, reply) in left.Where(r => r.Reply.IsCompleted).ToList())
-                {
-                    left.RemoveAll(r => r.Answer == answer);
-                    var (outcome, delivered, failure) = await reply;
-                    answer.Row.DeliveredBatches = delivered;
-                    if (outcome == BatchReply.Answered)
-                    {
-                        handler.FinishInBatch(answer.Row);
-                    }
-                    else if (outcome == BatchReply.PushFailed && handler.PushFailedInBatch(answer.Row, failure!) is { } retryAt)
-                    {
-                        resting[key] = retryAt; // their later events wait behind this one
-                    }
-                    else if (outcome != BatchReply.PushFailed)
-                    {
-                        answer.Row.ReplyFailed = outcome == BatchReply.Refused;
-                        handOn.Add(key);
-                    }
-                }
-
-                await SaveFinishedAsync(db);
-            }
+            await DeliverRepliesAsync(batch, db, handler);
         }
         catch (OperationCanceledException) when (hardStop.IsCancellationRequested || stopping.IsCancellationRequested)
         {
@@ -343,48 +250,201 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "A batch of LINE events failed {When}; its people are answered one at a time", answered ? "after its answers were saved" : "before its answers were saved");
-            handOn.UnionWith(firsts.Where(r => r.Status == LineEventStatus.Pending).Select(r => UserLease(r.UserKey!)));
+            logger.LogError(ex, "A batch of LINE events failed {When}; its people are answered one at a time", batch.AnswersSaved ? "after its answers were saved" : "before its answers were saved");
+            batch.HandOn.UnionWith(batch.Firsts.Where(r => r.Status == LineEventStatus.Pending).Select(r => UserLease(r.UserKey!)));
         }
         finally
         {
-            // Never let the scope (and its HTTP client) go while a reply is on its way: its outcome is unknown
-            // then, and the one-at-a-time worker asks its token again.
-            await Task.WhenAll(replying.Select(r => (Task)r.Reply)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            foreach (var lease in held.Values)
-            {
-                await lease.DisposeAsync(); // kept: a one-at-a-time worker or the next batch takes it without the database
-            }
+            await EndBatchAsync(batch, stopping);
+        }
+    }
 
-            foreach (var (key, _) in people)
-            {
-                if (handOn.Contains(key))
-                {
-                    oneAtATime[key] = 0;
-                }
-
-                busyPeople.TryRemove(key, out _);
-            }
-
-            Interlocked.Decrement(ref batchesInFlight);
-            if (!stopping.IsCancellationRequested)
-            {
-                signal.Notify(); // they may have more, and a batch place is free
-            }
+    /// <summary>Phase 1: the people's leases (one statement for those not kept from earlier work).</summary>
+    /// <returns>false when another replica holds them all.</returns>
+    private async Task<bool> HoldLeasesAsync(Batch batch, CancellationToken stopping)
+    {
+        batch.Held = await leases.HoldManyAsync([.. batch.People.Select(p => p.Key)], stopping, sticky: true);
+        foreach (var (key, _) in batch.People.Where(p => !batch.Held.ContainsKey(p.Key)))
+        {
+            resting[key] = clock.GetUtcNow() + options.Value.PollInterval; // another replica answers them now
         }
 
-        async Task<BatchDelivery> ReplyAsync(LineEventHandler handler, BatchAnswer answer)
+        return batch.Held.Count > 0;
+    }
+
+    /// <summary>Phase 2: each held person's first pending event, and their conversations read ahead in one go.</summary>
+    private static async Task ReadFirstEventsAsync(Batch batch, IServiceProvider services, BotDbContext db, CancellationToken stopping)
+    {
+        // Read under the leases: what was read before them may have been answered by another replica meanwhile.
+        var userKeys = batch.People.Where(p => batch.Held.ContainsKey(p.Key)).Select(p => p.UserKey).ToList();
+        batch.Firsts = await db.Set<LineInboxEvent>()
+            .Where(e => e.Status == LineEventStatus.Pending && e.UserKey != null && userKeys.Contains(e.UserKey))
+            .GroupBy(e => e.UserKey)
+            .Select(g => g.OrderBy(e => e.Timestamp).ThenBy(e => e.Id).First())
+            .ToListAsync(stopping);
+
+        await services.GetRequiredService<ConversationStore>().PreloadAsync([.. batch.Firsts.Select(r => r.UserKey!)], stopping);
+    }
+
+    /// <summary>
+    /// Phase 3: the turns, in time order, their answers staged in the batch's DbContext (saved by the batch's
+    /// commit), unless a turn saved on its own. A turn that fails, or an event that is not for a batch, is handed on.
+    /// </summary>
+    private async Task TakeTurnsAsync(Batch batch, BotDbContext db, LineEventHandler handler, CancellationToken stopping)
+    {
+        var started = clock.GetUtcNow();
+        var saved = false;
+        db.SavedChanges += (_, _) => saved = true;
+        foreach (var row in batch.Firsts.OrderBy(r => r.Timestamp))
         {
+            var key = UserLease(row.UserKey!);
+            if (row.NextAttemptAt > started)
+            {
+                resting[key] = row.NextAttemptAt; // a later event never overtakes one that waits for its retry
+                continue;
+            }
+
+            // Stopping, a lease lost (another replica may answer them now), or the batch long enough: the rest
+            // stay pending for the next round, their reply tokens still fresh.
+            if (stopping.IsCancellationRequested || batch.Held[key].Lost || clock.GetUtcNow() - started > MaxTurnsTime)
+            {
+                continue;
+            }
+
+            saved = false;
+            BatchAnswer? answer;
             try
             {
-                return await handler.DeliverInBatchAsync(answer, hardStop.Token);
+                answer = await handler.AnswerInBatchAsync(row, hardStop.Token);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !hardStop.IsCancellationRequested)
             {
-                logger.LogWarning("Delivering LINE event {EventId} failed ({Error}); it goes on one at a time", answer.Row.Id, ex.GetType().Name);
-                return new(BatchReply.NotSent, 0);
+                // This person only: the one-at-a-time worker retries (or gives up on) their event.
+                logger.LogError(ex, "LINE event {EventId} failed in a batch; it goes on one at a time", row.Id);
+                batch.HandOn.Add(key);
+                continue;
+            }
+
+            if (answer is null)
+            {
+                batch.HandOn.Add(key);
+                continue;
+            }
+
+            batch.Answers.Add((key, answer));
+            if (saved)
+            {
+                await db.SaveChangesAsync(hardStop.Token); // the turn wrote on its own: its answer goes with it
             }
         }
+    }
+
+    /// <summary>
+    /// Phase 4, after the answers' commit: the replies (or pushes, for tokens that aged in the inbox) at the same
+    /// time; each outcome saved as soon as it is known, several at once when they come together (group commit),
+    /// ahead of other writers: a crash between LINE's 200 for a reply and that save leaves the event to be asked
+    /// again with its token after the restart, and pushed once that token expired (a reply has no retry key; a
+    /// push has), so the gap is kept one short commit long.
+    /// </summary>
+    private async Task DeliverRepliesAsync(Batch batch, BotDbContext db, LineEventHandler handler)
+    {
+        batch.Replying = [.. batch.Answers.Where(a => a.Answer.Row.Status == LineEventStatus.Pending && !batch.Held[a.Key].Lost)
+            .Select(a => (a.Key, a.Answer, DeliverOneAsync(handler, a.Answer)))];
+        batch.HandOn.UnionWith(batch.Answers.Where(a => a.Answer.Row.Status == LineEventStatus.Pending && batch.Held[a.Key].Lost).Select(a => a.Key));
+        var left = batch.Replying.ToList();
+        while (left.Count > 0)
+        {
+            await Task.WhenAny(left.Select(r => r.Reply));
+            foreach (var (key, answer, reply) in left.Where(r => r.Reply.IsCompleted).ToList())
+            {
+                left.RemoveAll(r => r.Answer == answer);
+                StageOutcome(batch, handler, key, answer, await reply);
+            }
+
+            await SaveFinishedAsync(db); // the finished events are counted (metrics) once this commit succeeded
+        }
+    }
+
+    /// <summary>A delivery's outcome staged on its event: done, retried later (a push), or handed on.</summary>
+    private void StageOutcome(Batch batch, LineEventHandler handler, string key, BatchAnswer answer, BatchDelivery delivery)
+    {
+        var (outcome, delivered, failure) = delivery;
+        answer.Row.DeliveredBatches = delivered;
+        if (outcome == BatchReply.Answered)
+        {
+            handler.FinishInBatch(answer.Row);
+        }
+        else if (outcome == BatchReply.PushFailed && handler.PushFailedInBatch(answer.Row, failure!) is { } retryAt)
+        {
+            resting[key] = retryAt; // their later events wait behind this one
+        }
+        else if (outcome != BatchReply.PushFailed)
+        {
+            answer.Row.ReplyFailed = outcome == BatchReply.Refused;
+            batch.HandOn.Add(key);
+        }
+    }
+
+    private async Task<BatchDelivery> DeliverOneAsync(LineEventHandler handler, BatchAnswer answer)
+    {
+        try
+        {
+            return await handler.DeliverInBatchAsync(answer, hardStop.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("Delivering LINE event {EventId} failed ({Error}); it goes on one at a time", answer.Row.Id, ex.GetType().Name);
+            return new(BatchReply.NotSent, 0);
+        }
+    }
+
+    /// <summary>
+    /// Last, whatever happened: the replies still on their way awaited, the leases kept for the next work on
+    /// these people, what was handed on marked for a one-at-a-time worker, and the people freed for the next round.
+    /// </summary>
+    private async Task EndBatchAsync(Batch batch, CancellationToken stopping)
+    {
+        await Task.WhenAll(batch.Replying.Select(r => (Task)r.Reply)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        foreach (var lease in batch.Held.Values)
+        {
+            await lease.DisposeAsync(); // kept: a one-at-a-time worker or the next batch takes it without the database
+        }
+
+        foreach (var (key, _) in batch.People)
+        {
+            if (batch.HandOn.Contains(key))
+            {
+                oneAtATime[key] = 0;
+            }
+
+            busyPeople.TryRemove(key, out _);
+        }
+
+        Interlocked.Decrement(ref batchesInFlight);
+        if (!stopping.IsCancellationRequested)
+        {
+            signal.Notify(); // they may have more, and a batch place is free
+        }
+    }
+
+    /// <summary>One batch's state, filled in by its phases.</summary>
+    private sealed class Batch(List<(string Key, string UserKey)> people)
+    {
+        public List<(string Key, string UserKey)> People { get; } = people;
+
+        public Dictionary<string, HeldLease> Held { get; set; } = new(StringComparer.Ordinal);
+
+        /// <summary>The people whose next event goes to a one-at-a-time worker after the batch.</summary>
+        public HashSet<string> HandOn { get; } = new(StringComparer.Ordinal);
+
+        public List<LineInboxEvent> Firsts { get; set; } = [];
+
+        public List<(string Key, BatchAnswer Answer)> Answers { get; } = [];
+
+        public List<(string Key, BatchAnswer Answer, Task<BatchDelivery> Reply)> Replying { get; set; } = [];
+
+        /// <summary>The answers' commit succeeded: a later failure leaves them saved.</summary>
+        public bool AnswersSaved { get; set; }
     }
 
     /// <summary>

@@ -1,11 +1,17 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Hosting;
+using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Tests.Line;
 
 namespace ShiogamaDx.Bot.Tests.Hosting;
@@ -80,6 +86,27 @@ public sealed class MetricsTests
         Assert.Equal(1, recorder.Sum("shiogama.bot.line.api.errors", ("status", "403")));
     }
 
+    [Fact]
+    public async Task Counters_WhenABatchCannotSaveThatItsReplyWasDelivered_CountTheAnswerOnce()
+    {
+        // The batch tries to save the delivered reply three times, then hands the event on; the one-at-a-time
+        // worker finds the reply token spent (the reply had arrived) and finishes the event.
+        var commits = new FailingFinishCommits(times: 3);
+        await using var host = await LineTestHost.StartAsync(services: s => s.ConfigureDbContext<BotDbContext>(o => o.AddInterceptors(commits)));
+        using var recorder = new Recorder(host.App.Services.GetRequiredService<IMeterFactory>());
+
+        await host.SendAsync(LineEvents.Text("メニュー", host.Now, replyToken: "token-once"));
+        await host.WhenSettledAsync(advanceBy: TimeSpan.FromMilliseconds(100)); // the batch's waits between its tries
+        await host.EventuallyAsync(() => recorder.Count("shiogama.bot.answer.duration") > 0, because: "the answer's time is recorded just after its commit");
+
+        Assert.Equal(0, commits.Left); // the batch's finishing commit did fail
+        Assert.Single(host.Fake.Replies, r => r.Status == 200);
+        Assert.Equal(LineEventStatus.Done, Assert.Single(host.Inbox()).Status);
+        Assert.Equal(1, recorder.Sum("shiogama.bot.events.processed", ("channel", "line")));
+        Assert.Equal(1, recorder.Count("shiogama.bot.answer.duration"));
+        Assert.Equal(0, recorder.Sum("shiogama.bot.events.failed"));
+    }
+
     private static async Task<string> ScrapeAsync(LineTestHost host)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", Key) } };
@@ -93,6 +120,35 @@ public sealed class MetricsTests
         text.Split('\n')
             .Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal))
             .Sum(l => double.Parse(Regex.Match(l, @"\}\s+(\S+)").Groups[1].Value, CultureInfo.InvariantCulture));
+
+    /// <summary>The commit that finishes LINE events (it sets their ProcessedAt) fails the first few times, as a full or broken disk would.</summary>
+    private sealed class FailingFinishCommits(int times) : DbCommandInterceptor
+    {
+        private int left = times;
+
+        public int Left => Math.Max(0, Volatile.Read(ref left));
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Fail(command);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Fail(command);
+            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        private void Fail(DbCommand command)
+        {
+            if (command.CommandText.Contains("UPDATE \"LineInbox\"", StringComparison.Ordinal) && command.CommandText.Contains("\"ProcessedAt\"", StringComparison.Ordinal)
+                && Interlocked.Decrement(ref left) >= 0)
+            {
+                throw new SqliteException("SQLite Error 10: 'disk I/O error'.", 10);
+            }
+        }
+    }
 
     /// <summary>Measurements of this host's meter only (parallel tests have their own hosts and meters).</summary>
     private sealed class Recorder : IDisposable

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Line;
+
+namespace ShiogamaDx.Bot.Tests.Line;
+
+/// <summary>Several people's events answered together in one batch (LineEventProcessor), and what a batch hands on.</summary>
+public sealed class LineBatchTests
+{
+    private const string Probe = "バッチ確認";
+
+    [Fact]
+    public async Task Batch_WhenOnePersonsTurnFails_AnswersTheOthersOnce_AndHandsThatEventOnToBeAnsweredOnce()
+    {
+        var handler = new ProbeHandler(failOnceOn: Probe + "故障");
+        await using var host = await LineTestHost.StartAsync(services: s => s.AddSingleton<IIntentHandler>(handler));
+        var others = Enumerable.Range(0, 6).Select(i => (UserId: UserId(i), Text: Probe + i.ToString(CultureInfo.InvariantCulture), Token: "reply-" + i)).ToList();
+        var failing = (UserId: UserId(99), Text: Probe + "故障", Token: "reply-failing");
+
+        // One webhook, one commit in the inbox: one batch. The failing person's event is the latest, so the others'
+        // turns run before it in the batch (a failure that took the whole batch down would run theirs again).
+        var start = host.Now.AddSeconds(-10);
+        await host.SendAsync([
+            .. others.Select((p, i) => LineEvents.Text(p.Text, start.AddMilliseconds(i), replyToken: p.Token, source: LineEvents.User(p.UserId))),
+            LineEvents.Text(failing.Text, host.Now, replyToken: failing.Token, source: LineEvents.User(failing.UserId)),
+        ]);
+        await host.WhenSettledAsync();
+
+        var replies = host.Fake.Replies.ToList();
+        foreach (var (_, text, token) in others)
+        {
+            var reply = Assert.Single(replies, r => (string?)r.Body!["replyToken"] == token);
+            Assert.Contains(ProbeHandler.Answer(text), reply.AllText, StringComparison.Ordinal);
+            Assert.Equal(1, handler.Turns(text)); // answered in the batch, not run again one at a time
+        }
+
+        // Handed on: the one-at-a-time worker ran the turn again and replied once, with the event's own token.
+        var answered = Assert.Single(replies, r => (string?)r.Body!["replyToken"] == failing.Token);
+        Assert.Contains(ProbeHandler.Answer(failing.Text), answered.AllText, StringComparison.Ordinal);
+        Assert.Equal(2, handler.Turns(failing.Text));
+
+        Assert.Equal(others.Count + 1, replies.Count);
+        Assert.All(replies, r => Assert.Equal(200, r.Status));
+        Assert.Empty(host.Fake.Pushes);
+        Assert.Empty(host.Fake.SpecErrors);
+        var inbox = host.Inbox();
+        Assert.Equal(others.Count + 1, inbox.Count);
+        Assert.All(inbox, e => Assert.Equal(LineEventStatus.Done, e.Status));
+    }
+
+    private static string UserId(int i) => "U" + i.ToString("D32", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Answers the probe texts and counts each text's turns. Its first turn on <c>failOnceOn</c> times out the way
+    /// an HttpClient call does (TaskCanceledException): an error the engine's apology does not cover, so it
+    /// reaches the batch.
+    /// </summary>
+    private sealed class ProbeHandler(string failOnceOn) : IIntentHandler
+    {
+        private readonly ConcurrentDictionary<string, int> turns = new(StringComparer.Ordinal);
+
+        public string Name => "batch-probe";
+
+        public Audience Audience => Audience.Resident;
+
+        public static string Answer(string text) => "確認しました: " + text;
+
+        public int Turns(string text) => turns.GetValueOrDefault(text);
+
+        public double Match(Turn turn) => turn.Text.StartsWith(Probe, StringComparison.Ordinal) ? 1 : 0;
+
+        public Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
+        {
+            if (turns.AddOrUpdate(turn.Text, 1, (_, n) => n + 1) == 1 && turn.Text == failOnceOn)
+            {
+                throw new TaskCanceledException("The upstream service did not answer in time.", new TimeoutException());
+            }
+
+            return Task.FromResult(TurnResult.Of(new TextReply(Answer(turn.Text))));
+        }
+    }
+}
