@@ -219,6 +219,12 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
         // Outlives the replies (EndBatchAsync waits for them): its HTTP client is never let go while a reply is
         // on its way, whose outcome would be unknown then (the one-at-a-time worker asks its token again).
         await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+
+        // A batch's writes are as pressing as storing webhooks (reply tokens age): with them at the write gate,
+        // each of the batch's small writes (a turn's demand count, a dialog step) would otherwise wait behind
+        // a stream of webhooks, and the batch with it. Until the end, the outcomes of late replies included.
+        using var goFirst = db.WriteFirst();
         try
         {
             if (!await HoldLeasesAsync(batch, stopping))
@@ -226,14 +232,7 @@ internal sealed class LineEventProcessor(IServiceScopeFactory scopes, LineInboxS
                 return;
             }
 
-            var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
             var handler = scope.ServiceProvider.GetRequiredService<LineEventHandler>();
-
-            // A batch's writes are as pressing as storing webhooks (reply tokens age): with them at the write gate,
-            // each of the batch's small writes (a turn's demand count, a dialog step) would otherwise wait behind
-            // a stream of webhooks, and the batch with it.
-            using var goFirst = db.WriteFirst();
-
             await ReadFirstEventsAsync(batch, scope.ServiceProvider, db, stopping);
             await TakeTurnsAsync(batch, db, handler, stopping);
 
