@@ -8,7 +8,7 @@ namespace ShiogamaDx.Bot.Procedures;
 /// Staff learn from what residents ask (OODA): 「住民からよく聞かれるがオンライン化されていない手続き」 and
 /// 「答えられなかった質問」 for the current fiscal year, the plan's next candidates for going online.
 /// </summary>
-public sealed class ProcedureDemandHandler(BotDbContext db, ProcedureIndexCache cache, TimeProvider clock) : IIntentHandler
+public sealed class ProcedureDemandHandler(BotDbContext db, ProcedureIndexCache cache, ProcedureDemandCounter counter, TimeProvider clock) : IIntentHandler
 {
     private const int Top = 10;
 
@@ -39,6 +39,7 @@ public sealed class ProcedureDemandHandler(BotDbContext db, ProcedureIndexCache 
             return TurnResult.Of(new TableReply($"答えられなかった住民の質問 {period}", ["質問", "件数"], rows, $"全{questions.Count}件。手続きの言葉は Content/procedure-words.yaml か keywords に追加できます。"));
         }
 
+        await counter.FlushAsync(cancellationToken); // this host's last seconds of counts included
         var index = cache.Get(db);
         var fromMonth = new DateOnly(from.Year, from.Month, 1);
         var demand = await db.Set<ProcedureDemand>().AsNoTracking()

@@ -14,7 +14,7 @@ public sealed class ProcedureHandler(
     BotDbContext db,
     ConversationStore store,
     PrivacyKeys keys,
-    TimeProvider clock,
+    ProcedureDemandCounter demand,
     ILogger<ProcedureHandler> logger) : IIntentHandler
 {
     /// <summary>At or above: answer with one card. Below (but routed here): offer the close candidates.</summary>
@@ -81,7 +81,7 @@ public sealed class ProcedureHandler(
                 var replies = AnswerProcedure(hits, text, out var answered);
                 if (answered is not null)
                 {
-                    await CountDemandAsync(answered.Id, cancellationToken);
+                    demand.Count(answered.Id);
                 }
 
                 return new TurnResult(replies);
@@ -213,7 +213,7 @@ public sealed class ProcedureHandler(
             case "show" when procedure is not null:
                 if (postback["from"] == "pick")
                 {
-                    await CountDemandAsync(procedure.Id, ct); // chosen among candidates: the question was about it
+                    demand.Count(procedure.Id); // chosen among candidates: the question was about it
                 }
 
                 return ProcedureReplies.Answer(procedure);
@@ -232,21 +232,6 @@ public sealed class ProcedureHandler(
                 // A procedure removed by an import since the button was sent.
                 return [new TextReply("この手続きの案内は見つかりませんでした。"), .. CategoryChoices(index, "all")];
         }
-    }
-
-    private async Task CountDemandAsync(string procedureId, CancellationToken ct)
-    {
-        var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
-        var month = new DateOnly(today.Year, today.Month, 1);
-
-        // One statement, counted in the database (same SQL on SQLite and PostgreSQL): turns answered in parallel
-        // never overwrite each other's count, and no read comes first.
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-            INSERT INTO "ProcedureDemand" ("ProcedureId", "Month", "Asked") VALUES ({procedureId}, {month}, 1)
-            ON CONFLICT ("ProcedureId", "Month") DO UPDATE SET "Asked" = "ProcedureDemand"."Asked" + 1
-            """,
-            ct);
     }
 
     private async Task CountFeedbackAsync(string procedureId, bool helpful, CancellationToken ct)

@@ -12,6 +12,8 @@ public static class ProceduresExtensions
     {
         var services = builder.Services;
         services.AddSingleton<ProcedureIndexCache>();
+        services.AddSingleton<ProcedureDemandCounter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProcedureDemandCounter>());
         services.AddScoped<ProcedureCatalog>();
         services.AddScoped<IContentSeeder, ProcedureSeeder>();
         services.AddScoped<IBotCommand, ImportProceduresCommand>();

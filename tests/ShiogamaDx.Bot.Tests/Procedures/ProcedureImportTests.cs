@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using ShiogamaDx.Bot.Cli;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
@@ -137,6 +138,38 @@ public sealed class ProcedureImportTests : IDisposable
         Assert.Contains("令和8年度", demand.Title, StringComparison.Ordinal);
         Assert.Equal(2, unanswered.Rows.Count);
         Assert.Contains(unanswered.Rows, r => r[0] == "明日の天気は？" && r[1] == "1");
+    }
+
+    [Fact]
+    public async Task DemandCounts_AreWrittenEveryFewSeconds_AndAtAGracefulStop_WithoutAnyoneReadingThem()
+    {
+        var id = app.WithScope(sp => sp.GetRequiredService<ProcedureIndexCache>().Get(sp.GetRequiredService<BotDbContext>()).Search("印鑑証明がほしい")[0].Procedure.Id);
+        int Asked(BotApplication host) => host.WithScope(sp => sp.GetRequiredService<BotDbContext>().Set<ProcedureDemand>().AsNoTracking()
+            .Where(d => d.ProcedureId == id).Sum(d => (int?)d.Asked) ?? 0);
+
+        await app.SayAsync(Audience.Resident, "r1", "印鑑証明がほしい");
+        await app.SayAsync(Audience.Resident, "r2", "いんかんしょうめい");
+        Assert.Equal(0, Asked(app)); // counted in memory: no write of its own per question
+
+        // The timer writes them.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Asked(app) < 2 && DateTime.UtcNow < deadline)
+        {
+            app.Clock.Advance(ProcedureDemandCounter.FlushInterval);
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(2, Asked(app));
+
+        // A graceful stop writes what the timer has not yet.
+        await app.SayAsync(Audience.Resident, "r3", "印鑑証明がほしい");
+        await app.Services.GetRequiredService<IHost>().StopAsync();
+        await using var file = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(app.Folder, "bot.db")};Pooling=False");
+        await file.OpenAsync();
+        await using var read = file.CreateCommand();
+        read.CommandText = """SELECT SUM("Asked") FROM "ProcedureDemand" WHERE "ProcedureId" = $id""";
+        read.Parameters.AddWithValue("$id", id);
+        Assert.Equal(3L, await read.ExecuteScalarAsync());
     }
 
     [Fact]
