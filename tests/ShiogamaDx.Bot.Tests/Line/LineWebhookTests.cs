@@ -116,6 +116,40 @@ public sealed class LineWebhookTests
     }
 
     [Fact]
+    public async Task Webhook_ConcurrentRequestsWithOverlappingEvents_StoreEachOnceWithItsFields_AndAnswerEachOnce()
+    {
+        // Requests arriving together are stored in one statement: one already stored, some carried by two
+        // requests at once, each of several events. Every event is stored once, whole, and answered once.
+        await using var host = await LineTestHost.StartAsync();
+        var known = LineEvents.Text("メニュー", host.Now, source: LineEvents.User("U" + new string('0', 32)));
+        await host.SendAsync(known);
+        await host.WhenSettledAsync();
+
+        var people = Enumerable.Range(1, 12).Select(i => LineEvents.User("U" + i.ToString("D32", System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var events = people.Select(p => LineEvents.Text("こんにちは", host.Now.AddSeconds(1), source: p)).ToList();
+        var requests = Enumerable.Range(0, 6).Select(i => new[] { known, events[2 * i], events[2 * i + 1], events[(2 * i + 2) % events.Count] }).ToList();
+        var responses = await Task.WhenAll(requests.Select(r => host.SendAsync(r)));
+        await host.WhenSettledAsync();
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var inbox = host.Inbox();
+        Assert.Equal(13, inbox.Count);
+        Assert.Equal(13, inbox.Select(e => e.WebhookEventId).Distinct().Count());
+        Assert.Equal(13, host.Fake.Replies.Count());
+        Assert.Empty(host.Fake.Pushes);
+        var stored = inbox.Single(e => e.WebhookEventId == events[5]["webhookEventId"]!.GetValue<string>());
+        Assert.Equal("message", stored.Type);
+        Assert.Equal(LineEventStatus.Done, stored.Status);
+        Assert.Equal(host.Now.AddSeconds(1).ToUnixTimeMilliseconds(), stored.Timestamp.ToUnixTimeMilliseconds());
+        Assert.NotEqual(Guid.Empty, stored.RetryKey);
+        Assert.False(stored.IsRedelivery);
+        Assert.StartsWith("line-", stored.UserKey ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain(people[5]["userId"]!.GetValue<string>(), stored.UserKey!, StringComparison.Ordinal);
+        Assert.Null(stored.PayloadJson); // answered: the words are not kept
+        Assert.Equal(13, host.Fake.Replies.Select(r => r.Body!["replyToken"]!.GetValue<string>()).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Webhook_WithStandbyMode_StoresButDoesNotAnswer()
     {
         await using var host = await LineTestHost.StartAsync();
