@@ -16,6 +16,11 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 type: "boolean",
                 nullable: false,
                 defaultValue: false);
+
+            // Events waiting when this version is deployed were left by code that pushed whenever a reply's outcome
+            // was not a success. Without this, the new code would ask a refused reply's token again, read LINE's
+            // "Invalid reply token" as "it arrived", and the person would get no answer: they keep being pushed.
+            migrationBuilder.Sql("""UPDATE "LineInbox" SET "ReplyFailed" = TRUE WHERE "ReplyTokenUsed" = TRUE AND "Status" = 0 AND "DeliveredBatches" = 0""");
         }
 
         /// <inheritdoc />
