@@ -50,14 +50,69 @@ public sealed class LineBatchTests
         Assert.All(inbox, e => Assert.Equal(LineEventStatus.Done, e.Status));
     }
 
+    [Fact]
+    public async Task Batch_WhenOnePersonsTurnTimesOut_NotAtAStop_ApologisesOnce_AndAnswersTheOthersOnce()
+    {
+        var timingOut = Probe + "時間切れ";
+        var handler = new ProbeHandler(timeOutOn: timingOut);
+        await using var host = await LineTestHost.StartAsync(services: s => s.AddSingleton<IIntentHandler>(handler));
+        var others = Enumerable.Range(0, 4).Select(i => (UserId: UserId(i), Text: Probe + i.ToString(CultureInfo.InvariantCulture), Token: "reply-" + i)).ToList();
+
+        var start = host.Now.AddSeconds(-10);
+        await host.SendAsync([
+            LineEvents.Text(timingOut, start, replyToken: "reply-timeout", source: LineEvents.User(UserId(99))),
+            .. others.Select((p, i) => LineEvents.Text(p.Text, start.AddMilliseconds(1 + i), replyToken: p.Token, source: LineEvents.User(p.UserId))),
+        ]);
+        await host.WhenSettledAsync();
+
+        // The turn is not run again (it is not idempotent): the apology other failures get, on the event's own token.
+        var apology = Assert.Single(host.Fake.Replies, r => (string?)r.Body!["replyToken"] == "reply-timeout");
+        Assert.Contains(ConversationEngine.Apology.Text, apology.AllText, StringComparison.Ordinal);
+        Assert.Equal(1, handler.Turns(timingOut));
+        foreach (var (_, text, token) in others)
+        {
+            Assert.Contains(ProbeHandler.Answer(text), Assert.Single(host.Fake.Replies, r => (string?)r.Body!["replyToken"] == token).AllText, StringComparison.Ordinal);
+            Assert.Equal(1, handler.Turns(text));
+        }
+
+        Assert.Equal(others.Count + 1, host.Fake.Replies.Count());
+        Assert.Empty(host.Fake.Pushes);
+        Assert.All(host.Inbox(), e => Assert.Equal(LineEventStatus.Done, e.Status));
+    }
+
+    [Fact]
+    public async Task OneAtATime_WhenATurnTimesOut_NotAtAStop_ApologisesOnce_AndTheEventIsDone()
+    {
+        // The person's first event fails in the batch and hands them on: their events, this one's and the
+        // timing-out one after it, are then worked one at a time.
+        var (handedOn, timingOut) = (Probe + "故障", Probe + "時間切れ");
+        var handler = new ProbeHandler(failOnceOn: handedOn, timeOutOn: timingOut);
+        await using var host = await LineTestHost.StartAsync(services: s => s.AddSingleton<IIntentHandler>(handler));
+
+        var start = host.Now.AddSeconds(-10);
+        await host.SendAsync(
+            LineEvents.Text(handedOn, start, replyToken: "reply-first"),
+            LineEvents.Text(timingOut, start.AddSeconds(1), replyToken: "reply-timeout"));
+        await host.WhenSettledAsync();
+
+        Assert.Contains(ProbeHandler.Answer(handedOn), Assert.Single(host.Fake.Replies, r => (string?)r.Body!["replyToken"] == "reply-first").AllText, StringComparison.Ordinal);
+        var apology = Assert.Single(host.Fake.Replies, r => (string?)r.Body!["replyToken"] == "reply-timeout");
+        Assert.Contains(ConversationEngine.Apology.Text, apology.AllText, StringComparison.Ordinal);
+        Assert.Equal(1, handler.Turns(timingOut));
+        Assert.Equal(2, host.Fake.Replies.Count());
+        Assert.Empty(host.Fake.Pushes);
+        Assert.All(host.Inbox(), e => Assert.Equal(LineEventStatus.Done, e.Status));
+    }
+
     private static string UserId(int i) => "U" + i.ToString("D32", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Answers the probe texts and counts each text's turns. Its first turn on <c>failOnceOn</c> times out the way
-    /// an HttpClient call does (TaskCanceledException): an error the engine's apology does not cover, so it
-    /// reaches the batch.
+    /// Answers the probe texts and counts each text's turns. Its first turn on <c>failOnceOn</c> answers with a
+    /// reply the LINE channel cannot store (a feature's bug, found after the turn: the turn's own failures are
+    /// answered with the engine's apology), which reaches the batch's per-person catch. Every turn on
+    /// <c>timeOutOn</c> times out the way an HttpClient call does (TaskCanceledException, the host not stopping).
     /// </summary>
-    private sealed class ProbeHandler(string failOnceOn) : IIntentHandler
+    private sealed class ProbeHandler(string? failOnceOn = null, string? timeOutOn = null) : IIntentHandler
     {
         private readonly ConcurrentDictionary<string, int> turns = new(StringComparer.Ordinal);
 
@@ -73,12 +128,18 @@ public sealed class LineBatchTests
 
         public Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
         {
-            if (turns.AddOrUpdate(turn.Text, 1, (_, n) => n + 1) == 1 && turn.Text == failOnceOn)
+            var n = turns.AddOrUpdate(turn.Text, 1, (_, n) => n + 1);
+            if (turn.Text == timeOutOn)
             {
                 throw new TaskCanceledException("The upstream service did not answer in time.", new TimeoutException());
             }
 
-            return Task.FromResult(TurnResult.Of(new TextReply(Answer(turn.Text))));
+            return Task.FromResult(n == 1 && turn.Text == failOnceOn
+                ? TurnResult.Of(new UnstorableReply())
+                : TurnResult.Of(new TextReply(Answer(turn.Text))));
         }
     }
+
+    /// <summary>A reply type the channel does not know: the inbox cannot keep it (not one of Reply's JSON kinds).</summary>
+    private sealed record UnstorableReply : Reply;
 }
