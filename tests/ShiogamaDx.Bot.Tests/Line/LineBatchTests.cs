@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Line;
 
@@ -104,6 +105,60 @@ public sealed class LineBatchTests
         Assert.All(host.Inbox(), e => Assert.Equal(LineEventStatus.Done, e.Status));
     }
 
+    [Fact]
+    public async Task Stop_WhenItsTimeoutCutsATurnShort_LeavesTheEventPending_AndTheNextStartAnswersItOnce()
+    {
+        var hanging = Probe + "長考";
+        var handler = new ProbeHandler(hangOnceOn: hanging);
+        var folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "line-hard-stop-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Bot"] = $"Data Source={Path.Combine(folder, "bot.db")}",
+
+            // Cut short, the stop cannot release the person's lease: the next start takes them once it expired.
+            ["Leases:Duration"] = "00:00:02",
+        };
+        void Services(IServiceCollection s)
+        {
+            s.AddSingleton<IIntentHandler>(handler);
+            s.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300)); // then the turn's token is cancelled
+        }
+
+        var fake = await FakeLineApi.StartAsync();
+        try
+        {
+            var first = await LineTestHost.StartAsync(settings, fake, Services);
+            await first.SendAsync(LineEvents.Text(hanging, first.Now, replyToken: "reply-hang"));
+            await handler.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            first.Client.Dispose();
+            await first.App.DisposeAsync();
+
+            // The host's stop is not a failure of the turn: no apology, the event kept as it came.
+            Assert.DoesNotContain(fake.Calls, c => c.Path.StartsWith("/v2/bot/message/", StringComparison.Ordinal));
+            await using var second = await LineTestHost.StartAsync(settings, fake, Services);
+            await second.WhenSettledAsync(advanceBy: TimeSpan.FromSeconds(1));
+
+            var reply = Assert.Single(fake.Replies);
+            Assert.Equal("reply-hang", (string?)reply.Body!["replyToken"]);
+            Assert.Contains(ProbeHandler.Answer(hanging), reply.AllText, StringComparison.Ordinal);
+            Assert.Equal(2, handler.Turns(hanging));
+            Assert.Empty(fake.Pushes);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // left for the temp cleaner
+            }
+        }
+    }
+
     private static string UserId(int i) => "U" + i.ToString("D32", CultureInfo.InvariantCulture);
 
     /// <summary>
@@ -112,9 +167,12 @@ public sealed class LineBatchTests
     /// answered with the engine's apology), which reaches the batch's per-person catch. Every turn on
     /// <c>timeOutOn</c> times out the way an HttpClient call does (TaskCanceledException, the host not stopping).
     /// </summary>
-    private sealed class ProbeHandler(string? failOnceOn = null, string? timeOutOn = null) : IIntentHandler
+    private sealed class ProbeHandler(string? failOnceOn = null, string? timeOutOn = null, string? hangOnceOn = null) : IIntentHandler
     {
         private readonly ConcurrentDictionary<string, int> turns = new(StringComparer.Ordinal);
+
+        /// <summary>Set when the first turn on <c>hangOnceOn</c> started; that turn then waits until it is cancelled.</summary>
+        public TaskCompletionSource Hanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public string Name => "batch-probe";
 
@@ -126,7 +184,7 @@ public sealed class LineBatchTests
 
         public double Match(Turn turn) => turn.Text.StartsWith(Probe, StringComparison.Ordinal) ? 1 : 0;
 
-        public Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
+        public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
         {
             var n = turns.AddOrUpdate(turn.Text, 1, (_, n) => n + 1);
             if (turn.Text == timeOutOn)
@@ -134,9 +192,15 @@ public sealed class LineBatchTests
                 throw new TaskCanceledException("The upstream service did not answer in time.", new TimeoutException());
             }
 
-            return Task.FromResult(n == 1 && turn.Text == failOnceOn
+            if (n == 1 && turn.Text == hangOnceOn)
+            {
+                Hanging.TrySetResult();
+                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            }
+
+            return n == 1 && turn.Text == failOnceOn
                 ? TurnResult.Of(new UnstorableReply())
-                : TurnResult.Of(new TextReply(Answer(turn.Text))));
+                : TurnResult.Of(new TextReply(Answer(turn.Text)));
         }
     }
 
