@@ -112,9 +112,11 @@ public sealed class ClassBooking(BotDbContext db, Outbox outbox, TimeProvider cl
         }
         catch (DbUpdateException ex) when (IsUniqueViolation(ex))
         {
-            // A double tap that slipped past the check on another replica: the first one stands.
+            // A double tap that slipped past the check on another replica: the first one stands. Only this insert
+            // is let go: the context may hold others' staged work (a LINE batch answers several people in one
+            // context and commits their answers together), which clearing the tracker would lose.
             await tx.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
+            db.Entry(registration).State = EntityState.Detached;
             var first = await ActiveAsync(classId, userKey, ct);
             return new BookingOutcome(BookingResult.AlreadyRegistered, c, first);
         }

@@ -91,7 +91,8 @@ public sealed class ClassSurveys(BotDbContext db, Outbox outbox, TimeProvider cl
         catch (DbUpdateException ex) when (ClassBooking.IsUniqueViolation(ex) && existing is null)
         {
             // The same answer sent twice at once (double tap): the other one was stored; store this one over it.
-            db.ChangeTracker.Clear();
+            // Only the failed insert is let go: others' staged work in this context (a LINE batch) stays.
+            db.Entry(answer).State = EntityState.Detached;
             return await SaveAsync(registration, response, ct);
         }
 

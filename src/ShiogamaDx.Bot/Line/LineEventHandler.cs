@@ -226,9 +226,11 @@ internal sealed class LineEventHandler(
             var answer = await WithLoadingAnimationAsync(engine.AnswerAsync(message, ct), lineUserId, ct); // offers saved with the answer below
             return [.. prefix, .. answer];
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // A turn is not idempotent, so it is not run again: the person gets an apology and can retry.
+            // A turn is not idempotent, so it is not run again: the person gets an apology and can retry. A
+            // cancellation not of ours (a feature's HttpClient timing out) is such a failure too: only the host's
+            // hard stop (ct) leaves the event pending, for the next start.
             logger.LogError(ex, "Conversation engine failed on LINE event {EventId}", row.Id);
             CountWhenSaved(() => metrics.Failed(Channel, "engine")); // with the apology's commit
             return [ConversationEngine.Apology, catalog.Menus.Resident.AsChoices()];

@@ -84,8 +84,9 @@ internal sealed class StaffTurnWorker(
             {
                 replies = await answer;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
+                // A cancellation not of ours (a feature's HttpClient timing out) is a failed turn too, not a stop.
                 logger.LogError(ex, "Answering a staff turn failed");
                 metrics.Failed(StaffActivities.Channel, "engine");
                 replies = [ConversationEngine.Apology];

@@ -364,6 +364,19 @@ public sealed class StaffChannelTests
     }
 
     [Fact]
+    public async Task Turn_WhenAFeatureTimesOut_NotAtAStop_IsAnsweredWithTheApology()
+    {
+        await using var h = await StaffHarness.StartAsync(services: s => s.AddSingleton<IIntentHandler, TimingOutHandler>());
+
+        await h.PostAsync(h.Message("時間切れ", id: "late"));
+
+        var answer = await h.Connector.NextAsync();
+        Assert.Equal("message", answer.Type);
+        Assert.Equal("late", (string?)answer.Activity["replyToId"]);
+        Assert.Contains(ConversationEngine.Apology.Text, (string?)answer.Activity["text"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SlowAnswer_GetsATypingIndicator_WhileTheHttpResponseIsImmediate()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -434,6 +447,19 @@ public sealed class StaffChannelTests
             var comment = turn.Message.Parameters?.GetValueOrDefault("comment");
             return Task.FromResult(TurnResult.Of(new TextReply($"echo {turn.Postback!.Action} {turn.Postback["id"]} {comment}")));
         }
+    }
+
+    /// <summary>Times out the way an HttpClient call does (TaskCanceledException), the host not stopping.</summary>
+    private sealed class TimingOutHandler : IIntentHandler
+    {
+        public string Name => "staff-test-timeout";
+
+        public Audience Audience => Audience.Staff;
+
+        public double Match(Turn turn) => turn.Text == "時間切れ" ? 1 : 0;
+
+        public Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken) =>
+            throw new TaskCanceledException("The upstream service did not answer in time.", new TimeoutException());
     }
 
     private sealed class SlowHandler(Task gate) : IIntentHandler
