@@ -161,25 +161,13 @@ internal sealed class LineInboxWriter : IAsyncDisposable
                 sql);
         }
 
-        /// <returns>The WebhookEventIds stored now.</returns>
-        public async Task<HashSet<string>> RunAsync(BotDbContext db, List<LineInboxEvent> rows)
+        private List<RawSqlCommand> Build(BotDbContext db, IRelationalConnection connection, List<LineInboxEvent> rows)
         {
-            var stored = new HashSet<string>(StringComparer.Ordinal);
-            if (rows.Count == 0)
-            {
-                return stored;
-            }
-
-            // Through EF's own command pipeline (not a bare ADO.NET command): its interceptors, the SQLite write
-            // gate among them, see the transaction and the statements, and so do its logs. Not a FromSql query:
-            // that would compile and cache a query for every row count.
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            var connection = db.GetService<IRelationalConnection>();
             var commands = db.GetService<IRawSqlCommandBuilder>();
-            var log = db.GetService<IRelationalCommandDiagnosticsLogger>();
-            await using var parameterFactory = connection.DbConnection.CreateCommand();
+            using var parameterFactory = connection.DbConnection.CreateCommand();
             var perStatement = MaxParameters / columns.Length;
             var text = new StringBuilder();
+            var built = new List<RawSqlCommand>();
             for (var start = 0; start < rows.Count; start += perStatement)
             {
                 var chunk = rows.GetRange(start, Math.Min(perStatement, rows.Count - start));
@@ -199,7 +187,31 @@ internal sealed class LineInboxWriter : IAsyncDisposable
                     text.Append(')');
                 }
 
-                var command = commands.Build(text.Append(returning).ToString(), parameters, db.Model);
+                built.Add(commands.Build(text.Append(returning).ToString(), parameters, db.Model));
+            }
+
+            return built;
+        }
+
+        /// <returns>The WebhookEventIds stored now.</returns>
+        public async Task<HashSet<string>> RunAsync(BotDbContext db, List<LineInboxEvent> rows)
+        {
+            var stored = new HashSet<string>(StringComparer.Ordinal);
+            if (rows.Count == 0)
+            {
+                return stored;
+            }
+
+            // Through EF's own command pipeline (not a bare ADO.NET command): its interceptors, the SQLite write
+            // gate among them, see the statements, and so do its logs. Not a FromSql query: that would compile and
+            // cache a query for every row count. The SQL and its parameters are built before any statement runs, so
+            // the write gate is held only while SQLite writes. No transaction: each statement is atomic, and when
+            // one fails every request of the batch gets a 5xx; LINE's redelivery of rows already stored by an
+            // earlier statement is then dropped by the unique index, so nothing is lost or answered twice.
+            var connection = db.GetService<IRelationalConnection>();
+            var log = db.GetService<IRelationalCommandDiagnosticsLogger>();
+            foreach (var command in Build(db, connection, rows))
+            {
                 await using var reader = await command.RelationalCommand.ExecuteReaderAsync(
                     new RelationalCommandParameterObject(connection, command.ParameterValues, null, db, log, CommandSource.ExecuteSqlRaw));
                 while (await reader.ReadAsync())
@@ -208,7 +220,6 @@ internal sealed class LineInboxWriter : IAsyncDisposable
                 }
             }
 
-            await transaction.CommitAsync();
             return stored;
         }
     }
