@@ -9,13 +9,15 @@ namespace ShiogamaDx.Bot.Procedures;
 /// every few seconds, one statement per procedure and month. One write per answered question was the only write
 /// a resident's turn did on its own: under a burst, hundreds of them a second queued for SQLite's single writer
 /// ahead of the answers. The price: a host killed outright loses the last seconds of counts (a statistic for the
-/// DX office, not a record of anyone's request); a graceful stop writes them.
+/// DX office, not a record of anyone's request); a graceful stop writes them once the workers have finished.
 /// </summary>
-public sealed class ProcedureDemandCounter(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ProcedureDemandCounter> logger) : BackgroundService
+public sealed class ProcedureDemandCounter(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ProcedureDemandCounter> logger) : BackgroundService, IHostedLifecycleService
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<(string ProcedureId, DateOnly Month), int> pending = new();
+    // Not disposed: a host may still call StoppedAsync after disposing its services, and without a wait handle
+    // a SemaphoreSlim holds nothing to free.
     private readonly SemaphoreSlim flushing = new(1, 1);
 
     public void Count(string procedureId)
@@ -30,15 +32,26 @@ public sealed class ProcedureDemandCounter(IServiceScopeFactory scopes, TimeProv
     /// </summary>
     public async Task FlushAsync(CancellationToken ct)
     {
-        if (pending.IsEmpty)
-        {
-            return;
-        }
-
+        // Checked under the lock: a flush under way has taken its counts out of `pending` but not yet written them.
         await flushing.WaitAsync(ct);
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
+            if (pending.IsEmpty)
+            {
+                return;
+            }
+
+            AsyncServiceScope scope;
+            try
+            {
+                scope = scopes.CreateAsyncScope();
+            }
+            catch (ObjectDisposedException)
+            {
+                return; // the host's services are gone (a second stop): nothing left to write with
+            }
+
+            await using var _ = scope;
             var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
             foreach (var key in pending.Keys)
             {
@@ -87,19 +100,20 @@ public sealed class ProcedureDemandCounter(IServiceScopeFactory scopes, TimeProv
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    // After every hosted service has stopped (IHostedLifecycleService.StoppedAsync), not in this one's StopAsync:
+    // the LINE and staff workers stop after it and finish their turns in flight, which still count.
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppedAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken);
         await FlushAsync(CancellationToken.None);
         if (!pending.IsEmpty)
         {
             logger.LogWarning("Procedure demand counts could not be written at stop; the last {Count} are lost", pending.Values.Sum());
         }
-    }
-
-    public override void Dispose()
-    {
-        flushing.Dispose();
-        base.Dispose();
     }
 }
