@@ -60,7 +60,10 @@ public sealed class ClassSurveys(BotDbContext db, Outbox outbox, TimeProvider cl
     }
 
     /// <summary>Stores the answer (or replaces the earlier one). Returns true when it replaced one.</summary>
-    public async Task<bool> SaveAsync(ClassRegistration registration, SurveyResponse response, CancellationToken ct)
+    public Task<bool> SaveAsync(ClassRegistration registration, SurveyResponse response, CancellationToken ct) =>
+        SaveAsync(registration, response, retried: false, ct);
+
+    private async Task<bool> SaveAsync(ClassRegistration registration, SurveyResponse response, bool retried, CancellationToken ct)
     {
         var existing = await db.Set<ClassSurveyAnswer>().FirstOrDefaultAsync(a => a.RegistrationId == registration.Id, ct);
         var answer = existing ?? new ClassSurveyAnswer
@@ -88,12 +91,13 @@ public sealed class ClassSurveys(BotDbContext db, Outbox outbox, TimeProvider cl
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex) when (ClassBooking.IsUniqueViolation(ex) && existing is null)
+        catch (DbUpdateException ex) when (ClassBooking.IsUniqueViolation(ex) && existing is null && !retried)
         {
             // The same answer sent twice at once (double tap): the other one was stored; store this one over it.
-            // Only the failed insert is let go: others' staged work in this context (a LINE batch) stays.
+            // Only the failed insert is let go: others' staged work in this context (a LINE batch) stays. Once:
+            // a violation that was not this answer's would fail the same way again.
             db.Entry(answer).State = EntityState.Detached;
-            return await SaveAsync(registration, response, ct);
+            return await SaveAsync(registration, response, retried: true, ct);
         }
 
         logger.LogInformation("Class {ClassId}: survey answer for registration {RegistrationId} {Action}", registration.ClassId, registration.Id, existing is null ? "stored" : "replaced");
