@@ -23,13 +23,15 @@ internal sealed class LineInboxWriter : IAsyncDisposable
 
     private readonly Channel<Request> requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IServiceScopeFactory scopes;
+    private readonly LineInboxSignal signal;
     private readonly ILogger<LineInboxWriter> logger;
     private readonly Task loop;
     private InboxInsert? insert;
 
-    public LineInboxWriter(IServiceScopeFactory scopes, ILogger<LineInboxWriter> logger)
+    public LineInboxWriter(IServiceScopeFactory scopes, LineInboxSignal signal, ILogger<LineInboxWriter> logger)
     {
         this.scopes = scopes;
+        this.signal = signal;
         this.logger = logger;
         loop = Task.Run(RunAsync);
     }
@@ -98,7 +100,15 @@ internal sealed class LineInboxWriter : IAsyncDisposable
         }
 
         insert ??= InboxInsert.For(db);
-        var stored = await insert.RunAsync(db, first.ConvertAll(f => f.Row));
+
+        // In id order: two PostgreSQL replicas given the same events in another order would otherwise wait on each
+        // other's rows (ON CONFLICT) and deadlock.
+        var stored = await insert.RunAsync(db, [.. first.Select(f => f.Row).OrderBy(r => r.WebhookEventId, StringComparer.Ordinal)]);
+        if (stored.Count > 0)
+        {
+            signal.Notify(); // here, not only in the request: a request that stopped waiting still stored its events
+        }
+
         if (total - stored.Count > 0)
         {
             logger.LogInformation("LINE redelivered {Count} events already stored; not answered again", total - stored.Count);

@@ -14,7 +14,7 @@ internal static class LineWebhookEndpoint
 
     public const string SignatureHeader = "X-Line-Signature";
 
-    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<LineOptions> options, LineWebhookReceiver receiver, LineInboxSignal signal, BotMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<LineOptions> options, LineWebhookReceiver receiver, BotMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
     {
         var o = options.Value;
         if (!o.Enabled)
@@ -93,8 +93,7 @@ internal static class LineWebhookEndpoint
 
         if (stored > 0)
         {
-            metrics.Received(LineEventHandler.Channel, stored);
-            signal.Notify();
+            metrics.Received(LineEventHandler.Channel, stored); // the worker was woken by the inbox writer
         }
 
         return TypedResults.Ok();
