@@ -128,7 +128,31 @@ public sealed class LineWebhookTests
         var people = Enumerable.Range(1, 12).Select(i => LineEvents.User("U" + i.ToString("D32", System.Globalization.CultureInfo.InvariantCulture))).ToList();
         var events = people.Select(p => LineEvents.Text("こんにちは", host.Now.AddSeconds(1), source: p)).ToList();
         var requests = Enumerable.Range(0, 6).Select(i => new[] { known, events[2 * i], events[2 * i + 1], events[(2 * i + 2) % events.Count] }).ToList();
-        var responses = await Task.WhenAll(requests.Select(r => host.SendAsync(r)));
+
+        // Another connection holds the file's write lock meanwhile, so the requests queue up and share statements.
+        var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(host.Db(db => db.Database.GetConnectionString())).DataSource;
+        HttpResponseMessage[] responses;
+        await using (var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            await other.OpenAsync();
+            await using (var begin = other.CreateCommand())
+            {
+                begin.CommandText = "BEGIN IMMEDIATE;";
+                await begin.ExecuteNonQueryAsync();
+            }
+
+            var sending = Task.WhenAll(requests.Select(r => host.SendAsync(r)));
+            await Task.Delay(300);
+            Assert.False(sending.IsCompleted, "no request is acknowledged before its events are stored");
+            await using (var commit = other.CreateCommand())
+            {
+                commit.CommandText = "COMMIT;";
+                await commit.ExecuteNonQueryAsync();
+            }
+
+            responses = await sending;
+        }
+
         await host.WhenSettledAsync();
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
