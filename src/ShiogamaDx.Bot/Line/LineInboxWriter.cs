@@ -84,34 +84,23 @@ internal sealed class LineInboxWriter : IAsyncDisposable
         using var goFirst = db.WriteFirst(); // LINE waits for the 200 that follows this commit; the workers' writes can wait
 
         // First occurrence wins within the batch (a redelivery can arrive while the original is still waiting).
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var first = new List<(Request Request, LineInboxEvent Row)>();
-        var total = 0;
-        foreach (var request in batch)
-        {
-            foreach (var row in request.Rows)
-            {
-                total++;
-                if (seen.Add(row.WebhookEventId))
-                {
-                    first.Add((request, row));
-                }
-            }
-        }
-
-        insert ??= InboxInsert.For(db);
-
         // In id order: two PostgreSQL replicas given the same events in another order would otherwise wait on each
         // other's rows (ON CONFLICT) and deadlock.
-        var stored = await insert.RunAsync(db, [.. first.Select(f => f.Row).OrderBy(r => r.WebhookEventId, StringComparer.Ordinal)]);
+        var first = batch.SelectMany(request => request.Rows.Select(row => (Request: request, Row: row)))
+            .DistinctBy(f => f.Row.WebhookEventId, StringComparer.Ordinal)
+            .OrderBy(f => f.Row.WebhookEventId, StringComparer.Ordinal)
+            .ToList();
+        insert ??= InboxInsert.For(db);
+        var stored = await insert.RunAsync(db, first.ConvertAll(f => f.Row));
         if (stored.Count > 0)
         {
             signal.Notify(); // here, not only in the request: a request that stopped waiting still stored its events
         }
 
-        if (total - stored.Count > 0)
+        var redelivered = batch.Sum(r => r.Rows.Count) - stored.Count;
+        if (redelivered > 0)
         {
-            logger.LogInformation("LINE redelivered {Count} events already stored; not answered again", total - stored.Count);
+            logger.LogInformation("LINE redelivered {Count} events already stored; not answered again", redelivered);
         }
 
         var counts = first.Where(f => stored.Contains(f.Row.WebhookEventId)).CountBy(f => f.Request).ToDictionary();

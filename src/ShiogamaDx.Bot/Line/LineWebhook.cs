@@ -109,7 +109,7 @@ internal sealed class LineWebhookReceiver(LineInboxWriter writer, PrivacyKeys ke
         var rows = new List<LineInboxEvent>(events.Count);
         foreach (var element in events)
         {
-            if (ToRow(element, now) is { } row && rows.All(r => r.WebhookEventId != row.WebhookEventId))
+            if (ToRow(element, now) is { } row) // an id twice in one body: the inbox writer keeps the first
             {
                 rows.Add(row);
             }
