@@ -6,6 +6,7 @@ using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Guidelines;
 using ShiogamaDx.Bot.Hosting;
+using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Kpis;
 using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Line.RichMenu;
@@ -22,7 +23,8 @@ builder.AddDatabase();
 builder.AddConversations();
 builder.AddAdminApi();
 
-// Channels
+// Channels: both store what they receive in the one inbox, answered by its worker
+builder.AddInbox();
 builder.AddLine();
 builder.AddLineRichMenu();
 builder.AddStaff();

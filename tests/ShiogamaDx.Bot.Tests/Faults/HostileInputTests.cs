@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
 using Microsoft.EntityFrameworkCore;
+using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Staff;
 using ShiogamaDx.Bot.Tests.Line;
@@ -77,7 +78,7 @@ public sealed class HostileInputTests
             iter: Iterations,
             threads: 1);
 
-        Assert.DoesNotContain(host.Inbox(), e => e.WebhookEventId.StartsWith(UnsignedPrefix, StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Inbox(), e => e.EventId.StartsWith(UnsignedPrefix, StringComparison.Ordinal));
         Assert.True(statuses.GetValueOrDefault(200) > 0 && statuses.GetValueOrDefault(401) > 0 && statuses.GetValueOrDefault(400) > 0 && statuses.GetValueOrDefault(413) > 0, string.Join(", ", statuses));
 
         // The worker survived what was stored: every hostile event is handled, and a real message is still answered.

@@ -9,6 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Hosting;
 using ShiogamaDx.Bot.Line;
@@ -101,7 +102,7 @@ public sealed class MetricsTests
 
         Assert.Equal(0, commits.Left); // the batch's finishing commit did fail
         Assert.Single(host.Fake.Replies, r => r.Status == 200);
-        Assert.Equal(LineEventStatus.Done, Assert.Single(host.Inbox()).Status);
+        Assert.Equal(InboxStatus.Done, Assert.Single(host.Inbox()).Status);
         Assert.Equal(1, recorder.Sum("shiogama.bot.events.processed", ("channel", "line")));
         Assert.Equal(1, recorder.Count("shiogama.bot.answer.duration"));
         Assert.Equal(0, recorder.Sum("shiogama.bot.events.failed"));

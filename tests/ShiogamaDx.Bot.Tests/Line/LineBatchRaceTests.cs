@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
@@ -176,7 +177,7 @@ public sealed class LineBatchRaceTests(PostgreSqlServer server) : IAsyncLifetime
         Assert.All(replies, r => Assert.Equal(200, r.Status));
         Assert.Empty(host.Fake.Pushes);
         Assert.Empty(host.Fake.SpecErrors);
-        Assert.All(host.Inbox(), e => Assert.Equal(LineEventStatus.Done, e.Status));
+        Assert.All(host.Inbox(), e => Assert.Equal(InboxStatus.Done, e.Status));
     }
 
     private static string RacingKey(LineTestHost host) => host.App.Services.GetRequiredService<PrivacyKeys>().Pseudonymize("line", Racing);
