@@ -19,7 +19,6 @@ public static class LineExtensions
         services.AddSingleton<LinePushGate>();
         services.AddSingleton<LineUserRateLimiter>();
         services.AddSingleton<KnownLineUsers>();
-        services.AddScoped<LineWebhookReceiver>();
         services.AddScoped<IInboxChannel, LineInboxChannel>();
         services.AddScoped<IPersonalDataEraser, LineDataEraser>();
         services.AddHostedService<LineOutboxDelivery>();

@@ -15,7 +15,10 @@ internal static class LineWebhookEndpoint
 
     public const string SignatureHeader = "X-Line-Signature";
 
-    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<LineOptions> options, LineWebhookReceiver receiver, BotMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
+    /// <summary>The last instant DateTimeOffset holds, in Unix milliseconds: a later timestamp cannot be read.</summary>
+    private static readonly long MaxTimestamp = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
+    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<LineOptions> options, InboxWriter inbox, PrivacyKeys keys, TimeProvider clock, BotMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
     {
         var o = options.Value;
         if (!o.Enabled)
@@ -83,7 +86,8 @@ internal static class LineWebhookEndpoint
         int stored;
         try
         {
-            stored = await receiver.StoreAsync(events, ct);
+            var now = clock.GetUtcNow();
+            stored = await inbox.StoreAsync([.. events.Select(e => ToItem(e, keys, now, logger)).OfType<InboxItem>()], ct); // an id twice: the inbox keeps the first
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -99,34 +103,12 @@ internal static class LineWebhookEndpoint
 
         return TypedResults.Ok();
     }
-}
-
-/// <summary>Stores webhook events once each (by webhookEventId) before LINE gets its 200.</summary>
-internal sealed class LineWebhookReceiver(InboxWriter writer, PrivacyKeys keys, TimeProvider clock, ILogger<LineWebhookReceiver> logger)
-{
-    /// <summary>The last instant DateTimeOffset holds, in Unix milliseconds: a later timestamp cannot be read.</summary>
-    private static readonly long MaxTimestamp = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
-
-    public Task<int> StoreAsync(IReadOnlyList<JsonElement> events, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var rows = new List<InboxItem>(events.Count);
-        foreach (var element in events)
-        {
-            if (ToRow(element, now) is { } row) // an id twice in one body: the inbox writer keeps the first
-            {
-                rows.Add(row);
-            }
-        }
-
-        return writer.StoreAsync(rows, ct);
-    }
 
     /// <summary>
     /// One event on its own: whatever is wrong with it (a shape this version cannot read, a number out of range),
     /// it is stored as skipped with the reason, and the body's other events are stored and answered.
     /// </summary>
-    private InboxItem? ToRow(JsonElement element, DateTimeOffset now)
+    private static InboxItem? ToItem(JsonElement element, PrivacyKeys keys, DateTimeOffset now, ILogger logger)
     {
         var id = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("webhookEventId", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
         if (string.IsNullOrEmpty(id) || id.Length > 64)
@@ -140,7 +122,7 @@ internal sealed class LineWebhookReceiver(InboxWriter writer, PrivacyKeys keys, 
             var ev = element.Deserialize(LineWebhookJson.Default.LineEvent) ?? throw new JsonException("null event");
             if (ev.Timestamp < 0 || ev.Timestamp > MaxTimestamp)
             {
-                return Unreadable(id, "timestamp out of range", now);
+                return Unreadable(id, "timestamp out of range", now, logger);
             }
 
             var userId = ev.Source?.UserId;
@@ -163,12 +145,12 @@ internal sealed class LineWebhookReceiver(InboxWriter writer, PrivacyKeys keys, 
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
         {
-            return Unreadable(id, ex.GetType().Name, now);
+            return Unreadable(id, ex.GetType().Name, now, logger);
         }
     }
 
     /// <summary>Signed by LINE but not readable by this version: kept for the record (and against redelivery), not answered.</summary>
-    private InboxItem Unreadable(string id, string reason, DateTimeOffset now)
+    private static InboxItem Unreadable(string id, string reason, DateTimeOffset now, ILogger logger)
     {
         logger.LogWarning("LINE event {WebhookEventId} could not be read ({Reason}); stored as skipped", id, reason);
         return new InboxItem

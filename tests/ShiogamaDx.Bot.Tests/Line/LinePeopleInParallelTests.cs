@@ -9,7 +9,7 @@ using ShiogamaDx.Bot.Line;
 namespace ShiogamaDx.Bot.Tests.Line;
 
 /// <summary>Several people answered at the same time, each in their own scope: one person's failing turn touches nobody else.</summary>
-public sealed class LineBatchTests
+public sealed class LinePeopleInParallelTests
 {
     private const string Probe = "バッチ確認";
 
