@@ -13,7 +13,8 @@ using ShiogamaDx.Bot.Procedures;
 using ShiogamaDx.Bot.Staff;
 using ShiogamaDx.Bot.Surveys;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings and content come from the app's folder, not the working directory (HostPaths).
+var builder = WebApplication.CreateBuilder(HostPaths.Options(args));
 
 builder.AddBotLogging(quiet: BotCommands.IsCommand(args));
 builder.AddTelemetry();
