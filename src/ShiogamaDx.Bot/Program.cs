@@ -40,9 +40,10 @@ var app = builder.Build();
 
 app.UseReverseProxy();
 app.UseBotRequestLogging();
+app.UseSecurityHeaders(DashboardPages.InlineStyles);
+app.UseAdminApi();
 app.MapHealth();
 app.MapMetrics();
-app.MapAdminApi();
 app.MapLine();
 app.MapStaff();
 app.MapClasses();
