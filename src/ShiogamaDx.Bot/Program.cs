@@ -8,19 +8,22 @@ using ShiogamaDx.Bot.Guidelines;
 using ShiogamaDx.Bot.Hosting;
 using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Kpis;
+using ShiogamaDx.Bot.Language;
 using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Line.RichMenu;
 using ShiogamaDx.Bot.Procedures;
 using ShiogamaDx.Bot.Staff;
 using ShiogamaDx.Bot.Surveys;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings and content come from the app's folder, not the working directory (HostPaths).
+var builder = WebApplication.CreateBuilder(HostPaths.Options(args));
 
 builder.AddBotLogging(quiet: BotCommands.IsCommand(args));
 builder.AddTelemetry();
 builder.AddReverseProxy();
 builder.AddDatabase();
 builder.AddConversations();
+builder.AddLanguage();
 builder.AddAdminApi();
 
 // Channels: both store what they receive in the one inbox, answered by its worker
@@ -41,9 +44,10 @@ var app = builder.Build();
 
 app.UseReverseProxy();
 app.UseBotRequestLogging();
+app.UseSecurityHeaders(DashboardPages.InlineStyles);
+app.UseAdminApi();
 app.MapHealth();
 app.MapMetrics();
-app.MapAdminApi();
 app.MapLine();
 app.MapStaff();
 app.MapClasses();
