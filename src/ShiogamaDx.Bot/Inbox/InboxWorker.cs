@@ -37,7 +37,7 @@ public sealed class InboxOptions
 /// <see cref="InboxOptions.ParallelPeople"/>. An item is finished only after its answer was delivered, so what a
 /// stop or crash left is answered at the next start (or by another replica: <see cref="PersonLocks"/>).
 /// </summary>
-internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signal, PersonLocks locks, IOptions<InboxOptions> options, TimeProvider clock, ILogger<InboxWorker> logger)
+internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signal, PersonLocks locks, IOptions<InboxOptions> options, IOptions<HostOptions> host, TimeProvider clock, ILogger<InboxWorker> logger)
     : BackgroundService
 {
     /// <summary>Handled items are kept this long (ids only, payload cleared) so late redeliveries are still recognised.</summary>
@@ -57,6 +57,8 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Real time, whatever clock the host runs on: a delivery waiting out a retry delay does not hold the stop.
+        hardStop.CancelAfter(host.Value.ShutdownTimeout);
         await using var registration = cancellationToken.Register(hardStop.Cancel);
         await base.StopAsync(cancellationToken);
     }
