@@ -54,17 +54,23 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
     // not cut between the channel's 200 and the save (which would answer it twice after the restart).
     private readonly CancellationTokenSource hardStop = new();
     private DateTimeOffset lastCleanup = DateTimeOffset.MinValue;
+    private bool disposed;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // Real time, whatever clock the host runs on: a delivery waiting out a retry delay does not hold the stop.
-        hardStop.CancelAfter(host.Value.ShutdownTimeout);
+        if (!disposed)
+        {
+            hardStop.CancelAfter(host.Value.ShutdownTimeout);
+        }
+
         await using var registration = cancellationToken.Register(hardStop.Cancel);
         await base.StopAsync(cancellationToken);
     }
 
     public override void Dispose()
     {
+        disposed = true;
         hardStop.Dispose();
         base.Dispose();
     }
