@@ -148,12 +148,10 @@ internal static partial class TextLayout
         var start = page.Count;
         if (bodySize > 0)
         {
+            // The lines in smaller type at the foot of the page (their marks, smaller still, are already gone).
             for (var i = page.Count - 1; i >= 0 && page[i].Size > 0 && page[i].Size < bodySize * 0.88; i--)
             {
-                if (FootnoteMark().IsMatch(HeadingStyles.Fold(page[i].Text.Trim())))
-                {
-                    start = i;
-                }
+                start = i;
             }
 
             return start;
@@ -201,7 +199,8 @@ internal static partial class TextLayout
         var notes = new List<string>();
         foreach (var line in lines.Select(l => l.Text.Trim()).Where(t => t.Length > 0))
         {
-            if (notes.Count == 0 || FootnoteMark().IsMatch(HeadingStyles.Fold(line)))
+            var folded = HeadingStyles.Fold(line);
+            if (notes.Count == 0 || FootnoteMark().IsMatch(folded) || (char.IsAsciiDigit(folded[0]) && notes[^1].EndsWith('。')))
             {
                 notes.Add(line);
             }
