@@ -7,6 +7,7 @@ using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Guidelines;
 using ShiogamaDx.Bot.Hosting;
 using ShiogamaDx.Bot.Kpis;
+using ShiogamaDx.Bot.Language;
 using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Line.RichMenu;
 using ShiogamaDx.Bot.Procedures;
@@ -20,6 +21,7 @@ builder.AddTelemetry();
 builder.AddReverseProxy();
 builder.AddDatabase();
 builder.AddConversations();
+builder.AddLanguage();
 builder.AddAdminApi();
 
 // Channels

@@ -1,0 +1,144 @@
+using ShiogamaDx.Bot.Conversations;
+using YamlDotNet.RepresentationModel;
+
+namespace ShiogamaDx.Bot.Language;
+
+/// <summary>
+/// The city's own word list (content, <see cref="FileName"/>), which a general dictionary cannot know: groups of
+/// words that mean the same thing (kanji, hiragana reading, common typos, colloquial words: 粗大ごみ = そだいごみ =
+/// ソファ), actions (捨てる, 作りたい: what to do, not about what), and fillers that say nothing about what is asked
+/// (したい, 教えて, オンライン). Every word is held as its matching key (<see cref="JapaneseText.Normalize"/>).
+/// </summary>
+public sealed class CityWords
+{
+    public const string FileName = "procedure-words.yaml";
+
+    // Variants by first character, longest first, so matching is a short scan per position.
+    private readonly Dictionary<char, List<(string Variant, string Concept)>> byFirst = [];
+    private readonly Dictionary<string, List<string>> readings = new(StringComparer.Ordinal);
+    private readonly HashSet<string> actions = new(StringComparer.Ordinal);
+
+    public CityWords(IEnumerable<IReadOnlyList<string>> groups, IEnumerable<string> fillers, IEnumerable<IReadOnlyList<string>>? actions = null)
+    {
+        var actionGroups = (actions ?? []).ToList();
+        foreach (var action in actionGroups)
+        {
+            if (action.Select(JapaneseText.Normalize).FirstOrDefault(v => v.Length > 0) is { } concept)
+            {
+                this.actions.Add(concept);
+            }
+        }
+
+        foreach (var group in actionGroups.Concat(groups))
+        {
+            var normalized = group.Select(JapaneseText.Normalize).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+            if (normalized.Count == 0)
+            {
+                continue;
+            }
+
+            var concept = normalized[0];
+            foreach (var variant in normalized)
+            {
+                if (!byFirst.TryGetValue(variant[0], out var list))
+                {
+                    byFirst[variant[0]] = list = [];
+                }
+
+                list.Add((variant, concept));
+            }
+
+            if (!readings.TryGetValue(concept, out var kana))
+            {
+                readings[concept] = kana = [];
+            }
+
+            kana.AddRange(normalized.Where(v => v.All(JapaneseText.IsHiragana)));
+        }
+
+        foreach (var list in byFirst.Values)
+        {
+            list.Sort((a, b) => b.Variant.Length.CompareTo(a.Variant.Length));
+        }
+
+        Fillers = fillers.Select(JapaneseText.Normalize).Where(f => f.Length > 0).Distinct(StringComparer.Ordinal)
+            .OrderByDescending(f => f.Length).ToList();
+    }
+
+    public static CityWords Empty { get; } = new([], []);
+
+    /// <summary>Filler keys, longest first.</summary>
+    public IReadOnlyList<string> Fillers { get; }
+
+    public bool IsAction(string concept) => actions.Contains(concept);
+
+    /// <summary>Hiragana readings of a concept, so a reading typed with a typo still shares most bigrams.</summary>
+    public IReadOnlyList<string> ReadingsOf(string concept) => readings.TryGetValue(concept, out var r) ? r : [];
+
+    /// <summary>The longest word of the list at <paramref name="at"/> of a matching key, as (length, concept), or null.</summary>
+    public (int Length, string Concept)? MatchAt(string key, int at)
+    {
+        if (byFirst.TryGetValue(key[at], out var candidates))
+        {
+            foreach (var (variant, concept) in candidates)
+            {
+                if (string.CompareOrdinal(key, at, variant, 0, variant.Length) == 0)
+                {
+                    return (variant.Length, concept);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    public static CityWords Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return Empty;
+        }
+
+        var root = DialogLoader.ReadRoot(File.ReadAllText(path), path);
+        var groups = new List<IReadOnlyList<string>>();
+        var actions = new List<IReadOnlyList<string>>();
+        var fillers = new List<string>();
+        foreach (var (keyNode, value) in root.Children)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value;
+            if (key is not ("words" or "actions" or "fillers"))
+            {
+                throw new ContentFileException(path, DialogLoader.Line(keyNode), $"unknown key '{key}' (known: words, actions, fillers)");
+            }
+
+            if (value is not YamlSequenceNode seq)
+            {
+                throw new ContentFileException(path, DialogLoader.Line(value), $"'{key}' must be a list");
+            }
+
+            foreach (var item in seq.Children)
+            {
+                if (key == "fillers")
+                {
+                    fillers.Add(DialogLoader.Scalar(item, path));
+                    continue;
+                }
+
+                if (item is not YamlSequenceNode group || group.Children.Count < 2)
+                {
+                    throw new ContentFileException(path, DialogLoader.Line(item), $"each entry of '{key}' is a list of at least two words that mean the same, e.g. [住民票, じゅうみんひょう]");
+                }
+
+                var list = group.Children.Select(n => DialogLoader.Scalar(n, path)).ToList();
+                if (list.Any(w => JapaneseText.Normalize(w).Length == 0))
+                {
+                    throw new ContentFileException(path, DialogLoader.Line(item), "an empty word cannot be matched");
+                }
+
+                (key == "actions" ? actions : groups).Add(list);
+            }
+        }
+
+        return new CityWords(groups, fillers, actions);
+    }
+}

@@ -1,0 +1,287 @@
+using System.Text;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Icu.Segmentation;
+using Lucene.Net.Analysis.TokenAttributes;
+
+namespace ShiogamaDx.Bot.Language;
+
+public enum TokenKind
+{
+    /// <summary>A word of the dictionary segmentation (ICU).</summary>
+    Word,
+
+    /// <summary>A word of the city's list, held as its group's first word (じゅうみんひょう → 住民票).</summary>
+    Concept,
+
+    /// <summary>A concept that says what to do, not about what (作りたい, 捨てる).</summary>
+    Action,
+
+    /// <summary>A word of the city's filler list (したい, 教えて): nothing about what is asked.</summary>
+    Filler,
+}
+
+/// <param name="Text">The matching key (<see cref="JapaneseText.Normalize"/>); for a concept, its group's first word.</param>
+/// <param name="Surface">The words as written (folded: katakana kept), for showing and for tests.</param>
+public sealed record Token(string Text, string Surface, TokenKind Kind)
+{
+    public bool IsConcept => Kind is TokenKind.Concept or TokenKind.Action;
+}
+
+/// <summary>A question or passage analysed once: its tokens in order and the runs of text between the city's words.</summary>
+/// <param name="Normalized">The whole text's matching key.</param>
+/// <param name="Runs">
+/// Stretches of words between concepts, fillers and breaks (spaces, punctuation), as matching keys: character
+/// bigrams are taken within a run, never across a removed word, so they catch what the dictionary splits badly
+/// (hiragana-only input, typos: じゅうみんぴょう).
+/// </param>
+public sealed record AnalyzedText(string Normalized, IReadOnlyList<Token> Tokens, IReadOnlyList<string> Runs)
+{
+    /// <summary>The words that carry meaning, in order: concepts and dictionary words, fillers left out.</summary>
+    public IEnumerable<string> Words => Tokens.Where(t => t.Kind != TokenKind.Filler).Select(t => t.Text);
+
+    public IEnumerable<Token> Concepts => Tokens.Where(t => t.IsConcept);
+
+    /// <summary>Character bigrams of every run; a one-character run as itself.</summary>
+    public IEnumerable<string> Bigrams() => Runs.SelectMany(JapaneseAnalysis.Bigrams);
+}
+
+/// <summary>
+/// The one Japanese analysis of the bot. Text is folded (<see cref="JapaneseText.Fold"/>), segmented with ICU's
+/// dictionary (Lucene.Net.ICU's <see cref="ICUTokenizer"/>: 住民票をオンラインで取りたい → 住民 | 票 | を | オンライン | で |
+/// 取り | たい), turned into matching keys, then the city's words are found over the keys (longest first, across
+/// dictionary boundaries: the list knows 住民票 and じゅうみんひょう, the dictionary does not) and its fillers are
+/// dropped where they stand as whole words. Every feature that matches Japanese uses this, so a word is read the
+/// same way in a question, a catalog entry and a guideline.
+/// </summary>
+public sealed class JapaneseAnalysis : IDisposable
+{
+    private readonly IcuSegmenter segmenter = new();
+
+    public JapaneseAnalysis(CityWords words)
+    {
+        CityWords = words;
+        WordsAnalyzer = new AnalysisAnalyzer(this, bigrams: false);
+        BigramsAnalyzer = new AnalysisAnalyzer(this, bigrams: true);
+    }
+
+    /// <summary>The dictionary segmentation alone, with no word list.</summary>
+    public static JapaneseAnalysis Plain { get; } = new(CityWords.Empty);
+
+    public CityWords CityWords { get; }
+
+    /// <summary>A Lucene analyzer whose terms are <see cref="AnalyzedText.Words"/>: the field for precision.</summary>
+    public Analyzer WordsAnalyzer { get; }
+
+    /// <summary>A Lucene analyzer whose terms are <see cref="AnalyzedText.Bigrams"/>: the field for recall.</summary>
+    public Analyzer BigramsAnalyzer { get; }
+
+    public AnalyzedText Analyze(string? text)
+    {
+        var folded = JapaneseText.Fold(text);
+        if (folded.Length == 0)
+        {
+            return new AnalyzedText(string.Empty, [], []);
+        }
+
+        // The keys of the dictionary's words, joined: where each key character came from, where words begin,
+        // and where a break (space, punctuation) stood before a word.
+        var key = new StringBuilder(folded.Length);
+        var origin = new List<int>(folded.Length);
+        var wordStart = new List<bool>(folded.Length);
+        var breakBefore = new List<bool>(folded.Length);
+        var lastEnd = 0;
+        foreach (var (start, end) in segmenter.Segment(folded))
+        {
+            var first = true;
+            for (var i = start; i < end; i++)
+            {
+                if (!JapaneseText.TryKey(folded[i], out var k))
+                {
+                    continue;
+                }
+
+                key.Append(k);
+                origin.Add(i);
+                wordStart.Add(first);
+                breakBefore.Add(first && key.Length > 1 && folded.AsSpan(lastEnd, start - lastEnd).Contains(' '));
+                first = false;
+            }
+
+            lastEnd = end;
+        }
+
+        var n = key.ToString();
+        var tokens = new List<Token>();
+        var runs = new List<string>();
+        var run = new StringBuilder();
+        var word = new StringBuilder();
+        var wordFrom = 0;
+        var at = 0;
+        while (at < n.Length)
+        {
+            if (CityWords.MatchAt(n, at) is var (length, concept))
+            {
+                EndWord();
+                EndRun();
+                tokens.Add(new Token(concept, Surface(at, at + length), CityWords.IsAction(concept) ? TokenKind.Action : TokenKind.Concept));
+                at += length;
+                continue;
+            }
+
+            if (wordStart[at] && FillerAt(n, at) is { } filler)
+            {
+                EndWord();
+                EndRun();
+                tokens.Add(new Token(filler, Surface(at, at + filler.Length), TokenKind.Filler));
+                at += filler.Length;
+                continue;
+            }
+
+            if (wordStart[at])
+            {
+                EndWord();
+                if (breakBefore[at])
+                {
+                    EndRun();
+                }
+            }
+
+            if (word.Length == 0)
+            {
+                wordFrom = at;
+            }
+
+            word.Append(n[at]);
+            run.Append(n[at]);
+            at++;
+        }
+
+        EndWord();
+        EndRun();
+        return new AnalyzedText(n, tokens, runs);
+
+        string Surface(int from, int to) => folded[origin[from]..(origin[to - 1] + 1)];
+
+        void EndWord()
+        {
+            if (word.Length > 0)
+            {
+                tokens.Add(new Token(word.ToString(), Surface(wordFrom, wordFrom + word.Length), TokenKind.Word));
+                word.Clear();
+            }
+        }
+
+        void EndRun()
+        {
+            if (run.Length > 0)
+            {
+                runs.Add(run.ToString());
+                run.Clear();
+            }
+        }
+
+        // A filler counts where it is whole words (の of のうふ is not a particle).
+        string? FillerAt(string s, int from)
+        {
+            foreach (var filler in CityWords.Fillers)
+            {
+                var end = from + filler.Length;
+                if (end <= s.Length && (end == s.Length || wordStart[end]) && string.CompareOrdinal(s, from, filler, 0, filler.Length) == 0)
+                {
+                    return filler;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Character bigrams of one run; a one-character run as itself.</summary>
+    public static IEnumerable<string> Bigrams(string run)
+    {
+        if (run.Length == 1)
+        {
+            yield return run;
+            yield break;
+        }
+
+        for (var i = 0; i + 1 < run.Length; i++)
+        {
+            yield return run.Substring(i, 2);
+        }
+    }
+
+    public void Dispose()
+    {
+        segmenter.Dispose();
+        WordsAnalyzer.Dispose();
+        BigramsAnalyzer.Dispose();
+    }
+
+    /// <summary>ICU dictionary segmentation; Lucene's analyzer keeps one tokenizer per thread.</summary>
+    private sealed class IcuSegmenter : IDisposable
+    {
+        private readonly Analyzer icu = Analyzer.NewAnonymous((_, reader) => new TokenStreamComponents(new ICUTokenizer(reader)));
+
+        public List<(int Start, int End)> Segment(string text)
+        {
+            var spans = new List<(int, int)>();
+            using var stream = icu.GetTokenStream("text", text);
+            var offset = stream.AddAttribute<IOffsetAttribute>();
+            stream.Reset();
+            while (stream.IncrementToken())
+            {
+                spans.Add((offset.StartOffset, offset.EndOffset));
+            }
+
+            stream.End();
+            return spans;
+        }
+
+        public void Dispose() => icu.Dispose();
+    }
+
+    /// <summary>Terms of the analysis for a Lucene field. Offsets are not kept (the fields are for matching).</summary>
+    private sealed class AnalysisAnalyzer(JapaneseAnalysis analysis, bool bigrams) : Analyzer
+    {
+        protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader) =>
+            new(new AnalysisTokenizer(reader, analysis, bigrams));
+    }
+
+    private sealed class AnalysisTokenizer : Tokenizer
+    {
+        private readonly JapaneseAnalysis analysis;
+        private readonly bool bigrams;
+        private readonly ICharTermAttribute term;
+        private List<string> terms = [];
+        private int next;
+
+        public AnalysisTokenizer(TextReader reader, JapaneseAnalysis analysis, bool bigrams)
+            : base(reader)
+        {
+            this.analysis = analysis;
+            this.bigrams = bigrams;
+            term = AddAttribute<ICharTermAttribute>();
+        }
+
+        public override bool IncrementToken()
+        {
+            ClearAttributes();
+            if (next >= terms.Count)
+            {
+                return false;
+            }
+
+            term.SetEmpty().Append(terms[next++]);
+            return true;
+        }
+
+        public override void Reset()
+        {
+            base.Reset();
+            var analyzed = analysis.Analyze(m_input.ReadToEnd());
+            terms = (bigrams ? analyzed.Bigrams() : analyzed.Words).ToList();
+            next = 0;
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Guidelines;
+using ShiogamaDx.Bot.Tests.Conversations;
+using ShiogamaDx.Bot.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace ShiogamaDx.Bot.Tests.Evaluation;
+
+/// <summary>
+/// The three evaluation documents (Evaluation/Documents: a ministry-style PDF, an ordinance-style text, a city's Word
+/// manual), each alone in the guideline folder of the real host, asked every question of its set as a staff member
+/// through the engine. Judged from what the staff member reads: the first 出典 line (hit@1), the first three (hit@3),
+/// and the refusal for the questions the document does not answer. The sets were committed before any change was
+/// tuned on them; the floors only catch a regression (docs/evaluation.md has the figures and the targets). Run alone:
+/// dotnet test ShiogamaDx.Bot.sln --filter "FullyQualifiedName~DocumentEvaluation" --logger "console;verbosity=detailed"
+/// </summary>
+public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
+{
+    public static string Folder => Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Documents");
+
+    [Fact]
+    public async Task MinistryGuidelinePdf_MeetsTheFloor()
+    {
+        var result = await EvaluateAsync("denshi-kessai-guideline.pdf", "denshi-kessai-guideline.tsv");
+
+        // Floors: the figures measured when the set was added, rounded down (docs/evaluation.md), not targets.
+        AssertFloor(result, hit1: 0, hit3: 0, refused: 5);
+    }
+
+    [Fact]
+    public async Task OrdinanceStyleText_MeetsTheFloor()
+    {
+        var result = await EvaluateAsync("shokuin-ryohi-kitei.txt", "shokuin-ryohi-kitei.tsv");
+
+        AssertFloor(result, hit1: 0, hit3: 0, refused: 14);
+    }
+
+    [Fact]
+    public async Task CityWordManual_MeetsTheFloor()
+    {
+        var result = await EvaluateAsync("saigai-shodo-manual.docx", "saigai-shodo-manual.tsv");
+
+        // 0 everywhere: when the set was added the guideline folder did not read .docx at all (every question refused).
+        AssertFloor(result, hit1: 0, hit3: 0, refused: 0);
+    }
+
+    [Fact]
+    public async Task PdfTextAsExtracted_MeetsTheFloor()
+    {
+        // The same PDF as `pdftotext -layout` gives it (page breaks as form feeds), asked the same questions.
+        var result = await EvaluateAsync("denshi-kessai-guideline.pdftotext.txt", "denshi-kessai-guideline.tsv");
+
+        AssertFloor(result, hit1: 0, hit3: 0, refused: 6);
+    }
+
+    [Fact]
+    public async Task AllThreeDocumentsInOneFolder_MeetTheFloor()
+    {
+        // A city keeps several documents in the folder: each answerable question must still find its own document's
+        // section. The sets' "-" questions are left out here, since one document may answer another's (旅費の精算).
+        var result = await EvaluateAsync(
+            ["denshi-kessai-guideline.pdf", "shokuin-ryohi-kitei.txt", "saigai-shodo-manual.docx"],
+            ["denshi-kessai-guideline.tsv", "shokuin-ryohi-kitei.tsv", "saigai-shodo-manual.tsv"],
+            answerableOnly: true);
+
+        // Reported only: 0 % when added (docs/evaluation.md); the first change that raises it sets a floor here.
+        Assert.True(result.Answerable >= 150, "the question sets are too small");
+    }
+
+    [Theory]
+    [InlineData("（出典: ガイドライン ３－１．電子決裁を導入する場面 ＞ （３）運用上のポイント ＞ ② 代決・後閲の扱い）", "3-1. > (3) > ②", true)]
+    [InlineData("出典: ガイドライン ３－２．ペーパーレス会議 ＞ （３）運用上のポイント ＞ ② 情報セキュリティの確保", "3-1. > (3) > ②", false)]
+    [InlineData("出典: ガイドライン ② 代決・後閲の扱い", "3-1. > (3) > ②", false)]
+    [InlineData("出典: 旅費規程 第１２条（車賃及びバス賃）", "第12条", true)]
+    [InlineData("出典: 旅費規程 第１２条（車賃及びバス賃）", "第1条", false)]
+    [InlineData("出典: 旅費規程 第１条（趣旨）", "第12条 | 第1条", true)]
+    [InlineData("出典: マニュアル 3. 参集 ＞ 3.1 参集場所", "1.総則", false)]
+    [InlineData("出典: マニュアル 3.2 参集の方法 ＞ （２）参集途上の行動", "3.2 > (2)", true)]
+    [InlineData("出典: マニュアル 3.2.1 移動手段", "3.2", false)]
+    [InlineData("出典: マニュアル 8 問い合わせ先", "8.問い合わせ先", true)]
+    [InlineData("出典: 参考資料 基本方針2 施策8", "8.問い合わせ先", false)]
+    [InlineData("出典: ガイドライン １ はじめに", "1.はじめに > (1)", false)]
+    [InlineData("出典: ガイドライン １．はじめに ＞ （１）背景", "1.はじめに > (1)", true)]
+    [InlineData("出典: ガイドライン ３－１ 電子決裁 ＞ （１）導入の準備", "1 > (1)", false)]
+    [InlineData("出典: ガイドライン ２ 基本 ＞ （１）目的 ＞ （１）再掲", "1 > (1)", false)]
+    public void Citation_MatchesTheExpectedPath_AsDocumentedInTheSets(string citation, string expected, bool matches) =>
+        Assert.Equal(matches, Matches(citation, expected));
+
+    private static void AssertFloor(Figures result, double hit1, double hit3, int refused)
+    {
+        Assert.True(result.Answerable >= 32 && result.Unanswerable >= result.Questions / 5, "the question set is too small");
+        Assert.True(result.Hit1 >= hit1, $"hit@1 {result.Hit1:P1} is under {hit1:P0}");
+        Assert.True(result.Hit3 >= hit3, $"hit@3 {result.Hit3:P1} is under {hit3:P0}");
+        Assert.True(result.Refused >= refused, $"only {result.Refused} of {result.Unanswerable} uncovered questions were refused (floor {refused})");
+    }
+
+    private Task<Figures> EvaluateAsync(string document, string questionsFile) => EvaluateAsync([document], [questionsFile], answerableOnly: false);
+
+    private async Task<Figures> EvaluateAsync(string[] documents, string[] questionFiles, bool answerableOnly)
+    {
+        var questions = questionFiles
+            .SelectMany(f => File.ReadAllLines(Path.Combine(Folder, f)))
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => l.Split('\t'))
+            .Select(p => (Question: p[0].Trim(), Expected: p[1].Trim()))
+            .Where(q => !answerableOnly || q.Expected != "-")
+            .ToList();
+
+        // Only these documents in the guideline folder: what the city would do with its own files.
+        var guidelines = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "documents-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(guidelines);
+        foreach (var document in documents)
+        {
+            File.Copy(Path.Combine(Folder, document), Path.Combine(guidelines, document));
+        }
+
+        try
+        {
+            using var app = new BotApplication(new Dictionary<string, string?> { ["Guidelines:Path"] = guidelines });
+            var refusal = app.WithScope(s => s.GetRequiredService<GuidelineAnswerer>().Refusal);
+            var refusalOpening = refusal[..(refusal.IndexOf('。', StringComparison.Ordinal) + 1)];
+            var notUnderstood = app.Services.GetRequiredService<DialogCatalog>().Menus.Staff.NotUnderstood;
+
+            int answerable = 0, hit1 = 0, hit3 = 0, unanswerable = 0, refused = 0;
+            var misses = new StringBuilder();
+            for (var i = 0; i < questions.Count; i++)
+            {
+                var (question, expected) = questions[i];
+                var text = ReplyText.Of(await app.SayAsync(Audience.Staff, $"evaluation-{i}", question));
+                var citations = Citations(text);
+                var wasRefused = citations.Count == 0 && (text.StartsWith(refusalOpening, StringComparison.Ordinal) || text.StartsWith(notUnderstood, StringComparison.Ordinal));
+                var got = citations.Count > 0 ? string.Join(" | ", citations) : wasRefused ? "(refused)" : "(other: " + Clip(text) + ")";
+                if (expected == "-")
+                {
+                    unanswerable++;
+                    if (wasRefused)
+                    {
+                        refused++;
+                    }
+                    else
+                    {
+                        misses.AppendLine(CultureInfo.InvariantCulture, $"NOT-REFUSED\t{question}\t→ {got}");
+                    }
+
+                    continue;
+                }
+
+                answerable++;
+                var first = citations.Count > 0 && Matches(citations[0], expected);
+                var inThree = citations.Take(3).Any(c => Matches(c, expected));
+                hit1 += first ? 1 : 0;
+                hit3 += inThree ? 1 : 0;
+                if (!first)
+                {
+                    misses.AppendLine(CultureInfo.InvariantCulture, $"{(inThree ? "MISS@1" : "MISS@3")}\t{question}\twant {expected}\t→ {got}");
+                }
+            }
+
+            var figures = new Figures(questions.Count, answerable, (double)hit1 / answerable, (double)hit3 / answerable, unanswerable, refused);
+            output.WriteLine(misses.ToString());
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{string.Join(" + ", documents)}: {questions.Count} questions; answerable {answerable}: hit@1 {hit1} ({figures.Hit1:P1}), hit@3 {hit3} ({figures.Hit3:P1}); " +
+                $"not covered {unanswerable}: refused {refused} ({(unanswerable == 0 ? 0 : (double)refused / unanswerable):P1})"));
+            return figures;
+        }
+        finally
+        {
+            Directory.Delete(guidelines, recursive: true);
+        }
+    }
+
+    /// <summary>Every 出典 line of the answer, in order, from after 「出典:」 to the end of the line.</summary>
+    internal static List<string> Citations(string text) =>
+        text.Split('\n')
+            .Select(l => l.IndexOf("出典", StringComparison.Ordinal) is var at and >= 0 ? l[(at + 2)..].TrimStart(':', '：', ' ', '\u3000') : null)
+            .OfType<string>()
+            .ToList();
+
+    /// <summary>
+    /// The rule written in the head of every question set: NFKC (circled numbers kept) and no whitespace on both sides;
+    /// each " > " part in order; a part starting or ending with a digit does not match inside a longer number.
+    /// </summary>
+    internal static bool Matches(string citation, string expected)
+    {
+        var text = Normalize(citation);
+        return expected.Split(" | ").Any(alternative =>
+        {
+            var at = 0;
+            foreach (var part in alternative.Split(" > ").Select(Normalize))
+            {
+                var found = Find(text, part, at);
+                if (found < 0)
+                {
+                    return false;
+                }
+
+                at = found + part.Length;
+            }
+
+            return true;
+        });
+    }
+
+    private static int Find(string text, string part, int from)
+    {
+        for (var at = text.IndexOf(part, from, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + part.Length;
+            // "1" is not the 1 of "3-1", "1.1", "11" or "(1)"; "3.2" is not the start of "3.2.1".
+            var glued = (char.IsAsciiDigit(part[0]) && at > 0 && (char.IsAsciiDigit(text[at - 1]) || text[at - 1] is '-' or '.' or '('))
+                || (char.IsAsciiDigit(part[^1]) && end < text.Length && (char.IsAsciiDigit(text[end]) || text[end] == ')' || (text[end] == '.' && end + 1 < text.Length && char.IsAsciiDigit(text[end + 1]))));
+            if (!glued)
+            {
+                return at;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string Normalize(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (var c in s)
+        {
+            if (c is >= '①' and <= '⑳')
+            {
+                sb.Append(c); // NFKC would turn ② into 2
+            }
+            else if (!char.IsWhiteSpace(c))
+            {
+                sb.Append(c.ToString().Normalize(NormalizationForm.FormKC));
+            }
+        }
+
+        // "１．はじめに" and "１ はじめに" are the same heading number: a dot after a number ends it, unless a number follows.
+        return NumberDot().Replace(sb.ToString().Replace("＞", ">", StringComparison.Ordinal), "$1");
+    }
+
+    [GeneratedRegex(@"(\d)\.(?!\d)")]
+    private static partial Regex NumberDot();
+
+    private static string Clip(string text)
+    {
+        var line = text.Split('\n')[0];
+        return line.Length <= 40 ? line : line[..40] + "…";
+    }
+
+    private sealed record Figures(int Questions, int Answerable, double Hit1, double Hit3, int Unanswerable, int Refused);
+}

@@ -1,0 +1,125 @@
+using Lucene.Net.Analysis.TokenAttributes;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Language;
+
+namespace ShiogamaDx.Bot.Tests.Language;
+
+public sealed class JapaneseAnalysisTests
+{
+    private static readonly Lazy<JapaneseAnalysis> City = new(() =>
+        new JapaneseAnalysis(CityWords.Load(Path.Combine(AppContext.BaseDirectory, "Content", CityWords.FileName))));
+
+    [Theory]
+    [InlineData("住民票をオンラインで取りたい", "住民|票|を|オンライン|で|取り|たい")]
+    [InlineData("粗大ごみの出し方", "粗大ごみ|の|出し|方")]
+    [InlineData("ＲＰＡの令和８年度の実績は？", "rpa|の|令|和|8|年度|の|実績|は")]
+    public void Analyze_WithoutWordList_SegmentsWithTheDictionary(string text, string expected)
+    {
+        var analyzed = JapaneseAnalysis.Plain.Analyze(text);
+
+        Assert.Equal(expected, string.Join('|', analyzed.Tokens.Select(t => t.Surface)));
+        Assert.All(analyzed.Tokens, t => Assert.Equal(TokenKind.Word, t.Kind));
+    }
+
+    [Theory]
+    [InlineData("じゅうみんひょうをとりたい")]
+    [InlineData("ジュウミンヒョウを取りたい")]
+    [InlineData("ｼﾞｭｳﾐﾝﾋｮｳ")]
+    [InlineData("住民票の写しがほしいです")]
+    public void Analyze_ReadsTheCitysWords_HoweverTheyAreWritten(string text)
+    {
+        var analyzed = City.Value.Analyze(text);
+
+        Assert.Contains(analyzed.Concepts, t => t.Text == "住民票" && t.Kind == TokenKind.Concept);
+    }
+
+    [Fact]
+    public void Analyze_DropsFillers_OnlyWhereTheyAreWholeWords()
+    {
+        var analyzed = City.Value.Analyze("マイナンバーカードを作りたいのですが、どうすればいいですか");
+
+        Assert.Equal(["まいなんばかど", "作りたい"], analyzed.Concepts.Select(t => t.Text));
+        Assert.Equal(TokenKind.Action, analyzed.Concepts.Last().Kind);
+        Assert.Empty(analyzed.Runs);
+        Assert.Contains(analyzed.Tokens, t => t.Kind == TokenKind.Filler && t.Surface == "どうすれば");
+    }
+
+    [Fact]
+    public void Analyze_KeepsWordsOutsideTheList_AsDictionaryWordsAndBigrams()
+    {
+        var analyzed = City.Value.Analyze("パスポートの申請はどこでできますか");
+
+        Assert.Contains("ぱすぽと", analyzed.Words);
+        Assert.Contains("ぱす", analyzed.Bigrams());
+        Assert.DoesNotContain(analyzed.Bigrams(), b => b.Contains('の', StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bigrams_NeverBridgeAConceptOrABreak()
+    {
+        var analyzed = JapaneseAnalysis.Plain.Analyze("ソファ　捨てる");
+
+        Assert.Equal(["そふぁ", "捨てる"], analyzed.Runs);
+        Assert.DoesNotContain("ぁ捨", analyzed.Bigrams());
+    }
+
+    [Theory]
+    [InlineData("ｼﾞｭｳﾐﾝﾋｮｳ", "じゅうみんひょう")]
+    [InlineData("塩竈市", "塩竃市")]
+    [InlineData("スマート フォン〜！", "すまとふぉん")]
+    [InlineData("ＡＢＣ－１２３", "abc123")]
+    [InlineData("😀", "")]
+    public void Normalize_GivesOneMatchingKey(string text, string expected)
+    {
+        Assert.Equal(expected, JapaneseText.Normalize(text));
+        Assert.Equal(expected, TextNormalizer.Normalize(text));
+    }
+
+    [Fact]
+    public void Fold_KeepsKatakanaAndLongVowels_ForTheDictionary()
+    {
+        Assert.Equal("マイナンバーカード 作りたい", JapaneseText.Fold("ﾏｲﾅﾝﾊﾞｰｶｰﾄﾞ、作りたい！"));
+    }
+
+    [Fact]
+    public void LuceneAnalyzers_GiveTheAnalysisTerms()
+    {
+        const string text = "粗大ごみの出し方を教えて";
+        var analyzed = City.Value.Analyze(text);
+
+        Assert.Equal(analyzed.Words, Terms(City.Value.WordsAnalyzer, text));
+        Assert.Equal(analyzed.Bigrams(), Terms(City.Value.BigramsAnalyzer, text));
+        Assert.Equal(analyzed.Words, Terms(City.Value.WordsAnalyzer, text)); // the reused tokenizer reads the next text afresh
+    }
+
+    [Fact]
+    public void Load_AGroupOfOneWord_NamesTheLine()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"words-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, "words:\n  - [住民票, じゅうみんひょう]\n  - [戸籍]\n");
+        try
+        {
+            var error = Assert.Throws<ContentFileException>(() => CityWords.Load(path));
+            Assert.Equal(3, error.Line);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static List<string> Terms(Lucene.Net.Analysis.Analyzer analyzer, string text)
+    {
+        var terms = new List<string>();
+        using var stream = analyzer.GetTokenStream("f", text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
+        {
+            terms.Add(term.ToString());
+        }
+
+        stream.End();
+        return terms;
+    }
+}
