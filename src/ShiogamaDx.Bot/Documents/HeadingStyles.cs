@@ -61,7 +61,7 @@ internal static partial class HeadingStyles
     public static HeadingMatch? Match(string line)
     {
         var text = Collapse(line);
-        if (text.Length == 0 || text.Length > MaxTitleLength + 20)
+        if (text.Length == 0)
         {
             return null;
         }
@@ -90,7 +90,7 @@ internal static partial class HeadingStyles
         if ((m = Appendix().Match(f)).Success)
         {
             var rest = text[m.Groups["t"].Index..].Trim();
-            if (rest.Length > 0 && (StartsLikeParticle(rest) || rest.EndsWith('。')))
+            if (rest.Length > MaxTitleLength || (rest.Length > 0 && (StartsLikeParticle(rest) || rest.EndsWith('。'))))
             {
                 return null;
             }
@@ -229,7 +229,7 @@ internal static partial class HeadingStyles
     [GeneratedRegex(@"^(?<num>(?<n>[0-9]{1,2}(?:[.\-][0-9]{1,2}){0,3})(?:\.(?![0-9])| |(?=[^ 0-9.\-)）:/,%]))) ?(?<t>\S.*)$")]
     private static partial Regex Decimal();
 
-    [GeneratedRegex(@"^[年月日時分秒歳人円件回倍点名台枚個か所つ%]")]
+    [GeneratedRegex(@"^(?:[年月日時分秒歳人円件回倍点名台枚個つ%％](?![\p{IsCJKUnifiedIdeographs}])|か所|箇所|キロ|メートル)")]
     private static partial Regex UnitFirst();
 
     [GeneratedRegex(@"^(?<num>(?<open>\()(?<n>[0-9]{1,2}|[a-z]|[アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホ])\)|(?<n>[①-⑳])|(?<n>[アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホ])(?= |\.)\.?) ?(?<t>\S.*)$")]

@@ -144,7 +144,8 @@ internal static class SectionBuilder
                 var values = match.Values;
                 if (values.Count == 1)
                 {
-                    return lastTopDecimal == 0 || values[0] == lastTopDecimal + 1;
+                    // Sections are numbered from 1 (0 at most before it): a first 「50 …」 is a table row.
+                    return lastTopDecimal == 0 ? values[0] <= 2 : values[0] == lastTopDecimal + 1;
                 }
 
                 // 3-2 belongs under an open 3, after 3-1 or as the first of its level.

@@ -226,7 +226,9 @@ internal static partial class TextLayout
                 continue;
             }
 
-            if (LeaderLine().IsMatch(text) || (inToc && TocEntry().IsMatch(text)))
+            // A statute's table of contents has no page numbers: 「第１章　総則（第１条―第４条）」, 「附則」, each a
+            // heading that comes again further down.
+            if (LeaderLine().IsMatch(text) || (inToc && (TocEntry().IsMatch(text) || ComesAgain(body, i, text))))
             {
                 body[i] = body[i] with { Text = string.Empty };
                 continue;
@@ -238,6 +240,27 @@ internal static partial class TextLayout
             }
         }
     }
+
+    private static bool ComesAgain(List<SourceLine> body, int at, string folded)
+    {
+        var entry = Compact(ArticleRange().Replace(folded, string.Empty));
+        if (entry.Length < 2 || HeadingStyles.Match(entry) is null)
+        {
+            return false;
+        }
+
+        for (var j = at + 1; j < body.Count; j++)
+        {
+            if (body[j].Number >= 0 && Compact(HeadingStyles.Fold(body[j].Text)).StartsWith(entry, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Compact(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 
     private static string? TakeTitle(List<SourceLine> body)
     {
@@ -432,6 +455,9 @@ internal static partial class TextLayout
     /// <summary>A table-of-contents line: a title, a run of leader dots, a page number.</summary>
     [GeneratedRegex(@"^.*\S ?(?:[.・…‥·_]{3,}|…{2,}|‥{2,}|[ ]{4,}|-{4,}) ?\(?[0-9]{1,3}\)?$")]
     private static partial Regex LeaderLine();
+
+    [GeneratedRegex(@"\(第[0-9]+条(?:の[0-9]+)?(?:[-―~〜・、][^)]*)?\)$")]
+    private static partial Regex ArticleRange();
 
     [GeneratedRegex(@"^.{1,80}\S ?[0-9]{1,3}$")]
     private static partial Regex TocEntry();
