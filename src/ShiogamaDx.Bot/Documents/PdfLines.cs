@@ -34,7 +34,7 @@ internal static class PdfLines
     private static IEnumerable<SourceLine> PageLines(Page page)
     {
         var letters = page.Letters
-            .Where(l => !string.IsNullOrWhiteSpace(l.Value) && l.TextOrientation == TextOrientation.Horizontal)
+            .Where(l => !string.IsNullOrEmpty(l.Value) && l.TextOrientation == TextOrientation.Horizontal)
             .OrderByDescending(l => l.StartBaseLine.Y).ThenBy(l => l.StartBaseLine.X)
             .ToList();
 
@@ -83,9 +83,19 @@ internal static class PdfLines
         Letter? previous = null;
         foreach (var letter in kept)
         {
-            if (previous is not null && letter.StartBaseLine.X - previous.EndBaseLine.X > Math.Max(Size(previous), Size(letter)) * 0.3)
+            // A space glyph, or a gap wider than a third of a letter, is a space (Japanese text has neither).
+            if (string.IsNullOrWhiteSpace(letter.Value) || (previous is not null && letter.StartBaseLine.X - previous.EndBaseLine.X > Math.Max(Size(previous), Size(letter)) * 0.3))
             {
-                sb.Append(' ');
+                if (sb.Length > 0 && sb[^1] != ' ')
+                {
+                    sb.Append(' ');
+                }
+
+                if (string.IsNullOrWhiteSpace(letter.Value))
+                {
+                    previous = letter;
+                    continue;
+                }
             }
 
             sb.Append(letter.Value);

@@ -284,6 +284,10 @@ internal static partial class TextLayout
     {
         var blocks = new List<Block>();
         var wrap = WrapLength(body);
+
+        // Text not wrapped at a fixed width either has a paragraph a line or paragraphs between blank lines.
+        var lines = body.Where(l => l.Number >= 0).ToList();
+        var blankSeparated = wrap is null && lines.Count(l => l.Text.Trim().Length == 0) * 5 >= lines.Count(l => l.Text.Trim().Length > 0);
         var paragraph = new StringBuilder();
         var paragraphPage = 0;
         var pendingNotes = new List<FootnoteItem>();
@@ -356,7 +360,7 @@ internal static partial class TextLayout
             }
 
             var startsItem = ItemStart().IsMatch(HeadingStyles.Fold(text));
-            var endsParagraph = previous is not null && EndsParagraph(previous.Text.Trim(), wrap);
+            var endsParagraph = previous is not null && !blankSeparated && EndsParagraph(previous.Text.Trim(), wrap);
             if (line.BreakBefore || startsItem || endsParagraph)
             {
                 Flush();

@@ -35,10 +35,10 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
             return 0.8;
         }
 
-        // Without a topic word, only a question the guideline clearly answers is taken (e.g. 「個人情報を入力していい？」).
+        // Without a topic word, a question is taken when a guideline section holds enough of it to be answered
+        // (「個人情報を入力していい？」, 「代決は誰がする？」 in a city's own rules): the same evidence the answer needs.
         var search = searches.GetValue(turn, t => library.Current.Search(t.Text));
-        var confident = search.Confident(options.Value);
-        return confident.Count > 0 && confident[0].Coverage >= 0.6 ? 0.6 : 0;
+        return search.Confident(options.Value).Count > 0 ? 0.6 : 0;
     }
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)

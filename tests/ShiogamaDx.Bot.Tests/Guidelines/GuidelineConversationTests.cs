@@ -52,7 +52,7 @@ public sealed class GuidelineConversationTests : IDisposable
     [Fact]
     public async Task QuestionNamingOnlyTheGuidelinesSubject_IsRefused_AndAsksForMore()
     {
-        var general = ReplyText.Of(await app.SayAsync(Audience.Staff, "staff-7", "生成AIを業務で使ってもいいですか"));
+        var general = ReplyText.Of(await app.SayAsync(Audience.Staff, "staff-7", "生成AIを使ってもいいですか"));
         var unrelated = ReplyText.Of(await app.SayAsync(Audience.Staff, "staff-8", "生成AIの消費電力は環境に悪い？"));
 
         Assert.StartsWith("手引きに該当する記載が見つかりませんでした。", general, StringComparison.Ordinal);
