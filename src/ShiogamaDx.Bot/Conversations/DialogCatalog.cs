@@ -69,13 +69,16 @@ public sealed class DialogCatalog
 /// <param name="SmallTalk">Short acknowledgements and greetings (はい, ありがとう), answered briefly outside a flow.</param>
 /// <param name="ResumePrompt">Said with <paramref name="ResumeLabel"/>, the button back into a flow that waits while a new request is answered; {title} is the flow's.</param>
 /// <param name="AskWhich">The question when two features are equally likely (<see cref="Menu.Topics"/>).</param>
-public sealed record MenuSet(Menu Resident, Menu Staff, string Contact, string NotUnderstood, IReadOnlyList<SmallTalk> SmallTalk, string ResumePrompt, string ResumeLabel, string AskWhich)
+public sealed record MenuSet(Menu Resident, Menu Staff, string Contact, string NotUnderstood, IReadOnlyList<SmallTalk> SmallTalk, IReadOnlyList<string> SmallTalkEndings, string ResumePrompt, string ResumeLabel, string AskWhich)
 {
     public Menu For(Audience audience) => audience == Audience.Staff ? Staff : Resident;
 
-    /// <summary>The small talk a whole message is (after normalisation), or null: 「はい！」 is, 「はい、住民票」 is not.</summary>
+    /// <summary>
+    /// The small talk a whole message is, or null: made only of one entry's words and the polite endings
+    /// (「了解です！」「承知しました」 are; 「はい、住民票」 is not).
+    /// </summary>
     public SmallTalk? SmallTalkFor(string normalized) =>
-        normalized.Length == 0 ? null : SmallTalk.FirstOrDefault(t => t.Words.Contains(normalized));
+        normalized.Length == 0 ? null : SmallTalk.FirstOrDefault(t => t.Composes(normalized, SmallTalkEndings));
 
     public static MenuSet Parse(string yaml, string file)
     {
@@ -88,7 +91,8 @@ public sealed record MenuSet(Menu Resident, Menu Staff, string Contact, string N
         }
 
         var smallTalk = DialogLoader.Sequence(root, "smallTalk", file).Select(n => ReadSmallTalk(n, file)).ToList();
-        return new MenuSet(ReadMenu(menus, "resident", file, notUnderstood), ReadMenu(menus, "staff", file, notUnderstood), contact, notUnderstood, smallTalk,
+        var endings = DialogLoader.Sequence(root, "smallTalkEndings", file).Select(n => Language.JapaneseText.Normalize(DialogLoader.Scalar(n, file))).Where(e => e.Length > 0).ToList();
+        return new MenuSet(ReadMenu(menus, "resident", file, notUnderstood), ReadMenu(menus, "staff", file, notUnderstood), contact, notUnderstood, smallTalk, endings,
             DialogLoader.Required(root, "resumePrompt", file), DialogLoader.Required(root, "resumeLabel", file), DialogLoader.Required(root, "askWhich", file));
     }
 
@@ -151,5 +155,32 @@ public sealed record Menu(string Greeting, string Prompt, IReadOnlyList<MenuItem
 
 public sealed record MenuItem(string Label, string? Description);
 
-/// <param name="Words">Matching keys of the whole messages this answers.</param>
-public sealed record SmallTalk(IReadOnlySet<string> Words, string Reply);
+/// <param name="Words">Matching keys of the words this small talk is made of.</param>
+public sealed record SmallTalk(IReadOnlySet<string> Words, string Reply)
+{
+    /// <summary>Whether the text is nothing but these words and the endings, with at least one of the words.</summary>
+    public bool Composes(string normalized, IReadOnlyList<string> endings)
+    {
+        // reach[i]: 0 = not reachable, 1 = reachable by endings only, 2 = reachable with one of the words.
+        var reach = new byte[normalized.Length + 1];
+        reach[0] = 1;
+        for (var i = 0; i < normalized.Length; i++)
+        {
+            if (reach[i] == 0)
+            {
+                continue;
+            }
+
+            foreach (var (piece, isWord) in Words.Select(w => (w, true)).Concat(endings.Select(e => (e, false))))
+            {
+                if (string.CompareOrdinal(normalized, i, piece, 0, piece.Length) == 0 && i + piece.Length <= normalized.Length)
+                {
+                    var state = (byte)(isWord ? 2 : reach[i]);
+                    reach[i + piece.Length] = Math.Max(reach[i + piece.Length], state);
+                }
+            }
+        }
+
+        return reach[^1] == 2;
+    }
+}
