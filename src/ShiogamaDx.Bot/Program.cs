@@ -14,7 +14,8 @@ using ShiogamaDx.Bot.Procedures;
 using ShiogamaDx.Bot.Staff;
 using ShiogamaDx.Bot.Surveys;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings and content come from the app's folder, not the working directory (HostPaths).
+var builder = WebApplication.CreateBuilder(HostPaths.Options(args));
 
 builder.AddBotLogging(quiet: BotCommands.IsCommand(args));
 builder.AddTelemetry();
@@ -41,9 +42,10 @@ var app = builder.Build();
 
 app.UseReverseProxy();
 app.UseBotRequestLogging();
+app.UseSecurityHeaders(DashboardPages.InlineStyles);
+app.UseAdminApi();
 app.MapHealth();
 app.MapMetrics();
-app.MapAdminApi();
 app.MapLine();
 app.MapStaff();
 app.MapClasses();

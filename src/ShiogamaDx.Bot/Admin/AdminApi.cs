@@ -13,41 +13,67 @@ public sealed class AdminOptions
 }
 
 /// <summary>
-/// The operations API under <c>/api/admin</c>. Features add their endpoints to <see cref="AdminApi.Group"/>
-/// through <c>MapXxx</c>; the key check is here once.
+/// The operations API under <c>/api/admin</c>. Features add their endpoints to <see cref="MapAdminGroup"/>; the key
+/// is checked once, by <see cref="UseAdminApi"/>, for every path under /api/admin.
 /// </summary>
 public static class AdminApi
 {
+    public const string KeyHeader = "X-Api-Key";
+    public const string PathPrefix = "/api/admin";
+
     public static IHostApplicationBuilder AddAdminApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
+        builder.AddKeyGuessLimits();
         return builder;
     }
 
-    /// <summary>The admin route group with the key check; call from a feature's Map method.</summary>
-    public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder app) =>
-        app.MapGroup("/api/admin").AddEndpointFilter(async (context, next) =>
-        {
-            var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value;
-            if (string.IsNullOrEmpty(options.ApiKey))
-            {
-                return TypedResults.NotFound();
-            }
+    /// <summary>The admin route group; call from a feature's Map method. Its key check is <see cref="UseAdminApi"/>.</summary>
+    public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder app) => app.MapGroup(PathPrefix);
 
-            var given = context.HttpContext.Request.Headers["X-Api-Key"].ToString();
-            var ok = CryptographicOperations.FixedTimeEquals(
-                SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(options.ApiKey)));
-            return ok ? await next(context) : TypedResults.Unauthorized();
-        });
-
-    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    /// <summary>
+    /// Slows key guessing (<see cref="KeyGuessLimits"/>), then checks the key of every request under /api/admin.
+    /// A middleware, not an endpoint filter: it answers 401 before routing's own answers (415 for a content type the
+    /// endpoint does not accept, 405 for a method) and before any body is read or bound.
+    /// </summary>
+    public static WebApplication UseAdminApi(this WebApplication app)
     {
-        var logger = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("ShiogamaDx.Bot.Admin");
-        if (string.IsNullOrEmpty(app.ServiceProvider.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey))
+        var key = app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey;
+        if (string.IsNullOrEmpty(key))
         {
-            logger.LogInformation("Operations API is off: Admin:ApiKey is not set");
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ShiogamaDx.Bot.Admin").LogInformation("Operations API is off: Admin:ApiKey is not set");
         }
 
+        app.UseKeyGuessLimits();
+        app.Use(async (http, next) =>
+        {
+            if (!IsAdminRequest(http))
+            {
+                await next(http);
+            }
+            else if (string.IsNullOrEmpty(key))
+            {
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+            }
+            else if (!HasKey(http, key))
+            {
+                http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            }
+            else
+            {
+                await next(http);
+            }
+        });
         return app;
     }
+
+    /// <summary>Whether the request carries the operations key (compared in constant time).</summary>
+    public static bool HasKey(HttpContext http, string key) =>
+        CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.Headers[KeyHeader].ToString())), SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>By path (routing ignores case) and, should a route ever be mapped oddly, by the matched endpoint's pattern.</summary>
+    public static bool IsAdminRequest(HttpContext http) =>
+        http.Request.Path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase)
+        || (http.GetEndpoint() is RouteEndpoint endpoint && ("/" + endpoint.RoutePattern.RawText?.Trim('/') + "/").StartsWith(PathPrefix + "/", StringComparison.OrdinalIgnoreCase));
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Content;
+using ShiogamaDx.Bot.Hosting;
 
 namespace ShiogamaDx.Bot.Conversations;
 
@@ -8,12 +9,13 @@ public static class ConversationsExtensions
     public static IHostApplicationBuilder AddConversations(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        var dataDirectory = builder.DataDirectory();
         services.AddOptions<DialogOptions>().BindConfiguration(DialogOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ContentOptions>().BindConfiguration(ContentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart(); // every feature's content folder
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => DialogCatalog.Load(sp.GetRequiredService<IOptions<DialogOptions>>().Value.FullPath));
-        services.AddSingleton(sp => PrivacyKeys.FromOptions(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value, builder.Environment.ContentRootPath));
+        services.AddSingleton(sp => PrivacyKeys.FromOptions(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value, dataDirectory));
         services.AddSingleton<ConversationLocks>();
         services.AddScoped<ConversationStore>();
         services.AddScoped<DialogRuntime>();

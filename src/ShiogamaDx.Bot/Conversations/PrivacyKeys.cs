@@ -40,14 +40,14 @@ public sealed class PrivacyKeys
         return channel + "-" + Convert.ToHexStringLower(hash[..16]);
     }
 
-    public static PrivacyKeys FromOptions(PrivacyOptions options, string contentRoot)
+    public static PrivacyKeys FromOptions(PrivacyOptions options, string dataDirectory)
     {
         if (!string.IsNullOrWhiteSpace(options.Key))
         {
             return new PrivacyKeys(Encoding.UTF8.GetBytes(options.Key));
         }
 
-        var path = Path.GetFullPath(options.KeyFile, contentRoot);
+        var path = Path.GetFullPath(options.KeyFile, dataDirectory);
         if (File.Exists(path))
         {
             return new PrivacyKeys(Convert.FromBase64String(File.ReadAllText(path).Trim()));

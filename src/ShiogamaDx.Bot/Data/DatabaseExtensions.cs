@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using ShiogamaDx.Bot.Hosting;
 
 namespace ShiogamaDx.Bot.Data;
 
@@ -24,7 +25,7 @@ public static class DatabaseExtensions
         }
         else
         {
-            var connectionString = SqliteConnectionString(configured ?? DefaultConnectionString, builder.Environment.ContentRootPath);
+            var connectionString = SqliteConnectionString(configured ?? DefaultConnectionString, builder.DataDirectory());
             var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
             builder.Services.AddDbContextPool<BotDbContext>(options => options
                 .UseSqlite(connectionString)
@@ -41,12 +42,12 @@ public static class DatabaseExtensions
     }
 
     /// <summary>Creates the folder of the database file, and a busy timeout so concurrent workers wait instead of failing.</summary>
-    internal static string SqliteConnectionString(string connectionString, string contentRoot)
+    internal static string SqliteConnectionString(string connectionString, string dataDirectory)
     {
         var csb = new SqliteConnectionStringBuilder(connectionString);
         if (csb.DataSource is { Length: > 0 } source && source != ":memory:" && !source.StartsWith("file:", StringComparison.Ordinal))
         {
-            csb.DataSource = Path.GetFullPath(source, contentRoot);
+            csb.DataSource = Path.GetFullPath(source, dataDirectory);
             Directory.CreateDirectory(Path.GetDirectoryName(csb.DataSource)!);
         }
 

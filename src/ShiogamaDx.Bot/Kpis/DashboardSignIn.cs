@@ -269,6 +269,9 @@ internal static class DashboardPages
         + "h1{font-size:1.4rem}label,input,button{font-size:1.1rem}input{padding:.5rem;margin:.5rem 0;display:block;width:100%;max-width:22rem;box-sizing:border-box}"
         + "button,a.button{display:inline-block;padding:.6rem 1.5rem;background:#1a4d8f;color:#fff;border:0;border-radius:6px;text-decoration:none}.error{color:#7a1010;font-weight:bold}";
 
+    /// <summary>Every inline style sheet of the dashboard's pages, for the CSP (SecurityHeaders).</summary>
+    public static IReadOnlyList<string> InlineStyles => [Style, KpiDashboard.Style];
+
     public static string Message(string title, string text, string? href, string? linkText) =>
         "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         + "<title>" + WebUtility.HtmlEncode(title) + " - KPIダッシュボード</title><style>" + Style + "</style></head><body><main>"

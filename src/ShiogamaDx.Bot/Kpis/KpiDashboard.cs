@@ -11,24 +11,27 @@ namespace ShiogamaDx.Bot.Kpis;
 /// </summary>
 public static class KpiDashboard
 {
+    /// <summary>The page's one style sheet, inline (no second request, no CDN) and allowed by its hash in the CSP (SecurityHeaders).</summary>
+    public const string Style =
+        "body{font-family:\"Noto Sans CJK JP\",\"Hiragino Sans\",\"Yu Gothic\",Meiryo,sans-serif;margin:1rem;color:#1a1a1a;background:#fff;line-height:1.5}"
+        + "h1{font-size:1.4rem;margin:.25rem 0 .5rem}h2{font-size:1.2rem;border-bottom:2px solid #1a4d8f;margin-top:2rem}h3{font-size:1.05rem;margin:.5rem 0 .25rem}"
+        + "main,header{max-width:60rem}section.kpi{border:1px solid #949494;border-radius:6px;padding:.5rem .75rem .75rem;margin:.75rem 0}section.kpi h3{margin-top:0}"
+        + ".tools{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.5rem 0}"
+        + "a{color:#0b3d7a}a.button{display:inline-block;padding:.5rem 1rem;min-height:1.5rem;background:#1a4d8f;color:#fff;border-radius:6px;text-decoration:none;font-weight:bold}"
+        + "a:focus-visible{outline:3px solid #e0a000;outline-offset:2px}"
+        + "table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #b0b0b0;padding:.25rem .4rem;text-align:right;white-space:nowrap}tbody th{font-weight:normal}"
+        + "th:first-child,td:first-child{text-align:left}th.src,td.src{text-align:left;white-space:normal;min-width:9rem;font-size:.85rem}caption{text-align:left}"
+        + ".s-達成{background:#d9f2dd;color:#0b4d1a}.s-未達{background:#fde2e1;color:#7a1010}.s-未確定{background:#eee;color:#333}"
+        + ".meta{font-size:.9rem;color:#333}.wrap{overflow-x:auto}svg{max-width:100%;height:auto}"
+        + ".key{display:inline-block;width:.9em;height:.9em;vertical-align:-.1em;border:2px solid #555;box-sizing:border-box}.key.actual{background:#1a4d8f;border-color:#1a4d8f}";
+
     public static string Render(KpiSnapshot snapshot, int fiscalYear, TimeProvider clock, DashboardLinks? links = null)
     {
         var catalog = snapshot.Catalog;
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">")
           .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-          .Append("<title>塩竈市DX推進プラン KPIダッシュボード</title><style>")
-          .Append("body{font-family:\"Noto Sans CJK JP\",\"Hiragino Sans\",\"Yu Gothic\",Meiryo,sans-serif;margin:1rem;color:#1a1a1a;background:#fff;line-height:1.5}")
-          .Append("h1{font-size:1.4rem;margin:.25rem 0 .5rem}h2{font-size:1.2rem;border-bottom:2px solid #1a4d8f;margin-top:2rem}h3{font-size:1.05rem;margin:.5rem 0 .25rem}")
-          .Append("main,header{max-width:60rem}section.kpi{border:1px solid #949494;border-radius:6px;padding:.5rem .75rem .75rem;margin:.75rem 0}section.kpi h3{margin-top:0}")
-          .Append(".tools{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.5rem 0}")
-          .Append("a{color:#0b3d7a}a.button{display:inline-block;padding:.5rem 1rem;min-height:1.5rem;background:#1a4d8f;color:#fff;border-radius:6px;text-decoration:none;font-weight:bold}")
-          .Append("a:focus-visible{outline:3px solid #e0a000;outline-offset:2px}")
-          .Append("table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #b0b0b0;padding:.25rem .4rem;text-align:right;white-space:nowrap}tbody th{font-weight:normal}")
-          .Append("th:first-child,td:first-child{text-align:left}th.src,td.src{text-align:left;white-space:normal;min-width:9rem;font-size:.85rem}caption{text-align:left}")
-          .Append(".s-達成{background:#d9f2dd;color:#0b4d1a}.s-未達{background:#fde2e1;color:#7a1010}.s-未確定{background:#eee;color:#333}")
-          .Append(".meta{font-size:.9rem;color:#333}.wrap{overflow-x:auto}svg{max-width:100%;height:auto}")
-          .Append(".key{display:inline-block;width:.9em;height:.9em;vertical-align:-.1em;border:2px solid #555;box-sizing:border-box}.key.actual{background:#1a4d8f;border-color:#1a4d8f}")
+          .Append("<title>塩竈市DX推進プラン KPIダッシュボード</title><style>").Append(Style)
           .Append("</style></head><body>");
         sb.Append("<header><h1>塩竈市DX推進プラン KPIダッシュボード</h1>");
         if (links is not null)

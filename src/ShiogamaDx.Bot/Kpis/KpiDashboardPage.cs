@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Admin;
@@ -13,7 +14,7 @@ namespace ShiogamaDx.Bot.Kpis;
 /// the result is the dashboard's own HttpOnly cookie (data-protected; it never holds the key). Off (404) when
 /// neither is configured, like the operations API.
 /// </summary>
-internal static class KpiDashboardPage
+internal static partial class KpiDashboardPage
 {
     private const string ExportPath = "/dashboard/export.csv";
     private const string SignOutPath = "/dashboard/signout";
@@ -58,8 +59,7 @@ internal static class KpiDashboardPage
                 [new Claim(DashboardSignIn.ViaClaim, DashboardSignIn.ViaKey), new Claim(DashboardSignIn.KeyMacClaim, DashboardSignIn.KeyMac(key))],
                 DashboardSignIn.ViaKey);
             await http.SignInAsync(DashboardSignIn.CookieScheme, new ClaimsPrincipal(identity));
-            var back = form["returnUrl"].ToString();
-            return Results.Redirect(back.StartsWith("/dashboard", StringComparison.Ordinal) && !back.StartsWith("/dashboard/login", StringComparison.Ordinal) ? back : "/dashboard");
+            return Results.Redirect(ReturnUrl(form["returnUrl"].ToString()));
         }).DisableAntiforgery();
     }
 
@@ -95,6 +95,19 @@ internal static class KpiDashboardPage
         http.User = result.Principal!;
         return await next(context);
     }
+
+    /// <summary>
+    /// Where to go after signing in: a page of the dashboard, written in safe characters only (no CR/LF for the
+    /// Location header, no "//" or "\\" for another host, no "..", no sign-in or sign-out); else the dashboard.
+    /// </summary>
+    internal static string ReturnUrl(string? given) =>
+        given is { Length: <= 512 } && SafeReturnUrl().IsMatch(given)
+        && !given.StartsWith("/dashboard/login", StringComparison.OrdinalIgnoreCase) && !given.StartsWith(SignOutPath, StringComparison.OrdinalIgnoreCase)
+            ? given
+            : "/dashboard";
+
+    [GeneratedRegex(@"^/dashboard(?:/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9]+)?)*/?(?:\?(?:[A-Za-z0-9_.~=&+-]|%[0-9A-Fa-f]{2})*)?\z")]
+    private static partial Regex SafeReturnUrl();
 
     private static string LoginPage(bool error, string returnUrl = "/dashboard") =>
         "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

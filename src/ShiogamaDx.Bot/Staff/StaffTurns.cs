@@ -92,7 +92,7 @@ internal sealed class StaffTurnWorker(
                 replies = [ConversationEngine.Apology];
             }
 
-            foreach (var activity in AdaptiveCardRenderer.Render(replies))
+            foreach (var activity in AdaptiveCardRenderer.Render(replies, work.Incoming.ChannelId))
             {
                 await connector.SendAsync(work.Incoming.ServiceUrl!, work.Incoming.Conversation!.Id!, Address(activity, work.Incoming, work.ReplyToId), work.ReplyToId, ct);
             }

@@ -58,6 +58,26 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task OrdinanceWithKanjiNumerals_MeetsTheFloor()
+    {
+        // The same 規程 with its article, chapter and 別表 numbers in kanji (第十二条), as laws and many 例規集 write them.
+        var result = await EvaluateAsync("shokuin-ryohi-kitei.kansuji.txt", "shokuin-ryohi-kitei.tsv");
+
+        AssertFloor(result, hit1: 0, hit3: 0, refused: 13);
+    }
+
+    [Fact]
+    public async Task WordManualWithoutHeadingStyles_MeetsTheFloor()
+    {
+        // The same manual with its headings typed as bold Normal paragraphs, as many Word files are: only the typed
+        // numbering (1., 1.1, （１）) shows the structure.
+        var result = await EvaluateAsync("saigai-shodo-manual.plain-headings.docx", "saigai-shodo-manual.tsv");
+
+        // 0: the guideline folder did not read .docx when this was added.
+        AssertFloor(result, hit1: 0, hit3: 0, refused: 0);
+    }
+
+    [Fact]
     public async Task AllThreeDocumentsInOneFolder_MeetTheFloor()
     {
         // A city keeps several documents in the folder: each answerable question must still find its own document's
@@ -78,6 +98,10 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
     [InlineData("出典: 旅費規程 第１２条（車賃及びバス賃）", "第12条", true)]
     [InlineData("出典: 旅費規程 第１２条（車賃及びバス賃）", "第1条", false)]
     [InlineData("出典: 旅費規程 第１条（趣旨）", "第12条 | 第1条", true)]
+    [InlineData("出典: 旅費規程 第三章 国内旅行の旅費 ＞ 第十二条（車賃及びバス賃）", "第12条", true)]
+    [InlineData("出典: 旅費規程 第二十九条（外国旅行）", "第29条", true)]
+    [InlineData("出典: 旅費規程 第二条（定義）", "第29条", false)]
+    [InlineData("出典: 旅費規程 別表第一（第十五条、第十六条関係）", "別表第1", true)]
     [InlineData("出典: マニュアル 3. 参集 ＞ 3.1 参集場所", "1.総則", false)]
     [InlineData("出典: マニュアル 3.2 参集の方法 ＞ （２）参集途上の行動", "3.2 > (2)", true)]
     [InlineData("出典: マニュアル 3.2.1 移動手段", "3.2", false)]
@@ -238,8 +262,28 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         }
 
         // "１．はじめに" and "１ はじめに" are the same heading number: a dot after a number ends it, unless a number follows.
-        return NumberDot().Replace(sb.ToString().Replace("＞", ">", StringComparison.Ordinal), "$1");
+        var text = NumberDot().Replace(sb.ToString().Replace("＞", ">", StringComparison.Ordinal), "$1");
+
+        // 第十二条 (laws and many 例規 write numbers in kanji) is 第12条.
+        return KanjiOrdinal().Replace(text, m => "第" + KanjiNumber(m.Groups[1].Value).ToString(CultureInfo.InvariantCulture));
     }
+
+    private static int KanjiNumber(string kanji)
+    {
+        const string digits = "〇一二三四五六七八九";
+        var ten = kanji.IndexOf('十', StringComparison.Ordinal);
+        if (ten < 0)
+        {
+            return kanji.Aggregate(0, (n, c) => (n * 10) + digits.IndexOf(c, StringComparison.Ordinal));
+        }
+
+        var tens = ten == 0 ? 1 : digits.IndexOf(kanji[ten - 1], StringComparison.Ordinal);
+        var ones = ten == kanji.Length - 1 ? 0 : digits.IndexOf(kanji[ten + 1], StringComparison.Ordinal);
+        return (tens * 10) + ones;
+    }
+
+    [GeneratedRegex("第([〇一二三四五六七八九十]+)")]
+    private static partial Regex KanjiOrdinal();
 
     [GeneratedRegex(@"(\d)\.(?!\d)")]
     private static partial Regex NumberDot();

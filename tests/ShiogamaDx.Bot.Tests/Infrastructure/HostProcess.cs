@@ -65,6 +65,9 @@ public sealed class HostProcess : IAsyncDisposable
 
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         info.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+
+        // State (SQLite, privacy key) in the test's own folder, not the shared app folder (HostPaths).
+        info.Environment["DataDirectory"] = folder;
         foreach (var (k, v) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[k] = v;

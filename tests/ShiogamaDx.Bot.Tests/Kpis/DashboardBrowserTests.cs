@@ -21,6 +21,7 @@ public sealed class DashboardBrowserTests
         await using var h = await DashboardHarness.StartAsync();
         await using var browser = await Chromium.LaunchAsync();
         var page = browser.Context.Pages.Count > 0 ? browser.Context.Pages[0] : await browser.Context.NewPageAsync();
+        var violations = await WatchCspAsync(page);
 
         var response = await page.GotoAsync(new Uri(h.BaseUrl, "dashboard").ToString(), new() { WaitUntil = WaitUntilState.Load });
 
@@ -31,6 +32,10 @@ public sealed class DashboardBrowserTests
         Assert.Single(h.Identity.AuthorizeRequests);
         Assert.Equal(1, h.Identity.CodeRedemptions);
         Assert.Equal("塩竈市DX推進プラン KPIダッシュボード", await page.TitleAsync());
+
+        // Under the host's Content-Security-Policy the inline style sheet applies and nothing is refused.
+        Assert.Contains("frame-ancestors 'none'", await response.HeaderValueAsync("content-security-policy") ?? string.Empty, StringComparison.Ordinal);
+        Assert.Equal("rgb(26, 77, 143)", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('h2')).borderBottomColor"));
 
         var catalog = KpiCatalogLoader.Load(KpiTestData.ContentFile);
         var shown = await page.Locator("section.kpi[data-kpi]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.kpi)");
@@ -61,6 +66,47 @@ public sealed class DashboardBrowserTests
         {
             Assert.Contains(csv, line => line.Split(',')[4] == kpi.Id);
         }
+
+        Assert.Empty(await violations());
+    }
+
+    [SkippableFact]
+    public async Task Dashboard_InChromium_SignsInWithTheOperationsKey_UnderTheCsp()
+    {
+        var missing = await Chromium.EnsureInstalledAsync();
+        Skip.If(missing is not null, missing);
+
+        await using var app = new BotApplication(new Dictionary<string, string?> { ["Admin:ApiKey"] = DashboardHarness.ApiKey }, now: DateTimeOffset.UtcNow);
+        var baseUrl = app.StartOnLoopback();
+        await using var browser = await Chromium.LaunchAsync();
+        var page = browser.Context.Pages.Count > 0 ? browser.Context.Pages[0] : await browser.Context.NewPageAsync();
+        var violations = await WatchCspAsync(page);
+
+        await page.GotoAsync(new Uri(baseUrl, "dashboard?fiscalYear=2025").ToString(), new() { WaitUntil = WaitUntilState.Load });
+        Assert.Equal("rgb(26, 77, 143)", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('button')).backgroundColor"));
+        await page.GetByLabel("運用キー（DX推進係）").FillAsync(DashboardHarness.ApiKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "表示する" }).ClickAsync();
+        await page.WaitForURLAsync(new Uri(baseUrl, "dashboard?fiscalYear=2025").ToString());
+
+        Assert.Equal("塩竈市DX推進プラン KPIダッシュボード", await page.TitleAsync());
+        Assert.Contains("令和7年度", await page.Locator("p.meta").First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("rgb(26, 77, 143)", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('h2')).borderBottomColor"));
+        Assert.Empty(await violations());
+    }
+
+    /// <summary>Collects what the page's Content-Security-Policy refused (CSP reports and console errors about it).</summary>
+    private static async Task<Func<Task<IReadOnlyList<string>>>> WatchCspAsync(IPage page)
+    {
+        var console = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                console.Enqueue(message.Text);
+            }
+        };
+        await page.AddInitScriptAsync("window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));");
+        return async () => [.. console, .. await page.EvaluateAsync<string[]>("() => window.__csp || []")];
     }
 
     private static async Task<byte[]> ScreenshotAsync(IPage page, string name)

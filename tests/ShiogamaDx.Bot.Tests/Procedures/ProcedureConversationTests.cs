@@ -173,7 +173,7 @@ public sealed class ProcedureConversationTests(ProcedureHostFixture fixture) : I
     [Fact]
     public async Task Replies_SerializeChannelNeutrally_WithLinkActions()
     {
-        var replies = await app.SayAsync(Audience.Resident, r1, "保育園に入りたい");
+        var replies = await app.SayAsync(Audience.Resident, r1, "保育所・認定こども園の入所申込み");
 
         var json = System.Text.Json.JsonSerializer.Serialize<IReadOnlyList<Reply>>(replies);
         Assert.Contains("\"kind\":\"cards\"", json, StringComparison.Ordinal);

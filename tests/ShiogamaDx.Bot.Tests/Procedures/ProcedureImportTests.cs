@@ -123,7 +123,7 @@ public sealed class ProcedureImportTests : IDisposable
     public async Task Staff_SeeWhatResidentsAskThatIsNotOnline_AndWhatWasNotUnderstood()
     {
         await app.SayAsync(Audience.Resident, "r1", "印鑑証明がほしい");
-        await app.SayAsync(Audience.Resident, "r2", "いんかんしょうめい");
+        await app.SayAsync(Audience.Resident, "r2", "印鑑登録証明書の交付");
         await app.SayAsync(Audience.Resident, "r3", "狂犬病の注射");
         await app.SayAsync(Audience.Resident, "r1", "住民票がほしい");      // online: not a candidate
         await app.SayAsync(Audience.Resident, "r4", "明日の天気は？");
@@ -148,7 +148,7 @@ public sealed class ProcedureImportTests : IDisposable
             .Where(d => d.ProcedureId == id).Sum(d => (int?)d.Asked) ?? 0);
 
         await app.SayAsync(Audience.Resident, "r1", "印鑑証明がほしい");
-        await app.SayAsync(Audience.Resident, "r2", "いんかんしょうめい");
+        await app.SayAsync(Audience.Resident, "r2", "印鑑登録証明書の交付");
         Assert.Equal(0, Asked(app)); // counted in memory: no write of its own per question
 
         // The timer writes them.

@@ -197,22 +197,24 @@ public sealed partial class SealedEvaluationTests(SealedHost host, ITestOutputHe
 
             kpiRows++;
             var label = YearLabel(int.Parse(year, CultureInfo.InvariantCulture));
-            var expectedStart = field switch
+            var (name, fieldWords) = field switch
             {
-                "target" => $"{KpiName(catalog, id)}（{label}）の目標",
-                "actual" => $"{KpiName(catalog, id)}（{label}）の実績",
-                "achievement" => $"{KpiName(catalog, id)}（{label}）は",
-                "budget" => $"{catalog.Project(id)?.Name ?? throw new InvalidOperationException($"no project {id}")}の事業費（{label}）",
+                "target" => (KpiName(catalog, id), new[] { "目標" }),
+                "actual" => (KpiName(catalog, id), ["実績"]),
+                "achievement" => (KpiName(catalog, id), ["達成", "未達", "未確定"]),
+                "budget" => (catalog.Project(id)?.Name ?? throw new InvalidOperationException($"no project {id}"), ["事業費", "予算"]),
                 _ => throw new InvalidOperationException($"unknown field {field} in kpi-sealed.tsv"),
             };
-            var first = replies.OfType<TextReply>().FirstOrDefault()?.Text ?? string.Empty;
-            if (first.StartsWith(expectedStart, StringComparison.Ordinal))
+
+            // What the staff member reads first: the answer's first line names the KPI, the year and what was asked.
+            var first = (replies.OfType<TextReply>().FirstOrDefault()?.Text ?? string.Empty).Normalize(NormalizationForm.FormKC).Split('\n')[0];
+            if (first.Contains(name.Normalize(NormalizationForm.FormKC), StringComparison.Ordinal) && first.Contains(label, StringComparison.Ordinal) && fieldWords.Any(w => first.Contains(w, StringComparison.Ordinal)))
             {
                 kpiRight++;
             }
             else
             {
-                misses.Add($"MISS  {question}  expected 「{expectedStart}…」, got {Head(replies)}");
+                misses.Add($"MISS  {question}  expected {name} {label} {field}, got {Head(replies)}");
             }
         }
 
@@ -318,20 +320,37 @@ public sealed partial class SealedEvaluationTests(SealedHost host, ITestOutputHe
         return (args.GetValueOrDefault("h", string.Empty), args);
     }
 
-    /// <summary>The sections an answer cites (「【3.2 入力してはいけない情報】」), in order, NFKC-normalised.</summary>
-    private static List<string> Citations(IReadOnlyList<Reply> replies) =>
-        replies.OfType<TextReply>()
-            .SelectMany(t => CitationPattern().Matches(t.Text.Normalize(NormalizationForm.FormKC)).Select(m => m.Groups[1].Value))
-            .Distinct()
-            .ToList();
+    /// <summary>
+    /// The sections a guideline answer cites, in order, NFKC-normalised: its 「出典: …」 lines, else its 「【3.2 …】」
+    /// headings. A KPI answer's 出典 (the plan) is not a guideline citation.
+    /// </summary>
+    private static List<string> Citations(IReadOnlyList<Reply> replies)
+    {
+        if (IsKpiAnswer(replies))
+        {
+            return [];
+        }
+
+        var texts = replies.OfType<TextReply>().Select(t => t.Text.Normalize(NormalizationForm.FormKC)).ToList();
+        var sources = texts.SelectMany(t => SourcePattern().Matches(t).Select(m => m.Groups[1].Value.Trim())).Distinct().ToList();
+        return sources.Count > 0 ? sources : texts.SelectMany(t => HeadingPattern().Matches(t).Select(m => m.Groups[1].Value)).Distinct().ToList();
+    }
 
     /// <summary>A citation names a section when the number stands alone in it ("1.1" is not in "11.1 改訂").</summary>
     private static bool Cites(string citation, IEnumerable<string> sections) =>
         sections.Any(s => Regex.IsMatch(citation, $@"(?<![0-9.]){Regex.Escape(s)}(?![0-9])"));
 
+    /// <summary>A KPI table, or a text that names a KPI or a project of the plan with a fiscal year, 事業費 or 担当.</summary>
     private static bool IsKpiAnswer(IReadOnlyList<Reply> replies) =>
         replies.OfType<TableReply>().Any()
-        || replies.OfType<TextReply>().Any(t => KpiAnswerPattern().IsMatch(t.Text));
+        || replies.OfType<TextReply>().Select(t => t.Text.Normalize(NormalizationForm.FormKC))
+            .Any(t => PlanNames.Value.Any(n => t.Contains(n, StringComparison.Ordinal)) && KpiAnswerPattern().IsMatch(t));
+
+    private static readonly Lazy<List<string>> PlanNames = new(() =>
+    {
+        var catalog = KpiCatalogLoader.Load(Path.Combine(RepoPaths.Root, "src", "ShiogamaDx.Bot", "Content", KpiCatalogLoader.FileName));
+        return catalog.Kpis.Select(k => k.Name).Concat(catalog.Projects.Select(p => p.Name)).Select(n => n.Normalize(NormalizationForm.FormKC)).Distinct().ToList();
+    });
 
     private static string Head(IReadOnlyList<Reply> replies)
     {
@@ -362,9 +381,12 @@ public sealed partial class SealedEvaluationTests(SealedHost host, ITestOutputHe
         }
     }
 
-    [GeneratedRegex(@"【([^】]+)】")]
-    private static partial Regex CitationPattern();
+    [GeneratedRegex(@"出典\s*:\s*([^)\n]+)")]
+    private static partial Regex SourcePattern();
 
-    [GeneratedRegex(@"（令和[0-9元]+年度）(の目標|の実績|は )|の事業費|の担当は |KPI")]
+    [GeneratedRegex(@"【([^】]+)】")]
+    private static partial Regex HeadingPattern();
+
+    [GeneratedRegex(@"令和[0-9元]+年度|事業費|担当")]
     private static partial Regex KpiAnswerPattern();
 }

@@ -9,7 +9,7 @@ Source markup (one line each):
   |a|b|c|               a table row (the first row is the header)
   anything else         a paragraph; {{fn:...}} inside it is a footnote at the page bottom, numbered "1)"
 
-  python3 gen.py <source.md> <out.pdf|out.docx> [running header]
+  python3 gen.py [--plain-headings] <source.md> <out.pdf|out.docx> [running header]
 
 Needs LibreOffice (libreoffice-writer-nogui), poppler-utils (pdftotext) and fonts-ipafont.
 """
@@ -19,6 +19,8 @@ import re
 import subprocess
 import sys
 import tempfile
+
+PLAIN_HEADINGS = False  # --plain-headings: headings typed as bold Normal paragraphs, as many Word files are
 
 FN = re.compile(r"\{\{fn:(.*?)\}\}")
 
@@ -89,7 +91,10 @@ def body(lines, pages):
             level = len(line) - len(line.lstrip("#"))
             text = line[level:].strip()
             headings.append(text)
-            out.append(f'<text:h text:style-name="Heading_20_{level}" text:outline-level="{level}">{esc(text)}</text:h>')
+            if PLAIN_HEADINGS:
+                out.append(f'<text:p text:style-name="BoldLine">{esc(text)}</text:p>')
+            else:
+                out.append(f'<text:h text:style-name="Heading_20_{level}" text:outline-level="{level}">{esc(text)}</text:h>')
         else:
             out.append(f'<text:p text:style-name="Body">{inline(line.strip(), counter)}</text:p>')
     flush_table()
@@ -122,6 +127,10 @@ def fodt(lines, pages, header):
  <style:style style:name="Standard" style:family="paragraph"/>
  <style:style style:name="Body" style:family="paragraph" style:parent-style-name="Standard">
   <style:paragraph-properties fo:text-indent="10.5pt" fo:margin-bottom="4pt"/>
+ </style:style>
+ <style:style style:name="BoldLine" style:family="paragraph" style:parent-style-name="Standard">
+  <style:paragraph-properties fo:margin-top="6pt"/>
+  <style:text-properties fo:font-weight="bold" style:font-weight-asian="bold"/>
  </style:style>
  <style:style style:name="Cover" style:family="paragraph">
   <style:paragraph-properties fo:text-align="center" fo:margin-top="36pt"/>
@@ -192,8 +201,11 @@ def heading_pages(pdf, lines):
 
 
 def main():
-    source, out = sys.argv[1], sys.argv[2]
-    header = sys.argv[3] if len(sys.argv) > 3 else ""
+    global PLAIN_HEADINGS
+    args = [a for a in sys.argv[1:] if a != "--plain-headings"]
+    PLAIN_HEADINGS = len(args) < len(sys.argv) - 1
+    source, out = args[0], args[1]
+    header = args[2] if len(args) > 2 else ""
     with open(source, encoding="utf-8") as f:
         lines = f.readlines()
     fmt = out.rsplit(".", 1)[1]
