@@ -216,12 +216,23 @@ internal sealed class GuidelineIndex : IDisposable
             }
         }
 
-        foreach (var token in analysis.Analyze(residual).Tokens)
+        var tokens = analysis.Analyze(residual).Tokens;
+        for (var i = 0; i < tokens.Count; i++)
         {
-            if (token.Kind != TokenKind.Filler && Stem(token) is { } stem && !concepts.Any(c => c.Words.Contains(stem)))
+            var token = tokens[i];
+            if (token.Kind == TokenKind.Filler || Stem(token) is not { } stem || concepts.Any(c => c.Words.Contains(stem)))
             {
-                concepts.Add(new Concept([stem]));
+                continue;
             }
+
+            // One kanji followed by kana other than a particle is the stem of a verb (使|って, 作|った): it says too little.
+            var next = i + 1 < tokens.Count ? tokens[i + 1].Surface : string.Empty;
+            if (stem.Length == 1 && token.Kind == TokenKind.Word && next.Length > 0 && JapaneseText.IsHiragana(next[0]) && !"のをにはがでともやへ".Contains(next[0], StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            concepts.Add(new Concept([stem]));
         }
 
         // A group is as telling as its commonest word.
