@@ -36,7 +36,7 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
         // Floors are the measured figures rounded down: they catch a regression, they are not a target to tune to.
         Assert.True(result.Hit1 >= 0.84, $"hit@1 {result.Hit1:P1} is under 84%");
         Assert.True(result.Hit3 >= 0.91, $"hit@3 {result.Hit3:P1} is under 91%");
-        Assert.True(result.Refused >= 9, $"only {result.Refused} of {result.Unanswerable} uncovered questions were refused");
+        Assert.True(result.Refused >= 8, $"only {result.Refused} of {result.Unanswerable} uncovered questions were refused");
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
         // Floors are the measured figures rounded down.
         Assert.True(result.Hit1 >= 0.88, $"hit@1 {result.Hit1:P1} is under 88%");
         Assert.True(result.Hit3 >= 0.96, $"hit@3 {result.Hit3:P1} is under 96%");
-        Assert.True(result.Refused >= 8, $"only {result.Refused} of {result.Unanswerable} uncovered questions were refused");
+        Assert.True(result.Refused >= 9, $"only {result.Refused} of {result.Unanswerable} uncovered questions were refused");
     }
 
     [Fact]
