@@ -124,7 +124,7 @@ public sealed partial class TeamsLayoutTests
     {
         var weights = AdaptiveCardRenderer.ColumnWeights(new TableReply("t", ["指標", "目標"], [["デジタルツールを活用できていると感じている割合（職員のデジタルリテラシー向上、意識改革）", "11,000件"], ["研修の受講率", "100%"]]));
 
-        Assert.Equal([48 + 2, 8 + 2], weights);
+        Assert.Equal([32 + 2, 8 + 2], weights);
     }
 
     [Fact]
