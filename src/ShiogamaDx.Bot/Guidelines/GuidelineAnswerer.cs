@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Assistant;
+using ShiogamaDx.Bot.Language;
 
 namespace ShiogamaDx.Bot.Guidelines;
 
