@@ -198,13 +198,14 @@ internal static class AdaptiveCardRenderer
 
     /// <summary>
     /// Relative column widths from the widest cell of each column (a full-width character counts two), the
-    /// longest capped, so short figures keep one line and long names take the room rather than an equal share.
+    /// longest capped, so long names take the room rather than an equal share and short figures are not squeezed
+    /// to a character a line (Teams draws the card at full width; narrower clients wrap the names more).
     /// </summary>
     internal static IReadOnlyList<int> ColumnWeights(TableReply t)
     {
         const int Padding = 2;
-        const int Min = 4;
-        const int Cap = 48;
+        const int Min = 6;
+        const int Cap = 32;
         return t.Headers.Select((header, i) =>
         {
             var widest = t.Rows.Select(r => i < r.Count ? DisplayWidth(r[i]) : 0).Append(DisplayWidth(header)).Max();

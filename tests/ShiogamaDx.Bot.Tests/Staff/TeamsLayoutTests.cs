@@ -115,7 +115,9 @@ public sealed partial class TeamsLayoutTests
         var widths = table["columns"]!.AsArray().Select(c => (int)c!["width"]!).ToList();
         var indicator = headers.IndexOf("指標");
         Assert.True(indicator >= 0, string.Join(",", headers));
-        Assert.All(widths.Where((_, i) => i != indicator), w => Assert.True(w * 2 < widths[indicator], $"widths {string.Join(",", widths)}"));
+        Assert.All(widths.Where((_, i) => i != indicator), w => Assert.True(w < widths[indicator], $"widths {string.Join(",", widths)}"));
+        Assert.True(widths.Min() * 3 < widths[indicator], $"widths {string.Join(",", widths)}");
+        Assert.True(widths.Distinct().Count() > 2, $"widths {string.Join(",", widths)}");
         Assert.Equal("Full", (string?)card["msteams"]!["width"]);
     }
 
@@ -124,7 +126,7 @@ public sealed partial class TeamsLayoutTests
     {
         var weights = AdaptiveCardRenderer.ColumnWeights(new TableReply("t", ["指標", "目標"], [["デジタルツールを活用できていると感じている割合（職員のデジタルリテラシー向上、意識改革）", "11,000件"], ["研修の受講率", "100%"]]));
 
-        Assert.Equal([48 + 2, 8 + 2], weights);
+        Assert.Equal([32 + 2, 8 + 2], weights);
     }
 
     [Fact]
