@@ -62,6 +62,7 @@ internal sealed class GuidelineIndex : IDisposable
     private readonly IReadOnlyList<string> topicWords;
     private readonly Dictionary<string, (string Key, HashSet<string> Words)> sectionText = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> sectionsHolding = new(StringComparer.Ordinal);
+    private readonly int[] docToChunk;
 
     private GuidelineIndex(IReadOnlyList<GuidelineChunk> chunks, GuidelineSynonyms synonyms, IEnumerable<string> topicWords, JapaneseAnalysis analysis)
     {
@@ -107,6 +108,14 @@ internal sealed class GuidelineIndex : IDisposable
 
         reader = DirectoryReader.Open(directory);
         searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
+
+        // Lucene document → passage, read once here instead of loading a stored field for every hit of every question.
+        docToChunk = new int[reader.MaxDoc];
+        for (var doc = 0; doc < reader.MaxDoc; doc++)
+        {
+            docToChunk[doc] = reader.Document(doc).GetField(IdField).GetInt32Value()!.Value;
+        }
+
         Sections = chunks.Select(c => c.Section).DistinctBy(s => s.Key).ToList();
     }
 
@@ -163,7 +172,7 @@ internal sealed class GuidelineIndex : IDisposable
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var hit in searcher.Search(query, 50).ScoreDocs)
         {
-            var section = chunks[searcher.Doc(hit.Doc).GetField(IdField).GetInt32Value()!.Value].Section;
+            var section = chunks[docToChunk[hit.Doc]].Section;
             if (!seen.Add(section.Key))
             {
                 continue;
