@@ -52,7 +52,7 @@ public class GuidelineBenchmarks
         return found;
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -64,4 +64,63 @@ public class GuidelineBenchmarks
 
         throw new InvalidOperationException("ShiogamaDx.Bot.sln not found above " + AppContext.BaseDirectory);
     }
+}
+
+/// <summary>
+/// A 100-page document: the evaluation PDF (13 pages: TOC, headers, footnotes) merged eight times (PdfPig's merger),
+/// read into sections and indexed; and one question against the index, over the PDF's question set.
+/// </summary>
+[MemoryDiagnoser]
+public class HundredPageDocumentBenchmarks
+{
+    private readonly GuidelinesOptions options = new();
+    private byte[] pdf = [];
+    private GuidelineIndex index = null!;
+    private string[] questions = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var folder = Path.Combine(GuidelineBenchmarks.RepoRoot(), "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Documents");
+        var one = File.ReadAllBytes(Path.Combine(folder, "denshi-kessai-guideline.pdf"));
+        pdf = UglyToad.PdfPig.Writer.PdfMerger.Merge(Enumerable.Repeat(one, 8).ToArray());
+        using (var document = UglyToad.PdfPig.PdfDocument.Open(pdf))
+        {
+            if (document.NumberOfPages < 100)
+            {
+                throw new InvalidOperationException($"the merged PDF has {document.NumberOfPages} pages");
+            }
+        }
+
+        index = Index();
+        questions = File.ReadAllLines(Path.Combine(folder, "denshi-kessai-guideline.tsv"))
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => l.Split('\t')[0])
+            .ToArray();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => index.Dispose();
+
+    [Benchmark]
+    public int IndexHundredPagePdf()
+    {
+        using var built = Index();
+        return built.Sections.Count;
+    }
+
+    [Benchmark(OperationsPerInvoke = 50)]
+    public int QuestionAgainstHundredPages()
+    {
+        var found = 0;
+        for (var i = 0; i < 50; i++)
+        {
+            found += index.Search(questions[i % questions.Length]).Confident(options).Count;
+        }
+
+        return found;
+    }
+
+    private GuidelineIndex Index() =>
+        GuidelineIndex.Build(GuidelineLoader.LoadFile("hundred-pages.pdf", pdf), GuidelineSynonyms.Empty, options);
 }

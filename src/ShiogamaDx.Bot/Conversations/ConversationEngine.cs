@@ -1,3 +1,5 @@
+using ShiogamaDx.Bot.Language;
+
 namespace ShiogamaDx.Bot.Conversations;
 
 /// <summary>
@@ -19,6 +21,16 @@ public sealed class ConversationEngine(
 {
     /// <summary>Below this a handler's match is a guess, and "not understood" with the menu serves better.</summary>
     public const double MatchThreshold = 0.5;
+
+    /// <summary>
+    /// Two features closer than this are asked between (when the menu names both as topics). Handlers score in
+    /// steps of about 0.1 by the evidence they have (a KPI's own words 0.9, a figure asked of a project 0.75, a
+    /// guideline topic 0.8, a guideline passage 0.6), so this asks on a tie or half a step, never across a step.
+    /// </summary>
+    public const double AskMargin = 0.075;
+
+    private const string RoutePostback = "route";
+    private const int MaxAskedText = 90; // the question travels, escaped, in the choice's postback data (1,000 characters at most)
 
     public static readonly TextReply Apology = new("申し訳ありません、ただいま応答できませんでした。少し時間をおいてもう一度お試しください。");
 
@@ -91,9 +103,20 @@ public sealed class ConversationEngine(
 
         if (state is not null)
         {
-            if (IsMenuWord(turn) || (turn.Postback is { } pb && pb.Handler != DialogRuntime.PostbackHandler))
+            var otherButton = turn.Postback is { } pb && pb.Handler != DialogRuntime.PostbackHandler;
+            if (IsMenuWord(turn))
             {
                 await store.SaveAsync(turn.Message.ConversationKey, null, ct); // the person moved on
+            }
+            else if ((otherButton || (!turn.IsPostback && !runtime.Accepts(state, turn))) && await AsideAsync(turn, ct) is { StartDialog: null } aside)
+            {
+                // Not an answer but a new request (or a button of what was answered meanwhile): answer it, and the
+                // flow waits with its answers instead of counting a wrong answer.
+                return ([.. aside.Replies, runtime.ResumeOffer(state)], true);
+            }
+            else if (otherButton)
+            {
+                await store.SaveAsync(turn.Message.ConversationKey, null, ct); // a button that starts another flow
             }
             else
             {
@@ -106,6 +129,12 @@ public sealed class ConversationEngine(
         if (turn.Postback is { Handler: DialogRuntime.PostbackHandler })
         {
             return ([.. prefix, new TextReply("そのボタンのやりとりは終わっています。"), menu.AsChoices()], false);
+        }
+
+        if (!turn.IsPostback && catalog.Menus.SmallTalkFor(turn.Normalized) is { } talk)
+        {
+            // 「はい」「ありがとう」 on their own: not a question to search for, nor one to keep as unanswered.
+            return ([.. prefix, new TextReply(talk.Reply)], false);
         }
 
         var result = await RouteAsync(turn, ct);
@@ -129,6 +158,16 @@ public sealed class ConversationEngine(
         var audience = turn.Message.Audience;
         var allowed = handlers.Where(h => h.Audience == audience);
 
+        if (turn.Postback is { Handler: RoutePostback } picked)
+        {
+            // The answer to "which do you mean": the question asked again, of the feature chosen.
+            var chosen = allowed.FirstOrDefault(h => h.Name == picked["to"]);
+            var question = picked["q"] ?? string.Empty;
+            return chosen is null || question.Length == 0
+                ? null
+                : await chosen.HandleAsync(new Turn(turn.Message with { Text = question, PostbackData = null }, question, TextNormalizer.Normalize(question), null), ct);
+        }
+
         if (turn.Postback is { } postback)
         {
             var target = allowed.FirstOrDefault(h => h.Name == postback.Handler);
@@ -142,30 +181,67 @@ public sealed class ConversationEngine(
             return await target.HandleAsync(turn, ct);
         }
 
-        if (turn.Normalized.Length == 0)
+        if (turn.Normalized.Length == 0 || PromptInjection.IsAttempt(turn.Text))
         {
-            return null;
+            return null; // an attempt to steer the bot is not a question: no guess, no "did you mean"
         }
 
-        var dialog = catalog.Dialogs.FirstOrDefault(d => d.Audience == audience && d.Triggers.Any(t => TextNormalizer.Normalize(t) == turn.Normalized));
-        if (dialog is not null)
+        if (Trigger(turn) is { } dialog)
         {
             return new TurnResult([], new DialogStart(dialog.Id));
         }
 
-        IIntentHandler? best = null;
-        var bestScore = 0.0;
-        foreach (var handler in allowed)
+        var ranked = Ranked(turn);
+        if (ranked.Count == 0)
         {
-            var score = handler.Match(turn);
-            if (score > bestScore)
-            {
-                (best, bestScore) = (handler, score);
-            }
+            return null;
         }
 
-        return best is not null && bestScore >= MatchThreshold ? await best.HandleAsync(turn, ct) : null;
+        var topics = catalog.Menus.For(audience).Topics;
+        if (ranked.Count > 1 && ranked[0].Score - ranked[1].Score < AskMargin
+            && topics.TryGetValue(ranked[0].Handler.Name, out var first) && topics.TryGetValue(ranked[1].Handler.Name, out var second)
+            && turn.Text.Length <= MaxAskedText)
+        {
+            // Two features fit about equally (a KPI's words and a guideline passage): ask, do not let one keyword win.
+            return TurnResult.Of(new ChoicesReply(catalog.Menus.AskWhich,
+            [
+                new Choice(first, Postback.Create(RoutePostback, "pick", ("to", ranked[0].Handler.Name), ("q", turn.Text))),
+                new Choice(second, Postback.Create(RoutePostback, "pick", ("to", ranked[1].Handler.Name), ("q", turn.Text))),
+            ]));
+        }
+
+        return await ranked[0].Handler.HandleAsync(turn, ct);
     }
+
+    /// <summary>Inside a flow: a button of another feature, or a text some feature would answer, else null.</summary>
+    private async Task<TurnResult?> AsideAsync(Turn turn, CancellationToken ct)
+    {
+        if (turn.IsPostback)
+        {
+            return await RouteAsync(turn, ct);
+        }
+
+        // Flows do not nest: a flow's own words (ご意見 inside ご意見) are not a new request.
+        if (PromptInjection.IsAttempt(turn.Text) || Trigger(turn) is not null || Best(turn) is not { } handler)
+        {
+            return null;
+        }
+
+        return await handler.HandleAsync(turn, ct);
+    }
+
+    private DialogDefinition? Trigger(Turn turn) =>
+        catalog.Dialogs.FirstOrDefault(d => d.Audience == turn.Message.Audience && d.Triggers.Any(t => TextNormalizer.Normalize(t) == turn.Normalized));
+
+    private IIntentHandler? Best(Turn turn) => Ranked(turn) is [var best, ..] ? best.Handler : null;
+
+    /// <summary>The handlers of the person's audience that would answer, best first.</summary>
+    private List<(IIntentHandler Handler, double Score)> Ranked(Turn turn) =>
+        handlers.Where(h => h.Audience == turn.Message.Audience)
+            .Select(h => (Handler: h, Score: h.Match(turn)))
+            .Where(x => x.Score >= MatchThreshold)
+            .OrderByDescending(x => x.Score)
+            .ToList();
 
     private async Task<IReadOnlyList<Reply>> NotUnderstoodAsync(Turn turn, CancellationToken ct)
     {

@@ -66,9 +66,19 @@ public sealed class DialogCatalog
 }
 
 /// <summary>The main menu of each audience and the city's contact, from <c>dialogs/menus.yaml</c>.</summary>
-public sealed record MenuSet(Menu Resident, Menu Staff, string Contact, string NotUnderstood)
+/// <param name="SmallTalk">Short acknowledgements and greetings (はい, ありがとう), answered briefly outside a flow.</param>
+/// <param name="ResumePrompt">Said with <paramref name="ResumeLabel"/>, the button back into a flow that waits while a new request is answered; {title} is the flow's.</param>
+/// <param name="AskWhich">The question when two features are equally likely (<see cref="Menu.Topics"/>).</param>
+public sealed record MenuSet(Menu Resident, Menu Staff, string Contact, string NotUnderstood, IReadOnlyList<SmallTalk> SmallTalk, IReadOnlyList<string> SmallTalkEndings, string ResumePrompt, string ResumeLabel, string AskWhich)
 {
     public Menu For(Audience audience) => audience == Audience.Staff ? Staff : Resident;
+
+    /// <summary>
+    /// The small talk a whole message is, or null: made only of one entry's words and the polite endings
+    /// (「了解です！」「承知しました」 are; 「はい、住民票」 is not).
+    /// </summary>
+    public SmallTalk? SmallTalkFor(string normalized) =>
+        normalized.Length == 0 ? null : SmallTalk.FirstOrDefault(t => t.Composes(normalized, SmallTalkEndings));
 
     public static MenuSet Parse(string yaml, string file)
     {
@@ -80,7 +90,26 @@ public sealed record MenuSet(Menu Resident, Menu Staff, string Contact, string N
             throw new ContentFileException(file, DialogLoader.Line(root), "'menus' with resident and staff is required");
         }
 
-        return new MenuSet(ReadMenu(menus, "resident", file, notUnderstood), ReadMenu(menus, "staff", file, notUnderstood), contact, notUnderstood);
+        var smallTalk = DialogLoader.Sequence(root, "smallTalk", file).Select(n => ReadSmallTalk(n, file)).ToList();
+        var endings = DialogLoader.Sequence(root, "smallTalkEndings", file).Select(n => Language.JapaneseText.Normalize(DialogLoader.Scalar(n, file))).Where(e => e.Length > 0).ToList();
+        return new MenuSet(ReadMenu(menus, "resident", file, notUnderstood), ReadMenu(menus, "staff", file, notUnderstood), contact, notUnderstood, smallTalk, endings,
+            DialogLoader.Required(root, "resumePrompt", file), DialogLoader.Required(root, "resumeLabel", file), DialogLoader.Required(root, "askWhich", file));
+    }
+
+    private static SmallTalk ReadSmallTalk(YamlNode node, string file)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            throw new ContentFileException(file, DialogLoader.Line(node), "a smallTalk entry needs words and reply");
+        }
+
+        var words = DialogLoader.Sequence(map, "words", file).Select(w => Language.JapaneseText.Normalize(DialogLoader.Scalar(w, file))).Where(w => w.Length > 0).ToHashSet(StringComparer.Ordinal);
+        if (words.Count == 0)
+        {
+            throw new ContentFileException(file, DialogLoader.Line(map), "a smallTalk entry needs at least one word");
+        }
+
+        return new SmallTalk(words, DialogLoader.Required(map, "reply", file));
     }
 
     private static Menu ReadMenu(YamlMappingNode menus, string key, string file, string notUnderstood)
@@ -99,14 +128,59 @@ public sealed record MenuSet(Menu Resident, Menu Staff, string Contact, string N
             throw new ContentFileException(file, DialogLoader.Line(menu), $"menus.{key} needs 1 to 13 items (LINE shows at most 13 quick replies)");
         }
 
+        var topics = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (menu.Children.TryGetValue(new YamlScalarNode("topics"), out var topicsNode))
+        {
+            if (topicsNode is not YamlMappingNode topicMap)
+            {
+                throw new ContentFileException(file, DialogLoader.Line(topicsNode), $"menus.{key}.topics maps a feature's name to the label of its choice");
+            }
+
+            foreach (var (name, label) in topicMap.Children)
+            {
+                topics[DialogLoader.Scalar(name, file)] = DialogLoader.Scalar(label, file);
+            }
+        }
+
         // An audience may word "not understood" its own way (staff ask about KPIs, not 住民票).
-        return new Menu(DialogLoader.Required(menu, "greeting", file), DialogLoader.Required(menu, "prompt", file), items, DialogLoader.Optional(menu, "notUnderstood") ?? notUnderstood);
+        return new Menu(DialogLoader.Required(menu, "greeting", file), DialogLoader.Required(menu, "prompt", file), items, DialogLoader.Optional(menu, "notUnderstood") ?? notUnderstood, topics);
     }
 }
 
-public sealed record Menu(string Greeting, string Prompt, IReadOnlyList<MenuItem> Items, string NotUnderstood)
+/// <param name="Topics">Features the router may ask between when they are equally likely, by name, with the label of each choice.</param>
+public sealed record Menu(string Greeting, string Prompt, IReadOnlyList<MenuItem> Items, string NotUnderstood, IReadOnlyDictionary<string, string> Topics)
 {
     public ChoicesReply AsChoices() => new(Prompt, Items.Select(i => new Choice(i.Label)).ToList());
 }
 
 public sealed record MenuItem(string Label, string? Description);
+
+/// <param name="Words">Matching keys of the words this small talk is made of.</param>
+public sealed record SmallTalk(IReadOnlySet<string> Words, string Reply)
+{
+    /// <summary>Whether the text is nothing but these words and the endings, with at least one of the words.</summary>
+    public bool Composes(string normalized, IReadOnlyList<string> endings)
+    {
+        // reach[i]: 0 = not reachable, 1 = reachable by endings only, 2 = reachable with one of the words.
+        var reach = new byte[normalized.Length + 1];
+        reach[0] = 1;
+        for (var i = 0; i < normalized.Length; i++)
+        {
+            if (reach[i] == 0)
+            {
+                continue;
+            }
+
+            foreach (var (piece, isWord) in Words.Select(w => (w, true)).Concat(endings.Select(e => (e, false))))
+            {
+                if (string.CompareOrdinal(normalized, i, piece, 0, piece.Length) == 0 && i + piece.Length <= normalized.Length)
+                {
+                    var state = (byte)(isWord ? 2 : reach[i]);
+                    reach[i + piece.Length] = Math.Max(reach[i + piece.Length], state);
+                }
+            }
+        }
+
+        return reach[^1] == 2;
+    }
+}

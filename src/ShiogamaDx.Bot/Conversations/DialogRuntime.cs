@@ -17,6 +17,23 @@ public sealed partial class DialogRuntime(DialogCatalog catalog, IEnumerable<IDi
 
     public bool HasAction(string name) => actionsByName.ContainsKey(name);
 
+    /// <summary>Whether the turn answers the waiting step (or is one of the words that work at every prompt).</summary>
+    public bool Accepts(DialogState state, Turn turn)
+    {
+        var dialog = catalog.Get(state.DialogId);
+        var step = dialog.Find(state.StepId) ?? dialog.Steps[0];
+        return Interruption(turn) != Interrupt.None || Read(step, state, turn).Ok;
+    }
+
+    /// <summary>The way back into a flow that waits while something else is answered; its answers so far are kept in the state.</summary>
+    public ChoicesReply ResumeOffer(DialogState state)
+    {
+        var title = catalog.Get(state.DialogId).Title;
+        var menus = catalog.Menus;
+        return new ChoicesReply(menus.ResumePrompt.Replace("{title}", title, StringComparison.Ordinal),
+            [new Choice(menus.ResumeLabel.Replace("{title}", title, StringComparison.Ordinal), Postback.Create(PostbackHandler, "resume", ("d", state.DialogId)))]);
+    }
+
     public async Task<DialogTurn> StartAsync(string dialogId, Turn turn, IReadOnlyDictionary<string, string>? values, CancellationToken ct)
     {
         var dialog = catalog.Get(dialogId);
@@ -42,6 +59,9 @@ public sealed partial class DialogRuntime(DialogCatalog catalog, IEnumerable<IDi
                 return new DialogTurn(await EnterAsync(dialog, dialog.Steps[0], fresh, turn, replies, ct), replies);
             case Interrupt.Help:
                 replies.Add(new TextReply(HelpText(step)));
+                replies.Add(PromptReply(step, state, state.OfferedChoices));
+                return new DialogTurn(state, replies);
+            case Interrupt.Resume:
                 replies.Add(PromptReply(step, state, state.OfferedChoices));
                 return new DialogTurn(state, replies);
             default:
@@ -289,13 +309,19 @@ public sealed partial class DialogRuntime(DialogCatalog catalog, IEnumerable<IDi
         Cancel,
         Restart,
         Help,
+        Resume,
     }
 
     private static Interrupt Interruption(Turn turn)
     {
         if (turn.IsPostback)
         {
-            return Interrupt.None;
+            return turn.Postback is { Handler: PostbackHandler, Action: "resume" } ? Interrupt.Resume : Interrupt.None;
+        }
+
+        if (turn.Normalized is "つづき" or "続き" or "続きに戻る" or "つづきにもどる" or "続ける" or "つづける" || turn.Normalized.EndsWith("の続きに戻る", StringComparison.Ordinal))
+        {
+            return Interrupt.Resume;
         }
 
         return turn.Normalized switch

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Assistant;
+using ShiogamaDx.Bot.Language;
 
 namespace ShiogamaDx.Bot.Guidelines;
 
@@ -46,7 +47,8 @@ internal sealed partial class GuidelineAnswerer(
             return new GuidelineAnswer([Refusal], [], false);
         }
 
-        var search = library.Current.Search(question);
+        var index = library.Current; // one index for the whole answer, though a reload may swap it meanwhile
+        var search = index.Search(question);
         var found = search.Confident(options.Value);
         if (found.Count == 0)
         {
@@ -55,7 +57,7 @@ internal sealed partial class GuidelineAnswerer(
 
         var best = found[0].Score;
         var chosen = found.Take(3).Where((r, i) => i == 0 || (r.Score >= best * SecondSectionRatio && r.Coverage >= found[0].Coverage * SecondSectionRatio)).ToList();
-        var extractive = new GuidelineAnswer(chosen.Select(r => Quote(r, search.QueryTerms)).ToList(), chosen.Select(r => r.Section).ToList(), false);
+        var extractive = new GuidelineAnswer(chosen.Select(r => Quote(r, search.QueryTerms, index)).ToList(), chosen.Select(r => r.Section).ToList(), false);
 
         if (!assistant.IsEnabled)
         {
@@ -86,11 +88,11 @@ internal sealed partial class GuidelineAnswerer(
     }
 
     /// <summary>Number and title first, then the paragraphs that hold the question's terms, then the citation.</summary>
-    private static string Quote(RankedSection ranked, IReadOnlyDictionary<string, double> queryTerms)
+    private static string Quote(RankedSection ranked, IReadOnlyDictionary<string, double> queryTerms, GuidelineIndex guideline)
     {
         var section = ranked.Section;
         var paragraphs = section.Paragraphs;
-        var picked = paragraphs.Sum(p => p.Length) <= QuoteLength ? paragraphs.ToList() : Pick(paragraphs, queryTerms);
+        var picked = paragraphs.Sum(p => p.Length) <= QuoteLength ? paragraphs.ToList() : Pick(paragraphs, queryTerms, guideline);
 
         var sb = new StringBuilder();
         sb.Append('【').Append(section.Label).AppendLine("】");
@@ -106,10 +108,10 @@ internal sealed partial class GuidelineAnswerer(
     private const string Gap = "\u0000";
 
     /// <summary>The paragraphs richest in the question's terms, in document order, with … where some were left out.</summary>
-    private static List<string> Pick(IReadOnlyList<string> paragraphs, IReadOnlyDictionary<string, double> queryTerms)
+    private static List<string> Pick(IReadOnlyList<string> paragraphs, IReadOnlyDictionary<string, double> queryTerms, GuidelineIndex guideline)
     {
         var scored = paragraphs
-            .Select((p, i) => (Index: i, Score: GuidelineIndex.ContentTerms(p).Sum(t => queryTerms.GetValueOrDefault(t))))
+            .Select((p, i) => (Index: i, Score: guideline.ContentTerms(p).Sum(t => queryTerms.GetValueOrDefault(t))))
             .ToList();
         var keep = new SortedSet<int>();
         var length = 0;

@@ -35,10 +35,12 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
             return 0.8;
         }
 
-        // Without a topic word, only a question the guideline clearly answers is taken (e.g. 「個人情報を入力していい？」).
+        // Without a topic word, a question is taken on the evidence the answer needs: a section holding most of it
+        // (「個人情報を入力していい？」) competes with the other features; one holding just enough to be answered
+        // (「代決は誰がする？」 in a city's own rules) is taken only when no other feature claims the question.
         var search = searches.GetValue(turn, t => library.Current.Search(t.Text));
         var confident = search.Confident(options.Value);
-        return confident.Count > 0 && confident[0].Coverage >= 0.6 ? 0.6 : 0;
+        return confident.Count == 0 ? 0 : confident[0].Coverage >= 0.6 ? 0.6 : ConversationEngine.MatchThreshold;
     }
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace ShiogamaDx.Bot.Guidelines;
 /// the folder changes, after a quiet period; the new index replaces the old one in one step, so a question is
 /// answered either wholly from the old documents or wholly from the new ones.
 /// </summary>
-internal sealed class GuidelineLibrary(IOptions<GuidelinesOptions> options, TimeProvider clock, ILogger<GuidelineLibrary> logger) : IDisposable
+internal sealed class GuidelineLibrary(IOptions<GuidelinesOptions> options, Language.JapaneseAnalysis analysis, TimeProvider clock, ILogger<GuidelineLibrary> logger) : IDisposable
 {
     private readonly Lock gate = new();
     private GuidelineIndex? current;
@@ -45,7 +45,7 @@ internal sealed class GuidelineLibrary(IOptions<GuidelinesOptions> options, Time
             synonyms ??= LoadSynonyms(o.SynonymsFullPath); // a broken synonyms file stops the start with file and line
             var sections = GuidelineLoader.LoadFolder(o.FullPath, (file, ex) =>
                 logger.LogWarning("Guideline file {File} skipped: {Reason}", file, ex.Message));
-            var index = GuidelineIndex.Build(sections, synonyms, o);
+            var index = GuidelineIndex.Build(sections, synonyms, o, analysis);
 
             // The replaced index is left to the garbage collector: a question may still be searching it.
             Volatile.Write(ref current, index);

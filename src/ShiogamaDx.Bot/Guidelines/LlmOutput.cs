@@ -51,6 +51,11 @@ internal static partial class LlmOutput
     private static bool Refers(string citation, GuidelineSection section)
     {
         var normalized = GuidelineText.Normalize(citation);
+        if (section.CitedPath is { Length: > 0 } path && normalized.Contains(GuidelineText.Normalize(path), StringComparison.Ordinal))
+        {
+            return true; // the heading path as the answer shows it
+        }
+
         var title = GuidelineText.Normalize(section.Title);
         if (section.Number.Length == 0)
         {

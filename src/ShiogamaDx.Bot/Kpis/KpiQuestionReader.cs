@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Language;
 
 namespace ShiogamaDx.Bot.Kpis;
 
@@ -56,6 +57,14 @@ public sealed partial class KpiQuestionReader
         (KpiAsk.Overview, ["とは", "概要", "内容", "どんな", "どういう", "説明", "って何", "ってなに", "について"]),
     ];
 
+    private const double StrongEvidence = 0.9;
+    private const double FigureEvidence = 0.75;
+    private const double NoAskEvidence = 0.7;
+    private const double NameEvidence = 0.6;
+
+    // Words staff use only for the plan's figures (not 費用 or 結果, which a guideline question uses as well).
+    private static readonly string[] PlanWords = ["事業費", "予算", "千円", "目標値", "計画値", "実績", "達成率", "達成状況", "推移", "kpi", "指標"];
+
     private static readonly string[] PreviousPlanWords = ["あくしょんぷらん", "前計画", "前の計画", "旧計画", "前回", "前期", "参考資料", "前のぷらん", "r4から", "令和4から"];
 
     private static readonly string[] CurrentPlanWords = ["dx推進ぷらん", "新計画", "新しい計画", "今の計画", "今回の計画", "新ぷらん"];
@@ -83,7 +92,7 @@ public sealed partial class KpiQuestionReader
 
             foreach (var k in p.Kpis)
             {
-                list.Add(new Entry(p, k, projectPhrases, Phrases([k.Name, .. k.Aliases]), Bigrams(TextNormalizer.Normalize(k.Name))));
+                list.Add(new Entry(p, k, projectPhrases, Phrases([k.Name, .. k.Aliases]), NameBigrams(k.Name)));
             }
         }
 
@@ -158,12 +167,15 @@ public sealed partial class KpiQuestionReader
             return KpiQuestion.NotKpi;
         }
 
-        var strength = ask switch
-        {
-            KpiAsk.None => 0.7,
-            KpiAsk.Overview => 0.6,
-            _ => 0.9,
-        };
+        // Evidence for the router: a figure asked for with a year, a word only the plan's figures are asked with, or an
+        // indicator's own words is a KPI question; a figure asked of a project in everyday words (費用, 結果) may as well
+        // be about the guideline; words of a name with nothing asked, or 担当 / とは, are the weakest.
+        var figure = ask is KpiAsk.Target or KpiAsk.Actual or KpiAsk.Achievement or KpiAsk.Trend or KpiAsk.Budget or KpiAsk.Result;
+        var planWord = PlanWords.Any(w => t.Contains(w, StringComparison.Ordinal));
+        var strength = ask == KpiAsk.None ? NoAskEvidence
+            : planWord || (figure && (years.Count > 0 || best.Specific > 0)) ? StrongEvidence
+            : figure ? FigureEvidence
+            : NameEvidence;
 
         var projectLevel = ask is KpiAsk.Budget or KpiAsk.Department or KpiAsk.Overview;
         if (projectLevel)
@@ -391,23 +403,11 @@ public sealed partial class KpiQuestionReader
         return text;
     }
 
+    // The indicator's words as the analysis reads them, without its particles (の, が, な): 「研修の受講率」 ⇐ 「受講率の研修」.
+    private static HashSet<string> NameBigrams(string name) => JapaneseAnalysis.Plain.Analyze(name).Bigrams().ToHashSet(StringComparer.Ordinal);
+
     private static List<string> Phrases(IEnumerable<string> raw) =>
         raw.Select(TextNormalizer.Normalize).Where(p => p.Length > 0).Distinct().OrderByDescending(p => p.Length).ToList();
-
-    private static HashSet<string> Bigrams(string s)
-    {
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < s.Length; i++)
-        {
-            // Particles carry no meaning as bigrams (「の」「を」「が」「な」…)
-            if (!"のをがなにはとでもへ".Contains(s[i], StringComparison.Ordinal) && !"のをがなにはとでもへ".Contains(s[i + 1], StringComparison.Ordinal))
-            {
-                set.Add(s.Substring(i, 2));
-            }
-        }
-
-        return set;
-    }
 
     [GeneratedRegex(@"(?<value>\d+(?:\.\d+)?)(?:%|件|業務|人|回|名|ぱせんと|ぱあせんと)?(?:に|へ|と)(?:更新|変更|修正|訂正|登録|設定|入力|して|書き換え|かきかえ)")]
     private static partial Regex UpdatePattern();

@@ -10,6 +10,9 @@ public enum TokenKind
     /// <summary>A word of the dictionary segmentation (ICU).</summary>
     Word,
 
+    /// <summary>A katakana word of the dictionary (パスポート), which stands whole: no bigrams are taken of it.</summary>
+    LoanWord,
+
     /// <summary>A word of the city's list, held as its group's first word (じゅうみんひょう → 住民票).</summary>
     Concept,
 
@@ -18,6 +21,9 @@ public enum TokenKind
 
     /// <summary>A word of the city's filler list (したい, 教えて): nothing about what is asked.</summary>
     Filler,
+
+    /// <summary>A one-character hiragana word between words of kanji, katakana or letters (の, な, を): grammar.</summary>
+    Particle,
 }
 
 /// <param name="Text">The matching key (<see cref="JapaneseText.Normalize"/>); for a concept, its group's first word.</param>
@@ -30,14 +36,14 @@ public sealed record Token(string Text, string Surface, TokenKind Kind)
 /// <summary>A question or passage analysed once: its tokens in order and the runs of text between the city's words.</summary>
 /// <param name="Normalized">The whole text's matching key.</param>
 /// <param name="Runs">
-/// Stretches of words between concepts, fillers and breaks (spaces, punctuation), as matching keys: character
-/// bigrams are taken within a run, never across a removed word, so they catch what the dictionary splits badly
-/// (hiragana-only input, typos: じゅうみんぴょう).
+/// Stretches of words between concepts, fillers, particles, katakana words and breaks (spaces, punctuation), as
+/// matching keys: character bigrams are taken within a run, never across a removed word, so they catch what the
+/// dictionary splits badly (hiragana-only input, typos: じゅうみんぴょう). Katakana words stand only as words.
 /// </param>
 public sealed record AnalyzedText(string Normalized, IReadOnlyList<Token> Tokens, IReadOnlyList<string> Runs)
 {
-    /// <summary>The words that carry meaning, in order: concepts and dictionary words, fillers left out.</summary>
-    public IEnumerable<string> Words => Tokens.Where(t => t.Kind != TokenKind.Filler).Select(t => t.Text);
+    /// <summary>The words that carry meaning, in order: concepts and dictionary words, fillers and particles left out.</summary>
+    public IEnumerable<string> Words => Tokens.Where(t => t.Kind is not (TokenKind.Filler or TokenKind.Particle)).Select(t => t.Text);
 
     public IEnumerable<Token> Concepts => Tokens.Where(t => t.IsConcept);
 
@@ -144,6 +150,22 @@ public sealed class JapaneseAnalysis : IDisposable
                 {
                     EndRun();
                 }
+
+                if (IsParticle(at))
+                {
+                    EndRun();
+                    tokens.Add(new Token(n[at].ToString(), Surface(at, at + 1), TokenKind.Particle));
+                    at++;
+                    continue;
+                }
+
+                if (LoanWordEnd(at) is { } end)
+                {
+                    EndRun();
+                    tokens.Add(new Token(n[at..end], Surface(at, end), TokenKind.LoanWord));
+                    at = end;
+                    continue;
+                }
             }
 
             if (word.Length == 0)
@@ -178,6 +200,32 @@ public sealed class JapaneseAnalysis : IDisposable
                 runs.Add(run.ToString());
                 run.Clear();
             }
+        }
+
+        // の in 手続の数, not み of じゅう|み|ん|ひょう: the dictionary splits hiragana-only text into pieces.
+        bool IsParticle(int i) =>
+            JapaneseText.IsHiragana(n[i]) && (i + 1 == n.Length || wordStart[i + 1])
+            && (i == 0 || !JapaneseText.IsHiragana(n[i - 1])) && (i + 1 == n.Length || !JapaneseText.IsHiragana(n[i + 1]));
+
+        // A katakana word of the dictionary stands as a word, never as bigrams: ICU reads a katakana run whole, and
+        // bigrams of loan words meet where the words do not (サポート and パスポート share ぽと).
+        int? LoanWordEnd(int from)
+        {
+            var end = from + 1;
+            while (end < n.Length && !wordStart[end])
+            {
+                end++;
+            }
+
+            for (var i = from; i < end; i++)
+            {
+                if (!JapaneseText.IsKatakana(folded[origin[i]]) || CityWords.MatchAt(n, i) is not null)
+                {
+                    return null;
+                }
+            }
+
+            return end - from >= 2 ? end : null;
         }
 
         // A filler counts where it is whole words (の of のうふ is not a particle).

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Content;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Language;
 
 namespace ShiogamaDx.Bot.Procedures;
 
@@ -122,7 +123,7 @@ public sealed class ProcedureCatalog(BotDbContext db, ProcedureIndexCache cache,
 /// </summary>
 public sealed class ProcedureSeeder(
     ProcedureCatalog catalog,
-    ProcedureIndexCache cache,
+    CityWords words,
     BotDbContext db,
     IOptions<ContentOptions> options,
     ILogger<ProcedureSeeder> logger) : IContentSeeder
@@ -131,7 +132,7 @@ public sealed class ProcedureSeeder(
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
-        _ = cache.Words; // a broken word list stops the start with its line, like a broken catalog
+        _ = words; // loaded to be injected: a broken word list stops the start with its line, like a broken catalog
         var path = Path.Combine(options.Value.FullPath, ProcedureFile.FileName);
         var state = await db.Set<ProcedureCatalogState>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == ProcedureCatalogState.SingletonId, cancellationToken);
         var empty = state is null || !await db.Set<Procedure>().AnyAsync(cancellationToken);

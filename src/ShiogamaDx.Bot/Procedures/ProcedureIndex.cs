@@ -1,4 +1,4 @@
-using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Language;
 
 namespace ShiogamaDx.Bot.Procedures;
 
@@ -28,16 +28,16 @@ public sealed class ProcedureIndex
     private const double ActionOnlyCeiling = 0.4;
     private const double CoverageShare = 0.5;   // how much of the question is explained, against how much evidence there is
 
-    private readonly ProcedureWords words;
+    private readonly JapaneseAnalysis analysis;
     private readonly List<Dictionary<string, double>> documents = [];
     private readonly Dictionary<string, double> idf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Procedure> byId = new(StringComparer.Ordinal);
     private readonly double unknownIdf;
 
-    public ProcedureIndex(IReadOnlyList<Procedure> procedures, ProcedureWords words, string revision, string? portalUrl = null)
+    public ProcedureIndex(IReadOnlyList<Procedure> procedures, JapaneseAnalysis analysis, string revision, string? portalUrl = null)
     {
         PortalUrl = portalUrl;
-        this.words = words;
+        this.analysis = analysis;
         Procedures = procedures;
         Revision = revision;
         var df = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -85,7 +85,7 @@ public sealed class ProcedureIndex
     /// <summary>The best procedures for a question, most likely first.</summary>
     public IReadOnlyList<ProcedureHit> Search(string text, int max = 3)
     {
-        var query = QueryTerms(TextNormalizer.Normalize(text));
+        var query = QueryTerms(text);
         if (query.Count == 0)
         {
             return [];
@@ -123,7 +123,7 @@ public sealed class ProcedureIndex
                 if (doc.TryGetValue(term, out var boost))
                 {
                     score += weight * idf[term] * boost;
-                    topical |= !(term[0] == '#' && words.IsAction(term[1..]));
+                    topical |= !(term[0] == '#' && analysis.CityWords.IsAction(term[1..]));
                 }
             }
 
@@ -143,16 +143,16 @@ public sealed class ProcedureIndex
         return hits.OrderByDescending(h => h.Confidence).ThenBy(h => h.Procedure.Position).Take(max).ToList();
     }
 
-    private Dictionary<string, double> QueryTerms(string normalized)
+    private Dictionary<string, double> QueryTerms(string text)
     {
         var terms = new Dictionary<string, double>(StringComparer.Ordinal);
-        var (concepts, runs) = words.Segment(normalized, dropFillers: true);
-        foreach (var concept in concepts)
+        var analyzed = analysis.Analyze(text);
+        foreach (var concept in analyzed.Concepts)
         {
-            terms["#" + concept] = words.IsAction(concept) ? ActionWeight : ConceptWeight;
+            terms["#" + concept.Text] = concept.Kind == TokenKind.Action ? ActionWeight : ConceptWeight;
         }
 
-        foreach (var run in runs)
+        foreach (var run in analyzed.Runs)
         {
             foreach (var (term, weight) in Grams(run))
             {
@@ -160,16 +160,22 @@ public sealed class ProcedureIndex
             }
         }
 
+        // A katakana word stands whole (the analysis takes no bigrams of it), with the weight of the bigrams it replaces.
+        foreach (var word in analyzed.Tokens.Where(t => t.Kind == TokenKind.LoanWord))
+        {
+            terms["w:" + word.Text] = Math.Max(1, word.Text.Length - 1);
+        }
+
         return terms;
     }
 
     private void AddField(Dictionary<string, double> terms, string text, double boost)
     {
-        var (concepts, runs) = words.Segment(TextNormalizer.Normalize(text), dropFillers: true);
-        foreach (var concept in concepts)
+        var analyzed = analysis.Analyze(text);
+        foreach (var concept in analyzed.Concepts)
         {
-            Put(terms, "#" + concept, boost);
-            foreach (var reading in words.ReadingsOf(concept))
+            Put(terms, "#" + concept.Text, boost);
+            foreach (var reading in analysis.CityWords.ReadingsOf(concept.Text))
             {
                 foreach (var (gram, _) in Grams(reading))
                 {
@@ -178,12 +184,17 @@ public sealed class ProcedureIndex
             }
         }
 
-        foreach (var run in runs)
+        foreach (var run in analyzed.Runs)
         {
             foreach (var (gram, _) in Grams(run))
             {
                 Put(terms, gram, boost);
             }
+        }
+
+        foreach (var word in analyzed.Tokens.Where(t => t.Kind == TokenKind.LoanWord))
+        {
+            Put(terms, "w:" + word.Text, boost);
         }
     }
 
@@ -195,7 +206,7 @@ public sealed class ProcedureIndex
     {
         if (run.Length == 1)
         {
-            yield return (run, IsKanji(run[0]) ? UnigramWeight : 0.1);
+            yield return (run, JapaneseText.IsKanji(run[0]) ? UnigramWeight : 0.1);
             yield break;
         }
 
@@ -206,12 +217,11 @@ public sealed class ProcedureIndex
 
         foreach (var c in run)
         {
-            if (IsKanji(c))
+            if (JapaneseText.IsKanji(c))
             {
                 yield return (c.ToString(), UnigramWeight);
             }
         }
     }
 
-    private static bool IsKanji(char c) => c is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or '々';
 }

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using ShiogamaDx.Bot.Content;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Language;
 
 namespace ShiogamaDx.Bot.Procedures;
 
@@ -10,16 +9,13 @@ namespace ShiogamaDx.Bot.Procedures;
 /// memory; an import in this process invalidates it at once, an import by another process (the operator
 /// command, another replica) is noticed within <see cref="RecheckEvery"/> by reading the revision row.
 /// </summary>
-public sealed class ProcedureIndexCache(IOptions<ContentOptions> options, TimeProvider clock)
+public sealed class ProcedureIndexCache(JapaneseAnalysis analysis, TimeProvider clock)
 {
     public static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(30);
 
-    private readonly Lazy<ProcedureWords> words = new(() => ProcedureWords.Load(Path.Combine(options.Value.FullPath, ProcedureWords.FileName)));
     private readonly Lock gate = new();
     private ProcedureIndex? index;
     private DateTimeOffset checkedAt;
-
-    public ProcedureWords Words => words.Value;
 
     public ProcedureIndex Get(BotDbContext db)
     {
@@ -37,7 +33,7 @@ public sealed class ProcedureIndexCache(IOptions<ContentOptions> options, TimePr
             if (index is null || index.Revision != revision)
             {
                 var procedures = db.Set<Procedure>().AsNoTracking().OrderBy(p => p.Position).ToList();
-                index = new ProcedureIndex(procedures, Words, revision, state?.PortalUrl);
+                index = new ProcedureIndex(procedures, analysis, revision, state?.PortalUrl);
             }
 
             checkedAt = now;

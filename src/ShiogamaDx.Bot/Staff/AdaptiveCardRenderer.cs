@@ -14,14 +14,21 @@ internal static class AdaptiveCardRenderer
     public const string CardContentType = "application/vnd.microsoft.card.adaptive";
     public const string CardVersion = "1.5";
 
-    public static IReadOnlyList<Activity> Render(IEnumerable<Reply> replies) => replies.Select(Render).ToList();
+    /// <summary>Channels that draw Adaptive Cards; the others get text and suggested actions.</summary>
+    private static readonly HashSet<string> CardChannels = new(StringComparer.OrdinalIgnoreCase) { "msteams", "webchat", "directline", "emulator" };
 
-    public static Activity Render(Reply reply) => reply switch
+    public static IReadOnlyList<Activity> Render(IEnumerable<Reply> replies, string? channelId = null) => replies.Select(r => Render(r, channelId)).ToList();
+
+    /// <param name="channelId">The conversation's channel; unknown (null) counts as Teams, the staff channel of the city.</param>
+    public static Activity Render(Reply reply, string? channelId = null) => reply switch
     {
         TextReply t => Message(t.Text),
-        ChoicesReply c => Message(null, [CardAttachment(ChoicesCard(c))]) with
+
+        // One set of choices: a card where the channel draws one (in Teams suggested actions would repeat the
+        // card's buttons), else the numbered text with suggested actions.
+        ChoicesReply c when RendersCards(channelId) => Message(null, [CardAttachment(ChoicesCard(c))]) with { Summary = c.Prompt },
+        ChoicesReply c => Message(ChoicesText(c)) with
         {
-            Summary = c.Prompt,
             SuggestedActions = new SuggestedActions(c.Choices.Select(x => new CardActionDto("imBack", x.Label, x.Label)).ToList()),
         },
         CardsReply c => Message(null, c.Cards.Select(card => CardAttachment(Card(card))).ToList()) with
@@ -34,6 +41,8 @@ internal static class AdaptiveCardRenderer
         _ => Message(Cli.TerminalChat.Render([reply])),
     };
 
+    public static bool RendersCards(string? channelId) => channelId is null || CardChannels.Contains(channelId);
+
     /// <summary>All replies in one card: the answer to a card action (invoke), which replaces the card pressed.</summary>
     public static JsonObject CombinedCard(IReadOnlyList<Reply> replies)
     {
@@ -43,12 +52,12 @@ internal static class AdaptiveCardRenderer
         {
             var card = reply switch
             {
-                TextReply t => NewCard(t.Text, [TextBlock(t.Text)], []),
+                TextReply t => NewCard(t.Text, TextBlocks(t.Text), []),
                 ChoicesReply c => ChoicesCard(c),
                 CardsReply c => c.Cards.Count > 0 ? Card(c.Cards[0]) : NewCard(c.AltText, [TextBlock(c.AltText)], []),
                 TableReply t => TableCard(t),
                 ImageReply i => NewCard(i.AltText, [Image(i.Url.AbsoluteUri, i.AltText)], []),
-                _ => NewCard(Cli.TerminalChat.Render([reply]), [TextBlock(Cli.TerminalChat.Render([reply]))], []),
+                _ => NewCard(Cli.TerminalChat.Render([reply]), TextBlocks(Cli.TerminalChat.Render([reply])), []),
             };
             foreach (var element in card["body"]!.AsArray().ToList())
             {
@@ -64,10 +73,11 @@ internal static class AdaptiveCardRenderer
         return NewCard(Cli.TerminalChat.Render(replies), body, actions);
     }
 
+    /// <summary>A message; its text laid out as markdown Teams keeps line by line (see <see cref="TeamsText"/>).</summary>
     private static Activity Message(string? text, IReadOnlyList<Attachment>? attachments = null) => new()
     {
         Type = "message",
-        Text = text,
+        Text = text is null ? null : TeamsText.Markdown(text),
         TextFormat = text is null ? null : "markdown",
         Attachments = attachments,
         Locale = "ja-JP",
@@ -75,16 +85,21 @@ internal static class AdaptiveCardRenderer
 
     private static Attachment CardAttachment(JsonObject card) => new(CardContentType, card);
 
-    private static JsonObject ChoicesCard(ChoicesReply c)
+    private static string ChoicesText(ChoicesReply c)
     {
-        var fallback = new StringBuilder(c.Prompt);
+        var text = new StringBuilder(c.Prompt);
         for (var i = 0; i < c.Choices.Count; i++)
         {
-            fallback.Append('\n').Append(i + 1).Append(". ").Append(c.Choices[i].Label);
+            text.Append('\n').Append(i + 1).Append(". ").Append(c.Choices[i].Label);
         }
 
+        return text.ToString();
+    }
+
+    private static JsonObject ChoicesCard(ChoicesReply c)
+    {
         var actions = new JsonArray(c.Choices.Select(x => x.Value is null ? (JsonNode)SubmitText(x.Label, x.Label) : SubmitPostback(x.Label, x.Value)).ToArray());
-        return NewCard(fallback.ToString(), [TextBlock(c.Prompt)], actions);
+        return NewCard(ChoicesText(c), TextBlocks(c.Prompt), actions);
     }
 
     private static JsonObject Card(Card card)
@@ -101,9 +116,9 @@ internal static class AdaptiveCardRenderer
             body.Add(TextBlock(subtitle, subtle: true));
         }
 
-        if (card.Body.Length > 0)
+        foreach (var block in TeamsText.TextBlocks(card.Body))
         {
-            body.Add(TextBlock(card.Body));
+            body.Add(block);
         }
 
         var actions = new JsonArray(card.Actions.Select(a => a.Kind switch
@@ -129,7 +144,7 @@ internal static class AdaptiveCardRenderer
 
     private static JsonObject TableCard(TableReply t)
     {
-        var columns = new JsonArray(t.Headers.Select(_ => (JsonNode)new JsonObject { ["width"] = 1 }).ToArray());
+        var columns = new JsonArray(ColumnWeights(t).Select(w => (JsonNode)new JsonObject { ["width"] = w }).ToArray());
         var rows = new JsonArray { Row(t.Headers) };
         foreach (var row in t.Rows)
         {
@@ -164,7 +179,11 @@ internal static class AdaptiveCardRenderer
             fallback.Append('\n').Append(t.Note);
         }
 
-        return NewCard(fallback.ToString(), body, []);
+        var card = NewCard(fallback.ToString(), body, []);
+
+        // A table needs the room: Teams draws cards narrow unless asked for the full width.
+        card["msteams"] = new JsonObject { ["width"] = "Full" };
+        return card;
 
         static JsonObject Row(IEnumerable<string> cells) => new()
         {
@@ -176,6 +195,27 @@ internal static class AdaptiveCardRenderer
             }).ToArray()),
         };
     }
+
+    /// <summary>
+    /// Relative column widths from the widest cell of each column (a full-width character counts two), the
+    /// longest capped, so long names take the room rather than an equal share and short figures are not squeezed
+    /// to a character a line (Teams draws the card at full width; narrower clients wrap the names more).
+    /// </summary>
+    internal static IReadOnlyList<int> ColumnWeights(TableReply t)
+    {
+        const int Padding = 2;
+        const int Min = 6;
+        const int Cap = 32;
+        return t.Headers.Select((header, i) =>
+        {
+            var widest = t.Rows.Select(r => i < r.Count ? DisplayWidth(r[i]) : 0).Append(DisplayWidth(header)).Max();
+            return Math.Clamp(widest, Min, Cap) + Padding;
+        }).ToList();
+    }
+
+    private static int DisplayWidth(string text) => text.Sum(c => c < 0x1100 || c is >= '\uFF61' and <= '\uFFDC' ? 1 : 2);
+
+    private static JsonArray TextBlocks(string text) => new(TeamsText.TextBlocks(text).Select(b => (JsonNode)b).ToArray());
 
     private static JsonObject NewCard(string fallbackText, JsonArray body, JsonArray actions)
     {

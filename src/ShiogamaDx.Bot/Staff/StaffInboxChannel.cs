@@ -50,7 +50,7 @@ internal sealed class StaffInboxChannel(
             replies = JsonSerializer.Deserialize<List<Reply>>(item.RepliesJson, Outbox.Json) ?? [];
         }
 
-        var activities = AdaptiveCardRenderer.Render(replies);
+        var activities = AdaptiveCardRenderer.Render(replies, activity.ChannelId);
         try
         {
             for (var i = item.DeliveredParts; i < activities.Count; i++)

@@ -81,7 +81,7 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
                     await store.SaveOffersAsync(conversationKey, Offers.From(replies), ct);
                 }
 
-                foreach (var activity in AdaptiveCardRenderer.Render(replies))
+                foreach (var activity in AdaptiveCardRenderer.Render(replies, reference.ChannelId))
                 {
                     await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, Address(activity, reference), null, ct);
                 }

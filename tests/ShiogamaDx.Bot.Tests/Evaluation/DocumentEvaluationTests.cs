@@ -27,8 +27,9 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
     {
         var result = await EvaluateAsync("denshi-kessai-guideline.pdf", "denshi-kessai-guideline.tsv");
 
-        // Floors: the figures measured when the set was added, rounded down (docs/evaluation.md), not targets.
-        AssertFloor(result, hit1: 0, hit3: 0, refused: 5);
+        // Floors: the figures measured, rounded down (docs/evaluation.md), not targets. Added with 0 hit@1 and 5 refused;
+        // since Documents/ and the retrieval of issue #18: 41.1 %, 44.6 %, 5 of 15 refused.
+        AssertFloor(result, hit1: 0.41, hit3: 0.44, refused: 5);
     }
 
     [Fact]
@@ -36,7 +37,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
     {
         var result = await EvaluateAsync("shokuin-ryohi-kitei.txt", "shokuin-ryohi-kitei.tsv");
 
-        AssertFloor(result, hit1: 0, hit3: 0, refused: 14);
+        // Added with 0 hit@1, 14 refused; since issue #18's Documents/ and retrieval: 41.0 %, 45.9 %, 9 of 16 refused.
+        AssertFloor(result, hit1: 0.40, hit3: 0.45, refused: 9);
     }
 
     [Fact]
@@ -45,7 +47,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         var result = await EvaluateAsync("saigai-shodo-manual.docx", "saigai-shodo-manual.tsv");
 
         // 0 everywhere: when the set was added the guideline folder did not read .docx at all (every question refused).
-        AssertFloor(result, hit1: 0, hit3: 0, refused: 0);
+        // Since issue #18 (.docx read by Documents/): 45.5 %, 58.2 %, 8 of 14 refused.
+        AssertFloor(result, hit1: 0.45, hit3: 0.58, refused: 8);
     }
 
     [Fact]
@@ -54,7 +57,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // The same PDF as `pdftotext -layout` gives it (page breaks as form feeds), asked the same questions.
         var result = await EvaluateAsync("denshi-kessai-guideline.pdftotext.txt", "denshi-kessai-guideline.tsv");
 
-        AssertFloor(result, hit1: 0, hit3: 0, refused: 6);
+        // Added with 0 hit@1, 6 refused; since issue #18: 39.3 %, 42.9 %, 5 of 15 refused.
+        AssertFloor(result, hit1: 0.39, hit3: 0.42, refused: 5);
     }
 
     [Fact]
@@ -63,7 +67,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // The same 規程 with its article, chapter and 別表 numbers in kanji (第十二条), as laws and many 例規集 write them.
         var result = await EvaluateAsync("shokuin-ryohi-kitei.kansuji.txt", "shokuin-ryohi-kitei.tsv");
 
-        AssertFloor(result, hit1: 0, hit3: 0, refused: 13);
+        // Added with 0 hit@1, 13 refused; since issue #18: 42.6 %, 44.3 %, 9 of 16 refused.
+        AssertFloor(result, hit1: 0.42, hit3: 0.44, refused: 9);
     }
 
     [Fact]
@@ -73,8 +78,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // numbering (1., 1.1, （１）) shows the structure.
         var result = await EvaluateAsync("saigai-shodo-manual.plain-headings.docx", "saigai-shodo-manual.tsv");
 
-        // 0: the guideline folder did not read .docx when this was added.
-        AssertFloor(result, hit1: 0, hit3: 0, refused: 0);
+        // 0 when added (the folder did not read .docx); since issue #18: 45.5 %, 58.2 %, 8 of 14 refused.
+        AssertFloor(result, hit1: 0.45, hit3: 0.58, refused: 8);
     }
 
     [Fact]

@@ -46,13 +46,14 @@ public sealed class GuidelineConversationTests : IDisposable
     {
         var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "staff-4", question));
 
-        Assert.StartsWith("手引きに該当する記載が見つかりませんでした。", text, StringComparison.Ordinal);
+        // The engine answers an attempt to steer the bot as not understood, whatever feature it names.
+        Assert.StartsWith("すみません、うまく分かりませんでした。", text, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task QuestionNamingOnlyTheGuidelinesSubject_IsRefused_AndAsksForMore()
     {
-        var general = ReplyText.Of(await app.SayAsync(Audience.Staff, "staff-7", "生成AIを業務で使ってもいいですか"));
+        var general = ReplyText.Of(await app.SayAsync(Audience.Staff, "staff-7", "生成AIを使ってもいいですか"));
         var unrelated = ReplyText.Of(await app.SayAsync(Audience.Staff, "staff-8", "生成AIの消費電力は環境に悪い？"));
 
         Assert.StartsWith("手引きに該当する記載が見つかりませんでした。", general, StringComparison.Ordinal);

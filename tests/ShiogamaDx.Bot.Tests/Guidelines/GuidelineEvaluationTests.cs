@@ -20,11 +20,11 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
         var result = Evaluate("guideline-questions.tsv");
 
         Assert.True(result.Answerable >= 50 && result.Unanswerable >= 10, "the evaluation set is too small");
-        // Issue #8 asks for 90 % hit@1 and every uncovered question refused; the floors are the measured figures
-        // rounded down, all above it (README, "Generative-AI guideline answers").
-        Assert.True(result.Hit1 >= 0.92, $"hit@1 {result.Hit1:P1} is under 92%");
+        // Floors guard against regression only: the figures measured after retrieval lost its per-question constants
+        // (issue #18), rounded down. The targets and every set's figures are in docs/evaluation.md.
+        Assert.True(result.Hit1 >= 0.83, $"hit@1 {result.Hit1:P1} is under 83%");
         Assert.True(result.Hit3 >= 0.94, $"hit@3 {result.Hit3:P1} is under 94%");
-        Assert.Equal(result.Unanswerable, result.Refused);
+        Assert.True(result.Refused >= 13, $"only {result.Refused} of {result.Unanswerable} uncovered questions were refused");
     }
 
     [Fact]
@@ -34,9 +34,9 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
 
         Assert.True(result.Answerable >= 30 && result.Unanswerable >= 6, "the held-out set is too small");
         // Floors are the measured figures rounded down: they catch a regression, they are not a target to tune to.
-        Assert.True(result.Hit1 >= 0.91, $"hit@1 {result.Hit1:P1} is under 91%");
-        Assert.True(result.Hit3 >= 0.97, $"hit@3 {result.Hit3:P1} is under 97%");
-        Assert.Equal(result.Unanswerable, result.Refused);
+        Assert.True(result.Hit1 >= 0.84, $"hit@1 {result.Hit1:P1} is under 84%");
+        Assert.True(result.Hit3 >= 0.91, $"hit@3 {result.Hit3:P1} is under 91%");
+        Assert.True(result.Refused >= 8, $"only {result.Refused} of {result.Unanswerable} uncovered questions were refused");
     }
 
     [Fact]
@@ -46,9 +46,9 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
 
         Assert.True(result.Answerable >= 50 && result.Unanswerable >= 12, "the fresh set is too small");
         // Floors are the measured figures rounded down.
-        Assert.True(result.Hit1 >= 0.94, $"hit@1 {result.Hit1:P1} is under 94%");
-        Assert.True(result.Hit3 >= 0.97, $"hit@3 {result.Hit3:P1} is under 97%");
-        Assert.Equal(result.Unanswerable, result.Refused);
+        Assert.True(result.Hit1 >= 0.88, $"hit@1 {result.Hit1:P1} is under 88%");
+        Assert.True(result.Hit3 >= 0.96, $"hit@3 {result.Hit3:P1} is under 96%");
+        Assert.True(result.Refused >= 9, $"only {result.Refused} of {result.Unanswerable} uncovered questions were refused");
     }
 
     [Fact]
@@ -57,11 +57,11 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
         var result = Evaluate("guideline-unseen.tsv");
 
         // Committed before the fourth tuning (then 70.0 % hit@1, 80.0 % hit@3, 9 of 16 refused). It does not meet the
-        // issue's figures; the floors are the measured ones rounded down, to catch a regression (README).
+        // issue's figures; the floors are the measured ones rounded down, to catch a regression (docs/evaluation.md).
         Assert.True(result.Answerable >= 50 && result.Unanswerable >= 12, "the unseen set is too small");
-        Assert.True(result.Hit1 >= 0.78, $"hit@1 {result.Hit1:P1} is under 78%");
+        Assert.True(result.Hit1 >= 0.69, $"hit@1 {result.Hit1:P1} is under 69%");
         Assert.True(result.Hit3 >= 0.87, $"hit@3 {result.Hit3:P1} is under 87%");
-        Assert.True(result.Refused >= 13, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
+        Assert.True(result.Refused >= 6, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
     }
 
     internal static List<(string Question, IReadOnlyList<string> Expected)> LoadQuestions(string file = "guideline-questions.tsv") =>

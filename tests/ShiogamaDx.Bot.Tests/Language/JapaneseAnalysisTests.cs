@@ -18,7 +18,7 @@ public sealed class JapaneseAnalysisTests
         var analyzed = JapaneseAnalysis.Plain.Analyze(text);
 
         Assert.Equal(expected, string.Join('|', analyzed.Tokens.Select(t => t.Surface)));
-        Assert.All(analyzed.Tokens, t => Assert.Equal(TokenKind.Word, t.Kind));
+        Assert.DoesNotContain(analyzed.Tokens, t => t.IsConcept);
     }
 
     [Theory]
@@ -49,18 +49,43 @@ public sealed class JapaneseAnalysisTests
     {
         var analyzed = City.Value.Analyze("パスポートの申請はどこでできますか");
 
+        Assert.Contains(analyzed.Tokens, t => t is { Text: "ぱすぽと", Surface: "パスポート", Kind: TokenKind.LoanWord });
         Assert.Contains("ぱすぽと", analyzed.Words);
-        Assert.Contains("ぱす", analyzed.Bigrams());
+        Assert.Contains("どこ", analyzed.Words);
+        Assert.DoesNotContain("ぽと", analyzed.Bigrams()); // a loan word stands whole: サポート is not パスポート
         Assert.DoesNotContain(analyzed.Bigrams(), b => b.Contains('の', StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Analyze_WithAGivenList_FindsReadingsAndDropsFillers()
+    {
+        var analysis = new JapaneseAnalysis(new CityWords([["住民票", "じゅうみんひょう"]], ["たい", "の"], [["作りたい", "つくりたい"]]));
+
+        var analyzed = analysis.Analyze("ジュウミンヒョウのうつしがとりたい");
+
+        Assert.Equal(["住民票"], analyzed.Concepts.Select(t => t.Text));
+        Assert.Equal(["うつしがとり"], analyzed.Runs);
+        Assert.True(analysis.CityWords.IsAction(JapaneseText.Normalize("作りたい")));
+    }
+
+    [Fact]
+    public void Particles_EndRuns_ButHiraganaOnlyTextKeepsItsBigrams()
+    {
+        var grammar = JapaneseAnalysis.Plain.Analyze("電子申請が可能な手続数");
+        var reading = JapaneseAnalysis.Plain.Analyze("じゅうみんひょう");
+
+        Assert.Equal(["電子申請", "可能", "手続数"], grammar.Runs);
+        Assert.Equal(["が", "な"], grammar.Tokens.Where(t => t.Kind == TokenKind.Particle).Select(t => t.Text));
+        Assert.Equal(["じゅうみんひょう"], reading.Runs);
     }
 
     [Fact]
     public void Bigrams_NeverBridgeAConceptOrABreak()
     {
-        var analyzed = JapaneseAnalysis.Plain.Analyze("ソファ　捨てる");
+        var analyzed = JapaneseAnalysis.Plain.Analyze("粗大ごみ　捨てる");
 
-        Assert.Equal(["そふぁ", "捨てる"], analyzed.Runs);
-        Assert.DoesNotContain("ぁ捨", analyzed.Bigrams());
+        Assert.Equal(["粗大ごみ", "捨てる"], analyzed.Runs);
+        Assert.DoesNotContain("み捨", analyzed.Bigrams());
     }
 
     [Theory]

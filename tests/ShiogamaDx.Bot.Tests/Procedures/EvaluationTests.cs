@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Language;
 using ShiogamaDx.Bot.Procedures;
 using Xunit.Abstractions;
 
@@ -16,12 +17,13 @@ public sealed class EvaluationTests(ITestOutputHelper output)
     public const double TopOneFloor = 0.90;
     public const double NoneFloor = 0.80;
 
+    private static readonly Lazy<JapaneseAnalysis> Analysis = new(() =>
+        new JapaneseAnalysis(CityWords.Load(Path.Combine(AppContext.BaseDirectory, "Content", CityWords.FileName))));
+
     internal static ProcedureIndex SampleIndex()
     {
-        var folder = Path.Combine(AppContext.BaseDirectory, "Content");
-        var content = ProcedureFile.Load(Path.Combine(folder, ProcedureFile.FileName));
-        var words = ProcedureWords.Load(Path.Combine(folder, ProcedureWords.FileName));
-        return new ProcedureIndex(content.Procedures, words, "test", content.PortalUrl);
+        var content = ProcedureFile.Load(Path.Combine(AppContext.BaseDirectory, "Content", ProcedureFile.FileName));
+        return new ProcedureIndex(content.Procedures, Analysis.Value, "test", content.PortalUrl);
     }
 
     internal static IReadOnlyList<(string Question, string Expected)> Questions(string file = "resident-questions.tsv") =>

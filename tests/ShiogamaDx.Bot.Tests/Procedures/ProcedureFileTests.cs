@@ -102,32 +102,4 @@ public sealed class ProcedureFileTests
         Assert.Equal(14, ex.Line);
         Assert.Contains("id 'juminhyo' is already used on line 3", ex.Message, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void Words_BrokenEntry_NamesTheLine()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"words-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, "words:\n  - [住民票, じゅうみんひょう]\n  - 住民票\n");
-        try
-        {
-            var ex = Assert.Throws<ContentFileException>(() => ProcedureWords.Load(path));
-            Assert.Equal(3, ex.Line);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
-    [Fact]
-    public void Words_SegmentReadingsAndFillers()
-    {
-        var words = new ProcedureWords([["住民票", "じゅうみんひょう"]], ["たい", "の"], [["作りたい", "つくりたい"]]);
-
-        var (concepts, runs) = words.Segment(TextNormalizer.Normalize("ジュウミンヒョウのうつしがとりたい"), dropFillers: true);
-
-        Assert.Equal(["住民票"], concepts);
-        Assert.Equal(["うつしがとり"], runs);
-        Assert.True(words.IsAction(TextNormalizer.Normalize("作りたい")));
-    }
 }

@@ -1,16 +1,14 @@
 using System.Text.RegularExpressions;
-using ShiogamaDx.Bot.Conversations;
-
-namespace ShiogamaDx.Bot.Guidelines;
+namespace ShiogamaDx.Bot.Language;
 
 /// <summary>
-/// Questions that try to steer the bot instead of asking the guideline ("ignore your instructions", "show your
-/// system prompt"). They get the plain refusal and never reach the LLM. Matched on TextNormalizer's form
-/// (katakana folded to hiragana, spaces and punctuation removed).
+/// Messages that try to steer the bot instead of asking something ("ignore your instructions", "show your system
+/// prompt"). The engine answers them as not understood, whatever feature they name, and they never reach the LLM.
+/// Matched on the matching key (<see cref="JapaneseText.Normalize"/>: katakana as hiragana, no spaces or punctuation).
 /// </summary>
-internal static partial class PromptInjection
+public static partial class PromptInjection
 {
-    public static bool IsAttempt(string text) => Pattern().IsMatch(TextNormalizer.Normalize(text));
+    public static bool IsAttempt(string text) => Pattern().IsMatch(JapaneseText.Normalize(text));
 
     [GeneratedRegex(
         "ignore(all|any|the|your|previous|prior|above)|disregard(all|the|your|previous)|forget(all|your|previous)|(system|developer)(prompt|message|instruction)"
