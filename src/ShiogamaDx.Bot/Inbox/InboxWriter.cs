@@ -168,7 +168,16 @@ internal sealed class InboxWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         requests.Writer.TryComplete();
-        await loop; // what was accepted is committed (or failed) before the host stops
+        try
+        {
+            // What was accepted is committed (or failed) before the host stops; a store that cannot finish while
+            // the host's services are being disposed does not hold the disposal (its requests got no 200).
+            await loop.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("The inbox writer did not finish its last store at the stop; those requests were not acknowledged");
+        }
     }
 
     private sealed record Request(IReadOnlyList<InboxItem> Items, TaskCompletionSource<int> Stored);
