@@ -24,6 +24,8 @@ public sealed class CheckClassAction(ClassBooking booking) : IDialogAction
 {
     public string Name => "classes.check";
 
+    public IReadOnlyList<StepNeed> Needs { get; } = [new("class")];
+
     public async Task<DialogActionResult> RunAsync(DialogActionContext context, CancellationToken cancellationToken)
     {
         var id = context.Values.GetValueOrDefault("class") ?? string.Empty;
@@ -63,6 +65,8 @@ public sealed class CompanionsAction(ClassBooking booking, IOptions<ClassesOptio
 {
     public string Name => "classes.companions";
 
+    public IReadOnlyList<StepNeed> Needs { get; } = [new("class")];
+
     public async Task<DialogActionResult> RunAsync(DialogActionContext context, CancellationToken cancellationToken)
     {
         var n = int.TryParse(context.Values.GetValueOrDefault(context.Step.Id), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1;
@@ -93,6 +97,8 @@ public sealed class CompanionsAction(ClassBooking booking, IOptions<ClassesOptio
 public sealed class RegisterAction(ClassBooking booking) : IDialogAction
 {
     public string Name => "classes.register";
+
+    public IReadOnlyList<StepNeed> Needs { get; } = [new("class"), new("with-companions", StepKind.Confirm), new("companions", StepKind.Number)];
 
     public async Task<DialogActionResult> RunAsync(DialogActionContext context, CancellationToken cancellationToken)
     {
@@ -138,6 +144,12 @@ public sealed class OpenSurveyAction(ClassSurveys surveys) : IDialogAction
 public sealed class SaveSurveyAction(ClassSurveys surveys) : IDialogAction
 {
     public string Name => "classes.survey.save";
+
+    /// <summary>The KPI 講座内容が理解できた人の割合 counts the answers valued 4 and 3.</summary>
+    public IReadOnlyList<StepNeed> Needs { get; } =
+    [
+        new(ClassSurveyDefinition.ComprehensionStep, StepKind.Choice, ["4", "3", "2", "1"], Why: "the KPI smartphone-class-comprehension counts 4 = よく理解できた and 3 = だいたい理解できた"),
+    ];
 
     private static readonly HashSet<StepKind> Questions = [StepKind.Choice, StepKind.Text, StepKind.Number, StepKind.Confirm, StepKind.Date];
 

@@ -161,8 +161,8 @@ public sealed class ClassSurveys(BotDbContext db, Outbox outbox, TimeProvider cl
 public sealed record SurveyResponse(int Comprehension, string ComprehensionLabel, string? Satisfaction, string? Difficulty, string? Comment, IReadOnlyDictionary<string, string> All);
 
 /// <summary>
-/// The survey file (dialogs/class-survey.yaml) is the city's to edit, but the KPI reads its comprehension
-/// question: that step must keep four choices valued 4 to 1. Checked at start, with the file's line.
+/// The survey file (dialogs/class-survey.yaml) is the city's to edit, but the KPI reads its comprehension question:
+/// <see cref="SaveSurveyAction.Needs"/> declares it, and the dialog check refuses a file without it, with its line.
 /// </summary>
 public static class ClassSurveyDefinition
 {
@@ -173,17 +173,6 @@ public static class ClassSurveyDefinition
         if (!catalog.Contains(ClassesHandler.SurveyDialog))
         {
             throw new InvalidOperationException($"dialogs/ has no '{ClassesHandler.SurveyDialog}' dialog (the スマホ教室 survey).");
-        }
-
-        var dialog = catalog.Get(ClassesHandler.SurveyDialog);
-        var step = dialog.Find(ComprehensionStep)
-            ?? throw new ContentFileException(dialog.SourceFile, 1, $"the survey needs a step '{ComprehensionStep}' (講座の内容は理解できましたか): the KPI is computed from it");
-        var values = step.Choices.Select(c => c.Value).ToList();
-        if (step.Kind != StepKind.Choice || step.ChoicesFrom is not null || values.Count != 4
-            || !values.Order().SequenceEqual(["1", "2", "3", "4"]))
-        {
-            throw new ContentFileException(dialog.SourceFile, step.Line,
-                $"step '{ComprehensionStep}' must be a choice with four choices valued 4, 3, 2, 1 (4 = よく理解できた, 3 = だいたい理解できた: the KPI counts 3 and 4)");
         }
     }
 }

@@ -23,6 +23,12 @@ public static class BotCommands
             return await HealthProbe.RunAsync(args[1..], app.Configuration, Console.Out);
         }
 
+        if (args is ["check", "content", ..])
+        {
+            // Before the start-up checks: it is what one runs when they fail.
+            return await CheckContentCommand.RunAsync(app.Services, args[2..], Console.Out);
+        }
+
         try
         {
             app.Services.ValidateDialogs();
@@ -46,7 +52,7 @@ public static class BotCommands
             var command = commands.FirstOrDefault(c => args.Length >= c.Verb.Count && c.Verb.SequenceEqual(args.Take(c.Verb.Count)));
             if (command is null)
             {
-                await Console.Error.WriteLineAsync("Unknown command. Commands:\n  chat --as resident|staff\n  healthcheck [--url URL]\n" + string.Join("\n", commands.Select(c => "  " + c.Usage)));
+                await Console.Error.WriteLineAsync("Unknown command. Commands:\n  chat --as resident|staff\n  healthcheck [--url URL]\n  " + CheckContentCommand.Usage + "\n" + string.Join("\n", commands.Select(c => "  " + c.Usage)));
                 return 2;
             }
 

@@ -37,8 +37,9 @@ public static class ConversationsExtensions
     {
         using var scope = services.CreateScope();
         var catalog = scope.ServiceProvider.GetRequiredService<DialogCatalog>();
-        catalog.Validate(scope.ServiceProvider.GetRequiredService<DialogRuntime>());
-        var names = scope.ServiceProvider.GetServices<IIntentHandler>().GroupBy(h => h.Name).FirstOrDefault(g => g.Count() > 1);
+        var handlers = scope.ServiceProvider.GetServices<IIntentHandler>().ToList();
+        catalog.Validate(scope.ServiceProvider.GetServices<IDialogAction>(), handlers.Select(h => h.Name));
+        var names = handlers.GroupBy(h => h.Name).FirstOrDefault(g => g.Count() > 1);
         if (names is not null)
         {
             throw new InvalidOperationException($"Two intent handlers are named '{names.Key}'.");

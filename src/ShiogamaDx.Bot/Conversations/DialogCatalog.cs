@@ -46,22 +46,144 @@ public sealed class DialogCatalog
         return new DialogCatalog(dialogs, MenuSet.Parse(File.ReadAllText(menuFile), menuFile));
     }
 
-    /// <summary>Every action a dialog names must exist, so a typo fails at start rather than mid-conversation.</summary>
-    public void Validate(DialogRuntime runtime)
+    /// <summary>
+    /// Every problem of a dialogs folder, file by file: the start stops at the first, the content check lists them all.
+    /// Without <paramref name="handlerNames"/> the menu topics are not checked.
+    /// </summary>
+    public static IReadOnlyList<ContentFileException> Check(string folder, IEnumerable<IDialogAction> actions, IEnumerable<string>? handlerNames)
     {
+        var problems = new List<ContentFileException>();
+        var dialogs = new List<DialogDefinition>();
+        foreach (var file in DialogLoader.Files(folder))
+        {
+            try
+            {
+                if (DialogLoader.Parse(File.ReadAllText(file), file) is { } dialog)
+                {
+                    dialogs.Add(dialog);
+                }
+            }
+            catch (ContentFileException ex)
+            {
+                problems.Add(ex);
+            }
+        }
+
+        problems.AddRange(DialogLoader.Duplicates(dialogs));
+        var menuFile = System.IO.Path.Combine(folder, "menus.yaml");
+        MenuSet? menus = null;
+        try
+        {
+            menus = File.Exists(menuFile) ? MenuSet.Parse(File.ReadAllText(menuFile), menuFile) : null;
+            if (menus is null)
+            {
+                problems.Add(new ContentFileException(menuFile, 0, "the main menus are missing (menus.yaml)"));
+            }
+        }
+        catch (ContentFileException ex)
+        {
+            problems.Add(ex);
+        }
+
+        if (menus is not null)
+        {
+            var catalog = new DialogCatalog(dialogs.DistinctBy(d => d.Id).ToList(), menus);
+            problems.AddRange(catalog.Problems(actions, handlerNames));
+        }
+
+        return problems;
+    }
+
+    /// <summary>The first problem <see cref="Problems"/> finds, thrown: a broken file stops the start with its file and line.</summary>
+    public void Validate(IEnumerable<IDialogAction> actions, IEnumerable<string> handlerNames)
+    {
+        if (Problems(actions, handlerNames).FirstOrDefault() is { } first)
+        {
+            throw first;
+        }
+    }
+
+    /// <summary>
+    /// What the files promise the code and the code cannot find: an action that does not exist, a step an action reads
+    /// (<see cref="IDialogAction.Needs"/>) missing, asked too late, of another kind or with other choice values, and a
+    /// menu topic that names no feature.
+    /// </summary>
+    public IEnumerable<ContentFileException> Problems(IEnumerable<IDialogAction> actions, IEnumerable<string>? handlerNames)
+    {
+        var byName = actions.ToDictionary(a => a.Name, StringComparer.Ordinal);
         foreach (var dialog in Dialogs)
         {
-            foreach (var step in dialog.Steps)
+            for (var at = 0; at < dialog.Steps.Count; at++)
             {
+                var step = dialog.Steps[at];
                 foreach (var name in new[] { step.Action, step.ChoicesFrom }.OfType<string>())
                 {
-                    if (!runtime.HasAction(name))
+                    if (!byName.TryGetValue(name, out var action))
                     {
-                        throw new ContentFileException(dialog.SourceFile, step.Line, $"step '{step.Id}' calls action '{name}', which the host does not have");
+                        yield return new ContentFileException(dialog.SourceFile, step.Line, $"step '{step.Id}' calls action '{name}', which the host does not have");
+                        continue;
+                    }
+
+                    foreach (var need in action.Needs)
+                    {
+                        if (NeedProblem(dialog, at, name, need) is { } problem)
+                        {
+                            yield return problem;
+                        }
                     }
                 }
             }
         }
+
+        if (handlerNames is null)
+        {
+            yield break;
+        }
+
+        var handlers = handlerNames.ToHashSet(StringComparer.Ordinal);
+        foreach (var menu in new[] { Menus.Resident, Menus.Staff })
+        {
+            foreach (var topic in menu.Topics.Keys.Where(t => !handlers.Contains(t)))
+            {
+                yield return new ContentFileException(Menus.SourceFile, menu.TopicLines?.GetValueOrDefault(topic) ?? 1,
+                    $"topic '{topic}' names no feature of the host (known: {string.Join(", ", handlers.Order(StringComparer.Ordinal))})");
+            }
+        }
+    }
+
+    private static ContentFileException? NeedProblem(DialogDefinition dialog, int callerIndex, string action, StepNeed need)
+    {
+        var caller = dialog.Steps[callerIndex];
+        var why = need.Why is null ? string.Empty : $" ({need.Why})";
+        var index = dialog.Steps.ToList().FindIndex(s => s.Id == need.StepId);
+        if (index < 0)
+        {
+            return need.IfPresent ? null : new ContentFileException(dialog.SourceFile, caller.Line,
+                $"step '{caller.Id}' calls '{action}', which reads the answer of a step '{need.StepId}': this dialog has no such step{why}");
+        }
+
+        var step = dialog.Steps[index];
+        if (index > callerIndex)
+        {
+            return new ContentFileException(dialog.SourceFile, step.Line, $"step '{need.StepId}' must come before step '{caller.Id}', whose action '{action}' reads it{why}");
+        }
+
+        if (need.Kind is { } kind && step.Kind != kind)
+        {
+            return new ContentFileException(dialog.SourceFile, step.Line, $"step '{need.StepId}' must be of type {kind.ToString().ToLowerInvariant()}: '{action}' reads it{why}");
+        }
+
+        if (need.Values is { } values)
+        {
+            var offered = step.Choices.Select(c => c.Input).ToList();
+            if (step.ChoicesFrom is not null || !offered.Order(StringComparer.Ordinal).SequenceEqual(values.Order(StringComparer.Ordinal)))
+            {
+                return new ContentFileException(dialog.SourceFile, step.Line,
+                    $"step '{need.StepId}' must offer choices valued {string.Join(", ", values)} (it offers {string.Join(", ", offered)}): '{action}' counts them{why}");
+            }
+        }
+
+        return null;
     }
 }
 
@@ -69,7 +191,7 @@ public sealed class DialogCatalog
 /// <param name="SmallTalk">Short acknowledgements and greetings (はい, ありがとう), answered briefly outside a flow.</param>
 /// <param name="ResumePrompt">Said with <paramref name="ResumeLabel"/>, the button back into a flow that waits while a new request is answered; {title} is the flow's.</param>
 /// <param name="AskWhich">The question when two features are equally likely (<see cref="Menu.Topics"/>).</param>
-public sealed record MenuSet(Menu Resident, Menu Staff, string Contact, string NotUnderstood, IReadOnlyList<SmallTalk> SmallTalk, IReadOnlyList<string> SmallTalkEndings, string ResumePrompt, string ResumeLabel, string AskWhich)
+public sealed record MenuSet(Menu Resident, Menu Staff, string Contact, string NotUnderstood, IReadOnlyList<SmallTalk> SmallTalk, IReadOnlyList<string> SmallTalkEndings, string ResumePrompt, string ResumeLabel, string AskWhich, string SourceFile = "menus.yaml")
 {
     public Menu For(Audience audience) => audience == Audience.Staff ? Staff : Resident;
 
@@ -93,7 +215,7 @@ public sealed record MenuSet(Menu Resident, Menu Staff, string Contact, string N
         var smallTalk = DialogLoader.Sequence(root, "smallTalk", file).Select(n => ReadSmallTalk(n, file)).ToList();
         var endings = DialogLoader.Sequence(root, "smallTalkEndings", file).Select(n => Language.JapaneseText.Normalize(DialogLoader.Scalar(n, file))).Where(e => e.Length > 0).ToList();
         return new MenuSet(ReadMenu(menus, "resident", file, notUnderstood), ReadMenu(menus, "staff", file, notUnderstood), contact, notUnderstood, smallTalk, endings,
-            DialogLoader.Required(root, "resumePrompt", file), DialogLoader.Required(root, "resumeLabel", file), DialogLoader.Required(root, "askWhich", file));
+            DialogLoader.Required(root, "resumePrompt", file), DialogLoader.Required(root, "resumeLabel", file), DialogLoader.Required(root, "askWhich", file), file);
     }
 
     private static SmallTalk ReadSmallTalk(YamlNode node, string file)
@@ -129,6 +251,7 @@ public sealed record MenuSet(Menu Resident, Menu Staff, string Contact, string N
         }
 
         var topics = new Dictionary<string, string>(StringComparer.Ordinal);
+        var topicLines = new Dictionary<string, int>(StringComparer.Ordinal);
         if (menu.Children.TryGetValue(new YamlScalarNode("topics"), out var topicsNode))
         {
             if (topicsNode is not YamlMappingNode topicMap)
@@ -139,16 +262,18 @@ public sealed record MenuSet(Menu Resident, Menu Staff, string Contact, string N
             foreach (var (name, label) in topicMap.Children)
             {
                 topics[DialogLoader.Scalar(name, file)] = DialogLoader.Scalar(label, file);
+                topicLines[DialogLoader.Scalar(name, file)] = DialogLoader.Line(name);
             }
         }
 
         // An audience may word "not understood" its own way (staff ask about KPIs, not 住民票).
-        return new Menu(DialogLoader.Required(menu, "greeting", file), DialogLoader.Required(menu, "prompt", file), items, DialogLoader.Optional(menu, "notUnderstood") ?? notUnderstood, topics);
+        return new Menu(DialogLoader.Required(menu, "greeting", file), DialogLoader.Required(menu, "prompt", file), items, DialogLoader.Optional(menu, "notUnderstood") ?? notUnderstood, topics, topicLines);
     }
 }
 
 /// <param name="Topics">Features the router may ask between when they are equally likely, by name, with the label of each choice.</param>
-public sealed record Menu(string Greeting, string Prompt, IReadOnlyList<MenuItem> Items, string NotUnderstood, IReadOnlyDictionary<string, string> Topics)
+/// <param name="TopicLines">The line of each topic in menus.yaml, to name it when it names no feature.</param>
+public sealed record Menu(string Greeting, string Prompt, IReadOnlyList<MenuItem> Items, string NotUnderstood, IReadOnlyDictionary<string, string> Topics, IReadOnlyDictionary<string, int>? TopicLines = null)
 {
     public ChoicesReply AsChoices() => new(Prompt, Items.Select(i => new Choice(i.Label)).ToList());
 }

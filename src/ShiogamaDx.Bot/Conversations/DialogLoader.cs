@@ -11,6 +11,9 @@ public sealed class ContentFileException(string file, int line, string message)
     public string File { get; } = file;
 
     public int Line { get; } = line;
+
+    /// <summary>The message without the file and line in front.</summary>
+    public string Reason { get; } = message;
 }
 
 /// <summary>
@@ -32,23 +35,28 @@ public static class DialogLoader
             throw new DirectoryNotFoundException($"Dialog folder not found: {folder}");
         }
 
-        var dialogs = Directory.EnumerateFiles(folder, "*.yaml", SearchOption.AllDirectories)
-            .Concat(Directory.EnumerateFiles(folder, "*.yml", SearchOption.AllDirectories))
-            .Order(StringComparer.Ordinal)
+        var dialogs = Files(folder)
             .Select(f => Parse(File.ReadAllText(f), f))
             .Where(d => d is not null)
             .Select(d => d!)
             .ToList();
 
-        var duplicate = dialogs.GroupBy(d => d.Id).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
+        if (Duplicates(dialogs).FirstOrDefault() is { } duplicate)
         {
-            var second = duplicate.ElementAt(1);
-            throw new ContentFileException(second.SourceFile, 1, $"dialog id '{duplicate.Key}' is also used by {Path.GetFileName(duplicate.First().SourceFile)}");
+            throw duplicate;
         }
 
         return dialogs;
     }
+
+    public static IEnumerable<string> Files(string folder) =>
+        Directory.EnumerateFiles(folder, "*.yaml", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(folder, "*.yml", SearchOption.AllDirectories))
+            .Order(StringComparer.Ordinal);
+
+    internal static IEnumerable<ContentFileException> Duplicates(IEnumerable<DialogDefinition> dialogs) =>
+        dialogs.GroupBy(d => d.Id).Where(g => g.Count() > 1).Select(g =>
+            new ContentFileException(g.ElementAt(1).SourceFile, 1, $"dialog id '{g.Key}' is also used by {Path.GetFileName(g.First().SourceFile)}"));
 
     /// <summary>Parses one file; returns null for files that are not dialogs (no <c>steps</c>, e.g. menus or surveys).</summary>
     public static DialogDefinition? Parse(string yaml, string file)
@@ -110,6 +118,11 @@ public static class DialogLoader
         {
             throw new ContentFileException(file, (int)ex.Start.Line, ex.InnerException?.Message ?? ex.Message);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet reports some syntax errors (an unclosed [ …) without a position: name the line by scanning.
+            throw new ContentFileException(file, UnclosedBracketLine(yaml), "YAML syntax error (a [ or \" is not closed?): " + ex.Message);
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
@@ -117,6 +130,23 @@ public static class DialogLoader
         }
 
         return root;
+    }
+
+    private static int UnclosedBracketLine(string yaml)
+    {
+        var lines = yaml.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            var comment = line.IndexOf(" #", StringComparison.Ordinal);
+            var code = comment >= 0 ? line[..comment] : line;
+            if (code.Count(c => c == '[') != code.Count(c => c == ']') || code.Count(c => c == '"') % 2 == 1)
+            {
+                return i + 1;
+            }
+        }
+
+        return 1;
     }
 
     private static DialogStep ParseStep(YamlNode node, string file)

@@ -34,5 +34,16 @@ public interface IDialogAction
 {
     string Name { get; }
 
+    /// <summary>The answers this action reads: every dialog that calls it must ask them first (checked at load).</summary>
+    IReadOnlyList<StepNeed> Needs => [];
+
     Task<DialogActionResult> RunAsync(DialogActionContext context, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A step whose answer C# reads. A dialog calling the action must have it, before the calling step, of this kind,
+/// with exactly these choice values when code counts them (a KPI): otherwise the file is refused with its line.
+/// </summary>
+/// <param name="IfPresent">Read only when the dialog asks it (the city may remove the question); if asked, it must match.</param>
+/// <param name="Why">Said with the problem, so the person editing the file knows what depends on it.</param>
+public sealed record StepNeed(string StepId, StepKind? Kind = null, IReadOnlyList<string>? Values = null, bool IfPresent = false, string? Why = null);

@@ -35,6 +35,8 @@ public sealed class FeedbackSaveAction(BotDbContext db, TimeProvider clock) : ID
 {
     public string Name => "feedback.save";
 
+    public IReadOnlyList<StepNeed> Needs { get; } = [new("topic", StepKind.Choice), new("body", StepKind.Text), new("reply-wanted", StepKind.Confirm)];
+
     public async Task<DialogActionResult> RunAsync(DialogActionContext context, CancellationToken cancellationToken)
     {
         db.Add(new Feedback

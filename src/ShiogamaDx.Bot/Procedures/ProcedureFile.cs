@@ -37,7 +37,7 @@ public static partial class ProcedureFile
 
     public static ProcedureFileContent Parse(string yaml, string file)
     {
-        var root = ReadRoot(yaml, file);
+        var root = DialogLoader.ReadRoot(yaml, file);
         var errors = new List<(int Line, string Message)>();
         if (!root.Children.TryGetValue(new YamlScalarNode("procedures"), out var listNode) || listNode is not YamlSequenceNode list)
         {
@@ -92,36 +92,6 @@ public static partial class ProcedureFile
         }
 
         return new ProcedureFileContent(procedures, portal, string.Empty);
-    }
-
-    private static YamlMappingNode ReadRoot(string yaml, string file)
-    {
-        try
-        {
-            return DialogLoader.ReadRoot(yaml, file);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // YamlDotNet reports some syntax errors (an unclosed [ …) without a position: name the line by scanning.
-            throw new ContentFileException(file, UnclosedBracketLine(yaml), "YAML syntax error (a [ or \" is not closed?): " + ex.Message);
-        }
-    }
-
-    private static int UnclosedBracketLine(string yaml)
-    {
-        var lines = yaml.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i];
-            var comment = line.IndexOf(" #", StringComparison.Ordinal);
-            var code = comment >= 0 ? line[..comment] : line;
-            if (code.Count(c => c == '[') != code.Count(c => c == ']') || code.Count(c => c == '"') % 2 == 1)
-            {
-                return i + 1;
-            }
-        }
-
-        return 1;
     }
 
     private static Procedure? ParseOne(YamlNode node, List<(int, string)> errors, int position)

@@ -137,6 +137,16 @@ public sealed class StaffSurveySaveAction(StaffSurveyService surveys) : IDialogA
 {
     public string Name => "staff-survey.save";
 
+    /// <summary>The staff KPIs count digital-tools and genai-efficiency answers valued 4 and 3.</summary>
+    public IReadOnlyList<StepNeed> Needs { get; } =
+    [
+        new("satisfaction", StepKind.Choice, ["5", "4", "3", "2", "1"]),
+        new("difficulty", StepKind.Choice),
+        new("digital-tools", StepKind.Choice, ["4", "3", "2", "1"], Why: "the KPI of staff who feel they use digital tools counts 4 and 3"),
+        new("genai-efficiency", StepKind.Choice, ["4", "3", "2", "1"], IfPresent: true, Why: "the KPI of staff who feel generative AI made them more efficient counts 4 and 3"),
+        new("comment", StepKind.Text, IfPresent: true),
+    ];
+
     public async Task<DialogActionResult> RunAsync(DialogActionContext context, CancellationToken cancellationToken)
     {
         var v = context.Values;

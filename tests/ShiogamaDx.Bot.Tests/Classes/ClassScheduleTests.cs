@@ -87,31 +87,4 @@ public sealed class ClassScheduleTests
         Assert.Equal(12, ex.Line);
         Assert.Contains("used twice", ex.Message, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void SurveyFile_WithoutTheFourValuedComprehensionChoices_IsRefusedWithItsLine()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "survey-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        try
-        {
-            foreach (var file in Directory.EnumerateFiles(RepoPaths.Dialogs, "*.yaml"))
-            {
-                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-            }
-
-            var survey = Path.Combine(folder, "class-survey.yaml");
-            File.WriteAllText(survey, File.ReadAllText(survey).Replace("value: \"1\"", "value: \"0\"", StringComparison.Ordinal));
-
-            var ex = Assert.Throws<ContentFileException>(() => ClassSurveyDefinition.Validate(DialogCatalog.Load(folder)));
-
-            Assert.StartsWith("class-survey.yaml:", ex.Message, StringComparison.Ordinal);
-            Assert.Contains("four choices valued 4, 3, 2, 1", ex.Message, StringComparison.Ordinal);
-            ClassSurveyDefinition.Validate(DialogCatalog.Load(RepoPaths.Dialogs)); // the bundled one passes
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
 }
