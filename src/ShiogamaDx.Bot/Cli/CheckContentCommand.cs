@@ -6,6 +6,7 @@ using ShiogamaDx.Bot.Guidelines;
 using ShiogamaDx.Bot.Kpis;
 using ShiogamaDx.Bot.Language;
 using ShiogamaDx.Bot.Line.RichMenu;
+using ShiogamaDx.Bot.Messages;
 using ShiogamaDx.Bot.Procedures;
 
 namespace ShiogamaDx.Bot.Cli;
@@ -74,6 +75,11 @@ public static class CheckContentCommand
             {
                 checks.Add(($"{what}: {path}", () => Loads(path, load)));
             }
+        }
+
+        if (sources.File(MessageSet.FileName) is { } messages)
+        {
+            checks.Add(($"messages: {messages}", () => MessageSet.Check(messages, MessageKey.All, out _)));
         }
 
         File(sources.File(ProcedureFile.FileName), "procedures", p => ProcedureFile.Load(p));

@@ -17,6 +17,7 @@ public sealed class ConversationEngine(
     Data.BotDbContext db,
     Hosting.BotMetrics metrics,
     TimeProvider clock,
+    Messages.MessageCatalog messages,
     ILogger<ConversationEngine> logger)
 {
     /// <summary>Below this a handler's match is a guess, and "not understood" with the menu serves better.</summary>
@@ -92,13 +93,13 @@ public sealed class ConversationEngine(
         if (turn.Message.PostbackData is not null && turn.Postback is null)
         {
             logger.LogWarning("Rejected postback data that is malformed or not signed by this host ({Channel})", turn.Message.Channel);
-            return ([new TextReply("このボタンは使えなくなりました。メニューからもう一度お選びください。"), menu.AsChoices()], state is not null);
+            return ([new TextReply(messages.Current[ConversationTexts.ButtonInvalid]), menu.AsChoices()], state is not null);
         }
 
         var prefix = new List<Reply>();
         if (expired)
         {
-            prefix.Add(new TextReply("前のやりとりは時間が経ったため終了しました。"));
+            prefix.Add(new TextReply(messages.Current[ConversationTexts.Expired]));
         }
 
         if (state is not null)
@@ -128,7 +129,7 @@ public sealed class ConversationEngine(
 
         if (turn.Postback is { Handler: DialogRuntime.PostbackHandler })
         {
-            return ([.. prefix, new TextReply("そのボタンのやりとりは終わっています。"), menu.AsChoices()], false);
+            return ([.. prefix, new TextReply(messages.Current[ConversationTexts.ButtonFinished]), menu.AsChoices()], false);
         }
 
         if (!turn.IsPostback && catalog.Menus.SmallTalkFor(turn.Normalized) is { } talk)

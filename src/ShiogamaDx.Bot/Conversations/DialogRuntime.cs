@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Conversations;
 
@@ -8,7 +9,7 @@ namespace ShiogamaDx.Bot.Conversations;
 /// Runs YAML dialogs as a function <c>(state, input) → (state, replies)</c>; storing the state is the
 /// engine's job. Interruptions (ヘルプ, やめる, 最初に戻る) work at every prompt.
 /// </summary>
-public sealed partial class DialogRuntime(DialogCatalog catalog, IEnumerable<IDialogAction> actions, TimeProvider clock)
+public sealed partial class DialogRuntime(DialogCatalog catalog, IEnumerable<IDialogAction> actions, TimeProvider clock, MessageCatalog messages)
 {
     public const string PostbackHandler = "dialog";
     private const int MaxStepsPerTurn = 50; // guards against a dialog file whose `next` loops forever
@@ -52,10 +53,10 @@ public sealed partial class DialogRuntime(DialogCatalog catalog, IEnumerable<IDi
         switch (Interruption(turn))
         {
             case Interrupt.Cancel:
-                return new DialogTurn(null, [new TextReply($"「{dialog.Title}」をやめました。ほかに知りたいことがあれば、いつでも話しかけてください。")]);
+                return new DialogTurn(null, [new TextReply(messages.Current.Format(ConversationTexts.Cancelled, dialog.Title))]);
             case Interrupt.Restart:
                 var fresh = state with { StepId = dialog.Steps[0].Id, Values = ImmutableDictionary<string, string>.Empty, Attempts = 0, OfferedChoices = null };
-                replies.Add(new TextReply("最初からやり直します。"));
+                replies.Add(new TextReply(messages.Current[ConversationTexts.Restarted]));
                 return new DialogTurn(await EnterAsync(dialog, dialog.Steps[0], fresh, turn, replies, ct), replies);
             case Interrupt.Help:
                 replies.Add(new TextReply(HelpText(step)));
@@ -95,12 +96,12 @@ public sealed partial class DialogRuntime(DialogCatalog catalog, IEnumerable<IDi
             var attempts = state.Attempts + 1;
             if (attempts >= step.MaxAttempts)
             {
-                replies.Add(new TextReply(error ?? "うまく受け付けられませんでした。"));
-                replies.Add(new TextReply($"「{dialog.Title}」をいったん終わります。もう一度始めるときは、メニューから選んでください。"));
+                replies.Add(new TextReply(error ?? messages.Current[ConversationTexts.NotAccepted]));
+                replies.Add(new TextReply(messages.Current.Format(ConversationTexts.GaveUp, dialog.Title)));
                 return new DialogTurn(null, replies);
             }
 
-            replies.Add(new TextReply(step.RetryPrompt ?? error ?? "うまく受け付けられませんでした。"));
+            replies.Add(new TextReply(step.RetryPrompt ?? error ?? messages.Current[ConversationTexts.NotAccepted]));
             replies.Add(PromptReply(step, state, state.OfferedChoices));
             return new DialogTurn(state with { Attempts = attempts }, replies);
         }
@@ -199,9 +200,9 @@ public sealed partial class DialogRuntime(DialogCatalog catalog, IEnumerable<IDi
         return new ChoicesReply(prompt, buttons);
     }
 
-    private static IReadOnlyList<Choice> ChoicesOf(DialogStep step, IReadOnlyList<Choice>? offered) => step.Kind switch
+    private IReadOnlyList<Choice> ChoicesOf(DialogStep step, IReadOnlyList<Choice>? offered) => step.Kind switch
     {
-        StepKind.Confirm => [new Choice("はい", "yes"), new Choice("いいえ", "no")],
+        StepKind.Confirm => [new Choice(messages.Current[ConversationTexts.Yes], "yes"), new Choice(messages.Current[ConversationTexts.No], "no")],
         _ => offered ?? step.Choices,
     };
 
@@ -212,7 +213,7 @@ public sealed partial class DialogRuntime(DialogCatalog catalog, IEnumerable<IDi
         {
             if (pb["d"] != state.DialogId || pb["s"] != step.Id || !int.TryParse(pb["i"], CultureInfo.InvariantCulture, out var i) || i < 0 || i >= choices.Count)
             {
-                return (false, null, null, "そのボタンは前の質問のものです。いまの質問にお答えください。");
+                return (false, null, null, messages.Current[ConversationTexts.OldButton]);
             }
 
             return (true, choices[i].Input, choices[i].Label, null);
@@ -226,7 +227,7 @@ public sealed partial class DialogRuntime(DialogCatalog catalog, IEnumerable<IDi
         var text = turn.Text.Trim();
         if (text.Length == 0)
         {
-            return step.Optional ? (true, string.Empty, string.Empty, null) : (false, null, null, "お返事が空でした。");
+            return step.Optional ? (true, string.Empty, string.Empty, null) : (false, null, null, messages.Current[ConversationTexts.Empty]);
         }
 
         if (step.Optional && turn.Normalized is "なし" or "とくになし" or "特になし" or "ありません" or "skip" or "すきっぷ")
@@ -249,18 +250,18 @@ public sealed partial class DialogRuntime(DialogCatalog catalog, IEnumerable<IDi
                 }
 
                 return match is null
-                    ? (false, null, null, $"「{string.Join("」「", choices.Select(c => c.Label))}」から選ぶか、番号でお答えください。")
+                    ? (false, null, null, messages.Current.Format(ConversationTexts.ChooseOne, string.Concat(choices.Select(c => messages.Current.Format(ConversationTexts.ChoiceQuoted, c.Label)))))
                     : (true, match.Input, match.Label, null);
             case StepKind.Number:
                 var number = ParseNumber(text);
                 if (number is null)
                 {
-                    return (false, null, null, "数字でお答えください（例: 2）。");
+                    return (false, null, null, messages.Current[ConversationTexts.NumberExpected]);
                 }
 
                 if ((step.Min is { } min && number < min) || (step.Max is { } max && number > max))
                 {
-                    return (false, null, null, $"{step.Min ?? 0}から{step.Max}までの数でお答えください。");
+                    return (false, null, null, messages.Current.Format(ConversationTexts.NumberRange, step.Min ?? 0, step.Max));
                 }
 
                 var n = number.Value.ToString(CultureInfo.InvariantCulture);
@@ -269,15 +270,15 @@ public sealed partial class DialogRuntime(DialogCatalog catalog, IEnumerable<IDi
                 var date = JapaneseDate.Parse(text, clock.GetLocalNow().Date);
                 if (date is null)
                 {
-                    return (false, null, null, "日付は「12月5日」や「2026-12-05」のようにお答えください。");
+                    return (false, null, null, messages.Current[ConversationTexts.DateExpected]);
                 }
 
                 var iso = date.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                return (true, iso, date.Value.ToString("M月d日", CultureInfo.InvariantCulture), null);
+                return (true, iso, messages.Current.Format(ConversationTexts.DateLabel, date.Value.Month, date.Value.Day), null);
             default:
                 if (text.Length > step.MaxLength)
                 {
-                    return (false, null, null, $"{step.MaxLength}文字以内でお願いします（いまは{text.Length}文字です）。");
+                    return (false, null, null, messages.Current.Format(ConversationTexts.TooLong, step.MaxLength, text.Length));
                 }
 
                 return (true, text, text, null);
@@ -333,9 +334,8 @@ public sealed partial class DialogRuntime(DialogCatalog catalog, IEnumerable<IDi
         };
     }
 
-    private static string HelpText(DialogStep step) =>
-        (step.Help is null ? string.Empty : step.Help + "\n")
-        + "ボタンを押すか、番号や言葉で答えてください。「やめる」で中止、「最初に戻る」でやり直しができます。";
+    private string HelpText(DialogStep step) =>
+        (step.Help is null ? string.Empty : step.Help + "\n") + messages.Current[ConversationTexts.Help];
 
     private DateTimeOffset Expiry(DialogDefinition dialog) => clock.GetUtcNow() + dialog.ExpiresAfter;
 

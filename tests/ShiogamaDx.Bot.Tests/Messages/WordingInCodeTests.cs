@@ -1,0 +1,127 @@
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ShiogamaDx.Bot.Tests.Conversations;
+
+namespace ShiogamaDx.Bot.Tests.Messages;
+
+/// <summary>
+/// What people read lives in Content/messages.yaml, not in C#: in the folders whose wording has moved, a Japanese
+/// string literal is allowed only where the bot reads Japanese (a pattern, a Contains/StartsWith/IndexOf, a regex
+/// attribute, a field named …Words listing the words it recognises) or tells an operator why a file was refused
+/// (an exception). Anything else would be a sentence a handler says, so the test names its file and line.
+/// </summary>
+public sealed partial class WordingInCodeTests
+{
+    /// <summary>The folders whose wording has moved to Content/messages.yaml (the rest follow feature by feature).</summary>
+    public static TheoryData<string> MovedFolders() => new() { "Conversations" };
+
+    /// <summary>Literals that stay, each with its reason.</summary>
+    private static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)
+    {
+        ["ConversationEngine.cs:Apology"] = "said when the turn itself failed: it must not depend on the content being readable",
+        ["Offers.cs:From"] = "the label a typed answer is matched against (ボタン名（カード名）), never sent",
+    };
+
+    private static readonly HashSet<string> ReadingCalls = ["Contains", "StartsWith", "EndsWith", "IndexOf", "Has", "Equals", "IsMatch", "TrimEnd", "TrimStart", "Trim"];
+
+    [Theory]
+    [MemberData(nameof(MovedFolders))]
+    public void Folder_SaysNothingFromALiteral(string folder)
+    {
+        var offenders = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "src", "ShiogamaDx.Bot", folder), "*.cs", SearchOption.AllDirectories))
+        {
+            offenders.AddRange(Offenders(File.ReadAllText(file), Path.GetFileName(file)));
+        }
+
+        Assert.True(offenders.Count == 0, "Japanese text in C# (move it to Content/messages.yaml):\n" + string.Join("\n", offenders));
+    }
+
+    [Fact]
+    public void TheCheck_FindsASentenceAHandlerReturns_AndLetsWordsItReads()
+    {
+        const string code = """
+            class H
+            {
+                private static readonly string[] GreetingWords = ["こんにちは"];
+                private static readonly string[] Replies = ["またどうぞ"];
+                object A(string t) => t is "はい" or "ええ" ? new TextReply("受け付けました。") : t.Contains("予約") ? $"{t}です" : "ok";
+                void B() => throw new InvalidOperationException("ファイルが壊れています");
+            }
+            """;
+
+        var found = Offenders(code, "H.cs");
+
+        Assert.Equal(["H.cs:4: \"またどうぞ\"", "H.cs:5: \"受け付けました。\"", "H.cs:5: $\"{t}です\""], found);
+    }
+
+    private static List<string> Offenders(string code, string fileName)
+    {
+        var root = CSharpSyntaxTree.ParseText(code).GetRoot();
+        var offenders = new List<string>();
+        var literals = root.DescendantNodes().Where(n => n is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.StringLiteralExpression } or InterpolatedStringExpressionSyntax);
+        foreach (var literal in literals)
+        {
+            if (literal.Ancestors().OfType<InterpolatedStringExpressionSyntax>().Any())
+            {
+                continue; // judged as part of the whole interpolated string
+            }
+
+            var text = literal is InterpolatedStringExpressionSyntax interpolated
+                ? string.Concat(interpolated.Contents.OfType<InterpolatedStringTextSyntax>().Select(t => t.TextToken.ValueText))
+                : ((LiteralExpressionSyntax)literal).Token.ValueText;
+            if (!Japanese().IsMatch(text) || IsReading(literal) || IsAllowed(literal, fileName))
+            {
+                continue;
+            }
+
+            var line = literal.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+            offenders.Add($"{fileName}:{line}: {literal}");
+        }
+
+        return offenders;
+    }
+
+    private static bool IsReading(SyntaxNode literal)
+    {
+        foreach (var node in literal.Ancestors())
+        {
+            switch (node)
+            {
+                case PatternSyntax or AttributeSyntax or ThrowExpressionSyntax or ThrowStatementSyntax:
+                    return true;
+                case ObjectCreationExpressionSyntax creation when creation.Type.ToString().EndsWith("Exception", StringComparison.Ordinal):
+                    return true;
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } when ReadingCalls.Contains(access.Name.Identifier.ValueText):
+                    return true;
+                case InvocationExpressionSyntax { Expression: IdentifierNameSyntax name } when ReadingCalls.Contains(name.Identifier.ValueText):
+                    return true;
+                case VariableDeclaratorSyntax declarator when declarator.Identifier.ValueText.EndsWith("Words", StringComparison.Ordinal):
+                    return true;
+                case MemberDeclarationSyntax or StatementSyntax:
+                    return false; // the literal's own statement or member is not one that reads
+                default:
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsAllowed(SyntaxNode literal, string fileName)
+    {
+        var member = literal.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() switch
+        {
+            FieldDeclarationSyntax f => f.Declaration.Variables.First().Identifier.ValueText,
+            PropertyDeclarationSyntax p => p.Identifier.ValueText,
+            MethodDeclarationSyntax m => m.Identifier.ValueText,
+            _ => string.Empty,
+        };
+        return Allowed.ContainsKey($"{fileName}:{member}");
+    }
+
+    [GeneratedRegex(@"[\p{IsHiragana}\p{IsKatakana}\p{IsCJKUnifiedIdeographs}「」。、（）]")]
+    private static partial Regex Japanese();
+}
