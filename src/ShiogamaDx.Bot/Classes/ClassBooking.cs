@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Messages;
 using ShiogamaDx.Bot.Data;
 
 namespace ShiogamaDx.Bot.Classes;
@@ -31,7 +32,7 @@ public sealed record CancelOutcome(CancelResult Result, SmartphoneClass? Class =
 /// (<c>SeatsTaken + n &lt;= Capacity</c>) inside a transaction, so two people pressing for the last seat at the
 /// same moment cannot both get it, on SQLite or PostgreSQL, on one replica or several.
 /// </summary>
-public sealed class ClassBooking(BotDbContext db, Outbox outbox, TimeProvider clock, ILogger<ClassBooking> logger)
+public sealed class ClassBooking(BotDbContext db, Outbox outbox, TimeProvider clock, MessageCatalog messages, ILogger<ClassBooking> logger)
 {
     public Task<List<SmartphoneClass>> UpcomingAsync(CancellationToken ct)
     {
@@ -187,7 +188,7 @@ public sealed class ClassBooking(BotDbContext db, Outbox outbox, TimeProvider cl
 
             registration.Status = RegistrationStatus.Confirmed;
             registration.PromotedAt = clock.GetUtcNow();
-            await outbox.AddAsync(registration.Channel, registration.UserKey, ClassMessages.Promoted(c, registration), $"class-promoted:{registration.Id}", ct);
+            await outbox.AddAsync(registration.Channel, registration.UserKey, ClassMessages.Promoted(messages.Current, c, registration), $"class-promoted:{registration.Id}", ct);
             promoted++;
         }
 

@@ -12,7 +12,7 @@ namespace ShiogamaDx.Bot.Classes;
 /// arrives; a year with fewer than <see cref="ClassesOptions.KpiMinimumResponses"/> answers is not published
 /// (too few to mean anything, and a single answer could be traced back to a person).
 /// </summary>
-public sealed class ClassComprehensionKpi(BotDbContext db, IOptions<ClassesOptions> options) : IKpiValueSource
+public sealed class ClassComprehensionKpi(BotDbContext db, IOptions<ClassesOptions> options, Messages.MessageCatalog messages) : IKpiValueSource
 {
     /// <summary>Values 3 and 4 of the comprehension question are the top two boxes.</summary>
     public const int Understood = 3;
@@ -32,7 +32,7 @@ public sealed class ClassComprehensionKpi(BotDbContext db, IOptions<ClassesOptio
                 y.Year,
                 Math.Round(100m * y.Understood / y.All, 1, MidpointRounding.AwayFromZero),
                 "survey",
-                string.Create(CultureInfo.InvariantCulture, $"スマホ教室アンケート 回答{y.All}件のうち「よく理解できた」「だいたい理解できた」{y.Understood}件（{minimum}件未満の年度は非公表）")))
+                messages.Current.Format(ClassTexts.KpiSource, y.All, y.Understood, minimum)))
             .ToList();
     }
 }

@@ -1,11 +1,12 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Classes;
 
 /// <summary>classes.upcoming: the classes one can still register for, as choices (value = class id).</summary>
-public sealed class UpcomingClassesAction(ClassBooking booking, IOptions<ClassesOptions> options) : IDialogAction
+public sealed class UpcomingClassesAction(ClassBooking booking, IOptions<ClassesOptions> options, MessageCatalog messages) : IDialogAction
 {
     public string Name => "classes.upcoming";
 
@@ -13,14 +14,14 @@ public sealed class UpcomingClassesAction(ClassBooking booking, IOptions<Classes
     {
         var upcoming = await booking.UpcomingAsync(cancellationToken);
         return upcoming.Count == 0
-            ? new DialogActionResult(Error: "いま申し込みできるスマホ教室はありません。日程が決まりしだい、このLINEでお知らせします。")
+            ? new DialogActionResult(Error: messages.Current[ClassTexts.NothingToRegister])
             : new DialogActionResult(Choices: upcoming.Take(options.Value.ListSize)
                 .Select(c => new Choice(ClassMessages.Label(c), c.Id)).ToList());
     }
 }
 
 /// <summary>classes.check: the chosen class exists, is open, and the person is not registered yet.</summary>
-public sealed class CheckClassAction(ClassBooking booking) : IDialogAction
+public sealed class CheckClassAction(ClassBooking booking, MessageCatalog messages) : IDialogAction
 {
     public string Name => "classes.check";
 
@@ -28,24 +29,25 @@ public sealed class CheckClassAction(ClassBooking booking) : IDialogAction
 
     public async Task<DialogActionResult> RunAsync(DialogActionContext context, CancellationToken cancellationToken)
     {
+        var m = messages.Current;
         var id = context.Values.GetValueOrDefault("class") ?? string.Empty;
         var c = await booking.FindAsync(id, cancellationToken);
         if (c is null)
         {
-            return new DialogActionResult(Error: "この教室は見つかりませんでした。中止や日程の変更があったかもしれません。「スマホ教室」で最新の日程をご覧ください。");
+            return new DialogActionResult(Error: m[ClassTexts.NotFoundMaybeChanged]);
         }
 
         if (!booking.IsOpen(c))
         {
             return new DialogActionResult(Error: c.Status == ClassStatus.Cancelled
-                ? $"{ClassTime.Span(c)}「{c.Title}」は中止になりました。申し訳ありません。「スマホ教室」でほかの日程をご覧ください。"
-                : $"「{c.Title}」は受付を終了しました。「スマホ教室」でほかの日程をご覧ください。");
+                ? m.Format(ClassTexts.CancelledRefusal, ClassTime.Span(c), c.Title)
+                : m.Format(ClassTexts.ClosedRefusal, c.Title));
         }
 
         if (await booking.ActiveAsync(id, context.Turn.Message.UserKey, cancellationToken) is { } existing)
         {
-            var status = ClassMessages.Status(existing, await booking.WaitingPositionAsync(existing, cancellationToken));
-            return new DialogActionResult(Error: $"{ClassTime.Span(c)}「{c.Title}」には、すでにお申し込みいただいています（{status}）。確認やキャンセルは「申し込みの確認」からどうぞ。");
+            var status = ClassMessages.Status(m, existing, await booking.WaitingPositionAsync(existing, cancellationToken));
+            return new DialogActionResult(Error: m.Format(ClassTexts.AlreadyRegisteredFor, ClassTime.Span(c), c.Title, status));
         }
 
         var full = c.SeatsLeft == 0;
@@ -53,15 +55,15 @@ public sealed class CheckClassAction(ClassBooking booking) : IDialogAction
         {
             ["full"] = full ? "yes" : "no",
             ["seatsLeft"] = c.SeatsLeft.ToString(CultureInfo.InvariantCulture),
-            ["summary"] = $"{c.Title}\n日時: {ClassTime.Span(c)}\n場所: {c.Venue}（{c.Address}）\n持ち物: {c.WhatToBring}",
-            ["people"] = ClassMessages.People(1),
-            ["question"] = full ? "満席のため、キャンセル待ちに登録しますか。" : "この内容で申し込みますか。",
+            ["summary"] = m.Format(ClassTexts.Summary, c.Title, ClassTime.Span(c), c.Venue, c.Address, c.WhatToBring),
+            ["people"] = ClassMessages.People(m, 1),
+            ["question"] = full ? m[ClassTexts.QuestionWaitingList] : m[ClassTexts.QuestionRegister],
         });
     }
 }
 
 /// <summary>classes.companions: checks the number of companions against the seats (refusing keeps the question open).</summary>
-public sealed class CompanionsAction(ClassBooking booking, IOptions<ClassesOptions> options) : IDialogAction
+public sealed class CompanionsAction(ClassBooking booking, IOptions<ClassesOptions> options, MessageCatalog messages) : IDialogAction
 {
     public string Name => "classes.companions";
 
@@ -69,32 +71,33 @@ public sealed class CompanionsAction(ClassBooking booking, IOptions<ClassesOptio
 
     public async Task<DialogActionResult> RunAsync(DialogActionContext context, CancellationToken cancellationToken)
     {
+        var m = messages.Current;
         var n = int.TryParse(context.Values.GetValueOrDefault(context.Step.Id), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1;
         var max = options.Value.MaxCompanions;
         if (n < 0 || n > max)
         {
-            return new DialogActionResult(Error: $"ご一緒に参加できるのは{max}人までです。人数を数字で送ってください（ご本人だけなら 0）。");
+            return new DialogActionResult(Error: m.Format(ClassTexts.CompanionsTooMany, max));
         }
 
         var c = await booking.FindAsync(context.Values.GetValueOrDefault("class") ?? string.Empty, cancellationToken);
         if (c is not null && c.SeatsLeft > 0 && 1 + n > c.SeatsLeft)
         {
             return new DialogActionResult(Error: c.SeatsLeft == 1
-                ? "残りは1席です。ご本人だけなら 0 を送ってください。"
-                : $"残りは{c.SeatsLeft}席です。ご一緒の方は{c.SeatsLeft - 1}人までにしてください（ご本人だけなら 0）。");
+                ? m[ClassTexts.CompanionsOneSeat]
+                : m.Format(ClassTexts.CompanionsSeatsLeft, c.SeatsLeft, c.SeatsLeft - 1));
         }
 
         if (c is not null && 1 + n > c.Capacity)
         {
-            return new DialogActionResult(Error: $"この教室の定員は{c.Capacity}人です。ご一緒の方は{c.Capacity - 1}人までにしてください。");
+            return new DialogActionResult(Error: m.Format(ClassTexts.CompanionsCapacity, c.Capacity, c.Capacity - 1));
         }
 
-        return new DialogActionResult(Values: new Dictionary<string, string> { ["people"] = ClassMessages.People(1 + n) });
+        return new DialogActionResult(Values: new Dictionary<string, string> { ["people"] = ClassMessages.People(m, 1 + n) });
     }
 }
 
 /// <summary>classes.register: takes the seats (or a place on the waiting list) and confirms.</summary>
-public sealed class RegisterAction(ClassBooking booking) : IDialogAction
+public sealed class RegisterAction(ClassBooking booking, MessageCatalog messages) : IDialogAction
 {
     public string Name => "classes.register";
 
@@ -102,18 +105,19 @@ public sealed class RegisterAction(ClassBooking booking) : IDialogAction
 
     public async Task<DialogActionResult> RunAsync(DialogActionContext context, CancellationToken cancellationToken)
     {
+        var m = messages.Current;
         var message = context.Turn.Message;
         var companions = context.Values.GetValueOrDefault("with-companions") == "yes"
             && int.TryParse(context.Values.GetValueOrDefault("companions"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
         var outcome = await booking.RegisterAsync(context.Values.GetValueOrDefault("class") ?? string.Empty, message.UserKey, message.Channel, companions, cancellationToken);
         return outcome.Result switch
         {
-            BookingResult.Confirmed => new DialogActionResult(Replies: ClassMessages.Confirmed(outcome.Class!, outcome.Registration!)),
-            BookingResult.Waiting => new DialogActionResult(Replies: ClassMessages.Waiting(outcome.Class!, outcome.Registration!, outcome.WaitingPosition)),
-            BookingResult.AlreadyRegistered => new DialogActionResult(Error: "この教室には、すでにお申し込みいただいています。確認やキャンセルは「申し込みの確認」からどうぞ。"),
-            BookingResult.TooManyPeople => new DialogActionResult(Error: $"この教室の定員は{outcome.Class!.Capacity}人です。人数を減らして、もう一度お申し込みください。"),
-            BookingResult.Closed => new DialogActionResult(Error: "この教室は受付を終了しました。「スマホ教室」でほかの日程をご覧ください。"),
-            _ => new DialogActionResult(Error: "この教室は見つかりませんでした。「スマホ教室」で最新の日程をご覧ください。"),
+            BookingResult.Confirmed => new DialogActionResult(Replies: ClassMessages.Confirmed(m, outcome.Class!, outcome.Registration!)),
+            BookingResult.Waiting => new DialogActionResult(Replies: ClassMessages.Waiting(m, outcome.Class!, outcome.Registration!, outcome.WaitingPosition)),
+            BookingResult.AlreadyRegistered => new DialogActionResult(Error: m[ClassTexts.AlreadyRegistered]),
+            BookingResult.TooManyPeople => new DialogActionResult(Error: m.Format(ClassTexts.TooManyPeople, outcome.Class!.Capacity)),
+            BookingResult.Closed => new DialogActionResult(Error: m[ClassTexts.Closed]),
+            _ => new DialogActionResult(Error: m[ClassTexts.NotFound]),
         };
     }
 }
@@ -141,7 +145,7 @@ public sealed class OpenSurveyAction(ClassSurveys surveys) : IDialogAction
 }
 
 /// <summary>classes.survey.save: stores the answers (one per participant and class; a new answer replaces the old).</summary>
-public sealed class SaveSurveyAction(ClassSurveys surveys) : IDialogAction
+public sealed class SaveSurveyAction(ClassSurveys surveys, MessageCatalog messages) : IDialogAction
 {
     public string Name => "classes.survey.save";
 
@@ -164,7 +168,7 @@ public sealed class SaveSurveyAction(ClassSurveys surveys) : IDialogAction
 
         if (!int.TryParse(values.GetValueOrDefault(ClassSurveyDefinition.ComprehensionStep), NumberStyles.None, CultureInfo.InvariantCulture, out var comprehension))
         {
-            return new DialogActionResult(Error: "回答を受け付けられませんでした。もう一度「アンケート」と送ってください。");
+            return new DialogActionResult(Error: messages.Current[ClassTexts.SurveyUnreadable]);
         }
 
         var all = context.Dialog.Steps
@@ -179,7 +183,7 @@ public sealed class SaveSurveyAction(ClassSurveys surveys) : IDialogAction
             all);
         var replaced = await surveys.SaveAsync(registration, response, cancellationToken);
         return new DialogActionResult(
-            Replies: replaced ? [new TextReply("前にいただいた回答を、今回の回答に置きかえました。")] : [],
+            Replies: replaced ? [new TextReply(messages.Current[ClassTexts.SurveyReplaced])] : [],
             Values: new Dictionary<string, string> { ["replaced"] = replaced ? "yes" : "no" });
     }
 }

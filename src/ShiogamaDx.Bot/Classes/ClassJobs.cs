@@ -15,7 +15,7 @@ public sealed record ClassJobResult(int Reminders, int Surveys, int Erased);
 /// this runs, on however many replicas or restarts, each person gets each message once. Besides, the runs
 /// themselves happen on one replica at a time: the one holding the job's lease row (<see cref="LeaseName"/>).
 /// </summary>
-public sealed class ClassJobs(IServiceScopeFactory scopes, WorkLeases leases, TimeProvider clock, IOptions<ClassesOptions> options, ILogger<ClassJobs> logger) : BackgroundService
+public sealed class ClassJobs(IServiceScopeFactory scopes, WorkLeases leases, TimeProvider clock, IOptions<ClassesOptions> options, Messages.MessageCatalog messages, ILogger<ClassJobs> logger) : BackgroundService
 {
     private readonly SemaphoreSlim gate = new(1, 1);
 
@@ -101,7 +101,7 @@ public sealed class ClassJobs(IServiceScopeFactory scopes, WorkLeases leases, Ti
                 .ToListAsync(ct);
             foreach (var r in participants)
             {
-                if (await ClassSurveys.EnqueueOnceAsync(db, outbox, r.Channel, r.UserKey, ClassMessages.Reminder(c, r), ReminderKey(r.Id), ct))
+                if (await ClassSurveys.EnqueueOnceAsync(db, outbox, r.Channel, r.UserKey, ClassMessages.Reminder(messages.Current, c, r), ReminderKey(r.Id), ct))
                 {
                     count++;
                 }

@@ -1,12 +1,13 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Messages;
 using ShiogamaDx.Bot.Data;
 
 namespace ShiogamaDx.Bot.Classes;
 
 /// <summary>Staff: the survey results of recent classes (answers, comprehension rate) and, per class, the comments.</summary>
-public sealed class ClassResultsHandler(BotDbContext db, TimeProvider clock) : IIntentHandler
+public sealed class ClassResultsHandler(BotDbContext db, TimeProvider clock, MessageCatalog messages) : IIntentHandler
 {
     private const int Recent = 8;
 
@@ -29,9 +30,10 @@ public sealed class ClassResultsHandler(BotDbContext db, TimeProvider clock) : I
         if (turn.Postback is { Action: "detail" } pb && pb["id"] is { } id
             && await db.Set<SmartphoneClass>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is { } chosen)
         {
-            return TurnResult.Of(Detail(await ResultsAsync(db, chosen, cancellationToken)));
+            return TurnResult.Of(Detail(messages.Current, await ResultsAsync(db, chosen, cancellationToken)));
         }
 
+        var m = messages.Current;
         var now = clock.GetUtcNow();
         var past = await db.Set<SmartphoneClass>().AsNoTracking()
             .Where(c => c.StartsAt <= now)
@@ -40,7 +42,7 @@ public sealed class ClassResultsHandler(BotDbContext db, TimeProvider clock) : I
             .ToListAsync(cancellationToken);
         if (past.Count == 0)
         {
-            return TurnResult.Of(new TextReply("まだ実施済みのスマホ教室はありません。"));
+            return TurnResult.Of(new TextReply(m[ClassTexts.ResultsNone]));
         }
 
         var rows = new List<IReadOnlyList<string>>();
@@ -51,8 +53,12 @@ public sealed class ClassResultsHandler(BotDbContext db, TimeProvider clock) : I
         }
 
         return TurnResult.Of(
-            new TableReply("スマホ教室アンケート（最近の教室）", ["日付", "教室", "会場", "回答", "理解できた割合"], rows, "理解できた割合 =「よく理解できた」「だいたい理解できた」÷ 回答数"),
-            new ChoicesReply("コメントを見る教室を選んでください。", past.Select(c => new Choice(ClassMessages.Label(c), Postback.Create(Name, "detail", ("id", c.Id)))).ToList()));
+            new TableReply(
+                m[ClassTexts.ResultsTitle],
+                [m[ClassTexts.ResultsHeaderDate], m[ClassTexts.ResultsHeaderClass], m[ClassTexts.ResultsHeaderVenue], m[ClassTexts.ResultsHeaderAnswers], m[ClassTexts.ResultsHeaderRate]],
+                rows,
+                m[ClassTexts.ResultsNote]),
+            new ChoicesReply(m[ClassTexts.ResultsPick], past.Select(c => new Choice(ClassMessages.Label(c), Postback.Create(Name, "detail", ("id", c.Id)))).ToList()));
     }
 
     internal static async Task<ClassSurveyResults> ResultsAsync(BotDbContext db, SmartphoneClass c, CancellationToken ct)
@@ -71,21 +77,21 @@ public sealed class ClassResultsHandler(BotDbContext db, TimeProvider clock) : I
             answers.Where(a => a.Comment is not null).Select(a => a.Comment!).ToList());
     }
 
-    private static TextReply Detail(ClassSurveyResults r)
+    private static TextReply Detail(MessageSet m, ClassSurveyResults r)
     {
         var lines = new List<string>
         {
-            $"{ClassTime.Day(r.StartsAt)}「{r.Title}」",
-            $"回答 {r.Answers}件、理解できた割合 {Rate(r.ComprehensionRate)}",
+            m.Format(ClassTexts.DetailTitle, ClassTime.Day(r.StartsAt), r.Title),
+            m.Format(ClassTexts.DetailSummary, r.Answers, Rate(r.ComprehensionRate)),
         };
-        lines.AddRange(r.Comprehension.Select(kv => $"・{kv.Key}: {kv.Value}件"));
+        lines.AddRange(r.Comprehension.Select(kv => m.Format(ClassTexts.DetailCount, kv.Key, kv.Value)));
         if (r.Satisfaction.Count > 0)
         {
-            lines.Add("満足度: " + string.Join("、", r.Satisfaction.Select(kv => $"{kv.Key} {kv.Value}件")));
+            lines.Add(m.Format(ClassTexts.DetailSatisfaction, string.Join(m[ClassTexts.DetailSeparator], r.Satisfaction.Select(kv => m.Format(ClassTexts.DetailSatisfactionCount, kv.Key, kv.Value)))));
         }
 
-        lines.Add(r.Comments.Count == 0 ? "コメントはありません。" : "コメント:");
-        lines.AddRange(r.Comments.Select(c => "・" + c));
+        lines.Add(r.Comments.Count == 0 ? m[ClassTexts.DetailNoComments] : m[ClassTexts.DetailComments]);
+        lines.AddRange(r.Comments.Select(c => m.Format(ClassTexts.DetailComment, c)));
         return new TextReply(string.Join("\n", lines));
     }
 

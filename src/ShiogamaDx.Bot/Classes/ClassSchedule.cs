@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Messages;
 using ShiogamaDx.Bot.Data;
 using YamlDotNet.RepresentationModel;
 
@@ -143,7 +144,7 @@ public static partial class ClassSchedule
 /// A class no longer in the file disappears only if nobody registered for it (to cancel a class with
 /// registrations, set <c>status: cancelled</c>).
 /// </summary>
-public sealed class ClassScheduleSeeder(BotDbContext db, Outbox outbox, TimeProvider clock, IOptions<ClassesOptions> options, DialogCatalog dialogs, ILogger<ClassScheduleSeeder> logger) : IContentSeeder
+public sealed class ClassScheduleSeeder(BotDbContext db, Outbox outbox, TimeProvider clock, IOptions<ClassesOptions> options, DialogCatalog dialogs, MessageCatalog messages, ILogger<ClassScheduleSeeder> logger) : IContentSeeder
 {
     public int Order => 20;
 
@@ -217,7 +218,7 @@ public sealed class ClassScheduleSeeder(BotDbContext db, Outbox outbox, TimeProv
             .ToListAsync(ct);
         foreach (var r in registrations)
         {
-            await outbox.AddAsync(r.Channel, r.UserKey, ClassMessages.ClassCancelled(c), string.Create(CultureInfo.InvariantCulture, $"class-cancelled:{r.Id}"), ct);
+            await outbox.AddAsync(r.Channel, r.UserKey, ClassMessages.ClassCancelled(messages.Current, c), string.Create(CultureInfo.InvariantCulture, $"class-cancelled:{r.Id}"), ct);
         }
 
         logger.LogInformation("Class {ClassId} cancelled in the schedule: {Count} registrant(s) told", c.Id, registrations.Count);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Messages;
 using ShiogamaDx.Bot.Data;
 
 namespace ShiogamaDx.Bot.Classes;
@@ -12,7 +13,7 @@ namespace ShiogamaDx.Bot.Classes;
 /// class until <see cref="ClassesOptions.SurveyCloseDays"/> after its end), pushing it once per registration,
 /// and storing one answer per registration (answering again replaces it).
 /// </summary>
-public sealed class ClassSurveys(BotDbContext db, Outbox outbox, TimeProvider clock, IOptions<ClassesOptions> options, ILogger<ClassSurveys> logger)
+public sealed class ClassSurveys(BotDbContext db, Outbox outbox, TimeProvider clock, IOptions<ClassesOptions> options, MessageCatalog messages, ILogger<ClassSurveys> logger)
 {
     public static string PushKey(long registrationId) => string.Create(CultureInfo.InvariantCulture, $"class-survey:{registrationId}");
 
@@ -32,28 +33,28 @@ public sealed class ClassSurveys(BotDbContext db, Outbox outbox, TimeProvider cl
     /// <summary>The registration whose survey this person is answering, or why they cannot.</summary>
     public async Task<(ClassRegistration? Registration, string? Refusal)> CheckAsync(string? registrationId, string userKey, CancellationToken ct)
     {
-        const string NotParticipant = "このアンケートは、教室に参加された方だけがお答えできます。";
+        var notParticipant = messages.Current[ClassTexts.SurveyNotParticipant];
         if (!long.TryParse(registrationId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
-            return (null, NotParticipant);
+            return (null, notParticipant);
         }
 
         var r = await db.Set<ClassRegistration>().AsNoTracking().Include(x => x.Class)
             .FirstOrDefaultAsync(x => x.Id == id && x.UserKey == userKey, ct);
         if (r?.Class is not { } c || r.Status != RegistrationStatus.Confirmed)
         {
-            return (null, NotParticipant);
+            return (null, notParticipant);
         }
 
         var now = clock.GetUtcNow();
         if (c.StartsAt > now)
         {
-            return (null, "アンケートは教室が終わってからお答えください。");
+            return (null, messages.Current[ClassTexts.SurveyTooEarly]);
         }
 
         if (ClosesAt(c) <= now)
         {
-            return (null, $"「{c.Title}」のアンケートの受付は終了しました。ご協力ありがとうございました。");
+            return (null, messages.Current.Format(ClassTexts.SurveyClosed, c.Title));
         }
 
         return (r, null);
@@ -114,7 +115,7 @@ public sealed class ClassSurveys(BotDbContext db, Outbox outbox, TimeProvider cl
         var sent = 0;
         foreach (var r in participants)
         {
-            if (await EnqueueOnceAsync(db, outbox, r.Channel, r.UserKey, ClassMessages.SurveyInvitation(c, r), PushKey(r.Id), ct))
+            if (await EnqueueOnceAsync(db, outbox, r.Channel, r.UserKey, ClassMessages.SurveyInvitation(messages.Current, c, r), PushKey(r.Id), ct))
             {
                 sent++;
             }

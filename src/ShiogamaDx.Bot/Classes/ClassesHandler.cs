@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Classes;
 
@@ -8,15 +9,15 @@ namespace ShiogamaDx.Bot.Classes;
 /// Residents' way into スマホ教室: the schedule as cards, 申し込みの確認, キャンセル, and the survey. Registration
 /// and the survey themselves are dialogs (dialogs/class-registration.yaml, dialogs/class-survey.yaml).
 /// </summary>
-public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, IOptions<ClassesOptions> options) : IIntentHandler
+public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, IOptions<ClassesOptions> options, MessageCatalog messages) : IIntentHandler
 {
     public const string RegistrationDialog = "class-registration";
     public const string SurveyDialog = "class-survey";
 
-    private static readonly string[] Devices =
+    private static readonly string[] DeviceWords =
         ["すまほ", "すまとふぉん", "携帯", "けいたい", "line", "らいん", "iphone", "あいふぉん", "android", "あんどろいど", "たぶれっと", "ipad", "がらけ"];
 
-    private static readonly string[] Learning =
+    private static readonly string[] LearningWords =
         ["習", "ならい", "ならう", "ならえ", "教え", "おしえ", "使い方", "つかいかた", "勉強", "べんきょう", "学", "まなび", "まなべ", "覚え", "おぼえ", "わから", "分から", "操作", "そうさ", "苦手", "にがて"];
 
     private static readonly string[] ClassWords = ["教室", "きょうしつ", "講座", "こうざ", "講習", "こうしゅう", "せみな"];
@@ -47,7 +48,7 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
                 "reg" when pb["id"] is { Length: > 0 } id => new TurnResult([], new DialogStart(RegistrationDialog, new Dictionary<string, string> { ["class"] = id })),
                 "cancel" when ParseId(pb["id"]) is { } rid => new TurnResult(await AskCancelAsync(rid, user, cancellationToken)),
                 "cancel-yes" when ParseId(pb["id"]) is { } rid => new TurnResult(await CancelAsync(rid, user, cancellationToken)),
-                "keep" => TurnResult.Of(new TextReply("取り消しはしていません。当日お待ちしています。")),
+                "keep" => TurnResult.Of(new TextReply(messages.Current[ClassTexts.Kept])),
                 "survey" when ParseId(pb["id"]) is { } rid => new TurnResult([], new DialogStart(SurveyDialog, new Dictionary<string, string> { ["registration"] = rid.ToString(CultureInfo.InvariantCulture) })),
                 "mine" => new TurnResult(await MineAsync(user, cancelling: false, cancellationToken)),
                 _ => new TurnResult(await ListAsync(ParseId(pb["from"]) ?? 0, cancellationToken)),
@@ -98,14 +99,14 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
             return (0.8, Intent.Survey);
         }
 
-        var device = Has(n, Devices);
+        var device = Has(n, DeviceWords);
         var classWord = Has(n, ClassWords);
         if (device && classWord)
         {
             return (1.0, Intent.List);
         }
 
-        if (device && Has(n, Learning))
+        if (device && Has(n, LearningWords))
         {
             return (0.8, Intent.List);
         }
@@ -120,10 +121,11 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
 
     private async Task<IReadOnlyList<Reply>> ListAsync(long from, CancellationToken ct)
     {
+        var m = messages.Current;
         var upcoming = await booking.UpcomingAsync(ct);
         if (upcoming.Count == 0)
         {
-            return [new TextReply("いま申し込みできるスマホ教室はありません。日程が決まりしだい、広報しおがまやこのLINEでお知らせします。")];
+            return [new TextReply(m[ClassTexts.NoneUpcoming])];
         }
 
         var size = options.Value.ListSize;
@@ -131,14 +133,12 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
         var page = upcoming.Skip(start).Take(size).ToList();
         var replies = new List<Reply>
         {
-            new TextReply(start == 0
-                ? "これからのスマホ教室です。参加したい教室の「申し込む」を押すか、番号を送ってください。参加は無料です。"
-                : "ほかの日程のスマホ教室です。"),
-            new CardsReply("スマホ教室のご案内", page.Select(ClassMessages.Card).ToList()),
+            new TextReply(start == 0 ? m[ClassTexts.ListFirst] : m[ClassTexts.ListMore]),
+            new CardsReply(m[ClassTexts.ListAlt], page.Select(c => ClassMessages.Card(m, c)).ToList()),
         };
         if (start + size < upcoming.Count)
         {
-            replies.Add(new ChoicesReply($"ほかに{upcoming.Count - start - size}回あります。", [new Choice("ほかの日程", Postback.Create(Name, "list", ("from", (start + size).ToString(CultureInfo.InvariantCulture))))]));
+            replies.Add(new ChoicesReply(m.Format(ClassTexts.MoreCount, upcoming.Count - start - size), [new Choice(m[ClassTexts.MoreButton], Postback.Create(Name, "list", ("from", (start + size).ToString(CultureInfo.InvariantCulture))))]));
         }
 
         return replies;
@@ -146,14 +146,15 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
 
     private async Task<IReadOnlyList<Reply>> MineAsync(string user, bool cancelling, CancellationToken ct)
     {
+        var m = messages.Current;
         var mine = await booking.MineAsync(user, ct);
         var open = mine.Where(r => booking.IsOpen(r.Class!)).ToList();
         if (mine.Count == 0 || (cancelling && open.Count == 0))
         {
             return
             [
-                new TextReply(cancelling ? "キャンセルできるスマホ教室の申し込みはありません。" : "いま、スマホ教室のお申し込みはありません。"),
-                new ChoicesReply("教室の日程を見ますか。", [new Choice("スマホ教室")]),
+                new TextReply(cancelling ? m[ClassTexts.NothingToCancel] : m[ClassTexts.NoRegistrations]),
+                new ChoicesReply(m[ClassTexts.SchedulePrompt], [new Choice(m[ClassTexts.ScheduleButton])]),
             ];
         }
 
@@ -166,53 +167,52 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
         foreach (var r in cancelling ? open : mine)
         {
             var c = r.Class!;
-            var status = ClassMessages.Status(r, await booking.WaitingPositionAsync(r, ct));
-            var body = $"日時: {ClassTime.Span(c)}\n場所: {c.Venue}\n状況: {status}";
-            cards.Add(new Card(c.Title, body, booking.IsOpen(c) ? [new CardAction("キャンセルする", CardActionKind.Postback, ClassMessages.Cancel(r.Id))] : []));
+            var status = ClassMessages.Status(m, r, await booking.WaitingPositionAsync(r, ct));
+            var body = m.Format(ClassTexts.MineCardBody, ClassTime.Span(c), c.Venue, status);
+            cards.Add(new Card(c.Title, body, booking.IsOpen(c) ? [new CardAction(m[ClassTexts.CancelButton], CardActionKind.Postback, ClassMessages.Cancel(r.Id))] : []));
         }
 
-        var intro = cancelling
-            ? "キャンセルする教室の「キャンセルする」を押すか、番号を送ってください。"
-            : $"お申し込みは{cards.Count}件です。";
-        return [new TextReply(intro), new CardsReply("スマホ教室のお申し込み", cards)];
+        var intro = cancelling ? m[ClassTexts.MineCancelIntro] : m.Format(ClassTexts.MineCount, cards.Count);
+        return [new TextReply(intro), new CardsReply(m[ClassTexts.MineAlt], cards)];
     }
 
     private async Task<IReadOnlyList<Reply>> AskCancelAsync(long registrationId, string user, CancellationToken ct)
     {
+        var m = messages.Current;
         var r = await booking.FindRegistrationAsync(registrationId, user, ct);
         if (r?.Class is not { } c)
         {
-            return [new TextReply("その申し込みは見つかりませんでした。「申し込みの確認」でお確かめください。")];
+            return [new TextReply(m[ClassTexts.RegistrationNotFound])];
         }
 
         if (r.Status == RegistrationStatus.Cancelled)
         {
-            return [new TextReply("その申し込みは、すでに取り消されています。")];
+            return [new TextReply(m[ClassTexts.RegistrationAlreadyCancelled])];
         }
 
         if (!booking.IsOpen(c))
         {
-            return [new TextReply("教室が始まっているため、ここでは取り消しできません。")];
+            return [new TextReply(m[ClassTexts.TooLateToCancel])];
         }
 
-        var what = r.Status == RegistrationStatus.Waiting ? "キャンセル待ち" : "申し込み";
+        var what = r.Status == RegistrationStatus.Waiting ? m[ClassTexts.WhatWaiting] : m[ClassTexts.WhatRegistration];
         return
         [
-            new ChoicesReply($"{ClassTime.Span(c)}「{c.Title}」（{c.Venue}）の{what}を取り消しますか。",
-                [new Choice("はい", ClassMessages.CancelYes(r.Id)), new Choice("いいえ", Postback.Create(Name, "keep"))]),
+            new ChoicesReply(m.Format(ClassTexts.AskCancel, ClassTime.Span(c), c.Title, c.Venue, what),
+                [new Choice(m[ClassTexts.Yes], ClassMessages.CancelYes(r.Id)), new Choice(m[ClassTexts.No], Postback.Create(Name, "keep"))]),
         ];
     }
 
     private async Task<IReadOnlyList<Reply>> CancelAsync(long registrationId, string user, CancellationToken ct)
     {
+        var m = messages.Current;
         var outcome = await booking.CancelAsync(registrationId, user, ct);
         return outcome.Result switch
         {
-            CancelResult.Cancelled =>
-                [new TextReply($"取り消しました。\n{outcome.Class!.Title}\n{ClassTime.Span(outcome.Class)}\nまたのご参加をお待ちしています。")],
-            CancelResult.AlreadyCancelled => [new TextReply("その申し込みは、すでに取り消されています。")],
-            CancelResult.TooLate => [new TextReply("教室が始まっているため、ここでは取り消しできません。")],
-            _ => [new TextReply("その申し込みは見つかりませんでした。「申し込みの確認」でお確かめください。")],
+            CancelResult.Cancelled => [new TextReply(m.Format(ClassTexts.CancelDone, outcome.Class!.Title, ClassTime.Span(outcome.Class)))],
+            CancelResult.AlreadyCancelled => [new TextReply(m[ClassTexts.RegistrationAlreadyCancelled])],
+            CancelResult.TooLate => [new TextReply(m[ClassTexts.TooLateToCancel])],
+            _ => [new TextReply(m[ClassTexts.RegistrationNotFound])],
         };
     }
 
@@ -220,7 +220,7 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
     {
         var open = await surveys.OpenForAsync(user, ct);
         return open is null
-            ? TurnResult.Of(new TextReply("いま回答できるスマホ教室のアンケートはありません。教室に参加された方には、終わったあとにこのLINEでアンケートをお送りします。"))
+            ? TurnResult.Of(new TextReply(messages.Current[ClassTexts.SurveyNone]))
             : new TurnResult([], new DialogStart(SurveyDialog, new Dictionary<string, string> { ["registration"] = open.Id.ToString(CultureInfo.InvariantCulture) }));
     }
 }
