@@ -28,10 +28,13 @@ public static partial class FiscalYears
 
     public static string Label(int year) => $"令和{year - ReiwaOffset}年度";
 
-    /// <summary>Normalises for matching (TextNormalizer) after turning kanji numbers before 年 into digits.</summary>
-    public static string Prepare(string text) => TextNormalizer.Normalize(KanjiYears().Replace(
+    /// <summary>
+    /// Normalises for matching (TextNormalizer) after turning kanji numbers before 年 into digits, and a range written
+    /// with a dash or wave (令和8〜10年度, R9-R11) into 「から」: the normaliser drops those signs as long vowels.
+    /// </summary>
+    public static string Prepare(string text) => TextNormalizer.Normalize(RangeSign().Replace(KanjiYears().Replace(
         text.Normalize(NormalizationForm.FormKC),
-        m => KanjiNumber(m.Groups[1].Value) is { } n ? n.ToString(CultureInfo.InvariantCulture) + m.Groups[2].Value : m.Value));
+        m => KanjiNumber(m.Groups[1].Value) is { } n ? n.ToString(CultureInfo.InvariantCulture) + m.Groups[2].Value : m.Value), "から"));
 
     /// <summary>Every fiscal year in <paramref name="normalized"/> (the output of <see cref="Prepare"/>).</summary>
     public static IReadOnlyList<FiscalYearMention> Find(string normalized, int currentYear, int firstPlanYear = 2026, int lastPlanYear = 2030)
@@ -107,6 +110,9 @@ public static partial class FiscalYears
 
         return total + current;
     }
+
+    [GeneratedRegex(@"(?<=[0-9年度])\s*[〜~∼\-－―]\s*(?=令和|[Rr]|[0-9])")]
+    private static partial Regex RangeSign();
 
     [GeneratedRegex("([元〇一二三四五六七八九十]{1,3})(年)")]
     private static partial Regex KanjiYears();

@@ -19,15 +19,40 @@ public enum KpiAsk
     List,
     Unachieved,
     Choices,
+
+    /// <summary>Several years of one KPI in one table (<see cref="KpiQuestion.Years"/>).</summary>
+    Range,
+
+    /// <summary>The figures of two years of one KPI and their difference (<see cref="KpiQuestion.Years"/>: from, to).</summary>
+    Difference,
+
+    /// <summary>A year's target against the latest actual up to it: 「あと何件」「目標との差」.</summary>
+    Gap,
+
+    /// <summary>Every KPI of a department (<see cref="KpiQuestion.Id"/>: the department as the plan writes it).</summary>
+    ByDepartment,
+
+    /// <summary>Every KPI of a 基本方針 or of one 施策 (<see cref="KpiQuestion.Id"/>: 2 or 2-3).</summary>
+    ByPolicy,
+
+    /// <summary>Every KPI that met its target in a year.</summary>
+    AchievedList,
+
+    /// <summary>The KPIs of one project (施策's 事業) with their latest figures.</summary>
+    ProjectKpis,
 }
 
 /// <param name="Id">KPI id (target/actual/achievement/trend), project id (budget/department/overview/result), or null.</param>
 /// <param name="Year">Resolved fiscal year (defaults applied); null where the answer covers every year.</param>
 /// <param name="Candidates">For <see cref="KpiAsk.Choices"/>: KPI or project ids to choose from.</param>
 /// <param name="Strength">How sure the reading is that this is a KPI question (0..1), for the router.</param>
-public sealed record KpiQuestion(KpiAsk Ask, string? Id, int? Year, PlanKind? Plan, IReadOnlyList<string> Candidates, bool YearGiven, KpiAsk Wanted, double Strength)
+/// <param name="Years">For <see cref="KpiAsk.Range"/> every year asked, for <see cref="KpiAsk.Difference"/> the two years compared.</param>
+public sealed record KpiQuestion(KpiAsk Ask, string? Id, int? Year, PlanKind? Plan, IReadOnlyList<string> Candidates, bool YearGiven, KpiAsk Wanted, double Strength, IReadOnlyList<int>? Years = null)
 {
     public static readonly KpiQuestion NotKpi = new(KpiAsk.None, null, null, null, [], false, KpiAsk.None, 0);
+
+    /// <summary>The years the answer covers: <see cref="Years"/>, else the one year, else none.</summary>
+    public IReadOnlyList<int> AllYears => Years ?? (Year is { } y ? [y] : []);
 }
 
 /// <summary>An actual to set, read from 「RPAの令和8年度の実績を5に更新」.</summary>
@@ -75,8 +100,24 @@ public sealed partial class KpiQuestionReader
 
     private static readonly string[] KpiWords = ["kpi", "指標", "目標値", "事業"];
 
+    // Words that ask for the indicators themselves (「〜のKPIは？」), not for one of their figures.
+    private static readonly string[] IndicatorWords = ["kpi", "指標"];
+
+    // A difference asked for: 「あと何件」「何ポイント」「差」「足りなかった」「上回った」.
+    private static readonly string[] DifferenceWords = ["あと何", "あといくつ", "あとどれ", "何ぽいんと", "差", "足りな", "上回"];
+
+    // Several years side by side; with no year named, the whole span (Trend).
+    private static readonly string[] CompareWords = ["比べ", "くらべ", "比較", "並べ", "ならべ"];
+
+    // Words that ask which indicators a department has (「政策課が担当しているKPI」).
+    private static readonly string[] DepartmentListWords = ["kpi", "指標", "事業", "担当", "所管", "関わ", "持って"];
+
+    private static readonly string[] PastChangeEndings = ["増えた", "上がった", "伸びた", "減った", "増加した", "なった"];
+
     private readonly KpiCatalog catalog;
     private readonly IReadOnlyList<Entry> entries;
+    private readonly IReadOnlyList<(string Name, string Normalized)> departments;
+    private readonly IReadOnlyList<(int Policy, string Normalized)> policyNames;
 
     public KpiQuestionReader(KpiCatalog catalog)
     {
@@ -97,6 +138,8 @@ public sealed partial class KpiQuestionReader
         }
 
         entries = list;
+        departments = catalog.Projects.SelectMany(DepartmentsOf).Distinct().Select(d => (d, TextNormalizer.Normalize(d))).ToList();
+        policyNames = catalog.Projects.Select(p => (p.Policy, TextNormalizer.Normalize(p.PolicyName))).Distinct().ToList();
     }
 
     public KpiCatalog Catalog => catalog;
@@ -115,6 +158,17 @@ public sealed partial class KpiQuestionReader
         var years = FiscalYears.Find(t, currentYear, catalog.FirstYear, catalog.LastYear);
         var rest = Strip(t, years);
         int? year = years.Count > 0 ? years[0].Year : null;
+        PlanKind? planHint = PreviousPlanWords.Any(w => t.Contains(w, StringComparison.Ordinal)) ? PlanKind.Previous
+            : CurrentPlanWords.Any(w => t.Contains(w, StringComparison.Ordinal)) ? PlanKind.Current
+            : null;
+
+        if (forced is null && ReadGroup(t, planHint, currentYear) is { } group)
+        {
+            return group;
+        }
+
+        var difference = forced is null && (DifferenceWords.Any(w => rest.Contains(w, StringComparison.Ordinal)) || QuantityChange().IsMatch(rest));
+        var span = forced is null ? Span(t, years, currentYear) : null;
 
         var ask = KpiAsk.None;
         foreach (var (cueAsk, words) in Cues)
@@ -134,9 +188,10 @@ public sealed partial class KpiQuestionReader
 
         ask = forced ?? ask;
         rest = RemoveCues(rest);
-        PlanKind? planHint = PreviousPlanWords.Any(w => t.Contains(w, StringComparison.Ordinal)) ? PlanKind.Previous
-            : CurrentPlanWords.Any(w => t.Contains(w, StringComparison.Ordinal)) ? PlanKind.Current
-            : null;
+        foreach (var w in CompareWords.Concat(DifferenceWords))
+        {
+            rest = rest.Replace(w, "・", StringComparison.Ordinal);
+        }
 
         var scored = entries
             .Select(e => (Entry: e, Score: Score(e, rest, year, planHint, out var specific), Specific: specific))
@@ -144,7 +199,21 @@ public sealed partial class KpiQuestionReader
             .OrderByDescending(x => x.Score)
             .ToList();
 
-        if (ask is KpiAsk.List or KpiAsk.Unachieved && (scored.Count == 0 || KpiWords.Any(w => rest.Contains(w, StringComparison.Ordinal)) || ask == KpiAsk.List && !scored.Any(x => x.Specific > 0)))
+        if (ask == KpiAsk.Achievement && !difference && IndicatorWords.Any(w => rest.Contains(w, StringComparison.Ordinal)) && !scored.Any(x => x.Specific > 0))
+        {
+            // 「令和7年度に達成したKPIは？」: which ones, not how one did.
+            return ReadListing(KpiAsk.AchievedList, year, planHint, currentYear, years.Count > 0);
+        }
+
+        if (forced is null && !difference && span is null && ask is KpiAsk.None or KpiAsk.Overview && scored.Count > 0
+            && IndicatorWords.Any(w => rest.Contains(w, StringComparison.Ordinal)) && scored[0].Specific == 0)
+        {
+            // 「生成AIの活用促進のKPIは？」: a project named with the word KPI asks for its indicators (and is not the guideline's).
+            var project = scored[0].Entry.Project;
+            return new KpiQuestion(KpiAsk.ProjectKpis, project.Id, YearIn(project.Plan, currentYear), project.Plan, [], years.Count > 0, KpiAsk.ProjectKpis, StrongEvidence);
+        }
+
+        if (ask is KpiAsk.List or KpiAsk.Unachieved && !difference && (scored.Count == 0 || KpiWords.Any(w => rest.Contains(w, StringComparison.Ordinal)) || ask == KpiAsk.List && !scored.Any(x => x.Specific > 0)))
         {
             return ReadListing(ask, year, planHint, currentYear, years.Count > 0);
         }
@@ -205,6 +274,25 @@ public sealed partial class KpiQuestionReader
                 entry.Project.Id, null, entry.Project.Plan, [], years.Count > 0, ask, strength);
         }
 
+        if (difference)
+        {
+            // 「あと何件」: a target against the latest actual; two years named: their figures against each other.
+            var wanted = Wanted(t, ask);
+            var named = years.Select(y => y.Year).Distinct().Order().ToList();
+            if (named.Count >= 2)
+            {
+                return new KpiQuestion(KpiAsk.Difference, entry.Kpi.Id, named[0], entry.Kpi.Plan, [], true, wanted, StrongEvidence, [named[0], named[^1]]);
+            }
+
+            var gapYear = year ?? DefaultYear(entry.Kpi, KpiAsk.Target, currentYear, null);
+            return new KpiQuestion(KpiAsk.Gap, entry.Kpi.Id, gapYear, entry.Kpi.Plan, [], years.Count > 0, wanted, StrongEvidence);
+        }
+
+        if (span is { Count: >= 2 } range)
+        {
+            return new KpiQuestion(KpiAsk.Range, entry.Kpi.Id, range[0], entry.Kpi.Plan, [], true, ask, StrongEvidence, range);
+        }
+
         if (ask == KpiAsk.Result)
         {
             ask = entry.Project.Plan == PlanKind.Previous && entry.Specific(rest) == 0 ? KpiAsk.Result : KpiAsk.Actual;
@@ -258,7 +346,7 @@ public sealed partial class KpiQuestionReader
             {
                 year = 2025;
             }
-            else if (ask == KpiAsk.Unachieved)
+            else if (ask is KpiAsk.Unachieved or KpiAsk.AchievedList)
             {
                 // 「未達のKPIは？」: the latest year whose actuals the plan reports.
                 year = catalog.Kpis.Where(k => k.Plan == PlanKind.Current)
@@ -272,6 +360,94 @@ public sealed partial class KpiQuestionReader
 
         var id = ask == KpiAsk.List ? (plan == PlanKind.Current ? "current" : "previous") : null;
         return new KpiQuestion(ask, id, year, plan, [], yearGiven, ask, 0.9);
+    }
+
+    /// <summary>「政策課が担当しているKPI」「基本方針1の施策4のKPI」「行政の効率化に向けたDXの指標」: a list of one group.</summary>
+    private KpiQuestion? ReadGroup(string t, PlanKind? planHint, int currentYear)
+    {
+        var department = departments.Where(d => t.Contains(d.Normalized, StringComparison.Ordinal)).OrderByDescending(d => d.Normalized.Length).Select(d => d.Name).FirstOrDefault();
+        if (department is not null && DepartmentListWords.Any(w => t.Contains(w, StringComparison.Ordinal)))
+        {
+            var plan = planHint ?? (catalog.Projects.Any(p => p.Plan == PlanKind.Current && DepartmentsOf(p).Contains(department)) ? PlanKind.Current : PlanKind.Previous);
+            return new KpiQuestion(KpiAsk.ByDepartment, department, YearIn(plan, currentYear), plan, [], false, KpiAsk.ByDepartment, StrongEvidence);
+        }
+
+        if (!IndicatorWords.Any(w => t.Contains(w, StringComparison.Ordinal)) && !Cues[1].Words.Any(w => t.Contains(w, StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        int? policy = null, measure = null;
+        if (PolicyPattern().Match(t) is { Success: true } m)
+        {
+            policy = int.Parse(m.Groups["policy"].Value, CultureInfo.InvariantCulture);
+            measure = m.Groups["measure"].Success ? int.Parse(m.Groups["measure"].Value, CultureInfo.InvariantCulture) : null;
+        }
+        else
+        {
+            policy = policyNames.Where(n => t.Contains(n.Normalized, StringComparison.Ordinal)).Select(n => (int?)n.Policy).FirstOrDefault();
+        }
+
+        if (policy is not { } pol)
+        {
+            return null;
+        }
+
+        var planOf = planHint ?? (catalog.Projects.Any(p => p.Plan == PlanKind.Current && p.Policy == pol) ? PlanKind.Current : PlanKind.Previous);
+        var id = measure is { } me ? $"{pol}-{me}" : pol.ToString(CultureInfo.InvariantCulture);
+        return new KpiQuestion(KpiAsk.ByPolicy, id, YearIn(planOf, currentYear), planOf, [], false, KpiAsk.ByPolicy, StrongEvidence);
+    }
+
+    /// <summary>The year whose targets a list shows: this fiscal year within the plan's years.</summary>
+    private static int YearIn(PlanKind plan, int currentYear) => Math.Clamp(currentYear, KpiCatalog.YearsOf(plan).First, KpiCatalog.YearsOf(plan).Last);
+
+    /// <summary>The departments of a project as the plan lists them (「会計課、財政課、政策課 等」).</summary>
+    public static IReadOnlyList<string> DepartmentsOf(KpiProjectDef project) =>
+        project.Department.Split(['、', ',', ' ', '　'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(d => d.EndsWith('等') ? d[..^1] : d)
+            .Where(d => d.Length > 1 && d != "各担当課")
+            .ToList();
+
+    /// <summary>
+    /// The years a question spans: two or more years named (「令和9〜11年度」「R9からR11」 every year between; 「令和9年度と令和11年度」
+    /// exactly those), or one year reached 「まで」 (from this year, or from the plan's first year for a past one). Null otherwise.
+    /// </summary>
+    private IReadOnlyList<int>? Span(string t, IReadOnlyList<FiscalYearMention> years, int currentYear)
+    {
+        if (years.Count >= 2)
+        {
+            var (a, b) = (years[0], years[1]);
+            var between = t[(a.Start + a.Length)..b.Start];
+            var named = years.Select(y => y.Year).Distinct().Order().ToList();
+            if (named.Count < 2)
+            {
+                return null;
+            }
+
+            var exactly = !between.Contains("から", StringComparison.Ordinal) && (between.Contains('と', StringComparison.Ordinal) || between.Contains('、', StringComparison.Ordinal) || between.Contains(',', StringComparison.Ordinal) || between.Contains('や', StringComparison.Ordinal));
+            return exactly ? named : Enumerable.Range(named[0], named[^1] - named[0] + 1).ToList();
+        }
+
+        if (years.Count == 1 && t[(years[0].Start + years[0].Length)..].StartsWith("まで", StringComparison.Ordinal))
+        {
+            var to = years[0].Year;
+            var from = to > currentYear ? Math.Max(currentYear, catalog.FirstYear) : KpiCatalog.YearsOf(to > 2025 ? PlanKind.Current : PlanKind.Previous).First;
+            return to > from ? Enumerable.Range(from, to - from + 1).ToList() : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>Which figures a difference compares: the one named, else actuals for what happened (「増えた」), else targets.</summary>
+    private static KpiAsk Wanted(string t, KpiAsk ask)
+    {
+        var target = t.Contains("目標", StringComparison.Ordinal) || t.Contains("計画", StringComparison.Ordinal);
+        var actual = t.Contains("実績", StringComparison.Ordinal);
+        return target && !actual ? KpiAsk.Target
+            : actual && !target ? KpiAsk.Actual
+            : target ? KpiAsk.Target
+            : PastChangeEndings.Any(e => t.Contains(e, StringComparison.Ordinal)) ? KpiAsk.Actual
+            : ask == KpiAsk.Actual ? KpiAsk.Actual : KpiAsk.Target;
     }
 
     private static int DefaultYear(KpiDef kpi, KpiAsk ask, int currentYear, Func<KpiDef, int?>? latestActualYear)
@@ -408,6 +584,13 @@ public sealed partial class KpiQuestionReader
 
     private static List<string> Phrases(IEnumerable<string> raw) =>
         raw.Select(TextNormalizer.Normalize).Where(p => p.Length > 0).Distinct().OrderByDescending(p => p.Length).ToList();
+
+    [GeneratedRegex(@"基本方針(?<policy>\d)(?:の)?(?:施策(?<measure>\d))?")]
+    private static partial Regex PolicyPattern();
+
+    // 「何件増やす」「どれだけ増えた」「何人増えた」「何ポイント上がる」.
+    [GeneratedRegex(@"(?:何|いくつ|どれだけ|どれくらい|どのくらい)(?:件|人|名|業務|回|%|ぽいんと)?(?:増|上が|伸|減)")]
+    private static partial Regex QuantityChange();
 
     [GeneratedRegex(@"(?<value>\d+(?:\.\d+)?)(?:%|件|業務|人|回|名|ぱせんと|ぱあせんと)?(?:に|へ|と)(?:更新|変更|修正|訂正|登録|設定|入力|して|書き換え|かきかえ)")]
     private static partial Regex UpdatePattern();

@@ -296,6 +296,16 @@ public static class KpiFormat
         _ => $"{SourceLabel(cell)}（{cell.SourceDetail}）",
     };
 
+    /// <summary>A figure with its unit: 19件, 50%.</summary>
+    public static string Amount(decimal value, string unit) => Number(value) + UnitSuffix(unit);
+
+    /// <summary>A difference without its sign: 19件, 20ポイント (a difference of percentages is in points).</summary>
+    public static string Points(decimal diff, string unit) => Number(diff) + (unit == "%" ? "ポイント" : UnitSuffix(unit));
+
+    /// <summary>A difference with its sign: +20ポイント, −2件, ±0件.</summary>
+    public static string Change(decimal diff, string unit) =>
+        (diff > 0 ? "+" : diff < 0 ? "−" : "±") + Number(Math.Abs(diff)) + (unit == "%" ? "ポイント" : UnitSuffix(unit));
+
     private static string UnitSuffix(string unit) => unit switch
     {
         "" => string.Empty,
