@@ -1,4 +1,5 @@
 using ShiogamaDx.Bot.Admin;
+using ShiogamaDx.Bot.Announcements;
 using ShiogamaDx.Bot.Assistant;
 using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Cli;
@@ -41,6 +42,7 @@ builder.AddKpis();
 builder.AddAssistant();
 builder.AddGuidelines();
 builder.AddStaffSurveys();
+builder.AddAnnouncements();
 
 var app = builder.Build();
 
@@ -55,6 +57,7 @@ app.MapStaff();
 app.MapClasses();
 app.MapKpis();
 app.MapStaffSurveys();
+app.MapAnnouncements();
 
 return await app.RunBotAsync(args);
 

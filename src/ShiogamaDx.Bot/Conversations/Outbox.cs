@@ -21,6 +21,12 @@ public sealed class OutboxMessage
 
     public required string RepliesJson { get; set; }
 
+    /// <summary>
+    /// Set for a message to many people at once (an announcement's chunk): their user keys, sent in one call; the
+    /// channel keeps, once sent, only those it reached. <see cref="UserKey"/> then names the group, not a person.
+    /// </summary>
+    public string? RecipientsJson { get; set; }
+
     /// <summary>Unique, e.g. <c>class-reminder:42</c>: a second enqueue with the same key is a no-op.</summary>
     public required string IdempotencyKey { get; set; }
 
@@ -43,6 +49,8 @@ public sealed class OutboxMessage
     public DateTimeOffset? ClaimedUntil { get; set; }
 
     public IReadOnlyList<Reply> Replies => JsonSerializer.Deserialize<List<Reply>>(RepliesJson, Outbox.Json) ?? [];
+
+    public IReadOnlyList<string>? Recipients => RecipientsJson is null ? null : JsonSerializer.Deserialize<List<string>>(RecipientsJson, Outbox.Json);
 }
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
@@ -51,6 +59,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
     {
         b.ToTable("Outbox");
         b.Ignore(x => x.Replies);
+        b.Ignore(x => x.Recipients);
         b.Property(x => x.Channel).HasMaxLength(20);
         b.Property(x => x.UserKey).HasMaxLength(100);
         b.Property(x => x.IdempotencyKey).HasMaxLength(200);
@@ -70,7 +79,8 @@ public sealed class Outbox(BotDbContext db, PrivacyKeys keys, TimeProvider clock
     /// Adds a message to the context (the caller saves, together with its own change). Returns false when a
     /// message with this idempotency key already exists.
     /// </summary>
-    public async Task<bool> AddAsync(string channel, string userKey, IReadOnlyList<Reply> replies, string idempotencyKey, CancellationToken ct, DateTimeOffset? notBefore = null)
+    /// <param name="recipients">For one message to many (multicast): their user keys; <paramref name="userKey"/> then names the group.</param>
+    public async Task<bool> AddAsync(string channel, string userKey, IReadOnlyList<Reply> replies, string idempotencyKey, CancellationToken ct, DateTimeOffset? notBefore = null, IReadOnlyList<string>? recipients = null)
     {
         if (await db.Set<OutboxMessage>().AnyAsync(m => m.IdempotencyKey == idempotencyKey, ct)
             || db.ChangeTracker.Entries<OutboxMessage>().Any(e => e.Entity.IdempotencyKey == idempotencyKey))
@@ -85,6 +95,7 @@ public sealed class Outbox(BotDbContext db, PrivacyKeys keys, TimeProvider clock
             UserKey = userKey,
             RepliesJson = JsonSerializer.Serialize(replies.Select(r => ReplySigning.Sign(r, keys.PostbackKey)).ToList(), Json),
             IdempotencyKey = idempotencyKey,
+            RecipientsJson = recipients is null ? null : JsonSerializer.Serialize(recipients, Json),
             CreatedAt = now,
             NotBefore = notBefore ?? now,
         });

@@ -21,6 +21,7 @@ public static class LineExtensions
         services.AddSingleton<KnownLineUsers>();
         services.AddScoped<IInboxChannel, LineInboxChannel>();
         services.AddScoped<IPersonalDataEraser, LineDataEraser>();
+        services.AddScoped<IRecipientDirectory, LineRecipientDirectory>();
         services.AddHostedService<LineOutboxDelivery>();
 
         services.AddHttpClient<LineMessagingClient>((sp, http) =>

@@ -11,7 +11,7 @@ internal enum LineApiOutcome
 {
     Ok,
 
-    /// <summary>409 on a push with a retry key: LINE accepted this request before; success.</summary>
+    /// <summary>409 on a push or multicast with a retry key: LINE accepted this request before; success.</summary>
     AlreadyAccepted,
 
     /// <summary>A 4xx that a retry will not heal (invalid reply token, blocked or unknown user, bad body).</summary>
@@ -50,6 +50,10 @@ internal sealed class LineMessagingClient(HttpClient http, BotMetrics metrics, I
 
     public Task<LineApiResult> PushAsync(string to, IReadOnlyList<LineMessage> messages, Guid retryKey, CancellationToken ct) =>
         SendAsync("v2/bot/message/push", JsonSerializer.SerializeToUtf8Bytes(new LinePushRequest(to, messages), LineMessageJson.Default.LinePushRequest), retryKey, retry: true, ct);
+
+    /// <param name="to">At most 500 LINE user ids (the Messaging API's limit per multicast).</param>
+    public Task<LineApiResult> MulticastAsync(IReadOnlyList<string> to, IReadOnlyList<LineMessage> messages, Guid retryKey, CancellationToken ct) =>
+        SendAsync("v2/bot/message/multicast", JsonSerializer.SerializeToUtf8Bytes(new LineMulticastRequest(to, messages), LineMessageJson.Default.LineMulticastRequest), retryKey, retry: true, ct);
 
     /// <param name="seconds">5 to 60, a multiple of 5 (the animation ends earlier when the answer arrives).</param>
     public Task<LineApiResult> StartLoadingAsync(string chatId, int seconds, CancellationToken ct) =>
