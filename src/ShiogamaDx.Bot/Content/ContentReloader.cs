@@ -119,7 +119,6 @@ public sealed class ContentReloader(
             problems.AddRange(Loads(Path.Combine(contentOptions.Value.FullPath, ProcedureFile.FileName), p => ProcedureFile.Load(p)));
             problems.AddRange(Loads(classesOptions.Value.ScheduleFile!, p => ClassSchedule.Load(p)));
 
-            Interlocked.Increment(ref attempts);
             LastProblems = problems;
             if (problems.Count > 0)
             {
@@ -139,6 +138,7 @@ public sealed class ContentReloader(
         }
         finally
         {
+            Interlocked.Increment(ref attempts); // after the swap and the seeding: a waiter then sees the new content
             gate.Release();
         }
     }
