@@ -60,7 +60,7 @@ public sealed class AnnouncementService(
         var m = messages.Current;
         var problems = new List<string>();
         topic = topics.Find(draft.Topic);
-        var names = string.Join("、", topics.All.Select(t => t.Name));
+        var names = string.Join(messages.Current[AnnouncementTexts.ListSeparator], topics.All.Select(t => t.Name));
         if (string.IsNullOrWhiteSpace(draft.Topic))
         {
             problems.Add(m.Format(AnnouncementTexts.TopicMissing, names));
@@ -87,7 +87,7 @@ public sealed class AnnouncementService(
             }
             else if (!Options.LinkHosts.Any(h => link.IdnHost.Equals(h, StringComparison.OrdinalIgnoreCase) || link.IdnHost.EndsWith("." + h, StringComparison.OrdinalIgnoreCase)))
             {
-                problems.Add(m.Format(AnnouncementTexts.LinkHostNotAllowed, link.IdnHost, string.Join("、", Options.LinkHosts)));
+                problems.Add(m.Format(AnnouncementTexts.LinkHostNotAllowed, link.IdnHost, string.Join(messages.Current[AnnouncementTexts.ListSeparator], Options.LinkHosts)));
             }
         }
 

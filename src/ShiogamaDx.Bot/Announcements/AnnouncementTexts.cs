@@ -5,6 +5,8 @@ namespace ShiogamaDx.Bot.Announcements;
 /// <summary>What residents and staff read about お知らせ (Content/messages.yaml, section <c>announcements</c>).</summary>
 internal static class AnnouncementTexts
 {
+    public static readonly MessageKey ListSeparator = new("announcements.list-separator");
+
     // Residents: the settings and the welcome
     public static readonly MessageKey SettingsIntro = new("announcements.settings-intro");
     public static readonly MessageKey SettingOn = new("announcements.setting-on", "number", "topic");

@@ -114,7 +114,7 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
         var fields = Fields(text);
         if (fields.Count == 0)
         {
-            return TurnResult.Of(new TextReply(m.Format(AnnouncementTexts.ComposeHelp, string.Join("、", topics.All.Select(x => x.Name)), AnnouncementService.MaxTextMessage)));
+            return TurnResult.Of(new TextReply(m.Format(AnnouncementTexts.ComposeHelp, string.Join(messages.Current[AnnouncementTexts.ListSeparator], topics.All.Select(x => x.Name)), AnnouncementService.MaxTextMessage)));
         }
 
         TryDraft(fields, out var draft, out var problems);
@@ -144,7 +144,7 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
         var fields = Fields(text);
         if (fields.Count == 0)
         {
-            return TurnResult.Of(new TextReply(m.Format(AnnouncementTexts.EmergencyHelp, string.Join("、", topics.All.Where(x => x.Emergency).Select(x => x.Name)))));
+            return TurnResult.Of(new TextReply(m.Format(AnnouncementTexts.EmergencyHelp, string.Join(messages.Current[AnnouncementTexts.ListSeparator], topics.All.Where(x => x.Emergency).Select(x => x.Name)))));
         }
 
         fields.Remove("when"); // an emergency goes now
@@ -157,7 +157,7 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
 
         if (!topic!.Emergency)
         {
-            return Refused([m.Format(AnnouncementTexts.NotEmergencyTopic, topic.Name, string.Join("、", topics.All.Where(x => x.Emergency).Select(x => x.Name)))]);
+            return Refused([m.Format(AnnouncementTexts.NotEmergencyTopic, topic.Name, string.Join(messages.Current[AnnouncementTexts.ListSeparator], topics.All.Where(x => x.Emergency).Select(x => x.Name)))]);
         }
 
         var a = await announcements.SendEmergencyAsync(userKey, topic, draft, ct);

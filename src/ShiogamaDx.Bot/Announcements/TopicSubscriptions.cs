@@ -85,8 +85,8 @@ public sealed class TopicWelcome(TopicCatalog topics, MessageCatalog messages) :
     public Task<IReadOnlyList<Reply>> AfterGreetingAsync(string userKey, CancellationToken cancellationToken)
     {
         var m = messages.Current;
-        var defaults = string.Join("、", topics.All.Where(t => t.DefaultOn).Select(t => t.Name));
-        var others = string.Join("、", topics.All.Where(t => !t.DefaultOn).Select(t => t.Name));
+        var defaults = string.Join(messages.Current[AnnouncementTexts.ListSeparator], topics.All.Where(t => t.DefaultOn).Select(t => t.Name));
+        var others = string.Join(messages.Current[AnnouncementTexts.ListSeparator], topics.All.Where(t => !t.DefaultOn).Select(t => t.Name));
         var body = m.Format(AnnouncementTexts.WelcomeBody, defaults, others);
         var card = new Card(m[AnnouncementTexts.WelcomeTitle], body, [new CardAction(m[AnnouncementTexts.WelcomeButton], CardActionKind.Message, m[AnnouncementTexts.SettingsWord])]);
         return Task.FromResult<IReadOnlyList<Reply>>([new CardsReply(m[AnnouncementTexts.WelcomeTitle], [card])]);
