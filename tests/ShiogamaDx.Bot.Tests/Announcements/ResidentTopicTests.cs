@@ -25,7 +25,7 @@ public sealed class ResidentTopicTests
         unblock["source"] = ShiogamaDx.Bot.Tests.Line.LineEvents.User(resident);
         var before = h.Line.Replies.Count();
         await h.WebhookAsync(unblock);
-        await h.EventuallyAsync(() => h.Line.Replies.Count() > before, "the unblock answered");
+        await h.EventuallyAsync(() => h.Line.Replies.Count() > before, "the unblock answered", advance: false);
         Assert.DoesNotContain("お知らせの受け取り", h.Line.Replies.Last().AllText, StringComparison.Ordinal);
 
         var settings = (await h.SayAsResidentAsync(resident, "お知らせの設定")).AllText;
