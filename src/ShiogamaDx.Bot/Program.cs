@@ -5,6 +5,7 @@ using ShiogamaDx.Bot.Cli;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Guidelines;
+using ShiogamaDx.Bot.Handoff;
 using ShiogamaDx.Bot.Hosting;
 using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Kpis;
@@ -41,6 +42,7 @@ builder.AddKpis();
 builder.AddAssistant();
 builder.AddGuidelines();
 builder.AddStaffSurveys();
+builder.AddHandoff();
 
 var app = builder.Build();
 
