@@ -6,6 +6,7 @@ using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Guidelines;
 using ShiogamaDx.Bot.Hosting;
+using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Kpis;
 using ShiogamaDx.Bot.Language;
 using ShiogamaDx.Bot.Line;
@@ -28,7 +29,8 @@ builder.AddConversations();
 builder.AddLanguage();
 builder.AddAdminApi();
 
-// Channels
+// Channels: both store what they receive in the one inbox, answered by its worker
+builder.AddInbox();
 builder.AddLine();
 builder.AddLineRichMenu();
 builder.AddStaff();

@@ -38,6 +38,9 @@ internal sealed record LoadOptions
 
     public bool SkipBare { get; init; }
 
+    /// <summary>Also drive the official-SDK peer (an Express echo bot on @line/bot-sdk) with the same load, after the host.</summary>
+    public bool Peer { get; init; }
+
     public string? KeepFolder { get; init; }
 
     /// <summary>Extra environment for the host only (e.g. GC settings), so the generator's own runtime stays as it is.</summary>
@@ -65,6 +68,7 @@ internal sealed record LoadOptions
                 "--fake-port" => o with { FakePort = Int() },
                 "--secret" => o with { Secret = Next() },
                 "--skip-bare" => o with { SkipBare = true },
+                "--peer" => o with { Peer = true },
                 "--keep" => o with { KeepFolder = Next() },
                 "--host-env" => Next().Split('=', 2) is [var key, var value] && key.Length > 0
                     ? o with { HostEnvironment = new Dictionary<string, string>(o.HostEnvironment) { [key] = value } }
@@ -99,6 +103,8 @@ internal sealed record LoadOptions
           --fake-port N     port of the fake LINE API (with --url)
           --secret S        LINE channel secret the host was given (with --url)
           --skip-bare       don't measure bare Kestrel
+          --peer            also drive the official-SDK peer (Express + @line/bot-sdk echo bot, installed with npm
+                            into a temp folder, pinned versions) with the same load, and compare
           --keep DIR        keep the host's folder (database, log) in DIR
           --host-env K=V    an environment variable for the host only (repeatable), e.g. DOTNET_gcServer=0
         """;

@@ -49,7 +49,7 @@ internal static class LoadRun
             report.AppendLine(line);
         }
 
-        var capacity = (int)Math.Min(int.MaxValue, ((long)o.Rate * (o.DurationSeconds + o.WarmupSeconds) * 11 / 10) + ((long)o.MaxSeconds * 40_000) + 10_000);
+        var capacity = (int)Math.Min(int.MaxValue, ((((long)o.Rate * (o.DurationSeconds + o.WarmupSeconds) * 11 / 10) + ((long)o.MaxSeconds * 40_000)) * (o.Peer ? 2 : 1)) + 10_000);
         var log = new EventLog(capacity);
         var webhooks = new Webhooks(o.Secret, o.Users);
         Say($"# ShiogamaDx.Bot load test, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
@@ -69,6 +69,7 @@ internal static class LoadRun
         var folder = o.KeepFolder ?? Path.Combine(Path.GetTempPath(), "shiogama-load-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
         ServerProcess? host = null;
+        double? readySeconds = null;
         try
         {
             Uri target;
@@ -86,6 +87,7 @@ internal static class LoadRun
                     ["Privacy__Key"] = "load-test-privacy-key-0123456789abcdef",
                 }.Concat(o.HostEnvironment).ToDictionary(), Path.GetDirectoryName(dll)!, Path.Combine(folder, "host.log")); // content root = the app folder, as deployed (appsettings.json, logging)
                 var ready = await host.WaitReadyAsync("healthz", TimeSpan.FromSeconds(180)); // generous: a busy machine starts slowly, and the figure is reported
+                readySeconds = ready.TotalSeconds;
                 Say($"host ready (process start → /healthz 200): {ready.TotalSeconds:0.00} s; memory after start {host.RssKb / 1024.0:0} MB; log {host.LogPath}");
                 target = host.BaseAddress;
             }
@@ -94,69 +96,22 @@ internal static class LoadRun
                 target = o.Url;
             }
 
-            using var driver = new Driver(target, o.Connections, webhooks, log);
-            if (o.WarmupSeconds > 0 && o.Rate > 0)
+            var figures = new List<Figures> { await MeasureAsync("host", o, target, host, readySeconds, log, webhooks, fake, Say) };
+            if (o.Peer)
             {
-                var w = await driver.FixedRateAsync(Math.Max(1, o.Rate / 4), TimeSpan.FromSeconds(o.WarmupSeconds));
-                await DrainAsync(log, w.From, w.To, TimeSpan.FromSeconds(o.DrainSeconds));
-                Say($"warm-up: {w.To - w.From} events at {Math.Max(1, o.Rate / 4)}/s (not reported below)");
-            }
-
-            if (o.Rate > 0)
-            {
-                host?.ResetPeak();
-                var cpuBefore = host?.CpuTime ?? TimeSpan.Zero;
-                var ownCpuBefore = OwnCpu();
-                var sent = await driver.FixedRateAsync(o.Rate, TimeSpan.FromSeconds(o.DurationSeconds));
-                var cpuSending = (host?.CpuTime ?? TimeSpan.Zero) - cpuBefore;
-                var ownCpuSending = OwnCpu() - ownCpuBefore;
-                var peakWhileSending = host?.PeakRssKb ?? 0;
-                var drained = await DrainAsync(log, sent.From, sent.To, TimeSpan.FromSeconds(o.DrainSeconds));
-                var cpuTotal = (host?.CpuTime ?? TimeSpan.Zero) - cpuBefore;
-                var r = log.Summarize("fixed rate", sent.From, sent.To, sent.Window);
                 Say(string.Empty);
-                Say($"## fixed rate: {o.Rate} events/s offered for {o.DurationSeconds} s, {o.Users} users (open loop)");
-                Print(Say, r, fake);
-                Say($"drained in {drained.TotalSeconds:0.0} s after the last send");
-                if (host is not null)
-                {
-                    Say($"host CPU while sending: {cpuSending.TotalSeconds / sent.Window.TotalSeconds * 100:0}% of one core; RSS peak while sending {peakWhileSending / 1024.0:0} MB, now {host.RssKb / 1024.0:0} MB");
-                    // The generator and the fake LINE API share the machine with the host: what they take is not the host's.
-                    Say($"load generator + fake LINE API CPU while sending: {ownCpuSending.TotalSeconds / sent.Window.TotalSeconds * 100:0}% of one core (of {Environment.ProcessorCount * 100}%)");
-                    // CPU time per event is the figure least distorted by other processes on the machine.
-                    // Only meaningful when every acknowledged event was answered within the drain.
-                    Say(r.Lost == 0 && r.Failed == 0
-                        ? $"host CPU per event (store + answer + deliver, sending and draining): {cpuTotal.TotalMilliseconds / Math.Max(1, r.Answered):0.00} ms, i.e. at most {Environment.ProcessorCount * 1000 / Math.Max(0.001, cpuTotal.TotalMilliseconds / Math.Max(1, r.Answered)):0} events/s on {Environment.ProcessorCount} idle cores"
-                        : $"host CPU per event: n/a (the backlog did not drain); host CPU from the first send to the end of the drain {cpuTotal.TotalSeconds:0.0} s");
-                }
-            }
-
-            if (o.MaxSeconds > 0)
-            {
-                var cpuBefore = host?.CpuTime ?? TimeSpan.Zero;
-                var sent = await driver.AsFastAsPossibleAsync(o.Concurrency, TimeSpan.FromSeconds(o.MaxSeconds));
-                var cpuSending = (host?.CpuTime ?? TimeSpan.Zero) - cpuBefore;
-                var drained = await DrainAsync(log, sent.From, sent.To, TimeSpan.FromSeconds(o.DrainSeconds));
-                var r = log.Summarize("as fast as possible", sent.From, sent.To, sent.Window);
-                Say(string.Empty);
-                Say($"## as fast as possible: closed loop, {o.Concurrency} in flight, {o.MaxSeconds} s");
-                Print(Say, r, fake);
-                Say($"drained in {drained.TotalSeconds:0.0} s after the last send");
-                if (host is not null)
-                {
-                    Say($"host CPU while sending: {cpuSending.TotalSeconds / sent.Window.TotalSeconds * 100:0}% of one core");
-                }
-
-                if (bareRate is { } b)
-                {
-                    Say($"webhook throughput / bare Kestrel: {r.AckedPerSecond:0} / {b:0} = {r.AckedPerSecond / b * 100:0}%");
-                }
+                Say($"# the official-SDK peer: Express {SdkPeer.ExpressVersion} + @line/bot-sdk {SdkPeer.SdkVersion} echo bot on node {NodeVersion()}");
+                await using var peer = await SdkPeer.StartAsync(Path.Combine(folder, "sdk-peer"), o.Secret, fake.Url);
+                var peerReady = await peer.WaitReadyAsync("healthz", TimeSpan.FromSeconds(60));
+                Say($"peer ready (process start → /healthz 200): {peerReady.TotalSeconds:0.00} s; memory after start {peer.RssKb / 1024.0:0} MB");
+                figures.Add(await MeasureAsync("peer", o, peer.BaseAddress, peer, peerReady.TotalSeconds, log, webhooks, fake, Say));
+                Compare(Say, figures[0], figures[1]);
             }
 
             Say(string.Empty);
-            if (host is not null)
+            if (bareRate is { } b)
             {
-                Say($"host memory: peak RSS (VmHWM) {host.HighWaterMarkKb / 1024.0:0} MB, at the end (VmRSS) {host.RssKb / 1024.0:0} MB");
+                Say($"webhook throughput / bare Kestrel: {figures[0].MaxAcked:0} / {b:0} = {figures[0].MaxAcked / b * 100:0}%");
             }
 
             Say($"fake LINE API: {fake.Replies} replies, {fake.Pushes} pushes ({fake.DuplicatedPushes} retry keys seen twice), {fake.Loadings} loading animations, {fake.Unknown} replies to unknown tokens");
@@ -175,6 +130,109 @@ internal static class LoadRun
             {
                 TryDelete(folder);
             }
+        }
+    }
+
+    /// <summary>Warm-up, the fixed-rate phase and the closed-loop phase against one server; its key figures.</summary>
+    private static async Task<Figures> MeasureAsync(string name, LoadOptions o, Uri target, ServerProcess? server, double? readySeconds, EventLog log, Webhooks webhooks, FakeLineApi fake, Action<string> Say)
+    {
+    using var driver = new Driver(target, o.Connections, webhooks, log);
+    var f = new Figures(name) { ReadySeconds = readySeconds };
+        if (o.WarmupSeconds > 0 && o.Rate > 0)
+        {
+            var w = await driver.FixedRateAsync(Math.Max(1, o.Rate / 4), TimeSpan.FromSeconds(o.WarmupSeconds));
+            await DrainAsync(log, w.From, w.To, TimeSpan.FromSeconds(o.DrainSeconds));
+            Say($"warm-up: {w.To - w.From} events at {Math.Max(1, o.Rate / 4)}/s (not reported below)");
+        }
+
+        if (o.Rate > 0)
+        {
+            server?.ResetPeak();
+            var cpuBefore = server?.CpuTime ?? TimeSpan.Zero;
+            var ownCpuBefore = OwnCpu();
+            var sent = await driver.FixedRateAsync(o.Rate, TimeSpan.FromSeconds(o.DurationSeconds));
+            var cpuSending = (server?.CpuTime ?? TimeSpan.Zero) - cpuBefore;
+            var ownCpuSending = OwnCpu() - ownCpuBefore;
+            var peakWhileSending = server?.PeakRssKb ?? 0;
+            var drained = await DrainAsync(log, sent.From, sent.To, TimeSpan.FromSeconds(o.DrainSeconds));
+            var cpuTotal = (server?.CpuTime ?? TimeSpan.Zero) - cpuBefore;
+            var r = log.Summarize("fixed rate", sent.From, sent.To, sent.Window);
+            Say(string.Empty);
+            Say($"## {name}, fixed rate: {o.Rate} events/s offered for {o.DurationSeconds} s, {o.Users} users (open loop)");
+            Print(Say, r, fake);
+            (f.FixedAcked, f.FixedAckP99, f.FixedLost, f.FixedDuplicated) = (r.AckedPerSecond, r.Ack.P99, r.Lost, r.Duplicated);
+            Say($"drained in {drained.TotalSeconds:0.0} s after the last send");
+            if (server is not null)
+            {
+                f.CpuPerEventMs = r.Lost == 0 && r.Failed == 0 ? cpuTotal.TotalMilliseconds / Math.Max(1, r.Answered) : null;
+                f.SteadyRssMb = server.RssKb / 1024.0;
+                Say($"{name} CPU while sending: {cpuSending.TotalSeconds / sent.Window.TotalSeconds * 100:0}% of one core; RSS peak while sending {peakWhileSending / 1024.0:0} MB, now {server.RssKb / 1024.0:0} MB");
+                // The generator and the fake LINE API share the machine with the host: what they take is not the host's.
+                Say($"load generator + fake LINE API CPU while sending: {ownCpuSending.TotalSeconds / sent.Window.TotalSeconds * 100:0}% of one core (of {Environment.ProcessorCount * 100}%)");
+                // CPU time per event is the figure least distorted by other processes on the machine.
+                // Only meaningful when every acknowledged event was answered within the drain.
+                Say(r.Lost == 0 && r.Failed == 0
+                    ? $"{name} CPU per event (store + answer + deliver, sending and draining): {cpuTotal.TotalMilliseconds / Math.Max(1, r.Answered):0.00} ms, i.e. at most {Environment.ProcessorCount * 1000 / Math.Max(0.001, cpuTotal.TotalMilliseconds / Math.Max(1, r.Answered)):0} events/s on {Environment.ProcessorCount} idle cores"
+                    : $"{name} CPU per event: n/a (the backlog did not drain); CPU from the first send to the end of the drain {cpuTotal.TotalSeconds:0.0} s");
+            }
+        }
+
+        if (o.MaxSeconds > 0)
+        {
+            var cpuBefore = server?.CpuTime ?? TimeSpan.Zero;
+            var sent = await driver.AsFastAsPossibleAsync(o.Concurrency, TimeSpan.FromSeconds(o.MaxSeconds));
+            var cpuSending = (server?.CpuTime ?? TimeSpan.Zero) - cpuBefore;
+            var drained = await DrainAsync(log, sent.From, sent.To, TimeSpan.FromSeconds(o.DrainSeconds));
+            var r = log.Summarize("as fast as possible", sent.From, sent.To, sent.Window);
+            Say(string.Empty);
+            Say($"## {name}, as fast as possible: closed loop, {o.Concurrency} in flight, {o.MaxSeconds} s");
+            Print(Say, r, fake);
+            (f.MaxAcked, f.MaxAckP99, f.MaxLost, f.MaxDuplicated) = (r.AckedPerSecond, r.Ack.P99, r.Lost, r.Duplicated);
+            Say($"drained in {drained.TotalSeconds:0.0} s after the last send");
+            if (server is not null)
+            {
+                Say($"{name} CPU while sending: {cpuSending.TotalSeconds / sent.Window.TotalSeconds * 100:0}% of one core");
+            }
+
+        }
+        if (server is not null)
+        {
+            f.PeakRssMb = server.HighWaterMarkKb / 1024.0;
+            Say($"{name} memory: peak RSS (VmHWM) {f.PeakRssMb:0} MB, at the end (VmRSS) {server.RssKb / 1024.0:0} MB");
+        }
+
+        return f;
+    }
+
+    /// <summary>The targets side by side: throughput at least twice the peer's, ack p99 at most the peer's, nothing lost or doubled.</summary>
+    private static void Compare(Action<string> say, Figures host, Figures peer)
+    {
+        static string Ms(double? v) => v is { } x ? $"{x:0.0}" : "n/a";
+        say(string.Empty);
+        say("## side by side (same machine, same signed load, one after the other)");
+        say("| figure | host | SDK peer | host / peer |");
+        say("| --- | ---: | ---: | ---: |");
+        say($"| webhooks/s acknowledged, closed loop | {host.MaxAcked:0} | {peer.MaxAcked:0} | {host.MaxAcked / Math.Max(1, peer.MaxAcked):0.00} |");
+        say($"| ack p99 ms, closed loop | {host.MaxAckP99:0.0} | {peer.MaxAckP99:0.0} | {host.MaxAckP99 / Math.Max(0.001, peer.MaxAckP99):0.00} |");
+        say($"| webhooks/s acknowledged, fixed rate | {host.FixedAcked:0} | {peer.FixedAcked:0} | {host.FixedAcked / Math.Max(1, peer.FixedAcked):0.00} |");
+        say($"| ack p99 ms, fixed rate | {host.FixedAckP99:0.0} | {peer.FixedAckP99:0.0} | {host.FixedAckP99 / Math.Max(0.001, peer.FixedAckP99):0.00} |");
+        say($"| lost / duplicated (fixed + closed) | {host.FixedLost + host.MaxLost} / {host.FixedDuplicated + host.MaxDuplicated} | {peer.FixedLost + peer.MaxLost} / {peer.FixedDuplicated + peer.MaxDuplicated} | |");
+        say($"| CPU ms per answered event | {Ms(host.CpuPerEventMs)} | {Ms(peer.CpuPerEventMs)} | |");
+        say($"| ready s / steady RSS MB / peak RSS MB | {Ms(host.ReadySeconds)} / {host.SteadyRssMb:0} / {host.PeakRssMb:0} | {Ms(peer.ReadySeconds)} / {peer.SteadyRssMb:0} / {peer.PeakRssMb:0} | |");
+    }
+
+    private static string NodeVersion()
+    {
+        try
+        {
+            using var node = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("node", ["--version"]) { RedirectStandardOutput = true, UseShellExecute = false });
+            var version = node!.StandardOutput.ReadToEnd().Trim();
+            node.WaitForExit();
+            return version;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "(not found)";
         }
     }
 
@@ -267,4 +325,34 @@ internal static class LoadRun
             // left for the OS temp cleaner
         }
     }
+}
+
+/// <summary>One server's key figures, for the side-by-side table.</summary>
+internal sealed class Figures(string name)
+{
+    public string Name { get; } = name;
+
+    public double? ReadySeconds { get; set; }
+
+    public double FixedAcked { get; set; }
+
+    public double FixedAckP99 { get; set; }
+
+    public int FixedLost { get; set; }
+
+    public int FixedDuplicated { get; set; }
+
+    public double MaxAcked { get; set; }
+
+    public double MaxAckP99 { get; set; }
+
+    public int MaxLost { get; set; }
+
+    public int MaxDuplicated { get; set; }
+
+    public double? CpuPerEventMs { get; set; }
+
+    public double SteadyRssMb { get; set; }
+
+    public double PeakRssMb { get; set; }
 }

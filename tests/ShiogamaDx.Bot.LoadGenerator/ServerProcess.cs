@@ -5,7 +5,7 @@ using System.Net.Sockets;
 
 namespace ShiogamaDx.Bot.LoadGenerator;
 
-/// <summary>A server started as its own process (`dotnet x.dll`), with its start time, memory and CPU read from /proc.</summary>
+/// <summary>A server started as its own process (`dotnet x.dll`, or `node peer.js`), with its start time, memory and CPU read from /proc.</summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process process;
@@ -36,10 +36,10 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Highest VmRSS seen by the 100 ms sampler since the last <see cref="ResetPeak"/>.</summary>
     public long PeakRssKb => Interlocked.Read(ref peakRssKb);
 
-    public static ServerProcess Start(string dll, IEnumerable<string> args, IDictionary<string, string> environment, string workingDirectory, string logPath)
+    public static ServerProcess Start(string dll, IEnumerable<string> args, IDictionary<string, string> environment, string workingDirectory, string logPath, string command = "dotnet")
     {
         var port = FreePort();
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(command)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -54,7 +54,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
         foreach (var (k, v) in environment)
         {
-            info.Environment[k] = v;
+            info.Environment[k] = v.Replace("{port}", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         }
 
         var log = new StreamWriter(logPath) { AutoFlush = false };

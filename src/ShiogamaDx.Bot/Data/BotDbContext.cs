@@ -24,28 +24,6 @@ public class BotDbContext : DbContext, IDataProtectionKeyContext
     {
     }
 
-    /// <summary>
-    /// On SQLite, this context's writes go before other writers of the process waiting for their turn: the LINE
-    /// webhook's inbox, whose 200 LINE is waiting for (see <see cref="SqliteWriteGate"/>). Set through
-    /// <see cref="WriteFirst"/>.
-    /// </summary>
-    public bool WritesFirst { get; private set; }
-
-    /// <summary>
-    /// This context's writes go first until the result is disposed. Contexts are pooled and EF resets only its own
-    /// state when one goes back, so the flag must be let go by the code that set it.
-    /// </summary>
-    public IDisposable WriteFirst()
-    {
-        WritesFirst = true;
-        return new FirstWriter(this);
-    }
-
-    private sealed class FirstWriter(BotDbContext db) : IDisposable
-    {
-        public void Dispose() => db.WritesFirst = false;
-    }
-
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -16,7 +16,7 @@ public static class ContentSeedingExtensions
     public static async Task SeedContentAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         // Replicas starting together seed one after the other: seeders check what is there, then add.
-        await using var lease = await services.GetRequiredService<WorkLeases>().WaitAsync("content-seeding", ct);
+        await using var lease = await services.GetRequiredService<WorkLeases>().WaitAsync("content-seeding", TimeSpan.FromMinutes(5), ct);
         await using var scope = services.CreateAsyncScope();
         foreach (var seeder in scope.ServiceProvider.GetServices<IContentSeeder>().OrderBy(s => s.Order))
         {

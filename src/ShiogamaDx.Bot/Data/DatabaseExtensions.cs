@@ -22,19 +22,19 @@ public static class DatabaseExtensions
             var pg = configured ?? throw new InvalidOperationException("Database:Provider is PostgreSql but ConnectionStrings:Bot is not set.");
             builder.Services.AddDbContextPool<BotDbContext, PostgreSqlBotDbContext>(options => options
                 .UseNpgsql(pg));
+            builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(pg)); // the inbox's per-person advisory locks
         }
         else
         {
             var connectionString = SqliteConnectionString(configured ?? DefaultConnectionString, builder.DataDirectory());
-            var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
             builder.Services.AddDbContextPool<BotDbContext>(options => options
                 .UseSqlite(connectionString)
-                .AddInterceptors(new SqlitePragmas(), new SqliteWriteGate(dataSource)));
+                .AddInterceptors(new SqlitePragmas()));
         }
 
         // Pooled: a context's own services (change tracker, connection, SQL generators) are built once and reused.
         // Built per context they were a good share of the garbage under load, where every webhook batch and every
-        // worker step takes one. A pooled context keeps no state of its own between uses (see WritesFirst).
+        // worker step takes one.
         builder.Services.AddWorkLeases();
         builder.Services.AddDataProtectionInDatabase();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");

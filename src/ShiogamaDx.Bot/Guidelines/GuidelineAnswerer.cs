@@ -27,6 +27,7 @@ internal sealed partial class GuidelineAnswerer(
     AssistantClient assistant,
     IOptions<GuidelinesOptions> options,
     IOptions<AiOptions> aiOptions,
+    Messages.MessageCatalog messages,
     ILogger<GuidelineAnswerer> logger)
 {
     public const string PromptName = "guideline_answer";
@@ -36,8 +37,7 @@ internal sealed partial class GuidelineAnswerer(
 
     private const int QuoteLength = 360;
 
-    public string Refusal =>
-        $"手引きに該当する記載が見つかりませんでした。生成AIの利用について分からないことは、{options.Value.Contact}にお問い合わせください。";
+    public string Refusal => messages.Current.Format(GuidelineTexts.Refusal, options.Value.Contact);
 
     public async Task<GuidelineAnswer> AnswerAsync(string question, CancellationToken ct)
     {

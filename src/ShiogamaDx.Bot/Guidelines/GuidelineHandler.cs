@@ -8,7 +8,7 @@ namespace ShiogamaDx.Bot.Guidelines;
 /// Staff questions about the generative-AI guideline. Staff only: the engine never offers a staff handler to a
 /// resident, so the guideline is not reachable from LINE.
 /// </summary>
-internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibrary library, IOptions<GuidelinesOptions> options) : IIntentHandler
+internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibrary library, IOptions<GuidelinesOptions> options, Messages.MessageCatalog messages) : IIntentHandler
 {
     // Normalised (TextNormalizer) words that put a question on the guideline whatever else it says.
     private static readonly string[] TopicWords =
@@ -48,9 +48,10 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
         if (IsBareTopic(turn.Normalized))
         {
             // 「生成AIの手引き」 from the menu: no question yet, so say what can be asked.
+            var m = messages.Current;
             return TurnResult.Of(
-                new TextReply($"{string.Join("・", library.Current.Documents.DefaultIfEmpty("生成AI利用の手引き"))}から、該当する節を引用してお答えします。知りたいことを文章で送ってください。"),
-                Examples);
+                new TextReply(m.Format(GuidelineTexts.Intro, string.Join(m[GuidelineTexts.DocumentSeparator], library.Current.Documents.DefaultIfEmpty(m[GuidelineTexts.DefaultDocument])))),
+                Examples());
         }
 
         var answer = await answerer.AnswerAsync(turn.Text, cancellationToken);
@@ -58,15 +59,18 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
         if (answer.TooGeneral)
         {
             // 「生成AIを業務で使ってもいいですか」 names only what the whole guideline is about: no one section answers it.
-            replies.Add(new TextReply("手引き全体に関わるご質問には、節を選んでお答えできません。何について知りたいか、もう少し具体的に送ってください。"));
-            replies.Add(Examples);
+            replies.Add(new TextReply(messages.Current[GuidelineTexts.TooGeneral]));
+            replies.Add(Examples());
         }
 
         return new TurnResult(replies);
     }
 
-    private static readonly ChoicesReply Examples =
-        new("たとえば", [new Choice("個人情報を入力していい？"), new Choice("生成AIの答えの確認方法"), new Choice("公開するときの表示は？")]);
+    private ChoicesReply Examples()
+    {
+        var m = messages.Current;
+        return new(m[GuidelineTexts.ExamplesPrompt], [new Choice(m[GuidelineTexts.Example1]), new Choice(m[GuidelineTexts.Example2]), new Choice(m[GuidelineTexts.Example3])]);
+    }
 
     private static bool IsBareTopic(string normalized)
     {

@@ -6,6 +6,7 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Inbox;
 
 namespace ShiogamaDx.Bot.Line;
 
@@ -15,15 +16,11 @@ public static class LineExtensions
     {
         var services = builder.Services;
         services.AddOptions<LineOptions>().BindConfiguration(LineOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<LineInboxSignal>();
         services.AddSingleton<LinePushGate>();
         services.AddSingleton<LineUserRateLimiter>();
         services.AddSingleton<KnownLineUsers>();
-        services.AddScoped<LineWebhookReceiver>();
-        services.AddSingleton<LineInboxWriter>();
-        services.AddScoped<LineEventHandler>();
+        services.AddScoped<IInboxChannel, LineInboxChannel>();
         services.AddScoped<IPersonalDataEraser, LineDataEraser>();
-        services.AddHostedService<LineEventProcessor>();
         services.AddHostedService<LineOutboxDelivery>();
 
         services.AddHttpClient<LineMessagingClient>((sp, http) =>

@@ -32,7 +32,7 @@ public sealed class LineOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan LoadingAnimationAfter { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often stored events and the outbox are checked when nothing woke the workers.</summary>
+    /// <summary>How often the outbox (reminders, surveys) is checked for LINE pushes.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -54,22 +54,6 @@ public sealed class LineOptions
     /// <summary>Sustained messages per minute one person is answered; beyond, one "please wait" then silence until it refills.</summary>
     [Range(1, 6000)]
     public int UserMessagesPerMinute { get; set; } = 20;
-
-    /// <summary>
-    /// People worked one at a time besides the batches (<see cref="BatchSize"/>): pushes a batch handed on,
-    /// retries, unfollows, groups. More overlaps LINE's round trips for them; fewer keeps SQLite's single writer
-    /// less contended. Measured with the load generator (docs/performance.md).
-    /// </summary>
-    [Range(1, 64)]
-    public int ParallelPeople { get; set; } = 8;
-
-    /// <summary>
-    /// People answered together in one batch (one event each): one scope, one commit for the answers, the replies
-    /// at the same time, one commit marking them done. Larger batches cost less per event under load; a batch
-    /// waits for its slowest reply before its people's next events.
-    /// </summary>
-    [Range(1, 200)]
-    public int BatchSize { get; set; } = 32;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(ChannelSecret) && !string.IsNullOrWhiteSpace(ChannelAccessToken);
 }

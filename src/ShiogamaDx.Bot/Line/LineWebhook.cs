@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Hosting;
+using ShiogamaDx.Bot.Inbox;
 
 namespace ShiogamaDx.Bot.Line;
 
@@ -14,7 +15,10 @@ internal static class LineWebhookEndpoint
 
     public const string SignatureHeader = "X-Line-Signature";
 
-    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<LineOptions> options, LineWebhookReceiver receiver, BotMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
+    /// <summary>The last instant DateTimeOffset holds, in Unix milliseconds: a later timestamp cannot be read.</summary>
+    private static readonly long MaxTimestamp = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
+    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<LineOptions> options, InboxWriter inbox, PrivacyKeys keys, TimeProvider clock, BotMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
     {
         var o = options.Value;
         if (!o.Enabled)
@@ -82,7 +86,8 @@ internal static class LineWebhookEndpoint
         int stored;
         try
         {
-            stored = await receiver.StoreAsync(events, ct);
+            var now = clock.GetUtcNow();
+            stored = await inbox.StoreAsync([.. events.Select(e => ToItem(e, keys, now, logger)).OfType<InboxItem>()], ct); // an id twice: the inbox keeps the first
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -93,109 +98,69 @@ internal static class LineWebhookEndpoint
 
         if (stored > 0)
         {
-            metrics.Received(LineEventHandler.Channel, stored); // the worker was woken by the inbox writer
+            metrics.Received(LineInboxChannel.Channel, stored); // the worker was woken by the inbox writer
         }
 
         return TypedResults.Ok();
     }
-}
 
-/// <summary>Stores webhook events once each (by webhookEventId) before LINE gets its 200.</summary>
-internal sealed class LineWebhookReceiver(LineInboxWriter writer, PrivacyKeys keys, TimeProvider clock, ILogger<LineWebhookReceiver> logger)
-{
-    public Task<int> StoreAsync(IReadOnlyList<JsonElement> events, CancellationToken ct)
+    /// <summary>
+    /// One event on its own: whatever is wrong with it (a shape this version cannot read, a number out of range),
+    /// it is stored as skipped with the reason, and the body's other events are stored and answered.
+    /// </summary>
+    private static InboxItem? ToItem(JsonElement element, PrivacyKeys keys, DateTimeOffset now, ILogger logger)
     {
-        var now = clock.GetUtcNow();
-        var rows = new List<LineInboxEvent>(events.Count);
-        foreach (var element in events)
-        {
-            if (ToRow(element, now) is { } row) // an id twice in one body: the inbox writer keeps the first
-            {
-                rows.Add(row);
-            }
-        }
-
-        return rows.Count == 0 ? Task.FromResult(0) : writer.StoreAsync(rows, ct);
-    }
-
-    private LineInboxEvent? ToRow(JsonElement element, DateTimeOffset now)
-    {
-        LineEvent? ev;
-        try
-        {
-            ev = element.Deserialize(LineWebhookJson.Default.LineEvent);
-        }
-        catch (JsonException)
-        {
-            ev = null;
-        }
-
-        var id = ev?.WebhookEventId
-                 ?? (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("webhookEventId", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null);
+        var id = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("webhookEventId", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
         if (string.IsNullOrEmpty(id) || id.Length > 64)
         {
             logger.LogWarning("LINE event without a usable webhookEventId skipped");
             return null;
         }
 
-        if (ev is null)
+        try
         {
-            // Signed by LINE but of a shape this version cannot read: kept for the record, not answered.
-            logger.LogWarning("LINE event {WebhookEventId} could not be read; stored as skipped", id);
-            return new LineInboxEvent { WebhookEventId = id, Type = "unreadable", Timestamp = now, ReceivedAt = now, NextAttemptAt = now, Status = LineEventStatus.Skipped, ProcessedAt = now };
-        }
+            var ev = element.Deserialize(LineWebhookJson.Default.LineEvent) ?? throw new JsonException("null event");
+            if (ev.Timestamp < 0 || ev.Timestamp > MaxTimestamp)
+            {
+                return Unreadable(id, "timestamp out of range", now, logger);
+            }
 
-        var userId = ev.Source?.UserId;
-        return new LineInboxEvent
+            var userId = ev.Source?.UserId;
+            return new InboxItem
+            {
+                Channel = LineInboxChannel.Channel,
+                EventId = id,
+                Type = Clip(ev.Type ?? "unknown", 40),
+                PersonKey = ev.Source?.IsUser == true && !string.IsNullOrEmpty(userId) ? keys.Pseudonymize("line", userId) : null,
+                MessageId = ev.Message?.Id is { Length: <= 64 } messageId ? messageId : null,
+                Timestamp = ev.Timestamp > 0 ? ev.Time : now,
+                ReceivedAt = now,
+                IsRedelivery = ev.IsRedelivery,
+                PayloadJson = ev.IsStandby ? null : element.GetRawText(), // not ours to answer: its text is not kept
+                Status = ev.IsStandby ? InboxStatus.Skipped : InboxStatus.Pending, // another module answers in standby
+                ProcessedAt = ev.IsStandby ? now : null,
+                NextAttemptAt = now,
+                RetryKey = Guid.NewGuid(),
+            };
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
         {
-            WebhookEventId = id,
-            Type = Clip(ev.Type ?? "unknown", 40),
-            UserKey = ev.Source?.IsUser == true && !string.IsNullOrEmpty(userId) ? keys.Pseudonymize("line", userId) : null,
-            MessageId = ev.Message?.Id is { Length: <= 64 } messageId ? messageId : null,
-            Timestamp = ev.Timestamp > 0 ? ev.Time : now,
-            ReceivedAt = now,
-            IsRedelivery = ev.IsRedelivery,
-            PayloadJson = ev.IsStandby ? null : element.GetRawText(), // not ours to answer: its text is not kept
-            Status = ev.IsStandby ? LineEventStatus.Skipped : LineEventStatus.Pending, // another module answers in standby
-            ProcessedAt = ev.IsStandby ? now : null,
-            NextAttemptAt = now,
-            RetryKey = Guid.NewGuid(),
+            return Unreadable(id, ex.GetType().Name, now, logger);
+        }
+    }
+
+    /// <summary>Signed by LINE but not readable by this version: kept for the record (and against redelivery), not answered.</summary>
+    private static InboxItem Unreadable(string id, string reason, DateTimeOffset now, ILogger logger)
+    {
+        logger.LogWarning("LINE event {WebhookEventId} could not be read ({Reason}); stored as skipped", id, reason);
+        return new InboxItem
+        {
+            Channel = LineInboxChannel.Channel, EventId = id, Type = "unreadable", Timestamp = now, ReceivedAt = now, NextAttemptAt = now,
+            Status = InboxStatus.Skipped, ProcessedAt = now, LastError = "unreadable: " + reason,
         };
     }
 
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
-}
-
-/// <summary>Wakes the event worker when the webhook stored something, so answers don't wait for the next poll.</summary>
-internal sealed class LineInboxSignal : IDisposable
-{
-    private readonly SemaphoreSlim signal = new(0, 1);
-    private readonly Lock gate = new();
-
-    public void Dispose() => signal.Dispose();
-
-    public void Notify()
-    {
-        // Checked, not caught: at load this is called thousands of times a second, and an exception each time
-        // cost more than the work it announced.
-        lock (gate)
-        {
-            if (signal.CurrentCount == 0)
-            {
-                signal.Release();
-            }
-        }
-    }
-
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var wait = signal.WaitAsync(cts.Token);
-        var delay = Task.Delay(timeout, clock, cts.Token);
-        await Task.WhenAny(wait, delay);
-        await cts.CancelAsync();
-        ct.ThrowIfCancellationRequested();
-    }
 }
 
 /// <summary>Set when LINE says the month's message limit is reached: pushes pause instead of spinning.</summary>

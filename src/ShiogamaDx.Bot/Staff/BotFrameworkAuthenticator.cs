@@ -47,17 +47,22 @@ internal sealed class BotFrameworkAuthenticator : IDisposable
         sources = list;
     }
 
-    /// <summary>Null when the token is valid for this activity, else the reason (for a Debug log only).</summary>
-    public async Task<string?> ValidateAsync(string? authorization, Activity activity, CancellationToken ct)
+    /// <summary>
+    /// The token on its own, before the body is read: signature, issuer, audience, lifetime. The claims that must
+    /// match the activity (serviceurl, the key's endorsement for the channel) are checked after, by
+    /// <see cref="VerifiedToken.Admits"/>.
+    /// </summary>
+    /// <returns>The verified token, or the reason it is not (for a Debug log only).</returns>
+    public async Task<(VerifiedToken? Token, string? Failure)> AuthenticateAsync(string? authorization, CancellationToken ct)
     {
         if (authorization is null || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return "no bearer token";
+            return (null, "no bearer token");
         }
 
         if (!options.HasAppId)
         {
-            return "no app id configured to verify against";
+            return (null, "no app id configured to verify against");
         }
 
         var raw = authorization["Bearer ".Length..].Trim();
@@ -68,19 +73,19 @@ internal sealed class BotFrameworkAuthenticator : IDisposable
         }
         catch (ArgumentException)
         {
-            return "malformed token"; // SecurityTokenMalformedException is one too
+            return (null, "malformed token"); // SecurityTokenMalformedException is one too
         }
 
         var source = sources.FirstOrDefault(s => s.Issuers.Contains(jwt.Issuer, StringComparer.Ordinal));
         if (source is null)
         {
-            return "issuer not accepted";
+            return (null, "issuer not accepted");
         }
 
         var key = await source.FindKeyAsync(jwt.Kid, ct);
         if (key is null)
         {
-            return "signing key unknown";
+            return (null, "signing key unknown");
         }
 
         var parameters = new TokenValidationParameters
@@ -104,22 +109,11 @@ internal sealed class BotFrameworkAuthenticator : IDisposable
         var result = await handler.ValidateTokenAsync(raw, parameters);
         if (!result.IsValid)
         {
-            return "token invalid: " + result.Exception?.GetType().Name;
+            return (null, "token invalid: " + result.Exception?.GetType().Name);
         }
 
         var serviceUrl = result.Claims.TryGetValue("serviceurl", out var claim) ? claim as string : null;
-        if (serviceUrl is null || activity.ServiceUrl is null || !SameServiceUrl(serviceUrl, activity.ServiceUrl))
-        {
-            return "serviceurl claim does not match the activity";
-        }
-
-        if (source.RequireEndorsement
-            && (string.IsNullOrEmpty(activity.ChannelId) || !key.Endorsements.Contains(activity.ChannelId, StringComparer.Ordinal)))
-        {
-            return "signing key not endorsed for the channel";
-        }
-
-        return null;
+        return (new VerifiedToken(serviceUrl, source.RequireEndorsement ? key.Endorsements : null), null);
     }
 
     public void Dispose()
@@ -130,8 +124,27 @@ internal sealed class BotFrameworkAuthenticator : IDisposable
         }
     }
 
-    private static bool SameServiceUrl(string a, string b) =>
-        string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>A token whose signature, issuer, audience and lifetime were verified.</summary>
+/// <param name="Endorsements">The channels its signing key may sign for; null when the issuer does not endorse keys (Entra ID).</param>
+internal sealed record VerifiedToken(string? ServiceUrl, IReadOnlyList<string>? Endorsements)
+{
+    /// <summary>Null when the token speaks for this activity, else the reason (for a Debug log only).</summary>
+    public string? Admits(Activity activity)
+    {
+        if (ServiceUrl is null || activity.ServiceUrl is null || !string.Equals(ServiceUrl.TrimEnd('/'), activity.ServiceUrl.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+        {
+            return "serviceurl claim does not match the activity";
+        }
+
+        if (Endorsements is not null && (string.IsNullOrEmpty(activity.ChannelId) || !Endorsements.Contains(activity.ChannelId, StringComparer.Ordinal)))
+        {
+            return "signing key not endorsed for the channel";
+        }
+
+        return null;
+    }
 }
 
 internal sealed record EndorsedKey(SecurityKey Key, IReadOnlyList<string> Endorsements);

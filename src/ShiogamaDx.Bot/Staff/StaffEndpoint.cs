@@ -1,16 +1,20 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Hosting;
+using ShiogamaDx.Bot.Inbox;
 
 namespace ShiogamaDx.Bot.Staff;
 
-/// <summary><c>POST /api/messages</c>: verify, translate, queue; answer the HTTP request at once.</summary>
+/// <summary><c>POST /api/messages</c>: authenticate, read, store in the inbox; answer the HTTP request at once.</summary>
 internal static class StaffEndpoint
 {
     public const string AdaptiveCardAction = "adaptiveCard/action";
+
+    /// <summary>Inbox item types: a message to answer, a stranger's message to refuse, a greeting for someone added.</summary>
+    public const string MessageItem = "message", RefusalItem = "refusal", GreetingItem = "greeting";
 
     public static readonly TextReply OutsideTenant = new("申し訳ありません。このボットは塩竈市職員専用です。");
     private const long MaxBodyBytes = 256 * 1024;
@@ -19,9 +23,9 @@ internal static class StaffEndpoint
         HttpContext http,
         IOptions<StaffOptions> options,
         BotFrameworkAuthenticator authenticator,
-        StaffTurnQueue queue,
-        ConversationReferenceStore references,
+        InboxWriter inbox,
         PrivacyKeys keys,
+        BotMetrics metrics,
         TimeProvider clock,
         IServiceProvider services,
         ILoggerFactory loggers,
@@ -40,6 +44,17 @@ internal static class StaffEndpoint
         {
             logger.LogInformation("Rejected an activity without a token");
             return TypedResults.Unauthorized();
+        }
+
+        // The token first: a body nobody vouched for is not read.
+        VerifiedToken? token = null;
+        if (mustVerify)
+        {
+            (token, var failure) = await authenticator.AuthenticateAsync(authorization, ct);
+            if (token is null)
+            {
+                return Refused(logger, failure);
+            }
         }
 
         if (http.Request.ContentLength > MaxBodyBytes)
@@ -71,12 +86,9 @@ internal static class StaffEndpoint
             return TypedResults.BadRequest();
         }
 
-        if (mustVerify && await authenticator.ValidateAsync(authorization, activity, ct) is { } reason)
+        if (token?.Admits(activity) is { } mismatch)
         {
-            // The fact only: a rejected request's content is not ours to keep.
-            logger.LogInformation("Rejected an activity that failed authentication");
-            logger.LogDebug("Authentication failure: {Reason}", reason);
-            return TypedResults.Unauthorized();
+            return Refused(logger, mismatch);
         }
 
         if (activity.ServiceUrl is not { Length: > 0 } || activity.Conversation?.Id is not { Length: > 0 }
@@ -85,39 +97,29 @@ internal static class StaffEndpoint
             return TypedResults.BadRequest();
         }
 
+        var allowed = o.IsTenantAllowed(StaffActivities.TenantOf(activity));
         switch (activity.Type)
         {
+            case "message" when StaffActivities.ToIncoming(activity, activity.Value, keys, clock.GetUtcNow()) is null:
+                return TypedResults.Ok(); // an attachment or reaction alone: nothing to answer
+
             case "message":
+                if (!allowed)
                 {
-                    var message = StaffActivities.ToIncoming(activity, activity.Value, keys, clock.GetUtcNow());
-                    if (message is null)
-                    {
-                        return TypedResults.Ok(); // an attachment or reaction alone: nothing to answer
-                    }
-
-                    if (!o.IsTenantAllowed(StaffActivities.TenantOf(activity)))
-                    {
-                        // Nothing of a stranger's is stored or routed; they get a kind refusal and nothing else.
-                        logger.LogInformation("Refused a staff message from a tenant that is not allowed");
-                        return Enqueue(queue, new StaffWork(activity, message, activity.Id, [OutsideTenant]), logger)
-                            ? TypedResults.Ok()
-                            : TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
-                    }
-
-                    await SaveReferenceAsync(references, message.UserKey, activity, activity.From!, logger, ct);
-                    return Enqueue(queue, new StaffWork(activity, message, activity.Id), logger)
-                        ? TypedResults.Ok()
-                        : TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable); // the channel retries: nothing is lost
+                    // Nothing of a stranger's is stored beyond the refusal's item; they get a kind refusal and nothing else.
+                    logger.LogInformation("Refused a staff message from a tenant that is not allowed");
                 }
 
-            case "conversationUpdate" when !o.IsTenantAllowed(StaffActivities.TenantOf(activity)):
+                var stored = allowed ? activity : activity with { Text = null, Value = null, Attachments = null }; // a stranger's words are not kept
+                return await StoreAsync(inbox, metrics, logger, [Item(stored, allowed ? MessageItem : RefusalItem, activity.Id, keys, clock)], ct);
+
+            case "conversationUpdate" when !allowed:
                 return TypedResults.Ok();
 
             case "conversationUpdate":
-                await GreetAsync(activity, queue, references, keys, clock, logger, ct);
-                return TypedResults.Ok();
+                return await StoreAsync(inbox, metrics, logger, Greetings(activity, keys, clock), ct);
 
-            case "invoke" when activity.Name == AdaptiveCardAction && !o.IsTenantAllowed(StaffActivities.TenantOf(activity)):
+            case "invoke" when activity.Name == AdaptiveCardAction && !allowed:
                 return TypedResults.Json(
                     new InvokeResponse(403, "application/vnd.microsoft.error", new JsonObject { ["code"] = "Forbidden", ["message"] = OutsideTenant.Text }),
                     ActivityJson.Default.InvokeResponse);
@@ -133,7 +135,47 @@ internal static class StaffEndpoint
         }
     }
 
-    private static async Task GreetAsync(Activity activity, StaffTurnQueue queue, ConversationReferenceStore references, PrivacyKeys keys, TimeProvider clock, ILogger logger, CancellationToken ct)
+    private static IResult Refused(ILogger logger, string? reason)
+    {
+        // The fact only: a rejected request's content is not ours to keep.
+        logger.LogInformation("Rejected an activity that failed authentication");
+        logger.LogDebug("Authentication failure: {Reason}", reason);
+        return TypedResults.Unauthorized();
+    }
+
+    /// <summary>Stored before the 200: the connector gets a 503 otherwise and sends the activity again.</summary>
+    private static async Task<IResult> StoreAsync(InboxWriter inbox, BotMetrics metrics, ILogger logger, IReadOnlyList<InboxItem> items, CancellationToken ct)
+    {
+        try
+        {
+            metrics.Received(StaffActivities.Channel, await inbox.StoreAsync(items, ct));
+            return TypedResults.Ok();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "A staff activity could not be stored (disk full, database locked or down); answered 503 so the channel sends it again");
+            return TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    /// <summary>One item per activity (per greeted person), unique by the activity's id so a resent activity is answered once.</summary>
+    private static InboxItem Item(Activity activity, string type, string? id, PrivacyKeys keys, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        return new InboxItem
+        {
+            Channel = StaffActivities.Channel,
+            EventId = StaffActivities.Clip(id is { Length: > 0 } ? id : "unnamed:" + Guid.NewGuid().ToString("N"), 200),
+            Type = type,
+            PersonKey = StaffActivities.ConversationKey(keys, activity), // a conversation's turns in the order they came
+            Timestamp = now,
+            ReceivedAt = now,
+            NextAttemptAt = now,
+            PayloadJson = JsonSerializer.Serialize(activity, ActivityJson.Default.Activity),
+        };
+    }
+
+    private static List<InboxItem> Greetings(Activity activity, PrivacyKeys keys, TimeProvider clock)
     {
         var botId = activity.Recipient?.Id;
         var added = activity.MembersAdded ?? [];
@@ -148,13 +190,8 @@ internal static class StaffEndpoint
             people.Add(activity.From!);
         }
 
-        foreach (var person in people)
-        {
-            var userKey = StaffActivities.UserKey(keys, person);
-            await SaveReferenceAsync(references, userKey, activity, person, logger, ct);
-            var greeting = new IncomingMessage(StaffActivities.Channel, Audience.Staff, userKey, StaffActivities.ConversationKey(keys, activity), null, null, clock.GetUtcNow());
-            Enqueue(queue, new StaffWork(activity with { From = person }, greeting, null), logger);
-        }
+        var id = activity.Id is { Length: > 0 } given ? given : Guid.NewGuid().ToString("N");
+        return people.ConvertAll(person => Item(activity with { From = person }, GreetingItem, $"{id}:greet:{StaffActivities.UserKey(keys, person)}", keys, clock));
     }
 
     /// <summary>Action.Execute (Universal Actions): the answer replaces the pressed card, so it must come in the response.</summary>
@@ -172,29 +209,5 @@ internal static class StaffEndpoint
         var replies = await scope.ServiceProvider.GetRequiredService<ConversationEngine>().HandleAsync(message, ct);
         var response = new InvokeResponse(200, AdaptiveCardRenderer.CardContentType, AdaptiveCardRenderer.CombinedCard(replies));
         return TypedResults.Json(response, ActivityJson.Default.InvokeResponse);
-    }
-
-    private static async Task SaveReferenceAsync(ConversationReferenceStore references, string userKey, Activity activity, ChannelAccount user, ILogger logger, CancellationToken ct)
-    {
-        try
-        {
-            await references.SaveAsync(userKey, activity, user, ct);
-        }
-        catch (DbUpdateException ex)
-        {
-            // Two first messages at once: the other request stored the same reference.
-            logger.LogDebug("Conversation reference not stored: {Error}", ex.Message);
-        }
-    }
-
-    private static bool Enqueue(StaffTurnQueue queue, StaffWork work, ILogger logger)
-    {
-        if (queue.TryEnqueue(work))
-        {
-            return true;
-        }
-
-        logger.LogWarning("Staff turn queue is full; the channel is asked to retry");
-        return false;
     }
 }

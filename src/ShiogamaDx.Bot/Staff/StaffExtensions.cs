@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Inbox;
 
 namespace ShiogamaDx.Bot.Staff;
 
@@ -19,12 +20,11 @@ public static class StaffExtensions
         services.AddSingleton<ConnectorTokenProvider>();
         services.AddSingleton<ServiceUrlPolicy>();
         services.AddSingleton<ConnectorClient>();
-        services.AddSingleton<StaffTurnQueue>();
         services.AddSingleton<StaffOutboxDelivery>();
         services.AddScoped<ConversationReferenceStore>();
         services.AddScoped<IPersonalDataEraser, StaffConversationReferenceEraser>();
         services.AddScoped<IRecipientDirectory, StaffRecipientDirectory>();
-        services.AddHostedService<StaffTurnWorker>();
+        services.AddScoped<IInboxChannel, StaffInboxChannel>();
         services.AddHostedService<StaffOutboxWorker>();
         return builder;
     }

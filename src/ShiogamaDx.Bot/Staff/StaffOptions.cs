@@ -53,9 +53,6 @@ public sealed class StaffOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan OutboxInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    [Range(1, 64)]
-    public int MaxConcurrentTurns { get; set; } = 4;
-
     /// <summary>False for an activity from a tenant that is not the city's; activities without a tenant (Web Chat) pass.</summary>
     public bool IsTenantAllowed(string? tenantId)
     {

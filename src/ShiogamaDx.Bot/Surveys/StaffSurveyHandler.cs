@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Surveys;
 
@@ -8,7 +9,7 @@ namespace ShiogamaDx.Bot.Surveys;
 /// 研修アンケート in the staff chat: answer a training's survey, see a training's results (aggregate only),
 /// and, for the DX promotion office, send or close a survey.
 /// </summary>
-public sealed class StaffSurveyHandler(StaffSurveyService surveys, DialogCatalog dialogs, PrivacyKeys keys, Microsoft.Extensions.Options.IOptions<StaffSurveyOptions> options) : IIntentHandler
+public sealed class StaffSurveyHandler(StaffSurveyService surveys, DialogCatalog dialogs, PrivacyKeys keys, Microsoft.Extensions.Options.IOptions<StaffSurveyOptions> options, MessageCatalog messages) : IIntentHandler
 {
     public const string HandlerName = "staff-survey";
 
@@ -25,51 +26,52 @@ public sealed class StaffSurveyHandler(StaffSurveyService surveys, DialogCatalog
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
     {
+        var m = messages.Current;
         var office = surveys.IsOfficeMember(turn.Message.UserKey, keys);
         if (turn.Postback is { } postback)
         {
             var training = int.TryParse(postback["t"], CultureInfo.InvariantCulture, out var id) ? await surveys.FindAsync(id, cancellationToken) : null;
             if (training is null)
             {
-                return TurnResult.Of(new TextReply("その研修は見つかりませんでした。"));
+                return TurnResult.Of(new TextReply(m[SurveyTexts.TrainingNotFound]));
             }
 
             return postback.Action switch
             {
                 "start" => Start(training),
                 "results" => TurnResult.Of(await ResultsAsync(training, cancellationToken)),
-                "send" when office => TurnResult.Of(new TextReply($"「{training.Title}」のアンケートを{await surveys.SendAsync(training, null, cancellationToken)}人に送りました。")),
-                "close" when office => TurnResult.Of(new TextReply(await surveys.CloseAsync(training.Id, cancellationToken) ? $"「{training.Title}」のアンケートを締め切りました。" : "締め切れませんでした。")),
-                "send" or "close" => TurnResult.Of(new TextReply("アンケートの送信と締め切りは、DX推進担当（政策課デジタル推進係）だけが行えます。")),
-                _ => TurnResult.Of(new TextReply("その操作はできません。")),
+                "send" when office => TurnResult.Of(new TextReply(m.Format(SurveyTexts.Sent, training.Title, await surveys.SendAsync(training, null, cancellationToken)))),
+                "close" when office => TurnResult.Of(new TextReply(await surveys.CloseAsync(training.Id, cancellationToken) ? m.Format(SurveyTexts.Closed, training.Title) : m[SurveyTexts.CloseFailed])),
+                "send" or "close" => TurnResult.Of(new TextReply(m[SurveyTexts.OfficeOnly])),
+                _ => TurnResult.Of(new TextReply(m[SurveyTexts.NotAllowed])),
             };
         }
 
         var t = turn.Normalized;
         if (t.Contains("結果", StringComparison.Ordinal) || t.Contains("けっか", StringComparison.Ordinal) || t.Contains("集計", StringComparison.Ordinal))
         {
-            return await PickAsync("results", "どの研修の結果を見ますか。", open: false, cancellationToken);
+            return await PickAsync("results", m[SurveyTexts.PickResults], open: false, cancellationToken);
         }
 
         if (t.Contains('送', StringComparison.Ordinal) || t.Contains("配信", StringComparison.Ordinal) || t.Contains("締め切", StringComparison.Ordinal) || t.Contains("しめきり", StringComparison.Ordinal))
         {
             if (!office)
             {
-                return TurnResult.Of(new TextReply("アンケートの送信と締め切りは、DX推進担当（政策課デジタル推進係）だけが行えます。"));
+                return TurnResult.Of(new TextReply(m[SurveyTexts.OfficeOnly]));
             }
 
             var close = t.Contains("締め切", StringComparison.Ordinal) || t.Contains("しめきり", StringComparison.Ordinal);
-            return await PickAsync(close ? "close" : "send", close ? "どの研修のアンケートを締め切りますか。" : "どの研修のアンケートを全職員に送りますか。", open: true, cancellationToken);
+            return await PickAsync(close ? "close" : "send", close ? m[SurveyTexts.PickClose] : m[SurveyTexts.PickSend], open: true, cancellationToken);
         }
 
-        return await PickAsync("start", "どの研修のアンケートに答えますか。", open: true, cancellationToken);
+        return await PickAsync("start", m[SurveyTexts.PickAnswer], open: true, cancellationToken);
     }
 
     private TurnResult Start(Training training)
     {
         if (!surveys.IsOpen(training))
         {
-            return TurnResult.Of(new TextReply($"「{training.Title}」のアンケートは締め切りました。ご協力ありがとうございました。"));
+            return TurnResult.Of(new TextReply(messages.Current.Format(SurveyTexts.AlreadyClosed, training.Title)));
         }
 
         var kindDialog = "staff-survey-" + training.Kind;
@@ -86,7 +88,7 @@ public sealed class StaffSurveyHandler(StaffSurveyService surveys, DialogCatalog
         var trainings = open ? await surveys.OpenTrainingsAsync(ct) : await surveys.RecentTrainingsAsync(ct);
         if (trainings.Count == 0)
         {
-            return TurnResult.Of(new TextReply(open ? "いま回答を受け付けている研修アンケートはありません。" : "研修の記録がまだありません。"));
+            return TurnResult.Of(new TextReply(open ? messages.Current[SurveyTexts.NoneOpen] : messages.Current[SurveyTexts.NoTrainings]));
         }
 
         var choices = trainings.Select(t => new Choice(
@@ -97,43 +99,44 @@ public sealed class StaffSurveyHandler(StaffSurveyService surveys, DialogCatalog
 
     private async Task<Reply> ResultsAsync(Training training, CancellationToken ct)
     {
+        var m = messages.Current;
         var results = await surveys.ResultsAsync(training, ct);
         if (results is null)
         {
             var count = await surveys.ResponseCountAsync(training.Id, ct);
-            return new TextReply($"「{training.Title}」の回答は{count}件です。個人が分からないよう、{options.Value.MinimumResponses}件以上集まってから結果を表示します。");
+            return new TextReply(m.Format(SurveyTexts.TooFew, training.Title, count, options.Value.MinimumResponses));
         }
 
         var rows = new List<IReadOnlyList<string>>
         {
-            new[] { "回答数", $"{results.Responses}件" },
-            new[] { "満足度（5段階平均）", results.SatisfactionAverage.ToString("0.0", CultureInfo.InvariantCulture) },
-            new[] { "難しさ", string.Join(" / ", results.Difficulty.Select(d => $"{StaffSurveyService.DifficultyLabels[d.Key]} {d.Value}")) },
-            new[] { "デジタルツールを活用できている", Percent(results.DigitalToolShare) },
+            new[] { m[SurveyTexts.RowResponses], m.Format(SurveyTexts.RowResponsesValue, results.Responses) },
+            new[] { m[SurveyTexts.RowSatisfaction], results.SatisfactionAverage.ToString("0.0", CultureInfo.InvariantCulture) },
+            new[] { m[SurveyTexts.RowDifficulty], string.Join(" / ", results.Difficulty.Select(d => $"{m[SurveyTexts.Difficulty(d.Key)]} {d.Value}")) },
+            new[] { m[SurveyTexts.RowDigitalTools], Percent(results.DigitalToolShare) },
         };
         if (results.GenAiShare is { } genAi)
         {
-            rows.Add(new[] { "生成AIで業務効率化を実感", Percent(genAi) });
+            rows.Add(new[] { m[SurveyTexts.RowGenAi], Percent(genAi) });
         }
 
-        var note = new StringBuilder("「そう思う」「ややそう思う」の割合。");
+        var note = new StringBuilder(m[SurveyTexts.Note]);
         if (results.Comments.Count > 0)
         {
-            note.Append("\nご意見（名前なし）:");
+            note.Append(m[SurveyTexts.NoteComments]);
             foreach (var comment in results.Comments.Take(20))
             {
-                note.Append("\n・").Append(comment);
+                note.Append(m.Format(SurveyTexts.NoteComment, comment));
             }
         }
 
-        return new TableReply($"{training.Title}（{training.HeldOn.ToString("M月d日", CultureInfo.InvariantCulture)}）の結果", ["項目", "結果"], rows, note.ToString());
+        return new TableReply(m.Format(SurveyTexts.ResultsTitle, training.Title, training.HeldOn.Month, training.HeldOn.Day), [m[SurveyTexts.HeaderItem], m[SurveyTexts.HeaderResult]], rows, note.ToString());
     }
 
     private static string Percent(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 }
 
 /// <summary>The last step of the survey dialogs: store (or replace) the answers.</summary>
-public sealed class StaffSurveySaveAction(StaffSurveyService surveys) : IDialogAction
+public sealed class StaffSurveySaveAction(StaffSurveyService surveys, MessageCatalog messages) : IDialogAction
 {
     public string Name => "staff-survey.save";
 
@@ -155,14 +158,14 @@ public sealed class StaffSurveySaveAction(StaffSurveyService surveys) : IDialogA
             || !int.TryParse(v.GetValueOrDefault("digital-tools"), CultureInfo.InvariantCulture, out var tools)
             || v.GetValueOrDefault("difficulty") is not { } difficulty)
         {
-            return new DialogActionResult(Error: "アンケートの回答を読み取れませんでした。お手数ですが最初からお願いします。");
+            return new DialogActionResult(Error: messages.Current[SurveyTexts.Unreadable]);
         }
 
         int? genAi = int.TryParse(v.GetValueOrDefault("genai-efficiency"), CultureInfo.InvariantCulture, out var g) ? g : null;
         var saved = await surveys.SaveAsync(trainingId, context.Turn.Message.UserKey, new StaffSurveyAnswers(satisfaction, difficulty, tools, genAi, v.GetValueOrDefault("comment")), cancellationToken);
         return saved
-            ? new DialogActionResult([new TextReply("ご回答ありがとうございました。締切までは、もう一度答えると回答を差し替えられます。")])
-            : new DialogActionResult(Error: "このアンケートは締め切られたため、回答を保存できませんでした。");
+            ? new DialogActionResult([new TextReply(messages.Current[SurveyTexts.Thanks])])
+            : new DialogActionResult(Error: messages.Current[SurveyTexts.ClosedBeforeSaving]);
     }
 }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Messages;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Kpis;
 
@@ -21,10 +22,11 @@ public sealed record TrainingResults(
     IReadOnlyList<string> Comments);
 
 /// <summary>Trainings, answers, sending and reminders of the staff surveys, and the KPIs they feed.</summary>
-public sealed class StaffSurveyService(BotDbContext db, Outbox outbox, IEnumerable<IRecipientDirectory> directories, IOptions<StaffSurveyOptions> options, TimeProvider clock)
+public sealed class StaffSurveyService(BotDbContext db, Outbox outbox, IEnumerable<IRecipientDirectory> directories, IOptions<StaffSurveyOptions> options, TimeProvider clock, MessageCatalog messages)
 {
     public const string Channel = "staff";
-    public static readonly IReadOnlyDictionary<string, string> DifficultyLabels = new Dictionary<string, string> { ["easy"] = "易しい", ["right"] = "ちょうどよい", ["hard"] = "難しい" };
+    /// <summary>The values of the difficulty question (their labels: <see cref="SurveyTexts.Difficulty"/>).</summary>
+    public static readonly IReadOnlyList<string> DifficultyValues = ["easy", "right", "hard"];
 
     private StaffSurveyOptions Options => options.Value;
 
@@ -85,7 +87,7 @@ public sealed class StaffSurveyService(BotDbContext db, Outbox outbox, IEnumerab
             }
 
             db.Add(new StaffSurveyInvitation { TrainingId = training.Id, UserKey = userKey, SentAt = now });
-            await outbox.AddAsync(Channel, userKey, [Invitation(training, reminder: false)], $"staff-survey:{training.Id}:{userKey}", ct);
+            await outbox.AddAsync(Channel, userKey, [Invitation(messages.Current, training, reminder: false)], $"staff-survey:{training.Id}:{userKey}", ct);
             sent++;
         }
 
@@ -107,7 +109,7 @@ public sealed class StaffSurveyService(BotDbContext db, Outbox outbox, IEnumerab
         foreach (var x in pending)
         {
             x.Invitation.RemindedAt = now;
-            await outbox.AddAsync(Channel, x.Invitation.UserKey, [Invitation(x.Training, reminder: true)], $"staff-survey-reminder:{x.Invitation.Id}", ct);
+            await outbox.AddAsync(Channel, x.Invitation.UserKey, [Invitation(messages.Current, x.Training, reminder: true)], $"staff-survey-reminder:{x.Invitation.Id}", ct);
         }
 
         await db.SaveChangesAsync(ct);
@@ -147,7 +149,7 @@ public sealed class StaffSurveyService(BotDbContext db, Outbox outbox, IEnumerab
             responses.Count,
             responses.Average(r => r.Satisfaction),
             Enumerable.Range(1, 5).ToDictionary(n => n, n => responses.Count(r => r.Satisfaction == n)),
-            DifficultyLabels.Keys.ToDictionary(k => k, k => responses.Count(r => r.Difficulty == k)),
+            DifficultyValues.ToDictionary(k => k, k => responses.Count(r => r.Difficulty == k)),
             TopTwoShare(responses.Select(r => r.DigitalToolUse)),
             genAi.Count > 0 ? TopTwoShare(genAi.Select(r => r.GenAiEfficiency!.Value)) : null,
             // Sorted, not in answer order, so that a comment cannot be tied to a person by when they answered.
@@ -170,11 +172,11 @@ public sealed class StaffSurveyService(BotDbContext db, Outbox outbox, IEnumerab
         foreach (var year in rows.GroupBy(r => FiscalYearOf(r.HeldOn)))
         {
             var latest = year.GroupBy(r => r.RespondentKey).Select(g => g.MaxBy(r => r.AnsweredAt)!).ToList();
-            Add(KpiIds.StaffDigitalToolUse, year.Key, latest.Select(r => r.DigitalToolUse).ToList(), "デジタルツール活用の設問");
+            Add(KpiIds.StaffDigitalToolUse, year.Key, latest.Select(r => r.DigitalToolUse).ToList(), messages.Current[SurveyTexts.KpiQuestionDigitalTools]);
 
             // Latest generative-AI answer per person, from whichever training asked it.
             var genAi = year.Where(r => r.GenAiEfficiency is not null).GroupBy(r => r.RespondentKey).Select(g => g.MaxBy(r => r.AnsweredAt)!.GenAiEfficiency!.Value).ToList();
-            Add(KpiIds.StaffGenAiEfficiency, year.Key, genAi, "生成AIによる業務効率化の設問");
+            Add(KpiIds.StaffGenAiEfficiency, year.Key, genAi, messages.Current[SurveyTexts.KpiQuestionGenAi]);
         }
 
         return values;
@@ -184,7 +186,7 @@ public sealed class StaffSurveyService(BotDbContext db, Outbox outbox, IEnumerab
             if (answers.Count >= Options.MinimumResponses)
             {
                 values.Add(new ComputedKpiValue(kpiId, fiscalYear, Math.Round((decimal)TopTwoShare(answers) * 100, 1), "survey",
-                    $"研修アンケート（{question}）の回答{answers.Count}人から算出（一人一回答・最新）"));
+                    messages.Current.Format(SurveyTexts.KpiSource, question, answers.Count)));
             }
         }
     }
@@ -208,14 +210,18 @@ public sealed class StaffSurveyService(BotDbContext db, Outbox outbox, IEnumerab
         return keys;
     }
 
-    public static CardsReply Invitation(Training training, bool reminder) => new(
-        $"研修アンケート: {training.Title}",
+    private static string Closes(MessageSet m, DateTimeOffset closesAt)
+    {
+        var local = closesAt.ToOffset(TimeSpan.FromHours(9));
+        return m.Format(SurveyTexts.ClosesAt, local.Month, local.Day, local.ToString("HH:mm", CultureInfo.InvariantCulture));
+    }
+
+    public static CardsReply Invitation(MessageSet m, Training training, bool reminder) => new(
+        m.Format(SurveyTexts.InvitationAlt, training.Title),
         [
             new Card(
-                reminder ? $"【再送】{training.Title} のアンケート" : $"{training.Title} のアンケート",
-                $"{training.HeldOn.ToString("M月d日", CultureInfo.InvariantCulture)}の研修についてのアンケートです（1分ほど）。"
-                    + (reminder ? "まだの方はご回答をお願いします。" : "ご協力をお願いします。")
-                    + $"\n締切: {training.ClosesAt.ToOffset(TimeSpan.FromHours(9)).ToString("M月d日 HH:mm", CultureInfo.InvariantCulture)}",
-                [new CardAction("回答する", CardActionKind.Postback, Postback.Create(StaffSurveyHandler.HandlerName, "start", ("t", training.Id.ToString(CultureInfo.InvariantCulture))))]),
+                m.Format(reminder ? SurveyTexts.ReminderTitle : SurveyTexts.InvitationTitle, training.Title),
+                m.Format(reminder ? SurveyTexts.ReminderBody : SurveyTexts.InvitationBody, training.HeldOn.Month, training.HeldOn.Day, Closes(m, training.ClosesAt)),
+                [new CardAction(m[SurveyTexts.InvitationButton], CardActionKind.Postback, Postback.Create(StaffSurveyHandler.HandlerName, "start", ("t", training.Id.ToString(CultureInfo.InvariantCulture))))]),
         ]);
 }

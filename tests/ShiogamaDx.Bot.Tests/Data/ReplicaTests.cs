@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
@@ -121,7 +122,7 @@ public sealed class ReplicaTests(PostgreSqlServer server, ITestOutputHelper outp
                 var job = await db.Set<WorkLease>().SingleAsync(l => l.Name == ClassJobs.LeaseName);
                 Assert.Contains(job.Owner, new[] { "replica-a", "replica-b" });
                 Assert.Equal(0, await db.Set<WorkLease>().CountAsync(l => l.Name.StartsWith("line-user:")));
-                Assert.Equal(0, await db.Set<LineInboxEvent>().CountAsync(ev => ev.Status != LineEventStatus.Done));
+                Assert.Equal(0, await db.Set<InboxItem>().CountAsync(ev => ev.Status != InboxStatus.Done));
             }
         }
         finally

@@ -2,15 +2,17 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Tests.Infrastructure;
 
 namespace ShiogamaDx.Bot.Tests.Data;
 
 /// <summary>
-/// Leases and outbox claims as two replicas on one database see them (each replica a <see cref="WorkLeases"/>
-/// with its own owner name). The same tests run on SQLite and on a real PostgreSQL server.
+/// Outbox claims as replicas on one database see them (each replica with its own owner name), on SQLite and on a
+/// real PostgreSQL server; job leases and person locks, which only PostgreSQL's replicas share, on PostgreSQL.
 /// </summary>
 public abstract class WorkLeaseContract
 {
@@ -20,140 +22,12 @@ public abstract class WorkLeaseContract
 
     private async Task<BotApplication> StartAsync() => new(await SettingsAsync());
 
+    protected static TimeSpan LeaseDuration => Duration;
+
+    protected async Task<BotApplication> StartAppAsync() => await StartAsync();
+
     internal static WorkLeases Replica(BotApplication app, string owner) =>
-        new(app.Services.GetRequiredService<IServiceScopeFactory>(), app.Clock, Options.Create(new LeaseOptions { Owner = owner, Duration = Duration }), NullLogger<WorkLeases>.Instance);
-
-    [Fact]
-    public async Task Lease_WhenHeldByAnotherReplica_IsRefusedUntilItExpires()
-    {
-        using var app = await StartAsync();
-        var (a, b) = (Replica(app, "replica-a"), Replica(app, "replica-b"));
-
-        Assert.True(await a.TryAcquireAsync("job:test", Duration, default));
-        Assert.False(await b.TryAcquireAsync("job:test", Duration, default));
-        app.Clock.Advance(TimeSpan.FromSeconds(20));
-        Assert.True(await a.TryAcquireAsync("job:test", Duration, default)); // the holder renews
-        app.Clock.Advance(TimeSpan.FromSeconds(20));
-        Assert.False(await b.TryAcquireAsync("job:test", Duration, default)); // renewed: 10 s left
-        app.Clock.Advance(TimeSpan.FromSeconds(11));
-
-        Assert.True(await b.TryAcquireAsync("job:test", Duration, default)); // a stopped renewing: b takes over
-        Assert.False(await a.TryAcquireAsync("job:test", Duration, default));
-        Assert.True(await a.TryAcquireAsync("job:other", Duration, default));
-    }
-
-    [Fact]
-    public async Task HoldMany_TakesTheFreeOnesInOneGo_AndNeverOneAnotherReplicaHolds()
-    {
-        using var app = await StartAsync();
-        var (a, b) = (Replica(app, "replica-a"), Replica(app, "replica-b"));
-        await using var one = await a.HoldAsync("line-user:1", default);
-        Assert.NotNull(one);
-
-        var byB = await b.HoldManyAsync(["line-user:3", "line-user:1", "line-user:2"], default, sticky: true);
-        Assert.Equal(["line-user:2", "line-user:3"], byB.Keys.Order());
-        foreach (var lease in byB.Values)
-        {
-            await lease.DisposeAsync(); // sticky: b keeps them a while
-        }
-
-        Assert.Empty(await a.HoldManyAsync(["line-user:2", "line-user:3"], default));
-
-        app.Clock.Advance(Duration + TimeSpan.FromSeconds(1)); // b stopped: its kept leases expire
-        var byA = await a.HoldManyAsync(["line-user:2", "line-user:3"], default);
-        Assert.Equal(2, byA.Count);
-        foreach (var lease in byA.Values)
-        {
-            await lease.DisposeAsync();
-        }
-    }
-
-    [Fact]
-    public async Task RacingReplicas_OneOfThemGetsTheLease()
-    {
-        using var app = await StartAsync();
-        var replicas = Enumerable.Range(0, 6).Select(i => Replica(app, "replica-" + i)).ToList();
-
-        var won = await Task.WhenAll(replicas.Select(r => Task.Run(() => r.TryAcquireAsync("job:race", Duration, default))));
-
-        Assert.Single(won, w => w);
-    }
-
-    [Fact]
-    public async Task HeldLease_IsRenewedWhileHeld_AndReleasedOnDispose()
-    {
-        using var app = await StartAsync();
-        var (a, b) = (Replica(app, "replica-a"), Replica(app, "replica-b"));
-
-        await using (var held = await a.HoldAsync("line-user:u1", default))
-        {
-            Assert.NotNull(held);
-            Assert.Null(await a.HoldAsync("line-user:u1", default)); // other work of the same replica waits too
-            for (var i = 0; i < 4; i++)
-            {
-                // Past the first expiry only because the holder renews every third of the duration.
-                var before = ExpiresAt(app, "line-user:u1");
-                app.Clock.Advance(TimeSpan.FromSeconds(11));
-
-                // The renewal loop may still be finishing its previous renewal when the clock moves; its next
-                // delay then starts after the jump, so nudge the clock a little until it has renewed.
-                await Eventually(() => ExpiresAt(app, "line-user:u1") > before, () => app.Clock.Advance(TimeSpan.FromSeconds(1)));
-            }
-
-            Assert.Null(await b.HoldAsync("line-user:u1", default));
-            Assert.False(held.Lost);
-        }
-
-        await using var taken = await b.HoldAsync("line-user:u1", default);
-        Assert.NotNull(taken);
-    }
-
-    [Fact]
-    public async Task StickyLease_IsKeptAfterItsWork_UntilIdle_ThenReleasedForOthers()
-    {
-        using var app = await StartAsync();
-        var (a, b) = (Replica(app, "replica-a"), Replica(app, "replica-b"));
-
-        await using (var held = await a.HoldAsync("line-user:u2", default, sticky: true))
-        {
-            Assert.NotNull(held);
-        }
-
-        // Kept: the same person's next event on this replica takes it back without the other getting in between.
-        Assert.Null(await b.HoldAsync("line-user:u2", default));
-        await using (var again = await a.HoldAsync("line-user:u2", default, sticky: true))
-        {
-            Assert.NotNull(again);
-            Assert.Null(await a.HoldAsync("line-user:u2", default, sticky: true)); // still one piece of work at a time
-        }
-
-        await a.ReleaseIdleAsync(all: false, default);
-        Assert.Null(await b.HoldAsync("line-user:u2", default)); // used a moment ago: still kept
-
-        app.Clock.Advance(a.KeepIdle);
-        await a.ReleaseIdleAsync(all: false, default);
-        await using var taken = await b.HoldAsync("line-user:u2", default);
-        Assert.NotNull(taken); // released at once, long before the lease would have expired
-    }
-
-    [Fact]
-    public async Task StickyLease_KeptTooLong_IsAskedForAgain_AndNotReusedOnceAnotherReplicaTookIt()
-    {
-        using var app = await StartAsync();
-        var (a, b) = (Replica(app, "replica-a"), Replica(app, "replica-b"));
-        await using (await a.HoldAsync("line-user:u3", default, sticky: true))
-        {
-        }
-
-        // Kept but never released (say the worker loop stalled) past the lease's expiry: the other replica takes it,
-        // and this one must not think it still holds it.
-        app.Clock.Advance(Duration + TimeSpan.FromSeconds(1));
-        await using (var other = await b.HoldAsync("line-user:u3", default, sticky: true))
-        {
-            Assert.NotNull(other);
-            Assert.Null(await a.HoldAsync("line-user:u3", default, sticky: true));
-        }
-    }
+        new(app.Services.GetRequiredService<IServiceScopeFactory>(), app.Clock, Options.Create(new LeaseOptions { Owner = owner, Duration = Duration }), app.Services.GetRequiredService<IOptions<DatabaseOptions>>());
 
     [Fact]
     public async Task OutboxClaims_OfTwoReplicas_NeverOverlap_AndAClaimOfADeadReplicaIsTakenOver()
@@ -191,26 +65,6 @@ public abstract class WorkLeaseContract
         Assert.All(claimed, m => Assert.StartsWith(owner + "/", m.ClaimedBy, StringComparison.Ordinal));
         return claimed.Select(m => m.Id).ToList();
     }
-
-    private static DateTimeOffset ExpiresAt(BotApplication app, string name) =>
-        app.WithScope(sp => sp.GetRequiredService<BotDbContext>().Set<WorkLease>().AsNoTracking().Single(l => l.Name == name).ExpiresAt);
-
-    private static async Task Eventually(Func<bool> condition, Action? nudge = null)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        var nextNudge = DateTime.UtcNow.AddMilliseconds(500);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            if (nudge is not null && DateTime.UtcNow > nextNudge)
-            {
-                nudge();
-                nextNudge = DateTime.UtcNow.AddMilliseconds(500);
-            }
-
-            await Task.Delay(20);
-        }
-    }
 }
 
 public sealed class SqliteWorkLeaseTests : WorkLeaseContract
@@ -221,9 +75,82 @@ public sealed class SqliteWorkLeaseTests : WorkLeaseContract
 [Collection(PostgreSqlCollection.Name)]
 public sealed class PostgreSqlWorkLeaseTests(PostgreSqlServer server) : WorkLeaseContract
 {
+    private static readonly TimeSpan Duration = LeaseDuration;
+
     protected override async Task<Dictionary<string, string?>> SettingsAsync() => new()
     {
         ["Database:Provider"] = "PostgreSql",
         ["ConnectionStrings:Bot"] = await server.CreateDatabaseAsync(),
     };
+
+    private Task<BotApplication> StartAsync() => StartAppAsync();
+
+    [Fact]
+    public async Task Lease_WhenHeldByAnotherReplica_IsRefusedUntilItExpires()
+    {
+        using var app = await StartAsync();
+        var (a, b) = (Replica(app, "replica-a"), Replica(app, "replica-b"));
+
+        Assert.True(await a.TryAcquireAsync("job:test", Duration, default));
+        Assert.False(await b.TryAcquireAsync("job:test", Duration, default));
+        app.Clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.True(await a.TryAcquireAsync("job:test", Duration, default)); // the holder renews
+        app.Clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.False(await b.TryAcquireAsync("job:test", Duration, default)); // renewed: 10 s left
+        app.Clock.Advance(TimeSpan.FromSeconds(11));
+
+        Assert.True(await b.TryAcquireAsync("job:test", Duration, default)); // a stopped renewing: b takes over
+        Assert.False(await a.TryAcquireAsync("job:test", Duration, default));
+        Assert.True(await a.TryAcquireAsync("job:other", Duration, default));
+    }
+
+    [Fact]
+    public async Task RacingReplicas_OneOfThemGetsTheLease()
+    {
+        using var app = await StartAsync();
+        var replicas = Enumerable.Range(0, 6).Select(i => Replica(app, "replica-" + i)).ToList();
+
+        var won = await Task.WhenAll(replicas.Select(r => Task.Run(() => r.TryAcquireAsync("job:race", Duration, default))));
+
+        Assert.Single(won, w => w);
+    }
+
+    [Fact]
+    public async Task PersonLock_HeldByOneReplica_IsRefusedToAnother_UntilReleasedOrItsConnectionDies()
+    {
+        using var app = await StartAsync();
+        var source = app.Services.GetRequiredService<NpgsqlDataSource>();
+        var (a, b) = (new PersonLocks(source, NullLogger<PersonLocks>.Instance), new PersonLocks(source, NullLogger<PersonLocks>.Instance));
+
+        var held = await a.TryTakeAsync("line-u1", default);
+        Assert.NotNull(held);
+        Assert.Null(await a.TryTakeAsync("line-u1", default)); // this replica's other work waits too
+        Assert.Null(await b.TryTakeAsync("line-u1", default));
+        await using (var other = await b.TryTakeAsync("line-u2", default))
+        {
+            Assert.NotNull(other); // another person is free
+        }
+
+        await held!.DisposeAsync();
+        var taken = await b.TryTakeAsync("line-u1", default);
+        Assert.NotNull(taken);
+
+        // A replica that dies holds nothing: the server ends its session, and the lock with it.
+        await using (var admin = await source.OpenConnectionAsync())
+        {
+            await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid() AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", admin);
+            await kill.ExecuteNonQueryAsync();
+        }
+
+        PersonLock? again = null;
+        for (var i = 0; i < 50 && again is null; i++)
+        {
+            again = await a.TryTakeAsync("line-u1", default); // the terminated backend ends a moment later
+            await Task.Delay(again is null ? 100 : 0);
+        }
+
+        Assert.NotNull(again);
+        await again!.DisposeAsync();
+        await taken!.DisposeAsync(); // its connection is gone: released without an error
+    }
 }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
 using Microsoft.EntityFrameworkCore;
+using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Staff;
 using ShiogamaDx.Bot.Tests.Line;
@@ -77,7 +78,7 @@ public sealed class HostileInputTests
             iter: Iterations,
             threads: 1);
 
-        Assert.DoesNotContain(host.Inbox(), e => e.WebhookEventId.StartsWith(UnsignedPrefix, StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Inbox(), e => e.EventId.StartsWith(UnsignedPrefix, StringComparison.Ordinal));
         Assert.True(statuses.GetValueOrDefault(200) > 0 && statuses.GetValueOrDefault(401) > 0 && statuses.GetValueOrDefault(400) > 0 && statuses.GetValueOrDefault(413) > 0, string.Join(", ", statuses));
 
         // The worker survived what was stored: every hostile event is handled, and a real message is still answered.
@@ -87,6 +88,103 @@ public sealed class HostileInputTests
         Assert.Empty(host.Fake.SpecErrors); // whatever came in, what went out is a valid LINE request
         using var health = await host.Client.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    /// <summary>Values at the edges of a number as JSON writes it: of long, of what DateTimeOffset holds in Unix ms, and beyond.</summary>
+    private static readonly JsonNode?[] NumericEdges =
+    [
+        long.MinValue, -62135596800001, -62135596800000, -1, 0, 1, 253402300799999, 253402300800000, long.MaxValue,
+        JsonNode.Parse("9223372036854775808"), JsonNode.Parse("-9223372036854775809"), JsonNode.Parse("1e308"), JsonNode.Parse("-1e308"),
+        JsonNode.Parse("-0"), 1.5, JsonNode.Parse("4.9e-324"), null,
+    ];
+
+    /// <summary>Dates and times at and past their edges, as the date/time pickers' params carry them.</summary>
+    private static readonly string[] DateEdges =
+    [
+        "", "0001-01-01", "9999-12-31", "10000-01-01", "-0001-01-01", "2026-02-30", "2026-13-01", "00:00", "23:59", "24:00", "99:99",
+        "0001-01-01T00:00", "9999-12-31T23:59", "2026-02-30T25:61", "２０２６-１２-０１", "2026-12-01T10:00:00.0000000+14:00",
+    ];
+
+    /// <summary>Every numeric and date field of the webhook events this host reads (webhook.yml).</summary>
+    private static readonly string[] EdgeFields =
+    [
+        "timestamp", "message.fileSize", "message.duration", "message.latitude", "message.longitude", "message.emojis.index",
+        "chatControl.expireAt", "postback.params.date", "postback.params.time", "postback.params.datetime",
+    ];
+
+    [Fact]
+    public async Task LineWebhook_WithAnEdgeValueInANumericOrDateField_StoresEachEventOnItsOwn_AndAnswersTheOthers()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        var valid = new List<string>();
+        await Gen.Select(Gen.Int[0, EdgeFields.Length - 1], Gen.Int[0, NumericEdges.Length - 1], Gen.Int[0, DateEdges.Length - 1], Gen.Int[0, int.MaxValue]).SampleAsync(
+            async c =>
+            {
+                var (field, salt) = (EdgeFields[c.Item1], c.Item4.ToString(CultureInfo.InvariantCulture));
+                var edge = EdgeEvent(field, NumericEdges[c.Item2], DateEdges[c.Item3], host.Now, "EDGE" + salt, "U" + c.Item4.ToString("x32", CultureInfo.InvariantCulture));
+                var other = LineEvents.Text("メニュー", host.Now, replyToken: "valid-" + salt, id: "VALID" + salt, source: LineEvents.User("U" + (~c.Item4).ToString("x32", CultureInfo.InvariantCulture)));
+                var body = new JsonObject { ["destination"] = LineTestHost.BotId, ["events"] = c.Item4 % 2 == 0 ? new JsonArray(edge, other) : new JsonArray(other, edge) }.ToJsonString();
+
+                using var response = await host.PostAsync(body);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                var stored = host.Inbox().Where(e => e.EventId == "EDGE" + salt || e.EventId == "VALID" + salt).ToList();
+                Assert.Equal(2, stored.Count); // each event stored on its own, whatever the other holds
+                Assert.All(stored.Where(e => e.Type == "unreadable"), e => Assert.StartsWith("unreadable: ", e.LastError, StringComparison.Ordinal));
+                valid.Add("valid-" + salt);
+            },
+            seed: Seed,
+            iter: Math.Max(100, Iterations / 5),
+            threads: 1);
+
+        await host.WhenSettledAsync(advanceBy: TimeSpan.FromSeconds(1));
+        Assert.All(host.Inbox(), e => Assert.NotEqual(InboxStatus.Failed, e.Status));
+        var replied = host.Fake.Replies.Where(r => r.Status == 200).Select(r => (string?)r.Body!["replyToken"] ?? "").ToHashSet();
+        Assert.Subset(replied, valid.ToHashSet()); // every valid event of those bodies answered
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    /// <summary>An event of the type that carries the field, with the field set to the edge value.</summary>
+    private static JsonObject EdgeEvent(string field, JsonNode? number, string date, DateTimeOffset now, string id, string userId)
+    {
+        var user = LineEvents.User(userId);
+        JsonObject Message(JsonObject message)
+        {
+            var e = LineEvents.Base("message", now, user, id: id);
+            e["message"] = message;
+            return e;
+        }
+
+        JsonObject Postback(string key)
+        {
+            var e = LineEvents.Base("postback", now, user, id: id);
+            e["postback"] = new JsonObject { ["data"] = "menu", ["params"] = new JsonObject { [key] = date } };
+            return e;
+        }
+
+        var edge = number?.DeepClone();
+        return field switch
+        {
+            "timestamp" => Set(LineEvents.Text("メニュー", now, id: id, source: user), "timestamp", edge),
+            "message.fileSize" => Message(new JsonObject { ["type"] = "file", ["id"] = "1", ["fileName"] = "a.pdf", ["fileSize"] = edge }),
+            "message.duration" => Message(new JsonObject { ["type"] = "audio", ["id"] = "1", ["duration"] = edge, ["contentProvider"] = new JsonObject { ["type"] = "line" } }),
+            "message.latitude" => Message(new JsonObject { ["type"] = "location", ["id"] = "1", ["latitude"] = edge, ["longitude"] = 141.0 }),
+            "message.longitude" => Message(new JsonObject { ["type"] = "location", ["id"] = "1", ["latitude"] = 38.3, ["longitude"] = edge }),
+            "message.emojis.index" => Message(new JsonObject
+            {
+                ["type"] = "text", ["id"] = "1", ["text"] = "$", ["quoteToken"] = "q",
+                ["emojis"] = new JsonArray(new JsonObject { ["index"] = edge, ["length"] = edge?.DeepClone(), ["productId"] = "p", ["emojiId"] = "e" }),
+            }),
+            "chatControl.expireAt" => Set(LineEvents.Base("activated", now, user, replyToken: null, id: id), "chatControl", new JsonObject { ["expireAt"] = edge }),
+            "postback.params.date" => Postback("date"),
+            "postback.params.time" => Postback("time"),
+            _ => Postback("datetime"),
+        };
+    }
+
+    private static JsonObject Set(JsonObject e, string key, JsonNode? value)
+    {
+        e[key] = value;
+        return e;
     }
 
     [Fact]

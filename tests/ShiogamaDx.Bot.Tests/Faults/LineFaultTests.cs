@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Tests.Line;
@@ -34,7 +35,7 @@ public sealed class LineFaultTests
         Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
         await host.WhenSettledAsync();
 
-        Assert.Equal(LineEventStatus.Done, Assert.Single(host.Inbox()).Status);
+        Assert.Equal(InboxStatus.Done, Assert.Single(host.Inbox()).Status);
         Assert.Single(host.Fake.Replies);
     }
 
@@ -87,7 +88,7 @@ public sealed class LineFaultTests
         }
 
         await host.WhenSettledAsync();
-        Assert.Equal(LineEventStatus.Done, Assert.Single(host.Inbox()).Status);
+        Assert.Equal(InboxStatus.Done, Assert.Single(host.Inbox()).Status);
         Assert.Single(host.Fake.Replies);
     }
 
@@ -103,7 +104,7 @@ public sealed class LineFaultTests
         var pushes = host.Fake.Pushes.ToList();
         Assert.Equal([500, 500, 200], pushes.Select(p => p.Status));
         Assert.Single(pushes.Select(p => p.RetryKey).Distinct());
-        Assert.Equal(LineEventStatus.Done, host.Inbox().Single().Status);
+        Assert.Equal(InboxStatus.Done, host.Inbox().Single().Status);
     }
 
     [Fact]
@@ -120,14 +121,14 @@ public sealed class LineFaultTests
         await host.EventuallyAsync(() => host.Fake.Replies.Any(r => r.Status == 200), because: "the other person is answered");
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"answered in {watch.Elapsed}");
-        Assert.Equal(LineEventStatus.Pending, host.Inbox().First().Status);
+        Assert.Equal(InboxStatus.Pending, host.Inbox().First().Status);
 
         // The hung attempt times out (on the host's clock) and is retried with the same key.
         await host.WhenSettledAsync(advanceBy: TimeSpan.FromSeconds(10));
         var pushes = host.Fake.Pushes.ToList();
         Assert.Single(pushes.Select(p => p.RetryKey).Distinct());
         Assert.Single(pushes, p => p.Status == 200);
-        Assert.All(host.Inbox(), e => Assert.Equal(LineEventStatus.Done, e.Status));
+        Assert.All(host.Inbox(), e => Assert.Equal(InboxStatus.Done, e.Status));
     }
 
     [Fact]
@@ -142,13 +143,13 @@ public sealed class LineFaultTests
             await host.SendAsync(LineEvents.Text("メニュー", host.Now.AddMinutes(-2), source: LineEvents.User(user)));
         }
 
-        await host.EventuallyAsync(() => host.Inbox().All(e => e.Attempts >= 1 || e.Status == LineEventStatus.Done), because: "every push tried once");
+        await host.EventuallyAsync(() => host.Inbox().All(e => e.Attempts >= 1 || e.Status == InboxStatus.Done), because: "every push tried once");
 
         // After the 20th failure the circuit opened: the events after it never reached LINE (the pushes already in
         // flight on the other workers when it opened may still have gone through).
         var reached = host.Fake.Pushes.Count();
-        Assert.InRange(reached, 20, 20 + new LineOptions().ParallelPeople - 1);
-        var waiting = host.Inbox().Where(e => e.Status == LineEventStatus.Pending).Select(e => e.Id).ToList();
+        Assert.InRange(reached, 20, 20 + new InboxOptions().ParallelPeople - 1);
+        var waiting = host.Inbox().Where(e => e.Status == InboxStatus.Pending).Select(e => e.Id).ToList();
         Assert.True(waiting.Count >= 20);
 
         // Retries due within the 15 s break fail fast as well.
@@ -167,7 +168,7 @@ public sealed class LineFaultTests
             Assert.Single(delivered, p => p.RetryKey == failed.RetryKey); // retried with its key, delivered once
         }
 
-        Assert.All(host.Inbox(), e => Assert.Equal(LineEventStatus.Done, e.Status));
+        Assert.All(host.Inbox(), e => Assert.Equal(InboxStatus.Done, e.Status));
     }
 
     [Fact]
@@ -195,7 +196,7 @@ public sealed class LineFaultTests
             var replies = fake.Replies.Select(r => (string)r.Body!["replyToken"]!).ToList();
             Assert.Equal(["reply-a", "reply-b"], replies);
             Assert.Empty(fake.Pushes);
-            Assert.All(second.Inbox(), e => Assert.Equal(LineEventStatus.Done, e.Status));
+            Assert.All(second.Inbox(), e => Assert.Equal(InboxStatus.Done, e.Status));
         }
         finally
         {
@@ -234,7 +235,7 @@ public sealed class LineFaultTests
 
         var inbox = host.Inbox();
         Assert.Equal(flood + 1, inbox.Count); // every acknowledged event is on record
-        Assert.Equal(flood - 11, inbox.Count(e => e.Status == LineEventStatus.Skipped && e.LastError == "rate limited: not answered"));
+        Assert.Equal(flood - 11, inbox.Count(e => e.Status == InboxStatus.Skipped && e.LastError == "rate limited: not answered"));
     }
 
     [Fact]
@@ -283,7 +284,7 @@ public sealed class LineFaultTests
 
         private void Throw(DbCommand command)
         {
-            if (Full && command.CommandText.Contains("INSERT INTO \"LineInbox\"", StringComparison.Ordinal))
+            if (Full && command.CommandText.Contains("INSERT INTO \"Inbox\"", StringComparison.Ordinal))
             {
                 throw new SqliteException("SQLite Error 13: 'database or disk is full'.", 13);
             }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Core;
 using Serilog.Events;
+using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Tests.Infrastructure;
 using ShiogamaDx.Bot.Tests.Line;
 

@@ -9,6 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Hosting;
 using ShiogamaDx.Bot.Line;
@@ -87,21 +88,21 @@ public sealed class MetricsTests
     }
 
     [Fact]
-    public async Task Counters_WhenABatchCannotSaveThatItsReplyWasDelivered_CountTheAnswerOnce()
+    public async Task Counters_WhenTheDeliveredReplyCannotBeSaved_CountTheAnswerOnce()
     {
-        // The batch tries to save the delivered reply three times, then hands the event on; the one-at-a-time
-        // worker finds the reply token spent (the reply had arrived) and finishes the event.
+        // Saving the delivered reply fails three times; each retry finds the reply token spent (the reply had
+        // arrived) and finishes the event.
         var commits = new FailingFinishCommits(times: 3);
         await using var host = await LineTestHost.StartAsync(services: s => s.ConfigureDbContext<BotDbContext>(o => o.AddInterceptors(commits)));
         using var recorder = new Recorder(host.App.Services.GetRequiredService<IMeterFactory>());
 
         await host.SendAsync(LineEvents.Text("メニュー", host.Now, replyToken: "token-once"));
-        await host.WhenSettledAsync(advanceBy: TimeSpan.FromMilliseconds(100)); // the batch's waits between its tries
+        await host.WhenSettledAsync(advanceBy: TimeSpan.FromMilliseconds(100)); // the worker's pause after each failure
         await host.EventuallyAsync(() => recorder.Count("shiogama.bot.answer.duration") > 0, because: "the answer's time is recorded just after its commit");
 
-        Assert.Equal(0, commits.Left); // the batch's finishing commit did fail
+        Assert.Equal(0, commits.Left); // the finishing commit did fail
         Assert.Single(host.Fake.Replies, r => r.Status == 200);
-        Assert.Equal(LineEventStatus.Done, Assert.Single(host.Inbox()).Status);
+        Assert.Equal(InboxStatus.Done, Assert.Single(host.Inbox()).Status);
         Assert.Equal(1, recorder.Sum("shiogama.bot.events.processed", ("channel", "line")));
         Assert.Equal(1, recorder.Count("shiogama.bot.answer.duration"));
         Assert.Equal(0, recorder.Sum("shiogama.bot.events.failed"));
@@ -142,7 +143,7 @@ public sealed class MetricsTests
 
         private void Fail(DbCommand command)
         {
-            if (command.CommandText.Contains("UPDATE \"LineInbox\"", StringComparison.Ordinal) && command.CommandText.Contains("\"ProcessedAt\"", StringComparison.Ordinal)
+            if (command.CommandText.Contains("UPDATE \"Inbox\"", StringComparison.Ordinal) && command.CommandText.Contains("\"ProcessedAt\"", StringComparison.Ordinal)
                 && Interlocked.Decrement(ref left) >= 0)
             {
                 throw new SqliteException("SQLite Error 10: 'disk I/O error'.", 10);

@@ -103,6 +103,20 @@ public sealed class BotApplication : WebApplicationFactory<Program>
         return use(scope.ServiceProvider);
     }
 
+    public override async ValueTask DisposeAsync()
+    {
+        // Polly's registry waits, on the host's clock, for HTTP calls still in flight (a retry delay) before it is
+        // disposed: with the fake clock standing still that wait never ends. Time passes while the host stops.
+        var disposing = base.DisposeAsync().AsTask();
+        while (!disposing.IsCompleted)
+        {
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(disposing, Task.Delay(20));
+        }
+
+        await disposing;
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Tests.Infrastructure;
@@ -36,7 +37,7 @@ public sealed class LineDeliveryTests
         Assert.Single(host.Fake.Replies);
         var push = Assert.Single(host.Fake.Pushes);
         Assert.NotNull(push.RetryKey);
-        Assert.Equal(LineEventStatus.Done, host.Inbox().Single().Status);
+        Assert.Equal(InboxStatus.Done, host.Inbox().Single().Status);
     }
 
     [Fact]
@@ -51,7 +52,7 @@ public sealed class LineDeliveryTests
         // Asked again with the same token: LINE's "Invalid reply token" says the first reply arrived.
         Assert.Equal([502, 400], host.Fake.Replies.Select(r => r.Status));
         Assert.Empty(host.Fake.Pushes);
-        Assert.Equal(LineEventStatus.Done, host.Inbox().Single().Status);
+        Assert.Equal(InboxStatus.Done, host.Inbox().Single().Status);
     }
 
     [Fact]
@@ -67,7 +68,7 @@ public sealed class LineDeliveryTests
         Assert.Equal([502, 200], replies.Select(r => r.Status));
         Assert.Equal((string?)replies[0].Body!["replyToken"], (string?)replies[1].Body!["replyToken"]);
         Assert.Empty(host.Fake.Pushes);
-        Assert.Equal(LineEventStatus.Done, host.Inbox().Single().Status);
+        Assert.Equal(InboxStatus.Done, host.Inbox().Single().Status);
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class LineDeliveryTests
         Assert.Equal([429, 200], pushes.Select(p => p.Status));
         Assert.Equal(pushes[0].RetryKey, pushes[1].RetryKey);
         Assert.True(pushes[1].At - pushes[0].At >= TimeSpan.FromSeconds(2), "Retry-After: 2 honoured (the host's clock)");
-        Assert.Equal(LineEventStatus.Done, host.Inbox().Single().Status);
+        Assert.Equal(InboxStatus.Done, host.Inbox().Single().Status);
         Assert.Equal(0, host.Inbox().Single().Attempts); // healed inside the client, not by the worker
     }
 
@@ -98,7 +99,7 @@ public sealed class LineDeliveryTests
         await host.WhenSettledAsync();
 
         Assert.Single(host.Fake.Pushes);
-        Assert.Equal(LineEventStatus.Done, host.Inbox().Single().Status);
+        Assert.Equal(InboxStatus.Done, host.Inbox().Single().Status);
     }
 
     [Fact]
@@ -111,7 +112,7 @@ public sealed class LineDeliveryTests
         await host.WhenSettledAsync();
 
         Assert.Single(host.Fake.Pushes);
-        Assert.Equal(LineEventStatus.Failed, host.Inbox().Single().Status);
+        Assert.Equal(InboxStatus.Failed, host.Inbox().Single().Status);
     }
 
     [Fact]
@@ -133,7 +134,7 @@ public sealed class LineDeliveryTests
                 await first.SendAsync(LineEvents.Text("メニュー", first.Now.AddMinutes(-2)));
                 await first.EventuallyAsync(() => first.Inbox().Single().Attempts == 1, because: "the first push failed");
                 var stored = first.Inbox().Single();
-                Assert.Equal(LineEventStatus.Pending, stored.Status);
+                Assert.Equal(InboxStatus.Pending, stored.Status);
                 retryKey = stored.RetryKey;
             }
 
@@ -143,7 +144,7 @@ public sealed class LineDeliveryTests
             var push = Assert.Single(second.Fake.Pushes);
             Assert.Equal(retryKey.ToString("D"), push.RetryKey);
             Assert.Contains("塩竈市の公式LINE", push.AllText, StringComparison.Ordinal);
-            Assert.Equal(LineEventStatus.Done, second.Inbox().Single().Status);
+            Assert.Equal(InboxStatus.Done, second.Inbox().Single().Status);
         }
         finally
         {
@@ -224,7 +225,7 @@ public sealed class LineDeliveryTests
         Assert.Equal(2, pushes.Count);
         Assert.Equal(pushes[0].RetryKey, pushes[1].RetryKey);
         Assert.Equal(200, pushes[1].Status);
-        Assert.Equal(LineEventStatus.Done, host.Inbox().Single().Status);
+        Assert.Equal(InboxStatus.Done, host.Inbox().Single().Status);
     }
 
     [Fact]

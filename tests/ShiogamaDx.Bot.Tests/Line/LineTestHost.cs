@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Line;
@@ -85,7 +86,7 @@ public sealed class LineTestHost : IAsyncDisposable
 
     public T Db<T>(Func<BotDbContext, T> use) => App.WithScope(sp => use(sp.GetRequiredService<BotDbContext>()));
 
-    public List<LineInboxEvent> Inbox() => Db(db => db.Set<LineInboxEvent>().AsNoTracking().OrderBy(e => e.Id).ToList());
+    public List<InboxItem> Inbox() => Db(db => db.Set<InboxItem>().AsNoTracking().OrderBy(e => e.Id).ToList());
 
     /// <summary>Waits (real time, short polls) until the condition holds; optionally advancing the fake clock to wake timers.</summary>
     public async Task EventuallyAsync(Func<bool> condition, TimeSpan? advanceBy = null, string? because = null)
@@ -108,7 +109,7 @@ public sealed class LineTestHost : IAsyncDisposable
     }
 
     public Task WhenSettledAsync(TimeSpan? advanceBy = null) =>
-        EventuallyAsync(() => Inbox().All(e => e.Status != LineEventStatus.Pending), advanceBy, "every stored event handled");
+        EventuallyAsync(() => Inbox().All(e => e.Status != InboxStatus.Pending), advanceBy, "every stored event handled");
 
     public async ValueTask DisposeAsync()
     {

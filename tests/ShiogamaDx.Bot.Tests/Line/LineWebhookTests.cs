@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Tests.Infrastructure;
@@ -25,7 +26,7 @@ public sealed class LineWebhookTests
         Assert.Empty(host.Fake.Pushes);
         Assert.Empty(host.Fake.SpecErrors);
         var stored = Assert.Single(host.Inbox());
-        Assert.Equal(LineEventStatus.Done, stored.Status);
+        Assert.Equal(InboxStatus.Done, stored.Status);
         Assert.Null(stored.PayloadJson); // the person's words are not kept once answered
     }
 
@@ -158,17 +159,17 @@ public sealed class LineWebhookTests
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         var inbox = host.Inbox();
         Assert.Equal(13, inbox.Count);
-        Assert.Equal(13, inbox.Select(e => e.WebhookEventId).Distinct().Count());
+        Assert.Equal(13, inbox.Select(e => e.EventId).Distinct().Count());
         Assert.Equal(13, host.Fake.Replies.Count());
         Assert.Empty(host.Fake.Pushes);
-        var stored = inbox.Single(e => e.WebhookEventId == events[5]["webhookEventId"]!.GetValue<string>());
+        var stored = inbox.Single(e => e.EventId == events[5]["webhookEventId"]!.GetValue<string>());
         Assert.Equal("message", stored.Type);
-        Assert.Equal(LineEventStatus.Done, stored.Status);
+        Assert.Equal(InboxStatus.Done, stored.Status);
         Assert.Equal(host.Now.AddSeconds(1).ToUnixTimeMilliseconds(), stored.Timestamp.ToUnixTimeMilliseconds());
         Assert.NotEqual(Guid.Empty, stored.RetryKey);
         Assert.False(stored.IsRedelivery);
-        Assert.StartsWith("line-", stored.UserKey ?? "", StringComparison.Ordinal);
-        Assert.DoesNotContain(people[5]["userId"]!.GetValue<string>(), stored.UserKey!, StringComparison.Ordinal);
+        Assert.StartsWith("line-", stored.PersonKey ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain(people[5]["userId"]!.GetValue<string>(), stored.PersonKey!, StringComparison.Ordinal);
         Assert.Null(stored.PayloadJson); // answered: the words are not kept
         Assert.Equal(13, host.Fake.Replies.Select(r => r.Body!["replyToken"]!.GetValue<string>()).Distinct().Count());
     }
@@ -184,7 +185,7 @@ public sealed class LineWebhookTests
         await Task.Delay(200);
 
         var stored = Assert.Single(host.Inbox());
-        Assert.Equal(LineEventStatus.Skipped, stored.Status);
+        Assert.Equal(InboxStatus.Skipped, stored.Status);
         Assert.Empty(host.Fake.Calls);
     }
 
@@ -215,7 +216,7 @@ public sealed class LineWebhookTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var rows = host.Inbox();
         Assert.Equal(2, rows.Count);
-        Assert.Equal(LineEventStatus.Skipped, rows.Single(r => r.Type == "somethingNew").Status);
+        Assert.Equal(InboxStatus.Skipped, rows.Single(r => r.Type == "somethingNew").Status);
         Assert.Single(host.Fake.Replies);
     }
 
@@ -322,12 +323,12 @@ public sealed class LineWebhookTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var stored = host.Inbox().Single();
-        Assert.Equal(LineEventStatus.Pending, stored.Status);
+        Assert.Equal(InboxStatus.Pending, stored.Status);
         Assert.NotNull(stored.RepliesJson);
         Assert.Equal(stored.RetryKey.ToString("D"), host.Fake.Pushes.Single().RetryKey);
 
         await host.WhenSettledAsync(advanceBy: TimeSpan.FromSeconds(1));
         Assert.Equal(2, host.Fake.Pushes.Count());
-        Assert.Equal(LineEventStatus.Done, host.Inbox().Single().Status);
+        Assert.Equal(InboxStatus.Done, host.Inbox().Single().Status);
     }
 }

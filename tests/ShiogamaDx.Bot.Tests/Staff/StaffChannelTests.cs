@@ -55,6 +55,7 @@ public sealed class StaffChannelTests
         Assert.Equal(HttpStatusCode.OK, (await h.PostAsync(h.Message("お問い合わせ", id: "first"))).StatusCode);
         await h.Connector.NextAsync();
         Assert.Equal(1, h.Identity.KeysRequests);
+        await h.WhenSettledAsync();
 
         using var rotated = new TestSigningKey("key-2", "msteams");
         h.Identity.Publish(rotated);
@@ -70,6 +71,7 @@ public sealed class StaffChannelTests
         await h.PostAsync(h.Message("お問い合わせ", id: "third"));
         await h.Connector.NextAsync();
         Assert.Equal(2, h.Identity.KeysRequests);
+        await h.WhenSettledAsync();
         h.App.Clock.Advance(TimeSpan.FromHours(13));
         await h.PostAsync(h.Message("お問い合わせ", id: "fourth"));
         await h.Connector.NextAsync();
@@ -287,6 +289,7 @@ public sealed class StaffChannelTests
         Assert.Equal("Bearer access-token-1", first.Authorization);
         Assert.Equal(first.Authorization, second.Authorization);
         Assert.Single(h.Identity.TokenRequests);
+        await h.WhenSettledAsync();
 
         // Renewed shortly before it expires (3600 s).
         h.App.Clock.Advance(TimeSpan.FromMinutes(56));

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Tests.Infrastructure;
 
 namespace ShiogamaDx.Bot.Tests.Staff;
@@ -133,6 +135,20 @@ public sealed class StaffHarness : IAsyncDisposable
         }
 
         return await Client.SendAsync(request);
+    }
+
+    /// <summary>
+    /// Waits until every stored activity is handled: the connector sees an answer before the bot has read the
+    /// connector's response, and a test that moves the fake clock meanwhile would time that request out.
+    /// </summary>
+    public async Task WhenSettledAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (App.WithScope(sp => sp.GetRequiredService<BotDbContext>().Set<InboxItem>().Any(i => i.Status == InboxStatus.Pending)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "stored activities still pending");
+            await Task.Delay(20);
+        }
     }
 
     public async ValueTask DisposeAsync()

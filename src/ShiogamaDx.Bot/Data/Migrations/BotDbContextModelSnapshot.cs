@@ -410,6 +410,94 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     b.ToTable("WorkLeases", (string)null);
                 });
 
+            modelBuilder.Entity("ShiogamaDx.Bot.Inbox.InboxItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DeliveredParts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsRedelivery")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PayloadJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PersonKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RepliesJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ReplyFailed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ReplyTokenUsed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RetryKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("Channel", "EventId")
+                        .IsUnique();
+
+                    b.HasIndex("PersonKey", "Status", "Timestamp");
+
+                    b.HasIndex("Status", "NextAttemptAt", "Timestamp");
+
+                    b.ToTable("Inbox", (string)null);
+                });
+
             modelBuilder.Entity("ShiogamaDx.Bot.Kpis.KpiAuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -599,89 +687,6 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     b.HasIndex("KpiId", "FiscalYear", "Field");
 
                     b.ToTable("KpiValues", (string)null);
-                });
-
-            modelBuilder.Entity("ShiogamaDx.Bot.Line.LineInboxEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("DeliveredBatches")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("IsRedelivery")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("MessageId")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("NextAttemptAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("PayloadJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("ProcessedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ReceivedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("RepliesJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("ReplyFailed")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("ReplyTokenUsed")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<Guid>("RetryKey")
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Timestamp")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserKey")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("WebhookEventId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("MessageId");
-
-                    b.HasIndex("ReceivedAt");
-
-                    b.HasIndex("WebhookEventId")
-                        .IsUnique();
-
-                    b.HasIndex("Status", "NextAttemptAt", "Timestamp");
-
-                    b.HasIndex("UserKey", "Status", "Timestamp");
-
-                    b.ToTable("LineInbox", (string)null);
                 });
 
             modelBuilder.Entity("ShiogamaDx.Bot.Line.LineUser", b =>

@@ -428,6 +428,96 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     b.ToTable("WorkLeases", (string)null);
                 });
 
+            modelBuilder.Entity("ShiogamaDx.Bot.Inbox.InboxItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("DeliveredParts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("IsRedelivery")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PayloadJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PersonKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RepliesJson")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("ReplyFailed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ReplyTokenUsed")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("RetryKey")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("Timestamp")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("Channel", "EventId")
+                        .IsUnique();
+
+                    b.HasIndex("PersonKey", "Status", "Timestamp");
+
+                    b.HasIndex("Status", "NextAttemptAt", "Timestamp");
+
+                    b.ToTable("Inbox", (string)null);
+                });
+
             modelBuilder.Entity("ShiogamaDx.Bot.Kpis.KpiAuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -621,91 +711,6 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     b.HasIndex("KpiId", "FiscalYear", "Field");
 
                     b.ToTable("KpiValues", (string)null);
-                });
-
-            modelBuilder.Entity("ShiogamaDx.Bot.Line.LineInboxEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer");
-
-                    b.Property<int>("DeliveredBatches")
-                        .HasColumnType("integer");
-
-                    b.Property<bool>("IsRedelivery")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)");
-
-                    b.Property<string>("MessageId")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<DateTimeOffset>("NextAttemptAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("PayloadJson")
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset?>("ProcessedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset>("ReceivedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("RepliesJson")
-                        .HasColumnType("text");
-
-                    b.Property<bool>("ReplyFailed")
-                        .HasColumnType("boolean");
-
-                    b.Property<bool>("ReplyTokenUsed")
-                        .HasColumnType("boolean");
-
-                    b.Property<Guid>("RetryKey")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("Status")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset>("Timestamp")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
-
-                    b.Property<string>("UserKey")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("WebhookEventId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("MessageId");
-
-                    b.HasIndex("ReceivedAt");
-
-                    b.HasIndex("WebhookEventId")
-                        .IsUnique();
-
-                    b.HasIndex("Status", "NextAttemptAt", "Timestamp");
-
-                    b.HasIndex("UserKey", "Status", "Timestamp");
-
-                    b.ToTable("LineInbox", (string)null);
                 });
 
             modelBuilder.Entity("ShiogamaDx.Bot.Line.LineUser", b =>

@@ -65,6 +65,20 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Feedback",
                 columns: table => new
                 {
@@ -79,6 +93,37 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Feedback", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Inbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    EventId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    PersonKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    MessageId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Timestamp = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    IsRedelivery = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PayloadJson = table.Column<string>(type: "TEXT", nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RepliesJson = table.Column<string>(type: "TEXT", nullable: true),
+                    RetryKey = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ReplyTokenUsed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ReplyFailed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DeliveredParts = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProcessedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Inbox", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -166,35 +211,6 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "LineInbox",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    WebhookEventId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Type = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    UserKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    MessageId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Timestamp = table.Column<long>(type: "INTEGER", nullable: false),
-                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    IsRedelivery = table.Column<bool>(type: "INTEGER", nullable: false),
-                    PayloadJson = table.Column<string>(type: "TEXT", nullable: true),
-                    Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    RepliesJson = table.Column<string>(type: "TEXT", nullable: true),
-                    RetryKey = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ReplyTokenUsed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    DeliveredBatches = table.Column<int>(type: "INTEGER", nullable: false),
-                    ProcessedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_LineInbox", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "LineUsers",
                 columns: table => new
                 {
@@ -224,7 +240,9 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     SentAt = table.Column<long>(type: "INTEGER", nullable: true),
                     FailedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    ClaimedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -380,6 +398,19 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "WorkLeases",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkLeases", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ClassRegistrations",
                 columns: table => new
                 {
@@ -488,6 +519,32 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 column: "ExpiresAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Inbox_Channel_EventId",
+                table: "Inbox",
+                columns: new[] { "Channel", "EventId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Inbox_MessageId",
+                table: "Inbox",
+                column: "MessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Inbox_PersonKey_Status_Timestamp",
+                table: "Inbox",
+                columns: new[] { "PersonKey", "Status", "Timestamp" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Inbox_ReceivedAt",
+                table: "Inbox",
+                column: "ReceivedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Inbox_Status_NextAttemptAt_Timestamp",
+                table: "Inbox",
+                columns: new[] { "Status", "NextAttemptAt", "Timestamp" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_KpiAudit_ChangedAt",
                 table: "KpiAudit",
                 column: "ChangedAt");
@@ -498,35 +555,14 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 columns: new[] { "KpiId", "FiscalYear", "Field" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_LineInbox_MessageId",
-                table: "LineInbox",
-                column: "MessageId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_LineInbox_ReceivedAt",
-                table: "LineInbox",
-                column: "ReceivedAt");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_LineInbox_Status_NextAttemptAt_Timestamp",
-                table: "LineInbox",
-                columns: new[] { "Status", "NextAttemptAt", "Timestamp" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_LineInbox_UserKey",
-                table: "LineInbox",
-                column: "UserKey");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_LineInbox_WebhookEventId",
-                table: "LineInbox",
-                column: "WebhookEventId",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Outbox_Channel_SentAt_FailedAt_NotBefore",
                 table: "Outbox",
                 columns: new[] { "Channel", "SentAt", "FailedAt", "NotBefore" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_ClaimedBy",
+                table: "Outbox",
+                column: "ClaimedBy");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Outbox_IdempotencyKey",
@@ -578,7 +614,13 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 name: "ConversationStates");
 
             migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
                 name: "Feedback");
+
+            migrationBuilder.DropTable(
+                name: "Inbox");
 
             migrationBuilder.DropTable(
                 name: "KpiAudit");
@@ -591,9 +633,6 @@ namespace ShiogamaDx.Bot.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "KpiValues");
-
-            migrationBuilder.DropTable(
-                name: "LineInbox");
 
             migrationBuilder.DropTable(
                 name: "LineUsers");
@@ -624,6 +663,9 @@ namespace ShiogamaDx.Bot.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "UnansweredQuestions");
+
+            migrationBuilder.DropTable(
+                name: "WorkLeases");
 
             migrationBuilder.DropTable(
                 name: "SmartphoneClasses");

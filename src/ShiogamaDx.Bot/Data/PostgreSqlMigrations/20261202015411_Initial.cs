@@ -67,6 +67,20 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Feedback",
                 columns: table => new
                 {
@@ -81,6 +95,37 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Feedback", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Inbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Channel = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    EventId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    PersonKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    MessageId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Timestamp = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    IsRedelivery = table.Column<bool>(type: "boolean", nullable: false),
+                    PayloadJson = table.Column<string>(type: "text", nullable: true),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RepliesJson = table.Column<string>(type: "text", nullable: true),
+                    RetryKey = table.Column<Guid>(type: "uuid", nullable: false),
+                    ReplyTokenUsed = table.Column<bool>(type: "boolean", nullable: false),
+                    ReplyFailed = table.Column<bool>(type: "boolean", nullable: false),
+                    DeliveredParts = table.Column<int>(type: "integer", nullable: false),
+                    ProcessedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Inbox", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -168,35 +213,6 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "LineInbox",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    WebhookEventId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    UserKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    MessageId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Timestamp = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    IsRedelivery = table.Column<bool>(type: "boolean", nullable: false),
-                    PayloadJson = table.Column<string>(type: "text", nullable: true),
-                    Status = table.Column<int>(type: "integer", nullable: false),
-                    Attempts = table.Column<int>(type: "integer", nullable: false),
-                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    RepliesJson = table.Column<string>(type: "text", nullable: true),
-                    RetryKey = table.Column<Guid>(type: "uuid", nullable: false),
-                    ReplyTokenUsed = table.Column<bool>(type: "boolean", nullable: false),
-                    DeliveredBatches = table.Column<int>(type: "integer", nullable: false),
-                    ProcessedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LastError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_LineInbox", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "LineUsers",
                 columns: table => new
                 {
@@ -226,7 +242,9 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     FailedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     Attempts = table.Column<int>(type: "integer", nullable: false),
-                    LastError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                    LastError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    ClaimedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ClaimedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -382,6 +400,19 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "WorkLeases",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Owner = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkLeases", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ClassRegistrations",
                 columns: table => new
                 {
@@ -490,6 +521,32 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 column: "ExpiresAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Inbox_Channel_EventId",
+                table: "Inbox",
+                columns: new[] { "Channel", "EventId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Inbox_MessageId",
+                table: "Inbox",
+                column: "MessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Inbox_PersonKey_Status_Timestamp",
+                table: "Inbox",
+                columns: new[] { "PersonKey", "Status", "Timestamp" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Inbox_ReceivedAt",
+                table: "Inbox",
+                column: "ReceivedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Inbox_Status_NextAttemptAt_Timestamp",
+                table: "Inbox",
+                columns: new[] { "Status", "NextAttemptAt", "Timestamp" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_KpiAudit_ChangedAt",
                 table: "KpiAudit",
                 column: "ChangedAt");
@@ -500,35 +557,14 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 columns: new[] { "KpiId", "FiscalYear", "Field" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_LineInbox_MessageId",
-                table: "LineInbox",
-                column: "MessageId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_LineInbox_ReceivedAt",
-                table: "LineInbox",
-                column: "ReceivedAt");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_LineInbox_Status_NextAttemptAt_Timestamp",
-                table: "LineInbox",
-                columns: new[] { "Status", "NextAttemptAt", "Timestamp" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_LineInbox_UserKey",
-                table: "LineInbox",
-                column: "UserKey");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_LineInbox_WebhookEventId",
-                table: "LineInbox",
-                column: "WebhookEventId",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Outbox_Channel_SentAt_FailedAt_NotBefore",
                 table: "Outbox",
                 columns: new[] { "Channel", "SentAt", "FailedAt", "NotBefore" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_ClaimedBy",
+                table: "Outbox",
+                column: "ClaimedBy");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Outbox_IdempotencyKey",
@@ -580,7 +616,13 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 name: "ConversationStates");
 
             migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
                 name: "Feedback");
+
+            migrationBuilder.DropTable(
+                name: "Inbox");
 
             migrationBuilder.DropTable(
                 name: "KpiAudit");
@@ -593,9 +635,6 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
             migrationBuilder.DropTable(
                 name: "KpiValues");
-
-            migrationBuilder.DropTable(
-                name: "LineInbox");
 
             migrationBuilder.DropTable(
                 name: "LineUsers");
@@ -626,6 +665,9 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
             migrationBuilder.DropTable(
                 name: "UnansweredQuestions");
+
+            migrationBuilder.DropTable(
+                name: "WorkLeases");
 
             migrationBuilder.DropTable(
                 name: "SmartphoneClasses");

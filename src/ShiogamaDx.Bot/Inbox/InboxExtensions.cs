@@ -1,0 +1,17 @@
+using Npgsql;
+
+namespace ShiogamaDx.Bot.Inbox;
+
+public static class InboxExtensions
+{
+    public static IHostApplicationBuilder AddInbox(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<InboxSignal>();
+        services.AddSingleton<InboxWriter>();
+        services.AddSingleton(sp => new PersonLocks(sp.GetService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PersonLocks>>()));
+        services.AddHostedService<InboxWorker>();
+        return builder;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+
+namespace ShiogamaDx.Bot.Inbox;
+
+/// <summary>
+/// One worker at a time per person (their answers and pushes keep their order and never overlap). In this process a
+/// set of the people held; with PostgreSQL, where replicas share the inbox, also a session advisory lock per person
+/// on a connection of its own: another replica's try fails while it is held, and the server lets go of it when the
+/// holder's connection ends, a crashed replica's included. SQLite serves one process: the set is all it takes.
+/// </summary>
+internal sealed class PersonLocks(NpgsqlDataSource? postgres, ILogger<PersonLocks> logger)
+{
+    private readonly ConcurrentDictionary<string, byte> held = new(StringComparer.Ordinal);
+
+    public ICollection<string> Held => held.Keys;
+
+    /// <returns>Null while this process or another replica holds the person.</returns>
+    public async Task<PersonLock?> TryTakeAsync(string key, CancellationToken ct)
+    {
+        if (!held.TryAdd(key, 0))
+        {
+            return null;
+        }
+
+        if (postgres is null)
+        {
+            return new PersonLock(this, key, null);
+        }
+
+        NpgsqlConnection? connection = null;
+        try
+        {
+            connection = await postgres.OpenConnectionAsync(ct);
+            await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection) { Parameters = { new() { Value = LockId(key) } } };
+            if (await command.ExecuteScalarAsync(ct) is true)
+            {
+                return new PersonLock(this, key, connection);
+            }
+        }
+        catch
+        {
+            await ReleaseAsync(key, connection);
+            throw;
+        }
+
+        await ReleaseAsync(key, connection);
+        return null;
+    }
+
+    internal async ValueTask ReleaseAsync(string key, NpgsqlConnection? connection)
+    {
+        try
+        {
+            if (connection is { State: System.Data.ConnectionState.Open })
+            {
+                await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", connection);
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // The connection is broken: the server ends its session, and the lock with it.
+            logger.LogWarning("Releasing a person's lock failed ({Error}); the server releases it with the session", ex.Message);
+            NpgsqlConnection.ClearPool(connection!);
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            held.TryRemove(key, out _);
+        }
+    }
+
+    /// <summary>Advisory locks take a 64-bit key: the first 8 bytes of the key's hash (a collision only serialises two people).</summary>
+    private static long LockId(string key) => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("person:" + key)), 0);
+}
+
+internal sealed class PersonLock(PersonLocks locks, string key, NpgsqlConnection? connection) : IAsyncDisposable
+{
+    private int disposed;
+
+    public string Key => key;
+
+    public ValueTask DisposeAsync() => Interlocked.Exchange(ref disposed, 1) == 0 ? locks.ReleaseAsync(key, connection) : ValueTask.CompletedTask;
+}
