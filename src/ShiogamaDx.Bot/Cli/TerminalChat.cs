@@ -66,6 +66,9 @@ public static class TerminalChat
                 case TextReply t:
                     sb.AppendLine(t.Text);
                     break;
+                case PassagesReply p:
+                    sb.AppendJoin(Environment.NewLine + Environment.NewLine, p.Passages).AppendLine();
+                    break;
                 case ChoicesReply c:
                     sb.AppendLine(c.Prompt);
                     foreach (var choice in c.Choices)

@@ -11,5 +11,12 @@ public sealed class ContentOptions
     [Required]
     public string Path { get; set; } = "Content";
 
+    /// <summary>Reload dialogs, menus, messages, the catalog and the class schedule when their files change.</summary>
+    public bool Watch { get; set; } = true;
+
+    /// <summary>Quiet time after the last file change before the content is checked and reloaded.</summary>
+    [Range(50, 60_000)]
+    public int ReloadDebounceMilliseconds { get; set; } = 500;
+
     public string FullPath => System.IO.Path.GetFullPath(Path, AppContext.BaseDirectory);
 }

@@ -14,25 +14,28 @@ public sealed class DialogOptions
     public string FullPath => System.IO.Path.GetFullPath(Path, AppContext.BaseDirectory);
 }
 
-/// <summary>Every dialog and menu under <c>dialogs/</c>, loaded and checked once at start.</summary>
+/// <summary>
+/// Every dialog and menu under <c>dialogs/</c>, checked at start and replaced in one step when a checked new version
+/// of the folder is loaded (<see cref="Replace"/>): a reader sees the old files or the new ones, never a mix.
+/// </summary>
 public sealed class DialogCatalog
 {
-    private readonly Dictionary<string, DialogDefinition> byId;
+    private Snapshot current;
 
-    public DialogCatalog(IReadOnlyList<DialogDefinition> dialogs, MenuSet menus)
-    {
-        byId = dialogs.ToDictionary(d => d.Id, StringComparer.Ordinal);
-        Dialogs = dialogs;
-        Menus = menus;
-    }
+    public DialogCatalog(IReadOnlyList<DialogDefinition> dialogs, MenuSet menus) =>
+        current = new Snapshot(dialogs, menus, dialogs.ToDictionary(d => d.Id, StringComparer.Ordinal));
 
-    public IReadOnlyList<DialogDefinition> Dialogs { get; }
+    public IReadOnlyList<DialogDefinition> Dialogs => Volatile.Read(ref current).Dialogs;
 
-    public MenuSet Menus { get; }
+    public MenuSet Menus => Volatile.Read(ref current).Menus;
 
-    public DialogDefinition Get(string id) => byId.TryGetValue(id, out var d) ? d : throw new KeyNotFoundException($"No dialog '{id}' in dialogs/.");
+    public DialogDefinition Get(string id) =>
+        Volatile.Read(ref current).ById.TryGetValue(id, out var d) ? d : throw new KeyNotFoundException($"No dialog '{id}' in dialogs/.");
 
-    public bool Contains(string id) => byId.ContainsKey(id);
+    public bool Contains(string id) => Volatile.Read(ref current).ById.ContainsKey(id);
+
+    /// <summary>Takes the other catalog's dialogs and menus (checked by the caller).</summary>
+    public void Replace(DialogCatalog other) => Volatile.Write(ref current, Volatile.Read(ref other.current));
 
     public static DialogCatalog Load(string folder)
     {
@@ -94,6 +97,13 @@ public sealed class DialogCatalog
         return problems;
     }
 
+    /// <summary>The checked catalog of a folder, or null with its problems.</summary>
+    public static DialogCatalog? TryLoad(string folder, IEnumerable<IDialogAction> actions, IEnumerable<string>? handlerNames, out IReadOnlyList<ContentFileException> problems)
+    {
+        problems = Check(folder, actions, handlerNames);
+        return problems.Count == 0 ? Load(folder) : null;
+    }
+
     /// <summary>The first problem <see cref="Problems"/> finds, thrown: a broken file stops the start with its file and line.</summary>
     public void Validate(IEnumerable<IDialogAction> actions, IEnumerable<string> handlerNames)
     {
@@ -150,6 +160,8 @@ public sealed class DialogCatalog
             }
         }
     }
+
+    private sealed record Snapshot(IReadOnlyList<DialogDefinition> Dialogs, MenuSet Menus, IReadOnlyDictionary<string, DialogDefinition> ById);
 
     private static ContentFileException? NeedProblem(DialogDefinition dialog, int callerIndex, string action, StepNeed need)
     {

@@ -12,6 +12,7 @@ namespace ShiogamaDx.Bot.Conversations;
 [JsonDerivedType(typeof(CardsReply), "cards")]
 [JsonDerivedType(typeof(TableReply), "table")]
 [JsonDerivedType(typeof(ImageReply), "image")]
+[JsonDerivedType(typeof(PassagesReply), "passages")]
 public abstract record Reply;
 
 public sealed record TextReply(string Text) : Reply;
@@ -47,3 +48,9 @@ public sealed record CardAction(string Label, CardActionKind Kind, string Value)
 public sealed record TableReply(string Title, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows, string? Note = null) : Reply;
 
 public sealed record ImageReply(Uri Url, Uri PreviewUrl, string AltText) : Reply;
+
+/// <summary>
+/// One answer drawn from several passages, best first. A channel that can fold content shows the first and keeps
+/// the others behind <paramref name="MoreLabel"/> (one message per answer); the others show them one after another.
+/// </summary>
+public sealed record PassagesReply(IReadOnlyList<string> Passages, string MoreLabel) : Reply;

@@ -55,7 +55,10 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
         }
 
         var answer = await answerer.AnswerAsync(turn.Text, cancellationToken);
-        var replies = answer.Messages.Select(m => (Reply)new TextReply(m)).ToList();
+        // Several sections: one answer, the best first (a channel that can fold keeps the others behind a button).
+        var replies = answer.Messages.Count > 1
+            ? [new PassagesReply(answer.Messages, messages.Current.Format(GuidelineTexts.MorePassages, answer.Messages.Count - 1))]
+            : answer.Messages.Select(m => (Reply)new TextReply(m)).ToList();
         if (answer.TooGeneral)
         {
             // 「生成AIを業務で使ってもいいですか」 names only what the whole guideline is about: no one section answers it.

@@ -10,6 +10,7 @@ internal static class GuidelineTexts
     public static readonly MessageKey DefaultDocument = new("guidelines.default-document");
     public static readonly MessageKey DocumentSeparator = new("guidelines.document-separator");
     public static readonly MessageKey TooGeneral = new("guidelines.too-general");
+    public static readonly MessageKey MorePassages = new("guidelines.more-passages", "count");
     public static readonly MessageKey ExamplesPrompt = new("guidelines.examples-prompt");
     public static readonly MessageKey Example1 = new("guidelines.example-1");
     public static readonly MessageKey Example2 = new("guidelines.example-2");

@@ -30,6 +30,7 @@ internal static class LineRenderer
             messages.AddRange(reply switch
             {
                 TextReply t => Texts(t.Text),
+                PassagesReply p => p.Passages.SelectMany(Texts),
                 ChoicesReply c => Choices(c),
                 CardsReply c => Cards(c),
                 TableReply t => [Table(t)],

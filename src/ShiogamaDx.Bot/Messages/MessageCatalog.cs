@@ -17,12 +17,3 @@ public sealed class MessageCatalog(MessageSet initial)
 
     public static string FileOf(ContentOptions options) => Path.Combine(options.FullPath, MessageSet.FileName);
 }
-
-public static class MessagesExtensions
-{
-    public static IHostApplicationBuilder AddMessages(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton(sp => new MessageCatalog(MessageSet.Load(MessageCatalog.FileOf(sp.GetRequiredService<IOptions<ContentOptions>>().Value), MessageKey.All)));
-        return builder;
-    }
-}

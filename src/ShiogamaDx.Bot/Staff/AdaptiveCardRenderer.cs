@@ -24,6 +24,14 @@ internal static class AdaptiveCardRenderer
     {
         TextReply t => Message(t.Text),
 
+        // One message per answer: the best passage as text, the others folded behind a button under it.
+        PassagesReply p when RendersCards(channelId) && p.Passages.Count > 1 => Message(p.Passages[0], [CardAttachment(MorePassagesCard(p))]),
+        PassagesReply p => Message(null) with
+        {
+            Text = string.Join("\n\n---\n\n", p.Passages.Select(TeamsText.Markdown)),
+            TextFormat = "markdown",
+        },
+
         // One set of choices: a card where the channel draws one (in Teams suggested actions would repeat the
         // card's buttons), else the numbered text with suggested actions.
         ChoicesReply c when RendersCards(channelId) => Message(null, [CardAttachment(ChoicesCard(c))]) with { Summary = c.Prompt },
@@ -53,6 +61,7 @@ internal static class AdaptiveCardRenderer
             var card = reply switch
             {
                 TextReply t => NewCard(t.Text, TextBlocks(t.Text), []),
+                PassagesReply p => NewCard(string.Join("\n\n", p.Passages), PassageBlocks(p.Passages), []),
                 ChoicesReply c => ChoicesCard(c),
                 CardsReply c => c.Cards.Count > 0 ? Card(c.Cards[0]) : NewCard(c.AltText, [TextBlock(c.AltText)], []),
                 TableReply t => TableCard(t),
@@ -140,6 +149,36 @@ internal static class AdaptiveCardRenderer
         }
 
         return NewCard(fallback.ToString(), body, actions);
+    }
+
+    private static JsonObject MorePassagesCard(PassagesReply p)
+    {
+        var others = p.Passages.Skip(1).ToList();
+        var folded = new JsonObject { ["type"] = "AdaptiveCard", ["body"] = PassageBlocks(others) };
+        var show = new JsonObject { ["type"] = "Action.ShowCard", ["title"] = p.MoreLabel, ["card"] = folded };
+        return NewCard(p.MoreLabel + "\n\n" + string.Join("\n\n", others), [], [show]);
+    }
+
+    /// <summary>Passages one after another, each after a separator line.</summary>
+    private static JsonArray PassageBlocks(IEnumerable<string> passages)
+    {
+        var body = new JsonArray();
+        foreach (var passage in passages)
+        {
+            var first = body.Count;
+            foreach (var block in TeamsText.TextBlocks(passage))
+            {
+                body.Add(block);
+            }
+
+            if (first > 0 && body.Count > first)
+            {
+                body[first]!["separator"] = true;
+                body[first]!["spacing"] = "Large";
+            }
+        }
+
+        return body;
     }
 
     private static JsonObject TableCard(TableReply t)

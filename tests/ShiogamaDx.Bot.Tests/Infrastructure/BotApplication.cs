@@ -35,6 +35,7 @@ public sealed class BotApplication : WebApplicationFactory<Program>
             ["ConnectionStrings:Bot"] = $"Data Source={Path.Combine(Folder, "bot.db")}",
             ["Privacy:Key"] = "test-privacy-key",
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Content:Watch"] = "false", // each watcher holds one of the system's few inotify instances; the reload tests turn it on
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {

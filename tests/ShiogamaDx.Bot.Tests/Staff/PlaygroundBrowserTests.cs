@@ -57,6 +57,14 @@ public sealed partial class PlaygroundBrowserTests
         await page.Locator(".fai-OutputCard ol + p").First.ScrollIntoViewIfNeededAsync();
         await ScreenshotAsync(page, "teams-guideline-answer.png");
 
+        // The other sections of the same answer, folded under one button of the same message.
+        var more = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^他の該当箇所（[0-9]+件）$") }).Last;
+        await more.ClickAsync();
+        var second = page.GetByText(new Regex("^（出典: ")).Nth(1);
+        await second.WaitForAsync();
+        await second.ScrollIntoViewIfNeededAsync();
+        await ScreenshotAsync(page, "teams-guideline-more.png");
+
         // The KPI table: this indicator name took five lines (112 px) in equal columns; now two.
         await SendAsync(page, "KPI一覧");
         var cell = page.GetByText("電子申請が可能な手続数（電子申請の推進）", new() { Exact = true }).First;

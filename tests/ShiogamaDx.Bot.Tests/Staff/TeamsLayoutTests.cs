@@ -19,7 +19,8 @@ public sealed partial class TeamsLayoutTests
     {
         await using var h = await StaffHarness.StartAsync();
         var engine = await h.App.SayAsync(Audience.Staff, "terminal-staff", question);
-        var expected = engine.OfType<TextReply>().Select(t => t.Text).ToList();
+        // A guideline answer's text is its best passage (the others are folded in a card).
+        var expected = engine.OfType<TextReply>().Select(t => t.Text).Concat(engine.OfType<PassagesReply>().Select(p => p.Passages[0])).ToList();
         Assert.NotEmpty(expected);
 
         Assert.Equal(HttpStatusCode.OK, (await h.PostAsync(h.Message(question))).StatusCode);
@@ -58,18 +59,46 @@ public sealed partial class TeamsLayoutTests
     }
 
     [Fact]
-    public async Task GuidelineAnswer_HeadingBodyAndCitation_AreParagraphs_AndAParagraphAfterAListStaysOutOfIt()
+    public async Task GuidelineAnswer_IsOneMessage_TheBestPassageAsParagraphs_TheOthersFoldedUnderOneButton()
     {
         const string question = "生成AIに個人情報を入力してもいいですか";
         await using var h = await StaffHarness.StartAsync();
-        var count = (await h.App.SayAsync(Audience.Staff, "terminal-staff", question)).OfType<TextReply>().Count();
+        var passages = Assert.Single((await h.App.SayAsync(Audience.Staff, "terminal-staff", question)).OfType<PassagesReply>()).Passages;
+        Assert.True(passages.Count > 1, "the question is answered by several sections");
 
         await h.PostAsync(h.Message(question));
-        var texts = await TextsAsync(h, count);
+        var answer = await NextMessageAsync(h);
 
-        Assert.All(texts, t => Assert.Matches(@"^【[^\n]+】\n\n[^\n]", t));
-        Assert.All(texts, t => Assert.Matches(@"[^\n]\n\n（出典: [^\n]+）$", t));
-        Assert.Contains(texts, t => NumberedListThenParagraph().IsMatch(t));
+        // The best passage: heading, body and citation as paragraphs.
+        var text = (string?)answer["text"] ?? throw new InvalidOperationException("no text");
+        Assert.Matches(@"^【[^\n]+】\n\n[^\n]", text);
+        Assert.Matches(@"[^\n]\n\n（出典: [^\n]+）$", text);
+        Assert.Contains(passages.Select(TeamsText.Markdown), t => NumberedListThenParagraph().IsMatch(t));
+
+        // The others behind one button in the same message, each after a separator and with its own citation.
+        var card = Assert.Single(answer["attachments"]!.AsArray())!["content"]!;
+        var show = Assert.Single(card["actions"]!.AsArray())!;
+        Assert.Equal("Action.ShowCard", (string?)show["type"]);
+        Assert.Equal($"他の該当箇所（{passages.Count - 1}件）", (string?)show["title"]);
+        var folded = show["card"]!["body"]!.AsArray();
+        Assert.Equal(passages.Count - 1, folded.Count(b => ((string?)b!["text"])!.StartsWith("（出典: ", StringComparison.Ordinal)));
+        Assert.Equal(passages.Count - 2, folded.Count(b => (bool?)b!["separator"] == true));
+
+        // Nothing else came for that question: the next message is the answer to the next one.
+        await h.PostAsync(h.Message("メニュー", id: "f:act|2"));
+        Assert.DoesNotContain("出典", (await NextMessageAsync(h)).ToJsonString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<JsonNode> NextMessageAsync(StaffHarness h)
+    {
+        while (true)
+        {
+            var next = await h.Connector.NextAsync();
+            if (next.Type == "message")
+            {
+                return next.Activity;
+            }
+        }
     }
 
     [Fact]

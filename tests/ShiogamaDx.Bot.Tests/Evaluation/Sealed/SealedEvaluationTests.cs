@@ -331,7 +331,9 @@ public sealed partial class SealedEvaluationTests(SealedHost host, ITestOutputHe
             return [];
         }
 
-        var texts = replies.OfType<TextReply>().Select(t => t.Text.Normalize(NormalizationForm.FormKC)).ToList();
+        // A guideline answer is one PassagesReply (best section first) or texts.
+        var texts = replies.OfType<TextReply>().Select(t => t.Text).Concat(replies.OfType<PassagesReply>().SelectMany(p => p.Passages))
+            .Select(t => t.Normalize(NormalizationForm.FormKC)).ToList();
         var sources = texts.SelectMany(t => SourcePattern().Matches(t).Select(m => m.Groups[1].Value.Trim())).Distinct().ToList();
         return sources.Count > 0 ? sources : texts.SelectMany(t => HeadingPattern().Matches(t).Select(m => m.Groups[1].Value)).Distinct().ToList();
     }

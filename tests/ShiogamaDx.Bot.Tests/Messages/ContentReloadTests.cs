@@ -1,0 +1,121 @@
+using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Content;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Tests.Conversations;
+using ShiogamaDx.Bot.Tests.Infrastructure;
+
+namespace ShiogamaDx.Bot.Tests.Messages;
+
+/// <summary>A running host takes the office's edits without a restart, and only when they pass the check.</summary>
+public sealed class ContentReloadTests : IDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "reload-" + Guid.NewGuid().ToString("N"));
+    private readonly BotApplication app;
+
+    public ContentReloadTests()
+    {
+        CopyFolder(Path.Combine(AppContext.BaseDirectory, "Content"), Path.Combine(folder, "Content"));
+        CopyFolder(RepoPaths.Dialogs, Path.Combine(folder, "dialogs"));
+        app = new BotApplication(new Dictionary<string, string?>
+        {
+            ["Content:Path"] = Path.Combine(folder, "Content"),
+            ["Dialogs:Path"] = Path.Combine(folder, "dialogs"),
+            ["Content:Watch"] = "true",
+        });
+    }
+
+    private ContentReloader Reloader => app.Services.GetRequiredService<ContentReloader>();
+
+    public void Dispose()
+    {
+        app.Dispose();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task EditedWordingDialogAndCatalog_AreUsedWithoutARestart()
+    {
+        var before = ReplyText.Of(await app.SayAsync(Audience.Resident, "r1", "住民票をオンラインで請求したい"));
+        Assert.Contains("電子申請で請求し、手数料をオンラインで払うと郵送で届きます。", before, StringComparison.Ordinal);
+
+        await EditAndWaitAsync(() =>
+        {
+            Edit("Content/messages.yaml", "choose-one: \"{choices}から選ぶか、番号でお答えください。\"", "choose-one: \"{choices}のどれかを選んでください。\"");
+            Edit("dialogs/resident-feedback.yaml", "どのようなことについてのご意見ですか。", "ご意見の分野を選んでください。");
+            Edit("Content/procedures.yaml", "電子申請で請求し、手数料をオンラインで払うと郵送で届きます。", "電子申請で請求すると、三日ほどで郵送で届きます。");
+        });
+
+        Assert.Empty(Reloader.LastProblems);
+        var prompt = ReplyText.Of(await app.SayAsync(Audience.Resident, "r2", "ご意見"));
+        var retry = ReplyText.Of(await app.SayAsync(Audience.Resident, "r2", "晴れ"));
+        var procedure = ReplyText.Of(await app.SayAsync(Audience.Resident, "r3", "住民票をオンラインで請求したい"));
+        Assert.Contains("ご意見の分野を選んでください。", prompt, StringComparison.Ordinal);
+        Assert.Contains("「このLINEの使い方」「オンライン手続き」「スマホ教室」「その他」のどれかを選んでください。", retry, StringComparison.Ordinal);
+        Assert.Contains("電子申請で請求すると、三日ほどで郵送で届きます。", procedure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ABrokenEdit_KeepsTheLastGoodContent_AndSaysWhere()
+    {
+        await EditAndWaitAsync(() =>
+        {
+            Edit("Content/messages.yaml", "choose-one: \"{choices}から選ぶか、番号でお答えください。\"", "choose-one: \"{choice}のどれかを選んでください。\"");
+            Edit("dialogs/resident-feedback.yaml", "どのようなことについてのご意見ですか。", "ご意見の分野を選んでください。");
+        });
+
+        var problem = Assert.Single(Reloader.LastProblems);
+        Assert.Equal(Path.Combine(folder, "Content", "messages.yaml"), problem.File);
+        Assert.Equal(LineOf("Content/messages.yaml", "choose-one:"), problem.Line);
+        Assert.Contains("{choice} is not filled by the host", problem.Reason, StringComparison.Ordinal);
+        await app.SayAsync(Audience.Resident, "r1", "ご意見");
+        var retry = ReplyText.Of(await app.SayAsync(Audience.Resident, "r1", "晴れ"));
+        Assert.Contains("から選ぶか、番号でお答えください。", retry, StringComparison.Ordinal); // neither file's edit is taken
+        Assert.DoesNotContain("ご意見の分野", ReplyText.Of(await app.SayAsync(Audience.Resident, "r4", "ご意見")), StringComparison.Ordinal);
+
+        await EditAndWaitAsync(() => Edit("Content/messages.yaml", "{choice}のどれか", "{choices}のどれか"));
+
+        Assert.Empty(Reloader.LastProblems);
+        Assert.Contains("ご意見の分野を選んでください。", ReplyText.Of(await app.SayAsync(Audience.Resident, "r5", "ご意見")), StringComparison.Ordinal);
+    }
+
+    /// <summary>Edits, waits until the watcher has seen them, then ends the quiet period on the fake clock and waits for the reload.</summary>
+    private async Task EditAndWaitAsync(Action edit)
+    {
+        var reloader = Reloader;
+        var attempts = reloader.Attempts;
+        var changes = reloader.Changes;
+        edit();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (reloader.Changes == changes)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+
+        while (reloader.Attempts == attempts)
+        {
+            app.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+
+    private void Edit(string relative, string from, string to)
+    {
+        var file = Path.Combine(folder, relative);
+        var text = File.ReadAllText(file);
+        Assert.Contains(from, text, StringComparison.Ordinal);
+        File.WriteAllText(file, text.Replace(from, to, StringComparison.Ordinal));
+    }
+
+    private int LineOf(string relative, string text) =>
+        Array.FindIndex(File.ReadAllLines(Path.Combine(folder, relative)), l => l.Contains(text, StringComparison.Ordinal)) + 1;
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
