@@ -104,6 +104,7 @@ public sealed class StaffSurveyService(BotDbContext db, Outbox outbox, IEnumerab
             .Where(i => i.RemindedAt == null && i.SentAt <= due)
             .Join(db.Set<Training>().Where(t => t.ClosesAt > now), i => i.TrainingId, t => t.Id, (i, t) => new { Invitation = i, Training = t })
             .Where(x => !db.Set<StaffSurveyResponse>().Any(r => r.TrainingId == x.Invitation.TrainingId && r.RespondentKey == x.Invitation.UserKey))
+            .OrderBy(x => x.Invitation.Id) // oldest first, and the same 500 on every replica
             .Take(500)
             .ToListAsync(ct);
         foreach (var x in pending)

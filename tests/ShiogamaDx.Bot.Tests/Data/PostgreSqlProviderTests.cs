@@ -16,7 +16,7 @@ public sealed class PostgreSqlProviderTests(PostgreSqlServer server)
         ["ConnectionStrings:Bot"] = await server.CreateDatabaseAsync(),
     });
 
-    [Fact]
+    [SkippableFact]
     public async Task Migrations_ApplyOnPostgreSql_AndTheDialogRuns()
     {
         using var app = await StartAsync();
@@ -32,7 +32,7 @@ public sealed class PostgreSqlProviderTests(PostgreSqlServer server)
         Assert.Equal("とても便利です", saved.Body);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Outbox_DueQuery_ComparesInstantsOnPostgreSql()
     {
         using var app = await StartAsync();
@@ -51,7 +51,7 @@ public sealed class PostgreSqlProviderTests(PostgreSqlServer server)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ConcurrentTurns_InOneConversation_StaySerialOnPostgreSql()
     {
         using var app = await StartAsync();

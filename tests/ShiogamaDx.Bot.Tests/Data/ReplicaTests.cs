@@ -26,7 +26,7 @@ public sealed class ReplicaTests(PostgreSqlServer server, ITestOutputHelper outp
     private const int EventsPerPerson = 5;
     private static readonly string[] Texts = ["メニュー", "スマホ教室", "電子申請", "よくある質問", "ありがとう"];
 
-    [Fact]
+    [SkippableFact]
     public async Task TwoHostsOnOnePostgreSql_AnswerABurstOfWebhooksOnceInOrder_AndSendADueReminderOnce()
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
