@@ -13,6 +13,7 @@ using ShiogamaDx.Bot.Kpis;
 using ShiogamaDx.Bot.Language;
 using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Line.RichMenu;
+using ShiogamaDx.Bot.Plan;
 using ShiogamaDx.Bot.Procedures;
 using ShiogamaDx.Bot.Staff;
 using ShiogamaDx.Bot.Surveys;
@@ -41,6 +42,7 @@ builder.AddClasses();
 builder.AddKpis();
 builder.AddAssistant();
 builder.AddGuidelines();
+builder.AddPlan();
 builder.AddStaffSurveys();
 builder.AddHandoff();
 
