@@ -19,7 +19,7 @@ namespace ShiogamaDx.Bot.Cli;
 /// </summary>
 public static class CheckContentCommand
 {
-    public const string Usage = "check content [FOLDER]   check every content file (dialogs, menus, messages, catalog, classes, KPIs, rich menu, guidelines)";
+    public const string Usage = "check content [FOLDER]   check every content file (dialogs, menus, messages, catalog (.yaml or .xlsx), classes, KPIs, rich menu, guidelines)";
 
     public static async Task<int> RunAsync(IServiceProvider services, IReadOnlyList<string> args, TextWriter output)
     {
@@ -83,6 +83,7 @@ public static class CheckContentCommand
         }
 
         File(sources.File(ProcedureFile.FileName), "procedures", p => ProcedureFile.Load(p));
+        File(sources.File("procedures.xlsx"), "procedures (Excel)", p => ProcedureSpreadsheet.Load(p));
         File(sources.File(CityWords.FileName), "procedure words", p => CityWords.Load(p));
         File(sources.ClassSchedule, "classes", p => ClassSchedule.Load(p));
         File(sources.File(KpiCatalogLoader.FileName), "KPIs", p => KpiCatalogLoader.Load(p));

@@ -48,6 +48,18 @@ public sealed class OutboxMessage
 
     public DateTimeOffset? ClaimedUntil { get; set; }
 
+    /// <summary>
+    /// A conversation to post to instead of the person's own (a staff channel that receives handoff requests), as
+    /// the channel reads it (<see cref="ConversationAddress"/>); null: the person's stored conversation.
+    /// </summary>
+    public string? Address { get; set; }
+
+    /// <summary>Idempotency key of an earlier message whose sent message this one replaces (a card updated for everyone).</summary>
+    public string? ReplacesKey { get; set; }
+
+    /// <summary>The id the channel gave the sent message (staff: the activity id), so a later message can replace it.</summary>
+    public string? SentId { get; set; }
+
     public IReadOnlyList<Reply> Replies => JsonSerializer.Deserialize<List<Reply>>(RepliesJson, Outbox.Json) ?? [];
 
     public IReadOnlyList<string>? Recipients => RecipientsJson is null ? null : JsonSerializer.Deserialize<List<string>>(RecipientsJson, Outbox.Json);
@@ -65,11 +77,17 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.Property(x => x.IdempotencyKey).HasMaxLength(200);
         b.Property(x => x.LastError).HasMaxLength(500);
         b.Property(x => x.ClaimedBy).HasMaxLength(200);
+        b.Property(x => x.Address).HasMaxLength(1000);
+        b.Property(x => x.ReplacesKey).HasMaxLength(200);
+        b.Property(x => x.SentId).HasMaxLength(500);
         b.HasIndex(x => x.IdempotencyKey).IsUnique();
         b.HasIndex(x => x.ClaimedBy);
         b.HasIndex(x => new { x.Channel, x.SentAt, x.FailedAt, x.NotBefore });
     }
 }
+
+/// <summary>A Bot Framework conversation the bot posts to on its own (a Teams channel), as configured by a feature.</summary>
+public sealed record ConversationAddress(string ServiceUrl, string ConversationId, string? TenantId = null, string? ChannelId = null);
 
 public sealed class Outbox(BotDbContext db, PrivacyKeys keys, TimeProvider clock)
 {
@@ -79,8 +97,10 @@ public sealed class Outbox(BotDbContext db, PrivacyKeys keys, TimeProvider clock
     /// Adds a message to the context (the caller saves, together with its own change). Returns false when a
     /// message with this idempotency key already exists.
     /// </summary>
+    /// <param name="address">A conversation other than the person's own (see <see cref="OutboxMessage.Address"/>).</param>
+    /// <param name="replaces">Idempotency key of an earlier message to replace (see <see cref="OutboxMessage.ReplacesKey"/>).</param>
     /// <param name="recipients">For one message to many (multicast): their user keys; <paramref name="userKey"/> then names the group.</param>
-    public async Task<bool> AddAsync(string channel, string userKey, IReadOnlyList<Reply> replies, string idempotencyKey, CancellationToken ct, DateTimeOffset? notBefore = null, IReadOnlyList<string>? recipients = null)
+    public async Task<bool> AddAsync(string channel, string userKey, IReadOnlyList<Reply> replies, string idempotencyKey, CancellationToken ct, DateTimeOffset? notBefore = null, ConversationAddress? address = null, string? replaces = null, IReadOnlyList<string>? recipients = null)
     {
         if (await db.Set<OutboxMessage>().AnyAsync(m => m.IdempotencyKey == idempotencyKey, ct)
             || db.ChangeTracker.Entries<OutboxMessage>().Any(e => e.Entity.IdempotencyKey == idempotencyKey))
@@ -98,6 +118,8 @@ public sealed class Outbox(BotDbContext db, PrivacyKeys keys, TimeProvider clock
             RecipientsJson = recipients is null ? null : JsonSerializer.Serialize(recipients, Json),
             CreatedAt = now,
             NotBefore = notBefore ?? now,
+            Address = address is null ? null : JsonSerializer.Serialize(address, Json),
+            ReplacesKey = replaces,
         });
         return true;
     }

@@ -17,6 +17,7 @@ public static class ProceduresExtensions
         services.AddScoped<ProcedureCatalog>();
         services.AddScoped<IContentSeeder, ProcedureSeeder>();
         services.AddScoped<IBotCommand, ImportProceduresCommand>();
+        services.AddScoped<IBotCommand, ExportProceduresCommand>();
         services.AddScoped<IKpiValueSource, ProcedureKpiSource>();
         services.AddScoped<IIntentHandler, ProcedureHandler>();
         services.AddScoped<IIntentHandler, ProcedureDemandHandler>();
