@@ -17,6 +17,9 @@ public enum ApprovalResult
     NotPending,
     OwnAnnouncement,
     NotApprover,
+
+    /// <summary>The recipients exceed what LINE's monthly limit leaves: nothing sent, still pending.</summary>
+    OverQuota,
 }
 
 /// <summary>
@@ -29,6 +32,7 @@ public sealed class AnnouncementService(
     Outbox outbox,
     TopicCatalog topics,
     IEnumerable<IRecipientDirectory> directories,
+    IEnumerable<IMessageQuota> quotas,
     PrivacyKeys keys,
     IOptions<AnnouncementsOptions> options,
     MessageCatalog messages,
@@ -205,8 +209,13 @@ public sealed class AnnouncementService(
             return (ApprovalResult.NotApprover, a);
         }
 
-        // Of two approvers at once, one decides: the update holds only while it is still pending.
         var now = clock.GetUtcNow();
+        if ((a.SendAt is null || a.SendAt <= now) && a.Status == AnnouncementStatus.Pending && !await WithinQuotaAsync(a, ct))
+        {
+            return (ApprovalResult.OverQuota, a);
+        }
+
+        // Of two approvers at once, one decides: the update holds only while it is still pending.
         var won = await db.Set<Announcement>().Where(x => x.Id == id && x.Status == AnnouncementStatus.Pending).ExecuteUpdateAsync(s => s
             .SetProperty(x => x.Status, AnnouncementStatus.Approved)
             .SetProperty(x => x.ApproverKey, approverKey)
@@ -260,6 +269,22 @@ public sealed class AnnouncementService(
         }
 
         return (ApprovalResult.Approved, a);
+    }
+
+    /// <summary>Whether the month's limit leaves room for every recipient (counted now); unknown or no limit: yes.</summary>
+    public async Task<bool> WithinQuotaAsync(Announcement a, CancellationToken ct)
+    {
+        var topic = topics.Find(a.TopicId) ?? new Topic(a.TopicId, a.TopicId, null, false, false);
+        foreach (var quota in quotas.Where(q => q.Channel == ResidentChannel))
+        {
+            if (await quota.RemainingAsync(ct) is { } left && left < (await RecipientsAsync(topic, ct)).Count)
+            {
+                logger.LogWarning("Announcement {Id} not released: LINE's monthly limit leaves {Left} messages", a.Id, left);
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>An emergency topic, by one person with the emergency role: approved by no one else, marked so, released now.</summary>
@@ -330,7 +355,11 @@ public sealed class AnnouncementService(
             .Select(a => a.Id).ToListAsync(ct);
         foreach (var id in due)
         {
-            await ReleaseAsync(id, ct);
+            var a = await db.Set<Announcement>().AsNoTracking().SingleAsync(x => x.Id == id, ct);
+            if (a.Emergency || await WithinQuotaAsync(a, ct))
+            {
+                await ReleaseAsync(id, ct); // else it waits (the next run reads the quota again); an emergency always goes
+            }
         }
 
         return due.Count;

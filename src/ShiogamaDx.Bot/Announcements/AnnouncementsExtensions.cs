@@ -76,6 +76,7 @@ public static class AnnouncementsExtensions
                 ApprovalResult.NotFound => TypedResults.NotFound(),
                 ApprovalResult.OwnAnnouncement => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["approver"] = ["the author cannot approve their own announcement"] }),
                 ApprovalResult.NotApprover => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["approver"] = ["not one of Announcements:Approvers"] }),
+                ApprovalResult.OverQuota => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["quota"] = ["LINE's monthly limit leaves fewer messages than recipients: nothing was sent, it is still pending"] }),
                 _ => TypedResults.Conflict("the announcement is not waiting for approval"),
             };
         });

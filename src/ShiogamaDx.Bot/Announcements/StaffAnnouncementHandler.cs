@@ -187,6 +187,7 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
             ApprovalResult.OwnAnnouncement => m[AnnouncementTexts.OwnAnnouncement],
             ApprovalResult.NotApprover => m[AnnouncementTexts.ApproversOnly],
             ApprovalResult.NotPending => m.Format(AnnouncementTexts.NotPending, id),
+            ApprovalResult.OverQuota => m.Format(AnnouncementTexts.OverQuota, id),
             _ => m.Format(AnnouncementTexts.NotFound, id),
         }));
     }

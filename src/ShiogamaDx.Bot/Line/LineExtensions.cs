@@ -22,6 +22,7 @@ public static class LineExtensions
         services.AddScoped<IInboxChannel, LineInboxChannel>();
         services.AddScoped<IPersonalDataEraser, LineDataEraser>();
         services.AddScoped<IRecipientDirectory, LineRecipientDirectory>();
+        services.AddScoped<IMessageQuota, LineMessageQuota>();
         services.AddHostedService<LineOutboxDelivery>();
 
         services.AddHttpClient<LineMessagingClient>((sp, http) =>

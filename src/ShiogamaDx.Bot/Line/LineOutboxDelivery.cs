@@ -228,6 +228,15 @@ internal sealed class LineRecipientDirectory(BotDbContext db) : IRecipientDirect
         await db.Set<LineUser>().AsNoTracking().Where(u => u.Following && u.LineUserId != null).Select(u => u.UserKey).ToListAsync(cancellationToken);
 }
 
+/// <summary>LINE's monthly message limit, read before a large send.</summary>
+internal sealed class LineMessageQuota(LineMessagingClient client, IOptions<LineOptions> options) : IMessageQuota
+{
+    public string Channel => LineInboxChannel.Channel;
+
+    public Task<long?> RemainingAsync(CancellationToken cancellationToken) =>
+        options.Value.Enabled ? client.RemainingQuotaAsync(cancellationToken) : Task.FromResult<long?>(null);
+}
+
 /// <summary>What the LINE channel keeps about a person: the raw id (for push) and stored events.</summary>
 internal sealed class LineDataEraser(BotDbContext db, KnownLineUsers knownUsers, TimeProvider clock) : IPersonalDataEraser
 {

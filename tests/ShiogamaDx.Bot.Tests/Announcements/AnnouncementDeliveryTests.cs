@@ -73,6 +73,29 @@ public sealed class AnnouncementDeliveryTests
         Assert.Equal(1, a.Failed);
     }
 
+    [Fact]
+    public async Task ASendBeyondTheMonthsQuota_IsRefusedBeforeAnythingGoesOut_AndGoesWhenTheQuotaAllows()
+    {
+        await using var h = await AnnouncementsHost.StartAsync();
+        h.AddFriends(0, 30);
+        h.Line.QuotaLimit = 1000;
+        h.Line.QuotaUsed = 980; // 20 left for 30 recipients
+        var created = await h.PostAnnouncementAsync(new { topic = "disaster", text = "訓練のお知らせ", author = h.Author.AadObjectId });
+        var id = (long)created["id"]!;
+
+        var (status, body) = await h.ApproveAsync(id, h.Approver.AadObjectId);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, status);
+        Assert.Contains("monthly limit", body!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(AnnouncementStatus.Pending, h.Db(db => db.Set<Announcement>().Single().Status));
+        Assert.Equal(0, h.Db(db => db.Set<OutboxMessage>().Count(o => o.UserKey == AnnouncementService.GroupKey(id))));
+        Assert.Empty(h.Line.Multicasts);
+
+        h.Line.QuotaUsed = 970; // exactly enough
+        (status, body) = await h.ApproveAsync(id, h.Approver.AadObjectId);
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+        Assert.Equal(30, (await h.DeliveredAsync(id)).Delivered);
+    }
+
     private static async Task<long> ApprovedAsync(AnnouncementsHost h)
     {
         var created = await h.PostAnnouncementAsync(new { topic = "disaster", text = "大雨警報が出ています。", author = h.Author.AadObjectId });

@@ -52,6 +52,12 @@ public sealed partial class FakeLineApi : IAsyncDisposable
         .GroupBy(u => u)
         .ToDictionary(g => g.Key, g => g.Count());
 
+    /// <summary>The month's message limit (GET quota); null: no limit ("none").</summary>
+    public long? QuotaLimit { get; set; }
+
+    /// <summary>Messages counted this month so far (GET quota/consumption).</summary>
+    public long QuotaUsed { get; set; }
+
     /// <summary>Each call waits this long after LINE took it, before answering (a slow network: a kill can fall in between).</summary>
     public TimeSpan AnswerDelay { get; set; }
 
@@ -67,6 +73,10 @@ public sealed partial class FakeLineApi : IAsyncDisposable
         var fake = new FakeLineApi(web);
         web.MapPost("/{**path}", (Delegate)fake.HandleAsync);
         web.MapDelete("/v2/bot/richmenu/{id}", (Delegate)fake.DeleteRichMenu);
+        web.MapGet("/v2/bot/message/quota", () => fake.QuotaLimit is { } limit
+            ? Results.Json(new JsonObject { ["type"] = "limited", ["value"] = limit })
+            : Results.Json(new JsonObject { ["type"] = "none" }));
+        web.MapGet("/v2/bot/message/quota/consumption", () => Results.Json(new JsonObject { ["totalUsage"] = fake.QuotaUsed }));
         await web.StartAsync();
         return fake;
     }
