@@ -22,6 +22,7 @@ internal sealed class LineInboxChannel(
     LinePushGate gate,
     LineUserRateLimiter limiter,
     KnownLineUsers knownUsers,
+    LineProfileLanguages profiles,
     IOptions<LineOptions> options,
     BotMetrics metrics,
     TimeProvider clock,
@@ -128,6 +129,7 @@ internal sealed class LineInboxChannel(
         var (message, prefix) = ToIncoming(ev, row.PersonKey!, clock.GetUtcNow());
         try
         {
+            message = message with { Locale = await profiles.LanguageAsync(client, row.PersonKey!, lineUserId, ct) ?? message.Locale };
             var answer = await WithLoadingAnimationAsync(engine.AnswerAsync(message, ct), lineUserId, ct); // offers saved with the answer below
             if (ev.Type == "follow" && ev.Follow?.IsUnblocked != true)
             {
