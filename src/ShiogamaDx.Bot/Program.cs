@@ -12,6 +12,7 @@ using ShiogamaDx.Bot.Kpis;
 using ShiogamaDx.Bot.Language;
 using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Line.RichMenu;
+using ShiogamaDx.Bot.Plan;
 using ShiogamaDx.Bot.Procedures;
 using ShiogamaDx.Bot.Staff;
 using ShiogamaDx.Bot.Surveys;
@@ -40,6 +41,7 @@ builder.AddClasses();
 builder.AddKpis();
 builder.AddAssistant();
 builder.AddGuidelines();
+builder.AddPlan();
 builder.AddStaffSurveys();
 
 var app = builder.Build();

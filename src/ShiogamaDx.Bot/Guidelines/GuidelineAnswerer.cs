@@ -88,7 +88,7 @@ internal sealed partial class GuidelineAnswerer(
     }
 
     /// <summary>Number and title first, then the paragraphs that hold the question's terms, then the citation.</summary>
-    private static string Quote(RankedSection ranked, IReadOnlyDictionary<string, double> queryTerms, GuidelineIndex guideline)
+    internal static string Quote(RankedSection ranked, IReadOnlyDictionary<string, double> queryTerms, GuidelineIndex guideline)
     {
         var section = ranked.Section;
         var paragraphs = section.Paragraphs;

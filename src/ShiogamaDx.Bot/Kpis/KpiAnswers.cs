@@ -13,10 +13,10 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
     {
         return q.Ask switch
         {
-            KpiAsk.Target or KpiAsk.Actual or KpiAsk.Achievement when Catalog.Kpi(q.Id!) is { } kpi => [new TextReply(Cell(kpi, q.Year!.Value, q.Ask))],
+            KpiAsk.Target or KpiAsk.Actual or KpiAsk.Achievement when Catalog.Kpi(q.Id!) is { } kpi => [new TextReply(Cell(kpi, q.Year!.Value, q.Ask)), MeasureButton(kpi)],
             KpiAsk.Trend when Catalog.Kpi(q.Id!) is { } kpi => Trend(kpi),
             KpiAsk.Budget when Catalog.Project(q.Id!) is { } p => [new TextReply(Budget(p, q.Year))],
-            KpiAsk.Department when Catalog.Project(q.Id!) is { } p => [new TextReply($"{p.Name}の担当は {p.Department} です。\n（{p.PlanLabel} {p.MeasureLabel}）")],
+            KpiAsk.Department when Catalog.Project(q.Id!) is { } p => [new TextReply($"{p.Name}の担当は {p.Department} です。\n（{p.PlanLabel} {p.MeasureLabel}）\n・出典: {p.Source}")],
             KpiAsk.Overview when Catalog.Project(q.Id!) is { } p => [new TextReply(Overview(p))],
             KpiAsk.Result when Catalog.Project(q.Id!) is { } p => [new TextReply(Result(p))],
             KpiAsk.List => [List(q.Plan ?? PlanKind.Current, q.Year!.Value)],
@@ -191,9 +191,14 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
             sb.Append('\n').Append($"・効果: {effect}");
         }
 
-        if (p.Kpis.Count > 0)
+        foreach (var k in p.Kpis)
         {
-            sb.Append('\n').Append($"・指標: {string.Join("、", p.Kpis.Select(k => k.Unit.Length > 0 ? $"{k.Name}（{k.Unit}）" : k.Name))}");
+            // The 施策's indicators with their latest figures: the latest actual and the last target the plan sets.
+            var latest = snapshot.LatestActualYear(k);
+            var actual = latest is { } y ? $"最新の実績 {KpiFormat.Value(snapshot.Actual(k, y), k.Unit)}（{FiscalYears.Label(y)}）" : "実績はまだありません";
+            var lastTarget = k.Primary(KpiField.Target).Where(c => c.Value is not null).Select(c => (int?)c.FiscalYear).Max();
+            var target = lastTarget is { } t ? $"目標 {KpiFormat.Value(snapshot.Target(k, t), k.Unit)}（{FiscalYears.Label(t)}）" : "数値の目標なし";
+            sb.Append('\n').Append($"・指標: {k.Name} — {actual} ／ {target}");
         }
 
         if (p.ResultText is not null)
@@ -460,6 +465,13 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
 
         var note = $"担当: {string.Join(" ／ ", projects.Select(p => $"{p.Name}: {p.Department}").Distinct())}。指標名を送ると詳しく答えます。";
         return new TableReply(title, ["施策", "指標（事業）", $"目標（{FiscalYears.Label(year)}）", "最新の実績", "達成"], rows, note);
+    }
+
+    /// <summary>The 施策 an indicator belongs to, one tap away: its text, effect and every indicator with its latest figures.</summary>
+    private ChoicesReply MeasureButton(KpiDef kpi)
+    {
+        var p = Catalog.ProjectOf(kpi);
+        return new ChoicesReply($"{p.MeasureLabel}「{p.Name}」の内容も見られます。", [new Choice("施策の内容", Postback.Create(KpiHandler.HandlerName, "ask", ("k", p.Id), ("y", "0"), ("f", nameof(KpiAsk.Overview))))]);
     }
 
     private ChoicesReply Choices(KpiQuestion q)

@@ -580,7 +580,9 @@ public sealed partial class KpiQuestionReader
     }
 
     // The indicator's words as the analysis reads them, without its particles (の, が, な): 「研修の受講率」 ⇐ 「受講率の研修」.
-    private static HashSet<string> NameBigrams(string name) => JapaneseAnalysis.Plain.Analyze(name).Bigrams().ToHashSet(StringComparer.Ordinal);
+    // Bigrams of kana alone (てい, いる) are endings any sentence has (「どうなっている」), not the indicator's words.
+    private static HashSet<string> NameBigrams(string name) =>
+        JapaneseAnalysis.Plain.Analyze(name).Bigrams().Where(b => !b.All(c => c is >= 'ぁ' and <= 'ゖ')).ToHashSet(StringComparer.Ordinal);
 
     private static List<string> Phrases(IEnumerable<string> raw) =>
         raw.Select(TextNormalizer.Normalize).Where(p => p.Length > 0).Distinct().OrderByDescending(p => p.Length).ToList();

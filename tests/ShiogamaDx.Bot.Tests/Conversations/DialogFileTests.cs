@@ -56,13 +56,8 @@ internal static class RepoPaths
 
     public static string Prompts => Path.Combine(Root, "prompts");
 
-    /// <summary>
-    /// The plan the KPIs are transcribed from, kept in the repository: CI runs on a clean clone without
-    /// ../shared. <see cref="Kpis.KpiTranscriptionTests"/> checks the copy against ../shared when it exists.
-    /// </summary>
-    public static string PlanFile => Path.Combine(Root, "tests", "ShiogamaDx.Bot.Tests", "Kpis", "Plan", "shiogama-dx-plan-r8.txt");
-
-    public static string SharedPlanFile => Path.Combine(Root, "..", "shared", "plan", "shiogama-dx-plan-r8.txt");
+    /// <summary>The plan the KPIs are transcribed from: bundled content the staff's plan answers quote.</summary>
+    public static string PlanFile => Path.Combine(Root, "src", "ShiogamaDx.Bot", "Content", "plan", "shiogama-dx-plan-r8.txt");
 
     private static string FindRoot()
     {

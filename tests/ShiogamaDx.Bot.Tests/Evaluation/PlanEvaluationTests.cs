@@ -13,8 +13,9 @@ namespace ShiogamaDx.Bot.Tests.Evaluation;
 /// </summary>
 public sealed class PlanEvaluationTests(ITestOutputHelper output)
 {
-    // Measured when the set was added, before the plan was content: 3/47 (6.4 %). Target of issue #22: 90 %.
-    private const double Floor = 0.0;
+    // Measured when the set was added, before the plan was content: 3/47 (6.4 %); with the plan as content (Plan/):
+    // 35/47 (74.4 %). The floor is that figure rounded down; the target of issue #22 is 90 %, not met yet.
+    private const double Floor = 0.74;
 
     [Fact]
     public async Task PlanSet_IsAnsweredFromTheRightSection_AtLeastTheFloor()

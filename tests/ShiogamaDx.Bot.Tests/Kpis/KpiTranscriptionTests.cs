@@ -5,21 +5,17 @@ using ShiogamaDx.Bot.Tests.Conversations;
 
 namespace ShiogamaDx.Bot.Tests.Kpis;
 
-/// <summary>Content/kpis.yaml against the plan text itself (shared/plan/shiogama-dx-plan-r8.txt).</summary>
+/// <summary>Content/kpis.yaml against the plan text itself (Content/plan/shiogama-dx-plan-r8.txt).</summary>
 public sealed partial class KpiTranscriptionTests
 {
     private static readonly Lazy<string> PlanText = new(() => File.ReadAllText(RepoPaths.PlanFile));
 
     [Fact]
-    public void PlanCopy_InTheRepository_IsThePlanOfSharedWhenPresent()
+    public void ThePlan_IsBundledContent()
     {
-        if (File.Exists(RepoPaths.SharedPlanFile))
-        {
-            Assert.Equal(File.ReadAllText(RepoPaths.SharedPlanFile), File.ReadAllText(RepoPaths.PlanFile));
-        }
-
         Assert.Contains("塩竈市DX推進プラン", File.ReadAllText(RepoPaths.PlanFile), StringComparison.Ordinal);
     }
+
     private static readonly Lazy<KpiCatalog> Catalog = new(() => KpiCatalogLoader.Load(KpiTestData.ContentFile));
 
     [Theory]

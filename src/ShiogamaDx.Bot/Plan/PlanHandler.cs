@@ -1,0 +1,144 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Guidelines;
+using ShiogamaDx.Bot.Kpis;
+using ShiogamaDx.Bot.Messages;
+
+namespace ShiogamaDx.Bot.Plan;
+
+/// <summary>
+/// Staff questions about the plan itself (its period, 基本理念, 基本方針 and 施策, issues, the national trends, the OODA
+/// loop, the 推進体制, the glossary), answered by quoting the plan's best section with its citation. A 事業 sheet's answer
+/// ends with that 施策's KPIs and their latest figures. Staff only: residents never reach it.
+/// </summary>
+internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, KpiQuestionReader kpiReader, MessageCatalog messages, TimeProvider clock) : IIntentHandler
+{
+    /// <summary>A further section is quoted only when it ranks at least this close to the best one (as the guideline).</summary>
+    private const double SecondSectionRatio = 0.75;
+
+    // Normalised words that say the question is about the plan (or a term the plan's glossary explains).
+    private static readonly string[] PlanWords =
+    [
+        "ぷらん", "計画", "基本理念", "基本方針", "施策", "事業", "推進体制", "推進本部", "dx推進", "cio", "総括", "課題", "国の動向",
+        "用語", "意味", "定義", "略", "びじょん",
+    ];
+
+    private static readonly string[] DefinitionWords = ["とは", "って何", "ってなに", "何のこと", "どういうもの", "どんなもの"];
+
+    private static readonly string[] PreviousPlanWords = ["前計画", "前の計画", "旧計画", "あくしょんぷらん", "参考資料", "前期", "r4", "令和4", "令和5", "令和6"];
+
+    private const float PreviousPlanWeight = 0.8f;
+
+    private readonly ConditionalWeakTable<Turn, GuidelineSearch> searches = [];
+
+    public string Name => "staff.plan";
+
+    public Audience Audience => Audience.Staff;
+
+    public double Match(Turn turn)
+    {
+        if (turn.IsPostback || turn.Normalized.Length < 2)
+        {
+            return 0;
+        }
+
+        var confident = Confident(turn);
+        if (confident.Count == 0)
+        {
+            return 0;
+        }
+
+        // Naming the plan (or asking what a word means) with a section holding half the question beats the guideline's
+        // 0.6; without such a word the plan answers only a question it holds most of and nobody else takes.
+        // 「〜とは」 of a word the glossary or the plan's text explains; a 事業's own name is the KPI overview's as well.
+        var named = PlanWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal))
+            || (DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal)) && ProjectOf(confident[0].Section, kpis.Catalog) is null);
+        var score = named ? (confident[0].Coverage >= 0.5 ? 0.75 : 0.62) : confident[0].Coverage >= 0.6 ? 0.55 : 0;
+
+        // A question the KPI reader reads (a 事業's figure, its department, its overview) is the KPI feature's: its answer
+        // cites the same 事業 of the plan, with the figures.
+        var kpi = kpiReader.Read(turn.Text, FiscalYears.Current(clock));
+        return kpi.Ask != KpiAsk.None && kpi.Strength >= ConversationEngine.MatchThreshold ? Math.Min(score, kpi.Strength - 0.05) : score;
+    }
+
+    public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
+    {
+        var index = library.Index;
+        var search = Search(turn);
+        var found = Confident(turn);
+        if (found.Count == 0)
+        {
+            return TurnResult.Of();
+        }
+
+        var best = found[0];
+        var chosen = found.Take(2).Where((r, i) => i == 0 || (r.Score >= best.Score * SecondSectionRatio && r.Coverage >= best.Coverage * SecondSectionRatio)).ToList();
+        var replies = new List<Reply>();
+        KpiSnapshot? snapshot = null;
+        foreach (var ranked in chosen)
+        {
+            var text = new StringBuilder(GuidelineAnswerer.Quote(ranked, search.QueryTerms, index));
+            if (ProjectOf(ranked.Section, kpis.Catalog) is { Kpis.Count: > 0 } project)
+            {
+                snapshot ??= await kpis.SnapshotAsync(cancellationToken);
+                text.Append('\n').Append(KpiLines(project, snapshot, FiscalYears.Current(clock)));
+            }
+
+            replies.Add(new TextReply(text.ToString()));
+        }
+
+        return new TurnResult(replies);
+    }
+
+    /// <summary>The project of a 事業 sheet (「5. 具体的な事業 ＞ 基本方針1 施策2 …」, or the 参考資料's for the previous plan).</summary>
+    internal static KpiProjectDef? ProjectOf(GuidelineSection section, KpiCatalog catalog)
+    {
+        if (SheetLabel().Match(section.Label) is not { Success: true } m)
+        {
+            return null;
+        }
+
+        var plan = section.Label.StartsWith("参考資料", StringComparison.Ordinal) ? PlanKind.Previous : PlanKind.Current;
+        var (policy, measure) = (int.Parse(m.Groups["policy"].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(m.Groups["measure"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        return catalog.Projects.FirstOrDefault(p => p.Plan == plan && p.Policy == policy && p.Measure == measure);
+    }
+
+    private string KpiLines(KpiProjectDef project, KpiSnapshot snapshot, int currentYear)
+    {
+        var m = messages.Current;
+        var (first, last) = KpiCatalog.YearsOf(project.Plan);
+        var year = Math.Clamp(currentYear, first, last);
+        var sb = new StringBuilder(m.Format(PlanTexts.KpisHeading, project.Name));
+        foreach (var k in project.Kpis)
+        {
+            var latest = snapshot.LatestActualYear(k);
+            var actual = latest is { } y ? $"{KpiFormat.Value(snapshot.Actual(k, y), k.Unit)}（{FiscalYears.Label(y)}）" : m[PlanTexts.NoActual];
+            sb.Append('\n').Append(m.Format(PlanTexts.KpiLine, k.Name, KpiFormat.Value(snapshot.Target(k, year), k.Unit), FiscalYears.Label(year), actual));
+        }
+
+        return sb.ToString();
+    }
+
+    private GuidelineSearch Search(Turn turn) => searches.GetValue(turn, t => library.Index.Search(t.Text));
+
+    /// <summary>
+    /// The sections holding enough of the question, best first. Unlike the guideline, words the whole plan is about
+    /// (プラン, 計画, DX) do not make a question too general: 「このプランの計画期間は」 has its section. The previous plan's
+    /// sheets in the 参考資料 rank after the current plan's unless the question names the previous plan.
+    /// </summary>
+    private List<RankedSection> Confident(Turn turn)
+    {
+        var previous = PreviousPlanWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
+        return Search(turn).Sections
+            .Where(s => s.Coverage >= library.SearchOptions.MinCoverage)
+            .Select(s => !previous && s.Section.Label.StartsWith("参考資料", StringComparison.Ordinal) ? s with { Score = s.Score * PreviousPlanWeight } : s)
+            .OrderByDescending(s => s.Score)
+            .Take(3)
+            .ToList();
+    }
+
+    [GeneratedRegex(@"基本方針(?<policy>\d) 施策(?<measure>\d{1,2})(?!\d)")]
+    private static partial Regex SheetLabel();
+}
