@@ -6,6 +6,7 @@ using ShiogamaDx.Bot.Content;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Guidelines;
+using ShiogamaDx.Bot.Handoff;
 using ShiogamaDx.Bot.Hosting;
 using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Kpis;
@@ -43,6 +44,7 @@ builder.AddAssistant();
 builder.AddGuidelines();
 builder.AddPlan();
 builder.AddStaffSurveys();
+builder.AddHandoff();
 
 var app = builder.Build();
 

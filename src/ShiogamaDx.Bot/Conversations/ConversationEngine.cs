@@ -9,6 +9,7 @@ namespace ShiogamaDx.Bot.Conversations;
 /// </summary>
 public sealed class ConversationEngine(
     IEnumerable<IIntentHandler> handlers,
+    IEnumerable<ITurnDiversion> diversions,
     DialogRuntime runtime,
     DialogCatalog catalog,
     ConversationStore store,
@@ -31,6 +32,9 @@ public sealed class ConversationEngine(
     public const double AskMargin = 0.075;
 
     private const string RoutePostback = "route";
+
+    // Set by this turn's "not understood" answer (the engine is scoped: one per turn or one per inbox item).
+    private bool notUnderstood;
     private const int MaxAskedText = 90; // the question travels, escaped, in the choice's postback data (1,000 characters at most)
 
     public static readonly TextReply Apology = new("申し訳ありません、ただいま応答できませんでした。少し時間をおいてもう一度お試しください。");
@@ -57,14 +61,42 @@ public sealed class ConversationEngine(
 
     private async Task<IReadOnlyList<Reply>> TurnAsync(IncomingMessage message, CancellationToken ct)
     {
+        notUnderstood = false;
         var (state, expired) = await store.LoadAsync(message.ConversationKey, ct);
         var turn = await ToTurnAsync(message, inDialog: state is not null, ct);
-        var (replies, dialogActive) = await RespondAsync(turn, state, expired, ct);
+        var diverted = await DivertAsync(turn, ct);
+        var (replies, dialogActive) = diverted is not null ? (diverted, false) : await RespondAsync(turn, state, expired, ct);
+        if (diverted is null)
+        {
+            foreach (var diversion in diversions)
+            {
+                replies = await diversion.AfterAsync(turn, replies, !notUnderstood, ct);
+            }
+        }
+
         var signed = replies.Select(r => ReplySigning.Sign(r, keys.PostbackKey)).ToList();
 
         // A dialog reads its own answers; offers are for the turns between dialogs.
         await store.StageOffersAsync(message.ConversationKey, dialogActive ? [] : Offers.From(signed), ct);
         return signed;
+    }
+
+    private async Task<IReadOnlyList<Reply>?> DivertAsync(Turn turn, CancellationToken ct)
+    {
+        if (turn.Message.PostbackData is not null && turn.Postback is null)
+        {
+            return null; // a forged or stale button is refused by the engine, not passed on
+        }
+
+        foreach (var diversion in diversions)
+        {
+            if (await diversion.DivertAsync(turn, ct) is { } replies)
+            {
+                return replies;
+            }
+        }
+
+        return null;
     }
 
     private async Task<Turn> ToTurnAsync(IncomingMessage message, bool inDialog, CancellationToken ct)
@@ -253,6 +285,7 @@ public sealed class ConversationEngine(
             return [new TextReply(menu.Greeting), menu.AsChoices()];
         }
 
+        notUnderstood = true;
         db.Add(new UnansweredQuestion
         {
             Channel = turn.Message.Channel,

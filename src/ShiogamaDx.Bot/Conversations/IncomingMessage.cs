@@ -14,6 +14,8 @@ public enum Audience
 /// <param name="Text">What was typed, if anything.</param>
 /// <param name="PostbackData">Data of a pressed button, if any (untrusted: it came from the client).</param>
 /// <param name="Parameters">Extra values a channel carries (date picker result, card submit fields).</param>
+/// <param name="SenderName">The name the channel shows for a staff member (Teams), for colleagues to read; never for residents.</param>
+/// <param name="InGroup">Said in a group chat or a channel, not in a one-to-one chat with the bot.</param>
 public sealed record IncomingMessage(
     string Channel,
     Audience Audience,
@@ -23,7 +25,9 @@ public sealed record IncomingMessage(
     string? PostbackData,
     DateTimeOffset Time,
     string Locale = "ja-JP",
-    IReadOnlyDictionary<string, string>? Parameters = null)
+    IReadOnlyDictionary<string, string>? Parameters = null,
+    string? SenderName = null,
+    bool InGroup = false)
 {
     /// <summary>The longest text the engine reads; the rest is ignored rather than rejected.</summary>
     public const int MaxTextLength = 2_000;

@@ -42,6 +42,18 @@ public sealed class OutboxMessage
 
     public DateTimeOffset? ClaimedUntil { get; set; }
 
+    /// <summary>
+    /// A conversation to post to instead of the person's own (a staff channel that receives handoff requests), as
+    /// the channel reads it (<see cref="ConversationAddress"/>); null: the person's stored conversation.
+    /// </summary>
+    public string? Address { get; set; }
+
+    /// <summary>Idempotency key of an earlier message whose sent message this one replaces (a card updated for everyone).</summary>
+    public string? ReplacesKey { get; set; }
+
+    /// <summary>The id the channel gave the sent message (staff: the activity id), so a later message can replace it.</summary>
+    public string? SentId { get; set; }
+
     public IReadOnlyList<Reply> Replies => JsonSerializer.Deserialize<List<Reply>>(RepliesJson, Outbox.Json) ?? [];
 }
 
@@ -56,11 +68,17 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.Property(x => x.IdempotencyKey).HasMaxLength(200);
         b.Property(x => x.LastError).HasMaxLength(500);
         b.Property(x => x.ClaimedBy).HasMaxLength(200);
+        b.Property(x => x.Address).HasMaxLength(1000);
+        b.Property(x => x.ReplacesKey).HasMaxLength(200);
+        b.Property(x => x.SentId).HasMaxLength(500);
         b.HasIndex(x => x.IdempotencyKey).IsUnique();
         b.HasIndex(x => x.ClaimedBy);
         b.HasIndex(x => new { x.Channel, x.SentAt, x.FailedAt, x.NotBefore });
     }
 }
+
+/// <summary>A Bot Framework conversation the bot posts to on its own (a Teams channel), as configured by a feature.</summary>
+public sealed record ConversationAddress(string ServiceUrl, string ConversationId, string? TenantId = null, string? ChannelId = null);
 
 public sealed class Outbox(BotDbContext db, PrivacyKeys keys, TimeProvider clock)
 {
@@ -70,7 +88,9 @@ public sealed class Outbox(BotDbContext db, PrivacyKeys keys, TimeProvider clock
     /// Adds a message to the context (the caller saves, together with its own change). Returns false when a
     /// message with this idempotency key already exists.
     /// </summary>
-    public async Task<bool> AddAsync(string channel, string userKey, IReadOnlyList<Reply> replies, string idempotencyKey, CancellationToken ct, DateTimeOffset? notBefore = null)
+    /// <param name="address">A conversation other than the person's own (see <see cref="OutboxMessage.Address"/>).</param>
+    /// <param name="replaces">Idempotency key of an earlier message to replace (see <see cref="OutboxMessage.ReplacesKey"/>).</param>
+    public async Task<bool> AddAsync(string channel, string userKey, IReadOnlyList<Reply> replies, string idempotencyKey, CancellationToken ct, DateTimeOffset? notBefore = null, ConversationAddress? address = null, string? replaces = null)
     {
         if (await db.Set<OutboxMessage>().AnyAsync(m => m.IdempotencyKey == idempotencyKey, ct)
             || db.ChangeTracker.Entries<OutboxMessage>().Any(e => e.Entity.IdempotencyKey == idempotencyKey))
@@ -87,6 +107,8 @@ public sealed class Outbox(BotDbContext db, PrivacyKeys keys, TimeProvider clock
             IdempotencyKey = idempotencyKey,
             CreatedAt = now,
             NotBefore = notBefore ?? now,
+            Address = address is null ? null : JsonSerializer.Serialize(address, Json),
+            ReplacesKey = replaces,
         });
         return true;
     }

@@ -84,10 +84,16 @@ internal sealed class ConnectorClient(IHttpClientFactory http, ConnectorTokenPro
     public const string HttpClientName = "staff-connector";
 
     /// <summary>POST {serviceUrl}v3/conversations/{conversationId}/activities[/{replyToId}].</summary>
-    public async Task<string?> SendAsync(string serviceUrl, string conversationId, Activity activity, string? replyToId, CancellationToken ct)
+    public Task<string?> SendAsync(string serviceUrl, string conversationId, Activity activity, string? replyToId, CancellationToken ct) =>
+        CallAsync(HttpMethod.Post, ActivitiesUrl(serviceUrl, conversationId, replyToId), activity, ct);
+
+    /// <summary>PUT {serviceUrl}v3/conversations/{conversationId}/activities/{activityId}: the sent activity replaced (a card updated for everyone).</summary>
+    public Task<string?> UpdateAsync(string serviceUrl, string conversationId, string activityId, Activity activity, CancellationToken ct) =>
+        CallAsync(HttpMethod.Put, ActivitiesUrl(serviceUrl, conversationId, activityId), activity with { Id = activityId }, ct);
+
+    private async Task<string?> CallAsync(HttpMethod method, Uri url, Activity activity, CancellationToken ct)
     {
-        var url = ActivitiesUrl(serviceUrl, conversationId, replyToId);
-        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        using var request = new HttpRequestMessage(method, url)
         {
             Content = JsonContent.Create(activity, ActivityJson.Default.Activity),
         };

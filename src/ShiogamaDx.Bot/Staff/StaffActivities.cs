@@ -78,7 +78,9 @@ internal static partial class StaffActivities
             postback,
             now,
             activity.Locale is { Length: > 0 } locale ? locale : "ja-JP",
-            parameters);
+            parameters,
+            activity.From?.Name,
+            activity.Conversation?.IsGroup == true || activity.Conversation?.ConversationType is "groupChat" or "channel");
     }
 
     /// <summary>Teams puts "&lt;at&gt;Bot&lt;/at&gt;" into the text when the bot is mentioned in a group chat.</summary>

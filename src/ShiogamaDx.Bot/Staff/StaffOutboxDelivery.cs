@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
@@ -59,6 +61,15 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
         foreach (var message in due)
         {
             message.Attempts++;
+            if (message.Address is not null)
+            {
+                await DeliverToConversationAsync(db, message, ct);
+                sent += message.SentAt is null ? 0 : 1;
+                Outbox.Release(message);
+                await db.SaveChangesAsync(ct);
+                continue;
+            }
+
             var reference = await references.FindAsync(message.UserKey, ct);
             if (reference is null)
             {
@@ -83,7 +94,7 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
 
                 foreach (var activity in AdaptiveCardRenderer.Render(replies, reference.ChannelId))
                 {
-                    await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, Address(activity, reference), null, ct);
+                    message.SentId = await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, Address(activity, reference), null, ct);
                 }
 
                 message.SentAt = clock.GetUtcNow();
@@ -92,17 +103,7 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
             }
             catch (Exception ex) when (ConnectorException.IsDeliveryFailure(ex, ct))
             {
-                message.LastError = StaffActivities.Clip(ex.Message, 500);
-                if (ex is ConnectorException { IsPermanent: true } || message.Attempts >= MaxAttempts)
-                {
-                    message.FailedAt = clock.GetUtcNow();
-                }
-                else
-                {
-                    message.NotBefore = clock.GetUtcNow() + TimeSpan.FromMinutes(Math.Pow(2, message.Attempts));
-                }
-
-                logger.LogWarning("Proactive staff message {Id} not delivered (attempt {Attempts}): {Error}", message.Id, message.Attempts, ex.Message);
+                Failed(message, ex);
             }
 
             Outbox.Release(message);
@@ -110,6 +111,67 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
         }
 
         return (due.Count, sent);
+    }
+
+    /// <summary>
+    /// A message for a conversation named by address (a channel of the office): posted, or the earlier message it
+    /// replaces updated in place (PUT) once that one has an id.
+    /// </summary>
+    private async Task DeliverToConversationAsync(BotDbContext db, OutboxMessage message, CancellationToken ct)
+    {
+        var address = JsonSerializer.Deserialize<ConversationAddress>(message.Address!, Outbox.Json)!;
+        try
+        {
+            string? replaceId = null;
+            if (message.ReplacesKey is { } replaces)
+            {
+                var earlier = await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.IdempotencyKey == replaces)
+                    .Select(m => new { m.SentId, m.SentAt, m.FailedAt }).FirstOrDefaultAsync(ct);
+                if (earlier is { SentAt: null, FailedAt: null })
+                {
+                    message.NotBefore = clock.GetUtcNow() + TimeSpan.FromSeconds(5); // the card is not posted yet: update it after
+                    message.Attempts--;
+                    return;
+                }
+
+                replaceId = earlier?.SentId;
+            }
+
+            foreach (var activity in AdaptiveCardRenderer.Render(message.Replies, address.ChannelId))
+            {
+                var addressed = activity with
+                {
+                    Conversation = new ConversationAccount(address.ConversationId) { TenantId = address.TenantId },
+                    ChannelId = address.ChannelId ?? "msteams",
+                    ServiceUrl = address.ServiceUrl,
+                };
+                message.SentId = replaceId is null
+                    ? await connector.SendAsync(address.ServiceUrl, address.ConversationId, addressed, null, ct)
+                    : await connector.UpdateAsync(address.ServiceUrl, address.ConversationId, replaceId, addressed, ct) ?? replaceId;
+            }
+
+            message.SentAt = clock.GetUtcNow();
+            message.LastError = null;
+        }
+        catch (Exception ex) when (ConnectorException.IsDeliveryFailure(ex, ct))
+        {
+            Failed(message, ex);
+        }
+    }
+
+    private void Failed(OutboxMessage message, Exception ex)
+    {
+        message.LastError = StaffActivities.Clip(ex.Message, 500);
+        if (ex is ConnectorException { IsPermanent: true } || message.Attempts >= MaxAttempts)
+        {
+            message.FailedAt = clock.GetUtcNow();
+        }
+        else
+        {
+            message.NotBefore = clock.GetUtcNow() + TimeSpan.FromMinutes(Math.Pow(2, message.Attempts));
+        }
+
+        logger.LogWarning("Proactive staff message {Id} not delivered (attempt {Attempts}): {Error}", message.Id, message.Attempts, ex.Message);
     }
 
     private static Activity Address(Activity activity, StaffConversationReference reference) => activity with

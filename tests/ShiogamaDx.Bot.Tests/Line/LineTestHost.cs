@@ -32,7 +32,7 @@ public sealed class LineTestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<LineTestHost> StartAsync(Dictionary<string, string?>? extra = null, FakeLineApi? fake = null, Action<IServiceCollection>? services = null)
+    public static async Task<LineTestHost> StartAsync(Dictionary<string, string?>? extra = null, FakeLineApi? fake = null, Action<IServiceCollection>? services = null, DateTimeOffset? now = null)
     {
         fake ??= await FakeLineApi.StartAsync();
         var settings = new Dictionary<string, string?>
@@ -49,7 +49,7 @@ public sealed class LineTestHost : IAsyncDisposable
             settings[k] = v;
         }
 
-        var app = new BotApplication(settings, configureServices: services);
+        var app = new BotApplication(settings, now, configureServices: services);
         fake.Clock = () => app.Clock.GetUtcNow();
         return new LineTestHost(fake, app, app.CreateClient());
     }

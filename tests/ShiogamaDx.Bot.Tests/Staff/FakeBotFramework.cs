@@ -14,8 +14,8 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace ShiogamaDx.Bot.Tests.Staff;
 
-/// <summary>What the fake connector received: the raw request target, the bearer token and the activity.</summary>
-public sealed record ReceivedActivity(string RawTarget, string? Authorization, JsonObject Activity)
+/// <summary>What the fake connector received: the raw request target, the bearer token and the activity (POST: sent; PUT: an update).</summary>
+public sealed record ReceivedActivity(string RawTarget, string? Authorization, JsonObject Activity, string Method = "POST")
 {
     public string? Type => (string?)Activity["type"];
 }
@@ -43,11 +43,11 @@ public sealed class FakeConnector : IAsyncDisposable
         var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
         var fake = new FakeConnector(app);
-        app.MapPost("/{**path}", async (HttpContext http) =>
+        app.MapMethods("/{**path}", ["POST", "PUT"], async (HttpContext http) =>
         {
             var body = (JsonObject)(await JsonNode.ParseAsync(http.Request.Body))!;
             var target = http.Features.Get<IHttpRequestFeature>()!.RawTarget;
-            var item = new ReceivedActivity(target, http.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null, body);
+            var item = new ReceivedActivity(target, http.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null, body, http.Request.Method);
             fake.all.Enqueue(item);
 
             // Reported once the answer is on the wire: a test that then advances the fake clock must not time

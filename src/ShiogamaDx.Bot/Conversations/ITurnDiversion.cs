@@ -1,0 +1,15 @@
+namespace ShiogamaDx.Bot.Conversations;
+
+/// <summary>
+/// A feature that may take a person's turns for a while, before any dialog or routing: while a resident talks to a
+/// staff member (Handoff), their words go to that person and the bot stays quiet. Registered by that feature; the
+/// engine asks each one in turn. An interface because the engine must not know the features (and tests run without).
+/// </summary>
+public interface ITurnDiversion
+{
+    /// <summary>The turn's answer when this feature holds the conversation; null to let the engine answer.</summary>
+    Task<IReadOnlyList<Reply>?> DivertAsync(Turn turn, CancellationToken ct);
+
+    /// <summary>The engine's answer, or one in its place (the menu replaced by an offer to talk to a person after a second "not understood" in a row).</summary>
+    Task<IReadOnlyList<Reply>> AfterAsync(Turn turn, IReadOnlyList<Reply> replies, bool understood, CancellationToken ct);
+}
