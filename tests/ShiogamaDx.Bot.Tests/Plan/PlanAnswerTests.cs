@@ -1,0 +1,69 @@
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Guidelines;
+using ShiogamaDx.Bot.Plan;
+using ShiogamaDx.Bot.Tests.Conversations;
+using ShiogamaDx.Bot.Tests.Infrastructure;
+using ShiogamaDx.Bot.Tests.Kpis;
+
+namespace ShiogamaDx.Bot.Tests.Plan;
+
+/// <summary>The bundled plan read into sections, and staff answers quoted from it through the real host.</summary>
+public sealed class PlanAnswerTests(KpiLookupHost host) : IClassFixture<KpiLookupHost>
+{
+    private readonly BotApplication app = host.App;
+
+    [Fact]
+    public void ThePlan_IsReadIntoItsNumberedSections_ItsSheets_AndItsAppendices()
+    {
+        var read = GuidelineLoader.LoadFile("shiogama-dx-plan-r8.txt", File.ReadAllBytes(RepoPaths.PlanFile));
+        var labels = PlanSections.Refine(read).Select(s => s.Label).ToList();
+
+        Assert.Contains("4. 塩竈市DX推進プラン ＞ (1) 計画期間", labels);
+        Assert.Contains("7. 塩竈市におけるDXに向けた推進体制", labels);
+        Assert.Contains("用語集", labels);
+
+        // The twelve 事業 sheets of 5. and the fifteen of the previous plan in the 参考資料, each named by its 事業.
+        Assert.Equal(12, labels.Count(l => l.StartsWith("5. 具体的な事業 ＞ 基本方針", StringComparison.Ordinal)));
+        Assert.Contains("5. 具体的な事業 ＞ 基本方針1 施策2 オンライン決済の促進", labels);
+        Assert.Equal(15, labels.Count(l => l.StartsWith("参考資料 ＞ 基本方針", StringComparison.Ordinal) && l.Contains("施策", StringComparison.Ordinal) && char.IsAsciiDigit(l.Split("施策")[1][0])));
+        Assert.Contains("4. 塩竈市DX推進プラン ＞ (3)基本方針に基づく具体的な施策 ＞ 基本方針1 施策② デジタルデバйд対策", labels);
+    }
+
+    [Fact]
+    public async Task APlanQuestion_QuotesTheSection_WithItsCitation()
+    {
+        var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "plan-1", "DX推進本部の委員長は誰が務めるの？"));
+
+        Assert.Contains("副市長を委員長とする", text, StringComparison.Ordinal);
+        Assert.Contains("（出典: 塩竈市DX推進プラン 7. 塩竈市におけるDXに向けた推進体制）", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ASheetsAnswer_EndsWithItsKpis_AndTheirLatestFigures()
+    {
+        var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "plan-2", "RPAで導入事務の検討を行うのはいつの計画？"));
+
+        // 5. 具体的な事業 基本方針2 施策6: 稼働業務数, target R8 4, actual R7 3.
+        Assert.Contains("出典: 塩竈市DX推進プラン 5. 具体的な事業 ＞ 基本方針2 施策6 RPAを活用した行政運営", text, StringComparison.Ordinal);
+        Assert.Contains("・稼働業務数: 目標 4業務（令和8年度）／ 最新の実績 3業務（令和7年度）", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Residents_NeverReachThePlan()
+    {
+        var text = ReplyText.Of(await app.SayAsync(Audience.Resident, "plan-3", "DX推進プランの推進体制はどうなっている？"));
+
+        Assert.DoesNotContain("出典: 塩竈市DX推進プラン", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AKpiAnswer_OffersItsMeasuresText_WhichListsItsIndicatorsWithFigures()
+    {
+        var replies = await app.SayAsync(Audience.Staff, "plan-4", "RPAの稼働業務数の実績");
+        var button = Assert.Single(Assert.IsType<ChoicesReply>(replies[^1]).Choices);
+        var overview = ReplyText.Of(await app.SayAsync(Audience.Staff, "plan-4", null, button.Value));
+
+        Assert.StartsWith("RPAを活用した行政運営（塩竈市DX推進プラン 基本方針2 施策6: 行政の効率化に向けたDX）", overview, StringComparison.Ordinal);
+        Assert.Contains("・指標: 稼働業務数 — 最新の実績 3業務（令和7年度） ／ 目標 8業務（令和12年度）", overview, StringComparison.Ordinal);
+    }
+}
