@@ -1,4 +1,5 @@
 using ShiogamaDx.Bot.Admin;
+using ShiogamaDx.Bot.Announcements;
 using ShiogamaDx.Bot.Assistant;
 using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Cli;
@@ -45,6 +46,7 @@ builder.AddGuidelines();
 builder.AddPlan();
 builder.AddStaffSurveys();
 builder.AddHandoff();
+builder.AddAnnouncements();
 
 var app = builder.Build();
 
@@ -59,6 +61,7 @@ app.MapStaff();
 app.MapClasses();
 app.MapKpis();
 app.MapStaffSurveys();
+app.MapAnnouncements();
 
 return await app.RunBotAsync(args);
 

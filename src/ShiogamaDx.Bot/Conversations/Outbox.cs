@@ -21,6 +21,12 @@ public sealed class OutboxMessage
 
     public required string RepliesJson { get; set; }
 
+    /// <summary>
+    /// Set for a message to many people at once (an announcement's chunk): their user keys, sent in one call; the
+    /// channel keeps, once sent, only those it reached. <see cref="UserKey"/> then names the group, not a person.
+    /// </summary>
+    public string? RecipientsJson { get; set; }
+
     /// <summary>Unique, e.g. <c>class-reminder:42</c>: a second enqueue with the same key is a no-op.</summary>
     public required string IdempotencyKey { get; set; }
 
@@ -55,6 +61,8 @@ public sealed class OutboxMessage
     public string? SentId { get; set; }
 
     public IReadOnlyList<Reply> Replies => JsonSerializer.Deserialize<List<Reply>>(RepliesJson, Outbox.Json) ?? [];
+
+    public IReadOnlyList<string>? Recipients => RecipientsJson is null ? null : JsonSerializer.Deserialize<List<string>>(RecipientsJson, Outbox.Json);
 }
 
 internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
@@ -63,6 +71,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
     {
         b.ToTable("Outbox");
         b.Ignore(x => x.Replies);
+        b.Ignore(x => x.Recipients);
         b.Property(x => x.Channel).HasMaxLength(20);
         b.Property(x => x.UserKey).HasMaxLength(100);
         b.Property(x => x.IdempotencyKey).HasMaxLength(200);
@@ -90,7 +99,8 @@ public sealed class Outbox(BotDbContext db, PrivacyKeys keys, TimeProvider clock
     /// </summary>
     /// <param name="address">A conversation other than the person's own (see <see cref="OutboxMessage.Address"/>).</param>
     /// <param name="replaces">Idempotency key of an earlier message to replace (see <see cref="OutboxMessage.ReplacesKey"/>).</param>
-    public async Task<bool> AddAsync(string channel, string userKey, IReadOnlyList<Reply> replies, string idempotencyKey, CancellationToken ct, DateTimeOffset? notBefore = null, ConversationAddress? address = null, string? replaces = null)
+    /// <param name="recipients">For one message to many (multicast): their user keys; <paramref name="userKey"/> then names the group.</param>
+    public async Task<bool> AddAsync(string channel, string userKey, IReadOnlyList<Reply> replies, string idempotencyKey, CancellationToken ct, DateTimeOffset? notBefore = null, ConversationAddress? address = null, string? replaces = null, IReadOnlyList<string>? recipients = null)
     {
         if (await db.Set<OutboxMessage>().AnyAsync(m => m.IdempotencyKey == idempotencyKey, ct)
             || db.ChangeTracker.Entries<OutboxMessage>().Any(e => e.Entity.IdempotencyKey == idempotencyKey))
@@ -105,6 +115,7 @@ public sealed class Outbox(BotDbContext db, PrivacyKeys keys, TimeProvider clock
             UserKey = userKey,
             RepliesJson = JsonSerializer.Serialize(replies.Select(r => ReplySigning.Sign(r, keys.PostbackKey)).ToList(), Json),
             IdempotencyKey = idempotencyKey,
+            RecipientsJson = recipients is null ? null : JsonSerializer.Serialize(recipients, Json),
             CreatedAt = now,
             NotBefore = notBefore ?? now,
             Address = address is null ? null : JsonSerializer.Serialize(address, Json),

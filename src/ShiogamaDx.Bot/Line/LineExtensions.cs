@@ -21,6 +21,8 @@ public static class LineExtensions
         services.AddSingleton<KnownLineUsers>();
         services.AddScoped<IInboxChannel, LineInboxChannel>();
         services.AddScoped<IPersonalDataEraser, LineDataEraser>();
+        services.AddScoped<IRecipientDirectory, LineRecipientDirectory>();
+        services.AddScoped<IMessageQuota, LineMessageQuota>();
         services.AddHostedService<LineOutboxDelivery>();
 
         services.AddHttpClient<LineMessagingClient>((sp, http) =>

@@ -17,6 +17,7 @@ internal sealed class LineInboxChannel(
     ConversationEngine engine,
     DialogCatalog catalog,
     IEnumerable<IPersonalDataEraser> erasers,
+    IEnumerable<INewFriendWelcome> welcomes,
     LineMessagingClient client,
     LinePushGate gate,
     LineUserRateLimiter limiter,
@@ -128,6 +129,15 @@ internal sealed class LineInboxChannel(
         try
         {
             var answer = await WithLoadingAnimationAsync(engine.AnswerAsync(message, ct), lineUserId, ct); // offers saved with the answer below
+            if (ev.Type == "follow" && ev.Follow?.IsUnblocked != true)
+            {
+                // A new friend (an unblock is not one): what features ask once, after the greeting.
+                foreach (var welcome in welcomes)
+                {
+                    answer = [.. answer, .. await welcome.AfterGreetingAsync(row.PersonKey!, ct)];
+                }
+            }
+
             return [.. prefix, .. answer];
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -10,6 +10,12 @@ internal sealed record LineReplyRequest(string ReplyToken, IReadOnlyList<LineMes
 
 internal sealed record LinePushRequest(string To, IReadOnlyList<LineMessage> Messages);
 
+internal sealed record LineQuotaResponse(string? Type, long? Value);
+
+internal sealed record LineQuotaConsumptionResponse(long TotalUsage);
+
+internal sealed record LineMulticastRequest(IReadOnlyList<string> To, IReadOnlyList<LineMessage> Messages);
+
 internal sealed record LineLoadingRequest(string ChatId, int LoadingSeconds);
 
 internal sealed record LineErrorResponse(string? Message, List<LineErrorDetail>? Details);
@@ -121,6 +127,9 @@ internal sealed record FlexSeparator : FlexComponent
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(LineReplyRequest))]
 [JsonSerializable(typeof(LinePushRequest))]
+[JsonSerializable(typeof(LineMulticastRequest))]
+[JsonSerializable(typeof(LineQuotaResponse))]
+[JsonSerializable(typeof(LineQuotaConsumptionResponse))]
 [JsonSerializable(typeof(LineLoadingRequest))]
 [JsonSerializable(typeof(LineErrorResponse))]
 [JsonSerializable(typeof(List<LineMessage>))]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -11,7 +12,7 @@ internal enum LineApiOutcome
 {
     Ok,
 
-    /// <summary>409 on a push with a retry key: LINE accepted this request before; success.</summary>
+    /// <summary>409 on a push or multicast with a retry key: LINE accepted this request before; success.</summary>
     AlreadyAccepted,
 
     /// <summary>A 4xx that a retry will not heal (invalid reply token, blocked or unknown user, bad body).</summary>
@@ -50,6 +51,32 @@ internal sealed class LineMessagingClient(HttpClient http, BotMetrics metrics, I
 
     public Task<LineApiResult> PushAsync(string to, IReadOnlyList<LineMessage> messages, Guid retryKey, CancellationToken ct) =>
         SendAsync("v2/bot/message/push", JsonSerializer.SerializeToUtf8Bytes(new LinePushRequest(to, messages), LineMessageJson.Default.LinePushRequest), retryKey, retry: true, ct);
+
+    /// <param name="to">At most 500 LINE user ids (the Messaging API's limit per multicast).</param>
+    public Task<LineApiResult> MulticastAsync(IReadOnlyList<string> to, IReadOnlyList<LineMessage> messages, Guid retryKey, CancellationToken ct) =>
+        SendAsync("v2/bot/message/multicast", JsonSerializer.SerializeToUtf8Bytes(new LineMulticastRequest(to, messages), LineMessageJson.Default.LineMulticastRequest), retryKey, retry: true, ct);
+
+    /// <summary>The month's limit less what was sent (GET quota and quota/consumption); null: no limit, or not readable now.</summary>
+    public async Task<long?> RemainingQuotaAsync(CancellationToken ct)
+    {
+        try
+        {
+            var quota = await http.GetFromJsonAsync("v2/bot/message/quota", LineMessageJson.Default.LineQuotaResponse, ct);
+            if (quota?.Type != "limited" || quota.Value is not { } limit)
+            {
+                return null;
+            }
+
+            var used = await http.GetFromJsonAsync("v2/bot/message/quota/consumption", LineMessageJson.Default.LineQuotaConsumptionResponse, ct);
+            return used is null ? null : Math.Max(0, limit - used.TotalUsage);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or TimeoutRejectedException or BrokenCircuitException
+                                   || (ex is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            logger.LogWarning("LINE quota could not be read: {Error}", ex.GetType().Name);
+            return null;
+        }
+    }
 
     /// <param name="seconds">5 to 60, a multiple of 5 (the animation ends earlier when the answer arrives).</param>
     public Task<LineApiResult> StartLoadingAsync(string chatId, int seconds, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
@@ -6,11 +7,17 @@ using ShiogamaDx.Bot.Inbox;
 
 namespace ShiogamaDx.Bot.Line;
 
-/// <summary>Delivers the outbox's "line" messages (reminders, surveys) by push, each with a retry key of its own.</summary>
+/// <summary>
+/// Delivers the outbox's "line" messages: to one person by push (reminders, surveys), or to many by multicast (an
+/// announcement's chunk), each call with a retry key of its own derived from the message.
+/// </summary>
 internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGate gate, PersonLocks people, WorkLeases leases, InboxSignal inboxSignal, IOptions<LineOptions> options, TimeProvider clock, ILogger<LineOutboxDelivery> logger)
     : BackgroundService
 {
     public const int BatchSize = 20;
+
+    /// <summary>The Messaging API's limit of user ids per multicast call.</summary>
+    public const int MaxMulticast = 500;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -66,7 +73,9 @@ internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGa
         {
             foreach (var message in claimed)
             {
-                var failure = await DeliverAsync(message, db, client, store, locks, ct);
+                var failure = message.RecipientsJson is null
+                    ? await DeliverAsync(message, db, client, store, locks, ct)
+                    : await MulticastAsync(message, db, client, ct);
 
                 // An event of this person that came while the push held them was passed over: look again now.
                 inboxSignal.Notify();
@@ -156,7 +165,76 @@ internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGa
         return failure.Outcome;
     }
 
+    /// <summary>
+    /// One message to many: to those of its recipients who are still friends, in calls of up to 500. A retry (after a
+    /// 429, an outage or a crash before SentAt was saved) sends the same calls with the same keys: LINE answers 409 to
+    /// those it already accepted, so nobody gets it twice. No offers are kept: an announcement has no choices.
+    /// </summary>
+    private async Task<LineApiOutcome?> MulticastAsync(OutboxMessage message, BotDbContext db, LineMessagingClient client, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var keys = message.Recipients ?? [];
+        var friends = await db.Set<LineUser>().AsNoTracking()
+            .Where(u => keys.Contains(u.UserKey) && u.Following && u.LineUserId != null)
+            .Select(u => new { u.UserKey, u.LineUserId })
+            .ToListAsync(ct);
+        friends = [.. friends.OrderBy(f => f.UserKey, StringComparer.Ordinal)]; // the same calls on a retry
+        message.Attempts++;
+        var key = LineRenderer.DeriveKey("outbox:" + message.IdempotencyKey);
+        var batches = LineRenderer.Batch(LineRenderer.Render(message.Replies));
+        var parts = friends.Chunk(MaxMulticast).ToList();
+        LineApiResult? failure = null;
+        for (var p = 0; p < parts.Count && failure is null; p++)
+        {
+            var to = parts[p].Select(f => f.LineUserId!).ToList();
+            for (var i = 0; i < batches.Count && failure is null; i++)
+            {
+                var callKey = LineRenderer.BatchRetryKey(p == 0 ? key : LineRenderer.DeriveKey($"{key:N}:part:{p}"), i);
+                var result = await client.MulticastAsync(to, batches[i], callKey, ct);
+                failure = result.Delivered ? null : result;
+            }
+        }
+
+        if (failure is null)
+        {
+            message.SentAt = now;
+            message.LastError = null;
+            message.RecipientsJson = JsonSerializer.Serialize(friends.Select(f => f.UserKey).ToList(), Outbox.Json); // those it reached
+            return null;
+        }
+
+        if (failure.Outcome == LineApiOutcome.Rejected)
+        {
+            (message.FailedAt, message.LastError) = (now, Clip($"multicast rejected {failure.StatusCode}: {failure.Error}"));
+        }
+        else
+        {
+            message.LastError = Clip($"multicast {failure.Outcome} {failure.StatusCode}");
+            message.NotBefore = now + TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Math.Min(message.Attempts, 7) - 1)));
+        }
+
+        return failure.Outcome;
+    }
+
     private static string Clip(string s) => s.Length <= 500 ? s : s[..500];
+}
+
+/// <summary>Every LINE friend (following now), by pseudonymous key: whom an announcement to everyone reaches.</summary>
+internal sealed class LineRecipientDirectory(BotDbContext db) : IRecipientDirectory
+{
+    public string Channel => LineInboxChannel.Channel;
+
+    public async Task<IReadOnlyList<string>> UserKeysAsync(CancellationToken cancellationToken) =>
+        await db.Set<LineUser>().AsNoTracking().Where(u => u.Following && u.LineUserId != null).Select(u => u.UserKey).ToListAsync(cancellationToken);
+}
+
+/// <summary>LINE's monthly message limit, read before a large send.</summary>
+internal sealed class LineMessageQuota(LineMessagingClient client, IOptions<LineOptions> options) : IMessageQuota
+{
+    public string Channel => LineInboxChannel.Channel;
+
+    public Task<long?> RemainingAsync(CancellationToken cancellationToken) =>
+        options.Value.Enabled ? client.RemainingQuotaAsync(cancellationToken) : Task.FromResult<long?>(null);
 }
 
 /// <summary>What the LINE channel keeps about a person: the raw id (for push) and stored events.</summary>

@@ -43,6 +43,24 @@ public sealed partial class FakeLineApi : IAsyncDisposable
 
     public IEnumerable<LineCall> Pushes => Calls.Where(c => c.Path == "/v2/bot/message/push");
 
+    public IEnumerable<LineCall> Multicasts => Calls.Where(c => c.Path == "/v2/bot/message/multicast");
+
+    /// <summary>How many multicasts LINE accepted (answered 200) for each user.</summary>
+    public Dictionary<string, int> MulticastsPerUser() => Multicasts
+        .Where(c => c.Status == 200)
+        .SelectMany(c => c.Body!["to"]!.AsArray().Select(t => (string)t!))
+        .GroupBy(u => u)
+        .ToDictionary(g => g.Key, g => g.Count());
+
+    /// <summary>The month's message limit (GET quota); null: no limit ("none").</summary>
+    public long? QuotaLimit { get; set; }
+
+    /// <summary>Messages counted this month so far (GET quota/consumption).</summary>
+    public long QuotaUsed { get; set; }
+
+    /// <summary>Each call waits this long after LINE took it, before answering (a slow network: a kill can fall in between).</summary>
+    public TimeSpan AnswerDelay { get; set; }
+
     /// <summary>Every validation error of every body received: must stay empty.</summary>
     public IEnumerable<string> SpecErrors => Calls.SelectMany(c => c.SpecErrors.Select(e => $"{c.Path}: {e}"));
 
@@ -55,6 +73,10 @@ public sealed partial class FakeLineApi : IAsyncDisposable
         var fake = new FakeLineApi(web);
         web.MapPost("/{**path}", (Delegate)fake.HandleAsync);
         web.MapDelete("/v2/bot/richmenu/{id}", (Delegate)fake.DeleteRichMenu);
+        web.MapGet("/v2/bot/message/quota", () => fake.QuotaLimit is { } limit
+            ? Results.Json(new JsonObject { ["type"] = "limited", ["value"] = limit })
+            : Results.Json(new JsonObject { ["type"] = "none" }));
+        web.MapGet("/v2/bot/message/quota/consumption", () => Results.Json(new JsonObject { ["totalUsage"] = fake.QuotaUsed }));
         await web.StartAsync();
         return fake;
     }
@@ -84,6 +106,7 @@ public sealed partial class FakeLineApi : IAsyncDisposable
         {
             "/v2/bot/message/reply" => OpenApiValidator.Messaging.Validate(json, "ReplyMessageRequest"),
             "/v2/bot/message/push" => OpenApiValidator.Messaging.Validate(json, "PushMessageRequest"),
+            "/v2/bot/message/multicast" => OpenApiValidator.Messaging.Validate(json, "MulticastRequest"),
             "/v2/bot/chat/loading/start" => OpenApiValidator.Messaging.Validate(json, "ShowLoadingAnimationRequest"),
             _ => ["unexpected endpoint"],
         };
@@ -93,9 +116,9 @@ public sealed partial class FakeLineApi : IAsyncDisposable
             errors.Add("missing or wrong Authorization");
         }
 
-        if (retryKey is not null && path != "/v2/bot/message/push")
+        if (retryKey is not null && path is not ("/v2/bot/message/push" or "/v2/bot/message/multicast"))
         {
-            errors.Add("X-Line-Retry-Key is allowed on push only (LINE answers 400)");
+            errors.Add("X-Line-Retry-Key is allowed on push and multicast only (LINE answers 400)");
         }
 
         if (retryKey is not null && !Guid.TryParse(retryKey, out _))
@@ -151,8 +174,13 @@ public sealed partial class FakeLineApi : IAsyncDisposable
         }
 
         call.Status = path == "/v2/bot/chat/loading/start" ? 202 : 200;
-        return path == "/v2/bot/chat/loading/start"
-            ? Results.Json(new JsonObject(), statusCode: 202)
+        if (AnswerDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(AnswerDelay, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        return path == "/v2/bot/chat/loading/start" ? Results.Json(new JsonObject(), statusCode: 202)
+            : path == "/v2/bot/message/multicast" ? Results.Json(new JsonObject())
             : Results.Json(new JsonObject { ["sentMessages"] = new JsonArray(new JsonObject { ["id"] = "1", ["quoteToken"] = "q" }) });
     }
 

@@ -15,7 +15,7 @@ namespace ShiogamaDx.Bot.Tests.Messages;
 public sealed partial class WordingInCodeTests
 {
     /// <summary>The folders whose wording has moved to Content/messages.yaml (the rest follow feature by feature).</summary>
-    public static TheoryData<string> MovedFolders() => new() { "Conversations", "Classes", "Surveys", "Guidelines", "Assistant", "Handoff" };
+    public static TheoryData<string> MovedFolders() => new() { "Conversations", "Classes", "Surveys", "Guidelines", "Assistant", "Handoff", "Announcements" };
 
     /// <summary>Literals that stay, each with its reason.</summary>
     private static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)

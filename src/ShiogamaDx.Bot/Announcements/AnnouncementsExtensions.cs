@@ -1,0 +1,147 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using ShiogamaDx.Bot.Admin;
+using ShiogamaDx.Bot.Content;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Data;
+
+namespace ShiogamaDx.Bot.Announcements;
+
+public static class AnnouncementsExtensions
+{
+    public static IHostApplicationBuilder AddAnnouncements(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AnnouncementsOptions>().BindConfiguration(AnnouncementsOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.HostsAreNames(), "Announcements:LinkHosts must be host names such as www.city.shiogama.miyagi.jp (no scheme, no path)")
+            .Validate(o => o.Authors.Concat(o.Approvers).Concat(o.Emergency).All(id => !string.IsNullOrWhiteSpace(id)), "Announcements:Authors, Approvers and Emergency must not hold empty ids")
+            .ValidateOnStart();
+        services.AddSingleton(sp => TopicCatalog.Load(sp.GetRequiredService<IOptions<AnnouncementsOptions>>().Value.TopicsFile
+                                                      ?? Path.Combine(sp.GetRequiredService<IOptions<ContentOptions>>().Value.FullPath, TopicCatalog.FileName)));
+        services.AddScoped<AnnouncementService>();
+        services.AddScoped<TopicSubscriptions>();
+        services.AddScoped<IIntentHandler, TopicSettingsHandler>();
+        services.AddScoped<IIntentHandler, StaffAnnouncementHandler>();
+        services.AddScoped<INewFriendWelcome, TopicWelcome>();
+        services.AddScoped<IPersonalDataEraser, AnnouncementDataEraser>();
+        services.AddSingleton<AnnouncementJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<AnnouncementJob>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapAnnouncements(this IEndpointRouteBuilder app)
+    {
+        _ = app.ServiceProvider.GetRequiredService<TopicCatalog>(); // a bad topics file stops the start, with its line
+
+        var admin = app.MapAdminGroup();
+        admin.MapGet("/topics", async (TopicCatalog topics, AnnouncementService announcements, CancellationToken ct) =>
+        {
+            var counts = await announcements.SubscriberCountsAsync(ct);
+            return TypedResults.Ok(topics.All.Select(t => new TopicDto(t.Id, t.Name, counts.GetValueOrDefault(t.Id), t.DefaultOn, t.Emergency)));
+        });
+        admin.MapPost("/announcements", async Task<Results<Ok<CreatedDto>, ValidationProblem>> (NewAnnouncement? input, AnnouncementService announcements, CancellationToken ct) =>
+        {
+            if (input is null || string.IsNullOrWhiteSpace(input.Author))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["author"] = ["required: the author's staff id (Announcements:Authors)"] });
+            }
+
+            var author = announcements.StaffKey(input.Author.Trim());
+            if (!announcements.IsAuthor(author))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["author"] = ["not one of Announcements:Authors"] });
+            }
+
+            var draft = new AnnouncementDraft(input.Topic, input.Text, input.Link, input.ImageUrl, input.SendAt);
+            var problems = announcements.Check(draft, out var topic);
+            if (problems.Count > 0)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["announcement"] = [.. problems] });
+            }
+
+            var a = await announcements.CreateAsync(author, topic!, draft, ct);
+            return TypedResults.Ok(new CreatedDto(a.Id, a.Status.ToString(), (await announcements.RecipientsAsync(topic!, ct)).Count));
+        });
+        admin.MapPost("/announcements/{id:long}/approve", async Task<Results<Ok<ApprovedDto>, NotFound, ValidationProblem, Conflict<string>>> (long id, ApproveRequest? input, AnnouncementService announcements, CancellationToken ct) =>
+        {
+            if (input is null || string.IsNullOrWhiteSpace(input.Approver))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["approver"] = ["required: the approver's staff id (Announcements:Approvers)"] });
+            }
+
+            var (result, a) = await announcements.ApproveAsync(id, announcements.StaffKey(input.Approver.Trim()), ct);
+            return result switch
+            {
+                ApprovalResult.Approved => TypedResults.Ok(new ApprovedDto(a!.Id, a.Status.ToString(), a.Recipients, a.SendAt)),
+                ApprovalResult.NotFound => TypedResults.NotFound(),
+                ApprovalResult.OwnAnnouncement => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["approver"] = ["the author cannot approve their own announcement"] }),
+                ApprovalResult.NotApprover => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["approver"] = ["not one of Announcements:Approvers"] }),
+                ApprovalResult.OverQuota => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["quota"] = ["LINE's monthly limit leaves fewer messages than recipients: nothing was sent, it is still pending"] }),
+                _ => TypedResults.Conflict("the announcement is not waiting for approval"),
+            };
+        });
+        admin.MapGet("/announcements", async (AnnouncementService announcements, CancellationToken ct) =>
+            TypedResults.Ok((await announcements.RecentAsync(50, ct)).Select(a => new AnnouncementDto(
+                a.Id, a.TopicId, a.Status.ToString(), a.Emergency, a.CreatedAt, a.SendAt, a.SentAt, a.Recipients, a.Delivered, a.Failed, a.UnfollowsAfter))));
+        return app;
+    }
+
+    public sealed record TopicDto(string Id, string Name, int Subscribers, bool DefaultOn, bool Emergency);
+
+    public sealed record NewAnnouncement(string? Topic, string? Text, string? Author, string? Link, string? ImageUrl, DateTimeOffset? SendAt);
+
+    /// <param name="Recipients">How many would get it now (fixed when it is sent).</param>
+    public sealed record CreatedDto(long Id, string Status, int Recipients);
+
+    public sealed record ApproveRequest(string? Approver);
+
+    /// <param name="Recipients">How many it was sent to; 0 while it waits for <paramref name="SendAt"/>.</param>
+    public sealed record ApprovedDto(long Id, string Status, int Recipients, DateTimeOffset? SendAt);
+
+    public sealed record AnnouncementDto(long Id, string Topic, string Status, bool Emergency, DateTimeOffset CreatedAt, DateTimeOffset? SendAt, DateTimeOffset? SentAt,
+        int Recipients, int Delivered, int Failed, int UnfollowsAfter);
+}
+
+/// <summary>Releases announcements whose time has come and reports finished ones to their author; on the replica holding the lease.</summary>
+public sealed class AnnouncementJob(IServiceScopeFactory scopes, WorkLeases leases, IOptions<AnnouncementsOptions> options, TimeProvider clock, ILogger<AnnouncementJob> logger) : BackgroundService
+{
+    public const string LeaseName = "job:announcements";
+
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.Value.CheckInterval;
+        using var timer = new PeriodicTimer(interval, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                if (await leases.TryAcquireAsync(LeaseName, WorkLeases.JobLease(interval), stoppingToken))
+                {
+                    await TickAsync(stoppingToken);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Announcement run failed; it is retried at the next interval");
+            }
+        }
+    }
+
+    /// <summary>One run; safe at any time and any number of times (tests call it directly).</summary>
+    public async Task<(int Released, int Finished)> TickAsync(CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var service = scope.ServiceProvider.GetRequiredService<AnnouncementService>();
+            return (await service.ReleaseDueAsync(ct), await service.FinishAsync(ct));
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ShiogamaDx.Bot.Announcements;
+
+public sealed class AnnouncementsOptions
+{
+    public const string SectionName = "Announcements";
+
+    /// <summary>Staff who may write announcements (Entra ID object ids, or Bot Framework from.ids).</summary>
+    public List<string> Authors { get; set; } = [];
+
+    /// <summary>Staff who may approve another's announcement (never their own).</summary>
+    public List<string> Approvers { get; set; } = [];
+
+    /// <summary>Staff who may send an emergency announcement alone (emergency topics only; marked so in the record).</summary>
+    public List<string> Emergency { get; set; } = [];
+
+    /// <summary>Hosts a link in an announcement may point to (https only); a subdomain of one is allowed too.</summary>
+    public List<string> LinkHosts { get; set; } = ["www.city.shiogama.miyagi.jp"];
+
+    /// <summary>Recipients per outbox message (one LINE multicast call each); LINE allows at most 500.</summary>
+    [Range(1, 500)]
+    public int ChunkSize { get; set; } = 500;
+
+    /// <summary>How often scheduled announcements are released and finished ones reported to their author.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>File of the topics residents choose from; default: topics.yaml in the content folder.</summary>
+    public string? TopicsFile { get; set; }
+
+    /// <summary>Checked at start: a host list entry must be a plain host name, not a URL.</summary>
+    internal bool HostsAreNames() => LinkHosts.All(h => h.Length > 0 && Uri.CheckHostName(h) == UriHostNameType.Dns);
+}

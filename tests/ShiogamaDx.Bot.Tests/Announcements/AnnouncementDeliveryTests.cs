@@ -1,0 +1,107 @@
+using Microsoft.EntityFrameworkCore;
+using ShiogamaDx.Bot.Announcements;
+using ShiogamaDx.Bot.Conversations;
+
+namespace ShiogamaDx.Bot.Tests.Announcements;
+
+/// <summary>Chunks of up to 500 per multicast, each with its own retry key; LINE's 429 does not lose or double anything.</summary>
+public sealed class AnnouncementDeliveryTests
+{
+    [Fact]
+    public async Task ThousandTwoHundredFriends_ThreeMulticastsOfAtMost500_EachWithItsOwnKey_ExactlyOncePerFriend()
+    {
+        await using var h = await AnnouncementsHost.StartAsync();
+        h.AddFriends(0, 1200);
+        var id = await ApprovedAsync(h);
+        var a = await h.DeliveredAsync(id);
+
+        Assert.Equal((1200, 1200, 0), (a.Recipients, a.Delivered, a.Failed));
+        var calls = h.Line.Multicasts.ToList();
+        Assert.Equal([500, 500, 200], calls.Select(c => c.Body!["to"]!.AsArray().Count).Order().Reverse());
+        Assert.Equal(3, calls.Select(c => c.RetryKey).Distinct().Count());
+        var perUser = h.Line.MulticastsPerUser();
+        Assert.Equal(1200, perUser.Count);
+        Assert.All(perUser.Values, n => Assert.Equal(1, n));
+        Assert.Empty(h.Line.SpecErrors);
+    }
+
+    [Fact]
+    public async Task A429MidDelivery_IsWaitedOut_TheChunkIsRetriedWithTheSameKey_AndNobodyGetsItTwice()
+    {
+        await using var h = await AnnouncementsHost.StartAsync();
+        h.AddFriends(0, 1000);
+
+        // The first call meets LINE's rate limit more times than the client retries: that chunk waits its turn
+        // while the next is sent, then goes again with its key.
+        h.Line.Fail("/v2/bot/message/multicast", 429, times: 4, message: "Too many requests", retryAfterSeconds: 1);
+        var id = await ApprovedAsync(h);
+        var a = await h.DeliveredAsync(id);
+
+        Assert.Equal((1000, 1000, 0), (a.Recipients, a.Delivered, a.Failed));
+        var calls = h.Line.Multicasts.ToList();
+        Assert.Equal(4, calls.Count(c => c.Status == 429));
+        Assert.Equal(2, calls.Count(c => c.Status == 200));
+        var limited = calls.First(c => c.Status == 429).RetryKey;
+        Assert.Equal(5, calls.Count(c => c.RetryKey == limited)); // the same key each time, until accepted
+        Assert.All(h.Line.MulticastsPerUser().Values, n => Assert.Equal(1, n));
+        Assert.Equal(1000, h.Line.MulticastsPerUser().Count);
+        var chunk = h.Db(db => db.Set<OutboxMessage>().AsNoTracking().Where(o => o.UserKey == AnnouncementService.GroupKey(id)).OrderBy(o => o.Id).First());
+        Assert.True(chunk.Attempts >= 2);
+    }
+
+    [Fact]
+    public async Task AFriendWhoBlocksBeforeTheirChunkGoesOut_IsNotSentAnything()
+    {
+        await using var h = await AnnouncementsHost.StartAsync();
+        h.AddFriends(0, 3);
+        var created = await h.PostAnnouncementAsync(new { topic = "disaster", text = "訓練", author = h.Author.AadObjectId });
+        // Fixed with three recipients (the outbox is not polled while the fake clock stands), then one blocks.
+        var (status, body) = await h.ApproveAsync((long)created["id"]!, h.Approver.AadObjectId);
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+        Assert.Equal(3, (int)body!["recipients"]!);
+        await h.UnfollowAsync(AnnouncementsHost.ResidentId(1));
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (h.Db(db => db.Set<ShiogamaDx.Bot.Line.LineUser>().Any(u => u.Following && u.LineUserId == AnnouncementsHost.ResidentId(1))))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the unfollow handled");
+            await Task.Delay(20);
+        }
+
+        var a = await h.DeliveredAsync((long)created["id"]!);
+        Assert.False(h.Line.MulticastsPerUser().ContainsKey(AnnouncementsHost.ResidentId(1)));
+        Assert.Equal(2, a.Delivered);
+        Assert.Equal(1, a.Failed);
+    }
+
+    [Fact]
+    public async Task ASendBeyondTheMonthsQuota_IsRefusedBeforeAnythingGoesOut_AndGoesWhenTheQuotaAllows()
+    {
+        await using var h = await AnnouncementsHost.StartAsync();
+        h.AddFriends(0, 30);
+        h.Line.QuotaLimit = 1000;
+        h.Line.QuotaUsed = 980; // 20 left for 30 recipients
+        var created = await h.PostAnnouncementAsync(new { topic = "disaster", text = "訓練のお知らせ", author = h.Author.AadObjectId });
+        var id = (long)created["id"]!;
+
+        var (status, body) = await h.ApproveAsync(id, h.Approver.AadObjectId);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, status);
+        Assert.Contains("monthly limit", body!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(AnnouncementStatus.Pending, h.Db(db => db.Set<Announcement>().Single().Status));
+        Assert.Equal(0, h.Db(db => db.Set<OutboxMessage>().Count(o => o.UserKey == AnnouncementService.GroupKey(id))));
+        Assert.Empty(h.Line.Multicasts);
+
+        h.Line.QuotaUsed = 970; // exactly enough
+        (status, body) = await h.ApproveAsync(id, h.Approver.AadObjectId);
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+        Assert.Equal(30, (await h.DeliveredAsync(id)).Delivered);
+    }
+
+    private static async Task<long> ApprovedAsync(AnnouncementsHost h)
+    {
+        var created = await h.PostAnnouncementAsync(new { topic = "disaster", text = "大雨警報が出ています。", author = h.Author.AadObjectId });
+        var id = (long)created["id"]!;
+        var (status, _) = await h.ApproveAsync(id, h.Approver.AadObjectId);
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+        return id;
+    }
+}
