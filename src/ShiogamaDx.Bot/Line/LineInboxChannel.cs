@@ -23,6 +23,7 @@ internal sealed class LineInboxChannel(
     LineUserRateLimiter limiter,
     KnownLineUsers knownUsers,
     LineProfileLanguages profiles,
+    Localization.LanguageDiversion language,
     IOptions<LineOptions> options,
     BotMetrics metrics,
     TimeProvider clock,
@@ -134,13 +135,17 @@ internal sealed class LineInboxChannel(
             if (ev.Type == "follow" && ev.Follow?.IsUnblocked != true)
             {
                 // A new friend (an unblock is not one): what features ask once, after the greeting.
+                var offers = new List<Reply>();
                 foreach (var welcome in welcomes)
                 {
-                    answer = [.. answer, .. await welcome.AfterGreetingAsync(row.PersonKey!, ct)];
+                    offers.AddRange(await welcome.AfterGreetingAsync(row.PersonKey!, ct));
                 }
+
+                answer = [.. answer, .. await language.AroundAsync(offers, ct)];
             }
 
-            return [.. prefix, .. answer];
+            // In a resident's own language the engine's answer greets them; the channel's Japanese thanks would not.
+            return [.. ev.Type == "follow" && language.IsForeign ? [] : await language.AroundAsync(prefix, ct), .. answer];
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -23,6 +23,8 @@ public static class LanguageDetector
         ["vi"] = ["toi", "la", "cua", "co", "khong", "lam", "gi", "the", "nao", "o", "dau", "muon", "can", "cho", "va", "duoc", "bao", "nhieu", "khi", "nay", "xin", "cam", "on", "chao", "tieng", "viet", "mot", "nhung", "voi", "den", "tu", "di", "thi", "sao"],
     };
 
+    private static readonly string[] TieOrder = ["en", "pt", "tl", "vi"];
+
     public static string? Detect(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -93,7 +95,8 @@ public static class LanguageDetector
 
         // A Tagalog verb is often prefixed: mag-, nag-, pag-, i- with a hyphen before a borrowed word.
         scores["tl"] += words.Count(w => w.StartsWith("mag", StringComparison.Ordinal) || w.StartsWith("nag", StringComparison.Ordinal) || w.StartsWith("pag", StringComparison.Ordinal) || w.StartsWith("ipag", StringComparison.Ordinal));
-        var best = scores.OrderByDescending(kv => kv.Value).ThenBy(kv => Array.IndexOf(LanguagePack.Foreign.ToArray(), kv.Key)).First();
+        // On a tie the language more often typed without its accents loses: Vietnamese without tones is rare.
+        var best = scores.OrderByDescending(kv => kv.Value).ThenBy(kv => Array.IndexOf(TieOrder, kv.Key)).First();
         if (best.Value == 0)
         {
             // Latin letters and no little word at all: a name, a brand, a code. English as the common guess only when long.

@@ -123,6 +123,16 @@ public sealed partial class LanguageDiversion(
         return turn.Postback is { Handler: ProcedureReplies.Handler, Action: "fb" } ? [new TextReply(pack["thanks"])] : await ForeignTailAsync(replies, pack, ct);
     }
 
+    /// <summary>This turn is answered in a foreign language (not Japanese, not やさしい日本語).</summary>
+    public bool IsForeign => language is not (LanguagePack.Japanese or LanguagePack.Easy) && catalog[language] is not null;
+
+    /// <summary>
+    /// What a channel says around the engine's answer (a sticker's thanks, a feature's offer to a new friend), for this
+    /// turn's resident: translated and labelled, or said to be only in Japanese.
+    /// </summary>
+    public async Task<IReadOnlyList<Reply>> AroundAsync(IReadOnlyList<Reply> replies, CancellationToken ct) =>
+        replies.Count > 0 && IsForeign && catalog[language] is { } pack ? await ForeignTailAsync(replies, pack, ct) : replies;
+
     // ---------------------------------------------------------------- switching
 
     private static string? Switch(Turn turn, IReadOnlyDictionary<string, LanguagePack> packs)
@@ -205,6 +215,12 @@ public sealed partial class LanguageDiversion(
         }
 
         var hits = indexes.Get(pack, db).Search(turn.Text);
+        if (hits.Count == 0 && procedures.Get(db).Search(turn.Text) is [{ Confidence: >= ConversationEngine.MatchThreshold } japanese, ..])
+        {
+            // A word of the Japanese forms typed as it is (住民票): the catalog's own words found it; answered in the resident's language.
+            return await AnswerAsync(pack, japanese.Procedure, ct);
+        }
+
         if (hits.Count == 0)
         {
             db.Add(new UnansweredQuestion

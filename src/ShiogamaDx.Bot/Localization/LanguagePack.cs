@@ -75,6 +75,10 @@ public sealed partial record LanguagePack(
         ["language-prompt"] = [],
     };
 
+    /// <summary>Texts shown as buttons: LINE cuts labels after 20 characters.</summary>
+    private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful"];
+    private const int MaxLabel = 20;
+
     private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes"];
     private static readonly HashSet<string> ProcedureKeys = ["name", "text", "keywords"];
 
@@ -133,6 +137,11 @@ public sealed partial record LanguagePack(
                     problems.Add(new ContentFileException(file, LineOf(root, "texts"), $"texts: '{key}': {{{m.Groups[1].Value}}} is not filled by the host (it fills {(placeholders.Length == 0 ? "nothing" : string.Join(", ", placeholders.Select(p => "{" + p + "}")))})"));
                 }
             }
+        }
+
+        foreach (var key in ButtonTexts.Where(k => texts.TryGetValue(k, out var label) && label.Length > MaxLabel))
+        {
+            problems.Add(new ContentFileException(file, LineOf(root, "texts"), $"texts: '{key}' is a button label: at most {MaxLabel} characters (LINE's limit)"));
         }
 
         foreach (var key in texts.Keys.Where(k => !required.ContainsKey(k)))
