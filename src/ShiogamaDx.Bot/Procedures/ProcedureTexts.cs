@@ -2,9 +2,10 @@ using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Procedures;
 
-/// <summary>What residents read about how a procedure is done and paid (Content/messages.yaml, section <c>procedures</c>).</summary>
+/// <summary>What residents read about how a procedure is done and paid, and staff about reports (Content/messages.yaml, section <c>procedures</c>); the rest of Procedures/ still words its replies in C#.</summary>
 internal static class ProcedureTexts
 {
+    public static readonly MessageKey ReportEmpty = new("procedures.report-empty", "title");
     public static readonly MessageKey ChannelOnline = new("procedures.channel-online");
     public static readonly MessageKey ChannelConvenienceStore = new("procedures.channel-konbini");
     public static readonly MessageKey ChannelPost = new("procedures.channel-post");
