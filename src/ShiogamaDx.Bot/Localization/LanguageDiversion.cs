@@ -24,6 +24,7 @@ public sealed partial class LanguageDiversion(
     DialogCatalog dialogs,
     MachineTranslator translator,
     ProcedureDemandCounter demand,
+    Messages.MessageCatalog messages,
     BotDbContext db,
     TimeProvider clock,
     ILogger<LanguageDiversion> logger) : ITurnDiversion
@@ -423,7 +424,7 @@ public sealed partial class LanguageDiversion(
             return null;
         }
 
-        return [EasyCards(new CardsReply(p.Name, [ProcedureReplies.Card(p)]), easy).Reply];
+        return [EasyCards(new CardsReply(p.Name, [ProcedureReplies.Card(p, messages.Current)]), easy).Reply];
     }
 
     private IReadOnlyList<Reply> Easy(IReadOnlyList<Reply> replies, LanguagePack easy)
