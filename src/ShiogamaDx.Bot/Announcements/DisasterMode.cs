@@ -280,17 +280,22 @@ public sealed class DisasterModeHandler(DisasterModeService mode, MessageCatalog
 {
     public string Name => "disaster-mode";
 
+    // Compared with the normalised text, where katakana reads as hiragana without long vowels (災害もど).
+    private static readonly string ModeWord = TextNormalizer.Normalize("災害モード");
+    private static readonly string[] StartWords = [.. new[] { "開始", "始め", "オン" }.Select(TextNormalizer.Normalize)];
+    private static readonly string[] EndWords = [.. new[] { "終了", "終わ", "解除", "オフ" }.Select(TextNormalizer.Normalize)];
+
     public Audience Audience => Audience.Staff;
 
-    public double Match(Turn turn) => turn.Normalized.Contains("災害モード", StringComparison.Ordinal) ? 0.95 : 0.0;
+    public double Match(Turn turn) => turn.Normalized.Contains(ModeWord, StringComparison.Ordinal) ? 0.95 : 0.0;
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
     {
         var m = messages.Current;
         var t = turn.Normalized;
         var userKey = turn.Message.UserKey;
-        var starting = t.Contains("開始", StringComparison.Ordinal) || t.Contains('始', StringComparison.Ordinal) || t.Contains("オン", StringComparison.Ordinal);
-        var ending = t.Contains("終了", StringComparison.Ordinal) || t.Contains("終わ", StringComparison.Ordinal) || t.Contains("解除", StringComparison.Ordinal) || t.Contains("オフ", StringComparison.Ordinal);
+        var starting = StartWords.Any(w => t.Contains(w, StringComparison.Ordinal));
+        var ending = EndWords.Any(w => t.Contains(w, StringComparison.Ordinal));
         if (starting && !ending)
         {
             var (result, period, menu) = await mode.StartAsync(userKey, DisasterModeService.ViaStaffChat, Reason(turn.Message.Text ?? turn.Text), cancellationToken);
