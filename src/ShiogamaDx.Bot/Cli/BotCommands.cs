@@ -44,7 +44,7 @@ public static class BotCommands
             if (args[0] == "chat")
             {
                 var audience = args.SkipWhile(a => a != "--as").Skip(1).FirstOrDefault() is "staff" ? Audience.Staff : Audience.Resident;
-                return await TerminalChat.RunAsync(app.Services, audience, Console.In, Console.Out, app.Lifetime.ApplicationStopping);
+                return await TerminalChat.RunAsync(app.Services, audience, Console.In, Console.Out, app.Lifetime.ApplicationStopping, asNewPerson: args.Contains("--new"));
             }
 
             await using var scope = app.Services.CreateAsyncScope();
@@ -52,7 +52,7 @@ public static class BotCommands
             var command = commands.FirstOrDefault(c => args.Length >= c.Verb.Count && c.Verb.SequenceEqual(args.Take(c.Verb.Count)));
             if (command is null)
             {
-                await Console.Error.WriteLineAsync("Unknown command. Commands:\n  chat --as resident|staff\n  healthcheck [--url URL]\n  " + CheckContentCommand.Usage + "\n" + string.Join("\n", commands.Select(c => "  " + c.Usage)));
+                await Console.Error.WriteLineAsync("Unknown command. Commands:\n  chat --as resident|staff [--new]\n  healthcheck [--url URL]\n  " + CheckContentCommand.Usage + "\n" + string.Join("\n", commands.Select(c => "  " + c.Usage)));
                 return 2;
             }
 

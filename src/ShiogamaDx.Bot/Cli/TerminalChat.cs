@@ -9,10 +9,11 @@ namespace ShiogamaDx.Bot.Cli;
 /// </summary>
 public static class TerminalChat
 {
-    public static async Task<int> RunAsync(IServiceProvider services, Audience audience, TextReader input, TextWriter output, CancellationToken ct)
+    /// <param name="asNewPerson">Talk as someone the bot has never met (<c>--new</c>): earlier registrations and answers stay with the earlier person.</param>
+    public static async Task<int> RunAsync(IServiceProvider services, Audience audience, TextReader input, TextWriter output, CancellationToken ct, bool asNewPerson = false)
     {
         var clock = services.GetRequiredService<TimeProvider>();
-        var userKey = "terminal-" + (audience == Audience.Staff ? "staff" : "resident");
+        var userKey = "terminal-" + (audience == Audience.Staff ? "staff" : "resident") + (asNewPerson ? "-" + Guid.NewGuid().ToString("N") : string.Empty);
         await output.WriteLineAsync($"塩竈市DXチャットボット（{(audience == Audience.Staff ? "職員" : "市民")}として）。終わるときは Ctrl+D か「exit」。");
 
         var first = true;
@@ -51,6 +52,8 @@ public static class TerminalChat
             await output.WriteLineAsync(Render(replies));
         }
 
+        // The server flushes what residents asked for every few seconds; a terminal session ends before that.
+        await services.GetRequiredService<Procedures.ProcedureDemandCounter>().FlushAsync(CancellationToken.None);
         return 0;
     }
 

@@ -274,6 +274,11 @@ public sealed class HandoffDesk(
         }
 
         var staffKey = turn.Message.UserKey;
+        if (StaffHandoffHandler.AsksForFigures(turn))
+        {
+            return null; // the office's figures, not a message to the resident
+        }
+
         if (ListWords.Contains(turn.Normalized))
         {
             return await ListAsync(staffKey, ct);
@@ -367,6 +372,38 @@ public sealed class HandoffDesk(
         var current = await db.Set<HandoffCase>().SingleOrDefaultAsync(h => h.Id == id && h.ClaimedBy == turn.Message.UserKey && h.Status == HandoffStatus.Claimed, ct);
         return current is null ? [new TextReply(Texts[HandoffTexts.AlreadyClosed])] : await TransferAsync(current, postback["to"] ?? string.Empty, ct);
     }
+
+    /// <summary>「有人対応の実績」: per month (Japan time), requests, the share claimed, the median wait for a claim, the rating.</summary>
+    public async Task<IReadOnlyList<Reply>> FiguresAsync(CancellationToken ct)
+    {
+        var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), calendar.Zone);
+        var from = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, now.Offset).AddMonths(-5);
+        var cases = await db.Set<HandoffCase>().AsNoTracking().Where(h => h.PostedAt != null && h.PostedAt >= from)
+            .Select(h => new { h.PostedAt, h.ClaimedAt, h.ClosedBy, h.StaffMessages, h.Rating }).ToListAsync(ct);
+        var rows = new List<IReadOnlyList<string>>();
+        for (var month = from; month <= now; month = month.AddMonths(1))
+        {
+            var start = month;
+            var inMonth = cases.Where(c => TimeZoneInfo.ConvertTime(c.PostedAt!.Value, calendar.Zone) is var local && local.Year == start.Year && local.Month == start.Month).ToList();
+            var claimed = inMonth.Where(c => c.ClaimedAt is not null || c.StaffMessages > 0 || c.ClosedBy == "staff").ToList();
+            var waits = inMonth.Where(c => c.ClaimedAt is not null).Select(c => (c.ClaimedAt!.Value - c.PostedAt!.Value).TotalMinutes).Order().ToList();
+            var ratings = inMonth.Where(c => c.Rating is not null).Select(c => c.Rating!.Value).ToList();
+            rows.Add(
+            [
+                Texts.Format(HandoffTexts.FiguresMonthValue, start.Year, start.Month),
+                inMonth.Count.ToString(CultureInfo.InvariantCulture),
+                inMonth.Count == 0 ? Texts[HandoffTexts.FiguresNone] : Texts.Format(HandoffTexts.FiguresPercent, Math.Round(100.0 * claimed.Count / inMonth.Count)),
+                waits.Count == 0 ? Texts[HandoffTexts.FiguresNone] : Texts.Format(HandoffTexts.FiguresMinutes, Math.Round(Median(waits))),
+                ratings.Count == 0 ? Texts[HandoffTexts.FiguresNone] : Texts.Format(HandoffTexts.FiguresRatingValue, Math.Round(ratings.Average(), 1).ToString("0.0", CultureInfo.InvariantCulture), ratings.Count),
+            ]);
+        }
+
+        string[] headers = [Texts[HandoffTexts.FiguresMonth], Texts[HandoffTexts.FiguresCount], Texts[HandoffTexts.FiguresAnswered], Texts[HandoffTexts.FiguresClaimTime], Texts[HandoffTexts.FiguresRating]];
+        return [new TableReply(Texts[HandoffTexts.FiguresTitle], headers, rows, Texts[HandoffTexts.FiguresNote])];
+    }
+
+    private static double Median(List<double> sorted) =>
+        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 
     // ---- shared ----
 

@@ -44,13 +44,19 @@ public sealed class StaffHandoffHandler(HandoffDesk desk) : IIntentHandler
 
     public Audience Audience => Audience.Staff;
 
-    public double Match(Turn turn) => 0.0; // typed words reach the desk before routing (ITurnDiversion)
+    /// <summary>The office asking for the figures.</summary>
+    private static readonly string[] FiguresWords = [.. new[] { "有人対応の実績", "有人対応の件数", "有人対応", "有人対応の状況" }.Select(TextNormalizer.Normalize)];
+
+    public static bool AsksForFigures(Turn turn) => FiguresWords.Contains(turn.Normalized);
+
+    public double Match(Turn turn) => AsksForFigures(turn) ? 1.0 : 0.0; // other typed words reach the desk before routing
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken) => new(turn.Postback switch
     {
         { Action: "claim" } claim => await desk.ClaimAsync(turn, claim, cancellationToken),
         { Action: "focus" } focus => await desk.FocusAsync(turn, focus, cancellationToken),
         { Action: "transfer" } transfer => await desk.TransferButtonAsync(turn, transfer, cancellationToken),
+        null => await desk.FiguresAsync(cancellationToken),
         _ => [],
     });
 }

@@ -54,4 +54,18 @@ internal static class HandoffTexts
     public static readonly MessageKey TransferPick = new("handoff.transfer-pick");
     public static readonly MessageKey TransferDone = new("handoff.transfer-done", "resident", "conversation");
     public static readonly MessageKey TransferUnknown = new("handoff.transfer-unknown", "names");
+
+    // The office's figures
+    public static readonly MessageKey FiguresTitle = new("handoff.figures-title");
+    public static readonly MessageKey FiguresMonth = new("handoff.figures-month");
+    public static readonly MessageKey FiguresCount = new("handoff.figures-count");
+    public static readonly MessageKey FiguresAnswered = new("handoff.figures-answered");
+    public static readonly MessageKey FiguresClaimTime = new("handoff.figures-claim-time");
+    public static readonly MessageKey FiguresRating = new("handoff.figures-rating");
+    public static readonly MessageKey FiguresMonthValue = new("handoff.figures-month-value", "year", "month");
+    public static readonly MessageKey FiguresPercent = new("handoff.figures-percent", "percent");
+    public static readonly MessageKey FiguresMinutes = new("handoff.figures-minutes", "minutes");
+    public static readonly MessageKey FiguresRatingValue = new("handoff.figures-rating-value", "mean", "count");
+    public static readonly MessageKey FiguresNone = new("handoff.figures-none");
+    public static readonly MessageKey FiguresNote = new("handoff.figures-note");
 }

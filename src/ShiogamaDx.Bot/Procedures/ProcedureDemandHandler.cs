@@ -8,7 +8,7 @@ namespace ShiogamaDx.Bot.Procedures;
 /// Staff learn from what residents ask (OODA): 「住民からよく聞かれるがオンライン化されていない手続き」 and
 /// 「答えられなかった質問」 for the current fiscal year, the plan's next candidates for going online.
 /// </summary>
-public sealed class ProcedureDemandHandler(BotDbContext db, ProcedureIndexCache cache, ProcedureDemandCounter counter, TimeProvider clock) : IIntentHandler
+public sealed class ProcedureDemandHandler(BotDbContext db, ProcedureIndexCache cache, ProcedureDemandCounter counter, TimeProvider clock, Messages.MessageCatalog messages) : IIntentHandler
 {
     private const int Top = 10;
 
@@ -36,7 +36,7 @@ public sealed class ProcedureDemandHandler(BotDbContext db, ProcedureIndexCache 
                 .Take(Top)
                 .Select(g => (IReadOnlyList<string>)[TextNormalizer.Clip(g.Text, 60), g.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)])
                 .ToList();
-            return TurnResult.Of(new TableReply($"答えられなかった住民の質問 {period}", ["質問", "件数"], rows, $"全{questions.Count}件。手続きの言葉は Content/procedure-words.yaml か keywords に追加できます。"));
+            return Report(new TableReply($"答えられなかった住民の質問 {period}", ["質問", "件数"], rows, $"全{questions.Count}件。手続きの言葉は Content/procedure-words.yaml か keywords に追加できます。"));
         }
 
         await counter.FlushAsync(cancellationToken); // this host's last seconds of counts included
@@ -54,8 +54,12 @@ public sealed class ProcedureDemandHandler(BotDbContext db, ProcedureIndexCache 
             .Take(Top)
             .Select(d => (IReadOnlyList<string>)[d.Procedure!.Name, d.Procedure.Department, d.Asked.ToString(System.Globalization.CultureInfo.InvariantCulture)])
             .ToList();
-        return TurnResult.Of(new TableReply($"住民からよく聞かれるがオンライン化されていない手続き {period}", ["手続き", "担当課", "件数"], offline, "ボットが手続きを案内した回数（個人は記録していません）。"));
+        return Report(new TableReply($"住民からよく聞かれるがオンライン化されていない手続き {period}", ["手続き", "担当課", "件数"], offline, "ボットが手続きを案内した回数（個人は記録していません）。"));
     }
+
+    /// <summary>A report with nothing in it says so, instead of a table of headers only.</summary>
+    private TurnResult Report(TableReply table) =>
+        TurnResult.Of(table.Rows.Count > 0 ? table : new TextReply(messages.Current.Format(ProcedureTexts.ReportEmpty, table.Title)));
 
     private (DateOnly From, int FiscalYear) FiscalYearStart()
     {

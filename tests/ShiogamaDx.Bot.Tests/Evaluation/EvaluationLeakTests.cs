@@ -73,6 +73,31 @@ public sealed partial class EvaluationLeakTests(ITestOutputHelper output)
         Assert.True(leaks.Count == 0, $"{leaks.Count} evaluation questions stand word for word in content:\n{string.Join("\n", leaks)}");
     }
 
+    /// <summary>
+    /// Issue #24's sets (Evaluation/Languages/): 60 questions in やさしい日本語 and 30 in each foreign language, each naming
+    /// a procedure of the catalog or the class schedule. Checked here so that a moved or shortened set is noticed
+    /// (the leak check above reads every .tsv, these included).
+    /// </summary>
+    [Theory]
+    [InlineData("easy", 60)]
+    [InlineData("en", 30)]
+    [InlineData("zh", 30)]
+    [InlineData("ko", 30)]
+    [InlineData("vi", 30)]
+    [InlineData("pt", 30)]
+    [InlineData("tl", 30)]
+    public void LanguageSet_IsCompleteAndNamesExistingAnswers(string language, int size)
+    {
+        var set = Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv");
+        var rows = File.ReadLines(set).Where(l => l.Length > 0 && !l.StartsWith('#')).Skip(1).Select(l => l.Split('\t')).ToList();
+        var catalog = File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "ShiogamaDx.Bot", "Content", "procedures.yaml"));
+        Assert.Equal(size, rows.Count);
+        Assert.All(rows, r => Assert.Equal(2, r.Length));
+        Assert.All(rows, r => Assert.True(r[1] == "classes" || catalog.Contains($"- id: {r[1]}\n", StringComparison.Ordinal), $"「{r[0]}」 expects {r[1]}, which is neither a procedure nor classes"));
+        Assert.Equal(rows.Count, rows.Select(r => Normalize(r[0])).Distinct().Count());
+        Assert.Equal(Audience.Resident, SetAudience(set));
+    }
+
     [Theory]
     [InlineData("住民票を とりたい？", "住民票をとりたい")]
     [InlineData("ＯＫです！", "okです")]
@@ -132,6 +157,7 @@ public sealed partial class EvaluationLeakTests(ITestOutputHelper output)
             _ when path.EndsWith("/Content/procedure-words.yaml", StringComparison.Ordinal) => Audience.Resident,
             _ when path.EndsWith("/Content/classes.yaml", StringComparison.Ordinal) => Audience.Resident,
             _ when path.EndsWith("/Content/richmenu.yaml", StringComparison.Ordinal) => Audience.Resident,
+            _ when path.Contains("/Content/languages/", StringComparison.Ordinal) => Audience.Resident,
             _ => Audience.Both,
         };
     }

@@ -92,6 +92,13 @@ public sealed class HandoffEndToEndTests
         // The bot is back.
         await h.ResidentSaysAsync("メニュー");
         Assert.Contains("ご用件を選んでください", h.Line.Fake.Replies.Last().AllText, StringComparison.Ordinal);
+
+        // The office's figures: this month one request, answered, claimed at once, rated 4.
+        h.Drain();
+        await h.StaffSaysAsync(HandoffHarness.Yamada, "有人対応の実績");
+        var figures = (await h.ReceivedAsync(1)).Single().Text();
+        Assert.Contains("2026年11月 | 1 | 100% | 0分 | 4.0（1件）", figures, StringComparison.Ordinal);
+        Assert.Contains("2026年6月 | 0 | ― | ― | ―", figures, StringComparison.Ordinal);
     }
 
     [Fact]

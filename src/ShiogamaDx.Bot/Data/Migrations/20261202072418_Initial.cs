@@ -12,6 +12,36 @@ namespace ShiogamaDx.Bot.Data.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "Announcements",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TopicId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 5000, nullable: false),
+                    Link = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ImageUrl = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    AuthorKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ApproverKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Emergency = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SendAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ReturnReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Recipients = table.Column<int>(type: "INTEGER", nullable: false),
+                    Delivered = table.Column<int>(type: "INTEGER", nullable: false),
+                    Failed = table.Column<int>(type: "INTEGER", nullable: false),
+                    UnfollowsAfter = table.Column<int>(type: "INTEGER", nullable: false),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FinishedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Announcements", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ClassSurveyAnswers",
                 columns: table => new
                 {
@@ -93,6 +123,51 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Feedback", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Handoffs",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    Question = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PostedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    OutOfHours = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ClaimDueAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    TimedOutAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClaimedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ClaimedByName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ClaimedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FocusAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ConversationName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Postings = table.Column<int>(type: "INTEGER", nullable: false),
+                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClosedBy = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    RatingPending = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Rating = table.Column<int>(type: "INTEGER", nullable: true),
+                    ResidentMessages = table.Column<int>(type: "INTEGER", nullable: false),
+                    StaffMessages = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Handoffs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "HandoffStreaks",
+                columns: table => new
+                {
+                    UserKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HandoffStreaks", x => x.UserKey);
                 });
 
             migrationBuilder.CreateTable(
@@ -234,6 +309,7 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     Channel = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     UserKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     RepliesJson = table.Column<string>(type: "TEXT", nullable: false),
+                    RecipientsJson = table.Column<string>(type: "TEXT", nullable: true),
                     IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     NotBefore = table.Column<long>(type: "INTEGER", nullable: false),
@@ -242,7 +318,10 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
                     LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                     ClaimedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true)
+                    ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ReplacesKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    SentId = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -363,6 +442,20 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "TopicSubscriptions",
+                columns: table => new
+                {
+                    UserKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    TopicId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    On = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TopicSubscriptions", x => new { x.UserKey, x.TopicId });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Trainings",
                 columns: table => new
                 {
@@ -408,6 +501,28 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_WorkLeases", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "HandoffMessages",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    HandoffId = table.Column<long>(type: "INTEGER", nullable: false),
+                    From = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HandoffMessages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_HandoffMessages_Handoffs_HandoffId",
+                        column: x => x.HandoffId,
+                        principalTable: "Handoffs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -486,6 +601,11 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Announcements_Status_SendAt",
+                table: "Announcements",
+                columns: new[] { "Status", "SendAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ClassRegistrations_ClassId_UserKey",
                 table: "ClassRegistrations",
                 columns: new[] { "ClassId", "UserKey" },
@@ -517,6 +637,31 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 name: "IX_ConversationStates_ExpiresAt",
                 table: "ConversationStates",
                 column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HandoffMessages_HandoffId",
+                table: "HandoffMessages",
+                column: "HandoffId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Handoffs_ClaimedBy_Status",
+                table: "Handoffs",
+                columns: new[] { "ClaimedBy", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Handoffs_CreatedAt",
+                table: "Handoffs",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Handoffs_Status_ClaimDueAt",
+                table: "Handoffs",
+                columns: new[] { "Status", "ClaimDueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Handoffs_UserKey_Status",
+                table: "Handoffs",
+                columns: new[] { "UserKey", "Status" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Inbox_Channel_EventId",
@@ -593,6 +738,11 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_TopicSubscriptions_TopicId_On",
+                table: "TopicSubscriptions",
+                columns: new[] { "TopicId", "On" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_UnansweredQuestions_AskedAt",
                 table: "UnansweredQuestions",
                 column: "AskedAt");
@@ -601,6 +751,9 @@ namespace ShiogamaDx.Bot.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "Announcements");
+
             migrationBuilder.DropTable(
                 name: "ClassRegistrations");
 
@@ -618,6 +771,12 @@ namespace ShiogamaDx.Bot.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "Feedback");
+
+            migrationBuilder.DropTable(
+                name: "HandoffMessages");
+
+            migrationBuilder.DropTable(
+                name: "HandoffStreaks");
 
             migrationBuilder.DropTable(
                 name: "Inbox");
@@ -662,6 +821,9 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 name: "StaffSurveyResponses");
 
             migrationBuilder.DropTable(
+                name: "TopicSubscriptions");
+
+            migrationBuilder.DropTable(
                 name: "UnansweredQuestions");
 
             migrationBuilder.DropTable(
@@ -669,6 +831,9 @@ namespace ShiogamaDx.Bot.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "SmartphoneClasses");
+
+            migrationBuilder.DropTable(
+                name: "Handoffs");
 
             migrationBuilder.DropTable(
                 name: "Trainings");

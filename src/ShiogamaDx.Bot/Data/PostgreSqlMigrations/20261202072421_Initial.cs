@@ -14,6 +14,36 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "Announcements",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TopicId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Text = table.Column<string>(type: "character varying(5000)", maxLength: 5000, nullable: false),
+                    Link = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    ImageUrl = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    AuthorKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ApproverKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Emergency = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SendAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ReturnReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Recipients = table.Column<int>(type: "integer", nullable: false),
+                    Delivered = table.Column<int>(type: "integer", nullable: false),
+                    Failed = table.Column<int>(type: "integer", nullable: false),
+                    UnfollowsAfter = table.Column<int>(type: "integer", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Announcements", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ClassSurveyAnswers",
                 columns: table => new
                 {
@@ -95,6 +125,51 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Feedback", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Handoffs",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Question = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PostedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    OutOfHours = table.Column<bool>(type: "boolean", nullable: false),
+                    ClaimDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    TimedOutAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ClaimedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    ClaimedByName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ClaimedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FocusAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ConversationName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Postings = table.Column<int>(type: "integer", nullable: false),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ClosedBy = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    RatingPending = table.Column<bool>(type: "boolean", nullable: false),
+                    Rating = table.Column<int>(type: "integer", nullable: true),
+                    ResidentMessages = table.Column<int>(type: "integer", nullable: false),
+                    StaffMessages = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Handoffs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "HandoffStreaks",
+                columns: table => new
+                {
+                    UserKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HandoffStreaks", x => x.UserKey);
                 });
 
             migrationBuilder.CreateTable(
@@ -236,6 +311,7 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     Channel = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     UserKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     RepliesJson = table.Column<string>(type: "text", nullable: false),
+                    RecipientsJson = table.Column<string>(type: "text", nullable: true),
                     IdempotencyKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     NotBefore = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -244,7 +320,10 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     Attempts = table.Column<int>(type: "integer", nullable: false),
                     LastError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     ClaimedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    ClaimedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    ClaimedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Address = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    ReplacesKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    SentId = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -365,6 +444,20 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "TopicSubscriptions",
+                columns: table => new
+                {
+                    UserKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    TopicId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    On = table.Column<bool>(type: "boolean", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TopicSubscriptions", x => new { x.UserKey, x.TopicId });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Trainings",
                 columns: table => new
                 {
@@ -410,6 +503,28 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_WorkLeases", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "HandoffMessages",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    HandoffId = table.Column<long>(type: "bigint", nullable: false),
+                    From = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Text = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HandoffMessages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_HandoffMessages_Handoffs_HandoffId",
+                        column: x => x.HandoffId,
+                        principalTable: "Handoffs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -488,6 +603,11 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Announcements_Status_SendAt",
+                table: "Announcements",
+                columns: new[] { "Status", "SendAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ClassRegistrations_ClassId_UserKey",
                 table: "ClassRegistrations",
                 columns: new[] { "ClassId", "UserKey" },
@@ -519,6 +639,31 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 name: "IX_ConversationStates_ExpiresAt",
                 table: "ConversationStates",
                 column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HandoffMessages_HandoffId",
+                table: "HandoffMessages",
+                column: "HandoffId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Handoffs_ClaimedBy_Status",
+                table: "Handoffs",
+                columns: new[] { "ClaimedBy", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Handoffs_CreatedAt",
+                table: "Handoffs",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Handoffs_Status_ClaimDueAt",
+                table: "Handoffs",
+                columns: new[] { "Status", "ClaimDueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Handoffs_UserKey_Status",
+                table: "Handoffs",
+                columns: new[] { "UserKey", "Status" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Inbox_Channel_EventId",
@@ -595,6 +740,11 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_TopicSubscriptions_TopicId_On",
+                table: "TopicSubscriptions",
+                columns: new[] { "TopicId", "On" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_UnansweredQuestions_AskedAt",
                 table: "UnansweredQuestions",
                 column: "AskedAt");
@@ -603,6 +753,9 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "Announcements");
+
             migrationBuilder.DropTable(
                 name: "ClassRegistrations");
 
@@ -620,6 +773,12 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
             migrationBuilder.DropTable(
                 name: "Feedback");
+
+            migrationBuilder.DropTable(
+                name: "HandoffMessages");
+
+            migrationBuilder.DropTable(
+                name: "HandoffStreaks");
 
             migrationBuilder.DropTable(
                 name: "Inbox");
@@ -664,6 +823,9 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 name: "StaffSurveyResponses");
 
             migrationBuilder.DropTable(
+                name: "TopicSubscriptions");
+
+            migrationBuilder.DropTable(
                 name: "UnansweredQuestions");
 
             migrationBuilder.DropTable(
@@ -671,6 +833,9 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
             migrationBuilder.DropTable(
                 name: "SmartphoneClasses");
+
+            migrationBuilder.DropTable(
+                name: "Handoffs");
 
             migrationBuilder.DropTable(
                 name: "Trainings");
