@@ -281,13 +281,13 @@ public sealed class DisasterModeHandler(DisasterModeService mode, MessageCatalog
     public string Name => "disaster-mode";
 
     // Compared with the normalised text, where katakana reads as hiragana without long vowels (災害もど).
-    private static readonly string ModeWord = TextNormalizer.Normalize("災害モード");
+    private static readonly string[] ModeWords = [.. new[] { "災害モード" }.Select(TextNormalizer.Normalize)];
     private static readonly string[] StartWords = [.. new[] { "開始", "始め", "オン" }.Select(TextNormalizer.Normalize)];
     private static readonly string[] EndWords = [.. new[] { "終了", "終わ", "解除", "オフ" }.Select(TextNormalizer.Normalize)];
 
     public Audience Audience => Audience.Staff;
 
-    public double Match(Turn turn) => turn.Normalized.Contains(ModeWord, StringComparison.Ordinal) ? 0.95 : 0.0;
+    public double Match(Turn turn) => ModeWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal)) ? 0.95 : 0.0;
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
     {
