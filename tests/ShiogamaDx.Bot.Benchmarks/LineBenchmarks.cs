@@ -3,6 +3,7 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Line;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Benchmarks;
 
@@ -14,6 +15,7 @@ public class LineBenchmarks
     private byte[] body = [];
     private string signature = string.Empty;
     private IReadOnlyList<Reply> carousel = [];
+    private MessageSet words = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -25,6 +27,7 @@ public class LineBenchmarks
             + "\"replyToken\":\"rt" + i + "\",\"message\":{\"id\":\"" + i + "\",\"type\":\"text\",\"quoteToken\":\"q\",\"text\":\"じゅうみんひょうをとりたいです\"}}");
         body = Encoding.UTF8.GetBytes("{\"destination\":\"Ubot\",\"events\":[" + string.Join(",", events) + "]}");
         signature = LineSignature.Compute(Secret, body);
+        words = MessageSet.Load(Path.Combine(AppContext.BaseDirectory, "Content", MessageSet.FileName), MessageKey.All);
         carousel =
         [
             new TextReply("これからのスマホ教室です。"),
@@ -41,5 +44,5 @@ public class LineBenchmarks
     public int ParseWebhook() => JsonSerializer.Deserialize(body, LineWebhookJson.Default.LineWebhookBody)!.Events!.Count;
 
     [Benchmark]
-    public int RenderCarousel() => LineRenderer.Render(carousel).Count;
+    public int RenderCarousel() => LineRenderer.Render(carousel, words).Count;
 }

@@ -5,6 +5,7 @@ using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Hosting;
 using ShiogamaDx.Bot.Inbox;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Line;
 
@@ -22,14 +23,13 @@ internal sealed class LineInboxChannel(
     LinePushGate gate,
     LineUserRateLimiter limiter,
     KnownLineUsers knownUsers,
+    MessageCatalog messages,
     IOptions<LineOptions> options,
     BotMetrics metrics,
     TimeProvider clock,
     ILogger<LineInboxChannel> logger) : IInboxChannel
 {
     public const string Channel = "line";
-
-    public const string OneToOneOnly = "申し訳ありませんが、このアカウントは1対1のトークでのみご利用いただけます。友だち追加のうえ、個別のトークでお話しください。";
 
     private const int MaxAttempts = 12;
 
@@ -80,7 +80,7 @@ internal sealed class LineInboxChannel(
         if (decision == RateDecision.SlowDown)
         {
             logger.LogWarning("LINE user over the per-person limit: told once to slow down, further events not answered");
-            replies = [new TextReply(LineUserRateLimiter.SlowDown)];
+            replies = [new TextReply(messages.Current[LineTexts.SlowDown])];
         }
         else
         {
@@ -125,7 +125,7 @@ internal sealed class LineInboxChannel(
 
     private async Task<IReadOnlyList<Reply>> AnswerAsync(InboxItem row, LineEvent ev, string lineUserId, CancellationToken ct)
     {
-        var (message, prefix) = ToIncoming(ev, row.PersonKey!, clock.GetUtcNow());
+        var (message, prefix) = ToIncoming(ev, row.PersonKey!, clock.GetUtcNow(), messages.Current);
         try
         {
             var answer = await WithLoadingAnimationAsync(engine.AnswerAsync(message, ct), lineUserId, ct); // offers saved with the answer below
@@ -155,7 +155,7 @@ internal sealed class LineInboxChannel(
     /// A LINE event as the channel-neutral turn, plus what the channel says first (thanks for following, "stickers
     /// can't be read"). Non-text messages reach the engine as empty text so the person still gets the menu.
     /// </summary>
-    internal static (IncomingMessage Message, List<Reply> Prefix) ToIncoming(LineEvent ev, string userKey, DateTimeOffset now)
+    internal static (IncomingMessage Message, List<Reply> Prefix) ToIncoming(LineEvent ev, string userKey, DateTimeOffset now, MessageSet words)
     {
         var prefix = new List<Reply>();
         string? text = null;
@@ -164,8 +164,8 @@ internal sealed class LineInboxChannel(
         switch (ev.Type)
         {
             case "follow":
-                prefix.Add(new TextReply(ev.Follow?.IsUnblocked == true ? "ブロック解除ありがとうございます。またご利用いただけてうれしいです。" : "友だち追加ありがとうございます。"));
-                text = "メニュー";
+                prefix.Add(new TextReply(words[ev.Follow?.IsUnblocked == true ? LineTexts.ThanksForUnblocking : LineTexts.ThanksForFollowing]));
+                text = words[LineTexts.FollowOpens];
                 break;
             case "postback":
                 postback = ev.Postback?.Data;
@@ -183,7 +183,7 @@ internal sealed class LineInboxChannel(
                 }
                 else
                 {
-                    prefix.Add(new TextReply(NonTextReply(ev.Message?.Type)));
+                    prefix.Add(new TextReply(words[NonTextReply(ev.Message?.Type)]));
                     text = string.Empty;
                 }
 
@@ -194,12 +194,12 @@ internal sealed class LineInboxChannel(
         return (new IncomingMessage(Channel, Audience.Resident, userKey, userKey, text, postback, time, "ja-JP", parameters), prefix);
     }
 
-    private static string NonTextReply(string? type) => type switch
+    private static MessageKey NonTextReply(string? type) => type switch
     {
-        "sticker" => "スタンプありがとうございます。",
-        "image" or "video" or "audio" or "file" => "画像や音声、ファイルは読み取れません。お手数ですが、文字で入力するか、下のメニューからお選びください。",
-        "location" => "位置情報ありがとうございます。場所のご案内は、下のメニューからお選びください。",
-        _ => "このメッセージは読み取れませんでした。",
+        "sticker" => LineTexts.Sticker,
+        "image" or "video" or "audio" or "file" => LineTexts.Media,
+        "location" => LineTexts.Location,
+        _ => LineTexts.Unreadable,
     };
 
     private async Task<IReadOnlyList<Reply>> WithLoadingAnimationAsync(Task<IReadOnlyList<Reply>> work, string lineUserId, CancellationToken ct)
@@ -223,7 +223,7 @@ internal sealed class LineInboxChannel(
     /// <param name="tokenReserved">The reply token was marked used with the answer's commit and not tried yet.</param>
     private async Task<bool> DeliverAsync(InboxItem row, LineEvent ev, string? lineUserId, IReadOnlyList<Reply> replies, bool tokenReserved, CancellationToken ct)
     {
-        var batches = LineRenderer.Batch(LineRenderer.Render(replies));
+        var batches = LineRenderer.Batch(LineRenderer.Render(replies, messages.Current));
         for (var i = row.DeliveredParts; i < batches.Count; i++)
         {
             if (i == 0 && (tokenReserved || MayHaveReplied(row, ev) || CanReply(row, ev)))
@@ -318,7 +318,7 @@ internal sealed class LineInboxChannel(
         {
             row.ReplyTokenUsed = true;
             await db.SaveChangesAsync(ct);
-            await client.ReplyAsync(ev.ReplyToken!, [new LineTextMessage(OneToOneOnly)], ct);
+            await client.ReplyAsync(ev.ReplyToken!, [new LineTextMessage(messages.Current[LineTexts.OneToOneOnly])], ct);
         }
 
         return await FinishAsync(row, InboxStatus.Done, null, ct);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Inbox;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Line;
 
@@ -11,7 +12,7 @@ namespace ShiogamaDx.Bot.Line;
 /// Delivers the outbox's "line" messages: to one person by push (reminders, surveys), or to many by multicast (an
 /// announcement's chunk), each call with a retry key of its own derived from the message.
 /// </summary>
-internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGate gate, PersonLocks people, WorkLeases leases, InboxSignal inboxSignal, IOptions<LineOptions> options, TimeProvider clock, ILogger<LineOutboxDelivery> logger)
+internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGate gate, PersonLocks people, WorkLeases leases, InboxSignal inboxSignal, MessageCatalog words, IOptions<LineOptions> options, TimeProvider clock, ILogger<LineOutboxDelivery> logger)
     : BackgroundService
 {
     public const int BatchSize = 20;
@@ -136,7 +137,7 @@ internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGa
         }
 
         var key = LineRenderer.DeriveKey("outbox:" + message.IdempotencyKey);
-        var batches = LineRenderer.Batch(LineRenderer.Render(message.Replies));
+        var batches = LineRenderer.Batch(LineRenderer.Render(message.Replies, words.Current));
         LineApiResult? failure = null;
         for (var i = 0; i < batches.Count && failure is null; i++)
         {
@@ -181,7 +182,7 @@ internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGa
         friends = [.. friends.OrderBy(f => f.UserKey, StringComparer.Ordinal)]; // the same calls on a retry
         message.Attempts++;
         var key = LineRenderer.DeriveKey("outbox:" + message.IdempotencyKey);
-        var batches = LineRenderer.Batch(LineRenderer.Render(message.Replies));
+        var batches = LineRenderer.Batch(LineRenderer.Render(message.Replies, words.Current));
         var parts = friends.Chunk(MaxMulticast).ToList();
         LineApiResult? failure = null;
         for (var p = 0; p < parts.Count && failure is null; p++)

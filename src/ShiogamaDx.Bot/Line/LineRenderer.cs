@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Line;
 
@@ -22,7 +23,7 @@ internal static class LineRenderer
     public const int MaxDisplayText = 300;
     public const int MaxUri = 1_000;
 
-    public static List<LineMessage> Render(IEnumerable<Reply> replies)
+    public static List<LineMessage> Render(IEnumerable<Reply> replies, MessageSet words)
     {
         var messages = new List<LineMessage>();
         foreach (var reply in replies)
@@ -31,10 +32,10 @@ internal static class LineRenderer
             {
                 TextReply t => Texts(t.Text),
                 PassagesReply p => p.Passages.SelectMany(Texts),
-                ChoicesReply c => Choices(c),
-                CardsReply c => Cards(c),
-                TableReply t => [Table(t)],
-                ImageReply i => [Image(i)],
+                ChoicesReply c => Choices(c, words),
+                CardsReply c => Cards(c, words),
+                TableReply t => [Table(t, words)],
+                ImageReply i => [Image(i, words)],
                 _ => [],
             });
         }
@@ -138,9 +139,9 @@ internal static class LineRenderer
         return info.LengthInTextElements <= maxGraphemes ? text : info.SubstringByTextElements(0, maxGraphemes - 1) + "…";
     }
 
-    private static List<LineMessage> Choices(ChoicesReply reply)
+    private static List<LineMessage> Choices(ChoicesReply reply, MessageSet words)
     {
-        var prompt = string.IsNullOrWhiteSpace(reply.Prompt) ? "選んでください。" : reply.Prompt.Trim();
+        var prompt = string.IsNullOrWhiteSpace(reply.Prompt) ? words[LineTexts.Choose] : reply.Prompt.Trim();
         var cut = reply.Choices.Count > MaxQuickReplyItems || reply.Choices.Any(c => new StringInfo(c.Label.Trim()).LengthInTextElements > MaxLabelGraphemes);
         if (cut)
         {
@@ -151,7 +152,7 @@ internal static class LineRenderer
                 list.Append('\n').Append(i + 1).Append(". ").Append(reply.Choices[i].Label.Trim());
             }
 
-            list.Append("\n番号でもお答えいただけます。");
+            list.Append('\n').Append(words[LineTexts.NumbersWork]);
             prompt = list.ToString();
         }
 
@@ -194,7 +195,7 @@ internal static class LineRenderer
     private static bool IsLinkable(string uri) =>
         uri.Length <= MaxUri && Uri.TryCreate(uri, UriKind.Absolute, out var u) && u.Scheme is "https" or "http" or "tel" or "line";
 
-    private static List<LineMessage> Cards(CardsReply reply)
+    private static List<LineMessage> Cards(CardsReply reply, MessageSet words)
     {
         if (reply.Cards.Count == 0)
         {
@@ -203,13 +204,13 @@ internal static class LineRenderer
 
         var alt = Truncate(string.IsNullOrWhiteSpace(reply.AltText) ? reply.Cards[0].Title : reply.AltText, MaxAltText);
         return reply.Cards.Chunk(MaxBubbles)
-            .Select(group => (LineMessage)new LineFlexMessage(alt, group.Length == 1 ? Bubble(group[0]) : new FlexCarousel(group.Select(c => (FlexContainer)Bubble(c)).ToList())))
+            .Select(group => (LineMessage)new LineFlexMessage(alt, group.Length == 1 ? Bubble(group[0], words) : new FlexCarousel(group.Select(c => (FlexContainer)Bubble(c, words)).ToList())))
             .ToList();
     }
 
-    private static FlexBubble Bubble(Card card)
+    private static FlexBubble Bubble(Card card, MessageSet words)
     {
-        var body = new List<FlexComponent> { new FlexText(NonEmpty(card.Title)) { Size = "xl", Weight = "bold", Wrap = true } };
+        var body = new List<FlexComponent> { new FlexText(NonEmpty(card.Title, words[LineTexts.Untitled])) { Size = "xl", Weight = "bold", Wrap = true } };
         if (!string.IsNullOrWhiteSpace(card.Subtitle))
         {
             body.Add(new FlexText(card.Subtitle.Trim()) { Size = "md", Color = "#555555", Wrap = true, Margin = "sm" });
@@ -234,7 +235,7 @@ internal static class LineRenderer
             Size: "giga");
     }
 
-    private static LineMessage Table(TableReply table)
+    private static LineMessage Table(TableReply table, MessageSet words)
     {
         var columns = Math.Max(table.Headers.Count, table.Rows.Count == 0 ? 0 : table.Rows.Max(r => r.Count));
         if (columns is 0 or > 4 || table.Rows.Count > 20)
@@ -242,7 +243,7 @@ internal static class LineRenderer
             return new LineTextMessage(Truncate(TableAsText(table), MaxTextLength));
         }
 
-        var body = new List<FlexComponent> { new FlexText(NonEmpty(table.Title)) { Size = "xl", Weight = "bold", Wrap = true } };
+        var body = new List<FlexComponent> { new FlexText(NonEmpty(table.Title, words[LineTexts.Untitled])) { Size = "xl", Weight = "bold", Wrap = true } };
         if (table.Headers.Count > 0)
         {
             body.Add(Row(table.Headers, bold: true));
@@ -286,7 +287,7 @@ internal static class LineRenderer
         return sb.ToString();
     }
 
-    private static LineMessage Image(ImageReply image)
+    private static LineMessage Image(ImageReply image, MessageSet words)
     {
         if (image.Url.Scheme == Uri.UriSchemeHttps && image.PreviewUrl.Scheme == Uri.UriSchemeHttps
             && image.Url.AbsoluteUri.Length <= 2_000 && image.PreviewUrl.AbsoluteUri.Length <= 2_000)
@@ -295,8 +296,8 @@ internal static class LineRenderer
         }
 
         // LINE shows only https images: give the link instead of nothing.
-        return new LineTextMessage(NonEmpty(image.AltText, "画像") + "\n" + image.Url.AbsoluteUri);
+        return new LineTextMessage(NonEmpty(image.AltText, words[LineTexts.Image]) + "\n" + image.Url.AbsoluteUri);
     }
 
-    private static string NonEmpty(string? text, string fallback = "（無題）") => string.IsNullOrWhiteSpace(text) ? fallback : text.Trim();
+    private static string NonEmpty(string? text, string fallback) => string.IsNullOrWhiteSpace(text) ? fallback : text.Trim();
 }

@@ -7,7 +7,7 @@ internal enum RateDecision
 {
     Answer,
 
-    /// <summary>The first event over the limit: answered with <see cref="LineUserRateLimiter.SlowDown"/>, once.</summary>
+    /// <summary>The first event over the limit: answered with <c>line.slow-down</c>, once.</summary>
     SlowDown,
 
     /// <summary>Further events over the limit: stored and marked, not answered (no flood of "please wait").</summary>
@@ -22,8 +22,6 @@ internal enum RateDecision
 /// </summary>
 internal sealed class LineUserRateLimiter(IOptions<LineOptions> options)
 {
-    public const string SlowDown = "ただいまメッセージが続けて届いています。少し時間をおいてから、もう一度お送りください。";
-
     private const int PruneAbove = 10_000;
 
     private readonly ConcurrentDictionary<string, Bucket> buckets = new(StringComparer.Ordinal);

@@ -11,6 +11,19 @@ public enum MyNumberCardUse
     Required,
 }
 
+/// <summary>How a procedure is really done, first: the headline of its card.</summary>
+public enum ProcedureChannel
+{
+    Online,
+    ConvenienceStore,
+    Post,
+    Counter,
+    Phone,
+
+    /// <summary>Nothing to apply for (ごみの分け方): the card informs and has no payment line.</summary>
+    Information,
+}
+
 /// <summary>One procedure of the city's catalog, as the city wrote it in Content/procedures.yaml.</summary>
 public sealed class Procedure
 {
@@ -39,6 +52,14 @@ public sealed class Procedure
     public List<string> Payment { get; set; } = [];
 
     public bool OnlinePayment => Payment.Count > 0;
+
+    /// <summary>The way the card's headline names; a file without it: online when <see cref="Online"/>, else the counter.</summary>
+    public ProcedureChannel Channel { get; set; }
+
+    /// <summary>窓口キャッシュレス: ways to pay at the counter without cash; empty: cash only at the counter.</summary>
+    public List<string> CounterPayment { get; set; } = [];
+
+    public bool CounterCashless => CounterPayment.Count > 0;
 
     public MyNumberCardUse MyNumberCard { get; set; }
 
@@ -132,6 +153,8 @@ internal sealed class ProcedureConfiguration : IEntityTypeConfiguration<Procedur
         builder.Property(p => p.Url).HasMaxLength(500);
         builder.Property(p => p.MyNumberCard).HasConversion<string>().HasMaxLength(16);
         builder.Ignore(p => p.OnlinePayment);
+        builder.Ignore(p => p.CounterCashless);
+        builder.Property(p => p.Channel).HasConversion<string>().HasMaxLength(24);
         builder.HasIndex(p => p.Position);
     }
 }

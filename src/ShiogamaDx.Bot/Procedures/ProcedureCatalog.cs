@@ -84,7 +84,7 @@ public sealed class ProcedureCatalog(BotDbContext db, ProcedureIndexCache cache,
     private static string Fingerprint(Procedure p) => JsonSerializer.Serialize(
         new object[]
         {
-            p.Name, p.Description, p.Category, p.Department, p.Contact, p.Online, p.How, p.Url ?? string.Empty, p.Payment,
+            p.Name, p.Description, p.Category, p.Department, p.Contact, p.Online, p.Channel.ToString(), p.How, p.Url ?? string.Empty, p.Payment, p.CounterPayment,
             p.MyNumberCard.ToString(), p.Bring, p.WritingFreeCounter, p.Fee, p.Keywords, p.Examples, p.Reviewed.ToString("O"), p.Sample,
         },
         Json);
@@ -102,7 +102,9 @@ public sealed class ProcedureCatalog(BotDbContext db, ProcedureIndexCache cache,
         to.Online = from.Online;
         to.How = from.How;
         to.Url = from.Url;
+        to.Channel = from.Channel;
         to.Payment = [.. from.Payment];
+        to.CounterPayment = [.. from.CounterPayment];
         to.MyNumberCard = from.MyNumberCard;
         to.Bring = [.. from.Bring];
         to.WritingFreeCounter = from.WritingFreeCounter;

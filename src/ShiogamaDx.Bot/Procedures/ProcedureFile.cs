@@ -20,8 +20,8 @@ public static partial class ProcedureFile
 
     private static readonly HashSet<string> Keys =
     [
-        "id", "name", "sample", "category", "department", "contact", "description", "online", "how", "url",
-        "payment", "myNumberCard", "bring", "writingFreeCounter", "fee", "keywords", "examples", "reviewed",
+        "id", "name", "sample", "category", "department", "contact", "description", "online", "channel", "how", "url",
+        "payment", "counterPayment", "myNumberCard", "bring", "writingFreeCounter", "fee", "keywords", "examples", "reviewed",
     ];
 
     public static ProcedureFileContent Load(string path)
@@ -137,6 +137,22 @@ public static partial class ProcedureFile
             var other => Invalid(LineOf(map, "myNumberCard"), $"myNumberCard '{other}' must be required, optional or none", errors, MyNumberCardUse.NotNeeded),
         };
 
+        var channel = Text(map, "channel", errors, required: false) switch
+        {
+            "" => online ? ProcedureChannel.Online : ProcedureChannel.Counter,
+            "online" or "オンライン" => ProcedureChannel.Online,
+            "konbini" or "コンビニ" => ProcedureChannel.ConvenienceStore,
+            "post" or "郵送" => ProcedureChannel.Post,
+            "counter" or "窓口" => ProcedureChannel.Counter,
+            "phone" or "電話" => ProcedureChannel.Phone,
+            "info" or "案内" => ProcedureChannel.Information,
+            var other => Invalid(LineOf(map, "channel"), $"channel '{other}' must be online, konbini, post, counter, phone or info", errors, ProcedureChannel.Counter),
+        };
+        if (channel == ProcedureChannel.Online && !online && map.Children.ContainsKey(new YamlScalarNode("channel")))
+        {
+            errors.Add((LineOf(map, "channel"), "channel: online needs online: true (and the url of the application)"));
+        }
+
         var reviewedText = Text(map, "reviewed", errors, required: true);
         var reviewed = default(DateOnly);
         if (reviewedText.Length > 0 && !DateOnly.TryParseExact(reviewedText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out reviewed))
@@ -155,7 +171,9 @@ public static partial class ProcedureFile
             Online = online,
             How = Text(map, "how", errors, required: true),
             Url = url.Length == 0 ? null : url,
+            Channel = channel,
             Payment = List(map, "payment", errors),
+            CounterPayment = List(map, "counterPayment", errors),
             MyNumberCard = card,
             Bring = List(map, "bring", errors),
             WritingFreeCounter = Bool(map, "writingFreeCounter", errors, required: false),

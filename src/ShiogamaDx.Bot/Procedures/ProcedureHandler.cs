@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Procedures;
 
@@ -15,6 +16,7 @@ public sealed class ProcedureHandler(
     ConversationStore store,
     PrivacyKeys keys,
     ProcedureDemandCounter demand,
+    MessageCatalog messages,
     ILogger<ProcedureHandler> logger) : IIntentHandler
 {
     /// <summary>At or above: answer with one card. Below (but routed here): offer the close candidates.</summary>
@@ -31,6 +33,9 @@ public sealed class ProcedureHandler(
     private static readonly string[] ListWords = ["一覧", "いちらん", "どんな", "どれ", "なにが", "何が", "もの", "手続き", "てつづき", "りすと"];
     private static readonly string[] BringWords = ["持ち物", "もちもの", "持って", "もって", "必要なもの", "ひつようなもの", "何がいる", "なにがいる", "何が必要", "なにがひつよう", "いるもの", "要るもの"];
     private static readonly string[] FeeWords = ["手数料", "てすうりょう", "いくら", "料金", "りょうきん", "お金", "おかね", "費用", "ひよう"];
+    // Paying in person: the counter (窓口キャッシュレス), not online. 現金 alone already speaks of paying in person.
+    private static readonly string[] CounterWords = ["窓口", "まどぐち", "市役所", "しやくしょ", "役所", "やくしょ", "市民課", "来庁", "現金", "げんきん"];
+    private static readonly string[] CashlessWords = ["かーど", "くれじっと", "くれか", "電子まねー", "でんしまねー", "決済", "けっさい", "qr", "ぺいぺい", "paypay", "きゃっしゅれす", "すまほ", "現金", "げんきん"];
     private static readonly string[] CategoryWords = ["分野", "ぶんや", "かてごり", "種類", "しゅるい", "手続き一覧", "てつづきいちらん", "手続きをさがす", "手続きを探す"];
 
     private Turn? lastTurn;
@@ -43,6 +48,7 @@ public sealed class ProcedureHandler(
         Procedure,
         ListOnline,
         ListPayment,
+        ListCounterPayment,
         Categories,
         FollowUpBring,
         FollowUpFee,
@@ -59,7 +65,7 @@ public sealed class ProcedureHandler(
         return intent switch
         {
             Intent.Procedure => Math.Min(MaxMatch, hits[0].Confidence),
-            Intent.ListOnline or Intent.ListPayment or Intent.Categories => 0.8,
+            Intent.ListOnline or Intent.ListPayment or Intent.ListCounterPayment or Intent.Categories => 0.8,
             Intent.FollowUpBring or Intent.FollowUpFee or Intent.FollowUpOnline => 0.6,
             _ => hits.Count > 0 ? Math.Min(0.45, hits[0].Confidence) : 0.0,
         };
@@ -75,10 +81,11 @@ public sealed class ProcedureHandler(
 
         var (intent, hits) = Understand(turn);
         var text = turn.Normalized;
+        var texts = messages.Current;
         switch (intent)
         {
             case Intent.Procedure:
-                var replies = AnswerProcedure(hits, text, out var answered);
+                var replies = AnswerProcedure(hits, text, texts, out var answered);
                 if (answered is not null)
                 {
                     demand.Count(answered.Id);
@@ -89,6 +96,8 @@ public sealed class ProcedureHandler(
                 return new TurnResult(CategoryChoices(index, "online"));
             case Intent.ListPayment:
                 return new TurnResult(PaymentList(index));
+            case Intent.ListCounterPayment:
+                return new TurnResult(CounterPaymentList(index, texts));
             case Intent.Categories:
                 return new TurnResult(CategoryChoices(index, "all"));
             case Intent.FollowUpBring or Intent.FollowUpFee or Intent.FollowUpOnline:
@@ -106,11 +115,19 @@ public sealed class ProcedureHandler(
         }
 
         var text = turn.Normalized;
-        var hits = text.Length == 0 ? [] : cache.Get(db).Search(turn.Text);
+        var counter = AsksCounterPayment(text);
+
+        // 「窓口でカードで払える？」: the search is asked only about what remains once paying at the counter is taken
+        // out, so カード does not find the マイナンバーカード procedures and a question about no procedure gets the list.
+        var hits = text.Length == 0 ? [] : cache.Get(db).Search(counter ? WithoutPaymentWords(text) : turn.Text);
         Intent intent;
         if (hits.Count > 0 && hits[0].Confidence >= ConversationEngine.MatchThreshold)
         {
             intent = Intent.Procedure;
+        }
+        else if (counter)
+        {
+            intent = Intent.ListCounterPayment;
         }
         else if (ContainsAny(text, PayWords) && (ContainsAny(text, OnlineWords) || ContainsAny(text, ["すまほ", "かーど", "qr", "こんびに", "もの", "どれ", "何", "なに"])))
         {
@@ -165,28 +182,49 @@ public sealed class ProcedureHandler(
         return [best.Procedure];
     }
 
-    private static IReadOnlyList<Reply> AnswerProcedure(IReadOnlyList<ProcedureHit> hits, string text, out Procedure? answered)
+    private static IReadOnlyList<Reply> AnswerProcedure(IReadOnlyList<ProcedureHit> hits, string text, MessageSet texts, out Procedure? answered)
     {
         answered = null;
         var shown = Decide(hits);
         if (shown.Count > 1)
         {
-            return ProcedureReplies.Candidates(shown);
+            return ProcedureReplies.Candidates(shown, texts);
         }
 
         var p = shown[0];
         answered = p;
         if (ContainsAny(text, BringWords))
         {
-            return ProcedureReplies.Bring(p);
+            return ProcedureReplies.Bring(p, texts);
         }
 
-        return ProcedureReplies.Answer(p, YesNo(p, text));
+        return ProcedureReplies.Answer(p, texts, YesNo(p, text, texts));
     }
 
-    /// <summary>「〜はオンラインでできますか」「〜はカードで払えますか」 are answered yes or no first.</summary>
-    private static string? YesNo(Procedure p, string text)
+    /// <summary>Paying in person without cash (窓口でカード, 現金しか…), as opposed to paying online.</summary>
+    private static bool AsksCounterPayment(string text) =>
+        !ContainsAny(text, OnlineWords) && ContainsAny(text, CounterWords) && (ContainsAny(text, PayWords) || ContainsAny(text, CashlessWords));
+
+    private static string WithoutPaymentWords(string text)
     {
+        foreach (var word in CounterWords.Concat(CashlessWords).Concat(PayWords).OrderByDescending(w => w.Length))
+        {
+            text = text.Replace(word, " ", StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    /// <summary>「〜はオンラインでできますか」「〜はカードで払えますか」「窓口でカードは使える？」 are answered yes or no first.</summary>
+    private static string? YesNo(Procedure p, string text, MessageSet texts)
+    {
+        if (AsksCounterPayment(text) && ProcedureReplies.HasPayment(p) && ProcedureReplies.PaysAtCounter(p))
+        {
+            return p.CounterCashless ? texts.Format(ProcedureTexts.CounterYes, p.Name, string.Join("・", p.CounterPayment))
+                : p.OnlinePayment ? texts.Format(ProcedureTexts.CounterNoButOnline, p.Name, string.Join("・", p.Payment))
+                : texts.Format(ProcedureTexts.CounterNo, p.Name);
+        }
+
         var asks = text.EndsWith('か') || ContainsAny(text, ["ますか", "できる", "ですか", "の?", "る?"]);
         if (ContainsAny(text, PayWords) && (asks || ContainsAny(text, OnlineWords)))
         {
@@ -199,7 +237,7 @@ public sealed class ProcedureHandler(
         {
             return p.Online
                 ? $"はい、{p.Name}はオンラインでできます。"
-                : $"いいえ、{p.Name}は今はオンラインではできません。{p.Department}の窓口での手続きです。";
+                : texts.Format(ProcedureTexts.OnlineNo, p.Name, texts[ProcedureTexts.Headline(p.Channel)], p.Department);
         }
 
         return null;
@@ -207,6 +245,7 @@ public sealed class ProcedureHandler(
 
     private async Task<IReadOnlyList<Reply>> HandlePostbackAsync(ProcedureIndex index, Postback postback, CancellationToken ct)
     {
+        var texts = messages.Current;
         var procedure = postback["id"] is { } id ? index.Find(id) : null;
         switch (postback.Action)
         {
@@ -216,18 +255,23 @@ public sealed class ProcedureHandler(
                     demand.Count(procedure.Id); // chosen among candidates: the question was about it
                 }
 
-                return ProcedureReplies.Answer(procedure);
+                return ProcedureReplies.Answer(procedure, texts);
             case "detail" when procedure is not null:
-                return ProcedureReplies.Detail(procedure);
+                return ProcedureReplies.Detail(procedure, texts);
             case "bring" when procedure is not null:
-                return ProcedureReplies.Bring(procedure);
+                return ProcedureReplies.Bring(procedure, texts);
             case "fb" when procedure is not null:
                 await CountFeedbackAsync(procedure.Id, postback["v"] == "1", ct);
                 return [new TextReply(postback["v"] == "1" ? "ありがとうございます。" : "ご意見ありがとうございます。案内の改善に役立てます。")];
             case "cat" when postback["c"] is { } category:
-                return CategoryList(index, category, postback["f"] ?? "all");
+                return CategoryList(index, category, postback["f"] ?? "all", texts);
             case "list":
-                return postback["f"] == "pay" ? PaymentList(index) : CategoryChoices(index, postback["f"] ?? "all");
+                return postback["f"] switch
+                {
+                    "pay" => PaymentList(index),
+                    "counter" => CounterPaymentList(index, texts),
+                    var f => CategoryChoices(index, f ?? "all"),
+                };
             default:
                 // A procedure removed by an import since the button was sent.
                 return [new TextReply("この手続きの案内は見つかりませんでした。"), .. CategoryChoices(index, "all")];
@@ -282,11 +326,12 @@ public sealed class ProcedureHandler(
         }
 
         var procedure = shown[0];
+        var texts = messages.Current;
         return intent switch
         {
-            Intent.FollowUpBring => ProcedureReplies.Bring(procedure),
+            Intent.FollowUpBring => ProcedureReplies.Bring(procedure, texts),
             Intent.FollowUpFee => [new TextReply($"{procedure.Name}の手数料: {(procedure.Fee.Length > 0 ? procedure.Fee : "かかりません")}\n支払い: {ProcedureReplies.PaymentLine(procedure)}"), ProcedureReplies.Feedback(procedure)],
-            _ => ProcedureReplies.Answer(procedure, YesNo(procedure, turn.Normalized + "できますか")),
+            _ => ProcedureReplies.Answer(procedure, texts, YesNo(procedure, turn.Normalized + "できますか", texts)),
         };
     }
 
@@ -328,7 +373,24 @@ public sealed class ProcedureHandler(
         ];
     }
 
-    private static IReadOnlyList<Reply> CategoryList(ProcedureIndex index, string category, string filter)
+    /// <summary>What can be paid at the counter without cash; the rest is paid in cash there.</summary>
+    private static IReadOnlyList<Reply> CounterPaymentList(ProcedureIndex index, MessageSet texts)
+    {
+        var cashless = index.Procedures.Where(p => p.CounterCashless).ToList();
+        if (cashless.Count == 0)
+        {
+            return [new TextReply(texts[ProcedureTexts.CounterNone])];
+        }
+
+        var lines = cashless.Select(p => texts.Format(ProcedureTexts.CounterListLine, p.Name, string.Join("・", p.CounterPayment)));
+        return
+        [
+            new TextReply(texts.Format(ProcedureTexts.CounterList, cashless.Count, string.Join("\n", lines))),
+            new ChoicesReply("詳しく知りたいものを選んでください。", cashless.Take(13).Select(p => new Choice(Short(p.Name), Postback.Create(ProcedureReplies.Handler, "show", ("id", p.Id)))).ToList()),
+        ];
+    }
+
+    private static IReadOnlyList<Reply> CategoryList(ProcedureIndex index, string category, string filter, MessageSet texts)
     {
         var procedures = Filter(index.Procedures, filter).Where(p => p.Category == category).ToList();
         if (procedures.Count == 0)
@@ -336,7 +398,7 @@ public sealed class ProcedureHandler(
             return [new TextReply("この分野の手続きは見つかりませんでした。"), .. CategoryChoices(index, "all")];
         }
 
-        var lines = procedures.Select(p => $"・{p.Name}（{(p.Online ? "オンライン可" : "窓口")}）");
+        var lines = procedures.Select(p => $"・{p.Name}（{(p.Online ? "オンライン可" : texts[ProcedureTexts.Headline(p.Channel)])}）");
         return
         [
             new TextReply($"{category}の手続き\n{string.Join("\n", lines)}"),

@@ -6,12 +6,8 @@ namespace ShiogamaDx.Bot.Procedures;
 public sealed record ProcedureHit(Procedure Procedure, double Confidence);
 
 /// <summary>
-/// Ranked retrieval over the catalog, in memory and offline. Text is normalised, split into dictionary
-/// concepts (住民票 ← じゅうみんひょう, 粗大ごみ ← ソファ) and the runs between them, and the runs into character
-/// bigrams plus kanji unigrams (so 犬 or 税 alone still match). Fields are weighted: name and keywords above
-/// example questions above the description. The score is turned into a confidence from both how much
-/// evidence there is and how much of the question it explains, so chatty questions about a known
-/// procedure score well and questions about something else score low.
+/// Ranked retrieval over the catalog, in memory and offline (the scoring is <see cref="FieldIndex{T}"/>'s). Fields are
+/// weighted: name and keywords above example questions above the description.
 /// </summary>
 public sealed class ProcedureIndex
 {
@@ -20,58 +16,21 @@ public sealed class ProcedureIndex
     private const double ExampleBoost = 1.5;
     private const double CategoryBoost = 1.0;
     private const double DescriptionBoost = 0.7;
-    private const double ReadingFactor = 0.5;   // a concept's hiragana reading bigrams: typo tolerance, weaker
-    private const double UnigramWeight = 0.3;   // one kanji says less than two characters together
-    private const double ConceptWeight = 2.0;   // a dictionary word is stronger evidence than a bigram
-    private const double UnknownWeight = 1.0;   // words the catalog never uses: the question is about something else
-    private const double ActionWeight = 1.0;    // what to do (捨てる, 払う) says less about which procedure than what about
-    private const double ActionOnlyCeiling = 0.4;
-    private const double CoverageShare = 0.5;   // how much of the question is explained, against how much evidence there is
 
-    private readonly JapaneseAnalysis analysis;
-    private readonly List<Dictionary<string, double>> documents = [];
-    private readonly Dictionary<string, double> idf = new(StringComparer.Ordinal);
+    private readonly FieldIndex<Procedure> index;
     private readonly Dictionary<string, Procedure> byId = new(StringComparer.Ordinal);
-    private readonly double unknownIdf;
 
     public ProcedureIndex(IReadOnlyList<Procedure> procedures, JapaneseAnalysis analysis, string revision, string? portalUrl = null)
     {
         PortalUrl = portalUrl;
-        this.analysis = analysis;
         Procedures = procedures;
         Revision = revision;
-        var df = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var p in procedures)
         {
             byId[p.Id] = p;
-            var terms = new Dictionary<string, double>(StringComparer.Ordinal);
-            AddField(terms, p.Name, NameBoost);
-            foreach (var keyword in p.Keywords)
-            {
-                AddField(terms, keyword, KeywordBoost);
-            }
-
-            foreach (var example in p.Examples)
-            {
-                AddField(terms, example, ExampleBoost);
-            }
-
-            AddField(terms, p.Category, CategoryBoost);
-            AddField(terms, p.Description, DescriptionBoost);
-            documents.Add(terms);
-            foreach (var term in terms.Keys)
-            {
-                df[term] = df.GetValueOrDefault(term) + 1;
-            }
         }
 
-        var n = Math.Max(1, procedures.Count);
-        foreach (var (term, count) in df)
-        {
-            idf[term] = Math.Log(1 + (n / (double)count));
-        }
-
-        unknownIdf = Math.Log(1 + n);
+        index = new FieldIndex<Procedure>(procedures, analysis, Fields, p => p.Position);
     }
 
     public IReadOnlyList<Procedure> Procedures { get; }
@@ -83,7 +42,79 @@ public sealed class ProcedureIndex
     public Procedure? Find(string id) => byId.GetValueOrDefault(id);
 
     /// <summary>The best procedures for a question, most likely first.</summary>
-    public IReadOnlyList<ProcedureHit> Search(string text, int max = 3)
+    public IReadOnlyList<ProcedureHit> Search(string text, int max = 3) =>
+        index.Search(text, max).Select(h => new ProcedureHit(h.Item, h.Confidence)).ToList();
+
+    private static IEnumerable<(string Text, double Boost)> Fields(Procedure p) =>
+    [
+        (p.Name, NameBoost),
+        .. p.Keywords.Select(k => (k, KeywordBoost)),
+        .. p.Examples.Select(e => (e, ExampleBoost)),
+        (p.Category, CategoryBoost),
+        (p.Description, DescriptionBoost),
+    ];
+}
+
+/// <summary>
+/// Weighted-field retrieval for the few hundred short entries the bot answers from (the catalog, the residents'
+/// guides). Text is normalised, split into dictionary concepts (住民票 ← じゅうみんひょう, 粗大ごみ ← ソファ) and the runs
+/// between them, and the runs into character bigrams plus kanji unigrams (so 犬 or 税 alone still match). The score
+/// is turned into a confidence from both how much evidence there is and how much of the question it explains, so
+/// chatty questions about a known entry score well and questions about something else score low.
+/// </summary>
+public sealed class FieldIndex<T>
+    where T : class
+{
+    private const double TopBoost = 3.0;        // the strongest field boost: the most a term can weigh
+    private const double ReadingFactor = 0.5;   // a concept's hiragana reading bigrams: typo tolerance, weaker
+    private const double UnigramWeight = 0.3;   // one kanji says less than two characters together
+    private const double ConceptWeight = 2.0;   // a dictionary word is stronger evidence than a bigram
+    private const double UnknownWeight = 1.0;   // words the entries never use: the question is about something else
+    private const double ActionWeight = 1.0;    // what to do (捨てる, 払う) says less about which entry than what about
+    private const double ActionOnlyCeiling = 0.4;
+    private const double CoverageShare = 0.5;   // how much of the question is explained, against how much evidence there is
+
+    private readonly JapaneseAnalysis analysis;
+    private readonly IReadOnlyList<T> items;
+    private readonly Func<T, int> order;
+    private readonly List<Dictionary<string, double>> documents = [];
+    private readonly Dictionary<string, double> idf = new(StringComparer.Ordinal);
+    private readonly double unknownIdf;
+
+    /// <param name="fields">Each entry's texts with their boosts (at most <see cref="TopBoost"/>).</param>
+    /// <param name="order">Breaks ties: the file's order.</param>
+    public FieldIndex(IReadOnlyList<T> items, JapaneseAnalysis analysis, Func<T, IEnumerable<(string Text, double Boost)>> fields, Func<T, int> order)
+    {
+        this.analysis = analysis;
+        this.items = items;
+        this.order = order;
+        var df = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var terms = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (text, boost) in fields(item))
+            {
+                AddField(terms, text, boost);
+            }
+
+            documents.Add(terms);
+            foreach (var term in terms.Keys)
+            {
+                df[term] = df.GetValueOrDefault(term) + 1;
+            }
+        }
+
+        var n = Math.Max(1, items.Count);
+        foreach (var (term, count) in df)
+        {
+            idf[term] = Math.Log(1 + (n / (double)count));
+        }
+
+        unknownIdf = Math.Log(1 + n);
+    }
+
+    /// <summary>The best entries for a question, most likely first.</summary>
+    public IReadOnlyList<(T Item, double Confidence)> Search(string text, int max = 3)
     {
         var query = QueryTerms(text);
         if (query.Count == 0)
@@ -106,13 +137,13 @@ public sealed class ProcedureIndex
             }
         }
 
-        var ceiling = (known + (UnknownWeight * unknown)) * KeywordBoost;
+        var ceiling = (known + (UnknownWeight * unknown)) * TopBoost;
         if (ceiling <= 0)
         {
             return [];
         }
 
-        var hits = new List<ProcedureHit>();
+        var hits = new List<(T Item, double Confidence)>();
         for (var i = 0; i < documents.Count; i++)
         {
             var doc = documents[i];
@@ -136,11 +167,11 @@ public sealed class ProcedureIndex
             var evidence = 1 - Math.Exp(-score / 12.0);
             var confidence = (CoverageShare * coverage) + ((1 - CoverageShare) * evidence);
 
-            // 「作りたい」 alone (パスポートを作りたい) says nothing about which procedure: never confident.
-            hits.Add(new ProcedureHit(Procedures[i], Math.Round(topical ? confidence : Math.Min(confidence, ActionOnlyCeiling), 4)));
+            // 「作りたい」 alone (パスポートを作りたい) says nothing about which entry: never confident.
+            hits.Add((items[i], Math.Round(topical ? confidence : Math.Min(confidence, ActionOnlyCeiling), 4)));
         }
 
-        return hits.OrderByDescending(h => h.Confidence).ThenBy(h => h.Procedure.Position).Take(max).ToList();
+        return hits.OrderByDescending(h => h.Confidence).ThenBy(h => order(h.Item)).Take(max).ToList();
     }
 
     private Dictionary<string, double> QueryTerms(string text)

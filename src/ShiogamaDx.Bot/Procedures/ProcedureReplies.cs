@@ -1,5 +1,6 @@
 using System.Text;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Procedures;
 
@@ -9,7 +10,7 @@ public static class ProcedureReplies
     public const string Handler = "procedures";
     public const string SampleNote = "※サンプルデータです。実際の内容は市の担当課にご確認ください。";
 
-    public static Card Card(Procedure p)
+    public static Card Card(Procedure p, MessageSet texts)
     {
         var body = new StringBuilder();
         if (p.Description.Length > 0)
@@ -18,7 +19,15 @@ public static class ProcedureReplies
         }
 
         body.Append("方法: ").AppendLine(p.How);
-        body.Append("支払い: ").AppendLine(PaymentLine(p));
+        if (HasPayment(p))
+        {
+            body.Append("支払い: ").AppendLine(PaymentLine(p));
+            if (PaysAtCounter(p))
+            {
+                body.AppendLine(CounterLine(p, texts));
+            }
+        }
+
         body.Append("マイナンバーカード: ").AppendLine(CardLine(p.MyNumberCard));
         if (p.Fee.Length > 0)
         {
@@ -55,11 +64,24 @@ public static class ProcedureReplies
 
         actions.Add(new CardAction("詳しく", CardActionKind.Postback, Postback.Create(Handler, "detail", ("id", p.Id))));
         actions.Add(new CardAction("窓口で必要なもの", CardActionKind.Postback, Postback.Create(Handler, "bring", ("id", p.Id))));
-        return new Card(p.Name, body.ToString().TrimEnd(), actions, Subtitle: Status(p));
+        return new Card(p.Name, body.ToString().TrimEnd(), actions, Subtitle: Status(p, texts));
     }
 
-    public static string Status(Procedure p) =>
-        (p.Online ? "オンラインでできます" : "窓口での手続きです") + (p.OnlinePayment ? "・オンライン決済可" : string.Empty);
+    /// <summary>The card's headline: how the procedure is really done, then what can be paid without cash.</summary>
+    public static string Status(Procedure p, MessageSet texts) =>
+        texts[ProcedureTexts.Headline(p.Channel)]
+        + (p.OnlinePayment ? "・" + texts[ProcedureTexts.OnlinePaymentTag] : string.Empty)
+        + (p.CounterCashless ? "・" + texts[ProcedureTexts.CounterCashlessTag] : string.Empty);
+
+    /// <summary>Information only (ごみの分け方) has nothing to pay; everything else says how it is paid.</summary>
+    public static bool HasPayment(Procedure p) => p.Channel != ProcedureChannel.Information;
+
+    /// <summary>A fee to pay in person, or a way to pay there without cash: a free procedure has no counter payment line.</summary>
+    public static bool PaysAtCounter(Procedure p) => p.CounterCashless || (p.Fee.Length > 0 && !p.Fee.StartsWith("無料", StringComparison.Ordinal));
+
+    /// <summary>窓口キャッシュレス, beside online payment: shown when there is a fee to pay at the counter or a way without cash.</summary>
+    public static string CounterLine(Procedure p, MessageSet texts) =>
+        p.CounterCashless ? texts.Format(ProcedureTexts.CounterPaymentLine, string.Join("・", p.CounterPayment)) : texts[ProcedureTexts.CounterCashLine];
 
     public static string PaymentLine(Procedure p) =>
         p.OnlinePayment ? string.Join("・", p.Payment) + "でオンライン決済できます" : "オンライン決済には対応していません";
@@ -72,7 +94,7 @@ public static class ProcedureReplies
     };
 
     /// <summary>One procedure, answered: the card, then whether it helped.</summary>
-    public static IReadOnlyList<Reply> Answer(Procedure p, string? lead = null)
+    public static IReadOnlyList<Reply> Answer(Procedure p, MessageSet texts, string? lead = null)
     {
         var replies = new List<Reply>();
         if (lead is not null)
@@ -80,7 +102,7 @@ public static class ProcedureReplies
             replies.Add(new TextReply(lead));
         }
 
-        replies.Add(new CardsReply(p.Name + ": " + Status(p), [Card(p)]));
+        replies.Add(new CardsReply(p.Name + ": " + Status(p, texts), [Card(p, texts)]));
         replies.Add(Feedback(p));
         return replies;
     }
@@ -93,7 +115,7 @@ public static class ProcedureReplies
         ]);
 
     /// <summary>Two or three close candidates: the person picks; each card names its procedure.</summary>
-    public static IReadOnlyList<Reply> Candidates(IReadOnlyList<Procedure> procedures) =>
+    public static IReadOnlyList<Reply> Candidates(IReadOnlyList<Procedure> procedures, MessageSet texts) =>
     [
         new TextReply("いくつか当てはまりそうです。どれのことでしょうか。"),
         new CardsReply(
@@ -102,14 +124,14 @@ public static class ProcedureReplies
                 p.Name,
                 (p.Description.Length > 0 ? p.Description : p.How) + (p.Sample ? "\n" + SampleNote : string.Empty),
                 [new CardAction("これです", CardActionKind.Postback, Postback.Create(Handler, "show", ("id", p.Id), ("from", "pick")))],
-                Subtitle: Status(p))).ToList()),
+                Subtitle: Status(p, texts))).ToList()),
     ];
 
-    public static IReadOnlyList<Reply> Detail(Procedure p)
+    public static IReadOnlyList<Reply> Detail(Procedure p, MessageSet texts)
     {
         var sb = new StringBuilder();
         sb.Append('【').Append(p.Name).AppendLine("】");
-        sb.AppendLine(Status(p));
+        sb.AppendLine(Status(p, texts));
         if (p.Description.Length > 0)
         {
             sb.AppendLine(p.Description);
@@ -117,7 +139,15 @@ public static class ProcedureReplies
 
         sb.Append("・方法: ").AppendLine(p.How);
         sb.Append("・オンライン申請: ").AppendLine(p.Online ? "できます" : "できません");
-        sb.Append("・支払い: ").AppendLine(PaymentLine(p));
+        if (HasPayment(p))
+        {
+            sb.Append("・支払い: ").AppendLine(PaymentLine(p));
+            if (PaysAtCounter(p))
+            {
+                sb.Append('・').AppendLine(CounterLine(p, texts));
+            }
+        }
+
         sb.Append("・マイナンバーカード: ").AppendLine(CardLine(p.MyNumberCard));
         sb.Append("・手数料: ").AppendLine(p.Fee.Length > 0 ? p.Fee : "なし");
         sb.Append("・窓口で必要なもの: ").AppendLine(p.Bring.Count > 0 ? string.Join("、", p.Bring) : "特にありません");
@@ -137,7 +167,7 @@ public static class ProcedureReplies
         return [new TextReply(sb.ToString().TrimEnd()), Feedback(p)];
     }
 
-    public static IReadOnlyList<Reply> Bring(Procedure p)
+    public static IReadOnlyList<Reply> Bring(Procedure p, MessageSet texts)
     {
         var sb = new StringBuilder();
         sb.Append('【').Append(p.Name).AppendLine("】窓口で必要なもの");
@@ -156,6 +186,11 @@ public static class ProcedureReplies
         if (p.Fee.Length > 0)
         {
             sb.Append("手数料: ").AppendLine(p.Fee);
+        }
+
+        if (HasPayment(p) && PaysAtCounter(p))
+        {
+            sb.AppendLine(CounterLine(p, texts));
         }
 
         if (p.WritingFreeCounter)
@@ -177,7 +212,7 @@ public static class ProcedureReplies
         var replies = new List<Reply> { new TextReply(sb.ToString().TrimEnd()) };
         if (p.Url is not null && p.Online)
         {
-            replies.Add(new CardsReply(p.Name, [new Card(p.Name, "オンラインなら市役所に来なくてもできます。", [new CardAction("オンラインで申請", CardActionKind.Link, p.Url)], Subtitle: Status(p))]));
+            replies.Add(new CardsReply(p.Name, [new Card(p.Name, "オンラインなら市役所に来なくてもできます。", [new CardAction("オンラインで申請", CardActionKind.Link, p.Url)], Subtitle: Status(p, texts))]));
         }
 
         return replies;

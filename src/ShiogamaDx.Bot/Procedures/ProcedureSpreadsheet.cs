@@ -19,11 +19,11 @@ public static class ProcedureSpreadsheet
 {
     public static readonly string[] Columns =
     [
-        "id", "name", "sample", "category", "department", "contact", "description", "online", "how", "url",
-        "payment", "myNumberCard", "bring", "writingFreeCounter", "fee", "keywords", "examples", "reviewed",
+        "id", "name", "sample", "category", "department", "contact", "description", "online", "channel", "how", "url",
+        "payment", "counterPayment", "myNumberCard", "bring", "writingFreeCounter", "fee", "keywords", "examples", "reviewed",
     ];
 
-    private static readonly HashSet<string> ListColumns = ["payment", "bring", "keywords", "examples"];
+    private static readonly HashSet<string> ListColumns = ["payment", "counterPayment", "bring", "keywords", "examples"];
     private const string PortalSheet = "portal";
 
     public static bool IsWorkbook(string path) => Path.GetExtension(path).Equals(".xlsx", StringComparison.OrdinalIgnoreCase);
@@ -115,11 +115,22 @@ public static class ProcedureSpreadsheet
 
     private static string[] Row(Procedure p) =>
     [
-        p.Id, p.Name, p.Sample ? "true" : "false", p.Category, p.Department, p.Contact, p.Description, p.Online ? "true" : "false", p.How,
-        p.Url ?? string.Empty, string.Join("\n", p.Payment), p.MyNumberCard switch { MyNumberCardUse.Required => "required", MyNumberCardUse.Optional => "optional", _ => "none" },
+        p.Id, p.Name, p.Sample ? "true" : "false", p.Category, p.Department, p.Contact, p.Description, p.Online ? "true" : "false", ChannelKey(p.Channel), p.How,
+        p.Url ?? string.Empty, string.Join("\n", p.Payment), string.Join("\n", p.CounterPayment), p.MyNumberCard switch { MyNumberCardUse.Required => "required", MyNumberCardUse.Optional => "optional", _ => "none" },
         string.Join("\n", p.Bring), p.WritingFreeCounter ? "true" : "false", p.Fee, string.Join("\n", p.Keywords), string.Join("\n", p.Examples),
         p.Reviewed.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
     ];
+
+    /// <summary>The file's word for a channel (the one <see cref="ProcedureFile"/> reads).</summary>
+    public static string ChannelKey(ProcedureChannel channel) => channel switch
+    {
+        ProcedureChannel.Online => "online",
+        ProcedureChannel.ConvenienceStore => "konbini",
+        ProcedureChannel.Post => "post",
+        ProcedureChannel.Phone => "phone",
+        ProcedureChannel.Information => "info",
+        _ => "counter",
+    };
 
     private static void AddSheet(WorkbookPart workbook, string name, IReadOnlyList<string[]> rows)
     {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Hosting;
 using ShiogamaDx.Bot.Inbox;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Staff;
 
@@ -16,13 +17,13 @@ internal static class StaffEndpoint
     /// <summary>Inbox item types: a message to answer, a stranger's message to refuse, a greeting for someone added.</summary>
     public const string MessageItem = "message", RefusalItem = "refusal", GreetingItem = "greeting";
 
-    public static readonly TextReply OutsideTenant = new("申し訳ありません。このボットは塩竈市職員専用です。");
     private const long MaxBodyBytes = 256 * 1024;
 
     public static async Task<IResult> HandleAsync(
         HttpContext http,
         IOptions<StaffOptions> options,
         BotFrameworkAuthenticator authenticator,
+        MessageCatalog messages,
         InboxWriter inbox,
         PrivacyKeys keys,
         BotMetrics metrics,
@@ -121,7 +122,7 @@ internal static class StaffEndpoint
 
             case "invoke" when activity.Name == AdaptiveCardAction && !allowed:
                 return TypedResults.Json(
-                    new InvokeResponse(403, "application/vnd.microsoft.error", new JsonObject { ["code"] = "Forbidden", ["message"] = OutsideTenant.Text }),
+                    new InvokeResponse(403, "application/vnd.microsoft.error", new JsonObject { ["code"] = "Forbidden", ["message"] = messages.Current[StaffTexts.OutsideTenant] }),
                     ActivityJson.Default.InvokeResponse);
 
             case "invoke" when activity.Name == AdaptiveCardAction:

@@ -5,6 +5,7 @@ using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Hosting;
 using ShiogamaDx.Bot.Inbox;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Staff;
 
@@ -19,6 +20,7 @@ internal sealed class StaffInboxChannel(
     ConnectorClient connector,
     ConversationReferenceStore references,
     PrivacyKeys keys,
+    MessageCatalog messages,
     IOptions<StaffOptions> options,
     BotMetrics metrics,
     TimeProvider clock,
@@ -89,7 +91,7 @@ internal sealed class StaffInboxChannel(
     {
         if (item.Type == StaffEndpoint.RefusalItem)
         {
-            return [StaffEndpoint.OutsideTenant];
+            return [new TextReply(messages.Current[StaffTexts.OutsideTenant])];
         }
 
         var now = clock.GetUtcNow();

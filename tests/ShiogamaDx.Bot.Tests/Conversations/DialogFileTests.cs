@@ -57,6 +57,9 @@ internal static class RepoPaths
     public static string Prompts => Path.Combine(Root, "prompts");
 
     /// <summary>The plan the KPIs are transcribed from: bundled content the staff's plan answers quote.</summary>
+    /// <summary>The bundled wording, for tests of code that renders without a host.</summary>
+    public static Bot.Messages.MessageSet Messages { get; } = Bot.Messages.MessageSet.Load(Path.Combine(Root, "src", "ShiogamaDx.Bot", "Content", Bot.Messages.MessageSet.FileName), Bot.Messages.MessageKey.All);
+
     public static string PlanFile => Path.Combine(Root, "src", "ShiogamaDx.Bot", "Content", "plan", "shiogama-dx-plan-r8.txt");
 
     private static string FindRoot()

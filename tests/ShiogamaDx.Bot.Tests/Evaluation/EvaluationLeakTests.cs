@@ -69,6 +69,8 @@ public sealed partial class EvaluationLeakTests(ITestOutputHelper output)
         output.WriteLine($"found only in text shown to people (names, descriptions, messages; not failed): {shown.Count}");
         shown.ForEach(output.WriteLine);
         Assert.True(sets.Count >= 8 && checkedQuestions >= 500, $"only {checkedQuestions} questions in {sets.Count} sets were found: has a folder moved?");
+        Assert.Contains(sets, s => Relative(s).EndsWith("/Evaluation/resident-measures.tsv", StringComparison.Ordinal));
+        Assert.Equal(Audience.Resident, SetAudience(sets.First(s => s.EndsWith("resident-measures.tsv", StringComparison.Ordinal))));
         Assert.True(content.Count >= 10, $"only {content.Count} content files were found: has a folder moved?");
         Assert.True(leaks.Count == 0, $"{leaks.Count} evaluation questions stand word for word in content:\n{string.Join("\n", leaks)}");
     }

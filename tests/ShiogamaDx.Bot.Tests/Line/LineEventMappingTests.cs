@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Line;
+using ShiogamaDx.Bot.Tests.Conversations;
 using ShiogamaDx.Bot.Tests.Infrastructure;
 
 namespace ShiogamaDx.Bot.Tests.Line;
@@ -17,7 +18,7 @@ public sealed class LineEventMappingTests
         var e = LineEvents.Base("postback", Now);
         e["postback"] = new JsonObject { ["data"] = "h=classes&a=pick&sig=x", ["params"] = new JsonObject { ["date"] = "2026-12-01" } };
 
-        var (message, prefix) = LineInboxChannel.ToIncoming(Parse(e), "line-abc", Now);
+        var (message, prefix) = LineInboxChannel.ToIncoming(Parse(e), "line-abc", Now, RepoPaths.Messages);
 
         Assert.Empty(prefix);
         Assert.Equal("h=classes&a=pick&sig=x", message.PostbackData);
@@ -34,7 +35,7 @@ public sealed class LineEventMappingTests
         var e = LineEvents.Base("postback", Now);
         e["postback"] = new JsonObject { ["data"] = "h=x&a=y", ["params"] = new JsonObject { [key] = value } };
 
-        var (message, _) = LineInboxChannel.ToIncoming(Parse(e), "k", Now);
+        var (message, _) = LineInboxChannel.ToIncoming(Parse(e), "k", Now, RepoPaths.Messages);
 
         Assert.Equal(value, message.Parameters![key]);
     }
@@ -42,7 +43,7 @@ public sealed class LineEventMappingTests
     [Fact]
     public void TextMessage_CarriesText()
     {
-        var (message, prefix) = LineInboxChannel.ToIncoming(Parse(LineEvents.Text("住民票 オンライン", Now)), "k", Now);
+        var (message, prefix) = LineInboxChannel.ToIncoming(Parse(LineEvents.Text("住民票 オンライン", Now)), "k", Now, RepoPaths.Messages);
 
         Assert.Equal("住民票 オンライン", message.Text);
         Assert.Null(message.PostbackData);
@@ -55,7 +56,7 @@ public sealed class LineEventMappingTests
         var e = LineEvents.Base("message", Now);
         e["message"] = new JsonObject { ["type"] = "location", ["id"] = "9", ["latitude"] = 38.31, ["longitude"] = 141.02, ["address"] = "塩竈市" };
 
-        var (message, prefix) = LineInboxChannel.ToIncoming(Parse(e), "k", Now);
+        var (message, prefix) = LineInboxChannel.ToIncoming(Parse(e), "k", Now, RepoPaths.Messages);
 
         Assert.Equal(string.Empty, message.Text);
         Assert.Contains("位置情報", ReplyText.Of(prefix), StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Line;
+using ShiogamaDx.Bot.Tests.Conversations;
 
 namespace ShiogamaDx.Bot.Tests.Line;
 
@@ -14,7 +15,7 @@ public sealed class LineRendererTests
         var paragraph = string.Concat(Enumerable.Repeat("塩竈市のオンライン手続きのご案内です。", 20)); // 380 chars
         var text = string.Join("\n", Enumerable.Repeat(paragraph, 30)); // ~11,400 chars
 
-        var messages = LineRenderer.Render([new TextReply(text)]);
+        var messages = LineRenderer.Render([new TextReply(text)], RepoPaths.Messages);
 
         Assert.Equal(3, messages.Count);
         Assert.All(messages.Cast<LineTextMessage>(), m => Assert.InRange(m.Text.Length, 1, 5000));
@@ -39,7 +40,7 @@ public sealed class LineRendererTests
     {
         var reply = new ChoicesReply("どちらにしますか。", [new Choice("申し込む", "h=classes&a=register&id=3&sig=abc"), new Choice("やめる")]);
 
-        var message = Assert.IsType<LineTextMessage>(Assert.Single(LineRenderer.Render([reply])));
+        var message = Assert.IsType<LineTextMessage>(Assert.Single(LineRenderer.Render([reply], RepoPaths.Messages)));
 
         Assert.Equal("どちらにしますか。", message.Text);
         var actions = message.QuickReply!.Items.Select(i => i.Action).ToList();
@@ -56,7 +57,7 @@ public sealed class LineRendererTests
     {
         var choices = Enumerable.Range(1, 16).Select(i => new Choice($"とても長い名前の手続きその{i}（オンライン申請・窓口申請）", null)).ToList();
 
-        var message = Assert.IsType<LineTextMessage>(Assert.Single(LineRenderer.Render([new ChoicesReply("選んでください。", choices)])));
+        var message = Assert.IsType<LineTextMessage>(Assert.Single(LineRenderer.Render([new ChoicesReply("選んでください。", choices)], RepoPaths.Messages)));
 
         Assert.Equal(13, message.QuickReply!.Items.Count);
         Assert.All(message.QuickReply.Items, i => Assert.InRange(new StringInfo(i.Action.Label).LengthInTextElements, 1, 20));
@@ -82,7 +83,7 @@ public sealed class LineRendererTests
     {
         var reply = new ChoicesReply("選んでください。", [new Choice("はい", "h=x&a=y&d=" + new string('a', 400))]);
 
-        var message = Assert.Single(LineRenderer.Render([reply]));
+        var message = Assert.Single(LineRenderer.Render([reply], RepoPaths.Messages));
 
         Assert.IsType<LineMessageAction>(message.QuickReply!.Items[0].Action);
         AssertValidPushes([message]);
@@ -102,7 +103,7 @@ public sealed class LineRendererTests
             ImageUrl: "https://example.org/a.png",
             Subtitle: "市民課")).ToList();
 
-        var messages = LineRenderer.Render([new CardsReply(new string('あ', 2000), cards)]);
+        var messages = LineRenderer.Render([new CardsReply(new string('あ', 2000), cards)], RepoPaths.Messages);
 
         Assert.Equal(2, messages.Count);
         var first = Assert.IsType<LineFlexMessage>(messages[0]);
@@ -121,7 +122,7 @@ public sealed class LineRendererTests
     {
         var card = new Card("スマホ教室", "11月30日 10:00 公民館", [new CardAction("申し込む", CardActionKind.Postback, "h=classes&a=register&id=1&sig=x")]);
 
-        var message = Assert.IsType<LineFlexMessage>(Assert.Single(LineRenderer.Render([new CardsReply("スマホ教室のご案内", [card])])));
+        var message = Assert.IsType<LineFlexMessage>(Assert.Single(LineRenderer.Render([new CardsReply("スマホ教室のご案内", [card])], RepoPaths.Messages)));
 
         Assert.IsType<FlexBubble>(message.Contents);
         AssertValidPushes([message]);
@@ -134,7 +135,7 @@ public sealed class LineRendererTests
         var wide = new TableReply("広い表", ["a", "b", "c", "d", "e"], [["1", "2", "3", "4", "5"]]);
         var image = new ImageReply(new Uri("https://example.org/map.png"), new Uri("https://example.org/map-s.png"), "地図");
 
-        var messages = LineRenderer.Render([table, wide, image]);
+        var messages = LineRenderer.Render([table, wide, image], RepoPaths.Messages);
 
         Assert.IsType<LineFlexMessage>(messages[0]);
         Assert.Contains("広い表", Assert.IsType<LineTextMessage>(messages[1]).Text, StringComparison.Ordinal);
@@ -147,7 +148,7 @@ public sealed class LineRendererTests
     {
         List<Reply> replies = [.. Enumerable.Range(1, 6).Select(i => new TextReply($"お知らせ{i}")), new CardsReply("カード", [new Card("a", "b", [])]), new ChoicesReply("選んでください。", [new Choice("メニュー")])];
 
-        var batches = LineRenderer.Batch(LineRenderer.Render(replies));
+        var batches = LineRenderer.Batch(LineRenderer.Render(replies, RepoPaths.Messages));
 
         Assert.All(batches, b => Assert.InRange(b.Count, 1, 5));
         Assert.NotNull(batches[^1][^1].QuickReply); // quick replies stay under the very last message
@@ -162,7 +163,7 @@ public sealed class LineRendererTests
     [Fact]
     public void QuickReply_MovesToTheLastMessage()
     {
-        var messages = LineRenderer.Render([new ChoicesReply("選んでください。", [new Choice("はい")]), new TextReply("補足です。")]);
+        var messages = LineRenderer.Render([new ChoicesReply("選んでください。", [new Choice("はい")]), new TextReply("補足です。")], RepoPaths.Messages);
 
         Assert.Null(messages[0].QuickReply);
         Assert.NotNull(messages[1].QuickReply);

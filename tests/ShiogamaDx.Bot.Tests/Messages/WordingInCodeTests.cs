@@ -15,7 +15,7 @@ namespace ShiogamaDx.Bot.Tests.Messages;
 public sealed partial class WordingInCodeTests
 {
     /// <summary>The folders whose wording has moved to Content/messages.yaml (the rest follow feature by feature).</summary>
-    public static TheoryData<string> MovedFolders() => new() { "Conversations", "Classes", "Surveys", "Guidelines", "Assistant", "Handoff", "Announcements" };
+    public static TheoryData<string> MovedFolders() => new() { "Conversations", "Classes", "Surveys", "Guidelines", "Assistant", "Handoff", "Announcements", "Line", "Staff", "Inbox" };
 
     /// <summary>Literals that stay, each with its reason.</summary>
     private static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)
@@ -29,6 +29,9 @@ public sealed partial class WordingInCodeTests
         ["ClassesExtensions.cs:RunAsync"] = "operator command output (check classes FILE)",
         ["GuidelineSection.cs:Citation"] = "the citation form (出典: …) the LLM is asked to copy and LlmOutput and the Teams renderer read back",
         ["GuidelinesOptions.cs:Contact"] = "the default of a setting (Guidelines:Contact), not a sentence",
+        ["LineRenderer.cs:SplitText"] = "the full stop a long text is split after, never sent on its own",
+        ["RichMenuRenderer.cs:BoldCandidates"] = "a font file's path on macOS",
+        ["RichMenuRenderer.cs:RegularCandidates"] = "a font file's path on macOS",
         ["ClassDialogActions.cs:Needs"] = "the reason the content check gives the person editing the survey",
     };
 

@@ -51,7 +51,53 @@ public sealed class ProcedureConversationTests(ProcedureHostFixture fixture) : I
         Assert.Equal("印鑑登録証明書の交付", card.Title);
         Assert.DoesNotContain(card.Actions, a => a.Kind == CardActionKind.Link);
         Assert.Contains("持ち物: 印鑑登録証（カード）", card.Body, StringComparison.Ordinal);
-        Assert.Equal("窓口での手続きです", card.Subtitle);
+        Assert.Equal("窓口での手続きです・窓口キャッシュレス可", card.Subtitle);
+    }
+
+    [Theory]
+    [InlineData("コンビニで証明書を取るには", "証明書のコンビニ交付", "コンビニで取れます")]
+    [InlineData("燃えるごみの日を知りたい", "家庭ごみの分け方・収集日", "ご案内です（申し込みは要りません）")]
+    [InlineData("道路で水道の水が漏れている", "水漏れ（漏水）の相談", "電話でできます")]
+    [InlineData("住民票がほしい", "住民票の写しの請求", "オンラインでできます・オンライン決済可・窓口キャッシュレス可")]
+    public async Task CardHeadline_SaysHowTheProcedureIsReallyDone(string question, string title, string headline)
+    {
+        var replies = await app.SayAsync(Audience.Resident, "h-" + Guid.NewGuid().ToString("N"), question);
+
+        var card = Assert.IsType<CardsReply>(replies.First(r => r is CardsReply)).Cards.Single();
+        Assert.Equal(title, card.Title);
+        Assert.Equal(headline, card.Subtitle);
+    }
+
+    [Fact]
+    public async Task InformationOnly_HasNoPaymentLine_AndAProcedureWithAFee_SaysHowToPayAtTheCounter()
+    {
+        var info = Assert.IsType<CardsReply>((await app.SayAsync(Audience.Resident, r1, "燃えるごみの日を知りたい")).First(r => r is CardsReply)).Cards.Single();
+        var fee = Assert.IsType<CardsReply>((await app.SayAsync(Audience.Resident, r1, "戸籍謄本を郵送で取り寄せたい")).First(r => r is CardsReply)).Cards.Single();
+
+        Assert.DoesNotContain("支払い", info.Body, StringComparison.Ordinal);
+        Assert.Contains("支払い: クレジットカード・PayPayでオンライン決済できます", fee.Body, StringComparison.Ordinal);
+        Assert.Contains("窓口での支払い: 現金のみです", fee.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("印鑑証明は窓口でカードで払えますか", "はい、印鑑登録証明書の交付は窓口でクレジットカード・電子マネー・QRコード決済でも払えます。")]
+    [InlineData("粗大ごみの手数料は市役所の窓口でPayPayで払える？", "いいえ、粗大ごみ収集の申込みの窓口でのお支払いは、今は現金のみです。電子申請ならクレジットカード・PayPayでオンライン決済できます。")]
+    [InlineData("狂犬病の予防注射の注射済票は窓口で電子マネーで払えますか", "いいえ、狂犬病予防注射の窓口でのお支払いは、今は現金のみです。")]
+    public async Task CounterPaymentQuestion_AboutOneProcedure_IsAnsweredFromItsCounterField(string question, string answer)
+    {
+        var replies = await app.SayAsync(Audience.Resident, "c-" + Guid.NewGuid().ToString("N"), question);
+
+        Assert.StartsWith(answer, Assert.IsType<TextReply>(replies[0]).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CounterPaymentQuestion_AboutNoProcedure_ListsWhatCanBePaidWithoutCash()
+    {
+        var text = ReplyText.Of(await app.SayAsync(Audience.Resident, r1, "窓口でカードで払える？"));
+
+        Assert.Contains("市の窓口でキャッシュレスで払える手続きは3件です", text, StringComparison.Ordinal);
+        Assert.Contains("・住民票の写しの請求（クレジットカード・電子マネー・QRコード決済）", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("粗大ごみ", text, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -48,6 +48,24 @@ public sealed class ProcedureFileTests
         Assert.Equal("https://e-shinsei.example.jp/shiogama/sample/", content.PortalUrl);
     }
 
+    [Fact]
+    public void Parse_ChannelAndCounterPayment_AreRead_AndTheChannelDefaultsFromOnline()
+    {
+        var yaml = Valid.Replace("    payment: [クレジットカード]\n", "    payment: [クレジットカード]\n    counterPayment: [電子マネー, QRコード決済]\n", StringComparison.Ordinal)
+            + "\n  - {id: konbini, name: コンビニ交付, category: 証明書, department: 市民課, online: false, channel: コンビニ, how: コンビニで取ります。, keywords: [コンビニ], reviewed: 2026-04-01}"
+            + "\n  - {id: gomi, name: ごみの分け方, category: ごみ, department: 環境課, online: false, channel: info, how: カレンダーを見ます。, keywords: [ごみ], reviewed: 2026-04-01}"
+            + "\n  - {id: inkan, name: 印鑑登録, category: 証明書, department: 市民課, online: false, how: 窓口で。, keywords: [印鑑], reviewed: 2026-04-01}";
+
+        var procedures = ProcedureFile.Parse(yaml, "procedures.yaml").Procedures;
+
+        Assert.Equal(
+            [ProcedureChannel.Online, ProcedureChannel.ConvenienceStore, ProcedureChannel.Information, ProcedureChannel.Counter],
+            procedures.Select(p => p.Channel));
+        Assert.Equal(["電子マネー", "QRコード決済"], procedures[0].CounterPayment);
+        Assert.True(procedures[0].CounterCashless);
+        Assert.All(procedures.Skip(1), p => Assert.False(p.CounterCashless));
+    }
+
     [Theory]
     [InlineData("    name: 住民票の写しの請求\n", "    nmae: 住民票の写しの請求\n", 4, "unknown key 'nmae'")]
     [InlineData("    url: https://e-shinsei.example.jp/shiogama/sample/juminhyo\n", "", 7, "online: true needs the url")]
@@ -58,6 +76,9 @@ public sealed class ProcedureFileTests
     [InlineData("id: juminhyo", "id: 住民票", 3, "must be lower-case letters")]
     [InlineData("    keywords: [住民票]\n", "", 3, "needs keywords")]
     [InlineData("payment: [クレジットカード]", "payment: [クレジットカード", 10, "")]
+    [InlineData("    online: true\n", "    online: true\n    channel: fax\n", 8, "channel 'fax' must be online, konbini, post, counter, phone or info")]
+    [InlineData("    online: true\n", "    online: false\n    channel: online\n", 8, "channel: online needs online: true")]
+    [InlineData("    payment: [クレジットカード]\n", "    payment: [クレジットカード]\n    counterPayment: 現金\n", 11, "'counterPayment' must be a list")]
     public void Parse_BrokenFile_NamesTheLine(string find, string replace, int line, string message)
     {
         var yaml = Valid.Replace(find, replace, StringComparison.Ordinal);

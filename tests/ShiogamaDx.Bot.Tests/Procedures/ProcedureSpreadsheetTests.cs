@@ -34,7 +34,9 @@ public sealed class ProcedureSpreadsheetTests : IDisposable
             ["online"] = "TRUE",
             ["how"] = "電子申請で登録すると、鑑札が郵送で届きます。",
             ["url"] = "https://e-shinsei.example.jp/shiogama/sample/dog",
+            ["channel"] = "post",
             ["payment"] = "クレジットカード",
+            ["counterPayment"] = "電子マネー\nQRコード決済",
             ["keywords"] = "犬の登録\n飼い犬\n鑑札",
             ["reviewed"] = "46357", // 2026-12-01 as Excel stores a date
         });
@@ -47,8 +49,19 @@ public sealed class ProcedureSpreadsheetTests : IDisposable
         Assert.Equal(before + 1, await CountAsync());
         var answer = ReplyText.Of(await app.SayAsync(Audience.Resident, "r1", "飼い犬の鑑札はオンラインでもらえますか"));
         Assert.Contains("電子申請で登録すると、鑑札が郵送で届きます。", answer, StringComparison.Ordinal);
-        var reviewed = app.WithScope(sp => sp.GetRequiredService<BotDbContext>().Set<Procedure>().Single(p => p.Id == "dog-registration").Reviewed);
-        Assert.Equal(new DateOnly(2026, 12, 1), reviewed);
+        Assert.Contains("郵送でできます・オンライン決済可・窓口キャッシュレス可", answer, StringComparison.Ordinal);
+        var row = app.WithScope(sp => sp.GetRequiredService<BotDbContext>().Set<Procedure>().AsNoTracking().Single(p => p.Id == "dog-registration"));
+        Assert.Equal(new DateOnly(2026, 12, 1), row.Reviewed);
+        Assert.Equal(ProcedureChannel.Post, row.Channel);
+        Assert.Equal(["電子マネー", "QRコード決済"], row.CounterPayment);
+
+        // Exported again, the new fields come back as they were typed.
+        var again = Path.Combine(app.Folder, "again.xlsx");
+        Assert.Equal(0, await RunAsync<ExportProceduresCommand>(again));
+        var exported = ProcedureSpreadsheet.Load(again).Procedures.Single(p => p.Id == "dog-registration");
+        Assert.Equal(ProcedureChannel.Post, exported.Channel);
+        Assert.Equal(["電子マネー", "QRコード決済"], exported.CounterPayment);
+        Assert.Equal(ProcedureChannel.ConvenienceStore, ProcedureSpreadsheet.Load(again).Procedures.Single(p => p.Id == "konbini-kofu").Channel);
     }
 
     [Fact]

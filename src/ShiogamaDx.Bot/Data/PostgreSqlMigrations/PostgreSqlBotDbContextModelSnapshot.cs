@@ -1091,9 +1091,18 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
                     b.Property<string>("Contact")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<string>>("CounterPayment")
+                        .IsRequired()
+                        .HasColumnType("text[]");
 
                     b.Property<string>("Department")
                         .IsRequired()
