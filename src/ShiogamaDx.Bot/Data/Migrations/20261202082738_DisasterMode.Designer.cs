@@ -11,7 +11,7 @@ using ShiogamaDx.Bot.Data;
 namespace ShiogamaDx.Bot.Data.Migrations
 {
     [DbContext(typeof(BotDbContext))]
-    [Migration("20261202080354_DisasterMode")]
+    [Migration("20261202082738_DisasterMode")]
     partial class DisasterMode
     {
         /// <inheritdoc />
@@ -1062,7 +1062,16 @@ namespace ShiogamaDx.Bot.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Contact")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("CounterPayment")
                         .IsRequired()
                         .HasColumnType("TEXT");
 

@@ -13,7 +13,7 @@ using ShiogamaDx.Bot.Data;
 namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 {
     [DbContext(typeof(PostgreSqlBotDbContext))]
-    [Migration("20261202080400_DisasterMode")]
+    [Migration("20261202082747_DisasterMode")]
     partial class DisasterMode
     {
         /// <inheritdoc />
@@ -1094,9 +1094,18 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
                     b.Property<string>("Contact")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<string>>("CounterPayment")
+                        .IsRequired()
+                        .HasColumnType("text[]");
 
                     b.Property<string>("Department")
                         .IsRequired()
