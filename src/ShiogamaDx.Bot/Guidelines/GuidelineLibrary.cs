@@ -60,6 +60,15 @@ internal sealed class GuidelineLibrary(IOptions<GuidelinesOptions> options, Lang
         }
     }
 
+    /// <summary>Reads the synonyms file now: a broken one is a <see cref="Conversations.ContentFileException"/> with its file and line.</summary>
+    public void CheckSynonyms()
+    {
+        lock (gate)
+        {
+            synonyms ??= LoadSynonyms(options.Value.SynonymsFullPath);
+        }
+    }
+
     public void StartWatching()
     {
         var folder = options.Value.FullPath;
@@ -109,14 +118,30 @@ internal sealed class GuidelineLibrary(IOptions<GuidelinesOptions> options, Lang
 }
 
 /// <summary>
-/// Loads the guidelines with the other content at start (server and terminal chat alike), so a broken synonyms file
-/// stops the start with its file and line, and the first question is not the one that waits.
+/// Checks the synonyms file at start (server and terminal chat alike), so a broken one stops the start with its
+/// file and line, and builds the index in the background: the host is ready without waiting for it, and a
+/// guideline question that comes first waits for the build.
 /// </summary>
-internal sealed class GuidelineContentLoader(GuidelineLibrary library) : Data.IContentSeeder
+internal sealed class GuidelineContentLoader(GuidelineLibrary library, ILogger<GuidelineContentLoader> logger) : Data.IContentSeeder
 {
     public Task SeedAsync(CancellationToken cancellationToken)
     {
-        _ = library.Current;
+        library.CheckSynonyms();
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                _ = library.Current;
+            }
+            catch (Exception ex) when (ex is not ObjectDisposedException)
+            {
+                logger.LogError(ex, "Reading the guidelines failed; it is tried again at the first guideline question");
+            }
+            catch (ObjectDisposedException)
+            {
+                // the host stopped while it was being built
+            }
+        }, CancellationToken.None);
         return Task.CompletedTask;
     }
 }

@@ -36,12 +36,29 @@ internal sealed class PlanLibrary(IOptions<PlanOptions> options, JapaneseAnalysi
     }
 }
 
-/// <summary>Reads the plan with the other content at start, so the first plan question does not wait for it.</summary>
-internal sealed class PlanContentLoader(PlanLibrary library) : Data.IContentSeeder
+/// <summary>
+/// Builds the plan's index in the background from the start: the host is ready without waiting for it (the
+/// analysis of ~50 sections takes a second or more), and a plan question that comes first waits for the build.
+/// </summary>
+internal sealed class PlanContentLoader(PlanLibrary library, ILogger<PlanContentLoader> logger) : Data.IContentSeeder
 {
     public Task SeedAsync(CancellationToken cancellationToken)
     {
-        _ = library.Index;
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                _ = library.Index;
+            }
+            catch (Exception ex) when (ex is not ObjectDisposedException)
+            {
+                logger.LogError(ex, "Reading the plan failed; plan questions will say so");
+            }
+            catch (ObjectDisposedException)
+            {
+                // the host stopped while it was being built
+            }
+        }, CancellationToken.None);
         return Task.CompletedTask;
     }
 }
