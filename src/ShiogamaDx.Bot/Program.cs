@@ -7,6 +7,7 @@ using ShiogamaDx.Bot.Content;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Guidelines;
+using ShiogamaDx.Bot.Guides;
 using ShiogamaDx.Bot.Handoff;
 using ShiogamaDx.Bot.Hosting;
 using ShiogamaDx.Bot.Inbox;
@@ -39,6 +40,7 @@ builder.AddStaff();
 
 // Features
 builder.AddProcedures();
+builder.AddGuides();
 builder.AddClasses();
 builder.AddKpis();
 builder.AddAssistant();

@@ -22,6 +22,9 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
 
     private static readonly string[] ClassWords = ["教室", "きょうしつ", "講座", "こうざ", "講習", "こうしゅう", "せみな"];
 
+    // Someone who says they cannot come is not asking for the schedule: another feature (help beyond the classes) may answer.
+    private static readonly string[] CannotComeWords = ["行けない", "行かれない", "来られない", "こられない", "来れない", "これない", "以外", "いがい", "ほかに", "他に", "都合がつかない", "外出できない"];
+
     private enum Intent
     {
         None,
@@ -101,17 +104,8 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
 
         var device = Has(n, DeviceWords);
         var classWord = Has(n, ClassWords);
-        if (device && classWord)
-        {
-            return (1.0, Intent.List);
-        }
-
-        if (device && Has(n, LearningWords))
-        {
-            return (0.8, Intent.List);
-        }
-
-        return classWord && n.Length <= 12 ? (0.6, Intent.List) : (0, Intent.None);
+        var listed = device && classWord ? 1.0 : device && Has(n, LearningWords) ? 0.8 : classWord && n.Length <= 12 ? 0.6 : 0;
+        return listed == 0 ? (0, Intent.None) : (Has(n, CannotComeWords) ? Math.Min(listed, 0.55) : listed, Intent.List);
     }
 
     private static bool Has(string n, params string[] words) => words.Any(w => n.Contains(w, StringComparison.Ordinal));

@@ -7,6 +7,7 @@ using ShiogamaDx.Bot.Kpis;
 using ShiogamaDx.Bot.Language;
 using ShiogamaDx.Bot.Line.RichMenu;
 using ShiogamaDx.Bot.Messages;
+using ShiogamaDx.Bot.Guides;
 using ShiogamaDx.Bot.Procedures;
 
 namespace ShiogamaDx.Bot.Cli;
@@ -84,6 +85,7 @@ public static class CheckContentCommand
 
         File(sources.File(ProcedureFile.FileName), "procedures", p => ProcedureFile.Load(p));
         File(sources.File("procedures.xlsx"), "procedures (Excel)", p => ProcedureSpreadsheet.Load(p));
+        File(sources.File(GuideFile.FileName), "guides", p => GuideFile.Load(p));
         File(sources.File(CityWords.FileName), "procedure words", p => CityWords.Load(p));
         File(sources.ClassSchedule, "classes", p => ClassSchedule.Load(p));
         File(sources.File(KpiCatalogLoader.FileName), "KPIs", p => KpiCatalogLoader.Load(p));

@@ -118,6 +118,7 @@ public sealed class ContentReloader(
             problems.AddRange(MessageSet.Check(MessageCatalog.FileOf(contentOptions.Value), MessageKey.All, out var newMessages));
             problems.AddRange(Loads(Path.Combine(contentOptions.Value.FullPath, ProcedureFile.FileName), p => ProcedureFile.Load(p)));
             problems.AddRange(Loads(classesOptions.Value.ScheduleFile!, p => ClassSchedule.Load(p)));
+            problems.AddRange(Loads(Path.Combine(contentOptions.Value.FullPath, Guides.GuideFile.FileName), p => Guides.GuideFile.Load(p))); // GuideCatalog reads it again itself
 
             LastProblems = problems;
             if (problems.Count > 0)

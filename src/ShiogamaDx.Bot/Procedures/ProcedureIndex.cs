@@ -45,7 +45,8 @@ public sealed class ProcedureIndex
     public IReadOnlyList<ProcedureHit> Search(string text, int max = 3) =>
         index.Search(text, max).Select(h => new ProcedureHit(h.Item, h.Confidence)).ToList();
 
-    private static IEnumerable<(string Text, double Boost)> Fields(Procedure p) =>
+    /// <summary>A procedure's texts and their weights in a search (also where the guides are searched beside the catalog).</summary>
+    public static IEnumerable<(string Text, double Boost)> Fields(Procedure p) =>
     [
         (p.Name, NameBoost),
         .. p.Keywords.Select(k => (k, KeywordBoost)),

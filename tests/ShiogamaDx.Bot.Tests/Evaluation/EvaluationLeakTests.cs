@@ -157,6 +157,7 @@ public sealed partial class EvaluationLeakTests(ITestOutputHelper output)
             _ when path.EndsWith("/Content/trainings.yaml", StringComparison.Ordinal) => Audience.Staff,
             _ when path.EndsWith("/Content/procedures.yaml", StringComparison.Ordinal) => Audience.Resident,
             _ when path.EndsWith("/Content/procedure-words.yaml", StringComparison.Ordinal) => Audience.Resident,
+            _ when path.EndsWith("/Content/guides.yaml", StringComparison.Ordinal) => Audience.Resident,
             _ when path.EndsWith("/Content/classes.yaml", StringComparison.Ordinal) => Audience.Resident,
             _ when path.EndsWith("/Content/richmenu.yaml", StringComparison.Ordinal) => Audience.Resident,
             _ when path.Contains("/Content/languages/", StringComparison.Ordinal) => Audience.Resident,

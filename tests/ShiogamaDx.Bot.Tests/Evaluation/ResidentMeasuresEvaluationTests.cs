@@ -14,8 +14,9 @@ namespace ShiogamaDx.Bot.Tests.Evaluation;
 /// </summary>
 public sealed class ResidentMeasuresEvaluationTests(ITestOutputHelper output)
 {
-    // Measured when the set was added, before any of the measures was built: 0/44 (see docs/evaluation.md).
-    private const double Floor = 0.0;
+    // Measured when the set was added, before any of the measures was built: 0/44; with the counter payment field,
+    // Content/guides.yaml and the classes yielding to 「行けない」: 38/44 (86.4 %), its misses looked at while building.
+    private const double Floor = 0.85;
 
     internal static IReadOnlyList<(string Question, string Measure, IReadOnlyList<string[]> Facts)> Rows() =>
         File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "resident-measures.tsv"))

@@ -1,0 +1,111 @@
+using ShiogamaDx.Bot.Cli;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Guides;
+using ShiogamaDx.Bot.Tests.Conversations;
+using ShiogamaDx.Bot.Tests.Infrastructure;
+
+namespace ShiogamaDx.Bot.Tests.Guides;
+
+/// <summary>The residents' guides (Content/guides.yaml) through the real engine, their file's checks and live edits.</summary>
+public sealed class GuideTests : IDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "guides-" + Guid.NewGuid().ToString("N"));
+    private readonly BotApplication app;
+
+    public GuideTests()
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "Content")))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        app = new BotApplication(new Dictionary<string, string?> { ["Content:Path"] = folder });
+    }
+
+    public void Dispose()
+    {
+        app.Dispose();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task WritingFreeCounter_IsExplained_WithTheCatalogsProcedures_AndEachButtonSaysWhatToBring()
+    {
+        var replies = await app.SayAsync(Audience.Resident, "g1", "窓口で申請書を書くのがつらい");
+
+        var text = Assert.IsType<TextReply>(replies[0]).Text;
+        Assert.StartsWith("【書かない窓口】", text, StringComparison.Ordinal);
+        Assert.Contains("市民課", text, StringComparison.Ordinal);
+        Assert.Contains("・住民票の写しの請求", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("・粗大ごみ収集の申込み", text, StringComparison.Ordinal); // not writingFreeCounter
+        Assert.Contains("※手続きの一覧はサンプルの手続きカタログからです。", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("※サンプルの内容を含みます", text, StringComparison.Ordinal); // the guide itself is the plan's
+
+        var choices = Assert.IsType<ChoicesReply>(replies[1]);
+        var bring = ReplyText.Of(await app.SayAsync(Audience.Resident, "g1", null, choices.Choices.Single(c => c.Label == "住民票の写しの請求").Value));
+        Assert.Contains("【住民票の写しの請求】窓口で必要なもの", bring, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CitySms_AndHelpBeyondTheClasses_AreAnswered_AndSaySample()
+    {
+        var sms = ReplyText.Of(await app.SayAsync(Audience.Resident, "g2", "塩竈市からショートメッセージが来たけど信じていい？"));
+        var help = ReplyText.Of(await app.SayAsync(Audience.Resident, "g3", "家族にスマホを手伝ってもらいたいけど相談できる？"));
+
+        Assert.StartsWith("【市からのSMS（ショートメッセージ）の見分け方】", sms, StringComparison.Ordinal);
+        Assert.Contains("022-355-5284", sms, StringComparison.Ordinal);
+        Assert.Contains("※サンプルの内容を含みます", sms, StringComparison.Ordinal);
+        Assert.StartsWith("【スマホ教室に来られない方の相談先】", help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AProcedureQuestion_StillGetsItsProcedure()
+    {
+        var replies = await app.SayAsync(Audience.Resident, "g4", "住民票を取りたい");
+
+        Assert.Equal("住民票の写しの請求", Assert.IsType<CardsReply>(replies.First(r => r is CardsReply)).Cards.Single().Title);
+    }
+
+    [Fact]
+    public async Task AnEditedGuide_IsUsedAMomentLater_AndABrokenOne_KeepsTheLastGoodGuides()
+    {
+        Edit("申請書をご自分で書かなくても手続きができます", "申請書を書かずに手続きができます");
+        app.Clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.Contains("申請書を書かずに手続きができます", ReplyText.Of(await app.SayAsync(Audience.Resident, "g5", "窓口で申請書を書くのがつらい")), StringComparison.Ordinal);
+
+        Edit("    procedures: writing-free", "    procedures: everything");
+        app.Clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.Contains("申請書を書かずに手続きができます", ReplyText.Of(await app.SayAsync(Audience.Resident, "g6", "窓口で申請書を書くのがつらい")), StringComparison.Ordinal);
+
+        var output = new StringWriter();
+        Assert.Equal(1, await CheckContentCommand.RunAsync(app.Services, [folder], output));
+        var line = Array.FindIndex(File.ReadAllLines(Path.Combine(folder, GuideFile.FileName)), l => l.Contains("- id: writing-free-counter", StringComparison.Ordinal)) + 1;
+        Assert.Contains($"{GuideFile.FileName}:{line}: procedures 'everything' must be writing-free", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("    title: 書かない窓口\n", "", "missing 'title'")]
+    [InlineData("    keywords: [a]\n", "    keywords: []\n", "needs keywords")]
+    [InlineData("    keywords: [a]\n", "    keywords: [a]\n    url: https://example.jp\n", "unknown key 'url'")]
+    [InlineData("  - id: a\n", "  - id: A\n", "id 'A' must be lower-case")]
+    public void Parse_BrokenGuide_NamesTheProblem(string find, string replace, string message)
+    {
+        const string valid = "guides:\n  - id: a\n    title: 書かない窓口\n    keywords: [a]\n    text: 本文\n";
+        Assert.Single(GuideFile.Parse(valid, "guides.yaml"));
+
+        var ex = Assert.Throws<ContentFileException>(() => GuideFile.Parse(valid.Replace(find, replace, StringComparison.Ordinal), "guides.yaml"));
+
+        Assert.StartsWith("guides.yaml:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    private void Edit(string from, string to)
+    {
+        var file = Path.Combine(folder, GuideFile.FileName);
+        var text = File.ReadAllText(file);
+        Assert.Contains(from, text, StringComparison.Ordinal);
+        File.WriteAllText(file, text.Replace(from, to, StringComparison.Ordinal));
+        File.SetLastWriteTimeUtc(file, File.GetLastWriteTimeUtc(file).AddSeconds(1)); // a coarse file clock must still see a change
+    }
+}
