@@ -93,9 +93,10 @@ public sealed class RichMenuTests(JapaneseFontFixture fonts) : IClassFixture<Jap
         Assert.True(exit == 0, output);
         Assert.Empty(fake.SpecErrors);
         var calls = fake.Calls;
-        Assert.Equal(3, calls.Count);
+        Assert.Equal(5, calls.Count);
         var id = "richmenu-" + 1.ToString("D32", System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal(["/v2/bot/richmenu", $"/v2/bot/richmenu/{id}/content", $"/v2/bot/user/all/richmenu/{id}"], calls.Select(c => c.Path));
+        Assert.Equal(["/v2/bot/richmenu", $"/v2/bot/richmenu/{id}/content", $"/v2/bot/user/all/richmenu/{id}", "GET /v2/bot/richmenu/alias/list", "/v2/bot/richmenu/alias"], calls.Select(c => c.Path));
+        Assert.Equal(id, fake.RichMenuAliases[RichMenuAliases.MainAlias]); // the disaster mode's way back
         Assert.All(calls, c => Assert.Equal(200, c.Status));
         var upload = Assert.Single(fake.RichMenuImages);
         Assert.Equal("image/png", upload.ContentType);

@@ -13,6 +13,9 @@ public sealed class RichMenuOptions
     /// <summary>The menu definition; empty: richmenu.yaml in the content folder (Content:Path).</summary>
     public string? File { get; set; }
 
+    /// <summary>The disaster menu (<c>apply --disaster</c>); empty: richmenu-disaster.yaml in the content folder.</summary>
+    public string? DisasterFile { get; set; }
+
     /// <summary>A .ttf/.otf/.ttc with Japanese glyphs; empty: found on the machine (Noto Sans CJK, IPA, Hiragino, Yu Gothic…).</summary>
     public string? FontFile { get; set; }
 }
@@ -20,6 +23,7 @@ public sealed class RichMenuOptions
 /// <summary>
 /// <c>line richmenu apply [--dry-run] [--out DIR] [--file FILE]</c>: checks the menu file, draws its image and
 /// puts it in place on LINE as everyone's default menu. <c>--dry-run</c> only writes the image and the JSON.
+/// <c>--disaster</c> does the same with the disaster menu but only registers it (alias), for the disaster mode to switch to.
 /// </summary>
 internal sealed class RichMenuCommand(
     IOptions<RichMenuOptions> options,
@@ -27,23 +31,26 @@ internal sealed class RichMenuCommand(
     IOptions<LineOptions> line,
     PrivacyKeys keys,
     LineRichMenuClient client,
+    RichMenuAliases aliases,
     ILogger<RichMenuCommand> logger) : IBotCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public IReadOnlyList<string> Verb => ["line", "richmenu", "apply"];
 
-    public string Usage => "line richmenu apply [--dry-run] [--out DIR] [--file FILE]    draw the LINE rich menu (Content/richmenu.yaml) and set it as default";
+    public string Usage => "line richmenu apply [--dry-run] [--out DIR] [--file FILE] [--disaster]    draw the LINE rich menu (Content/richmenu.yaml) and set it as default; --disaster: register the disaster menu (richmenu-disaster.yaml)";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken cancellationToken)
     {
-        if (Parse(args) is not var (dryRun, outDir, fileArg))
+        if (Parse(args) is not var (dryRun, outDir, fileArg, disaster))
         {
             await output.WriteLineAsync("usage: " + Usage);
             return 2;
         }
 
-        var file = Path.GetFullPath(fileArg ?? options.Value.File ?? Path.Combine(content.Value.FullPath, RichMenuFile.FileName));
+        var file = Path.GetFullPath(fileArg ?? (disaster
+            ? options.Value.DisasterFile ?? Path.Combine(content.Value.FullPath, RichMenuFile.DisasterFileName)
+            : options.Value.File ?? Path.Combine(content.Value.FullPath, RichMenuFile.FileName)));
         if (!File.Exists(file))
         {
             await output.WriteLineAsync($"NG: no rich menu file {file}");
@@ -102,15 +109,23 @@ internal sealed class RichMenuCommand(
         }
 
         string? id = null;
+        var isDefault = false;
         try
         {
             id = await client.CreateAsync(json, cancellationToken);
             await client.UploadImageAsync(id, image, cancellationToken);
-            await client.SetDefaultAsync(id, cancellationToken);
+            if (!disaster)
+            {
+                await client.SetDefaultAsync(id, cancellationToken);
+                isDefault = true;
+            }
+
+            // The disaster mode finds both menus by these names.
+            await aliases.PointAsync(disaster ? RichMenuAliases.DisasterAlias : RichMenuAliases.MainAlias, id, cancellationToken);
         }
         catch (LineRichMenuException ex)
         {
-            if (id is not null)
+            if (id is not null && !isDefault)
             {
                 await client.DeleteQuietlyAsync(id, cancellationToken);
             }
@@ -119,20 +134,30 @@ internal sealed class RichMenuCommand(
             return 1;
         }
 
+        if (disaster)
+        {
+            logger.LogInformation("Rich menu {RichMenuId} registered as the disaster menu", id);
+            await output.WriteLineAsync($"OK: rich menu {id} is the disaster menu ({RichMenuAliases.DisasterAlias}); residents see it while the disaster mode is on.");
+            return 0;
+        }
+
         logger.LogInformation("Rich menu {RichMenuId} applied as the default menu", id);
         await output.WriteLineAsync($"OK: rich menu {id} is now everyone's default menu.");
         return 0;
     }
 
-    private static (bool DryRun, string? Out, string? File)? Parse(IReadOnlyList<string> args)
+    private static (bool DryRun, string? Out, string? File, bool Disaster)? Parse(IReadOnlyList<string> args)
     {
-        var (dryRun, outDir, file) = (false, (string?)null, (string?)null);
+        var (dryRun, outDir, file, disaster) = (false, (string?)null, (string?)null, false);
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
             {
                 case "--dry-run":
                     dryRun = true;
+                    break;
+                case "--disaster":
+                    disaster = true;
                     break;
                 case "--out" when i + 1 < args.Count:
                     outDir = args[++i];
@@ -145,7 +170,7 @@ internal sealed class RichMenuCommand(
             }
         }
 
-        return (dryRun, outDir, file);
+        return (dryRun, outDir, file, disaster);
     }
 }
 
@@ -156,6 +181,8 @@ public static class RichMenuExtensions
         builder.Services.AddOptions<RichMenuOptions>().BindConfiguration(RichMenuOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpClient<LineRichMenuClient>(http => http.Timeout = TimeSpan.FromSeconds(60));
         builder.Services.AddScoped<IBotCommand, RichMenuCommand>();
+        builder.Services.AddScoped<RichMenuAliases>();
+        builder.Services.AddScoped<IChannelMenu>(sp => sp.GetRequiredService<RichMenuAliases>());
         return builder;
     }
 }
