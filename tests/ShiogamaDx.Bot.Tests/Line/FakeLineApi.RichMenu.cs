@@ -7,7 +7,32 @@ namespace ShiogamaDx.Bot.Tests.Line;
 public sealed partial class FakeLineApi
 {
     private readonly List<RichMenuImageUpload> richMenuImages = [];
+    private readonly Dictionary<string, string> richMenuNames = [];
     private int richMenuCounter;
+
+    /// <summary>The account's default rich menu (set by the bot's command, or by another system: <see cref="SetForeignDefaultRichMenu"/>).</summary>
+    public string? DefaultRichMenuId { get; private set; }
+
+    /// <summary>A default menu some other system on the account made.</summary>
+    public void SetForeignDefaultRichMenu(string id, string name)
+    {
+        lock (gate)
+        {
+            richMenuNames[id] = name;
+            DefaultRichMenuId = id;
+        }
+    }
+
+    private IResult GetDefaultRichMenu() =>
+        DefaultRichMenuId is { } id ? Results.Json(new JsonObject { ["richMenuId"] = id }) : Error(404, "no default rich menu");
+
+    private IResult GetRichMenu(string id)
+    {
+        lock (gate)
+        {
+            return richMenuNames.TryGetValue(id, out var name) ? Results.Json(new JsonObject { ["richMenuId"] = id, ["name"] = name }) : Error(404, "Not found");
+        }
+    }
 
     public IReadOnlyList<RichMenuImageUpload> RichMenuImages
     {
@@ -86,9 +111,23 @@ public sealed partial class FakeLineApi
         }
 
         call.Status = 200;
-        return path == "/v2/bot/richmenu"
-            ? Results.Json(new JsonObject { ["richMenuId"] = "richmenu-" + Interlocked.Increment(ref richMenuCounter).ToString("D32", System.Globalization.CultureInfo.InvariantCulture) })
-            : Results.Json(new JsonObject());
+        if (path == "/v2/bot/richmenu")
+        {
+            var created = "richmenu-" + Interlocked.Increment(ref richMenuCounter).ToString("D32", System.Globalization.CultureInfo.InvariantCulture);
+            lock (gate)
+            {
+                richMenuNames[created] = (string?)json?["name"] ?? string.Empty;
+            }
+
+            return Results.Json(new JsonObject { ["richMenuId"] = created });
+        }
+
+        if (path.StartsWith("/v2/bot/user/all/richmenu/", StringComparison.Ordinal))
+        {
+            DefaultRichMenuId = id;
+        }
+
+        return Results.Json(new JsonObject());
     }
 
     private IResult DeleteRichMenu(HttpContext http, string id)

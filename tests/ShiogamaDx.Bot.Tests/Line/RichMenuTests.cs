@@ -106,6 +106,33 @@ public sealed class RichMenuTests(JapaneseFontFixture fonts) : IClassFixture<Jap
     }
 
     [SkippableFact]
+    public async Task Apply_LeavesADefaultMenuAnotherSystemMade_UnlessToldToReplaceIt_AndReplacesItsOwn()
+    {
+        Skip.If(fonts.Missing is not null, fonts.Missing);
+        await using var fake = await FakeLineApi.StartAsync();
+        await using var host = await LineTestHost.StartAsync(new() { ["Line:DataApiBaseUrl"] = fake.Url }, fake);
+        fake.SetForeignDefaultRichMenu("richmenu-facility", "施設予約メニュー");
+
+        var (refused, refusal) = await RunAsync(host.App);
+
+        Assert.Equal(1, refused);
+        Assert.Contains("richmenu-facility ('施設予約メニュー') was not made by this bot", refusal, StringComparison.Ordinal);
+        Assert.Empty(fake.Calls); // nothing created, nothing changed
+        Assert.Equal("richmenu-facility", fake.DefaultRichMenuId);
+
+        var (replaced, _) = await RunAsync(host.App, "--replace");
+        var ours = fake.DefaultRichMenuId;
+        var (again, output) = await RunAsync(host.App); // our own default: replaced without being told
+
+        Assert.Equal(0, replaced);
+        Assert.Equal(0, again);
+        Assert.NotEqual("richmenu-facility", ours);
+        Assert.NotEqual(ours, fake.DefaultRichMenuId);
+        Assert.Contains(fake.DefaultRichMenuId!, output, StringComparison.Ordinal);
+        Assert.Empty(fake.SpecErrors);
+    }
+
+    [SkippableFact]
     public async Task Apply_WhenTheUploadFails_DeletesTheUnfinishedMenu_AndExitsWithOne()
     {
         Skip.If(fonts.Missing is not null, fonts.Missing);

@@ -19,7 +19,8 @@ public sealed class RichMenuOptions
 
 /// <summary>
 /// <c>line richmenu apply [--dry-run] [--out DIR] [--file FILE]</c>: checks the menu file, draws its image and
-/// puts it in place on LINE as everyone's default menu. <c>--dry-run</c> only writes the image and the JSON.
+/// puts it in place on LINE as everyone's default menu. <c>--dry-run</c> only writes the image and the JSON. A default
+/// menu this bot did not make (another extension's) is left in place unless <c>--replace</c>.
 /// </summary>
 internal sealed class RichMenuCommand(
     IOptions<RichMenuOptions> options,
@@ -33,11 +34,11 @@ internal sealed class RichMenuCommand(
 
     public IReadOnlyList<string> Verb => ["line", "richmenu", "apply"];
 
-    public string Usage => "line richmenu apply [--dry-run] [--out DIR] [--file FILE]    draw the LINE rich menu (Content/richmenu.yaml) and set it as default";
+    public string Usage => "line richmenu apply [--dry-run] [--out DIR] [--file FILE] [--replace]    draw the LINE rich menu (Content/richmenu.yaml) and set it as default (--replace: even over a default menu another system made)";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken cancellationToken)
     {
-        if (Parse(args) is not var (dryRun, outDir, fileArg))
+        if (Parse(args) is not var (dryRun, outDir, fileArg, replace))
         {
             await output.WriteLineAsync("usage: " + Usage);
             return 2;
@@ -104,6 +105,13 @@ internal sealed class RichMenuCommand(
         string? id = null;
         try
         {
+            // The account's other extensions may have put their own default menu in place: never push it aside unasked.
+            if (!replace && await client.GetDefaultAsync(cancellationToken) is { } current && !current.Name.EndsWith(RichMenuJson.OwnMark, StringComparison.Ordinal))
+            {
+                await output.WriteLineAsync($"NG: the default rich menu {current.Id} ('{current.Name}') was not made by this bot (another extension of the account?). Nothing was changed; add --replace to replace it.");
+                return 1;
+            }
+
             id = await client.CreateAsync(json, cancellationToken);
             await client.UploadImageAsync(id, image, cancellationToken);
             await client.SetDefaultAsync(id, cancellationToken);
@@ -124,15 +132,18 @@ internal sealed class RichMenuCommand(
         return 0;
     }
 
-    private static (bool DryRun, string? Out, string? File)? Parse(IReadOnlyList<string> args)
+    private static (bool DryRun, string? Out, string? File, bool Replace)? Parse(IReadOnlyList<string> args)
     {
-        var (dryRun, outDir, file) = (false, (string?)null, (string?)null);
+        var (dryRun, outDir, file, replace) = (false, (string?)null, (string?)null, false);
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
             {
                 case "--dry-run":
                     dryRun = true;
+                    break;
+                case "--replace":
+                    replace = true;
                     break;
                 case "--out" when i + 1 < args.Count:
                     outDir = args[++i];
@@ -145,7 +156,7 @@ internal sealed class RichMenuCommand(
             }
         }
 
-        return (dryRun, outDir, file);
+        return (dryRun, outDir, file, replace);
     }
 }
 
