@@ -14,7 +14,7 @@ public static class AnnouncementsExtensions
         var services = builder.Services;
         services.AddOptions<AnnouncementsOptions>().BindConfiguration(AnnouncementsOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => o.HostsAreNames(), "Announcements:LinkHosts must be host names such as www.city.shiogama.miyagi.jp (no scheme, no path)")
-            .Validate(o => o.Authors.Concat(o.Approvers).Concat(o.Emergency).All(id => !string.IsNullOrWhiteSpace(id)), "Announcements:Authors, Approvers and Emergency must not hold empty ids")
+            .Validate(o => o.Authors.Concat(o.Approvers).Concat(o.Emergency).Concat(o.Disaster).All(id => !string.IsNullOrWhiteSpace(id)), "Announcements:Authors, Approvers, Emergency and Disaster must not hold empty ids")
             .ValidateOnStart();
         services.AddSingleton(sp => TopicCatalog.Load(sp.GetRequiredService<IOptions<AnnouncementsOptions>>().Value.TopicsFile
                                                       ?? Path.Combine(sp.GetRequiredService<IOptions<ContentOptions>>().Value.FullPath, TopicCatalog.FileName)));
@@ -24,6 +24,14 @@ public static class AnnouncementsExtensions
         services.AddScoped<IIntentHandler, StaffAnnouncementHandler>();
         services.AddScoped<INewFriendWelcome, TopicWelcome>();
         services.AddScoped<IPersonalDataEraser, AnnouncementDataEraser>();
+        services.AddSingleton(sp => new DisasterNoticeFile(sp.GetRequiredService<IOptions<AnnouncementsOptions>>().Value.DisasterFile
+                                                           ?? Path.Combine(sp.GetRequiredService<IOptions<ContentOptions>>().Value.FullPath, DisasterNoticeFile.FileName),
+            sp.GetRequiredService<ILogger<DisasterNoticeFile>>()));
+        services.AddScoped<DisasterModeService>();
+        services.AddScoped<IIntentHandler, DisasterModeHandler>();
+        services.AddScoped<IIntentHandler, DisasterInfoHandler>();
+        services.AddScoped<ITurnDiversion, DisasterNoticeDiversion>();
+        services.AddScoped<IPersonalDataEraser, DisasterDataEraser>();
         services.AddSingleton<AnnouncementJob>();
         services.AddHostedService(sp => sp.GetRequiredService<AnnouncementJob>());
         return builder;
@@ -32,6 +40,7 @@ public static class AnnouncementsExtensions
     public static IEndpointRouteBuilder MapAnnouncements(this IEndpointRouteBuilder app)
     {
         _ = app.ServiceProvider.GetRequiredService<TopicCatalog>(); // a bad topics file stops the start, with its line
+        _ = app.ServiceProvider.GetRequiredService<DisasterNoticeFile>().Current; // and so does a bad disaster notice
 
         var admin = app.MapAdminGroup();
         admin.MapGet("/topics", async (TopicCatalog topics, AnnouncementService announcements, CancellationToken ct) =>
@@ -83,7 +92,49 @@ public static class AnnouncementsExtensions
         admin.MapGet("/announcements", async (AnnouncementService announcements, CancellationToken ct) =>
             TypedResults.Ok((await announcements.RecentAsync(50, ct)).Select(a => new AnnouncementDto(
                 a.Id, a.TopicId, a.Status.ToString(), a.Emergency, a.CreatedAt, a.SendAt, a.SentAt, a.Recipients, a.Delivered, a.Failed, a.UnfollowsAfter))));
+        MapDisasterMode(admin);
         return app;
+    }
+
+    /// <summary>The disaster mode for the office's own tools: read it, start it (with a reason), end it; <c>by</c> is a staff id with the role.</summary>
+    private static void MapDisasterMode(RouteGroupBuilder admin)
+    {
+        admin.MapGet("/disaster-mode", async (DisasterModeService mode, CancellationToken ct) => TypedResults.Ok(DisasterDto.Of(await mode.CurrentAsync(ct), null)));
+        admin.MapPost("/disaster-mode/start", async Task<Results<Ok<DisasterDto>, ValidationProblem>> (DisasterRequest? input, DisasterModeService mode, CancellationToken ct) =>
+        {
+            if (input is null || string.IsNullOrWhiteSpace(input.By))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["by"] = ["required: the staff id of who starts it (Announcements:Disaster or Emergency)"] });
+            }
+
+            var (result, period, menu) = await mode.StartAsync(mode.StaffKey(input.By.Trim()), DisasterModeService.ViaApi, input.Reason, ct);
+            return result switch
+            {
+                DisasterSwitch.NotAllowed => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["by"] = ["not one of Announcements:Disaster or Announcements:Emergency"] }),
+                DisasterSwitch.ReasonMissing => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["required: why the disaster mode starts"] }),
+                _ => TypedResults.Ok(DisasterDto.Of(period, menu)),
+            };
+        });
+        admin.MapPost("/disaster-mode/end", async Task<Results<Ok<DisasterDto>, ValidationProblem>> (DisasterRequest? input, DisasterModeService mode, CancellationToken ct) =>
+        {
+            if (input is null || string.IsNullOrWhiteSpace(input.By))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["by"] = ["required: the staff id of who ends it (Announcements:Disaster or Emergency)"] });
+            }
+
+            var (result, _, menu) = await mode.EndAsync(mode.StaffKey(input.By.Trim()), DisasterModeService.ViaApi, ct);
+            return result == DisasterSwitch.NotAllowed
+                ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["by"] = ["not one of Announcements:Disaster or Announcements:Emergency"] })
+                : TypedResults.Ok(DisasterDto.Of(null, menu));
+        });
+    }
+
+    public sealed record DisasterRequest(string? By, string? Reason);
+
+    /// <param name="Menu">What the switch of the residents' menu came to, in the staff chat's words; null when not switched now.</param>
+    public sealed record DisasterDto(bool On, string? Reason, DateTimeOffset? StartedAt, bool DisasterMenuShown, string? MenuProblem, string? Menu)
+    {
+        public static DisasterDto Of(DisasterPeriod? p, string? menu) => new(p is not null, p?.Reason, p?.StartedAt, p?.DisasterMenuShown ?? false, p?.MenuProblem, menu);
     }
 
     public sealed record TopicDto(string Id, string Name, int Subscribers, bool DefaultOn, bool Emergency);
@@ -137,6 +188,7 @@ public sealed class AnnouncementJob(IServiceScopeFactory scopes, WorkLeases leas
         {
             await using var scope = scopes.CreateAsyncScope();
             var service = scope.ServiceProvider.GetRequiredService<AnnouncementService>();
+            await scope.ServiceProvider.GetRequiredService<DisasterModeService>().RetryMenusAsync(ct);
             return (await service.ReleaseDueAsync(ct), await service.FinishAsync(ct));
         }
         finally

@@ -15,6 +15,12 @@ public sealed class AnnouncementsOptions
     /// <summary>Staff who may send an emergency announcement alone (emergency topics only; marked so in the record).</summary>
     public List<string> Emergency { get; set; } = [];
 
+    /// <summary>Staff who may switch the disaster mode on and off (besides those of <see cref="Emergency"/>).</summary>
+    public List<string> Disaster { get; set; } = [];
+
+    /// <summary>The disaster notice residents read while the disaster mode is on; default: disaster.yaml in the content folder.</summary>
+    public string? DisasterFile { get; set; }
+
     /// <summary>Hosts a link in an announcement may point to (https only); a subdomain of one is allowed too.</summary>
     public List<string> LinkHosts { get; set; } = ["www.city.shiogama.miyagi.jp"];
 

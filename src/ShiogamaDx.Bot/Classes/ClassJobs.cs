@@ -76,9 +76,14 @@ public sealed class ClassJobs(IServiceScopeFactory scopes, WorkLeases leases, Ti
         }
     }
 
-    /// <summary>From the reminder time on the day before a class until that day begins (Japan time).</summary>
+    /// <summary>From the reminder time on the day before a class until that day begins (Japan time); none in the disaster mode.</summary>
     private async Task<int> RemindAsync(BotDbContext db, Outbox outbox, CancellationToken ct)
     {
+        if (await Announcements.DisasterModeService.CurrentAsync(db, ct) is not null)
+        {
+            return 0; // paused in a disaster; still due afterwards if the class is not over (sent once, by key)
+        }
+
         var now = clock.GetUtcNow();
         var horizon = now.AddDays(2);
         var soon = await db.Set<SmartphoneClass>().AsNoTracking()

@@ -1,36 +1,45 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
 namespace ShiogamaDx.Bot.Tests.Line;
 
-/// <summary>The rich menu endpoints of the fake: create (validated against RichMenuRequest), image upload, default, delete.</summary>
+/// <summary>
+/// The rich menu endpoints of the fake: create (validated against RichMenuRequest), image upload, default (set, get,
+/// cancel), delete, and aliases (create, update, list), keeping the state LINE keeps: which menus exist, which is
+/// everyone's default, where each alias points.
+/// </summary>
 public sealed partial class FakeLineApi
 {
     private readonly List<RichMenuImageUpload> richMenuImages = [];
     private readonly Dictionary<string, string> richMenuNames = [];
     private int richMenuCounter;
+    private readonly HashSet<string> richMenus = [];
+    private readonly Dictionary<string, string> richMenuAliases = [];
 
-    /// <summary>The account's default rich menu (set by the bot's command, or by another system: <see cref="SetForeignDefaultRichMenu"/>).</summary>
-    public string? DefaultRichMenuId { get; private set; }
+    /// <summary>Everyone's default rich menu now; null when none is set.</summary>
+    public string? DefaultRichMenu { get; private set; }
 
-    /// <summary>A default menu some other system on the account made.</summary>
-    public void SetForeignDefaultRichMenu(string id, string name)
+    public IReadOnlyDictionary<string, string> RichMenuAliases
     {
-        lock (gate)
+        get
         {
-            richMenuNames[id] = name;
-            DefaultRichMenuId = id;
+            lock (gate)
+            {
+                return new Dictionary<string, string>(richMenuAliases);
+            }
         }
     }
 
-    private IResult GetDefaultRichMenu() =>
-        DefaultRichMenuId is { } id ? Results.Json(new JsonObject { ["richMenuId"] = id }) : Error(404, "no default rich menu");
+    /// <summary>Calls that set a rich menu for one user or a list of users: the disaster mode must make none.</summary>
+    public IEnumerable<LineCall> PerUserRichMenuCalls => Calls.Where(c => c.Path.StartsWith("/v2/bot/user/", StringComparison.Ordinal) && !c.Path.Contains("/user/all/", StringComparison.Ordinal)
+                                                                         || c.Path.StartsWith("/v2/bot/richmenu/bulk", StringComparison.Ordinal));
 
     private IResult GetRichMenu(string id)
     {
         lock (gate)
         {
-            return richMenuNames.TryGetValue(id, out var name) ? Results.Json(new JsonObject { ["richMenuId"] = id, ["name"] = name }) : Error(404, "Not found");
+            return richMenus.Contains(id) ? Results.Json(new JsonObject { ["richMenuId"] = id, ["name"] = richMenuNames.GetValueOrDefault(id, string.Empty) }) : Error(404, "Not found");
         }
     }
 
@@ -45,7 +54,36 @@ public sealed partial class FakeLineApi
         }
     }
 
-    private static bool IsRichMenu(string path) => path.StartsWith("/v2/bot/richmenu", StringComparison.Ordinal) || path.StartsWith("/v2/bot/user/all/richmenu/", StringComparison.Ordinal);
+    private static bool IsRichMenu(string path) => path.StartsWith("/v2/bot/richmenu", StringComparison.Ordinal) || path.StartsWith("/v2/bot/user/", StringComparison.Ordinal);
+
+    private void MapRichMenuReads(WebApplication web)
+    {
+        web.MapGet("/v2/bot/richmenu/alias/list", () =>
+        {
+            lock (gate)
+            {
+                calls.Add(new LineCall("GET /v2/bot/richmenu/alias/list", null, null, []) { At = Clock(), Status = 200 });
+                return Results.Json(new JsonObject { ["aliases"] = new JsonArray([.. richMenuAliases.Select(a => (JsonNode)new JsonObject { ["richMenuAliasId"] = a.Key, ["richMenuId"] = a.Value })]) });
+            }
+        });
+        web.MapGet("/v2/bot/user/all/richmenu", () =>
+        {
+            lock (gate)
+            {
+                calls.Add(new LineCall("GET /v2/bot/user/all/richmenu", null, null, []) { At = Clock(), Status = DefaultRichMenu is null ? 404 : 200 });
+                return DefaultRichMenu is null ? Error(404, "no default rich menu") : Results.Json(new JsonObject { ["richMenuId"] = DefaultRichMenu });
+            }
+        });
+        web.MapDelete("/v2/bot/user/all/richmenu", () =>
+        {
+            lock (gate)
+            {
+                calls.Add(new LineCall("DELETE /v2/bot/user/all/richmenu", null, null, []) { At = Clock(), Status = 200 });
+                DefaultRichMenu = null;
+                return Results.Json(new JsonObject());
+            }
+        });
+    }
 
     private async Task<IResult> RichMenuAsync(HttpContext http, string path)
     {
@@ -86,6 +124,38 @@ public sealed partial class FakeLineApi
         else if (path.StartsWith("/v2/bot/user/all/richmenu/", StringComparison.Ordinal))
         {
             id = path["/v2/bot/user/all/richmenu/".Length..];
+            if (!KnownRichMenu(id))
+            {
+                errors.Add("no rich menu " + id);
+            }
+        }
+        else if (path == "/v2/bot/richmenu/alias")
+        {
+            json = JsonNode.Parse(await new StreamReader(http.Request.Body).ReadToEndAsync());
+            errors.AddRange(OpenApiValidator.Messaging.Validate(json, "CreateRichMenuAliasRequest"));
+            if ((string?)json?["richMenuAliasId"] is { } alias && RichMenuAliases.ContainsKey(alias))
+            {
+                errors.Add("conflict: the alias exists");
+            }
+
+            if (!KnownRichMenu((string?)json?["richMenuId"]))
+            {
+                errors.Add("no such rich menu");
+            }
+        }
+        else if (path.StartsWith("/v2/bot/richmenu/alias/", StringComparison.Ordinal))
+        {
+            json = JsonNode.Parse(await new StreamReader(http.Request.Body).ReadToEndAsync());
+            errors.AddRange(OpenApiValidator.Messaging.Validate(json, "UpdateRichMenuAliasRequest"));
+            if (!RichMenuAliases.ContainsKey(path["/v2/bot/richmenu/alias/".Length..]))
+            {
+                errors.Add("no such alias");
+            }
+
+            if (!KnownRichMenu((string?)json?["richMenuId"]))
+            {
+                errors.Add("no such rich menu");
+            }
         }
         else
         {
@@ -111,23 +181,55 @@ public sealed partial class FakeLineApi
         }
 
         call.Status = 200;
-        if (path == "/v2/bot/richmenu")
+        lock (gate)
         {
-            var created = "richmenu-" + Interlocked.Increment(ref richMenuCounter).ToString("D32", System.Globalization.CultureInfo.InvariantCulture);
-            lock (gate)
+            if (path == "/v2/bot/richmenu")
             {
+                var created = "richmenu-" + Interlocked.Increment(ref richMenuCounter).ToString("D32", System.Globalization.CultureInfo.InvariantCulture);
+                richMenus.Add(created);
                 richMenuNames[created] = (string?)json?["name"] ?? string.Empty;
+                return Results.Json(new JsonObject { ["richMenuId"] = created });
             }
 
-            return Results.Json(new JsonObject { ["richMenuId"] = created });
-        }
-
-        if (path.StartsWith("/v2/bot/user/all/richmenu/", StringComparison.Ordinal))
-        {
-            DefaultRichMenuId = id;
+            if (path.StartsWith("/v2/bot/user/all/richmenu/", StringComparison.Ordinal))
+            {
+                DefaultRichMenu = id;
+            }
+            else if (path == "/v2/bot/richmenu/alias")
+            {
+                richMenuAliases[(string)json!["richMenuAliasId"]!] = (string)json["richMenuId"]!;
+            }
+            else if (path.StartsWith("/v2/bot/richmenu/alias/", StringComparison.Ordinal))
+            {
+                richMenuAliases[path["/v2/bot/richmenu/alias/".Length..]] = (string)json!["richMenuId"]!;
+            }
         }
 
         return Results.Json(new JsonObject());
+    }
+
+    /// <summary>A menu this fake created, or one a test registered as made elsewhere (the LINE Official Account Manager).</summary>
+    private bool KnownRichMenu(string? id)
+    {
+        lock (gate)
+        {
+            return id is not null && richMenus.Contains(id);
+        }
+    }
+
+    /// <summary>Arranges a menu that exists on LINE already, e.g. one made in the LINE Official Account Manager.</summary>
+    public void AddRichMenu(string id, bool asDefault = false, string? alias = null, string name = "")
+    {
+        lock (gate)
+        {
+            richMenus.Add(id);
+            richMenuNames[id] = name;
+            DefaultRichMenu = asDefault ? id : DefaultRichMenu;
+            if (alias is not null)
+            {
+                richMenuAliases[alias] = id;
+            }
+        }
     }
 
     private IResult DeleteRichMenu(HttpContext http, string id)
@@ -136,6 +238,7 @@ public sealed partial class FakeLineApi
         lock (gate)
         {
             calls.Add(call);
+            richMenus.Remove(id);
         }
 
         return Results.Json(new JsonObject());

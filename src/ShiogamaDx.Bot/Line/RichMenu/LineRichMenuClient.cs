@@ -53,6 +53,7 @@ internal static class RichMenuJson
     }
 }
 
+/// <param name="Status">LINE's HTTP status; null when LINE could not be reached.</param>
 internal sealed class LineRichMenuException(string message, int? status = null) : Exception(message)
 {
     public int? Status { get; } = status;
@@ -118,7 +119,7 @@ internal sealed class LineRichMenuClient(HttpClient http, IOptions<LineOptions> 
         }
     }
 
-    private async Task<string> SendAsync(Uri baseUrl, string path, HttpContent? content, CancellationToken ct, HttpMethod? method = null)
+    internal async Task<string> SendAsync(Uri baseUrl, string path, HttpContent? content, CancellationToken ct, HttpMethod? method = null)
     {
         using var request = new HttpRequestMessage(method ?? HttpMethod.Post, new Uri(new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/"), path)) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.ChannelAccessToken);
@@ -149,5 +150,6 @@ internal sealed class LineRichMenuClient(HttpClient http, IOptions<LineOptions> 
     /// <summary>The path without the menu id, so the metric's labels stay a small fixed set.</summary>
     private static string EndpointName(string path) => path.StartsWith("v2/bot/user/all/", StringComparison.Ordinal)
         ? "v2/bot/user/all/richmenu"
+        : path.StartsWith("v2/bot/richmenu/alias", StringComparison.Ordinal) ? "v2/bot/richmenu/alias"
         : path.EndsWith("/content", StringComparison.Ordinal) ? "v2/bot/richmenu/content" : "v2/bot/richmenu";
 }

@@ -13,14 +13,18 @@ public sealed class RichMenuOptions
     /// <summary>The menu definition; empty: richmenu.yaml in the content folder (Content:Path).</summary>
     public string? File { get; set; }
 
+    /// <summary>The disaster menu (<c>apply --disaster</c>); empty: richmenu-disaster.yaml in the content folder.</summary>
+    public string? DisasterFile { get; set; }
+
     /// <summary>A .ttf/.otf/.ttc with Japanese glyphs; empty: found on the machine (Noto Sans CJK, IPA, Hiragino, Yu Gothic…).</summary>
     public string? FontFile { get; set; }
 }
 
 /// <summary>
 /// <c>line richmenu apply [--dry-run] [--out DIR] [--file FILE]</c>: checks the menu file, draws its image and
-/// puts it in place on LINE as everyone's default menu. <c>--dry-run</c> only writes the image and the JSON. A default
-/// menu this bot did not make (another extension's) is left in place unless <c>--replace</c>.
+/// puts it in place on LINE as everyone's default menu. <c>--dry-run</c> only writes the image and the JSON.
+/// <c>--disaster</c> does the same with the disaster menu but only registers it (alias), for the disaster mode to switch to.
+/// A default menu this bot did not make (another extension's) is left in place unless <c>--replace</c>.
 /// </summary>
 internal sealed class RichMenuCommand(
     IOptions<RichMenuOptions> options,
@@ -28,23 +32,26 @@ internal sealed class RichMenuCommand(
     IOptions<LineOptions> line,
     PrivacyKeys keys,
     LineRichMenuClient client,
+    RichMenuAliases aliases,
     ILogger<RichMenuCommand> logger) : IBotCommand
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public IReadOnlyList<string> Verb => ["line", "richmenu", "apply"];
 
-    public string Usage => "line richmenu apply [--dry-run] [--out DIR] [--file FILE] [--replace]    draw the LINE rich menu (Content/richmenu.yaml) and set it as default (--replace: even over a default menu another system made)";
+    public string Usage => "line richmenu apply [--dry-run] [--out DIR] [--file FILE] [--disaster] [--replace]    draw the LINE rich menu (Content/richmenu.yaml) and set it as default; --disaster: register the disaster menu (richmenu-disaster.yaml); --replace: even over a default menu another system made";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken cancellationToken)
     {
-        if (Parse(args) is not var (dryRun, outDir, fileArg, replace))
+        if (Parse(args) is not var (dryRun, outDir, fileArg, disaster, replace))
         {
             await output.WriteLineAsync("usage: " + Usage);
             return 2;
         }
 
-        var file = Path.GetFullPath(fileArg ?? options.Value.File ?? Path.Combine(content.Value.FullPath, RichMenuFile.FileName));
+        var file = Path.GetFullPath(fileArg ?? (disaster
+            ? options.Value.DisasterFile ?? Path.Combine(content.Value.FullPath, RichMenuFile.DisasterFileName)
+            : options.Value.File ?? Path.Combine(content.Value.FullPath, RichMenuFile.FileName)));
         if (!File.Exists(file))
         {
             await output.WriteLineAsync($"NG: no rich menu file {file}");
@@ -103,10 +110,11 @@ internal sealed class RichMenuCommand(
         }
 
         string? id = null;
+        var isDefault = false;
         try
         {
             // The account's other extensions may have put their own default menu in place: never push it aside unasked.
-            if (!replace && await client.GetDefaultAsync(cancellationToken) is { } current && !current.Name.EndsWith(RichMenuJson.OwnMark, StringComparison.Ordinal))
+            if (!disaster && !replace && await client.GetDefaultAsync(cancellationToken) is { } current && !current.Name.EndsWith(RichMenuJson.OwnMark, StringComparison.Ordinal))
             {
                 await output.WriteLineAsync($"NG: the default rich menu {current.Id} ('{current.Name}') was not made by this bot (another extension of the account?). Nothing was changed; add --replace to replace it.");
                 return 1;
@@ -114,11 +122,18 @@ internal sealed class RichMenuCommand(
 
             id = await client.CreateAsync(json, cancellationToken);
             await client.UploadImageAsync(id, image, cancellationToken);
-            await client.SetDefaultAsync(id, cancellationToken);
+            if (!disaster)
+            {
+                await client.SetDefaultAsync(id, cancellationToken);
+                isDefault = true;
+            }
+
+            // The disaster mode finds both menus by these names.
+            await aliases.PointAsync(disaster ? RichMenuAliases.DisasterAlias : RichMenuAliases.MainAlias, id, cancellationToken);
         }
         catch (LineRichMenuException ex)
         {
-            if (id is not null)
+            if (id is not null && !isDefault)
             {
                 await client.DeleteQuietlyAsync(id, cancellationToken);
             }
@@ -127,20 +142,30 @@ internal sealed class RichMenuCommand(
             return 1;
         }
 
+        if (disaster)
+        {
+            logger.LogInformation("Rich menu {RichMenuId} registered as the disaster menu", id);
+            await output.WriteLineAsync($"OK: rich menu {id} is the disaster menu ({RichMenuAliases.DisasterAlias}); residents see it while the disaster mode is on.");
+            return 0;
+        }
+
         logger.LogInformation("Rich menu {RichMenuId} applied as the default menu", id);
         await output.WriteLineAsync($"OK: rich menu {id} is now everyone's default menu.");
         return 0;
     }
 
-    private static (bool DryRun, string? Out, string? File, bool Replace)? Parse(IReadOnlyList<string> args)
+    private static (bool DryRun, string? Out, string? File, bool Disaster, bool Replace)? Parse(IReadOnlyList<string> args)
     {
-        var (dryRun, outDir, file, replace) = (false, (string?)null, (string?)null, false);
+        var (dryRun, outDir, file, disaster, replace) = (false, (string?)null, (string?)null, false, false);
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
             {
                 case "--dry-run":
                     dryRun = true;
+                    break;
+                case "--disaster":
+                    disaster = true;
                     break;
                 case "--replace":
                     replace = true;
@@ -156,7 +181,7 @@ internal sealed class RichMenuCommand(
             }
         }
 
-        return (dryRun, outDir, file, replace);
+        return (dryRun, outDir, file, disaster, replace);
     }
 }
 
@@ -167,6 +192,8 @@ public static class RichMenuExtensions
         builder.Services.AddOptions<RichMenuOptions>().BindConfiguration(RichMenuOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpClient<LineRichMenuClient>(http => http.Timeout = TimeSpan.FromSeconds(60));
         builder.Services.AddScoped<IBotCommand, RichMenuCommand>();
+        builder.Services.AddScoped<RichMenuAliases>();
+        builder.Services.AddScoped<IChannelMenu>(sp => sp.GetRequiredService<RichMenuAliases>());
         return builder;
     }
 }

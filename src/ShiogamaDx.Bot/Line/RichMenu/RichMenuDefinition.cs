@@ -37,6 +37,9 @@ internal static class RichMenuFile
 {
     public const string FileName = "richmenu.yaml";
 
+    /// <summary>The menu everyone sees while the disaster mode is on.</summary>
+    public const string DisasterFileName = "richmenu-disaster.yaml";
+
     public const int MaxAreas = 20;
 
     private static readonly HashSet<string> TopKeys = ["name", "chatBarText", "size", "selected", "background", "areas"];
