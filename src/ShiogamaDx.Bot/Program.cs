@@ -15,6 +15,7 @@ using ShiogamaDx.Bot.Kpis;
 using ShiogamaDx.Bot.Language;
 using ShiogamaDx.Bot.Line;
 using ShiogamaDx.Bot.Line.RichMenu;
+using ShiogamaDx.Bot.Localization;
 using ShiogamaDx.Bot.Plan;
 using ShiogamaDx.Bot.Procedures;
 using ShiogamaDx.Bot.Staff;
@@ -49,6 +50,7 @@ builder.AddPlan();
 builder.AddStaffSurveys();
 builder.AddHandoff();
 builder.AddAnnouncements();
+builder.AddResidentLanguages();
 
 var app = builder.Build();
 

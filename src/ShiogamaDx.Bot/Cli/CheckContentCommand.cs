@@ -96,6 +96,11 @@ public static class CheckContentCommand
             checks.Add(($"guidelines: {guidelines}", () => GuidelineProblems(guidelines)));
         }
 
+        if (sources.ContentFolder is { } content && Path.Combine(content, Localization.LanguageCatalog.Folder) is var languages && Directory.Exists(languages))
+        {
+            checks.Add(($"languages: {languages}", () => Localization.LanguageCheck.Problems(languages, sources.File(ProcedureFile.FileName))));
+        }
+
         return checks;
     }
 

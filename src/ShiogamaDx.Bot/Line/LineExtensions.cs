@@ -19,6 +19,7 @@ public static class LineExtensions
         services.AddSingleton<LinePushGate>();
         services.AddSingleton<LineUserRateLimiter>();
         services.AddSingleton<KnownLineUsers>();
+        services.AddSingleton<LineProfileLanguages>();
         services.AddScoped<IInboxChannel, LineInboxChannel>();
         services.AddScoped<IPersonalDataEraser, LineDataEraser>();
         services.AddScoped<IRecipientDirectory, LineRecipientDirectory>();

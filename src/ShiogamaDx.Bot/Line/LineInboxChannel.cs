@@ -23,6 +23,8 @@ internal sealed class LineInboxChannel(
     LinePushGate gate,
     LineUserRateLimiter limiter,
     KnownLineUsers knownUsers,
+    LineProfileLanguages profiles,
+    Localization.LanguageDiversion language,
     MessageCatalog messages,
     IOptions<LineOptions> options,
     BotMetrics metrics,
@@ -128,17 +130,22 @@ internal sealed class LineInboxChannel(
         var (message, prefix) = ToIncoming(ev, row.PersonKey!, clock.GetUtcNow(), messages.Current);
         try
         {
+            message = message with { Locale = await profiles.LanguageAsync(client, row.PersonKey!, lineUserId, ct) ?? message.Locale };
             var answer = await WithLoadingAnimationAsync(engine.AnswerAsync(message, ct), lineUserId, ct); // offers saved with the answer below
             if (ev.Type == "follow" && ev.Follow?.IsUnblocked != true)
             {
                 // A new friend (an unblock is not one): what features ask once, after the greeting.
+                var offers = new List<Reply>();
                 foreach (var welcome in welcomes)
                 {
-                    answer = [.. answer, .. await welcome.AfterGreetingAsync(row.PersonKey!, ct)];
+                    offers.AddRange(await welcome.AfterGreetingAsync(row.PersonKey!, ct));
                 }
+
+                answer = [.. answer, .. await language.AroundAsync(offers, ct)];
             }
 
-            return [.. prefix, .. answer];
+            // In a resident's own language the engine's answer greets them; the channel's Japanese thanks would not.
+            return [.. ev.Type == "follow" && language.IsForeign ? [] : await language.AroundAsync(prefix, ct), .. answer];
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {

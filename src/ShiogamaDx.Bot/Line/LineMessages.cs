@@ -14,6 +14,9 @@ internal sealed record LineQuotaResponse(string? Type, long? Value);
 
 internal sealed record LineQuotaConsumptionResponse(long TotalUsage);
 
+/// <summary>GET /v2/bot/profile/{userId}: only the language is read (the name and picture are not needed).</summary>
+internal sealed record LineProfileResponse(string? Language);
+
 internal sealed record LineMulticastRequest(IReadOnlyList<string> To, IReadOnlyList<LineMessage> Messages);
 
 internal sealed record LineLoadingRequest(string ChatId, int LoadingSeconds);
@@ -130,6 +133,7 @@ internal sealed record FlexSeparator : FlexComponent
 [JsonSerializable(typeof(LineMulticastRequest))]
 [JsonSerializable(typeof(LineQuotaResponse))]
 [JsonSerializable(typeof(LineQuotaConsumptionResponse))]
+[JsonSerializable(typeof(LineProfileResponse))]
 [JsonSerializable(typeof(LineLoadingRequest))]
 [JsonSerializable(typeof(LineErrorResponse))]
 [JsonSerializable(typeof(List<LineMessage>))]

@@ -61,6 +61,12 @@ public sealed partial class FakeLineApi : IAsyncDisposable
     /// <summary>Each call waits this long after LINE took it, before answering (a slow network: a kill can fall in between).</summary>
     public TimeSpan AnswerDelay { get; set; }
 
+    /// <summary>The language of each friend's LINE profile (GET /v2/bot/profile/{userId}); others get 404, as for a user who is no friend.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> ProfileLanguages { get; } = new();
+
+    /// <summary>The user ids whose profile was asked for, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentBag<string> ProfileRequests { get; } = [];
+
     /// <summary>Every validation error of every body received: must stay empty.</summary>
     public IEnumerable<string> SpecErrors => Calls.SelectMany(c => c.SpecErrors.Select(e => $"{c.Path}: {e}"));
 
@@ -79,6 +85,13 @@ public sealed partial class FakeLineApi : IAsyncDisposable
             ? Results.Json(new JsonObject { ["type"] = "limited", ["value"] = limit })
             : Results.Json(new JsonObject { ["type"] = "none" }));
         web.MapGet("/v2/bot/message/quota/consumption", () => Results.Json(new JsonObject { ["totalUsage"] = fake.QuotaUsed }));
+        web.MapGet("/v2/bot/profile/{userId}", (string userId) =>
+        {
+            fake.ProfileRequests.Add(userId);
+            return fake.ProfileLanguages.TryGetValue(userId, out var language)
+                ? Results.Json(new JsonObject { ["displayName"] = "テスト", ["userId"] = userId, ["language"] = language })
+                : Results.Json(new JsonObject { ["message"] = "Not found" }, statusCode: 404);
+        });
         await web.StartAsync();
         return fake;
     }

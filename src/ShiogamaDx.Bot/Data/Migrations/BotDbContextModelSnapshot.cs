@@ -1044,6 +1044,25 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     b.ToTable("LineUsers", (string)null);
                 });
 
+            modelBuilder.Entity("ShiogamaDx.Bot.Localization.ResidentLanguage", b =>
+                {
+                    b.Property<string>("UserKey")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserKey");
+
+                    b.ToTable("ResidentLanguages", (string)null);
+                });
+
             modelBuilder.Entity("ShiogamaDx.Bot.Procedures.Procedure", b =>
                 {
                     b.Property<string>("Id")

@@ -1076,6 +1076,25 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     b.ToTable("LineUsers", (string)null);
                 });
 
+            modelBuilder.Entity("ShiogamaDx.Bot.Localization.ResidentLanguage", b =>
+                {
+                    b.Property<string>("UserKey")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserKey");
+
+                    b.ToTable("ResidentLanguages", (string)null);
+                });
+
             modelBuilder.Entity("ShiogamaDx.Bot.Procedures.Procedure", b =>
                 {
                     b.Property<string>("Id")

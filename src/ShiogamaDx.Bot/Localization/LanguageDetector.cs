@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text;
+
+namespace ShiogamaDx.Bot.Localization;
+
+/// <summary>
+/// The language a message is written in, when the message itself says so: kana is Japanese, Hangul Korean, Han
+/// characters with Chinese-only characters or function words Chinese, and Latin script by its letters and little
+/// words (Vietnamese tones, Portuguese ã/ç, Tagalog ng/sa/po). Null when it cannot tell (a number, a name, 住民票
+/// alone): then the resident's stored language or their LINE profile decides.
+/// </summary>
+public static class LanguageDetector
+{
+    // Characters that are only Simplified Chinese (their Japanese forms differ), and Chinese function words.
+    private const string ChineseOnly = "么这们个说对为时吗呢给让还过问题请码证书费办报领载儿产乡单卖发变员园围图团场处备头实导层岁师带广庆应开张归录怀态总户择换据护挂养农决况净减则刚创务动劳势华协卫厂厅历压县听启响哪圆坏块坚垃圾复够夺奋妇妈孙审宫寻尔尘尝币帅帮库废异弯弹彻忆恶惊惯戏战扩扫扰抢拥摇敌显晓暂杀杂权极构标树样桥梦检楼欢毁毕气汇汉汤沟泽洁测济浓涂润涨渐渔满灭灵灾烧热爱环现电疗离种积稳穷窝竞笔签简粮紧红约级纪纯纸线练组细织终经结给络绝统继续维综绿编缘缴网罗职联肠肤肾脑脏艺节苏苹范荣药获营蓝补观规视览觉计订认讨训议记讲许论设访评识诉诊词译试话询该详语误读课谁调谈谢贝负财责贤败货质购贵贷资赔赚赛赶践车轨轮软转轻较辆输边达迁运进远违连迟适选递遗邮邻释针钟钢钥钱铁银链销锁错键镇长门闭间闻阅队阳阴阶际陆陈险随隐难预领频额风飞饭饮饰馆驾验鱼鸟鸡龄龙做筛";
+    private static readonly string[] ChineseWords = ["怎么", "什么", "哪里", "哪儿", "可以", "我们", "需要", "想要", "的", "了吗", "吗", "呢", "在哪", "多少"];
+
+    private static readonly Dictionary<string, string[]> LatinWords = new(StringComparer.Ordinal)
+    {
+        ["en"] = ["the", "how", "what", "where", "when", "can", "do", "does", "is", "are", "my", "i", "to", "for", "want", "need", "please", "of", "and", "a", "an", "with", "which", "get", "apply", "register", "have", "hello", "hi", "help", "english", "it", "in", "at", "from", "next", "week"],
+        ["pt"] = ["o", "a", "os", "as", "de", "do", "da", "dos", "das", "como", "quero", "preciso", "para", "onde", "quando", "meu", "minha", "um", "uma", "que", "eu", "nao", "tem", "posso", "fazer", "pelo", "pela", "no", "na", "em", "se", "vou", "ola", "obrigado", "obrigada", "portugues", "qual", "quais", "e"],
+        ["tl"] = ["ang", "ng", "mga", "sa", "ko", "po", "ba", "paano", "saan", "kailan", "ako", "gusto", "kailangan", "ano", "na", "lang", "kong", "naming", "ni", "si", "may", "puwede", "pwede", "para", "magkano", "salamat", "tagalog", "dito", "rin", "ang", "namin", "ito", "yung", "akin"],
+        ["vi"] = ["toi", "la", "cua", "co", "khong", "lam", "gi", "the", "nao", "o", "dau", "muon", "can", "cho", "va", "duoc", "bao", "nhieu", "khi", "nay", "xin", "cam", "on", "chao", "tieng", "viet", "mot", "nhung", "voi", "den", "tu", "di", "thi", "sao"],
+    };
+
+    private static readonly string[] TieOrder = ["en", "pt", "tl", "vi"];
+
+    public static string? Detect(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        int kana = 0, hangul = 0, han = 0, latin = 0, chineseOnly = 0;
+        foreach (var c in text)
+        {
+            if (c is >= '\u3041' and <= '\u30FF' and not '\u30FB' and not '\u30FC')
+            {
+                kana++;
+            }
+            else if (c is >= '\uAC00' and <= '\uD7A3' or >= '\u1100' and <= '\u11FF' or >= '\u3130' and <= '\u318F')
+            {
+                hangul++;
+            }
+            else if (c is >= '\u4E00' and <= '\u9FFF')
+            {
+                han++;
+                chineseOnly += ChineseOnly.Contains(c, StringComparison.Ordinal) ? 1 : 0;
+            }
+            else if (char.IsAsciiLetter(c) || (c >= '\u00C0' && c <= '\u024F') || (c >= '\u1E00' && c <= '\u1EFF'))
+            {
+                latin++;
+            }
+        }
+
+        if (kana > 0)
+        {
+            return LanguagePack.Japanese; // a Japanese sentence may well quote a Latin or Korean word
+        }
+
+        if (hangul > 0 && hangul >= han)
+        {
+            return "ko";
+        }
+
+        if (han > 0)
+        {
+            return chineseOnly > 0 || ChineseWords.Any(w => text.Contains(w, StringComparison.Ordinal)) ? "zh" : null;
+        }
+
+        return latin >= 2 ? DetectLatin(text) : null;
+    }
+
+    private static string? DetectLatin(string text)
+    {
+        var lower = text.ToLowerInvariant();
+        // Letters only Vietnamese writes (ơ ư ă đ and the tone marks under vowels) settle it at once.
+        if (lower.Any(c => "ơưăđ".Contains(c, StringComparison.Ordinal) || (c >= '\u1EA0' && c <= '\u1EF9')))
+        {
+            return "vi";
+        }
+
+        var words = Words(lower);
+        if (words.Count == 0)
+        {
+            return null;
+        }
+
+        var scores = LatinWords.ToDictionary(kv => kv.Key, kv => words.Count(w => kv.Value.Contains(w)), StringComparer.Ordinal);
+        if (lower.Any(c => "ãõç".Contains(c, StringComparison.Ordinal)) || lower.Contains("ção", StringComparison.Ordinal))
+        {
+            scores["pt"] += 2;
+        }
+
+        // A Tagalog verb is often prefixed: mag-, nag-, pag-, i- with a hyphen before a borrowed word.
+        scores["tl"] += words.Count(w => w.StartsWith("mag", StringComparison.Ordinal) || w.StartsWith("nag", StringComparison.Ordinal) || w.StartsWith("pag", StringComparison.Ordinal) || w.StartsWith("ipag", StringComparison.Ordinal));
+        // On a tie the language more often typed without its accents loses: Vietnamese without tones is rare.
+        var best = scores.OrderByDescending(kv => kv.Value).ThenBy(kv => Array.IndexOf(TieOrder, kv.Key)).First();
+        if (best.Value == 0)
+        {
+            // Latin letters and no little word at all: a name, a brand, a code. English as the common guess only when long.
+            return words.Count >= 3 ? "en" : null;
+        }
+
+        return best.Key;
+    }
+
+    /// <summary>Lower-case words without accents (Vietnamese and Portuguese are often typed without them).</summary>
+    internal static List<string> Words(string text)
+    {
+        var folded = Fold(text);
+        var words = new List<string>();
+        var sb = new StringBuilder();
+        foreach (var c in folded)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                sb.Append(c);
+            }
+            else if (sb.Length > 0)
+            {
+                words.Add(sb.ToString());
+                sb.Clear();
+            }
+        }
+
+        if (sb.Length > 0)
+        {
+            words.Add(sb.ToString());
+        }
+
+        return words;
+    }
+
+    /// <summary>Lower case, accents removed, đ as d.</summary>
+    internal static string Fold(string text)
+    {
+        var decomposed = text.ToLowerInvariant().Replace('đ', 'd').Normalize(NormalizationForm.FormD);
+        var sb = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed.Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark))
+        {
+            sb.Append(c);
+        }
+
+        return sb.ToString().Normalize(NormalizationForm.FormC);
+    }
+}

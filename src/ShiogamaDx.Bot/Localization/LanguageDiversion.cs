@@ -1,0 +1,520 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.WebUtilities;
+using ShiogamaDx.Bot.Classes;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Procedures;
+
+namespace ShiogamaDx.Bot.Localization;
+
+/// <summary>
+/// Residents in their own language. Before the engine: a switch (「やさしい日本語で」, "English", the language menu), and a
+/// turn in a foreign language (the message's own language, else the one kept for the resident, else their LINE
+/// profile's) answered wholly in that language from the translated content. After the engine, for what it answered
+/// in Japanese: procedure cards in their やさしい日本語 version where the city wrote one, and for a foreign-language
+/// resident a machine translation (with an LLM) or a note in their language that what follows is only in Japanese.
+/// </summary>
+public sealed partial class LanguageDiversion(
+    LanguageCatalog catalog,
+    ResidentLanguages languages,
+    ForeignIndexCache indexes,
+    ProcedureIndexCache procedures,
+    ClassBooking booking,
+    ConversationStore store,
+    DialogCatalog dialogs,
+    MachineTranslator translator,
+    ProcedureDemandCounter demand,
+    Messages.MessageCatalog messages,
+    BotDbContext db,
+    TimeProvider clock,
+    ILogger<LanguageDiversion> logger) : ITurnDiversion
+{
+    public const string Handler = "lang";
+
+    /// <summary>Back to plain Japanese.</summary>
+    private static readonly string[] JapaneseWords = ["日本語", "日本語で", "にほんご", "にほんごで", "ふつうの日本語", "ふつうの日本語で", "ふつうのにほんご", "ふつうのにほんごで", "普通の日本語", "普通の日本語で", "japanese"];
+
+    /// <summary>The language menu (the resident menu's item, or typed).</summary>
+    private static readonly string[] MenuWords = ["言語", "げんご", "language", "languages", "やさしい日本語・language", "ことば", "言葉", "语言", "언어", "ngonngu", "idioma", "lingua", "wika"];
+
+    private static readonly string[] ForeignMenuWords = ["menu", "メニュー", "めにゅう", "めにゅー", "菜单", "메뉴", "thucdon", "cardapio", "start", "help"];
+
+    // This turn's language, kept for AfterAsync (the diversion is scoped: one per turn or inbox item).
+    private string language = LanguagePack.Japanese;
+
+    public async Task<IReadOnlyList<Reply>?> DivertAsync(Turn turn, CancellationToken ct)
+    {
+        language = LanguagePack.Japanese;
+        var packs = catalog.Packs;
+        if (turn.Message.Audience != Audience.Resident || packs.Count == 0)
+        {
+            return null;
+        }
+
+        var key = turn.Message.UserKey;
+        var stored = await languages.GetAsync(key, ct);
+        if (turn.Postback is { Handler: Handler } button)
+        {
+            language = stored ?? FromLocale(turn.Message.Locale, packs) ?? LanguagePack.Japanese;
+            return await ButtonAsync(turn, button, packs, ct);
+        }
+
+        if (!turn.IsPostback && Switch(turn, packs) is { } target)
+        {
+            await languages.SetAsync(key, target, ct);
+            language = target;
+            return Switched(target, packs);
+        }
+
+        if (!turn.IsPostback && MenuWords.Contains(Key(turn.Text)))
+        {
+            language = stored ?? FromLocale(turn.Message.Locale, packs) ?? LanguagePack.Japanese;
+            return [LanguageChoices(packs)];
+        }
+
+        var detected = turn.IsPostback || IsMenuWord(turn.Text) ? null : LanguageDetector.Detect(turn.Text);
+        if (detected is not null && detected != LanguagePack.Japanese && !packs.ContainsKey(detected))
+        {
+            detected = null; // a language without a pack: answered as before
+        }
+
+        language = detected switch
+        {
+            LanguagePack.Japanese => stored == LanguagePack.Easy ? LanguagePack.Easy : LanguagePack.Japanese,
+            { } foreign => foreign,
+            null => stored ?? FromLocale(turn.Message.Locale, packs) ?? LanguagePack.Japanese,
+        };
+        if (detected is not null && language != (stored ?? LanguagePack.Japanese))
+        {
+            await languages.SetAsync(key, language, ct); // the next "1" or "yes" is answered in the same language
+        }
+
+        if (language == LanguagePack.Easy)
+        {
+            return packs.TryGetValue(LanguagePack.Easy, out var easy) ? EasyButton(turn, easy) : null;
+        }
+
+        if (language == LanguagePack.Japanese || !packs.TryGetValue(language, out var pack))
+        {
+            language = LanguagePack.Japanese;
+            return null;
+        }
+
+        if (turn.IsPostback || (await store.LoadAsync(turn.Message.ConversationKey, ct)).State is not null)
+        {
+            return null; // another feature's button, or a flow under way: the engine answers, AfterAsync says it is Japanese
+        }
+
+        return await ForeignAsync(turn, pack, ct);
+    }
+
+    public async Task<IReadOnlyList<Reply>> AfterAsync(Turn turn, IReadOnlyList<Reply> replies, bool understood, CancellationToken ct)
+    {
+        if (turn.Message.Audience != Audience.Resident || language == LanguagePack.Japanese || catalog[language] is not { } pack)
+        {
+            return replies;
+        }
+
+        if (pack.IsEasy)
+        {
+            return Easy(replies, pack);
+        }
+
+        // The catalog counted the answer to "was this helpful?": its thanks, in the resident's language.
+        return turn.Postback is { Handler: ProcedureReplies.Handler, Action: "fb" } ? [new TextReply(pack["thanks"])] : await ForeignTailAsync(replies, pack, ct);
+    }
+
+    /// <summary>This turn is answered in a foreign language (not Japanese, not やさしい日本語).</summary>
+    public bool IsForeign => language is not (LanguagePack.Japanese or LanguagePack.Easy) && catalog[language] is not null;
+
+    /// <summary>
+    /// What a channel says around the engine's answer (a sticker's thanks, a feature's offer to a new friend), for this
+    /// turn's resident: translated and labelled, or said to be only in Japanese.
+    /// </summary>
+    public async Task<IReadOnlyList<Reply>> AroundAsync(IReadOnlyList<Reply> replies, CancellationToken ct) =>
+        replies.Count > 0 && IsForeign && catalog[language] is { } pack ? await ForeignTailAsync(replies, pack, ct) : replies;
+
+    // ---------------------------------------------------------------- switching
+
+    private static string? Switch(Turn turn, IReadOnlyDictionary<string, LanguagePack> packs)
+    {
+        var key = Key(turn.Text);
+        if (key.Length == 0 || key.Length > 30)
+        {
+            return null;
+        }
+
+        if (JapaneseWords.Contains(key))
+        {
+            return LanguagePack.Japanese;
+        }
+
+        return packs.Values.FirstOrDefault(p => p.Switch.Any(w => Key(w) == key))?.Code;
+    }
+
+    private IReadOnlyList<Reply> Switched(string target, IReadOnlyDictionary<string, LanguagePack> packs)
+    {
+        var menu = dialogs.Menus.Resident;
+        if (target == LanguagePack.Japanese)
+        {
+            var said = packs.TryGetValue(LanguagePack.Easy, out var easy) ? easy["switched-off"] : menu.Prompt;
+            return [new TextReply(said), menu.AsChoices()];
+        }
+
+        var pack = packs[target];
+        return pack.IsEasy ? [new TextReply(pack["switched"]), menu.AsChoices()] : [new TextReply(pack["switched"]), Menu(pack)];
+    }
+
+    private static ChoicesReply LanguageChoices(IReadOnlyDictionary<string, LanguagePack> packs)
+    {
+        var prompt = string.Join("\n", new[] { LanguagePack.Easy }.Concat(LanguagePack.Foreign)
+            .Select(code => packs.TryGetValue(code, out var p) ? p["language-prompt"] : null)
+            .OfType<string>()
+            .Prepend("言語を選んでください。"));
+        var choices = new List<Choice> { new("日本語", Postback.Create(Handler, "set", ("l", LanguagePack.Japanese))) };
+        choices.AddRange(new[] { LanguagePack.Easy }.Concat(LanguagePack.Foreign)
+            .Where(packs.ContainsKey)
+            .Select(code => new Choice(packs[code].Name, Postback.Create(Handler, "set", ("l", code)))));
+        return new ChoicesReply(prompt, choices);
+    }
+
+    private async Task<IReadOnlyList<Reply>> ButtonAsync(Turn turn, Postback button, IReadOnlyDictionary<string, LanguagePack> packs, CancellationToken ct)
+    {
+        if (button.Action == "set" && button["l"] is { } code && (code == LanguagePack.Japanese || packs.ContainsKey(code)))
+        {
+            await languages.SetAsync(turn.Message.UserKey, code, ct);
+            language = code;
+            return Switched(code, packs);
+        }
+
+        if (!packs.TryGetValue(language, out var pack) || pack.IsEasy)
+        {
+            return [LanguageChoices(packs)];
+        }
+
+        return button.Action switch
+        {
+            "menu" => button["i"] switch
+            {
+                "procedures" => [new TextReply(pack["procedures-hint"])],
+                "classes" => await ClassesAsync(pack, ct),
+                "contact" => [new TextReply(pack["contact"])],
+                _ => [LanguageChoices(packs)],
+            },
+            "show" when button["id"] is { } id && procedures.Get(db).Find(id) is { } p => await AnswerAsync(pack, p, ct),
+            _ => [new TextReply(pack["not-understood"]), Menu(pack)],
+        };
+    }
+
+    // ---------------------------------------------------------------- foreign languages
+
+    private async Task<IReadOnlyList<Reply>> ForeignAsync(Turn turn, LanguagePack pack, CancellationToken ct)
+    {
+        if (IsMenuWord(turn.Text) || turn.Normalized.Length == 0)
+        {
+            return [Menu(pack)];
+        }
+
+        var hits = indexes.Get(pack, db).Search(turn.Text);
+        if (hits.Count == 0 && procedures.Get(db).Search(turn.Text) is [{ Confidence: >= ConversationEngine.MatchThreshold } japanese, ..])
+        {
+            // A word of the Japanese forms typed as it is (住民票): the catalog's own words found it; answered in the resident's language.
+            return await AnswerAsync(pack, japanese.Procedure, ct);
+        }
+
+        if (hits.Count == 0)
+        {
+            db.Add(new UnansweredQuestion
+            {
+                Channel = turn.Message.Channel,
+                Audience = Audience.Resident,
+                UserKey = turn.Message.UserKey,
+                Text = TextNormalizer.Clip(turn.Text, 500),
+                AskedAt = clock.GetUtcNow(),
+            });
+            await db.SaveChangesAsync(ct);
+            logger.LogInformation("Unanswered question kept for review ({Channel}, language {Language})", turn.Message.Channel, pack.Code);
+            return [new TextReply(pack["not-understood"] + "\n" + pack["contact"]), Menu(pack)];
+        }
+
+        // The class schedule is a feature of its own: it answers before the catalog's entry about applying to a class.
+        if (hits.Any(h => h.Id == ForeignIndex.ClassesId && h.Score >= hits[0].Score * 0.85))
+        {
+            return await ClassesAsync(pack, ct);
+        }
+
+        var catalogIndex = procedures.Get(db);
+        var close = hits.Where(h => h.Id != ForeignIndex.ClassesId && h.Score >= hits[0].Score * 0.85)
+            .Select(h => catalogIndex.Find(h.Id))
+            .OfType<Procedure>()
+            .ToList();
+        if (close.Count > 1)
+        {
+            var cards = new List<Card>();
+            foreach (var p in close)
+            {
+                var (name, _) = await SayAsync(pack, p.Name, pack.Procedures.GetValueOrDefault(p.Id)?.Name, ct);
+                cards.Add(new Card(name, Status(pack, p), [new CardAction(pack["this-one"], CardActionKind.Postback, Postback.Create(Handler, "show", ("id", p.Id)))]));
+            }
+
+            return [new TextReply(pack["candidates"]), new CardsReply(pack["candidates"], cards)];
+        }
+
+        return close.Count == 1 ? await AnswerAsync(pack, close[0], ct) : [new TextReply(pack["not-understood"] + "\n" + pack["contact"]), Menu(pack)];
+    }
+
+    /// <summary>One procedure, all in the resident's language: translated, machine-translated and labelled, or said to be missing.</summary>
+    private async Task<IReadOnlyList<Reply>> AnswerAsync(LanguagePack pack, Procedure p, CancellationToken ct)
+    {
+        demand.Count(p.Id);
+        var translated = pack.Procedures.GetValueOrDefault(p.Id);
+        var machine = false;
+        var (title, titleMachine) = await SayAsync(pack, p.Name, translated?.Name, ct);
+        machine |= titleMachine;
+        var lines = new List<string>();
+        if (translated?.Text is { } text)
+        {
+            lines.Add(text);
+        }
+        else if (await translator.TranslateAsync(string.Join("\n", new[] { p.Description, p.How }.Where(s => s.Length > 0)), pack.Code, ct) is { } mt)
+        {
+            lines.Add(mt);
+            machine = true;
+        }
+        else
+        {
+            lines.Add(pack.Format("not-translated", ("phone", Phone())));
+        }
+
+        if (p.OnlinePayment)
+        {
+            var methods = new List<string>();
+            foreach (var m in p.Payment)
+            {
+                var (said, viaMachine) = await SayAsync(pack, m, pack.Term(m), ct);
+                methods.Add(said);
+                machine |= viaMachine;
+            }
+
+            lines.Add(pack.Format("pay-online", ("methods", string.Join(", ", methods))));
+        }
+
+        var (department, departmentMachine) = await SayAsync(pack, p.Department, pack.Term(p.Department), ct);
+        machine |= departmentMachine;
+        lines.Add(pack.Format("office", ("department", department)));
+        if (p.Sample)
+        {
+            lines.Add(pack["sample-note"]);
+        }
+
+        if (machine)
+        {
+            lines.Add(pack["machine-translation"]);
+        }
+
+        var actions = new List<CardAction>();
+        if (p.Url is not null)
+        {
+            actions.Add(new CardAction(pack[p.Online ? "apply-online" : p.OnlinePayment ? "pay-online-button" : "city-page"], CardActionKind.Link, p.Url));
+        }
+
+        return
+        [
+            new CardsReply(title, [new Card(title, string.Join("\n", lines), actions, Subtitle: Status(pack, p))]),
+            new ChoicesReply(pack["feedback-prompt"],
+            [
+                new Choice(pack["helpful"], Postback.Create(ProcedureReplies.Handler, "fb", ("id", p.Id), ("v", "1"))),
+                new Choice(pack["not-helpful"], Postback.Create(ProcedureReplies.Handler, "fb", ("id", p.Id), ("v", "0"))),
+            ]),
+        ];
+    }
+
+    /// <summary>A short Japanese term in the pack's language: the pack's own, else a labelled machine translation, else the Japanese labelled as such.</summary>
+    private async Task<(string Text, bool Machine)> SayAsync(LanguagePack pack, string japanese, string? own, CancellationToken ct)
+    {
+        if (own is not null)
+        {
+            return (own, false);
+        }
+
+        return await translator.TranslateAsync(japanese, pack.Code, ct) is { } mt ? (mt, true) : ($"{japanese} {pack["in-japanese"]}", false);
+    }
+
+    private static string Status(LanguagePack pack, Procedure p) => pack[p.Online ? "online-yes" : "online-no"];
+
+    private ChoicesReply Menu(LanguagePack pack) => new(
+        pack["menu-prompt"],
+        [
+            new Choice(pack["menu-procedures"], Postback.Create(Handler, "menu", ("i", "procedures"))),
+            new Choice(pack["menu-classes"], Postback.Create(Handler, "menu", ("i", "classes"))),
+            new Choice(pack["menu-contact"], Postback.Create(Handler, "menu", ("i", "contact"))),
+            new Choice(pack["menu-language"], Postback.Create(Handler, "menu", ("i", "language"))),
+        ]);
+
+    private async Task<IReadOnlyList<Reply>> ClassesAsync(LanguagePack pack, CancellationToken ct)
+    {
+        var upcoming = (await booking.UpcomingAsync(ct)).Take(5).ToList();
+        if (upcoming.Count == 0)
+        {
+            return [new TextReply(pack["classes-none"])];
+        }
+
+        var cards = new List<Card>();
+        var machine = false;
+        foreach (var c in upcoming)
+        {
+            var (title, m1) = await SayAsync(pack, c.Title, pack.Term(c.Title), ct);
+            var (venue, m2) = await SayAsync(pack, c.Venue, pack.Term(c.Venue), ct);
+            machine |= m1 || m2;
+            var start = ClassTime.Local(c.StartsAt);
+            var end = ClassTime.Local(c.EndsAt);
+            var body = $"{start:yyyy-MM-dd} {start:HH:mm}–{end:HH:mm}\n{venue}\n{pack.Format("class-seats", ("seats", c.SeatsLeft.ToString(System.Globalization.CultureInfo.InvariantCulture)))}";
+            cards.Add(new Card(title, body, [new CardAction(pack["register-japanese"], CardActionKind.Postback, ClassMessages.Reg(c.Id))]));
+        }
+
+        var lead = pack["classes-title"] + (machine ? "\n" + pack["machine-translation"] : string.Empty);
+        return [new TextReply(lead), new CardsReply(pack["classes-title"], cards)];
+    }
+
+    /// <summary>What the engine answered in Japanese for a foreign-language resident: translated and labelled, or said to be Japanese.</summary>
+    private async Task<IReadOnlyList<Reply>> ForeignTailAsync(IReadOnlyList<Reply> replies, LanguagePack pack, CancellationToken ct)
+    {
+        if (!translator.IsEnabled)
+        {
+            return [new TextReply(pack["japanese-only"]), .. replies];
+        }
+
+        var result = new List<Reply> { new TextReply(pack["machine-translation"]) };
+        foreach (var reply in replies)
+        {
+            result.Add(reply switch
+            {
+                TextReply t => new TextReply(await OrJapaneseAsync(t.Text, pack, ct)),
+                ChoicesReply c => new ChoicesReply(await OrJapaneseAsync(c.Prompt, pack, ct), c.Choices),
+                CardsReply cards => new CardsReply(cards.AltText, await CardsAsync(cards.Cards, pack, ct)),
+                _ => reply,
+            });
+        }
+
+        return result;
+    }
+
+    private async Task<List<Card>> CardsAsync(IReadOnlyList<Card> cards, LanguagePack pack, CancellationToken ct)
+    {
+        var result = new List<Card>();
+        foreach (var card in cards)
+        {
+            result.Add(card with { Title = await OrJapaneseAsync(card.Title, pack, ct), Body = await OrJapaneseAsync(card.Body, pack, ct) });
+        }
+
+        return result;
+    }
+
+    private async Task<string> OrJapaneseAsync(string japanese, LanguagePack pack, CancellationToken ct) =>
+        await translator.TranslateAsync(japanese, pack.Code, ct) ?? $"{pack["japanese-only"]}\n{japanese}";
+
+    // ---------------------------------------------------------------- やさしい日本語
+
+    /// <summary>The 詳しく / 持ち物 buttons of a procedure that has an easy version: the easy version.</summary>
+    private IReadOnlyList<Reply>? EasyButton(Turn turn, LanguagePack easy)
+    {
+        if (turn.Postback is not { Handler: ProcedureReplies.Handler, Action: "detail" or "bring" } pb || pb["id"] is not { } id
+            || procedures.Get(db).Find(id) is not { } p || easy.Procedures.GetValueOrDefault(id)?.Text is null)
+        {
+            return null;
+        }
+
+        return [EasyCards(new CardsReply(p.Name, [ProcedureReplies.Card(p, messages.Current)]), easy).Reply];
+    }
+
+    private IReadOnlyList<Reply> Easy(IReadOnlyList<Reply> replies, LanguagePack easy)
+    {
+        var result = new List<Reply>();
+        var missing = false;
+        foreach (var reply in replies)
+        {
+            if (reply is CardsReply cards)
+            {
+                var (rewritten, lacking) = EasyCards(cards, easy);
+                result.Add(rewritten);
+                missing |= lacking;
+            }
+            else
+            {
+                result.Add(reply);
+            }
+        }
+
+        if (missing)
+        {
+            result.Add(new TextReply(easy["no-easy-version"]));
+        }
+
+        return result;
+    }
+
+    /// <summary>Procedure cards with their easy version as the body; whether one of them has none.</summary>
+    private (CardsReply Reply, bool Lacking) EasyCards(CardsReply cards, LanguagePack easy)
+    {
+        var lacking = false;
+        var rewritten = cards.Cards.Select(card =>
+        {
+            var id = card.Actions.Select(a => ProcedureId(a.Value)).FirstOrDefault(i => i is not null);
+            if (id is null)
+            {
+                return card;
+            }
+
+            if (easy.Procedures.GetValueOrDefault(id) is not { Text: { } text } version)
+            {
+                lacking = true;
+                return card;
+            }
+
+            var sample = procedures.Get(db).Find(id)?.Sample == true ? "\n" + ProcedureReplies.SampleNote : string.Empty;
+            return card with { Title = version.Name ?? card.Title, Body = text + sample };
+        }).ToList();
+        return (cards with { Cards = rewritten }, lacking);
+    }
+
+    private static string? ProcedureId(string value)
+    {
+        if (!Postback.LooksLikePostback(value))
+        {
+            return null;
+        }
+
+        var query = QueryHelpers.ParseQuery("?" + value);
+        return query.TryGetValue("h", out var h) && h == ProcedureReplies.Handler && query.TryGetValue("id", out var id) ? id.ToString() : null;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /// <summary>The help number from the menus' contact line (「お問い合わせ: … 022-355-5284 …」).</summary>
+    private string Phone() => PhoneNumber().Match(dialogs.Menus.Contact) is { Success: true } m ? m.Value : dialogs.Menus.Contact;
+
+    /// <summary>LINE's profile language (en, zh-Hans, ko, vi, pt-BR, tl …) as a pack's code.</summary>
+    internal static string? FromLocale(string? locale, IReadOnlyDictionary<string, LanguagePack> packs)
+    {
+        if (string.IsNullOrEmpty(locale))
+        {
+            return null;
+        }
+
+        var code = locale.Split('-', '_')[0].ToLowerInvariant() switch
+        {
+            "fil" => "tl",
+            var c => c,
+        };
+        return code != LanguagePack.Japanese && packs.ContainsKey(code) ? code : null;
+    }
+
+    private static bool IsMenuWord(string text) => ForeignMenuWords.Contains(Key(text));
+
+    /// <summary>Lower case, no spaces or accents, no closing punctuation: how switch and menu words are compared.</summary>
+    private static string Key(string text) =>
+        string.Concat(LanguageDetector.Fold(text.Normalize(System.Text.NormalizationForm.FormKC)).Where(c => !char.IsWhiteSpace(c))).TrimEnd('。', '.', '!', '！', '?', '？');
+
+    [GeneratedRegex(@"0\d{1,4}-\d{1,4}-\d{3,4}")]
+    private static partial Regex PhoneNumber();
+}

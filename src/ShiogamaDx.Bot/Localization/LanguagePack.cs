@@ -1,0 +1,252 @@
+using System.Text.RegularExpressions;
+using ShiogamaDx.Bot.Conversations;
+using YamlDotNet.RepresentationModel;
+
+namespace ShiogamaDx.Bot.Localization;
+
+/// <summary>One procedure in a resident's language: its name, what it is and how to do it, the words people use.</summary>
+public sealed record TranslatedProcedure(string? Name, string? Text, IReadOnlyList<string> Keywords);
+
+/// <summary>
+/// One file of Content/languages/: what the bot says in one language (texts), the catalog's short Japanese terms
+/// (departments, payment methods, class titles and venues), and the procedures (name, text, keywords) by id.
+/// やさしい日本語 is a pack too (code <c>easy</c>): its procedure texts are the easy versions the city writes.
+/// </summary>
+public sealed partial record LanguagePack(
+    string Code,
+    string Name,
+    bool Sample,
+    IReadOnlyList<string> Switch,
+    IReadOnlyDictionary<string, string> Texts,
+    IReadOnlyDictionary<string, string> Terms,
+    IReadOnlyDictionary<string, TranslatedProcedure> Procedures,
+    IReadOnlyList<string> ClassKeywords,
+    string File)
+{
+    public const string Easy = "easy";
+    public const string Japanese = "ja";
+
+    /// <summary>The languages of Miyagi's foreign residents this bot serves (issue #24), in menu order.</summary>
+    public static readonly IReadOnlyList<string> Foreign = ["en", "zh", "ko", "vi", "pt", "tl"];
+
+    /// <summary>Every text a foreign-language pack must have, with the placeholders the host fills.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> ForeignTexts = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["switched"] = [],
+        ["menu-prompt"] = [],
+        ["menu-procedures"] = [],
+        ["menu-classes"] = [],
+        ["menu-contact"] = [],
+        ["menu-language"] = [],
+        ["procedures-hint"] = [],
+        ["not-understood"] = [],
+        ["contact"] = [],
+        ["not-translated"] = ["phone"],
+        ["machine-translation"] = [],
+        ["japanese-only"] = [],
+        ["online-yes"] = [],
+        ["online-no"] = [],
+        ["pay-online"] = ["methods"],
+        ["office"] = ["department"],
+        ["apply-online"] = [],
+        ["pay-online-button"] = [],
+        ["city-page"] = [],
+        ["sample-note"] = [],
+        ["candidates"] = [],
+        ["this-one"] = [],
+        ["classes-title"] = [],
+        ["classes-none"] = [],
+        ["class-seats"] = ["seats"],
+        ["register-japanese"] = [],
+        ["language-prompt"] = [],
+        ["in-japanese"] = [],
+        ["feedback-prompt"] = [],
+        ["helpful"] = [],
+        ["not-helpful"] = [],
+        ["thanks"] = [],
+    };
+
+    /// <summary>The texts of the やさしい日本語 pack.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> EasyTexts = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["switched"] = [],
+        ["switched-off"] = [],
+        ["no-easy-version"] = [],
+        ["language-prompt"] = [],
+    };
+
+    /// <summary>Texts shown as buttons: LINE cuts labels after 20 characters.</summary>
+    private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful"];
+    private const int MaxLabel = 20;
+
+    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes"];
+    private static readonly HashSet<string> ProcedureKeys = ["name", "text", "keywords"];
+
+    public bool IsEasy => Code == Easy;
+
+    public string this[string key] => Texts.TryGetValue(key, out var text) ? text : key;
+
+    /// <summary>A text with its placeholders filled.</summary>
+    public string Format(string key, params (string Name, string Value)[] values)
+    {
+        var text = this[key];
+        foreach (var (name, value) in values)
+        {
+            text = text.Replace("{" + name + "}", value, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    /// <summary>A Japanese term of the catalog in this language, or null when the pack has none.</summary>
+    public string? Term(string japanese) => Terms.TryGetValue(japanese.Trim(), out var term) ? term : null;
+
+    public static LanguagePack Load(string path) => Parse(System.IO.File.ReadAllText(path), path);
+
+    /// <summary>Parses a pack; every problem found is reported at once, each with its line.</summary>
+    public static LanguagePack Parse(string yaml, string file)
+    {
+        var root = DialogLoader.ReadRoot(yaml, file);
+        var problems = new List<ContentFileException>();
+        foreach (var key in root.Children.Keys.OfType<YamlScalarNode>().Where(k => !TopKeys.Contains(k.Value ?? string.Empty)))
+        {
+            problems.Add(new ContentFileException(file, DialogLoader.Line(key), $"unknown key '{key.Value}' (known: {string.Join(", ", TopKeys)})"));
+        }
+
+        var code = Scalar(root, "language") ?? string.Empty;
+        var expectedCode = Path.GetFileNameWithoutExtension(file);
+        if (code != expectedCode || (code != Easy && !Foreign.Contains(code)))
+        {
+            problems.Add(new ContentFileException(file, DialogLoader.Line(root), $"language: '{code}' must be the file's name ({expectedCode}) and one of easy, {string.Join(", ", Foreign)}"));
+        }
+
+        var texts = Map(root, "texts", file, problems);
+        var required = code == Easy ? EasyTexts : ForeignTexts;
+        foreach (var (key, placeholders) in required)
+        {
+            if (!texts.TryGetValue(key, out var text) || text.Trim().Length == 0)
+            {
+                problems.Add(new ContentFileException(file, LineOf(root, "texts"), $"texts: '{key}' is missing"));
+                continue;
+            }
+
+            foreach (Match m in Placeholder().Matches(text))
+            {
+                if (!placeholders.Contains(m.Groups[1].Value))
+                {
+                    problems.Add(new ContentFileException(file, LineOf(root, "texts"), $"texts: '{key}': {{{m.Groups[1].Value}}} is not filled by the host (it fills {(placeholders.Length == 0 ? "nothing" : string.Join(", ", placeholders.Select(p => "{" + p + "}")))})"));
+                }
+            }
+        }
+
+        foreach (var key in ButtonTexts.Where(k => texts.TryGetValue(k, out var label) && label.Length > MaxLabel))
+        {
+            problems.Add(new ContentFileException(file, LineOf(root, "texts"), $"texts: '{key}' is a button label: at most {MaxLabel} characters (LINE's limit)"));
+        }
+
+        foreach (var key in texts.Keys.Where(k => !required.ContainsKey(k)))
+        {
+            problems.Add(new ContentFileException(file, LineOf(root, "texts"), $"texts: unknown key '{key}'"));
+        }
+
+        var procedures = new Dictionary<string, TranslatedProcedure>(StringComparer.Ordinal);
+        if (root.Children.TryGetValue(new YamlScalarNode("procedures"), out var procNode))
+        {
+            if (procNode is not YamlMappingNode procMap)
+            {
+                problems.Add(new ContentFileException(file, DialogLoader.Line(procNode), "procedures: must map a procedure id to its name, text and keywords"));
+            }
+            else
+            {
+                foreach (var (idNode, value) in procMap.Children)
+                {
+                    var id = (idNode as YamlScalarNode)?.Value ?? string.Empty;
+                    if (value is not YamlMappingNode fields)
+                    {
+                        problems.Add(new ContentFileException(file, DialogLoader.Line(idNode), $"procedures: '{id}' must have name, text or keywords"));
+                        continue;
+                    }
+
+                    foreach (var key in fields.Children.Keys.OfType<YamlScalarNode>().Where(k => !ProcedureKeys.Contains(k.Value ?? string.Empty)))
+                    {
+                        problems.Add(new ContentFileException(file, DialogLoader.Line(key), $"procedures: '{id}': unknown key '{key.Value}' (known: name, text, keywords)"));
+                    }
+
+                    procedures[id] = new TranslatedProcedure(Clean(Scalar(fields, "name")), Clean(Scalar(fields, "text")), List(fields, "keywords"));
+                }
+            }
+        }
+
+        var terms = Map(root, "terms", file, problems);
+        var classKeywords = root.Children.TryGetValue(new YamlScalarNode("classes"), out var classes) && classes is YamlMappingNode classMap
+            ? List(classMap, "keywords")
+            : [];
+        if (problems.Count > 0)
+        {
+            throw new ContentProblemsException(problems);
+        }
+
+        return new LanguagePack(
+            code,
+            Scalar(root, "name") ?? code,
+            Scalar(root, "sample") is "true",
+            List(root, "switch"),
+            texts,
+            terms,
+            procedures,
+            classKeywords,
+            file);
+    }
+
+    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static string? Scalar(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode s ? s.Value : null;
+
+    private static List<string> List(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlSequenceNode seq
+            ? seq.Children.OfType<YamlScalarNode>().Select(s => s.Value?.Trim() ?? string.Empty).Where(s => s.Length > 0).ToList()
+            : [];
+
+    private static Dictionary<string, string> Map(YamlMappingNode root, string key, string file, List<ContentFileException> problems)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!root.Children.TryGetValue(new YamlScalarNode(key), out var node))
+        {
+            return result;
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            problems.Add(new ContentFileException(file, DialogLoader.Line(node), $"{key}: must be a list of key: text"));
+            return result;
+        }
+
+        foreach (var (k, v) in map.Children)
+        {
+            if (k is YamlScalarNode { Value: { } name } && v is YamlScalarNode { Value: { } text })
+            {
+                result[name.Trim()] = text.Trim();
+            }
+            else
+            {
+                problems.Add(new ContentFileException(file, DialogLoader.Line(k), $"{key}: each entry is key: text"));
+            }
+        }
+
+        return result;
+    }
+
+    private static int LineOf(YamlMappingNode root, string key) =>
+        root.Children.TryGetValue(new YamlScalarNode(key), out var node) ? DialogLoader.Line(node) : DialogLoader.Line(root);
+
+    [GeneratedRegex(@"\{([a-z]+)\}")]
+    private static partial Regex Placeholder();
+}
+
+/// <summary>Several problems of one content file, each with its line.</summary>
+public sealed class ContentProblemsException(IReadOnlyList<ContentFileException> problems)
+    : Exception(string.Join("\n", problems.Select(p => p.Message)))
+{
+    public IReadOnlyList<ContentFileException> Problems { get; } = problems;
+}

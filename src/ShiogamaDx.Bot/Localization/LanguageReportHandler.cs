@@ -1,0 +1,61 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Procedures;
+
+namespace ShiogamaDx.Bot.Localization;
+
+/// <summary>
+/// For the DX office: the procedures without a やさしい日本語 version (and the languages without a translation of
+/// them), the most asked this fiscal year first, so the easy versions get written where they matter.
+/// </summary>
+public sealed class LanguageReportHandler(BotDbContext db, ProcedureIndexCache cache, ProcedureDemandCounter counter, LanguageCatalog catalog, TimeProvider clock) : IIntentHandler
+{
+    private const int Top = 15;
+
+    public string Name => "staff.languages";
+
+    public Audience Audience => Audience.Staff;
+
+    public double Match(Turn turn)
+    {
+        var n = turn.Normalized;
+        var subject = n.Contains("やさしい日本語", StringComparison.Ordinal) || n.Contains("やさしいにほんご", StringComparison.Ordinal) || n.Contains("翻訳", StringComparison.Ordinal);
+        var lacking = n.Contains("ない", StringComparison.Ordinal) || n.Contains('未', StringComparison.Ordinal) || n.Contains("不足", StringComparison.Ordinal) || n.Contains("足りない", StringComparison.Ordinal);
+        return subject && lacking ? 0.9 : 0.0;
+    }
+
+    public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
+    {
+        await counter.FlushAsync(cancellationToken); // this host's last seconds of counts included
+        var today = clock.GetLocalNow();
+        var year = today.Month >= 4 ? today.Year : today.Year - 1;
+        var from = new DateOnly(year, 4, 1);
+        var asked = await db.Set<ProcedureDemand>().AsNoTracking()
+            .Where(d => d.Month >= from)
+            .GroupBy(d => d.ProcedureId)
+            .Select(g => new { Id = g.Key, Asked = g.Sum(d => d.Asked) })
+            .ToDictionaryAsync(d => d.Id, d => d.Asked, cancellationToken);
+
+        var packs = catalog.Packs;
+        var easy = packs.GetValueOrDefault(LanguagePack.Easy);
+        var foreign = LanguagePack.Foreign.Where(packs.ContainsKey).Select(c => packs[c]).ToList();
+        var procedures = cache.Get(db).Procedures;
+        var lacking = procedures
+            .Select(p => (Procedure: p, Asked: asked.GetValueOrDefault(p.Id), NoEasy: easy?.Procedures.GetValueOrDefault(p.Id)?.Text is null,
+                Untranslated: foreign.Where(f => f.Procedures.GetValueOrDefault(p.Id)?.Text is null).Select(f => f.Code).ToList()))
+            .Where(x => x.NoEasy || x.Untranslated.Count > 0)
+            .OrderByDescending(x => x.Asked).ThenBy(x => x.Procedure.Position)
+            .ToList();
+        var rows = lacking.Take(Top)
+            .Select(x => (IReadOnlyList<string>)[x.Procedure.Name, x.Asked.ToString(CultureInfo.InvariantCulture), x.NoEasy ? "なし" : "あり", x.Untranslated.Count == 0 ? "-" : string.Join(" ", x.Untranslated)])
+            .ToList();
+        var noEasy = procedures.Count(p => easy?.Procedures.GetValueOrDefault(p.Id)?.Text is null);
+        return TurnResult.Of(new TableReply(
+            $"やさしい日本語版・翻訳がない手続き（令和{year - 2018}年度、よく聞かれる順）",
+            ["手続き", "件数", "やさしい日本語", "翻訳がない言語"],
+            rows,
+            $"やさしい日本語版がない手続き {noEasy}/{procedures.Count} 件。書き方は docs/content.md の「やさしい日本語と外国語」。"));
+    }
+}

@@ -1,0 +1,56 @@
+using ShiogamaDx.Bot.Localization;
+using ShiogamaDx.Bot.Tests.Conversations;
+
+namespace ShiogamaDx.Bot.Tests.Localization;
+
+public sealed class LanguagePackTests
+{
+    private static string Languages => Path.Combine(RepoPaths.Root, "src", "ShiogamaDx.Bot", "Content", LanguageCatalog.Folder);
+
+    /// <summary>The CI run of the content check for languages: packs load, name catalog procedures, easy texts pass the linter.</summary>
+    [Fact]
+    public void BundledPacks_LoadNameCatalogProcedures_AndEasyVersionsPassTheLinter()
+    {
+        var problems = LanguageCheck.Problems(Languages, Path.Combine(RepoPaths.Root, "src", "ShiogamaDx.Bot", "Content", "procedures.yaml"));
+        Assert.True(problems.Count == 0, string.Join("\n", problems.Select(p => p.Message)));
+        var packs = LanguageCatalog.LoadFolder(Languages, out _);
+        Assert.Equal(["easy", "en", "ko", "pt", "tl", "vi", "zh"], packs.Keys.Order(StringComparer.Ordinal));
+        Assert.All(packs.Values, p => Assert.True(p.Sample, $"{p.Code}: the bundled translations are samples"));
+        Assert.True(packs["easy"].Procedures.Count >= 30);
+    }
+
+    [Theory]
+    [InlineData("じゅうみんひょう（住民票）を もらえます。", 0)]
+    [InlineData("住民票（じゅうみんひょう）を もらえます。", 0)]
+    [InlineData("届け（とどけ）を 出します。", 0)]
+    [InlineData("住民票を もらえます。", 1)]
+    [InlineData("市の 本を 読みます。", 0)] // every kanji is of the first two school years
+    [InlineData("あかちゃんが うまれた ときは、うまれた 日を ふくめて 十四日の うちに、まどぐちで とどけを だして ください。", 1)]
+    public void Linter_CountsLongSentencesAndHardKanjiWithoutReading(string text, int problems) =>
+        Assert.Equal(problems, EasyJapaneseLinter.Check(text).Count);
+
+    [Fact]
+    public void Pack_WithAPlaceholderTheHostDoesNotFill_OrAMissingText_IsRefusedWithItsLine()
+    {
+        var yaml = File.ReadAllText(Path.Combine(Languages, "en.yaml"))
+            .Replace("{phone}", "{telephone}", StringComparison.Ordinal)
+            .Replace("  this-one: \"This one\"\n", string.Empty, StringComparison.Ordinal);
+        var ex = Assert.Throws<ContentProblemsException>(() => LanguagePack.Parse(yaml, "en.yaml"));
+        Assert.Contains(ex.Problems, p => p.Reason.Contains("{telephone} is not filled by the host", StringComparison.Ordinal) && p.Line > 1);
+        Assert.Contains(ex.Problems, p => p.Reason.Contains("'this-one' is missing", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("How do I apply for the child allowance?", "en")]
+    [InlineData("我想开一份住民票", "zh")]
+    [InlineData("주민표를 발급받고 싶어요", "ko")]
+    [InlineData("Tôi muốn đăng ký kết hôn", "vi")]
+    [InlineData("Quero colocar meu filho na creche", "pt")]
+    [InlineData("Paano po kumuha ng sertipiko?", "tl")]
+    [InlineData("住民票をとりたい", "ja")]
+    [InlineData("住民票", null)]
+    [InlineData("OK", null)]
+    [InlineData("3", null)]
+    public void Detector_TellsTheLanguageOfAMessage_OrSaysItCannot(string text, string? expected) =>
+        Assert.Equal(expected, LanguageDetector.Detect(text));
+}

@@ -1,0 +1,244 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Localization;
+using ShiogamaDx.Bot.Tests.Conversations;
+using ShiogamaDx.Bot.Tests.Guidelines;
+using ShiogamaDx.Bot.Tests.Infrastructure;
+using ShiogamaDx.Bot.Tests.Line;
+
+namespace ShiogamaDx.Bot.Tests.Localization;
+
+/// <summary>Residents in their own language, through signed webhooks, the fake LINE API on loopback and real SQLite.</summary>
+public sealed class ResidentLanguageTests
+{
+    [Fact]
+    public async Task EnglishQuestion_IsAnsweredWhollyInEnglish_AndTheLanguageIsKept()
+    {
+        await using var host = await LineTestHost.StartAsync();
+
+        await host.SendAsync(LineEvents.Text("How do I get a copy of my certificate of residence?", host.Now));
+        await host.WhenSettledAsync();
+
+        var reply = Assert.Single(host.Fake.Replies);
+        Assert.Contains("Copy of the certificate of residence", reply.AllText, StringComparison.Ordinal);
+        Assert.Contains("Apply online", reply.AllText, StringComparison.Ordinal);
+        Assert.Contains("Was this helpful?", reply.AllText, StringComparison.Ordinal);
+        Assert.False(HasJapanese(reply.AllText), "Japanese in an English answer:\n" + reply.AllText);
+        Assert.Empty(host.Fake.SpecErrors);
+        Assert.Equal("en", host.Db(db => db.Set<ResidentLanguage>().Single(r => r.UserKey == host.UserKey).Language));
+        Assert.DoesNotContain(LineTestHost.UserId, host.Db(db => db.Set<ResidentLanguage>().Select(r => r.UserKey).ToList()));
+
+        // "menu" next: still English, nothing to detect in it.
+        await host.SendAsync(LineEvents.Text("menu", host.Now));
+        await host.WhenSettledAsync();
+        var menu = host.Fake.Replies.Last();
+        Assert.Contains("Smartphone classes", menu.AllText, StringComparison.Ordinal);
+        Assert.False(HasJapanese(menu.AllText), menu.AllText);
+    }
+
+    [Theory]
+    [InlineData("ko", "주민표")]
+    [InlineData("vi", "phiếu cư trú")]
+    [InlineData("pt", "atestado de residência")]
+    public async Task NewFriend_IsGreetedInTheLanguageOfTheirLineProfile(string language, string expectedWords)
+    {
+        await using var host = await LineTestHost.StartAsync();
+        host.Fake.ProfileLanguages[LineTestHost.UserId] = language;
+
+        await host.SendAsync(LineEvents.Follow(host.Now));
+        await host.WhenSettledAsync();
+        var greeting = Assert.Single(host.Fake.Replies).AllText;
+        var note = LanguageCatalog.LoadFolder(Path.Combine(AppContext.BaseDirectory, "Content", LanguageCatalog.Folder), out _)[language]["japanese-only"];
+        var inLanguage = greeting.Contains(note, StringComparison.Ordinal) ? greeting[..greeting.IndexOf(note, StringComparison.Ordinal)] : greeting;
+        Assert.False(HasKana(inLanguage.Replace("日本語", string.Empty, StringComparison.Ordinal)), greeting); // 「日本語」 is the word to send back
+
+        // A word of the content typed in Japanese script alone (住民票) says nothing of the language: the profile decides.
+        await host.SendAsync(LineEvents.Text("住民票", host.Now));
+        await host.WhenSettledAsync();
+        Assert.Contains(expectedWords, host.Fake.Replies.Last().AllText, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(LineTestHost.UserId, host.Fake.ProfileRequests);
+        Assert.Single(host.Fake.ProfileRequests.Distinct()); // read once, then remembered
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
+    public async Task EasyJapanese_IsSwitchedOnByAsking_KeptForTheResident_AndShowsTheEasyVersion()
+    {
+        await using var host = await LineTestHost.StartAsync();
+
+        await host.SendAsync(LineEvents.Text("やさしい日本語で", host.Now));
+        await host.WhenSettledAsync();
+        Assert.Contains("やさしい 日本語で こたえます", host.Fake.Replies.Last().AllText, StringComparison.Ordinal);
+        Assert.Equal("easy", host.Db(db => db.Set<ResidentLanguage>().Single(r => r.UserKey == host.UserKey).Language));
+
+        await host.SendAsync(LineEvents.Text("住民票がほしい", host.Now));
+        await host.WhenSettledAsync();
+        var easy = host.Fake.Replies.Last().AllText;
+        Assert.Contains("ゆうびんで とどきます", easy, StringComparison.Ordinal);
+        Assert.DoesNotContain("郵送で届きます", easy, StringComparison.Ordinal);
+
+        // A procedure without an easy version: the regular answer, and a word that says so.
+        await host.SendAsync(LineEvents.Text("原付の廃車", host.Now));
+        await host.WhenSettledAsync();
+        var regular = host.Fake.Replies.Last().AllText;
+        Assert.Contains("原動機付自転車", regular, StringComparison.Ordinal);
+        Assert.Contains("まだ やさしい 日本語に なって いません", regular, StringComparison.Ordinal);
+
+        await host.SendAsync(LineEvents.Text("ふつうの日本語", host.Now));
+        await host.WhenSettledAsync();
+        Assert.Empty(host.Db(db => db.Set<ResidentLanguage>().Where(r => r.UserKey == host.UserKey).ToList()));
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
+    public async Task LanguageMenu_OffersEveryLanguage_AndAChoiceSwitches()
+    {
+        await using var host = await LineTestHost.StartAsync();
+
+        await host.SendAsync(LineEvents.Text("やさしい日本語・Language", host.Now));
+        await host.WhenSettledAsync();
+        var offer = host.Fake.Replies.Last();
+        foreach (var name in new[] { "日本語", "やさしい日本語", "English", "中文", "한국어", "Tiếng Việt", "Português", "Tagalog" })
+        {
+            Assert.Contains(name, offer.AllText, StringComparison.Ordinal);
+        }
+
+        await host.SendAsync(Postback(ButtonData(offer, "Tagalog"), host.Now));
+        await host.WhenSettledAsync();
+        Assert.Contains("sasagot ako sa Tagalog", host.Fake.Replies.Last().AllText, StringComparison.Ordinal);
+        Assert.Equal("tl", host.Db(db => db.Set<ResidentLanguage>().Single(r => r.UserKey == host.UserKey).Language));
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
+    public async Task JapaneseOnlyStep_IsSaidToBeJapanese_InTheResidentsLanguage()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        await host.SendAsync(LineEvents.Text("When is the next smartphone class?", host.Now));
+        await host.WhenSettledAsync();
+        var classes = host.Fake.Replies.Last();
+        Assert.Contains("Register (Japanese)", classes.AllText, StringComparison.Ordinal);
+        Assert.False(HasJapanese(classes.AllText), classes.AllText);
+
+        // The registration flow exists only in Japanese: said so before it, in English.
+        await host.SendAsync(Postback(ButtonData(classes, "Register (Japanese)"), host.Now));
+        await host.WhenSettledAsync();
+        var flow = host.Fake.Replies.Last().AllText;
+        Assert.StartsWith("The following is only available in Japanese:", flow, StringComparison.Ordinal);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
+    public async Task MissingTranslation_WithoutLlm_SaysSoInTheResidentsLanguage_WithTheHelpNumber()
+    {
+        var content = ContentWithoutEnglishText("juminhyo");
+        await using var host = await LineTestHost.StartAsync(new() { ["Content:Path"] = content });
+
+        await host.SendAsync(LineEvents.Text("certificate of residence please", host.Now));
+        await host.WhenSettledAsync();
+
+        var text = host.Fake.Replies.Last().AllText;
+        Assert.Contains("not yet available in English", text, StringComparison.Ordinal);
+        Assert.Contains("022-355-5284", text, StringComparison.Ordinal);
+        Assert.False(HasJapanese(text), text);
+    }
+
+    [Fact]
+    public async Task MissingTranslation_WithLlm_IsMachineTranslatedOnce_AndLabelled()
+    {
+        await using var llm = await FakeLlmServer.StartAsync();
+        llm.Answer = request => "[EN] " + FakeLlmServer.Messages(request)[^1].Content.Length + " characters translated";
+        var content = ContentWithoutEnglishText("juminhyo");
+        await using var host = await LineTestHost.StartAsync(new()
+        {
+            ["Content:Path"] = content,
+            ["Ai:Provider"] = "OpenAICompatible",
+            ["Ai:Endpoint"] = llm.Endpoint,
+            ["Ai:Model"] = "fake-model",
+            ["Ai:ApiKey"] = "test-key",
+        });
+
+        await host.SendAsync(LineEvents.Text("certificate of residence please", host.Now));
+        await host.WhenSettledAsync();
+        await host.SendAsync(LineEvents.Text("I need my certificate of residence", host.Now));
+        await host.WhenSettledAsync();
+
+        var text = host.Fake.Replies.Last().AllText;
+        Assert.Contains("[EN]", text, StringComparison.Ordinal);
+        Assert.Contains("Machine translation", text, StringComparison.Ordinal);
+        var request = Assert.Single(llm.Requests); // the second answer came from the cache
+        var (role, prompt) = FakeLlmServer.Messages(request)[0];
+        Assert.Equal("system", role);
+        Assert.Contains("English", prompt, StringComparison.Ordinal);
+        Assert.Contains("住民票", FakeLlmServer.Messages(request)[^1].Content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OfficeReport_ListsProceduresWithoutAnEasyVersion_MostAskedFirst()
+    {
+        using var app = new BotApplication();
+        await app.SayAsync(Audience.Resident, "r1", "原付の廃車");
+        await app.SayAsync(Audience.Resident, "r2", "原付を登録したい");
+        await app.SayAsync(Audience.Resident, "r3", "犬の登録");
+
+        var replies = await app.SayAsync(Audience.Staff, "s1", "やさしい日本語がない手続き");
+
+        var table = Assert.IsType<TableReply>(Assert.Single(replies));
+        Assert.Equal("原動機付自転車（原付）の登録・廃車", table.Rows[0][0]);
+        Assert.Equal("2", table.Rows[0][1]);
+        Assert.Equal("犬の登録", table.Rows[1][0]);
+        Assert.DoesNotContain(table.Rows, r => r[0] == "住民票の写しの請求"); // it has an easy version and every translation
+
+        // Residents never reach it.
+        Assert.DoesNotContain(await app.SayAsync(Audience.Resident, "r4", "やさしい日本語がない手続き"), r => r is TableReply);
+    }
+
+    /// <summary>Hiragana, katakana or kanji: what an answer in a foreign language must not fall back to silently.</summary>
+    internal static bool HasJapanese(string text) => text.Any(c => c is >= '\u3041' and <= '\u30FF' or >= '\u4E00' and <= '\u9FFF');
+
+    private static bool HasKana(string text) => text.Any(c => c is >= '\u3041' and <= '\u30FF');
+
+    private static string ButtonData(LineCall call, string label) =>
+        Find(call.Body!, label) ?? throw new Xunit.Sdk.XunitException($"no button '{label}' in\n{call.Body}");
+
+    private static string? Find(JsonNode node, string label) => node switch
+    {
+        JsonObject o when (string?)o["label"] == label && o["data"] is JsonValue d => d.GetValue<string>(),
+        JsonObject o => o.Select(kv => kv.Value is null ? null : Find(kv.Value, label)).FirstOrDefault(x => x is not null),
+        JsonArray a => a.Select(x => x is null ? null : Find(x, label)).FirstOrDefault(x => x is not null),
+        _ => null,
+    };
+
+    private static JsonObject Postback(string data, DateTimeOffset time)
+    {
+        var e = LineEvents.Base("postback", time);
+        e["postback"] = new JsonObject { ["data"] = data };
+        return e;
+    }
+
+    /// <summary>A copy of the bundled content whose English pack lacks one procedure's text.</summary>
+    private static string ContentWithoutEnglishText(string id)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "content-" + Guid.NewGuid().ToString("N"));
+        CopyFolder(Path.Combine(AppContext.BaseDirectory, "Content"), folder);
+        var file = Path.Combine(folder, LanguageCatalog.Folder, "en.yaml");
+        var lines = File.ReadAllLines(file).ToList();
+        var at = lines.FindIndex(l => l == $"  {id}:");
+        Assert.True(at >= 0 && lines[at + 2].TrimStart().StartsWith("text:", StringComparison.Ordinal));
+        lines.RemoveAt(at + 2);
+        File.WriteAllLines(file, lines);
+        return folder;
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
