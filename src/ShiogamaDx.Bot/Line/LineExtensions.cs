@@ -20,6 +20,7 @@ public static class LineExtensions
         services.AddSingleton<LineUserRateLimiter>();
         services.AddSingleton<KnownLineUsers>();
         services.AddSingleton<LineProfileLanguages>();
+        services.AddHttpClient(LineProfileLanguages.HttpClientName, LineProfileLanguages.Configure).RemoveAllLoggers();
         services.AddScoped<IInboxChannel, LineInboxChannel>();
         services.AddScoped<IPersonalDataEraser, LineDataEraser>();
         services.AddScoped<IRecipientDirectory, LineRecipientDirectory>();

@@ -130,7 +130,7 @@ internal sealed class LineInboxChannel(
         var (message, prefix) = ToIncoming(ev, row.PersonKey!, clock.GetUtcNow(), messages.Current);
         try
         {
-            message = message with { Locale = await profiles.LanguageAsync(client, row.PersonKey!, lineUserId, ct) ?? message.Locale };
+            message = message with { Locale = await profiles.LanguageAsync(row.PersonKey!, lineUserId, ct) ?? message.Locale };
             var answer = await WithLoadingAnimationAsync(engine.AnswerAsync(message, ct), lineUserId, ct); // offers saved with the answer below
             if (ev.Type == "follow" && ev.Follow?.IsUnblocked != true)
             {

@@ -78,26 +78,6 @@ internal sealed class LineMessagingClient(HttpClient http, BotMetrics metrics, I
         }
     }
 
-    /// <summary>The language of a friend's LINE profile (en, zh-Hans, ko, pt-BR …); null when unknown or not readable now.</summary>
-    public async Task<string?> ProfileLanguageAsync(string userId, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "v2/bot/profile/" + Uri.EscapeDataString(userId));
-        request.Options.Set(NoRetry, true); // a hint for the answer's language: never worth a wait
-        try
-        {
-            using var response = await http.SendAsync(request, ct);
-            return response.IsSuccessStatusCode
-                ? (await response.Content.ReadFromJsonAsync(LineMessageJson.Default.LineProfileResponse, ct))?.Language
-                : null;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or TimeoutRejectedException or BrokenCircuitException
-                                   || (ex is TaskCanceledException && !ct.IsCancellationRequested))
-        {
-            logger.LogWarning("LINE profile could not be read: {Error}", ex.GetType().Name);
-            return null;
-        }
-    }
-
     /// <param name="seconds">5 to 60, a multiple of 5 (the animation ends earlier when the answer arrives).</param>
     public Task<LineApiResult> StartLoadingAsync(string chatId, int seconds, CancellationToken ct) =>
         SendAsync("v2/bot/chat/loading/start", JsonSerializer.SerializeToUtf8Bytes(new LineLoadingRequest(chatId, Math.Clamp(seconds / 5 * 5, 5, 60)), LineMessageJson.Default.LineLoadingRequest), null, retry: false, ct);
