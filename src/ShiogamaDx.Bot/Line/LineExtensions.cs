@@ -26,6 +26,10 @@ public static class LineExtensions
         services.AddScoped<IRecipientDirectory, LineRecipientDirectory>();
         services.AddScoped<IMessageQuota, LineMessageQuota>();
         services.AddHostedService<LineOutboxDelivery>();
+        services.AddOptions<LineForwardOptions>().BindConfiguration(LineForwardOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient(LineWebhookForwarder.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers(); // each attempt has its own timeout
+        services.AddSingleton<LineWebhookForwarder>();
+        services.AddHostedService(sp => sp.GetRequiredService<LineWebhookForwarder>());
 
         services.AddHttpClient<LineMessagingClient>((sp, http) =>
             {

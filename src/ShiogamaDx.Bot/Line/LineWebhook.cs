@@ -18,7 +18,7 @@ internal static class LineWebhookEndpoint
     /// <summary>The last instant DateTimeOffset holds, in Unix milliseconds: a later timestamp cannot be read.</summary>
     private static readonly long MaxTimestamp = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
-    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<LineOptions> options, InboxWriter inbox, PrivacyKeys keys, TimeProvider clock, BotMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<LineOptions> options, InboxWriter inbox, PrivacyKeys keys, TimeProvider clock, BotMetrics metrics, LineWebhookForwarder forwarder, ILoggerFactory loggers, CancellationToken ct)
     {
         var o = options.Value;
         if (!o.Enabled)
@@ -87,7 +87,7 @@ internal static class LineWebhookEndpoint
         try
         {
             var now = clock.GetUtcNow();
-            stored = await inbox.StoreAsync([.. events.Select(e => ToItem(e, keys, now, logger)).OfType<InboxItem>()], ct); // an id twice: the inbox keeps the first
+            stored = await inbox.StoreAsync([.. events.Select(e => Forwarded(ToItem(e, keys, now, logger), e, forwarder, now)).OfType<InboxItem>()], ct); // an id twice: the inbox keeps the first
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -99,6 +99,7 @@ internal static class LineWebhookEndpoint
         if (stored > 0)
         {
             metrics.Received(LineInboxChannel.Channel, stored); // the worker was woken by the inbox writer
+            forwarder.Offer(body, http.Request.Headers[SignatureHeader].ToString(), events); // after storing: never before, never instead
         }
 
         return TypedResults.Ok();
@@ -147,6 +148,17 @@ internal static class LineWebhookEndpoint
         {
             return Unreadable(id, ex.GetType().Name, now, logger);
         }
+    }
+
+    /// <summary>An event of the other system on the account (Line:ForwardEvents): stored for the record, answered by it, not by the bot.</summary>
+    private static InboxItem? Forwarded(InboxItem? item, JsonElement ev, LineWebhookForwarder forwarder, DateTimeOffset now)
+    {
+        if (item is { Status: InboxStatus.Pending } && forwarder.Claims(ev))
+        {
+            (item.Status, item.ProcessedAt, item.PayloadJson, item.LastError) = (InboxStatus.Skipped, now, null, "forwarded");
+        }
+
+        return item;
     }
 
     /// <summary>Signed by LINE but not readable by this version: kept for the record (and against redelivery), not answered.</summary>

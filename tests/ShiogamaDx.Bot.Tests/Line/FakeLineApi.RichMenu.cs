@@ -12,6 +12,7 @@ namespace ShiogamaDx.Bot.Tests.Line;
 public sealed partial class FakeLineApi
 {
     private readonly List<RichMenuImageUpload> richMenuImages = [];
+    private readonly Dictionary<string, string> richMenuNames = [];
     private int richMenuCounter;
     private readonly HashSet<string> richMenus = [];
     private readonly Dictionary<string, string> richMenuAliases = [];
@@ -33,6 +34,14 @@ public sealed partial class FakeLineApi
     /// <summary>Calls that set a rich menu for one user or a list of users: the disaster mode must make none.</summary>
     public IEnumerable<LineCall> PerUserRichMenuCalls => Calls.Where(c => c.Path.StartsWith("/v2/bot/user/", StringComparison.Ordinal) && !c.Path.Contains("/user/all/", StringComparison.Ordinal)
                                                                          || c.Path.StartsWith("/v2/bot/richmenu/bulk", StringComparison.Ordinal));
+
+    private IResult GetRichMenu(string id)
+    {
+        lock (gate)
+        {
+            return richMenus.Contains(id) ? Results.Json(new JsonObject { ["richMenuId"] = id, ["name"] = richMenuNames.GetValueOrDefault(id, string.Empty) }) : Error(404, "Not found");
+        }
+    }
 
     public IReadOnlyList<RichMenuImageUpload> RichMenuImages
     {
@@ -178,6 +187,7 @@ public sealed partial class FakeLineApi
             {
                 var created = "richmenu-" + Interlocked.Increment(ref richMenuCounter).ToString("D32", System.Globalization.CultureInfo.InvariantCulture);
                 richMenus.Add(created);
+                richMenuNames[created] = (string?)json?["name"] ?? string.Empty;
                 return Results.Json(new JsonObject { ["richMenuId"] = created });
             }
 
@@ -208,11 +218,12 @@ public sealed partial class FakeLineApi
     }
 
     /// <summary>Arranges a menu that exists on LINE already, e.g. one made in the LINE Official Account Manager.</summary>
-    public void AddRichMenu(string id, bool asDefault = false, string? alias = null)
+    public void AddRichMenu(string id, bool asDefault = false, string? alias = null, string name = "")
     {
         lock (gate)
         {
             richMenus.Add(id);
+            richMenuNames[id] = name;
             DefaultRichMenu = asDefault ? id : DefaultRichMenu;
             if (alias is not null)
             {

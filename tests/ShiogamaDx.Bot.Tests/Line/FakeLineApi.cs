@@ -80,6 +80,7 @@ public sealed partial class FakeLineApi : IAsyncDisposable
         web.MapPost("/{**path}", (Delegate)fake.HandleAsync);
         web.MapDelete("/v2/bot/richmenu/{id}", (Delegate)fake.DeleteRichMenu);
         fake.MapRichMenuReads(web);
+        web.MapGet("/v2/bot/richmenu/{id}", (string id) => fake.GetRichMenu(id));
         web.MapGet("/v2/bot/message/quota", () => fake.QuotaLimit is { } limit
             ? Results.Json(new JsonObject { ["type"] = "limited", ["value"] = limit })
             : Results.Json(new JsonObject { ["type"] = "none" }));

@@ -93,17 +93,45 @@ public sealed class RichMenuTests(JapaneseFontFixture fonts) : IClassFixture<Jap
         Assert.True(exit == 0, output);
         Assert.Empty(fake.SpecErrors);
         var calls = fake.Calls;
-        Assert.Equal(5, calls.Count);
+        Assert.Equal(6, calls.Count);
         var id = "richmenu-" + 1.ToString("D32", System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal(["/v2/bot/richmenu", $"/v2/bot/richmenu/{id}/content", $"/v2/bot/user/all/richmenu/{id}", "GET /v2/bot/richmenu/alias/list", "/v2/bot/richmenu/alias"], calls.Select(c => c.Path));
+        Assert.Equal(["GET /v2/bot/user/all/richmenu", "/v2/bot/richmenu", $"/v2/bot/richmenu/{id}/content", $"/v2/bot/user/all/richmenu/{id}", "GET /v2/bot/richmenu/alias/list", "/v2/bot/richmenu/alias"], calls.Select(c => c.Path));
         Assert.Equal(id, fake.RichMenuAliases[RichMenuAliases.MainAlias]); // the disaster mode's way back
-        Assert.All(calls, c => Assert.Equal(200, c.Status));
+        Assert.Equal(404, calls[0].Status); // no default menu yet: nobody else's to keep
+        Assert.All(calls.Skip(1), c => Assert.Equal(200, c.Status));
         var upload = Assert.Single(fake.RichMenuImages);
         Assert.Equal("image/png", upload.ContentType);
         Assert.StartsWith("localhost:", upload.Host, StringComparison.Ordinal); // Line:DataApiBaseUrl, not the API host
         using var bitmap = SKBitmap.Decode(upload.Bytes);
         Assert.Equal(2500, bitmap.Width);
         Assert.Contains(id, output, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Apply_LeavesADefaultMenuAnotherSystemMade_UnlessToldToReplaceIt_AndReplacesItsOwn()
+    {
+        Skip.If(fonts.Missing is not null, fonts.Missing);
+        await using var fake = await FakeLineApi.StartAsync();
+        await using var host = await LineTestHost.StartAsync(new() { ["Line:DataApiBaseUrl"] = fake.Url }, fake);
+        fake.AddRichMenu("richmenu-facility", asDefault: true, name: "施設予約メニュー");
+
+        var (refused, refusal) = await RunAsync(host.App);
+
+        Assert.Equal(1, refused);
+        Assert.Contains("richmenu-facility ('施設予約メニュー') was not made by this bot", refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain(fake.Calls, c => !c.Path.StartsWith("GET ", StringComparison.Ordinal)); // nothing created, nothing changed
+        Assert.Equal("richmenu-facility", fake.DefaultRichMenu);
+
+        var (replaced, _) = await RunAsync(host.App, "--replace");
+        var ours = fake.DefaultRichMenu;
+        var (again, output) = await RunAsync(host.App); // our own default: replaced without being told
+
+        Assert.Equal(0, replaced);
+        Assert.Equal(0, again);
+        Assert.NotEqual("richmenu-facility", ours);
+        Assert.NotEqual(ours, fake.DefaultRichMenu);
+        Assert.Contains(fake.DefaultRichMenu!, output, StringComparison.Ordinal);
+        Assert.Empty(fake.SpecErrors);
     }
 
     [SkippableFact]
@@ -118,7 +146,7 @@ public sealed class RichMenuTests(JapaneseFontFixture fonts) : IClassFixture<Jap
 
         Assert.Equal(1, exit);
         Assert.Contains("500", output, StringComparison.Ordinal);
-        Assert.Equal(["/v2/bot/richmenu", "/content", "DELETE"], host.Fake.Calls.Select(c => c.Path.StartsWith("DELETE", StringComparison.Ordinal) ? "DELETE" : c.Path.EndsWith("/content", StringComparison.Ordinal) ? "/content" : c.Path));
+        Assert.Equal(["GET /v2/bot/user/all/richmenu", "/v2/bot/richmenu", "/content", "DELETE"], host.Fake.Calls.Select(c => c.Path.StartsWith("DELETE", StringComparison.Ordinal) ? "DELETE" : c.Path.EndsWith("/content", StringComparison.Ordinal) ? "/content" : c.Path));
         Assert.DoesNotContain(host.Fake.Calls, c => c.Path.StartsWith("/v2/bot/user/all/", StringComparison.Ordinal));
     }
 

@@ -10,11 +10,14 @@ namespace ShiogamaDx.Bot.Line.RichMenu;
 internal static class RichMenuJson
 {
     /// <param name="postbackKey">Postback buttons are signed like every button the bot sends, so the engine accepts them.</param>
+    /// <summary>Ends the name of every menu this bot makes: a default menu without it is another system's (--replace).</summary>
+    public const string OwnMark = " [ShiogamaDx.Bot]";
+
     public static JsonObject ToRequest(RichMenuDefinition menu, byte[] postbackKey) => new()
     {
         ["size"] = new JsonObject { ["width"] = menu.Width, ["height"] = menu.Height },
         ["selected"] = menu.Selected,
-        ["name"] = menu.Name,
+        ["name"] = menu.Name.Length + OwnMark.Length <= 300 ? menu.Name + OwnMark : menu.Name[..(300 - OwnMark.Length)] + OwnMark,
         ["chatBarText"] = menu.ChatBarText,
         ["areas"] = new JsonArray(menu.Areas.Select(a => (JsonNode)new JsonObject
         {
@@ -80,6 +83,28 @@ internal sealed class LineRichMenuClient(HttpClient http, IOptions<LineOptions> 
 
     public async Task SetDefaultAsync(string richMenuId, CancellationToken ct) =>
         await SendAsync(options.Value.ApiBaseUrl, $"v2/bot/user/all/richmenu/{Uri.EscapeDataString(richMenuId)}", null, ct);
+
+    /// <summary>Everyone's default menu now, with its name; null when the account has none.</summary>
+    public async Task<(string Id, string Name)?> GetDefaultAsync(CancellationToken ct)
+    {
+        string body;
+        try
+        {
+            body = await SendAsync(options.Value.ApiBaseUrl, "v2/bot/user/all/richmenu", null, ct, HttpMethod.Get);
+        }
+        catch (LineRichMenuException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+
+        if (JsonNode.Parse(body)?["richMenuId"]?.GetValue<string>() is not { Length: > 0 } id)
+        {
+            return null;
+        }
+
+        var menu = JsonNode.Parse(await SendAsync(options.Value.ApiBaseUrl, $"v2/bot/richmenu/{Uri.EscapeDataString(id)}", null, ct, HttpMethod.Get));
+        return (id, menu?["name"]?.GetValue<string>() ?? string.Empty);
+    }
 
     /// <summary>Best effort: a menu left without an image is never shown, so a failed apply cleans up after itself.</summary>
     public async Task DeleteQuietlyAsync(string richMenuId, CancellationToken ct)

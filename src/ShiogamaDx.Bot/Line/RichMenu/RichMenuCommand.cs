@@ -24,6 +24,7 @@ public sealed class RichMenuOptions
 /// <c>line richmenu apply [--dry-run] [--out DIR] [--file FILE]</c>: checks the menu file, draws its image and
 /// puts it in place on LINE as everyone's default menu. <c>--dry-run</c> only writes the image and the JSON.
 /// <c>--disaster</c> does the same with the disaster menu but only registers it (alias), for the disaster mode to switch to.
+/// A default menu this bot did not make (another extension's) is left in place unless <c>--replace</c>.
 /// </summary>
 internal sealed class RichMenuCommand(
     IOptions<RichMenuOptions> options,
@@ -38,11 +39,11 @@ internal sealed class RichMenuCommand(
 
     public IReadOnlyList<string> Verb => ["line", "richmenu", "apply"];
 
-    public string Usage => "line richmenu apply [--dry-run] [--out DIR] [--file FILE] [--disaster]    draw the LINE rich menu (Content/richmenu.yaml) and set it as default; --disaster: register the disaster menu (richmenu-disaster.yaml)";
+    public string Usage => "line richmenu apply [--dry-run] [--out DIR] [--file FILE] [--disaster] [--replace]    draw the LINE rich menu (Content/richmenu.yaml) and set it as default; --disaster: register the disaster menu (richmenu-disaster.yaml); --replace: even over a default menu another system made";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken cancellationToken)
     {
-        if (Parse(args) is not var (dryRun, outDir, fileArg, disaster))
+        if (Parse(args) is not var (dryRun, outDir, fileArg, disaster, replace))
         {
             await output.WriteLineAsync("usage: " + Usage);
             return 2;
@@ -112,6 +113,13 @@ internal sealed class RichMenuCommand(
         var isDefault = false;
         try
         {
+            // The account's other extensions may have put their own default menu in place: never push it aside unasked.
+            if (!disaster && !replace && await client.GetDefaultAsync(cancellationToken) is { } current && !current.Name.EndsWith(RichMenuJson.OwnMark, StringComparison.Ordinal))
+            {
+                await output.WriteLineAsync($"NG: the default rich menu {current.Id} ('{current.Name}') was not made by this bot (another extension of the account?). Nothing was changed; add --replace to replace it.");
+                return 1;
+            }
+
             id = await client.CreateAsync(json, cancellationToken);
             await client.UploadImageAsync(id, image, cancellationToken);
             if (!disaster)
@@ -146,9 +154,9 @@ internal sealed class RichMenuCommand(
         return 0;
     }
 
-    private static (bool DryRun, string? Out, string? File, bool Disaster)? Parse(IReadOnlyList<string> args)
+    private static (bool DryRun, string? Out, string? File, bool Disaster, bool Replace)? Parse(IReadOnlyList<string> args)
     {
-        var (dryRun, outDir, file, disaster) = (false, (string?)null, (string?)null, false);
+        var (dryRun, outDir, file, disaster, replace) = (false, (string?)null, (string?)null, false, false);
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -158,6 +166,9 @@ internal sealed class RichMenuCommand(
                     break;
                 case "--disaster":
                     disaster = true;
+                    break;
+                case "--replace":
+                    replace = true;
                     break;
                 case "--out" when i + 1 < args.Count:
                     outDir = args[++i];
@@ -170,7 +181,7 @@ internal sealed class RichMenuCommand(
             }
         }
 
-        return (dryRun, outDir, file, disaster);
+        return (dryRun, outDir, file, disaster, replace);
     }
 }
 
