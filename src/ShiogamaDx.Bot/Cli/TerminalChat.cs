@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using ShiogamaDx.Bot.Conversations;
 
 namespace ShiogamaDx.Bot.Cli;
@@ -16,6 +17,32 @@ public static class TerminalChat
         var userKey = "terminal-" + (audience == Audience.Staff ? "staff" : "resident") + (asNewPerson ? "-" + Guid.NewGuid().ToString("N") : string.Empty);
         await output.WriteLineAsync($"塩竈市DXチャットボット（{(audience == Audience.Staff ? "職員" : "市民")}として）。終わるときは Ctrl+D か「exit」。");
 
+        // Handoff between two terminals on one database: this one is a side of it, and prints what the other side sends.
+        services.GetRequiredService<Handoff.TerminalDesk>().On = true;
+        using var writing = new SemaphoreSlim(1, 1);
+        using var stopPolling = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var polling = PollOutboxAsync(services, userKey, output, writing, stopPolling.Token);
+        try
+        {
+            await TalkAsync(services, audience, userKey, input, output, writing, ct);
+        }
+        finally
+        {
+            await stopPolling.CancelAsync();
+            await polling;
+        }
+
+        // The server flushes what residents asked for every few seconds; a terminal session ends before that.
+        await services.GetRequiredService<Procedures.ProcedureDemandCounter>().FlushAsync(CancellationToken.None);
+        return 0;
+    }
+
+    /// <summary>How often a terminal looks for messages the other side of a handoff sent it.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    private static async Task TalkAsync(IServiceProvider services, Audience audience, string userKey, TextReader input, TextWriter output, SemaphoreSlim writing, CancellationToken ct)
+    {
+        var clock = services.GetRequiredService<TimeProvider>();
         var first = true;
         while (!ct.IsCancellationRequested)
         {
@@ -27,7 +54,7 @@ public static class TerminalChat
             }
             else
             {
-                await output.WriteAsync("> ");
+                await WriteAsync(output, writing, "> ", newLine: false);
                 line = await input.ReadLineAsync(ct);
                 if (line is null || line.Trim() is "exit" or "quit")
                 {
@@ -49,12 +76,71 @@ public static class TerminalChat
                 await Console.Error.WriteLineAsync(ex.Message);
             }
 
-            await output.WriteLineAsync(Render(replies));
+            if (Render(replies) is { Length: > 0 } rendered)
+            {
+                await WriteAsync(output, writing, rendered); // nothing when a handoff carries the words to the other side
+            }
         }
+    }
 
-        // The server flushes what residents asked for every few seconds; a terminal session ends before that.
-        await services.GetRequiredService<Procedures.ProcedureDemandCounter>().FlushAsync(CancellationToken.None);
-        return 0;
+    /// <summary>
+    /// The terminal's outbox: messages of a handoff addressed to this terminal's person (channel <c>terminal</c>),
+    /// printed once and marked sent, their choices kept so that a typed number answers them.
+    /// </summary>
+    private static async Task PollOutboxAsync(IServiceProvider services, string userKey, TextWriter output, SemaphoreSlim writing, CancellationToken ct)
+    {
+        var clock = services.GetRequiredService<TimeProvider>();
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<Data.BotDbContext>();
+                var due = await db.Set<OutboxMessage>()
+                    .Where(m => m.Channel == Handoff.HandoffDesk.Terminal && m.UserKey == userKey && m.SentAt == null && m.FailedAt == null)
+                    .OrderBy(m => m.Id).Take(20).ToListAsync(ct);
+                foreach (var message in due)
+                {
+                    var replies = message.Replies;
+                    if (Offers.From(replies) is { Count: > 0 } offers)
+                    {
+                        // Kept only when it offers something: a message of the other side must not drop the choices on screen.
+                        using (await scope.ServiceProvider.GetRequiredService<ConversationLocks>().AcquireAsync(userKey, ct))
+                        {
+                            await scope.ServiceProvider.GetRequiredService<ConversationStore>().SaveOffersAsync(userKey, offers, ct);
+                        }
+                    }
+
+                    await WriteAsync(output, writing, Environment.NewLine + Render(replies) + Environment.NewLine + "> ", newLine: false);
+                    message.SentAt = clock.GetUtcNow();
+                    await db.SaveChangesAsync(ct);
+                }
+
+                await Task.Delay(PollInterval, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or DbUpdateException or InvalidOperationException)
+            {
+                await Console.Error.WriteLineAsync(ex.Message); // the other terminal holds the database for a moment: again next round
+            }
+        }
+    }
+
+    private static async Task WriteAsync(TextWriter output, SemaphoreSlim writing, string text, bool newLine = true)
+    {
+        await writing.WaitAsync();
+        try
+        {
+            await (newLine ? output.WriteLineAsync(text) : output.WriteAsync(text));
+            await output.FlushAsync();
+        }
+        finally
+        {
+            writing.Release();
+        }
     }
 
     /// <summary>Plain text with numbered options, numbered exactly as <see cref="Offers.From"/> numbers them.</summary>

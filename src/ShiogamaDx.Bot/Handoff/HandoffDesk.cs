@@ -22,13 +22,21 @@ public sealed class HandoffDesk(
     MessageCatalog messages,
     DialogCatalog catalog,
     IEnumerable<IRecipientDirectory> directories,
+    HandoffTopics topics,
+    TerminalDesk terminal,
     TimeProvider clock,
     ILogger<HandoffDesk> logger) : ITurnDiversion
 {
     public const string ResidentHandler = "handoff";
     public const string StaffHandler = "staff.handoff";
     public const string Line = "line", Staff = "staff";
+
+    /// <summary>The terminal chat (<c>chat --as resident|staff</c>): both sides of a handoff for a demo, on one database.</summary>
+    public const string Terminal = "terminal";
     public const int MaxText = 2000;
+
+    /// <summary><see cref="HandoffCase.ClosedBy"/> of a request answered by telephone.</summary>
+    public const string Callback = "callback";
 
     /// <summary>What a resident types to end the handoff.</summary>
     private static readonly HashSet<string> EndWords = Normalized("終了", "終わり", "おわり", "終わる", "終わります", "終了します", "やめる", "やめます", "止める");
@@ -41,6 +49,9 @@ public sealed class HandoffDesk(
     private const string TransferWords = "転送";
 
     private HandoffOptions Options => options.Value;
+
+    /// <summary>Configured for the staff chat, or played in the terminal chat.</summary>
+    private bool Enabled => Options.Enabled || terminal.On;
 
     private MessageSet Texts => messages.Current;
 
@@ -82,7 +93,7 @@ public sealed class HandoffDesk(
 
         streak.Count++;
         streak.At = clock.GetUtcNow();
-        if (streak.Count < 2 || !Options.Enabled)
+        if (streak.Count < 2 || !Enabled)
         {
             return replies;
         }
@@ -97,7 +108,7 @@ public sealed class HandoffDesk(
     /// <summary>「職員と話したい」, the menu entry or the offer: what will happen, and the question asked for.</summary>
     public async Task<IReadOnlyList<Reply>> StartAsync(Turn turn, CancellationToken ct)
     {
-        if (!Options.Enabled)
+        if (!Enabled)
         {
             return [new TextReply(Texts.Format(HandoffTexts.Off, catalog.Menus.Contact))];
         }
@@ -106,7 +117,7 @@ public sealed class HandoffDesk(
         var open = await OpenCaseAsync(turn.Message.UserKey, ct);
         if (open is null)
         {
-            db.Add(new HandoffCase { UserKey = turn.Message.UserKey, Status = HandoffStatus.Asking, CreatedAt = now });
+            db.Add(new HandoffCase { UserKey = turn.Message.UserKey, Status = HandoffStatus.Asking, CreatedAt = now, ResidentChannel = turn.Message.Channel == Line ? null : turn.Message.Channel });
             await db.SaveChangesAsync(ct);
         }
 
@@ -143,6 +154,10 @@ public sealed class HandoffDesk(
         }
 
         text = TextNormalizer.Clip(text, MaxText);
+
+        // A number they wrote themselves, before a staff member has them: the request waits for a call back too.
+        var phone = open.Status == HandoffStatus.Claimed || open.CallbackPhone is not null ? null : PhoneNumbers.Find(text, except: catalog.Menus.Contact);
+        open.CallbackPhone ??= phone;
         switch (open.Status)
         {
             case HandoffStatus.Asking:
@@ -150,11 +165,11 @@ public sealed class HandoffDesk(
 
             case HandoffStatus.Waiting:
                 Record(open, "resident", text, now);
-                return [new TextReply(Texts[HandoffTexts.StillWaiting])];
+                return [new TextReply(phone is null ? Texts[HandoffTexts.StillWaiting] : Texts.Format(HandoffTexts.CallbackNoted, phone))];
 
             default:
                 Record(open, "resident", text, now);
-                await outbox.AddAsync(Staff, open.ClaimedBy!, [new TextReply(Texts.Format(HandoffTexts.FromResident, Resident(open), text))], MessageKey(open, "r"), ct);
+                await outbox.AddAsync(StaffChannelOf(open), open.ClaimedBy!, [new TextReply(Texts.Format(HandoffTexts.FromResident, Resident(open), text))], MessageKey(open, "r"), ct);
                 return []; // the bot stays quiet: the person answers
         }
     }
@@ -165,7 +180,8 @@ public sealed class HandoffDesk(
         var inHours = calendar.IsOpen(now);
         (open.Question, open.Status, open.PostedAt, open.OutOfHours) = (question, HandoffStatus.Waiting, now, !inHours);
         open.ClaimDueAt = calendar.AddOfficeTime(now, Options.ClaimTimeout);
-        open.ConversationName = Options.Conversations[0].Name;
+        open.ConversationName = Options.Conversations.FirstOrDefault()?.Name;
+        open.Topic = TextNormalizer.Clip(await topics.GuessAsync(open.UserKey, question, ct), 200);
         open.Postings = 1;
         Record(open, "resident", question, now);
         foreach (var conversation in Options.Conversations)
@@ -193,7 +209,7 @@ public sealed class HandoffDesk(
         }
 
         open.RatingPending = true;
-        await outbox.AddAsync(Staff, open.ClaimedBy!, [new TextReply(Texts.Format(HandoffTexts.ResidentClosed, Resident(open)))], $"handoff:{open.Id}:closed", ct);
+        await outbox.AddAsync(StaffChannelOf(open), open.ClaimedBy!, [new TextReply(Texts.Format(HandoffTexts.ResidentClosed, Resident(open)))], $"handoff:{open.Id}:closed", ct);
         await UpdateCardsAsync(open, "closed", Texts.Format(HandoffTexts.CardClosed, open.ClaimedByName ?? Texts[HandoffTexts.Anonymous]), ct);
         return [new TextReply(Texts[HandoffTexts.ClosedByResident]), RatingQuestion(open)];
     }
@@ -227,24 +243,29 @@ public sealed class HandoffDesk(
         }
 
         var staffKey = turn.Message.UserKey;
-        if (!IsStaff(staffKey) || !InOfficeConversation(turn))
+
+        // From a card: where the cards are. From the queue (「相談の待ち状況」): the personal chat it was asked in.
+        var fromQueue = postback["q"] == "1" && !turn.Message.InGroup;
+        if (!IsStaff(turn) || !(fromQueue || InOfficeConversation(turn)))
         {
             logger.LogInformation("A claim from someone not in Handoff:Staff was refused");
             return [new TextReply(Texts[HandoffTexts.NotAllowed])];
         }
 
-        if (!await HasPersonalChatAsync(staffKey, ct))
+        if (!fromQueue && !await HasPersonalChatAsync(staffKey, ct))
         {
             return [new TextReply(Texts[HandoffTexts.NoPersonalChat])];
         }
 
         var now = clock.GetUtcNow();
         var name = turn.Message.SenderName is { Length: > 0 } n ? StaffText(n, 100) : null;
+        var staffChannel = turn.Message.Channel == Staff ? null : turn.Message.Channel;
 
         // The condition is checked again by the database: of two claims at once, on any replica, one changes the row.
         var won = await db.Set<HandoffCase>().Where(h => h.Id == id && h.Status == HandoffStatus.Waiting)
             .ExecuteUpdateAsync(s => s.SetProperty(h => h.Status, HandoffStatus.Claimed).SetProperty(h => h.ClaimedBy, staffKey)
-                .SetProperty(h => h.ClaimedByName, name).SetProperty(h => h.ClaimedAt, now).SetProperty(h => h.FocusAt, now), ct) == 1;
+                .SetProperty(h => h.ClaimedByName, name).SetProperty(h => h.ClaimedAt, now).SetProperty(h => h.FocusAt, now)
+                .SetProperty(h => h.StaffChannel, staffChannel), ct) == 1;
         var claimed = await db.Set<HandoffCase>().SingleOrDefaultAsync(h => h.Id == id, ct);
         if (claimed is null || claimed.Status == HandoffStatus.Closed)
         {
@@ -261,8 +282,8 @@ public sealed class HandoffDesk(
         await UpdateCardsAsync(claimed, "claimed", Texts.Format(HandoffTexts.CardClaimed, claimed.ClaimedByName ?? Texts[HandoffTexts.Anonymous]), ct);
         var later = await db.Set<HandoffMessage>().Where(m => m.HandoffId == id && m.From == "resident").OrderBy(m => m.Id).Skip(1).Select(m => m.Text).ToListAsync(ct);
         List<Reply> briefing = [new TextReply(Texts.Format(HandoffTexts.Briefing, Resident(claimed), claimed.Question ?? string.Empty)), .. later.Select(t => new TextReply(Texts.Format(HandoffTexts.BriefingLater, t)))];
-        await outbox.AddAsync(Staff, staffKey, briefing, $"handoff:{id}:{claimed.Postings}:briefing", ct);
-        await outbox.AddAsync(Line, claimed.UserKey, [new TextReply(Texts.Format(HandoffTexts.Connected, StaffLabel(claimed)))], $"handoff:{id}:{claimed.Postings}:connected", ct);
+        await outbox.AddAsync(StaffChannelOf(claimed), staffKey, briefing, $"handoff:{id}:{claimed.Postings}:briefing", ct);
+        await outbox.AddAsync(ResidentChannelOf(claimed), claimed.UserKey, [new TextReply(Texts.Format(HandoffTexts.Connected, StaffLabel(claimed)))], $"handoff:{id}:{claimed.Postings}:connected", ct);
         return []; // the card, updated for everyone, says who has it
     }
 
@@ -274,9 +295,9 @@ public sealed class HandoffDesk(
         }
 
         var staffKey = turn.Message.UserKey;
-        if (StaffHandoffHandler.AsksForFigures(turn))
+        if (StaffHandoffHandler.AsksForFigures(turn) || StaffHandoffHandler.AsksForQueue(turn))
         {
-            return null; // the office's figures, not a message to the resident
+            return null; // the office's figures or queue, not a message to the resident
         }
 
         if (ListWords.Contains(turn.Normalized))
@@ -295,7 +316,7 @@ public sealed class HandoffDesk(
         if (CloseWords.Contains(turn.Normalized))
         {
             (current.Status, current.ClosedAt, current.ClosedBy, current.RatingPending) = (HandoffStatus.Closed, now, "staff", true);
-            await outbox.AddAsync(Line, current.UserKey, [new TextReply(Texts.Format(HandoffTexts.ClosedByStaff, StaffLabel(current))), RatingQuestion(current)], $"handoff:{current.Id}:closed", ct);
+            await outbox.AddAsync(ResidentChannelOf(current), current.UserKey, [new TextReply(Texts.Format(HandoffTexts.ClosedByStaff, StaffLabel(current))), RatingQuestion(current)], $"handoff:{current.Id}:closed", ct);
             await UpdateCardsAsync(current, "closed", Texts.Format(HandoffTexts.CardClosed, current.ClaimedByName ?? Texts[HandoffTexts.Anonymous]), ct);
             logger.LogInformation("Handoff {HandoffId} closed by staff", current.Id);
             return [new TextReply(Texts.Format(HandoffTexts.StaffClosed, Resident(current)))];
@@ -313,7 +334,7 @@ public sealed class HandoffDesk(
 
         text = TextNormalizer.Clip(text, MaxText);
         Record(current, "staff", text, now);
-        await outbox.AddAsync(Line, current.UserKey, [new TextReply(Texts.Format(HandoffTexts.FromStaff, StaffLabel(current), text))], MessageKey(current, "s"), ct);
+        await outbox.AddAsync(ResidentChannelOf(current), current.UserKey, [new TextReply(Texts.Format(HandoffTexts.FromStaff, StaffLabel(current), text))], MessageKey(current, "s"), ct);
         return []; // Teams shows what they wrote; the resident gets it by push
     }
 
@@ -361,7 +382,7 @@ public sealed class HandoffDesk(
         current.ClaimDueAt = calendar.AddOfficeTime(clock.GetUtcNow(), Options.ClaimTimeout);
         current.TimedOutAt = null;
         await PostCardAsync(current, target, ct);
-        await outbox.AddAsync(Line, current.UserKey, [new TextReply(Texts[HandoffTexts.StillWaiting])], $"handoff:{current.Id}:{current.Postings}:transferred", ct);
+        await outbox.AddAsync(ResidentChannelOf(current), current.UserKey, [new TextReply(Texts[HandoffTexts.StillWaiting])], $"handoff:{current.Id}:{current.Postings}:transferred", ct);
         logger.LogInformation("Handoff {HandoffId} transferred", current.Id);
         return [new TextReply(Texts.Format(HandoffTexts.TransferDone, Resident(current), target.Name))];
     }
@@ -385,7 +406,7 @@ public sealed class HandoffDesk(
         {
             var start = month;
             var inMonth = cases.Where(c => TimeZoneInfo.ConvertTime(c.PostedAt!.Value, calendar.Zone) is var local && local.Year == start.Year && local.Month == start.Month).ToList();
-            var claimed = inMonth.Where(c => c.ClaimedAt is not null || c.StaffMessages > 0 || c.ClosedBy == "staff").ToList();
+            var claimed = inMonth.Where(c => c.ClaimedAt is not null || c.StaffMessages > 0 || c.ClosedBy is "staff" or Callback).ToList();
             var waits = inMonth.Where(c => c.ClaimedAt is not null).Select(c => (c.ClaimedAt!.Value - c.PostedAt!.Value).TotalMinutes).Order().ToList();
             var ratings = inMonth.Where(c => c.Rating is not null).Select(c => c.Rating!.Value).ToList();
             rows.Add(
@@ -402,6 +423,94 @@ public sealed class HandoffDesk(
         return [new TableReply(Texts[HandoffTexts.FiguresTitle], headers, rows, Texts[HandoffTexts.FiguresNote])];
     }
 
+    /// <summary>How far back the queue's outcomes look.</summary>
+    public const int OutcomeDays = 7;
+
+    /// <summary>「相談の待ち状況」: what waits for a claim or a call back, how long, and what became of the last week's requests.</summary>
+    public async Task<IReadOnlyList<Reply>> QueueAsync(Turn turn, CancellationToken ct)
+    {
+        if (!IsStaff(turn))
+        {
+            return [new TextReply(Texts[HandoffTexts.NotAllowed])]; // the queue holds residents' phone numbers
+        }
+
+        var now = clock.GetUtcNow();
+        var waiting = await db.Set<HandoffCase>().AsNoTracking().Where(h => h.Status == HandoffStatus.Waiting).OrderBy(h => h.PostedAt).Take(50).ToListAsync(ct);
+        var rows = waiting.Select(h => (IReadOnlyList<string>)
+        [
+            Resident(h),
+            h.Topic ?? Texts[HandoffTexts.TopicNone],
+            Texts.Format(HandoffTexts.FiguresMinutes, Math.Max(0, (int)(now - (h.PostedAt ?? h.CreatedAt)).TotalMinutes)),
+            h.CallbackPhone is { } phone ? Texts.Format(HandoffTexts.QueueCallback, phone)
+                : h.TimedOutAt is not null ? Texts[HandoffTexts.QueueTimedOut]
+                : h.OutOfHours ? Texts[HandoffTexts.QueueOutOfHours] : Texts[HandoffTexts.QueueWaiting],
+        ]).ToList();
+
+        var since = now - TimeSpan.FromDays(OutcomeDays);
+        var recent = await db.Set<HandoffCase>().AsNoTracking().Where(h => h.PostedAt != null && h.PostedAt >= since)
+            .Select(h => new { h.Status, h.ClosedBy, h.ClaimedAt, h.TimedOutAt }).ToListAsync(ct);
+        var outcomes = Texts.Format(HandoffTexts.QueueOutcomes, OutcomeDays,
+            recent.Count(h => h.ClaimedAt is not null && h.ClosedBy != Callback),
+            recent.Count(h => h.ClosedBy == Callback),
+            recent.Count(h => h.ClaimedAt is null && h.ClosedBy == "resident"),
+            recent.Count(h => h.Status == HandoffStatus.Waiting && h.TimedOutAt is not null));
+
+        string[] headers = [Texts[HandoffTexts.QueueResident], Texts[HandoffTexts.QueueTopic], Texts[HandoffTexts.QueueWaited], Texts[HandoffTexts.QueueState]];
+        List<Reply> replies = [new TableReply(Texts.Format(HandoffTexts.QueueTitle, waiting.Count), headers, rows, outcomes)];
+        var choices = waiting.Take(6).SelectMany(h => new[]
+        {
+            new Choice(Texts.Format(HandoffTexts.QueueClaim, Resident(h)), Postback.Create(StaffHandler, "claim", ("id", Id(h)), ("q", "1"))),
+            h.CallbackPhone is null ? null : new Choice(Texts.Format(HandoffTexts.QueueCalled, Resident(h)), Postback.Create(StaffHandler, "called", ("id", Id(h)))),
+        }).OfType<Choice>().ToList();
+        if (choices.Count > 0)
+        {
+            replies.Add(new ChoicesReply(Texts[HandoffTexts.QueueActions], choices));
+        }
+
+        return replies;
+    }
+
+    /// <summary>「折り返し済み」: a staff member called the resident back; the request leaves the queue, closed.</summary>
+    public async Task<IReadOnlyList<Reply>> CallbackDoneAsync(Turn turn, Postback postback, CancellationToken ct)
+    {
+        if (!IsStaff(turn))
+        {
+            return [new TextReply(Texts[HandoffTexts.NotAllowed])];
+        }
+
+        var id = long.TryParse(postback["id"], CultureInfo.InvariantCulture, out var v) ? v : 0;
+        var now = clock.GetUtcNow();
+        var name = turn.Message.SenderName is { Length: > 0 } n ? StaffText(n, 100) : null;
+
+        // Once, even if two press it: the row changes for one of them.
+        var done = await db.Set<HandoffCase>().Where(h => h.Id == id && h.Status == HandoffStatus.Waiting && h.CallbackPhone != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(h => h.Status, HandoffStatus.Closed).SetProperty(h => h.ClosedAt, now).SetProperty(h => h.ClosedBy, Callback)
+                .SetProperty(h => h.CallbackDoneAt, now).SetProperty(h => h.ClaimedByName, name), ct) == 1;
+        var closed = await db.Set<HandoffCase>().SingleOrDefaultAsync(h => h.Id == id, ct);
+        if (!done || closed is null)
+        {
+            return [new TextReply(closed?.ClaimedByName is { } other && closed.Status == HandoffStatus.Claimed ? Texts.Format(HandoffTexts.AlreadyClaimed, other) : Texts[HandoffTexts.AlreadyClosed])];
+        }
+
+        logger.LogInformation("Handoff {HandoffId} answered by a call back", id);
+        await UpdateCardsAsync(closed, "callback", Texts.Format(HandoffTexts.CardCallbackDone, name ?? Texts[HandoffTexts.Anonymous]), ct);
+        await outbox.AddAsync(ResidentChannelOf(closed), closed.UserKey, [new TextReply(Texts.Format(HandoffTexts.CallbackClosed, StaffLabel(closed)))], $"handoff:{id}:callback", ct);
+        return [new TextReply(Texts.Format(HandoffTexts.CallbackDone, Resident(closed)))];
+    }
+
+    /// <summary>Unclaimed past the claim timeout: the resident is told (with the number, and the call back if they left one), the cards say so.</summary>
+    public async Task TimeOutAsync(HandoffCase open, DateTimeOffset now, CancellationToken ct)
+    {
+        open.TimedOutAt = now;
+        var told = open.CallbackPhone is { } phone
+            ? Texts.Format(HandoffTexts.TimedOutCallback, catalog.Menus.Contact, phone)
+            : Texts.Format(HandoffTexts.TimedOut, catalog.Menus.Contact);
+        await outbox.AddAsync(ResidentChannelOf(open), open.UserKey, [new TextReply(told)], $"handoff:{open.Id}:{open.Postings}:timeout", ct);
+        await UpdateCardsAsync(open, "timeout", Texts[open.CallbackPhone is null ? HandoffTexts.CardTimedOut : HandoffTexts.CardTimedOutCallback], ct, keepClaim: true);
+    }
+
+    private static string Id(HandoffCase h) => h.Id.ToString(CultureInfo.InvariantCulture);
+
     private static double Median(List<double> sorted) =>
         sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 
@@ -413,18 +522,21 @@ public sealed class HandoffDesk(
         var title = Texts.Format(open.OutOfHours ? HandoffTexts.CardTitleOutOfHours : HandoffTexts.CardTitle, Resident(open));
         var local = TimeZoneInfo.ConvertTime(open.PostedAt ?? clock.GetUtcNow(), calendar.Zone);
         var received = Texts.Format(HandoffTexts.ReceivedAt, local.Month, local.Day, local.ToString("H:mm", CultureInfo.InvariantCulture));
-        var body = Texts.Format(HandoffTexts.CardBody, open.Question ?? string.Empty, received);
-        var claim = new CardAction(Texts[HandoffTexts.CardClaim], CardActionKind.Postback, Postback.Create(StaffHandler, "claim", ("id", open.Id.ToString(CultureInfo.InvariantCulture))));
-        await outbox.AddAsync(Staff, "handoff:" + conversation.Name, [new CardsReply(title, [new Card(title, body, [claim])])], CardKey(open, conversation), ct, address: Address(conversation));
+        var body = Texts.Format(HandoffTexts.CardBody, open.Question ?? string.Empty, received, open.Topic ?? Texts[HandoffTexts.TopicNone]);
+        await outbox.AddAsync(Staff, "handoff:" + conversation.Name, [new CardsReply(title, [new Card(title, body, [ClaimAction(open)])])], CardKey(open, conversation), ct, address: Address(conversation));
     }
 
+    private CardAction ClaimAction(HandoffCase open) =>
+        new(Texts[HandoffTexts.CardClaim], CardActionKind.Postback, Postback.Create(StaffHandler, "claim", ("id", Id(open))));
+
     /// <summary>The cards of the current posting, replaced by the same card saying what became of it, without the button.</summary>
-    private async Task UpdateCardsAsync(HandoffCase open, string state, string status, CancellationToken ct)
+    /// <param name="keepClaim">Still open for a claim (timed out, not taken): the card keeps its 対応する button.</param>
+    private async Task UpdateCardsAsync(HandoffCase open, string state, string status, CancellationToken ct, bool keepClaim = false)
     {
         var title = Texts.Format(open.OutOfHours ? HandoffTexts.CardTitleOutOfHours : HandoffTexts.CardTitle, Resident(open));
         foreach (var conversation in Posted(open))
         {
-            var card = new Card(title, open.Question ?? string.Empty, [], Subtitle: status);
+            var card = new Card(title, open.Question ?? string.Empty, keepClaim ? [ClaimAction(open)] : [], Subtitle: status);
             await outbox.AddAsync(Staff, "handoff:" + conversation.Name, [new CardsReply(title + " " + status, [card])], CardKey(open, conversation) + ":" + state, ct, address: Address(conversation), replaces: CardKey(open, conversation));
         }
     }
@@ -470,7 +582,13 @@ public sealed class HandoffDesk(
         return Texts.Format(HandoffTexts.Opens, opens.Month, opens.Day, OfficeCalendar.WeekdayWords[(int)opens.DayOfWeek], opens.ToString("H:mm", CultureInfo.InvariantCulture));
     }
 
-    private bool IsStaff(string userKey) => Options.Staff.Any(s => !string.IsNullOrWhiteSpace(s) && keys.Pseudonymize(Staff, s.Trim()) == userKey);
+    /// <summary>In Handoff:Staff; in the terminal chat, whoever runs it (they hold the database already).</summary>
+    private bool IsStaff(Turn turn) =>
+        (turn.Message.Channel == Terminal && terminal.On) || Options.Staff.Any(s => !string.IsNullOrWhiteSpace(s) && keys.Pseudonymize(Staff, s.Trim()) == turn.Message.UserKey);
+
+    private static string ResidentChannelOf(HandoffCase open) => open.ResidentChannel ?? Line;
+
+    private static string StaffChannelOf(HandoffCase open) => open.StaffChannel ?? Staff;
 
     private bool IsOfficeConversation(string conversationKey) => Options.Conversations.Any(c => keys.Pseudonymize("staff-conv", c.ConversationId) == conversationKey);
 

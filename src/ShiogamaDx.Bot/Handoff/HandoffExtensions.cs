@@ -12,13 +12,32 @@ public static class HandoffExtensions
         services.AddOptions<HandoffOptions>().BindConfiguration(HandoffOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<HandoffOptions>, HandoffOptionsValidator>();
         services.AddSingleton(sp => OfficeCalendar.Load(Path.Combine(sp.GetRequiredService<IOptions<ContentOptions>>().Value.FullPath, sp.GetRequiredService<IOptions<HandoffOptions>>().Value.CalendarFile)));
+        services.AddSingleton<TerminalDesk>();
+        services.AddScoped<HandoffTopics>();
         services.AddScoped<HandoffDesk>();
         services.AddScoped<ITurnDiversion>(sp => sp.GetRequiredService<HandoffDesk>());
         services.AddScoped<IIntentHandler, ResidentHandoffHandler>();
         services.AddScoped<IIntentHandler, StaffHandoffHandler>();
         services.AddScoped<IPersonalDataEraser, HandoffDataEraser>();
+        services.AddScoped<Kpis.IDashboardTable, HandoffDashboardTable>();
         services.AddSingleton<HandoffJobs>();
         services.AddHostedService(sp => sp.GetRequiredService<HandoffJobs>());
         return builder;
     }
+}
+
+/// <summary>
+/// Set by the terminal chat (<c>chat --as resident|staff</c>): handoff is on even without Handoff:Conversations, and the
+/// person at the terminal may claim, so two terminals on one database play both sides for a demo.
+/// </summary>
+public sealed class TerminalDesk
+{
+    public bool On { get; set; }
+}
+
+/// <summary>The office's monthly figures (「有人対応の実績」) on the KPI dashboard too; nothing while handoff is off.</summary>
+public sealed class HandoffDashboardTable(HandoffDesk desk, IOptions<HandoffOptions> options) : Kpis.IDashboardTable
+{
+    public async Task<TableReply?> TableAsync(CancellationToken cancellationToken) =>
+        options.Value.Enabled && (await desk.FiguresAsync(cancellationToken)) is [TableReply table] ? table : null;
 }

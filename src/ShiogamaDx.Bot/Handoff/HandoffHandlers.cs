@@ -47,15 +47,26 @@ public sealed class StaffHandoffHandler(HandoffDesk desk) : IIntentHandler
     /// <summary>The office asking for the figures.</summary>
     private static readonly string[] FiguresWords = [.. new[] { "有人対応の実績", "有人対応の件数", "有人対応", "有人対応の状況" }.Select(TextNormalizer.Normalize)];
 
-    public static bool AsksForFigures(Turn turn) => FiguresWords.Contains(turn.Normalized);
+    /// <summary>The office asking for the queue: what waits, how long, the call backs, the outcomes.</summary>
+    private static readonly string[] QueueWords = [.. new[] { "相談の待ち状況", "待ち状況", "受付中の相談", "折り返しの一覧", "折り返し一覧", "有人対応の待ち状況" }.Select(TextNormalizer.Normalize)];
 
-    public double Match(Turn turn) => AsksForFigures(turn) ? 1.0 : 0.0; // other typed words reach the desk before routing
+    public static bool AsksForFigures(Turn turn) => FiguresWords.Contains(turn.Normalized)
+        || (turn.Normalized.Length <= 30 && turn.Normalized.Contains(FiguresWords[2], StringComparison.Ordinal) && FigureWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal)));
+
+    /// <summary>What the office asks of 有人対応 in the KPI lookup's words (「有人対応の評価」「有人対応の件数は」).</summary>
+    private static readonly string[] FigureWords = [.. new[] { "件数", "実績", "評価", "時間", "割合", "kpi", "数字", "状況" }.Select(TextNormalizer.Normalize)];
+
+    public static bool AsksForQueue(Turn turn) => QueueWords.Contains(turn.Normalized);
+
+    public double Match(Turn turn) => AsksForQueue(turn) || AsksForFigures(turn) ? 1.0 : 0.0; // other typed words reach the desk before routing
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken) => new(turn.Postback switch
     {
         { Action: "claim" } claim => await desk.ClaimAsync(turn, claim, cancellationToken),
         { Action: "focus" } focus => await desk.FocusAsync(turn, focus, cancellationToken),
         { Action: "transfer" } transfer => await desk.TransferButtonAsync(turn, transfer, cancellationToken),
+        { Action: "called" } called => await desk.CallbackDoneAsync(turn, called, cancellationToken),
+        null when AsksForQueue(turn) => await desk.QueueAsync(turn, cancellationToken),
         null => await desk.FiguresAsync(cancellationToken),
         _ => [],
     });

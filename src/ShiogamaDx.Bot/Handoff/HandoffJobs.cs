@@ -11,7 +11,7 @@ namespace ShiogamaDx.Bot.Handoff;
 /// given the phone number, once, and the request stays in the queue. Closed handoffs past the retention are erased,
 /// and a request never finished (no question sent) is dropped after a day.
 /// </summary>
-public sealed class HandoffJobs(IServiceScopeFactory scopes, WorkLeases leases, TimeProvider clock, IOptions<HandoffOptions> options, MessageCatalog messages, DialogCatalog catalog, ILogger<HandoffJobs> logger) : BackgroundService
+public sealed class HandoffJobs(IServiceScopeFactory scopes, WorkLeases leases, TimeProvider clock, IOptions<HandoffOptions> options, ILogger<HandoffJobs> logger) : BackgroundService
 {
     public const string LeaseName = "job:handoff";
 
@@ -51,13 +51,12 @@ public sealed class HandoffJobs(IServiceScopeFactory scopes, WorkLeases leases, 
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
-            var outbox = scope.ServiceProvider.GetRequiredService<Outbox>();
+            var desk = scope.ServiceProvider.GetRequiredService<HandoffDesk>();
             var now = clock.GetUtcNow();
             var due = await db.Set<HandoffCase>().Where(h => h.Status == HandoffStatus.Waiting && h.TimedOutAt == null && h.ClaimDueAt <= now).Take(100).ToListAsync(ct);
             foreach (var open in due)
             {
-                open.TimedOutAt = now;
-                await outbox.AddAsync(HandoffDesk.Line, open.UserKey, [new TextReply(messages.Current.Format(HandoffTexts.TimedOut, catalog.Menus.Contact))], $"handoff:{open.Id}:{open.Postings}:timeout", ct);
+                await desk.TimeOutAsync(open, now, ct);
             }
 
             await db.SaveChangesAsync(ct);

@@ -63,13 +63,28 @@ public sealed class HandoffCase
 
     public DateTimeOffset? ClosedAt { get; set; }
 
-    /// <summary><c>resident</c>, <c>staff</c>.</summary>
+    /// <summary><c>resident</c>, <c>staff</c>, <c>callback</c> (answered by telephone).</summary>
     public string? ClosedBy { get; set; }
 
     public bool RatingPending { get; set; }
 
     /// <summary>役に立ちましたか: 1 to 5.</summary>
     public int? Rating { get; set; }
+
+    /// <summary>The channel the resident wrote from (<c>line</c>, or <c>terminal</c> for the demo); null: LINE.</summary>
+    public string? ResidentChannel { get; set; }
+
+    /// <summary>The channel of the claiming staff member's personal chat (<c>staff</c>, or <c>terminal</c>); null: the staff chat.</summary>
+    public string? StaffChannel { get; set; }
+
+    /// <summary>What the bot guessed the question is about (a procedure, a guide, a feature), shown on the card.</summary>
+    public string? Topic { get; set; }
+
+    /// <summary>A phone number the resident wrote themselves in the handoff: the request waits for a call back.</summary>
+    public string? CallbackPhone { get; set; }
+
+    /// <summary>When a staff member marked the call back done (the handoff is then closed by <c>callback</c>).</summary>
+    public DateTimeOffset? CallbackDoneAt { get; set; }
 
     /// <summary>Messages each way (counted, for the office's figures; the words are in <see cref="HandoffMessage"/>).</summary>
     public int ResidentMessages { get; set; }
@@ -117,6 +132,10 @@ internal sealed class HandoffCaseConfiguration : IEntityTypeConfiguration<Handof
         b.Property(x => x.ClaimedByName).HasMaxLength(200);
         b.Property(x => x.ConversationName).HasMaxLength(200);
         b.Property(x => x.ClosedBy).HasMaxLength(20);
+        b.Property(x => x.ResidentChannel).HasMaxLength(20);
+        b.Property(x => x.StaffChannel).HasMaxLength(20);
+        b.Property(x => x.Topic).HasMaxLength(200);
+        b.Property(x => x.CallbackPhone).HasMaxLength(40);
         b.HasIndex(x => new { x.UserKey, x.Status });
         b.HasIndex(x => new { x.ClaimedBy, x.Status });
         b.HasIndex(x => new { x.Status, x.ClaimDueAt });

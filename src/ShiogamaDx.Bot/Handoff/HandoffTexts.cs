@@ -23,6 +23,9 @@ internal static class HandoffTexts
     public static readonly MessageKey RatingPrompt = new("handoff.rating-prompt");
     public static readonly MessageKey RatingThanks = new("handoff.rating-thanks");
     public static readonly MessageKey TimedOut = new("handoff.timed-out", "contact");
+    public static readonly MessageKey TimedOutCallback = new("handoff.timed-out-callback", "contact", "phone");
+    public static readonly MessageKey CallbackNoted = new("handoff.callback-noted", "phone");
+    public static readonly MessageKey CallbackClosed = new("handoff.callback-closed", "staff");
     public static readonly MessageKey Offer = new("handoff.offer");
     public static readonly MessageKey OfferButton = new("handoff.offer-button");
     public static readonly MessageKey OfferNo = new("handoff.offer-no");
@@ -32,7 +35,14 @@ internal static class HandoffTexts
     public static readonly MessageKey Pseudonym = new("handoff.pseudonym", "code");
     public static readonly MessageKey CardTitle = new("handoff.card-title", "resident");
     public static readonly MessageKey CardTitleOutOfHours = new("handoff.card-title-out-of-hours", "resident");
-    public static readonly MessageKey CardBody = new("handoff.card-body", "question", "received");
+    public static readonly MessageKey CardBody = new("handoff.card-body", "question", "received", "topic");
+    public static readonly MessageKey TopicNone = new("handoff.topic-none");
+    public static readonly MessageKey TopicProcedures = new("handoff.topic-procedures");
+    public static readonly MessageKey TopicClasses = new("handoff.topic-classes");
+    public static readonly MessageKey TopicOther = new("handoff.topic-other");
+    public static readonly MessageKey CardTimedOut = new("handoff.card-timed-out");
+    public static readonly MessageKey CardTimedOutCallback = new("handoff.card-timed-out-callback");
+    public static readonly MessageKey CardCallbackDone = new("handoff.card-callback-done", "staff");
     public static readonly MessageKey CardClaim = new("handoff.card-claim");
     public static readonly MessageKey CardClaimed = new("handoff.card-claimed", "staff");
     public static readonly MessageKey CardWithdrawn = new("handoff.card-withdrawn");
@@ -54,6 +64,22 @@ internal static class HandoffTexts
     public static readonly MessageKey TransferPick = new("handoff.transfer-pick");
     public static readonly MessageKey TransferDone = new("handoff.transfer-done", "resident", "conversation");
     public static readonly MessageKey TransferUnknown = new("handoff.transfer-unknown", "names");
+
+    // The office's queue: waiting requests, call backs, outcomes
+    public static readonly MessageKey QueueTitle = new("handoff.queue-title", "count");
+    public static readonly MessageKey QueueResident = new("handoff.queue-resident");
+    public static readonly MessageKey QueueTopic = new("handoff.queue-topic");
+    public static readonly MessageKey QueueWaited = new("handoff.queue-waited");
+    public static readonly MessageKey QueueState = new("handoff.queue-state");
+    public static readonly MessageKey QueueWaiting = new("handoff.queue-waiting");
+    public static readonly MessageKey QueueOutOfHours = new("handoff.queue-out-of-hours");
+    public static readonly MessageKey QueueTimedOut = new("handoff.queue-timed-out");
+    public static readonly MessageKey QueueCallback = new("handoff.queue-callback", "phone");
+    public static readonly MessageKey QueueOutcomes = new("handoff.queue-outcomes", "days", "answered", "callbacks", "withdrawn", "unanswered");
+    public static readonly MessageKey QueueActions = new("handoff.queue-actions");
+    public static readonly MessageKey QueueClaim = new("handoff.queue-claim", "resident");
+    public static readonly MessageKey QueueCalled = new("handoff.queue-called", "resident");
+    public static readonly MessageKey CallbackDone = new("handoff.callback-done", "resident");
 
     // The office's figures
     public static readonly MessageKey FiguresTitle = new("handoff.figures-title");

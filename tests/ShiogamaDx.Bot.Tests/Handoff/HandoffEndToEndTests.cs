@@ -11,7 +11,7 @@ public sealed class HandoffEndToEndTests
     [Fact]
     public async Task ResidentAsks_StaffClaims_ThreeMessagesEachWay_Close_RatingStored()
     {
-        await using var h = await HandoffHarness.StartAsync();
+        await using var h = await HandoffHarness.StartAsync(new() { ["Admin:ApiKey"] = "ops-key" });
         await h.StaffSaysAsync(HandoffHarness.Yamada, "こんにちは"); // the personal chat the resident's words will reach
         h.Drain();
 
@@ -29,6 +29,7 @@ public sealed class HandoffEndToEndTests
             Assert.Equal("POST", c.Method);
             Assert.Contains("住民 A01", c.Text(), StringComparison.Ordinal);
             Assert.Contains("児童手当の申請に必要な書類", c.Text(), StringComparison.Ordinal);
+            Assert.Contains("推定の話題: 児童手当の申請（認定請求）", c.Text(), StringComparison.Ordinal); // the catalog's procedure the bot would have answered
             Assert.DoesNotContain(LineTestHost.UserId, c.Text(), StringComparison.Ordinal);
             Assert.Equal("Action.Submit", (string?)c.Activity["attachments"]![0]!["content"]!["actions"]![0]!["type"]);
         });
@@ -99,6 +100,13 @@ public sealed class HandoffEndToEndTests
         var figures = (await h.ReceivedAsync(1)).Single().Text();
         Assert.Contains("2026年11月 | 1 | 100% | 0分 | 4.0（1件）", figures, StringComparison.Ordinal);
         Assert.Contains("2026年6月 | 0 | ― | ― | ―", figures, StringComparison.Ordinal);
+
+        // The same figures on the KPI dashboard, below the plan's KPIs.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/kpis/dashboard");
+        request.Headers.Add("X-Api-Key", "ops-key");
+        var page = await (await h.Line.Client.SendAsync(request)).Content.ReadAsStringAsync();
+        Assert.Contains("<h2>有人対応の実績（直近6か月）</h2>", page, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"row\">2026年11月</th><td>1</td><td>100%</td><td>0分</td><td>4.0（1件）</td>", page, StringComparison.Ordinal);
     }
 
     [Fact]

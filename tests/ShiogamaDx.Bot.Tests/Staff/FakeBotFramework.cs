@@ -36,6 +36,14 @@ public sealed class FakeConnector : IAsyncDisposable
 
     public IReadOnlyCollection<ReceivedActivity> All => all;
 
+    private int held;
+
+    /// <summary>While set, each call waits for it before the connector takes the activity (none is taken if the caller goes away).</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    /// <summary>Calls that arrived while <see cref="Hold"/> was set.</summary>
+    public int Held => Volatile.Read(ref held);
+
     public static async Task<FakeConnector> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -46,6 +54,13 @@ public sealed class FakeConnector : IAsyncDisposable
         app.MapMethods("/{**path}", ["POST", "PUT"], async (HttpContext http) =>
         {
             var body = (JsonObject)(await JsonNode.ParseAsync(http.Request.Body))!;
+            if (fake.Hold is { } hold)
+            {
+                // Held before the connector takes it: a bot that dies meanwhile has delivered nothing.
+                Interlocked.Increment(ref fake.held);
+                await hold.Task.WaitAsync(http.RequestAborted);
+            }
+
             var target = http.Features.Get<IHttpRequestFeature>()!.RawTarget;
             var item = new ReceivedActivity(target, http.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null, body, http.Request.Method);
             fake.all.Enqueue(item);
