@@ -615,6 +615,13 @@ namespace ShiogamaDx.Bot.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CallbackDoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CallbackPhone")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ClaimDueAt")
                         .HasColumnType("INTEGER");
 
@@ -665,8 +672,16 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     b.Property<bool>("RatingPending")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ResidentChannel")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ResidentMessages")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("StaffChannel")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("StaffMessages")
                         .HasColumnType("INTEGER");
@@ -676,6 +691,10 @@ namespace ShiogamaDx.Bot.Data.Migrations
 
                     b.Property<long?>("TimedOutAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Topic")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("UserKey")
                         .IsRequired()

@@ -639,6 +639,13 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTimeOffset?>("CallbackDoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CallbackPhone")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<DateTimeOffset?>("ClaimDueAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -689,8 +696,16 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     b.Property<bool>("RatingPending")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("ResidentChannel")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<int>("ResidentMessages")
                         .HasColumnType("integer");
+
+                    b.Property<string>("StaffChannel")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<int>("StaffMessages")
                         .HasColumnType("integer");
@@ -700,6 +715,10 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
                     b.Property<DateTimeOffset?>("TimedOutAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Topic")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("UserKey")
                         .IsRequired()
