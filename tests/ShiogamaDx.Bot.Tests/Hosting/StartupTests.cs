@@ -56,7 +56,7 @@ public sealed class StartupTests
     public async Task ChatCommand_AnswersAResidentInTheTerminal()
     {
         await using var host = HostProcess.Start(args: ["chat", "--as", "resident"]);
-        await host.WriteLineAsync("5");
+        await host.WriteLineAsync("6"); // お問い合わせ (5, 職員に相談する, starts a handoff a staff terminal can answer)
         await host.WriteLineAsync("exit");
 
         var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(120));
