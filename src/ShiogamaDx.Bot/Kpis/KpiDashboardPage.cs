@@ -27,7 +27,7 @@ internal static partial class KpiDashboardPage
         {
             var snapshot = await service.SnapshotAsync(ct);
             var links = new DashboardLinks(ExportPath, SignOutPath, http.User.FindFirst("name")?.Value);
-            return Results.Content(KpiDashboard.Render(snapshot, fiscalYear ?? service.CurrentFiscalYear, clock, links), "text/html; charset=utf-8");
+            return Results.Content(await DashboardSections.AppendAsync(KpiDashboard.Render(snapshot, fiscalYear ?? service.CurrentFiscalYear, clock, links), http.RequestServices, ct), "text/html; charset=utf-8");
         });
 
         gated.MapGet("/export.csv", async (KpiService service, CancellationToken ct) => KpiCsv.Export(await service.SnapshotAsync(ct)));

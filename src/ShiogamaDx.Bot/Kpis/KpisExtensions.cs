@@ -52,10 +52,10 @@ public static class KpisExtensions
         return TypedResults.Ok(snapshot.Catalog.Kpis.Select(k => KpiJson.Of(snapshot, k, year)).ToList());
     }
 
-    private static async Task<ContentHttpResult> DashboardAsync(int? fiscalYear, KpiService service, TimeProvider clock, CancellationToken ct)
+    private static async Task<ContentHttpResult> DashboardAsync(int? fiscalYear, KpiService service, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var snapshot = await service.SnapshotAsync(ct);
-        var html = KpiDashboard.Render(snapshot, fiscalYear ?? service.CurrentFiscalYear, clock, new DashboardLinks("export.csv", null, null));
+        var html = await DashboardSections.AppendAsync(KpiDashboard.Render(snapshot, fiscalYear ?? service.CurrentFiscalYear, clock, new DashboardLinks("export.csv", null, null)), http.RequestServices, ct);
         return TypedResults.Content(html, "text/html; charset=utf-8");
     }
 
