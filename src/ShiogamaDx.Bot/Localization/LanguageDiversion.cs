@@ -471,7 +471,7 @@ public sealed partial class LanguageDiversion(
                 return card;
             }
 
-            var sample = procedures.Get(db).Find(id)?.Sample == true ? "\n" + ProcedureReplies.SampleNote : string.Empty;
+            var sample = procedures.Get(db).Find(id)?.Sample == true ? "\n" + ProcedureReplies.SampleNote(messages.Current) : string.Empty;
             return card with { Title = version.Name ?? card.Title, Body = text + sample };
         }).ToList();
         return (cards with { Cards = rewritten }, lacking);

@@ -21,7 +21,8 @@ public sealed class ProcedureDemandHandler(BotDbContext db, ProcedureIndexCache 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
     {
         var (from, fiscalYear) = FiscalYearStart();
-        var period = $"令和{fiscalYear - 2018}年度（{from:yyyy年M月}〜）";
+        var texts = messages.Current;
+        var period = texts.Format(ProcedureTexts.FiscalPeriod, fiscalYear - 2018, from.Year, from.Month);
         if (Understand(turn.Normalized) == "unanswered")
         {
             var since = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), clock.GetLocalNow().Offset);
@@ -36,7 +37,11 @@ public sealed class ProcedureDemandHandler(BotDbContext db, ProcedureIndexCache 
                 .Take(Top)
                 .Select(g => (IReadOnlyList<string>)[TextNormalizer.Clip(g.Text, 60), g.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)])
                 .ToList();
-            return Report(new TableReply($"答えられなかった住民の質問 {period}", ["質問", "件数"], rows, $"全{questions.Count}件。手続きの言葉は Content/procedure-words.yaml か keywords に追加できます。"));
+            return Report(new TableReply(
+                texts.Format(ProcedureTexts.UnansweredTitle, period),
+                [texts[ProcedureTexts.ColumnQuestion], texts[ProcedureTexts.ColumnCount]],
+                rows,
+                texts.Format(ProcedureTexts.UnansweredNote, questions.Count)));
         }
 
         await counter.FlushAsync(cancellationToken); // this host's last seconds of counts included
@@ -54,7 +59,11 @@ public sealed class ProcedureDemandHandler(BotDbContext db, ProcedureIndexCache 
             .Take(Top)
             .Select(d => (IReadOnlyList<string>)[d.Procedure!.Name, d.Procedure.Department, d.Asked.ToString(System.Globalization.CultureInfo.InvariantCulture)])
             .ToList();
-        return Report(new TableReply($"住民からよく聞かれるがオンライン化されていない手続き {period}", ["手続き", "担当課", "件数"], offline, "ボットが手続きを案内した回数（個人は記録していません）。"));
+        return Report(new TableReply(
+            texts.Format(ProcedureTexts.OfflineDemandTitle, period),
+            [texts[ProcedureTexts.ColumnProcedure], texts[ProcedureTexts.ColumnDepartment], texts[ProcedureTexts.ColumnCount]],
+            offline,
+            texts[ProcedureTexts.OfflineDemandNote]));
     }
 
     /// <summary>A report with nothing in it says so, instead of a table of headers only.</summary>

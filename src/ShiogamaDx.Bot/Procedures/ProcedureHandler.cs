@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Messages;
+using T = ShiogamaDx.Bot.Procedures.ProcedureTexts;
 
 namespace ShiogamaDx.Bot.Procedures;
 
@@ -36,6 +37,10 @@ public sealed class ProcedureHandler(
     // Paying in person: the counter (窓口キャッシュレス), not online. 現金 alone already speaks of paying in person.
     private static readonly string[] CounterWords = ["窓口", "まどぐち", "市役所", "しやくしょ", "役所", "やくしょ", "市民課", "来庁", "現金", "げんきん"];
     private static readonly string[] CashlessWords = ["かーど", "くれじっと", "くれか", "電子まねー", "でんしまねー", "決済", "けっさい", "qr", "ぺいぺい", "paypay", "きゃっしゅれす", "すまほ", "現金", "げんきん"];
+    // Words that, beside a payment word, ask which things can be paid (「スマホで払えるものは」).
+    private static readonly string[] PayMeansWords = ["すまほ", "かーど", "qr", "こんびに", "もの", "どれ", "何", "なに"];
+    private static readonly string[] AbleWords = ["できる", "できま"];
+    private static readonly string[] QuestionWords = ["ますか", "できる", "ですか", "の?", "る?"];
     private static readonly string[] CategoryWords = ["分野", "ぶんや", "かてごり", "種類", "しゅるい", "手続き一覧", "てつづきいちらん", "手続きをさがす", "手続きを探す"];
 
     private Turn? lastTurn;
@@ -93,17 +98,17 @@ public sealed class ProcedureHandler(
 
                 return new TurnResult(replies);
             case Intent.ListOnline:
-                return new TurnResult(CategoryChoices(index, "online"));
+                return new TurnResult(CategoryChoices(index, "online", texts));
             case Intent.ListPayment:
-                return new TurnResult(PaymentList(index));
+                return new TurnResult(PaymentList(index, texts));
             case Intent.ListCounterPayment:
                 return new TurnResult(CounterPaymentList(index, texts));
             case Intent.Categories:
-                return new TurnResult(CategoryChoices(index, "all"));
+                return new TurnResult(CategoryChoices(index, "all", texts));
             case Intent.FollowUpBring or Intent.FollowUpFee or Intent.FollowUpOnline:
                 return new TurnResult(await FollowUpAsync(index, intent, turn, cancellationToken));
             default:
-                return new TurnResult(CategoryChoices(index, "all"));
+                return new TurnResult(CategoryChoices(index, "all", texts));
         }
     }
 
@@ -129,11 +134,11 @@ public sealed class ProcedureHandler(
         {
             intent = Intent.ListCounterPayment;
         }
-        else if (ContainsAny(text, PayWords) && (ContainsAny(text, OnlineWords) || ContainsAny(text, ["すまほ", "かーど", "qr", "こんびに", "もの", "どれ", "何", "なに"])))
+        else if (ContainsAny(text, PayWords) && (ContainsAny(text, OnlineWords) || ContainsAny(text, PayMeansWords)))
         {
             intent = Intent.ListPayment;
         }
-        else if (ContainsAny(text, OnlineWords) && (ContainsAny(text, ListWords) || ContainsAny(text, ["できる", "できま"]) || text is "おんらいん" or "電子申請"))
+        else if (ContainsAny(text, OnlineWords) && (ContainsAny(text, ListWords) || ContainsAny(text, AbleWords) || text is "おんらいん" or "電子申請"))
         {
             intent = Intent.ListOnline;
         }
@@ -216,28 +221,28 @@ public sealed class ProcedureHandler(
     }
 
     /// <summary>「〜はオンラインでできますか」「〜はカードで払えますか」「窓口でカードは使える？」 are answered yes or no first.</summary>
-    private static string? YesNo(Procedure p, string text, MessageSet texts)
+    private static string? YesNo(Procedure p, string text, MessageSet texts, bool asked = false)
     {
         if (AsksCounterPayment(text) && ProcedureReplies.HasPayment(p) && ProcedureReplies.PaysAtCounter(p))
         {
-            return p.CounterCashless ? texts.Format(ProcedureTexts.CounterYes, p.Name, string.Join("・", p.CounterPayment))
-                : p.OnlinePayment ? texts.Format(ProcedureTexts.CounterNoButOnline, p.Name, string.Join("・", p.Payment))
-                : texts.Format(ProcedureTexts.CounterNo, p.Name);
+            return p.CounterCashless ? texts.Format(T.CounterYes, p.Name, texts.Methods(p.CounterPayment))
+                : p.OnlinePayment ? texts.Format(T.CounterNoButOnline, p.Name, texts.Methods(p.Payment))
+                : texts.Format(T.CounterNo, p.Name);
         }
 
-        var asks = text.EndsWith('か') || ContainsAny(text, ["ますか", "できる", "ですか", "の?", "る?"]);
+        var asks = asked || text.EndsWith('か') || ContainsAny(text, QuestionWords);
         if (ContainsAny(text, PayWords) && (asks || ContainsAny(text, OnlineWords)))
         {
             return p.OnlinePayment
-                ? $"はい、{p.Name}は{string.Join("・", p.Payment)}でオンライン決済できます。"
-                : $"いいえ、{p.Name}は今はオンライン決済に対応していません。";
+                ? texts.Format(T.PayOnlineYes, p.Name, texts.Methods(p.Payment))
+                : texts.Format(T.PayOnlineNo, p.Name);
         }
 
         if (ContainsAny(text, OnlineWords) && asks)
         {
             return p.Online
-                ? $"はい、{p.Name}はオンラインでできます。"
-                : texts.Format(ProcedureTexts.OnlineNo, p.Name, texts[ProcedureTexts.Headline(p.Channel)], p.Department);
+                ? texts.Format(T.OnlineYes, p.Name)
+                : texts.Format(T.OnlineNo, p.Name, texts[T.Headline(p.Channel)], p.Department);
         }
 
         return null;
@@ -262,19 +267,19 @@ public sealed class ProcedureHandler(
                 return ProcedureReplies.Bring(procedure, texts);
             case "fb" when procedure is not null:
                 await CountFeedbackAsync(procedure.Id, postback["v"] == "1", ct);
-                return [new TextReply(postback["v"] == "1" ? "ありがとうございます。" : "ご意見ありがとうございます。案内の改善に役立てます。")];
+                return [new TextReply(texts[postback["v"] == "1" ? T.FeedbackThanks : T.FeedbackThanksImprove])];
             case "cat" when postback["c"] is { } category:
                 return CategoryList(index, category, postback["f"] ?? "all", texts);
             case "list":
                 return postback["f"] switch
                 {
-                    "pay" => PaymentList(index),
+                    "pay" => PaymentList(index, texts),
                     "counter" => CounterPaymentList(index, texts),
-                    var f => CategoryChoices(index, f ?? "all"),
+                    var f => CategoryChoices(index, f ?? "all", texts),
                 };
             default:
                 // A procedure removed by an import since the button was sent.
-                return [new TextReply("この手続きの案内は見つかりませんでした。"), .. CategoryChoices(index, "all")];
+                return [new TextReply(texts[T.NotFound]), .. CategoryChoices(index, "all", texts)];
         }
     }
 
@@ -312,64 +317,62 @@ public sealed class ProcedureHandler(
             .DistinctBy(p => p.Id)
             .ToList();
 
+        var texts = messages.Current;
         if (shown.Count != 1)
         {
-            var prompt = intent switch
+            var prompt = texts[intent switch
             {
-                Intent.FollowUpBring => "どの手続きの持ち物ですか？手続きの名前を送ってください（例: 住民票の持ち物）。",
-                Intent.FollowUpFee => "どの手続きの手数料ですか？手続きの名前を送ってください（例: 住民票の手数料）。",
-                _ => "どの手続きのことですか？手続きの名前を送ってください（例: 住民票 オンライン）。",
-            };
+                Intent.FollowUpBring => T.WhichForBring,
+                Intent.FollowUpFee => T.WhichForFee,
+                _ => T.WhichProcedure,
+            }];
             return shown.Count > 1
                 ? [new ChoicesReply(prompt, shown.Take(13).Select(p => new Choice(Short(p.Name), Postback.Create(Name, intent == Intent.FollowUpBring ? "bring" : "show", ("id", p.Id)))).ToList())]
                 : [new TextReply(prompt)];
         }
 
         var procedure = shown[0];
-        var texts = messages.Current;
         return intent switch
         {
             Intent.FollowUpBring => ProcedureReplies.Bring(procedure, texts),
-            Intent.FollowUpFee => [new TextReply($"{procedure.Name}の手数料: {(procedure.Fee.Length > 0 ? procedure.Fee : "かかりません")}\n支払い: {ProcedureReplies.PaymentLine(procedure)}"), ProcedureReplies.Feedback(procedure)],
-            _ => ProcedureReplies.Answer(procedure, texts, YesNo(procedure, turn.Normalized + "できますか", texts)),
+            Intent.FollowUpFee => [new TextReply(texts.Format(T.FeeAnswer, procedure.Name, procedure.Fee.Length > 0 ? procedure.Fee : texts[T.NoFee], ProcedureReplies.PaymentLine(procedure, texts))), ProcedureReplies.Feedback(procedure, texts)],
+            _ => ProcedureReplies.Answer(procedure, texts, YesNo(procedure, turn.Normalized, texts, asked: true)),
         };
     }
 
-    private static IReadOnlyList<Reply> CategoryChoices(ProcedureIndex index, string filter)
+    private static IReadOnlyList<Reply> CategoryChoices(ProcedureIndex index, string filter, MessageSet texts)
     {
         var procedures = Filter(index.Procedures, filter).ToList();
         if (procedures.Count == 0)
         {
-            return [new TextReply("手続きの案内を準備中です。お問い合わせください。")];
+            return [new TextReply(texts[T.CatalogEmpty])];
         }
 
-        var lead = filter == "online"
-            ? $"オンラインでできる手続きは{procedures.Count}件あります。分野を選んでください。"
-            : "どの分野の手続きですか？選ぶか、「住民票」「粗大ごみ」のように言葉で送ってください。";
+        var lead = filter == "online" ? texts.Format(T.OnlineCategoriesLead, procedures.Count) : texts[T.CategoriesLead];
         if (filter == "online" && index.PortalUrl is not null)
         {
-            lead += "\n電子申請の窓口: " + index.PortalUrl;
+            lead += texts.Format(T.PortalLine, index.PortalUrl);
         }
 
         var categories = procedures.GroupBy(p => p.Category).Take(13)
-            .Select(g => new Choice(Short($"{g.Key}（{g.Count()}）"), Postback.Create(ProcedureReplies.Handler, "cat", ("c", g.Key), ("f", filter))))
+            .Select(g => new Choice(Short(texts.Format(T.CategoryChoice, g.Key, g.Count())), Postback.Create(ProcedureReplies.Handler, "cat", ("c", g.Key), ("f", filter))))
             .ToList();
         return [new ChoicesReply(lead, categories)];
     }
 
-    private static IReadOnlyList<Reply> PaymentList(ProcedureIndex index)
+    private static IReadOnlyList<Reply> PaymentList(ProcedureIndex index, MessageSet texts)
     {
         var payable = index.Procedures.Where(p => p.OnlinePayment).ToList();
         if (payable.Count == 0)
         {
-            return [new TextReply("今はオンラインで支払える手続きはありません。")];
+            return [new TextReply(texts[T.PaymentNoneList])];
         }
 
-        var lines = payable.Select(p => $"・{p.Name}（{string.Join("・", p.Payment)}）");
+        var lines = payable.Select(p => texts.Format(T.PaymentListLine, p.Name, texts.Methods(p.Payment)));
         return
         [
-            new TextReply($"オンラインで支払えるものは{payable.Count}件です。\n{string.Join("\n", lines)}"),
-            new ChoicesReply("詳しく知りたいものを選んでください。", payable.Take(13).Select(p => new Choice(Short(p.Name), Postback.Create(ProcedureReplies.Handler, "show", ("id", p.Id)))).ToList()),
+            new TextReply(texts.Format(T.PaymentList, payable.Count, string.Join("\n", lines))),
+            new ChoicesReply(texts[T.PickPrompt], payable.Take(13).Select(p => new Choice(Short(p.Name), Postback.Create(ProcedureReplies.Handler, "show", ("id", p.Id)))).ToList()),
         ];
     }
 
@@ -379,14 +382,14 @@ public sealed class ProcedureHandler(
         var cashless = index.Procedures.Where(p => p.CounterCashless).ToList();
         if (cashless.Count == 0)
         {
-            return [new TextReply(texts[ProcedureTexts.CounterNone])];
+            return [new TextReply(texts[T.CounterNone])];
         }
 
-        var lines = cashless.Select(p => texts.Format(ProcedureTexts.CounterListLine, p.Name, string.Join("・", p.CounterPayment)));
+        var lines = cashless.Select(p => texts.Format(T.CounterListLine, p.Name, texts.Methods(p.CounterPayment)));
         return
         [
-            new TextReply(texts.Format(ProcedureTexts.CounterList, cashless.Count, string.Join("\n", lines))),
-            new ChoicesReply("詳しく知りたいものを選んでください。", cashless.Take(13).Select(p => new Choice(Short(p.Name), Postback.Create(ProcedureReplies.Handler, "show", ("id", p.Id)))).ToList()),
+            new TextReply(texts.Format(T.CounterList, cashless.Count, string.Join("\n", lines))),
+            new ChoicesReply(texts[T.PickPrompt], cashless.Take(13).Select(p => new Choice(Short(p.Name), Postback.Create(ProcedureReplies.Handler, "show", ("id", p.Id)))).ToList()),
         ];
     }
 
@@ -395,14 +398,14 @@ public sealed class ProcedureHandler(
         var procedures = Filter(index.Procedures, filter).Where(p => p.Category == category).ToList();
         if (procedures.Count == 0)
         {
-            return [new TextReply("この分野の手続きは見つかりませんでした。"), .. CategoryChoices(index, "all")];
+            return [new TextReply(texts[T.CategoryNotFound]), .. CategoryChoices(index, "all", texts)];
         }
 
-        var lines = procedures.Select(p => $"・{p.Name}（{(p.Online ? "オンライン可" : texts[ProcedureTexts.Headline(p.Channel)])}）");
+        var lines = procedures.Select(p => texts.Format(T.CategoryListLine, p.Name, p.Online ? texts[T.CategoryOnlineTag] : texts[T.Headline(p.Channel)]));
         return
         [
-            new TextReply($"{category}の手続き\n{string.Join("\n", lines)}"),
-            new ChoicesReply("詳しく知りたいものを選んでください。", procedures.Take(13).Select(p => new Choice(Short(p.Name), Postback.Create(ProcedureReplies.Handler, "show", ("id", p.Id)))).ToList()),
+            new TextReply(texts.Format(T.CategoryList, category, string.Join("\n", lines))),
+            new ChoicesReply(texts[T.PickPrompt], procedures.Take(13).Select(p => new Choice(Short(p.Name), Postback.Create(ProcedureReplies.Handler, "show", ("id", p.Id)))).ToList()),
         ];
     }
 

@@ -8,7 +8,7 @@ namespace ShiogamaDx.Bot.Procedures;
 /// 電子申請が可能な手続数 and オンライン決済が可能な手続き数 (基本方針1 施策1・施策2) for the current fiscal
 /// year, counted from the catalog as it is now: the catalog is what residents are told, so it is the count.
 /// </summary>
-public sealed class ProcedureKpiSource(BotDbContext db, TimeProvider clock) : IKpiValueSource
+public sealed class ProcedureKpiSource(BotDbContext db, TimeProvider clock, Messages.MessageCatalog messages) : IKpiValueSource
 {
     public async Task<IReadOnlyList<ComputedKpiValue>> ComputeAsync(CancellationToken cancellationToken)
     {
@@ -21,13 +21,14 @@ public sealed class ProcedureKpiSource(BotDbContext db, TimeProvider clock) : IK
         var today = clock.GetLocalNow();
         var fiscalYear = today.Month >= 4 ? today.Year : today.Year - 1;
         var sample = procedures.Any(p => p.Sample);
-        var suffix = sample ? "（サンプルカタログを含む: 市の実数ではありません）" : string.Empty;
+        var texts = messages.Current;
+        var suffix = sample ? texts[ProcedureTexts.KpiSampleSuffix] : string.Empty;
         var online = procedures.Count(p => p.Online);
         var payable = procedures.Count(p => p.OnlinePayment);
         return
         [
-            new ComputedKpiValue(KpiIds.OnlineProcedures, fiscalYear, online, "catalog", $"カタログから算出: 掲載{procedures.Count}手続のうち電子申請可能{online}件{suffix}"),
-            new ComputedKpiValue(KpiIds.OnlinePaymentProcedures, fiscalYear, payable, "catalog", $"カタログから算出: 掲載{procedures.Count}手続のうちオンライン決済可能{payable}件{suffix}"),
+            new ComputedKpiValue(KpiIds.OnlineProcedures, fiscalYear, online, "catalog", texts.Format(ProcedureTexts.KpiOnlineSource, procedures.Count, online, suffix)),
+            new ComputedKpiValue(KpiIds.OnlinePaymentProcedures, fiscalYear, payable, "catalog", texts.Format(ProcedureTexts.KpiPaymentSource, procedures.Count, payable, suffix)),
         ];
     }
 }

@@ -1,14 +1,14 @@
 using System.Text;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Messages;
+using T = ShiogamaDx.Bot.Procedures.ProcedureTexts;
 
 namespace ShiogamaDx.Bot.Procedures;
 
-/// <summary>Channel-neutral replies about procedures: cards with a link to apply, lists, details.</summary>
+/// <summary>Channel-neutral replies about procedures: cards with a link to apply, lists, details (wording: messages.yaml, <c>procedures</c>).</summary>
 public static class ProcedureReplies
 {
     public const string Handler = "procedures";
-    public const string SampleNote = "※サンプルデータです。実際の内容は市の担当課にご確認ください。";
 
     public static Card Card(Procedure p, MessageSet texts)
     {
@@ -18,60 +18,63 @@ public static class ProcedureReplies
             body.AppendLine(p.Description);
         }
 
-        body.Append("方法: ").AppendLine(p.How);
+        body.AppendLine(texts.Format(T.How, p.How));
         if (HasPayment(p))
         {
-            body.Append("支払い: ").AppendLine(PaymentLine(p));
+            body.AppendLine(texts.Format(T.Payment, PaymentLine(p, texts)));
             if (PaysAtCounter(p))
             {
                 body.AppendLine(CounterLine(p, texts));
             }
         }
 
-        body.Append("マイナンバーカード: ").AppendLine(CardLine(p.MyNumberCard));
+        body.AppendLine(texts.Format(T.MyNumberCard, CardLine(p.MyNumberCard, texts)));
         if (p.Fee.Length > 0)
         {
-            body.Append("手数料: ").AppendLine(p.Fee);
+            body.AppendLine(texts.Format(T.Fee, p.Fee));
         }
 
         if (!p.Online && p.Bring.Count > 0)
         {
-            body.Append("持ち物: ").AppendLine(string.Join("、", p.Bring));
+            body.AppendLine(texts.Format(T.BringLine, texts.Items(p.Bring)));
         }
 
         if (p.WritingFreeCounter)
         {
-            body.AppendLine("書かない窓口: 対応（職員が申請書を作ります）");
+            body.AppendLine(texts[T.WritingFreeLine]);
         }
 
-        body.Append("担当: ").Append(p.Department);
-        if (p.Contact.Length > 0)
-        {
-            body.Append('（').Append(p.Contact).Append('）');
-        }
-
+        body.Append(p.Contact.Length > 0 ? texts.Format(T.DepartmentContact, p.Department, p.Contact) : texts.Format(T.Department, p.Department));
         if (p.Sample)
         {
-            body.AppendLine().Append(SampleNote);
+            body.AppendLine().Append(SampleNote(texts));
         }
 
         var actions = new List<CardAction>();
         if (p.Url is not null)
         {
-            var label = p.Online ? "オンラインで申請" : p.OnlinePayment ? "オンラインで支払う" : "市のページを見る";
+            var label = texts[p.Online ? T.ApplyOnlineButton : p.OnlinePayment ? T.PayOnlineButton : T.CityPageButton];
             actions.Add(new CardAction(label, CardActionKind.Link, p.Url));
         }
 
-        actions.Add(new CardAction("詳しく", CardActionKind.Postback, Postback.Create(Handler, "detail", ("id", p.Id))));
-        actions.Add(new CardAction("窓口で必要なもの", CardActionKind.Postback, Postback.Create(Handler, "bring", ("id", p.Id))));
+        actions.Add(new CardAction(texts[T.DetailButton], CardActionKind.Postback, Postback.Create(Handler, "detail", ("id", p.Id))));
+        actions.Add(new CardAction(texts[T.BringButton], CardActionKind.Postback, Postback.Create(Handler, "bring", ("id", p.Id))));
         return new Card(p.Name, body.ToString().TrimEnd(), actions, Subtitle: Status(p, texts));
     }
 
+    public static string SampleNote(MessageSet texts) => texts[T.SampleNote];
+
     /// <summary>The card's headline: how the procedure is really done, then what can be paid without cash.</summary>
-    public static string Status(Procedure p, MessageSet texts) =>
-        texts[ProcedureTexts.Headline(p.Channel)]
-        + (p.OnlinePayment ? "・" + texts[ProcedureTexts.OnlinePaymentTag] : string.Empty)
-        + (p.CounterCashless ? "・" + texts[ProcedureTexts.CounterCashlessTag] : string.Empty);
+    public static string Status(Procedure p, MessageSet texts)
+    {
+        var status = texts[T.Headline(p.Channel)];
+        if (p.OnlinePayment)
+        {
+            status = texts.Format(T.StatusJoin, status, texts[T.OnlinePaymentTag]);
+        }
+
+        return p.CounterCashless ? texts.Format(T.StatusJoin, status, texts[T.CounterCashlessTag]) : status;
+    }
 
     /// <summary>Information only (ごみの分け方) has nothing to pay; everything else says how it is paid.</summary>
     public static bool HasPayment(Procedure p) => p.Channel != ProcedureChannel.Information;
@@ -81,17 +84,17 @@ public static class ProcedureReplies
 
     /// <summary>窓口キャッシュレス, beside online payment: shown when there is a fee to pay at the counter or a way without cash.</summary>
     public static string CounterLine(Procedure p, MessageSet texts) =>
-        p.CounterCashless ? texts.Format(ProcedureTexts.CounterPaymentLine, string.Join("・", p.CounterPayment)) : texts[ProcedureTexts.CounterCashLine];
+        p.CounterCashless ? texts.Format(T.CounterPaymentLine, texts.Methods(p.CounterPayment)) : texts[T.CounterCashLine];
 
-    public static string PaymentLine(Procedure p) =>
-        p.OnlinePayment ? string.Join("・", p.Payment) + "でオンライン決済できます" : "オンライン決済には対応していません";
+    public static string PaymentLine(Procedure p, MessageSet texts) =>
+        p.OnlinePayment ? texts.Format(T.PaymentOnline, texts.Methods(p.Payment)) : texts[T.PaymentNone];
 
-    public static string CardLine(MyNumberCardUse use) => use switch
+    public static string CardLine(MyNumberCardUse use, MessageSet texts) => texts[use switch
     {
-        MyNumberCardUse.Required => "必要です",
-        MyNumberCardUse.Optional => "あると便利です（なくてもできます）",
-        _ => "不要です",
-    };
+        MyNumberCardUse.Required => T.MyNumberRequired,
+        MyNumberCardUse.Optional => T.MyNumberOptional,
+        _ => T.MyNumberNotNeeded,
+    }];
 
     /// <summary>One procedure, answered: the card, then whether it helped.</summary>
     public static IReadOnlyList<Reply> Answer(Procedure p, MessageSet texts, string? lead = null)
@@ -102,90 +105,90 @@ public static class ProcedureReplies
             replies.Add(new TextReply(lead));
         }
 
-        replies.Add(new CardsReply(p.Name + ": " + Status(p, texts), [Card(p, texts)]));
-        replies.Add(Feedback(p));
+        replies.Add(new CardsReply(texts.Format(T.CardTitle, p.Name, Status(p, texts)), [Card(p, texts)]));
+        replies.Add(Feedback(p, texts));
         return replies;
     }
 
-    public static ChoicesReply Feedback(Procedure p) => new(
-        "この案内は役に立ちましたか？",
+    public static ChoicesReply Feedback(Procedure p, MessageSet texts) => new(
+        texts[T.FeedbackPrompt],
         [
-            new Choice("役に立った", Postback.Create(Handler, "fb", ("id", p.Id), ("v", "1"))),
-            new Choice("役に立たなかった", Postback.Create(Handler, "fb", ("id", p.Id), ("v", "0"))),
+            new Choice(texts[T.FeedbackHelpful], Postback.Create(Handler, "fb", ("id", p.Id), ("v", "1"))),
+            new Choice(texts[T.FeedbackNotHelpful], Postback.Create(Handler, "fb", ("id", p.Id), ("v", "0"))),
         ]);
 
     /// <summary>Two or three close candidates: the person picks; each card names its procedure.</summary>
     public static IReadOnlyList<Reply> Candidates(IReadOnlyList<Procedure> procedures, MessageSet texts) =>
     [
-        new TextReply("いくつか当てはまりそうです。どれのことでしょうか。"),
+        new TextReply(texts[T.CandidatesLead]),
         new CardsReply(
-            "候補: " + string.Join("、", procedures.Select(p => p.Name)),
+            texts.Format(T.CandidatesAlt, texts.Items(procedures.Select(p => p.Name))),
             procedures.Select(p => new Card(
                 p.Name,
-                (p.Description.Length > 0 ? p.Description : p.How) + (p.Sample ? "\n" + SampleNote : string.Empty),
-                [new CardAction("これです", CardActionKind.Postback, Postback.Create(Handler, "show", ("id", p.Id), ("from", "pick")))],
+                (p.Description.Length > 0 ? p.Description : p.How) + (p.Sample ? "\n" + SampleNote(texts) : string.Empty),
+                [new CardAction(texts[T.CandidateButton], CardActionKind.Postback, Postback.Create(Handler, "show", ("id", p.Id), ("from", "pick")))],
                 Subtitle: Status(p, texts))).ToList()),
     ];
 
     public static IReadOnlyList<Reply> Detail(Procedure p, MessageSet texts)
     {
         var sb = new StringBuilder();
-        sb.Append('【').Append(p.Name).AppendLine("】");
+        sb.AppendLine(texts.Format(T.DetailHeading, p.Name));
         sb.AppendLine(Status(p, texts));
         if (p.Description.Length > 0)
         {
             sb.AppendLine(p.Description);
         }
 
-        sb.Append("・方法: ").AppendLine(p.How);
-        sb.Append("・オンライン申請: ").AppendLine(p.Online ? "できます" : "できません");
+        sb.AppendLine(texts.Format(T.DetailHow, p.How));
+        sb.AppendLine(texts.Format(T.DetailOnline, texts[p.Online ? T.DetailOnlineYes : T.DetailOnlineNo]));
         if (HasPayment(p))
         {
-            sb.Append("・支払い: ").AppendLine(PaymentLine(p));
+            sb.AppendLine(texts.Format(T.DetailPayment, PaymentLine(p, texts)));
             if (PaysAtCounter(p))
             {
-                sb.Append('・').AppendLine(CounterLine(p, texts));
+                sb.AppendLine(texts.Format(T.DetailCounter, CounterLine(p, texts)));
             }
         }
 
-        sb.Append("・マイナンバーカード: ").AppendLine(CardLine(p.MyNumberCard));
-        sb.Append("・手数料: ").AppendLine(p.Fee.Length > 0 ? p.Fee : "なし");
-        sb.Append("・窓口で必要なもの: ").AppendLine(p.Bring.Count > 0 ? string.Join("、", p.Bring) : "特にありません");
-        sb.Append("・書かない窓口: ").AppendLine(p.WritingFreeCounter ? "対応しています（職員が聞き取って申請書を作ります）" : "対象外です");
-        sb.Append("・担当: ").Append(p.Department).AppendLine(p.Contact.Length > 0 ? $"（{p.Contact}）" : string.Empty);
-        sb.Append("・情報の確認日: ").AppendLine(p.Reviewed.ToString("yyyy年M月d日", System.Globalization.CultureInfo.InvariantCulture));
+        sb.AppendLine(texts.Format(T.DetailMyNumber, CardLine(p.MyNumberCard, texts)));
+        sb.AppendLine(texts.Format(T.DetailFee, p.Fee.Length > 0 ? p.Fee : texts[T.DetailNoFee]));
+        sb.AppendLine(texts.Format(T.DetailBring, p.Bring.Count > 0 ? texts.Items(p.Bring) : texts[T.DetailNothingToBring]));
+        sb.AppendLine(texts.Format(T.DetailWritingFree, texts[p.WritingFreeCounter ? T.DetailWritingFreeYes : T.DetailWritingFreeNo]));
+        sb.AppendLine(p.Contact.Length > 0 ? texts.Format(T.DetailDepartmentContact, p.Department, p.Contact) : texts.Format(T.DetailDepartment, p.Department));
+        sb.AppendLine(texts.Format(T.DetailReviewed, texts.Format(T.ReviewedDate, p.Reviewed.Year, p.Reviewed.Month, p.Reviewed.Day)));
         if (p.Url is not null)
         {
-            sb.Append("・ページ: ").AppendLine(p.Url);
+            sb.AppendLine(texts.Format(T.DetailPage, p.Url));
         }
 
         if (p.Sample)
         {
-            sb.AppendLine(SampleNote);
+            sb.AppendLine(SampleNote(texts));
         }
 
-        return [new TextReply(sb.ToString().TrimEnd()), Feedback(p)];
+        return [new TextReply(sb.ToString().TrimEnd()), Feedback(p, texts)];
     }
 
     public static IReadOnlyList<Reply> Bring(Procedure p, MessageSet texts)
     {
         var sb = new StringBuilder();
-        sb.Append('【').Append(p.Name).AppendLine("】窓口で必要なもの");
+        sb.AppendLine(texts.Format(T.BringHeading, p.Name));
         if (p.Bring.Count > 0)
         {
             foreach (var item in p.Bring)
             {
-                sb.Append('・').AppendLine(item);
+                sb.AppendLine(texts.Format(T.BringItem, item));
             }
         }
         else
         {
-            sb.AppendLine("特に持ち物はありません。");
+            sb.AppendLine(texts[T.BringNothing]);
         }
 
         if (p.Fee.Length > 0)
         {
-            sb.Append("手数料: ").AppendLine(p.Fee);
+            sb.AppendLine(texts.Format(T.Fee, p.Fee));
         }
 
         if (HasPayment(p) && PaysAtCounter(p))
@@ -195,24 +198,24 @@ public static class ProcedureReplies
 
         if (p.WritingFreeCounter)
         {
-            sb.AppendLine("「書かない窓口」に対応しています。申請書は職員がお聞きしながら作ります。");
+            sb.AppendLine(texts[T.BringWritingFree]);
         }
 
-        sb.Append("窓口: ").Append(p.Department).AppendLine(p.Contact.Length > 0 ? $"（{p.Contact}）" : string.Empty);
+        sb.AppendLine(p.Contact.Length > 0 ? texts.Format(T.BringCounterContact, p.Department, p.Contact) : texts.Format(T.BringCounter, p.Department));
         if (p.Online)
         {
-            sb.AppendLine("この手続きはオンラインでもできます。");
+            sb.AppendLine(texts[T.BringAlsoOnline]);
         }
 
         if (p.Sample)
         {
-            sb.AppendLine(SampleNote);
+            sb.AppendLine(SampleNote(texts));
         }
 
         var replies = new List<Reply> { new TextReply(sb.ToString().TrimEnd()) };
         if (p.Url is not null && p.Online)
         {
-            replies.Add(new CardsReply(p.Name, [new Card(p.Name, "オンラインなら市役所に来なくてもできます。", [new CardAction("オンラインで申請", CardActionKind.Link, p.Url)], Subtitle: Status(p, texts))]));
+            replies.Add(new CardsReply(p.Name, [new Card(p.Name, texts[T.BringOnlineCard], [new CardAction(texts[T.ApplyOnlineButton], CardActionKind.Link, p.Url)], Subtitle: Status(p, texts))]));
         }
 
         return replies;

@@ -109,6 +109,44 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "DisasterNoticeReceipts",
+                columns: table => new
+                {
+                    UserKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    PeriodId = table.Column<long>(type: "INTEGER", nullable: false),
+                    NoticeVersion = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DisasterNoticeReceipts", x => x.UserKey);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DisasterPeriods",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    StartedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    StartedVia = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    EndedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    EndedVia = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    EndedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Open = table.Column<int>(type: "INTEGER", nullable: true),
+                    DisasterMenuShown = table.Column<bool>(type: "INTEGER", nullable: false),
+                    MenuRetry = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PreviousMenu = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    MenuProblem = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DisasterPeriods", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Feedback",
                 columns: table => new
                 {
@@ -385,6 +423,8 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     How = table.Column<string>(type: "TEXT", nullable: false),
                     Url = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                     Payment = table.Column<string>(type: "TEXT", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
+                    CounterPayment = table.Column<string>(type: "TEXT", nullable: false),
                     MyNumberCard = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     Bring = table.Column<string>(type: "TEXT", nullable: false),
                     WritingFreeCounter = table.Column<bool>(type: "INTEGER", nullable: false),
@@ -398,6 +438,19 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Procedures", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResidentLanguages",
+                columns: table => new
+                {
+                    UserKey = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResidentLanguages", x => x.UserKey);
                 });
 
             migrationBuilder.CreateTable(
@@ -639,6 +692,12 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 column: "ExpiresAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_DisasterPeriods_Open",
+                table: "DisasterPeriods",
+                column: "Open",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_HandoffMessages_HandoffId",
                 table: "HandoffMessages",
                 column: "HandoffId");
@@ -770,6 +829,12 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "DisasterNoticeReceipts");
+
+            migrationBuilder.DropTable(
+                name: "DisasterPeriods");
+
+            migrationBuilder.DropTable(
                 name: "Feedback");
 
             migrationBuilder.DropTable(
@@ -810,6 +875,9 @@ namespace ShiogamaDx.Bot.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "Procedures");
+
+            migrationBuilder.DropTable(
+                name: "ResidentLanguages");
 
             migrationBuilder.DropTable(
                 name: "StaffConversationReferences");

@@ -13,8 +13,8 @@ using ShiogamaDx.Bot.Data;
 namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 {
     [DbContext(typeof(PostgreSqlBotDbContext))]
-    [Migration("20261202080235_ProcedureChannels")]
-    partial class ProcedureChannels
+    [Migration("20261202122537_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -124,6 +124,90 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     b.HasIndex("Status", "SendAt");
 
                     b.ToTable("Announcements", (string)null);
+                });
+
+            modelBuilder.Entity("ShiogamaDx.Bot.Announcements.DisasterNoticeReceipt", b =>
+                {
+                    b.Property<string>("UserKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("NoticeVersion")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("PeriodId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UserKey");
+
+                    b.ToTable("DisasterNoticeReceipts", (string)null);
+                });
+
+            modelBuilder.Entity("ShiogamaDx.Bot.Announcements.DisasterPeriod", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("DisasterMenuShown")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("EndedVia")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("MenuProblem")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<bool>("MenuRetry")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("Open")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PreviousMenu")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("StartedVia")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Open")
+                        .IsUnique();
+
+                    b.ToTable("DisasterPeriods", (string)null);
                 });
 
             modelBuilder.Entity("ShiogamaDx.Bot.Announcements.TopicSubscription", b =>
@@ -993,6 +1077,25 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     b.HasKey("UserKey");
 
                     b.ToTable("LineUsers", (string)null);
+                });
+
+            modelBuilder.Entity("ShiogamaDx.Bot.Localization.ResidentLanguage", b =>
+                {
+                    b.Property<string>("UserKey")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserKey");
+
+                    b.ToTable("ResidentLanguages", (string)null);
                 });
 
             modelBuilder.Entity("ShiogamaDx.Bot.Procedures.Procedure", b =>

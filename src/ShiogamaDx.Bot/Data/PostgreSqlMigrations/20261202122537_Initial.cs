@@ -111,6 +111,44 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "DisasterNoticeReceipts",
+                columns: table => new
+                {
+                    UserKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    PeriodId = table.Column<long>(type: "bigint", nullable: false),
+                    NoticeVersion = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DisasterNoticeReceipts", x => x.UserKey);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DisasterPeriods",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    StartedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    StartedVia = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    EndedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    EndedVia = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    EndedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Open = table.Column<int>(type: "integer", nullable: true),
+                    DisasterMenuShown = table.Column<bool>(type: "boolean", nullable: false),
+                    MenuRetry = table.Column<bool>(type: "boolean", nullable: false),
+                    PreviousMenu = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    MenuProblem = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DisasterPeriods", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Feedback",
                 columns: table => new
                 {
@@ -387,6 +425,8 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     How = table.Column<string>(type: "text", nullable: false),
                     Url = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     Payment = table.Column<List<string>>(type: "text[]", nullable: false),
+                    Channel = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    CounterPayment = table.Column<List<string>>(type: "text[]", nullable: false),
                     MyNumberCard = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     Bring = table.Column<List<string>>(type: "text[]", nullable: false),
                     WritingFreeCounter = table.Column<bool>(type: "boolean", nullable: false),
@@ -400,6 +440,19 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Procedures", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResidentLanguages",
+                columns: table => new
+                {
+                    UserKey = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    Language = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResidentLanguages", x => x.UserKey);
                 });
 
             migrationBuilder.CreateTable(
@@ -641,6 +694,12 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 column: "ExpiresAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_DisasterPeriods_Open",
+                table: "DisasterPeriods",
+                column: "Open",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_HandoffMessages_HandoffId",
                 table: "HandoffMessages",
                 column: "HandoffId");
@@ -772,6 +831,12 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "DisasterNoticeReceipts");
+
+            migrationBuilder.DropTable(
+                name: "DisasterPeriods");
+
+            migrationBuilder.DropTable(
                 name: "Feedback");
 
             migrationBuilder.DropTable(
@@ -812,6 +877,9 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
             migrationBuilder.DropTable(
                 name: "Procedures");
+
+            migrationBuilder.DropTable(
+                name: "ResidentLanguages");
 
             migrationBuilder.DropTable(
                 name: "StaffConversationReferences");
