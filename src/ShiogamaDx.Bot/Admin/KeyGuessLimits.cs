@@ -81,8 +81,9 @@ public static class KeyGuessLimits
         if (http.Request.Path.StartsWithSegments(LoginPath, StringComparison.OrdinalIgnoreCase))
         {
             http.Response.ContentType = "text/html; charset=utf-8";
+            var texts = http.RequestServices.GetRequiredService<Messages.MessageCatalog>().Current;
             await http.Response.WriteAsync(
-                Kpis.DashboardPages.Message("しばらくお待ちください", $"運用キーの入力が続いたため、{seconds}秒ほど受け付けません。時間をおいてからもう一度お試しください。", "/dashboard", "サインインの画面へ"),
+                Kpis.DashboardPages.Message(texts[AdminTexts.WaitTitle], texts.Format(AdminTexts.WaitText, seconds), "/dashboard", texts[AdminTexts.WaitLink]),
                 cancellationToken);
         }
     }

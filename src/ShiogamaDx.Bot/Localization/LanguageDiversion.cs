@@ -69,7 +69,7 @@ public sealed partial class LanguageDiversion(
         if (!turn.IsPostback && MenuWords.Contains(Key(turn.Text)))
         {
             language = stored ?? FromLocale(turn.Message.Locale, packs) ?? LanguagePack.Japanese;
-            return [LanguageChoices(packs)];
+            return [LanguageChoices(packs, messages.Current)];
         }
 
         var detected = turn.IsPostback || IsMenuWord(turn.Text) ? null : LanguageDetector.Detect(turn.Text);
@@ -165,13 +165,13 @@ public sealed partial class LanguageDiversion(
         return pack.IsEasy ? [new TextReply(pack["switched"]), menu.AsChoices()] : [new TextReply(pack["switched"]), Menu(pack)];
     }
 
-    private static ChoicesReply LanguageChoices(IReadOnlyDictionary<string, LanguagePack> packs)
+    private static ChoicesReply LanguageChoices(IReadOnlyDictionary<string, LanguagePack> packs, Messages.MessageSet texts)
     {
         var prompt = string.Join("\n", new[] { LanguagePack.Easy }.Concat(LanguagePack.Foreign)
             .Select(code => packs.TryGetValue(code, out var p) ? p["language-prompt"] : null)
             .OfType<string>()
-            .Prepend("言語を選んでください。"));
-        var choices = new List<Choice> { new("日本語", Postback.Create(Handler, "set", ("l", LanguagePack.Japanese))) };
+            .Prepend(texts[LocalizationTexts.ChoosePrompt]));
+        var choices = new List<Choice> { new(texts[LocalizationTexts.JapaneseButton], Postback.Create(Handler, "set", ("l", LanguagePack.Japanese))) };
         choices.AddRange(new[] { LanguagePack.Easy }.Concat(LanguagePack.Foreign)
             .Where(packs.ContainsKey)
             .Select(code => new Choice(packs[code].Name, Postback.Create(Handler, "set", ("l", code)))));
@@ -189,7 +189,7 @@ public sealed partial class LanguageDiversion(
 
         if (!packs.TryGetValue(language, out var pack) || pack.IsEasy)
         {
-            return [LanguageChoices(packs)];
+            return [LanguageChoices(packs, messages.Current)];
         }
 
         return button.Action switch
@@ -199,7 +199,7 @@ public sealed partial class LanguageDiversion(
                 "procedures" => [new TextReply(pack["procedures-hint"])],
                 "classes" => await ClassesAsync(pack, ct),
                 "contact" => [new TextReply(pack["contact"])],
-                _ => [LanguageChoices(packs)],
+                _ => [LanguageChoices(packs, messages.Current)],
             },
             "show" when button["id"] is { } id && procedures.Get(db).Find(id) is { } p => await AnswerAsync(pack, p, ct),
             _ => [new TextReply(pack["not-understood"]), Menu(pack)],

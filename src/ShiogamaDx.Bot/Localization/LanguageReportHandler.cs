@@ -10,7 +10,7 @@ namespace ShiogamaDx.Bot.Localization;
 /// For the DX office: the procedures without a やさしい日本語 version (and the languages without a translation of
 /// them), the most asked this fiscal year first, so the easy versions get written where they matter.
 /// </summary>
-public sealed class LanguageReportHandler(BotDbContext db, ProcedureIndexCache cache, ProcedureDemandCounter counter, LanguageCatalog catalog, TimeProvider clock) : IIntentHandler
+public sealed class LanguageReportHandler(BotDbContext db, ProcedureIndexCache cache, ProcedureDemandCounter counter, LanguageCatalog catalog, TimeProvider clock, Messages.MessageCatalog messages) : IIntentHandler
 {
     private const int Top = 15;
 
@@ -48,14 +48,15 @@ public sealed class LanguageReportHandler(BotDbContext db, ProcedureIndexCache c
             .Where(x => x.NoEasy || x.Untranslated.Count > 0)
             .OrderByDescending(x => x.Asked).ThenBy(x => x.Procedure.Position)
             .ToList();
+        var texts = messages.Current;
         var rows = lacking.Take(Top)
-            .Select(x => (IReadOnlyList<string>)[x.Procedure.Name, x.Asked.ToString(CultureInfo.InvariantCulture), x.NoEasy ? "なし" : "あり", x.Untranslated.Count == 0 ? "-" : string.Join(" ", x.Untranslated)])
+            .Select(x => (IReadOnlyList<string>)[x.Procedure.Name, x.Asked.ToString(CultureInfo.InvariantCulture), x.NoEasy ? texts[LocalizationTexts.EasyNo] : texts[LocalizationTexts.EasyYes], x.Untranslated.Count == 0 ? "-" : string.Join(" ", x.Untranslated)])
             .ToList();
         var noEasy = procedures.Count(p => easy?.Procedures.GetValueOrDefault(p.Id)?.Text is null);
         return TurnResult.Of(new TableReply(
-            $"やさしい日本語版・翻訳がない手続き（令和{year - 2018}年度、よく聞かれる順）",
-            ["手続き", "件数", "やさしい日本語", "翻訳がない言語"],
+            texts.Format(LocalizationTexts.ReportTitle, year - 2018),
+            [texts[LocalizationTexts.ColumnProcedure], texts[LocalizationTexts.ColumnAsked], texts[LocalizationTexts.ColumnEasy], texts[LocalizationTexts.ColumnUntranslated]],
             rows,
-            $"やさしい日本語版がない手続き {noEasy}/{procedures.Count} 件。書き方は docs/content.md の「やさしい日本語と外国語」。"));
+            texts.Format(LocalizationTexts.ReportNote, noEasy, procedures.Count)));
     }
 }

@@ -114,7 +114,7 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
         foreach (var k in project.Kpis)
         {
             var latest = snapshot.LatestActualYear(k);
-            var actual = latest is { } y ? $"{KpiFormat.Value(snapshot.Actual(k, y), k.Unit)}（{FiscalYears.Label(y)}）" : m[PlanTexts.NoActual];
+            var actual = latest is { } y ? m.Format(PlanTexts.ActualOfYear, KpiFormat.Value(snapshot.Actual(k, y), k.Unit), FiscalYears.Label(y)) : m[PlanTexts.NoActual];
             sb.Append('\n').Append(m.Format(PlanTexts.KpiLine, k.Name, KpiFormat.Value(snapshot.Target(k, year), k.Unit), FiscalYears.Label(year), actual));
         }
 

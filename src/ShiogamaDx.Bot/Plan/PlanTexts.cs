@@ -8,4 +8,5 @@ internal static class PlanTexts
     public static readonly MessageKey KpisHeading = new("plan.kpis-heading", "project");
     public static readonly MessageKey KpiLine = new("plan.kpi-line", "name", "target", "year", "actual");
     public static readonly MessageKey NoActual = new("plan.no-actual");
+    public static readonly MessageKey ActualOfYear = new("plan.actual-of-year", "actual", "year");
 }
