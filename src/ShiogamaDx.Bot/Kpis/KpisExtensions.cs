@@ -19,6 +19,7 @@ public static class KpisExtensions
             .ValidateOnStart();
         services.AddSingleton(sp => KpiCatalogLoader.Load(Path.Combine(sp.GetRequiredService<IOptions<ContentOptions>>().Value.FullPath, KpiCatalogLoader.FileName)));
         services.AddSingleton(sp => new KpiQuestionReader(sp.GetRequiredService<KpiCatalog>()));
+        services.AddSingleton<KpiCharts>();
         services.AddScoped<KpiService>();
         services.AddScoped<IContentSeeder, KpiContentSeeder>();
         services.AddScoped<IIntentHandler, KpiHandler>();
