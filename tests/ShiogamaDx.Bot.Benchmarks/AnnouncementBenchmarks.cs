@@ -58,7 +58,8 @@ public class AnnouncementBenchmarks
             .UseSetting("Line:ApiBaseUrl", line.Urls.First())
             .UseSetting("Line:PollInterval", "00:00:00.100")
             .UseSetting("Announcements:Authors:0", "bench-author")
-            .UseSetting("Announcements:Approvers:0", "bench-approver"));
+            .UseSetting("Announcements:Approvers:0", "bench-approver")
+            .UseSetting("Announcements:Broadcast", "false")); // the multicast path (a broadcast to everyone is one call)
         using (var scope = factory.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();

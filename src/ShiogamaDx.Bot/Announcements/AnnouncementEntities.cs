@@ -40,7 +40,11 @@ public sealed class Announcement
 
     public required string TopicId { get; set; }
 
+    /// <summary>What the author wrote: up to five messages, separated by a line <c>---</c>.</summary>
     public required string Text { get; set; }
+
+    /// <summary>A class's own announcement: to the people registered for it (waiting too), whatever their topics.</summary>
+    public string? ClassId { get; set; }
 
     public string? Link { get; set; }
 
@@ -98,7 +102,8 @@ internal sealed class AnnouncementConfiguration : IEntityTypeConfiguration<Annou
     {
         b.ToTable("Announcements");
         b.Property(x => x.TopicId).HasMaxLength(40);
-        b.Property(x => x.Text).HasMaxLength(5000);
+        b.Property(x => x.Text).HasMaxLength(30000);
+        b.Property(x => x.ClassId).HasMaxLength(40);
         b.Property(x => x.Link).HasMaxLength(1000);
         b.Property(x => x.ImageUrl).HasMaxLength(2000);
         b.Property(x => x.AuthorKey).HasMaxLength(100);

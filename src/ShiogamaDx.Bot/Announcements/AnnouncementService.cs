@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Messages;
@@ -8,7 +9,14 @@ using ShiogamaDx.Bot.Messages;
 namespace ShiogamaDx.Bot.Announcements;
 
 /// <summary>What an author asks for; every field is checked by <see cref="AnnouncementService.Check"/> before anything is kept.</summary>
-public sealed record AnnouncementDraft(string? Topic, string? Text, string? Link = null, string? ImageUrl = null, DateTimeOffset? SendAt = null);
+/// <param name="ClassId">A class's own announcement: to its participants, whatever their topics (the topic is then <see cref="AnnouncementsOptions.ClassesTopic"/>).</param>
+public sealed record AnnouncementDraft(string? Topic, string? Text, string? Link = null, string? ImageUrl = null, DateTimeOffset? SendAt = null, string? ClassId = null);
+
+/// <summary>Whom an announcement reaches now: their pseudonymous keys; <paramref name="Everyone"/>: every LINE friend (one broadcast).</summary>
+public sealed record AnnouncementAudience(IReadOnlyList<string> UserKeys, bool Everyone);
+
+/// <summary>One month of announcements (Japan time): how many went out, to how many, and the blocks within 24 hours of each.</summary>
+public sealed record AnnouncementMonth(int Year, int Month, int Sent, int Recipients, int Delivered, int Failed, int UnfollowsAfter);
 
 public enum ApprovalResult
 {
@@ -43,8 +51,11 @@ public sealed class AnnouncementService(
     public const string ResidentChannel = "line";
     public const string StaffChannel = "staff";
 
-    /// <summary>LINE's longest text message.</summary>
+    /// <summary>LINE's longest text message (Messaging API reference, text message: "Max character limit: 5000").</summary>
     public const int MaxTextMessage = 5_000;
+
+    /// <summary>LINE's most messages in one push, multicast or broadcast (messages: maxItems 5): the image counts too.</summary>
+    public const int MaxMessages = 5;
 
     private AnnouncementsOptions Options => options.Value;
 
@@ -52,9 +63,43 @@ public sealed class AnnouncementService(
 
     public string StaffKey(string rawId) => keys.Pseudonymize(StaffChannel, rawId);
 
-    public bool IsAuthor(string userKey) => Options.Authors.Any(id => StaffKey(id) == userKey);
+    /// <summary>An author of any topic (of all, or of one by <see cref="AnnouncementsOptions.TopicRoles"/>).</summary>
+    public bool IsAuthor(string userKey) => Options.Authors.Concat(Options.TopicRoles.Values.SelectMany(r => r.Authors)).Any(id => StaffKey(id) == userKey);
 
-    public bool IsApprover(string userKey) => Options.Approvers.Any(id => StaffKey(id) == userKey);
+    public bool IsAuthor(string userKey, string topicId) => Options.Authors.Concat(RolesOf(topicId).Authors).Any(id => StaffKey(id) == userKey);
+
+    public bool IsApprover(string userKey, string topicId) => ApproverKeys(topicId).Contains(userKey);
+
+    /// <summary>Who may approve the topic's announcements: the approvers of every topic and those of this one.</summary>
+    public IReadOnlyList<string> ApproverKeys(string topicId) => Options.Approvers.Concat(RolesOf(topicId).Approvers).Select(StaffKey).Distinct().ToList();
+
+    private TopicRoles RolesOf(string topicId) => Options.TopicRoles.TryGetValue(topicId, out var roles) ? roles : new TopicRoles();
+
+    /// <summary>The topic of a class's own announcements (its roles apply); a stand-in when topics.yaml lacks it.</summary>
+    public Topic ClassesTopic => topics.Find(Options.ClassesTopic) ?? new Topic(Options.ClassesTopic, Options.ClassesTopic, null, false, false);
+
+    /// <summary>The messages of a text: parts separated by a line of three or more '-' (a line 「---」), each trimmed.</summary>
+    public static IReadOnlyList<string> Parts(string text)
+    {
+        var parts = new List<string>();
+        var current = new System.Text.StringBuilder();
+        foreach (var line in text.Replace("\r", string.Empty, StringComparison.Ordinal).Split('\n'))
+        {
+            var t = line.Trim();
+            if (t.Length >= 3 && t.All(c => c is '-' or '－' or 'ー' or '―' or '‐'))
+            {
+                parts.Add(current.ToString().Trim());
+                current.Clear();
+            }
+            else
+            {
+                current.Append(line).Append('\n');
+            }
+        }
+
+        parts.Add(current.ToString().Trim());
+        return parts;
+    }
 
     public bool MayEmergency(string userKey) => Options.Emergency.Any(id => StaffKey(id) == userKey);
 
@@ -63,9 +108,14 @@ public sealed class AnnouncementService(
     {
         var m = messages.Current;
         var problems = new List<string>();
-        topic = topics.Find(draft.Topic);
+        var forClass = !string.IsNullOrWhiteSpace(draft.ClassId);
+        topic = forClass ? ClassesTopic : topics.Find(draft.Topic);
         var names = string.Join(messages.Current[AnnouncementTexts.ListSeparator], topics.All.Select(t => t.Name));
-        if (string.IsNullOrWhiteSpace(draft.Topic))
+        if (forClass)
+        {
+            // The class is checked against the schedule by CheckAsync; its topic is fixed.
+        }
+        else if (string.IsNullOrWhiteSpace(draft.Topic))
         {
             problems.Add(m.Format(AnnouncementTexts.TopicMissing, names));
         }
@@ -78,9 +128,28 @@ public sealed class AnnouncementService(
         {
             problems.Add(m[AnnouncementTexts.TextMissing]);
         }
-        else if (topic is not null && FullText(topic, draft.Text.Trim(), draft.Link?.Trim()) is { Length: > MaxTextMessage } full)
+        else
         {
-            problems.Add(m.Format(AnnouncementTexts.TextTooLong, MaxTextMessage, full.Length));
+            var parts = Parts(draft.Text.Trim());
+            var count = parts.Count + (string.IsNullOrWhiteSpace(draft.ImageUrl) ? 0 : 1);
+            if (count > MaxMessages)
+            {
+                problems.Add(m.Format(AnnouncementTexts.TooManyMessages, MaxMessages, count));
+            }
+
+            for (var i = 0; i < parts.Count; i++)
+            {
+                if (parts[i].Length == 0)
+                {
+                    problems.Add(m.Format(AnnouncementTexts.PartEmpty, i + 1));
+                }
+                else if (topic is not null && MessageText(topic, parts, i, draft.Link?.Trim()) is { Length: > MaxTextMessage } full)
+                {
+                    problems.Add(parts.Count == 1
+                        ? m.Format(AnnouncementTexts.TextTooLong, MaxTextMessage, full.Length)
+                        : m.Format(AnnouncementTexts.PartTooLong, i + 1, MaxTextMessage, full.Length));
+                }
+            }
         }
 
         if (!string.IsNullOrWhiteSpace(draft.Link))
@@ -117,12 +186,38 @@ public sealed class AnnouncementService(
         return problems;
     }
 
+    /// <summary>Every problem of a draft, the class of a class's announcement included (it must be in the schedule).</summary>
+    public async Task<(List<string> Problems, Topic? Topic)> CheckAsync(AnnouncementDraft draft, CancellationToken ct)
+    {
+        var problems = Check(draft, out var topic);
+        if (!string.IsNullOrWhiteSpace(draft.ClassId))
+        {
+            var id = draft.ClassId.Trim();
+            if (!await db.Set<SmartphoneClass>().AsNoTracking().AnyAsync(c => c.Id == id, ct))
+            {
+                var upcoming = await db.Set<SmartphoneClass>().AsNoTracking().Where(c => c.Status == ClassStatus.Scheduled)
+                    .Select(c => new { c.Id, c.StartsAt }).ToListAsync(ct);
+                var now = clock.GetUtcNow();
+                var ids = upcoming.Where(c => c.StartsAt >= now).OrderBy(c => c.StartsAt).Take(5).Select(c => c.Id);
+                problems.Add(messages.Current.Format(AnnouncementTexts.ClassUnknown, id, string.Join(messages.Current[AnnouncementTexts.ListSeparator], ids)));
+            }
+        }
+
+        return (problems, topic);
+    }
+
     /// <summary>What residents receive, message by message: the preview shows exactly these.</summary>
     public IReadOnlyList<Reply> Replies(Announcement a)
     {
         var topic = topics.Find(a.TopicId);
         var name = topic?.Name ?? a.TopicId;
-        var replies = new List<Reply> { new TextReply(FullText(topic ?? new Topic(a.TopicId, name, null, false, false), a.Text, a.Link)) };
+        var parts = Parts(a.Text);
+        var replies = new List<Reply>();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            replies.Add(new TextReply(MessageText(topic ?? new Topic(a.TopicId, name, null, false, false), parts, i, a.Link)));
+        }
+
         if (a.ImageUrl is { } url)
         {
             var uri = new Uri(url);
@@ -132,25 +227,45 @@ public sealed class AnnouncementService(
         return replies;
     }
 
-    private string FullText(Topic topic, string text, string? link) =>
-        messages.Current.Format(AnnouncementTexts.Heading, topic.Name) + "\n" + text + (string.IsNullOrWhiteSpace(link) ? string.Empty : "\n" + link);
+    /// <summary>Message <paramref name="i"/> of the parts: the first under the heading, the last with the link.</summary>
+    private string MessageText(Topic topic, IReadOnlyList<string> parts, int i, string? link) =>
+        (i == 0 ? messages.Current.Format(AnnouncementTexts.Heading, topic.Name) + "\n" : string.Empty)
+        + parts[i]
+        + (i == parts.Count - 1 && !string.IsNullOrWhiteSpace(link) ? "\n" + link : string.Empty);
 
     /// <summary>Residents who receive a topic now: LINE friends who have it on (or did not turn a default-on topic off).</summary>
-    public async Task<List<string>> RecipientsAsync(Topic topic, CancellationToken ct)
+    public async Task<List<string>> RecipientsAsync(Topic topic, CancellationToken ct) => [.. (await AudienceAsync(topic, null, ct)).UserKeys];
+
+    /// <summary>
+    /// Whom an announcement reaches now. A class's: LINE friends registered for it (waiting too, not cancelled), whatever
+    /// their topics. A topic's: LINE friends who have it on; every friend (a broadcast) only for a topic on by default,
+    /// since a friend the bot has not seen yet has only the defaults on.
+    /// </summary>
+    public async Task<AnnouncementAudience> AudienceAsync(Topic topic, string? classId, CancellationToken ct)
     {
-        var friends = new List<string>();
+        var friends = new HashSet<string>(StringComparer.Ordinal);
         foreach (var directory in directories.Where(d => d.Channel == ResidentChannel))
         {
-            friends.AddRange(await directory.UserKeysAsync(ct));
+            friends.UnionWith(await directory.UserKeysAsync(ct));
+        }
+
+        if (classId is not null)
+        {
+            var registered = await db.Set<ClassRegistration>().AsNoTracking()
+                .Where(r => r.ClassId == classId && r.Status != RegistrationStatus.Cancelled && r.Channel == ResidentChannel)
+                .Select(r => r.UserKey).ToListAsync(ct);
+            return new AnnouncementAudience(registered.Where(friends.Contains).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), false);
         }
 
         var choices = await db.Set<TopicSubscription>().AsNoTracking().Where(s => s.TopicId == topic.Id)
             .ToDictionaryAsync(s => s.UserKey, s => s.On, StringComparer.Ordinal, ct);
-        return friends.Distinct(StringComparer.Ordinal)
-            .Where(k => choices.TryGetValue(k, out var on) ? on : topic.DefaultOn)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var keys = friends.Where(k => choices.TryGetValue(k, out var on) ? on : topic.DefaultOn).Order(StringComparer.Ordinal).ToList();
+        return new AnnouncementAudience(keys, Options.Broadcast && topic.DefaultOn && keys.Count > 0 && keys.Count == friends.Count);
     }
+
+    public Task<AnnouncementAudience> AudienceAsync(Announcement a, CancellationToken ct) => AudienceAsync(TopicOf(a), a.ClassId, ct);
+
+    private Topic TopicOf(Announcement a) => topics.Find(a.TopicId) ?? new Topic(a.TopicId, a.TopicId, null, false, false);
 
     public async Task<Dictionary<string, int>> SubscriberCountsAsync(CancellationToken ct)
     {
@@ -174,7 +289,7 @@ public sealed class AnnouncementService(
         var request = new List<Reply> { new TextReply(messages.Current.Format(AnnouncementTexts.ReviewRequest, a.Id, topic.Name, When(a))) };
         request.AddRange(Replies(a));
         request.Add(DecisionChoices(a.Id));
-        foreach (var approver in Options.Approvers.Select(StaffKey).Distinct().Where(k => k != authorKey))
+        foreach (var approver in ApproverKeys(topic.Id).Where(k => k != authorKey))
         {
             await outbox.AddAsync(StaffChannel, approver, request, $"{GroupKey(a.Id)}:review:{approver}", ct);
         }
@@ -204,7 +319,7 @@ public sealed class AnnouncementService(
             return (ApprovalResult.OwnAnnouncement, a);
         }
 
-        if (!IsApprover(approverKey))
+        if (!IsApprover(approverKey, a.TopicId))
         {
             return (ApprovalResult.NotApprover, a);
         }
@@ -244,7 +359,7 @@ public sealed class AnnouncementService(
             return (ApprovalResult.NotFound, null);
         }
 
-        if (a.AuthorKey != approverKey && !IsApprover(approverKey))
+        if (a.AuthorKey != approverKey && !IsApprover(approverKey, a.TopicId))
         {
             return (ApprovalResult.NotApprover, a);
         }
@@ -274,10 +389,9 @@ public sealed class AnnouncementService(
     /// <summary>Whether the month's limit leaves room for every recipient (counted now); unknown or no limit: yes.</summary>
     public async Task<bool> WithinQuotaAsync(Announcement a, CancellationToken ct)
     {
-        var topic = topics.Find(a.TopicId) ?? new Topic(a.TopicId, a.TopicId, null, false, false);
         foreach (var quota in quotas.Where(q => q.Channel == ResidentChannel))
         {
-            if (await quota.RemainingAsync(ct) is { } left && left < (await RecipientsAsync(topic, ct)).Count)
+            if (await quota.RemainingAsync(ct) is { } left && left < (await AudienceAsync(a, ct)).UserKeys.Count)
             {
                 logger.LogWarning("Announcement {Id} not released: LINE's monthly limit leaves {Left} messages", a.Id, left);
                 return false;
@@ -297,6 +411,16 @@ public sealed class AnnouncementService(
         logger.LogWarning("Emergency announcement {Id} sent without a second approver (topic {Topic})", a.Id, topic.Id);
         await ReleaseAsync(a.Id, ct);
         await db.Entry(a).ReloadAsync(ct);
+
+        // Sent by one person: the approvers and the other emergency role holders hear of it at once, with the text.
+        var notice = new List<Reply> { new TextReply(messages.Current.Format(AnnouncementTexts.EmergencyNotice, a.Id, topic.Name, a.Recipients)) };
+        notice.AddRange(Replies(a));
+        foreach (var other in ApproverKeys(topic.Id).Concat(Options.Emergency.Select(StaffKey)).Distinct().Where(k => k != userKey))
+        {
+            await outbox.AddAsync(StaffChannel, other, notice, $"{GroupKey(a.Id)}:emergency:{other}", ct);
+        }
+
+        await db.SaveChangesAsync(ct);
         return a;
     }
 
@@ -306,6 +430,7 @@ public sealed class AnnouncementService(
         Text = draft.Text!.Trim(),
         Link = string.IsNullOrWhiteSpace(draft.Link) ? null : draft.Link.Trim(),
         ImageUrl = string.IsNullOrWhiteSpace(draft.ImageUrl) ? null : draft.ImageUrl.Trim(),
+        ClassId = string.IsNullOrWhiteSpace(draft.ClassId) ? null : draft.ClassId.Trim(),
         AuthorKey = authorKey,
         Status = AnnouncementStatus.Pending,
         CreatedAt = clock.GetUtcNow(),
@@ -320,8 +445,8 @@ public sealed class AnnouncementService(
     public async Task<int> ReleaseAsync(long id, CancellationToken ct)
     {
         var a = await db.Set<Announcement>().AsNoTracking().SingleAsync(x => x.Id == id, ct);
-        var topic = topics.Find(a.TopicId) ?? new Topic(a.TopicId, a.TopicId, null, false, false);
-        var recipients = await RecipientsAsync(topic, ct);
+        var audience = await AudienceAsync(a, ct);
+        var recipients = audience.UserKeys;
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var won = await db.Set<Announcement>().Where(x => x.Id == id && x.Status == AnnouncementStatus.Approved).ExecuteUpdateAsync(s => s
@@ -335,14 +460,23 @@ public sealed class AnnouncementService(
 
         var replies = Replies(a);
         var n = 0;
-        foreach (var chunk in recipients.Chunk(Options.ChunkSize))
+        if (audience.Everyone)
         {
-            await outbox.AddAsync(ResidentChannel, GroupKey(id), replies, string.Create(CultureInfo.InvariantCulture, $"{GroupKey(id)}:{n++}"), ct, recipients: chunk);
+            // Every friend: one broadcast (one call, one retry key) instead of a multicast per 500.
+            await outbox.AddAsync(ResidentChannel, GroupKey(id), replies, $"{GroupKey(id)}:everyone", ct, recipients: [OutboxMessage.Everyone]);
+            n++;
+        }
+        else
+        {
+            foreach (var chunk in recipients.Chunk(Options.ChunkSize))
+            {
+                await outbox.AddAsync(ResidentChannel, GroupKey(id), replies, string.Create(CultureInfo.InvariantCulture, $"{GroupKey(id)}:{n++}"), ct, recipients: chunk);
+            }
         }
 
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        logger.LogInformation("Announcement {Id} released to {Count} recipients in {Chunks} chunk(s)", id, recipients.Count, n);
+        logger.LogInformation("Announcement {Id} released to {Count} recipients in {Chunks} chunk(s), broadcast: {Broadcast}", id, recipients.Count, n, audience.Everyone);
         return recipients.Count;
     }
 
@@ -379,7 +513,7 @@ public sealed class AnnouncementService(
                 continue;
             }
 
-            a.Delivered = chunks.Where(c => c.SentAt is not null).Sum(c => c.Recipients?.Count ?? 0);
+            a.Delivered = chunks.Where(c => c.SentAt is not null).Sum(c => c.ToEveryone ? a.Recipients : c.Recipients?.Count ?? 0);
             a.Failed = Math.Max(0, a.Recipients - a.Delivered);
             a.Status = AnnouncementStatus.Done;
             a.FinishedAt = clock.GetUtcNow();
@@ -390,6 +524,49 @@ public sealed class AnnouncementService(
         }
 
         return finished;
+    }
+
+    /// <summary>
+    /// Announcements finished more than 24 hours ago (within a week): their author is told, once, how many blocked the
+    /// account within 24 hours of delivery.
+    /// </summary>
+    public async Task<int> ReportUnfollowsAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var (until, since) = (now - UnfollowWindow, now - TimeSpan.FromDays(7));
+        var finished = await db.Set<Announcement>().AsNoTracking()
+            .Where(a => a.Status == AnnouncementStatus.Done && a.FinishedAt <= until && a.FinishedAt > since).ToListAsync(ct);
+        var reported = 0;
+        foreach (var a in finished)
+        {
+            var text = messages.Current.Format(AnnouncementTexts.UnfollowsReport, a.Id, TopicName(a.TopicId), a.Delivered, a.UnfollowsAfter);
+            if (await outbox.AddAsync(StaffChannel, a.AuthorKey, [new TextReply(text)], $"{GroupKey(a.Id)}:unfollows", ct))
+            {
+                await db.SaveChangesAsync(ct);
+                reported++;
+            }
+        }
+
+        return reported;
+    }
+
+    /// <summary>How long after delivery a block counts against an announcement.</summary>
+    public static readonly TimeSpan UnfollowWindow = TimeSpan.FromHours(24);
+
+    /// <summary>The last <paramref name="months"/> months (Japan time, this one included), oldest first; months without announcements too.</summary>
+    public async Task<List<AnnouncementMonth>> MonthlyAsync(int months, CancellationToken ct)
+    {
+        var japan = TimeSpan.FromHours(9);
+        var local = clock.GetUtcNow().ToOffset(japan);
+        var first = new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, japan).AddMonths(1 - months);
+        var sent = (await db.Set<Announcement>().AsNoTracking().Where(a => a.SentAt != null).ToListAsync(ct))
+            .Where(a => a.SentAt >= first)
+            .ToLookup(a => (a.SentAt!.Value.ToOffset(japan).Year, a.SentAt.Value.ToOffset(japan).Month));
+        return Enumerable.Range(0, months).Select(i => first.AddMonths(i)).Select(m =>
+        {
+            var these = sent[(m.Year, m.Month)].ToList();
+            return new AnnouncementMonth(m.Year, m.Month, these.Count, these.Sum(a => a.Recipients), these.Sum(a => a.Delivered), these.Sum(a => a.Failed), these.Sum(a => a.UnfollowsAfter));
+        }).ToList();
     }
 
     /// <summary>Recent announcements with their record, newest first.</summary>

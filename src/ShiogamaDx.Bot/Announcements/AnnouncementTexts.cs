@@ -35,6 +35,13 @@ internal static class AnnouncementTexts
     public static readonly MessageKey TopicUnknown = new("announcements.topic-unknown", "topic", "topics");
     public static readonly MessageKey TextMissing = new("announcements.text-missing");
     public static readonly MessageKey TextTooLong = new("announcements.text-too-long", "max", "length");
+    public static readonly MessageKey PartTooLong = new("announcements.part-too-long", "number", "max", "length");
+    public static readonly MessageKey PartEmpty = new("announcements.part-empty", "number");
+    public static readonly MessageKey TooManyMessages = new("announcements.too-many-messages", "max", "count");
+    public static readonly MessageKey ClassUnknown = new("announcements.class-unknown", "class", "classes");
+    public static readonly MessageKey AuthorsOfTopicOnly = new("announcements.authors-of-topic-only", "topic");
+    public static readonly MessageKey PreviewEveryone = new("announcements.preview-everyone");
+    public static readonly MessageKey PreviewClass = new("announcements.preview-class", "class");
     public static readonly MessageKey LinkNotHttps = new("announcements.link-not-https");
     public static readonly MessageKey LinkHostNotAllowed = new("announcements.link-host-not-allowed", "host", "hosts");
     public static readonly MessageKey ImageNotHttps = new("announcements.image-not-https");
@@ -67,10 +74,18 @@ internal static class AnnouncementTexts
     public static readonly MessageKey EmergencyHelp = new("announcements.emergency-help", "topics");
     public static readonly MessageKey NotEmergencyTopic = new("announcements.not-emergency-topic", "topic", "topics");
     public static readonly MessageKey EmergencySent = new("announcements.emergency-sent", "id", "topic", "count");
+    public static readonly MessageKey EmergencyNotice = new("announcements.emergency-notice", "id", "topic", "count");
 
     // Staff: results
     public static readonly MessageKey Result = new("announcements.result", "id", "topic", "delivered", "failed");
+    public static readonly MessageKey UnfollowsReport = new("announcements.unfollows-report", "id", "topic", "delivered", "unfollows");
     public static readonly MessageKey NoneYet = new("announcements.none-yet");
+    public static readonly MessageKey MonthlyTitle = new("announcements.monthly-title");
+    public static readonly MessageKey MonthlyNote = new("announcements.monthly-note");
+    public static readonly MessageKey Month = new("announcements.month", "year", "month");
+    public static readonly MessageKey ColumnMonth = new("announcements.column-month");
+    public static readonly MessageKey ColumnSent = new("announcements.column-sent");
+    public static readonly MessageKey ColumnSentAt = new("announcements.column-sent-at");
     public static readonly MessageKey ResultsTitle = new("announcements.results-title");
     public static readonly MessageKey ResultsNote = new("announcements.results-note");
     public static readonly MessageKey EmergencyMark = new("announcements.emergency-mark");

@@ -14,7 +14,7 @@ public static class AnnouncementsExtensions
         var services = builder.Services;
         services.AddOptions<AnnouncementsOptions>().BindConfiguration(AnnouncementsOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => o.HostsAreNames(), "Announcements:LinkHosts must be host names such as www.city.shiogama.miyagi.jp (no scheme, no path)")
-            .Validate(o => o.Authors.Concat(o.Approvers).Concat(o.Emergency).Concat(o.Disaster).All(id => !string.IsNullOrWhiteSpace(id)), "Announcements:Authors, Approvers, Emergency and Disaster must not hold empty ids")
+            .Validate(o => o.RolesHaveIds(), "Announcements:Authors, Approvers, Emergency, Disaster and TopicRoles must not hold empty ids")
             .ValidateOnStart();
         services.AddSingleton(sp => TopicCatalog.Load(sp.GetRequiredService<IOptions<AnnouncementsOptions>>().Value.TopicsFile
                                                       ?? Path.Combine(sp.GetRequiredService<IOptions<ContentOptions>>().Value.FullPath, TopicCatalog.FileName)));
@@ -32,6 +32,7 @@ public static class AnnouncementsExtensions
         services.AddScoped<IIntentHandler, DisasterInfoHandler>();
         services.AddScoped<ITurnDiversion, DisasterNoticeDiversion>();
         services.AddScoped<IPersonalDataEraser, DisasterDataEraser>();
+        services.AddScoped<Kpis.IDashboardSection, AnnouncementDashboardSection>();
         services.AddSingleton<AnnouncementJob>();
         services.AddHostedService(sp => sp.GetRequiredService<AnnouncementJob>());
         return builder;
@@ -39,7 +40,13 @@ public static class AnnouncementsExtensions
 
     public static IEndpointRouteBuilder MapAnnouncements(this IEndpointRouteBuilder app)
     {
-        _ = app.ServiceProvider.GetRequiredService<TopicCatalog>(); // a bad topics file stops the start, with its line
+        var catalog = app.ServiceProvider.GetRequiredService<TopicCatalog>(); // a bad topics file stops the start, with its line
+        var unknown = app.ServiceProvider.GetRequiredService<IOptions<AnnouncementsOptions>>().Value.TopicRoles.Keys.Where(k => catalog.All.All(t => t.Id != k)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException($"Announcements:TopicRoles names topics that are not in the topics file: {string.Join(", ", unknown)} (use the topic ids, e.g. {catalog.All[0].Id})");
+        }
+
         _ = app.ServiceProvider.GetRequiredService<DisasterNoticeFile>().Current; // and so does a bad disaster notice
 
         var admin = app.MapAdminGroup();
@@ -58,18 +65,24 @@ public static class AnnouncementsExtensions
             var author = announcements.StaffKey(input.Author.Trim());
             if (!announcements.IsAuthor(author))
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["author"] = ["not one of Announcements:Authors"] });
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["author"] = ["not one of Announcements:Authors (nor of any topic's Announcements:TopicRoles)"] });
             }
 
-            var draft = new AnnouncementDraft(input.Topic, input.Text, input.Link, input.ImageUrl, input.SendAt);
-            var problems = announcements.Check(draft, out var topic);
+            var draft = new AnnouncementDraft(input.Topic, input.Text, input.Link, input.ImageUrl, input.SendAt, input.ClassId);
+            var (problems, topic) = await announcements.CheckAsync(draft, ct);
             if (problems.Count > 0)
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["announcement"] = [.. problems] });
             }
 
-            var a = await announcements.CreateAsync(author, topic!, draft, ct);
-            return TypedResults.Ok(new CreatedDto(a.Id, a.Status.ToString(), (await announcements.RecipientsAsync(topic!, ct)).Count));
+            if (!announcements.IsAuthor(author, topic!.Id))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["author"] = [$"not an author of topic '{topic.Id}' (Announcements:Authors or Announcements:TopicRoles:{topic.Id}:Authors)"] });
+            }
+
+            var a = await announcements.CreateAsync(author, topic, draft, ct);
+            var audience = await announcements.AudienceAsync(a, ct);
+            return TypedResults.Ok(new CreatedDto(a.Id, a.Status.ToString(), audience.UserKeys.Count, audience.Everyone, announcements.Replies(a).Count));
         });
         admin.MapPost("/announcements/{id:long}/approve", async Task<Results<Ok<ApprovedDto>, NotFound, ValidationProblem, Conflict<string>>> (long id, ApproveRequest? input, AnnouncementService announcements, CancellationToken ct) =>
         {
@@ -84,14 +97,16 @@ public static class AnnouncementsExtensions
                 ApprovalResult.Approved => TypedResults.Ok(new ApprovedDto(a!.Id, a.Status.ToString(), a.Recipients, a.SendAt)),
                 ApprovalResult.NotFound => TypedResults.NotFound(),
                 ApprovalResult.OwnAnnouncement => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["approver"] = ["the author cannot approve their own announcement"] }),
-                ApprovalResult.NotApprover => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["approver"] = ["not one of Announcements:Approvers"] }),
+                ApprovalResult.NotApprover => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["approver"] = ["not one of Announcements:Approvers (nor of the topic's Announcements:TopicRoles)"] }),
                 ApprovalResult.OverQuota => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["quota"] = ["LINE's monthly limit leaves fewer messages than recipients: nothing was sent, it is still pending"] }),
                 _ => TypedResults.Conflict("the announcement is not waiting for approval"),
             };
         });
         admin.MapGet("/announcements", async (AnnouncementService announcements, CancellationToken ct) =>
             TypedResults.Ok((await announcements.RecentAsync(50, ct)).Select(a => new AnnouncementDto(
-                a.Id, a.TopicId, a.Status.ToString(), a.Emergency, a.CreatedAt, a.SendAt, a.SentAt, a.Recipients, a.Delivered, a.Failed, a.UnfollowsAfter))));
+                a.Id, a.TopicId, a.ClassId, a.Status.ToString(), a.Emergency, a.CreatedAt, a.SendAt, a.SentAt, a.Recipients, a.Delivered, a.Failed, a.UnfollowsAfter))));
+        admin.MapGet("/announcements/monthly", async (int? months, AnnouncementService announcements, CancellationToken ct) =>
+            TypedResults.Ok(await announcements.MonthlyAsync(Math.Clamp(months ?? 12, 1, 60), ct)));
         MapDisasterMode(admin);
         return app;
     }
@@ -139,17 +154,20 @@ public static class AnnouncementsExtensions
 
     public sealed record TopicDto(string Id, string Name, int Subscribers, bool DefaultOn, bool Emergency);
 
-    public sealed record NewAnnouncement(string? Topic, string? Text, string? Author, string? Link, string? ImageUrl, DateTimeOffset? SendAt);
+    /// <param name="ClassId">A class's own announcement (to its participants; the topic may then be left out).</param>
+    public sealed record NewAnnouncement(string? Topic, string? Text, string? Author, string? Link, string? ImageUrl, DateTimeOffset? SendAt, string? ClassId = null);
 
     /// <param name="Recipients">How many would get it now (fixed when it is sent).</param>
-    public sealed record CreatedDto(long Id, string Status, int Recipients);
+    /// <param name="Everyone">It reaches every LINE friend: one broadcast.</param>
+    /// <param name="Messages">How many LINE messages each recipient gets (the text's parts and the image).</param>
+    public sealed record CreatedDto(long Id, string Status, int Recipients, bool Everyone, int Messages);
 
     public sealed record ApproveRequest(string? Approver);
 
     /// <param name="Recipients">How many it was sent to; 0 while it waits for <paramref name="SendAt"/>.</param>
     public sealed record ApprovedDto(long Id, string Status, int Recipients, DateTimeOffset? SendAt);
 
-    public sealed record AnnouncementDto(long Id, string Topic, string Status, bool Emergency, DateTimeOffset CreatedAt, DateTimeOffset? SendAt, DateTimeOffset? SentAt,
+    public sealed record AnnouncementDto(long Id, string Topic, string? ClassId, string Status, bool Emergency, DateTimeOffset CreatedAt, DateTimeOffset? SendAt, DateTimeOffset? SentAt,
         int Recipients, int Delivered, int Failed, int UnfollowsAfter);
 }
 
@@ -189,7 +207,9 @@ public sealed class AnnouncementJob(IServiceScopeFactory scopes, WorkLeases leas
             await using var scope = scopes.CreateAsyncScope();
             var service = scope.ServiceProvider.GetRequiredService<AnnouncementService>();
             await scope.ServiceProvider.GetRequiredService<DisasterModeService>().RetryMenusAsync(ct);
-            return (await service.ReleaseDueAsync(ct), await service.FinishAsync(ct));
+            var result = (await service.ReleaseDueAsync(ct), await service.FinishAsync(ct));
+            await service.ReportUnfollowsAsync(ct);
+            return result;
         }
         finally
         {

@@ -12,6 +12,21 @@ public sealed class AnnouncementsOptions
     /// <summary>Staff who may approve another's announcement (never their own).</summary>
     public List<string> Approvers { get; set; } = [];
 
+    /// <summary>
+    /// Staff who may write / approve the announcements of one topic only, by topic id (e.g. <c>childcare</c>), besides
+    /// those of <see cref="Authors"/> and <see cref="Approvers"/> who may do so for every topic.
+    /// </summary>
+    public Dictionary<string, TopicRoles> TopicRoles { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The topic whose roles write and approve a class's own announcements (to its participants).</summary>
+    public string ClassesTopic { get; set; } = "smartphone-classes";
+
+    /// <summary>
+    /// An announcement that reaches every LINE friend (a topic on by default that no friend turned off) goes as one
+    /// broadcast instead of multicasts of 500.
+    /// </summary>
+    public bool Broadcast { get; set; } = true;
+
     /// <summary>Staff who may send an emergency announcement alone (emergency topics only; marked so in the record).</summary>
     public List<string> Emergency { get; set; } = [];
 
@@ -36,5 +51,16 @@ public sealed class AnnouncementsOptions
     public string? TopicsFile { get; set; }
 
     /// <summary>Checked at start: a host list entry must be a plain host name, not a URL.</summary>
+    internal bool RolesHaveIds() => Authors.Concat(Approvers).Concat(Emergency).Concat(Disaster)
+        .Concat(TopicRoles.Values.SelectMany(r => r.Authors.Concat(r.Approvers))).All(id => !string.IsNullOrWhiteSpace(id));
+
     internal bool HostsAreNames() => LinkHosts.All(h => h.Length > 0 && Uri.CheckHostName(h) == UriHostNameType.Dns);
+}
+
+/// <summary>The roles of one topic (<c>Announcements:TopicRoles:{topic}:Authors</c> / <c>:Approvers</c>).</summary>
+public sealed class TopicRoles
+{
+    public List<string> Authors { get; set; } = [];
+
+    public List<string> Approvers { get; set; } = [];
 }

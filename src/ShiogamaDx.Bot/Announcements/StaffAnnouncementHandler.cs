@@ -19,7 +19,7 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
     private static readonly Dictionary<string, string> FieldWords = new(StringComparer.Ordinal)
     {
         ["話題"] = "topic", ["トピック"] = "topic", ["本文"] = "text", ["内容"] = "text", ["リンク"] = "link", ["URL"] = "link",
-        ["画像"] = "image", ["日時"] = "when", ["送信日時"] = "when", ["配信日時"] = "when",
+        ["画像"] = "image", ["日時"] = "when", ["送信日時"] = "when", ["配信日時"] = "when", ["教室"] = "class", ["スマホ教室"] = "class",
     };
 
     private static readonly TimeSpan Japan = TimeSpan.FromHours(9);
@@ -36,7 +36,7 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
             return 0.0;
         }
 
-        return IsCompose(t) || IsEmergency(t) || IsApprove(t) || IsReturn(t) || IsResults(t) ? 0.95 : 0.6;
+        return IsCompose(t) || IsEmergency(t) || IsApprove(t) || IsReturn(t) || IsResults(t) || IsMonthly(t) ? 0.95 : 0.6;
     }
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
@@ -85,6 +85,11 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
                 : await PendingAsync(userKey, cancellationToken);
         }
 
+        if (IsMonthly(t))
+        {
+            return await MonthlyAsync(cancellationToken);
+        }
+
         if (IsResults(t))
         {
             return await ResultsAsync(cancellationToken);
@@ -100,6 +105,9 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
     private static bool IsApprove(string t) => t.Contains("承認", StringComparison.Ordinal) || t.Contains("しょうにん", StringComparison.Ordinal);
 
     private static bool IsReturn(string t) => t.Contains("差し戻", StringComparison.Ordinal) || t.Contains("差戻", StringComparison.Ordinal) || t.Contains("さしもど", StringComparison.Ordinal);
+
+    private static bool IsMonthly(string t) => t.Contains("月別", StringComparison.Ordinal) || t.Contains("月ごと", StringComparison.Ordinal) || t.Contains("毎月", StringComparison.Ordinal)
+                                               || t.Contains("配信数", StringComparison.Ordinal) || t.Contains("件数", StringComparison.Ordinal);
 
     private static bool IsResults(string t) => t.Contains("結果", StringComparison.Ordinal) || t.Contains("実績", StringComparison.Ordinal) || t.Contains("履歴", StringComparison.Ordinal);
 
@@ -118,16 +126,25 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
         }
 
         TryDraft(fields, out var draft, out var problems);
-        problems.AddRange(announcements.Check(draft, out var topic));
+        var (more, topic) = await announcements.CheckAsync(draft, ct);
+        problems.AddRange(more);
         if (problems.Count > 0)
         {
             return Refused(problems);
         }
 
-        var a = await announcements.CreateAsync(userKey, topic!, draft, ct);
-        var count = (await announcements.RecipientsAsync(topic!, ct)).Count;
+        if (!announcements.IsAuthor(userKey, topic!.Id))
+        {
+            return TurnResult.Of(new TextReply(m.Format(AnnouncementTexts.AuthorsOfTopicOnly, topic.Name)));
+        }
+
+        var a = await announcements.CreateAsync(userKey, topic, draft, ct);
+        var audience = await announcements.AudienceAsync(a, ct);
+        var header = m.Format(AnnouncementTexts.PreviewHeader, a.Id, topic.Name, audience.UserKeys.Count, announcements.When(a))
+                     + (a.ClassId is { } classId ? "\n" + m.Format(AnnouncementTexts.PreviewClass, classId) : string.Empty)
+                     + (audience.Everyone ? "\n" + m[AnnouncementTexts.PreviewEveryone] : string.Empty);
         return new TurnResult([
-            new TextReply(m.Format(AnnouncementTexts.PreviewHeader, a.Id, topic!.Name, count, announcements.When(a))),
+            new TextReply(header),
             .. announcements.Replies(a),
             new TextReply(m.Format(AnnouncementTexts.AskedApprovers, a.Id)),
         ]);
@@ -148,6 +165,7 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
         }
 
         fields.Remove("when"); // an emergency goes now
+        fields.Remove("class"); // and to a topic's subscribers
         TryDraft(fields, out var draft, out var problems);
         problems.AddRange(announcements.Check(draft, out var topic));
         if (problems.Count > 0)
@@ -249,6 +267,24 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
              m[AnnouncementTexts.ColumnDelivered], m[AnnouncementTexts.ColumnFailed], m[AnnouncementTexts.ColumnUnfollows]], rows, m[AnnouncementTexts.ResultsNote]));
     }
 
+    /// <summary>The last twelve months: announcements sent, to how many, and the blocks within 24 hours of each.</summary>
+    private async Task<TurnResult> MonthlyAsync(CancellationToken ct)
+    {
+        var m = messages.Current;
+        var months = await announcements.MonthlyAsync(12, ct);
+        var rows = months.Select(x => (IReadOnlyList<string>)
+        [
+            m.Format(AnnouncementTexts.Month, x.Year, x.Month),
+            x.Sent.ToString(CultureInfo.InvariantCulture),
+            x.Recipients.ToString(CultureInfo.InvariantCulture),
+            x.Delivered.ToString(CultureInfo.InvariantCulture),
+            x.UnfollowsAfter.ToString(CultureInfo.InvariantCulture),
+        ]).ToList();
+        return TurnResult.Of(new TableReply(m[AnnouncementTexts.MonthlyTitle],
+            [m[AnnouncementTexts.ColumnMonth], m[AnnouncementTexts.ColumnSent], m[AnnouncementTexts.ColumnRecipients], m[AnnouncementTexts.ColumnDelivered], m[AnnouncementTexts.ColumnUnfollows]],
+            rows, m[AnnouncementTexts.MonthlyNote]));
+    }
+
     /// <summary>「話題: 防災」 lines; lines without a field name continue the field before (the text runs over lines).</summary>
     internal static Dictionary<string, string> Fields(string text)
     {
@@ -285,7 +321,7 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
             }
         }
 
-        draft = new AnnouncementDraft(fields.GetValueOrDefault("topic"), fields.GetValueOrDefault("text"), fields.GetValueOrDefault("link"), fields.GetValueOrDefault("image"), sendAt);
+        draft = new AnnouncementDraft(fields.GetValueOrDefault("topic"), fields.GetValueOrDefault("text"), fields.GetValueOrDefault("link"), fields.GetValueOrDefault("image"), sendAt, fields.GetValueOrDefault("class"));
     }
 
     private static readonly HashSet<string> NowWords = ["すぐ", "今すぐ", "いますぐ", "承認後すぐ", "now"];

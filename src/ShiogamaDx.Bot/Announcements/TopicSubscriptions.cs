@@ -101,10 +101,12 @@ public sealed class AnnouncementDataEraser(BotDbContext db, TimeProvider clock) 
         await db.Set<TopicSubscription>().Where(s => s.UserKey == userKey).ExecuteDeleteAsync(cancellationToken);
 
         // Only a count is kept (the cost of an announcement), never who left.
-        var since = clock.GetUtcNow() - TimeSpan.FromHours(24);
+        var since = clock.GetUtcNow() - AnnouncementService.UnfollowWindow;
         var quoted = "\"" + userKey + "\"";
+        var everyone = "[\"" + OutboxMessage.Everyone + "\"]"; // a broadcast reached every friend
         var groups = await db.Set<OutboxMessage>().AsNoTracking()
-            .Where(o => o.Channel == AnnouncementService.ResidentChannel && o.UserKey.StartsWith("announcement:") && o.SentAt >= since && o.RecipientsJson!.Contains(quoted))
+            .Where(o => o.Channel == AnnouncementService.ResidentChannel && o.UserKey.StartsWith("announcement:") && o.SentAt >= since
+                        && (o.RecipientsJson == everyone || o.RecipientsJson!.Contains(quoted)))
             .Select(o => o.UserKey).Distinct().ToListAsync(cancellationToken);
         foreach (var group in groups)
         {

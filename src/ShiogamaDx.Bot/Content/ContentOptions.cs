@@ -18,5 +18,11 @@ public sealed class ContentOptions
     [Range(50, 60_000)]
     public int ReloadDebounceMilliseconds { get; set; } = 500;
 
+    /// <summary>
+    /// Staff ids (as the staff chat knows them, like Announcements:Authors; usually StaffSurveys:OfficeMembers) told in
+    /// their staff chat when an edited content file is refused, with each problem's file and line, and when it passes again.
+    /// </summary>
+    public List<string> Editors { get; set; } = [];
+
     public string FullPath => System.IO.Path.GetFullPath(Path, AppContext.BaseDirectory);
 }

@@ -11,7 +11,8 @@ namespace ShiogamaDx.Bot.Content;
 /// Edit, check, reload: while the server runs, a change under the dialogs or content folder is followed (after a quiet
 /// period) by the same checks as at start. When every file passes, the dialogs, menus and messages are replaced in one
 /// step each and the catalog and class schedule are seeded again; when one does not, the last good content stays in
-/// use and the log says which file, which line and why. (The guideline folder reloads itself: GuidelineLibrary.)
+/// use and the log says which file, which line and why, and so does the staff chat of each of <see cref="ContentOptions.Editors"/>
+/// (once per set of problems, and once when they are fixed). (The guideline folder reloads itself: GuidelineLibrary.)
 /// </summary>
 public sealed class ContentReloader(
     IServiceProvider services,
@@ -28,6 +29,13 @@ public sealed class ContentReloader(
     private ITimer? debounce;
     private int changes;
     private int attempts;
+    private string? toldProblems;
+
+    /// <summary>At most this many problems in one staff chat message; the log has them all.</summary>
+    private const int ProblemsTold = 8;
+
+    /// <summary>The staff channel's outbox name (Content/ never uses the channel itself: DESIGN.md's one rule).</summary>
+    private const string StaffChannel = "staff";
 
     /// <summary>File changes seen so far (tests wait on it before ending the quiet period).</summary>
     public int Changes => Volatile.Read(ref changes);
@@ -128,6 +136,7 @@ public sealed class ContentReloader(
                     logger.LogWarning("Content not reloaded, the last good content stays in use: {File}:{Line}: {Reason}", p.File, p.Line, p.Reason);
                 }
 
+                await TellEditorsAsync(problems, ct);
                 return problems;
             }
 
@@ -135,6 +144,7 @@ public sealed class ContentReloader(
             messages.Replace(newMessages!);
             await services.SeedContentAsync(ct); // the catalog (when procedures.yaml changed) and the class schedule
             logger.LogInformation("Content reloaded: {Dialogs} dialogs, menus, messages, procedures and classes", dialogs.Dialogs.Count);
+            await TellEditorsAsync([], ct);
             return [];
         }
         finally
@@ -142,6 +152,71 @@ public sealed class ContentReloader(
             Interlocked.Increment(ref attempts); // after the swap and the seeding: a waiter then sees the new content
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// The office hears of a refused edit in the staff chat (through the outbox, like every message the bot starts):
+    /// a new set of problems once, and that they are fixed once. Problems name the file inside the content folder.
+    /// </summary>
+    private async Task TellEditorsAsync(IReadOnlyList<ContentFileException> problems, CancellationToken ct)
+    {
+        var editors = contentOptions.Value.Editors.Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var said = string.Join("\n", problems.Select(p => $"{p.File}:{p.Line}:{p.Reason}"));
+        if (editors.Count == 0 || said == (toldProblems ?? string.Empty))
+        {
+            return; // nothing new: every save of the same broken file is not another message
+        }
+
+        var texts = messages.Current; // the last good wording, also when messages.yaml is the broken file
+        string text;
+        if (problems.Count == 0)
+        {
+            text = texts[ContentTexts.ReloadFixed];
+        }
+        else
+        {
+            var lines = problems.Take(ProblemsTold).Select(p => texts.Format(ContentTexts.ReloadProblem, Shown(p.File), p.Line, p.Reason)).ToList();
+            if (problems.Count > ProblemsTold)
+            {
+                lines.Add(texts.Format(ContentTexts.ReloadMore, problems.Count - ProblemsTold));
+            }
+
+            text = texts.Format(ContentTexts.ReloadRefused, problems.Count, string.Join("\n", lines));
+        }
+
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            var outbox = scope.ServiceProvider.GetRequiredService<Outbox>();
+            var keys = scope.ServiceProvider.GetRequiredService<PrivacyKeys>();
+            var stamp = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var editor in editors)
+            {
+                var key = keys.Pseudonymize(StaffChannel, editor);
+                await outbox.AddAsync(StaffChannel, key, [new TextReply(text)], $"content-reload:{stamp}:{key}", ct);
+            }
+
+            await scope.ServiceProvider.GetRequiredService<BotDbContext>().SaveChangesAsync(ct);
+            toldProblems = said;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Telling the content editors in the staff chat failed; the log above has the problems");
+        }
+    }
+
+    private string Shown(string file)
+    {
+        foreach (var root in new[] { contentOptions.Value.FullPath, dialogOptions.Value.FullPath })
+        {
+            var parent = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? root;
+            if (file.StartsWith(parent, StringComparison.Ordinal))
+            {
+                return Path.GetRelativePath(parent, file);
+            }
+        }
+
+        return Path.GetFileName(file);
     }
 
     private static IEnumerable<ContentFileException> Loads(string file, Action<string> load)

@@ -60,6 +60,11 @@ public sealed class OutboxMessage
     /// <summary>The id the channel gave the sent message (staff: the activity id), so a later message can replace it.</summary>
     public string? SentId { get; set; }
 
+    /// <summary>The one recipient that means every person the channel can reach (LINE: a broadcast).</summary>
+    public const string Everyone = "*";
+
+    public bool ToEveryone => RecipientsJson == "[\"*\"]";
+
     public IReadOnlyList<Reply> Replies => JsonSerializer.Deserialize<List<Reply>>(RepliesJson, Outbox.Json) ?? [];
 
     public IReadOnlyList<string>? Recipients => RecipientsJson is null ? null : JsonSerializer.Deserialize<List<string>>(RecipientsJson, Outbox.Json);
@@ -72,6 +77,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.ToTable("Outbox");
         b.Ignore(x => x.Replies);
         b.Ignore(x => x.Recipients);
+        b.Ignore(x => x.ToEveryone);
         b.Property(x => x.Channel).HasMaxLength(20);
         b.Property(x => x.UserKey).HasMaxLength(100);
         b.Property(x => x.IdempotencyKey).HasMaxLength(200);

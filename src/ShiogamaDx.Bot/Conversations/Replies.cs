@@ -45,7 +45,11 @@ public enum CardActionKind
 
 public sealed record CardAction(string Label, CardActionKind Kind, string Value);
 
-public sealed record TableReply(string Title, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows, string? Note = null) : Reply;
+/// <param name="Chart">A picture of the same figures, for channels that draw images; the rows stay the text of record.</param>
+public sealed record TableReply(string Title, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows, string? Note = null, ChartImage? Chart = null) : Reply;
+
+/// <summary>A small PNG rendered on the server; <paramref name="AltText"/> holds its figures in words (screen readers).</summary>
+public sealed record ChartImage(byte[] Png, int Width, int Height, string AltText);
 
 public sealed record ImageReply(Uri Url, Uri PreviewUrl, string AltText) : Reply;
 

@@ -19,7 +19,7 @@ public static class HandoffExtensions
         services.AddScoped<IIntentHandler, ResidentHandoffHandler>();
         services.AddScoped<IIntentHandler, StaffHandoffHandler>();
         services.AddScoped<IPersonalDataEraser, HandoffDataEraser>();
-        services.AddScoped<Kpis.IDashboardTable, HandoffDashboardTable>();
+        services.AddScoped<Kpis.IDashboardSection, HandoffDashboardSection>();
         services.AddSingleton<HandoffJobs>();
         services.AddHostedService(sp => sp.GetRequiredService<HandoffJobs>());
         return builder;
@@ -36,8 +36,10 @@ public sealed class TerminalDesk
 }
 
 /// <summary>The office's monthly figures (「有人対応の実績」) on the KPI dashboard too; nothing while handoff is off.</summary>
-public sealed class HandoffDashboardTable(HandoffDesk desk, IOptions<HandoffOptions> options) : Kpis.IDashboardTable
+public sealed class HandoffDashboardSection(HandoffDesk desk, IOptions<HandoffOptions> options) : Kpis.IDashboardSection
 {
-    public async Task<TableReply?> TableAsync(CancellationToken cancellationToken) =>
-        options.Value.Enabled && (await desk.FiguresAsync(cancellationToken)) is [TableReply table] ? table : null;
+    public async Task<IReadOnlyList<Kpis.DashboardTable>> TablesAsync(CancellationToken cancellationToken) =>
+        options.Value.Enabled && (await desk.FiguresAsync(cancellationToken)) is [TableReply t]
+            ? [new Kpis.DashboardTable("handoff-monthly", t.Title, t.Headers, t.Rows, t.Note)]
+            : [];
 }

@@ -25,12 +25,3 @@ public static class KpiIds
     public const string StaffDigitalToolUse = "staff-digital-tool-use";      // デジタルツールを活用できていると感じている割合 (基本方針2 施策1)
     public const string StaffGenAiEfficiency = "staff-genai-efficiency";     // 業務効率化を実感した職員割合 (基本方針2 施策2)
 }
-
-/// <summary>
-/// A table of figures another feature keeps for the office (有人対応's monthly figures), shown on the dashboard below the
-/// plan's KPIs. Several features may implement it; the dashboard renders each, escaped.
-/// </summary>
-public interface IDashboardTable
-{
-    Task<Conversations.TableReply?> TableAsync(CancellationToken cancellationToken);
-}

@@ -5,7 +5,8 @@ using ShiogamaDx.Bot.Conversations;
 namespace ShiogamaDx.Bot.Kpis;
 
 /// <summary>Turns a reading of a question into replies: the number first, then target vs actual, unit, department, source, budget.</summary>
-public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? dashboardUrl)
+/// <param name="charts">Draws the multi-year answers' chart; null: tables only.</param>
+public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? dashboardUrl, KpiCharts? charts = null)
 {
     private KpiCatalog Catalog => snapshot.Catalog;
 
@@ -134,7 +135,7 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
             ? $"{kpi.Name}（{p.Name}）: 最新の実績は{FiscalYears.Label(y)}の {KpiFormat.Value(snapshot.Actual(kpi, y), kpi.Unit)} です。"
             : $"{kpi.Name}（{p.Name}）: 実績はまだありません。目標の推移です。";
         var note = $"担当: {p.Department} ／ 出典: {p.Source}" + (dashboardUrl is null ? string.Empty : $" ／ グラフ: {Link(kpi.Id, null)}");
-        return [new TextReply(head), new TableReply($"{kpi.Name}の推移（{p.PlanLabel}）", ["年度", "目標", "実績", "達成", "実績の出典"], rows, note)];
+        return [new TextReply(head), new TableReply($"{kpi.Name}の推移（{p.PlanLabel}）", ["年度", "目標", "実績", "達成", "実績の出典"], rows, note, Chart(kpi, snapshot.Years(kpi)))];
     }
 
     private string Budget(KpiProjectDef p, int? year)
@@ -324,8 +325,13 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
         }
 
         var note = $"{p.PlanLabel} {p.MeasureLabel} ／ 担当: {p.Department} ／ 出典: {p.Source}" + (dashboardUrl is null ? string.Empty : $" ／ グラフ: {Link(kpi.Id, null)}");
-        return [new TextReply(head.ToString()), new TableReply($"{kpi.Name}（{span}）", ["年度", "目標", "実績", "達成", "実績の出典"], rows, note)];
+        return [new TextReply(head.ToString()), new TableReply($"{kpi.Name}（{span}）", ["年度", "目標", "実績", "達成", "実績の出典"], rows, note, Chart(kpi, years))];
     }
+
+    /// <summary>The picture of a multi-year answer: the same years as its table, target against actual.</summary>
+    public ChartImage? Chart(KpiDef kpi, IEnumerable<int> years) =>
+        charts?.Render(kpi.Name, kpi.Unit, years.Select(y => (Year: y, Target: snapshot.Target(kpi, y), Actual: snapshot.Actual(kpi, y)))
+            .Select(c => new KpiChartPoint(c.Year, c.Target?.Value, c.Actual?.Value, KpiFormat.Value(c.Target, kpi.Unit), KpiFormat.Value(c.Actual, kpi.Unit))).ToList());
 
     /// <summary>The figures of two years and their difference, with the formula; a missing figure is said, not computed.</summary>
     private string Difference(KpiDef kpi, int from, int to, KpiField field)

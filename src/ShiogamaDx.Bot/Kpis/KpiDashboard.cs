@@ -25,8 +25,7 @@ public static class KpiDashboard
         + ".meta{font-size:.9rem;color:#333}.wrap{overflow-x:auto}svg{max-width:100%;height:auto}"
         + ".key{display:inline-block;width:.9em;height:.9em;vertical-align:-.1em;border:2px solid #555;box-sizing:border-box}.key.actual{background:#1a4d8f;border-color:#1a4d8f}";
 
-    /// <param name="tables">Other features' figures for the office (<see cref="IDashboardTable"/>), after the plan's KPIs.</param>
-    public static string Render(KpiSnapshot snapshot, int fiscalYear, TimeProvider clock, DashboardLinks? links = null, IReadOnlyList<Conversations.TableReply>? tables = null)
+    public static string Render(KpiSnapshot snapshot, int fiscalYear, TimeProvider clock, DashboardLinks? links = null)
     {
         var catalog = snapshot.Catalog;
         var sb = new StringBuilder();
@@ -81,57 +80,8 @@ public static class KpiDashboard
             }
         }
 
-        foreach (var table in tables ?? [])
-        {
-            RenderTable(sb, table);
-        }
-
         sb.Append("</main></body></html>");
         return sb.ToString();
-    }
-
-    private static void RenderTable(StringBuilder sb, Conversations.TableReply table)
-    {
-        sb.Append("<h2>").Append(E(table.Title)).Append("</h2><section class=\"kpi\"><div class=\"wrap\"><table><thead><tr>");
-        foreach (var header in table.Headers)
-        {
-            sb.Append("<th scope=\"col\">").Append(E(header)).Append("</th>");
-        }
-
-        sb.Append("</tr></thead><tbody>");
-        foreach (var row in table.Rows)
-        {
-            sb.Append("<tr>");
-            for (var i = 0; i < row.Count; i++)
-            {
-                sb.Append(i == 0 ? "<th scope=\"row\">" : "<td>").Append(E(row[i])).Append(i == 0 ? "</th>" : "</td>");
-            }
-
-            sb.Append("</tr>");
-        }
-
-        sb.Append("</tbody></table></div>");
-        if (table.Note is not null)
-        {
-            sb.Append("<p class=\"meta\">").Append(E(table.Note)).Append("</p>");
-        }
-
-        sb.Append("</section>");
-    }
-
-    /// <summary>Every feature's table for the dashboard, one failing not failing the page.</summary>
-    public static async Task<IReadOnlyList<Conversations.TableReply>> TablesAsync(IEnumerable<IDashboardTable> sources, CancellationToken ct)
-    {
-        var tables = new List<Conversations.TableReply>();
-        foreach (var source in sources)
-        {
-            if (await source.TableAsync(ct) is { } table)
-            {
-                tables.Add(table);
-            }
-        }
-
-        return tables;
     }
 
     private static void RenderKpi(StringBuilder sb, KpiSnapshot snapshot, KpiProjectDef project, KpiDef kpi, int fiscalYear, TimeProvider clock)

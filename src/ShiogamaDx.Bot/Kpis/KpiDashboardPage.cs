@@ -23,11 +23,11 @@ internal static partial class KpiDashboardPage
     {
         var gated = app.MapGroup("/dashboard").AddEndpointFilter(GateAsync);
 
-        gated.MapGet("/", async (HttpContext http, int? fiscalYear, KpiService service, IEnumerable<IDashboardTable> tables, TimeProvider clock, CancellationToken ct) =>
+        gated.MapGet("/", async (HttpContext http, int? fiscalYear, KpiService service, TimeProvider clock, CancellationToken ct) =>
         {
             var snapshot = await service.SnapshotAsync(ct);
             var links = new DashboardLinks(ExportPath, SignOutPath, http.User.FindFirst("name")?.Value);
-            return Results.Content(KpiDashboard.Render(snapshot, fiscalYear ?? service.CurrentFiscalYear, clock, links, await KpiDashboard.TablesAsync(tables, ct)), "text/html; charset=utf-8");
+            return Results.Content(await DashboardSections.AppendAsync(KpiDashboard.Render(snapshot, fiscalYear ?? service.CurrentFiscalYear, clock, links), http.RequestServices, ct), "text/html; charset=utf-8");
         });
 
         gated.MapGet("/export.csv", async (KpiService service, CancellationToken ct) => KpiCsv.Export(await service.SnapshotAsync(ct)));

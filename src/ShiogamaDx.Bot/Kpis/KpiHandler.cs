@@ -5,7 +5,7 @@ using ShiogamaDx.Bot.Conversations;
 namespace ShiogamaDx.Bot.Kpis;
 
 /// <summary>Staff questions about the plan's KPIs, and updates of actuals by the DX promotion office.</summary>
-public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOptions<KpiOptions> options, PrivacyKeys keys, TimeProvider clock) : IIntentHandler
+public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOptions<KpiOptions> options, PrivacyKeys keys, KpiCharts charts, TimeProvider clock) : IIntentHandler
 {
     public const string HandlerName = "kpis";
     public const string UpdateDialog = "staff-kpi-update";
@@ -35,7 +35,7 @@ public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOp
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
     {
         var snapshot = await service.SnapshotAsync(cancellationToken);
-        var answers = new KpiAnswers(snapshot, clock.LocalTimeZone, options.Value.DashboardLink);
+        var answers = new KpiAnswers(snapshot, clock.LocalTimeZone, options.Value.DashboardLink, charts);
         var year = FiscalYears.Current(clock);
 
         if (turn.Postback is { Action: "ask" } pb)

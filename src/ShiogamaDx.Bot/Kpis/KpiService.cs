@@ -14,6 +14,9 @@ public sealed class KpiOptions
     /// <summary>Public address of <c>/dashboard</c> as staff reach it (e.g. https://bot.city.example/dashboard), linked under KPI answers in chat; empty: no link.</summary>
     public string? DashboardUrl { get; set; }
 
+    /// <summary>A .ttf/.otf/.ttc with Japanese glyphs for the charts in chat; empty: Noto Sans CJK etc. found on the machine.</summary>
+    public string? ChartFontFile { get; set; }
+
     public string? DashboardLink => string.IsNullOrWhiteSpace(DashboardUrl) ? null : DashboardUrl.Trim();
 
     public bool DashboardUrlIsValid =>

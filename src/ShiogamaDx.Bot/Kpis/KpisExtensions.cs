@@ -19,6 +19,7 @@ public static class KpisExtensions
             .ValidateOnStart();
         services.AddSingleton(sp => KpiCatalogLoader.Load(Path.Combine(sp.GetRequiredService<IOptions<ContentOptions>>().Value.FullPath, KpiCatalogLoader.FileName)));
         services.AddSingleton(sp => new KpiQuestionReader(sp.GetRequiredService<KpiCatalog>()));
+        services.AddSingleton<KpiCharts>();
         services.AddScoped<KpiService>();
         services.AddScoped<IContentSeeder, KpiContentSeeder>();
         services.AddScoped<IIntentHandler, KpiHandler>();
@@ -52,10 +53,10 @@ public static class KpisExtensions
         return TypedResults.Ok(snapshot.Catalog.Kpis.Select(k => KpiJson.Of(snapshot, k, year)).ToList());
     }
 
-    private static async Task<ContentHttpResult> DashboardAsync(int? fiscalYear, KpiService service, IEnumerable<IDashboardTable> tables, TimeProvider clock, CancellationToken ct)
+    private static async Task<ContentHttpResult> DashboardAsync(int? fiscalYear, KpiService service, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var snapshot = await service.SnapshotAsync(ct);
-        var html = KpiDashboard.Render(snapshot, fiscalYear ?? service.CurrentFiscalYear, clock, new DashboardLinks("export.csv", null, null), await KpiDashboard.TablesAsync(tables, ct));
+        var html = await DashboardSections.AppendAsync(KpiDashboard.Render(snapshot, fiscalYear ?? service.CurrentFiscalYear, clock, new DashboardLinks("export.csv", null, null)), http.RequestServices, ct);
         return TypedResults.Content(html, "text/html; charset=utf-8");
     }
 

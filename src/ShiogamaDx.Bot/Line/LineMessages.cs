@@ -19,6 +19,8 @@ internal sealed record LineProfileResponse(string? Language);
 
 internal sealed record LineMulticastRequest(IReadOnlyList<string> To, IReadOnlyList<LineMessage> Messages);
 
+internal sealed record LineBroadcastRequest(IReadOnlyList<LineMessage> Messages);
+
 internal sealed record LineLoadingRequest(string ChatId, int LoadingSeconds);
 
 internal sealed record LineErrorResponse(string? Message, List<LineErrorDetail>? Details);
@@ -131,6 +133,7 @@ internal sealed record FlexSeparator : FlexComponent
 [JsonSerializable(typeof(LineReplyRequest))]
 [JsonSerializable(typeof(LinePushRequest))]
 [JsonSerializable(typeof(LineMulticastRequest))]
+[JsonSerializable(typeof(LineBroadcastRequest))]
 [JsonSerializable(typeof(LineQuotaResponse))]
 [JsonSerializable(typeof(LineQuotaConsumptionResponse))]
 [JsonSerializable(typeof(LineProfileResponse))]

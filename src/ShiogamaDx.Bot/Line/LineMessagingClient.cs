@@ -56,6 +56,10 @@ internal sealed class LineMessagingClient(HttpClient http, BotMetrics metrics, I
     public Task<LineApiResult> MulticastAsync(IReadOnlyList<string> to, IReadOnlyList<LineMessage> messages, Guid retryKey, CancellationToken ct) =>
         SendAsync("v2/bot/message/multicast", JsonSerializer.SerializeToUtf8Bytes(new LineMulticastRequest(to, messages), LineMessageJson.Default.LineMulticastRequest), retryKey, retry: true, ct);
 
+    /// <summary>To every friend of the account (an announcement to everyone): one call, its own retry key.</summary>
+    public Task<LineApiResult> BroadcastAsync(IReadOnlyList<LineMessage> messages, Guid retryKey, CancellationToken ct) =>
+        SendAsync("v2/bot/message/broadcast", JsonSerializer.SerializeToUtf8Bytes(new LineBroadcastRequest(messages), LineMessageJson.Default.LineBroadcastRequest), retryKey, retry: true, ct);
+
     /// <summary>The month's limit less what was sent (GET quota and quota/consumption); null: no limit, or not readable now.</summary>
     public async Task<long?> RemainingQuotaAsync(CancellationToken ct)
     {

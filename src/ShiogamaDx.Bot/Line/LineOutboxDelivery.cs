@@ -9,8 +9,8 @@ using ShiogamaDx.Bot.Messages;
 namespace ShiogamaDx.Bot.Line;
 
 /// <summary>
-/// Delivers the outbox's "line" messages: to one person by push (reminders, surveys), or to many by multicast (an
-/// announcement's chunk), each call with a retry key of its own derived from the message.
+/// Delivers the outbox's "line" messages: to one person by push (reminders, surveys), to many by multicast (an
+/// announcement's chunk) or to every friend by broadcast, each call with a retry key of its own derived from the message.
 /// </summary>
 internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGate gate, PersonLocks people, WorkLeases leases, InboxSignal inboxSignal, MessageCatalog words, IOptions<LineOptions> options, TimeProvider clock, ILogger<LineOutboxDelivery> logger)
     : BackgroundService
@@ -74,8 +74,8 @@ internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGa
         {
             foreach (var message in claimed)
             {
-                var failure = message.RecipientsJson is null
-                    ? await DeliverAsync(message, db, client, store, locks, ct)
+                var failure = message.RecipientsJson is null ? await DeliverAsync(message, db, client, store, locks, ct)
+                    : message.ToEveryone ? await BroadcastAsync(message, client, ct)
                     : await MulticastAsync(message, db, client, ct);
 
                 // An event of this person that came while the push held them was passed over: look again now.
@@ -211,6 +211,39 @@ internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGa
         else
         {
             message.LastError = Clip($"multicast {failure.Outcome} {failure.StatusCode}");
+            message.NotBefore = now + TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Math.Min(message.Attempts, 7) - 1)));
+        }
+
+        return failure.Outcome;
+    }
+
+    /// <summary>One message to every friend (an announcement to everyone): a broadcast, retried with the same key, so sent once.</summary>
+    private async Task<LineApiOutcome?> BroadcastAsync(OutboxMessage message, LineMessagingClient client, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        message.Attempts++;
+        var key = LineRenderer.DeriveKey("outbox:" + message.IdempotencyKey);
+        var batches = LineRenderer.Batch(LineRenderer.Render(message.Replies, words.Current));
+        LineApiResult? failure = null;
+        for (var i = 0; i < batches.Count && failure is null; i++)
+        {
+            var result = await client.BroadcastAsync(batches[i], LineRenderer.BatchRetryKey(key, i), ct);
+            failure = result.Delivered ? null : result;
+        }
+
+        if (failure is null)
+        {
+            (message.SentAt, message.LastError) = (now, null);
+            return null;
+        }
+
+        if (failure.Outcome == LineApiOutcome.Rejected)
+        {
+            (message.FailedAt, message.LastError) = (now, Clip($"broadcast rejected {failure.StatusCode}: {failure.Error}"));
+        }
+        else
+        {
+            message.LastError = Clip($"broadcast {failure.Outcome} {failure.StatusCode}");
             message.NotBefore = now + TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Math.Min(message.Attempts, 7) - 1)));
         }
 

@@ -190,18 +190,20 @@ internal static class AdaptiveCardRenderer
             rows.Add(Row(row));
         }
 
-        var body = new JsonArray
+        var body = new JsonArray { TextBlock(t.Title, bolder: true, size: "Medium") };
+        if (t.Chart is { } chart)
         {
-            TextBlock(t.Title, bolder: true, size: "Medium"),
-            new JsonObject
+            body.Add(ChartImage(chart));
+        }
+
+        body.Add(new JsonObject
             {
                 ["type"] = "Table",
                 ["columns"] = columns,
                 ["rows"] = rows,
                 ["firstRowAsHeaders"] = true,
                 ["showGridLines"] = true,
-            },
-        };
+            });
         if (t.Note is { Length: > 0 } note)
         {
             body.Add(TextBlock(note, subtle: true));
@@ -219,6 +221,10 @@ internal static class AdaptiveCardRenderer
         }
 
         var card = NewCard(fallback.ToString(), body, []);
+        if (t.Chart is not null && Encoding.UTF8.GetByteCount(card.ToJsonString()) > MaxCardBytes)
+        {
+            body.RemoveAt(1); // the table and the chart's figures in words stay; only the picture is dropped
+        }
 
         // A table needs the room: Teams draws cards narrow unless asked for the full width.
         card["msteams"] = new JsonObject { ["width"] = "Full" };
@@ -294,6 +300,27 @@ internal static class AdaptiveCardRenderer
 
         return block;
     }
+
+    /// <summary>
+    /// A chart travels inside the card as a data URI (Adaptive Cards 1.2+ Image.url; Teams draws it, and so do Web
+    /// Chat and the Agents Playground). Not a link to the host: Teams' clients and image proxy fetch card images
+    /// without the dashboard's sign-in, the host may sit on the city's closed network, and a short-lived signed link
+    /// would leave an empty frame in the chat history once it expired. The cost is size: see <see cref="MaxCardBytes"/>.
+    /// </summary>
+    private static JsonObject ChartImage(ChartImage chart) => new()
+    {
+        ["type"] = "Image",
+        ["url"] = "data:image/png;base64," + Convert.ToBase64String(chart.Png),
+        ["altText"] = chart.AltText,
+        ["size"] = "Auto", // its own size, narrowed to fit a phone, never blown up blurry
+    };
+
+    /// <summary>
+    /// Teams refuses a bot message over its size limit with 413 MessageSizeTooBig. Microsoft has documented 28 KB,
+    /// 40 KB and now 100 KB (that without base64 images), and 25 KB is still quoted for cards with images inline: a
+    /// card with a chart stays under 24,000 bytes so that the activity around it stays under the smallest of these.
+    /// </summary>
+    public const int MaxCardBytes = 24_000;
 
     private static JsonObject Image(string url, string alt) => new() { ["type"] = "Image", ["url"] = url, ["altText"] = alt };
 

@@ -4,13 +4,13 @@ using ShiogamaDx.Bot.Conversations;
 
 namespace ShiogamaDx.Bot.Tests.Announcements;
 
-/// <summary>Chunks of up to 500 per multicast, each with its own retry key; LINE's 429 does not lose or double anything.</summary>
+/// <summary>Chunks of up to 500 per multicast (broadcast off), each with its own retry key; LINE's 429 does not lose or double anything.</summary>
 public sealed class AnnouncementDeliveryTests
 {
     [Fact]
     public async Task ThousandTwoHundredFriends_ThreeMulticastsOfAtMost500_EachWithItsOwnKey_ExactlyOncePerFriend()
     {
-        await using var h = await AnnouncementsHost.StartAsync();
+        await using var h = await AnnouncementsHost.StartAsync(AnnouncementsHost.MulticastOnly());
         h.AddFriends(0, 1200);
         var id = await ApprovedAsync(h);
         var a = await h.DeliveredAsync(id);
@@ -28,7 +28,7 @@ public sealed class AnnouncementDeliveryTests
     [Fact]
     public async Task A429MidDelivery_IsWaitedOut_TheChunkIsRetriedWithTheSameKey_AndNobodyGetsItTwice()
     {
-        await using var h = await AnnouncementsHost.StartAsync();
+        await using var h = await AnnouncementsHost.StartAsync(AnnouncementsHost.MulticastOnly());
         h.AddFriends(0, 1000);
 
         // The first call meets LINE's rate limit more times than the client retries: that chunk waits its turn
@@ -52,7 +52,7 @@ public sealed class AnnouncementDeliveryTests
     [Fact]
     public async Task AFriendWhoBlocksBeforeTheirChunkGoesOut_IsNotSentAnything()
     {
-        await using var h = await AnnouncementsHost.StartAsync();
+        await using var h = await AnnouncementsHost.StartAsync(AnnouncementsHost.MulticastOnly());
         h.AddFriends(0, 3);
         var created = await h.PostAnnouncementAsync(new { topic = "disaster", text = "訓練", author = h.Author.AadObjectId });
         // Fixed with three recipients (the outbox is not polled while the fake clock stands), then one blocks.
@@ -76,7 +76,7 @@ public sealed class AnnouncementDeliveryTests
     [Fact]
     public async Task ASendBeyondTheMonthsQuota_IsRefusedBeforeAnythingGoesOut_AndGoesWhenTheQuotaAllows()
     {
-        await using var h = await AnnouncementsHost.StartAsync();
+        await using var h = await AnnouncementsHost.StartAsync(AnnouncementsHost.MulticastOnly());
         h.AddFriends(0, 30);
         h.Line.QuotaLimit = 1000;
         h.Line.QuotaUsed = 980; // 20 left for 30 recipients

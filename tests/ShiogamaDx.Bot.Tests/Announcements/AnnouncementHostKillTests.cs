@@ -36,6 +36,7 @@ public sealed class AnnouncementHostKillTests
             ["Admin__ApiKey"] = "ops-key",
             ["Announcements__Authors__0"] = "author-1",
             ["Announcements__Approvers__0"] = "approver-1",
+            ["Announcements__Broadcast"] = "false", // every friend in chunks of multicasts, not one broadcast
             ["Announcements__ChunkSize"] = ChunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Serilog__MinimumLevel__Default"] = "Warning",
         };

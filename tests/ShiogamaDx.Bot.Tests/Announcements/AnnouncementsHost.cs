@@ -47,6 +47,9 @@ public sealed class AnnouncementsHost : IAsyncDisposable
 
     public BotApplication App => Staff.App;
 
+    /// <summary>No broadcast: an announcement to every friend goes as multicasts of up to 500, as to a segment.</summary>
+    public static Dictionary<string, string?> MulticastOnly() => new() { ["Announcements:Broadcast"] = "false" };
+
     public static async Task<AnnouncementsHost> StartAsync(Dictionary<string, string?>? extra = null)
     {
         var line = await FakeLineApi.StartAsync();

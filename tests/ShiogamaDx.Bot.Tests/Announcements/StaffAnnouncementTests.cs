@@ -137,7 +137,7 @@ public sealed class StaffAnnouncementTests
     [Fact]
     public async Task Emergency_OnlyTheEmergencyRole_OnlyAnEmergencyTopic_SentAtOnce_MarkedInTheRecord()
     {
-        await using var h = await AnnouncementsHost.StartAsync();
+        await using var h = await AnnouncementsHost.StartAsync(AnnouncementsHost.MulticastOnly());
         h.AddFriends(10, 3);
         foreach (var s in new[] { h.Author, h.Duty })
         {
@@ -163,7 +163,7 @@ public sealed class StaffAnnouncementTests
     [Fact]
     public async Task Scheduled_WaitsForItsTime_ThenGoesOutOnce()
     {
-        await using var h = await AnnouncementsHost.StartAsync();
+        await using var h = await AnnouncementsHost.StartAsync(AnnouncementsHost.MulticastOnly());
         h.AddFriends(0, 2);
         var at = h.App.Clock.GetUtcNow().AddHours(2);
         var created = await h.PostAnnouncementAsync(new { topic = "disaster", text = "断水のお知らせ", author = h.Author.AadObjectId, sendAt = at });

@@ -105,7 +105,7 @@ public sealed class HandoffEndToEndTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/kpis/dashboard");
         request.Headers.Add("X-Api-Key", "ops-key");
         var page = await (await h.Line.Client.SendAsync(request)).Content.ReadAsStringAsync();
-        Assert.Contains("<h2>有人対応の実績（直近6か月）</h2>", page, StringComparison.Ordinal);
+        Assert.Contains("<h2 id=\"handoff-monthly\">有人対応の実績（直近6か月）</h2>", page, StringComparison.Ordinal);
         Assert.Contains("<th scope=\"row\">2026年11月</th><td>1</td><td>100%</td><td>0分</td><td>4.0（1件）</td>", page, StringComparison.Ordinal);
     }
 

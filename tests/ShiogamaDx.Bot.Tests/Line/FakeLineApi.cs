@@ -45,6 +45,9 @@ public sealed partial class FakeLineApi : IAsyncDisposable
 
     public IEnumerable<LineCall> Multicasts => Calls.Where(c => c.Path == "/v2/bot/message/multicast");
 
+    /// <summary>Calls to every friend of the account (POST /v2/bot/message/broadcast).</summary>
+    public IEnumerable<LineCall> Broadcasts => Calls.Where(c => c.Path == "/v2/bot/message/broadcast");
+
     /// <summary>How many multicasts LINE accepted (answered 200) for each user.</summary>
     public Dictionary<string, int> MulticastsPerUser() => Multicasts
         .Where(c => c.Status == 200)
@@ -122,6 +125,7 @@ public sealed partial class FakeLineApi : IAsyncDisposable
             "/v2/bot/message/reply" => OpenApiValidator.Messaging.Validate(json, "ReplyMessageRequest"),
             "/v2/bot/message/push" => OpenApiValidator.Messaging.Validate(json, "PushMessageRequest"),
             "/v2/bot/message/multicast" => OpenApiValidator.Messaging.Validate(json, "MulticastRequest"),
+            "/v2/bot/message/broadcast" => OpenApiValidator.Messaging.Validate(json, "BroadcastRequest"),
             "/v2/bot/chat/loading/start" => OpenApiValidator.Messaging.Validate(json, "ShowLoadingAnimationRequest"),
             _ => ["unexpected endpoint"],
         };
@@ -131,9 +135,9 @@ public sealed partial class FakeLineApi : IAsyncDisposable
             errors.Add("missing or wrong Authorization");
         }
 
-        if (retryKey is not null && path is not ("/v2/bot/message/push" or "/v2/bot/message/multicast"))
+        if (retryKey is not null && path is not ("/v2/bot/message/push" or "/v2/bot/message/multicast" or "/v2/bot/message/broadcast"))
         {
-            errors.Add("X-Line-Retry-Key is allowed on push and multicast only (LINE answers 400)");
+            errors.Add("X-Line-Retry-Key is allowed on push, multicast and broadcast only (LINE answers 400)");
         }
 
         if (retryKey is not null && !Guid.TryParse(retryKey, out _))
@@ -195,7 +199,7 @@ public sealed partial class FakeLineApi : IAsyncDisposable
         }
 
         return path == "/v2/bot/chat/loading/start" ? Results.Json(new JsonObject(), statusCode: 202)
-            : path == "/v2/bot/message/multicast" ? Results.Json(new JsonObject())
+            : path is "/v2/bot/message/multicast" or "/v2/bot/message/broadcast" ? Results.Json(new JsonObject())
             : Results.Json(new JsonObject { ["sentMessages"] = new JsonArray(new JsonObject { ["id"] = "1", ["quoteToken"] = "q" }) });
     }
 

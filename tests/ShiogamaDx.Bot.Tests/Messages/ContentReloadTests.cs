@@ -1,4 +1,7 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Content;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Tests.Conversations;
@@ -10,6 +13,7 @@ namespace ShiogamaDx.Bot.Tests.Messages;
 public sealed class ContentReloadTests : IDisposable
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "reload-" + Guid.NewGuid().ToString("N"));
+    private const string Editor = "office-editor-1";
     private readonly BotApplication app;
 
     public ContentReloadTests()
@@ -21,6 +25,7 @@ public sealed class ContentReloadTests : IDisposable
             ["Content:Path"] = Path.Combine(folder, "Content"),
             ["Dialogs:Path"] = Path.Combine(folder, "dialogs"),
             ["Content:Watch"] = "true",
+            ["Content:Editors:0"] = Editor,
         });
     }
 
@@ -67,16 +72,41 @@ public sealed class ContentReloadTests : IDisposable
         Assert.Equal(Path.Combine(folder, "Content", "messages.yaml"), problem.File);
         Assert.Equal(LineOf("Content/messages.yaml", "choose-one:"), problem.Line);
         Assert.Contains("{choice} is not filled by the host", problem.Reason, StringComparison.Ordinal);
+        var told = Assert.Single(await ToldEditorAsync());
+        Assert.Contains($"Content{Path.DirectorySeparatorChar}messages.yaml {problem.Line}行目: {problem.Reason}", told, StringComparison.Ordinal);
+        Assert.Contains("前の内容のまま", told, StringComparison.Ordinal);
         await app.SayAsync(Audience.Resident, "r1", "ご意見");
         var retry = ReplyText.Of(await app.SayAsync(Audience.Resident, "r1", "晴れ"));
         Assert.Contains("から選ぶか、番号でお答えください。", retry, StringComparison.Ordinal); // neither file's edit is taken
         Assert.DoesNotContain("ご意見の分野", ReplyText.Of(await app.SayAsync(Audience.Resident, "r4", "ご意見")), StringComparison.Ordinal);
 
+        await EditAndWaitAsync(() => Edit("dialogs/resident-feedback.yaml", "ご意見の分野を選んでください。", "ご意見の分野を選んでください。 "));
+        Assert.Single(await ToldEditorAsync()); // the same problem saved again is not another message
+
         await EditAndWaitAsync(() => Edit("Content/messages.yaml", "{choice}のどれか", "{choices}のどれか"));
 
         Assert.Empty(Reloader.LastProblems);
+        Assert.Contains("直っています", (await ToldEditorAsync())[^1], StringComparison.Ordinal);
         Assert.Contains("ご意見の分野を選んでください。", ReplyText.Of(await app.SayAsync(Audience.Resident, "r5", "ご意見")), StringComparison.Ordinal);
     }
+
+    /// <summary>The texts of the staff chat messages waiting in the outbox for the editor, oldest first.</summary>
+    private async Task<List<string>> ToldEditorAsync()
+    {
+        using var scope = app.Services.CreateScope();
+        var key = scope.ServiceProvider.GetRequiredService<PrivacyKeys>().Pseudonymize("staff", Editor);
+        var rows = await scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<OutboxMessage>()
+            .Where(m => m.Channel == "staff" && m.UserKey == key).OrderBy(m => m.Id).Select(m => m.RepliesJson).ToListAsync();
+        return rows.ConvertAll(json => string.Join("\n", Strings(JsonDocument.Parse(json).RootElement)));
+    }
+
+    private static IEnumerable<string> Strings(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => [e.GetString()!],
+        JsonValueKind.Array => e.EnumerateArray().SelectMany(Strings),
+        JsonValueKind.Object => e.EnumerateObject().SelectMany(p => Strings(p.Value)),
+        _ => [],
+    };
 
     /// <summary>Edits, waits until the watcher has seen them, then ends the quiet period on the fake clock and waits for the reload.</summary>
     private async Task EditAndWaitAsync(Action edit)

@@ -129,7 +129,7 @@ public sealed partial class PlaygroundBrowserTests
     }
 
     /// <summary>The Playground from the npm registry into a temp folder, pinned; null and why when npm is not there.</summary>
-    private static async Task<(string? Cli, string? Why)> InstallPlaygroundAsync()
+    internal static async Task<(string? Cli, string? Why)> InstallPlaygroundAsync()
     {
         var prefix = Path.Combine(Path.GetTempPath(), "shiogama-agents-playground-" + PlaygroundVersion);
         var cli = Path.Combine(prefix, "node_modules", "@microsoft", "m365agentsplayground", "cli.js");
@@ -179,7 +179,7 @@ public sealed partial class PlaygroundBrowserTests
     }
 
     /// <summary>The Playground's server (node cli.js) on a free port, stopped with its children.</summary>
-    private sealed partial class Playground(Process process, Uri url) : IAsyncDisposable
+    internal sealed partial class Playground(Process process, Uri url) : IAsyncDisposable
     {
         public Uri Url { get; } = url;
 

@@ -49,6 +49,10 @@ namespace ShiogamaDx.Bot.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClassId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -95,7 +99,7 @@ namespace ShiogamaDx.Bot.Data.Migrations
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasMaxLength(5000)
+                        .HasMaxLength(30000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TopicId")

@@ -59,6 +59,10 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("ClassId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -105,8 +109,8 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasMaxLength(5000)
-                        .HasColumnType("character varying(5000)");
+                        .HasMaxLength(30000)
+                        .HasColumnType("character varying(30000)");
 
                     b.Property<string>("TopicId")
                         .IsRequired()
