@@ -15,21 +15,24 @@ public static class DatabaseExtensions
     public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<Conversations.OutboxSignals>();
+        builder.Services.AddSingleton<Conversations.OutboxCommitInterceptor>();
         var provider = builder.Configuration[$"{DatabaseOptions.SectionName}:{nameof(DatabaseOptions.Provider)}"] ?? "Sqlite";
         var configured = builder.Configuration.GetConnectionString("Bot");
         if (provider == "PostgreSql")
         {
             var pg = configured ?? throw new InvalidOperationException("Database:Provider is PostgreSql but ConnectionStrings:Bot is not set.");
-            builder.Services.AddDbContextPool<BotDbContext, PostgreSqlBotDbContext>(options => options
-                .UseNpgsql(pg));
+            builder.Services.AddDbContextPool<BotDbContext, PostgreSqlBotDbContext>((sp, options) => options
+                .UseNpgsql(pg)
+                .AddInterceptors(sp.GetRequiredService<Conversations.OutboxCommitInterceptor>()));
             builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(pg)); // the inbox's per-person advisory locks
         }
         else
         {
             var connectionString = SqliteConnectionString(configured ?? DefaultConnectionString, builder.DataDirectory());
-            builder.Services.AddDbContextPool<BotDbContext>(options => options
+            builder.Services.AddDbContextPool<BotDbContext>((sp, options) => options
                 .UseSqlite(connectionString)
-                .AddInterceptors(new SqlitePragmas()));
+                .AddInterceptors(new SqlitePragmas(), sp.GetRequiredService<Conversations.OutboxCommitInterceptor>()));
         }
 
         // Pooled: a context's own services (change tracker, connection, SQL generators) are built once and reused.

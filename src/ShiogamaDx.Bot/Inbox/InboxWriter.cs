@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Hosting;
 
 namespace ShiogamaDx.Bot.Inbox;
 
@@ -184,29 +185,4 @@ internal sealed class InboxWriter : IAsyncDisposable
 }
 
 /// <summary>Wakes the inbox worker when something was stored or a person was let go, so answers don't wait for the next poll.</summary>
-internal sealed class InboxSignal : IDisposable
-{
-    private readonly SemaphoreSlim signal = new(0, 1);
-    private readonly Lock gate = new();
-
-    public void Dispose() => signal.Dispose();
-
-    public void Notify()
-    {
-        lock (gate)
-        {
-            if (signal.CurrentCount == 0)
-            {
-                signal.Release();
-            }
-        }
-    }
-
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken ct)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        await Task.WhenAny(signal.WaitAsync(cts.Token), Task.Delay(timeout, clock, cts.Token));
-        await cts.CancelAsync();
-        ct.ThrowIfCancellationRequested();
-    }
-}
+internal sealed class InboxSignal : WakeSignal;

@@ -32,7 +32,7 @@ public sealed class LineOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan LoadingAnimationAfter { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often the outbox (reminders, surveys) is checked for LINE pushes.</summary>
+    /// <summary>How often the outbox (reminders, surveys) is checked for LINE pushes due later or written by another replica (one committed here wakes it at once).</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 

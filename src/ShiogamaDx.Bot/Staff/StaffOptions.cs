@@ -49,7 +49,7 @@ public sealed class StaffOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:00:10")]
     public TimeSpan TypingDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often the outbox is checked for proactive staff messages.</summary>
+    /// <summary>How often the outbox is checked for staff messages due later or written by another replica (one committed here wakes it at once).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan OutboxInterval { get; set; } = TimeSpan.FromSeconds(15);
 

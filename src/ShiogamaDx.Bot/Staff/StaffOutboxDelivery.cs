@@ -184,7 +184,7 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
     };
 }
 
-internal sealed class StaffOutboxWorker(StaffOutboxDelivery delivery, IOptions<StaffOptions> options, TimeProvider clock, ILogger<StaffOutboxWorker> logger) : BackgroundService
+internal sealed class StaffOutboxWorker(StaffOutboxDelivery delivery, OutboxSignals signals, IOptions<StaffOptions> options, TimeProvider clock, ILogger<StaffOutboxWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -211,7 +211,7 @@ internal sealed class StaffOutboxWorker(StaffOutboxDelivery delivery, IOptions<S
     {
         try
         {
-            await Task.Delay(options.Value.OutboxInterval, clock, ct);
+            await signals.WaitAsync(StaffActivities.Channel, options.Value.OutboxInterval, clock, ct);
             return true;
         }
         catch (OperationCanceledException)

@@ -52,13 +52,18 @@ public sealed class AnnouncementDeliveryTests
     [Fact]
     public async Task AFriendWhoBlocksBeforeTheirChunkGoesOut_IsNotSentAnything()
     {
-        await using var h = await AnnouncementsHost.StartAsync(AnnouncementsHost.MulticastOnly());
+        var settings = AnnouncementsHost.MulticastOnly();
+        settings["Line:MonthlyLimitPause"] = "00:01:00";
+        await using var h = await AnnouncementsHost.StartAsync(settings);
         h.AddFriends(0, 3);
         var created = await h.PostAnnouncementAsync(new { topic = "disaster", text = "訓練", author = h.Author.AadObjectId });
-        // Fixed with three recipients (the outbox is not polled while the fake clock stands), then one blocks.
+        // Fixed with three recipients; LINE first says the month's limit is reached, so the chunk waits out the pause
+        // (on the fake clock, which stands) while one of them blocks.
+        h.Line.Fail("/v2/bot/message/multicast", 429, message: "You have reached your monthly limit.");
         var (status, body) = await h.ApproveAsync((long)created["id"]!, h.Approver.AadObjectId);
         Assert.Equal(System.Net.HttpStatusCode.OK, status);
         Assert.Equal(3, (int)body!["recipients"]!);
+        await h.EventuallyAsync(() => h.Line.Multicasts.Any(c => c.Status == 429), "the first attempt refused", advance: false);
         await h.UnfollowAsync(AnnouncementsHost.ResidentId(1));
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (h.Db(db => db.Set<ShiogamaDx.Bot.Line.LineUser>().Any(u => u.Following && u.LineUserId == AnnouncementsHost.ResidentId(1))))

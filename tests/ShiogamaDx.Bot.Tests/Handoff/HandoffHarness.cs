@@ -131,12 +131,25 @@ public sealed class HandoffHarness : IAsyncDisposable
     public Task SettledAsync() => Line.WhenSettledAsync();
 
     /// <summary>Delivers what both outboxes hold (the workers' own rounds wait on the fake clock): the staff chat's, then LINE's.</summary>
+    /// <summary>
+    /// Delivers what is due on both channels and waits until none is left unsent: a committed message also wakes the
+    /// host's own deliverers, which may hold a message this call then skips.
+    /// </summary>
     public async Task DeliverAsync()
     {
-        for (var round = 0; round < 3; round++)
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
         {
             await App.Services.GetRequiredService<StaffOutboxDelivery>().DeliverDueAsync(CancellationToken.None);
             await App.Services.GetServices<IHostedService>().OfType<LineOutboxDelivery>().Single().DeliverDueAsync(CancellationToken.None);
+            var now = App.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+            if (!Outbox().Any(m => m.SentAt == null && m.FailedAt == null && m.NotBefore <= now && m.Channel is "line" or "staff"))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the outbox delivered within 60 s");
+            await Task.Delay(20);
         }
     }
 

@@ -305,8 +305,9 @@ public sealed class StaffChannelTests
     }
 
     [Fact]
-    public async Task Outbox_StaffMessage_IsDeliveredToTheStoredConversation()
+    public async Task Outbox_StaffMessage_IsDeliveredToTheStoredConversation_AsSoonAsItIsCommitted()
     {
+        // The fake clock stands, so the worker's 15-second poll never comes: the commit itself wakes it.
         await using var h = await StaffHarness.StartAsync();
         await h.PostAsync(h.Message("お問い合わせ", id: "hello"));
         await h.Connector.NextAsync();
@@ -321,9 +322,6 @@ public sealed class StaffChannelTests
             await scope.ServiceProvider.GetRequiredService<BotDbContext>().SaveChangesAsync();
         }
 
-        var sent = await h.Services.GetRequiredService<StaffOutboxDelivery>().DeliverDueAsync(CancellationToken.None);
-
-        Assert.Equal(1, sent);
         var text = await h.Connector.NextAsync();
         var choices = await h.Connector.NextAsync();
         Assert.Equal($"/amer/v3/conversations/{EscapedConversation}/activities", text.RawTarget);
@@ -335,6 +333,12 @@ public sealed class StaffChannelTests
         Assert.NotNull(choices.Activity["attachments"]);
 
         var messages = WithDb(h, db => db.Set<OutboxMessage>().AsNoTracking().OrderBy(m => m.Id).ToList());
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); messages.Any(m => m.SentAt is null && m.FailedAt is null); messages = WithDb(h, db => db.Set<OutboxMessage>().AsNoTracking().OrderBy(m => m.Id).ToList()))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "both messages settled");
+            await Task.Delay(20);
+        }
+
         Assert.NotNull(messages[0].SentAt);
         Assert.Equal(1, messages[0].Attempts);
         Assert.Null(messages[1].SentAt);
@@ -345,22 +349,47 @@ public sealed class StaffChannelTests
     }
 
     [Fact]
-    public async Task Outbox_WhenTheBotWasRemoved_GivesUp()
+    public async Task Outbox_MessageSavedInAFeaturesTransaction_IsDeliveredWhenTheTransactionCommits()
     {
+        // The fake clock stands (no poll): only the commit's wake-up can send it; one at the save would find nothing.
         await using var h = await StaffHarness.StartAsync();
         await h.PostAsync(h.Message("お問い合わせ", id: "hello"));
         await h.Connector.NextAsync();
         var userKey = h.Services.GetRequiredService<PrivacyKeys>().Pseudonymize("staff", StaffHarness.AadObjectId);
         await using (var scope = h.Services.CreateAsyncScope())
         {
+            var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await scope.ServiceProvider.GetRequiredService<Outbox>().AddAsync("staff", userKey, [new TextReply("取引の中で書いたお知らせ")], "in-transaction:1", CancellationToken.None);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal("取引の中で書いたお知らせ", (string?)(await h.Connector.NextAsync()).Activity["text"]);
+    }
+
+    [Fact]
+    public async Task Outbox_WhenTheBotWasRemoved_GivesUp()
+    {
+        await using var h = await StaffHarness.StartAsync();
+        await h.PostAsync(h.Message("お問い合わせ", id: "hello"));
+        await h.Connector.NextAsync();
+        var userKey = h.Services.GetRequiredService<PrivacyKeys>().Pseudonymize("staff", StaffHarness.AadObjectId);
+        h.Connector.Status = 403;
+        await using (var scope = h.Services.CreateAsyncScope())
+        {
             await scope.ServiceProvider.GetRequiredService<Outbox>().AddAsync("staff", userKey, [new TextReply("お知らせ")], "notice:1", CancellationToken.None);
             await scope.ServiceProvider.GetRequiredService<BotDbContext>().SaveChangesAsync();
         }
 
-        h.Connector.Status = 403;
-        Assert.Equal(0, await h.Services.GetRequiredService<StaffOutboxDelivery>().DeliverDueAsync(CancellationToken.None));
-
         var message = WithDb(h, db => db.Set<OutboxMessage>().AsNoTracking().Single());
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); message.FailedAt is null && message.SentAt is null; message = WithDb(h, db => db.Set<OutboxMessage>().AsNoTracking().Single()))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the message settled");
+            await Task.Delay(20);
+        }
+
+        Assert.Null(message.SentAt);
         Assert.NotNull(message.FailedAt);
         Assert.Equal(1, message.Attempts);
         Assert.Contains("403", message.LastError, StringComparison.Ordinal);
