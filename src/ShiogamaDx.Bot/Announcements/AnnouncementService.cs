@@ -143,7 +143,7 @@ public sealed class AnnouncementService(
                 {
                     problems.Add(m.Format(AnnouncementTexts.PartEmpty, i + 1));
                 }
-                else if (topic is not null && MessageText(topic, parts, i, draft.Link?.Trim()) is { Length: > MaxTextMessage } full)
+                else if (topic is not null && MessageText(messages.Current.Format(AnnouncementTexts.Heading, topic.Name), parts, i, draft.Link?.Trim()) is { Length: > MaxTextMessage } full)
                 {
                     problems.Add(parts.Count == 1
                         ? m.Format(AnnouncementTexts.TextTooLong, MaxTextMessage, full.Length)
@@ -207,15 +207,16 @@ public sealed class AnnouncementService(
     }
 
     /// <summary>What residents receive, message by message: the preview shows exactly these.</summary>
-    public IReadOnlyList<Reply> Replies(Announcement a)
+    public async Task<IReadOnlyList<Reply>> RepliesAsync(Announcement a, CancellationToken ct)
     {
         var topic = topics.Find(a.TopicId);
         var name = topic?.Name ?? a.TopicId;
+        var heading = await HeadingAsync(a, name, ct);
         var parts = Parts(a.Text);
         var replies = new List<Reply>();
         for (var i = 0; i < parts.Count; i++)
         {
-            replies.Add(new TextReply(MessageText(topic ?? new Topic(a.TopicId, name, null, false, false), parts, i, a.Link)));
+            replies.Add(new TextReply(MessageText(heading, parts, i, a.Link)));
         }
 
         if (a.ImageUrl is { } url)
@@ -227,9 +228,25 @@ public sealed class AnnouncementService(
         return replies;
     }
 
+    /// <summary>
+    /// The first line residents read: the topic's name, or for a class's own announcement the class (its title, day
+    /// and place), since its participants chose no topic and need to know which of their classes it is about.
+    /// </summary>
+    private async Task<string> HeadingAsync(Announcement a, string topicName, CancellationToken ct)
+    {
+        if (a.ClassId is { } id
+            && await db.Set<SmartphoneClass>().AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Title, c.StartsAt, c.Venue }).FirstOrDefaultAsync(ct) is { } c)
+        {
+            var local = TimeZoneInfo.ConvertTime(c.StartsAt, clock.LocalTimeZone);
+            return messages.Current.Format(AnnouncementTexts.ClassHeading, c.Title, local.Month, local.Day, c.Venue);
+        }
+
+        return messages.Current.Format(AnnouncementTexts.Heading, topicName);
+    }
+
     /// <summary>Message <paramref name="i"/> of the parts: the first under the heading, the last with the link.</summary>
-    private string MessageText(Topic topic, IReadOnlyList<string> parts, int i, string? link) =>
-        (i == 0 ? messages.Current.Format(AnnouncementTexts.Heading, topic.Name) + "\n" : string.Empty)
+    private static string MessageText(string heading, IReadOnlyList<string> parts, int i, string? link) =>
+        (i == 0 ? heading + "\n" : string.Empty)
         + parts[i]
         + (i == parts.Count - 1 && !string.IsNullOrWhiteSpace(link) ? "\n" + link : string.Empty);
 
@@ -287,7 +304,7 @@ public sealed class AnnouncementService(
         db.Add(a);
         await db.SaveChangesAsync(ct);
         var request = new List<Reply> { new TextReply(messages.Current.Format(AnnouncementTexts.ReviewRequest, a.Id, topic.Name, When(a))) };
-        request.AddRange(Replies(a));
+        request.AddRange(await RepliesAsync(a, ct));
         request.Add(DecisionChoices(a.Id));
         foreach (var approver in ApproverKeys(topic.Id).Where(k => k != authorKey))
         {
@@ -414,7 +431,7 @@ public sealed class AnnouncementService(
 
         // Sent by one person: the approvers and the other emergency role holders hear of it at once, with the text.
         var notice = new List<Reply> { new TextReply(messages.Current.Format(AnnouncementTexts.EmergencyNotice, a.Id, topic.Name, a.Recipients)) };
-        notice.AddRange(Replies(a));
+        notice.AddRange(await RepliesAsync(a, ct));
         foreach (var other in ApproverKeys(topic.Id).Concat(Options.Emergency.Select(StaffKey)).Distinct().Where(k => k != userKey))
         {
             await outbox.AddAsync(StaffChannel, other, notice, $"{GroupKey(a.Id)}:emergency:{other}", ct);
@@ -458,7 +475,7 @@ public sealed class AnnouncementService(
             return 0;
         }
 
-        var replies = Replies(a);
+        var replies = await RepliesAsync(a, ct);
         var n = 0;
         if (audience.Everyone)
         {

@@ -23,6 +23,7 @@ internal static class AnnouncementTexts
 
     // What residents receive
     public static readonly MessageKey Heading = new("announcements.heading", "topic");
+    public static readonly MessageKey ClassHeading = new("announcements.class-heading", "title", "month", "day", "venue");
     public static readonly MessageKey ImageAlt = new("announcements.image-alt", "topic");
 
     // Staff: composing and its checks

@@ -82,7 +82,7 @@ public static class AnnouncementsExtensions
 
             var a = await announcements.CreateAsync(author, topic, draft, ct);
             var audience = await announcements.AudienceAsync(a, ct);
-            return TypedResults.Ok(new CreatedDto(a.Id, a.Status.ToString(), audience.UserKeys.Count, audience.Everyone, announcements.Replies(a).Count));
+            return TypedResults.Ok(new CreatedDto(a.Id, a.Status.ToString(), audience.UserKeys.Count, audience.Everyone, (await announcements.RepliesAsync(a, ct)).Count));
         });
         admin.MapPost("/announcements/{id:long}/approve", async Task<Results<Ok<ApprovedDto>, NotFound, ValidationProblem, Conflict<string>>> (long id, ApproveRequest? input, AnnouncementService announcements, CancellationToken ct) =>
         {

@@ -145,7 +145,7 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
                      + (audience.Everyone ? "\n" + m[AnnouncementTexts.PreviewEveryone] : string.Empty);
         return new TurnResult([
             new TextReply(header),
-            .. announcements.Replies(a),
+            .. await announcements.RepliesAsync(a, ct),
             new TextReply(m.Format(AnnouncementTexts.AskedApprovers, a.Id)),
         ]);
     }
@@ -179,7 +179,7 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
         }
 
         var a = await announcements.SendEmergencyAsync(userKey, topic, draft, ct);
-        return new TurnResult([new TextReply(m.Format(AnnouncementTexts.EmergencySent, a.Id, topic.Name, a.Recipients)), .. announcements.Replies(a)]);
+        return new TurnResult([new TextReply(m.Format(AnnouncementTexts.EmergencySent, a.Id, topic.Name, a.Recipients)), .. await announcements.RepliesAsync(a, ct)]);
     }
 
     private TurnResult Refused(IEnumerable<string> problems)
@@ -236,7 +236,7 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
         foreach (var a in pending.Take(3))
         {
             replies.Add(new TextReply(m.Format(AnnouncementTexts.ReviewRequest, a.Id, announcements.TopicName(a.TopicId), announcements.When(a))));
-            replies.AddRange(announcements.Replies(a).OfType<TextReply>());
+            replies.AddRange((await announcements.RepliesAsync(a, ct)).OfType<TextReply>());
         }
 
         replies.Add(announcements.DecisionChoices(pending[0].Id));

@@ -60,6 +60,12 @@ public sealed class AnnouncementSegmentTests
             h.Line.MulticastsPerUser());
         Assert.Empty(h.Line.Broadcasts);
 
+        // Its participants chose no topic: the first line names their class (title, day, place), not the topic.
+        var cls = h.Db(db => db.Set<SmartphoneClass>().AsNoTracking().Single(c => c.Id == classId));
+        var day = TimeZoneInfo.ConvertTime(cls.StartsAt, TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo"));
+        var received = h.Line.Multicasts.Single(c => c.Status == 200).AllText;
+        Assert.StartsWith($"【{cls.Title}（{day.Month}月{day.Day}日・{cls.Venue}）】塩竈市からのお知らせ\n会場が2階の会議室に変わりました。", received, StringComparison.Ordinal);
+
         // The LINE id only where pushing needs it: the chunk names residents by their pseudonymous keys.
         var chunk = h.Db(db => db.Set<OutboxMessage>().AsNoTracking().Single(o => o.UserKey == AnnouncementService.GroupKey(id)));
         Assert.Contains(h.ResidentKey(AnnouncementsHost.ResidentId(0)), chunk.RecipientsJson!, StringComparison.Ordinal);
