@@ -209,6 +209,8 @@ public sealed class AnnouncementSegmentTests
         var monthly = await h.SayAsStaffAsync(h.Author, "お知らせの月別の配信数");
         Assert.Contains("お知らせの月別の配信", monthly, StringComparison.Ordinal);
         Assert.Contains("ブロック", monthly, StringComparison.Ordinal);
+        Assert.Contains("お知らせの月別の配信", await h.SayAsStaffAsync(h.Author, "お知らせのあとブロックした人は何人？"), StringComparison.Ordinal);
+        Assert.Contains("お知らせの月別の配信", await h.SayAsStaffAsync(h.Author, "今年はお知らせを何通送った？"), StringComparison.Ordinal);
     }
 
     [Fact]
