@@ -109,7 +109,7 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
     private static bool IsMonthly(string t) => t.Contains("月別", StringComparison.Ordinal) || t.Contains("月ごと", StringComparison.Ordinal) || t.Contains("毎月", StringComparison.Ordinal)
                                                || t.Contains("配信数", StringComparison.Ordinal) || t.Contains("件数", StringComparison.Ordinal)
                                                || t.Contains("何件", StringComparison.Ordinal) || t.Contains("何通", StringComparison.Ordinal)
-                                               || t.Contains("ブロック", StringComparison.Ordinal); // the table counts the unfollows after each
+                                               || t.Contains("ぶろっく", StringComparison.Ordinal); // ブロック (the reading is in hiragana): the table counts the unfollows after each
 
     private static bool IsResults(string t) => t.Contains("結果", StringComparison.Ordinal) || t.Contains("実績", StringComparison.Ordinal) || t.Contains("履歴", StringComparison.Ordinal);
 
