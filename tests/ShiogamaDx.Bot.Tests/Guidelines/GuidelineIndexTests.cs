@@ -92,6 +92,18 @@ public sealed class GuidelineIndexTests
         Assert.Single(synonyms.Find(GuidelineText.Normalize("IDを共有していい？")).Hits);
     }
 
+    [Fact]
+    public void KatakanaSynonymWithAShortHiraganaForm_IsNotFoundInTheGrammarOfTheQuestion()
+    {
+        // メール normalises to メル, whose hiragana める ends 決める; ルート's ると stands in するとき.
+        var synonyms = GuidelineSynonyms.Parse("電子メール, メール\n経路, ルート\n宿泊, ホテル", "synonyms.txt");
+
+        Assert.Empty(synonyms.Find(GuidelineText.Normalize("最終的に決めるのは誰ですか")).Hits);
+        Assert.Empty(synonyms.Find(GuidelineText.Normalize("出張するときの手続き")).Hits);
+        Assert.Single(synonyms.Find(GuidelineText.Normalize("メールで送っていい？")).Hits);
+        Assert.Single(synonyms.Find(GuidelineText.Normalize("ほてるは自分でとる？")).Hits);
+    }
+
     private static GuidelineIndex Build(params string[] texts) =>
         GuidelineIndex.Build(
             texts.Select((t, i) => new GuidelineSection("手引き", "t.md", $"{i + 1}", $"項目{i + 1}", [$"項目{i + 1}"], [t])).ToList(),
