@@ -30,7 +30,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // Floors: the figures measured, rounded down (docs/evaluation.md), not targets. Added with 0 hit@1 and 5 refused;
         // since Documents/ and the retrieval of issue #18: 41.1 %, 44.6 %, 5 of 15 refused.
         // With the general everyday-word list and MinCoverage 0.45: 55.4 %, 58.9 %, 7 of 15.
-        AssertFloor(result, hit1: 0.55, hit3: 0.58, refused: 7);
+        // With what the question asks for (AskedFor) and the strong-coverage route: 57.1 %, 60.7 %, 7 of 15.
+        AssertFloor(result, hit1: 0.57, hit3: 0.60, refused: 7);
     }
 
     [Fact]
@@ -40,7 +41,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
 
         // Added with 0 hit@1, 14 refused; since issue #18's Documents/ and retrieval: 41.0 %, 45.9 %, 9 of 16 refused.
         // With the general everyday-word list and MinCoverage 0.45: 63.9 %, 65.6 %, 10 of 16.
-        AssertFloor(result, hit1: 0.63, hit3: 0.65, refused: 10);
+        // With what the question asks for (AskedFor) and the strong-coverage route: 65.6 %, 67.2 %, 12 of 16.
+        AssertFloor(result, hit1: 0.65, hit3: 0.67, refused: 12);
     }
 
     [Fact]
@@ -51,7 +53,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // 0 everywhere: when the set was added the guideline folder did not read .docx at all (every question refused).
         // Since issue #18 (.docx read by Documents/): 45.5 %, 58.2 %, 8 of 14 refused; with the general everyday-word
         // list and MinCoverage 0.45: 60.0 %, 72.7 %, 10 of 14.
-        AssertFloor(result, hit1: 0.60, hit3: 0.72, refused: 10);
+        // With what the question asks for (AskedFor) and the strong-coverage route: 63.6 %, 76.4 %, 10 of 14.
+        AssertFloor(result, hit1: 0.63, hit3: 0.76, refused: 10);
     }
 
     [Fact]
@@ -62,7 +65,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
 
         // Added with 0 hit@1, 6 refused; since issue #18: 39.3 %, 42.9 %, 5 of 15 refused.
         // With the general everyday-word list and MinCoverage 0.45: 51.8 %, 55.4 %, 7 of 15.
-        AssertFloor(result, hit1: 0.51, hit3: 0.55, refused: 7);
+        // With what the question asks for (AskedFor) and the strong-coverage route: 53.6 %, 57.1 %, 7 of 15.
+        AssertFloor(result, hit1: 0.53, hit3: 0.57, refused: 7);
     }
 
     [Fact]
@@ -73,7 +77,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
 
         // Added with 0 hit@1, 13 refused; since issue #18: 42.6 %, 44.3 %, 9 of 16 refused.
         // With the general everyday-word list and MinCoverage 0.45: 63.9 %, 63.9 %, 10 of 16.
-        AssertFloor(result, hit1: 0.63, hit3: 0.63, refused: 10);
+        // With what the question asks for (AskedFor) and the strong-coverage route: 67.2 %, 67.2 %, 12 of 16.
+        AssertFloor(result, hit1: 0.67, hit3: 0.67, refused: 12);
     }
 
     [Fact]
@@ -85,7 +90,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
 
         // 0 when added (the folder did not read .docx); since issue #18: 45.5 %, 58.2 %, 8 of 14 refused; with the
         // general everyday-word list and MinCoverage 0.45: 60.0 %, 72.7 %, 10 of 14.
-        AssertFloor(result, hit1: 0.60, hit3: 0.72, refused: 10);
+        // With what the question asks for (AskedFor) and the strong-coverage route: 63.6 %, 76.4 %, 10 of 14.
+        AssertFloor(result, hit1: 0.63, hit3: 0.76, refused: 10);
     }
 
     [Fact]
@@ -101,7 +107,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // 0 % when added, 41.9 % with Documents/ (docs/evaluation.md); 59.9 % hit@1 with the general everyday-word list
         // and MinCoverage 0.45, the first floor.
         Assert.True(result.Answerable >= 150, "the question sets are too small");
-        Assert.True(result.Hit1 >= 0.59, $"hit@1 {result.Hit1:P1} is under 59%");
+        // 63.4 % with what the question asks for (AskedFor) and the strong-coverage route.
+        Assert.True(result.Hit1 >= 0.63, $"hit@1 {result.Hit1:P1} is under 63%");
     }
 
     [Theory]
