@@ -19,6 +19,9 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
 
     private readonly ConditionalWeakTable<Turn, GuidelineSearch> searches = [];
 
+    /// <summary>A section holding this share of the question's weight holds the whole question but a minor word.</summary>
+    private const double WholeQuestion = 0.8;
+
     public string Name => "staff.guidelines";
 
     public Audience Audience => Audience.Staff;
@@ -35,12 +38,16 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
             return 0.8;
         }
 
-        // Without a topic word, a question is taken on the evidence the answer needs: a section holding most of it
-        // (「個人情報を入力していい？」) competes with the other features; one holding just enough to be answered
-        // (「代決は誰がする？」 in a city's own rules) is taken only when no other feature claims the question.
+        // Without a topic word, a question is taken on the evidence the answer needs: a section holding all but a
+        // trifle of it is as strong as the guideline's topic word (0.8); one holding most of it (「個人情報を入力していい？」)
+        // competes with the other features; one holding just enough to be answered (「代決は誰がする？」 in a city's own
+        // rules) is taken only when no other feature claims the question.
         var search = searches.GetValue(turn, t => library.Current.Search(t.Text));
         var confident = search.Confident(options.Value);
-        return confident.Count == 0 ? 0 : confident[0].Coverage >= 0.6 ? 0.6 : ConversationEngine.MatchThreshold;
+        return confident.Count == 0 ? 0
+            : confident[0].Coverage >= WholeQuestion ? 0.8
+            : confident[0].Coverage >= 0.6 ? 0.6
+            : ConversationEngine.MatchThreshold;
     }
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)

@@ -61,6 +61,7 @@ internal sealed class GuidelineIndex : IDisposable
     private readonly GuidelineSynonyms synonyms;
     private readonly IReadOnlyList<string> topicWords;
     private readonly Dictionary<string, (string Key, HashSet<string> Words)> sectionText = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> sectionPrinted = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> sectionsHolding = new(StringComparer.Ordinal);
     private readonly int[] docToChunk;
 
@@ -104,6 +105,7 @@ internal sealed class GuidelineIndex : IDisposable
             var words = analyzed.Tokens.Select(t => t.Text).ToHashSet(StringComparer.Ordinal);
             words.UnionWith(analyzed.Tokens.Select(Stem).OfType<string>());
             sectionText[section.Key] = (analyzed.Normalized, words);
+            sectionPrinted[section.Key] = GuidelineText.Normalize(string.Join("\n", section.Paragraphs.Concat(section.Footnotes)));
         }
 
         reader = DirectoryReader.Open(directory);
@@ -153,7 +155,7 @@ internal sealed class GuidelineIndex : IDisposable
         {
             // A concept counts once, by its best-matching word: a long synonym group does not outweigh the rest.
             var any = new DisjunctionMaxQuery(0.1f);
-            foreach (var word in concept.Words)
+            foreach (var word in concept.Words.Where(w => !AskedFor.IsMarker(w)))
             {
                 any.Add(new TermQuery(new Term(WordsField, word)));
                 any.Add(new TermQuery(new Term(HeadWordsField, word)) { Boost = HeadBoost });
@@ -164,7 +166,10 @@ internal sealed class GuidelineIndex : IDisposable
                 }
             }
 
-            query.Add(any, Occur.SHOULD);
+            if (any.Disjuncts.Count > 0)
+            {
+                query.Add(any, Occur.SHOULD);
+            }
         }
 
         var total = concepts.Sum(c => c.Weight);
@@ -213,9 +218,11 @@ internal sealed class GuidelineIndex : IDisposable
     /// </summary>
     private List<Concept> Concepts(string question)
     {
-        var (groups, residual) = synonyms.Find(GuidelineText.Normalize(question));
+        // What the question asks for (何日, 何人, いくら): a section answering it states such a quantity.
+        var (asked, rest) = AskedFor.Find(GuidelineText.Normalize(question));
+        var (groups, residual) = synonyms.Find(rest);
         residual = QuestionWords.Blank(residual);
-        var concepts = new List<Concept>();
+        var concepts = asked.Select(a => new Concept([a])).ToList();
         foreach (var group in groups)
         {
             var words = group.Select(JapaneseText.Normalize).Where(w => w.Length > 0).Distinct().ToList();
@@ -268,7 +275,7 @@ internal sealed class GuidelineIndex : IDisposable
     private bool Holds(string sectionKey, Concept concept)
     {
         var (key, words) = sectionText[sectionKey];
-        return concept.Words.Any(w => HeldIn(w, key, words));
+        return concept.Words.Any(w => AskedFor.IsMarker(w) ? AskedFor.States(w, sectionPrinted[sectionKey]) : HeldIn(w, key, words));
     }
 
     /// <summary>
@@ -283,7 +290,9 @@ internal sealed class GuidelineIndex : IDisposable
     private int Holding(Concept concept) => concept.Words.Select(HoldingWord).DefaultIfEmpty(0).Max();
 
     private int HoldingWord(string word) =>
-        sectionsHolding.GetOrAdd(word, w => sectionText.Values.Count(s => HeldIn(w, s.Key, s.Words)));
+        sectionsHolding.GetOrAdd(word, w => AskedFor.IsMarker(w)
+            ? sectionPrinted.Values.Count(p => AskedFor.States(w, p))
+            : sectionText.Values.Count(s => HeldIn(w, s.Key, s.Words)));
 
     private double Idf(int holding) => Math.Log(1 + ((Sections.Count - holding + 0.5) / (holding + 0.5)));
 

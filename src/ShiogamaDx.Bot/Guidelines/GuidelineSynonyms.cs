@@ -56,7 +56,7 @@ internal sealed class GuidelineSynonyms(IReadOnlyList<IReadOnlyList<string>> gro
         var hits = new List<IReadOnlyList<string>>();
         var residual = normalized;
         var candidates = Groups
-            .SelectMany(g => g.SelectMany(w => new[] { w, GuidelineText.ToHiragana(w), GuidelineText.ToKatakana(w) }.Distinct().Select(v => (Group: g, Form: v))))
+            .SelectMany(g => g.SelectMany(w => Forms(w).Select(v => (Group: g, Form: v))))
             .OrderByDescending(c => c.Form.Length);
         foreach (var (group, form) in candidates)
         {
@@ -80,5 +80,21 @@ internal sealed class GuidelineSynonyms(IReadOnlyList<IReadOnlyList<string>> gro
         }
 
         return (hits, residual);
+    }
+
+    /// <summary>
+    /// A word as written, in hiragana and in katakana. A katakana word whose hiragana form is shorter than three
+    /// characters is not looked for in hiragana: メール (めーる, normalised める) would be found in 決める, ルート in するとき.
+    /// </summary>
+    private static IEnumerable<string> Forms(string word)
+    {
+        var hiragana = GuidelineText.ToHiragana(word);
+        var forms = new List<string> { word, GuidelineText.ToKatakana(word) };
+        if (hiragana == word || hiragana.Length >= 3)
+        {
+            forms.Add(hiragana);
+        }
+
+        return forms.Distinct(StringComparer.Ordinal);
     }
 }

@@ -31,7 +31,7 @@ public sealed class GuidelinesOptions
     /// hold to be answered; below it the answer is the refusal. Calibrated on the evaluation sets (docs/guidelines.md).
     /// </summary>
     [Range(0.0, 1.0)]
-    public double MinCoverage { get; set; } = 0.35;
+    public double MinCoverage { get; set; } = 0.45;
 
     /// <summary>Words that make a question about the guideline whatever else it says.</summary>
     public IReadOnlyList<string> TopicWords { get; set; } = ["生成AI", "手引き"];

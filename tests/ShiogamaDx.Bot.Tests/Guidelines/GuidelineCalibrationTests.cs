@@ -8,8 +8,9 @@ using Xunit.Abstractions;
 namespace ShiogamaDx.Bot.Tests.Guidelines;
 
 /// <summary>
-/// How <see cref="GuidelinesOptions.MinCoverage"/> was chosen: every guideline question set (the sample's four and the
-/// three evaluation documents'), each question's best section and its coverage, and for each threshold the share of
+/// How <see cref="GuidelinesOptions.MinCoverage"/> was chosen: the guideline question sets used for development (the
+/// sample's first three and the three evaluation documents'; guideline-unseen.tsv is kept out, as a held-out set, and the
+/// sealed set is never used), each question's best section and its coverage, and for each threshold the share of
 /// questions handled right (answered with a right section first, or refused when the document does not answer).
 /// The configured value must be the best threshold of the sweep, or within 0.05 of it. Run alone to see the table:
 /// dotnet test ShiogamaDx.Bot.sln --filter "FullyQualifiedName~GuidelineCalibration" --logger "console;verbosity=detailed"
@@ -21,7 +22,7 @@ public sealed class GuidelineCalibrationTests(ITestOutputHelper output)
     {
         var options = new GuidelinesOptions();
         var outcomes = new List<(double Coverage, bool RightFirst, bool Answerable)>();
-        foreach (var set in new[] { "guideline-questions.tsv", "guideline-heldout.tsv", "guideline-fresh.tsv", "guideline-unseen.tsv" })
+        foreach (var set in new[] { "guideline-questions.tsv", "guideline-heldout.tsv", "guideline-fresh.tsv" })
         {
             using var index = SampleGuideline.BuildIndex(options);
             foreach (var (question, expected) in GuidelineEvaluationTests.LoadQuestions(set))

@@ -21,9 +21,11 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
 
         Assert.True(result.Answerable >= 50 && result.Unanswerable >= 10, "the evaluation set is too small");
         // Floors guard against regression only: the figures measured after retrieval lost its per-question constants
-        // (issue #18), rounded down. The targets and every set's figures are in docs/evaluation.md.
-        Assert.True(result.Hit1 >= 0.83, $"hit@1 {result.Hit1:P1} is under 83%");
-        Assert.True(result.Hit3 >= 0.94, $"hit@3 {result.Hit3:P1} is under 94%");
+        // (issue #18), rounded down; lowered (83 % → 82 %, hit@3 94 % → 89 %) when the general everyday-word list and
+        // MinCoverage 0.45 traded a few of this tuned-on set's answers for refusals and for the city documents.
+        // The targets and every set's figures are in docs/evaluation.md.
+        Assert.True(result.Hit1 >= 0.82, $"hit@1 {result.Hit1:P1} is under 82%");
+        Assert.True(result.Hit3 >= 0.89, $"hit@3 {result.Hit3:P1} is under 89%");
         Assert.True(result.Refused >= 13, $"only {result.Refused} of {result.Unanswerable} uncovered questions were refused");
     }
 
@@ -33,9 +35,10 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
         var result = Evaluate("guideline-heldout.tsv");
 
         Assert.True(result.Answerable >= 30 && result.Unanswerable >= 6, "the held-out set is too small");
-        // Floors are the measured figures rounded down: they catch a regression, they are not a target to tune to.
-        Assert.True(result.Hit1 >= 0.84, $"hit@1 {result.Hit1:P1} is under 84%");
-        Assert.True(result.Hit3 >= 0.91, $"hit@3 {result.Hit3:P1} is under 91%");
+        // Floors are the measured figures rounded down: they catch a regression, they are not a target to tune to
+        // (84 % / 91 % before MinCoverage 0.45 and the everyday-word list, docs/evaluation.md).
+        Assert.True(result.Hit1 >= 0.78, $"hit@1 {result.Hit1:P1} is under 78%");
+        Assert.True(result.Hit3 >= 0.84, $"hit@3 {result.Hit3:P1} is under 84%");
         Assert.True(result.Refused >= 8, $"only {result.Refused} of {result.Unanswerable} uncovered questions were refused");
     }
 
@@ -45,10 +48,10 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
         var result = Evaluate("guideline-fresh.tsv");
 
         Assert.True(result.Answerable >= 50 && result.Unanswerable >= 12, "the fresh set is too small");
-        // Floors are the measured figures rounded down.
-        Assert.True(result.Hit1 >= 0.88, $"hit@1 {result.Hit1:P1} is under 88%");
-        Assert.True(result.Hit3 >= 0.96, $"hit@3 {result.Hit3:P1} is under 96%");
-        Assert.True(result.Refused >= 9, $"only {result.Refused} of {result.Unanswerable} uncovered questions were refused");
+        // Floors are the measured figures rounded down (88 %, 96 %, 9 refused before MinCoverage 0.45).
+        Assert.True(result.Hit1 >= 0.86, $"hit@1 {result.Hit1:P1} is under 86%");
+        Assert.True(result.Hit3 >= 0.94, $"hit@3 {result.Hit3:P1} is under 94%");
+        Assert.True(result.Refused >= 11, $"only {result.Refused} of {result.Unanswerable} uncovered questions were refused");
     }
 
     [Fact]
@@ -59,9 +62,11 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
         // Committed before the fourth tuning (then 70.0 % hit@1, 80.0 % hit@3, 9 of 16 refused). It does not meet the
         // issue's figures; the floors are the measured ones rounded down, to catch a regression (docs/evaluation.md).
         Assert.True(result.Answerable >= 50 && result.Unanswerable >= 12, "the unseen set is too small");
-        Assert.True(result.Hit1 >= 0.69, $"hit@1 {result.Hit1:P1} is under 69%");
-        Assert.True(result.Hit3 >= 0.87, $"hit@3 {result.Hit3:P1} is under 87%");
-        Assert.True(result.Refused >= 6, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
+        // Held out from the tuning of issue #18's second pass (only its totals are reported): 68.6 %, 82.9 %, 10 of 16
+        // refused with MinCoverage 0.45 (69 %, 87 %, 6 before).
+        Assert.True(result.Hit1 >= 0.68, $"hit@1 {result.Hit1:P1} is under 68%");
+        Assert.True(result.Hit3 >= 0.82, $"hit@3 {result.Hit3:P1} is under 82%");
+        Assert.True(result.Refused >= 10, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
     }
 
     internal static List<(string Question, IReadOnlyList<string> Expected)> LoadQuestions(string file = "guideline-questions.tsv") =>

@@ -92,6 +92,31 @@ public sealed class GuidelineIndexTests
         Assert.Single(synonyms.Find(GuidelineText.Normalize("IDを共有していい？")).Hits);
     }
 
+    [Fact]
+    public void KatakanaSynonymWithAShortHiraganaForm_IsNotFoundInTheGrammarOfTheQuestion()
+    {
+        // メール normalises to メル, whose hiragana める ends 決める; ルート's ると stands in するとき.
+        var synonyms = GuidelineSynonyms.Parse("電子メール, メール\n経路, ルート\n宿泊, ホテル", "synonyms.txt");
+
+        Assert.Empty(synonyms.Find(GuidelineText.Normalize("最終的に決めるのは誰ですか")).Hits);
+        Assert.Empty(synonyms.Find(GuidelineText.Normalize("出張するときの手続き")).Hits);
+        Assert.Single(synonyms.Find(GuidelineText.Normalize("メールで送っていい？")).Hits);
+        Assert.Single(synonyms.Find(GuidelineText.Normalize("ほてるは自分でとる？")).Hits);
+    }
+
+    [Fact]
+    public void QuestionAskingForANumberOfDays_FindsTheSectionStatingOne()
+    {
+        // Both sections speak of the report; only one says within how many days (何日以内 asks for 日 with a number).
+        var options = new GuidelinesOptions();
+        using var index = Build(
+            "出張の報告書は課長に提出します。報告書の様式は別に定めます。", "出張の報告書は帰庁後7日以内に提出します。",
+            "職員は業務の記録を残します。", "研修は年に一度開きます。");
+
+        Assert.Equal("2", index.Search("出張の報告書は何日以内に提出する？").Confident(options)[0].Section.Number);
+        Assert.Equal("1", index.Search("出張の報告書の様式は？").Confident(options)[0].Section.Number);
+    }
+
     private static GuidelineIndex Build(params string[] texts) =>
         GuidelineIndex.Build(
             texts.Select((t, i) => new GuidelineSection("手引き", "t.md", $"{i + 1}", $"項目{i + 1}", [$"項目{i + 1}"], [t])).ToList(),
