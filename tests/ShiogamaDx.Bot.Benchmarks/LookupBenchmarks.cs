@@ -46,7 +46,7 @@ public class LookupBenchmarks
         procedures = scope.ServiceProvider.GetRequiredService<ProcedureIndexCache>().Get(db);
         kpiReader = scope.ServiceProvider.GetRequiredService<KpiQuestionReader>();
         snapshot = scope.ServiceProvider.GetRequiredService<KpiService>().SnapshotAsync(CancellationToken.None).GetAwaiter().GetResult();
-        kpiAnswers = new KpiAnswers(snapshot, TimeZoneInfo.Utc, null);
+        kpiAnswers = new KpiAnswers(snapshot, factory.Services.GetRequiredService<Messages.MessageCatalog>().Current, TimeZoneInfo.Utc, null);
     }
 
     [GlobalCleanup]

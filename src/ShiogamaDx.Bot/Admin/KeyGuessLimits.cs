@@ -83,7 +83,7 @@ public static class KeyGuessLimits
             http.Response.ContentType = "text/html; charset=utf-8";
             var texts = http.RequestServices.GetRequiredService<Messages.MessageCatalog>().Current;
             await http.Response.WriteAsync(
-                Kpis.DashboardPages.Message(texts[AdminTexts.WaitTitle], texts.Format(AdminTexts.WaitText, seconds), "/dashboard", texts[AdminTexts.WaitLink]),
+                Kpis.DashboardPages.Message(texts, texts[AdminTexts.WaitTitle], texts.Format(AdminTexts.WaitText, seconds), "/dashboard", texts[AdminTexts.WaitLink]),
                 cancellationToken);
         }
     }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using ShiogamaDx.Bot.Admin;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Kpis;
 
@@ -223,7 +224,8 @@ internal static class DashboardSignIn
         context.HandleResponse();
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.ContentType = "text/html; charset=utf-8";
-        await context.Response.WriteAsync(DashboardPages.Message("サインインできませんでした", "サインインが完了しませんでした。もう一度お試しください。", "/dashboard", "もう一度サインインする"));
+        var texts = context.HttpContext.RequestServices.GetRequiredService<MessageCatalog>().Current;
+        await context.Response.WriteAsync(DashboardPages.Message(texts, texts[KpiTexts.SignInFailedTitle], texts[KpiTexts.SignInFailedText], "/dashboard", texts[KpiTexts.SignInAgain]));
     }
 
     public static async Task WriteForbiddenAsync(HttpContext http)
@@ -231,8 +233,8 @@ internal static class DashboardSignIn
         http.Response.StatusCode = StatusCodes.Status403Forbidden;
         http.Response.ContentType = "text/html; charset=utf-8";
         http.Response.Headers.CacheControl = "no-store";
-        await http.Response.WriteAsync(DashboardPages.Message(
-            "表示できません", "このアカウントにはKPIダッシュボードを見る権限がありません。市の職員用アカウントでサインインするか、DX推進係に権限を依頼してください。", null, null));
+        var texts = http.RequestServices.GetRequiredService<MessageCatalog>().Current;
+        await http.Response.WriteAsync(DashboardPages.Message(texts, texts[KpiTexts.ForbiddenTitle], texts[KpiTexts.ForbiddenText], null, null));
     }
 
     private static Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
@@ -272,9 +274,9 @@ internal static class DashboardPages
     /// <summary>Every inline style sheet of the dashboard's pages, for the CSP (SecurityHeaders).</summary>
     public static IReadOnlyList<string> InlineStyles => [Style, KpiDashboard.Style];
 
-    public static string Message(string title, string text, string? href, string? linkText) =>
+    public static string Message(MessageSet texts, string title, string text, string? href, string? linkText) =>
         "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        + "<title>" + WebUtility.HtmlEncode(title) + " - KPIダッシュボード</title><style>" + Style + "</style></head><body><main>"
+        + "<title>" + WebUtility.HtmlEncode(texts.Format(KpiTexts.PageTitle, title)) + "</title><style>" + Style + "</style></head><body><main>"
         + "<h1>" + WebUtility.HtmlEncode(title) + "</h1><p>" + WebUtility.HtmlEncode(text) + "</p>"
         + (href is null ? string.Empty : "<p><a class=\"button\" href=\"" + WebUtility.HtmlEncode(href) + "\">" + WebUtility.HtmlEncode(linkText ?? href) + "</a></p>")
         + "</main></body></html>";

@@ -1,12 +1,18 @@
 using System.Globalization;
 using System.Text;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Messages;
+using T = ShiogamaDx.Bot.Kpis.KpiTexts;
 
 namespace ShiogamaDx.Bot.Kpis;
 
-/// <summary>Turns a reading of a question into replies: the number first, then target vs actual, unit, department, source, budget.</summary>
+/// <summary>
+/// Turns a reading of a question into replies: the number first, then target vs actual, unit, department, source,
+/// budget. The sentences are Content/messages.yaml's (section <c>kpis</c>); this class decides which and fills them.
+/// </summary>
+/// <param name="texts">The wording in use when the question came (one version for the whole answer).</param>
 /// <param name="charts">Draws the multi-year answers' chart; null: tables only.</param>
-public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? dashboardUrl, KpiCharts? charts = null)
+public sealed class KpiAnswers(KpiSnapshot snapshot, MessageSet texts, TimeZoneInfo zone, string? dashboardUrl, KpiCharts? charts = null)
 {
     private KpiCatalog Catalog => snapshot.Catalog;
 
@@ -17,7 +23,7 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
             KpiAsk.Target or KpiAsk.Actual or KpiAsk.Achievement when Catalog.Kpi(q.Id!) is { } kpi => [new TextReply(Cell(kpi, q.Year!.Value, q.Ask)), MeasureButton(kpi)],
             KpiAsk.Trend when Catalog.Kpi(q.Id!) is { } kpi => Trend(kpi),
             KpiAsk.Budget when Catalog.Project(q.Id!) is { } p => [new TextReply(Budget(p, q.Year))],
-            KpiAsk.Department when Catalog.Project(q.Id!) is { } p => [new TextReply($"{p.Name}の担当は {p.Department} です。\n（{p.PlanLabel} {p.MeasureLabel}）\n・出典: {p.Source}")],
+            KpiAsk.Department when Catalog.Project(q.Id!) is { } p => [new TextReply(texts.Format(T.DepartmentAnswer, p.Name, p.Department, p.PlanLabel, p.MeasureLabel, p.Source))],
             KpiAsk.Overview when Catalog.Project(q.Id!) is { } p => [new TextReply(Overview(p))],
             KpiAsk.Result when Catalog.Project(q.Id!) is { } p => [new TextReply(Result(p))],
             KpiAsk.List => [List(q.Plan ?? PlanKind.Current, q.Year!.Value)],
@@ -30,7 +36,7 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
             KpiAsk.ByPolicy => ByPolicy(q.Id!, q.Plan ?? PlanKind.Current, q.Year!.Value),
             KpiAsk.ProjectKpis when Catalog.Project(q.Id!) is { } p => ProjectKpis(p, q.Year!.Value),
             KpiAsk.Choices => [Choices(q)],
-            _ => [new TextReply("その指標は見つかりませんでした。「KPI一覧」で一覧を表示できます。")],
+            _ => [new TextReply(texts[T.NotFound])],
         };
     }
 
@@ -41,7 +47,7 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
         var actuals = snapshot.Actuals(kpi, year);
         var actual = actuals.Count > 0 ? actuals[0] : null;
         var achievement = snapshot.Achievement(kpi, year);
-        var label = $"{kpi.Name}（{FiscalYears.Label(year)}）";
+        var label = texts.Format(T.CellLabel, kpi.Name, FiscalYears.Label(year));
         var sb = new StringBuilder();
 
         // The number first.
@@ -49,74 +55,81 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
         {
             case KpiAsk.Target:
                 sb.Append(target is null
-                    ? $"{label}の目標は計画に記載がありません（—）。"
-                    : $"{label}の目標は {KpiFormat.Value(target, kpi.Unit)} です。");
+                    ? texts.Format(T.TargetNone, label)
+                    : texts.Format(T.TargetIs, label, KpiFormat.Value(target, kpi.Unit)));
                 break;
             case KpiAsk.Actual:
                 sb.Append(actual is null
-                    ? $"{label}の実績はまだありません（未確定）。"
-                    : $"{label}の実績は {KpiFormat.Value(actual, kpi.Unit)} です。");
+                    ? texts.Format(T.ActualNone, label)
+                    : texts.Format(T.ActualIs, label, KpiFormat.Value(actual, kpi.Unit)));
                 break;
             default:
                 sb.Append(achievement.Status switch
                 {
-                    KpiSnapshot.Achieved or KpiSnapshot.NotAchieved => $"{label}は {achievement.Status} です（達成率 {achievement.Rate}%）。",
-                    KpiSnapshot.Undetermined => $"{label}は 未確定 です（実績がまだありません）。",
-                    _ => $"{label}は数値の目標がないため、達成を判定できません。",
+                    KpiSnapshot.Achieved or KpiSnapshot.NotAchieved => texts.Format(T.AchievementJudged, label, achievement.Status, achievement.Rate),
+                    KpiSnapshot.Undetermined => texts.Format(T.AchievementUndetermined, label),
+                    _ => texts.Format(T.AchievementNoTarget, label),
                 });
                 if (achievement.Rate is { } shown)
                 {
-                    sb.Append('\n').Append($"・計算: 実績 {KpiFormat.Value(actual, kpi.Unit)} ÷ 目標 {KpiFormat.Value(target, kpi.Unit)} × 100 ＝ {shown}%（小数点以下四捨五入）");
+                    sb.Append('\n').Append(texts.Format(T.AchievementFormula, KpiFormat.Value(actual, kpi.Unit), KpiFormat.Value(target, kpi.Unit), shown));
                 }
+
                 break;
         }
 
-        sb.Append('\n').Append($"・目標 {KpiFormat.Value(target, kpi.Unit)} ／ 実績 {KpiFormat.Value(actual, kpi.Unit)}");
+        sb.Append('\n').Append(texts.Format(T.CellFigures, KpiFormat.Value(target, kpi.Unit), KpiFormat.Value(actual, kpi.Unit)));
         if (achievement.Rate is { } rate)
         {
-            sb.Append($"（達成率 {rate}%・{achievement.Status}）");
+            sb.Append(texts.Format(T.CellFiguresRate, rate, achievement.Status));
         }
         else if (achievement.Status == KpiSnapshot.Undetermined)
         {
-            sb.Append("（未確定）");
+            sb.Append(texts[T.CellFiguresUndetermined]);
         }
 
         if (target?.Note is { } note)
         {
-            sb.Append('\n').Append($"・注記: {note}");
+            sb.Append('\n').Append(texts.Format(T.LineNote, note));
         }
 
         if (actual is not null)
         {
-            sb.Append('\n').Append($"・実績の出典: {KpiFormat.Provenance(actual, zone)}");
+            sb.Append('\n').Append(texts.Format(T.CellActualSource, KpiFormat.Provenance(actual, zone, texts)));
         }
 
         foreach (var other in actuals.Skip(1))
         {
-            sb.Append('\n').Append($"・ほかの実績値: {KpiFormat.Value(other, kpi.Unit)}（{KpiFormat.Provenance(other, zone)}）");
+            sb.Append('\n').Append(texts.Format(T.CellOtherActual, KpiFormat.Value(other, kpi.Unit), KpiFormat.Provenance(other, zone, texts)));
         }
 
         foreach (var field in new[] { KpiField.Target, KpiField.Actual })
         {
             foreach (var alt in snapshot.OtherPlanValues(kpi.Id, year, field))
             {
-                var name = field == KpiField.Target ? "目標" : "実績";
-                sb.Append('\n').Append($"・計画内の別の記載（{name}）: {KpiFormat.Value(alt, kpi.Unit)}（{alt.SourceDetail}）");
+                sb.Append('\n').Append(texts.Format(T.CellOtherPlanValue, FieldName(field), KpiFormat.Value(alt, kpi.Unit), alt.SourceDetail));
             }
         }
 
-        sb.Append('\n').Append($"・単位: {(kpi.Unit.Length > 0 ? kpi.Unit : "—")} ／ 事業: {p.Name}（{p.PlanLabel} {p.MeasureLabel}）");
-        sb.Append('\n').Append($"・担当: {p.Department}");
-        sb.Append('\n').Append($"・事業費（{FiscalYears.Label(year)}）: {BudgetOf(p, year)}");
+        sb.Append('\n').Append(texts.Format(T.CellUnitProject, kpi.Unit.Length > 0 ? kpi.Unit : "—", p.Name, p.PlanLabel, p.MeasureLabel));
+        sb.Append('\n').Append(texts.Format(T.LineDepartment, p.Department));
+        sb.Append('\n').Append(texts.Format(T.CellBudget, FiscalYears.Label(year), BudgetOf(p, year)));
         if (kpi.Note is { } kpiNote)
         {
-            sb.Append('\n').Append($"・注記: {kpiNote}");
+            sb.Append('\n').Append(texts.Format(T.LineNote, kpiNote));
         }
 
-        sb.Append('\n').Append($"・出典: {p.Source}");
+        sb.Append('\n').Append(texts.Format(T.LineSource, p.Source));
         AppendLink(sb, kpi.Id, year);
         return sb.ToString();
     }
+
+    private string FieldName(KpiField field) => texts[field == KpiField.Target ? T.FieldTarget : T.FieldActual];
+
+    /// <summary>The columns of a table of years: 年度, 目標, 実績, 達成, 実績の出典.</summary>
+    private IReadOnlyList<string> YearColumns => [texts[T.ColumnYear], texts[T.ColumnTarget], texts[T.ColumnActual], texts[T.ColumnStatus], texts[T.ColumnActualSource]];
+
+    private string GraphSuffix(string? kpiId) => dashboardUrl is null ? string.Empty : texts.Format(T.GraphSuffix, Link(kpiId, null));
 
     private IReadOnlyList<Reply> Trend(KpiDef kpi)
     {
@@ -127,31 +140,31 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
             .Select(r => (IReadOnlyList<string>)
             [
                 FiscalYears.Label(r.Year), KpiFormat.Value(r.Target, kpi.Unit), KpiFormat.Value(r.Actual, kpi.Unit),
-                Status(kpi, r.Year), r.Actual is null ? "—" : KpiFormat.SourceLabel(r.Actual),
+                Status(kpi, r.Year), r.Actual is null ? "—" : KpiFormat.SourceLabel(r.Actual, texts),
             ])
             .ToList();
         var latest = snapshot.LatestActualYear(kpi);
         var head = latest is { } y
-            ? $"{kpi.Name}（{p.Name}）: 最新の実績は{FiscalYears.Label(y)}の {KpiFormat.Value(snapshot.Actual(kpi, y), kpi.Unit)} です。"
-            : $"{kpi.Name}（{p.Name}）: 実績はまだありません。目標の推移です。";
-        var note = $"担当: {p.Department} ／ 出典: {p.Source}" + (dashboardUrl is null ? string.Empty : $" ／ グラフ: {Link(kpi.Id, null)}");
-        return [new TextReply(head), new TableReply($"{kpi.Name}の推移（{p.PlanLabel}）", ["年度", "目標", "実績", "達成", "実績の出典"], rows, note, Chart(kpi, snapshot.Years(kpi)))];
+            ? texts.Format(T.TrendLatest, kpi.Name, p.Name, FiscalYears.Label(y), KpiFormat.Value(snapshot.Actual(kpi, y), kpi.Unit))
+            : texts.Format(T.TrendNoActual, kpi.Name, p.Name);
+        var note = texts.Format(T.DepartmentSource, p.Department, p.Source) + GraphSuffix(kpi.Id);
+        return [new TextReply(head), new TableReply(texts.Format(T.TrendTitle, kpi.Name, p.PlanLabel), YearColumns, rows, note, Chart(kpi, snapshot.Years(kpi)))];
     }
 
     private string Budget(KpiProjectDef p, int? year)
     {
         if (p.BudgetNote is { } zero && p.Budget.Count == 0)
         {
-            return $"{p.Name}は {zero} です（事業費の計上なし）。\n（{p.PlanLabel} {p.MeasureLabel}／担当: {p.Department}）";
+            return texts.Format(T.BudgetNotPlanned, p.Name, zero, p.PlanLabel, p.MeasureLabel, p.Department);
         }
 
         var sb = new StringBuilder();
         if (year is { } y)
         {
-            sb.Append($"{p.Name}の事業費（{FiscalYears.Label(y)}）は {BudgetOf(p, y)} です。");
+            sb.Append(texts.Format(T.BudgetOfYear, p.Name, FiscalYears.Label(y), BudgetOf(p, y)));
             foreach (var alt in snapshot.OtherPlanValues(p.Id, y, KpiField.Budget))
             {
-                sb.Append('\n').Append($"・計画内の別の記載: {KpiFormat.Budget(alt)}（{alt.SourceDetail}）");
+                sb.Append('\n').Append(texts.Format(T.BudgetOtherPlanValue, KpiFormat.Budget(alt, texts), alt.SourceDetail));
             }
         }
         else
@@ -159,74 +172,74 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
             var cells = p.Budget.Where(c => c.Discrepancy is null).OrderBy(c => c.FiscalYear).ToList();
             if (cells.Count == 0)
             {
-                sb.Append($"{p.Name}の事業費は計画に記載がありません（—）。");
+                sb.Append(texts.Format(T.BudgetUnwritten, p.Name));
             }
             else
             {
-                sb.Append($"{p.Name}の事業費は ");
-                sb.Append(string.Join("、", cells.Select(c => $"{FiscalYears.Label(c.FiscalYear)} {KpiFormat.Budget(snapshot.Budget(p, c.FiscalYear))}")));
-                sb.Append(" です（計画に記載のある年度）。");
+                var years = string.Join(texts[T.ListSeparator], cells.Select(c => $"{FiscalYears.Label(c.FiscalYear)} {KpiFormat.Budget(snapshot.Budget(p, c.FiscalYear), texts)}"));
+                sb.Append(texts.Format(T.BudgetYears, p.Name, years));
             }
 
             foreach (var alt in p.Budget.Where(c => c.Discrepancy is not null))
             {
-                sb.Append('\n').Append($"・計画内の別の記載（{FiscalYears.Label(alt.FiscalYear)}）: {(alt.Value is { } v ? KpiFormat.Number(v) + "千円" : alt.Text)}（{alt.Discrepancy}）");
+                var value = alt.Value is { } v ? texts.Format(T.BudgetAmount, KpiFormat.Number(v)) : alt.Text;
+                sb.Append('\n').Append(texts.Format(T.BudgetOtherPlanValueOfYear, FiscalYears.Label(alt.FiscalYear), value, alt.Discrepancy));
             }
         }
 
-        sb.Append('\n').Append($"・単位: 千円 ／ 事業: {p.Name}（{p.PlanLabel} {p.MeasureLabel}）／ 担当: {p.Department}");
-        sb.Append('\n').Append($"・出典: {p.Source}");
+        sb.Append('\n').Append(texts.Format(T.BudgetFooter, p.Name, p.PlanLabel, p.MeasureLabel, p.Department));
+        sb.Append('\n').Append(texts.Format(T.LineSource, p.Source));
         return sb.ToString();
     }
 
     private string BudgetOf(KpiProjectDef p, int year) =>
-        snapshot.Budget(p, year) is { } cell ? KpiFormat.Budget(cell) : p.BudgetNote ?? "—";
+        snapshot.Budget(p, year) is { } cell ? KpiFormat.Budget(cell, texts) : p.BudgetNote ?? "—";
 
     private string Overview(KpiProjectDef p)
     {
         var sb = new StringBuilder();
-        sb.Append($"{p.Name}（{p.PlanLabel} {p.MeasureLabel}: {p.PolicyName}）").Append('\n');
-        sb.Append($"・内容: {p.Summary}");
+        sb.Append(texts.Format(T.OverviewHeading, p.Name, p.PlanLabel, p.MeasureLabel, p.PolicyName)).Append('\n');
+        sb.Append(texts.Format(T.OverviewSummary, p.Summary));
         if (p.Effect is { } effect)
         {
-            sb.Append('\n').Append($"・効果: {effect}");
+            sb.Append('\n').Append(texts.Format(T.OverviewEffect, effect));
         }
 
         foreach (var k in p.Kpis)
         {
             // The 施策's indicators with their latest figures: the latest actual and the last target the plan sets.
             var latest = snapshot.LatestActualYear(k);
-            var actual = latest is { } y ? $"最新の実績 {KpiFormat.Value(snapshot.Actual(k, y), k.Unit)}（{FiscalYears.Label(y)}）" : "実績はまだありません";
+            var actual = latest is { } y ? texts.Format(T.OverviewLatestActual, KpiFormat.Value(snapshot.Actual(k, y), k.Unit), FiscalYears.Label(y)) : texts[T.OverviewNoActual];
             var lastTarget = k.Primary(KpiField.Target).Where(c => c.Value is not null).Select(c => (int?)c.FiscalYear).Max();
-            var target = lastTarget is { } t ? $"目標 {KpiFormat.Value(snapshot.Target(k, t), k.Unit)}（{FiscalYears.Label(t)}）" : "数値の目標なし";
-            sb.Append('\n').Append($"・指標: {k.Name} — {actual} ／ {target}");
+            var target = lastTarget is { } t ? texts.Format(T.OverviewTarget, KpiFormat.Value(snapshot.Target(k, t), k.Unit), FiscalYears.Label(t)) : texts[T.OverviewNoTarget];
+            sb.Append('\n').Append(texts.Format(T.OverviewIndicator, k.Name, actual, target));
         }
 
         if (p.ResultText is not null)
         {
-            sb.Append('\n').Append($"・結果: {p.ResultStatus ?? "（判定の記載なし）"} — {p.ResultText}");
+            sb.Append('\n').Append(texts.Format(T.OverviewResult, p.ResultStatus ?? texts[T.NoResultStatus], p.ResultText));
         }
 
-        sb.Append('\n').Append($"・担当: {p.Department}");
-        sb.Append('\n').Append($"・出典: {p.Source}");
+        sb.Append('\n').Append(texts.Format(T.LineDepartment, p.Department));
+        sb.Append('\n').Append(texts.Format(T.LineSource, p.Source));
         return sb.ToString();
     }
 
-    private static string Result(KpiProjectDef p)
+    private string Result(KpiProjectDef p)
     {
         var sb = new StringBuilder();
-        sb.Append($"{p.Name}（{p.PlanLabel}）の結果は {p.ResultStatus ?? "判定の記載なし"}: {p.ResultText ?? "—"} です。");
+        sb.Append(texts.Format(T.Result, p.Name, p.PlanLabel, p.ResultStatus ?? texts[T.ResultNoStatus], p.ResultText ?? "—"));
         if (p.Qualitative is { } q)
         {
-            sb.Append('\n').Append($"・定性評価: {q}");
+            sb.Append('\n').Append(texts.Format(T.ResultQualitative, q));
         }
 
         if (p.Review is { } r)
         {
-            sb.Append('\n').Append($"・見直し・改善: {r}");
+            sb.Append('\n').Append(texts.Format(T.ResultReview, r));
         }
 
-        sb.Append('\n').Append($"・担当: {p.Department} ／ 出典: {p.Source}");
+        sb.Append('\n').Append(texts.Format(T.LineDepartmentSource, p.Department, p.Source));
         return sb.ToString();
     }
 
@@ -242,15 +255,14 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
 
             foreach (var k in p.Kpis)
             {
-                rows.Add([p.MeasureLabel, $"{k.Name}（{p.Name}）", KpiFormat.Value(snapshot.Target(k, year), k.Unit), KpiFormat.Value(snapshot.Actual(k, year), k.Unit), Status(k, year)]);
+                rows.Add([p.MeasureLabel, texts.Format(T.IndicatorOfProject, k.Name, p.Name), KpiFormat.Value(snapshot.Target(k, year), k.Unit), KpiFormat.Value(snapshot.Actual(k, year), k.Unit), Status(k, year)]);
             }
         }
 
-        var title = plan == PlanKind.Current
-            ? $"{FiscalYears.Label(year)}のKPI一覧（塩竈市DX推進プラン）"
-            : $"{FiscalYears.Label(year)}のKPI一覧（DX推進アクションプラン・前計画）";
-        var note = "達成: 実績が目標以上。未確定: 実績なし。指標名を送ると詳しく答えます。" + (dashboardUrl is null ? string.Empty : $" 一覧のグラフ: {Link(null, year)}");
-        return new TableReply(title, ["施策", "指標", "目標", "実績", plan == PlanKind.Current ? "達成" : "達成／結果"], rows, note);
+        var title = texts.Format(plan == PlanKind.Current ? T.ListTitleCurrent : T.ListTitlePrevious, FiscalYears.Label(year));
+        var note = texts[T.ListNote] + (dashboardUrl is null ? string.Empty : texts.Format(T.ListGraph, Link(null, year)));
+        var columns = new[] { texts[T.ColumnMeasure], texts[T.ColumnIndicator], texts[T.ColumnTarget], texts[T.ColumnActual], texts[plan == PlanKind.Current ? T.ColumnStatus : T.ColumnStatusOrResult] };
+        return new TableReply(title, columns, rows, note);
     }
 
     /// <summary>
@@ -266,24 +278,24 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
             var same = judged.FindIndex(j => SameIndicator(j.Kpi, k, year));
             if (same >= 0)
             {
-                judged[same] = (judged[same].Kpi, "DX推進プラン・前計画");
+                judged[same] = (judged[same].Kpi, texts[T.PlanBothShort]);
                 continue;
             }
 
-            judged.Add((k, k.Plan == PlanKind.Current ? "DX推進プラン" : "前計画"));
+            judged.Add((k, texts[k.Plan == PlanKind.Current ? T.PlanCurrentShort : T.PlanPreviousShort]));
         }
 
+        var unachieved = status == KpiSnapshot.NotAchieved;
+        var label = FiscalYears.Label(year);
         var hits = judged.Where(j => snapshot.Achievement(j.Kpi, year).Status == status).ToList();
         if (judged.Count == 0)
         {
-            return [new TextReply($"{FiscalYears.Label(year)}の実績はまだ登録されていないため、{(status == KpiSnapshot.NotAchieved ? "達成できなかった" : "達成した")}KPIは判定できません。")];
+            return [new TextReply(texts.Format(unachieved ? T.UnachievedNoActuals : T.AchievedNoActuals, label))];
         }
 
         if (hits.Count == 0)
         {
-            return [new TextReply(status == KpiSnapshot.NotAchieved
-                ? $"{FiscalYears.Label(year)}に実績のあるKPI {judged.Count}件は、すべて目標を達成しています。"
-                : $"{FiscalYears.Label(year)}に実績のあるKPI {judged.Count}件に、目標を達成したものはありません。")];
+            return [new TextReply(texts.Format(unachieved ? T.AllAchieved : T.NoneAchieved, label, judged.Count))];
         }
 
         var rows = hits.Select(j =>
@@ -291,13 +303,13 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
             var (k, plans) = j;
             var p = Catalog.ProjectOf(k);
             var a = snapshot.Achievement(k, year);
-            return (IReadOnlyList<string>)[$"{k.Name}（{p.Name}）", plans, KpiFormat.Value(snapshot.Target(k, year), k.Unit), KpiFormat.Value(snapshot.Actual(k, year), k.Unit), $"{a.Rate}%"];
+            return (IReadOnlyList<string>)[texts.Format(T.IndicatorOfProject, k.Name, p.Name), plans, KpiFormat.Value(snapshot.Target(k, year), k.Unit), KpiFormat.Value(snapshot.Actual(k, year), k.Unit), $"{a.Rate}%"];
         }).ToList();
-        var what = status == KpiSnapshot.NotAchieved ? "目標を達成できなかった" : "目標を達成した";
+        var columns = new[] { texts[T.ColumnIndicator], texts[T.ColumnPlan], texts[T.ColumnTarget], texts[T.ColumnActual], texts[T.ColumnRate] };
         return
         [
-            new TextReply($"{FiscalYears.Label(year)}に{what}KPIは {hits.Count}件 です（実績のある {judged.Count}件中）。"),
-            new TableReply($"{FiscalYears.Label(year)} {status}のKPI", ["指標", "計画", "目標", "実績", "達成率"], rows),
+            new TextReply(texts.Format(unachieved ? T.UnachievedCount : T.AchievedCount, label, hits.Count, judged.Count)),
+            new TableReply(texts.Format(T.JudgedTitle, label, status), columns, rows),
         ];
     }
 
@@ -314,18 +326,18 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
         var rows = years.Select(y => (IReadOnlyList<string>)
         [
             FiscalYears.Label(y), KpiFormat.Value(snapshot.Target(kpi, y), kpi.Unit), KpiFormat.Value(snapshot.Actual(kpi, y), kpi.Unit),
-            Status(kpi, y), snapshot.Actual(kpi, y) is { } a ? KpiFormat.SourceLabel(a) : "—",
+            Status(kpi, y), snapshot.Actual(kpi, y) is { } a ? KpiFormat.SourceLabel(a, texts) : "—",
         ]).ToList();
         var consecutive = years.Zip(years.Skip(1)).All(x => x.Second == x.First + 1);
-        var span = consecutive ? $"{FiscalYears.Label(years[0])}〜{FiscalYears.Label(years[^1])}" : string.Join("・", years.Select(FiscalYears.Label));
-        var head = new StringBuilder($"{kpi.Name}（{p.Name}）の{span}です。");
+        var span = consecutive ? texts.Format(T.SpanRange, FiscalYears.Label(years[0]), FiscalYears.Label(years[^1])) : string.Join(texts[T.SpanSeparator], years.Select(FiscalYears.Label));
+        var head = new StringBuilder(texts.Format(T.RangeHead, kpi.Name, p.Name, span));
         if (years.Count == 2 && snapshot.Target(kpi, years[0])?.Value is { } t0 && snapshot.Target(kpi, years[1])?.Value is { } t1)
         {
-            head.Append('\n').Append($"・目標: {FiscalYears.Label(years[0])} {KpiFormat.Amount(t0, kpi.Unit)} → {FiscalYears.Label(years[1])} {KpiFormat.Amount(t1, kpi.Unit)}（{KpiFormat.Change(t1 - t0, kpi.Unit)}）");
+            head.Append('\n').Append(texts.Format(T.RangeTargets, FiscalYears.Label(years[0]), KpiFormat.Amount(t0, kpi.Unit), FiscalYears.Label(years[1]), KpiFormat.Amount(t1, kpi.Unit), KpiFormat.Change(t1 - t0, kpi.Unit, texts)));
         }
 
-        var note = $"{p.PlanLabel} {p.MeasureLabel} ／ 担当: {p.Department} ／ 出典: {p.Source}" + (dashboardUrl is null ? string.Empty : $" ／ グラフ: {Link(kpi.Id, null)}");
-        return [new TextReply(head.ToString()), new TableReply($"{kpi.Name}（{span}）", ["年度", "目標", "実績", "達成", "実績の出典"], rows, note, Chart(kpi, years))];
+        var note = texts.Format(T.RangeNote, p.PlanLabel, p.MeasureLabel, p.Department, p.Source) + GraphSuffix(kpi.Id);
+        return [new TextReply(head.ToString()), new TableReply(texts.Format(T.RangeTitle, kpi.Name, span), YearColumns, rows, note, Chart(kpi, years))];
     }
 
     /// <summary>The picture of a multi-year answer: the same years as its table, target against actual.</summary>
@@ -337,30 +349,31 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
     private string Difference(KpiDef kpi, int from, int to, KpiField field)
     {
         var p = Catalog.ProjectOf(kpi);
-        var name = field == KpiField.Target ? "目標" : "実績";
+        var name = FieldName(field);
         KpiCell? Of(int y) => field == KpiField.Target ? snapshot.Target(kpi, y) : snapshot.Actual(kpi, y);
         var (a, b) = (Of(from), Of(to));
+        var (fromLabel, toLabel) = (FiscalYears.Label(from), FiscalYears.Label(to));
         var sb = new StringBuilder();
         if (a?.Value is not { } va || b?.Value is not { } vb)
         {
             var missing = a?.Value is null ? from : to;
-            sb.Append($"{kpi.Name}の{FiscalYears.Label(missing)}の{name}は{(field == KpiField.Actual ? "まだありません" : "計画に数値の記載がありません")}。そのため差は計算できません。");
-            sb.Append('\n').Append($"・{name}: {FiscalYears.Label(from)} {KpiFormat.Value(a, kpi.Unit)} ／ {FiscalYears.Label(to)} {KpiFormat.Value(b, kpi.Unit)}");
+            sb.Append(texts.Format(field == KpiField.Actual ? T.DifferenceNoActual : T.DifferenceNoTarget, kpi.Name, FiscalYears.Label(missing), name));
+            sb.Append('\n').Append(texts.Format(T.DifferenceFigures, name, fromLabel, KpiFormat.Value(a, kpi.Unit), toLabel, KpiFormat.Value(b, kpi.Unit)));
         }
         else
         {
             var diff = vb - va;
-            var verb = field == KpiField.Target
-                ? diff > 0 ? "増える計画です" : diff < 0 ? "減る計画です" : "同じです"
-                : diff > 0 ? "増えました" : diff < 0 ? "減りました" : "変わっていません";
+            var verb = texts[field == KpiField.Target
+                ? diff > 0 ? T.DifferenceTargetUp : diff < 0 ? T.DifferenceTargetDown : T.DifferenceTargetSame
+                : diff > 0 ? T.DifferenceActualUp : diff < 0 ? T.DifferenceActualDown : T.DifferenceActualSame];
             sb.Append(diff == 0
-                ? $"{kpi.Name}の{name}は{FiscalYears.Label(from)}と{FiscalYears.Label(to)}で {KpiFormat.Amount(va, kpi.Unit)} と{verb}（差 0）。"
-                : $"{kpi.Name}の{name}は{FiscalYears.Label(from)}から{FiscalYears.Label(to)}で {KpiFormat.Points(Math.Abs(diff), kpi.Unit)} {verb}。");
-            sb.Append('\n').Append($"・計算: {name} {KpiFormat.Amount(vb, kpi.Unit)}（{FiscalYears.Label(to)}）− {name} {KpiFormat.Amount(va, kpi.Unit)}（{FiscalYears.Label(from)}）＝ {KpiFormat.Change(diff, kpi.Unit)}");
+                ? texts.Format(T.DifferenceNone, kpi.Name, name, fromLabel, toLabel, KpiFormat.Amount(va, kpi.Unit), verb)
+                : texts.Format(T.Difference, kpi.Name, name, fromLabel, toLabel, KpiFormat.Points(Math.Abs(diff), kpi.Unit, texts), verb));
+            sb.Append('\n').Append(texts.Format(T.DifferenceFormula, name, KpiFormat.Amount(vb, kpi.Unit), toLabel, KpiFormat.Amount(va, kpi.Unit), fromLabel, KpiFormat.Change(diff, kpi.Unit, texts)));
         }
 
-        sb.Append('\n').Append($"・事業: {p.Name}（{p.PlanLabel} {p.MeasureLabel}）／ 担当: {p.Department}");
-        sb.Append('\n').Append($"・出典: {p.Source}");
+        sb.Append('\n').Append(texts.Format(T.LineProject, p.Name, p.PlanLabel, p.MeasureLabel, p.Department));
+        sb.Append('\n').Append(texts.Format(T.LineSource, p.Source));
         return sb.ToString();
     }
 
@@ -370,55 +383,56 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
         var p = Catalog.ProjectOf(kpi);
         var target = snapshot.Target(kpi, year);
         var actualYear = snapshot.Years(kpi).Where(y => y <= year && snapshot.Actual(kpi, y)?.Value is not null).Select(y => (int?)y).LastOrDefault();
+        var label = FiscalYears.Label(year);
         var sb = new StringBuilder();
         if (target?.Value is not { } t)
         {
-            sb.Append($"{kpi.Name}の{FiscalYears.Label(year)}の目標は計画に数値の記載がないため（{KpiFormat.Value(target, kpi.Unit)}）、差は計算できません。");
+            sb.Append(texts.Format(T.GapNoTarget, kpi.Name, label, KpiFormat.Value(target, kpi.Unit)));
         }
         else if (actualYear is not { } ay)
         {
-            sb.Append($"{kpi.Name}の実績はまだないため、{FiscalYears.Label(year)}の目標 {KpiFormat.Amount(t, kpi.Unit)} との差は計算できません。");
+            sb.Append(texts.Format(T.GapNoActual, kpi.Name, label, KpiFormat.Amount(t, kpi.Unit)));
         }
         else
         {
             var actual = snapshot.Actual(kpi, ay)!;
             var a = actual.Value!.Value;
             var diff = t - a;
-            var actualLabel = $"実績 {KpiFormat.Amount(a, kpi.Unit)}（{FiscalYears.Label(ay)}・{KpiFormat.SourceLabel(actual)}）";
-            var targetLabel = $"目標 {KpiFormat.Amount(t, kpi.Unit)}（{FiscalYears.Label(year)}）";
+            var actualLabel = texts.Format(T.GapActualLabel, KpiFormat.Amount(a, kpi.Unit), FiscalYears.Label(ay), KpiFormat.SourceLabel(actual, texts));
+            var targetLabel = texts.Format(T.GapTargetLabel, KpiFormat.Amount(t, kpi.Unit), label);
             sb.Append(diff > 0
-                ? ay == year
-                    ? $"{kpi.Name}は{FiscalYears.Label(year)}、目標に {KpiFormat.Points(diff, kpi.Unit)} 届きませんでした。"
-                    : $"{kpi.Name}は{FiscalYears.Label(year)}の目標まで あと {KpiFormat.Points(diff, kpi.Unit)} です。"
+                ? texts.Format(ay == year ? T.GapMissed : T.GapRemaining, kpi.Name, label, KpiFormat.Points(diff, kpi.Unit, texts))
                 : diff < 0
-                    ? $"{kpi.Name}は実績が{FiscalYears.Label(year)}の目標を {KpiFormat.Points(-diff, kpi.Unit)} 上回っています。"
-                    : $"{kpi.Name}は実績が{FiscalYears.Label(year)}の目標と同じです（差 0）。");
+                    ? texts.Format(T.GapAbove, kpi.Name, label, KpiFormat.Points(-diff, kpi.Unit, texts))
+                    : texts.Format(T.GapEqual, kpi.Name, label));
             sb.Append('\n').Append(diff >= 0
-                ? $"・計算: {targetLabel} − {actualLabel} ＝ {KpiFormat.Points(diff, kpi.Unit)}"
-                : $"・計算: {actualLabel} − {targetLabel} ＝ {KpiFormat.Points(-diff, kpi.Unit)}");
+                ? texts.Format(T.GapFormula, targetLabel, actualLabel, KpiFormat.Points(diff, kpi.Unit, texts))
+                : texts.Format(T.GapFormula, actualLabel, targetLabel, KpiFormat.Points(-diff, kpi.Unit, texts)));
             if (ay != year)
             {
-                sb.Append('\n').Append($"・{FiscalYears.Label(ay)}の実績が最新です（{FiscalYears.Label(year)}の実績はまだありません）。");
+                sb.Append('\n').Append(texts.Format(T.GapLatestActual, FiscalYears.Label(ay), label));
             }
         }
 
-        sb.Append('\n').Append($"・事業: {p.Name}（{p.PlanLabel} {p.MeasureLabel}）／ 担当: {p.Department}");
-        sb.Append('\n').Append($"・出典: {p.Source}");
+        sb.Append('\n').Append(texts.Format(T.LineProject, p.Name, p.PlanLabel, p.MeasureLabel, p.Department));
+        sb.Append('\n').Append(texts.Format(T.LineSource, p.Source));
         return sb.ToString();
     }
+
+    private string PlanName(PlanKind plan) => texts[plan == PlanKind.Current ? T.PlanCurrent : T.PlanPrevious];
 
     private IReadOnlyList<Reply> ByDepartment(string department, PlanKind plan, int year)
     {
         var projects = Catalog.Projects.Where(p => p.Plan == plan && KpiQuestionReader.DepartmentsOf(p).Contains(department)).ToList();
-        var planLabel = plan == PlanKind.Current ? "塩竈市DX推進プラン" : "DX推進アクションプラン（前計画）";
+        var planLabel = PlanName(plan);
         if (projects.Count == 0)
         {
-            return [new TextReply($"{planLabel}に{department}が担当する事業はありません。")];
+            return [new TextReply(texts.Format(T.DepartmentNone, planLabel, department))];
         }
 
         var count = projects.Sum(p => p.Kpis.Count);
-        var head = $"{planLabel}で{department}が担当する（ほかの課と共同を含む）事業は {projects.Count}件、KPIは {count}件 です。";
-        return [new TextReply(head), Indicators($"{department}のKPI（{planLabel}）", projects, year)];
+        var head = texts.Format(T.DepartmentCount, planLabel, department, projects.Count, count);
+        return [new TextReply(head), Indicators(texts.Format(T.DepartmentTitle, department, planLabel), projects, year)];
     }
 
     private IReadOnlyList<Reply> ByPolicy(string id, PlanKind plan, int year)
@@ -427,27 +441,27 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
         var policy = int.Parse(parts[0], CultureInfo.InvariantCulture);
         int? measure = parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : null;
         var projects = Catalog.Projects.Where(p => p.Plan == plan && p.Policy == policy && (measure is null || p.Measure == measure)).ToList();
-        var planLabel = plan == PlanKind.Current ? "塩竈市DX推進プラン" : "DX推進アクションプラン（前計画）";
-        var label = measure is { } m ? $"基本方針{policy} 施策{m}" : $"基本方針{policy}";
+        var planLabel = PlanName(plan);
+        var label = measure is { } m ? texts.Format(T.PolicyMeasureLabel, policy, m) : texts.Format(T.PolicyLabel, policy);
         if (projects.Count == 0)
         {
-            return [new TextReply($"{planLabel}に{label}はありません。")];
+            return [new TextReply(texts.Format(T.PolicyNone, planLabel, label))];
         }
 
         var name = measure is null ? projects[0].PolicyName : projects[0].Name;
-        var head = $"{planLabel}の{label}（{name}）のKPIは {projects.Sum(p => p.Kpis.Count)}件 です。";
-        return [new TextReply(head), Indicators($"{label} {name}のKPI", projects, year)];
+        var head = texts.Format(T.PolicyCount, planLabel, label, name, projects.Sum(p => p.Kpis.Count));
+        return [new TextReply(head), Indicators(texts.Format(T.PolicyTitle, label, name), projects, year)];
     }
 
     private IReadOnlyList<Reply> ProjectKpis(KpiProjectDef p, int year)
     {
         if (p.Kpis.Count == 0)
         {
-            return [new TextReply($"{p.Name}（{p.PlanLabel} {p.MeasureLabel}）には数値のKPIがありません。\n・結果: {p.ResultStatus ?? "（判定の記載なし）"} — {p.ResultText ?? "—"}\n・担当: {p.Department} ／ 出典: {p.Source}")];
+            return [new TextReply(texts.Format(T.ProjectNoKpis, p.Name, p.PlanLabel, p.MeasureLabel, p.ResultStatus ?? texts[T.NoResultStatus], p.ResultText ?? "—", p.Department, p.Source))];
         }
 
-        var head = $"{p.Name}（{p.PlanLabel} {p.MeasureLabel}）のKPIは {p.Kpis.Count}件 です: {string.Join("、", p.Kpis.Select(k => k.Name))}。";
-        return [new TextReply(head), Indicators($"{p.Name}のKPI", [p], year)];
+        var head = texts.Format(T.ProjectKpis, p.Name, p.PlanLabel, p.MeasureLabel, p.Kpis.Count, string.Join(texts[T.ListSeparator], p.Kpis.Select(k => k.Name)));
+        return [new TextReply(head), Indicators(texts.Format(T.ProjectTitle, p.Name), [p], year)];
     }
 
     /// <summary>Each KPI of the projects once, with this year's target and its latest actual.</summary>
@@ -464,20 +478,21 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
             foreach (var k in p.Kpis)
             {
                 var latest = snapshot.LatestActualYear(k);
-                var actual = latest is { } y ? $"{KpiFormat.Value(snapshot.Actual(k, y), k.Unit)}（{FiscalYears.Label(y)}）" : "—";
-                rows.Add([p.MeasureLabel, $"{k.Name}（{p.Name}）", KpiFormat.Value(snapshot.Target(k, year), k.Unit), actual, latest is { } ly ? Status(k, ly) : "未確定"]);
+                var actual = latest is { } y ? texts.Format(T.FigureOfYear, KpiFormat.Value(snapshot.Actual(k, y), k.Unit), FiscalYears.Label(y)) : "—";
+                rows.Add([p.MeasureLabel, texts.Format(T.IndicatorOfProject, k.Name, p.Name), KpiFormat.Value(snapshot.Target(k, year), k.Unit), actual, latest is { } ly ? Status(k, ly) : KpiSnapshot.Undetermined]);
             }
         }
 
-        var note = $"担当: {string.Join(" ／ ", projects.Select(p => $"{p.Name}: {p.Department}").Distinct())}。指標名を送ると詳しく答えます。";
-        return new TableReply(title, ["施策", "指標（事業）", $"目標（{FiscalYears.Label(year)}）", "最新の実績", "達成"], rows, note);
+        var note = texts.Format(T.IndicatorsNote, string.Join(" ／ ", projects.Select(p => texts.Format(T.ProjectDepartment, p.Name, p.Department)).Distinct()));
+        var columns = new[] { texts[T.ColumnMeasure], texts[T.ColumnIndicatorProject], texts.Format(T.ColumnTargetOfYear, FiscalYears.Label(year)), texts[T.ColumnLatestActual], texts[T.ColumnStatus] };
+        return new TableReply(title, columns, rows, note);
     }
 
     /// <summary>The 施策 an indicator belongs to, one tap away: its text, effect and every indicator with its latest figures.</summary>
     private ChoicesReply MeasureButton(KpiDef kpi)
     {
         var p = Catalog.ProjectOf(kpi);
-        return new ChoicesReply($"{p.MeasureLabel}「{p.Name}」の内容も見られます。", [new Choice("施策の内容", Postback.Create(KpiHandler.HandlerName, "ask", ("k", p.Id), ("y", "0"), ("f", nameof(KpiAsk.Overview))))]);
+        return new ChoicesReply(texts.Format(T.MeasureOffer, p.MeasureLabel, p.Name), [new Choice(texts[T.MeasureButton], Postback.Create(KpiHandler.HandlerName, "ask", ("k", p.Id), ("y", "0"), ("f", nameof(KpiAsk.Overview))))]);
     }
 
     private ChoicesReply Choices(KpiQuestion q)
@@ -488,16 +503,16 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
             {
                 var p = Catalog.ProjectOf(k);
                 var ask = q.Wanted is KpiAsk.None ? KpiAsk.Target : q.Wanted;
-                var label = p.Plan == PlanKind.Previous ? $"{k.Name}（前計画）" : k.Name;
+                var label = p.Plan == PlanKind.Previous ? texts.Format(T.PreviousPlanChoice, k.Name) : k.Name;
                 return new Choice(label, Postback.Create(KpiHandler.HandlerName, "ask", ("k", id), ("y", (q.Year ?? 0).ToString(CultureInfo.InvariantCulture)), ("f", ask.ToString())));
             }
 
             var project = Catalog.Project(id)!;
             var projectAsk = q.Wanted is KpiAsk.Budget or KpiAsk.Department ? q.Wanted : KpiAsk.Overview;
-            var projectLabel = project.Plan == PlanKind.Previous ? $"{project.Name}（前計画）" : project.Name;
+            var projectLabel = project.Plan == PlanKind.Previous ? texts.Format(T.PreviousPlanChoice, project.Name) : project.Name;
             return new Choice(projectLabel, Postback.Create(KpiHandler.HandlerName, "ask", ("k", id), ("y", (q.Year ?? 0).ToString(CultureInfo.InvariantCulture)), ("f", projectAsk.ToString())));
         }).ToList();
-        return new ChoicesReply("どの指標のことですか。", choices);
+        return new ChoicesReply(texts[T.WhichIndicator], choices);
     }
 
     private string Status(KpiDef kpi, int year)
@@ -510,7 +525,7 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, TimeZoneInfo zone, string? 
     {
         if (dashboardUrl is not null)
         {
-            sb.Append('\n').Append($"・グラフ: {Link(kpiId, year)}");
+            sb.Append('\n').Append(texts.Format(T.LineGraph, Link(kpiId, year)));
         }
     }
 

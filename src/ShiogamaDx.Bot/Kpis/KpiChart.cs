@@ -9,8 +9,8 @@ namespace ShiogamaDx.Bot.Kpis;
 /// <summary>One fiscal year of a KPI chart; a missing figure draws no bar. The texts are the figures as the table shows them.</summary>
 public sealed record KpiChartPoint(int Year, decimal? Target, decimal? Actual, string TargetText = "—", string ActualText = "—");
 
-/// <summary>The labels a chart prints (Content/messages.yaml, section <c>kpis</c>).</summary>
-public sealed record KpiChartLabels(string Target, string Actual);
+/// <summary>The labels a chart prints and the separator of the figures in its alternative text (Content/messages.yaml, section <c>kpis</c>).</summary>
+public sealed record KpiChartLabels(string Target, string Actual, string Separator);
 
 /// <summary>
 /// Target (outline) against actual (filled) per fiscal year, as the dashboard's SVG draws them, but as a small PNG
@@ -118,7 +118,7 @@ public static class KpiChart
 
     /// <summary>The figures in words, for the image's alternative text.</summary>
     public static string Describe(IReadOnlyList<KpiChartPoint> data, KpiChartLabels labels) =>
-        string.Join("、", data.Where(d => d.TargetText != "—" || d.ActualText != "—").Select(d =>
+        string.Join(labels.Separator, data.Where(d => d.TargetText != "—" || d.ActualText != "—").Select(d =>
             $"{FiscalYears.Label(d.Year)} {labels.Target}{d.TargetText} {labels.Actual}{d.ActualText}"));
 
     private static string YearLabel(int year, bool longForm) =>
@@ -165,7 +165,7 @@ public sealed class KpiCharts(IOptions<KpiOptions> options, MessageCatalog messa
 
     private readonly Lazy<SKTypeface?> face = new(() => Find(options.Value.ChartFontFile, logger));
 
-    public KpiChartLabels Labels => new(messages.Current[KpiTexts.ChartTarget], messages.Current[KpiTexts.ChartActual]);
+    public KpiChartLabels Labels => new(messages.Current[KpiTexts.ChartTarget], messages.Current[KpiTexts.ChartActual], messages.Current[KpiTexts.ChartAltSeparator]);
 
     public ChartImage? Render(string name, string unit, IReadOnlyList<KpiChartPoint> data)
     {

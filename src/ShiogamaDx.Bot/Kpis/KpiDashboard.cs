@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using ShiogamaDx.Bot.Messages;
+using T = ShiogamaDx.Bot.Kpis.KpiTexts;
 
 namespace ShiogamaDx.Bot.Kpis;
 
 /// <summary>
 /// The DX office's read-only page: every KPI per policy with target vs actual per fiscal year, achievement and
 /// source, and a small SVG chart. Server-rendered, no script, no external CDN (the intranet may not reach one).
-/// Every text from content or from people goes through <see cref="E"/>.
+/// Every text from content or from people goes through <see cref="E"/>; the words are Content/messages.yaml's (section <c>kpis</c>).
 /// </summary>
 public static class KpiDashboard
 {
@@ -25,56 +27,56 @@ public static class KpiDashboard
         + ".meta{font-size:.9rem;color:#333}.wrap{overflow-x:auto}svg{max-width:100%;height:auto}"
         + ".key{display:inline-block;width:.9em;height:.9em;vertical-align:-.1em;border:2px solid #555;box-sizing:border-box}.key.actual{background:#1a4d8f;border-color:#1a4d8f}";
 
-    public static string Render(KpiSnapshot snapshot, int fiscalYear, TimeProvider clock, DashboardLinks? links = null)
+    public static string Render(KpiSnapshot snapshot, MessageSet texts, int fiscalYear, TimeProvider clock, DashboardLinks? links = null)
     {
         var catalog = snapshot.Catalog;
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">")
           .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-          .Append("<title>塩竈市DX推進プラン KPIダッシュボード</title><style>").Append(Style)
+          .Append("<title>").Append(E(texts[T.DashboardTitle])).Append("</title><style>").Append(Style)
           .Append("</style></head><body>");
-        sb.Append("<header><h1>塩竈市DX推進プラン KPIダッシュボード</h1>");
+        sb.Append("<header><h1>").Append(E(texts[T.DashboardTitle])).Append("</h1>");
         if (links is not null)
         {
-            sb.Append("<nav class=\"tools\" aria-label=\"操作\"><a class=\"button\" href=\"").Append(E(links.ExportHref)).Append("\" download>CSVで書き出す</a>");
+            sb.Append("<nav class=\"tools\" aria-label=\"").Append(E(texts[T.DashboardTools])).Append("\"><a class=\"button\" href=\"").Append(E(links.ExportHref)).Append("\" download>").Append(E(texts[T.DashboardExport])).Append("</a>");
             if (links.SignOutHref is not null)
             {
-                sb.Append(" <a href=\"").Append(E(links.SignOutHref)).Append("\">サインアウト</a>");
+                sb.Append(" <a href=\"").Append(E(links.SignOutHref)).Append("\">").Append(E(texts[T.DashboardSignOut])).Append("</a>");
             }
 
             if (links.SignedInAs is not null)
             {
-                sb.Append(" <span class=\"meta\">").Append(E(links.SignedInAs)).Append(" さん</span>");
+                sb.Append(" <span class=\"meta\">").Append(E(texts.Format(T.DashboardSignedIn, links.SignedInAs))).Append("</span>");
             }
 
             sb.Append("</nav>");
         }
 
         sb.Append("</header><main>");
-        sb.Append("<p class=\"meta\">基準の年度: <strong>").Append(E(FiscalYears.Label(fiscalYear))).Append('（').Append(fiscalYear).Append("年度）</strong>")
-          .Append(" <a href=\"?fiscalYear=").Append(fiscalYear - 1).Append("\">前の年度</a> <a href=\"?fiscalYear=").Append(fiscalYear + 1).Append("\">次の年度</a>")
-          .Append(" ／ 表示時刻: ").Append(E(FiscalYears.LocalNow(clock).ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture))).Append("</p>")
-          .Append("<p class=\"meta\">凡例: <span class=\"key\" aria-hidden=\"true\"></span> 目標（枠） <span class=\"key actual\" aria-hidden=\"true\"></span> 実績（塗り）。")
-          .Append("状態: 達成（実績 ≧ 目標）、未達、未確定（実績なし）。</p>");
+        sb.Append("<p class=\"meta\">").Append(E(texts[T.DashboardBaseYear])).Append("<strong>").Append(E(texts.Format(T.DashboardYear, FiscalYears.Label(fiscalYear), fiscalYear))).Append("</strong>")
+          .Append(" <a href=\"?fiscalYear=").Append(fiscalYear - 1).Append("\">").Append(E(texts[T.DashboardPreviousYear])).Append("</a> <a href=\"?fiscalYear=").Append(fiscalYear + 1).Append("\">").Append(E(texts[T.DashboardNextYear])).Append("</a>")
+          .Append(" ／ ").Append(E(texts.Format(T.DashboardShownAt, FiscalYears.LocalNow(clock).ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture)))).Append("</p>")
+          .Append("<p class=\"meta\">").Append(E(texts[T.DashboardLegend])).Append(" <span class=\"key\" aria-hidden=\"true\"></span> ").Append(E(texts[T.DashboardLegendTarget]))
+          .Append(" <span class=\"key actual\" aria-hidden=\"true\"></span> ").Append(E(texts[T.DashboardLegendActual])).Append(E(texts[T.DashboardLegendStates])).Append("</p>");
 
         foreach (var plan in new[] { PlanKind.Current, PlanKind.Previous })
         {
-            sb.Append("<h2>").Append(plan == PlanKind.Current ? "塩竈市DX推進プラン（令和8〜12年度）" : "参考: DX推進アクションプランの実績（令和4〜7年度）").Append("</h2>");
+            sb.Append("<h2>").Append(E(texts[plan == PlanKind.Current ? T.DashboardCurrentPlan : T.DashboardPreviousPlan])).Append("</h2>");
             foreach (var policy in catalog.Projects.Where(p => p.Plan == plan).GroupBy(p => (p.Policy, p.PolicyName)))
             {
-                sb.Append("<h3>基本方針").Append(policy.Key.Policy).Append(' ').Append(E(policy.Key.PolicyName)).Append("</h3>");
+                sb.Append("<h3>").Append(E(texts.Format(T.DashboardPolicy, policy.Key.Policy, policy.Key.PolicyName))).Append("</h3>");
                 foreach (var project in policy)
                 {
                     if (project.Kpis.Count == 0)
                     {
-                        sb.Append("<section class=\"kpi\" id=\"").Append(E(project.Id)).Append("\"><h3>施策").Append(project.Measure).Append(' ').Append(E(project.Name)).Append("</h3>")
-                          .Append("<p>結果: ").Append(E(project.ResultStatus ?? "—")).Append(" — ").Append(E(project.ResultText ?? "—")).Append("</p>")
-                          .Append("<p class=\"meta\">担当: ").Append(E(project.Department)).Append(" ／ 出典: ").Append(E(project.Source)).Append("</p></section>");
+                        sb.Append("<section class=\"kpi\" id=\"").Append(E(project.Id)).Append("\"><h3>").Append(E(texts.Format(T.DashboardMeasure, project.Measure, project.Name))).Append("</h3>")
+                          .Append("<p>").Append(E(texts.Format(T.DashboardResult, project.ResultStatus ?? "—", project.ResultText ?? "—"))).Append("</p>")
+                          .Append("<p class=\"meta\">").Append(E(texts.Format(T.DepartmentSource, project.Department, project.Source))).Append("</p></section>");
                     }
 
                     foreach (var kpi in project.Kpis)
                     {
-                        RenderKpi(sb, snapshot, project, kpi, fiscalYear, clock);
+                        RenderKpi(sb, snapshot, texts, project, kpi, fiscalYear, clock);
                     }
                 }
             }
@@ -84,7 +86,7 @@ public static class KpiDashboard
         return sb.ToString();
     }
 
-    private static void RenderKpi(StringBuilder sb, KpiSnapshot snapshot, KpiProjectDef project, KpiDef kpi, int fiscalYear, TimeProvider clock)
+    private static void RenderKpi(StringBuilder sb, KpiSnapshot snapshot, MessageSet texts, KpiProjectDef project, KpiDef kpi, int fiscalYear, TimeProvider clock)
     {
         var years = snapshot.Years(kpi).ToList();
         var rows = years.Select(y => (Year: y, Target: snapshot.Target(kpi, y), Actual: snapshot.Actual(kpi, y), Status: snapshot.Achievement(kpi, y))).ToList();
@@ -94,10 +96,10 @@ public static class KpiDashboard
             .Select(r => r.Actual!).FirstOrDefault();
 
         sb.Append("<section class=\"kpi\" data-kpi=\"").Append(E(kpi.Id)).Append("\" id=\"").Append(E(kpi.Id)).Append("\" aria-labelledby=\"h-").Append(E(kpi.Id)).Append("\">");
-        sb.Append("<h3 id=\"h-").Append(E(kpi.Id)).Append("\">施策").Append(project.Measure).Append(' ').Append(E(project.Name)).Append(": ").Append(E(kpi.Name));
+        sb.Append("<h3 id=\"h-").Append(E(kpi.Id)).Append("\">").Append(E(texts.Format(T.DashboardKpiHeading, project.Measure, project.Name, kpi.Name)));
         if (kpi.Unit.Length > 0)
         {
-            sb.Append('（').Append(E(kpi.Unit)).Append('）');
+            sb.Append(E(texts.Format(T.DashboardUnit, kpi.Unit)));
         }
 
         sb.Append("</h3><p class=\"meta\">").Append(E(FiscalYears.Label(fiscalYear))).Append(": <span class=\"s-").Append(E(current.Status)).Append("\">").Append(E(current.Status));
@@ -106,28 +108,31 @@ public static class KpiDashboard
             sb.Append(' ').Append(rate.ToString(CultureInfo.InvariantCulture)).Append('%');
         }
 
-        sb.Append("</span> ／ 担当: ").Append(E(project.Department)).Append(" ／ 出典: ").Append(E(project.Source));
+        sb.Append("</span> ／ ").Append(E(texts.Format(T.DepartmentSource, project.Department, project.Source)));
         if (lastUpdate is not null)
         {
-            sb.Append(" ／ 最新の実績の出典: ").Append(E(KpiFormat.Provenance(lastUpdate, clock.LocalTimeZone)));
+            sb.Append(" ／ ").Append(E(texts.Format(T.DashboardLatestSource, KpiFormat.Provenance(lastUpdate, clock.LocalTimeZone, texts))));
         }
 
         sb.Append("</p>");
-        Chart(sb, kpi, rows.Select(r => (r.Year, r.Target?.Value, r.Actual?.Value)).ToList());
-        sb.Append("<div class=\"wrap\"><table><caption class=\"meta\">").Append(E(kpi.Name)).Append("の目標と実績</caption><thead><tr><th scope=\"col\">年度</th><th scope=\"col\">目標</th><th scope=\"col\">実績</th><th scope=\"col\">達成</th><th scope=\"col\" class=\"src\">実績の出典</th></tr></thead><tbody>");
+        Chart(sb, texts, kpi, rows.Select(r => (r.Year, r.Target?.Value, r.Actual?.Value)).ToList());
+        sb.Append("<div class=\"wrap\"><table><caption class=\"meta\">").Append(E(texts.Format(T.DashboardTableCaption, kpi.Name))).Append("</caption><thead><tr>")
+          .Append("<th scope=\"col\">").Append(E(texts[T.ColumnYear])).Append("</th><th scope=\"col\">").Append(E(texts[T.ColumnTarget])).Append("</th>")
+          .Append("<th scope=\"col\">").Append(E(texts[T.ColumnActual])).Append("</th><th scope=\"col\">").Append(E(texts[T.ColumnStatus])).Append("</th>")
+          .Append("<th scope=\"col\" class=\"src\">").Append(E(texts[T.ColumnActualSource])).Append("</th></tr></thead><tbody>");
         foreach (var r in rows.Where(r => r.Target is not null || r.Actual is not null))
         {
             sb.Append("<tr><th scope=\"row\">").Append(E(FiscalYears.Label(r.Year))).Append("</th><td>").Append(E(KpiFormat.Value(r.Target, kpi.Unit)))
               .Append("</td><td>").Append(E(KpiFormat.Value(r.Actual, kpi.Unit))).Append("</td><td class=\"s-").Append(E(r.Status.Status)).Append("\">")
               .Append(E(r.Status.Rate is { } rr ? $"{r.Status.Status} {rr}%" : r.Status.Status)).Append("</td><td class=\"src\">")
-              .Append(E(r.Actual is null ? "—" : KpiFormat.Provenance(r.Actual, clock.LocalTimeZone))).Append("</td></tr>");
+              .Append(E(r.Actual is null ? "—" : KpiFormat.Provenance(r.Actual, clock.LocalTimeZone, texts))).Append("</td></tr>");
         }
 
         sb.Append("</tbody></table></div></section>");
     }
 
     /// <summary>Bars per year: target as an outline, actual filled. Text alternatives in title and the table beside it.</summary>
-    private static void Chart(StringBuilder sb, KpiDef kpi, IReadOnlyList<(int Year, decimal? Target, decimal? Actual)> data)
+    private static void Chart(StringBuilder sb, MessageSet texts, KpiDef kpi, IReadOnlyList<(int Year, decimal? Target, decimal? Actual)> data)
     {
         var points = data.Where(d => d.Target is not null || d.Actual is not null).ToList();
         if (points.Count == 0 || points.All(p => (p.Target ?? 0) == 0 && (p.Actual ?? 0) == 0))
@@ -139,20 +144,20 @@ public static class KpiDashboard
         const int height = 120, barWidth = 18, gap = 14, top = 10, bottom = 24;
         var width = (points.Count * ((2 * barWidth) + gap)) + gap;
         sb.Append("<svg role=\"img\" viewBox=\"0 0 ").Append(width).Append(' ').Append(height + top + bottom).Append("\" width=\"").Append(width).Append("\" aria-labelledby=\"c-").Append(E(kpi.Id)).Append("\">");
-        sb.Append("<title id=\"c-").Append(E(kpi.Id)).Append("\">").Append(E(kpi.Name)).Append("の目標（枠）と実績（塗り）</title>");
+        sb.Append("<title id=\"c-").Append(E(kpi.Id)).Append("\">").Append(E(texts.Format(T.DashboardChartTitle, kpi.Name))).Append("</title>");
         var x = gap;
         foreach (var p in points)
         {
             if (p.Target is { } t)
             {
                 var h = (double)(t / max) * height;
-                sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{top + height - h:0.#}\" width=\"{barWidth}\" height=\"{h:0.#}\" fill=\"#fff\" stroke=\"#555\" stroke-width=\"2\"><title>{E(FiscalYears.Label(p.Year))} 目標 {E(KpiFormat.Number(t))}</title></rect>");
+                sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{top + height - h:0.#}\" width=\"{barWidth}\" height=\"{h:0.#}\" fill=\"#fff\" stroke=\"#555\" stroke-width=\"2\"><title>{E(texts.Format(T.DashboardBarTarget, FiscalYears.Label(p.Year), KpiFormat.Number(t)))}</title></rect>");
             }
 
             if (p.Actual is { } a)
             {
                 var h = (double)(a / max) * height;
-                sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x + barWidth}\" y=\"{top + height - h:0.#}\" width=\"{barWidth}\" height=\"{h:0.#}\" fill=\"#1a4d8f\"><title>{E(FiscalYears.Label(p.Year))} 実績 {E(KpiFormat.Number(a))}</title></rect>");
+                sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x + barWidth}\" y=\"{top + height - h:0.#}\" width=\"{barWidth}\" height=\"{h:0.#}\" fill=\"#1a4d8f\"><title>{E(texts.Format(T.DashboardBarActual, FiscalYears.Label(p.Year), KpiFormat.Number(a)))}</title></rect>");
             }
 
             sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + barWidth}\" y=\"{top + height + 16}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#1a1a1a\">R{p.Year - FiscalYears.ReiwaOffset}</text>");

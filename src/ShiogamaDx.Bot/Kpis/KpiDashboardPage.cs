@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Admin;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Kpis;
 
@@ -23,20 +24,21 @@ internal static partial class KpiDashboardPage
     {
         var gated = app.MapGroup("/dashboard").AddEndpointFilter(GateAsync);
 
-        gated.MapGet("/", async (HttpContext http, int? fiscalYear, KpiService service, TimeProvider clock, CancellationToken ct) =>
+        gated.MapGet("/", async (HttpContext http, int? fiscalYear, KpiService service, MessageCatalog messages, TimeProvider clock, CancellationToken ct) =>
         {
             var snapshot = await service.SnapshotAsync(ct);
             var links = new DashboardLinks(ExportPath, SignOutPath, http.User.FindFirst("name")?.Value);
-            return Results.Content(await DashboardSections.AppendAsync(KpiDashboard.Render(snapshot, fiscalYear ?? service.CurrentFiscalYear, clock, links), http.RequestServices, ct), "text/html; charset=utf-8");
+            return Results.Content(await DashboardSections.AppendAsync(KpiDashboard.Render(snapshot, messages.Current, fiscalYear ?? service.CurrentFiscalYear, clock, links), http.RequestServices, ct), "text/html; charset=utf-8");
         });
 
         gated.MapGet("/export.csv", async (KpiService service, CancellationToken ct) => KpiCsv.Export(await service.SnapshotAsync(ct)));
 
-        app.MapGet(SignOutPath, async (HttpContext http) =>
+        app.MapGet(SignOutPath, async (HttpContext http, MessageCatalog messages) =>
         {
             await http.SignOutAsync(DashboardSignIn.CookieScheme);
+            var texts = messages.Current;
             return Results.Content(
-                DashboardPages.Message("サインアウトしました", "KPIダッシュボードからサインアウトしました。", "/dashboard", "もう一度サインインする"), "text/html; charset=utf-8");
+                DashboardPages.Message(texts, texts[KpiTexts.SignedOutTitle], texts[KpiTexts.SignedOutText], "/dashboard", texts[KpiTexts.SignInAgain]), "text/html; charset=utf-8");
         });
 
         app.MapPost("/dashboard/login", async (HttpContext http, IOptions<AdminOptions> admin, IOptions<DashboardSignInOptions> signIn) =>
@@ -52,7 +54,7 @@ internal static partial class KpiDashboardPage
             var given = form["key"].ToString();
             if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key))))
             {
-                return Results.Content(LoginPage(error: true), "text/html; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
+                return Results.Content(LoginPage(http.RequestServices.GetRequiredService<MessageCatalog>().Current, error: true), "text/html; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
             }
 
             var identity = new ClaimsIdentity(
@@ -81,7 +83,7 @@ internal static partial class KpiDashboardPage
             var here = http.Request.PathBase + http.Request.Path + http.Request.QueryString;
             return signIn.Enabled
                 ? Results.Challenge(new AuthenticationProperties { RedirectUri = here }, [DashboardSignIn.OidcScheme])
-                : Results.Content(LoginPage(error: false, returnUrl: here), "text/html; charset=utf-8");
+                : Results.Content(LoginPage(http.RequestServices.GetRequiredService<MessageCatalog>().Current, error: false, returnUrl: here), "text/html; charset=utf-8");
         }
 
         // The cookie's own validation already refuses a principal of another mode, tenant or role; checked again
@@ -109,14 +111,16 @@ internal static partial class KpiDashboardPage
     [GeneratedRegex(@"^/dashboard(?:/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9]+)?)*/?(?:\?(?:[A-Za-z0-9_.~=&+-]|%[0-9A-Fa-f]{2})*)?\z")]
     private static partial Regex SafeReturnUrl();
 
-    private static string LoginPage(bool error, string returnUrl = "/dashboard") =>
+    private static string LoginPage(MessageSet texts, bool error, string returnUrl = "/dashboard") =>
         "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        + "<title>KPIダッシュボード サインイン</title><style>" + DashboardPages.Style + "</style></head><body><main>"
-        + "<h1>KPIダッシュボード</h1>"
-        + (error ? "<p class=\"error\" role=\"alert\">運用キーが違います。</p>" : string.Empty)
-        + "<form method=\"post\" action=\"/dashboard/login\"><label for=\"key\">運用キー（DX推進係）</label>"
+        + "<title>" + E(texts[KpiTexts.LoginTitle]) + "</title><style>" + DashboardPages.Style + "</style></head><body><main>"
+        + "<h1>" + E(texts[KpiTexts.LoginHeading]) + "</h1>"
+        + (error ? "<p class=\"error\" role=\"alert\">" + E(texts[KpiTexts.LoginWrongKey]) + "</p>" : string.Empty)
+        + "<form method=\"post\" action=\"/dashboard/login\"><label for=\"key\">" + E(texts[KpiTexts.LoginKeyLabel]) + "</label>"
         + "<input id=\"key\" name=\"key\" type=\"password\" autocomplete=\"current-password\" required>"
-        + "<input type=\"hidden\" name=\"returnUrl\" value=\"" + System.Net.WebUtility.HtmlEncode(returnUrl) + "\">"
-        + "<button type=\"submit\">表示する</button></form>"
+        + "<input type=\"hidden\" name=\"returnUrl\" value=\"" + E(returnUrl) + "\">"
+        + "<button type=\"submit\">" + E(texts[KpiTexts.LoginSubmit]) + "</button></form>"
         + "</main></body></html>";
+
+    private static string E(string text) => System.Net.WebUtility.HtmlEncode(text);
 }

@@ -1,11 +1,12 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Kpis;
 
 /// <summary>Staff questions about the plan's KPIs, and updates of actuals by the DX promotion office.</summary>
-public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOptions<KpiOptions> options, PrivacyKeys keys, KpiCharts charts, TimeProvider clock) : IIntentHandler
+public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOptions<KpiOptions> options, PrivacyKeys keys, KpiCharts charts, MessageCatalog messages, TimeProvider clock) : IIntentHandler
 {
     public const string HandlerName = "kpis";
     public const string UpdateDialog = "staff-kpi-update";
@@ -35,7 +36,8 @@ public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOp
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
     {
         var snapshot = await service.SnapshotAsync(cancellationToken);
-        var answers = new KpiAnswers(snapshot, clock.LocalTimeZone, options.Value.DashboardLink, charts);
+        var texts = messages.Current;
+        var answers = new KpiAnswers(snapshot, texts, clock.LocalTimeZone, options.Value.DashboardLink, charts);
         var year = FiscalYears.Current(clock);
 
         if (turn.Postback is { Action: "ask" } pb)
@@ -46,7 +48,7 @@ public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOp
         var (request, updateQuestion, value) = reader.ReadUpdate(turn.Text, year);
         if (request is not null)
         {
-            return Update(turn, request, snapshot);
+            return Update(turn, request, snapshot, texts);
         }
 
         if (updateQuestion.Ask == KpiAsk.Choices && value is { } v)
@@ -54,23 +56,23 @@ public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOp
             // Each choice is the whole update sentence for one indicator, so picking it (or typing it) starts that update.
             var updateYear = updateQuestion.YearGiven && updateQuestion.Year is { } y ? y : year;
             var choices = updateQuestion.Candidates.Select(reader.Catalog.Kpi).OfType<KpiDef>().Take(4)
-                .Select(k => new Choice($"{k.Name}の{FiscalYears.Label(updateYear)}の実績を{v.ToString(CultureInfo.InvariantCulture)}に更新"))
+                .Select(k => new Choice(UpdateSentence(k, updateYear, v)))
                 .ToList();
-            return TurnResult.Of(new ChoicesReply("どの指標の実績を更新しますか。", choices));
+            return TurnResult.Of(new ChoicesReply(texts[KpiTexts.UpdateWhich], choices));
         }
 
         var question = reader.Read(turn.Text, year, snapshot.LatestActualYear);
         return new TurnResult(answers.Answer(question));
     }
 
-    private TurnResult Update(Turn turn, KpiUpdateRequest request, KpiSnapshot snapshot)
+    private TurnResult Update(Turn turn, KpiUpdateRequest request, KpiSnapshot snapshot, MessageSet texts)
     {
         if (!IsEditor(options.Value, keys, turn.Message.UserKey))
         {
-            return TurnResult.Of(new TextReply("KPIの実績を更新できるのは、DX推進の担当（編集者として登録された職員）だけです。更新が必要なときは 政策課デジタル推進係 に連絡してください。"));
+            return TurnResult.Of(new TextReply(texts[KpiTexts.UpdateNotEditor]));
         }
 
-        if (KpiService.Validate(reader.Catalog, request.KpiId, request.Year, request.Value) is { } error)
+        if (KpiService.Validate(reader.Catalog, texts, request.KpiId, request.Year, request.Value) is { } error)
         {
             return TurnResult.Of(new TextReply(error));
         }
@@ -78,11 +80,11 @@ public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOp
         var kpi = reader.Catalog.Kpi(request.KpiId)!;
         var project = reader.Catalog.ProjectOf(kpi);
         var old = snapshot.Actual(kpi, request.Year);
-        var summary = $"{kpi.Name}（{project.Name}・{FiscalYears.Label(request.Year)}）の実績を {KpiFormat.Value(old, kpi.Unit)} から {KpiFormat.Value(new KpiCell(request.Value, null, null, KpiSources.Manual, null, null, null), kpi.Unit)} に更新します。";
+        var summary = texts.Format(KpiTexts.UpdateSummary, kpi.Name, project.Name, FiscalYears.Label(request.Year), KpiFormat.Value(old, kpi.Unit), KpiFormat.Value(new KpiCell(request.Value, null, null, KpiSources.Manual, null, null, null), kpi.Unit));
         if (snapshot.Computed(kpi, request.Year).FirstOrDefault() is { } computed)
         {
             // Computed values are not overwritten silently: the person is told which value their number will hide.
-            summary += $"\n※この実績は{KpiFormat.SourceLabel(computed)}で自動計算されています（{KpiFormat.Value(computed, kpi.Unit)}）。手入力の値が優先して表示され、自動計算の値は「ほかの実績値」として残ります。";
+            summary += "\n" + texts.Format(KpiTexts.UpdateComputed, KpiFormat.SourceLabel(computed, texts), KpiFormat.Value(computed, kpi.Unit));
         }
 
         var values = new Dictionary<string, string>
@@ -94,6 +96,13 @@ public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOp
         };
         return new TurnResult([], new DialogStart(UpdateDialog, values));
     }
+
+    /// <summary>
+    /// The update sentence a choice sends back as if typed. It stays in code: the question reader must read it back
+    /// (ReadUpdate), so its form is the reader's, not wording the office could change alone.
+    /// </summary>
+    private static string UpdateSentence(KpiDef kpi, int year, decimal value) =>
+        $"{kpi.Name}の{FiscalYears.Label(year)}の実績を{value.ToString(CultureInfo.InvariantCulture)}に更新";
 
     /// <summary>Editors are configured by their staff chat id; the turn carries only the pseudonym of it.</summary>
     internal static bool IsEditor(KpiOptions options, PrivacyKeys keys, string userKey) =>
@@ -116,15 +125,16 @@ public sealed class KpiHandler(KpiService service, KpiQuestionReader reader, IOp
 }
 
 /// <summary>The last step of dialogs/staff-kpi-update.yaml: saves the confirmed actual with its audit entry.</summary>
-public sealed class KpiUpdateAction(KpiService service, IOptions<KpiOptions> options, PrivacyKeys keys) : IDialogAction
+public sealed class KpiUpdateAction(KpiService service, IOptions<KpiOptions> options, PrivacyKeys keys, MessageCatalog messages) : IDialogAction
 {
     public string Name => "kpis.update-actual";
 
     public async Task<DialogActionResult> RunAsync(DialogActionContext context, CancellationToken cancellationToken)
     {
+        var texts = messages.Current;
         if (!KpiHandler.IsEditor(options.Value, keys, context.Turn.Message.UserKey))
         {
-            return new DialogActionResult([new TextReply("KPIの実績を更新する権限がありません。")], Next: "end");
+            return new DialogActionResult([new TextReply(texts[KpiTexts.UpdateRefused])], Next: "end");
         }
 
         var v = context.Values;
@@ -132,13 +142,13 @@ public sealed class KpiUpdateAction(KpiService service, IOptions<KpiOptions> opt
             || !int.TryParse(v.GetValueOrDefault("year"), CultureInfo.InvariantCulture, out var year)
             || !decimal.TryParse(v.GetValueOrDefault("value"), NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
         {
-            return new DialogActionResult([new TextReply("更新する内容が分からなくなりました。もう一度「〇〇の令和8年度の実績を5に更新」と送ってください。")], Next: "end");
+            return new DialogActionResult([new TextReply(texts[KpiTexts.UpdateLost])], Next: "end");
         }
 
         var reason = v.GetValueOrDefault("reason") ?? string.Empty;
         var change = await service.SetActualAsync(kpiId, year, value, context.Turn.Message.UserKey, reason, "chat", cancellationToken);
         var unit = change.Kpi.Unit;
-        var text = $"更新しました。{change.Kpi.Name}（{FiscalYears.Label(year)}）の実績: {KpiFormat.Value(change.Old, unit)} → {KpiFormat.Value(new KpiCell(value, null, null, KpiSources.Manual, null, null, null), unit)}（理由: {reason}）。変更は記録に残りました。";
+        var text = texts.Format(KpiTexts.Updated, change.Kpi.Name, FiscalYears.Label(year), KpiFormat.Value(change.Old, unit), KpiFormat.Value(new KpiCell(value, null, null, KpiSources.Manual, null, null, null), unit), reason);
         return new DialogActionResult([new TextReply(text)]);
     }
 }

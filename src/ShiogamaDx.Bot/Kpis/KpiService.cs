@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Kpis;
 
@@ -160,7 +161,7 @@ public sealed class KpiSnapshot(KpiCatalog catalog, IReadOnlyList<KpiValue> stor
 public sealed record KpiChange(KpiDef Kpi, int FiscalYear, KpiCell? Old, decimal New, KpiCell? Computed);
 
 /// <summary>Reads the KPIs (stored and computed) and records manual actuals with their audit entry.</summary>
-public sealed class KpiService(BotDbContext db, KpiCatalog catalog, IEnumerable<IKpiValueSource> sources, TimeProvider clock, ILogger<KpiService> logger)
+public sealed class KpiService(BotDbContext db, KpiCatalog catalog, IEnumerable<IKpiValueSource> sources, MessageCatalog messages, TimeProvider clock, ILogger<KpiService> logger)
 {
     public KpiCatalog Catalog => catalog;
 
@@ -188,25 +189,25 @@ public sealed class KpiService(BotDbContext db, KpiCatalog catalog, IEnumerable<
     }
 
     /// <summary>Validates without saving: the error to show, or null.</summary>
-    public static string? Validate(KpiCatalog catalog, string kpiId, int fiscalYear, decimal value)
+    public static string? Validate(KpiCatalog catalog, MessageSet texts, string kpiId, int fiscalYear, decimal value)
     {
         if (catalog.Kpi(kpiId) is not { } kpi)
         {
-            return $"KPI '{kpiId}' はありません。";
+            return texts.Format(KpiTexts.UnknownKpi, kpiId);
         }
 
         var (first, last) = KpiCatalog.YearsOf(kpi.Plan);
         if (fiscalYear < first || fiscalYear > last)
         {
-            return $"{kpi.Name}は{FiscalYears.Label(first)}から{FiscalYears.Label(last)}までの指標です（{FiscalYears.Label(fiscalYear)}は対象外）。";
+            return texts.Format(KpiTexts.YearOutOfRange, kpi.Name, FiscalYears.Label(first), FiscalYears.Label(last), FiscalYears.Label(fiscalYear));
         }
 
-        return value is < 0 or > 100_000_000 ? "値は0以上の数で指定してください。" : null;
+        return value is < 0 or > 100_000_000 ? texts[KpiTexts.ValueInvalid] : null;
     }
 
     public async Task<KpiChange> SetActualAsync(string kpiId, int fiscalYear, decimal value, string changedBy, string reason, string via, CancellationToken ct)
     {
-        if (Validate(catalog, kpiId, fiscalYear, value) is { } error)
+        if (Validate(catalog, messages.Current, kpiId, fiscalYear, value) is { } error)
         {
             throw new ArgumentException(error);
         }
@@ -274,40 +275,40 @@ public static class KpiFormat
         _ => "—",
     };
 
-    public static string Budget(KpiCell? cell) => cell switch
+    public static string Budget(KpiCell? cell, MessageSet texts) => cell switch
     {
         null => "—",
-        { Value: { } v } => Number(v) + "千円",
+        { Value: { } v } => texts.Format(KpiTexts.BudgetAmount, Number(v)),
         { Text: { } t } => t,
         _ => "—",
     };
 
-    public static string SourceLabel(KpiCell cell) => cell.Source switch
+    public static string SourceLabel(KpiCell cell, MessageSet texts) => cell.Source switch
     {
-        KpiSources.Plan => "計画",
-        KpiSources.Manual => "手入力",
-        KpiSources.Survey => "アンケート集計",
-        KpiSources.Catalog => "手続カタログ集計",
+        KpiSources.Plan => texts[KpiTexts.SourcePlan],
+        KpiSources.Manual => texts[KpiTexts.SourceManual],
+        KpiSources.Survey => texts[KpiTexts.SourceSurvey],
+        KpiSources.Catalog => texts[KpiTexts.SourceCatalog],
         var other => other,
     };
 
     /// <summary>「計画（5. 具体的な事業 …）」「手入力（user, 2026/11/25）」.</summary>
-    public static string Provenance(KpiCell cell, TimeZoneInfo zone) => cell.Source switch
+    public static string Provenance(KpiCell cell, TimeZoneInfo zone, MessageSet texts) => cell.Source switch
     {
-        KpiSources.Manual => $"手入力（{cell.RecordedBy}、{(cell.RecordedAt is { } at ? TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture) : "—")}、理由: {cell.SourceDetail}）",
-        _ when string.IsNullOrEmpty(cell.SourceDetail) => SourceLabel(cell),
-        _ => $"{SourceLabel(cell)}（{cell.SourceDetail}）",
+        KpiSources.Manual => texts.Format(KpiTexts.ProvenanceManual, cell.RecordedBy, cell.RecordedAt is { } at ? TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture) : "—", cell.SourceDetail),
+        _ when string.IsNullOrEmpty(cell.SourceDetail) => SourceLabel(cell, texts),
+        _ => texts.Format(KpiTexts.Provenance, SourceLabel(cell, texts), cell.SourceDetail),
     };
 
     /// <summary>A figure with its unit: 19件, 50%.</summary>
     public static string Amount(decimal value, string unit) => Number(value) + UnitSuffix(unit);
 
     /// <summary>A difference without its sign: 19件, 20ポイント (a difference of percentages is in points).</summary>
-    public static string Points(decimal diff, string unit) => Number(diff) + (unit == "%" ? "ポイント" : UnitSuffix(unit));
+    public static string Points(decimal diff, string unit, MessageSet texts) => Number(diff) + (unit == "%" ? texts[KpiTexts.PercentPoints] : UnitSuffix(unit));
 
     /// <summary>A difference with its sign: +20ポイント, −2件, ±0件.</summary>
-    public static string Change(decimal diff, string unit) =>
-        (diff > 0 ? "+" : diff < 0 ? "−" : "±") + Number(Math.Abs(diff)) + (unit == "%" ? "ポイント" : UnitSuffix(unit));
+    public static string Change(decimal diff, string unit, MessageSet texts) =>
+        (diff > 0 ? "+" : diff < 0 ? "−" : "±") + Points(Math.Abs(diff), unit, texts);
 
     private static string UnitSuffix(string unit) => unit switch
     {

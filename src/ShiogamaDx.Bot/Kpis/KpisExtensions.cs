@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Admin;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Kpis;
 
@@ -53,10 +54,10 @@ public static class KpisExtensions
         return TypedResults.Ok(snapshot.Catalog.Kpis.Select(k => KpiJson.Of(snapshot, k, year)).ToList());
     }
 
-    private static async Task<ContentHttpResult> DashboardAsync(int? fiscalYear, KpiService service, TimeProvider clock, HttpContext http, CancellationToken ct)
+    private static async Task<ContentHttpResult> DashboardAsync(int? fiscalYear, KpiService service, MessageCatalog messages, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var snapshot = await service.SnapshotAsync(ct);
-        var html = await DashboardSections.AppendAsync(KpiDashboard.Render(snapshot, fiscalYear ?? service.CurrentFiscalYear, clock, new DashboardLinks("export.csv", null, null)), http.RequestServices, ct);
+        var html = await DashboardSections.AppendAsync(KpiDashboard.Render(snapshot, messages.Current, fiscalYear ?? service.CurrentFiscalYear, clock, new DashboardLinks("export.csv", null, null)), http.RequestServices, ct);
         return TypedResults.Content(html, "text/html; charset=utf-8");
     }
 
@@ -67,7 +68,7 @@ public static class KpisExtensions
         TypedResults.Ok(await service.AuditAsync(kpiId, ct));
 
     private static async Task<Results<Ok<KpiChangeJson>, NotFound<string>, ValidationProblem>> SetActualAsync(
-        string id, int fiscalYear, KpiActualRequest body, KpiService service, CancellationToken ct)
+        string id, int fiscalYear, KpiActualRequest body, KpiService service, MessageCatalog messages, CancellationToken ct)
     {
         if (service.Catalog.Kpi(id) is null)
         {
@@ -90,7 +91,7 @@ public static class KpisExtensions
             errors["changedBy"] = ["changedBy is required: every change is audited with who"];
         }
 
-        if (errors.Count == 0 && KpiService.Validate(service.Catalog, id, fiscalYear, body.Value!.Value) is { } error)
+        if (errors.Count == 0 && KpiService.Validate(service.Catalog, messages.Current, id, fiscalYear, body.Value!.Value) is { } error)
         {
             errors["value"] = [error];
         }
@@ -108,7 +109,7 @@ public static class KpisExtensions
     /// Bulk actuals as CSV (kpiId,fiscalYear,value,reason,changedBy). All or nothing: one bad line and nothing is
     /// saved, and every bad line is named, so the office fixes the file and sends it again.
     /// </summary>
-    private static async Task<Results<Ok<KpiImportResult>, BadRequest<KpiImportResult>>> ImportAsync(HttpRequest request, KpiService service, CancellationToken ct)
+    private static async Task<Results<Ok<KpiImportResult>, BadRequest<KpiImportResult>>> ImportAsync(HttpRequest request, KpiService service, MessageCatalog messages, CancellationToken ct)
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(ct);
@@ -145,7 +146,7 @@ public static class KpisExtensions
                 continue;
             }
 
-            if (KpiService.Validate(service.Catalog, cells[0], year, value) is { } error)
+            if (KpiService.Validate(service.Catalog, messages.Current, cells[0], year, value) is { } error)
             {
                 errors.Add($"line {i + 1}: {error}");
                 continue;

@@ -58,7 +58,7 @@ public sealed class KpiCompareEvaluationTests(ITestOutputHelper output)
                 var snapshot = await scope.ServiceProvider.GetRequiredService<KpiService>().SnapshotAsync(CancellationToken.None);
                 var live = reader.Read(question, CurrentFiscalYear, snapshot.LatestActualYear);
                 var link = scope.ServiceProvider.GetRequiredService<IOptions<KpiOptions>>().Value.DashboardLink;
-                kpiAnswer = ReplyText.Of(new KpiAnswers(snapshot, app.Clock.LocalTimeZone, link).Answer(live));
+                kpiAnswer = ReplyText.Of(new KpiAnswers(snapshot, scope.ServiceProvider.GetRequiredService<Bot.Messages.MessageCatalog>().Current, app.Clock.LocalTimeZone, link).Answer(live));
             }
 
             var routed = said == kpiAnswer;

@@ -26,7 +26,7 @@ public sealed class KpiChartTests(KpiLookupHost host) : IClassFixture<KpiLookupH
         Skip.If(KpiCharts.FindFace(null) is null, NoFont);
         await using var scope = app.Services.CreateAsyncScope();
         var snapshot = await scope.ServiceProvider.GetRequiredService<KpiService>().SnapshotAsync(CancellationToken.None);
-        var answers = new KpiAnswers(snapshot, app.Clock.LocalTimeZone, "https://dx.example.jp/dashboard", scope.ServiceProvider.GetRequiredService<KpiCharts>());
+        var answers = new KpiAnswers(snapshot, scope.ServiceProvider.GetRequiredService<Bot.Messages.MessageCatalog>().Current, app.Clock.LocalTimeZone, "https://dx.example.jp/dashboard", scope.ServiceProvider.GetRequiredService<KpiCharts>());
         var folder = Path.Combine(AppContext.BaseDirectory, "screenshots", "charts");
         Directory.CreateDirectory(folder);
         var charted = 0;

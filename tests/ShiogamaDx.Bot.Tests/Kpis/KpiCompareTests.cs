@@ -138,7 +138,7 @@ public sealed class KpiCompareTests(KpiLookupHost host) : IClassFixture<KpiLooku
         // Every pair of years with numeric targets, for every KPI: the formula's result is the plan's two cells subtracted.
         await using var scope = app.Services.CreateAsyncScope();
         var snapshot = await scope.ServiceProvider.GetRequiredService<KpiService>().SnapshotAsync(CancellationToken.None);
-        var answers = new KpiAnswers(snapshot, app.Clock.LocalTimeZone, null);
+        var answers = new KpiAnswers(snapshot, scope.ServiceProvider.GetRequiredService<Bot.Messages.MessageCatalog>().Current, app.Clock.LocalTimeZone, null);
         var checkedPairs = 0;
         foreach (var kpi in snapshot.Catalog.Kpis)
         {

@@ -16,12 +16,12 @@ public sealed partial class WordingInCodeTests
 {
     /// <summary>
     /// Every folder with something people read. Documents/ and Language/ are left out: they read Japanese (headings,
-    /// number forms, kana tables) and say nothing. Kpis/ follows when its answers move.
+    /// number forms, kana tables) and say nothing.
     /// </summary>
     public static TheoryData<string> MovedFolders() => new()
     {
         "Conversations", "Classes", "Surveys", "Guidelines", "Assistant", "Handoff", "Announcements", "Line", "Staff", "Inbox",
-        "Procedures", "Plan", "Guides", "Admin", "Localization", "Cli", "Hosting", "Data", "Messages", "Content",
+        "Procedures", "Plan", "Guides", "Admin", "Localization", "Cli", "Hosting", "Data", "Messages", "Content", "Kpis",
     };
 
     /// <summary>Literals that stay, each with its reason.</summary>
@@ -53,6 +53,32 @@ public sealed partial class WordingInCodeTests
         ["TerminalChat.cs:Render"] = "the terminal's marker for an image it cannot show",
         ["GuideFile.cs:Parse"] = "the reason the content check gives the person editing guides.yaml",
         ["ClassDialogActions.cs:Needs"] = "the reason the content check gives the person editing the survey",
+
+        // Kpis/: the question reader's vocabulary stays in C# beside the logic that weighs it (cue order, ties, plan
+        // words): it is how questions are read, measured by the KPI evaluation sets, not something the bot says.
+        ["KpiQuestionReader.cs:Cues"] = "the cue words the question reader matches to tell what is asked, never sent",
+        ["KpiQuestionReader.cs:PastEndings"] = "endings the reader matches to tell a question about what happened",
+        ["KpiQuestionReader.cs:PastChangeEndings"] = "endings the reader matches to tell a question about a change",
+        ["KpiQuestionReader.cs:ReadPrepared"] = "the mark a matched word is replaced with before names are read, never sent",
+        ["KpiQuestionReader.cs:Strip"] = "the mark a removed year is replaced with (and the particle after it), never sent",
+        ["KpiQuestionReader.cs:RemoveCues"] = "the mark a cue word is replaced with, never sent",
+        ["KpiQuestionReader.cs:DepartmentsOf"] = "the plan's 「各担当課」, which names no department the reader can match",
+        ["FiscalYears.cs:Label"] = "the fiscal year's form (令和8年度), the plan's own; FiscalYears.Find reads the same form back",
+        ["FiscalYears.cs:Prepare"] = "a range sign becomes 「から」 before the question is read, never sent",
+        ["FiscalYears.cs:KanjiNumber"] = "the kanji numerals the reader turns into digits (元年, 十二年)",
+        ["KpiCatalog.cs:MeasureLabel"] = "the plan's own section labels (基本方針1 施策2), cited as the plan names them and read by the question reader",
+        ["KpiCatalog.cs:PlanLabel"] = "the plans' own names, cited as the plan documents name themselves",
+        ["KpiService.cs:Achieved"] = "the achievement status, the plan's own word (kpis.yaml's results use it too), compared in code and a CSS class of the dashboard",
+        ["KpiService.cs:NotAchieved"] = "the achievement status 未達, as above",
+        ["KpiService.cs:Undetermined"] = "the achievement status 未確定, as above",
+        ["KpiService.cs:NoTarget"] = "the achievement status 目標なし, as above",
+        ["KpiService.cs:UnitSuffix"] = "the unit 人（累計） of kpis.yaml shown after a figure as 人, not a sentence",
+        ["KpiDashboard.cs:Style"] = "the style sheet's classes named after the achievement statuses (.s-達成), hashed for the CSP",
+        ["KpiHandler.cs:UpdateSentence"] = "the update sentence a choice sends back as if typed: the question reader must read it (ReadUpdate)",
+        ["KpiChart.cs:Candidates"] = "a font file's path on macOS",
+        ["KpiChart.cs:Load"] = "the glyphs a font must have to draw a chart, never shown",
+        ["KpisExtensions.cs:ListAsync"] = "operations API error (English, with the year form as an example)",
+        ["KpisExtensions.cs:ImportAsync"] = "operations API error of the CSV import (English, with the year form as an example)",
     };
 
     private static readonly HashSet<string> ReadingCalls = ["Contains", "ContainsAny", "StartsWith", "EndsWith", "IndexOf", "Has", "Equals", "IsMatch", "TrimEnd", "TrimStart", "Trim"];
