@@ -4,6 +4,7 @@ using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.Extensions.DependencyInjection;
 using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Cli;
+using ShiogamaDx.Bot.Content;
 using ShiogamaDx.Bot.Tests.Infrastructure;
 
 namespace ShiogamaDx.Bot.Tests.Classes;
@@ -96,6 +97,34 @@ public sealed class ClassSpreadsheetTests
         Assert.Equal(1, await RunAsync<ImportClassesCommand>(app.App, workbook, output));
         Assert.Contains("Classes:ScheduleFile", output.ToString(), StringComparison.Ordinal);
         Assert.Equal(3, app.Db(db => db.Set<SmartphoneClass>().Count()));
+    }
+
+    [Fact]
+    public async Task ARunningHost_TakesTheSavedWorkbook_WithoutARestart()
+    {
+        using var first = new ClassesTestApp();
+        var workbook = Path.Combine(first.App.Folder, "schedule", "classes.xlsx");
+        Directory.CreateDirectory(Path.GetDirectoryName(workbook)!);
+        Assert.Equal(0, await RunAsync<ExportClassesCommand>(first.App, workbook));
+        using var app = new ClassesTestApp(new Dictionary<string, string?> { ["Classes:ScheduleFile"] = workbook, ["Content:Watch"] = "true" });
+        var reloader = app.App.Services.GetRequiredService<ContentReloader>();
+        var (attempts, changes) = (reloader.Attempts, reloader.Changes);
+
+        AppendRow(workbook, NewClass);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (reloader.Changes == changes)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+
+        while (reloader.Attempts == attempts)
+        {
+            app.App.Clock.Advance(TimeSpan.FromSeconds(1)); // the quiet period after the last change, on the fake clock
+            await Task.Delay(20, timeout.Token);
+        }
+
+        Assert.Empty(reloader.LastProblems);
+        Assert.Equal("年末のLINE教室", app.Class("2026-12-26-line").Title);
     }
 
     private static async Task<int> RunAsync<T>(BotApplication app, string path, StringWriter? output = null)
