@@ -10,8 +10,8 @@ using YamlDotNet.RepresentationModel;
 namespace ShiogamaDx.Bot.Classes;
 
 /// <summary>
-/// Reads the class schedule (<c>Content/classes.yaml</c> or the city's own file). Every mistake is reported with
-/// its file and line, because the people who edit the file are not programmers.
+/// Reads the class schedule (<c>Content/classes.yaml</c> or the city's own file, YAML or an Excel workbook). Every
+/// mistake is reported with its file and line (row), because the people who edit the file are not programmers.
 /// </summary>
 public static partial class ClassSchedule
 {
@@ -25,7 +25,7 @@ public static partial class ClassSchedule
             throw new FileNotFoundException($"The class schedule is missing: {file}", file);
         }
 
-        return Parse(File.ReadAllText(file), file);
+        return Content.ContentWorkbook.IsWorkbook(file) ? ClassSpreadsheet.Load(file) : Parse(File.ReadAllText(file), file);
     }
 
     public static IReadOnlyList<SmartphoneClass> Parse(string yaml, string file)

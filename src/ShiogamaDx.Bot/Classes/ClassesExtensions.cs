@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Admin;
 using ShiogamaDx.Bot.Cli;
+using ShiogamaDx.Bot.Content;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Kpis;
@@ -35,6 +37,8 @@ public static class ClassesExtensions
         services.AddScoped<IPersonalDataEraser, ClassesDataEraser>();
         services.AddScoped<IKpiValueSource, ClassComprehensionKpi>();
         services.AddScoped<IBotCommand, CheckClassesCommand>();
+        services.AddScoped<IBotCommand, ImportClassesCommand>();
+        services.AddScoped<IBotCommand, ExportClassesCommand>();
         services.AddSingleton<ClassJobs>();
         services.AddHostedService(sp => sp.GetRequiredService<ClassJobs>());
         return builder;
@@ -118,7 +122,7 @@ public sealed class CheckClassesCommand : IBotCommand
 {
     public IReadOnlyList<string> Verb => ["check", "classes"];
 
-    public string Usage => "check classes FILE    check a スマホ教室 schedule file (YAML, like Content/classes.yaml)";
+    public string Usage => "check classes FILE    check a スマホ教室 schedule file (YAML like Content/classes.yaml, or .xlsx like 'export classes' writes)";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -151,5 +155,88 @@ public sealed class CheckClassesCommand : IBotCommand
             await output.WriteLineAsync("NG: " + ex.Message);
             return 1;
         }
+    }
+}
+
+/// <summary>
+/// <c>import classes FILE</c>: checks the whole file, then makes it the schedule in use (Classes:ScheduleFile, which
+/// the next start reads again) and applies it to the database in one transaction. One bad row and nothing changes.
+/// </summary>
+public sealed class ImportClassesCommand(ClassScheduleSeeder seeder, IOptions<ClassesOptions> options, ILogger<ImportClassesCommand> logger) : IBotCommand
+{
+    public IReadOnlyList<string> Verb { get; } = ["import", "classes"];
+
+    public string Usage => "import classes FILE   replace the スマホ教室 schedule in use (Classes:ScheduleFile) with FILE, checked first (.xlsx like 'export classes' writes, or YAML)";
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (args.Count != 1)
+        {
+            await output.WriteLineAsync("使い方 / usage: " + Usage);
+            return 2;
+        }
+
+        var path = Path.GetFullPath(args[0]);
+        var target = options.Value.ScheduleFile!;
+        if (ContentWorkbook.IsWorkbook(path) != ContentWorkbook.IsWorkbook(target))
+        {
+            // The schedule in use is read again at every start: a file of the other kind cannot take its place.
+            await output.WriteLineAsync($"取り込めませんでした。使っている予定は {target} です。Excelで管理するときは Classes:ScheduleFile を .xlsx のファイルにしてください。");
+            await output.WriteLineAsync($"  not imported: the schedule in use is {target}; set Classes:ScheduleFile to a file of the same kind as {Path.GetFileName(path)}");
+            return 1;
+        }
+
+        IReadOnlyList<SmartphoneClass> classes;
+        try
+        {
+            classes = ClassSchedule.Load(path);
+        }
+        catch (Exception ex) when (ex is ContentFileException or FileNotFoundException)
+        {
+            await output.WriteLineAsync("取り込めませんでした。教室の予定は変更していません。 / not imported, the schedule is unchanged:");
+            await output.WriteLineAsync("  " + ex.Message);
+            return 1;
+        }
+
+        if (!string.Equals(path, target, StringComparison.Ordinal))
+        {
+            // Copied beside it and renamed over it: a running host that watches the file never reads half of it.
+            var copy = target + ".importing";
+            File.Copy(path, copy, overwrite: true);
+            File.Move(copy, target, overwrite: true);
+        }
+
+        var count = await seeder.ImportAsync(classes, cancellationToken);
+        logger.LogInformation("Class schedule imported from {Path} into {Target}: {Count} classes", path, target, count);
+        await output.WriteLineAsync($"取り込みました / imported {count} classes from {path} (the schedule in use: {target})");
+        foreach (var c in classes)
+        {
+            await output.WriteLineAsync($"  {c.Id}  {ClassTime.Span(c)}  {c.Venue}  定員{c.Capacity}  {c.Title}");
+        }
+
+        return 0;
+    }
+}
+
+/// <summary><c>export classes FILE.xlsx</c>: the schedule in use as a workbook, to edit in Excel and import again (also the template).</summary>
+public sealed class ExportClassesCommand(BotDbContext db) : IBotCommand
+{
+    public IReadOnlyList<string> Verb { get; } = ["export", "classes"];
+
+    public string Usage => "export classes FILE.xlsx   write the スマホ教室 schedule in use as an Excel workbook (the template for import)";
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (args.Count != 1 || !ContentWorkbook.IsWorkbook(args[0]))
+        {
+            await output.WriteLineAsync("使い方 / usage: " + Usage);
+            return 2;
+        }
+
+        var classes = await db.Set<SmartphoneClass>().AsNoTracking().ToListAsync(cancellationToken);
+        var path = Path.GetFullPath(args[0]);
+        ClassSpreadsheet.Write(path, classes.OrderBy(c => c.StartsAt).ThenBy(c => c.Id, StringComparer.Ordinal));
+        await output.WriteLineAsync($"書き出しました / exported {classes.Count} classes to {path}");
+        return 0;
     }
 }

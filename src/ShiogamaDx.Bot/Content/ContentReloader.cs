@@ -239,7 +239,9 @@ public sealed class ContentReloader(
 
     private void OnChange(object sender, FileSystemEventArgs e)
     {
-        if (e.FullPath.Contains($"{Path.DirectorySeparatorChar}guidelines", StringComparison.Ordinal) || !IsContent(e.FullPath))
+        // The schedule may be a workbook (Classes:ScheduleFile = classes.xlsx): its saves count, other workbooks' do not.
+        var schedule = string.Equals(e.FullPath, classesOptions.Value.ScheduleFile, StringComparison.Ordinal);
+        if (e.FullPath.Contains($"{Path.DirectorySeparatorChar}guidelines", StringComparison.Ordinal) || !(IsContent(e.FullPath) || schedule))
         {
             return;
         }
