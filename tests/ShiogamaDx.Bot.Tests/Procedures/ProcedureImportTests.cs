@@ -232,7 +232,7 @@ public sealed class ProcedureSeedingTests : IDisposable
         using (var first = new BotApplication(settings))
         {
             await using var scope = first.Services.CreateAsyncScope();
-            var command = scope.ServiceProvider.GetServices<IBotCommand>().Single(c => c.Verb[0] == "import");
+            var command = scope.ServiceProvider.GetServices<IBotCommand>().Single(c => c.Verb is ["import", "procedures"]);
             Assert.Equal(0, await command.RunAsync([imported], TextWriter.Null, CancellationToken.None));
         }
 
