@@ -75,6 +75,7 @@ public sealed partial class WordingInCodeTests
         ["KpiService.cs:UnitSuffix"] = "the unit 人（累計） of kpis.yaml shown after a figure as 人, not a sentence",
         ["KpiDashboard.cs:Style"] = "the style sheet's classes named after the achievement statuses (.s-達成), hashed for the CSP",
         ["KpiHandler.cs:UpdateSentence"] = "the update sentence a choice sends back as if typed: the question reader must read it (ReadUpdate)",
+        ["AskedFor.cs:Number"] = "the digits and kanji numerals a stated quantity begins with, read, never sent",
         ["AskedFor.cs:Kinds"] = "the quantity words a question asks with and a section states (何日, 7日), read to rank sections, never sent",
         ["KpiChart.cs:Candidates"] = "a font file's path on macOS",
         ["KpiChart.cs:Load"] = "the glyphs a font must have to draw a chart, never shown",
