@@ -31,8 +31,14 @@ RUN dotnet publish src/ShiogamaDx.Bot/ShiogamaDx.Bot.csproj -c Release -o /app -
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 
+# A Japanese font for what the host draws: the KPI charts in the staff chat (without one, multi-year answers carry
+# only their table) and `line richmenu`. IPA Gothic (fonts-ipafont-gothic, about 6 MB) rather than Noto Sans CJK
+# (about 100 MB): the charts need one regular face, found at /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf.
 # The SQLite database and the generated privacy key live in /app/data: the one writable place, a volume.
-RUN mkdir -p /app/data && chown app:app /app/data
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-ipafont-gothic \
+    && rm -rf /var/lib/apt/lists/* \
+    && mkdir -p /app/data && chown app:app /app/data
 COPY --from=build /app ./
 
 ENV ASPNETCORE_HTTP_PORTS=8080 \

@@ -30,8 +30,8 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, MessageSet texts, TimeZoneI
             KpiAsk.Unachieved => Judged(q.Year!.Value, q.Plan, KpiSnapshot.NotAchieved),
             KpiAsk.AchievedList => Judged(q.Year!.Value, q.Plan, KpiSnapshot.Achieved),
             KpiAsk.Range when Catalog.Kpi(q.Id!) is { } kpi => Range(kpi, q.AllYears),
-            KpiAsk.Difference when Catalog.Kpi(q.Id!) is { } kpi => [new TextReply(Difference(kpi, q.AllYears[0], q.AllYears[^1], q.Wanted == KpiAsk.Actual ? KpiField.Actual : KpiField.Target))],
-            KpiAsk.Gap when Catalog.Kpi(q.Id!) is { } kpi => [new TextReply(Gap(kpi, q.Year!.Value))],
+            KpiAsk.Difference when Catalog.Kpi(q.Id!) is { } kpi => WithYears(kpi, Difference(kpi, q.AllYears[0], q.AllYears[^1], q.Wanted == KpiAsk.Actual ? KpiField.Actual : KpiField.Target), q.AllYears[0], q.AllYears[^1]),
+            KpiAsk.Gap when Catalog.Kpi(q.Id!) is { } kpi => WithYears(kpi, Gap(kpi, q.Year!.Value), LatestActualYear(kpi, q.Year!.Value) ?? q.Year!.Value, q.Year!.Value),
             KpiAsk.ByDepartment => ByDepartment(q.Id!, q.Plan ?? PlanKind.Current, q.Year!.Value),
             KpiAsk.ByPolicy => ByPolicy(q.Id!, q.Plan ?? PlanKind.Current, q.Year!.Value),
             KpiAsk.ProjectKpis when Catalog.Project(q.Id!) is { } p => ProjectKpis(p, q.Year!.Value),
@@ -323,11 +323,6 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, MessageSet texts, TimeZoneI
     private IReadOnlyList<Reply> Range(KpiDef kpi, IReadOnlyList<int> years)
     {
         var p = Catalog.ProjectOf(kpi);
-        var rows = years.Select(y => (IReadOnlyList<string>)
-        [
-            FiscalYears.Label(y), KpiFormat.Value(snapshot.Target(kpi, y), kpi.Unit), KpiFormat.Value(snapshot.Actual(kpi, y), kpi.Unit),
-            Status(kpi, y), snapshot.Actual(kpi, y) is { } a ? KpiFormat.SourceLabel(a, texts) : "—",
-        ]).ToList();
         var consecutive = years.Zip(years.Skip(1)).All(x => x.Second == x.First + 1);
         var span = consecutive ? texts.Format(T.SpanRange, FiscalYears.Label(years[0]), FiscalYears.Label(years[^1])) : string.Join(texts[T.SpanSeparator], years.Select(FiscalYears.Label));
         var head = new StringBuilder(texts.Format(T.RangeHead, kpi.Name, p.Name, span));
@@ -336,9 +331,41 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, MessageSet texts, TimeZoneI
             head.Append('\n').Append(texts.Format(T.RangeTargets, FiscalYears.Label(years[0]), KpiFormat.Amount(t0, kpi.Unit), FiscalYears.Label(years[1]), KpiFormat.Amount(t1, kpi.Unit), KpiFormat.Change(t1 - t0, kpi.Unit, texts)));
         }
 
-        var note = texts.Format(T.RangeNote, p.PlanLabel, p.MeasureLabel, p.Department, p.Source) + GraphSuffix(kpi.Id);
-        return [new TextReply(head.ToString()), new TableReply(texts.Format(T.RangeTitle, kpi.Name, span), YearColumns, rows, note, Chart(kpi, years))];
+        return [new TextReply(head.ToString()), YearTable(kpi, years, span)];
     }
+
+    /// <summary>The years' table under a range, a difference or a gap, with its chart: target against actual per year.</summary>
+    private TableReply YearTable(KpiDef kpi, IReadOnlyList<int> years, string span)
+    {
+        var p = Catalog.ProjectOf(kpi);
+        var rows = years.Select(y => (IReadOnlyList<string>)
+        [
+            FiscalYears.Label(y), KpiFormat.Value(snapshot.Target(kpi, y), kpi.Unit), KpiFormat.Value(snapshot.Actual(kpi, y), kpi.Unit),
+            Status(kpi, y), snapshot.Actual(kpi, y) is { } a ? KpiFormat.SourceLabel(a, texts) : "—",
+        ]).ToList();
+        var note = texts.Format(T.RangeNote, p.PlanLabel, p.MeasureLabel, p.Department, p.Source) + GraphSuffix(kpi.Id);
+        return new TableReply(texts.Format(T.RangeTitle, kpi.Name, span), YearColumns, rows, note, Chart(kpi, years));
+    }
+
+    /// <summary>
+    /// A difference or a gap spans years, so the answer in words is followed by those years' table and chart (#25:
+    /// every multi-year answer carries its picture); an answer about one year stays one message.
+    /// </summary>
+    private IReadOnlyList<Reply> WithYears(KpiDef kpi, string answer, int from, int to)
+    {
+        if (from == to)
+        {
+            return [new TextReply(answer)];
+        }
+
+        var (first, last) = (Math.Min(from, to), Math.Max(from, to));
+        var years = Enumerable.Range(first, last - first + 1).ToList();
+        return [new TextReply(answer), YearTable(kpi, years, texts.Format(T.SpanRange, FiscalYears.Label(first), FiscalYears.Label(last)))];
+    }
+
+    /// <summary>The latest fiscal year up to <paramref name="year"/> with an actual figure, if any.</summary>
+    private int? LatestActualYear(KpiDef kpi, int year) =>
+        snapshot.Years(kpi).Where(y => y <= year && snapshot.Actual(kpi, y)?.Value is not null).Select(y => (int?)y).LastOrDefault();
 
     /// <summary>The picture of a multi-year answer: the same years as its table, target against actual.</summary>
     public ChartImage? Chart(KpiDef kpi, IEnumerable<int> years) =>
@@ -382,7 +409,7 @@ public sealed class KpiAnswers(KpiSnapshot snapshot, MessageSet texts, TimeZoneI
     {
         var p = Catalog.ProjectOf(kpi);
         var target = snapshot.Target(kpi, year);
-        var actualYear = snapshot.Years(kpi).Where(y => y <= year && snapshot.Actual(kpi, y)?.Value is not null).Select(y => (int?)y).LastOrDefault();
+        var actualYear = LatestActualYear(kpi, year);
         var label = FiscalYears.Label(year);
         var sb = new StringBuilder();
         if (target?.Value is not { } t)

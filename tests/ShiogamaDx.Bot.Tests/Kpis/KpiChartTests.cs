@@ -112,6 +112,55 @@ public sealed class KpiChartTests(KpiLookupHost host) : IClassFixture<KpiLookupH
         Assert.DoesNotContain(one, r => r is TableReply { Chart: not null });
     }
 
+    [SkippableFact]
+    public async Task ADifferenceAndAGap_SpanYears_SoTheyCarryThoseYearsTableAndChart_AfterTheFormula()
+    {
+        Skip.If(KpiCharts.FindFace(null) is null, NoFont);
+
+        var difference = await app.SayAsync(Audience.Staff, "chart-4", "RPAの稼働業務数の目標は令和8年度から令和11年度で何業務増える？");
+        var gap = await app.SayAsync(Audience.Staff, "chart-5", "RPAの稼働業務数は最終年度の目標まであと何業務？");
+
+        // The formula in words comes first; the years it spans follow as a table with their picture.
+        Assert.Contains("＝", Assert.IsType<TextReply>(difference[0]).Text, StringComparison.Ordinal);
+        var differenceTable = Assert.IsType<TableReply>(difference[^1]);
+        Assert.NotNull(differenceTable.Chart);
+        Assert.Equal(["令和8年度", "令和9年度", "令和10年度", "令和11年度"], differenceTable.Rows.Select(r => r[0]));
+        Assert.Contains("令和11年度 目標7業務", differenceTable.Chart.AltText, StringComparison.Ordinal);
+
+        Assert.Contains("＝", Assert.IsType<TextReply>(gap[0]).Text, StringComparison.Ordinal);
+        var gapTable = Assert.IsType<TableReply>(gap[^1]);
+        Assert.NotNull(gapTable.Chart);
+        Assert.Equal("令和12年度", gapTable.Rows[^1][0]);
+        Assert.True(gapTable.Rows.Count >= 2, "the gap's table runs from the latest actual to the target's year");
+    }
+
+    [SkippableFact]
+    public async Task TheContainerImagesFont_IpaGothic_HasEveryGlyphAChartDraws()
+    {
+        // The Dockerfile installs fonts-ipafont-gothic for the charts; .ci/run installs it here too.
+        const string ipaGothic = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf";
+        Skip.IfNot(File.Exists(ipaGothic), "fonts-ipafont-gothic is not installed: run .ci/run once");
+        using var face = KpiCharts.Load(ipaGothic);
+        Assert.NotNull(face);
+        await using var scope = app.Services.CreateAsyncScope();
+        var snapshot = await scope.ServiceProvider.GetRequiredService<KpiService>().SnapshotAsync(CancellationToken.None);
+        var labels = scope.ServiceProvider.GetRequiredService<KpiCharts>().Labels;
+        using var font = new SKFont(face);
+
+        foreach (var kpi in snapshot.Catalog.Kpis)
+        {
+            var years = snapshot.Years(kpi).ToList();
+            var text = string.Concat(years.Select(FiscalYears.Label)) + labels.Target + labels.Actual + kpi.Unit + "0123456789.,%％";
+            Assert.True(font.ContainsGlyphs(text), $"{kpi.Id}: IPA Gothic lacks a glyph of '{text}'");
+            var data = years.Select(y => new KpiChartPoint(y, snapshot.Target(kpi, y)?.Value, snapshot.Actual(kpi, y)?.Value, "", "")).ToList();
+            if (KpiChart.RenderPng(data, kpi.Unit, labels, face) is { } png)
+            {
+                using var bitmap = SKBitmap.Decode(png);
+                Assert.Equal((KpiChart.Width, KpiChart.Height), (bitmap.Width, bitmap.Height));
+            }
+        }
+    }
+
     [Fact]
     public void AChartTooLargeForTeams_IsLeftOut_AndTheTableStays()
     {
