@@ -188,7 +188,9 @@ public sealed record ContentSources(string? Dialogs, string? ContentFolder, stri
 
         string? Existing(string path) => System.IO.File.Exists(path) || Directory.Exists(path) ? path : null;
         var dialogs = System.IO.File.Exists(Path.Combine(folder, "menus.yaml")) ? folder : Existing(Path.Combine(folder, "dialogs"));
-        return new ContentSources(dialogs, dialogs == folder ? null : folder, Existing(Path.Combine(folder, "classes.yaml")),
+        // The class schedule may be kept in Excel (Classes:ScheduleFile = classes.xlsx): checked like the YAML one.
+        var schedule = Existing(Path.Combine(folder, "classes.yaml")) ?? Existing(Path.Combine(folder, "classes.xlsx"));
+        return new ContentSources(dialogs, dialogs == folder ? null : folder, schedule,
             Existing(Path.Combine(folder, "guidelines")), Existing(Path.Combine(folder, "guideline-synonyms.txt")));
     }
 }

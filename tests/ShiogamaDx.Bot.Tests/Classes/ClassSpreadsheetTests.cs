@@ -86,6 +86,25 @@ public sealed class ClassSpreadsheetTests
     }
 
     [Fact]
+    public async Task CheckContent_OfAFolder_ReadsItsClassesWorkbook_AndNamesTheBrokenRow()
+    {
+        using var app = new ClassesTestApp();
+        var folder = Path.Combine(app.App.Folder, "edited");
+        Directory.CreateDirectory(folder);
+        var workbook = Path.Combine(folder, "classes.xlsx");
+        Assert.Equal(0, await RunAsync<ExportClassesCommand>(app.App, workbook));
+
+        var output = new StringWriter();
+        Assert.True(await CheckContentCommand.RunAsync(app.App.Services, [folder], output) == 0, output.ToString());
+        Assert.Contains("classes: " + workbook, output.ToString(), StringComparison.Ordinal);
+
+        AppendRow(workbook, new Dictionary<string, string>(NewClass) { ["date"] = "12/40" });
+        output = new StringWriter();
+        Assert.Equal(1, await CheckContentCommand.RunAsync(app.App.Services, [folder], output));
+        Assert.Contains("classes.xlsx:5: row 5: date: '12/40' is not a date like 2026-12-05", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Import_OfAnotherKindThanTheScheduleInUse_IsRefused_AndNothingChanges()
     {
         using var app = new ClassesTestApp();
