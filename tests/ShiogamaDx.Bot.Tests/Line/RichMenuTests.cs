@@ -27,6 +27,9 @@ public sealed class RichMenuTests(JapaneseFontFixture fonts) : IClassFixture<Jap
         Assert.InRange(png.Length, 10_000, RichMenuRenderer.MaxBytes);
         using var bitmap = SKBitmap.Decode(png);
         Assert.Equal((2500, 1686), (bitmap.Width, bitmap.Height));
+        var docs = Path.Combine(AppContext.BaseDirectory, "screenshots", "line"); // copied to docs/images/line/ for the README
+        Directory.CreateDirectory(docs);
+        await File.WriteAllBytesAsync(Path.Combine(docs, "richmenu.png"), png);
 
         var json = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "richmenu.json")))!;
         Assert.Empty(OpenApiValidator.Messaging.Validate(json, "RichMenuRequest"));
