@@ -104,7 +104,8 @@ public sealed class AnnouncementService(
     public bool MayEmergency(string userKey) => Options.Emergency.Any(id => StaffKey(id) == userKey);
 
     /// <summary>Every problem of a draft, in the staff chat's words; none: it can be kept.</summary>
-    public List<string> Check(AnnouncementDraft draft, out Topic? topic)
+    /// <param name="classHeading">A class's announcement: the heading residents will read (it counts toward LINE's length).</param>
+    public List<string> Check(AnnouncementDraft draft, out Topic? topic, string? classHeading = null)
     {
         var m = messages.Current;
         var problems = new List<string>();
@@ -143,7 +144,8 @@ public sealed class AnnouncementService(
                 {
                     problems.Add(m.Format(AnnouncementTexts.PartEmpty, i + 1));
                 }
-                else if (topic is not null && MessageText(messages.Current.Format(AnnouncementTexts.Heading, topic.Name), parts, i, draft.Link?.Trim()) is { Length: > MaxTextMessage } full)
+                else if ((classHeading ?? (topic is null ? null : messages.Current.Format(AnnouncementTexts.Heading, topic.Name))) is { } heading
+                         && MessageText(heading, parts, i, draft.Link?.Trim()) is { Length: > MaxTextMessage } full)
                 {
                     problems.Add(parts.Count == 1
                         ? m.Format(AnnouncementTexts.TextTooLong, MaxTextMessage, full.Length)
@@ -189,11 +191,12 @@ public sealed class AnnouncementService(
     /// <summary>Every problem of a draft, the class of a class's announcement included (it must be in the schedule).</summary>
     public async Task<(List<string> Problems, Topic? Topic)> CheckAsync(AnnouncementDraft draft, CancellationToken ct)
     {
-        var problems = Check(draft, out var topic);
-        if (!string.IsNullOrWhiteSpace(draft.ClassId))
+        var id = draft.ClassId?.Trim();
+        var classHeading = string.IsNullOrEmpty(id) ? null : await ClassHeadingAsync(id, ct);
+        var problems = Check(draft, out var topic, classHeading);
+        if (!string.IsNullOrEmpty(id))
         {
-            var id = draft.ClassId.Trim();
-            if (!await db.Set<SmartphoneClass>().AsNoTracking().AnyAsync(c => c.Id == id, ct))
+            if (classHeading is null)
             {
                 var upcoming = await db.Set<SmartphoneClass>().AsNoTracking().Where(c => c.Status == ClassStatus.Scheduled)
                     .Select(c => new { c.Id, c.StartsAt }).ToListAsync(ct);
@@ -232,16 +235,19 @@ public sealed class AnnouncementService(
     /// The first line residents read: the topic's name, or for a class's own announcement the class (its title, day
     /// and place), since its participants chose no topic and need to know which of their classes it is about.
     /// </summary>
-    private async Task<string> HeadingAsync(Announcement a, string topicName, CancellationToken ct)
+    private async Task<string> HeadingAsync(Announcement a, string topicName, CancellationToken ct) =>
+        (a.ClassId is { } id ? await ClassHeadingAsync(id, ct) : null) ?? messages.Current.Format(AnnouncementTexts.Heading, topicName);
+
+    /// <summary>A class's heading (「【教室名（12月10日・会場）】…」); null when the class is not in the schedule.</summary>
+    private async Task<string?> ClassHeadingAsync(string id, CancellationToken ct)
     {
-        if (a.ClassId is { } id
-            && await db.Set<SmartphoneClass>().AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Title, c.StartsAt, c.Venue }).FirstOrDefaultAsync(ct) is { } c)
+        if (await db.Set<SmartphoneClass>().AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Title, c.StartsAt, c.Venue }).FirstOrDefaultAsync(ct) is not { } c)
         {
-            var local = TimeZoneInfo.ConvertTime(c.StartsAt, clock.LocalTimeZone);
-            return messages.Current.Format(AnnouncementTexts.ClassHeading, c.Title, local.Month, local.Day, c.Venue);
+            return null;
         }
 
-        return messages.Current.Format(AnnouncementTexts.Heading, topicName);
+        var local = TimeZoneInfo.ConvertTime(c.StartsAt, clock.LocalTimeZone);
+        return messages.Current.Format(AnnouncementTexts.ClassHeading, c.Title, local.Month, local.Day, c.Venue);
     }
 
     /// <summary>Message <paramref name="i"/> of the parts: the first under the heading, the last with the link.</summary>

@@ -16,6 +16,21 @@ namespace ShiogamaDx.Bot.Tests.Announcements;
 public sealed class AnnouncementSegmentTests
 {
     [Fact]
+    public async Task AClassesAnnouncement_CountsItsClassHeading_TowardLinesLength()
+    {
+        await using var h = await AnnouncementsHost.StartAsync();
+        var cls = h.Db(db => db.Set<SmartphoneClass>().AsNoTracking().OrderBy(c => c.Id).First());
+        var day = TimeZoneInfo.ConvertTime(cls.StartsAt, TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo"));
+        var heading = $"【{cls.Title}（{day.Month}月{day.Day}日・{cls.Venue}）】塩竈市からのお知らせ";
+        var fits = new string('あ', AnnouncementService.MaxTextMessage - heading.Length - 1); // heading, line break, text
+
+        var refused = await h.PostAnnouncementAsync(new { classId = cls.Id, text = fits + "あ", author = h.Author.AadObjectId }, HttpStatusCode.BadRequest);
+        await h.PostAnnouncementAsync(new { classId = cls.Id, text = fits, author = h.Author.AadObjectId });
+
+        Assert.Contains($"いまは{AnnouncementService.MaxTextMessage + 1}文字です", refused.ToJsonString(new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ClassParticipants_AreASegmentOfTheirOwn_WhateverTheirTopics_AndNobodyElse()
     {
         await using var h = await AnnouncementsHost.StartAsync();
