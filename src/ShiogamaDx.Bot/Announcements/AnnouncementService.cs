@@ -409,19 +409,43 @@ public sealed class AnnouncementService(
         return (ApprovalResult.Approved, a);
     }
 
-    /// <summary>Whether the month's limit leaves room for every recipient (counted now); unknown or no limit: yes.</summary>
+    /// <summary>
+    /// Whether the month's limit leaves room for every recipient (counted now); unknown or no limit: yes. A broadcast
+    /// reaches every friend, also those the bot never heard from: it counts as many as LINE says the account has.
+    /// </summary>
     public async Task<bool> WithinQuotaAsync(Announcement a, CancellationToken ct)
     {
         foreach (var quota in quotas.Where(q => q.Channel == ResidentChannel))
         {
-            if (await quota.RemainingAsync(ct) is { } left && left < (await AudienceAsync(a, ct)).UserKeys.Count)
+            if (await quota.RemainingAsync(ct) is not { } left)
             {
-                logger.LogWarning("Announcement {Id} not released: LINE's monthly limit leaves {Left} messages", a.Id, left);
+                continue;
+            }
+
+            var audience = await AudienceAsync(a, ct);
+            var count = Math.Max(audience.UserKeys.Count, audience.Everyone ? await quota.FriendsAsync(ct) ?? 0 : 0);
+            if (left < count)
+            {
+                logger.LogWarning("Announcement {Id} not released: LINE's monthly limit leaves {Left} messages for {Count} recipients", a.Id, left, count);
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>How many friends a broadcast reaches as LINE counts them; null when unknown.</summary>
+    public async Task<long?> FriendsAsync(CancellationToken ct)
+    {
+        foreach (var quota in quotas.Where(q => q.Channel == ResidentChannel))
+        {
+            if (await quota.FriendsAsync(ct) is { } friends)
+            {
+                return friends;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>An emergency topic, by one person with the emergency role: approved by no one else, marked so, released now.</summary>

@@ -61,6 +61,7 @@ internal static class AnnouncementTexts
     public static readonly MessageKey ApprovedSent = new("announcements.approved-sent", "id", "count");
     public static readonly MessageKey ApprovedScheduled = new("announcements.approved-scheduled", "id", "when");
     public static readonly MessageKey OverQuota = new("announcements.over-quota", "id");
+    public static readonly MessageKey PreviewFriends = new("announcements.preview-friends", "friends");
     public static readonly MessageKey OwnAnnouncement = new("announcements.own-announcement");
     public static readonly MessageKey ApproversOnly = new("announcements.approvers-only");
     public static readonly MessageKey NotPending = new("announcements.not-pending", "id");

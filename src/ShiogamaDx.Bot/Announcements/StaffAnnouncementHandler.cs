@@ -144,7 +144,8 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
         var audience = await announcements.AudienceAsync(a, ct);
         var header = m.Format(AnnouncementTexts.PreviewHeader, a.Id, topic.Name, audience.UserKeys.Count, announcements.When(a))
                      + (a.ClassId is { } classId ? "\n" + m.Format(AnnouncementTexts.PreviewClass, classId) : string.Empty)
-                     + (audience.Everyone ? "\n" + m[AnnouncementTexts.PreviewEveryone] : string.Empty);
+                     + (audience.Everyone ? "\n" + m[AnnouncementTexts.PreviewEveryone] : string.Empty)
+                     + (audience.Everyone && await announcements.FriendsAsync(ct) is { } friends ? "\n" + m.Format(AnnouncementTexts.PreviewFriends, friends) : string.Empty);
         return new TurnResult([
             new TextReply(header),
             .. await announcements.RepliesAsync(a, ct),

@@ -10,4 +10,10 @@ public interface IMessageQuota
 
     /// <returns>What is left this month; null when there is no limit or it could not be read (the channel still stops at the limit).</returns>
     Task<long?> RemainingAsync(CancellationToken cancellationToken);
+
+    /// <returns>
+    /// How many people a send to everyone (a broadcast) reaches as the channel counts them, including friends the bot
+    /// has never heard from; null when unknown.
+    /// </returns>
+    Task<long?> FriendsAsync(CancellationToken cancellationToken);
 }

@@ -14,6 +14,9 @@ internal sealed record LineQuotaResponse(string? Type, long? Value);
 
 internal sealed record LineQuotaConsumptionResponse(long TotalUsage);
 
+/// <summary>GET /v2/bot/insight/followers: friends added (never decreasing) and blocks, as of a day; status "ready" when counted.</summary>
+internal sealed record LineFollowersResponse(string? Status, long? Followers, long? TargetedReaches, long? Blocks);
+
 /// <summary>GET /v2/bot/profile/{userId}: only the language is read (the name and picture are not needed).</summary>
 internal sealed record LineProfileResponse(string? Language);
 
@@ -136,6 +139,7 @@ internal sealed record FlexSeparator : FlexComponent
 [JsonSerializable(typeof(LineBroadcastRequest))]
 [JsonSerializable(typeof(LineQuotaResponse))]
 [JsonSerializable(typeof(LineQuotaConsumptionResponse))]
+[JsonSerializable(typeof(LineFollowersResponse))]
 [JsonSerializable(typeof(LineProfileResponse))]
 [JsonSerializable(typeof(LineLoadingRequest))]
 [JsonSerializable(typeof(LineErrorResponse))]

@@ -82,6 +82,27 @@ internal sealed class LineMessagingClient(HttpClient http, BotMetrics metrics, I
         }
     }
 
+    /// <summary>
+    /// The friends a broadcast reaches as LINE counted them on <paramref name="date"/> (Japan time): friends added less
+    /// those blocking. Deleted LINE accounts stay in LINE's count, so it errs high, the safe side for a quota check.
+    /// Null when the day is not counted yet ("unready") or the insight cannot be read.
+    /// </summary>
+    public async Task<long?> FriendsAsync(DateOnly date, CancellationToken ct)
+    {
+        try
+        {
+            var day = date.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+            var counted = await http.GetFromJsonAsync($"v2/bot/insight/followers?date={day}", LineMessageJson.Default.LineFollowersResponse, ct);
+            return counted is { Status: "ready", Followers: { } followers } ? Math.Max(0, followers - (counted.Blocks ?? 0)) : null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or TimeoutRejectedException or BrokenCircuitException
+                                   || (ex is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            logger.LogWarning("LINE's number of friends could not be read: {Error}", ex.GetType().Name);
+            return null;
+        }
+    }
+
     /// <param name="seconds">5 to 60, a multiple of 5 (the animation ends earlier when the answer arrives).</param>
     public Task<LineApiResult> StartLoadingAsync(string chatId, int seconds, CancellationToken ct) =>
         SendAsync("v2/bot/chat/loading/start", JsonSerializer.SerializeToUtf8Bytes(new LineLoadingRequest(chatId, Math.Clamp(seconds / 5 * 5, 5, 60)), LineMessageJson.Default.LineLoadingRequest), null, retry: false, ct);

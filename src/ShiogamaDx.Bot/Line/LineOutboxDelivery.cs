@@ -263,12 +263,24 @@ internal sealed class LineRecipientDirectory(BotDbContext db) : IRecipientDirect
 }
 
 /// <summary>LINE's monthly message limit, read before a large send.</summary>
-internal sealed class LineMessageQuota(LineMessagingClient client, IOptions<LineOptions> options) : IMessageQuota
+internal sealed class LineMessageQuota(LineMessagingClient client, IOptions<LineOptions> options, TimeProvider clock) : IMessageQuota
 {
     public string Channel => LineInboxChannel.Channel;
 
     public Task<long?> RemainingAsync(CancellationToken cancellationToken) =>
         options.Value.Enabled ? client.RemainingQuotaAsync(cancellationToken) : Task.FromResult<long?>(null);
+
+    /// <summary>LINE counts a day's friends the next day (Japan time): yesterday's figure, else the day before's.</summary>
+    public async Task<long?> FriendsAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return null;
+        }
+
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), clock.LocalTimeZone).DateTime);
+        return await client.FriendsAsync(today.AddDays(-1), cancellationToken) ?? await client.FriendsAsync(today.AddDays(-2), cancellationToken);
+    }
 }
 
 /// <summary>What the LINE channel keeps about a person: the raw id (for push) and stored events.</summary>

@@ -101,6 +101,33 @@ public sealed class AnnouncementDeliveryTests
         Assert.Equal(30, (await h.DeliveredAsync(id)).Delivered);
     }
 
+    [Fact]
+    public async Task ABroadcast_IsCheckedAgainstTheQuota_WithEveryFriendLineCounts_NotOnlyThoseTheBotKnows()
+    {
+        await using var h = await AnnouncementsHost.StartAsync();
+        h.AddFriends(0, 30); // the bot has met 30 of them
+        await h.JoinAsync(h.Author);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(h.App.Clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo")).DateTime);
+        string Day(int back) => today.AddDays(-back).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        h.Line.Followers[Day(2)] = (1_300, 100); // yesterday is not counted yet ("unready"): the day before's figure
+        h.Line.QuotaLimit = 5_000;
+        h.Line.QuotaUsed = 4_000; // 1,000 left: enough for the 30 the bot knows, not for LINE's 1,200
+
+        var preview = await h.SayAsStaffAsync(h.Author, "お知らせを作る\n話題: 防災\n本文: 避難訓練のお知らせです。");
+        Assert.Contains("友だち（ブロックを除く）は約1200人", preview, StringComparison.Ordinal);
+        var id = h.Db(db => db.Set<Announcement>().Single().Id);
+        var (status, body) = await h.ApproveAsync(id, h.Approver.AadObjectId);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, status);
+        Assert.Contains("monthly limit", body!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Empty(h.Line.Broadcasts);
+
+        h.Line.Followers[Day(1)] = (1_050, 100); // yesterday's count arrives: 950 fit
+        (status, _) = await h.ApproveAsync(id, h.Approver.AadObjectId);
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+        await h.DeliveredAsync(id);
+        Assert.Single(h.Line.Broadcasts, c => c.Status == 200);
+    }
+
     private static async Task<long> ApprovedAsync(AnnouncementsHost h)
     {
         var created = await h.PostAnnouncementAsync(new { topic = "disaster", text = "大雨警報が出ています。", author = h.Author.AadObjectId });

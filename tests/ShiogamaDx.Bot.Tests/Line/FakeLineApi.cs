@@ -61,6 +61,9 @@ public sealed partial class FakeLineApi : IAsyncDisposable
     /// <summary>Messages counted this month so far (GET quota/consumption).</summary>
     public long QuotaUsed { get; set; }
 
+    /// <summary>LINE's count of friends added and of blocks by day, yyyyMMdd (GET insight/followers); a day missing: "unready".</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, (long Followers, long Blocks)> Followers { get; } = new();
+
     /// <summary>Each call waits this long after LINE took it, before answering (a slow network: a kill can fall in between).</summary>
     public TimeSpan AnswerDelay { get; set; }
 
@@ -87,6 +90,9 @@ public sealed partial class FakeLineApi : IAsyncDisposable
         web.MapGet("/v2/bot/message/quota", () => fake.QuotaLimit is { } limit
             ? Results.Json(new JsonObject { ["type"] = "limited", ["value"] = limit })
             : Results.Json(new JsonObject { ["type"] = "none" }));
+        web.MapGet("/v2/bot/insight/followers", (string date) => fake.Followers.TryGetValue(date, out var day)
+            ? Results.Json(new JsonObject { ["status"] = "ready", ["followers"] = day.Followers, ["targetedReaches"] = day.Followers / 2, ["blocks"] = day.Blocks })
+            : Results.Json(new JsonObject { ["status"] = "unready" }));
         web.MapGet("/v2/bot/message/quota/consumption", () => Results.Json(new JsonObject { ["totalUsage"] = fake.QuotaUsed }));
         web.MapGet("/v2/bot/profile/{userId}", (string userId) =>
         {
