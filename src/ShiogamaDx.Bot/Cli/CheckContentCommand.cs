@@ -89,6 +89,7 @@ public static class CheckContentCommand
         File(sources.File(CityWords.FileName), "procedure words", p => CityWords.Load(p));
         File(sources.ClassSchedule, "classes", p => ClassSchedule.Load(p));
         File(sources.File(KpiCatalogLoader.FileName), "KPIs", p => KpiCatalogLoader.Load(p));
+        File(sources.File(Surveys.TrainingFile.FileName), "trainings", p => Surveys.TrainingFile.Load(p));
         File(sources.File(RichMenuFile.FileName), "rich menu", p => RichMenuFile.Load(p));
         File(sources.GuidelineSynonyms, "guideline synonyms", p => GuidelineSynonyms.Parse(System.IO.File.ReadAllText(p), p));
         if (sources.Guidelines is { } guidelines)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Kpis;
 using ShiogamaDx.Bot.Messages;
 using ShiogamaDx.Bot.Procedures;
 
@@ -9,8 +10,9 @@ namespace ShiogamaDx.Bot.Content;
 
 /// <summary>
 /// Edit, check, reload: while the server runs, a change under the dialogs or content folder is followed (after a quiet
-/// period) by the same checks as at start. When every file passes, the dialogs, menus and messages are replaced in one
-/// step each and the catalog and class schedule are seeded again; when one does not, the last good content stays in
+/// period) by the same checks as at start. When every file passes, the dialogs, menus, messages and the KPIs' plan
+/// (kpis.yaml) are replaced in one step each and the catalog, class schedule and KPI values are seeded again; when one
+/// does not, the last good content stays in
 /// use and the log says which file, which line and why, and so does the staff chat of each of <see cref="ContentOptions.Editors"/>
 /// (once per set of problems, and once when they are fixed). (The guideline folder reloads itself: GuidelineLibrary.)
 /// </summary>
@@ -21,6 +23,8 @@ public sealed class ContentReloader(
     IOptions<ContentOptions> contentOptions,
     IOptions<DialogOptions> dialogOptions,
     IOptions<ClassesOptions> classesOptions,
+    KpiPlan kpiPlan,
+    IOptions<Surveys.StaffSurveyOptions> trainingOptions,
     TimeProvider clock,
     ILogger<ContentReloader> logger) : IHostedService, IDisposable
 {
@@ -127,6 +131,9 @@ public sealed class ContentReloader(
             problems.AddRange(Loads(Path.Combine(contentOptions.Value.FullPath, ProcedureFile.FileName), p => ProcedureFile.Load(p)));
             problems.AddRange(Loads(classesOptions.Value.ScheduleFile!, p => ClassSchedule.Load(p)));
             problems.AddRange(Loads(Path.Combine(contentOptions.Value.FullPath, Guides.GuideFile.FileName), p => Guides.GuideFile.Load(p))); // GuideCatalog reads it again itself
+            problems.AddRange(Loads(Surveys.TrainingFile.PathOf(trainingOptions.Value, contentOptions.Value), p => Surveys.TrainingFile.Load(p))); // seeded below
+            KpiCatalog? newKpis = null;
+            problems.AddRange(Loads(Path.Combine(contentOptions.Value.FullPath, KpiCatalogLoader.FileName), p => newKpis = KpiCatalogLoader.Load(p)));
 
             LastProblems = problems;
             if (problems.Count > 0)
@@ -142,8 +149,13 @@ public sealed class ContentReloader(
 
             dialogs.Replace(newDialogs!);
             messages.Replace(newMessages!);
-            await services.SeedContentAsync(ct); // the catalog (when procedures.yaml changed) and the class schedule
-            logger.LogInformation("Content reloaded: {Dialogs} dialogs, menus, messages, procedures and classes", dialogs.Dialogs.Count);
+            if (newKpis is not null)
+            {
+                kpiPlan.Replace(newKpis);
+            }
+
+            await services.SeedContentAsync(ct); // the catalog (when procedures.yaml changed), the class schedule, the KPIs' plan values
+            logger.LogInformation("Content reloaded: {Dialogs} dialogs, menus, messages, procedures, classes and KPIs", dialogs.Dialogs.Count);
             await TellEditorsAsync([], ct);
             return [];
         }

@@ -18,8 +18,9 @@ public static class KpisExtensions
         services.AddOptions<KpiOptions>().BindConfiguration(KpiOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => o.DashboardUrlIsValid, "Kpis:DashboardUrl must be the absolute http(s) address of /dashboard as staff reach it, e.g. https://bot.city.example/dashboard")
             .ValidateOnStart();
-        services.AddSingleton(sp => KpiCatalogLoader.Load(Path.Combine(sp.GetRequiredService<IOptions<ContentOptions>>().Value.FullPath, KpiCatalogLoader.FileName)));
-        services.AddSingleton(sp => new KpiQuestionReader(sp.GetRequiredService<KpiCatalog>()));
+        services.AddSingleton(sp => new KpiPlan(KpiCatalogLoader.Load(Path.Combine(sp.GetRequiredService<IOptions<ContentOptions>>().Value.FullPath, KpiCatalogLoader.FileName))));
+        services.AddTransient(sp => sp.GetRequiredService<KpiPlan>().Catalog); // the plan in use now (Content/kpis.yaml reloads)
+        services.AddTransient(sp => sp.GetRequiredService<KpiPlan>().Reader);
         services.AddSingleton<KpiCharts>();
         services.AddScoped<KpiService>();
         services.AddScoped<IContentSeeder, KpiContentSeeder>();

@@ -120,49 +120,44 @@ public static class StaffSurveysExtensions
         IReadOnlyDictionary<string, int>? Difficulty, double? DigitalToolShare, double? GenAiShare, IReadOnlyList<string> Comments);
 }
 
-/// <summary>Loads the trainings file into an empty table (trainings added through the API are never overwritten).</summary>
-internal sealed class TrainingSeeder(BotDbContext db, IOptions<StaffSurveyOptions> options) : IContentSeeder
+/// <summary>
+/// Adds the trainings of the file that are not there yet (same title and day), at start and when the office saves the
+/// file: a training added later in the file reaches the staff without a restart. Nothing is changed or removed (a
+/// training's survey may have answers; trainings added through the operations API stay).
+/// </summary>
+internal sealed class TrainingSeeder(BotDbContext db, IOptions<StaffSurveyOptions> options, IOptions<Content.ContentOptions> content, ILogger<TrainingSeeder> logger) : IContentSeeder
 {
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
-        if (await db.Set<Training>().AnyAsync(cancellationToken))
-        {
-            return;
-        }
-
-        var file = options.Value.TrainingsFile ?? Path.Combine(AppContext.BaseDirectory, "Content", "trainings.yaml");
+        var file = TrainingFile.PathOf(options.Value, content.Value);
         if (!File.Exists(file))
         {
             return;
         }
 
-        var root = DialogLoader.ReadRoot(await File.ReadAllTextAsync(file, cancellationToken), file);
-        foreach (var node in DialogLoader.Sequence(root, "trainings", file))
+        var known = (await db.Set<Training>().AsNoTracking().Select(t => new { t.Title, t.HeldOn }).ToListAsync(cancellationToken))
+            .Select(t => (t.Title, t.HeldOn)).ToHashSet();
+        var added = 0;
+        foreach (var row in TrainingFile.Load(file).Where(r => !known.Contains((r.Title, r.HeldOn))))
         {
-            if (node is not YamlDotNet.RepresentationModel.YamlMappingNode map)
-            {
-                throw new ContentFileException(file, DialogLoader.Line(node), "a training is a mapping with title, kind and heldOn");
-            }
-
-            var heldOn = DialogLoader.Required(map, "heldOn", file);
-            if (!DateOnly.TryParseExact(heldOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            {
-                throw new ContentFileException(file, DialogLoader.Line(map), $"heldOn '{heldOn}' is not a date (yyyy-MM-dd)");
-            }
-
-            var title = DialogLoader.Required(map, "title", file);
             db.Add(new Training
             {
-                Title = title,
-                Kind = DialogLoader.Required(map, "kind", file),
-                HeldOn = date,
-                Audience = DialogLoader.Optional(map, "audience"),
-                ClosesAt = StaffSurveysExtensions.ClosingOf(date, options.Value.OpenDays),
-                IsSample = title.Contains("サンプル", StringComparison.Ordinal),
+                Title = row.Title,
+                Kind = row.Kind,
+                HeldOn = row.HeldOn,
+                Audience = row.Audience,
+                ClosesAt = StaffSurveysExtensions.ClosingOf(row.HeldOn, options.Value.OpenDays),
+                IsSample = row.Title.Contains("サンプル", StringComparison.Ordinal),
             });
+            known.Add((row.Title, row.HeldOn));
+            added++;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        if (added > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            logger.LogInformation("Trainings added from {File}: {Count}", Path.GetFileName(file), added);
+        }
     }
 }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Surveys;
 using ShiogamaDx.Bot.Content;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Tests.Conversations;
@@ -57,6 +58,49 @@ public sealed class ContentReloadTests : IDisposable
         Assert.Contains("ご意見の分野を選んでください。", prompt, StringComparison.Ordinal);
         Assert.Contains("「このLINEの使い方」「オンライン手続き」「スマホ教室」「その他」のどれかを選んでください。", retry, StringComparison.Ordinal);
         Assert.Contains("電子申請で請求すると、三日ほどで郵送で届きます。", procedure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnEditedPlan_KpisYaml_IsUsedWithoutARestart_ItsFiguresAndItsWords()
+    {
+        var before = ReplyText.Of(await app.SayAsync(Audience.Staff, "s1", "RPAの稼働業務数の令和9年度の目標は？"));
+        Assert.Contains("5業務", before, StringComparison.Ordinal);
+
+        await EditAndWaitAsync(() => Edit("Content/kpis.yaml",
+            "aliases: [RPA, ロボット, 自動化, アールピーエー]\n    budget: { R7: 2591, R8: 1320 }\n    kpis:\n      - id: rpa-processes\n        name: 稼働業務数\n        unit: 業務\n        aliases: [稼働業務数, 稼働業務, 業務数, 稼働数]\n        years:\n          R7: { target: 4, actual: 3 }\n          R8: { target: 4 }\n          R9: { target: 5 }",
+            "aliases: [RPA, ロボット, 自動化, アールピーエー, 定型作業ロボ]\n    budget: { R7: 2591, R8: 1320 }\n    kpis:\n      - id: rpa-processes\n        name: 稼働業務数\n        unit: 業務\n        aliases: [稼働業務数, 稼働業務, 業務数, 稼働数]\n        years:\n          R7: { target: 4, actual: 3 }\n          R8: { target: 4 }\n          R9: { target: 9 }"));
+
+        Assert.Empty(Reloader.LastProblems);
+        var figure = ReplyText.Of(await app.SayAsync(Audience.Staff, "s2", "RPAの稼働業務数の令和9年度の目標は？"));
+        var word = ReplyText.Of(await app.SayAsync(Audience.Staff, "s3", "定型作業ロボの稼働業務数の令和9年度の目標は？"));
+        Assert.Contains("9業務", figure, StringComparison.Ordinal);
+        Assert.DoesNotContain("5業務", figure, StringComparison.Ordinal);
+        Assert.Contains("9業務", word, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ATrainingAddedToTrainingsYaml_IsThereWithoutARestart_AndNothingElseChanges()
+    {
+        int Count() => app.WithScope(sp => sp.GetRequiredService<BotDbContext>().Set<Training>().Count());
+        var before = app.WithScope(sp => sp.GetRequiredService<BotDbContext>().Set<Training>().AsNoTracking().OrderBy(t => t.Id).Select(t => new { t.Id, t.Title, t.HeldOn }).ToList());
+        Assert.NotEmpty(before);
+
+        await EditAndWaitAsync(() => File.AppendAllText(Path.Combine(folder, "Content", "trainings.yaml"),
+            "  - title: 文書管理システム研修\n    kind: digital-tools\n    heldOn: 2026-12-10\n    audience: 各課の庶務担当\n"));
+
+        Assert.Empty(Reloader.LastProblems);
+        Assert.Equal(before.Count + 1, Count());
+        var added = app.WithScope(sp => sp.GetRequiredService<BotDbContext>().Set<Training>().AsNoTracking().Single(t => t.Title == "文書管理システム研修"));
+        Assert.Equal((new DateOnly(2026, 12, 10), "digital-tools", false), (added.HeldOn, added.Kind, added.IsSample));
+        Assert.Equal(before, app.WithScope(sp => sp.GetRequiredService<BotDbContext>().Set<Training>().AsNoTracking().Where(t => t.Title != "文書管理システム研修").OrderBy(t => t.Id).Select(t => new { t.Id, t.Title, t.HeldOn }).ToList()));
+
+        // A broken date is refused with its line; the trainings stay as they were.
+        await EditAndWaitAsync(() => File.AppendAllText(Path.Combine(folder, "Content", "trainings.yaml"),
+            "  - title: 日付のない研修\n    kind: excel\n    heldOn: 12月20日\n"));
+        var problem = Assert.Single(Reloader.LastProblems);
+        Assert.EndsWith("trainings.yaml", problem.File, StringComparison.Ordinal);
+        Assert.Contains("heldOn '12月20日' is not a date", problem.Reason, StringComparison.Ordinal);
+        Assert.Equal(before.Count + 1, Count());
     }
 
     [Fact]
