@@ -10,6 +10,9 @@ public static class KpiSources
     public const string Manual = "manual";
     public const string Survey = "survey";
     public const string Catalog = "catalog";
+
+    /// <summary>A computed figure recorded for its fiscal year (KpiSnapshotJob, POST /api/admin/kpis/snapshot): it outlives a changed catalog.</summary>
+    public const string Snapshot = "snapshot";
 }
 
 public sealed class KpiProject

@@ -94,6 +94,9 @@ public sealed class KpiSnapshot(KpiCatalog catalog, IReadOnlyList<KpiValue> stor
 
     public KpiCatalog Catalog => catalog;
 
+    /// <summary>The figures computed now (live), as the sources gave them.</summary>
+    public IReadOnlyList<ComputedKpiValue> ComputedValues => computed;
+
     public KpiCell? Target(KpiDef kpi, int year) => Plan(kpi.Id, year, KpiField.Target, primary: true).FirstOrDefault();
 
     public KpiCell? Budget(KpiProjectDef project, int year) => Plan(project.Id, year, KpiField.Budget, primary: true).FirstOrDefault();
@@ -101,15 +104,20 @@ public sealed class KpiSnapshot(KpiCatalog catalog, IReadOnlyList<KpiValue> stor
     /// <summary>What the plan says elsewhere about the same cell (kept, not chosen).</summary>
     public IReadOnlyList<KpiCell> OtherPlanValues(string id, int year, KpiField field) => Plan(id, year, field, primary: false).ToList();
 
-    /// <summary>A manual value wins (someone decided it, and it is audited), then the plan's, then a computed one.</summary>
+    /// <summary>
+    /// A manual value wins (someone decided it, and it is audited), then the plan's, then one computed now (the current
+    /// fiscal year only), then the last one recorded for that year (how a past year's computed figure survives).
+    /// </summary>
     public KpiCell? Actual(KpiDef kpi, int year) => Actuals(kpi, year) is { Count: > 0 } list ? list[0] : null;
 
     public IReadOnlyList<KpiCell> Actuals(KpiDef kpi, int year)
     {
         var manual = stored.Where(v => v.KpiId == kpi.Id && v.FiscalYear == year && v.Field == KpiField.Actual && v.Source == KpiSources.Manual)
             .OrderByDescending(v => v.RecordedAt).Select(ToCell);
-        var computedCells = Computed(kpi, year);
-        return [.. manual, .. Plan(kpi.Id, year, KpiField.Actual, primary: true), .. computedCells];
+        var computedCells = Computed(kpi, year).ToList();
+        // The record only stands in when nothing is computed for that year now (a year gone by): never both.
+        var recorded = computedCells.Count > 0 ? [] : stored.Where(v => v.KpiId == kpi.Id && v.FiscalYear == year && v.Field == KpiField.Actual && v.Source == KpiSources.Snapshot).Select(ToCell);
+        return [.. manual, .. Plan(kpi.Id, year, KpiField.Actual, primary: true), .. computedCells, .. recorded];
     }
 
     public IEnumerable<KpiCell> Computed(KpiDef kpi, int year) =>
@@ -118,7 +126,7 @@ public sealed class KpiSnapshot(KpiCatalog catalog, IReadOnlyList<KpiValue> stor
 
     public int? LatestActualYear(KpiDef kpi)
     {
-        var years = stored.Where(v => v.KpiId == kpi.Id && v.Field == KpiField.Actual && (v.IsPrimary || v.Source == KpiSources.Manual) && (v.Value is not null || v.Text is not null))
+        var years = stored.Where(v => v.KpiId == kpi.Id && v.Field == KpiField.Actual && (v.IsPrimary || v.Source is KpiSources.Manual or KpiSources.Snapshot) && (v.Value is not null || v.Text is not null))
             .Select(v => v.FiscalYear)
             .Concat(computed.Where(c => c.KpiId == kpi.Id).Select(c => c.FiscalYear))
             .ToList();
@@ -186,6 +194,29 @@ public sealed class KpiService(BotDbContext db, KpiCatalog catalog, IEnumerable<
 
         // A computed value is only ever an actual of a known KPI; it can never replace a plan target.
         return new KpiSnapshot(catalog, stored, computed.Where(c => catalog.Kpi(c.KpiId) is not null).ToList());
+    }
+
+    /// <summary>
+    /// Records each figure computed now (the catalog's counts) for its fiscal year, replacing that year's earlier
+    /// record: run every hour by <see cref="KpiSnapshotJob"/>, so when a fiscal year ends its last record is its
+    /// figure, whatever the catalog becomes; and by the office through the operations API.
+    /// </summary>
+    public async Task<IReadOnlyList<ComputedKpiValue>> RecordComputedAsync(string recordedBy, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var values = (await SnapshotAsync(ct)).ComputedValues;
+        foreach (var c in values)
+        {
+            await db.Set<KpiValue>().Where(v => v.KpiId == c.KpiId && v.FiscalYear == c.FiscalYear && v.Field == KpiField.Actual && v.Source == KpiSources.Snapshot).ExecuteDeleteAsync(ct);
+            db.Add(new KpiValue
+            {
+                KpiId = c.KpiId, FiscalYear = c.FiscalYear, Field = KpiField.Actual, Value = c.Value, Source = KpiSources.Snapshot,
+                SourceDetail = c.Note, Note = c.Note, IsPrimary = false, RecordedBy = recordedBy, RecordedAt = now,
+            });
+        }
+
+        await db.SaveChangesAsync(ct);
+        return values;
     }
 
     /// <summary>Validates without saving: the error to show, or null.</summary>
@@ -289,6 +320,8 @@ public static class KpiFormat
         KpiSources.Manual => texts[KpiTexts.SourceManual],
         KpiSources.Survey => texts[KpiTexts.SourceSurvey],
         KpiSources.Catalog => texts[KpiTexts.SourceCatalog],
+        // Japan time (UTC+9 all year, no summer time): the label has no zone at hand.
+        KpiSources.Snapshot => texts.Format(KpiTexts.SourceSnapshot, cell.RecordedAt is { } at ? at.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy/MM/dd", CultureInfo.InvariantCulture) : "—"),
         var other => other,
     };
 

@@ -149,6 +149,7 @@ internal static class KpiTexts
     public static readonly MessageKey SourceManual = new("kpis.source-manual");
     public static readonly MessageKey SourceSurvey = new("kpis.source-survey");
     public static readonly MessageKey SourceCatalog = new("kpis.source-catalog");
+    public static readonly MessageKey SourceSnapshot = new("kpis.source-snapshot", "at");
     public static readonly MessageKey ProvenanceManual = new("kpis.provenance-manual", "by", "at", "reason");
     public static readonly MessageKey Provenance = new("kpis.provenance", "source", "detail");
     public static readonly MessageKey UpdateWhich = new("kpis.update-which");

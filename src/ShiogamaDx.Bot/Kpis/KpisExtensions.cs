@@ -23,6 +23,7 @@ public static class KpisExtensions
         services.AddTransient(sp => sp.GetRequiredService<KpiPlan>().Reader);
         services.AddSingleton<KpiCharts>();
         services.AddScoped<KpiService>();
+        services.AddHostedService<KpiSnapshotJob>();
         services.AddScoped<IContentSeeder, KpiContentSeeder>();
         services.AddScoped<IIntentHandler, KpiHandler>();
         services.AddScoped<IDialogAction, KpiUpdateAction>();
@@ -39,9 +40,16 @@ public static class KpisExtensions
         group.MapGet("/audit", AuditAsync);
         group.MapPut("/{id}/actuals/{fiscalYear:int}", SetActualAsync);
         group.MapPost("/actuals", ImportAsync).Accepts<string>("text/csv");
+        group.MapPost("/snapshot", RecordAsync);
         KpiDashboardPage.Map(app);
         return app;
     }
+
+    /// <summary>Records the figures computed from the catalog now for their fiscal year (e.g. on the last day of March, after the catalog's last edit).</summary>
+    private static async Task<Ok<List<RecordedJson>>> RecordAsync(KpiService service, CancellationToken ct) =>
+        TypedResults.Ok((await service.RecordComputedAsync("api", ct)).Select(c => new RecordedJson(c.KpiId, c.FiscalYear, c.Value, c.Note)).ToList());
+
+    public sealed record RecordedJson(string Id, int FiscalYear, decimal Value, string Note);
 
     private static async Task<Results<Ok<List<KpiJson>>, BadRequest<string>>> ListAsync(int? fiscalYear, KpiService service, CancellationToken ct)
     {
