@@ -45,6 +45,9 @@ public sealed class SmartphoneClass
 
     public ClassStatus Status { get; set; }
 
+    /// <summary>From a sample schedule (<c>sample: true</c>): its card says so, residents must not take it for the city's.</summary>
+    public bool IsSample { get; set; }
+
     public int SeatsLeft => Math.Max(0, Capacity - SeatsTaken);
 }
 

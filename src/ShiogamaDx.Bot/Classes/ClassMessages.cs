@@ -20,7 +20,7 @@ public static class ClassMessages
     public static Card Card(MessageSet m, SmartphoneClass c)
     {
         var seats = c.SeatsLeft > 0 ? m.Format(ClassTexts.CardSeatsLeft, c.SeatsLeft) : m[ClassTexts.CardFull];
-        var body = m.Format(ClassTexts.CardBody, ClassTime.Span(c), c.Venue, c.Topic, seats);
+        var body = m.Format(ClassTexts.CardBody, ClassTime.Span(c), c.Venue, c.Topic, seats) + (c.IsSample ? "\n" + m[ClassTexts.CardSample] : string.Empty);
         var label = c.SeatsLeft > 0 ? m[ClassTexts.CardRegister] : m[ClassTexts.CardWait];
         return new Card(c.Title, body, [new CardAction(label, CardActionKind.Postback, Reg(c.Id))]);
     }

@@ -16,7 +16,7 @@ namespace ShiogamaDx.Bot.Classes;
 public static partial class ClassSchedule
 {
     private static readonly HashSet<string> Keys =
-        ["id", "title", "topic", "date", "start", "end", "venue", "address", "capacity", "bring", "partner", "status"];
+        ["id", "title", "topic", "date", "start", "end", "venue", "address", "capacity", "bring", "partner", "status", "sample"];
 
     public static IReadOnlyList<SmartphoneClass> Load(string file)
     {
@@ -112,6 +112,12 @@ public static partial class ClassSchedule
             WhatToBring = Text(map, "bring", file, 300),
             Partner = DialogLoader.Optional(map, "partner") is { Length: > 0 } p ? Clip(p, 100, file, map, "partner") : null,
             Status = status,
+            IsSample = DialogLoader.Optional(map, "sample") switch
+            {
+                null or "false" => false,
+                "true" => true,
+                var other => throw Error(file, map, "sample", $"'{other}' is not true or false"),
+            },
         };
     }
 
@@ -191,6 +197,7 @@ public sealed class ClassScheduleSeeder(BotDbContext db, Outbox outbox, TimeProv
                 row.WhatToBring = c.WhatToBring;
                 row.Partner = c.Partner;
                 row.Status = c.Status;
+                row.IsSample = c.IsSample;
             }
             else
             {

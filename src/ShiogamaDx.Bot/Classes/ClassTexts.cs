@@ -8,6 +8,7 @@ internal static class ClassTexts
     public static readonly MessageKey CardSeatsLeft = new("classes.card-seats-left", "seats");
     public static readonly MessageKey CardFull = new("classes.card-full");
     public static readonly MessageKey CardBody = new("classes.card-body", "time", "venue", "topic", "seats");
+    public static readonly MessageKey CardSample = new("classes.card-sample");
     public static readonly MessageKey CardRegister = new("classes.card-register");
     public static readonly MessageKey CardWait = new("classes.card-wait");
     public static readonly MessageKey Details = new("classes.details", "title", "time", "venue", "address", "people", "bring");

@@ -1,6 +1,7 @@
 using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Tests.Conversations;
+using ShiogamaDx.Bot.Tests.Infrastructure;
 
 namespace ShiogamaDx.Bot.Tests.Classes;
 
@@ -34,6 +35,22 @@ public sealed class ClassScheduleTests
         Assert.Contains(classes, c => c.Venue == "壱番館");
         Assert.Contains(classes, c => c.Venue.Contains("ショッピングモール", StringComparison.Ordinal));
         Assert.All(classes, c => Assert.Equal(TimeSpan.FromHours(9), c.StartsAt.Offset));
+        Assert.All(classes, c => Assert.True(c.IsSample, $"{c.Id}: sample: true"));
+    }
+
+    [Fact]
+    public async Task ACardFromTheSampleSchedule_SaysItIsASample_AndTheCitysOwnDoesNot()
+    {
+        using var bundled = new BotApplication();
+        using var citys = new ClassesTestApp();
+
+        var sample = (await bundled.SayAsync(Audience.Resident, "r1", "スマホ教室")).OfType<CardsReply>().SelectMany(r => r.Cards).ToList();
+        var own = (await citys.SayAsync("r1", "スマホ教室")).OfType<CardsReply>().SelectMany(r => r.Cards).ToList();
+
+        Assert.NotEmpty(sample);
+        Assert.All(sample, c => Assert.EndsWith("※サンプルの日程です。実際の日程は市のお知らせでご確認ください。", c.Body, StringComparison.Ordinal));
+        Assert.NotEmpty(own);
+        Assert.All(own, c => Assert.DoesNotContain("サンプル", c.Body, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -351,6 +351,9 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     b.Property<long>("EndsAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsSample")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Partner")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");

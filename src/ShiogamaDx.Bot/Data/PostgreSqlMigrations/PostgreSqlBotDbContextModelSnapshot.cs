@@ -367,6 +367,9 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     b.Property<DateTimeOffset>("EndsAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("IsSample")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Partner")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
