@@ -24,6 +24,10 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("vi", 0.90)]
     [InlineData("pt", 0.79)]
     [InlineData("tl", 0.83)]
+    // Fresh held-out sets (written by another engineer before the change that measures them): floors at 0 until measured.
+    [InlineData("easy-fresh", 0.0)]
+    [InlineData("pt-fresh", 0.0)]
+    [InlineData("tl-fresh", 0.0)]
     public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)
     {
         var rows = File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv"))
@@ -39,7 +43,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         {
             var (question, expected) = (row[0], row[1]);
             var user = $"eval-{language}-{n++}";
-            if (language == "easy")
+            if (language.StartsWith("easy", StringComparison.Ordinal))
             {
                 await app.SayAsync(Audience.Resident, user, "やさしい日本語で");
             }
