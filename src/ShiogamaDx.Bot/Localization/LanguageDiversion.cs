@@ -18,6 +18,8 @@ public sealed partial class LanguageDiversion(
     LanguageCatalog catalog,
     ResidentLanguages languages,
     ForeignIndexCache indexes,
+    EasyIndexCache easyIndexes,
+    IEnumerable<IIntentHandler> handlers,
     ProcedureIndexCache procedures,
     ClassBooking booking,
     ConversationStore store,
@@ -91,7 +93,7 @@ public sealed partial class LanguageDiversion(
 
         if (language == LanguagePack.Easy)
         {
-            return packs.TryGetValue(LanguagePack.Easy, out var easy) ? EasyButton(turn, easy) : null;
+            return packs.TryGetValue(LanguagePack.Easy, out var easy) ? EasyButton(turn, easy) ?? await EasyQuestionAsync(turn, easy, ct) : null;
         }
 
         if (language == LanguagePack.Japanese || !packs.TryGetValue(language, out var pack))
@@ -425,6 +427,38 @@ public sealed partial class LanguageDiversion(
         }
 
         return [EasyCards(new CardsReply(p.Name, [ProcedureReplies.Card(p, messages.Current)]), easy).Reply];
+    }
+
+    /// <summary>
+    /// A question the catalog's own words do not understand, asked by a やさしい日本語 resident: searched again with the
+    /// easy versions' words beside the catalog's (<see cref="EasyIndex"/>). Answered here only when no feature of the
+    /// engine understands it; otherwise, and when the easy words do not find it either, the engine answers as before.
+    /// </summary>
+    private async Task<IReadOnlyList<Reply>?> EasyQuestionAsync(Turn turn, LanguagePack easy, CancellationToken ct)
+    {
+        if (turn.IsPostback || turn.Normalized.Length == 0 || dialogs.Menus.SmallTalkFor(turn.Normalized) is not null)
+        {
+            return null;
+        }
+
+        var regular = procedures.Get(db).Search(turn.Text);
+        var hits = easyIndexes.Get(easy, db).Search(turn.Text);
+        if (hits is not [{ Confidence: >= ConversationEngine.MatchThreshold } best, ..]
+            || (regular is [{ Confidence: >= ConversationEngine.MatchThreshold } known, ..] && (known.Procedure.Id == best.Procedure.Id || known.Confidence >= best.Confidence))
+            || handlers.Any(h => h.Audience == Audience.Resident && h.Name != ProcedureReplies.Handler && h.Match(turn) >= ConversationEngine.MatchThreshold)
+            || (await store.LoadAsync(turn.Message.ConversationKey, ct)).State is not null)
+        {
+            return null;
+        }
+
+        var texts = messages.Current;
+        var shown = ProcedureHandler.Decide(hits);
+        if (shown.Count == 1)
+        {
+            demand.Count(shown[0].Id);
+        }
+
+        return Easy(shown.Count == 1 ? ProcedureReplies.Answer(shown[0], texts) : ProcedureReplies.Candidates(shown, texts), easy);
     }
 
     private IReadOnlyList<Reply> Easy(IReadOnlyList<Reply> replies, LanguagePack easy)
