@@ -387,26 +387,53 @@ public sealed partial class LanguageDiversion(
         }
 
         var result = new List<Reply> { new TextReply(pack["machine-translation"]) };
+        var japaneseLabels = false;
         foreach (var reply in replies)
         {
-            result.Add(reply switch
+            switch (reply)
             {
-                TextReply t => new TextReply(await OrJapaneseAsync(t.Text, pack, ct)),
-                ChoicesReply c => new ChoicesReply(await OrJapaneseAsync(c.Prompt, pack, ct), c.Choices),
-                CardsReply cards => new CardsReply(cards.AltText, await CardsAsync(cards.Cards, pack, ct)),
-                _ => reply,
-            });
+                case TextReply t:
+                    result.Add(new TextReply(await OrJapaneseAsync(t.Text, pack, ct)));
+                    break;
+                case ChoicesReply c:
+                    var choices = new List<Choice>();
+                    foreach (var choice in c.Choices)
+                    {
+                        // A choice without data sends its label as the answer: it stays the Japanese the flow reads.
+                        var label = choice.Value is null ? null : await translator.TranslateAsync(choice.Label, pack.Code, ct);
+                        japaneseLabels |= label is null;
+                        choices.Add(choice with { Label = label ?? choice.Label });
+                    }
+
+                    result.Add(new ChoicesReply(await OrJapaneseAsync(c.Prompt, pack, ct), choices));
+                    break;
+                case CardsReply cards:
+                    var translated = new List<Card>();
+                    foreach (var card in cards.Cards)
+                    {
+                        var actions = new List<CardAction>();
+                        foreach (var action in card.Actions)
+                        {
+                            var sendsLabel = action.Kind == CardActionKind.Message && string.IsNullOrWhiteSpace(action.Value);
+                            var label = sendsLabel ? null : await translator.TranslateAsync(action.Label, pack.Code, ct);
+                            japaneseLabels |= label is null;
+                            actions.Add(action with { Label = label ?? action.Label });
+                        }
+
+                        translated.Add(card with { Title = await OrJapaneseAsync(card.Title, pack, ct), Body = await OrJapaneseAsync(card.Body, pack, ct), Actions = actions });
+                    }
+
+                    result.Add(new CardsReply(await translator.TranslateAsync(cards.AltText, pack.Code, ct) ?? pack["machine-translation"], translated));
+                    break;
+                default:
+                    result.Add(reply);
+                    break;
+            }
         }
 
-        return result;
-    }
-
-    private async Task<List<Card>> CardsAsync(IReadOnlyList<Card> cards, LanguagePack pack, CancellationToken ct)
-    {
-        var result = new List<Card>();
-        foreach (var card in cards)
+        if (japaneseLabels)
         {
-            result.Add(card with { Title = await OrJapaneseAsync(card.Title, pack, ct), Body = await OrJapaneseAsync(card.Body, pack, ct) });
+            result.Insert(1, new TextReply(pack["japanese-buttons"]));
         }
 
         return result;

@@ -50,6 +50,7 @@ public sealed partial record LanguagePack(
         ["not-translated"] = ["phone"],
         ["machine-translation"] = [],
         ["japanese-only"] = [],
+        ["japanese-buttons"] = [],
         ["online-yes"] = [],
         ["online-no"] = [],
         ["pay-online"] = ["methods"],
