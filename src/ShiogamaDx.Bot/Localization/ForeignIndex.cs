@@ -50,12 +50,27 @@ public sealed class ForeignIndex
     public IReadOnlyList<ForeignHit> Search(string text, int max = 3)
     {
         var query = Terms(text, language).Distinct(StringComparer.Ordinal).ToList();
-        return documents
-            .Select(d => new ForeignHit(d.Id, query.Sum(q => d.Terms.TryGetValue(q, out var weight) ? weight * idf[q] : 0)))
-            .Where(h => h.Score >= MinScore)
-            .OrderByDescending(h => h.Score)
-            .Take(max)
+        var words = LanguageDetector.Words(text)
+            .Where(w => !w.Any(IsCjk))
+            .Select(w => Terms(w, language).ToList())
+            .Where(t => t.Count > 0)
             .ToList();
+        var hits = new List<ForeignHit>();
+        foreach (var (id, terms) in documents)
+        {
+            var score = query.Sum(q => terms.TryGetValue(q, out var weight) ? weight * idf[q] : 0);
+            if (score < MinScore)
+            {
+                continue;
+            }
+
+            // How many of the question's words the entry explains: one rare word (pagkuha) weighs less than two of
+            // the question's words together (araw, basura). Ranks only; the floor above is on the words' own score.
+            var coverage = words.Count == 0 ? 1.0 : (double)words.Count(w => w.Any(terms.ContainsKey)) / words.Count;
+            hits.Add(new ForeignHit(id, score * (0.5 + (0.5 * coverage))));
+        }
+
+        return hits.OrderByDescending(h => h.Score).Take(max).ToList();
     }
 
     private void Add(string id, IEnumerable<(string? Text, double Weight)> fields)
@@ -89,7 +104,7 @@ public sealed class ForeignIndex
                     yield return term;
                 }
             }
-            else if (function is not null && function.Contains(word))
+            else if ((function is not null && function.Contains(word)) || CityName.Contains(word))
             {
                 // Grammar and question words (how, para, paano, ng): they say how a question is asked, not what about.
             }
@@ -124,6 +139,9 @@ public sealed class ForeignIndex
         ["pt"] = new(StringComparer.Ordinal) { "o", "a", "os", "as", "um", "uma", "uns", "umas", "de", "do", "da", "dos", "das", "no", "na", "nos", "nas", "em", "num", "numa", "por", "pelo", "pela", "para", "pra", "com", "e", "ou", "que", "como", "onde", "quando", "qual", "quais", "quem", "eu", "meu", "minha", "meus", "minhas", "me", "mim", "nosso", "nossa", "voce", "se", "tem", "ter", "tenho", "posso", "pode", "quero", "queria", "preciso", "fazer", "faco", "vou", "vai", "sobre", "isso", "este", "esta", "esse", "essa", "aqui", "ja", "nao", "sim", "ola", "por", "favor", "ao", "aos", "sao", "estou", "esta", "foi" },
         ["tl"] = new(StringComparer.Ordinal) { "ang", "ng", "nang", "mga", "sa", "si", "ni", "kay", "ko", "mo", "niya", "po", "ba", "na", "pa", "lang", "lamang", "rin", "din", "ito", "iyan", "yan", "iyon", "yung", "ano", "paano", "saan", "kailan", "sino", "bakit", "alin", "ako", "ikaw", "kami", "namin", "natin", "tayo", "siya", "sila", "akin", "kong", "mong", "naming", "gusto", "kailangan", "may", "mayroon", "meron", "pwede", "puwede", "para", "at", "o", "kung", "dito", "doon", "hindi", "ay", "mag", "nag", "pag", "i", "ipa", "ma", "ka", "yun", "dapat", "gawin", "ang", "sana" },
     };
+
+    /// <summary>The city's own name says nothing about what is asked: every question to its bot is about Shiogama.</summary>
+    private static readonly HashSet<string> CityName = new(StringComparer.Ordinal) { "shiogama", "shiogamashi", "shi" };
 
     private static readonly string[] TagalogPrefixes = ["ipag", "ipa", "magpa", "nagpa", "pagpa", "makapag", "nakapag", "maka", "naka", "mag", "nag", "pag", "paki", "ma", "na", "pa", "i"];
 
