@@ -119,7 +119,7 @@ public sealed partial class LanguageDiversion(
 
         if (pack.IsEasy)
         {
-            return Easy(replies, pack);
+            return Easy(understood ? replies : EasyNotUnderstood(replies, pack), pack);
         }
 
         // The catalog counted the answer to "was this helpful?": its thanks, in the resident's language.
@@ -486,6 +486,15 @@ public sealed partial class LanguageDiversion(
         }
 
         return Easy(shown.Count == 1 ? ProcedureReplies.Answer(shown[0], texts) : ProcedureReplies.Candidates(shown, texts), easy);
+    }
+
+    /// <summary>The engine's "not understood", said in やさしい日本語 (the contact line kept, it holds the number).</summary>
+    private IReadOnlyList<Reply> EasyNotUnderstood(IReadOnlyList<Reply> replies, LanguagePack easy)
+    {
+        var regular = dialogs.Menus.Resident.NotUnderstood;
+        return replies.Select(r => r is TextReply t && t.Text.StartsWith(regular, StringComparison.Ordinal)
+            ? new TextReply(easy["not-understood"] + t.Text[regular.Length..])
+            : r).ToList();
     }
 
     private IReadOnlyList<Reply> Easy(IReadOnlyList<Reply> replies, LanguagePack easy)

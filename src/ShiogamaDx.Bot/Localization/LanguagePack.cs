@@ -79,6 +79,7 @@ public sealed partial record LanguagePack(
         ["switched"] = [],
         ["switched-off"] = [],
         ["no-easy-version"] = [],
+        ["not-understood"] = [],
         ["language-prompt"] = [],
     };
 

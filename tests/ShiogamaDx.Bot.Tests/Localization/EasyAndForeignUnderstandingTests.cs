@@ -65,6 +65,25 @@ public sealed class EasyAndForeignUnderstandingTests
 
     /// <summary>Through the signed webhook, the fake LINE API on loopback and real SQLite.</summary>
     [Fact]
+    public async Task EasyJapaneseResident_WhoIsNotUnderstood_IsToldSoInEasyJapanese_WithTheHelpNumber()
+    {
+        var easy = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _)["easy"];
+        await using var host = await LineTestHost.StartAsync();
+        await host.SendAsync(LineEvents.Text("やさしい日本語で", host.Now));
+        await host.WhenSettledAsync();
+        await host.SendAsync(LineEvents.Text("ぴよぴよ ぽんぽこ", host.Now));
+        await host.WhenSettledAsync();
+
+        var text = host.Fake.Replies.Last().AllText;
+        Assert.Contains(easy["not-understood"].Split('\n')[0], text, StringComparison.Ordinal);
+        Assert.DoesNotContain("うまく分かりませんでした", text, StringComparison.Ordinal);
+        Assert.Contains("022-355-5284", text, StringComparison.Ordinal);
+        Assert.Empty(EasyJapaneseLinter.Check(easy["not-understood"]));
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+
+    [Fact]
     public async Task EasyJapaneseResident_InHiragana_ReachesAProcedure_ThePlainJapaneseMatcherDoesNotFind()
     {
         const string question = "しょくいん さいよう しけん を うけたい";
