@@ -50,12 +50,27 @@ public sealed class ForeignIndex
     public IReadOnlyList<ForeignHit> Search(string text, int max = 3)
     {
         var query = Terms(text, language).Distinct(StringComparer.Ordinal).ToList();
-        return documents
-            .Select(d => new ForeignHit(d.Id, query.Sum(q => d.Terms.TryGetValue(q, out var weight) ? weight * idf[q] : 0)))
-            .Where(h => h.Score >= MinScore)
-            .OrderByDescending(h => h.Score)
-            .Take(max)
+        var words = LanguageDetector.Words(text)
+            .Where(w => !w.Any(IsCjk))
+            .Select(w => Terms(w, language).ToList())
+            .Where(t => t.Count > 0)
             .ToList();
+        var hits = new List<ForeignHit>();
+        foreach (var (id, terms) in documents)
+        {
+            var score = query.Sum(q => terms.TryGetValue(q, out var weight) ? weight * idf[q] : 0);
+            if (score < MinScore)
+            {
+                continue;
+            }
+
+            // How many of the question's words the entry explains: one rare word (pagkuha) weighs less than two of
+            // the question's words together (araw, basura). Ranks only; the floor above is on the words' own score.
+            var coverage = words.Count == 0 ? 1.0 : (double)words.Count(w => w.Any(terms.ContainsKey)) / words.Count;
+            hits.Add(new ForeignHit(id, score * (0.5 + (0.5 * coverage))));
+        }
+
+        return hits.OrderByDescending(h => h.Score).Take(max).ToList();
     }
 
     private void Add(string id, IEnumerable<(string? Text, double Weight)> fields)
@@ -79,6 +94,7 @@ public sealed class ForeignIndex
     internal static IEnumerable<string> Terms(string text, string language)
     {
         var words = LanguageDetector.Words(text);
+        var function = FunctionWords.GetValueOrDefault(language);
         foreach (var word in words)
         {
             if (word.Any(IsCjk))
@@ -88,9 +104,17 @@ public sealed class ForeignIndex
                     yield return term;
                 }
             }
+            else if ((function is not null && function.Contains(word)) || CityName.Contains(word))
+            {
+                // Grammar and question words (how, para, paano, ng): they say how a question is asked, not what about.
+            }
             else if (word.Length >= 2 || char.IsDigit(word[0]))
             {
                 yield return StemOf(word);
+                if (language == "tl" && TagalogRoot(word) is { } root)
+                {
+                    yield return "r:" + StemOf(root);
+                }
             }
         }
 
@@ -103,6 +127,72 @@ public sealed class ForeignIndex
             }
         }
     }
+
+    /// <summary>
+    /// Words that carry no topic, per language written in Latin letters (compared folded: no accents). Left out of
+    /// both the question and the translated fields, so a rare function word in one keyword (paano, como usar) does
+    /// not outweigh the content words of a short question.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, HashSet<string>> FunctionWords = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal)
+    {
+        ["en"] = new(StringComparer.Ordinal) { "the", "a", "an", "of", "to", "for", "in", "on", "at", "by", "with", "from", "and", "or", "is", "are", "am", "was", "be", "do", "does", "did", "can", "could", "should", "will", "would", "i", "my", "me", "we", "our", "us", "you", "your", "it", "its", "this", "that", "there", "what", "how", "where", "when", "which", "who", "please", "want", "need", "get", "like", "some", "any", "about", "have", "has" },
+        ["pt"] = new(StringComparer.Ordinal) { "o", "a", "os", "as", "um", "uma", "uns", "umas", "de", "do", "da", "dos", "das", "no", "na", "nos", "nas", "em", "num", "numa", "por", "pelo", "pela", "para", "pra", "com", "e", "ou", "que", "como", "onde", "quando", "qual", "quais", "quem", "eu", "meu", "minha", "meus", "minhas", "me", "mim", "nosso", "nossa", "voce", "se", "tem", "ter", "tenho", "posso", "pode", "quero", "queria", "preciso", "fazer", "faco", "vou", "vai", "sobre", "isso", "este", "esta", "esse", "essa", "aqui", "ja", "nao", "sim", "ola", "por", "favor", "ao", "aos", "sao", "estou", "esta", "foi" },
+        ["tl"] = new(StringComparer.Ordinal) { "ang", "ng", "nang", "mga", "sa", "si", "ni", "kay", "ko", "mo", "niya", "po", "ba", "na", "pa", "lang", "lamang", "rin", "din", "ito", "iyan", "yan", "iyon", "yung", "ano", "paano", "saan", "kailan", "sino", "bakit", "alin", "ako", "ikaw", "kami", "namin", "natin", "tayo", "siya", "sila", "akin", "kong", "mong", "naming", "gusto", "kailangan", "may", "mayroon", "meron", "pwede", "puwede", "para", "at", "o", "kung", "dito", "doon", "hindi", "ay", "mag", "nag", "pag", "i", "ipa", "ma", "ka", "yun", "dapat", "gawin", "ang", "sana" },
+    };
+
+    /// <summary>The city's own name says nothing about what is asked: every question to its bot is about Shiogama.</summary>
+    private static readonly HashSet<string> CityName = new(StringComparer.Ordinal) { "shiogama", "shiogamashi", "shi" };
+
+    private static readonly string[] TagalogPrefixes = ["ipag", "ipa", "magpa", "nagpa", "pagpa", "makapag", "nakapag", "maka", "naka", "mag", "nag", "pag", "paki", "ma", "na", "pa", "i"];
+
+    /// <summary>
+    /// A Tagalog verb or noun without its affixes (magpapabakuna, pagbabakuna → bakuna; iparehistro, magparehistro →
+    /// rehistro; kumuha → kuha; namatay, pagkamatay → matay): prefixes, the repeated first syllable, the infixes -um-
+    /// and -in-, the suffixes -an and -in. Null when nothing was taken off.
+    /// </summary>
+    internal static string? TagalogRoot(string word)
+    {
+        var w = word;
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var prefix in TagalogPrefixes)
+            {
+                if (w.StartsWith(prefix, StringComparison.Ordinal) && w.Length - prefix.Length >= 4)
+                {
+                    w = w[prefix.Length..];
+                    changed = true;
+                    break;
+                }
+            }
+
+            // A repeated first syllable (re-rehistro, ba-bakuna, pa-pa).
+            if (w.Length >= 6 && w[..2] == w[2..4])
+            {
+                w = w[2..];
+                changed = true;
+            }
+        }
+
+        // The infixes after the first consonant: kumuha → kuha, sinulat → sulat.
+        if (w.Length >= 5 && !IsVowel(w[0]) && w[1..3] is "um" or "in" && IsVowel(w[3]))
+        {
+            w = w[0] + w[3..];
+        }
+
+        if (w.Length >= 6 && (w.EndsWith("han", StringComparison.Ordinal) || w.EndsWith("hin", StringComparison.Ordinal)))
+        {
+            w = w[..^3];
+        }
+        else if (w.Length >= 6 && (w.EndsWith("an", StringComparison.Ordinal) || w.EndsWith("in", StringComparison.Ordinal)))
+        {
+            w = w[..^2];
+        }
+
+        return w == word ? null : w;
+    }
+
+    private static bool IsVowel(char c) => c is 'a' or 'e' or 'i' or 'o' or 'u';
 
     /// <summary>A plural's s dropped (classes, class; sofas, sofa), then the first six letters.</summary>
     internal static string StemOf(string word)

@@ -9,6 +9,8 @@ namespace ShiogamaDx.Bot.Localization;
 /// </summary>
 public static class LanguageCheck
 {
+    private static readonly string[] EasyTextsLinted = ["switched", "no-easy-version", "not-understood"];
+
     public static List<ContentFileException> Problems(string folder, string? catalogFile)
     {
         var packs = LanguageCatalog.LoadFolder(folder, out var problems);
@@ -17,6 +19,18 @@ public static class LanguageCheck
         {
             var lines = File.ReadAllLines(pack.File);
             int LineOf(string id) => Array.FindIndex(lines, l => l.TrimStart().StartsWith(id + ":", StringComparison.Ordinal) && l.StartsWith("  ", StringComparison.Ordinal)) + 1;
+            if (pack.IsEasy)
+            {
+                // What the bot says in やさしい日本語 (「ふつうの日本語」に戻したときの文は、ふつうの日本語).
+                foreach (var key in EasyTextsLinted.Where(pack.Texts.ContainsKey))
+                {
+                    foreach (var problem in EasyJapaneseLinter.Check(pack.Texts[key]))
+                    {
+                        problems.Add(new ContentFileException(pack.File, Array.FindIndex(lines, l => l.TrimStart().StartsWith(key + ":", StringComparison.Ordinal)) + 1, $"texts: {key}: {problem}"));
+                    }
+                }
+            }
+
             foreach (var (id, procedure) in pack.Procedures)
             {
                 if (ids is not null && !ids.Contains(id))

@@ -18,6 +18,8 @@ public sealed partial class LanguageDiversion(
     LanguageCatalog catalog,
     ResidentLanguages languages,
     ForeignIndexCache indexes,
+    EasyIndexCache easyIndexes,
+    IEnumerable<IIntentHandler> handlers,
     ProcedureIndexCache procedures,
     ClassBooking booking,
     ConversationStore store,
@@ -91,7 +93,7 @@ public sealed partial class LanguageDiversion(
 
         if (language == LanguagePack.Easy)
         {
-            return packs.TryGetValue(LanguagePack.Easy, out var easy) ? EasyButton(turn, easy) : null;
+            return packs.TryGetValue(LanguagePack.Easy, out var easy) ? EasyButton(turn, easy) ?? await EasyQuestionAsync(turn, easy, ct) : null;
         }
 
         if (language == LanguagePack.Japanese || !packs.TryGetValue(language, out var pack))
@@ -117,7 +119,7 @@ public sealed partial class LanguageDiversion(
 
         if (pack.IsEasy)
         {
-            return Easy(replies, pack);
+            return Easy(understood ? replies : EasyNotUnderstood(replies, pack), pack);
         }
 
         // The catalog counted the answer to "was this helpful?": its thanks, in the resident's language.
@@ -385,26 +387,53 @@ public sealed partial class LanguageDiversion(
         }
 
         var result = new List<Reply> { new TextReply(pack["machine-translation"]) };
+        var japaneseLabels = false;
         foreach (var reply in replies)
         {
-            result.Add(reply switch
+            switch (reply)
             {
-                TextReply t => new TextReply(await OrJapaneseAsync(t.Text, pack, ct)),
-                ChoicesReply c => new ChoicesReply(await OrJapaneseAsync(c.Prompt, pack, ct), c.Choices),
-                CardsReply cards => new CardsReply(cards.AltText, await CardsAsync(cards.Cards, pack, ct)),
-                _ => reply,
-            });
+                case TextReply t:
+                    result.Add(new TextReply(await OrJapaneseAsync(t.Text, pack, ct)));
+                    break;
+                case ChoicesReply c:
+                    var choices = new List<Choice>();
+                    foreach (var choice in c.Choices)
+                    {
+                        // A choice without data sends its label as the answer: it stays the Japanese the flow reads.
+                        var label = choice.Value is null ? null : await translator.TranslateAsync(choice.Label, pack.Code, ct);
+                        japaneseLabels |= label is null;
+                        choices.Add(choice with { Label = label ?? choice.Label });
+                    }
+
+                    result.Add(new ChoicesReply(await OrJapaneseAsync(c.Prompt, pack, ct), choices));
+                    break;
+                case CardsReply cards:
+                    var translated = new List<Card>();
+                    foreach (var card in cards.Cards)
+                    {
+                        var actions = new List<CardAction>();
+                        foreach (var action in card.Actions)
+                        {
+                            var sendsLabel = action.Kind == CardActionKind.Message && string.IsNullOrWhiteSpace(action.Value);
+                            var label = sendsLabel ? null : await translator.TranslateAsync(action.Label, pack.Code, ct);
+                            japaneseLabels |= label is null;
+                            actions.Add(action with { Label = label ?? action.Label });
+                        }
+
+                        translated.Add(card with { Title = await OrJapaneseAsync(card.Title, pack, ct), Body = await OrJapaneseAsync(card.Body, pack, ct), Actions = actions });
+                    }
+
+                    result.Add(new CardsReply(await translator.TranslateAsync(cards.AltText, pack.Code, ct) ?? pack["machine-translation"], translated));
+                    break;
+                default:
+                    result.Add(reply);
+                    break;
+            }
         }
 
-        return result;
-    }
-
-    private async Task<List<Card>> CardsAsync(IReadOnlyList<Card> cards, LanguagePack pack, CancellationToken ct)
-    {
-        var result = new List<Card>();
-        foreach (var card in cards)
+        if (japaneseLabels)
         {
-            result.Add(card with { Title = await OrJapaneseAsync(card.Title, pack, ct), Body = await OrJapaneseAsync(card.Body, pack, ct) });
+            result.Insert(1, new TextReply(pack["japanese-buttons"]));
         }
 
         return result;
@@ -425,6 +454,47 @@ public sealed partial class LanguageDiversion(
         }
 
         return [EasyCards(new CardsReply(p.Name, [ProcedureReplies.Card(p, messages.Current)]), easy).Reply];
+    }
+
+    /// <summary>
+    /// A question the catalog's own words do not understand, asked by a やさしい日本語 resident: searched again with the
+    /// easy versions' words beside the catalog's (<see cref="EasyIndex"/>). Answered here only when no feature of the
+    /// engine understands it; otherwise, and when the easy words do not find it either, the engine answers as before.
+    /// </summary>
+    private async Task<IReadOnlyList<Reply>?> EasyQuestionAsync(Turn turn, LanguagePack easy, CancellationToken ct)
+    {
+        if (turn.IsPostback || turn.Normalized.Length == 0 || dialogs.Menus.SmallTalkFor(turn.Normalized) is not null)
+        {
+            return null;
+        }
+
+        var regular = procedures.Get(db).Search(turn.Text);
+        var hits = easyIndexes.Get(easy, db).Search(turn.Text);
+        if (hits is not [{ Confidence: >= ConversationEngine.MatchThreshold } best, ..]
+            || (regular is [{ Confidence: >= ConversationEngine.MatchThreshold } known, ..] && (known.Procedure.Id == best.Procedure.Id || known.Confidence >= best.Confidence))
+            || handlers.Any(h => h.Audience == Audience.Resident && h.Name != ProcedureReplies.Handler && h.Match(turn) >= ConversationEngine.MatchThreshold)
+            || (await store.LoadAsync(turn.Message.ConversationKey, ct)).State is not null)
+        {
+            return null;
+        }
+
+        var texts = messages.Current;
+        var shown = ProcedureHandler.Decide(hits);
+        if (shown.Count == 1)
+        {
+            demand.Count(shown[0].Id);
+        }
+
+        return Easy(shown.Count == 1 ? ProcedureReplies.Answer(shown[0], texts) : ProcedureReplies.Candidates(shown, texts), easy);
+    }
+
+    /// <summary>The engine's "not understood", said in やさしい日本語 (the contact line kept, it holds the number).</summary>
+    private IReadOnlyList<Reply> EasyNotUnderstood(IReadOnlyList<Reply> replies, LanguagePack easy)
+    {
+        var regular = dialogs.Menus.Resident.NotUnderstood;
+        return replies.Select(r => r is TextReply t && t.Text.StartsWith(regular, StringComparison.Ordinal)
+            ? new TextReply(easy["not-understood"] + t.Text[regular.Length..])
+            : r).ToList();
     }
 
     private IReadOnlyList<Reply> Easy(IReadOnlyList<Reply> replies, LanguagePack easy)

@@ -23,6 +23,12 @@ public sealed partial record LanguagePack(
     IReadOnlyList<string> ClassKeywords,
     string File)
 {
+    /// <summary>
+    /// The やさしい日本語 pack's readings of the catalog's kanji words (住民票: じゅうみんひょう), so a question written in
+    /// hiragana reaches the procedure; content the city edits (hiragana only, checked).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Readings { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public const string Easy = "easy";
     public const string Japanese = "ja";
 
@@ -44,6 +50,7 @@ public sealed partial record LanguagePack(
         ["not-translated"] = ["phone"],
         ["machine-translation"] = [],
         ["japanese-only"] = [],
+        ["japanese-buttons"] = [],
         ["online-yes"] = [],
         ["online-no"] = [],
         ["pay-online"] = ["methods"],
@@ -72,6 +79,7 @@ public sealed partial record LanguagePack(
         ["switched"] = [],
         ["switched-off"] = [],
         ["no-easy-version"] = [],
+        ["not-understood"] = [],
         ["language-prompt"] = [],
     };
 
@@ -79,7 +87,7 @@ public sealed partial record LanguagePack(
     private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful"];
     private const int MaxLabel = 20;
 
-    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes"];
+    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings"];
     private static readonly HashSet<string> ProcedureKeys = ["name", "text", "keywords"];
 
     public bool IsEasy => Code == Easy;
@@ -178,6 +186,12 @@ public sealed partial record LanguagePack(
         }
 
         var terms = Map(root, "terms", file, problems);
+        var readings = Map(root, "readings", file, problems);
+        foreach (var (word, reading) in readings.Where(r => !r.Value.All(c => c is >= '\u3041' and <= '\u309F' or 'ー')))
+        {
+            problems.Add(new ContentFileException(file, LineOf(root, "readings"), $"readings: '{word}': '{reading}' must be hiragana only"));
+        }
+
         var classKeywords = root.Children.TryGetValue(new YamlScalarNode("classes"), out var classes) && classes is YamlMappingNode classMap
             ? List(classMap, "keywords")
             : [];
@@ -195,7 +209,10 @@ public sealed partial record LanguagePack(
             terms,
             procedures,
             classKeywords,
-            file);
+            file)
+        {
+            Readings = readings,
+        };
     }
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

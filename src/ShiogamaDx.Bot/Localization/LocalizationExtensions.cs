@@ -10,6 +10,7 @@ public static class LocalizationExtensions
         var services = builder.Services;
         services.AddSingleton<LanguageCatalog>();
         services.AddSingleton<ForeignIndexCache>();
+        services.AddSingleton<EasyIndexCache>();
         services.AddSingleton<MachineTranslator>();
         services.AddScoped<ResidentLanguages>();
         services.AddScoped<LanguageDiversion>();

@@ -14,16 +14,21 @@ namespace ShiogamaDx.Bot.Tests.Evaluation;
 /// </summary>
 public sealed class LanguageEvaluationTests(ITestOutputHelper output)
 {
-    // Floors: the figures measured when the feature landed (docs/evaluation.md), rounded down; before it (no language
-    // packs): easy 42/60, en 0/30, zh 3/30, ko 0/30, vi 0/30, pt 0/30, tl 0/30. Target 90 %.
+    // Floors: the figures measured (docs/evaluation.md), rounded down; before the feature (no language packs): easy
+    // 42/60, en 0/30, zh 3/30, ko 0/30, vi 0/30, pt 0/30, tl 0/30. Target 90 %. The fresh sets: before the easy index
+    // and the foreign index's function words easy-fresh 36/57, pt-fresh 23/25, tl-fresh 17/25; after 38/57, 22/25, 23/25.
     [Theory]
-    [InlineData("easy", 0.69)]
+    [InlineData("easy", 0.83)]
     [InlineData("en", 0.96)]
     [InlineData("zh", 0.93)]
     [InlineData("ko", 0.93)]
     [InlineData("vi", 0.90)]
-    [InlineData("pt", 0.79)]
+    [InlineData("pt", 0.83)]
     [InlineData("tl", 0.83)]
+    // Fresh held-out sets (written by another engineer before the change that measures them).
+    [InlineData("easy-fresh", 0.66)]
+    [InlineData("pt-fresh", 0.88)]
+    [InlineData("tl-fresh", 0.92)]
     public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)
     {
         var rows = File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv"))
@@ -39,7 +44,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         {
             var (question, expected) = (row[0], row[1]);
             var user = $"eval-{language}-{n++}";
-            if (language == "easy")
+            if (language.StartsWith("easy", StringComparison.Ordinal))
             {
                 await app.SayAsync(Audience.Resident, user, "やさしい日本語で");
             }

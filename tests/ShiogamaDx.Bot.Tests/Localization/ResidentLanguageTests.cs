@@ -175,6 +175,49 @@ public sealed class ResidentLanguageTests
     }
 
     [Fact]
+    public async Task JapaneseOnlyFlow_WithLlm_HasItsButtonsTranslated_AndSaysSoWhereALabelMustStayJapanese()
+    {
+        await using var llm = await FakeLlmServer.StartAsync();
+        llm.Answer = request => "[EN] " + FakeLlmServer.Messages(request)[^1].Content.Length + " characters";
+        await using var host = await LineTestHost.StartAsync(new()
+        {
+            ["Ai:Provider"] = "OpenAICompatible",
+            ["Ai:Endpoint"] = llm.Endpoint,
+            ["Ai:Model"] = "fake-model",
+            ["Ai:ApiKey"] = "test-key",
+        });
+        await host.SendAsync(LineEvents.Text("When is the next smartphone class?", host.Now));
+        await host.WhenSettledAsync();
+        var classes = host.Fake.Replies.Last();
+
+        // The registration flow exists only in Japanese: machine-translated, its buttons too.
+        await host.SendAsync(Postback(ButtonData(classes, "Register (Japanese)"), host.Now));
+        await host.WhenSettledAsync();
+        var flow = host.Fake.Replies.Last();
+        Assert.Contains("Machine translation", flow.AllText, StringComparison.Ordinal);
+        var labels = Labels(flow.Body!).ToList();
+        Assert.NotEmpty(labels);
+        Assert.All(labels.Where(l => l.Data is not null), l => Assert.False(HasJapanese(l.Label), $"a Japanese button label: {l.Label}\n{flow.Body}"));
+        Assert.Contains(labels, l => l.Label.StartsWith("[EN]", StringComparison.Ordinal));
+        if (labels.Any(l => HasJapanese(l.Label)))
+        {
+            // A label that is sent as the answer stays Japanese, and the resident is told.
+            Assert.Contains("Buttons marked in Japanese", flow.AllText, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    private static IEnumerable<(string Label, string? Data)> Labels(JsonNode node) => node switch
+    {
+        JsonObject o when o["label"] is JsonValue label && o["type"] is JsonValue type && (string?)type is "postback" or "message" or "uri"
+            => [(label.GetValue<string>(), (string?)o["data"])],
+        JsonObject o => o.SelectMany(kv => kv.Value is null ? [] : Labels(kv.Value)),
+        JsonArray a => a.SelectMany(x => x is null ? [] : Labels(x)),
+        _ => [],
+    };
+
+    [Fact]
     public async Task OfficeReport_ListsProceduresWithoutAnEasyVersion_MostAskedFirst()
     {
         using var app = new BotApplication();

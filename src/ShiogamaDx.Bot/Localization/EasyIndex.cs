@@ -1,0 +1,159 @@
+using System.Runtime.CompilerServices;
+using ShiogamaDx.Bot.Language;
+using ShiogamaDx.Bot.Procedures;
+
+namespace ShiogamaDx.Bot.Localization;
+
+/// <summary>
+/// The catalog as a やさしい日本語 resident says it: each procedure's own fields, and beside them its easy version
+/// (name, everyday words, text) from Content/languages/easy.yaml, read with the one Japanese analysis. An easy version
+/// is written in the plain words and hiragana such a resident types (かぞくが なくなった, おおきい ごみ), so a question
+/// with no kanji the catalog shares still reaches the procedure. The city edits those words as content.
+/// </summary>
+public sealed class EasyIndex
+{
+    private const double NameBoost = 3.0;
+    private const double KeywordBoost = 3.0;
+    private const double TextBoost = 1.0;
+    private const double ReadingBoost = 0.8; // a field read aloud: a little less sure than its own words
+
+
+    private readonly FieldIndex<Procedure> index;
+
+    public EasyIndex(LanguagePack easy, IReadOnlyList<Procedure> procedures, JapaneseAnalysis analysis)
+    {
+        var words = easy.Readings.Keys.OrderByDescending(k => k.Length).ThenBy(k => k, StringComparer.Ordinal).ToList();
+        IEnumerable<(string Text, double Boost)> Fields(Procedure p)
+        {
+            foreach (var (own, boost) in ProcedureIndex.Fields(p))
+            {
+                yield return (own, boost);
+                var read = Read(own, words, easy.Readings);
+                if (read != own)
+                {
+                    yield return (read, boost * ReadingBoost);
+                }
+            }
+
+            if (easy.Procedures.GetValueOrDefault(p.Id) is not { } version)
+            {
+                yield break;
+            }
+
+            if (version.Name is { } name)
+            {
+                yield return (name, NameBoost);
+            }
+
+            foreach (var keyword in version.Keywords)
+            {
+                yield return (keyword, KeywordBoost);
+            }
+
+            if (version.Text is { } text)
+            {
+                foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    yield return (line, TextBoost);
+                }
+            }
+        }
+
+        index = new FieldIndex<Procedure>(procedures, analysis, Fields, p => p.Position);
+    }
+
+    /// <summary>A text with each kanji word of the readings replaced by its reading, longest first: 国民健康保険の加入 → こくみんけんこうほけんの加入.</summary>
+    internal static string Read(string text, IReadOnlyList<string> words, IReadOnlyDictionary<string, string> readings)
+    {
+        if (words.Count == 0 || !text.Any(c => c is >= '\u4E00' and <= '\u9FFF'))
+        {
+            return text;
+        }
+
+        var sb = new System.Text.StringBuilder(text.Length * 2);
+        for (var i = 0; i < text.Length;)
+        {
+            var word = words.FirstOrDefault(w => string.CompareOrdinal(text, i, w, 0, w.Length) == 0);
+            if (word is null)
+            {
+                sb.Append(text[i]);
+                i++;
+                continue;
+            }
+
+            sb.Append(readings[word]);
+            i += word.Length;
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The best procedures for a question, most likely first. Words written apart (こくみん けんこう ほけん, as easy
+    /// Japanese is often typed) are also read joined, so a word of the city's list spelt over several pieces is found.
+    /// </summary>
+    public IReadOnlyList<ProcedureHit> Search(string text, int max = 3)
+    {
+        var hits = index.Search(text, max * 2).ToDictionary(h => h.Item, h => h.Confidence);
+        var joined = JoinKana(text);
+        if (joined != text)
+        {
+            foreach (var (item, confidence) in index.Search(joined, max * 2))
+            {
+                hits[item] = Math.Max(hits.GetValueOrDefault(item), confidence);
+            }
+        }
+
+        return hits.OrderByDescending(h => h.Value).ThenBy(h => h.Key.Position).Take(max).Select(h => new ProcedureHit(h.Key, h.Value)).ToList();
+    }
+
+    /// <summary>The spaces between two kana or kanji taken out: こくみん けんこう ほけん → こくみんけんこうほけん.</summary>
+    internal static string JoinKana(string text)
+    {
+        var sb = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsWhiteSpace(text[i]) && sb.Length > 0 && IsJapanese(sb[^1]))
+            {
+                var j = i;
+                while (j < text.Length && char.IsWhiteSpace(text[j]))
+                {
+                    j++;
+                }
+
+                if (j < text.Length && IsJapanese(text[j]))
+                {
+                    i = j - 1;
+                    continue;
+                }
+            }
+
+            sb.Append(text[i]);
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool IsJapanese(char c) => c is >= '\u3041' and <= '\u30FF' or >= '\u4E00' and <= '\u9FFF' or '々' or 'ー';
+}
+
+/// <summary>One easy index per easy pack and catalog revision, rebuilt when either changes.</summary>
+public sealed class EasyIndexCache(ProcedureIndexCache procedures, JapaneseAnalysis analysis)
+{
+    private readonly ConditionalWeakTable<LanguagePack, Built> built = new();
+
+    public EasyIndex Get(LanguagePack easy, Data.BotDbContext db)
+    {
+        var catalog = procedures.Get(db);
+        if (built.TryGetValue(easy, out var entry) && ReferenceEquals(entry.Catalog, catalog))
+        {
+            return entry.Index;
+        }
+
+        var index = new EasyIndex(easy, catalog.Procedures, analysis);
+        built.AddOrUpdate(easy, new Built(catalog, index));
+        return index;
+    }
+
+    private sealed record Built(ProcedureIndex Catalog, EasyIndex Index);
+}

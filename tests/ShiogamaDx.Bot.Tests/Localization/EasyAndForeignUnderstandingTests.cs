@@ -1,0 +1,104 @@
+using ShiogamaDx.Bot.Localization;
+using ShiogamaDx.Bot.Procedures;
+using ShiogamaDx.Bot.Tests.Conversations;
+using ShiogamaDx.Bot.Tests.Line;
+
+namespace ShiogamaDx.Bot.Tests.Localization;
+
+/// <summary>How questions in easy Japanese and in Latin-script languages reach the catalog (issue #24).</summary>
+public sealed class EasyAndForeignUnderstandingTests
+{
+    private static string Content => Path.Combine(RepoPaths.Root, "src", "ShiogamaDx.Bot", "Content");
+
+    [Theory]
+    [InlineData("magpapabakuna", "bakuna")]
+    [InlineData("pagbabakuna", "bakuna")]
+    [InlineData("iparehistro", "rehistro")]
+    [InlineData("magparehistro", "rehistro")]
+    [InlineData("kumuha", "kuha")]
+    [InlineData("namatay", "matay")]
+    [InlineData("basura", null)]
+    [InlineData("tubig", null)]
+    public void TagalogRoot_TakesOffAffixes_OnlyWhereThereAreSome(string word, string? root) =>
+        Assert.Equal(root, ForeignIndex.TagalogRoot(word));
+
+    [Fact]
+    public void FunctionWords_AreNotTerms_SoTheContentWordsDecide()
+    {
+        Assert.Equal(["basura"], ForeignIndex.Terms("Paano po ang basura?", "tl"));
+        Assert.Equal(["creche"], ForeignIndex.Terms("Como é a creche?", "pt"));
+        Assert.Equal(["daycar"], ForeignIndex.Terms("How do I get daycare?", "en"));
+    }
+
+    [Fact]
+    public void TagalogQuestion_WithAnAffixedVerbAndFunctionWords_FindsTheProcedureNotTheClasses()
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        var index = new ForeignIndex(packs["tl"], catalog);
+
+        // "paano" stands in a class keyword (paano gamitin ang LINE); the question is about registering a dog.
+        var hits = index.Search("Paano ko ipaparehistro ang aso?");
+        Assert.NotEmpty(hits);
+        Assert.Equal("inu-toroku", hits[0].Id);
+    }
+
+    [Fact]
+    public void Readings_ReplaceTheCatalogsKanjiWords_LongestFirst()
+    {
+        var readings = new Dictionary<string, string>(StringComparer.Ordinal) { ["国民"] = "こくみん", ["国民健康保険"] = "こくみんけんこうほけん", ["加入"] = "かにゅう" };
+        var words = readings.Keys.OrderByDescending(k => k.Length).ToList();
+        Assert.Equal("こくみんけんこうほけんのかにゅう・脱退", EasyIndex.Read("国民健康保険の加入・脱退", words, readings));
+        Assert.Equal("住民票", EasyIndex.Read("住民票", words, readings));
+        Assert.Equal("こくみんけんこうほけん", EasyIndex.JoinKana("こくみん けんこう ほけん"));
+        Assert.Equal("LINE のつかいかた", EasyIndex.JoinKana("LINE の つかいかた")); // a space beside a Latin word stays
+    }
+
+    [Fact]
+    public void Readings_ThatAreNotHiragana_AreRefusedWithTheirLine()
+    {
+        var yaml = File.ReadAllText(Path.Combine(Content, LanguageCatalog.Folder, "easy.yaml"))
+            .Replace("readings:\n", "readings:\n  試験語: shikengo\n", StringComparison.Ordinal);
+        var ex = Assert.Throws<ContentProblemsException>(() => LanguagePack.Parse(yaml, "easy.yaml"));
+        Assert.Contains(ex.Problems, p => p.Reason.Contains("'試験語': 'shikengo' must be hiragana only", StringComparison.Ordinal) && p.Line > 1);
+    }
+
+    /// <summary>Through the signed webhook, the fake LINE API on loopback and real SQLite.</summary>
+    [Fact]
+    public async Task EasyJapaneseResident_WhoIsNotUnderstood_IsToldSoInEasyJapanese_WithTheHelpNumber()
+    {
+        var easy = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _)["easy"];
+        await using var host = await LineTestHost.StartAsync();
+        await host.SendAsync(LineEvents.Text("やさしい日本語で", host.Now));
+        await host.WhenSettledAsync();
+        await host.SendAsync(LineEvents.Text("ぴよぴよ ぽんぽこ", host.Now));
+        await host.WhenSettledAsync();
+
+        var text = host.Fake.Replies.Last().AllText;
+        Assert.Contains(easy["not-understood"].Split('\n')[0], text, StringComparison.Ordinal);
+        Assert.DoesNotContain("うまく分かりませんでした", text, StringComparison.Ordinal);
+        Assert.Contains("022-355-5284", text, StringComparison.Ordinal);
+        Assert.Empty(EasyJapaneseLinter.Check(easy["not-understood"]));
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+
+    [Fact]
+    public async Task EasyJapaneseResident_InHiragana_ReachesAProcedure_ThePlainJapaneseMatcherDoesNotFind()
+    {
+        const string question = "しょくいん さいよう しけん を うけたい";
+        await using var plain = await LineTestHost.StartAsync();
+        await plain.SendAsync(LineEvents.Text(question, plain.Now));
+        await plain.WhenSettledAsync();
+        Assert.DoesNotContain("市職員採用試験", plain.Fake.Replies.Last().AllText, StringComparison.Ordinal);
+
+        await using var host = await LineTestHost.StartAsync();
+        await host.SendAsync(LineEvents.Text("やさしい日本語で", host.Now));
+        await host.WhenSettledAsync();
+        await host.SendAsync(LineEvents.Text(question, host.Now));
+        await host.WhenSettledAsync();
+        var answer = host.Fake.Replies.Last().AllText;
+        Assert.Contains("市職員採用試験", answer, StringComparison.Ordinal);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+}
