@@ -13,7 +13,7 @@ namespace ShiogamaDx.Bot.Plan;
 /// loop, the 推進体制, the glossary), answered by quoting the plan's best section with its citation. A 事業 sheet's answer
 /// ends with that 施策's KPIs and their latest figures. Staff only: residents never reach it.
 /// </summary>
-internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, KpiQuestionReader kpiReader, MessageCatalog messages, TimeProvider clock) : IIntentHandler
+internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, KpiQuestionReader kpiReader, MessageCatalog messages, TimeProvider clock) : IPassageHandler
 {
     /// <summary>A further section is quoted only when it ranks at least this close to the best one (as the guideline).</summary>
     private const double SecondSectionRatio = 0.75;
@@ -61,6 +61,12 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
         // cites the same 事業 of the plan, with the figures.
         var kpi = kpiReader.Read(turn.Text, FiscalYears.Current(clock));
         return kpi.Ask != KpiAsk.None && kpi.Strength >= ConversationEngine.MatchThreshold ? Math.Min(score, kpi.Strength - 0.05) : score;
+    }
+
+    public double Coverage(Turn turn)
+    {
+        var confident = Confident(turn);
+        return confident.Count == 0 ? 0 : confident[0].Coverage;
     }
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
