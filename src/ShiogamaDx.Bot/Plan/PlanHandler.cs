@@ -25,6 +25,9 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
         "用語", "意味", "定義", "略", "びじょん",
     ];
 
+    // Normalised words that name the plan itself (as 生成AI and 手引き name the guideline): a question naming it is the plan's.
+    private static readonly string[] NameWords = ["ぷらん", "dx推進"];
+
     private static readonly string[] DefinitionWords = ["とは", "って何", "ってなに", "何のこと", "どういうもの", "どんなもの"];
 
     private static readonly string[] PreviousPlanWords = ["前計画", "前の計画", "旧計画", "あくしょんぷらん", "参考資料", "前期", "r4", "令和4", "令和5", "令和6"];
@@ -53,20 +56,27 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
         // Naming the plan (or asking what a word means) with a section holding half the question beats the guideline's
         // 0.6; without such a word the plan answers only a question it holds most of and nobody else takes.
         // 「〜とは」 of a word the glossary or the plan's text explains; a 事業's own name is the KPI overview's as well.
+        var definition = DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
         var named = PlanWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal))
-            || (DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal)) && ProjectOf(confident[0].Section, kpis.Catalog) is null);
+            || (definition && ProjectOf(confident[0].Section, kpis.Catalog) is null);
         var score = named ? (confident[0].Coverage >= 0.5 ? 0.75 : 0.62) : confident[0].Coverage >= 0.6 ? 0.55 : 0;
 
         // A question the KPI reader reads (a 事業's figure, its department, its overview) is the KPI feature's: its answer
         // cites the same 事業 of the plan, with the figures.
+        // Except the meaning of a word the plan explains outside its 事業 sheets (the glossary, the text): 「ガバメントクラウドって
+        // 何のこと」 is the glossary's, though the word is also in a 事業's name; the KPI overview would only name the 事業.
         var kpi = kpiReader.Read(turn.Text, FiscalYears.Current(clock));
-        return kpi.Ask != KpiAsk.None && kpi.Strength >= ConversationEngine.MatchThreshold ? Math.Min(score, kpi.Strength - 0.05) : score;
+        var explained = definition && ProjectOf(confident[0].Section, kpis.Catalog) is null && confident[0].Coverage >= 0.5;
+        return kpi.Ask != KpiAsk.None && kpi.Strength >= ConversationEngine.MatchThreshold && !explained ? Math.Min(score, kpi.Strength - 0.05) : score;
     }
 
+    /// <summary>A question naming the plan (プラン, DX推進) with a section to answer from is the plan's whole; otherwise its best section's share.</summary>
     public double Coverage(Turn turn)
     {
         var confident = Confident(turn);
-        return confident.Count == 0 ? 0 : confident[0].Coverage;
+        return confident.Count == 0 ? 0
+            : NameWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal)) ? 1.0
+            : confident[0].Coverage;
     }
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
