@@ -38,6 +38,12 @@ public interface IIntentHandler
 /// </summary>
 public interface IPassageHandler : IIntentHandler
 {
-    /// <summary>The share (0..1) of the question that the passage this handler would quote holds; 0 when it would not answer.</summary>
+    /// <summary>What a question naming the handler's documents (生成AI for the guideline, プラン for the plan) counts for: more than any passage's share.</summary>
+    public const double Named = 2.0;
+
+    /// <summary>
+    /// The share (0..1) of the question that the passage this handler would quote holds; 0 when it would not answer;
+    /// <see cref="Named"/> when the question names the handler's documents.
+    /// </summary>
     double Coverage(Turn turn);
 }

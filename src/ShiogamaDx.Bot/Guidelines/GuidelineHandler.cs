@@ -49,12 +49,12 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
             : 0.6;
     }
 
-    /// <summary>A question naming the guideline's subject (生成AI, 手引き) is the guideline's whole; otherwise its best passage's share.</summary>
+    /// <summary>A question naming the guideline's subject (生成AI, 手引き) is the guideline's (<see cref="IPassageHandler.Named"/>); otherwise its best passage's share.</summary>
     public double Coverage(Turn turn)
     {
         if (OnTopic(turn.Normalized))
         {
-            return 1.0;
+            return IPassageHandler.Named;
         }
 
         var confident = searches.GetValue(turn, t => library.Current.Search(t.Text)).Confident(options.Value);

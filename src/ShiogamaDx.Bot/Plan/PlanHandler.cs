@@ -67,15 +67,19 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
         // 何のこと」 is the glossary's, though the word is also in a 事業's name; the KPI overview would only name the 事業.
         var kpi = kpiReader.Read(turn.Text, FiscalYears.Current(clock));
         var explained = definition && ProjectOf(confident[0].Section, kpis.Catalog) is null && confident[0].Coverage >= 0.5;
-        return kpi.Ask != KpiAsk.None && kpi.Strength >= ConversationEngine.MatchThreshold && !explained ? Math.Min(score, kpi.Strength - 0.05) : score;
+        // It yields by ranking just under the KPI reading, never under the threshold: a weak KPI reading must not hand the
+        // question to a third feature.
+        return kpi.Ask != KpiAsk.None && kpi.Strength >= ConversationEngine.MatchThreshold && !explained
+            ? Math.Max(ConversationEngine.MatchThreshold, Math.Min(score, kpi.Strength - 0.05))
+            : score;
     }
 
-    /// <summary>A question naming the plan (プラン, DX推進) with a section to answer from is the plan's whole; otherwise its best section's share.</summary>
+    /// <summary>A question naming the plan (プラン, DX推進) with a section to answer from is the plan's (<see cref="IPassageHandler.Named"/>); otherwise its best section's share.</summary>
     public double Coverage(Turn turn)
     {
         var confident = Confident(turn);
         return confident.Count == 0 ? 0
-            : NameWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal)) ? 1.0
+            : NameWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal)) ? IPassageHandler.Named
             : confident[0].Coverage;
     }
 
