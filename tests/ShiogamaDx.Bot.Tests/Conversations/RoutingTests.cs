@@ -80,6 +80,19 @@ public sealed class RoutingTests : IDisposable
         Assert.DoesNotContain("窓口の手引き", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AllWithoutAnyWordOfThePlan_IsOnlyAWeakReadingOfTheKpiList()
+    {
+        var reader = new ShiogamaDx.Bot.Kpis.KpiQuestionReader(ShiogamaDx.Bot.Kpis.KpiCatalogLoader.Load(ShiogamaDx.Bot.Tests.Kpis.KpiTestData.ContentFile));
+
+        var all = reader.Read("全部の課で始めるのはいつがいい？", 2026);
+        var list = reader.Read("KPIを全部見せて", 2026);
+
+        Assert.Equal(ShiogamaDx.Bot.Kpis.KpiAsk.List, all.Ask);
+        Assert.Equal(0.6, all.Strength, 3); // a name's weight: a passage that holds the question outranks it
+        Assert.Equal(0.9, list.Strength, 3);
+    }
+
     private static CityFolder CityDocument(string markdown)
     {
         var folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "routing-" + Guid.NewGuid().ToString("N"));
