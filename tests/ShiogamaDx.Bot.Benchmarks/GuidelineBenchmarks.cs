@@ -25,7 +25,8 @@ public class GuidelineBenchmarks
         var content = Path.Combine(AppContext.BaseDirectory, "Content");
         var sections = GuidelineLoader.LoadFolder(Path.Combine(content, "guidelines"), (file, ex) => throw new InvalidOperationException(file, ex));
         var synonyms = Path.Combine(content, "guideline-synonyms.txt");
-        index = GuidelineIndex.Build(sections, GuidelineSynonyms.Parse(File.ReadAllText(synonyms), synonyms), options);
+        var own = GuidelineSynonyms.ForDocuments(Path.Combine(content, "guidelines"), (file, ex) => throw new InvalidOperationException(file, ex));
+        index = GuidelineIndex.Build(sections, GuidelineSynonyms.Parse(File.ReadAllText(synonyms), synonyms), options, own: own);
         questions = File.ReadAllLines(Path.Combine(RepoRoot(), "tests", "ShiogamaDx.Bot.Tests", "Guidelines", Set))
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
             .Select(l => l.Split('\t')[0])

@@ -36,7 +36,7 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
             return 0.0;
         }
 
-        return IsCompose(t) || IsEmergency(t) || IsApprove(t) || IsReturn(t) || IsResults(t) || IsMonthly(t) ? 0.95 : 0.6;
+        return IsCompose(t) || IsEmergency(t) || IsApprove(t) || IsReturn(t) || IsResults(t) || IsMonthly(t) ? 0.95 : ConversationEngine.KeywordMention(turn);
     }
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)

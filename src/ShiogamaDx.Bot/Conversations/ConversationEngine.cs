@@ -24,6 +24,17 @@ public sealed class ConversationEngine(
     /// <summary>Below this a handler's match is a guess, and "not understood" with the menu serves better.</summary>
     public const double MatchThreshold = 0.5;
 
+    /// <summary>A feature's keyword said on its own, or in a message no longer than this, names the feature (「お知らせ」「問い合わせ先は」).</summary>
+    public const int KeywordOnlyLength = 10;
+
+    /// <summary>
+    /// What a feature's keyword mentioned in a message is worth: a message that is little more than the keyword asks for
+    /// the feature (0.6); inside a longer question (「操作の問い合わせはどこが受けてくれる？」「お知らせは何日たったら出す？」) the
+    /// keyword is one word of a question another feature may answer on evidence, so it is the weakest claim, taken only
+    /// when no other feature claims the question.
+    /// </summary>
+    public static double KeywordMention(Turn turn) => turn.Normalized.Length <= KeywordOnlyLength ? 0.6 : MatchThreshold;
+
     /// <summary>
     /// Two features closer than this are asked between (when the menu names both as topics). Handlers score in
     /// steps of about 0.1 by the evidence they have (a KPI's own words 0.9, a figure asked of a project 0.75, a
@@ -268,13 +279,27 @@ public sealed class ConversationEngine(
 
     private IIntentHandler? Best(Turn turn) => Ranked(turn) is [var best, ..] ? best.Handler : null;
 
-    /// <summary>The handlers of the person's audience that would answer, best first.</summary>
-    private List<(IIntentHandler Handler, double Score)> Ranked(Turn turn) =>
-        handlers.Where(h => h.Audience == turn.Message.Audience)
+    /// <summary>
+    /// The handlers of the person's audience that would answer, best first. Of the handlers answering from documents,
+    /// only those whose passage holds the most of the question compete (<see cref="IPassageHandler"/>).
+    /// </summary>
+    private List<(IIntentHandler Handler, double Score)> Ranked(Turn turn)
+    {
+        var claims = handlers.Where(h => h.Audience == turn.Message.Audience)
             .Select(h => (Handler: h, Score: h.Match(turn)))
             .Where(x => x.Score >= MatchThreshold)
-            .OrderByDescending(x => x.Score)
             .ToList();
+        var passages = claims.Where(x => x.Handler is IPassageHandler)
+            .Select(x => (x.Handler, Coverage: ((IPassageHandler)x.Handler).Coverage(turn)))
+            .ToList();
+        if (passages.Count > 1)
+        {
+            var most = passages.Max(p => p.Coverage);
+            claims.RemoveAll(x => passages.Any(p => p.Handler == x.Handler && p.Coverage < most));
+        }
+
+        return claims.OrderByDescending(x => x.Score).ToList();
+    }
 
     private async Task<IReadOnlyList<Reply>> NotUnderstoodAsync(Turn turn, CancellationToken ct)
     {

@@ -33,7 +33,7 @@ public sealed class ContactHandler(Audience audience, DialogCatalog catalog) : I
     public double Match(Turn turn) =>
         turn.Normalized is "おといあわせ" or "お問い合わせ" or "問い合わせ" or "といあわせ" or "連絡先" or "れんらくさき" or "電話番号" or "でんわばんごう"
             ? 1.0
-            : turn.Normalized.Contains("問い合わせ", StringComparison.Ordinal) || turn.Normalized.Contains("といあわせ", StringComparison.Ordinal) ? 0.6 : 0.0;
+            : turn.Normalized.Contains("問い合わせ", StringComparison.Ordinal) || turn.Normalized.Contains("といあわせ", StringComparison.Ordinal) ? ConversationEngine.KeywordMention(turn) : 0.0;
 
     public Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken) =>
         Task.FromResult(TurnResult.Of(new TextReply(catalog.Menus.Contact)));

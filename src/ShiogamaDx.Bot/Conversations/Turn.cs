@@ -30,3 +30,20 @@ public interface IIntentHandler
 
     Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A handler that answers by quoting a passage of its documents (the guideline folder, the plan). When several could
+/// answer a question, the router keeps only those whose passage holds the most of it: a document that holds three of
+/// the question's four words does not take a question another document holds whole.
+/// </summary>
+public interface IPassageHandler : IIntentHandler
+{
+    /// <summary>What a question naming the handler's documents (生成AI for the guideline, プラン for the plan) counts for: more than any passage's share.</summary>
+    public const double Named = 2.0;
+
+    /// <summary>
+    /// The share (0..1) of the question that the passage this handler would quote holds; 0 when it would not answer;
+    /// <see cref="Named"/> when the question names the handler's documents.
+    /// </summary>
+    double Coverage(Turn turn);
+}

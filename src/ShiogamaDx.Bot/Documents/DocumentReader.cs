@@ -20,6 +20,9 @@ internal static class DocumentReader
     });
 
     /// <summary>Every readable document of the folder (and its subfolders) in name order.</summary>
+    /// <summary>A document's own synonym groups stand beside it as 「name.synonyms.txt」: not a document to read.</summary>
+    public const string SynonymsSuffix = ".synonyms.txt";
+
     public static IReadOnlyList<ParsedDocument> ReadFolder(string folder, Action<string, Exception> skipped)
     {
         var documents = new List<ParsedDocument>();
@@ -30,7 +33,8 @@ internal static class DocumentReader
         }
 
         var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Path.GetFileName(f).StartsWith("~$", StringComparison.Ordinal))
+            .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Path.GetFileName(f).StartsWith("~$", StringComparison.Ordinal)
+                && !f.EndsWith(SynonymsSuffix, StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal);
         foreach (var file in files)
         {

@@ -8,7 +8,7 @@ namespace ShiogamaDx.Bot.Guidelines;
 /// Staff questions about the generative-AI guideline. Staff only: the engine never offers a staff handler to a
 /// resident, so the guideline is not reachable from LINE.
 /// </summary>
-internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibrary library, IOptions<GuidelinesOptions> options, Messages.MessageCatalog messages) : IIntentHandler
+internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibrary library, IOptions<GuidelinesOptions> options, Messages.MessageCatalog messages) : IPassageHandler
 {
     // Normalised (TextNormalizer) words that put a question on the guideline whatever else it says.
     private static readonly string[] TopicWords =
@@ -19,8 +19,8 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
 
     private readonly ConditionalWeakTable<Turn, GuidelineSearch> searches = [];
 
-    /// <summary>A section holding this share of the question's weight holds the whole question but a minor word.</summary>
-    private const double WholeQuestion = 0.8;
+    /// <summary>A section holding this share of the question's weight holds most of it: as strong as the topic word.</summary>
+    private const double MostOfTheQuestion = 0.6;
 
     public string Name => "staff.guidelines";
 
@@ -33,21 +33,32 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
             return 0;
         }
 
-        if (TopicWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal)) || AiWord(turn.Normalized))
+        if (OnTopic(turn.Normalized))
         {
             return 0.8;
         }
 
-        // Without a topic word, a question is taken on the evidence the answer needs: a section holding all but a
-        // trifle of it is as strong as the guideline's topic word (0.8); one holding most of it (「個人情報を入力していい？」)
-        // competes with the other features; one holding just enough to be answered (「代決は誰がする？」 in a city's own
-        // rules) is taken only when no other feature claims the question.
+        // Without a topic word, a question is taken on the evidence the answer needs: a section holding most of it
+        // (「個人情報を入力していい？」) is as strong as the guideline's topic word (0.8), above a KPI's words with nothing asked
+        // (0.7) and a keyword mentioned in passing (お知らせ, 問い合わせ: 0.5); one holding just enough to be answered
+        // (「代決は誰がする？」 in a city's own rules) competes with a KPI's name (0.6) and is asked about when both fit.
         var search = searches.GetValue(turn, t => library.Current.Search(t.Text));
         var confident = search.Confident(options.Value);
         return confident.Count == 0 ? 0
-            : confident[0].Coverage >= WholeQuestion ? 0.8
-            : confident[0].Coverage >= 0.6 ? 0.6
-            : ConversationEngine.MatchThreshold;
+            : confident[0].Coverage >= MostOfTheQuestion ? 0.8
+            : 0.6;
+    }
+
+    /// <summary>A question naming the guideline's subject (生成AI, 手引き) is the guideline's (<see cref="IPassageHandler.Named"/>); otherwise its best passage's share.</summary>
+    public double Coverage(Turn turn)
+    {
+        if (OnTopic(turn.Normalized))
+        {
+            return IPassageHandler.Named;
+        }
+
+        var confident = searches.GetValue(turn, t => library.Current.Search(t.Text)).Confident(options.Value);
+        return confident.Count == 0 ? 0 : confident[0].Coverage;
     }
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
@@ -94,6 +105,8 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
     }
 
     private static readonly string[] BareWords = ["利用の", "利用", "について", "とは", "を", "の", "は", "って", "教えて", "知りたい", "見たい", "ですか", "?"];
+
+    private static bool OnTopic(string normalized) => TopicWords.Any(w => normalized.Contains(w, StringComparison.Ordinal)) || AiWord(normalized);
 
     /// <summary>"AI" as a word of its own (ＡＩ, AIで), not inside "mail" or "said".</summary>
     private static bool AiWord(string normalized)

@@ -43,6 +43,7 @@ internal sealed class GuidelineIndex : IDisposable
     private const string HeadWordsField = "head_words";
     private const string HeadBigramsField = "head_bigrams";
     private const string IdField = "id";
+    private const string FileField = "file";
 
     // The heading path names what a section is about: a word there counts twice. Bigrams only back words up
     // (spellings the dictionary segments differently), so they count half.
@@ -59,17 +60,24 @@ internal sealed class GuidelineIndex : IDisposable
     private readonly IndexSearcher searcher;
     private readonly IReadOnlyList<GuidelineChunk> chunks;
     private readonly GuidelineSynonyms synonyms;
+
+    // A document's own synonym groups (「規程.synonyms.txt」 beside 「規程.txt」) with the general ones after them, by file:
+    // they apply to that document's sections only.
+    private readonly IReadOnlyDictionary<string, GuidelineSynonyms> ownSynonyms;
     private readonly IReadOnlyList<string> topicWords;
     private readonly Dictionary<string, (string Key, HashSet<string> Words)> sectionText = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> sectionPrinted = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> sectionsHolding = new(StringComparer.Ordinal);
     private readonly int[] docToChunk;
 
-    private GuidelineIndex(IReadOnlyList<GuidelineChunk> chunks, GuidelineSynonyms synonyms, IEnumerable<string> topicWords, JapaneseAnalysis analysis)
+    private GuidelineIndex(IReadOnlyList<GuidelineChunk> chunks, GuidelineSynonyms synonyms, IReadOnlyDictionary<string, GuidelineSynonyms> own, IEnumerable<string> topicWords, JapaneseAnalysis analysis)
     {
         this.analysis = analysis;
         this.chunks = chunks;
         this.synonyms = synonyms;
+        var files = chunks.Select(c => c.Section.File).ToHashSet(StringComparer.Ordinal);
+        ownSynonyms = own.Where(o => files.Contains(o.Key) && o.Value.Groups.Count > 0)
+            .ToDictionary(o => o.Key, o => new GuidelineSynonyms([.. o.Value.Groups, .. synonyms.Groups]), StringComparer.Ordinal);
         this.topicWords = topicWords.Select(JapaneseText.Normalize).Where(w => w.Length > 0).ToList();
         analyzer = new PerFieldAnalyzerWrapper(analysis.WordsAnalyzer, new Dictionary<string, Analyzer>
         {
@@ -88,6 +96,7 @@ internal sealed class GuidelineIndex : IDisposable
                 writer.AddDocument(
                 [
                     new StoredField(IdField, chunk.Id),
+                    new StringField(FileField, chunk.Section.File, Field.Store.NO),
                     new TextField(WordsField, chunk.Text, Field.Store.NO),
                     new TextField(BigramsField, chunk.Text, Field.Store.NO),
                     new TextField(HeadWordsField, head, Field.Store.NO),
@@ -125,7 +134,8 @@ internal sealed class GuidelineIndex : IDisposable
 
     public IReadOnlyList<string> Documents => Sections.Select(s => s.Document).Distinct().ToList();
 
-    public static GuidelineIndex Build(IEnumerable<GuidelineSection> sections, GuidelineSynonyms synonyms, GuidelinesOptions options, JapaneseAnalysis? analysis = null)
+    /// <param name="own">Synonym groups of one document each, by its file (<see cref="GuidelineSection.File"/>): used for that document's sections only.</param>
+    public static GuidelineIndex Build(IEnumerable<GuidelineSection> sections, GuidelineSynonyms synonyms, GuidelinesOptions options, JapaneseAnalysis? analysis = null, IReadOnlyDictionary<string, GuidelineSynonyms>? own = null)
     {
         var chunks = new List<GuidelineChunk>();
         foreach (var section in sections)
@@ -136,18 +146,51 @@ internal sealed class GuidelineIndex : IDisposable
             }
         }
 
-        return new GuidelineIndex(chunks, synonyms, options.TopicWords, analysis ?? JapaneseAnalysis.Plain);
+        return new GuidelineIndex(chunks, synonyms, own ?? new Dictionary<string, GuidelineSynonyms>(), options.TopicWords, analysis ?? JapaneseAnalysis.Plain);
     }
 
     public GuidelineSearch Search(string question, int maxSections = 5)
     {
-        var concepts = Concepts(question);
-        var queryTerms = concepts.SelectMany(c => c.Words.Select(w => (w, c.Weight))).GroupBy(x => x.w).ToDictionary(g => g.Key, g => g.Max(x => x.Weight), StringComparer.Ordinal);
         var normalized = JapaneseText.Normalize(question);
         var onTopic = topicWords.Any(w => normalized.Contains(w, StringComparison.Ordinal));
+        if (ownSynonyms.Count == 0)
+        {
+            var (ranked, concepts, general) = SearchScope(question, synonyms, null);
+            return new GuidelineSearch(ranked.Take(maxSections).ToList(), QueryTerms(concepts), onTopic, concepts.Count == 0 || Sections.Count == 0 ? onTopic : general);
+        }
+
+        // Each document with synonyms of its own is searched with them, the others with the general list; one ranking.
+        var scopes = ownSynonyms.Select(o => SearchScope(question, o.Value, new TermQuery(new Term(FileField, o.Key)))).ToList();
+        var rest = new BooleanQuery { { new MatchAllDocsQuery(), Occur.MUST } };
+        foreach (var file in ownSynonyms.Keys)
+        {
+            rest.Add(new TermQuery(new Term(FileField, file)), Occur.MUST_NOT);
+        }
+
+        var others = Sections.Any(s => !ownSynonyms.ContainsKey(s.File));
+        if (others)
+        {
+            scopes.Add(SearchScope(question, synonyms, rest));
+        }
+
+        var all = scopes.SelectMany(x => x.Concepts).ToList();
+        return new GuidelineSearch(
+            scopes.SelectMany(x => x.Ranked).OrderByDescending(r => r.Score).Take(maxSections).ToList(),
+            QueryTerms(all),
+            onTopic,
+            all.Count == 0 ? onTopic : scopes.All(x => x.General));
+    }
+
+    private static Dictionary<string, double> QueryTerms(IEnumerable<Concept> concepts) =>
+        concepts.SelectMany(c => c.Words.Select(w => (w, c.Weight))).GroupBy(x => x.w).ToDictionary(g => g.Key, g => g.Max(x => x.Weight), StringComparer.Ordinal);
+
+    /// <summary>The sections (of the documents <paramref name="only"/> selects, or all) ranked for the question read with these synonyms.</summary>
+    private (List<RankedSection> Ranked, List<Concept> Concepts, bool General) SearchScope(string question, GuidelineSynonyms groups, Query? only)
+    {
+        var concepts = Concepts(question, groups);
         if (concepts.Count == 0 || Sections.Count == 0)
         {
-            return new GuidelineSearch([], queryTerms, onTopic, onTopic);
+            return ([], concepts, true);
         }
 
         var query = new BooleanQuery();
@@ -175,7 +218,8 @@ internal sealed class GuidelineIndex : IDisposable
         var total = concepts.Sum(c => c.Weight);
         var ranked = new List<RankedSection>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var hit in searcher.Search(query, 50).ScoreDocs)
+        var hits = only is null ? searcher.Search(query, 50) : searcher.Search(query, new QueryWrapperFilter(only), 50);
+        foreach (var hit in hits.ScoreDocs)
         {
             var section = chunks[docToChunk[hit.Doc]].Section;
             if (!seen.Add(section.Key))
@@ -188,9 +232,8 @@ internal sealed class GuidelineIndex : IDisposable
             ranked.Add(new RankedSection(section, hit.Score * (float)(coverage * coverage), coverage, matched.SelectMany(c => c.Words).ToHashSet(StringComparer.Ordinal)));
         }
 
-        var ordered = ranked.OrderByDescending(r => r.Score).Take(maxSections).ToList();
         var general = !concepts.Any(c => Holding(c) <= Math.Max(1, Sections.Count * CommonShare));
-        return new GuidelineSearch(ordered, queryTerms, onTopic, general);
+        return (ranked.OrderByDescending(r => r.Score).ToList(), concepts, general);
     }
 
     /// <summary>
@@ -198,7 +241,7 @@ internal sealed class GuidelineIndex : IDisposable
     /// whoever extends the synonym list): word, weight, the number of sections holding it, + or - for the section.
     /// </summary>
     public string Explain(string question, GuidelineSection? section) =>
-        string.Join(" ", Concepts(question).Select(c => string.Create(CultureInfo.InvariantCulture,
+        string.Join(" ", Concepts(question, section is not null && ownSynonyms.TryGetValue(section.File, out var own) ? own : synonyms).Select(c => string.Create(CultureInfo.InvariantCulture,
             $"{c.Words[0]}{(c.Words.Count > 1 ? "…" : string.Empty)}:{c.Weight:0.0}/{Holding(c)}{(section is null ? string.Empty : Holds(section.Key, c) ? "+" : "-")}")));
 
     /// <summary>The words of a piece of text (for quoting the paragraphs that answer).</summary>
@@ -216,7 +259,7 @@ internal sealed class GuidelineIndex : IDisposable
     /// the analysis that carries content, weighted by rarity across sections (IDF). Question framing (何, 教えて, 大丈夫)
     /// is left out. A word no section holds weighs most: a question about something else is refused.
     /// </summary>
-    private List<Concept> Concepts(string question)
+    private List<Concept> Concepts(string question, GuidelineSynonyms synonyms)
     {
         // What the question asks for (何日, 何人, いくら): a section answering it states such a quantity.
         var (asked, rest) = AskedFor.Find(GuidelineText.Normalize(question));

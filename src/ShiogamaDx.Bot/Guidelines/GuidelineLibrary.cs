@@ -45,7 +45,9 @@ internal sealed class GuidelineLibrary(IOptions<GuidelinesOptions> options, Lang
             synonyms ??= LoadSynonyms(o.SynonymsFullPath); // a broken synonyms file stops the start with file and line
             var sections = GuidelineLoader.LoadFolder(o.FullPath, (file, ex) =>
                 logger.LogWarning("Guideline file {File} skipped: {Reason}", file, ex.Message));
-            var index = GuidelineIndex.Build(sections, synonyms, o, analysis);
+            var own = GuidelineSynonyms.ForDocuments(o.FullPath, (file, ex) =>
+                logger.LogWarning("Guideline synonyms file {File} skipped: {Reason}", file, ex.Message));
+            var index = GuidelineIndex.Build(sections, synonyms, o, analysis, own);
 
             // The replaced index is left to the garbage collector: a question may still be searching it.
             Volatile.Write(ref current, index);

@@ -50,6 +50,43 @@ internal sealed class GuidelineSynonyms(IReadOnlyList<IReadOnlyList<string>> gro
         return new GuidelineSynonyms(groups);
     }
 
+    /// <summary>
+    /// The synonym files of a folder's documents, by the document's file name within the folder: 「規程.synonyms.txt」
+    /// belongs to the document 「規程.*」 beside it and applies to its sections only. A broken file is reported and skipped.
+    /// </summary>
+    public static IReadOnlyDictionary<string, GuidelineSynonyms> ForDocuments(string folder, Action<string, Exception> skipped)
+    {
+        var result = new Dictionary<string, GuidelineSynonyms>(StringComparer.Ordinal);
+        if (!Directory.Exists(folder))
+        {
+            return result;
+        }
+
+        var suffix = Documents.DocumentReader.SynonymsSuffix;
+        foreach (var file in Directory.EnumerateFiles(folder, "*" + suffix, SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var stem = Path.GetFileName(file)[..^suffix.Length];
+            var directory = Path.GetDirectoryName(file)!;
+            var documents = Directory.EnumerateFiles(directory, stem + ".*")
+                .Where(d => !d.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) && Path.GetFileNameWithoutExtension(d) == stem)
+                .ToList();
+            try
+            {
+                var groups = Parse(File.ReadAllText(file), file);
+                foreach (var document in documents)
+                {
+                    result[Path.GetRelativePath(folder, document)] = groups;
+                }
+            }
+            catch (Exception ex) when (ex is Conversations.ContentFileException or IOException or UnauthorizedAccessException)
+            {
+                skipped(file, ex);
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>The groups the normalised question mentions, and the question with those mentions blanked out.</summary>
     public (IReadOnlyList<IReadOnlyList<string>> Hits, string Residual) Find(string normalized)
     {

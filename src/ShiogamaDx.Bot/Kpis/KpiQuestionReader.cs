@@ -215,7 +215,12 @@ public sealed partial class KpiQuestionReader
 
         if (ask is KpiAsk.List or KpiAsk.Unachieved && !difference && (scored.Count == 0 || KpiWords.Any(w => rest.Contains(w, StringComparison.Ordinal)) || ask == KpiAsk.List && !scored.Any(x => x.Specific > 0)))
         {
-            return ReadListing(ask, year, planHint, currentYear, years.Count > 0);
+            var listing = ReadListing(ask, year, planHint, currentYear, years.Count > 0);
+            // 「全部」 alone names nothing of the plan (「全部の課で始めずに…」 is a question about something else): without a
+            // KPI's or project's word, a year or the plan named, the list is only a weak reading for the router.
+            return ask == KpiAsk.List && scored.Count == 0 && years.Count == 0 && planHint is null && !KpiWords.Any(w => rest.Contains(w, StringComparison.Ordinal))
+                ? listing with { Strength = NameEvidence }
+                : listing;
         }
 
         if (ask == KpiAsk.Unachieved)

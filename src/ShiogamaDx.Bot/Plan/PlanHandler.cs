@@ -13,7 +13,7 @@ namespace ShiogamaDx.Bot.Plan;
 /// loop, the 推進体制, the glossary), answered by quoting the plan's best section with its citation. A 事業 sheet's answer
 /// ends with that 施策's KPIs and their latest figures. Staff only: residents never reach it.
 /// </summary>
-internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, KpiQuestionReader kpiReader, MessageCatalog messages, TimeProvider clock) : IIntentHandler
+internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, KpiQuestionReader kpiReader, MessageCatalog messages, TimeProvider clock) : IPassageHandler
 {
     /// <summary>A further section is quoted only when it ranks at least this close to the best one (as the guideline).</summary>
     private const double SecondSectionRatio = 0.75;
@@ -24,6 +24,9 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
         "ぷらん", "計画", "基本理念", "基本方針", "施策", "事業", "推進体制", "推進本部", "dx推進", "cio", "総括", "課題", "国の動向",
         "用語", "意味", "定義", "略", "びじょん",
     ];
+
+    // Normalised words that name the plan itself (as 生成AI and 手引き name the guideline): a question naming it is the plan's.
+    private static readonly string[] NameWords = ["ぷらん", "dx推進"];
 
     private static readonly string[] DefinitionWords = ["とは", "って何", "ってなに", "何のこと", "どういうもの", "どんなもの"];
 
@@ -53,14 +56,31 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
         // Naming the plan (or asking what a word means) with a section holding half the question beats the guideline's
         // 0.6; without such a word the plan answers only a question it holds most of and nobody else takes.
         // 「〜とは」 of a word the glossary or the plan's text explains; a 事業's own name is the KPI overview's as well.
+        var definition = DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
         var named = PlanWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal))
-            || (DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal)) && ProjectOf(confident[0].Section, kpis.Catalog) is null);
+            || (definition && ProjectOf(confident[0].Section, kpis.Catalog) is null);
         var score = named ? (confident[0].Coverage >= 0.5 ? 0.75 : 0.62) : confident[0].Coverage >= 0.6 ? 0.55 : 0;
 
         // A question the KPI reader reads (a 事業's figure, its department, its overview) is the KPI feature's: its answer
         // cites the same 事業 of the plan, with the figures.
+        // Except the meaning of a word the plan explains outside its 事業 sheets (the glossary, the text): 「ガバメントクラウドって
+        // 何のこと」 is the glossary's, though the word is also in a 事業's name; the KPI overview would only name the 事業.
         var kpi = kpiReader.Read(turn.Text, FiscalYears.Current(clock));
-        return kpi.Ask != KpiAsk.None && kpi.Strength >= ConversationEngine.MatchThreshold ? Math.Min(score, kpi.Strength - 0.05) : score;
+        var explained = definition && ProjectOf(confident[0].Section, kpis.Catalog) is null && confident[0].Coverage >= 0.5;
+        // It yields by ranking just under the KPI reading, never under the threshold: a weak KPI reading must not hand the
+        // question to a third feature.
+        return kpi.Ask != KpiAsk.None && kpi.Strength >= ConversationEngine.MatchThreshold && !explained
+            ? Math.Max(ConversationEngine.MatchThreshold, Math.Min(score, kpi.Strength - 0.05))
+            : score;
+    }
+
+    /// <summary>A question naming the plan (プラン, DX推進) with a section to answer from is the plan's (<see cref="IPassageHandler.Named"/>); otherwise its best section's share.</summary>
+    public double Coverage(Turn turn)
+    {
+        var confident = Confident(turn);
+        return confident.Count == 0 ? 0
+            : NameWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal)) ? IPassageHandler.Named
+            : confident[0].Coverage;
     }
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)

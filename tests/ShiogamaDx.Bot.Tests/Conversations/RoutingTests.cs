@@ -42,4 +42,71 @@ public sealed class RoutingTests : IDisposable
         Assert.DoesNotContain("事業費", text, StringComparison.Ordinal);
         Assert.DoesNotContain("千円", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task QuestionMentioningAFeaturesKeyword_IsAnsweredByTheDocumentThatHoldsIt()
+    {
+        using var city = CityDocument("# 決裁の手引き\n\n## 1 停滞した決裁\n\n決裁が5日止まったときは、起案者と決裁者にお知らせを送ります。\n\n## 2 操作の相談\n\n決裁システムの操作の問い合わせは情報システム係が受け付けます。\n");
+
+        var notice = ReplyText.Of(await city.App.SayAsync(Audience.Staff, "s1", "止まった決裁のお知らせは何日で送るの？"));
+        var contact = ReplyText.Of(await city.App.SayAsync(Audience.Staff, "s2", "決裁システムの操作の問い合わせはどこが受け付けますか"));
+
+        Assert.Contains("停滞した決裁", notice, StringComparison.Ordinal);
+        Assert.Contains("操作の相談", contact, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FeaturesKeywordAlone_StillNamesTheFeature()
+    {
+        using var city = CityDocument("# 決裁の手引き\n\n## 1 停滞した決裁\n\n決裁が5日止まったときは、起案者と決裁者にお知らせを送ります。\n");
+
+        var contact = ReplyText.Of(await city.App.SayAsync(Audience.Staff, "s1", "問い合わせ先は？"));
+
+        Assert.Contains("022-355-5284", contact, StringComparison.Ordinal);
+        Assert.DoesNotContain("停滞した決裁", contact, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TwoDocumentsCouldAnswer_TheOneHoldingMoreOfTheQuestionDoes()
+    {
+        // The city's guideline holds 窓口, 申請 and 見直す of the question, most of it; the plan holds its project
+        // 窓口申請改革 whole, so the guideline does not take it.
+        using var city = CityDocument("# 窓口の手引き\n\n## 1 窓口での申請\n\n窓口での申請の受け方は毎年見直します。\n\n## 2 電話\n\n電話は三回鳴る前に出ます。\n\n"
+            + "## 3 文書\n\n文書は五年間保存します。\n\n## 4 休暇\n\n休暇は前日までに届け出ます。\n");
+
+        var text = ReplyText.Of(await city.App.SayAsync(Audience.Staff, "s1", "窓口申請改革では何を見直しますか"));
+
+        Assert.Contains("窓口申請改革", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("窓口の手引き", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AllWithoutAnyWordOfThePlan_IsOnlyAWeakReadingOfTheKpiList()
+    {
+        var reader = new ShiogamaDx.Bot.Kpis.KpiQuestionReader(ShiogamaDx.Bot.Kpis.KpiCatalogLoader.Load(ShiogamaDx.Bot.Tests.Kpis.KpiTestData.ContentFile));
+
+        var all = reader.Read("全部の課で始めるのはいつがいい？", 2026);
+        var list = reader.Read("KPIを全部見せて", 2026);
+
+        Assert.Equal(ShiogamaDx.Bot.Kpis.KpiAsk.List, all.Ask);
+        Assert.Equal(0.6, all.Strength, 3); // a name's weight: a passage that holds the question outranks it
+        Assert.Equal(0.9, list.Strength, 3);
+    }
+
+    private static CityFolder CityDocument(string markdown)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "routing-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "city.md"), markdown);
+        return new CityFolder(folder, new BotApplication(new Dictionary<string, string?> { ["Guidelines:Path"] = folder }));
+    }
+
+    private sealed record CityFolder(string Folder, BotApplication App) : IDisposable
+    {
+        public void Dispose()
+        {
+            App.Dispose();
+            Directory.Delete(Folder, recursive: true);
+        }
+    }
 }

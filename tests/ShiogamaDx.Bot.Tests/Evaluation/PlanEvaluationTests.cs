@@ -15,17 +15,28 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
 {
     // Measured when the set was added, before the plan was content: 3/47 (6.4 %); with the plan as content (Plan/):
     // 35/47 (74.4 %). The floor is that figure rounded down; the target of issue #22 is 90 %, not met yet.
-    private const double Floor = 0.74;
+    private const double Floor = 0.76; // 36/47 = 76.6 % with the plan holding questions that name it and its glossary's meanings (#22, feat/answers)
+    private const double HeldOutFloor = 0.80; // 34/42 = 81.0 % on ddedb11 (main a15fa50 code), rounded down
 
     [Fact]
-    public async Task PlanSet_IsAnsweredFromTheRightSection_AtLeastTheFloor()
+    public Task PlanSet_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-questions.tsv", Floor);
+
+    /// <summary>
+    /// plan-heldout.tsv (ddedb11): 42 questions written after plan-questions.tsv's misses had been read, before any change
+    /// made for them; its misses are printed but not used to choose a change. Floor: the figure measured on the commit
+    /// that added it, rounded down.
+    /// </summary>
+    [Fact]
+    public Task HeldOutPlanSet_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-heldout.tsv", HeldOutFloor);
+
+    private async Task EvaluateAsync(string file, double floor)
     {
-        var rows = File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "plan-questions.tsv"))
+        var rows = File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", file))
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
             .Skip(1)
             .Select(l => l.Split('\t'))
             .ToList();
-        Assert.True(rows.Count >= 40, $"the set has {rows.Count} questions; issue #22 asks for at least 40");
+        Assert.True(rows.Count >= 40, $"{file} has {rows.Count} questions; issue #22 asks for at least 40");
 
         using var app = new BotApplication();
         var misses = new List<string>();
@@ -43,8 +54,8 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
         }
 
         var hit1 = 1.0 - ((double)misses.Count / rows.Count);
-        output.WriteLine($"Plan evaluation: {rows.Count - misses.Count}/{rows.Count} right section first = {hit1:P1} (floor {Floor:P0}, target 90 %)");
+        output.WriteLine($"Plan evaluation {file}: {rows.Count - misses.Count}/{rows.Count} right section first = {hit1:P1} (floor {floor:P0}, target 90 %)");
         misses.ForEach(m => output.WriteLine("MISS " + m));
-        Assert.True(hit1 >= Floor, $"hit@1 {hit1:P1} under {Floor:P0}:\n{string.Join("\n", misses)}");
+        Assert.True(hit1 >= floor, $"{file}: hit@1 {hit1:P1} under {floor:P0}:\n{string.Join("\n", misses)}");
     }
 }

@@ -163,6 +163,7 @@ internal static class SampleGuideline
     public static GuidelineIndex BuildIndex(GuidelinesOptions options)
     {
         var sections = GuidelineLoader.LoadFolder(Folder, (file, ex) => throw new InvalidOperationException(file, ex));
-        return GuidelineIndex.Build(sections, GuidelineSynonyms.Parse(File.ReadAllText(Synonyms), Synonyms), options);
+        var own = GuidelineSynonyms.ForDocuments(Folder, (file, ex) => throw new InvalidOperationException(file, ex));
+        return GuidelineIndex.Build(sections, GuidelineSynonyms.Parse(File.ReadAllText(Synonyms), Synonyms), options, own: own);
     }
 }

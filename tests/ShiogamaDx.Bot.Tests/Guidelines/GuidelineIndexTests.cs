@@ -117,6 +117,29 @@ public sealed class GuidelineIndexTests
         Assert.Equal("1", index.Search("出張の報告書の様式は？").Confident(options)[0].Section.Number);
     }
 
+    [Fact]
+    public void DocumentsOwnSynonyms_ApplyToItsSectionsOnly()
+    {
+        GuidelineSection Section(string file, int n, string text) => new("文書", file, $"{n}", $"項目{n}", [$"項目{n}"], [text]);
+        var sections = new[]
+        {
+            Section("a.md", 1, "個人情報は入力しません。"), Section("a.md", 2, "研修は年に一度開きます。"),
+            Section("b.md", 1, "申請書には個人情報を書きます。"), Section("b.md", 2, "旅費は月末に精算します。"), Section("b.md", 3, "休暇は前日までに届けます。"),
+        };
+        var group = GuidelineSynonyms.Parse("個人情報, 名前", "a.synonyms.txt");
+        const string question = "申請書の名前の書き方";
+
+        using var scoped = GuidelineIndex.Build(sections, GuidelineSynonyms.Empty, new GuidelinesOptions(), own: new Dictionary<string, GuidelineSynonyms> { ["a.md"] = group });
+        using var everywhere = GuidelineIndex.Build(sections, group, new GuidelinesOptions());
+
+        // a.md's 名前 → 個人情報 does not make b.md's 個人情報 answer 名前; given to every document, it does.
+        Assert.True(Coverage(scoped, question, "b.md") < 0.9);
+        Assert.True(Coverage(everywhere, question, "b.md") > Coverage(scoped, question, "b.md"));
+
+        static double Coverage(GuidelineIndex index, string question, string file) =>
+            index.Search(question).Sections.Where(s => s.Section.File == file).Select(s => s.Coverage).DefaultIfEmpty(0).Max();
+    }
+
     private static GuidelineIndex Build(params string[] texts) =>
         GuidelineIndex.Build(
             texts.Select((t, i) => new GuidelineSection("手引き", "t.md", $"{i + 1}", $"項目{i + 1}", [$"項目{i + 1}"], [t])).ToList(),

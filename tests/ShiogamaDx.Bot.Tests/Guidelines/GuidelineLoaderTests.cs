@@ -100,9 +100,13 @@ public sealed class GuidelineLoaderTests
     [Fact]
     public void BundledSynonymList_Parses()
     {
-        var groups = GuidelineSynonyms.Parse(File.ReadAllText(SampleGuideline.Synonyms), SampleGuideline.Synonyms).Groups;
+        var general = GuidelineSynonyms.Parse(File.ReadAllText(SampleGuideline.Synonyms), SampleGuideline.Synonyms).Groups;
+        var own = GuidelineSynonyms.ForDocuments(SampleGuideline.Folder, (file, ex) => throw new InvalidOperationException(file, ex));
 
-        Assert.Contains(groups, g => g.Contains("多要素認証") && g.Contains("二段階認証"));
+        Assert.Contains(general, g => g.Contains("宿泊") && g.Contains("ホテル"));
+        Assert.Contains(own["seisei-ai-tebiki-sample.md"].Groups, g => g.Contains("多要素認証") && g.Contains("二段階認証"));
+        // The sample's own words stay with the sample: 入れる is 入力 in its guideline, not in a city's rules.
+        Assert.DoesNotContain(general, g => g.Contains("入れる"));
     }
 
     [Fact]

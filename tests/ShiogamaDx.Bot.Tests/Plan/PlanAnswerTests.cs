@@ -30,6 +30,16 @@ public sealed class PlanAnswerTests(KpiLookupHost host) : IClassFixture<KpiLooku
     }
 
     [Fact]
+    public async Task TheMeaningOfAGlossaryWord_ThatIsAlsoInAProjectsWords_IsTheGlossarys()
+    {
+        // ガバメントクラウド is in 情報システムの標準化's words too; the KPI overview would only name that 事業.
+        var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "plan-glossary", "ガバメントクラウドとは？"));
+
+        Assert.Contains("共通的な基盤・機能を提供する", text, StringComparison.Ordinal);
+        Assert.Contains("用語集", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task APlanQuestion_QuotesTheSection_WithItsCitation()
     {
         var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "plan-1", "DX推進本部の委員長は誰が務めるの？"));
