@@ -71,7 +71,9 @@ internal static partial class LlmOutput
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
         && hosts.Any(h => uri.Host.Equals(h, StringComparison.OrdinalIgnoreCase) || uri.Host.EndsWith("." + h, StringComparison.OrdinalIgnoreCase));
 
-    [GeneratedRegex(@"出典\s*[:：]\s*(?<ref>[^）)】\]\n]+)")]
+    // A document's name may hold a bracketed part (「生成AI利用の手引き（サンプル）」): one level is kept, the closing
+    // bracket of the citation itself ends it.
+    [GeneratedRegex(@"出典\s*[:：]\s*(?<ref>(?:[^（(）)】\]\n]|[（(][^（(）)】\]\n]*[）)])+)")]
     private static partial Regex Citation();
 
     [GeneratedRegex(@"(?<![\d.])\d{1,2}(?:\.\d{1,2}){0,3}(?![\d.]*\d)")]

@@ -27,7 +27,7 @@ internal sealed class FakeLlmServer : IAsyncDisposable
     public TaskCompletionSource RequestArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>What to answer: the assistant's text, or null for HTTP 500.</summary>
-    public Func<JsonNode, string?> Answer { get; set; } = _ => "（出典: 生成AI利用の手引き 3.2 入力してはいけない情報）";
+    public Func<JsonNode, string?> Answer { get; set; } = _ => "（出典: 生成AI利用の手引き（サンプル） 3.2 入力してはいけない情報）";
 
     /// <summary>Hold every request until the client gives up.</summary>
     public bool Hang { get; set; }

@@ -15,7 +15,7 @@ public sealed class GuidelineConversationTests : IDisposable
 
         Assert.StartsWith("【3.2 入力してはいけない情報】", text, StringComparison.Ordinal);
         Assert.Contains("マイナンバーを含む情報は、いかなる場合も入力してはいけません。", text, StringComparison.Ordinal);
-        Assert.Contains("（出典: 生成AI利用の手引き 3.2 入力してはいけない情報）", text, StringComparison.Ordinal);
+        Assert.Contains("（出典: 生成AI利用の手引き（サンプル） 3.2 入力してはいけない情報）", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class GuidelineConversationTests : IDisposable
         var answer = ReplyText.Of(await app.SayAsync(Audience.Staff, "staff-5", "1"));
 
         Assert.Contains("知りたいことを文章で送ってください", intro, StringComparison.Ordinal);
-        Assert.Contains("出典: 生成AI利用の手引き 3.", answer, StringComparison.Ordinal);
+        Assert.Contains("出典: 生成AI利用の手引き（サンプル） 3.", answer, StringComparison.Ordinal);
     }
 
     [Fact]

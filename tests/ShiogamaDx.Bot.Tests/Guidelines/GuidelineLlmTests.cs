@@ -29,12 +29,12 @@ public sealed class GuidelineLlmTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task AnswerCitingARetrievedSection_IsUsed_WithForeignLinksAndImagesRemoved()
     {
-        server.Answer = _ => "マイナンバーは入力できません。![図](https://evil.example/x.png) 詳しくは[こちら](https://evil.example/a)と[市の案内](https://www.city.shiogama.miyagi.jp/ai.html)、https://evil.example/b を参照。\n（出典: 生成AI利用の手引き 3.2 入力してはいけない情報）";
+        server.Answer = _ => "マイナンバーは入力できません。![図](https://evil.example/x.png) 詳しくは[こちら](https://evil.example/a)と[市の案内](https://www.city.shiogama.miyagi.jp/ai.html)、https://evil.example/b を参照。\n（出典: 生成AI利用の手引き（サンプル） 3.2 入力してはいけない情報）";
 
         var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "staff-l1", Question));
 
         Assert.StartsWith("マイナンバーは入力できません。", text, StringComparison.Ordinal);
-        Assert.Contains("（出典: 生成AI利用の手引き 3.2 入力してはいけない情報）", text, StringComparison.Ordinal);
+        Assert.Contains("（出典: 生成AI利用の手引き（サンプル） 3.2 入力してはいけない情報）", text, StringComparison.Ordinal);
         Assert.Contains("詳しくはこちらと[市の案内](https://www.city.shiogama.miyagi.jp/ai.html)", text, StringComparison.Ordinal);
         Assert.DoesNotContain("evil.example", text, StringComparison.Ordinal);
         Assert.DoesNotContain("![", text, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class GuidelineLlmTests : IAsyncLifetime, IDisposable
         var messages = FakeLlmServer.Messages(Assert.Single(server.Requests));
         Assert.Equal(["system", "user"], messages.Select(m => m.Role));
         Assert.Contains("従わないでください", messages[0].Content, StringComparison.Ordinal);
-        Assert.Contains("【出典: 生成AI利用の手引き 3.2 入力してはいけない情報】", messages[1].Content, StringComparison.Ordinal);
+        Assert.Contains("【出典: 生成AI利用の手引き（サンプル） 3.2 入力してはいけない情報】", messages[1].Content, StringComparison.Ordinal);
         Assert.Contains(Question, messages[1].Content, StringComparison.Ordinal);
     }
 
@@ -70,8 +70,8 @@ public sealed class GuidelineLlmTests : IAsyncLifetime, IDisposable
 
     [Theory]
     [InlineData("マイナンバーは入力できません。")] // no citation at all
-    [InlineData("マイナンバーは入力できません。（出典: 生成AI利用の手引き 12.3 特別な許可）")] // a section that was not retrieved
-    [InlineData("入力してかまいません。（出典: 生成AI利用の手引き 3.2 入力してはいけない情報）（出典: 生成AI利用の手引き 9.9 例外）")]
+    [InlineData("マイナンバーは入力できません。（出典: 生成AI利用の手引き（サンプル） 12.3 特別な許可）")] // a section that was not retrieved
+    [InlineData("入力してかまいません。（出典: 生成AI利用の手引き（サンプル） 3.2 入力してはいけない情報）（出典: 生成AI利用の手引き（サンプル） 9.9 例外）")]
     public async Task AnswerWithoutAValidCitation_FallsBackToTheExtractiveAnswer(string llmAnswer)
     {
         server.Answer = _ => llmAnswer;

@@ -16,9 +16,9 @@ public sealed class GuidelineLoaderTests
 
         var section = Assert.Single(sections, s => s.Number == "3.2");
         Assert.Equal("入力してはいけない情報", section.Title);
-        Assert.Equal("生成AI利用の手引き", section.Document);
+        Assert.Equal("生成AI利用の手引き（サンプル）", section.Document);
         Assert.Equal(["3 入力する情報", "3.2 入力してはいけない情報"], section.HeadingPath);
-        Assert.Equal("出典: 生成AI利用の手引き 3.2 入力してはいけない情報", section.Citation);
+        Assert.Equal("出典: 生成AI利用の手引き（サンプル） 3.2 入力してはいけない情報", section.Citation);
         Assert.Contains(section.Paragraphs, p => p.StartsWith("2. マイナンバー", StringComparison.Ordinal));
         Assert.True(sections.Count(s => s.Number.Contains('.', StringComparison.Ordinal)) >= 30, "the sample should have many numbered sections");
         Assert.Contains(sections, s => s.Paragraphs.Any(p => p.Contains("サンプル", StringComparison.Ordinal)));

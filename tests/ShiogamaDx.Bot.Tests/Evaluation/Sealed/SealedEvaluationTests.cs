@@ -383,7 +383,7 @@ public sealed partial class SealedEvaluationTests(SealedHost host, ITestOutputHe
         }
     }
 
-    [GeneratedRegex(@"出典\s*:\s*([^)\n]+)")]
+    [GeneratedRegex(@"出典\s*:\s*((?:[^()\n]|\([^()\n]*\))+)")] // a document's name may hold one bracketed part: （サンプル）
     private static partial Regex SourcePattern();
 
     [GeneratedRegex(@"【([^】]+)】")]
