@@ -51,18 +51,11 @@ public sealed partial class TopicCatalog(IReadOnlyList<Topic> topics)
             }
 
             topics.Add(new Topic(id, DialogLoader.Required(map, "name", file), DialogLoader.Optional(map, "description"),
-                Flag(map, "default", file), Flag(map, "emergency", file)));
+                DialogLoader.Flag(map, "default", file), DialogLoader.Flag(map, "emergency", file)));
         }
 
         return topics.Count == 0 ? throw new ContentFileException(file, 1, "'topics' must list at least one topic") : new TopicCatalog(topics);
     }
-
-    private static bool Flag(YamlMappingNode map, string key, string file) => DialogLoader.Optional(map, key) switch
-    {
-        null or "off" or "false" or "no" => false,
-        "on" or "true" or "yes" => true,
-        var other => throw new ContentFileException(file, DialogLoader.Line(map), $"'{key}' is on or off, not '{other}'"),
-    };
 
     [GeneratedRegex("^[a-z0-9-]{1,40}$")]
     private static partial Regex IdPattern();

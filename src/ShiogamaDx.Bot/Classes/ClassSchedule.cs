@@ -112,12 +112,7 @@ public static partial class ClassSchedule
             WhatToBring = Text(map, "bring", file, 300),
             Partner = DialogLoader.Optional(map, "partner") is { Length: > 0 } p ? Clip(p, 100, file, map, "partner") : null,
             Status = status,
-            IsSample = DialogLoader.Optional(map, "sample") switch
-            {
-                null or "false" => false,
-                "true" => true,
-                var other => throw Error(file, map, "sample", $"'{other}' is not true or false"),
-            },
+            IsSample = DialogLoader.Flag(map, "sample", file),
         };
     }
 

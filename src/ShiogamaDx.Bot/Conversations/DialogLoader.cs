@@ -218,6 +218,14 @@ public static class DialogLoader
     internal static string? Optional(YamlMappingNode map, string key) =>
         map.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode s ? s.Value : null;
 
+    /// <summary>An optional yes/no of a content file: on/true/yes or off/false/no; missing is no.</summary>
+    internal static bool Flag(YamlMappingNode map, string key, string file) => Optional(map, key) switch
+    {
+        null or "off" or "false" or "no" => false,
+        "on" or "true" or "yes" => true,
+        var other => throw new ContentFileException(file, Line(map), $"'{key}' is on or off, not '{other}'"),
+    };
+
     internal static string Required(YamlMappingNode map, string key, string file)
     {
         var value = Optional(map, key);

@@ -17,7 +17,6 @@ public sealed class EasyIndex
     private const double TextBoost = 1.0;
     private const double ReadingBoost = 0.8; // a field read aloud: a little less sure than its own words
 
-
     private readonly FieldIndex<Procedure> index;
 
     public EasyIndex(LanguagePack easy, IReadOnlyList<Procedure> procedures, JapaneseAnalysis analysis)
@@ -65,7 +64,7 @@ public sealed class EasyIndex
     /// <summary>A text with each kanji word of the readings replaced by its reading, longest first: 国民健康保険の加入 → こくみんけんこうほけんの加入.</summary>
     internal static string Read(string text, IReadOnlyList<string> words, IReadOnlyDictionary<string, string> readings)
     {
-        if (words.Count == 0 || !text.Any(c => c is >= '\u4E00' and <= '\u9FFF'))
+        if (words.Count == 0 || !text.Any(JapaneseText.IsKanji))
         {
             return text;
         }
@@ -134,7 +133,7 @@ public sealed class EasyIndex
         return sb.ToString();
     }
 
-    private static bool IsJapanese(char c) => c is >= '\u3041' and <= '\u30FF' or >= '\u4E00' and <= '\u9FFF' or '々' or 'ー';
+    private static bool IsJapanese(char c) => JapaneseText.IsHiragana(c) || JapaneseText.IsKatakana(c) || JapaneseText.IsKanji(c);
 }
 
 /// <summary>One easy index per easy pack and catalog revision, rebuilt when either changes.</summary>
