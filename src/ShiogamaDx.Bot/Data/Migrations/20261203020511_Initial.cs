@@ -18,7 +18,8 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
                     TopicId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Text = table.Column<string>(type: "TEXT", maxLength: 5000, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 30000, nullable: false),
+                    ClassId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
                     Link = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     ImageUrl = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     AuthorKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
@@ -187,6 +188,11 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     ClosedBy = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
                     RatingPending = table.Column<bool>(type: "INTEGER", nullable: false),
                     Rating = table.Column<int>(type: "INTEGER", nullable: true),
+                    ResidentChannel = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    StaffChannel = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Topic = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CallbackPhone = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    CallbackDoneAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ResidentMessages = table.Column<int>(type: "INTEGER", nullable: false),
                     StaffMessages = table.Column<int>(type: "INTEGER", nullable: false)
                 },
@@ -468,7 +474,8 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     SeatsTaken = table.Column<int>(type: "INTEGER", nullable: false),
                     WhatToBring = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
                     Partner = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false)
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    IsSample = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {

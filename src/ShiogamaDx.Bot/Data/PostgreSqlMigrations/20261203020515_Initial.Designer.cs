@@ -13,8 +13,8 @@ using ShiogamaDx.Bot.Data;
 namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 {
     [DbContext(typeof(PostgreSqlBotDbContext))]
-    [Migration("20261202125049_AnnouncementSegments")]
-    partial class AnnouncementSegments
+    [Migration("20261203020515_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -370,6 +370,9 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     b.Property<DateTimeOffset>("EndsAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("IsSample")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Partner")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -646,6 +649,13 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTimeOffset?>("CallbackDoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CallbackPhone")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<DateTimeOffset?>("ClaimDueAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -696,8 +706,16 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     b.Property<bool>("RatingPending")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("ResidentChannel")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<int>("ResidentMessages")
                         .HasColumnType("integer");
+
+                    b.Property<string>("StaffChannel")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<int>("StaffMessages")
                         .HasColumnType("integer");
@@ -707,6 +725,10 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
                     b.Property<DateTimeOffset?>("TimedOutAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Topic")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("UserKey")
                         .IsRequired()

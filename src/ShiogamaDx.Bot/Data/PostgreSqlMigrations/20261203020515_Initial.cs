@@ -20,7 +20,8 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     Id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     TopicId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Text = table.Column<string>(type: "character varying(5000)", maxLength: 5000, nullable: false),
+                    Text = table.Column<string>(type: "character varying(30000)", maxLength: 30000, nullable: false),
+                    ClassId = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
                     Link = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     ImageUrl = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     AuthorKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
@@ -189,6 +190,11 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     ClosedBy = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
                     RatingPending = table.Column<bool>(type: "boolean", nullable: false),
                     Rating = table.Column<int>(type: "integer", nullable: true),
+                    ResidentChannel = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    StaffChannel = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    Topic = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    CallbackPhone = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    CallbackDoneAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     ResidentMessages = table.Column<int>(type: "integer", nullable: false),
                     StaffMessages = table.Column<int>(type: "integer", nullable: false)
                 },
@@ -470,7 +476,8 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     SeatsTaken = table.Column<int>(type: "integer", nullable: false),
                     WhatToBring = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
                     Partner = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false)
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    IsSample = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
