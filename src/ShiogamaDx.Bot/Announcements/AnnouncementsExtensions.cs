@@ -172,31 +172,14 @@ public static class AnnouncementsExtensions
 }
 
 /// <summary>Releases announcements whose time has come and reports finished ones to their author; on the replica holding the lease.</summary>
-public sealed class AnnouncementJob(IServiceScopeFactory scopes, WorkLeases leases, IOptions<AnnouncementsOptions> options, TimeProvider clock, ILogger<AnnouncementJob> logger) : BackgroundService
+public sealed class AnnouncementJob(IServiceScopeFactory scopes, WorkLeases leases, IOptions<AnnouncementsOptions> options, ILogger<AnnouncementJob> logger) : BackgroundService
 {
     public const string LeaseName = "job:announcements";
 
     private readonly SemaphoreSlim gate = new(1, 1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = options.Value.CheckInterval;
-        using var timer = new PeriodicTimer(interval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                if (await leases.TryAcquireAsync(LeaseName, WorkLeases.JobLease(interval), stoppingToken))
-                {
-                    await TickAsync(stoppingToken);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Announcement run failed; it is retried at the next interval");
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        leases.RunPeriodicallyAsync(LeaseName, options.Value.CheckInterval, options.Value.CheckInterval, TickAsync, logger, stoppingToken);
 
     /// <summary>One run; safe at any time and any number of times (tests call it directly).</summary>
     public async Task<(int Released, int Finished)> TickAsync(CancellationToken ct)

@@ -33,22 +33,7 @@ public sealed class ClassJobs(IServiceScopeFactory scopes, WorkLeases leases, Ti
 
         // The first run waits one interval: at start the host is still migrating and seeding.
         var interval = TimeSpan.FromSeconds(options.Value.CheckIntervalSeconds);
-        using var timer = new PeriodicTimer(interval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                // Another replica that runs the job keeps its lease by renewing it each interval.
-                if (await leases.TryAcquireAsync(LeaseName, WorkLeases.JobLease(interval), stoppingToken))
-                {
-                    await TickAsync(stoppingToken);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Class reminder/survey run failed; it is retried at the next interval");
-            }
-        }
+        await leases.RunPeriodicallyAsync(LeaseName, interval, interval, TickAsync, logger, stoppingToken);
     }
 
     /// <summary>One run; safe to call at any time and any number of times (tests call it directly).</summary>

@@ -47,7 +47,7 @@ public sealed class LeaseOptions
 /// only when it is free, expired or already ours (the row lock makes the second of two racing replicas see the
 /// first's lease). SQLite serves one process: there a lease is always this process's, and nothing is written.
 /// </summary>
-public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, IOptions<LeaseOptions> options, IOptions<DatabaseOptions> database)
+public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, IOptions<LeaseOptions> options, IOptions<DatabaseOptions> database, Hosting.BotMetrics metrics)
 {
     private static readonly TimeSpan MaxJobGrace = TimeSpan.FromMinutes(1);
 
@@ -64,6 +64,38 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
     /// it at each run, so it keeps the job while it lives; when it stops, another replica takes over after this.
     /// </summary>
     public static TimeSpan JobLease(TimeSpan interval) => interval + (interval < MaxJobGrace ? interval : MaxJobGrace);
+
+    /// <summary>
+    /// A scheduled job's loop, the same for every job: the first run after <paramref name="firstRun"/>, then one per
+    /// interval, each while this replica holds the job's lease. A failed run is logged and tried at the next interval;
+    /// every round is counted (<see cref="Hosting.BotMetrics.JobRan"/>), so a stopped job shows.
+    /// </summary>
+    public async Task RunPeriodicallyAsync(string name, TimeSpan interval, TimeSpan firstRun, Func<CancellationToken, Task> run, ILogger logger, CancellationToken stopping)
+    {
+        if (firstRun > TimeSpan.Zero)
+        {
+            await Task.Delay(firstRun, clock, stopping);
+        }
+
+        using var timer = new PeriodicTimer(interval, clock);
+        do
+        {
+            try
+            {
+                if (await TryAcquireAsync(name, JobLease(interval), stopping))
+                {
+                    await run(stopping);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Job {Job} failed; it runs again in {Interval}", name, interval);
+            }
+
+            metrics.JobRan(name);
+        }
+        while (await timer.WaitForNextTickAsync(stopping));
+    }
 
     /// <summary>Takes or renews the lease; false while another replica holds it.</summary>
     public async Task<bool> TryAcquireAsync(string name, TimeSpan duration, CancellationToken ct)

@@ -23,25 +23,8 @@ public sealed class HandoffJobs(IServiceScopeFactory scopes, WorkLeases leases, 
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = options.Value.CheckInterval;
-        using var timer = new PeriodicTimer(interval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                if (await leases.TryAcquireAsync(LeaseName, WorkLeases.JobLease(interval), stoppingToken))
-                {
-                    await TickAsync(stoppingToken);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Handoff timeouts/retention failed; retried at the next interval");
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        leases.RunPeriodicallyAsync(LeaseName, options.Value.CheckInterval, options.Value.CheckInterval, TickAsync, logger, stoppingToken);
 
     /// <returns>Residents told of a timeout, and handoffs erased.</returns>
     public async Task<(int TimedOut, int Erased)> TickAsync(CancellationToken ct)

@@ -16,6 +16,7 @@ public sealed class BotMetrics
     private readonly Histogram<double> answerDuration;
     private readonly Counter<long> lineApiErrors;
     private readonly Counter<long> unanswered;
+    private readonly Counter<long> jobRuns;
 
     public BotMetrics(IMeterFactory meters)
     {
@@ -30,6 +31,7 @@ public sealed class BotMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300] });
         lineApiErrors = meter.CreateCounter<long>("shiogama.bot.line.api.errors", "{error}", "Calls to the LINE API that failed, by HTTP status (or 'network')");
         unanswered = meter.CreateCounter<long>("shiogama.bot.questions.unanswered", "{question}", "Questions the bot did not understand (kept for review)");
+        jobRuns = meter.CreateCounter<long>("shiogama.bot.jobs.runs", "{run}", "Rounds of the scheduled jobs and outbox deliveries, by job: a job whose count stops has stopped");
     }
 
     public void Received(string channel, int count = 1) => received.Add(count, Tag("channel", channel));
@@ -43,6 +45,9 @@ public sealed class BotMetrics
     /// <param name="status">The HTTP status, or null when no answer came (network error, timeout, open circuit).</param>
     public void LineApiError(string endpoint, int? status) =>
         lineApiErrors.Add(1, Tag("status", status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "network"), Tag("endpoint", endpoint));
+
+    /// <summary>A job's round ended (done, failed or held by another replica): the sign of life operators alert on.</summary>
+    public void JobRan(string job) => jobRuns.Add(1, Tag("job", job));
 
     public void Unanswered(string channel, string audience) => unanswered.Add(1, Tag("channel", channel), Tag("audience", audience));
 

@@ -12,7 +12,7 @@ namespace ShiogamaDx.Bot.Line;
 /// Delivers the outbox's "line" messages: to one person by push (reminders, surveys), to many by multicast (an
 /// announcement's chunk) or to every friend by broadcast, each call with a retry key of its own derived from the message.
 /// </summary>
-internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGate gate, PersonLocks people, WorkLeases leases, InboxSignal inboxSignal, OutboxSignals signals, MessageCatalog words, IOptions<LineOptions> options, TimeProvider clock, ILogger<LineOutboxDelivery> logger)
+internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGate gate, PersonLocks people, WorkLeases leases, InboxSignal inboxSignal, OutboxSignals signals, MessageCatalog words, IOptions<LineOptions> options, Hosting.BotMetrics metrics, TimeProvider clock, ILogger<LineOutboxDelivery> logger)
     : BackgroundService
 {
     public const int BatchSize = 20;
@@ -33,6 +33,7 @@ internal sealed class LineOutboxDelivery(IServiceScopeFactory scopes, LinePushGa
             try
             {
                 await DeliverDueAsync(stoppingToken);
+                metrics.JobRan("line-outbox");
                 await signals.WaitAsync(LineInboxChannel.Channel, options.Value.PollInterval, clock, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -184,7 +184,7 @@ internal sealed class StaffOutboxDelivery(IServiceScopeFactory scopes, Connector
     };
 }
 
-internal sealed class StaffOutboxWorker(StaffOutboxDelivery delivery, OutboxSignals signals, IOptions<StaffOptions> options, TimeProvider clock, ILogger<StaffOutboxWorker> logger) : BackgroundService
+internal sealed class StaffOutboxWorker(StaffOutboxDelivery delivery, OutboxSignals signals, IOptions<StaffOptions> options, Hosting.BotMetrics metrics, TimeProvider clock, ILogger<StaffOutboxWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -204,6 +204,8 @@ internal sealed class StaffOutboxWorker(StaffOutboxDelivery delivery, OutboxSign
             {
                 logger.LogError(ex, "Staff outbox delivery failed; trying again later");
             }
+
+            metrics.JobRan("staff-outbox");
         }
     }
 

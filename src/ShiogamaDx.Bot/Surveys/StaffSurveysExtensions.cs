@@ -162,36 +162,22 @@ internal sealed class TrainingSeeder(BotDbContext db, IOptions<StaffSurveyOption
 }
 
 /// <summary>Hourly: one reminder to those who were sent a survey and have not answered; on the replica holding the job's lease.</summary>
-internal sealed class StaffSurveyReminderJob(IServiceScopeFactory scopes, WorkLeases leases, TimeProvider clock, ILogger<StaffSurveyReminderJob> logger) : BackgroundService
+internal sealed class StaffSurveyReminderJob(IServiceScopeFactory scopes, WorkLeases leases, ILogger<StaffSurveyReminderJob> logger) : BackgroundService
 {
     public const string LeaseName = "job:staff-survey-reminders";
 
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
-        {
-            try
-            {
-                if (!await leases.TryAcquireAsync(LeaseName, WorkLeases.JobLease(Interval), stoppingToken))
-                {
-                    continue;
-                }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        leases.RunPeriodicallyAsync(LeaseName, Interval, TimeSpan.Zero, SendAsync, logger, stoppingToken);
 
-                await using var scope = scopes.CreateAsyncScope();
-                var sent = await scope.ServiceProvider.GetRequiredService<StaffSurveyService>().SendDueRemindersAsync(stoppingToken);
-                if (sent > 0)
-                {
-                    logger.LogInformation("Queued {Count} staff survey reminders", sent);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Staff survey reminders failed; retrying next hour");
-            }
+    private async Task SendAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var sent = await scope.ServiceProvider.GetRequiredService<StaffSurveyService>().SendDueRemindersAsync(ct);
+        if (sent > 0)
+        {
+            logger.LogInformation("Queued {Count} staff survey reminders", sent);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Tests.Infrastructure;
 using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Kpis;
@@ -118,10 +119,9 @@ public sealed class ClassesLineEndToEndTests : IAsyncLifetime
         // Later runs, and the delivery worker waking again, send nothing more.
         host.App.Clock.Advance(TimeSpan.FromHours(1));
         Assert.Equal(0, (await TickAsync()).Reminders);
-        for (var i = 0; i < 5; i++)
+        using (var runs = new JobRuns(host.App.Services))
         {
-            host.App.Clock.Advance(TimeSpan.FromSeconds(10));
-            await Task.Delay(40);
+            await runs.PassAsync(JobRuns.LineOutbox, () => host.App.Clock.Advance(TimeSpan.FromSeconds(10)), rounds: 3);
         }
 
         Assert.Single(host.Fake.Pushes);

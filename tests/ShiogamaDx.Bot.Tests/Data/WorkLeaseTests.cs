@@ -27,7 +27,7 @@ public abstract class WorkLeaseContract
     protected async Task<BotApplication> StartAppAsync() => await StartAsync();
 
     internal static WorkLeases Replica(BotApplication app, string owner) =>
-        new(app.Services.GetRequiredService<IServiceScopeFactory>(), app.Clock, Options.Create(new LeaseOptions { Owner = owner, Duration = Duration }), app.Services.GetRequiredService<IOptions<DatabaseOptions>>());
+        new(app.Services.GetRequiredService<IServiceScopeFactory>(), app.Clock, Options.Create(new LeaseOptions { Owner = owner, Duration = Duration }), app.Services.GetRequiredService<IOptions<DatabaseOptions>>(), app.Services.GetRequiredService<ShiogamaDx.Bot.Hosting.BotMetrics>());
 
     [Fact]
     public async Task OutboxClaims_OfTwoReplicas_NeverOverlap_AndAClaimOfADeadReplicaIsTakenOver()

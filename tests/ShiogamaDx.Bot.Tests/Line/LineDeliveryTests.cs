@@ -202,8 +202,9 @@ public sealed class LineDeliveryTests
         await AddOutboxAsync(host, host.UserKey, "survey:2", new TextReply("アンケートのお願い"));
         await AddOutboxAsync(host, host.UserKey, "survey:3", new TextReply("もう一通"));
 
+        using var runs = new JobRuns(host.App.Services);
         await host.EventuallyAsync(() => OutboxRow(host, "survey:2").Attempts == 1, advanceBy: TimeSpan.FromSeconds(1), because: "one attempt");
-        await Task.Delay(200);
+        await runs.PassAsync(JobRuns.LineOutbox, () => host.App.Clock.Advance(TimeSpan.FromSeconds(1)));
 
         Assert.Single(host.Fake.Pushes); // not retried, and the next message was not tried either
         Assert.Null(OutboxRow(host, "survey:2").FailedAt);
