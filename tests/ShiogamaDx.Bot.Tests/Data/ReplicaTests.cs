@@ -52,6 +52,7 @@ public sealed class ReplicaTests(PostgreSqlServer server, ITestOutputHelper outp
             ["Classes__ReminderTime"] = "00:00", // from the start of the day before: the class tomorrow is due now
             ["Classes__CheckIntervalSeconds"] = "1",
             ["Leases__Duration"] = "00:00:10",
+            ["Telemetry__MetricsKey"] = MetricsKey,
             ["Serilog__MinimumLevel__Default"] = "Warning",
 
             // The process runs in a temp folder, away from appsettings.json: its console sink, for the diagnosis.
@@ -109,7 +110,25 @@ public sealed class ReplicaTests(PostgreSqlServer server, ITestOutputHelper outp
             output.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] registered");
             await EventuallyAsync(() => fake.Pushes.Any(), TimeSpan.FromSeconds(20), () => Diagnose(fake, a, b));
             output.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] reminder pushed after {watch.Elapsed.TotalSeconds:F1} s");
-            await Task.Delay(TimeSpan.FromSeconds(3)); // three more runs of the job, many polls of both outboxes
+            // Both replicas run the job and poll their outboxes twice more: a second push would come now.
+            var rounds = new List<(HttpClient Host, string Job, long Target)>();
+            foreach (var host in new[] { toA, toB })
+            {
+                foreach (var job in new[] { ClassJobs.LeaseName, "line-outbox" })
+                {
+                    rounds.Add((host, job, await JobRoundsAsync(host, job) + 2));
+                }
+            }
+
+            foreach (var (host, job, target) in rounds)
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(30);
+                while (await JobRoundsAsync(host, job) < target)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, $"{job} of {host.BaseAddress} did not run again");
+                    await Task.Delay(100);
+                }
+            }
 
             var push = Assert.Single(fake.Pushes);
             Assert.Equal(UserId(0), (string?)push.Body!["to"]);
@@ -129,6 +148,20 @@ public sealed class ReplicaTests(PostgreSqlServer server, ITestOutputHelper outp
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    private const string MetricsKey = "replica-test-metrics";
+
+    /// <summary>The host's count of a job's rounds, from its Prometheus endpoint (the hosts are processes of their own).</summary>
+    private static async Task<long> JobRoundsAsync(HttpClient host, string job)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", MetricsKey);
+        using var response = await host.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var line = (await response.Content.ReadAsStringAsync()).Split('\n')
+            .FirstOrDefault(l => l.StartsWith("shiogama_bot_jobs_runs_total{", StringComparison.Ordinal) && l.Contains($"job=\"{job}\"", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
 
     private static string UserId(int person) => "U" + person.ToString("D32", CultureInfo.InvariantCulture);
