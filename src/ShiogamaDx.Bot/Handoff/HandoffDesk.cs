@@ -33,7 +33,9 @@ public sealed class HandoffDesk(
 
     /// <summary>The terminal chat (<c>chat --as resident|staff</c>): both sides of a handoff for a demo, on one database.</summary>
     public const string Terminal = "terminal";
-    public const int MaxText = 2000;
+
+    /// <summary>LINE's limit for one text message: what a resident writes reaches staff whole (the engine reads fewer for matching).</summary>
+    public const int MaxText = 5000;
 
     /// <summary><see cref="HandoffCase.ClosedBy"/> of a request answered by telephone.</summary>
     public const string Callback = "callback";
@@ -141,7 +143,7 @@ public sealed class HandoffDesk(
             return null;
         }
 
-        var text = turn.Text.Trim();
+        var text = (turn.Message.Text ?? turn.Text).Trim(); // whole: turn.Text is clipped for matching
         var now = clock.GetUtcNow();
         if (EndWords.Contains(turn.Normalized))
         {
@@ -322,7 +324,7 @@ public sealed class HandoffDesk(
             return [new TextReply(Texts.Format(HandoffTexts.StaffClosed, Resident(current)))];
         }
 
-        if (turn.Text.Trim() is var text && (text == TransferWords || text.StartsWith(TransferWords + " ", StringComparison.Ordinal) || text.StartsWith(TransferWords + "　", StringComparison.Ordinal)))
+        if ((turn.Message.Text ?? turn.Text).Trim() is var text && (text == TransferWords || text.StartsWith(TransferWords + " ", StringComparison.Ordinal) || text.StartsWith(TransferWords + "　", StringComparison.Ordinal)))
         {
             return await TransferAsync(current, text[TransferWords.Length..].Trim(), ct);
         }

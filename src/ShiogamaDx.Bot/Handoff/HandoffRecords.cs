@@ -127,7 +127,7 @@ internal sealed class HandoffCaseConfiguration : IEntityTypeConfiguration<Handof
         b.ToTable("Handoffs");
         b.Ignore(x => x.Pseudonym);
         b.Property(x => x.UserKey).HasMaxLength(100);
-        b.Property(x => x.Question).HasMaxLength(2000);
+        b.Property(x => x.Question).HasMaxLength(HandoffDesk.MaxText);
         b.Property(x => x.ClaimedBy).HasMaxLength(100);
         b.Property(x => x.ClaimedByName).HasMaxLength(200);
         b.Property(x => x.ConversationName).HasMaxLength(200);
@@ -149,7 +149,7 @@ internal sealed class HandoffMessageConfiguration : IEntityTypeConfiguration<Han
     {
         b.ToTable("HandoffMessages");
         b.Property(x => x.From).HasMaxLength(20);
-        b.Property(x => x.Text).HasMaxLength(2000);
+        b.Property(x => x.Text).HasMaxLength(HandoffDesk.MaxText);
         b.HasIndex(x => x.HandoffId);
         b.HasOne<HandoffCase>().WithMany().HasForeignKey(x => x.HandoffId).OnDelete(DeleteBehavior.Cascade);
     }

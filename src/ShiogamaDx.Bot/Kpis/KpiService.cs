@@ -205,6 +205,9 @@ public sealed class KpiService(BotDbContext db, KpiCatalog catalog, IEnumerable<
     {
         var now = clock.GetUtcNow();
         var values = (await SnapshotAsync(ct)).ComputedValues;
+
+        // Each year's record is replaced, so delete and insert commit together: a crash between them loses nothing.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var c in values)
         {
             await db.Set<KpiValue>().Where(v => v.KpiId == c.KpiId && v.FiscalYear == c.FiscalYear && v.Field == KpiField.Actual && v.Source == KpiSources.Snapshot).ExecuteDeleteAsync(ct);
@@ -216,6 +219,7 @@ public sealed class KpiService(BotDbContext db, KpiCatalog catalog, IEnumerable<
         }
 
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return values;
     }
 

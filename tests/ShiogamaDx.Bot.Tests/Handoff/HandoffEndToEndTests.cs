@@ -110,6 +110,32 @@ public sealed class HandoffEndToEndTests
     }
 
     [Fact]
+    public async Task ALongConsultation_UpToLinesLimitOfOneMessage_ReachesStaffWhole_AndIsKeptWhole()
+    {
+        await using var h = await HandoffHarness.StartAsync();
+        await h.StaffSaysAsync(HandoffHarness.Yamada, "こんにちは");
+        h.Drain();
+        await h.ResidentSaysAsync("職員と話したい");
+
+        // LINE takes up to 5,000 characters in one text message; the bot reads only the first 2,000 for matching.
+        var question = "父の介護保険の申請について相談です。" + new string('あ', 3000) + "最後まで読んでください。";
+        await h.ResidentSaysAsync(question);
+        await h.DeliverAsync();
+        var office = (await h.ReceivedAsync(2)).Single(c => c.Conversation() == HandoffHarness.Office);
+        Assert.Contains("最後まで読んでください。", office.Text(), StringComparison.Ordinal);
+
+        await h.StaffPressesAsync(HandoffHarness.Yamada, HandoffHarness.Office, office.Action("対応")!, (string?)office.Activity["id"]);
+        await h.DeliverAsync();
+        await h.ReceivedAsync(3);
+        var more = new string('い', 4900) + "おわり";
+        await h.ResidentSaysAsync(more);
+        await h.DeliverAsync();
+
+        Assert.Equal("住民 A01: " + more, (string?)Assert.Single(await h.ReceivedAsync(1)).Activity["text"]);
+        Assert.Equal([question, more], h.Line.Db(db => db.Set<HandoffMessage>().Where(m => m.From == "resident").OrderBy(m => m.Id).Select(m => m.Text).ToList()));
+    }
+
+    [Fact]
     public async Task TwoStaffClaimAtOnce_OneWins_TheOtherIsTold_ResidentHearsOnce()
     {
         await using var h = await HandoffHarness.StartAsync();

@@ -670,7 +670,7 @@ namespace ShiogamaDx.Bot.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Question")
-                        .HasMaxLength(2000)
+                        .HasMaxLength(5000)
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("Rating")
@@ -740,7 +740,7 @@ namespace ShiogamaDx.Bot.Data.Migrations
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasMaxLength(2000)
+                        .HasMaxLength(5000)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

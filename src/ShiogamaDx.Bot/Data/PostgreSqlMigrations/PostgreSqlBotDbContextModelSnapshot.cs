@@ -694,8 +694,8 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                         .HasColumnType("integer");
 
                     b.Property<string>("Question")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
+                        .HasMaxLength(5000)
+                        .HasColumnType("character varying(5000)");
 
                     b.Property<int?>("Rating")
                         .HasColumnType("integer");
@@ -766,8 +766,8 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
+                        .HasMaxLength(5000)
+                        .HasColumnType("character varying(5000)");
 
                     b.HasKey("Id");
 

@@ -172,7 +172,7 @@ namespace ShiogamaDx.Bot.Data.Migrations
                         .Annotation("Sqlite:Autoincrement", true),
                     UserKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    Question = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Question = table.Column<string>(type: "TEXT", maxLength: 5000, nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     PostedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     OutOfHours = table.Column<bool>(type: "INTEGER", nullable: false),
@@ -571,7 +571,7 @@ namespace ShiogamaDx.Bot.Data.Migrations
                         .Annotation("Sqlite:Autoincrement", true),
                     HandoffId = table.Column<long>(type: "INTEGER", nullable: false),
                     From = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    Text = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 5000, nullable: false),
                     At = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>

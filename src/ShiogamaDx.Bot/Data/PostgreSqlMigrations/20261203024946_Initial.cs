@@ -174,7 +174,7 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     UserKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Status = table.Column<int>(type: "integer", nullable: false),
-                    Question = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Question = table.Column<string>(type: "character varying(5000)", maxLength: 5000, nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     PostedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     OutOfHours = table.Column<bool>(type: "boolean", nullable: false),
@@ -573,7 +573,7 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     HandoffId = table.Column<long>(type: "bigint", nullable: false),
                     From = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Text = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Text = table.Column<string>(type: "character varying(5000)", maxLength: 5000, nullable: false),
                     At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
