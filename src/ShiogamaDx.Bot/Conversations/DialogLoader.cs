@@ -219,11 +219,16 @@ public static class DialogLoader
         map.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode s ? s.Value : null;
 
     /// <summary>An optional yes/no of a content file: on/true/yes or off/false/no; missing is no.</summary>
-    internal static bool Flag(YamlMappingNode map, string key, string file) => Optional(map, key) switch
+    internal static bool Flag(YamlMappingNode map, string key, string file) => Optional(map, key) is var value && ParseFlag(value) is { } flag
+        ? flag
+        : throw new ContentFileException(file, Line(map), $"'{key}' is on or off, not '{value}'");
+
+    /// <summary>A yes/no in any content file, in the same words everywhere; null when the value is none of them.</summary>
+    internal static bool? ParseFlag(string? value) => value switch
     {
-        null or "off" or "false" or "no" => false,
-        "on" or "true" or "yes" => true,
-        var other => throw new ContentFileException(file, Line(map), $"'{key}' is on or off, not '{other}'"),
+        null or "" or "off" or "false" or "no" or "いいえ" => false,
+        "on" or "true" or "yes" or "はい" => true,
+        _ => null,
     };
 
     internal static string Required(YamlMappingNode map, string key, string file)

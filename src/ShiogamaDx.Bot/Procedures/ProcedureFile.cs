@@ -232,16 +232,13 @@ public static partial class ProcedureFile
     private static bool Bool(YamlMappingNode map, string key, List<(int, string)> errors, bool required)
     {
         var text = Text(map, key, errors, required);
-        switch (text)
+        if (DialogLoader.ParseFlag(text) is { } flag)
         {
-            case "true" or "yes" or "はい":
-                return true;
-            case "false" or "no" or "いいえ" or "":
-                return false;
-            default:
-                errors.Add((LineOf(map, key), $"'{key}' must be true or false, not '{text}'"));
-                return false;
+            return flag;
         }
+
+        errors.Add((LineOf(map, key), $"'{key}' must be true or false, not '{text}'"));
+        return false;
     }
 
     private static List<string> List(YamlMappingNode map, string key, List<(int, string)> errors)

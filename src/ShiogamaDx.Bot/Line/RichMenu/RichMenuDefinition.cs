@@ -236,12 +236,8 @@ internal static class RichMenuFile
             : throw new ContentFileException(file, ValueLine(map, key), $"'{key}' must be a whole number from {min} to {max} (was '{value}')");
     }
 
-    private static bool Bool(string value, YamlMappingNode map, string file) => value switch
-    {
-        "true" => true,
-        "false" => false,
-        _ => throw new ContentFileException(file, ValueLine(map, "selected"), "'selected' must be true or false"),
-    };
+    private static bool Bool(string value, YamlMappingNode map, string file) =>
+        DialogLoader.ParseFlag(value) ?? throw new ContentFileException(file, ValueLine(map, "selected"), "'selected' must be true or false");
 
     private static string Color(YamlMappingNode map, string key, string file, string fallback)
     {
