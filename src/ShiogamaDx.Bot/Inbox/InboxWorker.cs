@@ -123,31 +123,29 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
         }
 
         var busy = locks.Held.Concat(resting.Keys).Take(1000).ToList();
-        List<(long Id, string? PersonKey)> due;
+        List<InboxItem> due;
         await using (var scope = scopes.CreateAsyncScope())
         {
             // Each person's oldest pending item only, when it is due: a later item never overtakes an earlier one
             // that waits for its retry. Read through the (PersonKey, Status, Timestamp) index, so a round costs
             // the same with a backlog of 20 or 20,000.
             var inbox = scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<InboxItem>();
-            due = (await inbox
+            due = await inbox.AsNoTracking()
                     .Where(i => i.Status == InboxStatus.Pending && i.NextAttemptAt <= now
                                 && (i.PersonKey == null || (!EF.Parameter(busy).Contains(i.PersonKey)
                                     && !inbox.Any(o => o.PersonKey == i.PersonKey && o.Status == InboxStatus.Pending
                                                        && (o.Timestamp < i.Timestamp || (o.Timestamp == i.Timestamp && o.Id < i.Id))))))
                     .OrderBy(i => i.NextAttemptAt).ThenBy(i => i.Timestamp)
-                    .Select(i => new { i.Id, i.PersonKey })
                     .Take(free)
-                    .ToListAsync(stopping))
-                .ConvertAll(i => (i.Id, i.PersonKey));
+                    .ToListAsync(stopping);
         }
 
-        foreach (var (id, personKey) in due)
+        foreach (var first in due)
         {
-            var key = personKey ?? "item:" + id;
+            var key = first.PersonKey ?? "item:" + first.Id;
             if (await locks.TryTakeAsync(key, stopping) is { } held)
             {
-                working.Add(Task.Run(() => WorkAsync(held, personKey, id, stopping), CancellationToken.None));
+                working.Add(Task.Run(() => WorkAsync(held, first, stopping), CancellationToken.None));
             }
             else if (!locks.Held.Contains(key))
             {
@@ -159,8 +157,9 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
     }
 
     /// <summary>One person's pending items, oldest first, until one waits for a retry or none is left.</summary>
-    private async Task WorkAsync(PersonLock held, string? personKey, long firstId, CancellationToken stopping)
+    private async Task WorkAsync(PersonLock held, InboxItem first, CancellationToken stopping)
     {
+        var (personKey, firstId) = (first.PersonKey, first.Id);
         try
         {
             for (var n = 0; n < ItemsPerTurn && !stopping.IsCancellationRequested; n++)
@@ -168,11 +167,21 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
 
-                // Read again under the person's lock: another replica may have answered what the round saw.
-                var item = await db.Set<InboxItem>()
-                    .Where(i => i.Status == InboxStatus.Pending && (personKey == null ? i.Id == firstId : i.PersonKey == personKey))
-                    .OrderBy(i => i.Timestamp).ThenBy(i => i.Id)
-                    .FirstOrDefaultAsync(stopping);
+                // The round's item is current in one process (only this loop starts work on a person). With replicas,
+                // read it again under the person's lock: another replica may have answered what the round saw.
+                InboxItem? item;
+                if (n == 0 && !locks.Shared)
+                {
+                    item = db.Attach(first).Entity;
+                }
+                else
+                {
+                    item = await db.Set<InboxItem>()
+                        .Where(i => i.Status == InboxStatus.Pending && (personKey == null ? i.Id == firstId : i.PersonKey == personKey))
+                        .OrderBy(i => i.Timestamp).ThenBy(i => i.Id)
+                        .FirstOrDefaultAsync(stopping);
+                }
+
                 if (item is null || item.NextAttemptAt > clock.GetUtcNow())
                 {
                     return;

@@ -17,6 +17,9 @@ internal sealed class PersonLocks(NpgsqlDataSource? postgres, ILogger<PersonLock
 
     public ICollection<string> Held => held.Keys;
 
+    /// <summary>Replicas share the inbox (PostgreSQL): what one read may be answered by another meanwhile.</summary>
+    public bool Shared => postgres is not null;
+
     /// <returns>Null while this process or another replica holds the person.</returns>
     public async Task<PersonLock?> TryTakeAsync(string key, CancellationToken ct)
     {
