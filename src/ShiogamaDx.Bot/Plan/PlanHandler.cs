@@ -31,7 +31,7 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
     private static readonly string[] DefinitionWords = ["とは", "って何", "ってなに", "何のこと", "どういうもの", "どんなもの", "意味", "定義", "の略"];
 
     // Headings of a document's glossary: where the meaning of a word is written for readers.
-    private static readonly string[] GlossaryHeadings = ["用語集", "用語解説", "用語の解説", "用語の定義"];
+    private static readonly string[] GlossaryWords = ["用語集", "用語解説", "用語の解説", "用語の定義"];
 
     private static readonly string[] PreviousPlanWords = ["前計画", "前の計画", "旧計画", "あくしょんぷらん", "参考資料", "前期", "r4", "令和4", "令和5", "令和6"];
 
@@ -173,7 +173,7 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
     }
 
     private static bool IsGlossary(RankedSection ranked) =>
-        ranked.Section.HeadingPath.Append(ranked.Section.Title).Any(h => GlossaryHeadings.Any(g => h.Contains(g, StringComparison.Ordinal)));
+        ranked.Section.HeadingPath.Append(ranked.Section.Title).Any(h => GlossaryWords.Any(g => h.Contains(g, StringComparison.Ordinal)));
 
     [GeneratedRegex(@"基本方針(?<policy>\d) 施策(?<measure>\d{1,2})(?!\d)")]
     private static partial Regex SheetLabel();
