@@ -25,6 +25,7 @@ internal static class AskedFor
         ("台", new(@"何台"), new(Number + @"\s*台")),
         ("回", new(@"何回|何度"), new(Number + @"\s*回")),
         ("件", new(@"何件"), new(Number + @"\s*件")),
+        ("個数", new(@"いくつ|何個|何種類"), new(Number + @"\s*(つ|個|種類)")),
         ("円", new(@"いくら|何円"), new(Number + @"\s*(円|万円|千円)")),
         ("距離", new(@"何(キロ|km|メトル|m\b)"), new(Number + @"\s*(キロ|km|メトル|m\b)")),
         ("割合", new(@"何(パセント|%|割)"), new(Number + @"\s*(パセント|%|割)")),

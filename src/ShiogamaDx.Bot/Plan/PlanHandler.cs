@@ -28,7 +28,10 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
     // Normalised words that name the plan itself (as 生成AI and 手引き name the guideline): a question naming it is the plan's.
     private static readonly string[] NameWords = ["ぷらん", "dx推進"];
 
-    private static readonly string[] DefinitionWords = ["とは", "って何", "ってなに", "何のこと", "どういうもの", "どんなもの"];
+    private static readonly string[] DefinitionWords = ["とは", "って何", "ってなに", "何のこと", "どういうもの", "どんなもの", "意味", "定義", "の略"];
+
+    // Headings of a document's glossary: where the meaning of a word is written for readers.
+    private static readonly string[] GlossaryWords = ["用語集", "用語解説", "用語の解説", "用語の定義"];
 
     private static readonly string[] PreviousPlanWords = ["前計画", "前の計画", "旧計画", "あくしょんぷらん", "参考資料", "前期", "r4", "令和4", "令和5", "令和6"];
 
@@ -151,13 +154,26 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
     private List<RankedSection> Confident(Turn turn)
     {
         var previous = PreviousPlanWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
-        return Search(turn).Sections
+        var sections = Search(turn).Sections
             .Where(s => s.Coverage >= library.SearchOptions.MinCoverage)
             .Select(s => !previous && s.Section.Label.StartsWith("参考資料", StringComparison.Ordinal) ? s with { Score = s.Score * PreviousPlanWeight } : s)
             .OrderByDescending(s => s.Score)
-            .Take(3)
             .ToList();
+
+        // 「〜とは」「〜の意味は」: the meaning of a word is the glossary's to give when it holds as much of the question as the
+        // best section (a 事業 sheet using the word names it; the glossary says what it is).
+        if (sections.Count > 1 && DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal))
+            && sections.FirstOrDefault(IsGlossary) is { } glossary && glossary != sections[0] && glossary.Coverage >= sections[0].Coverage)
+        {
+            sections.Remove(glossary);
+            sections.Insert(0, glossary);
+        }
+
+        return sections.Take(3).ToList();
     }
+
+    private static bool IsGlossary(RankedSection ranked) =>
+        ranked.Section.HeadingPath.Append(ranked.Section.Title).Any(h => GlossaryWords.Any(g => h.Contains(g, StringComparison.Ordinal)));
 
     [GeneratedRegex(@"基本方針(?<policy>\d) 施策(?<measure>\d{1,2})(?!\d)")]
     private static partial Regex SheetLabel();

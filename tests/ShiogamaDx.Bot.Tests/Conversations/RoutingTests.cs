@@ -93,6 +93,38 @@ public sealed class RoutingTests : IDisposable
         Assert.Equal(0.9, list.Strength, 3);
     }
 
+    [Fact]
+    public async Task QuestionSharingOneWordWithAKpi_AndAskingNothingOfIt_IsNotAnsweredAsAKpi()
+    {
+        // 職員 is a word of several KPIs (テレワーク実施率 …); 制服 is in no KPI and no document: nothing answers it.
+        var reader = new ShiogamaDx.Bot.Kpis.KpiQuestionReader(ShiogamaDx.Bot.Kpis.KpiCatalogLoader.Load(ShiogamaDx.Bot.Tests.Kpis.KpiTestData.ContentFile));
+        const string question = "職員の制服はいつ新しくなりますか";
+        var unexplained = reader.Read(question, 2026);
+        var named = reader.Read("テレワークの実施率", 2026);
+
+        Assert.True(unexplained.Explained < ShiogamaDx.Bot.Kpis.KpiQuestionReader.MinExplained, $"explained {unexplained.Explained}");
+        Assert.True(unexplained.Strength < ConversationEngine.MatchThreshold, $"strength {unexplained.Strength}");
+        Assert.True(named.Strength >= ConversationEngine.MatchThreshold, $"a KPI's name alone keeps its claim: {named.Strength}");
+
+        // Without the rule (any share explained) the KPI's word alone would take it.
+        var withoutTheRule = new ShiogamaDx.Bot.Kpis.KpiQuestionReader(ShiogamaDx.Bot.Kpis.KpiCatalogLoader.Load(ShiogamaDx.Bot.Tests.Kpis.KpiTestData.ContentFile), minExplained: 0);
+        Assert.True(withoutTheRule.Read(question, 2026).Strength >= ConversationEngine.MatchThreshold);
+
+        var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "s1", question));
+        Assert.DoesNotContain("実施率", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("どの指標", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ADifferenceWord_InAQuestionAKpisWordsDoNotExplain_IsNoClaim()
+    {
+        var reader = new ShiogamaDx.Bot.Kpis.KpiQuestionReader(ShiogamaDx.Bot.Kpis.KpiCatalogLoader.Load(ShiogamaDx.Bot.Tests.Kpis.KpiTestData.ContentFile));
+
+        // 足りな asks a difference of a KPI (「目標にあと何件足りない」), not of the paper a city's form is printed on.
+        Assert.True(reader.Read("会議で配る紙が足りないときは誰に言えばいいですか", 2026).Strength < ConversationEngine.MatchThreshold);
+        Assert.True(reader.Read("RPAの稼働業務数は目標まであと何件足りない？", 2026).Strength >= ConversationEngine.MatchThreshold);
+    }
+
     private static CityFolder CityDocument(string markdown)
     {
         var folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "routing-" + Guid.NewGuid().ToString("N"));

@@ -32,7 +32,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // With the general everyday-word list and MinCoverage 0.45: 55.4 %, 58.9 %, 7 of 15.
         // With what the question asks for (AskedFor) and the strong-coverage route: 57.1 %, 60.7 %, 7 of 15.
         // Routing on evidence (keyword mentions yield, passages compete) and the sample's synonyms kept to the sample (feat/answers, #18 third pass): 60.7 %, 66.1 %, 7 of 15.
-        AssertFloor(result, hit1: 0.60, hit3: 0.66, refused: 7);
+        // A KPI reading claims a question only when its words explain the question (KpiQuestionReader.MinExplained, #18 fourth pass): 62.5 %, 67.9 %, 10 of 15.
+        AssertFloor(result, hit1: 0.62, hit3: 0.67, refused: 10);
     }
 
     [Fact]
@@ -57,7 +58,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // list and MinCoverage 0.45: 60.0 %, 72.7 %, 10 of 14.
         // With what the question asks for (AskedFor) and the strong-coverage route: 63.6 %, 76.4 %, 10 of 14.
         // Routing on evidence (keyword mentions yield, passages compete) and the sample's synonyms kept to the sample (feat/answers, #18 third pass): 61.8 %, 74.5 %, 10 of 14.
-        AssertFloor(result, hit1: 0.61, hit3: 0.74, refused: 10);
+        // A KPI reading claims a question only when its words explain the question (KpiQuestionReader.MinExplained, #18 fourth pass): 63.6 %, 76.4 %, 12 of 14.
+        AssertFloor(result, hit1: 0.63, hit3: 0.76, refused: 12);
     }
 
     [Fact]
@@ -70,7 +72,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // With the general everyday-word list and MinCoverage 0.45: 51.8 %, 55.4 %, 7 of 15.
         // With what the question asks for (AskedFor) and the strong-coverage route: 53.6 %, 57.1 %, 7 of 15.
         // Routing on evidence (keyword mentions yield, passages compete) and the sample's synonyms kept to the sample (feat/answers, #18 third pass): 57.1 %, 62.5 %, 7 of 15.
-        AssertFloor(result, hit1: 0.57, hit3: 0.62, refused: 7);
+        // A KPI reading claims a question only when its words explain the question (KpiQuestionReader.MinExplained, #18 fourth pass): 58.9 %, 64.3 %, 10 of 15.
+        AssertFloor(result, hit1: 0.58, hit3: 0.64, refused: 10);
     }
 
     [Fact]
@@ -97,7 +100,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // general everyday-word list and MinCoverage 0.45: 60.0 %, 72.7 %, 10 of 14.
         // With what the question asks for (AskedFor) and the strong-coverage route: 63.6 %, 76.4 %, 10 of 14.
         // Routing on evidence (keyword mentions yield, passages compete) and the sample's synonyms kept to the sample (feat/answers, #18 third pass): 61.8 %, 74.5 %, 10 of 14.
-        AssertFloor(result, hit1: 0.61, hit3: 0.74, refused: 10);
+        // A KPI reading claims a question only when its words explain the question (KpiQuestionReader.MinExplained, #18 fourth pass): 63.6 %, 76.4 %, 12 of 14.
+        AssertFloor(result, hit1: 0.63, hit3: 0.76, refused: 12);
     }
 
     [Fact]
@@ -115,7 +119,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         Assert.True(result.Answerable >= 150, "the question sets are too small");
         // 63.4 % with what the question asks for (AskedFor) and the strong-coverage route.
         // 66.9 % with routing on evidence and the sample's synonyms kept to the sample (#18 third pass).
-        Assert.True(result.Hit1 >= 0.66, $"hit@1 {result.Hit1:P1} is under 66%");
+        // 68.0 % with a KPI reading claiming only questions its words explain (#18 fourth pass).
+        Assert.True(result.Hit1 >= 0.68, $"hit@1 {result.Hit1:P1} is under 68%");
     }
 
     [Theory]

@@ -40,6 +40,27 @@ public sealed class PlanAnswerTests(KpiLookupHost host) : IClassFixture<KpiLooku
     }
 
     [Fact]
+    public async Task TheMeaningOfAWord_IsTheGlossarys_EvenWhereAProjectSheetRanksFirst()
+    {
+        // 基幹系 stands in 情報システムの標準化's sheet of 5. (ranked first on the words alone) and in the glossary.
+        var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "plan-glossary-2", "基幹系システムの意味を知りたい"));
+
+        Assert.StartsWith("用語集", Citation(text), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HowMany_IsAnsweredByTheSectionThatCountsThem()
+    {
+        // いくつ asks for a count: 「(2) 基本理念と2つの基本方針」 states one, the neighbouring sections name 基本方針 only.
+        var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "plan-count", "このプランには基本方針がいくつありますか"));
+
+        Assert.Contains("基本理念と2つの基本方針", Citation(text), StringComparison.Ordinal);
+    }
+
+    private static string Citation(string text) =>
+        text.Split('\n').Select(l => l.IndexOf("出典: 塩竈市DX推進プラン ", StringComparison.Ordinal) is var at and >= 0 ? l[(at + "出典: 塩竈市DX推進プラン ".Length)..] : null).FirstOrDefault(l => l is not null) ?? "(none) " + text;
+
+    [Fact]
     public async Task APlanQuestion_QuotesTheSection_WithItsCitation()
     {
         var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "plan-1", "DX推進本部の委員長は誰が務めるの？"));
