@@ -24,6 +24,7 @@ public sealed partial class LanguageDiversion(
     ClassBooking booking,
     ConversationStore store,
     DialogCatalog dialogs,
+    DialogRuntime runtime,
     MachineTranslator translator,
     ProcedureDemandCounter demand,
     Messages.MessageCatalog messages,
@@ -217,6 +218,14 @@ public sealed partial class LanguageDiversion(
             return [Menu(pack)];
         }
 
+        if (DialogTranslation.Triggered(turn.Text, pack, dialogs) is { } dialogId)
+        {
+            // A dialog the pack translates, asked for in its words (feedback, 意见 …): run in Japanese, said in the language.
+            var started = await runtime.StartAsync(dialogId, turn, null, ct);
+            await store.SaveAsync(turn.Message.ConversationKey, started.State, ct);
+            return await ForeignTailAsync(started.Replies, pack, ct);
+        }
+
         var hits = indexes.Get(pack, db).Search(turn.Text);
         if (hits.Count == 0 && procedures.Get(db).Search(turn.Text) is [{ Confidence: >= ConversationEngine.MatchThreshold } japanese, ..])
         {
@@ -378,65 +387,97 @@ public sealed partial class LanguageDiversion(
         return [new TextReply(lead), new CardsReply(pack["classes-title"], cards)];
     }
 
-    /// <summary>What the engine answered in Japanese for a foreign-language resident: translated and labelled, or said to be Japanese.</summary>
+    /// <summary>
+    /// What the engine answered in Japanese for a foreign-language resident: a dialog's replies from the pack's
+    /// translation; the rest machine-translated and labelled, or said to be Japanese.
+    /// </summary>
     private async Task<IReadOnlyList<Reply>> ForeignTailAsync(IReadOnlyList<Reply> replies, LanguagePack pack, CancellationToken ct)
     {
+        var own = replies.Select(r => DialogTranslation.Translate(r, pack, dialogs, messages.Current)).ToList();
+        var result = new List<Reply>();
         if (!translator.IsEnabled)
         {
-            return [new TextReply(pack["japanese-only"]), .. replies];
+            for (var i = 0; i < replies.Count; i++)
+            {
+                if (own[i] is null && (i == 0 || own[i - 1] is not null))
+                {
+                    result.Add(new TextReply(pack["japanese-only"])); // before each run of replies only in Japanese
+                }
+
+                result.Add(own[i] ?? replies[i]);
+            }
+
+            return result;
         }
 
-        var result = new List<Reply> { new TextReply(pack["machine-translation"]) };
         var japaneseLabels = false;
-        foreach (var reply in replies)
+        var machine = false;
+        for (var i = 0; i < replies.Count; i++)
         {
-            switch (reply)
+            if (own[i] is { } translated)
             {
-                case TextReply t:
-                    result.Add(new TextReply(await OrJapaneseAsync(t.Text, pack, ct)));
-                    break;
-                case ChoicesReply c:
-                    var choices = new List<Choice>();
-                    foreach (var choice in c.Choices)
-                    {
-                        // A choice without data sends its label as the answer: it stays the Japanese the flow reads.
-                        var label = choice.Value is null ? null : await translator.TranslateAsync(choice.Label, pack.Code, ct);
-                        japaneseLabels |= label is null;
-                        choices.Add(choice with { Label = label ?? choice.Label });
-                    }
-
-                    result.Add(new ChoicesReply(await OrJapaneseAsync(c.Prompt, pack, ct), choices));
-                    break;
-                case CardsReply cards:
-                    var translated = new List<Card>();
-                    foreach (var card in cards.Cards)
-                    {
-                        var actions = new List<CardAction>();
-                        foreach (var action in card.Actions)
-                        {
-                            var sendsLabel = action.Kind == CardActionKind.Message && string.IsNullOrWhiteSpace(action.Value);
-                            var label = sendsLabel ? null : await translator.TranslateAsync(action.Label, pack.Code, ct);
-                            japaneseLabels |= label is null;
-                            actions.Add(action with { Label = label ?? action.Label });
-                        }
-
-                        translated.Add(card with { Title = await OrJapaneseAsync(card.Title, pack, ct), Body = await OrJapaneseAsync(card.Body, pack, ct), Actions = actions });
-                    }
-
-                    result.Add(new CardsReply(await translator.TranslateAsync(cards.AltText, pack.Code, ct) ?? pack["machine-translation"], translated));
-                    break;
-                default:
-                    result.Add(reply);
-                    break;
+                result.Add(translated);
+                continue;
             }
+
+            var (said, labels) = await MachineAsync(replies[i], pack, ct);
+            result.Add(said);
+            japaneseLabels |= labels;
+            machine = true;
         }
 
         if (japaneseLabels)
         {
-            result.Insert(1, new TextReply(pack["japanese-buttons"]));
+            result.Insert(0, new TextReply(pack["japanese-buttons"]));
+        }
+
+        if (machine)
+        {
+            result.Insert(0, new TextReply(pack["machine-translation"]));
         }
 
         return result;
+    }
+
+    /// <summary>One Japanese reply machine-translated; whether a button had to keep its Japanese label.</summary>
+    private async Task<(Reply Reply, bool JapaneseLabels)> MachineAsync(Reply reply, LanguagePack pack, CancellationToken ct)
+    {
+        var japaneseLabels = false;
+        switch (reply)
+        {
+            case TextReply t:
+                return (new TextReply(await OrJapaneseAsync(t.Text, pack, ct)), false);
+            case ChoicesReply c:
+                var choices = new List<Choice>();
+                foreach (var choice in c.Choices)
+                {
+                    // A choice without data sends its label as the answer: it stays the Japanese the flow reads.
+                    var label = choice.Value is null ? null : await translator.TranslateAsync(choice.Label, pack.Code, ct);
+                    japaneseLabels |= label is null;
+                    choices.Add(choice with { Label = label ?? choice.Label });
+                }
+
+                return (new ChoicesReply(await OrJapaneseAsync(c.Prompt, pack, ct), choices), japaneseLabels);
+            case CardsReply cards:
+                var translated = new List<Card>();
+                foreach (var card in cards.Cards)
+                {
+                    var actions = new List<CardAction>();
+                    foreach (var action in card.Actions)
+                    {
+                        var sendsLabel = action.Kind == CardActionKind.Message && string.IsNullOrWhiteSpace(action.Value);
+                        var label = sendsLabel ? null : await translator.TranslateAsync(action.Label, pack.Code, ct);
+                        japaneseLabels |= label is null;
+                        actions.Add(action with { Label = label ?? action.Label });
+                    }
+
+                    translated.Add(card with { Title = await OrJapaneseAsync(card.Title, pack, ct), Body = await OrJapaneseAsync(card.Body, pack, ct), Actions = actions });
+                }
+
+                return (new CardsReply(await translator.TranslateAsync(cards.AltText, pack.Code, ct) ?? pack["machine-translation"], translated), japaneseLabels);
+            default:
+                return (reply, false);
+        }
     }
 
     private async Task<string> OrJapaneseAsync(string japanese, LanguagePack pack, CancellationToken ct) =>

@@ -7,6 +7,12 @@ namespace ShiogamaDx.Bot.Localization;
 /// <summary>One procedure in a resident's language: its name, what it is and how to do it, the words people use.</summary>
 public sealed record TranslatedProcedure(string? Name, string? Text, IReadOnlyList<string> Keywords);
 
+/// <summary>One dialog of dialogs/ in a resident's language: its title, the words that start it, its steps by id.</summary>
+public sealed record TranslatedDialog(string? Title, IReadOnlyList<string> Triggers, IReadOnlyDictionary<string, TranslatedStep> Steps);
+
+/// <summary>One step of a dialog in a resident's language: its prompt (or a message step's text), help and choices (in the dialog's order).</summary>
+public sealed record TranslatedStep(string? Prompt, string? Help, IReadOnlyList<string> Choices, int Line);
+
 /// <summary>
 /// One file of Content/languages/: what the bot says in one language (texts), the catalog's short Japanese terms
 /// (departments, payment methods, class titles and venues), and the procedures (name, text, keywords) by id.
@@ -28,6 +34,9 @@ public sealed partial record LanguagePack(
     /// hiragana reaches the procedure; content the city edits (hiragana only, checked).
     /// </summary>
     public IReadOnlyDictionary<string, string> Readings { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The dialogs of dialogs/ in this language, by dialog id (what is not here is said to be Japanese, or machine-translated).</summary>
+    public IReadOnlyDictionary<string, TranslatedDialog> Dialogs { get; init; } = new Dictionary<string, TranslatedDialog>(StringComparer.Ordinal);
 
     public const string Easy = "easy";
     public const string Japanese = "ja";
@@ -71,6 +80,10 @@ public sealed partial record LanguagePack(
         ["helpful"] = [],
         ["not-helpful"] = [],
         ["thanks"] = [],
+        ["yes"] = [],
+        ["no"] = [],
+        ["dialog-help"] = [],
+        ["dialog-cancelled"] = ["title"],
     };
 
     /// <summary>The texts of the やさしい日本語 pack.</summary>
@@ -84,11 +97,13 @@ public sealed partial record LanguagePack(
     };
 
     /// <summary>Texts shown as buttons: LINE cuts labels after 20 characters.</summary>
-    private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful"];
+    private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no"];
     private const int MaxLabel = 20;
 
-    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings"];
+    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs"];
     private static readonly HashSet<string> ProcedureKeys = ["name", "text", "keywords"];
+    private static readonly HashSet<string> DialogKeys = ["title", "triggers", "steps"];
+    private static readonly HashSet<string> StepKeys = ["prompt", "text", "help", "choices"];
 
     public bool IsEasy => Code == Easy;
 
@@ -195,6 +210,7 @@ public sealed partial record LanguagePack(
         var classKeywords = root.Children.TryGetValue(new YamlScalarNode("classes"), out var classes) && classes is YamlMappingNode classMap
             ? List(classMap, "keywords")
             : [];
+        var dialogs = ParseDialogs(root, file, problems);
         if (problems.Count > 0)
         {
             throw new ContentProblemsException(problems);
@@ -212,7 +228,71 @@ public sealed partial record LanguagePack(
             file)
         {
             Readings = readings,
+            Dialogs = dialogs,
         };
+    }
+
+    /// <summary><c>dialogs:</c> dialog id → title, triggers, steps: step id → prompt (or text), help, choices.</summary>
+    private static Dictionary<string, TranslatedDialog> ParseDialogs(YamlMappingNode root, string file, List<ContentFileException> problems)
+    {
+        var result = new Dictionary<string, TranslatedDialog>(StringComparer.Ordinal);
+        if (!root.Children.TryGetValue(new YamlScalarNode("dialogs"), out var node))
+        {
+            return result;
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            problems.Add(new ContentFileException(file, DialogLoader.Line(node), "dialogs: must map a dialog id (dialogs/*.yaml) to its title, triggers and steps"));
+            return result;
+        }
+
+        foreach (var (idNode, value) in map.Children)
+        {
+            var id = (idNode as YamlScalarNode)?.Value ?? string.Empty;
+            if (value is not YamlMappingNode fields)
+            {
+                problems.Add(new ContentFileException(file, DialogLoader.Line(idNode), $"dialogs: '{id}' must have title, triggers or steps"));
+                continue;
+            }
+
+            foreach (var key in fields.Children.Keys.OfType<YamlScalarNode>().Where(k => !DialogKeys.Contains(k.Value ?? string.Empty)))
+            {
+                problems.Add(new ContentFileException(file, DialogLoader.Line(key), $"dialogs: '{id}': unknown key '{key.Value}' (known: {string.Join(", ", DialogKeys)})"));
+            }
+
+            var steps = new Dictionary<string, TranslatedStep>(StringComparer.Ordinal);
+            if (fields.Children.TryGetValue(new YamlScalarNode("steps"), out var stepsNode))
+            {
+                if (stepsNode is not YamlMappingNode stepMap)
+                {
+                    problems.Add(new ContentFileException(file, DialogLoader.Line(stepsNode), $"dialogs: '{id}': steps: must map a step id to its prompt (or text), help and choices"));
+                }
+                else
+                {
+                    foreach (var (stepNode, stepValue) in stepMap.Children)
+                    {
+                        var step = (stepNode as YamlScalarNode)?.Value ?? string.Empty;
+                        if (stepValue is not YamlMappingNode stepFields)
+                        {
+                            problems.Add(new ContentFileException(file, DialogLoader.Line(stepNode), $"dialogs: '{id}': step '{step}' must have prompt, text, help or choices"));
+                            continue;
+                        }
+
+                        foreach (var key in stepFields.Children.Keys.OfType<YamlScalarNode>().Where(k => !StepKeys.Contains(k.Value ?? string.Empty)))
+                        {
+                            problems.Add(new ContentFileException(file, DialogLoader.Line(key), $"dialogs: '{id}': step '{step}': unknown key '{key.Value}' (known: {string.Join(", ", StepKeys)})"));
+                        }
+
+                        steps[step] = new TranslatedStep(Clean(Scalar(stepFields, "prompt") ?? Scalar(stepFields, "text")), Clean(Scalar(stepFields, "help")), List(stepFields, "choices"), DialogLoader.Line(stepNode));
+                    }
+                }
+            }
+
+            result[id] = new TranslatedDialog(Clean(Scalar(fields, "title")), List(fields, "triggers"), steps);
+        }
+
+        return result;
     }
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Tests.Line;
+using static ShiogamaDx.Bot.Tests.Localization.ResidentLanguageTests;
+
+namespace ShiogamaDx.Bot.Tests.Localization;
+
+/// <summary>
+/// A dialog of dialogs/ walked by a foreign-language resident in their own language (the pack's <c>dialogs:</c>), through
+/// signed webhooks, the fake LINE API on loopback and real SQLite.
+/// </summary>
+public sealed class DialogInOwnLanguageTests
+{
+    [Theory]
+    [InlineData("I have some feedback about this LINE", "What is your feedback about?", "Online procedures", "The form on my phone is too small to read.", "Yes", "We have received your feedback about \"Online procedures\".")]
+    [InlineData("Quero dar uma sugestão", "Sobre o que é a sua opinião?", "Procedimentos online", "O formulário é difícil de ler no celular.", "Sim", "Recebemos a sua opinião sobre \"Procedimentos online\".")]
+    [InlineData("我想提个建议", "您的意见是关于哪方面的？", "网上办理手续", "手机上的表格字太小，看不清楚。", "是", "已收到您关于“网上办理手续”的意见。")]
+    public async Task FeedbackDialog_IsWalkedWhollyInTheResidentsLanguage_AndKeptAsTheCityReadsIt(string ask, string firstPrompt, string topic, string body, string yes, string thanks)
+    {
+        await using var host = await LineTestHost.StartAsync();
+
+        await host.SendAsync(LineEvents.Text(ask, host.Now));
+        await host.WhenSettledAsync();
+        var first = host.Fake.Replies.Last();
+        Assert.Contains(firstPrompt, first.AllText, StringComparison.Ordinal);
+        Assert.False(Japanese(first.AllText, firstPrompt), first.AllText);
+
+        await host.SendAsync(Postback(ButtonData(first, topic), host.Now));
+        await host.WhenSettledAsync();
+        var second = host.Fake.Replies.Last();
+        Assert.False(Japanese(second.AllText, firstPrompt), second.AllText);
+
+        await host.SendAsync(LineEvents.Text(body, host.Now));
+        await host.WhenSettledAsync();
+        var third = host.Fake.Replies.Last();
+        Assert.False(Japanese(third.AllText, firstPrompt), third.AllText);
+
+        await host.SendAsync(Postback(ButtonData(third, yes), host.Now));
+        await host.WhenSettledAsync();
+        var last = host.Fake.Replies.Last().AllText;
+        Assert.Contains("022-355-5284", last, StringComparison.Ordinal); // the contact note of a wanted reply
+        Assert.Contains(thanks, last, StringComparison.Ordinal);
+        Assert.False(Japanese(last, firstPrompt), last);
+        Assert.Equal(4, host.Fake.Replies.Count());
+        Assert.Empty(host.Fake.SpecErrors);
+
+        // The city reads the topic as its dialog names it, the resident's words as written.
+        var saved = host.Db(db => db.Set<Feedback>().AsNoTracking().Single());
+        Assert.Equal("オンライン手続き", saved.Topic);
+        Assert.Equal(body, saved.Body);
+        Assert.True(saved.ReplyWanted);
+    }
+
+    /// <summary>Japanese in a reply: kana, or (outside Chinese, whose own characters are Han) kanji.</summary>
+    private static bool Japanese(string text, string firstPrompt) =>
+        firstPrompt.Any(c => c >= '\u4E00') ? HasKana(text) : HasJapanese(text);
+}
