@@ -103,9 +103,14 @@ public sealed partial class LanguageDiversion(
             return null;
         }
 
-        if (turn.IsPostback || (await store.LoadAsync(turn.Message.ConversationKey, ct)).State is not null)
+        if (turn.IsPostback)
         {
-            return null; // another feature's button, or a flow under way: the engine answers, AfterAsync says it is Japanese
+            return null; // another feature's button (a flow's too): the engine answers, AfterAsync says it in the language
+        }
+
+        if ((await store.LoadAsync(turn.Message.ConversationKey, ct)).State is { } flow)
+        {
+            return await TypedAnswerAsync(turn, flow, pack, ct); // null: the engine answers the flow, AfterAsync says it
         }
 
         return await ForeignAsync(turn, pack, ct);
@@ -272,6 +277,41 @@ public sealed partial class LanguageDiversion(
         }
 
         return close.Count == 1 ? await AnswerAsync(pack, close[0], ct) : [new TextReply(pack["not-understood"] + "\n" + pack["contact"]), Menu(pack)];
+    }
+
+    /// <summary>
+    /// A choice of the waiting step typed in the resident's language (「Sim」, 「是」, a translated label): answered as its
+    /// button would be. Anything else is left to the engine.
+    /// </summary>
+    private async Task<IReadOnlyList<Reply>?> TypedAnswerAsync(Turn turn, DialogState state, LanguagePack pack, CancellationToken ct)
+    {
+        if (!dialogs.Contains(state.DialogId) || !pack.Dialogs.TryGetValue(state.DialogId, out var translated)
+            || dialogs.Get(state.DialogId).Find(state.StepId) is not { } step)
+        {
+            return null;
+        }
+
+        IReadOnlyList<string> labels = step.Kind == StepKind.Confirm ? [pack["yes"], pack["no"]]
+            : step.Kind == StepKind.Choice && step.ChoicesFrom is null && translated.Steps.TryGetValue(step.Id, out var own) && own.Choices.Count == step.Choices.Count ? own.Choices
+            : [];
+        if (labels.Count == 0 || ChoiceMatcher.Match(turn.Text, labels.Select(l => new Choice(l)).ToList()) is not { } picked)
+        {
+            return null;
+        }
+
+        var index = labels.ToList().IndexOf(picked.Label);
+        var answer = turn with
+        {
+            Postback = new Postback(DialogRuntime.PostbackHandler, "answer", new Dictionary<string, string>
+            {
+                ["d"] = state.DialogId,
+                ["s"] = step.Id,
+                ["i"] = index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }),
+        };
+        var next = await runtime.ContinueAsync(state, answer, ct);
+        await store.SaveAsync(turn.Message.ConversationKey, next.State, ct);
+        return await ForeignTailAsync(next.Replies, pack, ct);
     }
 
     /// <summary>One procedure, all in the resident's language: translated, machine-translated and labelled, or said to be missing.</summary>

@@ -35,7 +35,9 @@ public sealed class DialogInOwnLanguageTests
         var third = host.Fake.Replies.Last();
         Assert.False(Japanese(third.AllText, firstPrompt), third.AllText);
 
-        await host.SendAsync(Postback(ButtonData(third, yes), host.Now));
+        // Typed in the resident's language rather than tapped: read as the button.
+        Assert.Contains(yes, third.AllText, StringComparison.Ordinal);
+        await host.SendAsync(LineEvents.Text(yes, host.Now));
         await host.WhenSettledAsync();
         var last = host.Fake.Replies.Last().AllText;
         Assert.Contains("022-355-5284", last, StringComparison.Ordinal); // the contact note of a wanted reply
