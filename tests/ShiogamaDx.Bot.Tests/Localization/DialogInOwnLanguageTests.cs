@@ -13,8 +13,8 @@ public sealed class DialogInOwnLanguageTests
 {
     [Theory]
     [InlineData("I have some feedback about this LINE", "What is your feedback about?", "Online procedures", "The form on my phone is too small to read.", "Yes", "We have received your feedback about \"Online procedures\".")]
-    [InlineData("Quero dar uma sugestão", "Sobre o que é a sua opinião?", "Procedimentos online", "O formulário é difícil de ler no celular.", "Sim", "Recebemos a sua opinião sobre \"Procedimentos online\".")]
-    [InlineData("我想提个建议", "您的意见是关于哪方面的？", "网上办理手续", "手机上的表格字太小，看不清楚。", "是", "已收到您关于“网上办理手续”的意见。")]
+    [InlineData("Quero dar minha opinião sobre o LINE", "Sobre o que é a sua opinião?", "Procedimentos online", "O formulário é difícil de ler no celular.", "Sim", "Recebemos a sua opinião sobre \"Procedimentos online\".")]
+    [InlineData("我想给这个LINE反馈意见", "您的意见是关于哪方面的？", "网上办理手续", "手机上的表格字太小，看不清楚。", "是", "已收到您关于“网上办理手续”的意见。")]
     public async Task FeedbackDialog_IsWalkedWhollyInTheResidentsLanguage_AndKeptAsTheCityReadsIt(string ask, string firstPrompt, string topic, string body, string yes, string thanks)
     {
         await using var host = await LineTestHost.StartAsync();
