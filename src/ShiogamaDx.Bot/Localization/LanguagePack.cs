@@ -35,6 +35,12 @@ public sealed partial record LanguagePack(
     /// </summary>
     public IReadOnlyDictionary<string, string> Readings { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Words of the language that carry no topic (how, para, paano, ng …), compared lower case without accents: left out
+    /// when a question is matched with the translated fields. Content the office can extend (<c>function-words:</c>).
+    /// </summary>
+    public IReadOnlySet<string> FunctionWords { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>The dialogs of dialogs/ in this language, by dialog id (what is not here is said to be Japanese, or machine-translated).</summary>
     public IReadOnlyDictionary<string, TranslatedDialog> Dialogs { get; init; } = new Dictionary<string, TranslatedDialog>(StringComparer.Ordinal);
 
@@ -100,7 +106,7 @@ public sealed partial record LanguagePack(
     private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no"];
     private const int MaxLabel = 20;
 
-    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs"];
+    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words"];
     private static readonly HashSet<string> ProcedureKeys = ["name", "text", "keywords"];
     private static readonly HashSet<string> DialogKeys = ["title", "triggers", "steps"];
     private static readonly HashSet<string> StepKeys = ["prompt", "text", "help", "choices"];
@@ -229,6 +235,7 @@ public sealed partial record LanguagePack(
         {
             Readings = readings,
             Dialogs = dialogs,
+            FunctionWords = List(root, "function-words").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
         };
     }
 

@@ -18,10 +18,11 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // 42/60, en 0/30, zh 3/30, ko 0/30, vi 0/30, pt 0/30, tl 0/30. Target 90 %. The fresh sets: before the easy index
     // and the foreign index's function words easy-fresh 36/57, pt-fresh 23/25, tl-fresh 17/25; after 38/57, 22/25, 23/25.
     // With easy.yaml keywords: for every procedure (0b55565): easy 50/60 -> 54/60, easy-fresh 38/57 -> 41/57.
+    // Han-only Chinese told by words Japanese writes otherwise (之前, 我, 是 …): zh 28/30 -> 29/30.
     [Theory]
     [InlineData("easy", 0.90)]
     [InlineData("en", 0.96)]
-    [InlineData("zh", 0.93)]
+    [InlineData("zh", 0.96)]
     [InlineData("ko", 0.93)]
     [InlineData("vi", 0.90)]
     [InlineData("pt", 0.83)]

@@ -69,7 +69,12 @@ public sealed class LanguagePackTests
     [InlineData("Tôi muốn đăng ký kết hôn", "vi")]
     [InlineData("Quero colocar meu filho na creche", "pt")]
     [InlineData("Paano po kumuha ng sertipiko?", "tl")]
+    [InlineData("搬走之前要停水", "zh")] // Han only, with words Japanese writes otherwise (之前, 要 … 前に)
+    [InlineData("我想办住民票", "zh")]
     [InlineData("住民票をとりたい", "ja")]
+    [InlineData("要介護認定申請", null)] // Japanese in kanji alone is not taken for Chinese
+    [InlineData("国民健康保険 加入", null)]
+    [InlineData("死亡届", null)]
     [InlineData("住民票", null)]
     [InlineData("OK", null)]
     [InlineData("3", null)]
