@@ -42,8 +42,13 @@ public sealed partial class LanguageDiversion(
 
     private static readonly string[] ForeignMenuWords = ["menu", "メニュー", "めにゅう", "めにゅー", "菜单", "메뉴", "thucdon", "cardapio", "start", "help"];
 
+    private const string TraditionalNote = "traditional-note";
+
     // This turn's language, kept for AfterAsync (the diversion is scoped: one per turn or inbox item).
     private string language = LanguagePack.Japanese;
+
+    // Whether this turn's answer starts with the note that Chinese is answered in Simplified characters (said once).
+    private bool traditionalNote;
 
     public async Task<IReadOnlyList<Reply>?> DivertAsync(Turn turn, CancellationToken ct)
     {
@@ -92,6 +97,12 @@ public sealed partial class LanguageDiversion(
             await languages.SetAsync(key, language, ct); // the next "1" or "yes" is answered in the same language
         }
 
+        traditionalNote = stored is null && IsTraditional(turn.Message.Locale) && language == "zh" && packs.TryGetValue(language, out var chinese) && chinese.Texts.ContainsKey(TraditionalNote);
+        if (traditionalNote)
+        {
+            await languages.SetAsync(key, language, ct); // said once: from now on the kept language answers
+        }
+
         if (language == LanguagePack.Easy)
         {
             return packs.TryGetValue(LanguagePack.Easy, out var easy) ? EasyButton(turn, easy) ?? await EasyQuestionAsync(turn, easy, ct) : null;
@@ -113,7 +124,7 @@ public sealed partial class LanguageDiversion(
             return await TypedAnswerAsync(turn, flow, pack, ct); // null: the engine answers the flow, AfterAsync says it
         }
 
-        return await ForeignAsync(turn, pack, ct);
+        return Noted(await ForeignAsync(turn, pack, ct), pack);
     }
 
     public async Task<IReadOnlyList<Reply>> AfterAsync(Turn turn, IReadOnlyList<Reply> replies, bool understood, CancellationToken ct)
@@ -129,7 +140,7 @@ public sealed partial class LanguageDiversion(
         }
 
         // The catalog counted the answer to "was this helpful?": its thanks, in the resident's language.
-        return turn.Postback is { Handler: ProcedureReplies.Handler, Action: "fb" } ? [new TextReply(pack["thanks"])] : await ForeignTailAsync(replies, pack, ct);
+        return Noted(turn.Postback is { Handler: ProcedureReplies.Handler, Action: "fb" } ? [new TextReply(pack["thanks"])] : await ForeignTailAsync(replies, pack, ct), pack);
     }
 
     /// <summary>This turn is answered in a foreign language (not Japanese, not やさしい日本語).</summary>
@@ -140,7 +151,23 @@ public sealed partial class LanguageDiversion(
     /// turn's resident: translated and labelled, or said to be only in Japanese.
     /// </summary>
     public async Task<IReadOnlyList<Reply>> AroundAsync(IReadOnlyList<Reply> replies, CancellationToken ct) =>
-        replies.Count > 0 && IsForeign && catalog[language] is { } pack ? await ForeignTailAsync(replies, pack, ct) : replies;
+        replies.Count > 0 && IsForeign && catalog[language] is { } pack ? Noted(await ForeignTailAsync(replies, pack, ct), pack) : replies;
+
+    /// <summary>The answer, after the note that Chinese is answered in Simplified characters when this turn owes it.</summary>
+    private IReadOnlyList<Reply> Noted(IReadOnlyList<Reply> replies, LanguagePack pack)
+    {
+        if (!traditionalNote || !pack.Texts.TryGetValue(TraditionalNote, out var note))
+        {
+            return replies;
+        }
+
+        traditionalNote = false;
+        return [new TextReply(note), .. replies];
+    }
+
+    /// <summary>A LINE language of Traditional Chinese (zh-Hant, zh-TW, zh-HK, zh-MO): answered from the Simplified pack, and told so.</summary>
+    internal static bool IsTraditional(string? locale) =>
+        locale?.Replace('_', '-').ToLowerInvariant() is { } l && (l.StartsWith("zh-hant", StringComparison.Ordinal) || l is "zh-tw" or "zh-hk" or "zh-mo");
 
     // ---------------------------------------------------------------- switching
 

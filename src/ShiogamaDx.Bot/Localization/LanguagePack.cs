@@ -92,6 +92,12 @@ public sealed partial record LanguagePack(
         ["dialog-cancelled"] = ["title"],
     };
 
+    /// <summary>
+    /// Texts a foreign-language pack may have: 「traditional-note」 (zh) is said once to a resident whose LINE is set to
+    /// Traditional Chinese (zh-Hant, zh-TW, zh-HK), answered from the Simplified pack as there is no Traditional one.
+    /// </summary>
+    public static readonly IReadOnlySet<string> OptionalForeignTexts = new HashSet<string>(StringComparer.Ordinal) { "traditional-note" };
+
     /// <summary>The texts of the やさしい日本語 pack.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> EasyTexts = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
@@ -173,7 +179,7 @@ public sealed partial record LanguagePack(
             problems.Add(new ContentFileException(file, LineOf(root, "texts"), $"texts: '{key}' is a button label: at most {MaxLabel} characters (LINE's limit)"));
         }
 
-        foreach (var key in texts.Keys.Where(k => !required.ContainsKey(k)))
+        foreach (var key in texts.Keys.Where(k => !required.ContainsKey(k) && (code == Easy || !OptionalForeignTexts.Contains(k))))
         {
             problems.Add(new ContentFileException(file, LineOf(root, "texts"), $"texts: unknown key '{key}'"));
         }

@@ -63,6 +63,25 @@ public sealed class ResidentLanguageTests
     }
 
     [Fact]
+    public async Task TraditionalChineseProfile_IsAnsweredFromTheSimplifiedPack_AndToldSoOnce()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        host.Fake.ProfileLanguages[LineTestHost.UserId] = "zh-Hant";
+
+        await host.SendAsync(LineEvents.Text("住民票", host.Now));
+        await host.WhenSettledAsync();
+        var first = host.Fake.Replies.Last().AllText;
+        Assert.Contains("簡體字", first, StringComparison.Ordinal);
+        Assert.Contains("住民票副本", first, StringComparison.Ordinal); // the Simplified pack's answer
+        Assert.False(HasKana(first), first);
+
+        await host.SendAsync(LineEvents.Text("住民票", host.Now));
+        await host.WhenSettledAsync();
+        Assert.DoesNotContain("簡體字", host.Fake.Replies.Last().AllText, StringComparison.Ordinal);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
     public async Task EasyJapanese_IsSwitchedOnByAsking_KeptForTheResident_AndShowsTheEasyVersion()
     {
         await using var host = await LineTestHost.StartAsync();
