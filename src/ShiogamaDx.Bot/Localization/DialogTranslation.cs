@@ -123,14 +123,17 @@ public static partial class DialogTranslation
             }
         }
 
-        return null;
+        return Runtime(text, pack, dialogs, texts);
     }
 
     /// <summary>
     /// The Japanese text read against its template (<c>「{topic}」についての…</c>); the translated template filled with the
     /// values read back, each in the pack's language. Null when the text is not this template's or a value has no translation.
     /// </summary>
-    private static string? Fill(string text, string? japanese, string? own, DialogDefinition dialog, TranslatedDialog translated, LanguagePack pack)
+    private static string? Fill(string text, string? japanese, string? own, DialogDefinition dialog, TranslatedDialog translated, LanguagePack pack) =>
+        Fill(text, japanese, own, value => Value(value, dialog, translated, pack));
+
+    private static string? Fill(string text, string? japanese, string? own, Func<string, string?> translate)
     {
         if (japanese is null || own is null)
         {
@@ -157,7 +160,7 @@ public static partial class DialogTranslation
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < names.Count; i++)
         {
-            if (Value(match.Groups[i + 1].Value, dialog, translated, pack) is not { } value)
+            if (translate(match.Groups[i + 1].Value) is not { } value)
             {
                 return null;
             }
@@ -171,7 +174,7 @@ public static partial class DialogTranslation
     /// <summary>A value the flow put in a Japanese text, in the pack's language: a choice's label, a term, or as it is when it holds no Japanese.</summary>
     private static string? Value(string value, DialogDefinition dialog, TranslatedDialog translated, LanguagePack pack)
     {
-        if (!value.Any(c => JapaneseText.IsHiragana(c) || JapaneseText.IsKatakana(c) || JapaneseText.IsKanji(c)))
+        if (!HasJapanese(value))
         {
             return value;
         }
@@ -187,6 +190,90 @@ public static partial class DialogTranslation
 
         return pack.Term(value);
     }
+
+    /// <summary>
+    /// What the dialog runtime itself says (messages.yaml, conversations): a wrong or empty answer, too long a text,
+    /// starting over, giving up. Its values: a dialog's title, the choices offered (「はい」「いいえ」), numbers.
+    /// </summary>
+    private static readonly (MessageKey Japanese, string Own)[] RuntimeTexts =
+    [
+        (ConversationTexts.Restarted, "dialog-restarted"),
+        (ConversationTexts.NotAccepted, "dialog-not-accepted"),
+        (ConversationTexts.GaveUp, "dialog-gave-up"),
+        (ConversationTexts.Empty, "dialog-empty"),
+        (ConversationTexts.ChooseOne, "dialog-choose-one"),
+        (ConversationTexts.NumberExpected, "dialog-number"),
+        (ConversationTexts.NumberRange, "dialog-number-range"),
+        (ConversationTexts.TooLong, "dialog-too-long"),
+    ];
+
+    private static string? Runtime(string text, LanguagePack pack, DialogCatalog dialogs, MessageSet texts)
+    {
+        foreach (var (key, own) in RuntimeTexts)
+        {
+            if (!pack.Texts.TryGetValue(own, out var translated))
+            {
+                continue;
+            }
+
+            var template = texts.Format(key, key.Placeholders.Select(p => (object?)("{" + p + "}")).ToArray());
+            if (Fill(text, template, translated, value => RuntimeValue(value, pack, dialogs, texts)) is { } said)
+            {
+                return said;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A value of the runtime's texts: a dialog's title, the offered choices quoted one by one, or one without Japanese.</summary>
+    private static string? RuntimeValue(string value, LanguagePack pack, DialogCatalog dialogs, MessageSet texts)
+    {
+        if (!HasJapanese(value))
+        {
+            return value;
+        }
+
+        var resident = pack.Dialogs.Where(d => dialogs.Contains(d.Key) && dialogs.Get(d.Key).Audience == Audience.Resident).Select(d => (Japanese: dialogs.Get(d.Key), Own: d.Value)).ToList();
+        if (resident.FirstOrDefault(d => d.Japanese.Title == value && d.Own.Title is not null) is { Own.Title: { } title })
+        {
+            return title;
+        }
+
+        // 「はい」「いいえ」: each label of the choices, quoted as choice-quoted quotes it.
+        var quoted = texts.Format(ConversationTexts.ChoiceQuoted, "\u0000").Split('\u0000');
+        if (quoted.Length != 2 || quoted[0].Length == 0 || quoted[1].Length == 0)
+        {
+            return null;
+        }
+
+        var labels = new List<string>();
+        var rest = value;
+        while (rest.Length > 0)
+        {
+            var end = rest.IndexOf(quoted[1], quoted[0].Length, StringComparison.Ordinal);
+            if (!rest.StartsWith(quoted[0], StringComparison.Ordinal) || end < 0)
+            {
+                return null;
+            }
+
+            var label = rest[quoted[0].Length..end];
+            var said = label == texts[ConversationTexts.Yes] ? pack["yes"]
+                : label == texts[ConversationTexts.No] ? pack["no"]
+                : resident.Select(d => Value(label, d.Japanese, d.Own, pack)).FirstOrDefault(v => v is not null && !HasJapanese(v));
+            if (said is null)
+            {
+                return null;
+            }
+
+            labels.Add($"\"{said}\"");
+            rest = rest[(end + quoted[1].Length)..];
+        }
+
+        return string.Join(" / ", labels);
+    }
+
+    private static bool HasJapanese(string value) => value.Any(c => JapaneseText.IsHiragana(c) || JapaneseText.IsKatakana(c) || JapaneseText.IsKanji(c));
 
     /// <summary>A dialog button's postback (<c>h=dialog&amp;a=answer&amp;d=…&amp;s=…&amp;i=…</c>), read back.</summary>
     private static (string Dialog, string Step, int Index)? Answer(string? value)

@@ -90,6 +90,14 @@ public sealed partial record LanguagePack(
         ["no"] = [],
         ["dialog-help"] = [],
         ["dialog-cancelled"] = ["title"],
+        ["dialog-restarted"] = [],
+        ["dialog-not-accepted"] = [],
+        ["dialog-gave-up"] = ["title"],
+        ["dialog-empty"] = [],
+        ["dialog-choose-one"] = ["choices"],
+        ["dialog-number"] = [],
+        ["dialog-number-range"] = ["min", "max"],
+        ["dialog-too-long"] = ["max", "length"],
     };
 
     /// <summary>

@@ -53,6 +53,23 @@ public sealed class DialogInOwnLanguageTests
         Assert.True(saved.ReplyWanted);
     }
 
+    [Fact]
+    public async Task WrongAnswer_IsRefusedInTheResidentsLanguage_WithTheChoicesTranslated()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        await host.SendAsync(LineEvents.Text("Feedback please", host.Now));
+        await host.WhenSettledAsync();
+
+        await host.SendAsync(LineEvents.Text("zzz", host.Now));
+        await host.WhenSettledAsync();
+
+        var refused = host.Fake.Replies.Last().AllText;
+        Assert.Contains("Please choose \"This LINE account\" / \"Online procedures\" / \"Smartphone classes\" / \"Other\"", refused, StringComparison.Ordinal);
+        Assert.Contains("What is your feedback about?", refused, StringComparison.Ordinal); // asked again
+        Assert.False(HasJapanese(refused), refused);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
     /// <summary>Japanese in a reply: kana, or (outside Chinese, whose own characters are Han) kanji.</summary>
     private static bool Japanese(string text, string firstPrompt) =>
         firstPrompt.Any(c => c >= '\u4E00') ? HasKana(text) : HasJapanese(text);
