@@ -179,6 +179,12 @@ public static partial class DialogTranslation
             return value;
         }
 
+        if (JapaneseDay().Match(value) is { Success: true } day)
+        {
+            // A day the flow names (a class's 12月5日(土)), in the language's way of writing it.
+            return pack["dialog-date"].Replace("{month}", day.Groups[1].Value, StringComparison.Ordinal).Replace("{day}", day.Groups[2].Value, StringComparison.Ordinal);
+        }
+
         foreach (var step in dialog.Steps)
         {
             var index = step.Choices.Select(c => c.Label).ToList().IndexOf(value);
@@ -293,4 +299,7 @@ public static partial class DialogTranslation
 
     [GeneratedRegex(@"\{([\w.\-]+)\}")]
     private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"^(\d{1,2})月(\d{1,2})日(?:\(.\)|（.）)?$")]
+    private static partial Regex JapaneseDay();
 }

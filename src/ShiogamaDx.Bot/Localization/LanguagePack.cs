@@ -98,6 +98,7 @@ public sealed partial record LanguagePack(
         ["dialog-number"] = [],
         ["dialog-number-range"] = ["min", "max"],
         ["dialog-too-long"] = ["max", "length"],
+        ["dialog-date"] = ["month", "day"],
     };
 
     /// <summary>

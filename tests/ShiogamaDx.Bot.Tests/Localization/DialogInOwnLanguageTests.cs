@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Localization;
+using ShiogamaDx.Bot.Tests.Conversations;
 using ShiogamaDx.Bot.Tests.Line;
 using static ShiogamaDx.Bot.Tests.Localization.ResidentLanguageTests;
 
@@ -68,6 +70,27 @@ public sealed class DialogInOwnLanguageTests
         Assert.Contains("What is your feedback about?", refused, StringComparison.Ordinal); // asked again
         Assert.False(HasJapanese(refused), refused);
         Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Theory]
+    [InlineData("en", "This is the survey for \"Smartphone basics for beginners\" on 12/5: three questions")]
+    [InlineData("pt", "Pesquisa da aula \"")]
+    [InlineData("vi", "ngày 5/12")]
+    public void SurveyIntro_WithTheClassDayAndTitleTheFlowFills_IsSaidWhollyInTheLanguage(string code, string expected)
+    {
+        var content = Path.Combine(RepoPaths.Root, "src", "ShiogamaDx.Bot", "Content");
+        var dialogs = DialogCatalog.Load(Path.Combine(RepoPaths.Root, "dialogs"));
+        var texts = ShiogamaDx.Bot.Messages.MessageSet.Load(Path.Combine(content, "messages.yaml"), ShiogamaDx.Bot.Messages.MessageKey.All);
+        var pack = LanguagePack.Load(Path.Combine(content, LanguageCatalog.Folder, code + ".yaml"));
+        var intro = dialogs.Get("class-survey").Find("intro")!.Prompt!.Replace("{classDay}", "12月5日(土)", StringComparison.Ordinal).Replace("{classTitle}", "はじめてのスマホ教室", StringComparison.Ordinal);
+
+        var said = Assert.IsType<TextReply>(DialogTranslation.Translate(new TextReply(intro), pack, dialogs, texts)).Text;
+
+        Assert.Contains(expected, said, StringComparison.Ordinal);
+        Assert.False(HasJapanese(said), said);
+
+        // A class the pack has no term for: not half translated, left to be said as Japanese.
+        Assert.Null(DialogTranslation.Translate(new TextReply(intro.Replace("はじめてのスマホ教室", "新しい教室", StringComparison.Ordinal)), pack, dialogs, texts));
     }
 
     /// <summary>Japanese in a reply: kana, or (outside Chinese, whose own characters are Han) kanji.</summary>
