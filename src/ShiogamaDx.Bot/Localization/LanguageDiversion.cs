@@ -121,7 +121,8 @@ public sealed partial class LanguageDiversion(
 
         if ((await store.LoadAsync(turn.Message.ConversationKey, ct)).State is { } flow)
         {
-            return await TypedAnswerAsync(turn, flow, pack, ct); // null: the engine answers the flow, AfterAsync says it
+            // null: the engine answers the flow, AfterAsync says it
+            return await TypedAnswerAsync(turn, flow, pack, ct) ?? await AsideAsync(turn, flow, pack, ct);
         }
 
         return Noted(await ForeignAsync(turn, pack, ct), pack);
@@ -243,14 +244,14 @@ public sealed partial class LanguageDiversion(
 
     // ---------------------------------------------------------------- foreign languages
 
-    private async Task<IReadOnlyList<Reply>> ForeignAsync(Turn turn, LanguagePack pack, CancellationToken ct)
+    private async Task<IReadOnlyList<Reply>> ForeignAsync(Turn turn, LanguagePack pack, CancellationToken ct, bool triggers = true)
     {
         if (IsMenuWord(turn.Text) || turn.Normalized.Length == 0)
         {
             return [Menu(pack)];
         }
 
-        if (DialogTranslation.Triggered(turn.Text, pack, dialogs) is { } dialogId)
+        if (triggers && DialogTranslation.Triggered(turn.Text, pack, dialogs) is { } dialogId)
         {
             // A dialog the pack translates, asked for in its words (feedback, 意见 …): run in Japanese, said in the language.
             var started = await runtime.StartAsync(dialogId, turn, null, ct);
@@ -339,6 +340,26 @@ public sealed partial class LanguageDiversion(
         var next = await runtime.ContinueAsync(state, answer, ct);
         await store.SaveAsync(turn.Message.ConversationKey, next.State, ct);
         return await ForeignTailAsync(next.Replies, pack, ct);
+    }
+
+    /// <summary>
+    /// A question asked while a flow waits, that is no answer to it and that the translated content knows: answered in
+    /// the resident's language, the flow kept with its answers and offered back (as the engine does for Japanese).
+    /// </summary>
+    private async Task<IReadOnlyList<Reply>?> AsideAsync(Turn turn, DialogState state, LanguagePack pack, CancellationToken ct)
+    {
+        if (!dialogs.Contains(state.DialogId) || runtime.Accepts(state, turn) || indexes.Get(pack, db).Search(turn.Text).Count == 0)
+        {
+            return null;
+        }
+
+        var title = pack.Dialogs.GetValueOrDefault(state.DialogId)?.Title;
+        var answer = await ForeignAsync(turn, pack, ct, triggers: false);
+        var resume = title is null
+            ? runtime.ResumeOffer(state)
+            : new ChoicesReply(pack["dialog-resume"].Replace("{title}", title, StringComparison.Ordinal),
+                [new Choice(pack["dialog-resume-label"], Postback.Create(DialogRuntime.PostbackHandler, "resume", ("d", state.DialogId)))]);
+        return [.. answer, .. title is null ? await ForeignTailAsync([resume], pack, ct) : [resume]];
     }
 
     /// <summary>One procedure, all in the resident's language: translated, machine-translated and labelled, or said to be missing.</summary>

@@ -99,6 +99,8 @@ public sealed partial record LanguagePack(
         ["dialog-number-range"] = ["min", "max"],
         ["dialog-too-long"] = ["max", "length"],
         ["dialog-date"] = ["month", "day"],
+        ["dialog-resume"] = ["title"],
+        ["dialog-resume-label"] = [],
     };
 
     /// <summary>
@@ -118,7 +120,7 @@ public sealed partial record LanguagePack(
     };
 
     /// <summary>Texts shown as buttons: LINE cuts labels after 20 characters.</summary>
-    private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no"];
+    private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label"];
     private const int MaxLabel = 20;
 
     private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words"];

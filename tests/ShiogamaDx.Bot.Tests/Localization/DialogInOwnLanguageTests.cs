@@ -72,6 +72,28 @@ public sealed class DialogInOwnLanguageTests
         Assert.Empty(host.Fake.SpecErrors);
     }
 
+    [Fact]
+    public async Task QuestionAskedWhileAFlowWaits_IsAnsweredInTheLanguage_AndTheFlowIsOfferedBack()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        await host.SendAsync(LineEvents.Text("I have some feedback", host.Now));
+        await host.WhenSettledAsync();
+
+        await host.SendAsync(LineEvents.Text("How do I get a certificate of residence?", host.Now));
+        await host.WhenSettledAsync();
+        var aside = host.Fake.Replies.Last();
+        Assert.Contains("Copy of the certificate of residence", aside.AllText, StringComparison.Ordinal);
+        Assert.Contains("\"Feedback\" is waiting where you left it", aside.AllText, StringComparison.Ordinal);
+        Assert.False(HasJapanese(aside.AllText), aside.AllText);
+
+        await host.SendAsync(Postback(ButtonData(aside, "Back to it"), host.Now));
+        await host.WhenSettledAsync();
+        var back = host.Fake.Replies.Last().AllText;
+        Assert.Contains("What is your feedback about?", back, StringComparison.Ordinal);
+        Assert.False(HasJapanese(back), back);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
     [Theory]
     [InlineData("en", "This is the survey for \"Smartphone basics for beginners\" on 12/5: three questions")]
     [InlineData("pt", "Pesquisa da aula \"")]
