@@ -99,7 +99,7 @@ public static class CheckContentCommand
 
         if (sources.ContentFolder is { } content && Path.Combine(content, Localization.LanguageCatalog.Folder) is var languages && Directory.Exists(languages))
         {
-            checks.Add(($"languages: {languages}", () => Localization.LanguageCheck.Problems(languages, sources.File(ProcedureFile.FileName))));
+            checks.Add(($"languages: {languages}", () => Localization.LanguageCheck.Problems(languages, sources.File(ProcedureFile.FileName), sources.Dialogs)));
         }
 
         return checks;

@@ -20,12 +20,14 @@ public sealed class ForeignIndex
 
     private const int Stem = 6;
     private readonly string language;
+    private readonly IReadOnlySet<string> functionWords;
     private readonly List<(string Id, Dictionary<string, double> Terms)> documents = [];
     private readonly Dictionary<string, double> idf = new(StringComparer.Ordinal);
 
     public ForeignIndex(LanguagePack pack, IReadOnlyList<Procedure> procedures)
     {
         language = pack.Code;
+        functionWords = pack.FunctionWords;
         foreach (var p in procedures)
         {
             if (pack.Procedures.TryGetValue(p.Id, out var t))
@@ -49,10 +51,10 @@ public sealed class ForeignIndex
 
     public IReadOnlyList<ForeignHit> Search(string text, int max = 3)
     {
-        var query = Terms(text, language).Distinct(StringComparer.Ordinal).ToList();
+        var query = Terms(text, language, functionWords).Distinct(StringComparer.Ordinal).ToList();
         var words = LanguageDetector.Words(text)
             .Where(w => !w.Any(IsCjk))
-            .Select(w => Terms(w, language).ToList())
+            .Select(w => Terms(w, language, functionWords).ToList())
             .Where(t => t.Count > 0)
             .ToList();
         var hits = new List<ForeignHit>();
@@ -78,7 +80,7 @@ public sealed class ForeignIndex
         var terms = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (text, weight) in fields.Where(f => !string.IsNullOrWhiteSpace(f.Text)))
         {
-            foreach (var term in Terms(text!, language))
+            foreach (var term in Terms(text!, language, functionWords))
             {
                 terms[term] = Math.Max(terms.GetValueOrDefault(term), weight);
             }
@@ -90,11 +92,15 @@ public sealed class ForeignIndex
         }
     }
 
-    /// <summary>The terms of a text in a language: stems of words, and for Chinese and Korean characters and their pairs.</summary>
-    internal static IEnumerable<string> Terms(string text, string language)
+    /// <summary>
+    /// The terms of a text in a language: stems of words, and for Chinese and Korean characters and their pairs. The
+    /// language's function words (the pack's <c>function-words:</c>: how, para, paano …) are left out of both the
+    /// question and the translated fields, so a rare function word in one keyword does not outweigh a short question's
+    /// content words.
+    /// </summary>
+    internal static IEnumerable<string> Terms(string text, string language, IReadOnlySet<string>? function = null)
     {
         var words = LanguageDetector.Words(text);
-        var function = FunctionWords.GetValueOrDefault(language);
         foreach (var word in words)
         {
             if (word.Any(IsCjk))
@@ -127,18 +133,6 @@ public sealed class ForeignIndex
             }
         }
     }
-
-    /// <summary>
-    /// Words that carry no topic, per language written in Latin letters (compared folded: no accents). Left out of
-    /// both the question and the translated fields, so a rare function word in one keyword (paano, como usar) does
-    /// not outweigh the content words of a short question.
-    /// </summary>
-    internal static readonly IReadOnlyDictionary<string, HashSet<string>> FunctionWords = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal)
-    {
-        ["en"] = new(StringComparer.Ordinal) { "the", "a", "an", "of", "to", "for", "in", "on", "at", "by", "with", "from", "and", "or", "is", "are", "am", "was", "be", "do", "does", "did", "can", "could", "should", "will", "would", "i", "my", "me", "we", "our", "us", "you", "your", "it", "its", "this", "that", "there", "what", "how", "where", "when", "which", "who", "please", "want", "need", "get", "like", "some", "any", "about", "have", "has" },
-        ["pt"] = new(StringComparer.Ordinal) { "o", "a", "os", "as", "um", "uma", "uns", "umas", "de", "do", "da", "dos", "das", "no", "na", "nos", "nas", "em", "num", "numa", "por", "pelo", "pela", "para", "pra", "com", "e", "ou", "que", "como", "onde", "quando", "qual", "quais", "quem", "eu", "meu", "minha", "meus", "minhas", "me", "mim", "nosso", "nossa", "voce", "se", "tem", "ter", "tenho", "posso", "pode", "quero", "queria", "preciso", "fazer", "faco", "vou", "vai", "sobre", "isso", "este", "esta", "esse", "essa", "aqui", "ja", "nao", "sim", "ola", "por", "favor", "ao", "aos", "sao", "estou", "esta", "foi" },
-        ["tl"] = new(StringComparer.Ordinal) { "ang", "ng", "nang", "mga", "sa", "si", "ni", "kay", "ko", "mo", "niya", "po", "ba", "na", "pa", "lang", "lamang", "rin", "din", "ito", "iyan", "yan", "iyon", "yung", "ano", "paano", "saan", "kailan", "sino", "bakit", "alin", "ako", "ikaw", "kami", "namin", "natin", "tayo", "siya", "sila", "akin", "kong", "mong", "naming", "gusto", "kailangan", "may", "mayroon", "meron", "pwede", "puwede", "para", "at", "o", "kung", "dito", "doon", "hindi", "ay", "mag", "nag", "pag", "i", "ipa", "ma", "ka", "yun", "dapat", "gawin", "ang", "sana" },
-    };
 
     /// <summary>The city's own name says nothing about what is asked: every question to its bot is about Shiogama.</summary>
     private static readonly HashSet<string> CityName = new(StringComparer.Ordinal) { "shiogama", "shiogamashi", "shi" };

@@ -5,15 +5,20 @@ namespace ShiogamaDx.Bot.Localization;
 
 /// <summary>
 /// What `check content` (and a test, in CI) says about Content/languages/: each pack loads, names only procedures of the
-/// catalog, and every やさしい日本語 text passes <see cref="EasyJapaneseLinter"/>, each problem with its file and line.
+/// catalog, names only dialogs and steps of dialogs/ (with as many choices, no placeholder the flow does not fill, and
+/// button labels LINE shows whole), and every やさしい日本語 text passes <see cref="EasyJapaneseLinter"/>, each problem
+/// with its file and line.
 /// </summary>
-public static class LanguageCheck
+public static partial class LanguageCheck
 {
+    private const int MaxLabel = 20; // LINE cuts button labels after 20 characters
+
     private static readonly string[] EasyTextsLinted = ["switched", "no-easy-version", "not-understood"];
 
-    public static List<ContentFileException> Problems(string folder, string? catalogFile)
+    public static List<ContentFileException> Problems(string folder, string? catalogFile, string? dialogsFolder = null)
     {
         var packs = LanguageCatalog.LoadFolder(folder, out var problems);
+        var dialogs = dialogsFolder is not null && Directory.Exists(dialogsFolder) ? Dialogs(dialogsFolder) : null;
         var ids = catalogFile is not null && File.Exists(catalogFile) ? ProcedureFile.Load(catalogFile).Procedures.Select(p => p.Id).ToHashSet(StringComparer.Ordinal) : null;
         foreach (var pack in packs.Values)
         {
@@ -46,8 +51,63 @@ public static class LanguageCheck
                     }
                 }
             }
+
+            foreach (var (id, dialog) in pack.Dialogs)
+            {
+                var line = LineOf(id);
+                foreach (var label in dialog.Steps.Values.SelectMany(s => s.Choices).Where(l => l.Length > MaxLabel))
+                {
+                    problems.Add(new ContentFileException(pack.File, line, $"dialogs: '{id}': '{label}' is a button label: at most {MaxLabel} characters (LINE's limit)"));
+                }
+
+                if (dialogs is null)
+                {
+                    continue;
+                }
+
+                if (!dialogs.TryGetValue(id, out var japanese))
+                {
+                    problems.Add(new ContentFileException(pack.File, line, $"dialogs: '{id}' is not a dialog of dialogs/"));
+                    continue;
+                }
+
+                foreach (var (stepId, step) in dialog.Steps)
+                {
+                    if (japanese.Find(stepId) is not { } original)
+                    {
+                        problems.Add(new ContentFileException(pack.File, step.Line, $"dialogs: '{id}': '{stepId}' is not a step of {Path.GetFileName(japanese.SourceFile)}"));
+                        continue;
+                    }
+
+                    if (step.Choices.Count > 0 && (original.ChoicesFrom is not null || step.Choices.Count != original.Choices.Count))
+                    {
+                        problems.Add(new ContentFileException(pack.File, step.Line, $"dialogs: '{id}': '{stepId}': {step.Choices.Count} choices, the dialog has {original.Choices.Count} (the same, in the same order)"));
+                    }
+
+                    var filled = Placeholder().Matches(original.Prompt ?? string.Empty).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+                    foreach (var unknown in Placeholder().Matches(step.Prompt ?? string.Empty).Select(m => m.Value).Where(v => !filled.Contains(v)))
+                    {
+                        problems.Add(new ContentFileException(pack.File, step.Line, $"dialogs: '{id}': '{stepId}': {unknown} is not in the dialog's text (it has {(filled.Count == 0 ? "none" : string.Join(", ", filled))})"));
+                    }
+                }
+            }
         }
 
         return problems;
     }
+
+    private static Dictionary<string, DialogDefinition> Dialogs(string folder)
+    {
+        try
+        {
+            return DialogLoader.LoadFolder(folder).ToDictionary(d => d.Id, StringComparer.Ordinal);
+        }
+        catch (ContentFileException)
+        {
+            return []; // the dialogs' own check reports it
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{[\w.\-]+\}")]
+    private static partial System.Text.RegularExpressions.Regex Placeholder();
 }

@@ -13,7 +13,10 @@ public static class LanguageDetector
 {
     // Characters that are only Simplified Chinese (their Japanese forms differ), and Chinese function words.
     private const string ChineseOnly = "么这们个说对为时吗呢给让还过问题请码证书费办报领载儿产乡单卖发变员园围图团场处备头实导层岁师带广庆应开张归录怀态总户择换据护挂养农决况净减则刚创务动劳势华协卫厂厅历压县听启响哪圆坏块坚垃圾复够夺奋妇妈孙审宫寻尔尘尝币帅帮库废异弯弹彻忆恶惊惯戏战扩扫扰抢拥摇敌显晓暂杀杂权极构标树样桥梦检楼欢毁毕气汇汉汤沟泽洁测济浓涂润涨渐渔满灭灵灾烧热爱环现电疗离种积稳穷窝竞笔签简粮紧红约级纪纯纸线练组细织终经结给络绝统继续维综绿编缘缴网罗职联肠肤肾脑脏艺节苏苹范荣药获营蓝补观规视览觉计订认讨训议记讲许论设访评识诉诊词译试话询该详语误读课谁调谈谢贝负财责贤败货质购贵贷资赔赚赛赶践车轨轮软转轻较辆输边达迁运进远违连迟适选递遗邮邻释针钟钢钥钱铁银链销锁错键镇长门闭间闻阅队阳阴阶际陆陈险随隐难预领频额风飞饭饮饰馆驾验鱼鸟鸡龄龙做筛";
-    private static readonly string[] ChineseWords = ["怎么", "什么", "哪里", "哪儿", "可以", "我们", "需要", "想要", "的", "了吗", "吗", "呢", "在哪", "多少"];
+    // With Han characters only: words of a Chinese sentence that a Japanese message of kanji alone (住民票請求, 要介護認定,
+    // 国民健康保険 加入) does not hold, as Japanese writes them with kana or other characters (之前 → 前に, 以后 → 以後, 我 → 私).
+    private static readonly string[] ChineseWords = ["怎么", "什么", "哪里", "哪儿", "可以", "我们", "需要", "想要", "的", "了吗", "吗", "呢", "在哪", "多少",
+        "我", "你", "您", "是", "之前", "之后", "以后", "后", "没有", "不能", "不是", "不要", "怎样", "一下", "他们", "还是", "或者"];
 
     private static readonly Dictionary<string, string[]> LatinWords = new(StringComparer.Ordinal)
     {

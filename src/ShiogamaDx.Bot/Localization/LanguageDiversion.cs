@@ -24,6 +24,7 @@ public sealed partial class LanguageDiversion(
     ClassBooking booking,
     ConversationStore store,
     DialogCatalog dialogs,
+    DialogRuntime runtime,
     MachineTranslator translator,
     ProcedureDemandCounter demand,
     Messages.MessageCatalog messages,
@@ -41,8 +42,13 @@ public sealed partial class LanguageDiversion(
 
     private static readonly string[] ForeignMenuWords = ["menu", "メニュー", "めにゅう", "めにゅー", "菜单", "메뉴", "thucdon", "cardapio", "start", "help"];
 
+    private const string TraditionalNote = "traditional-note";
+
     // This turn's language, kept for AfterAsync (the diversion is scoped: one per turn or inbox item).
     private string language = LanguagePack.Japanese;
+
+    // Whether this turn's answer starts with the note that Chinese is answered in Simplified characters (said once).
+    private bool traditionalNote;
 
     public async Task<IReadOnlyList<Reply>?> DivertAsync(Turn turn, CancellationToken ct)
     {
@@ -91,6 +97,12 @@ public sealed partial class LanguageDiversion(
             await languages.SetAsync(key, language, ct); // the next "1" or "yes" is answered in the same language
         }
 
+        traditionalNote = stored is null && IsTraditional(turn.Message.Locale) && language == "zh" && packs.TryGetValue(language, out var chinese) && chinese.Texts.ContainsKey(TraditionalNote);
+        if (traditionalNote)
+        {
+            await languages.SetAsync(key, language, ct); // said once: from now on the kept language answers
+        }
+
         if (language == LanguagePack.Easy)
         {
             return packs.TryGetValue(LanguagePack.Easy, out var easy) ? EasyButton(turn, easy) ?? await EasyQuestionAsync(turn, easy, ct) : null;
@@ -102,12 +114,18 @@ public sealed partial class LanguageDiversion(
             return null;
         }
 
-        if (turn.IsPostback || (await store.LoadAsync(turn.Message.ConversationKey, ct)).State is not null)
+        if (turn.IsPostback)
         {
-            return null; // another feature's button, or a flow under way: the engine answers, AfterAsync says it is Japanese
+            return null; // another feature's button (a flow's too): the engine answers, AfterAsync says it in the language
         }
 
-        return await ForeignAsync(turn, pack, ct);
+        if ((await store.LoadAsync(turn.Message.ConversationKey, ct)).State is { } flow)
+        {
+            // null: the engine answers the flow, AfterAsync says it
+            return await TypedAnswerAsync(turn, flow, pack, ct) ?? await AsideAsync(turn, flow, pack, ct);
+        }
+
+        return Noted(await ForeignAsync(turn, pack, ct), pack);
     }
 
     public async Task<IReadOnlyList<Reply>> AfterAsync(Turn turn, IReadOnlyList<Reply> replies, bool understood, CancellationToken ct)
@@ -123,7 +141,7 @@ public sealed partial class LanguageDiversion(
         }
 
         // The catalog counted the answer to "was this helpful?": its thanks, in the resident's language.
-        return turn.Postback is { Handler: ProcedureReplies.Handler, Action: "fb" } ? [new TextReply(pack["thanks"])] : await ForeignTailAsync(replies, pack, ct);
+        return Noted(turn.Postback is { Handler: ProcedureReplies.Handler, Action: "fb" } ? [new TextReply(pack["thanks"])] : await ForeignTailAsync(replies, pack, ct), pack);
     }
 
     /// <summary>This turn is answered in a foreign language (not Japanese, not やさしい日本語).</summary>
@@ -134,7 +152,23 @@ public sealed partial class LanguageDiversion(
     /// turn's resident: translated and labelled, or said to be only in Japanese.
     /// </summary>
     public async Task<IReadOnlyList<Reply>> AroundAsync(IReadOnlyList<Reply> replies, CancellationToken ct) =>
-        replies.Count > 0 && IsForeign && catalog[language] is { } pack ? await ForeignTailAsync(replies, pack, ct) : replies;
+        replies.Count > 0 && IsForeign && catalog[language] is { } pack ? Noted(await ForeignTailAsync(replies, pack, ct), pack) : replies;
+
+    /// <summary>The answer, after the note that Chinese is answered in Simplified characters when this turn owes it.</summary>
+    private IReadOnlyList<Reply> Noted(IReadOnlyList<Reply> replies, LanguagePack pack)
+    {
+        if (!traditionalNote || !pack.Texts.TryGetValue(TraditionalNote, out var note))
+        {
+            return replies;
+        }
+
+        traditionalNote = false;
+        return [new TextReply(note), .. replies];
+    }
+
+    /// <summary>A LINE language of Traditional Chinese (zh-Hant, zh-TW, zh-HK, zh-MO): answered from the Simplified pack, and told so.</summary>
+    internal static bool IsTraditional(string? locale) =>
+        locale?.Replace('_', '-').ToLowerInvariant() is { } l && (l.StartsWith("zh-hant", StringComparison.Ordinal) || l is "zh-tw" or "zh-hk" or "zh-mo");
 
     // ---------------------------------------------------------------- switching
 
@@ -210,11 +244,19 @@ public sealed partial class LanguageDiversion(
 
     // ---------------------------------------------------------------- foreign languages
 
-    private async Task<IReadOnlyList<Reply>> ForeignAsync(Turn turn, LanguagePack pack, CancellationToken ct)
+    private async Task<IReadOnlyList<Reply>> ForeignAsync(Turn turn, LanguagePack pack, CancellationToken ct, bool triggers = true)
     {
         if (IsMenuWord(turn.Text) || turn.Normalized.Length == 0)
         {
             return [Menu(pack)];
+        }
+
+        if (triggers && DialogTranslation.Triggered(turn.Text, pack, dialogs) is { } dialogId)
+        {
+            // A dialog the pack translates, asked for in its words (feedback, 意见 …): run in Japanese, said in the language.
+            var started = await runtime.StartAsync(dialogId, turn, null, ct);
+            await store.SaveAsync(turn.Message.ConversationKey, started.State, ct);
+            return await ForeignTailAsync(started.Replies, pack, ct);
         }
 
         var hits = indexes.Get(pack, db).Search(turn.Text);
@@ -263,6 +305,61 @@ public sealed partial class LanguageDiversion(
         }
 
         return close.Count == 1 ? await AnswerAsync(pack, close[0], ct) : [new TextReply(pack["not-understood"] + "\n" + pack["contact"]), Menu(pack)];
+    }
+
+    /// <summary>
+    /// A choice of the waiting step typed in the resident's language (「Sim」, 「是」, a translated label): answered as its
+    /// button would be. Anything else is left to the engine.
+    /// </summary>
+    private async Task<IReadOnlyList<Reply>?> TypedAnswerAsync(Turn turn, DialogState state, LanguagePack pack, CancellationToken ct)
+    {
+        if (!dialogs.Contains(state.DialogId) || !pack.Dialogs.TryGetValue(state.DialogId, out var translated)
+            || dialogs.Get(state.DialogId).Find(state.StepId) is not { } step)
+        {
+            return null;
+        }
+
+        IReadOnlyList<string> labels = step.Kind == StepKind.Confirm ? [pack["yes"], pack["no"]]
+            : step.Kind == StepKind.Choice && step.ChoicesFrom is null && translated.Steps.TryGetValue(step.Id, out var own) && own.Choices.Count == step.Choices.Count ? own.Choices
+            : [];
+        if (labels.Count == 0 || ChoiceMatcher.Match(turn.Text, labels.Select(l => new Choice(l)).ToList()) is not { } picked)
+        {
+            return null;
+        }
+
+        var index = labels.ToList().IndexOf(picked.Label);
+        var answer = turn with
+        {
+            Postback = new Postback(DialogRuntime.PostbackHandler, "answer", new Dictionary<string, string>
+            {
+                ["d"] = state.DialogId,
+                ["s"] = step.Id,
+                ["i"] = index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }),
+        };
+        var next = await runtime.ContinueAsync(state, answer, ct);
+        await store.SaveAsync(turn.Message.ConversationKey, next.State, ct);
+        return await ForeignTailAsync(next.Replies, pack, ct);
+    }
+
+    /// <summary>
+    /// A question asked while a flow waits, that is no answer to it and that the translated content knows: answered in
+    /// the resident's language, the flow kept with its answers and offered back (as the engine does for Japanese).
+    /// </summary>
+    private async Task<IReadOnlyList<Reply>?> AsideAsync(Turn turn, DialogState state, LanguagePack pack, CancellationToken ct)
+    {
+        if (!dialogs.Contains(state.DialogId) || runtime.Accepts(state, turn) || indexes.Get(pack, db).Search(turn.Text).Count == 0)
+        {
+            return null;
+        }
+
+        var title = pack.Dialogs.GetValueOrDefault(state.DialogId)?.Title;
+        var answer = await ForeignAsync(turn, pack, ct, triggers: false);
+        var resume = title is null
+            ? runtime.ResumeOffer(state)
+            : new ChoicesReply(pack["dialog-resume"].Replace("{title}", title, StringComparison.Ordinal),
+                [new Choice(pack["dialog-resume-label"], Postback.Create(DialogRuntime.PostbackHandler, "resume", ("d", state.DialogId)))]);
+        return [.. answer, .. title is null ? await ForeignTailAsync([resume], pack, ct) : [resume]];
     }
 
     /// <summary>One procedure, all in the resident's language: translated, machine-translated and labelled, or said to be missing.</summary>
@@ -378,65 +475,97 @@ public sealed partial class LanguageDiversion(
         return [new TextReply(lead), new CardsReply(pack["classes-title"], cards)];
     }
 
-    /// <summary>What the engine answered in Japanese for a foreign-language resident: translated and labelled, or said to be Japanese.</summary>
+    /// <summary>
+    /// What the engine answered in Japanese for a foreign-language resident: a dialog's replies from the pack's
+    /// translation; the rest machine-translated and labelled, or said to be Japanese.
+    /// </summary>
     private async Task<IReadOnlyList<Reply>> ForeignTailAsync(IReadOnlyList<Reply> replies, LanguagePack pack, CancellationToken ct)
     {
+        var own = replies.Select(r => DialogTranslation.Translate(r, pack, dialogs, messages.Current)).ToList();
+        var result = new List<Reply>();
         if (!translator.IsEnabled)
         {
-            return [new TextReply(pack["japanese-only"]), .. replies];
+            for (var i = 0; i < replies.Count; i++)
+            {
+                if (own[i] is null && (i == 0 || own[i - 1] is not null))
+                {
+                    result.Add(new TextReply(pack["japanese-only"])); // before each run of replies only in Japanese
+                }
+
+                result.Add(own[i] ?? replies[i]);
+            }
+
+            return result;
         }
 
-        var result = new List<Reply> { new TextReply(pack["machine-translation"]) };
         var japaneseLabels = false;
-        foreach (var reply in replies)
+        var machine = false;
+        for (var i = 0; i < replies.Count; i++)
         {
-            switch (reply)
+            if (own[i] is { } translated)
             {
-                case TextReply t:
-                    result.Add(new TextReply(await OrJapaneseAsync(t.Text, pack, ct)));
-                    break;
-                case ChoicesReply c:
-                    var choices = new List<Choice>();
-                    foreach (var choice in c.Choices)
-                    {
-                        // A choice without data sends its label as the answer: it stays the Japanese the flow reads.
-                        var label = choice.Value is null ? null : await translator.TranslateAsync(choice.Label, pack.Code, ct);
-                        japaneseLabels |= label is null;
-                        choices.Add(choice with { Label = label ?? choice.Label });
-                    }
-
-                    result.Add(new ChoicesReply(await OrJapaneseAsync(c.Prompt, pack, ct), choices));
-                    break;
-                case CardsReply cards:
-                    var translated = new List<Card>();
-                    foreach (var card in cards.Cards)
-                    {
-                        var actions = new List<CardAction>();
-                        foreach (var action in card.Actions)
-                        {
-                            var sendsLabel = action.Kind == CardActionKind.Message && string.IsNullOrWhiteSpace(action.Value);
-                            var label = sendsLabel ? null : await translator.TranslateAsync(action.Label, pack.Code, ct);
-                            japaneseLabels |= label is null;
-                            actions.Add(action with { Label = label ?? action.Label });
-                        }
-
-                        translated.Add(card with { Title = await OrJapaneseAsync(card.Title, pack, ct), Body = await OrJapaneseAsync(card.Body, pack, ct), Actions = actions });
-                    }
-
-                    result.Add(new CardsReply(await translator.TranslateAsync(cards.AltText, pack.Code, ct) ?? pack["machine-translation"], translated));
-                    break;
-                default:
-                    result.Add(reply);
-                    break;
+                result.Add(translated);
+                continue;
             }
+
+            var (said, labels) = await MachineAsync(replies[i], pack, ct);
+            result.Add(said);
+            japaneseLabels |= labels;
+            machine = true;
         }
 
         if (japaneseLabels)
         {
-            result.Insert(1, new TextReply(pack["japanese-buttons"]));
+            result.Insert(0, new TextReply(pack["japanese-buttons"]));
+        }
+
+        if (machine)
+        {
+            result.Insert(0, new TextReply(pack["machine-translation"]));
         }
 
         return result;
+    }
+
+    /// <summary>One Japanese reply machine-translated; whether a button had to keep its Japanese label.</summary>
+    private async Task<(Reply Reply, bool JapaneseLabels)> MachineAsync(Reply reply, LanguagePack pack, CancellationToken ct)
+    {
+        var japaneseLabels = false;
+        switch (reply)
+        {
+            case TextReply t:
+                return (new TextReply(await OrJapaneseAsync(t.Text, pack, ct)), false);
+            case ChoicesReply c:
+                var choices = new List<Choice>();
+                foreach (var choice in c.Choices)
+                {
+                    // A choice without data sends its label as the answer: it stays the Japanese the flow reads.
+                    var label = choice.Value is null ? null : await translator.TranslateAsync(choice.Label, pack.Code, ct);
+                    japaneseLabels |= label is null;
+                    choices.Add(choice with { Label = label ?? choice.Label });
+                }
+
+                return (new ChoicesReply(await OrJapaneseAsync(c.Prompt, pack, ct), choices), japaneseLabels);
+            case CardsReply cards:
+                var translated = new List<Card>();
+                foreach (var card in cards.Cards)
+                {
+                    var actions = new List<CardAction>();
+                    foreach (var action in card.Actions)
+                    {
+                        var sendsLabel = action.Kind == CardActionKind.Message && string.IsNullOrWhiteSpace(action.Value);
+                        var label = sendsLabel ? null : await translator.TranslateAsync(action.Label, pack.Code, ct);
+                        japaneseLabels |= label is null;
+                        actions.Add(action with { Label = label ?? action.Label });
+                    }
+
+                    translated.Add(card with { Title = await OrJapaneseAsync(card.Title, pack, ct), Body = await OrJapaneseAsync(card.Body, pack, ct), Actions = actions });
+                }
+
+                return (new CardsReply(await translator.TranslateAsync(cards.AltText, pack.Code, ct) ?? pack["machine-translation"], translated), japaneseLabels);
+            default:
+                return (reply, false);
+        }
     }
 
     private async Task<string> OrJapaneseAsync(string japanese, LanguagePack pack, CancellationToken ct) =>

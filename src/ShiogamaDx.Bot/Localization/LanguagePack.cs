@@ -7,6 +7,12 @@ namespace ShiogamaDx.Bot.Localization;
 /// <summary>One procedure in a resident's language: its name, what it is and how to do it, the words people use.</summary>
 public sealed record TranslatedProcedure(string? Name, string? Text, IReadOnlyList<string> Keywords);
 
+/// <summary>One dialog of dialogs/ in a resident's language: its title, the words that start it, its steps by id.</summary>
+public sealed record TranslatedDialog(string? Title, IReadOnlyList<string> Triggers, IReadOnlyDictionary<string, TranslatedStep> Steps);
+
+/// <summary>One step of a dialog in a resident's language: its prompt (or a message step's text), help and choices (in the dialog's order).</summary>
+public sealed record TranslatedStep(string? Prompt, string? Help, IReadOnlyList<string> Choices, int Line);
+
 /// <summary>
 /// One file of Content/languages/: what the bot says in one language (texts), the catalog's short Japanese terms
 /// (departments, payment methods, class titles and venues), and the procedures (name, text, keywords) by id.
@@ -28,6 +34,15 @@ public sealed partial record LanguagePack(
     /// hiragana reaches the procedure; content the city edits (hiragana only, checked).
     /// </summary>
     public IReadOnlyDictionary<string, string> Readings { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Words of the language that carry no topic (how, para, paano, ng …), compared lower case without accents: left out
+    /// when a question is matched with the translated fields. Content the office can extend (<c>function-words:</c>).
+    /// </summary>
+    public IReadOnlySet<string> FunctionWords { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The dialogs of dialogs/ in this language, by dialog id (what is not here is said to be Japanese, or machine-translated).</summary>
+    public IReadOnlyDictionary<string, TranslatedDialog> Dialogs { get; init; } = new Dictionary<string, TranslatedDialog>(StringComparer.Ordinal);
 
     public const string Easy = "easy";
     public const string Japanese = "ja";
@@ -71,7 +86,28 @@ public sealed partial record LanguagePack(
         ["helpful"] = [],
         ["not-helpful"] = [],
         ["thanks"] = [],
+        ["yes"] = [],
+        ["no"] = [],
+        ["dialog-help"] = [],
+        ["dialog-cancelled"] = ["title"],
+        ["dialog-restarted"] = [],
+        ["dialog-not-accepted"] = [],
+        ["dialog-gave-up"] = ["title"],
+        ["dialog-empty"] = [],
+        ["dialog-choose-one"] = ["choices"],
+        ["dialog-number"] = [],
+        ["dialog-number-range"] = ["min", "max"],
+        ["dialog-too-long"] = ["max", "length"],
+        ["dialog-date"] = ["month", "day"],
+        ["dialog-resume"] = ["title"],
+        ["dialog-resume-label"] = [],
     };
+
+    /// <summary>
+    /// Texts a foreign-language pack may have: 「traditional-note」 (zh) is said once to a resident whose LINE is set to
+    /// Traditional Chinese (zh-Hant, zh-TW, zh-HK), answered from the Simplified pack as there is no Traditional one.
+    /// </summary>
+    public static readonly IReadOnlySet<string> OptionalForeignTexts = new HashSet<string>(StringComparer.Ordinal) { "traditional-note" };
 
     /// <summary>The texts of the やさしい日本語 pack.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> EasyTexts = new Dictionary<string, string[]>(StringComparer.Ordinal)
@@ -84,11 +120,13 @@ public sealed partial record LanguagePack(
     };
 
     /// <summary>Texts shown as buttons: LINE cuts labels after 20 characters.</summary>
-    private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful"];
+    private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label"];
     private const int MaxLabel = 20;
 
-    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings"];
+    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words"];
     private static readonly HashSet<string> ProcedureKeys = ["name", "text", "keywords"];
+    private static readonly HashSet<string> DialogKeys = ["title", "triggers", "steps"];
+    private static readonly HashSet<string> StepKeys = ["prompt", "text", "help", "choices"];
 
     public bool IsEasy => Code == Easy;
 
@@ -152,7 +190,7 @@ public sealed partial record LanguagePack(
             problems.Add(new ContentFileException(file, LineOf(root, "texts"), $"texts: '{key}' is a button label: at most {MaxLabel} characters (LINE's limit)"));
         }
 
-        foreach (var key in texts.Keys.Where(k => !required.ContainsKey(k)))
+        foreach (var key in texts.Keys.Where(k => !required.ContainsKey(k) && (code == Easy || !OptionalForeignTexts.Contains(k))))
         {
             problems.Add(new ContentFileException(file, LineOf(root, "texts"), $"texts: unknown key '{key}'"));
         }
@@ -195,6 +233,7 @@ public sealed partial record LanguagePack(
         var classKeywords = root.Children.TryGetValue(new YamlScalarNode("classes"), out var classes) && classes is YamlMappingNode classMap
             ? List(classMap, "keywords")
             : [];
+        var dialogs = ParseDialogs(root, file, problems);
         if (problems.Count > 0)
         {
             throw new ContentProblemsException(problems);
@@ -212,7 +251,72 @@ public sealed partial record LanguagePack(
             file)
         {
             Readings = readings,
+            Dialogs = dialogs,
+            FunctionWords = List(root, "function-words").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
         };
+    }
+
+    /// <summary><c>dialogs:</c> dialog id → title, triggers, steps: step id → prompt (or text), help, choices.</summary>
+    private static Dictionary<string, TranslatedDialog> ParseDialogs(YamlMappingNode root, string file, List<ContentFileException> problems)
+    {
+        var result = new Dictionary<string, TranslatedDialog>(StringComparer.Ordinal);
+        if (!root.Children.TryGetValue(new YamlScalarNode("dialogs"), out var node))
+        {
+            return result;
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            problems.Add(new ContentFileException(file, DialogLoader.Line(node), "dialogs: must map a dialog id (dialogs/*.yaml) to its title, triggers and steps"));
+            return result;
+        }
+
+        foreach (var (idNode, value) in map.Children)
+        {
+            var id = (idNode as YamlScalarNode)?.Value ?? string.Empty;
+            if (value is not YamlMappingNode fields)
+            {
+                problems.Add(new ContentFileException(file, DialogLoader.Line(idNode), $"dialogs: '{id}' must have title, triggers or steps"));
+                continue;
+            }
+
+            foreach (var key in fields.Children.Keys.OfType<YamlScalarNode>().Where(k => !DialogKeys.Contains(k.Value ?? string.Empty)))
+            {
+                problems.Add(new ContentFileException(file, DialogLoader.Line(key), $"dialogs: '{id}': unknown key '{key.Value}' (known: {string.Join(", ", DialogKeys)})"));
+            }
+
+            var steps = new Dictionary<string, TranslatedStep>(StringComparer.Ordinal);
+            if (fields.Children.TryGetValue(new YamlScalarNode("steps"), out var stepsNode))
+            {
+                if (stepsNode is not YamlMappingNode stepMap)
+                {
+                    problems.Add(new ContentFileException(file, DialogLoader.Line(stepsNode), $"dialogs: '{id}': steps: must map a step id to its prompt (or text), help and choices"));
+                }
+                else
+                {
+                    foreach (var (stepNode, stepValue) in stepMap.Children)
+                    {
+                        var step = (stepNode as YamlScalarNode)?.Value ?? string.Empty;
+                        if (stepValue is not YamlMappingNode stepFields)
+                        {
+                            problems.Add(new ContentFileException(file, DialogLoader.Line(stepNode), $"dialogs: '{id}': step '{step}' must have prompt, text, help or choices"));
+                            continue;
+                        }
+
+                        foreach (var key in stepFields.Children.Keys.OfType<YamlScalarNode>().Where(k => !StepKeys.Contains(k.Value ?? string.Empty)))
+                        {
+                            problems.Add(new ContentFileException(file, DialogLoader.Line(key), $"dialogs: '{id}': step '{step}': unknown key '{key.Value}' (known: {string.Join(", ", StepKeys)})"));
+                        }
+
+                        steps[step] = new TranslatedStep(Clean(Scalar(stepFields, "prompt") ?? Scalar(stepFields, "text")), Clean(Scalar(stepFields, "help")), List(stepFields, "choices"), DialogLoader.Line(stepNode));
+                    }
+                }
+            }
+
+            result[id] = new TranslatedDialog(Clean(Scalar(fields, "title")), List(fields, "triggers"), steps);
+        }
+
+        return result;
     }
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

@@ -17,16 +17,18 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // Floors: the figures measured (docs/evaluation.md), rounded down; before the feature (no language packs): easy
     // 42/60, en 0/30, zh 3/30, ko 0/30, vi 0/30, pt 0/30, tl 0/30. Target 90 %. The fresh sets: before the easy index
     // and the foreign index's function words easy-fresh 36/57, pt-fresh 23/25, tl-fresh 17/25; after 38/57, 22/25, 23/25.
+    // With easy.yaml keywords: for every procedure (0b55565): easy 50/60 -> 54/60, easy-fresh 38/57 -> 41/57.
+    // Han-only Chinese told by words Japanese writes otherwise (之前, 我, 是 …): zh 28/30 -> 29/30.
     [Theory]
-    [InlineData("easy", 0.83)]
+    [InlineData("easy", 0.90)]
     [InlineData("en", 0.96)]
-    [InlineData("zh", 0.93)]
+    [InlineData("zh", 0.96)]
     [InlineData("ko", 0.93)]
     [InlineData("vi", 0.90)]
     [InlineData("pt", 0.83)]
     [InlineData("tl", 0.83)]
     // Fresh held-out sets (written by another engineer before the change that measures them).
-    [InlineData("easy-fresh", 0.66)]
+    [InlineData("easy-fresh", 0.71)]
     [InlineData("pt-fresh", 0.88)]
     [InlineData("tl-fresh", 0.92)]
     public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)

@@ -23,12 +23,20 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.Equal(root, ForeignIndex.TagalogRoot(word));
 
     [Fact]
-    public void FunctionWords_AreNotTerms_SoTheContentWordsDecide()
+    public void FunctionWords_OfThePack_AreNotTerms_SoTheContentWordsDecide()
     {
-        Assert.Equal(["basura"], ForeignIndex.Terms("Paano po ang basura?", "tl"));
-        Assert.Equal(["creche"], ForeignIndex.Terms("Como é a creche?", "pt"));
-        Assert.Equal(["daycar"], ForeignIndex.Terms("How do I get daycare?", "en"));
+        Assert.Equal(["basura"], ForeignIndex.Terms("Paano po ang basura?", "tl", Pack("tl").FunctionWords));
+        Assert.Equal(["creche"], ForeignIndex.Terms("Como é a creche?", "pt", Pack("pt").FunctionWords));
+        Assert.Equal(["daycar"], ForeignIndex.Terms("How do I get daycare?", "en", Pack("en").FunctionWords));
+
+        // The office extends the list in the pack: a word added there is no longer a term.
+        var yaml = File.ReadAllText(Path.Combine(Content, LanguageCatalog.Folder, "en.yaml")).Replace("function-words: [the,", "function-words: [kindly, the,", StringComparison.Ordinal);
+        var extended = LanguagePack.Parse(yaml, "en.yaml");
+        Assert.Equal(["kindly", "daycar"], ForeignIndex.Terms("Kindly daycare", "en", Pack("en").FunctionWords));
+        Assert.Equal(["daycar"], ForeignIndex.Terms("Kindly daycare", "en", extended.FunctionWords));
     }
+
+    private static LanguagePack Pack(string code) => LanguagePack.Load(Path.Combine(Content, LanguageCatalog.Folder, code + ".yaml"));
 
     [Fact]
     public void TagalogQuestion_WithAnAffixedVerbAndFunctionWords_FindsTheProcedureNotTheClasses()

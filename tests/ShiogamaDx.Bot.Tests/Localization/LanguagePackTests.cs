@@ -11,12 +11,34 @@ public sealed class LanguagePackTests
     [Fact]
     public void BundledPacks_LoadNameCatalogProcedures_AndEasyVersionsPassTheLinter()
     {
-        var problems = LanguageCheck.Problems(Languages, Path.Combine(RepoPaths.Root, "src", "ShiogamaDx.Bot", "Content", "procedures.yaml"));
+        var problems = LanguageCheck.Problems(Languages, Path.Combine(RepoPaths.Root, "src", "ShiogamaDx.Bot", "Content", "procedures.yaml"), Path.Combine(RepoPaths.Root, "dialogs"));
         Assert.True(problems.Count == 0, string.Join("\n", problems.Select(p => p.Message)));
         var packs = LanguageCatalog.LoadFolder(Languages, out _);
         Assert.Equal(["easy", "en", "ko", "pt", "tl", "vi", "zh"], packs.Keys.Order(StringComparer.Ordinal));
         Assert.All(packs.Values, p => Assert.True(p.Sample, $"{p.Code}: the bundled translations are samples"));
         Assert.True(packs["easy"].Procedures.Count >= 30);
+
+        // The residents' sample dialogs are translated in every foreign language.
+        Assert.All(LanguagePack.Foreign, code => Assert.Equal(["class-registration", "class-survey", "resident-feedback"], packs[code].Dialogs.Keys.Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
+    public void TranslatedDialog_NamingAStepTheDialogLacks_OrOtherChoices_OrAPlaceholderItDoesNotFill_IsRefusedWithItsLine()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "languages-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var yaml = File.ReadAllText(Path.Combine(Languages, "en.yaml"))
+            .Replace("      body:\n", "      bodyy:\n", StringComparison.Ordinal)
+            .Replace("\"Smartphone classes\", \"Other\"]", "\"Other\"]", StringComparison.Ordinal)
+            .Replace("{topic}", "{subject}", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(folder, "en.yaml"), yaml);
+
+        var problems = LanguageCheck.Problems(folder, null, Path.Combine(RepoPaths.Root, "dialogs"));
+
+        Assert.Contains(problems, p => p.Reason.Contains("'bodyy' is not a step of resident-feedback.yaml", StringComparison.Ordinal) && p.Line > 1);
+        Assert.Contains(problems, p => p.Reason.Contains("'topic': 3 choices, the dialog has 4", StringComparison.Ordinal) && p.Line > 1);
+        Assert.Contains(problems, p => p.Reason.Contains("{subject} is not in the dialog's text", StringComparison.Ordinal));
+        Assert.Equal(3, problems.Count);
     }
 
     [Theory]
@@ -47,7 +69,12 @@ public sealed class LanguagePackTests
     [InlineData("Tôi muốn đăng ký kết hôn", "vi")]
     [InlineData("Quero colocar meu filho na creche", "pt")]
     [InlineData("Paano po kumuha ng sertipiko?", "tl")]
+    [InlineData("搬走之前要停水", "zh")] // Han only, with words Japanese writes otherwise (之前, 要 … 前に)
+    [InlineData("我想办住民票", "zh")]
     [InlineData("住民票をとりたい", "ja")]
+    [InlineData("要介護認定申請", null)] // Japanese in kanji alone is not taken for Chinese
+    [InlineData("国民健康保険 加入", null)]
+    [InlineData("死亡届", null)]
     [InlineData("住民票", null)]
     [InlineData("OK", null)]
     [InlineData("3", null)]

@@ -63,6 +63,25 @@ public sealed class ResidentLanguageTests
     }
 
     [Fact]
+    public async Task TraditionalChineseProfile_IsAnsweredFromTheSimplifiedPack_AndToldSoOnce()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        host.Fake.ProfileLanguages[LineTestHost.UserId] = "zh-Hant";
+
+        await host.SendAsync(LineEvents.Text("住民票", host.Now));
+        await host.WhenSettledAsync();
+        var first = host.Fake.Replies.Last().AllText;
+        Assert.Contains("簡體字", first, StringComparison.Ordinal);
+        Assert.Contains("住民票副本", first, StringComparison.Ordinal); // the Simplified pack's answer
+        Assert.False(HasKana(first), first);
+
+        await host.SendAsync(LineEvents.Text("住民票", host.Now));
+        await host.WhenSettledAsync();
+        Assert.DoesNotContain("簡體字", host.Fake.Replies.Last().AllText, StringComparison.Ordinal);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
     public async Task EasyJapanese_IsSwitchedOnByAsking_KeptForTheResident_AndShowsTheEasyVersion()
     {
         await using var host = await LineTestHost.StartAsync();
@@ -121,11 +140,18 @@ public sealed class ResidentLanguageTests
         Assert.Contains("Register (Japanese)", classes.AllText, StringComparison.Ordinal);
         Assert.False(HasJapanese(classes.AllText), classes.AllText);
 
-        // The registration flow exists only in Japanese: said so before it, in English.
+        // The registration flow's own steps are in the pack (dialogs:), in English.
         await host.SendAsync(Postback(ButtonData(classes, "Register (Japanese)"), host.Now));
         await host.WhenSettledAsync();
-        var flow = host.Fake.Replies.Last().AllText;
-        Assert.StartsWith("The following is only available in Japanese:", flow, StringComparison.Ordinal);
+        var flow = host.Fake.Replies.Last();
+        Assert.Contains("Will family members or friends come with you?", flow.AllText, StringComparison.Ordinal);
+        Assert.False(HasJapanese(flow.AllText), flow.AllText);
+
+        // The class's summary is written by the code in Japanese: said so before it, in English, never mixed in silently.
+        await host.SendAsync(Postback(ButtonData(flow, "No"), host.Now));
+        await host.WhenSettledAsync();
+        var summary = host.Fake.Replies.Last().AllText;
+        Assert.StartsWith("The following is only available in Japanese:", summary, StringComparison.Ordinal);
         Assert.Empty(host.Fake.SpecErrors);
     }
 
@@ -190,8 +216,11 @@ public sealed class ResidentLanguageTests
         await host.WhenSettledAsync();
         var classes = host.Fake.Replies.Last();
 
-        // The registration flow exists only in Japanese: machine-translated, its buttons too.
+        // The registration's step written by the code (the class's summary) exists only in Japanese: machine-translated, its buttons too.
         await host.SendAsync(Postback(ButtonData(classes, "Register (Japanese)"), host.Now));
+        await host.WhenSettledAsync();
+        Assert.DoesNotContain("Machine translation", host.Fake.Replies.Last().AllText, StringComparison.Ordinal); // the pack's own English
+        await host.SendAsync(Postback(ButtonData(host.Fake.Replies.Last(), "No"), host.Now));
         await host.WhenSettledAsync();
         var flow = host.Fake.Replies.Last();
         Assert.Contains("Machine translation", flow.AllText, StringComparison.Ordinal);
@@ -240,9 +269,9 @@ public sealed class ResidentLanguageTests
     /// <summary>Hiragana, katakana or kanji: what an answer in a foreign language must not fall back to silently.</summary>
     internal static bool HasJapanese(string text) => text.Any(c => c is >= '\u3041' and <= '\u30FF' or >= '\u4E00' and <= '\u9FFF');
 
-    private static bool HasKana(string text) => text.Any(c => c is >= '\u3041' and <= '\u30FF');
+    internal static bool HasKana(string text) => text.Any(c => c is >= '\u3041' and <= '\u30FF');
 
-    private static string ButtonData(LineCall call, string label) =>
+    internal static string ButtonData(LineCall call, string label) =>
         Find(call.Body!, label) ?? throw new Xunit.Sdk.XunitException($"no button '{label}' in\n{call.Body}");
 
     private static string? Find(JsonNode node, string label) => node switch
@@ -253,7 +282,7 @@ public sealed class ResidentLanguageTests
         _ => null,
     };
 
-    private static JsonObject Postback(string data, DateTimeOffset time)
+    internal static JsonObject Postback(string data, DateTimeOffset time)
     {
         var e = LineEvents.Base("postback", time);
         e["postback"] = new JsonObject { ["data"] = data };
