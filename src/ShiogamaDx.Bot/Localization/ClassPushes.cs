@@ -1,0 +1,68 @@
+using System.Globalization;
+using ShiogamaDx.Bot.Classes;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Messages;
+
+namespace ShiogamaDx.Bot.Localization;
+
+/// <summary>
+/// What スマホ教室 pushes to a resident on its own (no turn, so no <see cref="LanguageDiversion"/> around it): the reminder
+/// the day before, in the language kept for the resident (<see cref="ResidentLanguages"/>) when their pack has the
+/// reminder's texts; otherwise the Japanese reminder after the pack's 「japanese-only」 note. Plain Japanese and
+/// やさしい日本語 residents get the Japanese reminder as before.
+/// </summary>
+public static class ClassPushes
+{
+    /// <summary>The reminder's text in a pack: {title}, {time}, {venue}, {address}, {seats}, {bring}.</summary>
+    public const string Reminder = "class-reminder";
+
+    public const string ReminderPrompt = "class-reminder-prompt";
+
+    /// <summary>The reminder's button (the same cancel postback as the Japanese one).</summary>
+    public const string CancelButton = "class-cancel-button";
+
+    /// <summary>The reminder for one registration, in the language kept for its resident.</summary>
+    public static async Task<IReadOnlyList<Reply>> ReminderAsync(ResidentLanguages languages, LanguageCatalog catalog, MessageSet texts, SmartphoneClass c, ClassRegistration r, CancellationToken ct)
+    {
+        var japanese = ClassMessages.Reminder(texts, c, r);
+        return await languages.GetAsync(r.UserKey, ct) is { } code ? ReminderIn(catalog[code], japanese, c, r) : japanese;
+    }
+
+    /// <summary>The reminder in <paramref name="pack"/>'s language, whole; else <paramref name="japanese"/>, said to be Japanese.</summary>
+    public static IReadOnlyList<Reply> ReminderIn(LanguagePack? pack, IReadOnlyList<Reply> japanese, SmartphoneClass c, ClassRegistration r)
+    {
+        if (pack is null || pack.IsEasy)
+        {
+            return japanese;
+        }
+
+        if (!new[] { Reminder, ReminderPrompt, CancelButton }.All(pack.Texts.ContainsKey))
+        {
+            return [new TextReply(pack["japanese-only"]), .. japanese];
+        }
+
+        var start = ClassTime.Local(c.StartsAt);
+        var end = ClassTime.Local(c.EndsAt);
+        var day = pack.Format("dialog-date", ("month", Number(start.Month)), ("day", Number(start.Day)));
+        var time = string.Create(CultureInfo.InvariantCulture, $"{day} {start:HH:mm}–{end:HH:mm}");
+        var text = pack.Format(
+            Reminder,
+            ("title", Say(pack, c.Title)),
+            ("time", time),
+            ("venue", Say(pack, c.Venue)),
+            ("address", Say(pack, c.Address)),
+            ("seats", Number(r.Seats)),
+            ("bring", Say(pack, c.WhatToBring)));
+        return
+        [
+            new TextReply(text),
+            new ChoicesReply(pack[ReminderPrompt], [new Choice(pack[CancelButton], ClassMessages.Cancel(r.Id))]),
+        ];
+    }
+
+    /// <summary>A Japanese term of the schedule in the pack's language, else the Japanese with the pack's 「in-japanese」 label.</summary>
+    private static string Say(LanguagePack pack, string japanese) =>
+        japanese.Trim().Length == 0 ? string.Empty : pack.Term(japanese) ?? $"{japanese} {pack["in-japanese"]}";
+
+    private static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Classes;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Localization;
+using ShiogamaDx.Bot.Tests.Line;
+using static ShiogamaDx.Bot.Tests.Localization.ResidentLanguageTests;
+
+namespace ShiogamaDx.Bot.Tests.Localization;
+
+/// <summary>
+/// The スマホ教室 reminder pushed the day before, in the resident's own language: residents register through signed
+/// webhooks, the class job runs at the reminder time of the fake clock, and the pushes are read back from the fake
+/// LINE API on loopback (real SQLite underneath).
+/// </summary>
+public sealed class ClassReminderInOwnLanguageTests
+{
+    private const string JapaneseResident = "U00000000000000000000000000000c24";
+
+    [Fact]
+    public async Task Reminder_IsPushedInEnglishToAnEnglishResident_AndInJapaneseToAJapaneseOne()
+    {
+        await using var host = await LineTestHost.StartAsync(new() { ["Classes:BackgroundJobs"] = "false" });
+
+        // The English resident registers from the English class list (the flow's code-written summary is labelled Japanese).
+        var english = await SayAsync(host, LineTestHost.UserId, "When is the next smartphone class?");
+        var flow = await PressAsync(host, LineTestHost.UserId, ButtonData(english, "Register (Japanese)"));
+        var summary = await PressAsync(host, LineTestHost.UserId, ButtonData(flow, "No"));
+        await PressAsync(host, LineTestHost.UserId, ButtonData(summary, "はい"));
+
+        // The Japanese resident registers for the same class from the Japanese list.
+        var japanese = await SayAsync(host, JapaneseResident, "スマホ教室");
+        var asked = await PressAsync(host, JapaneseResident, ButtonData(japanese, "申し込む"));
+        var confirm = await PressAsync(host, JapaneseResident, ButtonData(asked, "いいえ"));
+        await PressAsync(host, JapaneseResident, ButtonData(confirm, "はい"));
+
+        var registrations = host.Db(db => db.Set<ClassRegistration>().AsNoTracking().Include(r => r.Class).OrderBy(r => r.Id).ToList());
+        Assert.Equal(2, registrations.Count);
+        Assert.All(registrations, r => Assert.Equal(RegistrationStatus.Confirmed, r.Status));
+        Assert.Single(registrations.Select(r => r.ClassId).Distinct());
+        Assert.Equal("en", host.Db(db => db.Set<ResidentLanguage>().Single(r => r.UserKey == host.UserKey).Language));
+        Assert.Empty(host.Fake.Pushes);
+
+        // The day before the class, at the reminder time.
+        var day = ClassTime.Date(registrations[0].Class!.StartsAt);
+        host.App.Clock.SetUtcNow(ClassTime.At(day.AddDays(-1), new TimeOnly(10, 0)));
+        var run = await host.App.Services.GetRequiredService<ClassJobs>().TickAsync(CancellationToken.None);
+        Assert.Equal(2, run.Reminders);
+        await host.EventuallyAsync(() => host.Fake.Pushes.Count(p => p.Status == 200) == 2, advanceBy: TimeSpan.FromSeconds(1), because: "both reminders pushed");
+
+        var toEnglish = host.Fake.Pushes.Single(p => (string?)p.Body!["to"] == LineTestHost.UserId);
+        Assert.Contains("Tomorrow is your smartphone class", toEnglish.AllText, StringComparison.Ordinal);
+        Assert.Contains("Smartphone basics for beginners", toEnglish.AllText, StringComparison.Ordinal); // the class title's term
+        Assert.Contains("12/5 10:00–12:00", toEnglish.AllText, StringComparison.Ordinal);
+        Assert.Contains("Cancel", toEnglish.AllText, StringComparison.Ordinal);
+        Assert.False(HasJapanese(toEnglish.AllText), "Japanese in the English reminder:\n" + toEnglish.AllText);
+
+        var toJapanese = host.Fake.Pushes.Single(p => (string?)p.Body!["to"] == JapaneseResident);
+        Assert.Contains("明日はスマホ教室の日です", toJapanese.AllText, StringComparison.Ordinal);
+        Assert.Contains("キャンセルする", toJapanese.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("Tomorrow", toJapanese.AllText, StringComparison.Ordinal);
+        Assert.Empty(host.Fake.SpecErrors);
+
+        // The English reminder's button cancels like the Japanese one (the same signed postback).
+        var cancel = await PressAsync(host, LineTestHost.UserId, ButtonData(toEnglish, "Cancel"));
+        Assert.StartsWith("The following is only available in Japanese:", cancel.AllText, StringComparison.Ordinal);
+        Assert.Contains("取り消しますか", cancel.AllText, StringComparison.Ordinal); // the Japanese cancel flow, labelled
+    }
+
+    [Fact]
+    public void PackWithoutTheReminder_SendsTheJapaneseOne_SaidToBeJapanese()
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(AppContext.BaseDirectory, "Content", LanguageCatalog.Folder), out var problems);
+        Assert.Empty(problems);
+        var full = packs["vi"];
+        var lacking = full with { Texts = full.Texts.Where(t => t.Key != ClassPushes.Reminder).ToDictionary() };
+        var c = new SmartphoneClass
+        {
+            Id = "c", Title = "はじめてのスマホ教室", Topic = "基本", Venue = "塩竈市公民館", Address = "未登録の住所", WhatToBring = "スマートフォン",
+            StartsAt = new DateTimeOffset(2026, 12, 5, 1, 0, 0, TimeSpan.Zero), EndsAt = new DateTimeOffset(2026, 12, 5, 3, 0, 0, TimeSpan.Zero),
+        };
+        var r = new ClassRegistration { Id = 7, ClassId = "c", UserKey = "k", Channel = "line" };
+        IReadOnlyList<Reply> japanese = [new TextReply("明日はスマホ教室の日です。")];
+
+        var said = ClassPushes.ReminderIn(lacking, japanese, c, r);
+        IReadOnlyList<Reply> expected = [new TextReply(full["japanese-only"]), .. japanese];
+        Assert.Equal(expected, said);
+
+        // With the texts: whole, and a schedule word the pack lacks is said to be Japanese, never mixed in silently.
+        var whole = ClassPushes.ReminderIn(full, japanese, c, r);
+        var text = Assert.IsType<TextReply>(whole[0]).Text;
+        Assert.Contains("未登録の住所 " + full["in-japanese"], text, StringComparison.Ordinal);
+        Assert.Contains(full.Term("塩竈市公民館")!, text, StringComparison.Ordinal);
+        Assert.Equal(full[ClassPushes.CancelButton], Assert.IsType<ChoicesReply>(whole[1]).Choices.Single().Label);
+
+        // Plain Japanese and やさしい日本語 residents: the Japanese reminder as it is.
+        Assert.Same(japanese, ClassPushes.ReminderIn(null, japanese, c, r));
+        Assert.Same(japanese, ClassPushes.ReminderIn(packs[LanguagePack.Easy], japanese, c, r));
+    }
+
+    private static async Task<LineCall> SayAsync(LineTestHost host, string userId, string text)
+    {
+        await host.SendAsync(LineEvents.Text(text, host.Now, source: LineEvents.User(userId)));
+        await host.WhenSettledAsync();
+        return host.Fake.Replies.Last();
+    }
+
+    private static async Task<LineCall> PressAsync(LineTestHost host, string userId, string data)
+    {
+        var e = LineEvents.Base("postback", host.Now, source: LineEvents.User(userId));
+        e["postback"] = new JsonObject { ["data"] = data };
+        await host.SendAsync(e);
+        await host.WhenSettledAsync();
+        return host.Fake.Replies.Last();
+    }
+}
