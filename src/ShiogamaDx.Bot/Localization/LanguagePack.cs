@@ -108,6 +108,8 @@ public sealed partial record LanguagePack(
     /// once to a resident whose LINE is set to Traditional Chinese (zh-Hant, zh-TW, zh-HK), answered from the Simplified
     /// pack as there is no Traditional one. The 「class-reminder」 texts are the スマホ教室 reminder pushed the day before
     /// (<see cref="ClassPushes"/>); a pack without all three sends the Japanese reminder after its 「japanese-only」 note.
+    /// The 「class-…」 texts of <see cref="DialogTranslation"/> say what Classes/ code writes into the class registration
+    /// (summary, people, question, result), with the placeholders of their Japanese in messages.yaml.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string[]> OptionalForeignTexts = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
@@ -115,7 +117,7 @@ public sealed partial record LanguagePack(
         [ClassPushes.Reminder] = ["title", "time", "venue", "address", "seats", "bring"],
         [ClassPushes.ReminderPrompt] = [],
         [ClassPushes.CancelButton] = [],
-    };
+    }.Concat(DialogTranslation.ClassResultPlaceholders.Select(t => KeyValuePair.Create(t.Own, t.Placeholders))).ToDictionary(StringComparer.Ordinal);
 
     /// <summary>The texts of the やさしい日本語 pack.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> EasyTexts = new Dictionary<string, string[]>(StringComparer.Ordinal)

@@ -23,11 +23,19 @@ public sealed class ClassReminderInOwnLanguageTests
     {
         await using var host = await LineTestHost.StartAsync(new() { ["Classes:BackgroundJobs"] = "false" });
 
-        // The English resident registers from the English class list (the flow's code-written summary is labelled Japanese).
+        // The English resident registers from the English class list; the class's summary and the result, which
+        // Classes/ code writes, come whole in English from the pack's class texts.
         var english = await SayAsync(host, LineTestHost.UserId, "When is the next smartphone class?");
         var flow = await PressAsync(host, LineTestHost.UserId, ButtonData(english, "Register (Japanese)"));
         var summary = await PressAsync(host, LineTestHost.UserId, ButtonData(flow, "No"));
-        await PressAsync(host, LineTestHost.UserId, ButtonData(summary, "はい"));
+        Assert.Contains("Smartphone basics for beginners\nDate: 12/5 10:00–12:00", summary.AllText, StringComparison.Ordinal);
+        Assert.Contains("People: 1 (only you)", summary.AllText, StringComparison.Ordinal);
+        Assert.Contains("Register for this class?", summary.AllText, StringComparison.Ordinal);
+        Assert.False(HasJapanese(summary.AllText), "Japanese in the English summary:\n" + summary.AllText);
+        var done = await PressAsync(host, LineTestHost.UserId, ButtonData(summary, "Yes"));
+        Assert.Contains("You are registered.", done.AllText, StringComparison.Ordinal);
+        Assert.Contains("Bring: your smartphone (please charge it) and something to write with", done.AllText, StringComparison.Ordinal);
+        Assert.False(HasJapanese(done.AllText), "Japanese in the English result:\n" + done.AllText);
 
         // The Japanese resident registers for the same class from the Japanese list.
         var japanese = await SayAsync(host, JapaneseResident, "スマホ教室");
