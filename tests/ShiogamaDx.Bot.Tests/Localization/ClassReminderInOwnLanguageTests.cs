@@ -76,6 +76,41 @@ public sealed class ClassReminderInOwnLanguageTests
         Assert.Contains("取り消しますか", cancel.AllText, StringComparison.Ordinal); // the Japanese cancel flow, labelled
     }
 
+    [Theory]
+    [InlineData("en")]
+    [InlineData("zh")]
+    [InlineData("ko")]
+    [InlineData("vi")]
+    [InlineData("pt")]
+    [InlineData("tl")]
+    public async Task ResidentWhoChoseTheirLanguage_RegistersAndIsRemindedWhollyInIt(string code)
+    {
+        var pack = LanguageCatalog.LoadFolder(Path.Combine(AppContext.BaseDirectory, "Content", LanguageCatalog.Folder), out _)[code];
+        bool Mixed(string text) => code == "zh" ? HasKana(text) : HasJapanese(text); // Chinese is written in Han characters too
+        await using var host = await LineTestHost.StartAsync(new() { ["Classes:BackgroundJobs"] = "false" });
+
+        var languages = await SayAsync(host, LineTestHost.UserId, "language");
+        var menu = await PressAsync(host, LineTestHost.UserId, ButtonData(languages, pack.Name));
+        var classes = await PressAsync(host, LineTestHost.UserId, ButtonData(menu, pack["menu-classes"]));
+        var flow = await PressAsync(host, LineTestHost.UserId, ButtonData(classes, pack["register-japanese"]));
+        var summary = await PressAsync(host, LineTestHost.UserId, ButtonData(flow, pack["no"]));
+        Assert.False(Mixed(summary.AllText), $"Japanese in the {code} summary:\n{summary.AllText}");
+        Assert.DoesNotContain(pack["japanese-only"], summary.AllText, StringComparison.Ordinal);
+        var done = await PressAsync(host, LineTestHost.UserId, ButtonData(summary, pack["yes"]));
+        Assert.False(Mixed(done.AllText), $"Japanese in the {code} result:\n{done.AllText}");
+        Assert.DoesNotContain(pack["japanese-only"], done.AllText, StringComparison.Ordinal);
+
+        var registration = host.Db(db => db.Set<ClassRegistration>().AsNoTracking().Include(r => r.Class).Single());
+        Assert.Equal(RegistrationStatus.Confirmed, registration.Status);
+        host.App.Clock.SetUtcNow(ClassTime.At(ClassTime.Date(registration.Class!.StartsAt).AddDays(-1), new TimeOnly(10, 0)));
+        Assert.Equal(1, (await host.App.Services.GetRequiredService<ClassJobs>().TickAsync(CancellationToken.None)).Reminders);
+        await host.EventuallyAsync(() => host.Fake.Pushes.Any(p => p.Status == 200), advanceBy: TimeSpan.FromSeconds(1), because: "the reminder pushed");
+        var push = Assert.Single(host.Fake.Pushes);
+        Assert.Contains(pack[ClassPushes.CancelButton], push.AllText, StringComparison.Ordinal);
+        Assert.False(Mixed(push.AllText), $"Japanese in the {code} reminder:\n{push.AllText}");
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
     [Fact]
     public void PackWithoutTheReminder_SendsTheJapaneseOne_SaidToBeJapanese()
     {
