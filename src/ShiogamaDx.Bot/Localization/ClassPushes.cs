@@ -60,6 +60,46 @@ public static class ClassPushes
         ];
     }
 
+    /// <summary>The push that a seat is free for a waiting registration, in the language kept for its resident.</summary>
+    public static async Task<IReadOnlyList<Reply>> PromotedAsync(ResidentLanguages languages, LanguageCatalog catalog, MessageSet texts, SmartphoneClass c, ClassRegistration r, CancellationToken ct)
+    {
+        var japanese = ClassMessages.Promoted(texts, c, r);
+        return await languages.GetAsync(r.UserKey, ct) is { } code ? Said(catalog[code], japanese, texts) : japanese;
+    }
+
+    /// <summary>
+    /// Japanese class replies said from the pack's class texts (<see cref="DialogTranslation"/>), the cancel button by
+    /// <see cref="CancelButton"/>; when one of them is not covered whole, the Japanese after the pack's 「japanese-only」 note.
+    /// </summary>
+    internal static IReadOnlyList<Reply> Said(LanguagePack? pack, IReadOnlyList<Reply> japanese, MessageSet texts)
+    {
+        if (pack is null || pack.IsEasy)
+        {
+            return japanese;
+        }
+
+        var said = new List<Reply>();
+        foreach (var reply in japanese)
+        {
+            Reply? own = reply switch
+            {
+                TextReply t => DialogTranslation.ClassText(t.Text, pack, texts) is { } text ? new TextReply(text) : null,
+                ChoicesReply c when DialogTranslation.ClassText(c.Prompt, pack, texts) is { } prompt
+                    && c.Choices.All(choice => choice.Label == texts[ClassTexts.CancelButton]) && pack.Texts.TryGetValue(CancelButton, out var label)
+                    => new ChoicesReply(prompt, c.Choices.Select(choice => choice with { Label = label }).ToList()),
+                _ => null,
+            };
+            if (own is null)
+            {
+                return [new TextReply(pack["japanese-only"]), .. japanese];
+            }
+
+            said.Add(own);
+        }
+
+        return said;
+    }
+
     /// <summary>A Japanese term of the schedule in the pack's language, else the Japanese with the pack's 「in-japanese」 label.</summary>
     private static string Say(LanguagePack pack, string japanese) =>
         japanese.Trim().Length == 0 ? string.Empty : pack.Term(japanese) ?? $"{japanese} {pack["in-japanese"]}";

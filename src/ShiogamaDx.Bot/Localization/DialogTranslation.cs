@@ -216,6 +216,8 @@ public static partial class DialogTranslation
         (Classes.ClassTexts.TooManyPeople, "class-too-many-people"),
         (Classes.ClassTexts.Closed, "class-closed"),
         (Classes.ClassTexts.NotFound, "class-not-found"),
+        (Classes.ClassTexts.Promoted, "class-promoted"),
+        (Classes.ClassTexts.PromotedPrompt, "class-promoted-prompt"),
     ];
 
     /// <summary>The pack's text names of <see cref="ClassResultTexts"/>, with the placeholders the Japanese fills (for the pack's check).</summary>
@@ -223,7 +225,7 @@ public static partial class DialogTranslation
         ClassResultTexts.Select(t => (t.Own, t.Japanese.Placeholders.ToArray()));
 
     /// <summary>A text of <see cref="ClassResultTexts"/> in the pack's language, each of its values too; null when one is not covered.</summary>
-    private static string? ClassText(string text, LanguagePack pack, MessageSet texts)
+    internal static string? ClassText(string text, LanguagePack pack, MessageSet texts)
     {
         foreach (var (key, own) in ClassResultTexts)
         {

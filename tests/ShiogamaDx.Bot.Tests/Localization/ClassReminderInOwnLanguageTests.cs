@@ -112,6 +112,43 @@ public sealed class ClassReminderInOwnLanguageTests
     }
 
     [Fact]
+    public async Task EnglishResident_OnTheWaitingList_IsToldInEnglish_AndTheFreedSeatIsPushedInEnglish()
+    {
+        await using var host = await LineTestHost.StartAsync(new() { ["Classes:BackgroundJobs"] = "false" });
+        SmartphoneClass first;
+        await using (var scope = host.App.Services.CreateAsyncScope())
+        {
+            // Another resident takes every seat of the first class (the booking service the flow itself uses).
+            var booking = scope.ServiceProvider.GetRequiredService<ClassBooking>();
+            first = (await booking.UpcomingAsync(CancellationToken.None))[0];
+            await booking.RegisterAsync(first.Id, "filler", "line", first.Capacity - 1, CancellationToken.None);
+        }
+
+        var classes = await SayAsync(host, LineTestHost.UserId, "When is the next smartphone class?");
+        var flow = await PressAsync(host, LineTestHost.UserId, ButtonData(classes, "Register (Japanese)"));
+        Assert.Contains("This class is full.", flow.AllText, StringComparison.Ordinal);
+        var summary = await PressAsync(host, LineTestHost.UserId, ButtonData(flow, "No"));
+        Assert.Contains("The class is full. Join the waiting list?", summary.AllText, StringComparison.Ordinal);
+        Assert.False(HasJapanese(summary.AllText), summary.AllText);
+        var waiting = await PressAsync(host, LineTestHost.UserId, ButtonData(summary, "Yes"));
+        Assert.Contains("you are on the waiting list (number 1)", waiting.AllText, StringComparison.Ordinal);
+        Assert.False(HasJapanese(waiting.AllText), waiting.AllText);
+
+        var filler = host.Db(db => db.Set<ClassRegistration>().AsNoTracking().Single(r => r.UserKey == "filler"));
+        await using (var scope = host.App.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ClassBooking>().CancelAsync(filler.Id, "filler", CancellationToken.None);
+        }
+
+        await host.EventuallyAsync(() => host.Fake.Pushes.Any(p => p.Status == 200), advanceBy: TimeSpan.FromSeconds(1), because: "the freed seat pushed");
+        var push = Assert.Single(host.Fake.Pushes);
+        Assert.Contains("A seat has become free", push.AllText, StringComparison.Ordinal);
+        Assert.Contains("Cancel", push.AllText, StringComparison.Ordinal);
+        Assert.False(HasJapanese(push.AllText), "Japanese in the English push:\n" + push.AllText);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
     public void PackWithoutTheReminder_SendsTheJapaneseOne_SaidToBeJapanese()
     {
         var packs = LanguageCatalog.LoadFolder(Path.Combine(AppContext.BaseDirectory, "Content", LanguageCatalog.Folder), out var problems);
