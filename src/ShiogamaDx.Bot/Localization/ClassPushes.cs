@@ -21,6 +21,9 @@ public static class ClassPushes
     /// <summary>The reminder's button (the same cancel postback as the Japanese one).</summary>
     public const string CancelButton = "class-cancel-button";
 
+    /// <summary>The survey invitation's button (the same survey postback as the Japanese one).</summary>
+    public const string SurveyButton = "class-survey-button";
+
     /// <summary>The reminder for one registration, in the language kept for its resident.</summary>
     public static async Task<IReadOnlyList<Reply>> ReminderAsync(ResidentLanguages languages, LanguageCatalog catalog, MessageSet texts, SmartphoneClass c, ClassRegistration r, CancellationToken ct)
     {
@@ -67,6 +70,13 @@ public static class ClassPushes
         return await languages.GetAsync(r.UserKey, ct) is { } code ? Said(catalog[code], japanese, texts) : japanese;
     }
 
+    /// <summary>The invitation to a class's survey, in the language kept for its resident (the survey dialog itself is the pack's).</summary>
+    public static async Task<IReadOnlyList<Reply>> SurveyInvitationAsync(ResidentLanguages languages, LanguageCatalog catalog, MessageSet texts, SmartphoneClass c, ClassRegistration r, CancellationToken ct)
+    {
+        var japanese = ClassMessages.SurveyInvitation(texts, c, r);
+        return await languages.GetAsync(r.UserKey, ct) is { } code ? Said(catalog[code], japanese, texts) : japanese;
+    }
+
     /// <summary>
     /// Japanese class replies said from the pack's class texts (<see cref="DialogTranslation"/>), the cancel button by
     /// <see cref="CancelButton"/>; when one of them is not covered whole, the Japanese after the pack's 「japanese-only」 note.
@@ -85,8 +95,8 @@ public static class ClassPushes
             {
                 TextReply t => DialogTranslation.ClassText(t.Text, pack, texts) is { } text ? new TextReply(text) : null,
                 ChoicesReply c when DialogTranslation.ClassText(c.Prompt, pack, texts) is { } prompt
-                    && c.Choices.All(choice => choice.Label == texts[ClassTexts.CancelButton]) && pack.Texts.TryGetValue(CancelButton, out var label)
-                    => new ChoicesReply(prompt, c.Choices.Select(choice => choice with { Label = label }).ToList()),
+                    && c.Choices.Select(choice => Button(choice, pack, texts)).ToList() is var buttons && buttons.All(b => b is not null)
+                    => new ChoicesReply(prompt, buttons!),
                 _ => null,
             };
             if (own is null)
@@ -98,6 +108,16 @@ public static class ClassPushes
         }
 
         return said;
+    }
+
+    /// <summary>A postback button of the class pushes with the pack's label; null for any other.</summary>
+    private static Choice? Button(Choice choice, LanguagePack pack, MessageSet texts)
+    {
+        var own = choice.Value is null ? null
+            : choice.Label == texts[ClassTexts.CancelButton] ? CancelButton
+            : choice.Label == texts[ClassTexts.SurveyInvitationButton] ? SurveyButton
+            : null;
+        return own is not null && pack.Texts.TryGetValue(own, out var label) ? choice with { Label = label } : null;
     }
 
     /// <summary>A Japanese term of the schedule in the pack's language, else the Japanese with the pack's 「in-japanese」 label.</summary>

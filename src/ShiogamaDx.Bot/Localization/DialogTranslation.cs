@@ -218,6 +218,8 @@ public static partial class DialogTranslation
         (Classes.ClassTexts.NotFound, "class-not-found"),
         (Classes.ClassTexts.Promoted, "class-promoted"),
         (Classes.ClassTexts.PromotedPrompt, "class-promoted-prompt"),
+        (Classes.ClassTexts.SurveyInvitation, "class-survey-invitation"),
+        (Classes.ClassTexts.SurveyInvitationPrompt, "class-survey-invitation-prompt"),
     ];
 
     /// <summary>The pack's text names of <see cref="ClassResultTexts"/>, with the placeholders the Japanese fills (for the pack's check).</summary>
@@ -256,6 +258,11 @@ public static partial class DialogTranslation
         {
             var day = pack["dialog-date"].Replace("{month}", span.Groups[1].Value, StringComparison.Ordinal).Replace("{day}", span.Groups[2].Value, StringComparison.Ordinal);
             return $"{day} {span.Groups[3].Value}–{span.Groups[4].Value}";
+        }
+
+        if (JapaneseDay().Match(value) is { Success: true } date)
+        {
+            return pack["dialog-date"].Replace("{month}", date.Groups[1].Value, StringComparison.Ordinal).Replace("{day}", date.Groups[2].Value, StringComparison.Ordinal);
         }
 
         return pack.Term(value) ?? ClassText(value, pack, texts);

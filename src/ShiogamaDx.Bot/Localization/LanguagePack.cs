@@ -117,6 +117,7 @@ public sealed partial record LanguagePack(
         [ClassPushes.Reminder] = ["title", "time", "venue", "address", "seats", "bring"],
         [ClassPushes.ReminderPrompt] = [],
         [ClassPushes.CancelButton] = [],
+        [ClassPushes.SurveyButton] = [],
     }.Concat(DialogTranslation.ClassResultPlaceholders.Select(t => KeyValuePair.Create(t.Own, t.Placeholders))).ToDictionary(StringComparer.Ordinal);
 
     /// <summary>The texts of the やさしい日本語 pack.</summary>
@@ -130,7 +131,7 @@ public sealed partial record LanguagePack(
     };
 
     /// <summary>Texts shown as buttons: LINE cuts labels after 20 characters.</summary>
-    private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", ClassPushes.CancelButton];
+    private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", ClassPushes.CancelButton, ClassPushes.SurveyButton];
     private const int MaxLabel = 20;
 
     private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words"];

@@ -108,6 +108,16 @@ public sealed class ClassReminderInOwnLanguageTests
         var push = Assert.Single(host.Fake.Pushes);
         Assert.Contains(pack[ClassPushes.CancelButton], push.AllText, StringComparison.Ordinal);
         Assert.False(Mixed(push.AllText), $"Japanese in the {code} reminder:\n{push.AllText}");
+
+        // After the class, the survey's invitation, and the survey it opens, in the language too.
+        host.App.Clock.SetUtcNow(registration.Class.EndsAt.AddHours(3));
+        Assert.Equal(1, (await host.App.Services.GetRequiredService<ClassJobs>().TickAsync(CancellationToken.None)).Surveys);
+        await host.EventuallyAsync(() => host.Fake.Pushes.Count(p => p.Status == 200) == 2, advanceBy: TimeSpan.FromSeconds(1), because: "the survey pushed");
+        var invitation = host.Fake.Pushes.Last();
+        Assert.False(Mixed(invitation.AllText), $"Japanese in the {code} invitation:\n{invitation.AllText}");
+        var survey = await PressAsync(host, LineTestHost.UserId, ButtonData(invitation, pack[ClassPushes.SurveyButton]));
+        Assert.False(Mixed(survey.AllText), $"Japanese in the {code} survey:\n{survey.AllText}");
+        Assert.DoesNotContain(pack["japanese-only"], survey.AllText, StringComparison.Ordinal);
         Assert.Empty(host.Fake.SpecErrors);
     }
 
