@@ -77,6 +77,13 @@ public static class ClassPushes
         return await languages.GetAsync(r.UserKey, ct) is { } code ? Said(catalog[code], japanese, texts) : japanese;
     }
 
+    /// <summary>That a class the resident registered for is cancelled, in the language kept for them.</summary>
+    public static async Task<IReadOnlyList<Reply>> ClassCancelledAsync(ResidentLanguages languages, LanguageCatalog catalog, MessageSet texts, SmartphoneClass c, ClassRegistration r, CancellationToken ct)
+    {
+        var japanese = ClassMessages.ClassCancelled(texts, c);
+        return await languages.GetAsync(r.UserKey, ct) is { } code ? Said(catalog[code], japanese, texts) : japanese;
+    }
+
     /// <summary>
     /// Japanese class replies said from the pack's class texts (<see cref="DialogTranslation"/>), the cancel button by
     /// <see cref="CancelButton"/>; when one of them is not covered whole, the Japanese after the pack's 「japanese-only」 note.
@@ -113,6 +120,12 @@ public static class ClassPushes
     /// <summary>A postback button of the class pushes with the pack's label; null for any other.</summary>
     private static Choice? Button(Choice choice, LanguagePack pack, MessageSet texts)
     {
+        if (choice.Value is null && choice.Label == texts[ClassTexts.ScheduleButton])
+        {
+            // The Japanese button sends 「スマホ教室」 as text; in the language it is the language menu's class schedule.
+            return new Choice(pack["menu-classes"], Postback.Create(LanguageDiversion.Handler, "menu", ("i", "classes")));
+        }
+
         var own = choice.Value is null ? null
             : choice.Label == texts[ClassTexts.CancelButton] ? CancelButton
             : choice.Label == texts[ClassTexts.SurveyInvitationButton] ? SurveyButton

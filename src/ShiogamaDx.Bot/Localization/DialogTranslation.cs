@@ -220,6 +220,8 @@ public static partial class DialogTranslation
         (Classes.ClassTexts.PromotedPrompt, "class-promoted-prompt"),
         (Classes.ClassTexts.SurveyInvitation, "class-survey-invitation"),
         (Classes.ClassTexts.SurveyInvitationPrompt, "class-survey-invitation-prompt"),
+        (Classes.ClassTexts.ClassCancelled, "class-cancelled"),
+        (Classes.ClassTexts.ClassCancelledPrompt, "class-cancelled-prompt"),
     ];
 
     /// <summary>The pack's text names of <see cref="ClassResultTexts"/>, with the placeholders the Japanese fills (for the pack's check).</summary>

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Localization;
 using ShiogamaDx.Bot.Tests.Line;
 using static ShiogamaDx.Bot.Tests.Localization.ResidentLanguageTests;
@@ -155,6 +156,33 @@ public sealed class ClassReminderInOwnLanguageTests
         Assert.Contains("A seat has become free", push.AllText, StringComparison.Ordinal);
         Assert.Contains("Cancel", push.AllText, StringComparison.Ordinal);
         Assert.False(HasJapanese(push.AllText), "Japanese in the English push:\n" + push.AllText);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
+    public async Task ClassCancelledByTheCity_IsPushedInEnglish_WithAButtonToTheEnglishSchedule()
+    {
+        await using var host = await LineTestHost.StartAsync(new() { ["Classes:BackgroundJobs"] = "false" });
+        var classes = await SayAsync(host, LineTestHost.UserId, "When is the next smartphone class?");
+        var flow = await PressAsync(host, LineTestHost.UserId, ButtonData(classes, "Register (Japanese)"));
+        await PressAsync(host, LineTestHost.UserId, ButtonData(await PressAsync(host, LineTestHost.UserId, ButtonData(flow, "No")), "Yes"));
+        var registration = host.Db(db => db.Set<ClassRegistration>().AsNoTracking().Single());
+
+        await using (var scope = host.App.Services.CreateAsyncScope())
+        {
+            // The office marks the class cancelled in the schedule (the import the schedule file and workbook use).
+            var schedule = await scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<SmartphoneClass>().AsNoTracking().ToListAsync();
+            schedule.Single(c => c.Id == registration.ClassId).Status = ClassStatus.Cancelled;
+            await scope.ServiceProvider.GetRequiredService<ClassScheduleSeeder>().ImportAsync(schedule, CancellationToken.None);
+        }
+
+        await host.EventuallyAsync(() => host.Fake.Pushes.Any(p => p.Status == 200), advanceBy: TimeSpan.FromSeconds(1), because: "the cancellation pushed");
+        var push = Assert.Single(host.Fake.Pushes);
+        Assert.Contains("has been cancelled", push.AllText, StringComparison.Ordinal);
+        Assert.False(HasJapanese(push.AllText), "Japanese in the English push:\n" + push.AllText);
+        var schedulePage = await PressAsync(host, LineTestHost.UserId, ButtonData(push, "Smartphone classes"));
+        Assert.Contains("Upcoming smartphone classes", schedulePage.AllText, StringComparison.Ordinal);
+        Assert.False(HasJapanese(schedulePage.AllText), schedulePage.AllText);
         Assert.Empty(host.Fake.SpecErrors);
     }
 
