@@ -32,7 +32,7 @@ public sealed record CancelOutcome(CancelResult Result, SmartphoneClass? Class =
 /// (<c>SeatsTaken + n &lt;= Capacity</c>) inside a transaction, so two people pressing for the last seat at the
 /// same moment cannot both get it, on SQLite or PostgreSQL, on one replica or several.
 /// </summary>
-public sealed class ClassBooking(BotDbContext db, Outbox outbox, TimeProvider clock, MessageCatalog messages, ILogger<ClassBooking> logger)
+public sealed class ClassBooking(BotDbContext db, Outbox outbox, TimeProvider clock, MessageCatalog messages, Localization.ResidentLanguages languages, Localization.LanguageCatalog catalog, ILogger<ClassBooking> logger)
 {
     public Task<List<SmartphoneClass>> UpcomingAsync(CancellationToken ct)
     {
@@ -188,7 +188,9 @@ public sealed class ClassBooking(BotDbContext db, Outbox outbox, TimeProvider cl
 
             registration.Status = RegistrationStatus.Confirmed;
             registration.PromotedAt = clock.GetUtcNow();
-            await outbox.AddAsync(registration.Channel, registration.UserKey, ClassMessages.Promoted(messages.Current, c, registration), $"class-promoted:{registration.Id}", ct);
+            // In the language kept for the resident where their pack has the class texts, else Japanese said to be so.
+            var said = await Localization.ClassPushes.PromotedAsync(languages, catalog, messages.Current, c, registration, ct);
+            await outbox.AddAsync(registration.Channel, registration.UserKey, said, $"class-promoted:{registration.Id}", ct);
             promoted++;
         }
 

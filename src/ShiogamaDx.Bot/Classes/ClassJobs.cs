@@ -15,7 +15,7 @@ public sealed record ClassJobResult(int Reminders, int Surveys, int Erased);
 /// this runs, on however many replicas or restarts, each person gets each message once. Besides, the runs
 /// themselves happen on one replica at a time: the one holding the job's lease row (<see cref="LeaseName"/>).
 /// </summary>
-public sealed class ClassJobs(IServiceScopeFactory scopes, WorkLeases leases, TimeProvider clock, IOptions<ClassesOptions> options, Messages.MessageCatalog messages, ILogger<ClassJobs> logger) : BackgroundService
+public sealed class ClassJobs(IServiceScopeFactory scopes, WorkLeases leases, TimeProvider clock, IOptions<ClassesOptions> options, Messages.MessageCatalog messages, Localization.LanguageCatalog catalog, ILogger<ClassJobs> logger) : BackgroundService
 {
     private readonly SemaphoreSlim gate = new(1, 1);
 
@@ -45,7 +45,7 @@ public sealed class ClassJobs(IServiceScopeFactory scopes, WorkLeases leases, Ti
             await using var scope = scopes.CreateAsyncScope();
             var services = scope.ServiceProvider;
             var db = services.GetRequiredService<BotDbContext>();
-            var reminders = await RemindAsync(db, services.GetRequiredService<Outbox>(), ct);
+            var reminders = await RemindAsync(db, services.GetRequiredService<Outbox>(), services.GetRequiredService<Localization.ResidentLanguages>(), ct);
             var surveys = await SendSurveysAsync(db, services.GetRequiredService<ClassSurveys>(), ct);
             var erased = await EraseLeaversAsync(db, ct);
             if (reminders + surveys + erased > 0)
@@ -62,7 +62,7 @@ public sealed class ClassJobs(IServiceScopeFactory scopes, WorkLeases leases, Ti
     }
 
     /// <summary>From the reminder time on the day before a class until that day begins (Japan time); none in the disaster mode.</summary>
-    private async Task<int> RemindAsync(BotDbContext db, Outbox outbox, CancellationToken ct)
+    private async Task<int> RemindAsync(BotDbContext db, Outbox outbox, Localization.ResidentLanguages languages, CancellationToken ct)
     {
         if (await Announcements.DisasterModeService.CurrentAsync(db, ct) is not null)
         {
@@ -91,7 +91,9 @@ public sealed class ClassJobs(IServiceScopeFactory scopes, WorkLeases leases, Ti
                 .ToListAsync(ct);
             foreach (var r in participants)
             {
-                if (await ClassSurveys.EnqueueOnceAsync(db, outbox, r.Channel, r.UserKey, ClassMessages.Reminder(messages.Current, c, r), ReminderKey(r.Id), ct))
+                // In the language kept for the resident where their pack has the reminder, else Japanese said to be so.
+                var reminder = await Localization.ClassPushes.ReminderAsync(languages, catalog, messages.Current, c, r, ct);
+                if (await ClassSurveys.EnqueueOnceAsync(db, outbox, r.Channel, r.UserKey, reminder, ReminderKey(r.Id), ct))
                 {
                     count++;
                 }

@@ -145,7 +145,7 @@ public static partial class ClassSchedule
 /// A class no longer in the file disappears only if nobody registered for it (to cancel a class with
 /// registrations, set <c>status: cancelled</c>).
 /// </summary>
-public sealed class ClassScheduleSeeder(BotDbContext db, Outbox outbox, TimeProvider clock, IOptions<ClassesOptions> options, DialogCatalog dialogs, MessageCatalog messages, ILogger<ClassScheduleSeeder> logger) : IContentSeeder
+public sealed class ClassScheduleSeeder(BotDbContext db, Outbox outbox, TimeProvider clock, IOptions<ClassesOptions> options, DialogCatalog dialogs, MessageCatalog messages, Localization.ResidentLanguages languages, Localization.LanguageCatalog catalog, ILogger<ClassScheduleSeeder> logger) : IContentSeeder
 {
     public int Order => 20;
 
@@ -220,7 +220,9 @@ public sealed class ClassScheduleSeeder(BotDbContext db, Outbox outbox, TimeProv
             .ToListAsync(ct);
         foreach (var r in registrations)
         {
-            await outbox.AddAsync(r.Channel, r.UserKey, ClassMessages.ClassCancelled(messages.Current, c), string.Create(CultureInfo.InvariantCulture, $"class-cancelled:{r.Id}"), ct);
+            // In the language kept for the resident where their pack has the class texts, else Japanese said to be so.
+            var said = await Localization.ClassPushes.ClassCancelledAsync(languages, catalog, messages.Current, c, r, ct);
+            await outbox.AddAsync(r.Channel, r.UserKey, said, string.Create(CultureInfo.InvariantCulture, $"class-cancelled:{r.Id}"), ct);
         }
 
         logger.LogInformation("Class {ClassId} cancelled in the schedule: {Count} registrant(s) told", c.Id, registrations.Count);

@@ -13,7 +13,7 @@ namespace ShiogamaDx.Bot.Classes;
 /// class until <see cref="ClassesOptions.SurveyCloseDays"/> after its end), pushing it once per registration,
 /// and storing one answer per registration (answering again replaces it).
 /// </summary>
-public sealed class ClassSurveys(BotDbContext db, Outbox outbox, TimeProvider clock, IOptions<ClassesOptions> options, MessageCatalog messages, ILogger<ClassSurveys> logger)
+public sealed class ClassSurveys(BotDbContext db, Outbox outbox, TimeProvider clock, IOptions<ClassesOptions> options, MessageCatalog messages, Localization.ResidentLanguages languages, Localization.LanguageCatalog catalog, ILogger<ClassSurveys> logger)
 {
     public static string PushKey(long registrationId) => string.Create(CultureInfo.InvariantCulture, $"class-survey:{registrationId}");
 
@@ -115,7 +115,9 @@ public sealed class ClassSurveys(BotDbContext db, Outbox outbox, TimeProvider cl
         var sent = 0;
         foreach (var r in participants)
         {
-            if (await EnqueueOnceAsync(db, outbox, r.Channel, r.UserKey, ClassMessages.SurveyInvitation(messages.Current, c, r), PushKey(r.Id), ct))
+            // In the language kept for the resident where their pack has the class texts, else Japanese said to be so.
+            var invitation = await Localization.ClassPushes.SurveyInvitationAsync(languages, catalog, messages.Current, c, r, ct);
+            if (await EnqueueOnceAsync(db, outbox, r.Channel, r.UserKey, invitation, PushKey(r.Id), ct))
             {
                 sent++;
             }

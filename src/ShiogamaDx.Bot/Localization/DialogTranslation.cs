@@ -19,7 +19,7 @@ public static partial class DialogTranslation
     /// <summary>The reply in the pack's language, or null when the pack does not cover every word of it.</summary>
     public static Reply? Translate(Reply reply, LanguagePack pack, DialogCatalog dialogs, MessageSet texts) => reply switch
     {
-        ChoicesReply c => Choices(c, pack, dialogs),
+        ChoicesReply c => Choices(c, pack, dialogs, texts),
         TextReply t => Text(t.Text, pack, dialogs, texts) is { } said ? new TextReply(said) : null,
         _ => null,
     };
@@ -48,7 +48,7 @@ public static partial class DialogTranslation
         return null;
     }
 
-    private static ChoicesReply? Choices(ChoicesReply reply, LanguagePack pack, DialogCatalog dialogs)
+    private static ChoicesReply? Choices(ChoicesReply reply, LanguagePack pack, DialogCatalog dialogs, MessageSet texts)
     {
         var answers = reply.Choices.Select(c => Answer(c.Value)).ToList();
         if (answers.Count == 0 || answers.Any(a => a is null) || answers.Select(a => (a!.Value.Dialog, a.Value.Step)).Distinct().Count() != 1)
@@ -59,7 +59,7 @@ public static partial class DialogTranslation
         var (dialogId, stepId, _) = answers[0]!.Value;
         if (!dialogs.Contains(dialogId) || dialogs.Get(dialogId) is not { } dialog || dialog.Find(stepId) is not { } step
             || !pack.Dialogs.TryGetValue(dialogId, out var translated) || !translated.Steps.TryGetValue(stepId, out var own)
-            || Fill(reply.Prompt, step.Prompt, own.Prompt, dialog, translated, pack) is not { } prompt)
+            || Fill(reply.Prompt, step.Prompt, own.Prompt, dialog, translated, pack, texts) is not { } prompt)
         {
             return null;
         }
@@ -77,7 +77,7 @@ public static partial class DialogTranslation
                     _ => null,
                 },
                 _ when step.ChoicesFrom is null => index < own.Choices.Count && own.Choices.Count == step.Choices.Count ? own.Choices[index] : null,
-                _ => Value(choice.Label, dialog, translated, pack), // choices the code offers (a class's date and venue)
+                _ => Value(choice.Label, dialog, translated, pack, texts), // choices the code offers (a class's date and venue)
             };
             if (label is null)
             {
@@ -111,7 +111,7 @@ public static partial class DialogTranslation
                     continue;
                 }
 
-                if (Fill(text, step.Prompt, own.Prompt, dialog, translated, pack) is { } said)
+                if (Fill(text, step.Prompt, own.Prompt, dialog, translated, pack, texts) is { } said)
                 {
                     return said;
                 }
@@ -123,15 +123,15 @@ public static partial class DialogTranslation
             }
         }
 
-        return Runtime(text, pack, dialogs, texts);
+        return Runtime(text, pack, dialogs, texts) ?? ClassText(text, pack, texts);
     }
 
     /// <summary>
     /// The Japanese text read against its template (<c>「{topic}」についての…</c>); the translated template filled with the
     /// values read back, each in the pack's language. Null when the text is not this template's or a value has no translation.
     /// </summary>
-    private static string? Fill(string text, string? japanese, string? own, DialogDefinition dialog, TranslatedDialog translated, LanguagePack pack) =>
-        Fill(text, japanese, own, value => Value(value, dialog, translated, pack));
+    private static string? Fill(string text, string? japanese, string? own, DialogDefinition dialog, TranslatedDialog translated, LanguagePack pack, MessageSet texts) =>
+        Fill(text, japanese, own, value => Value(value, dialog, translated, pack, texts));
 
     private static string? Fill(string text, string? japanese, string? own, Func<string, string?> translate)
     {
@@ -172,7 +172,7 @@ public static partial class DialogTranslation
     }
 
     /// <summary>A value the flow put in a Japanese text, in the pack's language: a choice's label, a term, or as it is when it holds no Japanese.</summary>
-    private static string? Value(string value, DialogDefinition dialog, TranslatedDialog translated, LanguagePack pack)
+    private static string? Value(string value, DialogDefinition dialog, TranslatedDialog translated, LanguagePack pack, MessageSet texts)
     {
         if (!HasJapanese(value))
         {
@@ -194,7 +194,80 @@ public static partial class DialogTranslation
             }
         }
 
-        return pack.Term(value);
+        return pack.Term(value) ?? ClassText(value, pack, texts);
+    }
+
+    /// <summary>
+    /// What Classes/ code writes into the class registration (messages.yaml, section classes: the class's summary, the
+    /// number of people, the question, the result) and the pack's optional text for each. A pack without one leaves the
+    /// reply to be said Japanese, as before.
+    /// </summary>
+    private static readonly (MessageKey Japanese, string Own)[] ClassResultTexts =
+    [
+        (Classes.ClassTexts.Summary, "class-summary"),
+        (Classes.ClassTexts.Details, "class-details"),
+        (Classes.ClassTexts.PeopleAlone, "class-people-alone"),
+        (Classes.ClassTexts.PeopleWith, "class-people-with"),
+        (Classes.ClassTexts.QuestionRegister, "class-question-register"),
+        (Classes.ClassTexts.QuestionWaitingList, "class-question-waiting-list"),
+        (Classes.ClassTexts.Confirmed, "class-confirmed"),
+        (Classes.ClassTexts.Waiting, "class-waiting"),
+        (Classes.ClassTexts.AlreadyRegistered, "class-already-registered"),
+        (Classes.ClassTexts.TooManyPeople, "class-too-many-people"),
+        (Classes.ClassTexts.Closed, "class-closed"),
+        (Classes.ClassTexts.NotFound, "class-not-found"),
+        (Classes.ClassTexts.Promoted, "class-promoted"),
+        (Classes.ClassTexts.PromotedPrompt, "class-promoted-prompt"),
+        (Classes.ClassTexts.SurveyInvitation, "class-survey-invitation"),
+        (Classes.ClassTexts.SurveyInvitationPrompt, "class-survey-invitation-prompt"),
+        (Classes.ClassTexts.ClassCancelled, "class-cancelled"),
+        (Classes.ClassTexts.ClassCancelledPrompt, "class-cancelled-prompt"),
+    ];
+
+    /// <summary>The pack's text names of <see cref="ClassResultTexts"/>, with the placeholders the Japanese fills (for the pack's check).</summary>
+    internal static IEnumerable<(string Own, string[] Placeholders)> ClassResultPlaceholders =>
+        ClassResultTexts.Select(t => (t.Own, t.Japanese.Placeholders.ToArray()));
+
+    /// <summary>A text of <see cref="ClassResultTexts"/> in the pack's language, each of its values too; null when one is not covered.</summary>
+    internal static string? ClassText(string text, LanguagePack pack, MessageSet texts)
+    {
+        foreach (var (key, own) in ClassResultTexts)
+        {
+            if (!pack.Texts.TryGetValue(own, out var translated))
+            {
+                continue;
+            }
+
+            var template = texts.Format(key, key.Placeholders.Select(p => (object?)("{" + p + "}")).ToArray());
+            if (Fill(text, template, translated, value => ClassValue(value, pack, texts)) is { } said)
+            {
+                return said;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A value of the class texts: one without Japanese, a class's time (12月5日(土) 10:00〜12:00), a term, or a class text.</summary>
+    private static string? ClassValue(string value, LanguagePack pack, MessageSet texts)
+    {
+        if (!HasJapanese(value))
+        {
+            return value;
+        }
+
+        if (JapaneseSpan().Match(value) is { Success: true } span)
+        {
+            var day = pack["dialog-date"].Replace("{month}", span.Groups[1].Value, StringComparison.Ordinal).Replace("{day}", span.Groups[2].Value, StringComparison.Ordinal);
+            return $"{day} {span.Groups[3].Value}–{span.Groups[4].Value}";
+        }
+
+        if (JapaneseDay().Match(value) is { Success: true } date)
+        {
+            return pack["dialog-date"].Replace("{month}", date.Groups[1].Value, StringComparison.Ordinal).Replace("{day}", date.Groups[2].Value, StringComparison.Ordinal);
+        }
+
+        return pack.Term(value) ?? ClassText(value, pack, texts);
     }
 
     /// <summary>
@@ -266,7 +339,7 @@ public static partial class DialogTranslation
             var label = rest[quoted[0].Length..end];
             var said = label == texts[ConversationTexts.Yes] ? pack["yes"]
                 : label == texts[ConversationTexts.No] ? pack["no"]
-                : resident.Select(d => Value(label, d.Japanese, d.Own, pack)).FirstOrDefault(v => v is not null && !HasJapanese(v));
+                : resident.Select(d => Value(label, d.Japanese, d.Own, pack, texts)).FirstOrDefault(v => v is not null && !HasJapanese(v));
             if (said is null)
             {
                 return null;
@@ -302,4 +375,8 @@ public static partial class DialogTranslation
 
     [GeneratedRegex(@"^(\d{1,2})月(\d{1,2})日(?:\(.\)|（.）)?$")]
     private static partial Regex JapaneseDay();
+
+    /// <summary>A class's time as Classes/ writes it (ClassTime.Span): 12月5日(土) 10:00〜12:00.</summary>
+    [GeneratedRegex(@"^(\d{1,2})月(\d{1,2})日(?:\(.\)|（.）)? (\d{1,2}:\d{2})〜(\d{1,2}:\d{2})$")]
+    private static partial Regex JapaneseSpan();
 }

@@ -104,10 +104,21 @@ public sealed partial record LanguagePack(
     };
 
     /// <summary>
-    /// Texts a foreign-language pack may have: 「traditional-note」 (zh) is said once to a resident whose LINE is set to
-    /// Traditional Chinese (zh-Hant, zh-TW, zh-HK), answered from the Simplified pack as there is no Traditional one.
+    /// Texts a foreign-language pack may have, with the placeholders the host fills: 「traditional-note」 (zh) is said
+    /// once to a resident whose LINE is set to Traditional Chinese (zh-Hant, zh-TW, zh-HK), answered from the Simplified
+    /// pack as there is no Traditional one. The 「class-reminder」 texts are the スマホ教室 reminder pushed the day before
+    /// (<see cref="ClassPushes"/>); a pack without all three sends the Japanese reminder after its 「japanese-only」 note.
+    /// The 「class-…」 texts of <see cref="DialogTranslation"/> say what Classes/ code writes into the class registration
+    /// (summary, people, question, result), with the placeholders of their Japanese in messages.yaml.
     /// </summary>
-    public static readonly IReadOnlySet<string> OptionalForeignTexts = new HashSet<string>(StringComparer.Ordinal) { "traditional-note" };
+    public static readonly IReadOnlyDictionary<string, string[]> OptionalForeignTexts = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["traditional-note"] = [],
+        [ClassPushes.Reminder] = ["title", "time", "venue", "address", "seats", "bring"],
+        [ClassPushes.ReminderPrompt] = [],
+        [ClassPushes.CancelButton] = [],
+        [ClassPushes.SurveyButton] = [],
+    }.Concat(DialogTranslation.ClassResultPlaceholders.Select(t => KeyValuePair.Create(t.Own, t.Placeholders))).ToDictionary(StringComparer.Ordinal);
 
     /// <summary>The texts of the やさしい日本語 pack.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> EasyTexts = new Dictionary<string, string[]>(StringComparer.Ordinal)
@@ -120,7 +131,7 @@ public sealed partial record LanguagePack(
     };
 
     /// <summary>Texts shown as buttons: LINE cuts labels after 20 characters.</summary>
-    private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label"];
+    private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", ClassPushes.CancelButton, ClassPushes.SurveyButton];
     private const int MaxLabel = 20;
 
     private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words"];
@@ -168,11 +179,16 @@ public sealed partial record LanguagePack(
 
         var texts = Map(root, "texts", file, problems);
         var required = code == Easy ? EasyTexts : ForeignTexts;
-        foreach (var (key, placeholders) in required)
+        var optional = code == Easy ? new Dictionary<string, string[]>() : OptionalForeignTexts;
+        foreach (var (key, placeholders) in required.Concat(optional))
         {
             if (!texts.TryGetValue(key, out var text) || text.Trim().Length == 0)
             {
-                problems.Add(new ContentFileException(file, LineOf(root, "texts"), $"texts: '{key}' is missing"));
+                if (required.ContainsKey(key))
+                {
+                    problems.Add(new ContentFileException(file, LineOf(root, "texts"), $"texts: '{key}' is missing"));
+                }
+
                 continue;
             }
 
@@ -190,7 +206,7 @@ public sealed partial record LanguagePack(
             problems.Add(new ContentFileException(file, LineOf(root, "texts"), $"texts: '{key}' is a button label: at most {MaxLabel} characters (LINE's limit)"));
         }
 
-        foreach (var key in texts.Keys.Where(k => !required.ContainsKey(k) && (code == Easy || !OptionalForeignTexts.Contains(k))))
+        foreach (var key in texts.Keys.Where(k => !required.ContainsKey(k) && !optional.ContainsKey(k)))
         {
             problems.Add(new ContentFileException(file, LineOf(root, "texts"), $"texts: unknown key '{key}'"));
         }

@@ -147,11 +147,31 @@ public sealed class ResidentLanguageTests
         Assert.Contains("Will family members or friends come with you?", flow.AllText, StringComparison.Ordinal);
         Assert.False(HasJapanese(flow.AllText), flow.AllText);
 
-        // The class's summary is written by the code in Japanese: said so before it, in English, never mixed in silently.
+        // The class's summary, written by the code, is said from the pack's class texts when the pack has them.
         await host.SendAsync(Postback(ButtonData(flow, "No"), host.Now));
         await host.WhenSettledAsync();
         var summary = host.Fake.Replies.Last().AllText;
+        Assert.Contains("Register for this class?", summary, StringComparison.Ordinal);
+        Assert.False(HasJapanese(summary), summary);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
+    public async Task JapaneseOnlyStep_WhenThePackLacksTheClassTexts_IsSaidToBeJapanese_InTheResidentsLanguage()
+    {
+        var content = ContentWithoutEnglishLine("  class-summary:");
+        await using var host = await LineTestHost.StartAsync(new() { ["Content:Path"] = content });
+        await host.SendAsync(LineEvents.Text("When is the next smartphone class?", host.Now));
+        await host.WhenSettledAsync();
+        await host.SendAsync(Postback(ButtonData(host.Fake.Replies.Last(), "Register (Japanese)"), host.Now));
+        await host.WhenSettledAsync();
+
+        // Without the pack's class summary the step is not covered whole: said so before it, in English, never mixed in silently.
+        await host.SendAsync(Postback(ButtonData(host.Fake.Replies.Last(), "No"), host.Now));
+        await host.WhenSettledAsync();
+        var summary = host.Fake.Replies.Last().AllText;
         Assert.StartsWith("The following is only available in Japanese:", summary, StringComparison.Ordinal);
+        Assert.Contains("この内容で申し込みますか", summary, StringComparison.Ordinal);
         Assert.Empty(host.Fake.SpecErrors);
     }
 
@@ -207,6 +227,7 @@ public sealed class ResidentLanguageTests
         llm.Answer = request => "[EN] " + FakeLlmServer.Messages(request)[^1].Content.Length + " characters";
         await using var host = await LineTestHost.StartAsync(new()
         {
+            ["Content:Path"] = ContentWithoutEnglishLine("  class-summary:"), // the class's summary then exists only in Japanese
             ["Ai:Provider"] = "OpenAICompatible",
             ["Ai:Endpoint"] = llm.Endpoint,
             ["Ai:Model"] = "fake-model",
@@ -287,6 +308,18 @@ public sealed class ResidentLanguageTests
         var e = LineEvents.Base("postback", time);
         e["postback"] = new JsonObject { ["data"] = data };
         return e;
+    }
+
+    /// <summary>A copy of the bundled content whose English pack lacks the line starting with <paramref name="start"/>.</summary>
+    private static string ContentWithoutEnglishLine(string start)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "content-" + Guid.NewGuid().ToString("N"));
+        CopyFolder(Path.Combine(AppContext.BaseDirectory, "Content"), folder);
+        var file = Path.Combine(folder, LanguageCatalog.Folder, "en.yaml");
+        var lines = File.ReadAllLines(file).ToList();
+        Assert.Equal(1, lines.RemoveAll(l => l.StartsWith(start, StringComparison.Ordinal)));
+        File.WriteAllLines(file, lines);
+        return folder;
     }
 
     /// <summary>A copy of the bundled content whose English pack lacks one procedure's text.</summary>
