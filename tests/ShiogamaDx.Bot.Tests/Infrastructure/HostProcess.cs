@@ -47,7 +47,7 @@ public sealed class HostProcess : IAsyncDisposable
     {
         folder ??= Path.Combine(Path.GetTempPath(), "shiogama-dx-proc", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var port = FreePort();
+        var port = FreePorts.Next();
         var dll = typeof(Program).Assembly.Location;
         var info = new ProcessStartInfo("dotnet")
         {
@@ -166,12 +166,5 @@ public sealed class HostProcess : IAsyncDisposable
         {
             output.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -35,7 +35,7 @@ public sealed class PostgreSqlServer : IAsyncLifetime
             return;
         }
 
-        var port = FreePort();
+        var port = FreePorts.Next();
         dataDir = Path.Combine(Path.GetTempPath(), $"shiogama-pg-{Environment.ProcessId}-{port}");
         Directory.CreateDirectory(dataDir);
         var asPostgres = Environment.UserName == "root" ? new[] { "runuser", "-u", "postgres", "--" } : [];
@@ -94,13 +94,6 @@ public sealed class PostgreSqlServer : IAsyncLifetime
         {
             throw new InvalidOperationException($"{string.Join(' ', command)} failed ({process.ExitCode}): {await stderr} {await stdout}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
