@@ -189,7 +189,7 @@ public sealed class ClassBooking(BotDbContext db, Outbox outbox, TimeProvider cl
             registration.Status = RegistrationStatus.Confirmed;
             registration.PromotedAt = clock.GetUtcNow();
             // In the language kept for the resident where their pack has the class texts, else Japanese said to be so.
-            var said = await Localization.ClassPushes.PromotedAsync(languages, catalog, messages.Current, c, registration, ct);
+            var said = await Localization.ClassPushes.ForResidentAsync(languages, catalog, messages.Current, registration.UserKey, ClassMessages.Promoted(messages.Current, c, registration), ct);
             await outbox.AddAsync(registration.Channel, registration.UserKey, said, $"class-promoted:{registration.Id}", ct);
             promoted++;
         }

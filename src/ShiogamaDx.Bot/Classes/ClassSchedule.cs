@@ -221,7 +221,7 @@ public sealed class ClassScheduleSeeder(BotDbContext db, Outbox outbox, TimeProv
         foreach (var r in registrations)
         {
             // In the language kept for the resident where their pack has the class texts, else Japanese said to be so.
-            var said = await Localization.ClassPushes.ClassCancelledAsync(languages, catalog, messages.Current, c, r, ct);
+            var said = await Localization.ClassPushes.ForResidentAsync(languages, catalog, messages.Current, r.UserKey, ClassMessages.ClassCancelled(messages.Current, c), ct);
             await outbox.AddAsync(r.Channel, r.UserKey, said, string.Create(CultureInfo.InvariantCulture, $"class-cancelled:{r.Id}"), ct);
         }
 

@@ -116,7 +116,7 @@ public sealed class ClassSurveys(BotDbContext db, Outbox outbox, TimeProvider cl
         foreach (var r in participants)
         {
             // In the language kept for the resident where their pack has the class texts, else Japanese said to be so.
-            var invitation = await Localization.ClassPushes.SurveyInvitationAsync(languages, catalog, messages.Current, c, r, ct);
+            var invitation = await Localization.ClassPushes.ForResidentAsync(languages, catalog, messages.Current, r.UserKey, ClassMessages.SurveyInvitation(messages.Current, c, r), ct);
             if (await EnqueueOnceAsync(db, outbox, r.Channel, r.UserKey, invitation, PushKey(r.Id), ct))
             {
                 sent++;

@@ -63,26 +63,12 @@ public static class ClassPushes
         ];
     }
 
-    /// <summary>The push that a seat is free for a waiting registration, in the language kept for its resident.</summary>
-    public static async Task<IReadOnlyList<Reply>> PromotedAsync(ResidentLanguages languages, LanguageCatalog catalog, MessageSet texts, SmartphoneClass c, ClassRegistration r, CancellationToken ct)
-    {
-        var japanese = ClassMessages.Promoted(texts, c, r);
-        return await languages.GetAsync(r.UserKey, ct) is { } code ? Said(catalog[code], japanese, texts) : japanese;
-    }
-
-    /// <summary>The invitation to a class's survey, in the language kept for its resident (the survey dialog itself is the pack's).</summary>
-    public static async Task<IReadOnlyList<Reply>> SurveyInvitationAsync(ResidentLanguages languages, LanguageCatalog catalog, MessageSet texts, SmartphoneClass c, ClassRegistration r, CancellationToken ct)
-    {
-        var japanese = ClassMessages.SurveyInvitation(texts, c, r);
-        return await languages.GetAsync(r.UserKey, ct) is { } code ? Said(catalog[code], japanese, texts) : japanese;
-    }
-
-    /// <summary>That a class the resident registered for is cancelled, in the language kept for them.</summary>
-    public static async Task<IReadOnlyList<Reply>> ClassCancelledAsync(ResidentLanguages languages, LanguageCatalog catalog, MessageSet texts, SmartphoneClass c, ClassRegistration r, CancellationToken ct)
-    {
-        var japanese = ClassMessages.ClassCancelled(texts, c);
-        return await languages.GetAsync(r.UserKey, ct) is { } code ? Said(catalog[code], japanese, texts) : japanese;
-    }
+    /// <summary>
+    /// A class push written in Japanese by Classes/ (a freed seat, the survey invitation, a cancelled class), in the
+    /// language kept for <paramref name="userKey"/>'s resident: see <see cref="Said"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<Reply>> ForResidentAsync(ResidentLanguages languages, LanguageCatalog catalog, MessageSet texts, string userKey, IReadOnlyList<Reply> japanese, CancellationToken ct) =>
+        await languages.GetAsync(userKey, ct) is { } code ? Said(catalog[code], japanese, texts) : japanese;
 
     /// <summary>
     /// Japanese class replies said from the pack's class texts (<see cref="DialogTranslation"/>), the cancel button by
