@@ -92,15 +92,12 @@ public sealed partial class LanguageDiversion(
             { } foreign => foreign,
             null => stored ?? FromLocale(turn.Message.Locale, packs) ?? LanguagePack.Japanese,
         };
-        if (detected is not null && language != (stored ?? LanguagePack.Japanese))
-        {
-            await languages.SetAsync(key, language, ct); // the next "1" or "yes" is answered in the same language
-        }
-
+        // Kept: a language the message showed (the next "1" or "yes" is answered in it), and the Traditional Chinese
+        // note's language (said once: from then on the kept language answers).
         traditionalNote = stored is null && IsTraditional(turn.Message.Locale) && language == "zh" && packs.TryGetValue(language, out var chinese) && chinese.Texts.ContainsKey(TraditionalNote);
-        if (traditionalNote)
+        if ((detected is not null && language != (stored ?? LanguagePack.Japanese)) || traditionalNote)
         {
-            await languages.SetAsync(key, language, ct); // said once: from now on the kept language answers
+            await languages.SetAsync(key, language, ct);
         }
 
         if (language == LanguagePack.Easy)
