@@ -3,8 +3,12 @@ using System.Net.Http.Json;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Kpis;
 using ShiogamaDx.Bot.Staff;
+using ShiogamaDx.Bot.Tests.Infrastructure;
 using ShiogamaDx.Bot.Tests.Staff;
 
 namespace ShiogamaDx.Bot.Tests.Surveys;
@@ -145,15 +149,17 @@ public sealed class StaffSurveyEndToEndTests
         // The office's own (signed) send button, replayed by someone else, is refused too.
         var officeButton = FindAction(Office.LastReply!, GenAiTraining);
         Assert.DoesNotContain("送りました", await PostAndExpectAsync(h, staff[0], text: null, value: officeButton, expect: "DX推進担当"), StringComparison.Ordinal);
+        using var runs = new JobRuns(h.App.Services);
         Assert.Contains("4人に送りました", await PressAsync(h, Office, GenAiTraining, "人に送りました"), StringComparison.Ordinal);
 
-        // The outbox worker (on the fake clock) delivers one invitation to each stored personal conversation.
+        // The outbox worker, woken by the send, delivers one invitation to each stored personal conversation. The fake
+        // clock moves only between the worker's rounds, never while its calls are in flight: the HTTP client's
+        // timeouts run on that clock, and a step taken mid-call on a slow machine timed the call out.
         var invitations = new Dictionary<string, ReceivedActivity>();
-        // Until all four arrived or a real-time deadline (a loaded machine delivers slowly), not a fixed number of rounds.
+        var rounds = runs.Of(JobRuns.StaffOutbox);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (invitations.Count < 4 && DateTime.UtcNow < deadline)
         {
-            h.App.Clock.Advance(TimeSpan.FromSeconds(15));
             try
             {
                 while (true)
@@ -167,10 +173,19 @@ public sealed class StaffSurveyEndToEndTests
             }
             catch (OperationCanceledException)
             {
-                // nothing more yet: advance the clock again
+                // nothing more yet
+            }
+
+            if (invitations.Count < 4 && runs.Of(JobRuns.StaffOutbox) > rounds)
+            {
+                rounds = runs.Of(JobRuns.StaffOutbox);
+                h.App.Clock.Advance(TimeSpan.FromMinutes(5)); // past a retry's back-off and the next round's interval
             }
         }
 
+        var undelivered = h.App.WithScope(sp => sp.GetRequiredService<BotDbContext>().Set<OutboxMessage>()
+            .Where(m => m.Channel == StaffActivities.Channel && m.SentAt == null).Select(m => m.LastError ?? "(not tried)").ToList());
+        Assert.True(invitations.Count == 4, $"{invitations.Count} of 4 invitations arrived; undelivered: {string.Join(" | ", undelivered)}");
         Assert.Equal(staff.Append(Office).Select(s => s.UserId).Order(), invitations.Keys.Order());
         foreach (var s in staff.Append(Office))
         {
