@@ -76,7 +76,9 @@ public sealed class HandoffDesk(
             return replies;
         }
 
-        var streak = await db.Set<HandoffStreak>().FindAsync([turn.Message.UserKey], ct);
+        // A query, not FindAsync: Find builds its key lookup anew and EF compiles it on every call.
+        var userKey = turn.Message.UserKey;
+        var streak = await db.Set<HandoffStreak>().FirstOrDefaultAsync(s => s.UserKey == userKey, ct);
         if (understood)
         {
             if (streak is not null)

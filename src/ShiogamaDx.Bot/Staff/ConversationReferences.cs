@@ -62,7 +62,7 @@ internal sealed class ConversationReferenceStore(BotDbContext db, TimeProvider c
             return;
         }
 
-        var existing = await db.Set<StaffConversationReference>().FindAsync([userKey], ct);
+        var existing = await db.Set<StaffConversationReference>().FirstOrDefaultAsync(r => r.UserKey == userKey, ct);
         var reference = existing ?? new StaffConversationReference
         {
             UserKey = userKey,
