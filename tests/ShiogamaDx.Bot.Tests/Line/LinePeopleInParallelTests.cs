@@ -93,7 +93,10 @@ public sealed class LinePeopleInParallelTests
         await host.SendAsync(
             LineEvents.Text(handedOn, start, replyToken: "reply-first"),
             LineEvents.Text(timingOut, start.AddSeconds(1), replyToken: "reply-timeout"));
-        await host.WhenSettledAsync(advanceBy: TimeSpan.FromSeconds(1));
+
+        // Small steps: the clock must pass the failed event's 5 s pause, but not the second token's 50 s lifetime
+        // while a loaded machine takes its time between the two events.
+        await host.WhenSettledAsync(advanceBy: TimeSpan.FromMilliseconds(200));
 
         Assert.Contains(ProbeHandler.Answer(handedOn), Assert.Single(host.Fake.Replies, r => (string?)r.Body!["replyToken"] == "reply-first").AllText, StringComparison.Ordinal);
         var apology = Assert.Single(host.Fake.Replies, r => (string?)r.Body!["replyToken"] == "reply-timeout");
