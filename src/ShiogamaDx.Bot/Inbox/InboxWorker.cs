@@ -43,6 +43,9 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
     /// <summary>Handled items are kept this long (ids only, payload cleared) so late redeliveries are still recognised.</summary>
     public static readonly TimeSpan KeepHandled = TimeSpan.FromDays(30);
 
+    /// <summary>Items of one person answered before their place is given back: a flood never holds a place for long.</summary>
+    private const int ItemsPerTurn = 20;
+
     /// <summary>People not asked for again before a time: another replica holds them, or their item failed unexpectedly.</summary>
     private readonly ConcurrentDictionary<string, DateTimeOffset> resting = new(StringComparer.Ordinal);
     private readonly List<Task> working = [];
@@ -153,31 +156,48 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
         await CleanUpAsync(now, stopping);
     }
 
-    /// <summary>
-    /// The person's claimed item. Their next one is found by the next round (this one's end wakes it): a round
-    /// costs one query for many people, where asking for each person's next item cost one query per item.
-    /// </summary>
-    private async Task WorkAsync(PersonLock held, InboxItem claimed, CancellationToken stopping)
+    /// <summary>One person's pending items, oldest first, until one waits for a retry or none is left.</summary>
+    private async Task WorkAsync(PersonLock held, InboxItem first, CancellationToken stopping)
     {
+        var (personKey, firstId) = (first.PersonKey, first.Id);
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
-
-            // The round's item is current in one process (only this loop starts work on a person). With replicas,
-            // read it again under the person's lock: another replica may have answered what the round saw.
-            var id = claimed.Id;
-            var item = locks.Shared
-                ? await db.Set<InboxItem>().FirstOrDefaultAsync(i => i.Id == id && i.Status == InboxStatus.Pending, stopping)
-                : db.Attach(claimed).Entity;
-            if (item is null || item.NextAttemptAt > clock.GetUtcNow())
+            for (var n = 0; n < ItemsPerTurn && !stopping.IsCancellationRequested; n++)
             {
-                return;
-            }
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
 
-            if (!await HandleAsync(scope.ServiceProvider, item) && item.Status == InboxStatus.Pending && item.NextAttemptAt <= clock.GetUtcNow())
-            {
-                resting[held.Key] = clock.GetUtcNow() + options.Value.PollInterval; // not at once again: it failed unexpectedly
+                // The round's item is current in one process (only this loop starts work on a person). With replicas,
+                // read it again under the person's lock: another replica may have answered what the round saw.
+                InboxItem? item;
+                if (n == 0 && !locks.Shared)
+                {
+                    item = db.Attach(first).Entity;
+                }
+                else
+                {
+                    // Two plain queries, not one with a condition on the variables: EF evaluates such a condition
+                    // by compiling it on every execution (a dynamic method each time, for the finalizer to clear).
+                    var pending = db.Set<InboxItem>().Where(i => i.Status == InboxStatus.Pending);
+                    item = await (personKey is null ? pending.Where(i => i.Id == firstId) : pending.Where(i => i.PersonKey == personKey))
+                        .OrderBy(i => i.Timestamp).ThenBy(i => i.Id)
+                        .FirstOrDefaultAsync(stopping);
+                }
+
+                if (item is null || item.NextAttemptAt > clock.GetUtcNow())
+                {
+                    return;
+                }
+
+                if (!await HandleAsync(scope.ServiceProvider, item))
+                {
+                    if (item.Status == InboxStatus.Pending && item.NextAttemptAt <= clock.GetUtcNow())
+                    {
+                        resting[held.Key] = clock.GetUtcNow() + options.Value.PollInterval; // not at once again: it failed unexpectedly
+                    }
+
+                    return;
+                }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
