@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using ShiogamaDx.Bot.Language;
 
 namespace ShiogamaDx.Bot.Conversations;
@@ -54,9 +55,7 @@ public sealed class ConversationEngine(
     {
         // Saved under the turn lock: the conversation's next turn finds these offers.
         using var _ = await locks.AcquireAsync(message.ConversationKey, ct);
-        var replies = await TurnAsync(message, ct);
-        await db.SaveChangesAsync(ct);
-        return replies;
+        return await OnOneConnectionAsync(message, save: true, ct);
     }
 
     /// <summary>
@@ -67,7 +66,30 @@ public sealed class ConversationEngine(
     public async Task<IReadOnlyList<Reply>> AnswerAsync(IncomingMessage message, CancellationToken ct)
     {
         using var _ = await locks.AcquireAsync(message.ConversationKey, ct);
-        return await TurnAsync(message, ct);
+        return await OnOneConnectionAsync(message, save: false, ct);
+    }
+
+    /// <summary>
+    /// A turn reads six to eight rows (its state and offers, the features' per-person rows): opened once here, the
+    /// connection is not taken from the pool and given back around each of them (#19: 27 KB less per turn).
+    /// </summary>
+    private async Task<IReadOnlyList<Reply>> OnOneConnectionAsync(IncomingMessage message, bool save, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var replies = await TurnAsync(message, ct);
+            if (save)
+            {
+                await db.SaveChangesAsync(ct);
+            }
+
+            return replies;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     private async Task<IReadOnlyList<Reply>> TurnAsync(IncomingMessage message, CancellationToken ct)
