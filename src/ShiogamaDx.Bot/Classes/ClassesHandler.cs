@@ -23,6 +23,11 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
     private static readonly string[] ClassWords = ["教室", "きょうしつ", "講座", "こうざ", "講習", "こうしゅう", "せみな"];
 
     // Someone who says they cannot come is not asking for the schedule: another feature (help beyond the classes) may answer.
+    // Someone who asks for a person (誰, 相手, 教えてくれる人) or who wants to teach or help someone else (教えたい, 手伝う)
+    // asks for help, not for a class date: without a class word, the help guide may answer (help beyond the classes).
+    private static readonly string[] SomeoneWords =
+        ["誰", "だれ", "人は", "人が", "人を", "人い", "ひとは", "ひとが", "ひとを", "相手", "あいて", "教えたい", "おしえたい", "教えてあげ", "おしえてあげ", "手伝", "てつだ"];
+
     private static readonly string[] CannotComeWords = ["行けない", "行かれない", "来られない", "こられない", "来れない", "これない", "以外", "いがい", "ほかに", "他に", "都合がつかない", "外出できない"];
 
     private enum Intent
@@ -105,7 +110,8 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
         var device = Has(n, DeviceWords);
         var classWord = Has(n, ClassWords);
         var listed = device && classWord ? 1.0 : device && Has(n, LearningWords) ? 0.8 : classWord && n.Length <= 12 ? 0.6 : 0;
-        return listed == 0 ? (0, Intent.None) : (Has(n, CannotComeWords) ? Math.Min(listed, 0.55) : listed, Intent.List);
+        var help = Has(n, CannotComeWords) || (!classWord && Has(n, SomeoneWords));
+        return listed == 0 ? (0, Intent.None) : (help ? Math.Min(listed, 0.55) : listed, Intent.List);
     }
 
     private static bool Has(string n, params string[] words) => words.Any(w => n.Contains(w, StringComparison.Ordinal));

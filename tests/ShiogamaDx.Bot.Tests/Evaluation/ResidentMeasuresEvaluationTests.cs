@@ -16,7 +16,8 @@ public sealed class ResidentMeasuresEvaluationTests(ITestOutputHelper output)
 {
     // Measured when the set was added, before any of the measures was built: 0/44; with the counter payment field,
     // Content/guides.yaml and the classes yielding to 「行けない」: 38/44 (86.4 %), its misses looked at while building.
-    private const double Floor = 0.85;
+    // The classes yielding also when a resident asks for a person or to help someone else, with no class word (#22, fifth pass): 40/44 (90.9 %).
+    private const double Floor = 0.90;
 
     internal static IReadOnlyList<(string Question, string Measure, IReadOnlyList<string[]> Facts)> Rows() =>
         File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "resident-measures.tsv"))

@@ -1,6 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Cli;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Guides;
+using ShiogamaDx.Bot.Messages;
 using ShiogamaDx.Bot.Tests.Conversations;
 using ShiogamaDx.Bot.Tests.Infrastructure;
 
@@ -57,6 +60,29 @@ public sealed class GuideTests : IDisposable
         Assert.Contains("022-355-5284", sms, StringComparison.Ordinal);
         Assert.Contains("※サンプルの内容を含みます", sms, StringComparison.Ordinal);
         Assert.StartsWith("【スマホ教室に来られない方の相談先】", help, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("母にスマホの使い方を教えたいんだけど")]
+    [InlineData("LINEの操作を教えてくれる人を探しています")]
+    [InlineData("スマホが分からないとき誰に聞けばいい？")]
+    [InlineData("娘にスマホの設定を手伝ってもらってもいい？")]
+    public async Task AskingForSomeoneToHelp_OrToHelpSomeoneElse_GetsTheHelpGuide_NotTheClassDates(string question)
+    {
+        var help = ReplyText.Of(await app.SayAsync(Audience.Resident, "g7", question));
+
+        Assert.StartsWith("【スマホ教室に来られない方の相談先】", help, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("スマホ教室はいつ？")]
+    [InlineData("スマホの使い方を習いたい")]
+    [InlineData("スマホ教室で教えてくれる人は誰ですか")]
+    public async Task AskingForTheClasses_StillGetsTheClassDates(string question)
+    {
+        var classes = ReplyText.Of(await app.SayAsync(Audience.Resident, "g8", question));
+
+        Assert.StartsWith(app.Services.GetRequiredService<MessageCatalog>().Current[ClassTexts.ListFirst], classes, StringComparison.Ordinal);
     }
 
     [Fact]
