@@ -11,7 +11,7 @@ using ShiogamaDx.Bot.Data;
 namespace ShiogamaDx.Bot.Data.Migrations
 {
     [DbContext(typeof(BotDbContext))]
-    [Migration("20261203024940_Initial")]
+    [Migration("20261203071731_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1080,6 +1080,11 @@ namespace ShiogamaDx.Bot.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");

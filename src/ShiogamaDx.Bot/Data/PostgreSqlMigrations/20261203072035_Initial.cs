@@ -454,6 +454,7 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 {
                     UserKey = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
                     Language = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Source = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>

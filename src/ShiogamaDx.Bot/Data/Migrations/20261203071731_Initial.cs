@@ -452,6 +452,7 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 {
                     UserKey = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
                     Language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>

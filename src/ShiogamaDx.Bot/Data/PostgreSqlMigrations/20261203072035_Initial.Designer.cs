@@ -13,7 +13,7 @@ using ShiogamaDx.Bot.Data;
 namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 {
     [DbContext(typeof(PostgreSqlBotDbContext))]
-    [Migration("20261203024946_Initial")]
+    [Migration("20261203072035_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1112,6 +1112,11 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                         .HasColumnType("character varying(80)");
 
                     b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
