@@ -567,6 +567,25 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "AnnouncementTranslations",
+                columns: table => new
+                {
+                    AnnouncementId = table.Column<long>(type: "bigint", nullable: false),
+                    Language = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Text = table.Column<string>(type: "character varying(30000)", maxLength: 30000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AnnouncementTranslations", x => new { x.AnnouncementId, x.Language });
+                    table.ForeignKey(
+                        name: "FK_AnnouncementTranslations_Announcements_AnnouncementId",
+                        column: x => x.AnnouncementId,
+                        principalTable: "Announcements",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "HandoffMessages",
                 columns: table => new
                 {
@@ -821,7 +840,7 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "Announcements");
+                name: "AnnouncementTranslations");
 
             migrationBuilder.DropTable(
                 name: "ClassRegistrations");
@@ -906,6 +925,9 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
             migrationBuilder.DropTable(
                 name: "WorkLeases");
+
+            migrationBuilder.DropTable(
+                name: "Announcements");
 
             migrationBuilder.DropTable(
                 name: "SmartphoneClasses");
