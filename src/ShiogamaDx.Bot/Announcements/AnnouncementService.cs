@@ -10,7 +10,8 @@ namespace ShiogamaDx.Bot.Announcements;
 
 /// <summary>What an author asks for; every field is checked by <see cref="AnnouncementService.Check"/> before anything is kept.</summary>
 /// <param name="ClassId">A class's own announcement: to its participants, whatever their topics (the topic is then <see cref="AnnouncementsOptions.ClassesTopic"/>).</param>
-public sealed record AnnouncementDraft(string? Topic, string? Text, string? Link = null, string? ImageUrl = null, DateTimeOffset? SendAt = null, string? ClassId = null);
+/// <param name="Translations">The text in residents' languages, by the language's code (<c>en</c>, <c>easy</c> …; <see cref="AnnouncementLanguages"/>).</param>
+public sealed record AnnouncementDraft(string? Topic, string? Text, string? Link = null, string? ImageUrl = null, DateTimeOffset? SendAt = null, string? ClassId = null, IReadOnlyDictionary<string, string>? Translations = null);
 
 /// <summary>Whom an announcement reaches now: their pseudonymous keys; <paramref name="Everyone"/>: every LINE friend (one broadcast).</summary>
 public sealed record AnnouncementAudience(IReadOnlyList<string> UserKeys, bool Everyone);
@@ -44,6 +45,7 @@ public sealed class AnnouncementService(
     PrivacyKeys keys,
     IOptions<AnnouncementsOptions> options,
     MessageCatalog messages,
+    AnnouncementLanguages languages,
     TimeProvider clock,
     ILogger<AnnouncementService> logger)
 {
@@ -154,6 +156,11 @@ public sealed class AnnouncementService(
             }
         }
 
+        foreach (var (code, translation) in draft.Translations ?? new Dictionary<string, string>())
+        {
+            problems.AddRange(TranslationProblems(code, translation, draft));
+        }
+
         if (!string.IsNullOrWhiteSpace(draft.Link))
         {
             if (!Uri.TryCreate(draft.Link.Trim(), UriKind.Absolute, out var link) || link.Scheme != Uri.UriSchemeHttps)
@@ -186,6 +193,61 @@ public sealed class AnnouncementService(
         }
 
         return problems;
+    }
+
+    /// <summary>A translation's problems, each after its language's name: a language without a pack, and the text's own checks.</summary>
+    private IEnumerable<string> TranslationProblems(string code, string translation, AnnouncementDraft draft)
+    {
+        var m = messages.Current;
+        if (!languages.Codes.Contains(code))
+        {
+            yield return m.Format(AnnouncementTexts.TranslationLanguageUnknown, code, string.Join(m[AnnouncementTexts.ListSeparator], languages.Codes));
+            yield break;
+        }
+
+        var name = languages.NameOf(code);
+        if (string.IsNullOrWhiteSpace(translation))
+        {
+            yield return m.Format(AnnouncementTexts.TranslationProblem, name, m[AnnouncementTexts.TextMissing]);
+            yield break;
+        }
+
+        var parts = Parts(translation.Trim());
+        var count = parts.Count + (string.IsNullOrWhiteSpace(draft.ImageUrl) ? 0 : 1);
+        if (count > MaxMessages)
+        {
+            yield return m.Format(AnnouncementTexts.TranslationProblem, name, m.Format(AnnouncementTexts.TooManyMessages, MaxMessages, count));
+        }
+
+        var heading = new string(' ', AnnouncementLanguages.HeadingAllowance); // the heading in the language is written when it is sent
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (parts[i].Length == 0)
+            {
+                yield return m.Format(AnnouncementTexts.TranslationProblem, name, m.Format(AnnouncementTexts.PartEmpty, i + 1));
+            }
+            else if (MessageText(heading, parts, i, draft.Link?.Trim()) is { Length: > MaxTextMessage } full)
+            {
+                yield return m.Format(AnnouncementTexts.TranslationProblem, name, m.Format(AnnouncementTexts.PartTooLong, i + 1, MaxTextMessage, full.Length));
+            }
+        }
+    }
+
+    /// <summary>
+    /// What residents receive in each language the office translated it into, after the Japanese: what the preview and
+    /// the approvers see.
+    /// </summary>
+    public async Task<IReadOnlyList<Reply>> AllRepliesAsync(Announcement a, CancellationToken ct)
+    {
+        var japanese = await RepliesAsync(a, ct);
+        var all = japanese.ToList();
+        foreach (var (code, text) in (await languages.TranslationsAsync(a.Id, ct)).OrderBy(t => languages.Codes.ToList().IndexOf(t.Key)))
+        {
+            all.Add(new TextReply(messages.Current.Format(AnnouncementTexts.PreviewTranslation, languages.NameOf(code))));
+            all.AddRange(await languages.InAsync(code, a, TopicOf(a), japanese, text, ct));
+        }
+
+        return all;
     }
 
     /// <summary>Every problem of a draft, the class of a class's announcement included (it must be in the schedule).</summary>
@@ -309,8 +371,9 @@ public sealed class AnnouncementService(
         var a = New(authorKey, topic, draft);
         db.Add(a);
         await db.SaveChangesAsync(ct);
+        await languages.KeepAsync(a.Id, draft.Translations, ct);
         var request = new List<Reply> { new TextReply(messages.Current.Format(AnnouncementTexts.ReviewRequest, a.Id, topic.Name, When(a))) };
-        request.AddRange(await RepliesAsync(a, ct));
+        request.AddRange(await AllRepliesAsync(a, ct));
         request.Add(DecisionChoices(a.Id));
         foreach (var approver in ApproverKeys(topic.Id).Where(k => k != authorKey))
         {
@@ -455,13 +518,14 @@ public sealed class AnnouncementService(
         (a.Status, a.Emergency, a.DecidedAt) = (AnnouncementStatus.Approved, true, a.CreatedAt);
         db.Add(a);
         await db.SaveChangesAsync(ct);
+        await languages.KeepAsync(a.Id, draft.Translations, ct);
         logger.LogWarning("Emergency announcement {Id} sent without a second approver (topic {Topic})", a.Id, topic.Id);
         await ReleaseAsync(a.Id, ct);
         await db.Entry(a).ReloadAsync(ct);
 
         // Sent by one person: the approvers and the other emergency role holders hear of it at once, with the text.
         var notice = new List<Reply> { new TextReply(messages.Current.Format(AnnouncementTexts.EmergencyNotice, a.Id, topic.Name, a.Recipients)) };
-        notice.AddRange(await RepliesAsync(a, ct));
+        notice.AddRange(await AllRepliesAsync(a, ct));
         foreach (var other in ApproverKeys(topic.Id).Concat(Options.Emergency.Select(StaffKey)).Distinct().Where(k => k != userKey))
         {
             await outbox.AddAsync(StaffChannel, other, notice, $"{GroupKey(a.Id)}:emergency:{other}", ct);
@@ -506,18 +570,36 @@ public sealed class AnnouncementService(
         }
 
         var replies = await RepliesAsync(a, ct);
+        var (japanese, own) = await InLanguagesAsync(a, replies, recipients, ct);
         var n = 0;
         if (audience.Everyone)
         {
-            // Every friend: one broadcast (one call, one retry key) instead of a multicast per 500.
+            // Every friend: one broadcast (one call, one retry key) instead of a multicast per 500. A broadcast leaves
+            // no one out: residents who keep another language get it too, and their own version after it (not counted
+            // twice: its group is another).
             await outbox.AddAsync(ResidentChannel, GroupKey(id), replies, $"{GroupKey(id)}:everyone", ct, recipients: [OutboxMessage.Everyone]);
             n++;
+            foreach (var (language, (keys, said)) in own)
+            {
+                foreach (var chunk in keys.Chunk(Options.ChunkSize))
+                {
+                    await outbox.AddAsync(ResidentChannel, GroupKey(id) + ":languages", said, string.Create(CultureInfo.InvariantCulture, $"{GroupKey(id)}:{language}:{n++}"), ct, recipients: chunk);
+                }
+            }
         }
         else
         {
-            foreach (var chunk in recipients.Chunk(Options.ChunkSize))
+            foreach (var chunk in japanese.Chunk(Options.ChunkSize))
             {
                 await outbox.AddAsync(ResidentChannel, GroupKey(id), replies, string.Create(CultureInfo.InvariantCulture, $"{GroupKey(id)}:{n++}"), ct, recipients: chunk);
+            }
+
+            foreach (var (language, (keys, said)) in own)
+            {
+                foreach (var chunk in keys.Chunk(Options.ChunkSize))
+                {
+                    await outbox.AddAsync(ResidentChannel, GroupKey(id), said, string.Create(CultureInfo.InvariantCulture, $"{GroupKey(id)}:{language}:{n++}"), ct, recipients: chunk);
+                }
             }
         }
 
@@ -525,6 +607,44 @@ public sealed class AnnouncementService(
         await tx.CommitAsync(ct);
         logger.LogInformation("Announcement {Id} released to {Count} recipients in {Chunks} chunk(s), broadcast: {Broadcast}", id, recipients.Count, n, audience.Everyone);
         return recipients.Count;
+    }
+
+    /// <summary>
+    /// The recipients by what they receive: those who get the Japanese, and per other language kept (a translation, a
+    /// labelled machine translation, or the Japanese said to be Japanese) its recipients and messages.
+    /// </summary>
+    private async Task<(List<string> Japanese, SortedDictionary<string, (List<string> Keys, IReadOnlyList<Reply> Replies)> Own)> InLanguagesAsync(
+        Announcement a, IReadOnlyList<Reply> japanese, IReadOnlyList<string> recipients, CancellationToken ct)
+    {
+        var kept = await languages.KeptAsync(recipients, ct);
+        var translations = kept.Count == 0 ? [] : await languages.TranslationsAsync(a.Id, ct);
+        var own = new SortedDictionary<string, (List<string> Keys, IReadOnlyList<Reply> Replies)>(StringComparer.Ordinal);
+        var plain = new List<string>();
+        foreach (var key in recipients)
+        {
+            if (!kept.TryGetValue(key, out var language))
+            {
+                plain.Add(key);
+                continue;
+            }
+
+            if (!own.TryGetValue(language, out var group))
+            {
+                group = ([], await languages.InAsync(language, a, TopicOf(a), japanese, translations.GetValueOrDefault(language), ct));
+                own[language] = group;
+            }
+
+            group.Keys.Add(key);
+        }
+
+        foreach (var language in own.Where(g => ReferenceEquals(g.Value.Replies, japanese)).Select(g => g.Key).ToList())
+        {
+            plain.AddRange(own[language].Keys); // the Japanese itself (やさしい日本語 without an easy text)
+            own.Remove(language);
+        }
+
+        plain.Sort(StringComparer.Ordinal);
+        return (plain, own);
     }
 
     /// <summary>Releases what was approved for a time that has come.</summary>

@@ -104,6 +104,12 @@ internal static class AnnouncementTexts
     public static readonly MessageKey StatusSending = new("announcements.status-sending");
     public static readonly MessageKey StatusDone = new("announcements.status-done");
 
+    // Staff: translations (residents' languages)
+    public static readonly MessageKey TranslationLanguageUnknown = new("announcements.translation-language-unknown", "language", "languages");
+    public static readonly MessageKey TranslationProblem = new("announcements.translation-problem", "language", "problem");
+    public static readonly MessageKey PreviewTranslation = new("announcements.preview-translation", "language");
+    public static readonly MessageKey PreviewUntranslated = new("announcements.preview-untranslated", "count", "languages");
+
     public static MessageKey Status(AnnouncementStatus status) => status switch
     {
         AnnouncementStatus.Pending => StatusPending,

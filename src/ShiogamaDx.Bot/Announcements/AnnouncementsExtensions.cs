@@ -19,6 +19,7 @@ public static class AnnouncementsExtensions
         services.AddSingleton(sp => TopicCatalog.Load(sp.GetRequiredService<IOptions<AnnouncementsOptions>>().Value.TopicsFile
                                                       ?? Path.Combine(sp.GetRequiredService<IOptions<ContentOptions>>().Value.FullPath, TopicCatalog.FileName)));
         services.AddScoped<AnnouncementService>();
+        services.AddScoped<AnnouncementLanguages>();
         services.AddScoped<TopicSubscriptions>();
         services.AddScoped<IIntentHandler, TopicSettingsHandler>();
         services.AddScoped<IIntentHandler, StaffAnnouncementHandler>();
@@ -68,7 +69,7 @@ public static class AnnouncementsExtensions
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["author"] = ["not one of Announcements:Authors (nor of any topic's Announcements:TopicRoles)"] });
             }
 
-            var draft = new AnnouncementDraft(input.Topic, input.Text, input.Link, input.ImageUrl, input.SendAt, input.ClassId);
+            var draft = new AnnouncementDraft(input.Topic, input.Text, input.Link, input.ImageUrl, input.SendAt, input.ClassId, input.Texts);
             var (problems, topic) = await announcements.CheckAsync(draft, ct);
             if (problems.Count > 0)
             {
@@ -155,7 +156,8 @@ public static class AnnouncementsExtensions
     public sealed record TopicDto(string Id, string Name, int Subscribers, bool DefaultOn, bool Emergency);
 
     /// <param name="ClassId">A class's own announcement (to its participants; the topic may then be left out).</param>
-    public sealed record NewAnnouncement(string? Topic, string? Text, string? Author, string? Link, string? ImageUrl, DateTimeOffset? SendAt, string? ClassId = null);
+    /// <param name="Texts">The text in residents' languages by code (en, zh, ko, vi, pt, tl, easy): residents who keep that language get it.</param>
+    public sealed record NewAnnouncement(string? Topic, string? Text, string? Author, string? Link, string? ImageUrl, DateTimeOffset? SendAt, string? ClassId = null, Dictionary<string, string>? Texts = null);
 
     /// <param name="Recipients">How many would get it now (fixed when it is sent).</param>
     /// <param name="Everyone">It reaches every LINE friend: one broadcast.</param>

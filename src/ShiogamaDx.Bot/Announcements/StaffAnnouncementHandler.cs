@@ -11,7 +11,7 @@ namespace ShiogamaDx.Bot.Announcements;
 /// and the approvers asked; 「お知らせを承認 N」 / 「お知らせを差し戻す N 理由」 (or the buttons); 「緊急のお知らせ」 by
 /// one person with the emergency role; 「お知らせの結果」.
 /// </summary>
-public sealed partial class StaffAnnouncementHandler(AnnouncementService announcements, TopicCatalog topics, MessageCatalog messages, TimeProvider clock) : IIntentHandler
+public sealed partial class StaffAnnouncementHandler(AnnouncementService announcements, AnnouncementLanguages languages, TopicCatalog topics, MessageCatalog messages, TimeProvider clock) : IIntentHandler
 {
     public const string HandlerName = "staff-announcements";
 
@@ -23,6 +23,9 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
     };
 
     private static readonly TimeSpan Japan = TimeSpan.FromHours(9);
+
+    /// <summary>A translation's field: 「lang:」 and the language's code.</summary>
+    private const string LanguageField = "lang:";
 
     public string Name => HandlerName;
 
@@ -121,7 +124,7 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
             return TurnResult.Of(new TextReply(m[AnnouncementTexts.AuthorsOnly]));
         }
 
-        var fields = Fields(text);
+        var fields = Fields(text, languages.FieldWords());
         if (fields.Count == 0)
         {
             return TurnResult.Of(new TextReply(m.Format(AnnouncementTexts.ComposeHelp, string.Join(messages.Current[AnnouncementTexts.ListSeparator], topics.All.Select(x => x.Name)), AnnouncementService.MaxTextMessage)));
@@ -147,8 +150,8 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
                      + (audience.Everyone ? "\n" + m[AnnouncementTexts.PreviewEveryone] : string.Empty)
                      + (audience.Everyone && await announcements.FriendsAsync(ct) is { } friends ? "\n" + m.Format(AnnouncementTexts.PreviewFriends, friends) : string.Empty);
         return new TurnResult([
-            new TextReply(header),
-            .. await announcements.RepliesAsync(a, ct),
+            new TextReply(header + await UntranslatedAsync(a, audience.UserKeys, ct)),
+            .. await announcements.AllRepliesAsync(a, ct),
             new TextReply(m.Format(AnnouncementTexts.AskedApprovers, a.Id)),
         ]);
     }
@@ -161,7 +164,7 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
             return TurnResult.Of(new TextReply(m[AnnouncementTexts.EmergencyOnly]));
         }
 
-        var fields = Fields(text);
+        var fields = Fields(text, languages.FieldWords());
         if (fields.Count == 0)
         {
             return TurnResult.Of(new TextReply(m.Format(AnnouncementTexts.EmergencyHelp, string.Join(messages.Current[AnnouncementTexts.ListSeparator], topics.All.Where(x => x.Emergency).Select(x => x.Name)))));
@@ -288,8 +291,21 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
             rows, m[AnnouncementTexts.MonthlyNote]));
     }
 
-    /// <summary>「話題: 防災」 lines; lines without a field name continue the field before (the text runs over lines).</summary>
-    internal static Dictionary<string, string> Fields(string text)
+    /// <summary>The preview's line on recipients who keep a foreign language the office did not translate it into; empty when none.</summary>
+    private async Task<string> UntranslatedAsync(Announcement a, IReadOnlyList<string> recipients, CancellationToken ct)
+    {
+        var translated = await languages.TranslationsAsync(a.Id, ct);
+        var lacking = (await languages.KeptAsync(recipients, ct)).Values.Where(l => l != Localization.LanguagePack.Easy && !translated.ContainsKey(l)).ToList();
+        return lacking.Count == 0 ? string.Empty
+            : "\n" + messages.Current.Format(AnnouncementTexts.PreviewUntranslated, lacking.Count,
+                string.Join(messages.Current[AnnouncementTexts.ListSeparator], lacking.Distinct().Order(StringComparer.Ordinal).Select(languages.NameOf)));
+    }
+
+    /// <summary>
+    /// 「話題: 防災」 lines; lines without a field name continue the field before (the text runs over lines). A language's
+    /// word (<paramref name="languageWords"/>: 「英語」, 「English」 …) starts that language's text, kept as 「lang:en」.
+    /// </summary>
+    internal static Dictionary<string, string> Fields(string text, IReadOnlyDictionary<string, string>? languageWords = null)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         string? current = null;
@@ -297,7 +313,8 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
         {
             var line = raw.TrimEnd();
             var colon = line.IndexOfAny([':', '：']);
-            if (colon > 0 && FieldWords.TryGetValue(line[..colon].Trim(), out var field))
+            if (colon > 0 && (FieldWords.TryGetValue(line[..colon].Trim(), out var field)
+                              || (languageWords?.TryGetValue(line[..colon].Trim(), out var code) == true && (field = LanguageField + code) is not null)))
             {
                 current = field;
                 fields[field] = line[(colon + 1)..].Trim();
@@ -324,7 +341,9 @@ public sealed partial class StaffAnnouncementHandler(AnnouncementService announc
             }
         }
 
-        draft = new AnnouncementDraft(fields.GetValueOrDefault("topic"), fields.GetValueOrDefault("text"), fields.GetValueOrDefault("link"), fields.GetValueOrDefault("image"), sendAt, fields.GetValueOrDefault("class"));
+        var translations = fields.Where(f => f.Key.StartsWith(LanguageField, StringComparison.Ordinal)).ToDictionary(f => f.Key[LanguageField.Length..], f => f.Value, StringComparer.Ordinal);
+        draft = new AnnouncementDraft(fields.GetValueOrDefault("topic"), fields.GetValueOrDefault("text"), fields.GetValueOrDefault("link"), fields.GetValueOrDefault("image"), sendAt, fields.GetValueOrDefault("class"),
+            translations.Count == 0 ? null : translations);
     }
 
     private static readonly HashSet<string> NowWords = ["すぐ", "今すぐ", "いますぐ", "承認後すぐ", "now"];

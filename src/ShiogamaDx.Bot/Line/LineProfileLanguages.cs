@@ -9,9 +9,10 @@ namespace ShiogamaDx.Bot.Line;
 /// The language of each friend's LINE profile, read once a day per person and kept in memory, so the language of a
 /// first answer (and of a new friend's greeting) follows the phone's setting without a call per message. Its own
 /// short-timeout client, outside the delivery pipeline: a hint must neither wait on LINE nor count in the circuit
-/// breaker that protects delivery.
+/// breaker that protects delivery. A profile read whose language has no pack (Japanese again) forgets the language kept
+/// from an earlier profile; the turn keeps a pack's language (<see cref="Localization.LanguageDiversion"/>).
 /// </summary>
-internal sealed class LineProfileLanguages(IHttpClientFactory clients, TimeProvider clock, ILogger<LineProfileLanguages> logger)
+internal sealed class LineProfileLanguages(IHttpClientFactory clients, IServiceScopeFactory scopes, Localization.LanguageCatalog catalog, TimeProvider clock, ILogger<LineProfileLanguages> logger)
 {
     public const string HttpClientName = "line-profile";
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
@@ -44,6 +45,12 @@ internal sealed class LineProfileLanguages(IHttpClientFactory clients, TimeProvi
         }
 
         known[userKey] = (language, clock.GetUtcNow() + Lifetime);
+        if (language is not null && Localization.LanguageDiversion.FromLocale(language, catalog.Packs) is null)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<Localization.ResidentLanguages>().ForgetProfileAsync(userKey, ct);
+        }
+
         return language;
     }
 

@@ -60,23 +60,34 @@ public sealed partial class LanguageDiversion(
         }
 
         var key = turn.Message.UserKey;
-        var stored = await languages.GetAsync(key, ct);
+        var kept = await languages.KeptAsync(key, ct);
+        var profile = FromLocale(turn.Message.Locale, packs);
+        var profileKept = false;
+        if (profile is not null && (kept is null || (kept.Value.Source == LanguageSource.Profile && kept.Value.Language != profile)))
+        {
+            // The LINE profile's language, kept for what the bot says on its own (class reminders, announcements) and
+            // followed when the profile changes; a language the resident chose or wrote stands over it.
+            profileKept = await languages.SetAsync(key, profile, LanguageSource.Profile, ct);
+            kept = (profile, LanguageSource.Profile);
+        }
+
+        var stored = kept?.Language;
         if (turn.Postback is { Handler: Handler } button)
         {
-            language = stored ?? FromLocale(turn.Message.Locale, packs) ?? LanguagePack.Japanese;
+            language = stored ?? LanguagePack.Japanese;
             return await ButtonAsync(turn, button, packs, ct);
         }
 
         if (!turn.IsPostback && Switch(turn, packs) is { } target)
         {
-            await languages.SetAsync(key, target, ct);
+            await languages.SetAsync(key, target, LanguageSource.Chosen, ct);
             language = target;
             return Switched(target, packs);
         }
 
         if (!turn.IsPostback && MenuWords.Contains(Key(turn.Text)))
         {
-            language = stored ?? FromLocale(turn.Message.Locale, packs) ?? LanguagePack.Japanese;
+            language = stored ?? LanguagePack.Japanese;
             return [LanguageChoices(packs, messages.Current)];
         }
 
@@ -90,14 +101,14 @@ public sealed partial class LanguageDiversion(
         {
             LanguagePack.Japanese => stored == LanguagePack.Easy ? LanguagePack.Easy : LanguagePack.Japanese,
             { } foreign => foreign,
-            null => stored ?? FromLocale(turn.Message.Locale, packs) ?? LanguagePack.Japanese,
+            null => stored ?? LanguagePack.Japanese,
         };
-        // Kept: a language the message showed (the next "1" or "yes" is answered in it), and the Traditional Chinese
-        // note's language (said once: from then on the kept language answers).
-        traditionalNote = stored is null && IsTraditional(turn.Message.Locale) && language == "zh" && packs.TryGetValue(language, out var chinese) && chinese.Texts.ContainsKey(TraditionalNote);
-        if ((detected is not null && language != (stored ?? LanguagePack.Japanese)) || traditionalNote)
+        // Kept: a language the message showed (the next "1" or "yes" is answered in it). The note that Chinese is
+        // answered in Simplified characters is said once: when the Traditional Chinese profile's language is first kept.
+        traditionalNote = profileKept && IsTraditional(turn.Message.Locale) && language == "zh" && packs.TryGetValue(language, out var chinese) && chinese.Texts.ContainsKey(TraditionalNote);
+        if (detected is not null && language != (stored ?? LanguagePack.Japanese))
         {
-            await languages.SetAsync(key, language, ct);
+            await languages.SetAsync(key, language, LanguageSource.Written, ct);
         }
 
         if (language == LanguagePack.Easy)
@@ -215,7 +226,7 @@ public sealed partial class LanguageDiversion(
     {
         if (button.Action == "set" && button["l"] is { } code && (code == LanguagePack.Japanese || packs.ContainsKey(code)))
         {
-            await languages.SetAsync(turn.Message.UserKey, code, ct);
+            await languages.SetAsync(turn.Message.UserKey, code, LanguageSource.Chosen, ct);
             language = code;
             return Switched(code, packs);
         }

@@ -109,7 +109,8 @@ public sealed partial record LanguagePack(
     /// pack as there is no Traditional one. The 「class-reminder」 texts are the スマホ教室 reminder pushed the day before
     /// (<see cref="ClassPushes"/>); a pack without all three sends the Japanese reminder after its 「japanese-only」 note.
     /// The 「class-…」 texts of <see cref="DialogTranslation"/> say what Classes/ code writes into the class registration
-    /// (summary, people, question, result), with the placeholders of their Japanese in messages.yaml.
+    /// (summary, people, question, result), with the placeholders of their Japanese in messages.yaml. The
+    /// 「announcement-…」 texts are the first line of an announcement the office translated (<see cref="Announcements.AnnouncementLanguages"/>).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string[]> OptionalForeignTexts = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
@@ -118,6 +119,8 @@ public sealed partial record LanguagePack(
         [ClassPushes.ReminderPrompt] = [],
         [ClassPushes.CancelButton] = [],
         [ClassPushes.SurveyButton] = [],
+        [Announcements.AnnouncementLanguages.Heading] = ["topic"],
+        [Announcements.AnnouncementLanguages.ClassHeading] = ["title", "date", "venue"],
     }.Concat(DialogTranslation.ClassResultPlaceholders.Select(t => KeyValuePair.Create(t.Own, t.Placeholders))).ToDictionary(StringComparer.Ordinal);
 
     /// <summary>The texts of the やさしい日本語 pack.</summary>

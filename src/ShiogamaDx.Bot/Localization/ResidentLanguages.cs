@@ -5,12 +5,30 @@ using ShiogamaDx.Bot.Data;
 
 namespace ShiogamaDx.Bot.Localization;
 
-/// <summary>The language a resident is answered in, by pseudonymous key: <c>easy</c> or a foreign language's code.</summary>
+/// <summary>Where a resident's kept language comes from.</summary>
+public enum LanguageSource
+{
+    /// <summary>Chosen: the language menu, or a switch word (「やさしい日本語で」, "English", 「日本語」).</summary>
+    Chosen,
+
+    /// <summary>Written: a message in that language.</summary>
+    Written,
+
+    /// <summary>The language of their LINE profile: follows the profile, never overrides a chosen or written one.</summary>
+    Profile,
+}
+
+/// <summary>
+/// The language a resident is answered in, by pseudonymous key: <c>easy</c>, a foreign language's code, or <c>ja</c> when
+/// the resident chose or wrote Japanese over another language (so their LINE profile's does not override it).
+/// </summary>
 public sealed class ResidentLanguage
 {
     public required string UserKey { get; set; }
 
     public required string Language { get; set; }
+
+    public LanguageSource Source { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
 }
@@ -23,37 +41,67 @@ internal sealed class ResidentLanguageConfiguration : IEntityTypeConfiguration<R
         builder.HasKey(r => r.UserKey);
         builder.Property(r => r.UserKey).HasMaxLength(80);
         builder.Property(r => r.Language).HasMaxLength(8);
+        builder.Property(r => r.Source).HasConversion<string>().HasMaxLength(8);
     }
 }
 
-/// <summary>Reads and keeps residents' languages. Plain Japanese is kept as no row at all.</summary>
+/// <summary>Reads and keeps residents' languages. Plain Japanese nobody chose over another language is no row at all.</summary>
 public sealed class ResidentLanguages(BotDbContext db, TimeProvider clock)
 {
+    /// <summary>The language to say something in on the bot's own (a push, a job): <c>easy</c> or a foreign code; null for Japanese.</summary>
     public async Task<string?> GetAsync(string userKey, CancellationToken ct) =>
-        await db.Set<ResidentLanguage>().AsNoTracking().Where(r => r.UserKey == userKey).Select(r => r.Language).FirstOrDefaultAsync(ct);
+        await KeptAsync(userKey, ct) is { } kept && kept.Language != LanguagePack.Japanese ? kept.Language : null;
 
-    public async Task SetAsync(string userKey, string language, CancellationToken ct)
+    /// <summary>The kept language and where it comes from (a <c>ja</c> row included); null when none is kept.</summary>
+    public async Task<(string Language, LanguageSource Source)?> KeptAsync(string userKey, CancellationToken ct) =>
+        await db.Set<ResidentLanguage>().AsNoTracking().Where(r => r.UserKey == userKey)
+            .Select(r => new { r.Language, r.Source }).FirstOrDefaultAsync(ct) is { } row ? (row.Language, row.Source) : null;
+
+    /// <summary>
+    /// Keeps <paramref name="language"/> for the resident. A language chosen or written replaces any (Japanese is kept as
+    /// a row when it replaces another, so the profile's cannot come back over it). A profile's language only replaces
+    /// another profile's, or nothing; a profile's Japanese forgets a profile's language.
+    /// </summary>
+    /// <returns>Whether what is kept changed.</returns>
+    public async Task<bool> SetAsync(string userKey, string language, LanguageSource source, CancellationToken ct)
     {
         var row = await db.Set<ResidentLanguage>().FirstOrDefaultAsync(r => r.UserKey == userKey, ct);
-        if (language == LanguagePack.Japanese)
+        if (source == LanguageSource.Profile && row is not null && row.Source != LanguageSource.Profile)
         {
-            if (row is not null)
+            return false; // the resident's own choice stands
+        }
+
+        if (language == LanguagePack.Japanese && (row is null || source == LanguageSource.Profile))
+        {
+            if (row is null)
             {
-                db.Remove(row);
+                return false;
             }
+
+            db.Remove(row);
         }
         else if (row is null)
         {
-            db.Add(new ResidentLanguage { UserKey = userKey, Language = language, UpdatedAt = clock.GetUtcNow() });
+            db.Add(new ResidentLanguage { UserKey = userKey, Language = language, Source = source, UpdatedAt = clock.GetUtcNow() });
         }
-        else if (row.Language != language)
+        else if (row.Language != language || row.Source != source)
         {
             row.Language = language;
+            row.Source = source;
             row.UpdatedAt = clock.GetUtcNow();
+        }
+        else
+        {
+            return false;
         }
 
         await db.SaveChangesAsync(ct);
+        return true;
     }
+
+    /// <summary>The resident's LINE profile was read and its language is none of the packs' (Japanese, or one without a pack): a profile's language is forgotten.</summary>
+    public Task ForgetProfileAsync(string userKey, CancellationToken ct) =>
+        db.Set<ResidentLanguage>().Where(r => r.UserKey == userKey && r.Source == LanguageSource.Profile).ExecuteDeleteAsync(ct);
 }
 
 public sealed class ResidentLanguageEraser(BotDbContext db) : IPersonalDataEraser

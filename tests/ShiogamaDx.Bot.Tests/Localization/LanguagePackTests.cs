@@ -30,7 +30,7 @@ public sealed class LanguagePackTests
         var yaml = File.ReadAllText(Path.Combine(Languages, "en.yaml"))
             .Replace("      body:\n", "      bodyy:\n", StringComparison.Ordinal)
             .Replace("\"Smartphone classes\", \"Other\"]", "\"Other\"]", StringComparison.Ordinal)
-            .Replace("{topic}", "{subject}", StringComparison.Ordinal);
+            .Replace("feedback about \\\"{topic}\\\"", "feedback about \\\"{subject}\\\"", StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(folder, "en.yaml"), yaml);
 
         var problems = LanguageCheck.Problems(folder, null, Path.Combine(RepoPaths.Root, "dialogs"));

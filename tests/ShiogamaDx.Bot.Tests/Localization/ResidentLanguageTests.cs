@@ -106,7 +106,11 @@ public sealed class ResidentLanguageTests
 
         await host.SendAsync(LineEvents.Text("ふつうの日本語", host.Now));
         await host.WhenSettledAsync();
-        Assert.Empty(host.Db(db => db.Set<ResidentLanguage>().Where(r => r.UserKey == host.UserKey).ToList()));
+        var kept = host.Db(db => db.Set<ResidentLanguage>().Single(r => r.UserKey == host.UserKey));
+        Assert.Equal((LanguagePack.Japanese, LanguageSource.Chosen), (kept.Language, kept.Source)); // chosen over another: kept
+        await host.SendAsync(LineEvents.Text("住民票がほしい", host.Now));
+        await host.WhenSettledAsync();
+        Assert.Contains("郵送で届きます", host.Fake.Replies.Last().AllText, StringComparison.Ordinal);
         Assert.Empty(host.Fake.SpecErrors);
     }
 

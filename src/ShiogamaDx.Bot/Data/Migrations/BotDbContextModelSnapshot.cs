@@ -117,6 +117,25 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     b.ToTable("Announcements", (string)null);
                 });
 
+            modelBuilder.Entity("ShiogamaDx.Bot.Announcements.AnnouncementTranslation", b =>
+                {
+                    b.Property<long>("AnnouncementId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(30000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AnnouncementId", "Language");
+
+                    b.ToTable("AnnouncementTranslations", (string)null);
+                });
+
             modelBuilder.Entity("ShiogamaDx.Bot.Announcements.DisasterNoticeReceipt", b =>
                 {
                     b.Property<string>("UserKey")
@@ -1081,6 +1100,11 @@ namespace ShiogamaDx.Bot.Data.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
@@ -1400,6 +1424,15 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("Trainings", (string)null);
+                });
+
+            modelBuilder.Entity("ShiogamaDx.Bot.Announcements.AnnouncementTranslation", b =>
+                {
+                    b.HasOne("ShiogamaDx.Bot.Announcements.Announcement", null)
+                        .WithMany()
+                        .HasForeignKey("AnnouncementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ShiogamaDx.Bot.Classes.ClassRegistration", b =>

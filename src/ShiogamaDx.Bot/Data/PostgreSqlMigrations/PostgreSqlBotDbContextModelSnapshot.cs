@@ -127,6 +127,25 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     b.ToTable("Announcements", (string)null);
                 });
 
+            modelBuilder.Entity("ShiogamaDx.Bot.Announcements.AnnouncementTranslation", b =>
+                {
+                    b.Property<long>("AnnouncementId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(30000)
+                        .HasColumnType("character varying(30000)");
+
+                    b.HasKey("AnnouncementId", "Language");
+
+                    b.ToTable("AnnouncementTranslations", (string)null);
+                });
+
             modelBuilder.Entity("ShiogamaDx.Bot.Announcements.DisasterNoticeReceipt", b =>
                 {
                     b.Property<string>("UserKey")
@@ -1113,6 +1132,11 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)");
 
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1438,6 +1462,15 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     b.HasKey("Id");
 
                     b.ToTable("Trainings", (string)null);
+                });
+
+            modelBuilder.Entity("ShiogamaDx.Bot.Announcements.AnnouncementTranslation", b =>
+                {
+                    b.HasOne("ShiogamaDx.Bot.Announcements.Announcement", null)
+                        .WithMany()
+                        .HasForeignKey("AnnouncementId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ShiogamaDx.Bot.Classes.ClassRegistration", b =>

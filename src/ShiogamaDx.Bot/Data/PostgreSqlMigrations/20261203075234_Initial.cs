@@ -454,6 +454,7 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 {
                     UserKey = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
                     Language = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Source = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -563,6 +564,25 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_WorkLeases", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AnnouncementTranslations",
+                columns: table => new
+                {
+                    AnnouncementId = table.Column<long>(type: "bigint", nullable: false),
+                    Language = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Text = table.Column<string>(type: "character varying(30000)", maxLength: 30000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AnnouncementTranslations", x => new { x.AnnouncementId, x.Language });
+                    table.ForeignKey(
+                        name: "FK_AnnouncementTranslations_Announcements_AnnouncementId",
+                        column: x => x.AnnouncementId,
+                        principalTable: "Announcements",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -820,7 +840,7 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "Announcements");
+                name: "AnnouncementTranslations");
 
             migrationBuilder.DropTable(
                 name: "ClassRegistrations");
@@ -905,6 +925,9 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
             migrationBuilder.DropTable(
                 name: "WorkLeases");
+
+            migrationBuilder.DropTable(
+                name: "Announcements");
 
             migrationBuilder.DropTable(
                 name: "SmartphoneClasses");

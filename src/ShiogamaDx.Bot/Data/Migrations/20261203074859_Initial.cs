@@ -452,6 +452,7 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 {
                     UserKey = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
                     Language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -561,6 +562,25 @@ namespace ShiogamaDx.Bot.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_WorkLeases", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AnnouncementTranslations",
+                columns: table => new
+                {
+                    AnnouncementId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 30000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AnnouncementTranslations", x => new { x.AnnouncementId, x.Language });
+                    table.ForeignKey(
+                        name: "FK_AnnouncementTranslations_Announcements_AnnouncementId",
+                        column: x => x.AnnouncementId,
+                        principalTable: "Announcements",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -818,7 +838,7 @@ namespace ShiogamaDx.Bot.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "Announcements");
+                name: "AnnouncementTranslations");
 
             migrationBuilder.DropTable(
                 name: "ClassRegistrations");
@@ -903,6 +923,9 @@ namespace ShiogamaDx.Bot.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "WorkLeases");
+
+            migrationBuilder.DropTable(
+                name: "Announcements");
 
             migrationBuilder.DropTable(
                 name: "SmartphoneClasses");
