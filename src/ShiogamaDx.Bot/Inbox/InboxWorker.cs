@@ -167,6 +167,10 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
 
+                // One connection for the item's dozen statements (the read, the turn, two commits), closed with the
+                // scope: EF would take it from the pool and give it back around each of them.
+                await db.Database.OpenConnectionAsync(stopping);
+
                 // The round's item is current in one process (only this loop starts work on a person). With replicas,
                 // read it again under the person's lock: another replica may have answered what the round saw.
                 InboxItem? item;
