@@ -15,6 +15,14 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
     /// <summary>Unchanged offers are written again only when they are this much older than new ones.</summary>
     private static readonly TimeSpan OffersRefresh = TimeSpan.FromHours(1);
 
+    // Compiled once: a LINQ query is otherwise checked against EF's query cache (its expression tree walked and
+    // compared) on every call, and these two run on every turn (#19).
+    private static readonly Func<BotDbContext, string, CancellationToken, Task<ConversationStateRecord?>> StateByKey =
+        EF.CompileAsyncQuery((BotDbContext db, string key, CancellationToken ct) => db.Set<ConversationStateRecord>().FirstOrDefault(r => r.ConversationKey == key));
+
+    private static readonly Func<BotDbContext, string, CancellationToken, Task<ConversationOffersRecord?>> OffersByKey =
+        EF.CompileAsyncQuery((BotDbContext db, string key, CancellationToken ct) => db.Set<ConversationOffersRecord>().FirstOrDefault(r => r.ConversationKey == key));
+
     private string? offersKey;
     private ConversationOffersRecord? offersRecord;
 
@@ -39,7 +47,7 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
     private async Task<ConversationStateRecord?> StateRecordAsync(string conversationKey, CancellationToken ct) =>
         preloadedStates is not null && preloadedStates.TryGetValue(conversationKey, out var known)
             ? known
-            : await db.Set<ConversationStateRecord>().FirstOrDefaultAsync(r => r.ConversationKey == conversationKey, ct);
+            : await StateByKey(db, conversationKey, ct);
 
     private void RemoveState(string conversationKey, ConversationStateRecord record)
     {
@@ -180,7 +188,7 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
         {
             offersRecord = preloadedOffers is not null && preloadedOffers.TryGetValue(conversationKey, out var known)
                 ? known
-                : await db.Set<ConversationOffersRecord>().FirstOrDefaultAsync(r => r.ConversationKey == conversationKey, ct);
+                : await OffersByKey(db, conversationKey, ct);
             offersKey = conversationKey;
         }
 

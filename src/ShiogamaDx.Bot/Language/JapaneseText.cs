@@ -28,7 +28,7 @@ public static class JapaneseText
             return string.Empty;
         }
 
-        var nfkc = text.Normalize(NormalizationForm.FormKC);
+        var nfkc = Nfkc(text);
         var sb = new StringBuilder(nfkc.Length);
         foreach (var rune in nfkc.EnumerateRunes())
         {
@@ -60,7 +60,7 @@ public static class JapaneseText
             return string.Empty;
         }
 
-        var nfkc = text.Normalize(NormalizationForm.FormKC);
+        var nfkc = Nfkc(text);
         var sb = new StringBuilder(nfkc.Length);
         var pendingBreak = false;
         foreach (var rune in nfkc.EnumerateRunes())
@@ -93,6 +93,27 @@ public static class JapaneseText
 
         return sb.ToString();
     }
+
+    /// <summary>
+    /// NFKC; text of only ASCII, hiragana, katakana, ー, 、。・ and common kanji is its own NFKC form (none of them
+    /// has a compatibility mapping or combines with another), so it skips ICU, which a turn otherwise calls for
+    /// each of the dozens of words it normalises (#19).
+    /// </summary>
+    internal static string Nfkc(string text)
+    {
+        foreach (var c in text)
+        {
+            if (!IsNfkcStable(c))
+            {
+                return text.Normalize(NormalizationForm.FormKC);
+            }
+        }
+
+        return text;
+    }
+
+    internal static bool IsNfkcStable(char c) =>
+        c is (>= ' ' and <= '~') or (>= 'ぁ' and <= 'ゖ') or (>= 'ァ' and <= 'ヺ') or 'ー' or '・' or '、' or '。' or (>= '\u4E00' and <= '\u9FFF');
 
     /// <summary>The matching key of one folded character: hiragana, or false for a long vowel or a break.</summary>
     public static bool TryKey(char folded, out char key)

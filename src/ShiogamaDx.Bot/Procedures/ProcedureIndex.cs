@@ -78,8 +78,9 @@ public sealed class FieldIndex<T>
     private readonly JapaneseAnalysis analysis;
     private readonly IReadOnlyList<T> items;
     private readonly Func<T, int> order;
-    private readonly List<Dictionary<string, double>> documents = [];
-    private readonly Dictionary<string, double> idf = new(StringComparer.Ordinal);
+    // Term → its idf and the entries holding it with their boosts, in entry order: a question scores only the
+    // entries that share a term with it, not every entry (#19: two such indexes are searched on every resident turn).
+    private readonly Dictionary<string, (double Idf, (int Entry, double Boost)[] Postings)> terms = new(StringComparer.Ordinal);
     private readonly double unknownIdf;
 
     /// <param name="fields">Each entry's texts with their boosts (at most <see cref="TopBoost"/>).</param>
@@ -89,26 +90,30 @@ public sealed class FieldIndex<T>
         this.analysis = analysis;
         this.items = items;
         this.order = order;
-        var df = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var item in items)
+        var postings = new Dictionary<string, List<(int, double)>>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
         {
-            var terms = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var (text, boost) in fields(item))
+            var entry = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (text, boost) in fields(items[i]))
             {
-                AddField(terms, text, boost);
+                AddField(entry, text, boost);
             }
 
-            documents.Add(terms);
-            foreach (var term in terms.Keys)
+            foreach (var (term, boost) in entry)
             {
-                df[term] = df.GetValueOrDefault(term) + 1;
+                if (!postings.TryGetValue(term, out var list))
+                {
+                    postings[term] = list = [];
+                }
+
+                list.Add((i, boost));
             }
         }
 
         var n = Math.Max(1, items.Count);
-        foreach (var (term, count) in df)
+        foreach (var (term, list) in postings)
         {
-            idf[term] = Math.Log(1 + (n / (double)count));
+            terms[term] = (Math.Log(1 + (n / (double)list.Count)), [.. list]);
         }
 
         unknownIdf = Math.Log(1 + n);
@@ -128,9 +133,9 @@ public sealed class FieldIndex<T>
         var unknown = 0.0;
         foreach (var (term, weight) in query)
         {
-            if (idf.TryGetValue(term, out var w))
+            if (terms.TryGetValue(term, out var found))
             {
-                known += weight * w;
+                known += weight * found.Idf;
             }
             else
             {
@@ -144,21 +149,29 @@ public sealed class FieldIndex<T>
             return [];
         }
 
-        var hits = new List<(T Item, double Confidence)>();
-        for (var i = 0; i < documents.Count; i++)
+        // Each entry's score adds the query's terms in the same order as a scan of every entry did: the same sums.
+        var scores = new double[items.Count];
+        var topicals = new bool[items.Count];
+        foreach (var (term, weight) in query)
         {
-            var doc = documents[i];
-            var score = 0.0;
-            var topical = false;
-            foreach (var (term, weight) in query)
+            if (!terms.TryGetValue(term, out var posted))
             {
-                if (doc.TryGetValue(term, out var boost))
-                {
-                    score += weight * idf[term] * boost;
-                    topical |= !(term[0] == '#' && analysis.CityWords.IsAction(term[1..]));
-                }
+                continue;
             }
 
+            var topical = !(term[0] == '#' && analysis.CityWords.IsAction(term[1..]));
+            foreach (var (entry, boost) in posted.Postings)
+            {
+                scores[entry] += weight * posted.Idf * boost;
+                topicals[entry] |= topical;
+            }
+        }
+
+        var hits = new List<(T Item, double Confidence)>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var score = scores[i];
+            var topical = topicals[i];
             if (score <= 0)
             {
                 continue;
