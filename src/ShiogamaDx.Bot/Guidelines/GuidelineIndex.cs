@@ -194,7 +194,9 @@ internal sealed class GuidelineIndex : IDisposable
         }
 
         var query = new BooleanQuery();
-        foreach (var concept in concepts)
+
+        // A verb's kanji counts in coverage only: as a term it would match only where the kanji stands alone.
+        foreach (var concept in concepts.Where(c => !c.Inflected))
         {
             // A concept counts once, by its best-matching word: a long synonym group does not outweigh the rest.
             var any = new DisjunctionMaxQuery(0.1f);
@@ -279,23 +281,33 @@ internal sealed class GuidelineIndex : IDisposable
         for (var i = 0; i < tokens.Count; i++)
         {
             var token = tokens[i];
-            if (token.Kind == TokenKind.Filler || Stem(token) is not { } stem || concepts.Any(c => c.Words.Contains(stem)))
+            if (token.Kind == TokenKind.Filler)
             {
                 continue;
             }
 
-            // One kanji followed by kana other than a particle is the stem of a verb (使|って, 作|った): it says too little.
+            // A verb or adjective written with one kanji (泊まる, 解かれ, 開け, 遅く) or a word of one kanji and kana (漏えい)
+            // counts by its kanji, as part of the words that write it (宿泊, 解除, 開設, 漏洩).
+            // One kanji followed by kana other than a particle is the stem of a verb as well (使|って, 作|った).
             var next = i + 1 < tokens.Count ? tokens[i + 1].Surface : string.Empty;
-            if (stem.Length == 1 && token.Kind == TokenKind.Word && next.Length > 0 && JapaneseText.IsHiragana(next[0]) && !"のをにはがでともやへ".Contains(next[0], StringComparison.Ordinal))
+            var stem = Stem(token);
+            var inflected = stem is null
+                || (stem.Length == 1 && token.Kind == TokenKind.Word && next.Length > 0 && JapaneseText.IsHiragana(next[0]) && !"のをにはがでともやへ".Contains(next[0], StringComparison.Ordinal));
+            var word = inflected ? KanjiOf(token) : stem;
+            if (word is null || concepts.Any(c => c.Words.Contains(word)))
             {
                 continue;
             }
 
-            concepts.Add(new Concept([stem]));
+            concepts.Add(new Concept([word], inflected));
         }
 
-        // A group is as telling as its commonest word.
-        return concepts.Select(c => c with { Weight = Idf(c.Words.Select(HoldingWord).DefaultIfEmpty(0).Max()) }).ToList();
+        // A group is as telling as its commonest word. A verb's kanji that no section writes says nothing of the topic
+        // (遅く, 少ない): it is left out rather than weighing most, as an unknown noun does.
+        return concepts
+            .Where(c => !c.Inflected || Holding(c) > 0)
+            .Select(c => c with { Weight = Idf(Holding(c)) })
+            .ToList();
     }
 
     /// <summary>
@@ -310,9 +322,19 @@ internal sealed class GuidelineIndex : IDisposable
             return token.Text;
         }
 
-        // One kanji left of a verb (作 of 作った, 書 of 書く) says too little to count; one standing alone (絵) does.
+        // One kanji left of a verb (作 of 作った, 書 of 書く) is not a word of its own (the caller counts it as a kanji); one
+        // standing alone (絵) is.
         var stem = JapaneseText.Normalize(string.Concat(token.Surface.Where(c => !JapaneseText.IsHiragana(c))));
         return stem.Any(char.IsLetterOrDigit) && (stem.Length > 1 || token.Surface.Length == 1) ? stem : null;
+    }
+
+    /// <summary>The one kanji of a word written with one kanji and kana (泊 of 泊まる, 漏 of 漏えい), or null.</summary>
+    private static string? KanjiOf(Language.Token token)
+    {
+        var kanji = token.Surface.Where(JapaneseText.IsKanji).ToList();
+        return kanji.Count == 1 && token.Surface.All(c => JapaneseText.IsKanji(c) || JapaneseText.IsHiragana(c))
+            ? JapaneseText.Normalize(kanji[0].ToString())
+            : null;
     }
 
     private bool Holds(string sectionKey, Concept concept)
@@ -322,11 +344,12 @@ internal sealed class GuidelineIndex : IDisposable
     }
 
     /// <summary>
-    /// A word of two kanji, or of three characters or more, is held wherever it is written (申請 in 申請書); one kanji,
-    /// or a short kana or Latin word, only as a word of its own (証 is not in 認証, ログ not in ログイン, id not in android).
+    /// A word with a kanji, or of three characters or more, is held wherever it is written (申請 in 申請書, 泊 in 宿泊,
+    /// 所 in 避難所: a kanji keeps its meaning in the words it writes, and one a few sections write weighs by that);
+    /// a short kana or Latin word only as a word of its own (ログ is not in ログイン, id not in android).
     /// </summary>
     private static bool HeldIn(string word, string key, HashSet<string> words) =>
-        word.Length >= 3 || (word.Length == 2 && word.Any(JapaneseText.IsKanji))
+        word.Length >= 3 || (word.Length == 2 && word.Any(JapaneseText.IsKanji)) || (word.Length == 1 && JapaneseText.IsKanji(word[0]))
             ? key.Contains(word, StringComparison.Ordinal)
             : words.Contains(word);
 
@@ -382,7 +405,8 @@ internal sealed class GuidelineIndex : IDisposable
     }
 
     /// <summary>One thing the question asks about: a word, or a synonym group any of whose words will do.</summary>
-    private sealed record Concept(IReadOnlyList<string> Words)
+    /// <param name="Inflected">A verb's or adjective's kanji (泊 of 泊まる), not a word of the question as written.</param>
+    private sealed record Concept(IReadOnlyList<string> Words, bool Inflected = false)
     {
         public double Weight { get; init; }
     }

@@ -78,12 +78,18 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
     }
 
     /// <summary>A question naming the plan (プラン, DX推進) with a section to answer from is the plan's (<see cref="IPassageHandler.Named"/>); otherwise its best section's share.</summary>
+    /// <remarks>
+    /// Against another document, the glossary's share counts only when the question asks what a word means: a glossary
+    /// explains many words in one long section, so it holds some of almost any question (「紙を減らすのが目的？」 of a city's
+    /// own guideline) without answering it.
+    /// </remarks>
     public double Coverage(Turn turn)
     {
         var confident = Confident(turn);
+        var definition = DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
         return confident.Count == 0 ? 0
             : NameWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal)) ? IPassageHandler.Named
-            : confident[0].Coverage;
+            : confident.FirstOrDefault(s => definition || !IsGlossary(s))?.Coverage ?? 0;
     }
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)

@@ -39,7 +39,9 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
         // (84 % / 91 % before MinCoverage 0.45 and the everyday-word list, docs/evaluation.md).
         Assert.True(result.Hit1 >= 0.78, $"hit@1 {result.Hit1:P1} is under 78%");
         Assert.True(result.Hit3 >= 0.84, $"hit@3 {result.Hit3:P1} is under 84%");
-        Assert.True(result.Refused >= 8, $"only {result.Refused} of {result.Unanswerable} uncovered questions were refused");
+        // Refused 8 → 7 of 9 when a compound's one kanji became held wherever it is written (証 of 職員証 is in 認証;
+        // #18 fifth pass, a trade for +17 right on the calibration sweep; hit@1 36 → 39 of 46).
+        Assert.True(result.Refused >= 7, $"only {result.Refused} of {result.Unanswerable} uncovered questions were refused");
     }
 
     [Fact]
@@ -66,7 +68,9 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
         // refused with MinCoverage 0.45 (69 %, 87 %, 6 before).
         Assert.True(result.Hit1 >= 0.68, $"hit@1 {result.Hit1:P1} is under 68%");
         Assert.True(result.Hit3 >= 0.82, $"hit@3 {result.Hit3:P1} is under 82%");
-        Assert.True(result.Refused >= 10, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
+        // 10 → 9 refused (hit@1 48 unchanged, hit@3 58 → 59) with a verb's or a compound's one kanji held wherever it is
+        // written (#18 fifth pass); which question it is was not looked at: this set is held out.
+        Assert.True(result.Refused >= 9, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
     }
 
     internal static List<(string Question, IReadOnlyList<string> Expected)> LoadQuestions(string file = "guideline-questions.tsv") =>

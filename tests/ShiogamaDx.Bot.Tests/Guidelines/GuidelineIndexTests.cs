@@ -140,6 +140,36 @@ public sealed class GuidelineIndexTests
             index.Search(question).Sections.Where(s => s.Section.File == file).Select(s => s.Coverage).DefaultIfEmpty(0).Max();
     }
 
+    [Fact]
+    public void AVerbOfOneKanji_CountsByItsKanji_InTheWordsThatWriteIt()
+    {
+        // 泊まる is written 宿泊 in the rules, 解かれ 解除: the verb's one kanji is held where a word writes it.
+        var options = new GuidelinesOptions();
+        using var index = Build("出張の宿泊料は別表による。", "出張の日当は別表による。", "出張の車賃は実費とする。", "配備の解除は本部長が決める。", "配備の基準は震度による。");
+
+        var stay = index.Search("出張で泊まるときは？").Confident(options);
+        var lifted = index.Search("配備が解かれるのは？").Confident(options);
+
+        Assert.Equal("1", stay[0].Section.Number);
+        Assert.Equal("4", lifted[0].Section.Number);
+        Assert.Equal(1.0, lifted[0].Coverage, 3);
+
+        // The other 出張 and 配備 sections hold less of the question than the one writing the verb's kanji.
+        Assert.All(index.Search("出張で泊まるときは？").Sections.Skip(1), s => Assert.True(s.Coverage < stay[0].Coverage));
+        Assert.All(index.Search("配備が解かれるのは？").Sections.Skip(1), s => Assert.True(s.Coverage < lifted[0].Coverage));
+    }
+
+    [Fact]
+    public void AVerbsKanjiNoSectionWrites_SaysNothing_WhileAnUnknownNounIsRefused()
+    {
+        // 遅く's 遅 is in no section: it neither helps nor makes the question look like another subject; 駐車場 does.
+        var options = new GuidelinesOptions();
+        using var index = Build("出張の宿泊料は別表による。", "出張の日当は別表による。", "会議の記録は課で保存する。");
+
+        Assert.Equal(1.0, index.Search("会議が遅くなったときの記録").Confident(options)[0].Coverage, 3);
+        Assert.Empty(index.Search("会議の駐車場").Confident(options));
+    }
+
     private static GuidelineIndex Build(params string[] texts) =>
         GuidelineIndex.Build(
             texts.Select((t, i) => new GuidelineSection("手引き", "t.md", $"{i + 1}", $"項目{i + 1}", [$"項目{i + 1}"], [t])).ToList(),
