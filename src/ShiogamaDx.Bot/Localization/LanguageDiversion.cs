@@ -130,7 +130,7 @@ public sealed partial class LanguageDiversion(
         if ((await store.LoadAsync(turn.Message.ConversationKey, ct)).State is { } flow)
         {
             // null: the engine answers the flow, AfterAsync says it
-            return await TypedAnswerAsync(turn, flow, pack, ct) ?? await AsideAsync(turn, flow, pack, ct);
+            return await InterruptedAsync(turn, flow, pack, ct) ?? await TypedAnswerAsync(turn, flow, pack, ct) ?? await AsideAsync(turn, flow, pack, ct);
         }
 
         return Noted(await ForeignAsync(turn, pack, ct), pack);
@@ -313,6 +313,24 @@ public sealed partial class LanguageDiversion(
         }
 
         return close.Count == 1 ? await AnswerAsync(pack, close[0], ct) : [new TextReply(pack["not-understood"] + "\n" + pack["contact"]), Menu(pack)];
+    }
+
+    /// <summary>
+    /// One of the pack's interruption words (hủy, cancelar, 取消 …) while a flow waits: answered as the runtime's own
+    /// word (cancel, restart, help), said in the resident's language. Anything else is left to the rest.
+    /// </summary>
+    private async Task<IReadOnlyList<Reply>?> InterruptedAsync(Turn turn, DialogState state, LanguagePack pack, CancellationToken ct)
+    {
+        var key = Key(turn.Text);
+        if (key.Length == 0 || !dialogs.Contains(state.DialogId)
+            || pack.Interruptions.FirstOrDefault(i => i.Value.Any(w => Key(w) == key)).Key is not { } kind)
+        {
+            return null;
+        }
+
+        var next = await runtime.ContinueAsync(state, turn with { Text = kind, Normalized = kind }, ct);
+        await store.SaveAsync(turn.Message.ConversationKey, next.State, ct);
+        return await ForeignTailAsync(next.Replies, pack, ct);
     }
 
     /// <summary>

@@ -44,6 +44,16 @@ public sealed partial record LanguagePack(
     /// <summary>The dialogs of dialogs/ in this language, by dialog id (what is not here is said to be Japanese, or machine-translated).</summary>
     public IReadOnlyDictionary<string, TranslatedDialog> Dialogs { get; init; } = new Dictionary<string, TranslatedDialog>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Words that work at every prompt of a waiting flow, in this language (<c>interruptions:</c>), by what they do:
+    /// <c>cancel</c> (stop the flow), <c>restart</c> (from its first step), <c>help</c> (the step's help). Each is
+    /// answered as the runtime's own word (「やめる」, cancel …) would be.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Interruptions { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
+    /// <summary>What an interruption word may do: the runtime's own word for it.</summary>
+    public static readonly IReadOnlyList<string> InterruptionKinds = ["cancel", "restart", "help"];
+
     public const string Easy = "easy";
     public const string Japanese = "ja";
 
@@ -137,7 +147,7 @@ public sealed partial record LanguagePack(
     private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", ClassPushes.CancelButton, ClassPushes.SurveyButton];
     private const int MaxLabel = 20;
 
-    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words"];
+    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "interruptions"];
     private static readonly HashSet<string> ProcedureKeys = ["name", "text", "keywords"];
     private static readonly HashSet<string> DialogKeys = ["title", "triggers", "steps"];
     private static readonly HashSet<string> StepKeys = ["prompt", "text", "help", "choices"];
@@ -253,6 +263,29 @@ public sealed partial record LanguagePack(
             ? List(classMap, "keywords")
             : [];
         var dialogs = ParseDialogs(root, file, problems);
+        var interruptions = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (root.Children.TryGetValue(new YamlScalarNode("interruptions"), out var interruptNode))
+        {
+            if (interruptNode is not YamlMappingNode interruptMap)
+            {
+                problems.Add(new ContentFileException(file, DialogLoader.Line(interruptNode), $"interruptions: must map {string.Join(", ", InterruptionKinds)} to lists of words"));
+            }
+            else
+            {
+                foreach (var key in interruptMap.Children.Keys.OfType<YamlScalarNode>())
+                {
+                    if (!InterruptionKinds.Contains(key.Value ?? string.Empty))
+                    {
+                        problems.Add(new ContentFileException(file, DialogLoader.Line(key), $"interruptions: unknown key '{key.Value}' (known: {string.Join(", ", InterruptionKinds)})"));
+                    }
+                    else
+                    {
+                        interruptions[key.Value!] = List(interruptMap, key.Value!);
+                    }
+                }
+            }
+        }
+
         if (problems.Count > 0)
         {
             throw new ContentProblemsException(problems);
@@ -272,6 +305,7 @@ public sealed partial record LanguagePack(
             Readings = readings,
             Dialogs = dialogs,
             FunctionWords = List(root, "function-words").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
+            Interruptions = interruptions,
         };
     }
 

@@ -112,6 +112,27 @@ public sealed class AnnouncementInOwnLanguageTests
     }
 
     [Fact]
+    public async Task ABroadcastToEveryone_IsFollowedByTheirOwnVersion_ForThoseWhoKeepAnotherLanguage()
+    {
+        await using var h = await AnnouncementsHost.StartAsync(); // broadcast on: a default-on topic no friend turned off
+        await ResidentsAsync(h);
+
+        var created = await h.PostAnnouncementAsync(new { topic = "disaster", text = JapaneseText, author = h.Author.AadObjectId, texts = new Dictionary<string, string> { ["en"] = "An evacuation drill tomorrow." } });
+        Assert.True((bool)created["everyone"]!);
+        await h.ApproveAsync((long)created["id"]!, h.Approver.AadObjectId);
+        var a = await h.DeliveredAsync((long)created["id"]!);
+        Assert.Equal((5, 5), (a.Recipients, a.Delivered)); // the own versions are not counted twice
+
+        var broadcast = Assert.Single(h.Line.Broadcasts, c => c.Status == 200);
+        Assert.Contains(JapaneseText, broadcast.AllText, StringComparison.Ordinal);
+        await h.EventuallyAsync(() => h.Line.Multicasts.Count(c => c.Status == 200) == 3, "the own versions sent (en, pt, vi)");
+        var got = Received(h);
+        Assert.Equal([EnglishProfile, ChosePortuguese, VietnameseProfile], got.Keys.Order(StringComparer.Ordinal)); // やさしい日本語 reads the Japanese broadcast
+        Assert.Contains("An evacuation drill tomorrow.", got[EnglishProfile], StringComparison.Ordinal);
+        Assert.StartsWith(Pack("vi")["japanese-only"], got[VietnameseProfile], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ATranslationInALanguageWithoutAPack_IsRefused_NothingKept()
     {
         await using var h = await AnnouncementsHost.StartAsync(AnnouncementsHost.MulticastOnly());

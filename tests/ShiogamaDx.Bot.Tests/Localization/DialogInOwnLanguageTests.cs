@@ -55,6 +55,48 @@ public sealed class DialogInOwnLanguageTests
         Assert.True(saved.ReplyWanted);
     }
 
+    [Theory]
+    [InlineData("en")]
+    [InlineData("zh")]
+    [InlineData("ko")]
+    [InlineData("vi")]
+    [InlineData("pt")]
+    [InlineData("tl")]
+    public async Task InterruptionWords_OfTheResidentsLanguage_GiveHelp_Restart_AndCancelTheFlow(string code)
+    {
+        var pack = LanguageCatalog.LoadFolder(Path.Combine(AppContext.BaseDirectory, "Content", LanguageCatalog.Folder), out _)[code];
+        var feedback = pack.Dialogs["resident-feedback"];
+        await using var host = await LineTestHost.StartAsync();
+        async Task<string> SayAsync(string text)
+        {
+            await host.SendAsync(LineEvents.Text(text, host.Now));
+            await host.WhenSettledAsync();
+            return host.Fake.Replies.Last().AllText;
+        }
+
+        await SayAsync(pack.Switch[0]);
+        Assert.Contains(feedback.Steps["topic"].Prompt!, await SayAsync(feedback.Triggers[0]), StringComparison.Ordinal);
+
+        var help = await SayAsync(pack.Interruptions["help"][0]);
+        Assert.Contains(pack["dialog-help"], help, StringComparison.Ordinal);
+        Assert.Contains(feedback.Steps["topic"].Prompt!, help, StringComparison.Ordinal); // asked again
+
+        var restarted = await SayAsync(pack.Interruptions["restart"][^1]);
+        Assert.Contains(pack["dialog-restarted"], restarted, StringComparison.Ordinal);
+
+        var cancelled = await SayAsync(pack.Interruptions["cancel"][0]);
+        Assert.Contains(pack.Format("dialog-cancelled", ("title", feedback.Title!)), cancelled, StringComparison.Ordinal);
+        foreach (var said in new[] { help, restarted, cancelled })
+        {
+            Assert.DoesNotContain(pack["japanese-only"], said, StringComparison.Ordinal);
+            Assert.False(HasKana(said), said);
+        }
+
+        Assert.Empty(host.Db(db => db.Set<ConversationStateRecord>().AsNoTracking().ToList())); // the flow is over
+        Assert.Equal(code, host.Db(db => db.Set<ResidentLanguage>().AsNoTracking().Single().Language));
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
     [Fact]
     public async Task WrongAnswer_IsRefusedInTheResidentsLanguage_WithTheChoicesTranslated()
     {

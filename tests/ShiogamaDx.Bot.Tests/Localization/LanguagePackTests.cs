@@ -23,6 +23,19 @@ public sealed class LanguagePackTests
     }
 
     [Fact]
+    public void InterruptionWords_AreReadByWhatTheyDo_AndAnUnknownKindIsRefusedWithItsLine()
+    {
+        var yaml = File.ReadAllText(Path.Combine(Languages, "vi.yaml"));
+        var pack = LanguagePack.Parse(yaml, "vi.yaml");
+        Assert.Contains("hủy", pack.Interruptions["cancel"]);
+        Assert.Equal(["cancel", "help", "restart"], pack.Interruptions.Keys.Order(StringComparer.Ordinal));
+
+        var bad = Assert.Throws<ContentProblemsException>(() => LanguagePack.Parse(yaml.Replace("  restart:", "  again:", StringComparison.Ordinal), "vi.yaml"));
+        Assert.Contains("vi.yaml", bad.Message, StringComparison.Ordinal);
+        Assert.Contains("interruptions: unknown key 'again' (known: cancel, restart, help)", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TranslatedDialog_NamingAStepTheDialogLacks_OrOtherChoices_OrAPlaceholderItDoesNotFill_IsRefusedWithItsLine()
     {
         var folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "languages-" + Guid.NewGuid().ToString("N"));
