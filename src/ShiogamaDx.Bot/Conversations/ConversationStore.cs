@@ -34,41 +34,10 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
     private string? offersKey;
     private ConversationOffersRecord? offersRecord;
 
-    // Rows read ahead for a batch of conversations answered one after another in this scope (null: none read).
-    private Dictionary<string, ConversationStateRecord?>? preloadedStates;
-    private Dictionary<string, ConversationOffersRecord?>? preloadedOffers;
-
-    /// <summary>
-    /// Reads the dialog states and offers of many conversations in two queries, for a caller that answers them one
-    /// after another in this scope (a batch of LINE events, each person held by its lease); the turns then read
-    /// nothing more.
-    /// </summary>
-    public async Task PreloadAsync(IReadOnlyCollection<string> conversationKeys, CancellationToken ct)
-    {
-        var keys = conversationKeys.Distinct(StringComparer.Ordinal).ToList();
-        var stateRows = await db.Set<ConversationStateRecord>().Where(r => EF.Parameter(keys).Contains(r.ConversationKey)).ToListAsync(ct);
-        var offerRows = await db.Set<ConversationOffersRecord>().Where(r => EF.Parameter(keys).Contains(r.ConversationKey)).ToListAsync(ct);
-        preloadedStates = keys.ToDictionary(k => k, k => stateRows.FirstOrDefault(r => r.ConversationKey == k), StringComparer.Ordinal);
-        preloadedOffers = keys.ToDictionary(k => k, k => offerRows.FirstOrDefault(r => r.ConversationKey == k), StringComparer.Ordinal);
-    }
-
-    private async Task<ConversationStateRecord?> StateRecordAsync(string conversationKey, CancellationToken ct) =>
-        preloadedStates is not null && preloadedStates.TryGetValue(conversationKey, out var known)
-            ? known
-            : await StateQuery(conversationKey, ct);
-
-    private void RemoveState(string conversationKey, ConversationStateRecord record)
-    {
-        db.Remove(record);
-        if (preloadedStates?.ContainsKey(conversationKey) == true)
-        {
-            preloadedStates[conversationKey] = null;
-        }
-    }
 
     public async Task<(DialogState? State, bool Expired)> LoadAsync(string conversationKey, CancellationToken ct)
     {
-        var record = await StateRecordAsync(conversationKey, ct);
+        var record = await StateQuery(conversationKey, ct);
         if (record is null)
         {
             return (null, false);
@@ -76,7 +45,7 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
 
         if (record.ExpiresAt <= clock.GetUtcNow())
         {
-            RemoveState(conversationKey, record);
+            db.Remove(record);
             await db.SaveChangesAsync(ct);
             return (null, true);
         }
@@ -86,12 +55,12 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
 
     public async Task SaveAsync(string conversationKey, DialogState? state, CancellationToken ct)
     {
-        var record = await StateRecordAsync(conversationKey, ct);
+        var record = await StateQuery(conversationKey, ct);
         if (state is null)
         {
             if (record is not null)
             {
-                RemoveState(conversationKey, record);
+                db.Remove(record);
                 await db.SaveChangesAsync(ct);
             }
 
@@ -102,10 +71,6 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
         {
             record = new ConversationStateRecord { ConversationKey = conversationKey, DialogId = state.DialogId, StepId = state.StepId, StateJson = string.Empty };
             db.Add(record);
-            if (preloadedStates?.ContainsKey(conversationKey) == true)
-            {
-                preloadedStates[conversationKey] = record;
-            }
         }
 
         record.DialogId = state.DialogId;
@@ -129,7 +94,6 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
     {
         // Read fresh: an outbox batch keeps one scope for many messages, and the person's turn may have changed the row meanwhile.
         offersKey = null;
-        preloadedOffers?.Remove(conversationKey);
         var record = await StageOffersAsync(conversationKey, offers, ct);
         try
         {
@@ -161,7 +125,6 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
             {
                 db.Remove(record);
                 offersRecord = null;
-                SetPreloadedOffers(conversationKey, null);
             }
 
             return null;
@@ -181,7 +144,6 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
             record = new ConversationOffersRecord { ConversationKey = conversationKey, OffersJson = string.Empty };
             db.Add(record);
             offersRecord = record;
-            SetPreloadedOffers(conversationKey, record);
         }
 
         record.OffersJson = json;
@@ -194,21 +156,11 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
     {
         if (offersKey != conversationKey)
         {
-            offersRecord = preloadedOffers is not null && preloadedOffers.TryGetValue(conversationKey, out var known)
-                ? known
-                : await OffersQuery(conversationKey, ct);
+            offersRecord = await OffersQuery(conversationKey, ct);
             offersKey = conversationKey;
         }
 
         return offersRecord;
-    }
-
-    private void SetPreloadedOffers(string conversationKey, ConversationOffersRecord? record)
-    {
-        if (preloadedOffers?.ContainsKey(conversationKey) == true)
-        {
-            preloadedOffers[conversationKey] = record;
-        }
     }
 
     /// <summary>Removes every conversation state of a person (e.g. when they block the account).</summary>
@@ -217,8 +169,6 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
         await db.Set<ConversationStateRecord>().Where(r => r.ConversationKey == conversationKey).ExecuteDeleteAsync(ct);
         await db.Set<ConversationOffersRecord>().Where(r => r.ConversationKey == conversationKey).ExecuteDeleteAsync(ct);
         offersKey = null;
-        preloadedStates?.Remove(conversationKey);
-        preloadedOffers?.Remove(conversationKey);
     }
 }
 

@@ -121,15 +121,15 @@ internal sealed class GuidelineLibrary(IOptions<GuidelinesOptions> options, Lang
 
 /// <summary>
 /// Checks the synonyms file at start (server and terminal chat alike), so a broken one stops the start with its
-/// file and line, and builds the index in the background: the host is ready without waiting for it, and a
-/// guideline question that comes first waits for the build.
+/// file and line, and builds the index in the background once the host has started: the host is ready without
+/// waiting for it (nor sharing two cores with it), and a guideline question that comes first waits for the build.
 /// </summary>
-internal sealed class GuidelineContentLoader(GuidelineLibrary library, ILogger<GuidelineContentLoader> logger) : Data.IContentSeeder
+internal sealed class GuidelineContentLoader(GuidelineLibrary library, IHostApplicationLifetime lifetime, ILogger<GuidelineContentLoader> logger) : Data.IContentSeeder
 {
     public Task SeedAsync(CancellationToken cancellationToken)
     {
         library.CheckSynonyms();
-        _ = Task.Run(() =>
+        lifetime.ApplicationStarted.Register(() => Task.Run(() =>
         {
             try
             {
@@ -143,7 +143,7 @@ internal sealed class GuidelineContentLoader(GuidelineLibrary library, ILogger<G
             {
                 // the host stopped while it was being built
             }
-        }, CancellationToken.None);
+        }, CancellationToken.None));
         return Task.CompletedTask;
     }
 }

@@ -37,14 +37,15 @@ internal sealed class PlanLibrary(IOptions<PlanOptions> options, JapaneseAnalysi
 }
 
 /// <summary>
-/// Builds the plan's index in the background from the start: the host is ready without waiting for it (the
-/// analysis of ~50 sections takes a second or more), and a plan question that comes first waits for the build.
+/// Builds the plan's index in the background once the host has started: the host is ready without waiting for it
+/// (the analysis of ~50 sections takes a second or more, and on two cores it would slow the start it runs beside),
+/// and a plan question that comes first waits for the build.
 /// </summary>
-internal sealed class PlanContentLoader(PlanLibrary library, ILogger<PlanContentLoader> logger) : Data.IContentSeeder
+internal sealed class PlanContentLoader(PlanLibrary library, IHostApplicationLifetime lifetime, ILogger<PlanContentLoader> logger) : Data.IContentSeeder
 {
     public Task SeedAsync(CancellationToken cancellationToken)
     {
-        _ = Task.Run(() =>
+        lifetime.ApplicationStarted.Register(() => Task.Run(() =>
         {
             try
             {
@@ -58,7 +59,7 @@ internal sealed class PlanContentLoader(PlanLibrary library, ILogger<PlanContent
             {
                 // the host stopped while it was being built
             }
-        }, CancellationToken.None);
+        }, CancellationToken.None));
         return Task.CompletedTask;
     }
 }

@@ -17,7 +17,7 @@ public sealed class ConversationStoreTests : IDisposable
         new("resident-feedback", step, ImmutableDictionary<string, string>.Empty, 0, app.Clock.GetUtcNow() + lifetime);
 
     [Fact]
-    public async Task Preloaded_StatesAndOffers_ReadAndWriteAsIfReadOneByOne()
+    public async Task InOneScope_StatesAndOffersOfSeveralPeople_FollowTheirOwnChanges()
     {
         // Before: A in a dialog with offers, B with an expired dialog, C with nothing.
         await using (var scope = app.Services.CreateAsyncScope())
@@ -33,7 +33,6 @@ public sealed class ConversationStoreTests : IDisposable
         {
             var store = scope.ServiceProvider.GetRequiredService<ConversationStore>();
             var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
-            await store.PreloadAsync(["a", "b", "c"], default);
 
             // What a batch's turns do, one person after another, in one scope.
             var (a, aExpired) = await store.LoadAsync("a", default);
@@ -50,7 +49,7 @@ public sealed class ConversationStoreTests : IDisposable
             await store.SaveAsync("c", State("rating", TimeSpan.FromMinutes(30)), default);
             await store.StageOffersAsync("c", [new Choice("1")], default);
 
-            // Read again in the same scope, the preloaded rows follow the changes.
+            // Read again in the same scope, the rows follow the changes.
             Assert.Equal((null, false), await store.LoadAsync("a", default));
             Assert.Equal("rating", (await store.LoadAsync("b", default)).State!.StepId);
             Assert.Equal("rating", (await store.LoadAsync("c", default)).State!.StepId);
