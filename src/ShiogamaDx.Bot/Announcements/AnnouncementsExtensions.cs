@@ -29,6 +29,7 @@ public static class AnnouncementsExtensions
                                                            ?? Path.Combine(sp.GetRequiredService<IOptions<ContentOptions>>().Value.FullPath, DisasterNoticeFile.FileName),
             sp.GetRequiredService<ILogger<DisasterNoticeFile>>()));
         services.AddScoped<DisasterModeService>();
+        services.AddSingleton<OpenDisasterPeriod>();
         services.AddScoped<IIntentHandler, DisasterModeHandler>();
         services.AddScoped<IIntentHandler, DisasterInfoHandler>();
         services.AddScoped<ITurnDiversion, DisasterNoticeDiversion>();

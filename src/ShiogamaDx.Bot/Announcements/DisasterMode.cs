@@ -98,6 +98,7 @@ public enum DisasterSwitch
 /// </summary>
 public sealed class DisasterModeService(
     BotDbContext db,
+    OpenDisasterPeriod openPeriod,
     Outbox outbox,
     IEnumerable<IChannelMenu> menus,
     PrivacyKeys keys,
@@ -163,6 +164,7 @@ public sealed class DisasterModeService(
             return (DisasterSwitch.AlreadyOn, await CurrentAsync(ct), null);
         }
 
+        openPeriod.Forget();
         logger.LogWarning("Disaster mode {Id} started (via {Via})", period.Id, via);
         await AnnounceAsync(period.Id, "start", staffKey, messages.Current.Format(DisasterTexts.StartedNotice, period.Reason, Via(via)), ct);
         var menu = await ShowDisasterMenuAsync(period.Id, ct);
@@ -191,6 +193,8 @@ public sealed class DisasterModeService(
         {
             return (DisasterSwitch.NotOn, null, null);
         }
+
+        openPeriod.Forget();
 
         // Who read which notice matters no more once the mode is over.
         await db.Set<DisasterNoticeReceipt>().ExecuteDeleteAsync(ct);
@@ -345,13 +349,13 @@ public sealed class DisasterModeHandler(DisasterModeService mode, MessageCatalog
 /// While the mode is on, a resident's next answer begins with the disaster notice; once per mode and wording, so that a
 /// resident asking several things reads their answers, and reads the notice again when the office changes it.
 /// </summary>
-public sealed class DisasterNoticeDiversion(BotDbContext db, DisasterNoticeFile notice, MessageCatalog messages, TimeProvider clock) : ITurnDiversion
+public sealed class DisasterNoticeDiversion(BotDbContext db, OpenDisasterPeriod openPeriod, DisasterNoticeFile notice, MessageCatalog messages, TimeProvider clock) : ITurnDiversion
 {
     public Task<IReadOnlyList<Reply>?> DivertAsync(Turn turn, CancellationToken ct) => Task.FromResult<IReadOnlyList<Reply>?>(null);
 
     public async Task<IReadOnlyList<Reply>> AfterAsync(Turn turn, IReadOnlyList<Reply> replies, bool understood, CancellationToken ct)
     {
-        if (turn.Message.Audience != Audience.Resident || await DisasterModeService.CurrentAsync(db, ct) is not { } period)
+        if (turn.Message.Audience != Audience.Resident || await openPeriod.GetAsync(db, ct) is not { } period)
         {
             return replies;
         }
@@ -414,4 +418,53 @@ public sealed class DisasterDataEraser(BotDbContext db) : IPersonalDataEraser
 {
     public Task EraseAsync(string userKey, CancellationToken cancellationToken) =>
         db.Set<DisasterNoticeReceipt>().Where(r => r.UserKey == userKey).ExecuteDeleteAsync(cancellationToken);
+}
+
+/// <summary>
+/// The open disaster period as every resident's turn asks for it: read from the database at most once a second in
+/// a process, because the answer is almost always "none" and the read was one of a turn's dozen statements. A switch
+/// made in this process is seen at once; one made on another replica within a second.
+/// </summary>
+public sealed class OpenDisasterPeriod(TimeProvider clock)
+{
+    private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(1);
+    private readonly Lock gate = new();
+    private (DisasterPeriod? Period, DateTimeOffset ReadAt, long Version)? last;
+    private long version;
+
+    public async Task<DisasterPeriod?> GetAsync(BotDbContext db, CancellationToken ct)
+    {
+        long readVersion;
+        lock (gate)
+        {
+            if (last is { } known && known.Version == version && clock.GetUtcNow() - known.ReadAt < Fresh)
+            {
+                return known.Period;
+            }
+
+            readVersion = version;
+        }
+
+        var readAt = clock.GetUtcNow();
+        var period = await DisasterModeService.CurrentAsync(db, ct);
+        lock (gate)
+        {
+            if (readVersion == version)
+            {
+                last = (period, readAt, readVersion); // a switch while reading leaves nothing stale behind
+            }
+        }
+
+        return period;
+    }
+
+    /// <summary>After a switch: the next turn reads again.</summary>
+    public void Forget()
+    {
+        lock (gate)
+        {
+            version++;
+            last = null;
+        }
+    }
 }
