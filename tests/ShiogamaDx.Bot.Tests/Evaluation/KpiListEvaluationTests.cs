@@ -21,8 +21,11 @@ public sealed class KpiListEvaluationTests(ITestOutputHelper output)
 
     // Measured on the commit that added the set, before any change for it (main 985c300's code): kpi rows 19/20 = 95.0 %,
     // other rows 5/25 = 20.0 % (the KPI list took 20 lists of something else), 3 asked. The floors are those figures.
-    private const double KpiFloor = 0.95;
-    private const double OtherFloor = 0.20;
+    // After the list cue claims only what the plan's words explain, and never with a project's words and no indicator word
+    // (KpiQuestionReader, #18 sixth pass): 20/20 = 100 % and 24/25 = 96.0 % (13 of the 24 asked which was meant). The
+    // project rule was added after reading the first change's misses (19/25), so from then on this is a development set.
+    private const double KpiFloor = 1.0;
+    private const double OtherFloor = 0.96;
 
     [Fact]
     public async Task ListCues_GoToTheKpiListOnlyWhenTheIndicatorsAreAskedFor()
