@@ -33,6 +33,13 @@ public sealed class GuidelinesOptions
     [Range(0.0, 1.0)]
     public double MinCoverage { get; set; } = 0.45;
 
+    /// <summary>
+    /// Rank again with the words the first sections share (pseudo-relevance feedback, GuidelineIndex.Feedback). On for
+    /// guideline documents, where the development sets gain from it; the plan turns it off (its development set loses a
+    /// question with it). Measured in docs/evaluation.md.
+    /// </summary>
+    public bool Feedback { get; set; } = true;
+
     /// <summary>Words that make a question about the guideline whatever else it says.</summary>
     public IReadOnlyList<string> TopicWords { get; set; } = ["生成AI", "手引き"];
 

@@ -234,11 +234,19 @@ public sealed partial class KpiQuestionReader
         if (ask is KpiAsk.List or KpiAsk.Unachieved && !difference && (scored.Count == 0 || KpiWords.Any(w => rest.Contains(w, StringComparison.Ordinal)) || ask == KpiAsk.List && !scored.Any(x => x.Specific > 0)))
         {
             var listing = ReadListing(ask, year, planHint, currentYear, years.Count > 0);
-            // 「全部」 alone names nothing of the plan (「全部の課で始めずに…」 is a question about something else): without a
-            // KPI's or project's word, a year or the plan named, the list is only a weak reading for the router.
-            return ask == KpiAsk.List && scored.Count == 0 && years.Count == 0 && planHint is null && !KpiWords.Any(w => rest.Contains(w, StringComparison.Ordinal))
-                ? listing with { Strength = NameEvidence }
-                : listing;
+            // A list cue (一覧, 全部) names nothing of the plan by itself: 「全部の課で始めずに…」 asks about something else, and
+            // a project's words with it (「RPAのロボットを全部止める手順」) ask for a list of that project's things, which the
+            // plan's KPI list is not. Without a year, the plan named or a word of the indicators (KPI, 指標, 目標値), the list
+            // claims the question only when no project is named and the plan's asking words explain it (MinExplained, as any
+            // reading resting on words: 「目標をすべて教えて」); otherwise it is no claim for the router, and a passage that
+            // holds the question or the refusal answers.
+            if (ask == KpiAsk.List && years.Count == 0 && planHint is null && !KpiWords.Any(w => t.Contains(w, StringComparison.Ordinal)))
+            {
+                var explainedList = original is null ? 1 : Explained(original, t, years, scored.Count > 0 ? scored[0].Entry : null);
+                return explainedList >= minExplained && scored.Count == 0 ? listing with { Explained = explainedList } : listing with { Strength = Unclaimed, Explained = explainedList };
+            }
+
+            return listing;
         }
 
         if (ask == KpiAsk.Unachieved)
@@ -596,7 +604,7 @@ public sealed partial class KpiQuestionReader
     /// The share (by characters) of the question's words of kanji, katakana, letters or digits that the entry's names and
     /// staff words (whole or by the indicator's bigrams), the plan's asking words and the years explain.
     /// </summary>
-    private static double Explained(string original, string t, IReadOnlyList<FiscalYearMention> years, Entry entry)
+    private static double Explained(string original, string t, IReadOnlyList<FiscalYearMention> years, Entry? entry)
     {
         var yearTexts = years.Select(y => t.Substring(y.Start, y.Length)).ToList();
         double all = 0, explained = 0;
@@ -610,8 +618,8 @@ public sealed partial class KpiQuestionReader
 
             var w = token.Text;
             all += w.Length;
-            if (entry.ProjectPhrases.Concat(entry.KpiPhrases).Any(p => p.Contains(w, StringComparison.Ordinal) || (p.Length >= 2 && w.Contains(p, StringComparison.Ordinal)))
-                || (w.Length >= 2 && JapaneseAnalysis.Bigrams(w).Any(entry.NameBigrams.Contains))
+            if ((entry is not null && entry.ProjectPhrases.Concat(entry.KpiPhrases).Any(p => p.Contains(w, StringComparison.Ordinal) || (p.Length >= 2 && w.Contains(p, StringComparison.Ordinal))))
+                || (entry is not null && w.Length >= 2 && JapaneseAnalysis.Bigrams(w).Any(entry.NameBigrams.Contains))
                 || AskingWords.Any(a => a.Contains(w, StringComparison.Ordinal) || (a.Length >= 2 && w.Contains(a, StringComparison.Ordinal)))
                 || yearTexts.Any(y => y.Contains(w, StringComparison.Ordinal)))
             {

@@ -81,15 +81,20 @@ public sealed class RoutingTests : IDisposable
     }
 
     [Fact]
-    public void AllWithoutAnyWordOfThePlan_IsOnlyAWeakReadingOfTheKpiList()
+    public void ListCueWithoutTheIndicators_ClaimsOnlyWhatThePlansWordsExplain()
     {
         var reader = new ShiogamaDx.Bot.Kpis.KpiQuestionReader(ShiogamaDx.Bot.Kpis.KpiCatalogLoader.Load(ShiogamaDx.Bot.Tests.Kpis.KpiTestData.ContentFile));
 
         var all = reader.Read("全部の課で始めるのはいつがいい？", 2026);
+        var robots = reader.Read("RPAのロボットを全部止める手順は？", 2026); // a project's word, a list of something else
+        var targets = reader.Read("目標を全部見せて", 2026); // nothing but the plan's asking words
         var list = reader.Read("KPIを全部見せて", 2026);
 
         Assert.Equal(ShiogamaDx.Bot.Kpis.KpiAsk.List, all.Ask);
-        Assert.Equal(0.6, all.Strength, 3); // a name's weight: a passage that holds the question outranks it
+        Assert.True(all.Strength < ShiogamaDx.Bot.Conversations.ConversationEngine.MatchThreshold, $"{all.Strength}");
+        Assert.True(robots.Strength < ShiogamaDx.Bot.Conversations.ConversationEngine.MatchThreshold, $"{robots.Ask} {robots.Strength}");
+        Assert.Equal(ShiogamaDx.Bot.Kpis.KpiAsk.List, targets.Ask);
+        Assert.Equal(0.9, targets.Strength, 3);
         Assert.Equal(0.9, list.Strength, 3);
     }
 
