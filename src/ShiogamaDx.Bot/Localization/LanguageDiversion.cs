@@ -92,9 +92,21 @@ public sealed partial class LanguageDiversion(
         }
 
         var detected = turn.IsPostback || IsMenuWord(turn.Text) ? null : LanguageDetector.Detect(turn.Text);
+        var pickedUpJapanese = false;
         if (detected is not null && detected != LanguagePack.Japanese && !packs.ContainsKey(detected))
         {
             detected = null; // a language without a pack: answered as before
+        }
+
+        if (detected == LanguagePack.Japanese && stored is { } keptForeign && keptForeign is not (LanguagePack.Japanese or LanguagePack.Easy)
+            && packs.ContainsKey(keptForeign)
+            && (!LanguageDetector.IsJapaneseSentence(turn.Text) || dialogs.Menus.SmallTalkFor(turn.Normalized) is not null))
+        {
+            // One Japanese word (やめる, ありがとう) from a resident who keeps another language is no evidence they
+            // switched: answered in the language they keep (a flow's words by the engine, a catalog word from the pack,
+            // thanks by the engine's small talk, said in the language by AfterAsync).
+            detected = null;
+            pickedUpJapanese = true;
         }
 
         language = detected switch
@@ -125,6 +137,11 @@ public sealed partial class LanguageDiversion(
         if (turn.IsPostback)
         {
             return null; // another feature's button (a flow's too): the engine answers, AfterAsync says it in the language
+        }
+
+        if (pickedUpJapanese && dialogs.Menus.SmallTalkFor(turn.Normalized) is not null)
+        {
+            return null;
         }
 
         if ((await store.LoadAsync(turn.Message.ConversationKey, ct)).State is { } flow)
