@@ -161,8 +161,9 @@ public sealed class EasyIndex
     /// <summary>
     /// A name or keyword of an easy version as the words a resident would type, in order (matching keys): what is in
     /// parentheses left out (the kanji name shown beside the reading), the particle joining a word to the next taken
-    /// off (こどもの てあて → こども, てあて; not へ, に, で, which say where), and a closing verb cut to its stem, so its other forms match
-    /// (ぜいきんを はらう → ぜいきん, はら: はらいたい, はらえる). Null when nothing of three letters or more is left.
+    /// off (こどもの てあて → こども, てあて; not へ, に, で, which say where), and a closing verb cut to its stem, so
+    /// its other forms match (ぜいきんを はらう → ぜいきん, はら: はらいたい, はらえる; ひっこして きた → ひっこして, き:
+    /// きました). Null when nothing of three letters or more is left.
     /// </summary>
     internal static string[]? Pieces(string phrase)
     {
@@ -180,7 +181,7 @@ public sealed class EasyIndex
             }
         }
 
-        if (words.Count > 1 && words[^1].Length >= 3 && IsVerbEnding(words[^1][^1]))
+        if (words.Count > 1 && ((words[^1].Length >= 3 && IsVerbEnding(words[^1][^1])) || (words[^1].Length >= 2 && IsPast(words[^1][^1]))))
         {
             words[^1] = words[^1][..^1];
         }
@@ -190,6 +191,9 @@ public sealed class EasyIndex
 
     // Particles that only join words; へ, に, から, で say where to or from, and stay.
     private static bool IsJoiningParticle(char c) => c is 'を' or 'が' or 'の' or 'は';
+
+    // The last kana of a verb's past form (きた, しんだ).
+    private static bool IsPast(char c) => c is 'た' or 'だ';
 
     // The last kana of a verb's dictionary form (はらう, ひっこす, はいる).
     private static bool IsVerbEnding(char c) => c is 'う' or 'く' or 'す' or 'つ' or 'ぬ' or 'ふ' or 'む' or 'る' or 'ぐ' or 'ぶ';

@@ -66,6 +66,7 @@ public sealed class EasyAndForeignUnderstandingTests
     [InlineData("こどもの てあて", "こども|てあて")]
     [InlineData("ぜいきんを はらう", "ぜいきん|はら")]
     [InlineData("ほかの まちへ ひっこす", "ほか|まちへ|ひっこ")] // へ says where: kept
+    [InlineData("あかちゃんが うまれた", "あかちゃん|うまれ")] // a past form: うまれました matches too
     [InlineData("じゅうみんひょう（住民票）", "じゅうみんひょう")]
     [InlineData("こども", "こども")] // one word: its last kana is its own
     [InlineData("マイナンバーカード", "まいなんばかど")]
