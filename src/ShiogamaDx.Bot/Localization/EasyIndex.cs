@@ -22,7 +22,7 @@ public sealed class EasyIndex
 
     private readonly FieldIndex<Procedure> index;
 
-    // Each procedure's easy name and keywords as phrases: their words, in order (see Pieces).
+    // Each procedure's easy name and keywords as phrases: their words, in order (see Pieces and Forms).
     private readonly Dictionary<Procedure, List<string[]>> phrases = [];
 
     public EasyIndex(LanguagePack easy, IReadOnlyList<Procedure> procedures, JapaneseAnalysis analysis)
@@ -31,7 +31,7 @@ public sealed class EasyIndex
         {
             if (easy.Procedures.GetValueOrDefault(p.Id) is { } written)
             {
-                var own = new[] { written.Name }.Concat(written.Keywords).OfType<string>().Select(Pieces).OfType<string[]>().ToList();
+                var own = new[] { written.Name }.Concat(written.Keywords).OfType<string>().SelectMany(Forms).ToList();
                 if (own.Count > 0)
                 {
                     phrases[p] = own;
@@ -157,6 +157,57 @@ public sealed class EasyIndex
 
         return question.Length == 0 ? 0 : Math.Min(1.0, (double)found / question.Length);
     }
+
+    /// <summary>
+    /// A phrase's words (<see cref="Pieces"/>), and when it closes with a verb, the same words with the verb's stem as
+    /// its polite forms write it (かぞくが しんだ → かぞく, しに: しにました; いぬを かう → いぬ, かい: かいました).
+    /// </summary>
+    internal static IReadOnlyList<string[]> Forms(string phrase)
+    {
+        if (Pieces(phrase) is not { } pieces)
+        {
+            return [];
+        }
+
+        var words = phrase.Split([' ', '\u3000'], StringSplitOptions.RemoveEmptyEntries);
+        var last = words.Length > 1 ? JapaneseText.Normalize(words[^1]) : string.Empty;
+        return [pieces, .. PoliteStems(last).Where(stem => stem != pieces[^1]).Select(stem => (string[])[.. pieces[..^1], stem])];
+    }
+
+    /// <summary>The stems a verb's polite forms (〜ます, 〜ました) are written with, from its dictionary or past form.</summary>
+    internal static IEnumerable<string> PoliteStems(string verb)
+    {
+        if (verb.Length >= 2 && IRow(verb[^1]) is { } i)
+        {
+            yield return verb[..^1] + i; // しぬ → しに, かう → かい
+            yield break;
+        }
+
+        if (verb.Length < 3)
+        {
+            yield break;
+        }
+
+        var (before, ending) = (verb[..^2], verb[^2..]);
+        var stems = ending switch
+        {
+            "んだ" => new[] { 'に', 'み', 'び' }, // しんだ ← しぬ, よんだ ← よむ, とんだ ← とぶ
+            "った" => ['い', 'ち', 'り'],          // かった ← かう, まった ← まつ, はいった ← はいる
+            "いた" => ['き'],                      // かいた ← かく
+            "いだ" => ['ぎ'],                      // ぬいだ ← ぬぐ
+            _ => [],
+        };
+        foreach (var stem in stems)
+        {
+            yield return before + stem;
+        }
+    }
+
+    private static char? IRow(char u) => u switch
+    {
+        'う' => 'い', 'く' => 'き', 'す' => 'し', 'つ' => 'ち', 'ぬ' => 'に', 'ふ' => 'ひ', 'む' => 'み', 'る' => 'り', 'ぐ' => 'ぎ', 'ぶ' => 'び',
+        _ => null,
+    };
 
     /// <summary>
     /// A name or keyword of an easy version as the words a resident would type, in order (matching keys): what is in

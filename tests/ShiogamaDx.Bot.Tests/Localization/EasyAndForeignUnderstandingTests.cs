@@ -74,6 +74,15 @@ public sealed class EasyAndForeignUnderstandingTests
     public void EasyPhrase_IsReadAsItsWordsInOrder(string phrase, string? pieces) =>
         Assert.Equal(pieces, EasyIndex.Pieces(phrase) is { } p ? string.Join('|', p) : null);
 
+    [Theory]
+    [InlineData("かぞくが しんだ", "かぞく|しん; かぞく|しに; かぞく|しみ; かぞく|しび")]
+    [InlineData("いぬを かう", "いぬ|かう; いぬ|かい")]
+    [InlineData("ぜいきんを はらう", "ぜいきん|はら; ぜいきん|はらい")]
+    [InlineData("こどもの てあて", "こども|てあて")] // no verb: one form
+    [InlineData("しんだ", "しんだ")] // one word: as written
+    public void EasyPhrase_ClosingWithAVerb_AlsoMatchesItsPoliteStem(string phrase, string forms) =>
+        Assert.Equal(forms, string.Join("; ", EasyIndex.Forms(phrase).Select(f => string.Join('|', f))));
+
     [Fact]
     public void EasyPhrase_ExplainsTheShareOfTheQuestionItsWordsCover_InOrderOnly()
     {
