@@ -17,10 +17,28 @@ public sealed class EasyIndex
     private const double TextBoost = 1.0;
     private const double ReadingBoost = 0.8; // a field read aloud: a little less sure than its own words
 
+    /// <summary>How much a phrase of the easy version found whole in the question lifts its entry (times the share of the question it is).</summary>
+    private const double PhraseWeight = 1.0;
+
     private readonly FieldIndex<Procedure> index;
+
+    // Each procedure's easy name and keywords as phrases: their words, in order (see Pieces and Forms).
+    private readonly Dictionary<Procedure, List<string[]>> phrases = [];
 
     public EasyIndex(LanguagePack easy, IReadOnlyList<Procedure> procedures, JapaneseAnalysis analysis)
     {
+        foreach (var p in procedures)
+        {
+            if (easy.Procedures.GetValueOrDefault(p.Id) is { } written)
+            {
+                var own = new[] { written.Name }.Concat(written.Keywords).OfType<string>().SelectMany(Forms).ToList();
+                if (own.Count > 0)
+                {
+                    phrases[p] = own;
+                }
+            }
+        }
+
         var words = easy.Readings.Keys.OrderByDescending(k => k.Length).ThenBy(k => k, StringComparer.Ordinal).ToList();
         IEnumerable<(string Text, double Boost)> Fields(Procedure p)
         {
@@ -93,18 +111,143 @@ public sealed class EasyIndex
     /// </summary>
     public IReadOnlyList<ProcedureHit> Search(string text, int max = 3)
     {
-        var hits = index.Search(text, max * 2).ToDictionary(h => h.Item, h => h.Confidence);
+        var all = phrases.Count + (max * 2);
+        var hits = index.Search(text, all).ToDictionary(h => h.Item, h => h.Confidence);
         var joined = JoinKana(text);
         if (joined != text)
         {
-            foreach (var (item, confidence) in index.Search(joined, max * 2))
+            foreach (var (item, confidence) in index.Search(joined, all))
             {
                 hits[item] = Math.Max(hits.GetValueOrDefault(item), confidence);
             }
         }
 
+        // A phrase of an easy version whose words all stand in the question, in order (こどもの てあて in こども の
+        // てあて を もらいたい), says more than the same words scattered over other entries' fields: the entry is
+        // lifted by the share of the question the phrase explains.
+        var question = JapaneseText.Normalize(text);
+        foreach (var (item, confidence) in hits.ToList())
+        {
+            var share = phrases.TryGetValue(item, out var own) ? own.Max(p => Share(question, p)) : 0;
+            if (share > 0)
+            {
+                hits[item] = Math.Round(confidence + ((1 - confidence) * PhraseWeight * share), 4);
+            }
+        }
+
         return hits.OrderByDescending(h => h.Value).ThenBy(h => h.Key.Position).Take(max).Select(h => new ProcedureHit(h.Key, h.Value)).ToList();
     }
+
+    /// <summary>The share of a question (its matching key) that a phrase's words, found in it in order, explain; 0 when one is missing.</summary>
+    internal static double Share(string question, string[] pieces)
+    {
+        var at = 0;
+        var found = 0;
+        foreach (var piece in pieces)
+        {
+            var i = question.IndexOf(piece, at, StringComparison.Ordinal);
+            if (i < 0)
+            {
+                return 0;
+            }
+
+            at = i + piece.Length;
+            found += piece.Length;
+        }
+
+        return question.Length == 0 ? 0 : Math.Min(1.0, (double)found / question.Length);
+    }
+
+    /// <summary>
+    /// A phrase's words (<see cref="Pieces"/>), and when it closes with a verb, the same words with the verb's stem as
+    /// its polite forms write it (かぞくが しんだ → かぞく, しに: しにました; いぬを かう → いぬ, かい: かいました).
+    /// </summary>
+    internal static IReadOnlyList<string[]> Forms(string phrase)
+    {
+        if (Pieces(phrase) is not { } pieces)
+        {
+            return [];
+        }
+
+        var words = phrase.Split([' ', '\u3000'], StringSplitOptions.RemoveEmptyEntries);
+        var last = words.Length > 1 ? JapaneseText.Normalize(words[^1]) : string.Empty;
+        return [pieces, .. PoliteStems(last).Where(stem => stem != pieces[^1]).Select(stem => (string[])[.. pieces[..^1], stem])];
+    }
+
+    /// <summary>The stems a verb's polite forms (〜ます, 〜ました) are written with, from its dictionary or past form.</summary>
+    internal static IEnumerable<string> PoliteStems(string verb)
+    {
+        if (verb.Length >= 2 && IRow(verb[^1]) is { } i)
+        {
+            yield return verb[..^1] + i; // しぬ → しに, かう → かい
+            yield break;
+        }
+
+        if (verb.Length < 3)
+        {
+            yield break;
+        }
+
+        var (before, ending) = (verb[..^2], verb[^2..]);
+        var stems = ending switch
+        {
+            "んだ" => new[] { 'に', 'み', 'び' }, // しんだ ← しぬ, よんだ ← よむ, とんだ ← とぶ
+            "った" => ['い', 'ち', 'り'],          // かった ← かう, まった ← まつ, はいった ← はいる
+            "いた" => ['き'],                      // かいた ← かく
+            "いだ" => ['ぎ'],                      // ぬいだ ← ぬぐ
+            _ => [],
+        };
+        foreach (var stem in stems)
+        {
+            yield return before + stem;
+        }
+    }
+
+    private static char? IRow(char u) => u switch
+    {
+        'う' => 'い', 'く' => 'き', 'す' => 'し', 'つ' => 'ち', 'ぬ' => 'に', 'ふ' => 'ひ', 'む' => 'み', 'る' => 'り', 'ぐ' => 'ぎ', 'ぶ' => 'び',
+        _ => null,
+    };
+
+    /// <summary>
+    /// A name or keyword of an easy version as the words a resident would type, in order (matching keys): what is in
+    /// parentheses left out (the kanji name shown beside the reading), the particle joining a word to the next taken
+    /// off (こどもの てあて → こども, てあて; not へ, に, で, which say where), and a closing verb cut to its stem, so
+    /// its other forms match (ぜいきんを はらう → ぜいきん, はら: はらいたい, はらえる; ひっこして きた → ひっこして, き:
+    /// きました). Null when nothing of three letters or more is left.
+    /// </summary>
+    internal static string[]? Pieces(string phrase)
+    {
+        var cut = phrase.IndexOfAny(['（', '(']);
+        var words = (cut > 0 ? phrase[..cut] : phrase)
+            .Split([' ', '\u3000'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(JapaneseText.Normalize)
+            .Where(w => w.Length > 0)
+            .ToList();
+        for (var i = 0; i + 1 < words.Count; i++)
+        {
+            if (words[i].Length >= 3 && IsJoiningParticle(words[i][^1]))
+            {
+                words[i] = words[i][..^1];
+            }
+        }
+
+        if (words.Count > 1 && ((words[^1].Length >= 3 && IsVerbEnding(words[^1][^1])) || (words[^1].Length >= 2 && IsPast(words[^1][^1]))))
+        {
+            words[^1] = words[^1][..^1];
+        }
+
+        return words.Sum(w => w.Length) >= 3 ? [.. words] : null;
+    }
+
+    // Particles that only join words; へ, に, から, で say where to or from, and stay.
+    private static bool IsJoiningParticle(char c) => c is 'を' or 'が' or 'の' or 'は';
+
+    // The last kana of a verb's past form (きた, しんだ).
+    private static bool IsPast(char c) => c is 'た' or 'だ';
+
+    // The last kana of a verb's dictionary form (はらう, ひっこす, はいる).
+    private static bool IsVerbEnding(char c) => c is 'う' or 'く' or 'す' or 'つ' or 'ぬ' or 'ふ' or 'む' or 'る' or 'ぐ' or 'ぶ';
 
     /// <summary>The spaces between two kana or kanji taken out: こくみん けんこう ほけん → こくみんけんこうほけん.</summary>
     internal static string JoinKana(string text)

@@ -75,6 +75,37 @@ public static class LanguageDetector
         return latin >= 2 ? DetectLatin(text) : null;
     }
 
+    /// <summary>
+    /// Whether a message <see cref="Detect"/> reads as Japanese is a Japanese sentence, enough to move a resident who
+    /// keeps another language to Japanese: kana written with kanji (住民票がほしい, ごみの日はいつ) of at least
+    /// <see cref="MixedSentence"/> letters, or at least <see cref="KanaSentence"/> letters. One word a resident of
+    /// another language has picked up (やめる, キャンセル, じゅうみんひょう, ごみの日) is not: it is answered in the
+    /// language they keep.
+    /// </summary>
+    public static bool IsJapaneseSentence(string? text)
+    {
+        int kana = 0, kanji = 0;
+        foreach (var c in text ?? string.Empty)
+        {
+            if (c is >= '\u3041' and <= '\u30FF' and not '\u30FB' and not '\u30FC')
+            {
+                kana++;
+            }
+            else if (c is >= '\u4E00' and <= '\u9FFF' or '々')
+            {
+                kanji++;
+            }
+        }
+
+        return kana > 0 && ((kanji > 0 && kana + kanji >= MixedSentence) || kana + kanji >= KanaSentence);
+    }
+
+    /// <summary>Letters of a message mixing kana and kanji that make it a sentence (住民票がほしい: 7; ごみの日: 4, a word).</summary>
+    internal const int MixedSentence = 5;
+
+    /// <summary>Letters of a kana-only message that make it a sentence rather than one word (じゅうみんひょう: 8).</summary>
+    internal const int KanaSentence = 10;
+
     private static string? DetectLatin(string text)
     {
         var lower = text.ToLowerInvariant();

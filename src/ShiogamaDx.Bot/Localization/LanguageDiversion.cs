@@ -44,6 +44,12 @@ public sealed partial class LanguageDiversion(
 
     private const string TraditionalNote = "traditional-note";
 
+    /// <summary>
+    /// How much surer the easy words must be of a procedure than another feature (a guide, the class schedule) is of
+    /// the question, for the procedure to answer a やさしい日本語 resident instead: clearly, not by a hair.
+    /// </summary>
+    private const double OtherFeatureMargin = 0.2;
+
     // This turn's language, kept for AfterAsync (the diversion is scoped: one per turn or inbox item).
     private string language = LanguagePack.Japanese;
 
@@ -92,9 +98,21 @@ public sealed partial class LanguageDiversion(
         }
 
         var detected = turn.IsPostback || IsMenuWord(turn.Text) ? null : LanguageDetector.Detect(turn.Text);
+        var pickedUpJapanese = false;
         if (detected is not null && detected != LanguagePack.Japanese && !packs.ContainsKey(detected))
         {
             detected = null; // a language without a pack: answered as before
+        }
+
+        if (detected == LanguagePack.Japanese && stored is { } keptForeign && keptForeign is not (LanguagePack.Japanese or LanguagePack.Easy)
+            && packs.ContainsKey(keptForeign)
+            && (!LanguageDetector.IsJapaneseSentence(turn.Text) || dialogs.Menus.SmallTalkFor(turn.Normalized) is not null))
+        {
+            // One Japanese word (やめる, ありがとう) from a resident who keeps another language is no evidence they
+            // switched: answered in the language they keep (a flow's words by the engine, a catalog word from the pack,
+            // thanks by the engine's small talk, said in the language by AfterAsync).
+            detected = null;
+            pickedUpJapanese = true;
         }
 
         language = detected switch
@@ -125,6 +143,11 @@ public sealed partial class LanguageDiversion(
         if (turn.IsPostback)
         {
             return null; // another feature's button (a flow's too): the engine answers, AfterAsync says it in the language
+        }
+
+        if (pickedUpJapanese && dialogs.Menus.SmallTalkFor(turn.Normalized) is not null)
+        {
+            return null;
         }
 
         if ((await store.LoadAsync(turn.Message.ConversationKey, ct)).State is { } flow)
@@ -614,7 +637,8 @@ public sealed partial class LanguageDiversion(
     /// <summary>
     /// A question the catalog's own words do not understand, asked by a やさしい日本語 resident: searched again with the
     /// easy versions' words beside the catalog's (<see cref="EasyIndex"/>). Answered here only when no feature of the
-    /// engine understands it; otherwise, and when the easy words do not find it either, the engine answers as before.
+    /// engine understands it, or when the easy words are clearly surer than the feature that does; otherwise, and when
+    /// the easy words do not find it either, the engine answers as before.
     /// </summary>
     private async Task<IReadOnlyList<Reply>?> EasyQuestionAsync(Turn turn, LanguagePack easy, CancellationToken ct)
     {
@@ -627,7 +651,8 @@ public sealed partial class LanguageDiversion(
         var hits = easyIndexes.Get(easy, db).Search(turn.Text);
         if (hits is not [{ Confidence: >= ConversationEngine.MatchThreshold } best, ..]
             || (regular is [{ Confidence: >= ConversationEngine.MatchThreshold } known, ..] && (known.Procedure.Id == best.Procedure.Id || known.Confidence >= best.Confidence))
-            || handlers.Any(h => h.Audience == Audience.Resident && h.Name != ProcedureReplies.Handler && h.Match(turn) >= ConversationEngine.MatchThreshold)
+            || handlers.Any(h => h.Audience == Audience.Resident && h.Name != ProcedureReplies.Handler && h.Match(turn) is var claim
+                && claim >= ConversationEngine.MatchThreshold && claim > best.Confidence - OtherFeatureMargin)
             || (await store.LoadAsync(turn.Message.ConversationKey, ct)).State is not null)
         {
             return null;

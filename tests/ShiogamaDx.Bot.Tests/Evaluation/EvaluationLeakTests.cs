@@ -88,6 +88,8 @@ public sealed partial class EvaluationLeakTests(ITestOutputHelper output)
     [InlineData("vi", 30)]
     [InlineData("pt", 30)]
     [InlineData("tl", 30)]
+    [InlineData("easy-fresh", 57)]
+    [InlineData("easy-blind", 48)]
     public void LanguageSet_IsCompleteAndNamesExistingAnswers(string language, int size)
     {
         var set = Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv");

@@ -19,8 +19,10 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // and the foreign index's function words easy-fresh 36/57, pt-fresh 23/25, tl-fresh 17/25; after 38/57, 22/25, 23/25.
     // With easy.yaml keywords: for every procedure (0b55565): easy 50/60 -> 54/60, easy-fresh 38/57 -> 41/57.
     // Han-only Chinese told by words Japanese writes otherwise (之前, 我, 是 …): zh 28/30 -> 29/30.
+    // Easy phrases matched whole, verbs by their stems, the easy words over another feature only when clearly surer
+    // (sixth #24 session, 93c2600 … a821be8): easy 54/60 -> 57/60, easy-fresh 41/57 -> 49/57.
     [Theory]
-    [InlineData("easy", 0.90)]
+    [InlineData("easy", 0.95)]
     [InlineData("en", 0.96)]
     [InlineData("zh", 0.96)]
     [InlineData("ko", 0.93)]
@@ -28,7 +30,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("pt", 0.83)]
     [InlineData("tl", 0.83)]
     // Fresh held-out sets (written by another engineer before the change that measures them).
-    [InlineData("easy-fresh", 0.71)]
+    [InlineData("easy-fresh", 0.85)]
     [InlineData("pt-fresh", 0.88)]
     [InlineData("tl-fresh", 0.92)]
     public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)

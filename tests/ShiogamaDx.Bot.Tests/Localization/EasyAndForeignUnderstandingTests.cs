@@ -62,6 +62,48 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.Equal("LINE のつかいかた", EasyIndex.JoinKana("LINE の つかいかた")); // a space beside a Latin word stays
     }
 
+    [Theory]
+    [InlineData("こどもの てあて", "こども|てあて")]
+    [InlineData("ぜいきんを はらう", "ぜいきん|はら")]
+    [InlineData("ほかの まちへ ひっこす", "ほか|まちへ|ひっこ")] // へ says where: kept
+    [InlineData("あかちゃんが うまれた", "あかちゃん|うまれ")] // a past form: うまれました matches too
+    [InlineData("じゅうみんひょう（住民票）", "じゅうみんひょう")]
+    [InlineData("こども", "こども")] // one word: its last kana is its own
+    [InlineData("マイナンバーカード", "まいなんばかど")]
+    [InlineData("ねこ", null)]
+    public void EasyPhrase_IsReadAsItsWordsInOrder(string phrase, string? pieces) =>
+        Assert.Equal(pieces, EasyIndex.Pieces(phrase) is { } p ? string.Join('|', p) : null);
+
+    [Theory]
+    [InlineData("かぞくが しんだ", "かぞく|しん; かぞく|しに; かぞく|しみ; かぞく|しび")]
+    [InlineData("いぬを かう", "いぬ|かう; いぬ|かい")]
+    [InlineData("ぜいきんを はらう", "ぜいきん|はら; ぜいきん|はらい")]
+    [InlineData("こどもの てあて", "こども|てあて")] // no verb: one form
+    [InlineData("しんだ", "しんだ")] // one word: as written
+    public void EasyPhrase_ClosingWithAVerb_AlsoMatchesItsPoliteStem(string phrase, string forms) =>
+        Assert.Equal(forms, string.Join("; ", EasyIndex.Forms(phrase).Select(f => string.Join('|', f))));
+
+    [Fact]
+    public void EasyPhrase_ExplainsTheShareOfTheQuestionItsWordsCover_InOrderOnly()
+    {
+        Assert.Equal(6 / 11.0, EasyIndex.Share("こどものてあてがほしい", ["こども", "てあて"]), 6);
+        Assert.Equal(0, EasyIndex.Share("てあてのこどもがほしい", ["こども", "てあて"]));
+        Assert.Equal(0, EasyIndex.Share("こどものほけん", ["こども", "てあて"]));
+    }
+
+    [Fact]
+    public void EasyQuestion_NamingAPhraseOfAnEasyVersion_FindsThatProcedureFirst()
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        using var analysis = new Bot.Language.JapaneseAnalysis(Bot.Language.CityWords.Load(Path.Combine(Content, Bot.Language.CityWords.FileName)));
+        var index = new EasyIndex(packs["easy"], catalog, analysis);
+
+        // こども and てあて stand in several entries' fields (the change of an allowance's account, medical costs);
+        // together, in this order, they are the child allowance's own words.
+        Assert.Equal("jido-teate", index.Search("こども の てあて が ほしい")[0].Procedure.Id);
+    }
+
     [Fact]
     public void Readings_ThatAreNotHiragana_AreRefusedWithTheirLine()
     {

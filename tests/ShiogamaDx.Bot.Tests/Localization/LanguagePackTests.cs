@@ -93,4 +93,17 @@ public sealed class LanguagePackTests
     [InlineData("3", null)]
     public void Detector_TellsTheLanguageOfAMessage_OrSaysItCannot(string text, string? expected) =>
         Assert.Equal(expected, LanguageDetector.Detect(text));
+
+    [Theory]
+    [InlineData("やめる", false)]
+    [InlineData("キャンセル", false)]
+    [InlineData("じゅうみんひょう", false)]
+    [InlineData("ごみの日", false)]
+    [InlineData("住民票", false)]
+    [InlineData("住民票がほしい", true)]
+    [InlineData("ごみの日はいつ", true)]
+    [InlineData("じゅうみんひょうがほしいです", true)]
+    [InlineData("How do I get it?", false)]
+    public void JapaneseSentence_IsToldFromOneWordOfJapanese(string text, bool sentence) =>
+        Assert.Equal(sentence, LanguageDetector.IsJapaneseSentence(text));
 }

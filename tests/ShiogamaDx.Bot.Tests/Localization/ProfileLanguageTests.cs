@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ShiogamaDx.Bot.Classes;
+using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Localization;
 using ShiogamaDx.Bot.Tests.Line;
 using static ShiogamaDx.Bot.Tests.Localization.ResidentLanguageTests;
@@ -108,6 +109,36 @@ public sealed class ProfileLanguageTests
         host.App.Clock.Advance(NextDay);
         Assert.Contains("certificate of residence", await SayAsync(host, "住民票"), StringComparison.OrdinalIgnoreCase);
         Assert.Equal(("en", LanguageSource.Written), Kept(host));
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
+    public async Task OneJapaneseWord_FromAResidentWhoKeepsAnotherLanguage_IsAnsweredInIt_ButAJapaneseSentenceSwitches()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        await SayAsync(host, "How do I get a copy of my certificate of residence?");
+        Assert.Equal(("en", LanguageSource.Written), Kept(host));
+
+        // The runtime's Japanese word ends the flow, as "cancel" does; said in English, and English is kept.
+        Assert.Contains("What is your feedback about?", await SayAsync(host, "I have some feedback"), StringComparison.Ordinal);
+        var cancelled = await SayAsync(host, "やめる");
+        Assert.Contains("Stopped \"Feedback\"", cancelled, StringComparison.Ordinal);
+        Assert.False(HasJapanese(cancelled), cancelled);
+        Assert.Empty(host.Db(db => db.Set<ConversationStateRecord>().AsNoTracking().ToList())); // the flow is over
+        Assert.Equal(("en", LanguageSource.Written), Kept(host));
+
+        // A catalog word typed in hiragana, and thanks at length: still English.
+        var word = await SayAsync(host, "じゅうみんひょう");
+        Assert.Contains("Copy of the certificate of residence", word, StringComparison.Ordinal);
+        Assert.False(HasJapanese(word), word);
+        // Thanks are the engine's small talk, said to be in Japanese (no LLM here): nothing to search, nothing unanswered.
+        Assert.Contains("The following is only available in Japanese:", await SayAsync(host, "ありがとうございます"), StringComparison.Ordinal);
+        Assert.Empty(host.Db(db => db.Set<UnansweredQuestion>().AsNoTracking().ToList()));
+        Assert.Equal(("en", LanguageSource.Written), Kept(host));
+
+        // A Japanese sentence is evidence: answered in Japanese, and Japanese is kept as written.
+        Assert.Contains("住民票の写し", await SayAsync(host, "住民票を取りたいです"), StringComparison.Ordinal);
+        Assert.Equal((LanguagePack.Japanese, LanguageSource.Written), Kept(host));
         Assert.Empty(host.Fake.SpecErrors);
     }
 
