@@ -47,7 +47,7 @@ public sealed partial class PlaygroundBrowserTests
         await ScreenshotAsync(page, "teams-kpi-answer.png");
 
         // A guideline answer: heading, body and citation as paragraphs; the paragraph after a numbered list outside it.
-        var guideline = await AskAsync(page, "生成AIに個人情報を入力してもいいですか", "（出典: ");
+        var guideline = await AskAsync(page, "生成AIの回答をそのまま使ってもいいですか", "（出典: "); // several sections answer it
         var paragraphs = await guideline.Locator("p").AllInnerTextsAsync();
         Assert.Matches("^【.+】$", paragraphs[0]);
         Assert.StartsWith("（出典: ", paragraphs[^1], StringComparison.Ordinal);

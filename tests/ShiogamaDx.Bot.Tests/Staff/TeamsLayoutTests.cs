@@ -61,7 +61,9 @@ public sealed partial class TeamsLayoutTests
     [Fact]
     public async Task GuidelineAnswer_IsOneMessage_TheBestPassageAsParagraphs_TheOthersFoldedUnderOneButton()
     {
-        const string question = "生成AIに個人情報を入力してもいいですか";
+        // A question several sections answer (the personal-data one is answered by one section alone since the
+        // guideline's ranking re-ranks with the first sections' words).
+        const string question = "生成AIの回答をそのまま使ってもいいですか";
         await using var h = await StaffHarness.StartAsync();
         var passages = Assert.Single((await h.App.SayAsync(Audience.Staff, "terminal-staff", question)).OfType<PassagesReply>()).Passages;
         Assert.True(passages.Count > 1, "the question is answered by several sections");
