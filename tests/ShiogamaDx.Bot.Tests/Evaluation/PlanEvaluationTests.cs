@@ -15,7 +15,10 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
 {
     // Measured when the set was added, before the plan was content: 3/47 (6.4 %); with the plan as content (Plan/):
     // 35/47 (74.4 %). The floor is that figure rounded down; the target of issue #22 is 90 %, not met yet.
-    private const double Floor = 0.82; // 39/47 = 83.0 % with a KPI reading claiming only questions its words explain, the glossary for meanings and いくつ asked for (#18/#22 fourth pass)
+    // 39/47 = 83.0 % with a KPI reading claiming only questions its words explain, the glossary for meanings and いくつ asked
+    // for (#18/#22 fourth pass); 40/47 = 85.1 % since スマホ教室 inside a longer staff question is a mention for the class
+    // results (#22 sixth pass).
+    private const double Floor = 0.85;
 
     // 34/42 = 81.0 % on ddedb11 (main a15fa50 code); 33/42 = 78.6 % since a KPI reading claims only questions its words
     // explain (KpiQuestionReader.MinExplained): the one change of the fourth pass that moved this set, down by one
