@@ -25,7 +25,8 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
     // question, while it raised the documents' refusals and the dev set. Reported in docs/evaluation.md, rounded down.
     // 32/42 = 76.2 % after 6cdd0d4 (#18 fifth pass: a verb's one kanji in coverage, the glossary competing only for
     // meanings), down one question; which one was not looked at (held out). Reported in docs/evaluation.md.
-    private const double HeldOutFloor = 0.76;
+    // 33/42 = 78.6 % after the sixth pass (b0c60df, 66e96ef, 62986e3; totals only, run after the last change of the pass).
+    private const double HeldOutFloor = 0.78;
 
     [Fact]
     public Task PlanSet_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-questions.tsv", Floor);
