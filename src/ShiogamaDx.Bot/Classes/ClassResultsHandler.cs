@@ -22,7 +22,9 @@ public sealed class ClassResultsHandler(BotDbContext db, TimeProvider clock, Mes
 
         // "…の割合の実績/目標" asks for the plan's KPI, which the KPI feature answers (with these results as its source).
         var kpiWords = n.Contains("割合", StringComparison.Ordinal) || n.Contains("実績", StringComparison.Ordinal) || n.Contains("目標", StringComparison.Ordinal) || n.Contains("達成", StringComparison.Ordinal);
-        return aboutClasses && kpiWords ? 0.4 : aboutClasses ? (n.Contains("結果", StringComparison.Ordinal) || n.Contains("あんけと", StringComparison.Ordinal) || n.Contains("理解", StringComparison.Ordinal) ? 0.9 : 0.6) : 0;
+        // スマホ教室 said inside a longer question that asks nothing of the results (「スマホ教室の事業では…」) is a mention,
+        // the weakest claim (ConversationEngine.KeywordMention): the plan or a document that holds the question answers it.
+        return aboutClasses && kpiWords ? 0.4 : aboutClasses ? (n.Contains("結果", StringComparison.Ordinal) || n.Contains("あんけと", StringComparison.Ordinal) || n.Contains("理解", StringComparison.Ordinal) ? 0.9 : ConversationEngine.KeywordMention(turn)) : 0;
     }
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)

@@ -55,6 +55,22 @@ public sealed class RoutingTests : IDisposable
         Assert.Contains("操作の相談", contact, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("スマホ教室の事業ではどんな内容をやるの？")]
+    [InlineData("スマホ教室の事業はどういう取組？")]
+    [InlineData("スマホ教室という事業ではどんなことを行いますか")]
+    public async Task ClassesMentionedInAQuestionAboutThePlan_AreThePlansToAnswer(string question)
+    {
+        // スマホ教室 inside a longer staff question is a mention (ConversationEngine.KeywordMention), not a request for the
+        // classes' results: the plan's 事業 sheet of the classes answers it. Said alone, it still names the results.
+        var project = ReplyText.Of(await app.SayAsync(Audience.Staff, "s1", question));
+        var results = ReplyText.Of(await app.SayAsync(Audience.Staff, "s2", "スマホ教室"));
+
+        Assert.Contains("施策3", project, StringComparison.Ordinal);
+        Assert.Contains("スマホ教室の実施", project, StringComparison.Ordinal);
+        Assert.DoesNotContain("施策3", results, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task FeaturesKeywordAlone_StillNamesTheFeature()
     {

@@ -15,14 +15,18 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
 {
     // Measured when the set was added, before the plan was content: 3/47 (6.4 %); with the plan as content (Plan/):
     // 35/47 (74.4 %). The floor is that figure rounded down; the target of issue #22 is 90 %, not met yet.
-    private const double Floor = 0.82; // 39/47 = 83.0 % with a KPI reading claiming only questions its words explain, the glossary for meanings and いくつ asked for (#18/#22 fourth pass)
+    // 39/47 = 83.0 % with a KPI reading claiming only questions its words explain, the glossary for meanings and いくつ asked
+    // for (#18/#22 fourth pass); 40/47 = 85.1 % since スマホ教室 inside a longer staff question is a mention for the class
+    // results (#22 sixth pass).
+    private const double Floor = 0.85;
 
     // 34/42 = 81.0 % on ddedb11 (main a15fa50 code); 33/42 = 78.6 % since a KPI reading claims only questions its words
     // explain (KpiQuestionReader.MinExplained): the one change of the fourth pass that moved this set, down by one
     // question, while it raised the documents' refusals and the dev set. Reported in docs/evaluation.md, rounded down.
     // 32/42 = 76.2 % after 6cdd0d4 (#18 fifth pass: a verb's one kanji in coverage, the glossary competing only for
     // meanings), down one question; which one was not looked at (held out). Reported in docs/evaluation.md.
-    private const double HeldOutFloor = 0.76;
+    // 33/42 = 78.6 % after the sixth pass (b0c60df, 66e96ef, 62986e3; totals only, run after the last change of the pass).
+    private const double HeldOutFloor = 0.78;
 
     [Fact]
     public Task PlanSet_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-questions.tsv", Floor);
