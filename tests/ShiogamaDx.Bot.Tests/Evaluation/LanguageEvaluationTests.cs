@@ -20,14 +20,15 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // With easy.yaml keywords: for every procedure (0b55565): easy 50/60 -> 54/60, easy-fresh 38/57 -> 41/57.
     // Han-only Chinese told by words Japanese writes otherwise (之前, 我, 是 …): zh 28/30 -> 29/30.
     // Easy phrases matched whole, verbs by their stems, the easy words over another feature only when clearly surer
-    // (sixth #24 session, 93c2600 … a821be8): easy 54/60 -> 57/60, easy-fresh 41/57 -> 49/57.
+    // (sixth #24 session, 93c2600 … a821be8): easy 54/60 -> 57/60, easy-fresh 41/57 -> 49/57. Portuguese verb and
+    // noun endings taken off (mudar, mudança → mud): pt 25/30 -> 26/30, pt-fresh 22/25 unchanged.
     [Theory]
     [InlineData("easy", 0.95)]
     [InlineData("en", 0.96)]
     [InlineData("zh", 0.96)]
     [InlineData("ko", 0.93)]
     [InlineData("vi", 0.90)]
-    [InlineData("pt", 0.83)]
+    [InlineData("pt", 0.86)]
     [InlineData("tl", 0.83)]
     // Fresh held-out sets (written by another engineer before the change that measures them).
     [InlineData("easy-fresh", 0.85)]
