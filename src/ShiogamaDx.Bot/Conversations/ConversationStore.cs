@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using ShiogamaDx.Bot.Data;
 
 namespace ShiogamaDx.Bot.Conversations;
@@ -15,13 +17,19 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
     /// <summary>Unchanged offers are written again only when they are this much older than new ones.</summary>
     private static readonly TimeSpan OffersRefresh = TimeSpan.FromHours(1);
 
-    // Compiled once: a LINQ query is otherwise checked against EF's query cache (its expression tree walked and
-    // compared) on every call, and these two run on every turn (#19).
-    private static readonly Func<BotDbContext, string, CancellationToken, Task<ConversationStateRecord?>> StateByKey =
-        EF.CompileAsyncQuery((BotDbContext db, string key, CancellationToken ct) => db.Set<ConversationStateRecord>().FirstOrDefault(r => r.ConversationKey == key));
+    // Compiled once per EF model: a LINQ query is otherwise checked against EF's query cache (its expression tree
+    // walked and compared) on every call, and these two run on every turn (#19). Per model, because a compiled query
+    // refuses a context of another model (SQLite and PostgreSQL have one each; the tests use both in one process).
+    private static readonly ConditionalWeakTable<IModel, Func<BotDbContext, string, CancellationToken, Task<ConversationStateRecord?>>> StateByKey = [];
+    private static readonly ConditionalWeakTable<IModel, Func<BotDbContext, string, CancellationToken, Task<ConversationOffersRecord?>>> OffersByKey = [];
 
-    private static readonly Func<BotDbContext, string, CancellationToken, Task<ConversationOffersRecord?>> OffersByKey =
-        EF.CompileAsyncQuery((BotDbContext db, string key, CancellationToken ct) => db.Set<ConversationOffersRecord>().FirstOrDefault(r => r.ConversationKey == key));
+    private Task<ConversationStateRecord?> StateQuery(string key, CancellationToken ct) =>
+        StateByKey.GetValue(db.Model, _ => EF.CompileAsyncQuery((BotDbContext db, string key, CancellationToken ct) =>
+            db.Set<ConversationStateRecord>().FirstOrDefault(r => r.ConversationKey == key)))(db, key, ct);
+
+    private Task<ConversationOffersRecord?> OffersQuery(string key, CancellationToken ct) =>
+        OffersByKey.GetValue(db.Model, _ => EF.CompileAsyncQuery((BotDbContext db, string key, CancellationToken ct) =>
+            db.Set<ConversationOffersRecord>().FirstOrDefault(r => r.ConversationKey == key)))(db, key, ct);
 
     private string? offersKey;
     private ConversationOffersRecord? offersRecord;
@@ -47,7 +55,7 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
     private async Task<ConversationStateRecord?> StateRecordAsync(string conversationKey, CancellationToken ct) =>
         preloadedStates is not null && preloadedStates.TryGetValue(conversationKey, out var known)
             ? known
-            : await StateByKey(db, conversationKey, ct);
+            : await StateQuery(conversationKey, ct);
 
     private void RemoveState(string conversationKey, ConversationStateRecord record)
     {
@@ -188,7 +196,7 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
         {
             offersRecord = preloadedOffers is not null && preloadedOffers.TryGetValue(conversationKey, out var known)
                 ? known
-                : await OffersByKey(db, conversationKey, ct);
+                : await OffersQuery(conversationKey, ct);
             offersKey = conversationKey;
         }
 
