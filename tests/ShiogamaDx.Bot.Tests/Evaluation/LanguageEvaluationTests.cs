@@ -34,6 +34,11 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("easy-fresh", 0.85)]
     [InlineData("pt-fresh", 0.88)]
     [InlineData("tl-fresh", 0.92)]
+    // Held-out sets of the sixth session (written before its changes, run once at its end, after 0a721f8): easy-blind
+    // 33/48 (part 1 21/28, part 2 12/20), pt-blind 12/15, tl-blind 10/13.
+    [InlineData("easy-blind", 0.68)]
+    [InlineData("pt-blind", 0.80)]
+    [InlineData("tl-blind", 0.76)]
     public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)
     {
         var rows = File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv"))
