@@ -116,7 +116,7 @@ public sealed class ForeignIndex
             }
             else if (word.Length >= 2 || char.IsDigit(word[0]))
             {
-                yield return StemOf(word);
+                yield return StemOf(language == "pt" ? PortugueseStem(word) : word);
                 if (language == "tl" && TagalogRoot(word) is { } root)
                 {
                     yield return "r:" + StemOf(root);
@@ -132,6 +132,24 @@ public sealed class ForeignIndex
                 yield return words[i] + "_" + words[i + 1];
             }
         }
+    }
+
+    // Portuguese endings of verbs (mudar, mudei, mudou, mudando) and of the nouns made from them (mudança, inscrição),
+    // longest first, accents already folded.
+    private static readonly string[] PortugueseEndings = ["ancas", "anca", "acoes", "acao", "mentos", "mento", "ando", "endo", "indo", "aram", "eram", "iram", "ados", "adas", "idos", "idas", "ado", "ada", "ido", "ida", "ar", "er", "ir", "ei", "ou", "eu", "iu"];
+
+    /// <summary>A Portuguese word without its verb or noun ending, so the forms of one verb meet (mudar, mudança, mudei → mud).</summary>
+    internal static string PortugueseStem(string word)
+    {
+        foreach (var ending in PortugueseEndings)
+        {
+            if (word.EndsWith(ending, StringComparison.Ordinal) && word.Length - ending.Length >= 3)
+            {
+                return word[..^ending.Length];
+            }
+        }
+
+        return word;
     }
 
     /// <summary>The city's own name says nothing about what is asked: every question to its bot is about Shiogama.</summary>

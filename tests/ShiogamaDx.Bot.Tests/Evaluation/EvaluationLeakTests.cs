@@ -90,6 +90,8 @@ public sealed partial class EvaluationLeakTests(ITestOutputHelper output)
     [InlineData("tl", 30)]
     [InlineData("easy-fresh", 57)]
     [InlineData("easy-blind", 48)]
+    [InlineData("pt-blind", 15)]
+    [InlineData("tl-blind", 13)]
     public void LanguageSet_IsCompleteAndNamesExistingAnswers(string language, int size)
     {
         var set = Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv");

@@ -20,19 +20,25 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // With easy.yaml keywords: for every procedure (0b55565): easy 50/60 -> 54/60, easy-fresh 38/57 -> 41/57.
     // Han-only Chinese told by words Japanese writes otherwise (之前, 我, 是 …): zh 28/30 -> 29/30.
     // Easy phrases matched whole, verbs by their stems, the easy words over another feature only when clearly surer
-    // (sixth #24 session, 93c2600 … a821be8): easy 54/60 -> 57/60, easy-fresh 41/57 -> 49/57.
+    // (sixth #24 session, 93c2600 … a821be8): easy 54/60 -> 57/60, easy-fresh 41/57 -> 49/57. Portuguese verb and
+    // noun endings taken off (mudar, mudança → mud): pt 25/30 -> 26/30, pt-fresh 22/25 unchanged.
     [Theory]
     [InlineData("easy", 0.95)]
     [InlineData("en", 0.96)]
     [InlineData("zh", 0.96)]
     [InlineData("ko", 0.93)]
     [InlineData("vi", 0.90)]
-    [InlineData("pt", 0.83)]
+    [InlineData("pt", 0.86)]
     [InlineData("tl", 0.83)]
     // Fresh held-out sets (written by another engineer before the change that measures them).
     [InlineData("easy-fresh", 0.85)]
     [InlineData("pt-fresh", 0.88)]
     [InlineData("tl-fresh", 0.92)]
+    // Held-out sets of the sixth session (written before its changes, run once at its end, after 0a721f8): easy-blind
+    // 33/48 (part 1 21/28, part 2 12/20), pt-blind 12/15, tl-blind 10/13.
+    [InlineData("easy-blind", 0.68)]
+    [InlineData("pt-blind", 0.80)]
+    [InlineData("tl-blind", 0.76)]
     public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)
     {
         var rows = File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv"))

@@ -22,6 +22,24 @@ public sealed class EasyAndForeignUnderstandingTests
     public void TagalogRoot_TakesOffAffixes_OnlyWhereThereAreSome(string word, string? root) =>
         Assert.Equal(root, ForeignIndex.TagalogRoot(word));
 
+    [Theory]
+    [InlineData("mudar", "mud")]
+    [InlineData("mudanca", "mud")]
+    [InlineData("mudei", "mud")]
+    [InlineData("vacinacao", "vacin")]
+    [InlineData("deixar", "deix")]
+    [InlineData("creche", "creche")] // no ending of a verb or of a noun made from one
+    [InlineData("ir", "ir")] // too short to lose anything
+    public void PortugueseStem_TakesOffVerbAndNounEndings(string word, string stem) =>
+        Assert.Equal(stem, ForeignIndex.PortugueseStem(word));
+
+    [Fact]
+    public void PortugueseQuestion_WithAVerbForm_MeetsTheNounOfTheTranslation()
+    {
+        Assert.Equal(ForeignIndex.Terms("mudança", "pt"), ForeignIndex.Terms("mudar", "pt"));
+        Assert.NotEqual(ForeignIndex.Terms("mudança", "en"), ForeignIndex.Terms("mudar", "en")); // Portuguese only
+    }
+
     [Fact]
     public void FunctionWords_OfThePack_AreNotTerms_SoTheContentWordsDecide()
     {
