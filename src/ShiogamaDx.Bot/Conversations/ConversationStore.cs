@@ -31,13 +31,32 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
         OffersByKey.GetValue(db.Model, _ => EF.CompileAsyncQuery((BotDbContext db, string key, CancellationToken ct) =>
             db.Set<ConversationOffersRecord>().FirstOrDefault(r => r.ConversationKey == key)))(db, key, ct);
 
+    private string? stateKey;
+    private ConversationStateRecord? stateRecord;
     private string? offersKey;
     private ConversationOffersRecord? offersRecord;
 
+    /// <summary>The person's state row, read once per scope (a turn loads it, then saves the dialog's next step).</summary>
+    private async Task<ConversationStateRecord?> StateRecordAsync(string conversationKey, CancellationToken ct)
+    {
+        if (stateKey != conversationKey)
+        {
+            stateRecord = await StateQuery(conversationKey, ct);
+            stateKey = conversationKey;
+        }
+
+        return stateRecord;
+    }
+
+    private void RemoveState(ConversationStateRecord record)
+    {
+        db.Remove(record);
+        stateRecord = null;
+    }
 
     public async Task<(DialogState? State, bool Expired)> LoadAsync(string conversationKey, CancellationToken ct)
     {
-        var record = await StateQuery(conversationKey, ct);
+        var record = await StateRecordAsync(conversationKey, ct);
         if (record is null)
         {
             return (null, false);
@@ -45,7 +64,7 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
 
         if (record.ExpiresAt <= clock.GetUtcNow())
         {
-            db.Remove(record);
+            RemoveState(record);
             await db.SaveChangesAsync(ct);
             return (null, true);
         }
@@ -55,12 +74,12 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
 
     public async Task SaveAsync(string conversationKey, DialogState? state, CancellationToken ct)
     {
-        var record = await StateQuery(conversationKey, ct);
+        var record = await StateRecordAsync(conversationKey, ct);
         if (state is null)
         {
             if (record is not null)
             {
-                db.Remove(record);
+                RemoveState(record);
                 await db.SaveChangesAsync(ct);
             }
 
@@ -71,6 +90,7 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
         {
             record = new ConversationStateRecord { ConversationKey = conversationKey, DialogId = state.DialogId, StepId = state.StepId, StateJson = string.Empty };
             db.Add(record);
+            stateRecord = record;
         }
 
         record.DialogId = state.DialogId;
@@ -169,6 +189,7 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
         await db.Set<ConversationStateRecord>().Where(r => r.ConversationKey == conversationKey).ExecuteDeleteAsync(ct);
         await db.Set<ConversationOffersRecord>().Where(r => r.ConversationKey == conversationKey).ExecuteDeleteAsync(ct);
         offersKey = null;
+        stateKey = null;
     }
 }
 
