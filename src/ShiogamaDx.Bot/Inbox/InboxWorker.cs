@@ -37,7 +37,7 @@ public sealed class InboxOptions
 /// <see cref="InboxOptions.ParallelPeople"/>. An item is finished only after its answer was delivered, so what a
 /// stop or crash left is answered at the next start (or by another replica: <see cref="PersonLocks"/>).
 /// </summary>
-internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signal, PersonLocks locks, IOptions<InboxOptions> options, IOptions<HostOptions> host, TimeProvider clock, ILogger<InboxWorker> logger)
+internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signal, PersonLocks locks, InboxSchedule schedule, IOptions<InboxOptions> options, IOptions<HostOptions> host, TimeProvider clock, ILogger<InboxWorker> logger)
     : BackgroundService
 {
     /// <summary>Handled items are kept this long (ids only, payload cleared) so late redeliveries are still recognised.</summary>
@@ -54,6 +54,7 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
     // not cut between the channel's 200 and the save (which would answer it twice after the restart).
     private readonly CancellationTokenSource hardStop = new();
     private DateTimeOffset lastCleanup = DateTimeOffset.MinValue;
+    private DateTimeOffset lastLoad = DateTimeOffset.MinValue;
     private bool disposed;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -122,13 +123,39 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
             resting.TryRemove(new KeyValuePair<string, DateTimeOffset>(key, until));
         }
 
+        if (schedule.Enabled)
+        {
+            if (now - lastLoad >= options.Value.PollInterval)
+            {
+                await LoadPendingAsync(stopping);
+                lastLoad = now;
+            }
+
+            foreach (var entry in schedule.Due(now, free, person => locks.IsHeld(person) || resting.ContainsKey(person)))
+            {
+                if (await locks.TryTakeAsync(entry.Person, stopping) is { } held)
+                {
+                    working.Add(Task.Run(() => WorkAsync(held, entry.Id, entry, stopping), CancellationToken.None));
+                }
+            }
+        }
+        else
+        {
+            await ClaimFromInboxAsync(now, free, stopping);
+        }
+
+        await CleanUpAsync(now, stopping);
+    }
+
+    /// <summary>Replicas: people whose oldest pending item is due, read from the inbox that every replica shares.</summary>
+    private async Task ClaimFromInboxAsync(DateTimeOffset now, int free, CancellationToken stopping)
+    {
         var busy = locks.Held.Concat(resting.Keys).Take(1000).ToList();
         List<InboxItem> due;
         await using (var scope = scopes.CreateAsyncScope())
         {
             // Each person's oldest pending item only, when it is due: a later item never overtakes an earlier one
-            // that waits for its retry. Read through the (PersonKey, Status, Timestamp) index, so a round costs
-            // the same with a backlog of 20 or 20,000.
+            // that waits for its retry. Read through the (PersonKey, Status, Timestamp) index.
             var inbox = scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<InboxItem>();
             due = await inbox.AsNoTracking()
                     .Where(i => i.Status == InboxStatus.Pending && i.NextAttemptAt <= now
@@ -145,32 +172,37 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
             var key = first.PersonKey ?? "item:" + first.Id;
             if (await locks.TryTakeAsync(key, stopping) is { } held)
             {
-                working.Add(Task.Run(() => WorkAsync(held, first, stopping), CancellationToken.None));
+                working.Add(Task.Run(() => WorkAsync(held, first.Id, null, stopping), CancellationToken.None));
             }
-            else if (!locks.Held.Contains(key))
+            else if (!locks.IsHeld(key))
             {
                 resting[key] = now + options.Value.PollInterval; // another replica answers them now
             }
         }
-
-        await CleanUpAsync(now, stopping);
     }
 
-    /// <summary>One person's pending items, oldest first, until one waits for a retry or none is left.</summary>
-    private async Task WorkAsync(PersonLock held, InboxItem first, CancellationToken stopping)
+    /// <summary>Every pending item into the schedule: at start, and once per poll interval for rows this process did not write.</summary>
+    private async Task LoadPendingAsync(CancellationToken stopping)
     {
-        var (personKey, firstId) = (first.PersonKey, first.Id);
+        await using var scope = scopes.CreateAsyncScope();
+        var pending = await scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<InboxItem>().AsNoTracking()
+            .Where(i => i.Status == InboxStatus.Pending)
+            .Select(i => new { i.Id, i.PersonKey, i.Timestamp, i.NextAttemptAt })
+            .ToListAsync(stopping);
+        schedule.Add(pending.Select(i => new InboxSchedule.Entry(i.Id, i.PersonKey ?? "item:" + i.Id, i.Timestamp, i.NextAttemptAt)));
+    }
+
+    /// <summary>
+    /// One person's pending items, oldest first, until one waits for a retry or none is left. In one process the
+    /// first item only: the round that the freed place wakes takes their next one from the schedule.
+    /// </summary>
+    private async Task WorkAsync(PersonLock held, long firstId, InboxSchedule.Entry? scheduled, CancellationToken stopping)
+    {
+        var personKey = held.Key.StartsWith("item:", StringComparison.Ordinal) ? null : held.Key;
         try
         {
-            for (var n = 0; n < ItemsPerTurn && !stopping.IsCancellationRequested; n++)
+            for (var n = 0; n < ItemsPerTurn && !stopping.IsCancellationRequested && (n == 0 || locks.Shared); n++)
             {
-                if (n > 0 && !locks.Shared)
-                {
-                    // In one process the round that the freed place wakes finds this person's next item, if any:
-                    // asking here as well cost every answered event a statement that, under load, finds nothing.
-                    return;
-                }
-
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
 
@@ -178,29 +210,23 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
                 // scope: EF would take it from the pool and give it back around each of them.
                 await db.Database.OpenConnectionAsync(stopping);
 
-                // The round's item is current in one process (only this loop starts work on a person). With replicas,
-                // read it again under the person's lock: another replica may have answered what the round saw.
-                InboxItem? item;
-                if (!locks.Shared)
-                {
-                    item = db.Attach(first).Entity;
-                }
-                else
-                {
-                    // Two plain queries, not one with a condition on the variables: EF evaluates such a condition
-                    // by compiling it on every execution (a dynamic method each time, for the finalizer to clear).
-                    var pending = db.Set<InboxItem>().Where(i => i.Status == InboxStatus.Pending);
-                    item = await (personKey is null ? pending.Where(i => i.Id == firstId) : pending.Where(i => i.PersonKey == personKey))
-                        .OrderBy(i => i.Timestamp).ThenBy(i => i.Id)
-                        .FirstOrDefaultAsync(stopping);
-                }
-
+                // Read under the person's lock: in one process by id (the schedule may know of an item another
+                // path finished); with replicas the person's oldest pending item, which another replica may have
+                // answered since the round saw it. Two plain queries, not one with a condition on the variables:
+                // EF evaluates such a condition by compiling it on every execution.
+                var pending = db.Set<InboxItem>().Where(i => i.Status == InboxStatus.Pending);
+                var item = await (personKey is null || scheduled is not null ? pending.Where(i => i.Id == firstId) : pending.Where(i => i.PersonKey == personKey))
+                    .OrderBy(i => i.Timestamp).ThenBy(i => i.Id)
+                    .FirstOrDefaultAsync(stopping);
                 if (item is null || item.NextAttemptAt > clock.GetUtcNow())
                 {
+                    Record(scheduled, item);
                     return;
                 }
 
-                if (!await HandleAsync(scope.ServiceProvider, item))
+                var handled = await HandleAsync(scope.ServiceProvider, item);
+                Record(scheduled, item);
+                if (!handled)
                 {
                     if (item.Status == InboxStatus.Pending && item.NextAttemptAt <= clock.GetUtcNow())
                     {
@@ -226,6 +252,24 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
             {
                 signal.Notify(); // a place is free; this person may have more
             }
+        }
+    }
+
+    /// <summary>How the scheduled item ended: gone or no longer pending, or waiting for its retry.</summary>
+    private void Record(InboxSchedule.Entry? scheduled, InboxItem? item)
+    {
+        if (scheduled is not { } entry)
+        {
+            return;
+        }
+
+        if (item is not { Status: InboxStatus.Pending })
+        {
+            schedule.Finished(entry);
+        }
+        else if (item.NextAttemptAt != entry.Due)
+        {
+            schedule.Postpone(entry, item.NextAttemptAt);
         }
     }
 

@@ -31,13 +31,15 @@ internal sealed class InboxWriter : IAsyncDisposable
     private readonly Channel<Request> requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IServiceScopeFactory scopes;
     private readonly InboxSignal signal;
+    private readonly InboxSchedule schedule;
     private readonly ILogger<InboxWriter> logger;
     private readonly Task loop;
 
-    public InboxWriter(IServiceScopeFactory scopes, InboxSignal signal, ILogger<InboxWriter> logger)
+    public InboxWriter(IServiceScopeFactory scopes, InboxSignal signal, InboxSchedule schedule, ILogger<InboxWriter> logger)
     {
         this.scopes = scopes;
         this.signal = signal;
+        this.schedule = schedule;
         this.logger = logger;
         loop = Task.Run(RunAsync);
     }
@@ -99,10 +101,16 @@ internal sealed class InboxWriter : IAsyncDisposable
         var stored = await InsertAsync(db, first.ConvertAll(f => f.Item));
         if (stored.Count > 0)
         {
+            foreach (var (_, item) in first)
+            {
+                item.Id = stored.GetValueOrDefault(Key(item.Channel, item.EventId));
+            }
+
+            schedule.Add(first.Where(f => f.Item is { Id: > 0, Status: InboxStatus.Pending }).Select(f => InboxSchedule.Entry.Of(f.Item)));
             signal.Notify(); // here, not in the request: a request that stopped waiting still stored its items
         }
 
-        var counts = first.Where(f => stored.Contains(Key(f.Item.Channel, f.Item.EventId))).CountBy(f => f.Request).ToDictionary();
+        var counts = first.Where(f => stored.ContainsKey(Key(f.Item.Channel, f.Item.EventId))).CountBy(f => f.Request).ToDictionary();
         batch.ForEach(r => r.Stored.TrySetResult(counts.GetValueOrDefault(r)));
     }
 
@@ -110,12 +118,12 @@ internal sealed class InboxWriter : IAsyncDisposable
 
     /// <summary>
     /// INSERT … ON CONFLICT DO NOTHING RETURNING, <see cref="RowsPerStatement"/> rows a statement: the unique (Channel, EventId) drops
-    /// what is stored already (a redelivery, another replica's insert), and the database names the rows that are new.
+    /// what is stored already (a redelivery, another replica's insert), and the database names the rows that are new and their ids.
     /// EF Core's SaveChanges built a command row by row after a query for the ids already stored: in a burst that was
     /// the largest share of a webhook's cost. Columns, parameters and conversions come from the EF model, so both
     /// providers get their own SQL.
     /// </summary>
-    private static async Task<HashSet<string>> InsertAsync(BotDbContext db, List<InboxItem> rows)
+    private static async Task<Dictionary<string, long>> InsertAsync(BotDbContext db, List<InboxItem> rows)
     {
         var entity = db.Model.FindEntityType(typeof(InboxItem))!;
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
@@ -123,7 +131,7 @@ internal sealed class InboxWriter : IAsyncDisposable
         string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
         var columns = entity.GetProperties().Where(p => !p.IsPrimaryKey()).ToArray();
         var into = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columns.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))}) VALUES ";
-        var returning = $" ON CONFLICT ({Column(nameof(InboxItem.Channel))}, {Column(nameof(InboxItem.EventId))}) DO NOTHING RETURNING {Column(nameof(InboxItem.Channel))}, {Column(nameof(InboxItem.EventId))}";
+        var returning = $" ON CONFLICT ({Column(nameof(InboxItem.Channel))}, {Column(nameof(InboxItem.EventId))}) DO NOTHING RETURNING {Column(nameof(InboxItem.Channel))}, {Column(nameof(InboxItem.EventId))}, {Column(nameof(InboxItem.Id))}";
 
         // The SQL and its parameters are built before the transaction begins; through EF's command pipeline (its
         // logs and interceptors see the statements), not a FromSql query compiled and cached for every row count.
@@ -153,7 +161,7 @@ internal sealed class InboxWriter : IAsyncDisposable
             }
         }
 
-        var stored = new HashSet<string>(StringComparer.Ordinal);
+        var stored = new Dictionary<string, long>(StringComparer.Ordinal);
         var log = db.GetService<IRelationalCommandDiagnosticsLogger>();
         await using var transaction = await db.Database.BeginTransactionAsync();
         foreach (var command in commands)
@@ -162,7 +170,7 @@ internal sealed class InboxWriter : IAsyncDisposable
                 new RelationalCommandParameterObject(connection, command.ParameterValues, null, db, log, CommandSource.ExecuteSqlRaw));
             while (await reader.ReadAsync())
             {
-                stored.Add(Key(reader.DbDataReader.GetString(0), reader.DbDataReader.GetString(1)));
+                stored[Key(reader.DbDataReader.GetString(0), reader.DbDataReader.GetString(1))] = reader.DbDataReader.GetInt64(2);
             }
         }
 

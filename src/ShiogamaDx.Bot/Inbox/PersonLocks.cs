@@ -17,6 +17,8 @@ internal sealed class PersonLocks(NpgsqlDataSource? postgres, ILogger<PersonLock
 
     public ICollection<string> Held => held.Keys;
 
+    public bool IsHeld(string key) => held.ContainsKey(key);
+
     /// <summary>Replicas share the inbox (PostgreSQL): what one read may be answered by another meanwhile.</summary>
     public bool Shared => postgres is not null;
 
