@@ -83,19 +83,21 @@ internal sealed class InboxSchedule(bool enabled)
     {
         lock (gate)
         {
-            if (!people.TryGetValue(entry.Person, out var items) || !items.Remove(entry))
+            // The entry as kept: the caller's may carry an older due time.
+            if (!people.TryGetValue(entry.Person, out var items) || !items.TryGetValue(entry, out var known))
             {
                 return;
             }
 
-            heads.Remove(entry);
+            items.Remove(known);
+            if (heads.Remove(known) && items.Count > 0)
+            {
+                heads.Add(items.Min);
+            }
+
             if (items.Count == 0)
             {
                 people.Remove(entry.Person);
-            }
-            else if (InOrder.Compare(entry, items.Min) < 0)
-            {
-                heads.Add(items.Min);
             }
         }
     }

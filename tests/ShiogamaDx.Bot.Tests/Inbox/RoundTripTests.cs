@@ -39,7 +39,7 @@ public sealed class RoundTripTests(ITestOutputHelper output)
         var turn = seen.Where(s => !s.Contains("\"Inbox\"", StringComparison.Ordinal)).ToList();
         Assert.True(turn.Count <= 5, $"{turn.Count} statements in the turn:\n{string.Join("\n---\n", turn)}");
 
-        // The inbox: the webhook's insert, a claim round, the staged answer and the finish (and the round after it).
+        // The inbox: the webhook's insert, the item read by id, the staged answer and the finish.
         Assert.Single(seen, s => s.StartsWith("INSERT INTO \"Inbox\"", StringComparison.Ordinal));
         Assert.Equal(2, seen.Count(s => s.StartsWith("UPDATE \"Inbox\"", StringComparison.Ordinal)));
         Assert.True(seen.Count <= 10, $"{seen.Count} statements:\n{string.Join("\n---\n", seen)}");
