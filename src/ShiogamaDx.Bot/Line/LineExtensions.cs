@@ -25,7 +25,8 @@ public static class LineExtensions
         services.AddScoped<IPersonalDataEraser, LineDataEraser>();
         services.AddScoped<IRecipientDirectory, LineRecipientDirectory>();
         services.AddScoped<IMessageQuota, LineMessageQuota>();
-        services.AddHostedService<LineOutboxDelivery>();
+        services.AddScoped<IOutboxChannel, LineOutboxChannel>();
+        services.AddSingleton<IHostedService>(sp => OutboxDelivery.For(sp, LineInboxChannel.Channel, sp.GetRequiredService<IOptions<LineOptions>>().Value.Enabled, sp.GetRequiredService<IOptions<LineOptions>>().Value.PollInterval));
         services.AddOptions<LineForwardOptions>().BindConfiguration(LineForwardOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(LineWebhookForwarder.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers(); // each attempt has its own timeout
         services.AddSingleton<LineWebhookForwarder>();

@@ -20,12 +20,12 @@ public static class StaffExtensions
         services.AddSingleton<ConnectorTokenProvider>();
         services.AddSingleton<ServiceUrlPolicy>();
         services.AddSingleton<ConnectorClient>();
-        services.AddSingleton<StaffOutboxDelivery>();
         services.AddScoped<ConversationReferenceStore>();
         services.AddScoped<IPersonalDataEraser, StaffConversationReferenceEraser>();
         services.AddScoped<IRecipientDirectory, StaffRecipientDirectory>();
         services.AddScoped<IInboxChannel, StaffInboxChannel>();
-        services.AddHostedService<StaffOutboxWorker>();
+        services.AddScoped<IOutboxChannel, StaffOutboxChannel>();
+        services.AddSingleton<IHostedService>(sp => OutboxDelivery.For(sp, StaffActivities.Channel, sp.GetRequiredService<IOptions<StaffOptions>>().Value.Enabled, sp.GetRequiredService<IOptions<StaffOptions>>().Value.OutboxInterval));
         return builder;
     }
 

@@ -140,8 +140,10 @@ public sealed class HandoffHarness : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            await App.Services.GetRequiredService<StaffOutboxDelivery>().DeliverDueAsync(CancellationToken.None);
-            await App.Services.GetServices<IHostedService>().OfType<LineOutboxDelivery>().Single().DeliverDueAsync(CancellationToken.None);
+            foreach (var delivery in App.Services.GetServices<IHostedService>().OfType<OutboxDelivery>())
+            {
+                await delivery.DeliverDueAsync(CancellationToken.None);
+            }
             var now = App.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             if (!Outbox().Any(m => m.SentAt == null && m.FailedAt == null && m.NotBefore <= now && m.Channel is "line" or "staff"))
             {

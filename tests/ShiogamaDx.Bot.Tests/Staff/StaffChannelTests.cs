@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Staff;
@@ -345,7 +346,7 @@ public sealed class StaffChannelTests
         Assert.NotNull(messages[1].FailedAt);
 
         // Sent once: a second run finds nothing due.
-        Assert.Equal(0, await h.Services.GetRequiredService<StaffOutboxDelivery>().DeliverDueAsync(CancellationToken.None));
+        Assert.Equal(0, await h.Services.GetServices<IHostedService>().OfType<OutboxDelivery>().Single(d => d.Channel == StaffActivities.Channel).DeliverDueAsync(CancellationToken.None));
     }
 
     [Fact]
