@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
@@ -27,6 +29,19 @@ public sealed class HandoffDesk(
     TimeProvider clock,
     ILogger<HandoffDesk> logger) : ITurnDiversion
 {
+    // Compiled: both run on every resident's turn and almost never find a row; a LINQ query is funcletized and looked
+    // up in the query cache on every call (#19). Per model: a compiled query refuses a context of another model.
+    private static readonly ConditionalWeakTable<IModel, Func<BotDbContext, string, CancellationToken, Task<HandoffCase?>>> OpenCaseByUser = [];
+    private static readonly ConditionalWeakTable<IModel, Func<BotDbContext, string, CancellationToken, Task<HandoffStreak?>>> StreakByUser = [];
+
+    private Task<HandoffCase?> OpenCaseQuery(string userKey, CancellationToken ct) =>
+        OpenCaseByUser.GetValue(db.Model, _ => EF.CompileAsyncQuery((BotDbContext db, string userKey, CancellationToken ct) =>
+            db.Set<HandoffCase>().Where(h => h.UserKey == userKey && (h.Status != HandoffStatus.Closed || h.RatingPending)).OrderByDescending(h => h.Id).FirstOrDefault()))(db, userKey, ct);
+
+    private Task<HandoffStreak?> StreakQuery(string userKey, CancellationToken ct) =>
+        StreakByUser.GetValue(db.Model, _ => EF.CompileAsyncQuery((BotDbContext db, string userKey, CancellationToken ct) =>
+            db.Set<HandoffStreak>().FirstOrDefault(s => s.UserKey == userKey)))(db, userKey, ct);
+
     public const string ResidentHandler = "handoff";
     public const string StaffHandler = "staff.handoff";
     public const string Line = "line", Staff = "staff";
@@ -78,7 +93,7 @@ public sealed class HandoffDesk(
 
         // A query, not FindAsync: Find builds its key lookup anew and EF compiles it on every call.
         var userKey = turn.Message.UserKey;
-        var streak = await db.Set<HandoffStreak>().FirstOrDefaultAsync(s => s.UserKey == userKey, ct);
+        var streak = await StreakQuery(userKey, ct);
         if (understood)
         {
             if (streak is not null)
@@ -131,9 +146,7 @@ public sealed class HandoffDesk(
 
     private async Task<IReadOnlyList<Reply>?> FromResidentAsync(Turn turn, CancellationToken ct)
     {
-        var open = await db.Set<HandoffCase>()
-            .Where(h => h.UserKey == turn.Message.UserKey && (h.Status != HandoffStatus.Closed || h.RatingPending))
-            .OrderByDescending(h => h.Id).FirstOrDefaultAsync(ct);
+        var open = await OpenCaseQuery(turn.Message.UserKey, ct);
         if (open is null)
         {
             return null;

@@ -43,6 +43,9 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
     /// <summary>Handled items are kept this long (ids only, payload cleared) so late redeliveries are still recognised.</summary>
     public static readonly TimeSpan KeepHandled = TimeSpan.FromDays(30);
 
+    // The item's read, compiled (it runs for every item); per model, as a compiled query refuses another model's context.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<BotDbContext, long, CancellationToken, Task<InboxItem?>>> PendingById = [];
+
     /// <summary>Items of one person answered before their place is given back: a flood never holds a place for long.</summary>
     private const int ItemsPerTurn = 20;
 
@@ -212,12 +215,13 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
 
                 // Read under the person's lock: in one process by id (the schedule may know of an item another
                 // path finished); with replicas the person's oldest pending item, which another replica may have
-                // answered since the round saw it. Two plain queries, not one with a condition on the variables:
-                // EF evaluates such a condition by compiling it on every execution.
-                var pending = db.Set<InboxItem>().Where(i => i.Status == InboxStatus.Pending);
-                var item = await (personKey is null || scheduled is not null ? pending.Where(i => i.Id == firstId) : pending.Where(i => i.PersonKey == personKey))
-                    .OrderBy(i => i.Timestamp).ThenBy(i => i.Id)
-                    .FirstOrDefaultAsync(stopping);
+                // answered since the round saw it.
+                var item = personKey is null || scheduled is not null
+                    ? await PendingById.GetValue(db.Model, _ => EF.CompileAsyncQuery((BotDbContext db, long id, CancellationToken ct) =>
+                        db.Set<InboxItem>().FirstOrDefault(i => i.Id == id && i.Status == InboxStatus.Pending)))(db, firstId, stopping)
+                    : await db.Set<InboxItem>().Where(i => i.Status == InboxStatus.Pending && i.PersonKey == personKey)
+                        .OrderBy(i => i.Timestamp).ThenBy(i => i.Id)
+                        .FirstOrDefaultAsync(stopping);
                 if (item is null || item.NextAttemptAt > clock.GetUtcNow())
                 {
                     Record(scheduled, item);
