@@ -126,35 +126,7 @@ public static class DatabaseExtensions
     /// </summary>
     private sealed class SqlitePragmas : DbConnectionInterceptor
     {
-        private const string Pragmas = "PRAGMA synchronous=NORMAL;";
-
-        // SQLite's own busy handler (busy_timeout) sleeps 1, 2, 5 … then 100 ms between tries: a writer that meets
-        // the write lock under load waits tens of milliseconds after it was freed. This one tries every millisecond
-        // for 30 seconds.
-        private static readonly BusyHandler OnBusy = (_, count) =>
-        {
-            if (count >= 30_000)
-            {
-                return 0;
-            }
-
-            if (count < 2)
-            {
-                Thread.Yield();
-            }
-            else
-            {
-                Thread.Sleep(1);
-            }
-
-            return 1;
-        };
-
-        [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl)]
-        private delegate int BusyHandler(IntPtr arg, int count);
-
-        [System.Runtime.InteropServices.DllImport("e_sqlite3", CallingConvention = System.Runtime.InteropServices.CallingConvention.Cdecl)]
-        private static extern int sqlite3_busy_handler(IntPtr db, BusyHandler handler, IntPtr arg);
+        private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
         private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
         private static readonly object Marker = new();
 
@@ -168,7 +140,6 @@ public static class DatabaseExtensions
             using var cmd = connection.CreateCommand();
             cmd.CommandText = Pragmas;
             cmd.ExecuteNonQuery();
-            SetBusyHandler(connection);
             MarkConfigured(connection);
         }
 
@@ -182,16 +153,7 @@ public static class DatabaseExtensions
             await using var cmd = connection.CreateCommand();
             cmd.CommandText = Pragmas;
             await cmd.ExecuteNonQueryAsync(cancellationToken);
-            SetBusyHandler(connection);
             MarkConfigured(connection);
-        }
-
-        private static void SetBusyHandler(System.Data.Common.DbConnection connection)
-        {
-            if (connection is SqliteConnection { Handle: { } handle } && sqlite3_busy_handler(handle.DangerousGetHandle(), OnBusy, IntPtr.Zero) != 0)
-            {
-                throw new InvalidOperationException("SQLite refused the busy handler");
-            }
         }
 
         private static bool IsConfigured(System.Data.Common.DbConnection connection) =>
