@@ -39,6 +39,12 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("easy-blind", 0.68)]
     [InlineData("pt-blind", 0.80)]
     [InlineData("tl-blind", 0.76)]
+    // Held-out sets of the seventh session (written and committed before its changes; floors set well under any
+    // plausible figure until the baseline is measured, then to the figure rounded down at the end).
+    [InlineData("easy-fresh2", 0.40)]
+    [InlineData("pt-fresh2", 0.50)]
+    [InlineData("tl-fresh2", 0.50)]
+    [InlineData("vi-fresh2", 0.50)]
     public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)
     {
         var rows = File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv"))
