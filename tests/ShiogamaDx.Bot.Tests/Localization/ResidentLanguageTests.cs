@@ -115,6 +115,24 @@ public sealed class ResidentLanguageTests
     }
 
     [Fact]
+    public async Task MenuAndSwitchWords_WithVoicedKana_AreKnown_AsTyped()
+    {
+        // げんご and にほんご were compared unfolded with a folded message (the voicing mark taken off), so never met.
+        await using var host = await LineTestHost.StartAsync();
+
+        await host.SendAsync(LineEvents.Text("げんご", host.Now));
+        await host.WhenSettledAsync();
+        Assert.Contains("Tagalog", host.Fake.Replies.Last().AllText, StringComparison.Ordinal);
+
+        await host.SendAsync(LineEvents.Text("やさしい日本語で", host.Now));
+        await host.WhenSettledAsync();
+        await host.SendAsync(LineEvents.Text("にほんご", host.Now));
+        await host.WhenSettledAsync();
+        Assert.Equal(LanguagePack.Japanese, host.Db(db => db.Set<ResidentLanguage>().Single(r => r.UserKey == host.UserKey).Language));
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
     public async Task LanguageMenu_OffersEveryLanguage_AndAChoiceSwitches()
     {
         await using var host = await LineTestHost.StartAsync();
