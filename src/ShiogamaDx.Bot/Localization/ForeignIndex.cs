@@ -101,8 +101,9 @@ public sealed class ForeignIndex
     internal static IEnumerable<string> Terms(string text, string language, IReadOnlySet<string>? function = null)
     {
         var words = LanguageDetector.Words(text);
-        foreach (var word in words)
+        for (var i = 0; i < words.Count; i++)
         {
+            var word = words[i];
             if (word.Any(IsCjk))
             {
                 foreach (var term in Grams(word))
@@ -110,7 +111,17 @@ public sealed class ForeignIndex
                     yield return term;
                 }
             }
-            else if ((function is not null && function.Contains(word)) || CityName.Contains(word))
+            else if (CityName.Contains(word))
+            {
+                // The city's name alone says nothing (every question is about Shiogama), but the word before it says
+                // which way a move goes: to / para / sa Shiogama (moving in), from / de / mula Shiogama (moving out),
+                // within / dentro de Shiogama. Vietnamese has it already in its pairs of words below.
+                if (i > 0 && !CityName.Contains(words[i - 1]) && !words[i - 1].Any(IsCjk) && language != "vi")
+                {
+                    yield return CityPrefix + words[i - 1];
+                }
+            }
+            else if (function is not null && function.Contains(word))
             {
                 // Grammar and question words (how, para, paano, ng): they say how a question is asked, not what about.
             }
@@ -151,6 +162,9 @@ public sealed class ForeignIndex
 
         return word;
     }
+
+    /// <summary>A term of the word before the city's name (para Shiogama → "@para").</summary>
+    private const string CityPrefix = "@";
 
     /// <summary>The city's own name says nothing about what is asked: every question to its bot is about Shiogama.</summary>
     private static readonly HashSet<string> CityName = new(StringComparer.Ordinal) { "shiogama", "shiogamashi", "shi" };

@@ -54,6 +54,19 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.Equal(["daycar"], ForeignIndex.Terms("Kindly daycare", "en", extended.FunctionWords));
     }
 
+    [Fact]
+    public void CitysName_IsNoTermAlone_ButTheWordBeforeItIs_SoAMoveIntoTheCityIsToldFromOneOutOfIt()
+    {
+        Assert.Equal(["mud", "@para"], ForeignIndex.Terms("mudar para Shiogama", "pt", Pack("pt").FunctionWords));
+        Assert.Empty(ForeignIndex.Terms("Shiogama", "pt", Pack("pt").FunctionWords));
+        Assert.DoesNotContain("@den", ForeignIndex.Terms("chuyển đến Shiogama", "vi")); // Vietnamese pairs its words already
+
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        Assert.Equal("tennyu", new ForeignIndex(packs["pt"], catalog).Search("Vou mudar para Shiogama")[0].Id);
+        Assert.Equal("tennyu", new ForeignIndex(packs["en"], catalog).Search("I am moving to Shiogama")[0].Id);
+    }
+
     private static LanguagePack Pack(string code) => LanguagePack.Load(Path.Combine(Content, LanguageCatalog.Folder, code + ".yaml"));
 
     [Fact]
