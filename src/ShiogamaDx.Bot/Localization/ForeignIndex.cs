@@ -145,9 +145,9 @@ public sealed class ForeignIndex
         }
     }
 
-    // Portuguese endings of verbs (mudar, mudei, mudou, mudando) and of the nouns made from them (mudança, inscrição),
-    // longest first, accents already folded.
-    private static readonly string[] PortugueseEndings = ["ancas", "anca", "acoes", "acao", "mentos", "mento", "ando", "endo", "indo", "aram", "eram", "iram", "ados", "adas", "idos", "idas", "ado", "ada", "ido", "ida", "ar", "er", "ir", "ei", "ou", "eu", "iu"];
+    // Portuguese endings of verbs (mudar, mudei, mudou, mudando, muda, mudam) and of the nouns made from them (mudança,
+    // inscrição), longest first, accents already folded; a closing vowel goes too, so ele muda meets mudar and mudança.
+    private static readonly string[] PortugueseEndings = ["ancas", "anca", "acoes", "acao", "mentos", "mento", "ando", "endo", "indo", "aram", "eram", "iram", "ados", "adas", "idos", "idas", "ado", "ada", "ido", "ida", "ar", "er", "ir", "ei", "ou", "eu", "iu", "am", "em", "a", "e", "o"];
 
     /// <summary>A Portuguese word without its verb or noun ending, so the forms of one verb meet (mudar, mudança, mudei → mud).</summary>
     internal static string PortugueseStem(string word)
