@@ -68,6 +68,21 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.Equal("tennyu", new ForeignIndex(packs["en"], catalog).Search("I am moving to Shiogama")[0].Id);
     }
 
+    [Fact]
+    public void NameOrKeyword_FoundWholeInTheQuestion_LiftsItsEntry_OverTheSameWordsSpreadElsewhere()
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+
+        // "smartphone class" is the name of the class application procedure and a keyword of the class schedule: both
+        // are lifted alike, so the schedule stays close enough for the class feature to answer (LanguageDiversion).
+        var classes = new ForeignIndex(packs["en"], catalog).Search("When is the next smartphone class?");
+        Assert.Equal([ForeignIndex.ClassesId, "sumaho-kyoshitsu"], classes.Take(2).Select(h => h.Id).Order(StringComparer.Ordinal));
+
+        // "sair da cidade", a keyword of moving out, whole in the question, its words in order.
+        Assert.Equal("tenshutsu", new ForeignIndex(packs["pt"], catalog).Search("Vamos sair da cidade em março")[0].Id);
+    }
+
     private static LanguagePack Pack(string code) => LanguagePack.Load(Path.Combine(Content, LanguageCatalog.Folder, code + ".yaml"));
 
     [Fact]
