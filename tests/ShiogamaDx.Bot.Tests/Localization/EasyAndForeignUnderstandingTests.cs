@@ -83,6 +83,17 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.Equal("tenshutsu", new ForeignIndex(packs["pt"], catalog).Search("Vamos sair da cidade em março")[0].Id);
     }
 
+    [Theory]
+    [InlineData("いぬが しにました", "いぬが しんだ")]
+    [InlineData("ははが なくなりました", "ははが なくなった")]
+    [InlineData("くるまを かいました", "くるまを かった")]
+    [InlineData("てがみが きました", "てがみが きた")]
+    [InlineData("らいねん ひっこします", "らいねん ひっこす")]
+    [InlineData("しやくしょに きます", "しやくしょに くる")]
+    [InlineData("ごみを だしたい", "ごみを だしたい")] // nothing polite: the same text
+    public void PoliteVerbs_OfAnEasyQuestion_AreAlsoReadInTheirPlainForms(string polite, string plain) =>
+        Assert.Equal(plain, EasyIndex.Plain(polite));
+
     private static LanguagePack Pack(string code) => LanguagePack.Load(Path.Combine(Content, LanguageCatalog.Folder, code + ".yaml"));
 
     [Fact]
