@@ -28,6 +28,10 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
     // 33/42 = 78.6 % after the sixth pass (b0c60df, 66e96ef, 62986e3; totals only, run after the last change of the pass).
     private const double HeldOutFloor = 0.78;
 
+    // plan-fresh.tsv is the held-out set since the seventh pass (plan-heldout's misses had been read, so it is a dev set
+    // too). A floor well below any figure, only against a collapse; the figure is reported in docs/evaluation.md.
+    private const double FreshFloor = 0.5;
+
     [Fact]
     public Task PlanSet_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-questions.tsv", Floor);
 
@@ -39,7 +43,14 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
     [Fact]
     public Task HeldOutPlanSet_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-heldout.tsv", HeldOutFloor);
 
-    private async Task EvaluateAsync(string file, double floor)
+    /// <summary>
+    /// plan-fresh.tsv: 55 questions written from the plan's text before the seventh pass changed anything, without reading
+    /// the other sets' misses. Only its total is printed: its misses are not read to choose a change.
+    /// </summary>
+    [Fact]
+    public Task FreshPlanSet_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-fresh.tsv", FreshFloor, showMisses: false);
+
+    private async Task EvaluateAsync(string file, double floor, bool showMisses = true)
     {
         var rows = File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", file))
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
@@ -65,6 +76,12 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
 
         var hit1 = 1.0 - ((double)misses.Count / rows.Count);
         output.WriteLine($"Plan evaluation {file}: {rows.Count - misses.Count}/{rows.Count} right section first = {hit1:P1} (floor {floor:P0}, target 90 %)");
+        if (!showMisses)
+        {
+            Assert.True(hit1 >= floor, $"{file}: hit@1 {hit1:P1} under {floor:P0} (misses not shown: held out)");
+            return;
+        }
+
         misses.ForEach(m => output.WriteLine("MISS " + m));
         Assert.True(hit1 >= floor, $"{file}: hit@1 {hit1:P1} under {floor:P0}:\n{string.Join("\n", misses)}");
     }
