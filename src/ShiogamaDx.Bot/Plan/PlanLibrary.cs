@@ -29,7 +29,7 @@ internal sealed class PlanLibrary(IOptions<PlanOptions> options, JapaneseAnalysi
     private static GuidelineIndex Load(PlanOptions o, JapaneseAnalysis analysis, ILogger logger)
     {
         var read = GuidelineLoader.LoadFolder(o.FullPath, (file, ex) => logger.LogWarning("Plan file {File} skipped: {Reason}", file, ex.Message));
-        var sections = PlanSections.Refine(read);
+        var sections = GlossaryTerms.Apart(PlanSections.Refine(read));
         var index = GuidelineIndex.Build(sections, GuidelineSynonyms.Empty, new GuidelinesOptions { Path = o.FullPath, MinCoverage = o.MinCoverage, TopicWords = [], Feedback = false }, analysis);
         logger.LogInformation("Plan loaded: {Sections} sections from {Documents} document(s) in {Folder}", index.Sections.Count, index.Documents.Count, o.FullPath);
         return index;
