@@ -18,7 +18,9 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
     // 39/47 = 83.0 % with a KPI reading claiming only questions its words explain, the glossary for meanings and いくつ asked
     // for (#18/#22 fourth pass); 40/47 = 85.1 % since スマホ教室 inside a longer staff question is a mention for the class
     // results (#22 sixth pass).
-    private const double Floor = 0.85;
+    // 41/47 = 87.2 % after the seventh pass (tables as rows, the glossary one passage per term, meanings asked for,
+    // loan words read with their long vowels).
+    private const double Floor = 0.87;
 
     // 34/42 = 81.0 % on ddedb11 (main a15fa50 code); 33/42 = 78.6 % since a KPI reading claims only questions its words
     // explain (KpiQuestionReader.MinExplained): the one change of the fourth pass that moved this set, down by one
@@ -26,6 +28,8 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
     // 32/42 = 76.2 % after 6cdd0d4 (#18 fifth pass: a verb's one kanji in coverage, the glossary competing only for
     // meanings), down one question; which one was not looked at (held out). Reported in docs/evaluation.md.
     // 33/42 = 78.6 % after the sixth pass (b0c60df, 66e96ef, 62986e3; totals only, run after the last change of the pass).
+    // A dev set since the seventh pass (its misses were read in the sixth): 33/42 = 78.6 % after it, as before (one 事業
+    // question now goes to the previous plan's sheet, one question of the 推進体制 is answered right again).
     private const double HeldOutFloor = 0.78;
 
     // plan-fresh.tsv is the held-out set since the seventh pass (plan-heldout's misses had been read, so it is a dev set
