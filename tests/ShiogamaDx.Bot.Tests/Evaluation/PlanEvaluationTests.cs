@@ -28,9 +28,9 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
     // 32/42 = 76.2 % after 6cdd0d4 (#18 fifth pass: a verb's one kanji in coverage, the glossary competing only for
     // meanings), down one question; which one was not looked at (held out). Reported in docs/evaluation.md.
     // 33/42 = 78.6 % after the sixth pass (b0c60df, 66e96ef, 62986e3; totals only, run after the last change of the pass).
-    // A dev set since the seventh pass (its misses were read in the sixth): 33/42 = 78.6 % after it, as before (one 事業
-    // question now goes to the previous plan's sheet, one question of the 推進体制 is answered right again).
-    private const double HeldOutFloor = 0.78;
+    // A dev set since the seventh pass (its misses were read in the sixth): 33/42 = 78.6 % after its tables and glossary
+    // changes, 35/42 = 83.3 % once the plan was read without the residents' word list (PlanLibrary).
+    private const double HeldOutFloor = 0.83;
 
     // plan-fresh.tsv is the held-out set since the seventh pass (plan-heldout's misses had been read, so it is a dev set
     // too). A floor well below any figure, only against a collapse; the figure is reported in docs/evaluation.md.
