@@ -38,7 +38,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // A question's loan words read with their long vowels (データ is a word, no longer デ | タ; #22 seventh pass): 66.1 %, 71.4 %, 10 of 15.
         // Lowered by that one question: データ is now held by four sections that write it, not by the one that answers
         // (it says 媒体), so the question falls under MinCoverage and is refused; the reading is right, the floor follows it.
-        AssertFloor(result, hit1: 0.66, hit3: 0.71, refused: 10);
+        // The plan read without the residents' word list no longer answers one uncovered question: 11 of 15 refused.
+        AssertFloor(result, hit1: 0.66, hit3: 0.71, refused: 11);
     }
 
     [Fact]
@@ -89,7 +90,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // The text before a document's first heading no longer titled by the document's name, and pseudo-relevance feedback (#18 sixth pass): 66.1 %, 71.4 %, 10 of 15.
         // A question's loan words read with their long vowels (#22 seventh pass): 64.3 %, 69.6 %, 10 of 15; lowered by the
         // same one question as the PDF (データ read as a word; see MinistryGuidelinePdf_MeetsTheFloor).
-        AssertFloor(result, hit1: 0.64, hit3: 0.69, refused: 10);
+        // The plan read without the residents' word list: 11 of 15 refused.
+        AssertFloor(result, hit1: 0.64, hit3: 0.69, refused: 11);
     }
 
     [Fact]
