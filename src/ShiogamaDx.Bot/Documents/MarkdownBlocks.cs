@@ -43,6 +43,12 @@ internal static partial class MarkdownBlocks
 
                     break;
                 default:
+                    if (PipeRows(Slice(markdown, block.Span)) is { Count: > 0 } rows)
+                    {
+                        blocks.AddRange(rows.Select(r => new TextItem(r, 0)));
+                        break;
+                    }
+
                     var paragraph = PlainMarkdown(Slice(markdown, block.Span), stripListMarker: false);
                     if (paragraph.Length > 0)
                     {
@@ -54,6 +60,25 @@ internal static partial class MarkdownBlocks
         }
 
         return (title, blocks);
+    }
+
+    /// <summary>
+    /// A pipe table (「| 用語 | 説明 |」 lines; Markdig reads it as a paragraph without its table extension): one row a
+    /// paragraph, its cells apart as the other readers give them, the 「|---|」 line left out. Empty when not a table.
+    /// </summary>
+    private static List<string> PipeRows(string source)
+    {
+        var lines = source.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        if (lines.Count < 2 || !lines.All(l => l.StartsWith('|')) || !lines.Any(l => PipeRule().IsMatch(l)))
+        {
+            return [];
+        }
+
+        return lines.Where(l => !PipeRule().IsMatch(l))
+            .Select(l => l.Trim('|').Split('|').Select(c => PlainMarkdown(c, stripListMarker: false)).Where(c => c.Length > 0))
+            .Select(cells => string.Join(TableText.CellSeparator, cells))
+            .Where(r => r.Length > 0)
+            .ToList();
     }
 
     /// <summary>A heading known by its style: numbered as its text says, or titled as written.</summary>
@@ -97,6 +122,9 @@ internal static partial class MarkdownBlocks
         text = MarkdownLink().Replace(text, "$1");
         return Emphasis().Replace(text, string.Empty).Trim();
     }
+
+    [GeneratedRegex(@"^\|?(\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")]
+    private static partial Regex PipeRule();
 
     [GeneratedRegex(@"^(>\s?)+")]
     private static partial Regex QuoteMarker();

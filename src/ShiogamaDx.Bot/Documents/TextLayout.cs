@@ -327,6 +327,16 @@ internal static partial class TextLayout
                 continue;
             }
 
+            // A line with tabs is a table row (text saved from a spreadsheet or a table): its own paragraph, its cells
+            // kept apart as the Word reader keeps them, so a glossary's terms (用語 | 説明) can be told apart.
+            if (TableCells(line.Text) is { Count: > 1 } cells)
+            {
+                Flush();
+                blocks.Add(new TextItem(string.Join(TableText.CellSeparator, cells), line.Page));
+                previous = null;
+                continue;
+            }
+
             // 「（目的）」 above 「第１条　…」 is the article's caption.
             if (HeadingStyles.IsCaption(text) && NextText(body, i) is { } next && HeadingStyles.Match(next.Text) is { Kind: HeadingKind.Article, Title.Length: 0 })
             {
@@ -383,6 +393,12 @@ internal static partial class TextLayout
         Flush();
         return blocks;
     }
+
+    /// <summary>The non-empty cells of a tab-separated line (one cell for a line without tabs).</summary>
+    private static List<string> TableCells(string line) =>
+        line.Contains('\t', StringComparison.Ordinal)
+            ? line.Split('\t').Select(HeadingStyles.Collapse).Where(c => c.Length > 0).ToList()
+            : [];
 
     private static int ArticleNumberLength(string line)
     {

@@ -58,7 +58,7 @@ internal static class WordBlocks
                         var cells = row.Elements<TableCell>().Select(c => HeadingStyles.Collapse(string.Join(" ", c.Elements<Paragraph>().Select(p => PlainText(p, null))))).ToList();
                         if (cells.Any(c => c.Length > 0))
                         {
-                            Blocks.Add(new TextItem(string.Join(" | ", cells), 0));
+                            Blocks.Add(new TextItem(string.Join(TableText.CellSeparator, cells), 0));
                         }
                     }
 

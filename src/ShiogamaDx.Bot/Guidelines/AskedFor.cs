@@ -7,7 +7,8 @@ namespace ShiogamaDx.Bot.Guidelines;
 /// such a quantity (a number with that unit: 7日, 3時間, 2人, 37円, 1キロメートル). Each kind is one concept of the
 /// question, weighed like a word by how many sections state one, so a section stating the quantity asked for ranks above
 /// one that only shares the question's words, and a question asking a number no section states holds less of itself.
-/// Read on normalised text (NFKC, lower case); the asking words are taken out of the question.
+/// Read on normalised text (NFKC, lower case); the asking words are taken out of the question. A question asking what a
+/// word means is one more kind: it is answered by a section that defines a word.
 /// </summary>
 internal static class AskedFor
 {
@@ -31,11 +32,19 @@ internal static class AskedFor
         ("割合", new(@"何(パセント|%|割)"), new(Number + @"\s*(パセント|%|割)")),
         ("期限", new(@"いつまで"), new(@"までに|以内|期限|日前")),
         ("起点", new(@"いつから"), new(@"から|以後|以降|施行")),
+
+        // What a word means (〜の意味, 〜という言葉, 〜とは何, 〜って何, 何のこと, 〜の略): the section answering it defines a
+        // word, as a glossary's entry or a 定義 article does (〜のこと, 〜の略, 〜をいう, 〜を指す). Last, so that 何日 and
+        // the other quantities are taken first.
+        ("意味", new(@"(という|って)?(言葉|用語)?の?(意味|定義)|((?<![こあもそ])とは|って)\s*(何|なに|なん)?\s*(ですか|でしょうか|か)?\s*$|((?<![こあもそ])とは|って)\s*(どういう|どんな)\s*(もの|こと)|何のこと|なんのこと|の略"), new(@"のこと|の略|をいう|を指す|という意味")),
     ];
 
     private const string Number = @"[0-9〇一二三四五六七八九十百千万]";
 
     public static bool IsMarker(string word) => word.Length > 0 && word[0] == Mark;
+
+    /// <summary>The marker of a question asking what a word means.</summary>
+    public static bool IsMeaning(string word) => word == Mark + "意味";
 
     /// <summary>The kinds the question asks for (as concept words), and the question with the asking words blanked.</summary>
     public static (IReadOnlyList<string> Kinds, string Remaining) Find(string normalized)

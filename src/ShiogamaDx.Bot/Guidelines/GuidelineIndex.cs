@@ -337,7 +337,7 @@ internal sealed class GuidelineIndex : IDisposable
             }
         }
 
-        var tokens = analysis.Analyze(residual).Tokens;
+        var tokens = analysis.Analyze(GuidelineText.WithLongVowels(question, residual)).Tokens;
         for (var i = 0; i < tokens.Count; i++)
         {
             var token = tokens[i];
@@ -364,8 +364,9 @@ internal sealed class GuidelineIndex : IDisposable
 
         // A group is as telling as its commonest word. A verb's kanji that no section writes says nothing of the topic
         // (遅く, 少ない): it is left out rather than weighing most, as an unknown noun does.
+        // Likewise a question asking what a word means, of a document that defines no word: it has no glossary to weigh.
         return concepts
-            .Where(c => !c.Inflected || Holding(c) > 0)
+            .Where(c => (!c.Inflected && !AskedFor.IsMeaning(c.Words[0])) || Holding(c) > 0)
             .Select(c => c with { Weight = Idf(Holding(c)) })
             .ToList();
     }

@@ -43,8 +43,8 @@ internal sealed class GuidelineLibrary(IOptions<GuidelinesOptions> options, Lang
         {
             var o = options.Value;
             synonyms ??= LoadSynonyms(o.SynonymsFullPath); // a broken synonyms file stops the start with file and line
-            var sections = GuidelineLoader.LoadFolder(o.FullPath, (file, ex) =>
-                logger.LogWarning("Guideline file {File} skipped: {Reason}", file, ex.Message));
+            var sections = GlossaryTerms.Apart(GuidelineLoader.LoadFolder(o.FullPath, (file, ex) =>
+                logger.LogWarning("Guideline file {File} skipped: {Reason}", file, ex.Message)));
             var own = GuidelineSynonyms.ForDocuments(o.FullPath, (file, ex) =>
                 logger.LogWarning("Guideline synonyms file {File} skipped: {Reason}", file, ex.Message));
             var index = GuidelineIndex.Build(sections, synonyms, o, analysis, own);

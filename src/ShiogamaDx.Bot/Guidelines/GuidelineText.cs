@@ -11,7 +11,38 @@ namespace ShiogamaDx.Bot.Guidelines;
 /// </summary>
 internal static class GuidelineText
 {
-    public static string Normalize(string? text)
+    public static string Normalize(string? text) => Normalize(text, keepLongVowels: false);
+
+    /// <summary>
+    /// The characters of <paramref name="normalized"/> (<see cref="Normalize(string?)"/> of <paramref name="text"/>, some
+    /// words blanked by spaces) with the long vowels of its katakana words put back, for the dictionary segmentation:
+    /// ICU knows リーダー and データ, and cuts リダ and デタ into pieces that match nothing.
+    /// </summary>
+    public static string WithLongVowels(string? text, string normalized)
+    {
+        var full = Normalize(text, keepLongVowels: true);
+        var sb = new StringBuilder(full.Length);
+        var at = 0;
+        foreach (var c in full)
+        {
+            if (c == 'ー')
+            {
+                if (sb.Length > 0 && IsKatakana(sb[^1]))
+                {
+                    sb.Append(c); // the word was not blanked
+                }
+
+                continue;
+            }
+
+            sb.Append(at < normalized.Length ? normalized[at] : c);
+            at++;
+        }
+
+        return at == normalized.Length ? sb.ToString() : normalized;
+    }
+
+    private static string Normalize(string? text, bool keepLongVowels)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -33,7 +64,13 @@ internal static class GuidelineText
 
             if (c is 'ー' or '〜' or '~' or '～' or '―' or '‐' or 'ｰ')
             {
-                continue; // typed in many ways or not at all
+                // Typed in many ways or not at all; kept (as ー) only for the segmentation, after a katakana.
+                if (keepLongVowels && c is 'ー' or 'ｰ' && !pendingSpace && sb.Length > 0 && IsKatakana(sb[^1]))
+                {
+                    sb.Append('ー');
+                }
+
+                continue;
             }
 
             if (IsBreak(c))

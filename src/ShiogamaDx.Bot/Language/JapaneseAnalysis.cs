@@ -61,6 +61,9 @@ public sealed record AnalyzedText(string Normalized, IReadOnlyList<Token> Tokens
 /// </summary>
 public sealed class JapaneseAnalysis : IDisposable
 {
+    // The one-kana particles of Japanese (a closed class).
+    private const string Particles = "をがはにでへともやかねよのな";
+
     private readonly IcuSegmenter segmenter = new();
 
     public JapaneseAnalysis(CityWords words)
@@ -96,7 +99,7 @@ public sealed class JapaneseAnalysis : IDisposable
         var wordStart = new List<bool>(folded.Length);
         var breakBefore = new List<bool>(folded.Length);
         var lastEnd = 0;
-        foreach (var (start, end) in segmenter.Segment(folded))
+        foreach (var (start, end) in JoinSplitLoanWords(folded, segmenter.Segment(folded)))
         {
             var first = true;
             for (var i = start; i < end; i++)
@@ -134,7 +137,7 @@ public sealed class JapaneseAnalysis : IDisposable
                 continue;
             }
 
-            if (wordStart[at] && FillerAt(n, at) is { } filler)
+            if (wordStart[at] && FillerAt(n, at) is { } filler && (filler.Length > 1 || NotInAWord(at)))
             {
                 EndWord();
                 EndRun();
@@ -202,10 +205,18 @@ public sealed class JapaneseAnalysis : IDisposable
             }
         }
 
-        // の in 手続の数, not み of じゅう|み|ん|ひょう: the dictionary splits hiragana-only text into pieces.
+        // の in 手続の数, not み of じゅう|み|ん|ひょう: the dictionary splits hiragana-only text into pieces. A particle
+        // standing alone between spaces (じゅうみんひょう を とりたい) is one too, whatever is written around it; another
+        // kana alone is a word (ごみ を だす ひ: 日).
         bool IsParticle(int i) =>
             JapaneseText.IsHiragana(n[i]) && (i + 1 == n.Length || wordStart[i + 1])
-            && (i == 0 || !JapaneseText.IsHiragana(n[i - 1])) && (i + 1 == n.Length || !JapaneseText.IsHiragana(n[i + 1]));
+            && (((i == 0 || !JapaneseText.IsHiragana(n[i - 1])) && (i + 1 == n.Length || !JapaneseText.IsHiragana(n[i + 1])))
+                || (i > 0 && breakBefore[i] && (i + 1 == n.Length || breakBefore[i + 1]) && Particles.Contains(n[i], StringComparison.Ordinal)));
+
+        // A one-kana filler (も, を, の) never begins a phrase: at the start of the text or after a space, with hiragana
+        // going on (も|らい|たい: the dictionary cut a word of hiragana), it is part of that word.
+        bool NotInAWord(int i) =>
+            !((i == 0 || breakBefore[i]) && i + 1 < n.Length && !breakBefore[i + 1] && JapaneseText.IsHiragana(folded[origin[i + 1]]));
 
         // A katakana word of the dictionary stands as a word, never as bigrams: ICU reads a katakana run whole, and
         // bigrams of loan words meet where the words do not (サポート and パスポート share ぽと).
@@ -241,6 +252,54 @@ public sealed class JapaneseAnalysis : IDisposable
             }
 
             return null;
+        }
+    }
+
+    /// <summary>
+    /// A katakana word whose long vowels were not typed (or were dropped by a normalisation) is not in the dictionary:
+    /// ICU cuts it into pieces (リダ → リ | ダ, デタ → デ | タ) that match nothing. Adjacent katakana pieces, one of them a
+    /// single kana and none longer than two, with no long vowel among them, are read as one word again (its key is the
+    /// key of リーダー). Katakana written with its long vowels, or cut into longer pieces (セキュリティ | ポリシ), is left
+    /// as the dictionary cut it.
+    /// </summary>
+    internal static List<(int Start, int End)> JoinSplitLoanWords(string text, List<(int Start, int End)> spans)
+    {
+        var result = new List<(int Start, int End)>(spans.Count);
+        for (var i = 0; i < spans.Count; i++)
+        {
+            var last = i;
+            while (last + 1 < spans.Count && spans[last + 1].Start == spans[last].End && IsKatakana(spans[last]) && IsKatakana(spans[last + 1]))
+            {
+                last++;
+            }
+
+            var (start, end) = (spans[i].Start, spans[last].End);
+            var pieces = spans.Skip(i).Take(last - i + 1).ToList();
+            if (last > i && !text.AsSpan(start, end - start).Contains('ー') && pieces.Any(s => s.End - s.Start == 1) && pieces.All(s => s.End - s.Start <= 2))
+            {
+                result.Add((start, end));
+            }
+            else
+            {
+                result.AddRange(spans.Skip(i).Take(last - i + 1));
+            }
+
+            i = last;
+        }
+
+        return result;
+
+        bool IsKatakana((int Start, int End) span)
+        {
+            for (var c = span.Start; c < span.End; c++)
+            {
+                if (!JapaneseText.IsKatakana(text[c]))
+                {
+                    return false;
+                }
+            }
+
+            return span.End > span.Start;
         }
     }
 

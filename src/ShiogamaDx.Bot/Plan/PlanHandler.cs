@@ -37,6 +37,10 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
 
     private const float PreviousPlanWeight = 0.8f;
 
+    // A glossary entry says what a word is; the plan's text says what the plan does with it. Unless the question asks
+    // what a word means, an entry ranks as the previous plan's sheets do, after the text that holds as much.
+    private const float GlossaryWeight = 0.8f;
+
     private readonly ConditionalWeakTable<Turn, GuidelineSearch> searches = [];
 
     public string Name => "staff.plan";
@@ -160,9 +164,11 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
     private List<RankedSection> Confident(Turn turn)
     {
         var previous = PreviousPlanWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
+        var definition = DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
         var sections = Search(turn).Sections
             .Where(s => s.Coverage >= library.SearchOptions.MinCoverage)
             .Select(s => !previous && s.Section.Label.StartsWith("参考資料", StringComparison.Ordinal) ? s with { Score = s.Score * PreviousPlanWeight } : s)
+            .Select(s => !definition && IsGlossary(s) ? s with { Score = s.Score * GlossaryWeight } : s)
             .OrderByDescending(s => s.Score)
             .ToList();
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ShiogamaDx.Bot.Documents;
 using ShiogamaDx.Bot.Guidelines;
 
 namespace ShiogamaDx.Bot.Plan;
@@ -65,7 +66,8 @@ internal static partial class PlanSections
                     continue;
                 }
 
-                if (Policy().Match(p) is { Success: true } pol)
+                // A 基本方針 line over a table's rows (「施策1 | 電子申請の推進 | …」) groups the rows: it is not a heading.
+                if (Policy().Match(p) is { Success: true } pol && !(i + 1 < section.Paragraphs.Count && section.Paragraphs[i + 1].Contains(TableText.CellSeparator, StringComparison.Ordinal)))
                 {
                     Close();
                     policy = $"基本方針{pol.Groups["policy"].Value} {pol.Groups["name"].Value.Trim()}";
@@ -98,6 +100,7 @@ internal static partial class PlanSections
     [GeneratedRegex(@"^施策(?<mark>[①-⑨])\s*[:：]\s*(?<name>.+)$")]
     private static partial Regex Measure();
 
-    [GeneratedRegex(@"^事業名\s*(?<name>.+?)(?:\s*内容|$)")]
+    // 「事業名 | 電子申請の推進」 (a table row), or the row joined with the next ones (「事業名 電子申請の推進 内容 …」).
+    [GeneratedRegex(@"^事業名(?:\s*\|)?\s*(?<name>[^|]+?)\s*(?:\||内容|$)")]
     private static partial Regex ProjectName();
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using ShiogamaDx.Bot.Documents;
+using ShiogamaDx.Bot.Guidelines;
 using ShiogamaDx.Bot.Tests.Conversations;
 
 namespace ShiogamaDx.Bot.Tests.Documents;
@@ -144,6 +145,35 @@ public sealed class TextDocumentTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public void TabSeparatedRows_AreParagraphsOfTheirOwn_WithTheirCellsApart()
+    {
+        const string Text = "1. 用語の解説\n\nこの章では本書の言葉を説明します。\n\n用語\t説明\n窓口\t市民が手続きをする場所のこと。\n台帳\t\t記録をまとめた帳簿のこと。\n\n2. 手続\n\n申請は窓口で受け付けます。\n";
+        var doc = DocumentReader.Read("terms.txt", Encoding.UTF8.GetBytes(Text));
+
+        var terms = Assert.Single(doc.Sections, s => s.Heading?.Text == "1. 用語の解説");
+        Assert.Equal(["この章では本書の言葉を説明します。", "用語 | 説明", "窓口 | 市民が手続きをする場所のこと。", "台帳 | 記録をまとめた帳簿のこと。"], terms.Paragraphs);
+    }
+
+    [Fact]
+    public void AGlossaryTable_InTextOrMarkdown_IsOnePassagePerTerm_CitedByTheTerm()
+    {
+        const string Text = "1. 用語の解説\n\nこの章では本書で使う言葉の意味を説明します。\n\n用語\t説明\n窓口\t市民が手続きをする場所のこと。\n台帳\t記録をまとめた帳簿のこと。\n\n2. 手続\n\n事業名\t窓口の改善\n内容\t受付の順番を見直す。\n";
+        const string Markdown = "# 手引き\n\n## 1. 用語の解説\n\n| 用語 | 説明 |\n|---|---|\n| 窓口 | 市民が手続きをする場所のこと。 |\n| 台帳 | 記録をまとめた帳簿のこと。 |\n";
+
+        var fromText = GlossaryTerms.Apart(GuidelineLoader.LoadFile("terms.txt", Encoding.UTF8.GetBytes(Text)));
+        var fromMarkdown = GlossaryTerms.Apart(GuidelineLoader.LoadFile("terms.md", Encoding.UTF8.GetBytes(Markdown)));
+
+        Assert.Equal(
+            ["1. 用語の解説", "1. 用語の解説 ＞ 窓口", "1. 用語の解説 ＞ 台帳", "2. 手続"],
+            fromText.Select(s => s.Label));
+        Assert.Equal(["記録をまとめた帳簿のこと。"], fromText[2].Paragraphs);
+        Assert.Equal(["この章では本書で使う言葉の意味を説明します。"], fromText[0].Paragraphs);
+        Assert.Equal(["事業名 | 窓口の改善", "内容 | 受付の順番を見直す。"], fromText[3].Paragraphs); // no header row: not terms
+        Assert.Equal(["1. 用語の解説 ＞ 窓口", "1. 用語の解説 ＞ 台帳"], fromMarkdown.Select(s => s.Label));
+        Assert.Equal([0, 1, 2, 3], fromText.Select(s => s.Ordinal));
     }
 
     [Theory]

@@ -18,7 +18,9 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
     // 39/47 = 83.0 % with a KPI reading claiming only questions its words explain, the glossary for meanings and いくつ asked
     // for (#18/#22 fourth pass); 40/47 = 85.1 % since スマホ教室 inside a longer staff question is a mention for the class
     // results (#22 sixth pass).
-    private const double Floor = 0.85;
+    // 41/47 = 87.2 % after the seventh pass (tables as rows, the glossary one passage per term, meanings asked for,
+    // loan words read with their long vowels).
+    private const double Floor = 0.87;
 
     // 34/42 = 81.0 % on ddedb11 (main a15fa50 code); 33/42 = 78.6 % since a KPI reading claims only questions its words
     // explain (KpiQuestionReader.MinExplained): the one change of the fourth pass that moved this set, down by one
@@ -26,7 +28,13 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
     // 32/42 = 76.2 % after 6cdd0d4 (#18 fifth pass: a verb's one kanji in coverage, the glossary competing only for
     // meanings), down one question; which one was not looked at (held out). Reported in docs/evaluation.md.
     // 33/42 = 78.6 % after the sixth pass (b0c60df, 66e96ef, 62986e3; totals only, run after the last change of the pass).
-    private const double HeldOutFloor = 0.78;
+    // A dev set since the seventh pass (its misses were read in the sixth): 33/42 = 78.6 % after its tables and glossary
+    // changes, 35/42 = 83.3 % once the plan was read without the residents' word list (PlanLibrary).
+    private const double HeldOutFloor = 0.83;
+
+    // plan-fresh.tsv is the held-out set since the seventh pass (plan-heldout's misses had been read, so it is a dev set
+    // too). A floor well below any figure, only against a collapse; the figure is reported in docs/evaluation.md.
+    private const double FreshFloor = 0.5;
 
     [Fact]
     public Task PlanSet_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-questions.tsv", Floor);
@@ -39,7 +47,14 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
     [Fact]
     public Task HeldOutPlanSet_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-heldout.tsv", HeldOutFloor);
 
-    private async Task EvaluateAsync(string file, double floor)
+    /// <summary>
+    /// plan-fresh.tsv: 55 questions written from the plan's text before the seventh pass changed anything, without reading
+    /// the other sets' misses. Only its total is printed: its misses are not read to choose a change.
+    /// </summary>
+    [Fact]
+    public Task FreshPlanSet_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-fresh.tsv", FreshFloor, showMisses: false);
+
+    private async Task EvaluateAsync(string file, double floor, bool showMisses = true)
     {
         var rows = File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", file))
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
@@ -65,6 +80,12 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
 
         var hit1 = 1.0 - ((double)misses.Count / rows.Count);
         output.WriteLine($"Plan evaluation {file}: {rows.Count - misses.Count}/{rows.Count} right section first = {hit1:P1} (floor {floor:P0}, target 90 %)");
+        if (!showMisses)
+        {
+            Assert.True(hit1 >= floor, $"{file}: hit@1 {hit1:P1} under {floor:P0} (misses not shown: held out)");
+            return;
+        }
+
         misses.ForEach(m => output.WriteLine("MISS " + m));
         Assert.True(hit1 >= floor, $"{file}: hit@1 {hit1:P1} under {floor:P0}:\n{string.Join("\n", misses)}");
     }

@@ -33,6 +33,51 @@ public sealed class JapaneseAnalysisTests
         Assert.Contains(analyzed.Concepts, t => t.Text == "住民票" && t.Kind == TokenKind.Concept);
     }
 
+    [Theory]
+    [InlineData("DXリダの役割", "りだ")]
+    [InlineData("デタの活用", "でた")]
+    public void ALoanWord_WithoutItsLongVowels_StaysOneWord(string text, string word)
+    {
+        var analyzed = JapaneseAnalysis.Plain.Analyze(text);
+
+        Assert.Contains(word, analyzed.Words);
+        Assert.Equal(word, Assert.Single(JapaneseAnalysis.Plain.Analyze(text.Replace("リダ", "リーダー", StringComparison.Ordinal).Replace("デタ", "データ", StringComparison.Ordinal)).Words, w => w == word));
+    }
+
+    [Fact]
+    public void ALoanWord_WrittenWithItsLongVowels_KeepsTheDictionarysWords()
+    {
+        var analyzed = JapaneseAnalysis.Plain.Analyze("オープンデータ");
+
+        Assert.Equal(["おぷん", "でた"], analyzed.Words);
+    }
+
+    [Fact]
+    public void AOneKanaFiller_InsideAHiraganaWord_IsKept()
+    {
+        var analyzed = City.Value.Analyze("もらいたい");
+
+        Assert.DoesNotContain(analyzed.Tokens, t => t.Kind == TokenKind.Filler && t.Text == "も");
+        Assert.Contains(analyzed.Runs, r => r.StartsWith("もら", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AOneKanaFiller_AfterAWord_IsStillDropped()
+    {
+        var analyzed = City.Value.Analyze("住民票もほしい");
+
+        Assert.Contains(analyzed.Tokens, t => t.Kind == TokenKind.Filler && t.Text == "も");
+    }
+
+    [Fact]
+    public void AKanaStandingAloneBetweenSpaces_IsAParticle()
+    {
+        var analyzed = JapaneseAnalysis.Plain.Analyze("こせき を とりたい");
+
+        Assert.Contains(analyzed.Tokens, t => t.Kind == TokenKind.Particle && t.Text == "を");
+        Assert.DoesNotContain(analyzed.Runs, r => r.Contains('を', StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Analyze_DropsFillers_OnlyWhereTheyAreWholeWords()
     {

@@ -30,6 +30,26 @@ public sealed class PlanAnswerTests(KpiLookupHost host) : IClassFixture<KpiLooku
     }
 
     [Fact]
+    public void ThePlansGlossary_IsOnePassagePerTerm_CitedByTheTerm()
+    {
+        var read = GuidelineLoader.LoadFile("shiogama-dx-plan-r8.txt", File.ReadAllBytes(RepoPaths.PlanFile));
+        var sections = GlossaryTerms.Apart(PlanSections.Refine(read));
+        var terms = sections.Where(s => s.Label.StartsWith("用語集 ＞ ", StringComparison.Ordinal)).ToList();
+
+        // The five pages of the glossary hold 31 rows under their 「用語 | 説明」 headers.
+        Assert.Equal(31, terms.Count);
+        var cio = Assert.Single(terms, s => s.Title == "CIO (シーアイオー)");
+        Assert.Equal("用語集 ＞ CIO (シーアイオー)", cio.Label);
+        Assert.Equal(["用語集", "CIO (シーアイオー)"], cio.HeadingPath);
+        Assert.StartsWith("「Chief Information Officer", Assert.Single(cio.Paragraphs), StringComparison.Ordinal);
+        Assert.DoesNotContain(sections, s => s.Paragraphs.Any(p => p.StartsWith("用語 | 説明", StringComparison.Ordinal)));
+        Assert.Equal(sections.Count, sections.Select(s => s.Key).Distinct().Count());
+
+        // A 事業 sheet's rows stay one section, named by its 事業 (a two-cell row 「内容 | …」 is not a term).
+        Assert.Contains(sections, s => s.Label == "5. 具体的な事業 ＞ 基本方針1 施策2 オンライン決済の促進" && s.Paragraphs.Any(p => p.StartsWith("内容 | ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task TheMeaningOfAGlossaryWord_ThatIsAlsoInAProjectsWords_IsTheGlossarys()
     {
         // ガバメントクラウド is in 情報システムの標準化's words too; the KPI overview would only name that 事業.
