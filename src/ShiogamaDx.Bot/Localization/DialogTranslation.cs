@@ -28,20 +28,11 @@ public static partial class DialogTranslation
     public static string? Triggered(string text, LanguagePack pack, DialogCatalog dialogs)
     {
         var folded = LanguageDetector.Fold(text.Normalize(NormalizationForm.FormKC));
-        foreach (var (id, dialog) in pack.Dialogs)
+        foreach (var trigger in pack.Triggers)
         {
-            if (!dialogs.Contains(id) || dialogs.Get(id).Audience != Audience.Resident)
+            if (dialogs.Contains(trigger.DialogId) && dialogs.Get(trigger.DialogId).Audience == Audience.Resident && trigger.In(folded))
             {
-                continue;
-            }
-
-            foreach (var trigger in dialog.Triggers.Select(t => LanguageDetector.Fold(t.Normalize(NormalizationForm.FormKC)).Trim()).Where(t => t.Length > 0))
-            {
-                var latin = trigger.All(c => c < 0x250);
-                if (latin ? Regex.IsMatch(folded, $@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(trigger)}(?![\p{{L}}\p{{N}}])") : folded.Contains(trigger, StringComparison.Ordinal))
-                {
-                    return id;
-                }
+                return trigger.DialogId;
             }
         }
 

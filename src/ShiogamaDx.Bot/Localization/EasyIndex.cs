@@ -114,9 +114,9 @@ public sealed class EasyIndex
         var all = phrases.Count + (max * 2);
         var hits = index.Search(text, all).ToDictionary(h => h.Item, h => h.Confidence);
         var joined = JoinKana(text);
-        if (joined != text)
+        foreach (var variant in new[] { joined, Plain(text), Plain(joined) }.Distinct(StringComparer.Ordinal).Where(v => v != text))
         {
-            foreach (var (item, confidence) in index.Search(joined, all))
+            foreach (var (item, confidence) in index.Search(variant, all))
             {
                 hits[item] = Math.Max(hits.GetValueOrDefault(item), confidence);
             }
@@ -248,6 +248,53 @@ public sealed class EasyIndex
 
     // The last kana of a verb's dictionary form (はらう, ひっこす, はいる).
     private static bool IsVerbEnding(char c) => c is 'う' or 'く' or 'す' or 'つ' or 'ぬ' or 'ふ' or 'む' or 'る' or 'ぐ' or 'ぶ';
+
+    /// <summary>
+    /// A question's polite verbs in their plain forms, as the easy versions and the catalog write them: しにました →
+    /// しんだ, なくなりました → なくなった, かいました → かった, いきます → いく. The same text when it has none.
+    /// </summary>
+    internal static string Plain(string text)
+    {
+        var sb = new System.Text.StringBuilder(text.Length);
+        var i = 0;
+        while (i < text.Length)
+        {
+            var past = string.CompareOrdinal(text, i + 1, "ました", 0, 3) == 0;
+            var present = !past && string.CompareOrdinal(text, i + 1, "ます", 0, 2) == 0;
+            if ((past || present) && JapaneseText.IsHiragana(text[i]))
+            {
+                // A verb of one kana (きました, します, いました) is 来る, する, いる: its own plain forms.
+                var alone = sb.Length == 0 || char.IsWhiteSpace(sb[^1]);
+                sb.Append(alone ? (past ? text[i] + "た" : text[i] switch { 'し' => "する", 'き' => "くる", _ => text[i] + "る" })
+                    : past ? PlainPast(text[i]) : PlainPresent(text[i]));
+                i += past ? 4 : 3;
+                continue;
+            }
+
+            sb.Append(text[i]);
+            i++;
+        }
+
+        return sb.ToString();
+    }
+
+    // The stem's last kana → the plain past (しに → しんだ, かい → かった, かき → かいた); an e-row stem (たべ) takes た.
+    private static string PlainPast(char stem) => stem switch
+    {
+        'に' or 'み' or 'び' => "んだ",
+        'い' or 'ち' or 'り' => "った",
+        'き' => "いた",
+        'ぎ' => "いだ",
+        'し' => "した",
+        _ => stem + "た",
+    };
+
+    // The stem's last kana → the dictionary form (いき → いく, かい → かう); an e-row stem (たべ) takes る.
+    private static string PlainPresent(char stem) => stem switch
+    {
+        'い' => "う", 'き' => "く", 'し' => "す", 'ち' => "つ", 'に' => "ぬ", 'ひ' => "ふ", 'み' => "む", 'り' => "る", 'ぎ' => "ぐ", 'び' => "ぶ",
+        _ => stem + "る",
+    };
 
     /// <summary>The spaces between two kana or kanji taken out: こくみん けんこう ほけん → こくみんけんこうほけん.</summary>
     internal static string JoinKana(string text)

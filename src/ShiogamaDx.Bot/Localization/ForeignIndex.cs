@@ -19,6 +19,11 @@ public sealed class ForeignIndex
     public const double MinScore = 3.0;
 
     private const int Stem = 6;
+
+    /// <summary>How much a name or keyword found whole in the question lifts its entry (times the share of the question it is).</summary>
+    private const double PhraseWeight = 1.0;
+
+    private readonly Dictionary<string, List<string[]>> phrases = new(StringComparer.Ordinal);
     private readonly string language;
     private readonly IReadOnlySet<string> functionWords;
     private readonly List<(string Id, Dictionary<string, double> Terms)> documents = [];
@@ -33,10 +38,20 @@ public sealed class ForeignIndex
             if (pack.Procedures.TryGetValue(p.Id, out var t))
             {
                 Add(p.Id, [(t.Name, 1.0), (string.Join(" / ", t.Keywords), 1.0), (t.Text, 0.5)]);
+                var own = new[] { t.Name }.Concat(t.Keywords).OfType<string>().Select(Sequence).Where(s => s.Length > 0).ToList();
+                if (own.Count > 0)
+                {
+                    phrases[p.Id] = own;
+                }
             }
         }
 
         Add(ClassesId, [(string.Join(" / ", pack.ClassKeywords), 1.0)]);
+        if (pack.ClassKeywords.Select(Sequence).Where(s => s.Length > 0).ToList() is { Count: > 0 } classPhrases)
+        {
+            phrases[ClassesId] = classPhrases;
+        }
+
         var df = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var term in documents.SelectMany(d => d.Terms.Keys))
         {
@@ -57,6 +72,7 @@ public sealed class ForeignIndex
             .Select(w => Terms(w, language, functionWords).ToList())
             .Where(t => t.Count > 0)
             .ToList();
+        var sequence = Sequence(text);
         var hits = new List<ForeignHit>();
         foreach (var (id, terms) in documents)
         {
@@ -69,10 +85,39 @@ public sealed class ForeignIndex
             // How many of the question's words the entry explains: one rare word (pagkuha) weighs less than two of
             // the question's words together (araw, basura). Ranks only; the floor above is on the words' own score.
             var coverage = words.Count == 0 ? 1.0 : (double)words.Count(w => w.Any(terms.ContainsKey)) / words.Count;
-            hits.Add(new ForeignHit(id, score * (0.5 + (0.5 * coverage))));
+
+            // A name or keyword found whole in the question, its words in order (daycare in "put my child in daycare";
+            // not "leave daycare"), says more than the same words spread over the entry: lifted by the share it explains.
+            var share = sequence.Length > 0 && phrases.TryGetValue(id, out var own) ? own.Max(p => InOrder(sequence, p) ? (double)p.Length / sequence.Length : 0) : 0;
+            hits.Add(new ForeignHit(id, score * (0.5 + (0.5 * coverage)) * (1 + (PhraseWeight * share))));
         }
 
         return hits.OrderByDescending(h => h.Score).Take(max).ToList();
+    }
+
+    /// <summary>A name or keyword (or a question) as its word stems in order, for Latin-script text; empty for Chinese and Korean.</summary>
+    private string[] Sequence(string text)
+    {
+        var cut = text.IndexOf('(', StringComparison.Ordinal);
+        var shown = cut > 0 ? text[..cut] : text; // (tenshutsu): the Japanese name beside the translation
+        return shown.Any(IsCjk) ? [] : [.. Terms(shown, language, functionWords).Where(t => !t.StartsWith("r:", StringComparison.Ordinal) && !t.StartsWith(CityPrefix, StringComparison.Ordinal) && !t.Contains('_', StringComparison.Ordinal))];
+    }
+
+    private static bool InOrder(string[] question, string[] phrase)
+    {
+        var at = 0;
+        foreach (var term in phrase)
+        {
+            var i = Array.IndexOf(question, term, at);
+            if (i < 0)
+            {
+                return false;
+            }
+
+            at = i + 1;
+        }
+
+        return true;
     }
 
     private void Add(string id, IEnumerable<(string? Text, double Weight)> fields)
@@ -101,8 +146,9 @@ public sealed class ForeignIndex
     internal static IEnumerable<string> Terms(string text, string language, IReadOnlySet<string>? function = null)
     {
         var words = LanguageDetector.Words(text);
-        foreach (var word in words)
+        for (var i = 0; i < words.Count; i++)
         {
+            var word = words[i];
             if (word.Any(IsCjk))
             {
                 foreach (var term in Grams(word))
@@ -110,7 +156,17 @@ public sealed class ForeignIndex
                     yield return term;
                 }
             }
-            else if ((function is not null && function.Contains(word)) || CityName.Contains(word))
+            else if (CityName.Contains(word))
+            {
+                // The city's name alone says nothing (every question is about Shiogama), but the word before it says
+                // which way a move goes: to / para / sa Shiogama (moving in), from / de / mula Shiogama (moving out),
+                // within / dentro de Shiogama. Vietnamese has it already in its pairs of words below.
+                if (i > 0 && !CityName.Contains(words[i - 1]) && !words[i - 1].Any(IsCjk) && language != "vi")
+                {
+                    yield return CityPrefix + words[i - 1];
+                }
+            }
+            else if (function is not null && function.Contains(word))
             {
                 // Grammar and question words (how, para, paano, ng): they say how a question is asked, not what about.
             }
@@ -134,9 +190,9 @@ public sealed class ForeignIndex
         }
     }
 
-    // Portuguese endings of verbs (mudar, mudei, mudou, mudando) and of the nouns made from them (mudança, inscrição),
-    // longest first, accents already folded.
-    private static readonly string[] PortugueseEndings = ["ancas", "anca", "acoes", "acao", "mentos", "mento", "ando", "endo", "indo", "aram", "eram", "iram", "ados", "adas", "idos", "idas", "ado", "ada", "ido", "ida", "ar", "er", "ir", "ei", "ou", "eu", "iu"];
+    // Portuguese endings of verbs (mudar, mudei, mudou, mudando, muda, mudam) and of the nouns made from them (mudança,
+    // inscrição), longest first, accents already folded; a closing vowel goes too, so ele muda meets mudar and mudança.
+    private static readonly string[] PortugueseEndings = ["ancas", "anca", "acoes", "acao", "mentos", "mento", "ando", "endo", "indo", "aram", "eram", "iram", "ados", "adas", "idos", "idas", "ado", "ada", "ido", "ida", "ar", "er", "ir", "ei", "ou", "eu", "iu", "am", "em", "a", "e", "o"];
 
     /// <summary>A Portuguese word without its verb or noun ending, so the forms of one verb meet (mudar, mudança, mudei → mud).</summary>
     internal static string PortugueseStem(string word)
@@ -151,6 +207,9 @@ public sealed class ForeignIndex
 
         return word;
     }
+
+    /// <summary>A term of the word before the city's name (para Shiogama → "@para").</summary>
+    private const string CityPrefix = "@";
 
     /// <summary>The city's own name says nothing about what is asked: every question to its bot is about Shiogama.</summary>
     private static readonly HashSet<string> CityName = new(StringComparer.Ordinal) { "shiogama", "shiogamashi", "shi" };

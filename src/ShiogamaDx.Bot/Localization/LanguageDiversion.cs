@@ -34,13 +34,15 @@ public sealed partial class LanguageDiversion(
 {
     public const string Handler = "lang";
 
+    // Each list is kept as compared (LanguagePack.Key), so a turn normalises only its own text.
+
     /// <summary>Back to plain Japanese.</summary>
-    private static readonly string[] JapaneseWords = ["日本語", "日本語で", "にほんご", "にほんごで", "ふつうの日本語", "ふつうの日本語で", "ふつうのにほんご", "ふつうのにほんごで", "普通の日本語", "普通の日本語で", "japanese"];
+    private static readonly HashSet<string> JapaneseWords = Keys("日本語", "日本語で", "にほんご", "にほんごで", "ふつうの日本語", "ふつうの日本語で", "ふつうのにほんご", "ふつうのにほんごで", "普通の日本語", "普通の日本語で", "japanese");
 
     /// <summary>The language menu (the resident menu's item, or typed).</summary>
-    private static readonly string[] MenuWords = ["言語", "げんご", "language", "languages", "やさしい日本語・language", "ことば", "言葉", "语言", "언어", "ngonngu", "idioma", "lingua", "wika"];
+    private static readonly HashSet<string> MenuWords = Keys("言語", "げんご", "language", "languages", "やさしい日本語・language", "ことば", "言葉", "语言", "언어", "ngonngu", "idioma", "lingua", "wika");
 
-    private static readonly string[] ForeignMenuWords = ["menu", "メニュー", "めにゅう", "めにゅー", "菜单", "메뉴", "thucdon", "cardapio", "start", "help"];
+    private static readonly HashSet<string> ForeignMenuWords = Keys("menu", "メニュー", "めにゅう", "めにゅー", "菜单", "메뉴", "thucdon", "cardapio", "start", "help");
 
     private const string TraditionalNote = "traditional-note";
 
@@ -84,20 +86,21 @@ public sealed partial class LanguageDiversion(
             return await ButtonAsync(turn, button, packs, ct);
         }
 
-        if (!turn.IsPostback && Switch(turn, packs) is { } target)
+        var typed = turn.IsPostback ? string.Empty : Key(turn.Text);
+        if (Switch(typed, packs) is { } target)
         {
             await languages.SetAsync(key, target, LanguageSource.Chosen, ct);
             language = target;
             return Switched(target, packs);
         }
 
-        if (!turn.IsPostback && MenuWords.Contains(Key(turn.Text)))
+        if (typed.Length > 0 && MenuWords.Contains(typed))
         {
             language = stored ?? LanguagePack.Japanese;
             return [LanguageChoices(packs, messages.Current)];
         }
 
-        var detected = turn.IsPostback || IsMenuWord(turn.Text) ? null : LanguageDetector.Detect(turn.Text);
+        var detected = turn.IsPostback || ForeignMenuWords.Contains(typed) ? null : LanguageDetector.Detect(turn.Text);
         var pickedUpJapanese = false;
         if (detected is not null && detected != LanguagePack.Japanese && !packs.ContainsKey(detected))
         {
@@ -203,9 +206,8 @@ public sealed partial class LanguageDiversion(
 
     // ---------------------------------------------------------------- switching
 
-    private static string? Switch(Turn turn, IReadOnlyDictionary<string, LanguagePack> packs)
+    private static string? Switch(string key, IReadOnlyDictionary<string, LanguagePack> packs)
     {
-        var key = Key(turn.Text);
         if (key.Length == 0 || key.Length > 30)
         {
             return null;
@@ -216,7 +218,7 @@ public sealed partial class LanguageDiversion(
             return LanguagePack.Japanese;
         }
 
-        return packs.Values.FirstOrDefault(p => p.Switch.Any(w => Key(w) == key))?.Code;
+        return packs.Values.FirstOrDefault(p => p.SwitchKeys.Contains(key))?.Code;
     }
 
     private IReadOnlyList<Reply> Switched(string target, IReadOnlyDictionary<string, LanguagePack> packs)
@@ -346,7 +348,7 @@ public sealed partial class LanguageDiversion(
     {
         var key = Key(turn.Text);
         if (key.Length == 0 || !dialogs.Contains(state.DialogId)
-            || pack.Interruptions.FirstOrDefault(i => i.Value.Any(w => Key(w) == key)).Key is not { } kind)
+            || !pack.InterruptionKeys.TryGetValue(key, out var kind))
         {
             return null;
         }
@@ -761,9 +763,9 @@ public sealed partial class LanguageDiversion(
 
     private static bool IsMenuWord(string text) => ForeignMenuWords.Contains(Key(text));
 
-    /// <summary>Lower case, no spaces or accents, no closing punctuation: how switch and menu words are compared.</summary>
-    private static string Key(string text) =>
-        string.Concat(LanguageDetector.Fold(text.Normalize(System.Text.NormalizationForm.FormKC)).Where(c => !char.IsWhiteSpace(c))).TrimEnd('。', '.', '!', '！', '?', '？');
+    private static string Key(string text) => LanguagePack.Key(text);
+
+    private static HashSet<string> Keys(params string[] words) => words.Select(LanguagePack.Key).ToHashSet(StringComparer.Ordinal);
 
     [GeneratedRegex(@"0\d{1,4}-\d{1,4}-\d{3,4}")]
     private static partial Regex PhoneNumber();

@@ -41,6 +41,18 @@ public sealed partial record LanguagePack(
     /// </summary>
     public IReadOnlySet<string> FunctionWords { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The switch words as a typed message is compared with them (<see cref="Key"/>), made once when the pack is read:
+    /// every resident turn is compared with every pack's switch words, so normalising them per turn cost CPU under load.
+    /// </summary>
+    public IReadOnlySet<string> SwitchKeys { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The interruption words as compared (<see cref="Key"/>) → what they do; made once, like <see cref="SwitchKeys"/>.</summary>
+    public IReadOnlyDictionary<string, string> InterruptionKeys { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The dialogs' triggers as a message is searched for them (<see cref="DialogTrigger"/>), made once, in the pack's order.</summary>
+    public IReadOnlyList<DialogTrigger> Triggers { get; init; } = [];
+
     /// <summary>The dialogs of dialogs/ in this language, by dialog id (what is not here is said to be Japanese, or machine-translated).</summary>
     public IReadOnlyDictionary<string, TranslatedDialog> Dialogs { get; init; } = new Dictionary<string, TranslatedDialog>(StringComparer.Ordinal);
 
@@ -155,6 +167,13 @@ public sealed partial record LanguagePack(
     public bool IsEasy => Code == Easy;
 
     public string this[string key] => Texts.TryGetValue(key, out var text) ? text : key;
+
+    /// <summary>
+    /// How a typed word is compared with a pack's switch, menu and interruption words: width folded, lower case, no
+    /// spaces, accents or voicing marks, no closing punctuation. Both sides go through it, so they meet however typed.
+    /// </summary>
+    internal static string Key(string text) =>
+        string.Concat(LanguageDetector.Fold(text.Normalize(System.Text.NormalizationForm.FormKC)).Where(c => !char.IsWhiteSpace(c))).TrimEnd('。', '.', '!', '！', '?', '？');
 
     /// <summary>A text with its placeholders filled.</summary>
     public string Format(string key, params (string Name, string Value)[] values)
@@ -291,11 +310,22 @@ public sealed partial record LanguagePack(
             throw new ContentProblemsException(problems);
         }
 
+        var switchWords = List(root, "switch");
+        var interruptionKeys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (kind, words) in interruptions)
+        {
+            foreach (var word in words)
+            {
+                interruptionKeys.TryAdd(Key(word), kind);
+            }
+        }
+
+        interruptionKeys.Remove(string.Empty);
         return new LanguagePack(
             code,
             Scalar(root, "name") ?? code,
             Scalar(root, "sample") is "true",
-            List(root, "switch"),
+            switchWords,
             texts,
             terms,
             procedures,
@@ -306,6 +336,9 @@ public sealed partial record LanguagePack(
             Dialogs = dialogs,
             FunctionWords = List(root, "function-words").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
             Interruptions = interruptions,
+            SwitchKeys = switchWords.Select(Key).Where(k => k.Length > 0).ToHashSet(StringComparer.Ordinal),
+            InterruptionKeys = interruptionKeys,
+            Triggers = dialogs.SelectMany(d => d.Value.Triggers.Select(t => DialogTrigger.Of(d.Key, t))).OfType<DialogTrigger>().ToList(),
         };
     }
 
@@ -416,6 +449,30 @@ public sealed partial record LanguagePack(
 
     [GeneratedRegex(@"\{([a-z]+)\}")]
     private static partial Regex Placeholder();
+}
+
+/// <summary>
+/// A dialog's translated trigger as a message is searched for it, folded once when the pack is read: a word of its own
+/// in Latin-script languages (<see cref="Word"/>), anywhere in the message otherwise.
+/// </summary>
+public sealed record DialogTrigger(string DialogId, string Folded, Regex? Word)
+{
+    public static DialogTrigger? Of(string dialogId, string trigger)
+    {
+        var folded = LanguageDetector.Fold(trigger.Normalize(System.Text.NormalizationForm.FormKC)).Trim();
+        if (folded.Length == 0)
+        {
+            return null;
+        }
+
+        var word = folded.All(c => c < 0x250)
+            ? new Regex($@"(?<![\p{{L}}\p{{N}}]){Regex.Escape(folded)}(?![\p{{L}}\p{{N}}])", RegexOptions.CultureInvariant)
+            : null;
+        return new DialogTrigger(dialogId, folded, word);
+    }
+
+    /// <summary>Whether a message, folded as the trigger is, holds it.</summary>
+    public bool In(string folded) => Word?.IsMatch(folded) ?? folded.Contains(Folded, StringComparison.Ordinal);
 }
 
 /// <summary>Several problems of one content file, each with its line.</summary>

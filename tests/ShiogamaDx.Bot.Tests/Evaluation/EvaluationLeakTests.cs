@@ -92,6 +92,10 @@ public sealed partial class EvaluationLeakTests(ITestOutputHelper output)
     [InlineData("easy-blind", 48)]
     [InlineData("pt-blind", 15)]
     [InlineData("tl-blind", 13)]
+    [InlineData("easy-fresh2", 48)]
+    [InlineData("pt-fresh2", 26)]
+    [InlineData("tl-fresh2", 24)]
+    [InlineData("vi-fresh2", 22)]
     public void LanguageSet_IsCompleteAndNamesExistingAnswers(string language, int size)
     {
         var set = Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv");

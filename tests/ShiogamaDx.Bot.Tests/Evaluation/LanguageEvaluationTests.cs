@@ -22,23 +22,32 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // Easy phrases matched whole, verbs by their stems, the easy words over another feature only when clearly surer
     // (sixth #24 session, 93c2600 … a821be8): easy 54/60 -> 57/60, easy-fresh 41/57 -> 49/57. Portuguese verb and
     // noun endings taken off (mudar, mudança → mud): pt 25/30 -> 26/30, pt-fresh 22/25 unchanged.
+    // Seventh session (497cc91 … e63b757: easy versions for every procedure, the word before the city's name, more
+    // Portuguese endings, names and keywords found whole, polite verbs read plain): easy-fresh 49 -> 51/57, easy-blind 33 -> 36/48, pt 26 -> 28/30,
+    // pt-fresh 22 -> 24/25, pt-blind 12 -> 13/15, tl 25 -> 26/30, tl-fresh 23 -> 24/25, vi 27 -> 28/30; the rest unchanged.
     [Theory]
     [InlineData("easy", 0.95)]
     [InlineData("en", 0.96)]
     [InlineData("zh", 0.96)]
     [InlineData("ko", 0.93)]
-    [InlineData("vi", 0.90)]
-    [InlineData("pt", 0.86)]
-    [InlineData("tl", 0.83)]
+    [InlineData("vi", 0.93)]
+    [InlineData("pt", 0.93)]
+    [InlineData("tl", 0.86)]
     // Fresh held-out sets (written by another engineer before the change that measures them).
-    [InlineData("easy-fresh", 0.85)]
-    [InlineData("pt-fresh", 0.88)]
-    [InlineData("tl-fresh", 0.92)]
+    [InlineData("easy-fresh", 0.89)]
+    [InlineData("pt-fresh", 0.95)]
+    [InlineData("tl-fresh", 0.95)]
     // Held-out sets of the sixth session (written before its changes, run once at its end, after 0a721f8): easy-blind
     // 33/48 (part 1 21/28, part 2 12/20), pt-blind 12/15, tl-blind 10/13.
-    [InlineData("easy-blind", 0.68)]
-    [InlineData("pt-blind", 0.80)]
+    [InlineData("easy-blind", 0.75)]
+    [InlineData("pt-blind", 0.86)]
     [InlineData("tl-blind", 0.76)]
+    // Held-out sets of the seventh session (written and committed before its changes, 43f5743): before (fcc514f's
+    // code) easy-fresh2 33/48, pt-fresh2 17/26, tl-fresh2 15/24, vi-fresh2 17/22; after (0d689f4) 34/48, 19/26, 18/24, 17/22.
+    [InlineData("easy-fresh2", 0.70)]
+    [InlineData("pt-fresh2", 0.73)]
+    [InlineData("tl-fresh2", 0.75)]
+    [InlineData("vi-fresh2", 0.77)]
     public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)
     {
         var rows = File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv"))

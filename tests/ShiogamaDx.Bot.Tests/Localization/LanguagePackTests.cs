@@ -36,6 +36,21 @@ public sealed class LanguagePackTests
     }
 
     [Fact]
+    public void SwitchInterruptionAndTriggerWords_AreHeldAsCompared_WhenThePackIsRead()
+    {
+        var packs = LanguageCatalog.LoadFolder(Languages, out _);
+        foreach (var pack in packs.Values)
+        {
+            // A turn compares its own key with these; no pack word is normalised per turn any more.
+            Assert.Equal(pack.Switch.Select(LanguagePack.Key).ToHashSet(StringComparer.Ordinal), pack.SwitchKeys);
+            Assert.Equal(pack.Dialogs.Values.Sum(d => d.Triggers.Count), pack.Triggers.Count);
+        }
+
+        Assert.Equal("cancel", packs["vi"].InterruptionKeys[LanguagePack.Key("Hủy")]);
+        Assert.Equal(LanguagePack.Key("tieng viet"), LanguagePack.Key("Tiếng  Việt!"));
+    }
+
+    [Fact]
     public void TranslatedDialog_NamingAStepTheDialogLacks_OrOtherChoices_OrAPlaceholderItDoesNotFill_IsRefusedWithItsLine()
     {
         var folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "languages-" + Guid.NewGuid().ToString("N"));
