@@ -100,8 +100,16 @@ public sealed class ResidentLanguages(BotDbContext db, TimeProvider clock)
     }
 
     /// <summary>The resident's LINE profile was read and its language is none of the packs' (Japanese, or one without a pack): a profile's language is forgotten.</summary>
-    public Task ForgetProfileAsync(string userKey, CancellationToken ct) =>
-        db.Set<ResidentLanguage>().Where(r => r.UserKey == userKey && r.Source == LanguageSource.Profile).ExecuteDeleteAsync(ct);
+    public async Task ForgetProfileAsync(string userKey, CancellationToken ct)
+    {
+        // Read first: almost every resident's profile is Japanese, and a DELETE that finds nothing still waits for
+        // SQLite's one write lock (under load, a write per resident's first message after a start).
+        var profile = db.Set<ResidentLanguage>().Where(r => r.UserKey == userKey && r.Source == LanguageSource.Profile);
+        if (await profile.AnyAsync(ct))
+        {
+            await profile.ExecuteDeleteAsync(ct);
+        }
+    }
 }
 
 public sealed class ResidentLanguageEraser(BotDbContext db) : IPersonalDataEraser
