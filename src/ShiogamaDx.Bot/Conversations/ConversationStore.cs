@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using ShiogamaDx.Bot.Data;
 
 namespace ShiogamaDx.Bot.Conversations;
@@ -17,19 +15,16 @@ public sealed class ConversationStore(BotDbContext db, TimeProvider clock)
     /// <summary>Unchanged offers are written again only when they are this much older than new ones.</summary>
     private static readonly TimeSpan OffersRefresh = TimeSpan.FromHours(1);
 
-    // Compiled once per EF model: a LINQ query is otherwise checked against EF's query cache (its expression tree
-    // walked and compared) on every call, and these two run on every turn (#19). Per model, because a compiled query
-    // refuses a context of another model (SQLite and PostgreSQL have one each; the tests use both in one process).
-    private static readonly ConditionalWeakTable<IModel, Func<BotDbContext, string, CancellationToken, Task<ConversationStateRecord?>>> StateByKey = [];
-    private static readonly ConditionalWeakTable<IModel, Func<BotDbContext, string, CancellationToken, Task<ConversationOffersRecord?>>> OffersByKey = [];
+    // Both run on every turn.
+    private static readonly CompiledQuery<string, ConversationStateRecord?> StateByKey =
+        new((db, key, ct) => db.Set<ConversationStateRecord>().FirstOrDefault(r => r.ConversationKey == key));
 
-    private Task<ConversationStateRecord?> StateQuery(string key, CancellationToken ct) =>
-        StateByKey.GetValue(db.Model, _ => EF.CompileAsyncQuery((BotDbContext db, string key, CancellationToken ct) =>
-            db.Set<ConversationStateRecord>().FirstOrDefault(r => r.ConversationKey == key)))(db, key, ct);
+    private static readonly CompiledQuery<string, ConversationOffersRecord?> OffersByKey =
+        new((db, key, ct) => db.Set<ConversationOffersRecord>().FirstOrDefault(r => r.ConversationKey == key));
 
-    private Task<ConversationOffersRecord?> OffersQuery(string key, CancellationToken ct) =>
-        OffersByKey.GetValue(db.Model, _ => EF.CompileAsyncQuery((BotDbContext db, string key, CancellationToken ct) =>
-            db.Set<ConversationOffersRecord>().FirstOrDefault(r => r.ConversationKey == key)))(db, key, ct);
+    private Task<ConversationStateRecord?> StateQuery(string key, CancellationToken ct) => StateByKey.RunAsync(db, key, ct);
+
+    private Task<ConversationOffersRecord?> OffersQuery(string key, CancellationToken ct) => OffersByKey.RunAsync(db, key, ct);
 
     private string? stateKey;
     private ConversationStateRecord? stateRecord;

@@ -32,9 +32,6 @@ internal sealed class OutboxDelivery(string channel, bool enabled, TimeSpan poll
 
     public string Channel => channel;
 
-    /// <summary>Registered as <c>AddSingleton&lt;IHostedService&gt;</c>: AddHostedService keeps one instance of a type, and each channel has its own.</summary>
-    public static OutboxDelivery For(IServiceProvider services, string channel, bool enabled, TimeSpan pollInterval) =>
-        ActivatorUtilities.CreateInstance<OutboxDelivery>(services, channel, enabled, pollInterval);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -131,4 +128,19 @@ internal sealed class OutboxDelivery(string channel, bool enabled, TimeSpan poll
         round.Dispose();
         base.Dispose();
     }
+}
+
+internal static class OutboxDeliveryExtensions
+{
+    /// <summary>
+    /// The channel's outbox loop, on and polling as the channel's options say. Registered as a plain
+    /// <see cref="IHostedService"/>: AddHostedService keeps one instance of a type, and each channel has its own.
+    /// </summary>
+    public static IServiceCollection AddOutboxDelivery<TOptions>(this IServiceCollection services, string channel, Func<TOptions, (bool Enabled, TimeSpan PollInterval)> settings)
+        where TOptions : class =>
+        services.AddSingleton<IHostedService>(sp =>
+        {
+            var (enabled, pollInterval) = settings(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TOptions>>().Value);
+            return ActivatorUtilities.CreateInstance<OutboxDelivery>(sp, channel, enabled, pollInterval);
+        });
 }

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
@@ -29,18 +27,16 @@ public sealed class HandoffDesk(
     TimeProvider clock,
     ILogger<HandoffDesk> logger) : ITurnDiversion
 {
-    // Compiled: both run on every resident's turn and almost never find a row; a LINQ query is funcletized and looked
-    // up in the query cache on every call (#19). Per model: a compiled query refuses a context of another model.
-    private static readonly ConditionalWeakTable<IModel, Func<BotDbContext, string, CancellationToken, Task<HandoffCase?>>> OpenCaseByUser = [];
-    private static readonly ConditionalWeakTable<IModel, Func<BotDbContext, string, CancellationToken, Task<HandoffStreak?>>> StreakByUser = [];
+    // Both run on every resident's turn and almost never find a row.
+    private static readonly CompiledQuery<string, HandoffCase?> OpenCaseByUser = new((db, userKey, ct) =>
+        db.Set<HandoffCase>().Where(h => h.UserKey == userKey && (h.Status != HandoffStatus.Closed || h.RatingPending)).OrderByDescending(h => h.Id).FirstOrDefault());
 
-    private Task<HandoffCase?> OpenCaseQuery(string userKey, CancellationToken ct) =>
-        OpenCaseByUser.GetValue(db.Model, _ => EF.CompileAsyncQuery((BotDbContext db, string userKey, CancellationToken ct) =>
-            db.Set<HandoffCase>().Where(h => h.UserKey == userKey && (h.Status != HandoffStatus.Closed || h.RatingPending)).OrderByDescending(h => h.Id).FirstOrDefault()))(db, userKey, ct);
+    private static readonly CompiledQuery<string, HandoffStreak?> StreakByUser = new((db, userKey, ct) =>
+        db.Set<HandoffStreak>().FirstOrDefault(s => s.UserKey == userKey));
 
-    private Task<HandoffStreak?> StreakQuery(string userKey, CancellationToken ct) =>
-        StreakByUser.GetValue(db.Model, _ => EF.CompileAsyncQuery((BotDbContext db, string userKey, CancellationToken ct) =>
-            db.Set<HandoffStreak>().FirstOrDefault(s => s.UserKey == userKey)))(db, userKey, ct);
+    private Task<HandoffCase?> OpenCaseQuery(string userKey, CancellationToken ct) => OpenCaseByUser.RunAsync(db, userKey, ct);
+
+    private Task<HandoffStreak?> StreakQuery(string userKey, CancellationToken ct) => StreakByUser.RunAsync(db, userKey, ct);
 
     public const string ResidentHandler = "handoff";
     public const string StaffHandler = "staff.handoff";

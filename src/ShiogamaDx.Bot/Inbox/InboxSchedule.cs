@@ -22,7 +22,11 @@ internal sealed class InboxSchedule(bool enabled)
     /// <summary>A pending item: its person (or the item itself when it has none), its place in their order, when it is due.</summary>
     public readonly record struct Entry(long Id, string Person, DateTimeOffset Timestamp, DateTimeOffset Due)
     {
-        public static Entry Of(InboxItem item) => new(item.Id, item.PersonKey ?? "item:" + item.Id, item.Timestamp, item.NextAttemptAt);
+        public static Entry Of(InboxItem item) => Of(item.Id, item.PersonKey, item.Timestamp, item.NextAttemptAt);
+
+        /// <summary>An item of nobody (a group's event) is a person of its own: nothing waits behind it.</summary>
+        public static Entry Of(long id, string? personKey, DateTimeOffset timestamp, DateTimeOffset due) =>
+            new(id, personKey ?? "item:" + id, timestamp, due);
     }
 
     /// <summary>Adds pending items; one already known (the same id) is left as it is.</summary>

@@ -43,8 +43,9 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
     /// <summary>Handled items are kept this long (ids only, payload cleared) so late redeliveries are still recognised.</summary>
     public static readonly TimeSpan KeepHandled = TimeSpan.FromDays(30);
 
-    // The item's read, compiled (it runs for every item); per model, as a compiled query refuses another model's context.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<BotDbContext, long, CancellationToken, Task<InboxItem?>>> PendingById = [];
+    // The item's read: it runs for every item.
+    private static readonly CompiledQuery<long, InboxItem?> PendingById =
+        new((db, id, ct) => db.Set<InboxItem>().FirstOrDefault(i => i.Id == id && i.Status == InboxStatus.Pending));
 
     /// <summary>Items of one person answered before their place is given back: a flood never holds a place for long.</summary>
     private const int ItemsPerTurn = 20;
@@ -138,7 +139,7 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
             {
                 if (await locks.TryTakeAsync(entry.Person, stopping) is { } held)
                 {
-                    working.Add(Task.Run(() => WorkAsync(held, entry.Id, entry, stopping), CancellationToken.None));
+                    working.Add(Task.Run(() => WorkAsync(held, entry.Id, null, entry, stopping), CancellationToken.None));
                 }
             }
         }
@@ -172,10 +173,10 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
 
         foreach (var first in due)
         {
-            var key = first.PersonKey ?? "item:" + first.Id;
+            var key = InboxSchedule.Entry.Of(first.Id, first.PersonKey, first.Timestamp, first.NextAttemptAt).Person;
             if (await locks.TryTakeAsync(key, stopping) is { } held)
             {
-                working.Add(Task.Run(() => WorkAsync(held, first.Id, null, stopping), CancellationToken.None));
+                working.Add(Task.Run(() => WorkAsync(held, first.Id, first.PersonKey, null, stopping), CancellationToken.None));
             }
             else if (!locks.IsHeld(key))
             {
@@ -192,16 +193,15 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
             .Where(i => i.Status == InboxStatus.Pending)
             .Select(i => new { i.Id, i.PersonKey, i.Timestamp, i.NextAttemptAt })
             .ToListAsync(stopping);
-        schedule.Add(pending.Select(i => new InboxSchedule.Entry(i.Id, i.PersonKey ?? "item:" + i.Id, i.Timestamp, i.NextAttemptAt)));
+        schedule.Add(pending.Select(i => InboxSchedule.Entry.Of(i.Id, i.PersonKey, i.Timestamp, i.NextAttemptAt)));
     }
 
     /// <summary>
     /// One person's pending items, oldest first, until one waits for a retry or none is left. In one process the
     /// first item only: the round that the freed place wakes takes their next one from the schedule.
     /// </summary>
-    private async Task WorkAsync(PersonLock held, long firstId, InboxSchedule.Entry? scheduled, CancellationToken stopping)
+    private async Task WorkAsync(PersonLock held, long firstId, string? personKey, InboxSchedule.Entry? scheduled, CancellationToken stopping)
     {
-        var personKey = held.Key.StartsWith("item:", StringComparison.Ordinal) ? null : held.Key;
         try
         {
             for (var n = 0; n < ItemsPerTurn && !stopping.IsCancellationRequested && (n == 0 || locks.Shared); n++)
@@ -217,8 +217,7 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
                 // path finished); with replicas the person's oldest pending item, which another replica may have
                 // answered since the round saw it.
                 var item = personKey is null || scheduled is not null
-                    ? await PendingById.GetValue(db.Model, _ => EF.CompileAsyncQuery((BotDbContext db, long id, CancellationToken ct) =>
-                        db.Set<InboxItem>().FirstOrDefault(i => i.Id == id && i.Status == InboxStatus.Pending)))(db, firstId, stopping)
+                    ? await PendingById.RunAsync(db, firstId, stopping)
                     : await db.Set<InboxItem>().Where(i => i.Status == InboxStatus.Pending && i.PersonKey == personKey)
                         .OrderBy(i => i.Timestamp).ThenBy(i => i.Id)
                         .FirstOrDefaultAsync(stopping);

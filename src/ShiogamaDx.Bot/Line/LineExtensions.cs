@@ -26,7 +26,7 @@ public static class LineExtensions
         services.AddScoped<IRecipientDirectory, LineRecipientDirectory>();
         services.AddScoped<IMessageQuota, LineMessageQuota>();
         services.AddScoped<IOutboxChannel, LineOutboxChannel>();
-        services.AddSingleton<IHostedService>(sp => OutboxDelivery.For(sp, LineInboxChannel.Channel, sp.GetRequiredService<IOptions<LineOptions>>().Value.Enabled, sp.GetRequiredService<IOptions<LineOptions>>().Value.PollInterval));
+        services.AddOutboxDelivery<LineOptions>(LineInboxChannel.Channel, o => (o.Enabled, o.PollInterval));
         services.AddOptions<LineForwardOptions>().BindConfiguration(LineForwardOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(LineWebhookForwarder.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers(); // each attempt has its own timeout
         services.AddSingleton<LineWebhookForwarder>();

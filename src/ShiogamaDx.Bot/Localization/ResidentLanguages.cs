@@ -54,12 +54,11 @@ public sealed class ResidentLanguages(BotDbContext db, TimeProvider clock)
 
     /// <summary>The kept language and where it comes from (a <c>ja</c> row included); null when none is kept.</summary>
     public async Task<(string Language, LanguageSource Source)?> KeptAsync(string userKey, CancellationToken ct) =>
-        await KeptByUser.GetValue(db.Model, _ => EF.CompileAsyncQuery((BotDbContext db, string userKey, CancellationToken ct) =>
-            db.Set<ResidentLanguage>().AsNoTracking().FirstOrDefault(r => r.UserKey == userKey)))(db, userKey, ct) is { } row ? (row.Language, row.Source) : null;
+        await KeptByUser.RunAsync(db, userKey, ct) is { } row ? (row.Language, row.Source) : null;
 
-    // Compiled: read on every resident's turn (a LINQ query is funcletized and looked up in the query cache each
-    // time, #19). Per model: a compiled query refuses a context of another model.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<BotDbContext, string, CancellationToken, Task<ResidentLanguage?>>> KeptByUser = [];
+    // Read on every resident's turn.
+    private static readonly CompiledQuery<string, ResidentLanguage?> KeptByUser =
+        new((db, userKey, ct) => db.Set<ResidentLanguage>().AsNoTracking().FirstOrDefault(r => r.UserKey == userKey));
 
     /// <summary>
     /// Keeps <paramref name="language"/> for the resident. A language chosen or written replaces any (Japanese is kept as

@@ -25,7 +25,7 @@ public static class StaffExtensions
         services.AddScoped<IRecipientDirectory, StaffRecipientDirectory>();
         services.AddScoped<IInboxChannel, StaffInboxChannel>();
         services.AddScoped<IOutboxChannel, StaffOutboxChannel>();
-        services.AddSingleton<IHostedService>(sp => OutboxDelivery.For(sp, StaffActivities.Channel, sp.GetRequiredService<IOptions<StaffOptions>>().Value.Enabled, sp.GetRequiredService<IOptions<StaffOptions>>().Value.OutboxInterval));
+        services.AddOutboxDelivery<StaffOptions>(StaffActivities.Channel, o => (o.Enabled, o.OutboxInterval));
         return builder;
     }
 
