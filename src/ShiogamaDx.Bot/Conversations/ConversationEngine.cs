@@ -231,7 +231,7 @@ public sealed class ConversationEngine(
             var question = picked["q"] ?? string.Empty;
             return chosen is null || question.Length == 0
                 ? null
-                : await chosen.HandleAsync(new Turn(turn.Message with { Text = question, PostbackData = null }, question, TextNormalizer.Normalize(question), null), ct);
+                : await HandleOrHandOverAsync(chosen, new Turn(turn.Message with { Text = question, PostbackData = null }, question, TextNormalizer.Normalize(question), null), ct);
         }
 
         if (turn.Postback is { } postback)
@@ -276,7 +276,17 @@ public sealed class ConversationEngine(
             ]));
         }
 
-        return await ranked[0].Handler.HandleAsync(turn, ct);
+        return await HandleOrHandOverAsync(ranked[0].Handler, turn, ct);
+    }
+
+    /// <summary>The handler's answer, or that of the handler it hands the turn over to (one hop, same audience).</summary>
+    private async Task<TurnResult> HandleOrHandOverAsync(IIntentHandler handler, Turn turn, CancellationToken ct)
+    {
+        var result = await handler.HandleAsync(turn, ct);
+        return result.HandOverTo is { } name && name != handler.Name
+               && handlers.FirstOrDefault(h => h.Audience == turn.Message.Audience && h.Name == name) is { } next
+            ? await next.HandleAsync(turn, ct)
+            : result;
     }
 
     /// <summary>Inside a flow: a button of another feature, or a text some feature would answer, else null.</summary>
@@ -293,7 +303,7 @@ public sealed class ConversationEngine(
             return null;
         }
 
-        return await handler.HandleAsync(turn, ct);
+        return await HandleOrHandOverAsync(handler, turn, ct);
     }
 
     private DialogDefinition? Trigger(Turn turn) =>

@@ -9,6 +9,12 @@ public sealed record Turn(IncomingMessage Message, string Text, string Normalize
 /// <summary>What a handler answers: replies, and optionally a dialog to start.</summary>
 public sealed record TurnResult(IReadOnlyList<Reply> Replies, DialogStart? StartDialog = null)
 {
+    /// <summary>
+    /// Another handler of the audience that does what was asked and answers instead (the スマホ教室 procedure → the class
+    /// feature); these replies stand when there is none of that name.
+    /// </summary>
+    public string? HandOverTo { get; init; }
+
     public static TurnResult Of(params Reply[] replies) => new(replies);
 }
 

@@ -69,6 +69,12 @@ public sealed class Procedure
     /// <summary>書かない窓口: staff fill in the form at the counter.</summary>
     public bool WritingFreeCounter { get; set; }
 
+    /// <summary>
+    /// The bot's own feature that does this procedure (<c>classes</c>: スマホ教室 are booked in this chat); null for
+    /// procedures done elsewhere. A question that finds the procedure is answered by that feature, not by its card.
+    /// </summary>
+    public string? Feature { get; set; }
+
     public string Fee { get; set; } = string.Empty;
 
     public List<string> Keywords { get; set; } = [];
@@ -151,6 +157,7 @@ internal sealed class ProcedureConfiguration : IEntityTypeConfiguration<Procedur
         builder.Property(p => p.Category).HasMaxLength(100);
         builder.Property(p => p.Department).HasMaxLength(100);
         builder.Property(p => p.Url).HasMaxLength(500);
+        builder.Property(p => p.Feature).HasMaxLength(40);
         builder.Property(p => p.MyNumberCard).HasConversion<string>().HasMaxLength(16);
         builder.Ignore(p => p.OnlinePayment);
         builder.Ignore(p => p.CounterCashless);

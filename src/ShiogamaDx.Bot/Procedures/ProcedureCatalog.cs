@@ -85,7 +85,7 @@ public sealed class ProcedureCatalog(BotDbContext db, ProcedureIndexCache cache,
         new object[]
         {
             p.Name, p.Description, p.Category, p.Department, p.Contact, p.Online, p.Channel.ToString(), p.How, p.Url ?? string.Empty, p.Payment, p.CounterPayment,
-            p.MyNumberCard.ToString(), p.Bring, p.WritingFreeCounter, p.Fee, p.Keywords, p.Examples, p.Reviewed.ToString("O"), p.Sample,
+            p.MyNumberCard.ToString(), p.Bring, p.WritingFreeCounter, p.Feature ?? string.Empty, p.Fee, p.Keywords, p.Examples, p.Reviewed.ToString("O"), p.Sample,
         },
         Json);
 
@@ -108,6 +108,7 @@ public sealed class ProcedureCatalog(BotDbContext db, ProcedureIndexCache cache,
         to.MyNumberCard = from.MyNumberCard;
         to.Bring = [.. from.Bring];
         to.WritingFreeCounter = from.WritingFreeCounter;
+        to.Feature = from.Feature;
         to.Fee = from.Fee;
         to.Keywords = [.. from.Keywords];
         to.Examples = [.. from.Examples];

@@ -21,8 +21,11 @@ public static partial class ProcedureFile
     private static readonly HashSet<string> Keys =
     [
         "id", "name", "sample", "category", "department", "contact", "description", "online", "channel", "how", "url",
-        "payment", "counterPayment", "myNumberCard", "bring", "writingFreeCounter", "fee", "keywords", "examples", "reviewed",
+        "payment", "counterPayment", "myNumberCard", "bring", "writingFreeCounter", "feature", "fee", "keywords", "examples", "reviewed",
     ];
+
+    /// <summary>The features of this chat a procedure can be done in (<see cref="Procedure.Feature"/>): the class feature's handler name.</summary>
+    public static readonly IReadOnlySet<string> Features = new HashSet<string>(StringComparer.Ordinal) { "classes" };
 
     public static ProcedureFileContent Load(string path)
     {
@@ -153,6 +156,12 @@ public static partial class ProcedureFile
             errors.Add((LineOf(map, "channel"), "channel: online needs online: true (and the url of the application)"));
         }
 
+        var feature = Text(map, "feature", errors, required: false);
+        if (feature.Length > 0 && !Features.Contains(feature))
+        {
+            errors.Add((LineOf(map, "feature"), $"feature '{feature}' must be one of this chat's features: {string.Join(", ", Features)}"));
+        }
+
         var reviewedText = Text(map, "reviewed", errors, required: true);
         var reviewed = default(DateOnly);
         if (reviewedText.Length > 0 && !DateOnly.TryParseExact(reviewedText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out reviewed))
@@ -177,6 +186,7 @@ public static partial class ProcedureFile
             MyNumberCard = card,
             Bring = List(map, "bring", errors),
             WritingFreeCounter = Bool(map, "writingFreeCounter", errors, required: false),
+            Feature = feature.Length == 0 ? null : feature,
             Fee = Text(map, "fee", errors, required: false),
             Keywords = List(map, "keywords", errors),
             Examples = List(map, "examples", errors),

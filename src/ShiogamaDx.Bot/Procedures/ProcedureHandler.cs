@@ -96,7 +96,8 @@ public sealed class ProcedureHandler(
                     demand.Count(answered.Id);
                 }
 
-                return new TurnResult(replies);
+                // Done in this chat (スマホ教室): the feature answers (the class dates), the card only if it cannot.
+                return new TurnResult(replies) { HandOverTo = answered?.Feature };
             case Intent.ListOnline:
                 return new TurnResult(CategoryChoices(index, "online", texts));
             case Intent.ListPayment:

@@ -20,7 +20,7 @@ public static class ProcedureSpreadsheet
     public static readonly string[] Columns =
     [
         "id", "name", "sample", "category", "department", "contact", "description", "online", "channel", "how", "url",
-        "payment", "counterPayment", "myNumberCard", "bring", "writingFreeCounter", "fee", "keywords", "examples", "reviewed",
+        "payment", "counterPayment", "myNumberCard", "bring", "writingFreeCounter", "feature", "fee", "keywords", "examples", "reviewed",
     ];
 
     private static readonly HashSet<string> ListColumns = ["payment", "counterPayment", "bring", "keywords", "examples"];
@@ -82,7 +82,7 @@ public static class ProcedureSpreadsheet
     [
         p.Id, p.Name, p.Sample ? "true" : "false", p.Category, p.Department, p.Contact, p.Description, p.Online ? "true" : "false", ChannelKey(p.Channel), p.How,
         p.Url ?? string.Empty, string.Join("\n", p.Payment), string.Join("\n", p.CounterPayment), p.MyNumberCard switch { MyNumberCardUse.Required => "required", MyNumberCardUse.Optional => "optional", _ => "none" },
-        string.Join("\n", p.Bring), p.WritingFreeCounter ? "true" : "false", p.Fee, string.Join("\n", p.Keywords), string.Join("\n", p.Examples),
+        string.Join("\n", p.Bring), p.WritingFreeCounter ? "true" : "false", p.Feature ?? string.Empty, p.Fee, string.Join("\n", p.Keywords), string.Join("\n", p.Examples),
         p.Reviewed.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
     ];
 

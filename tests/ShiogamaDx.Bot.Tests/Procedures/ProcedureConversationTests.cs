@@ -204,6 +204,24 @@ public sealed class ProcedureConversationTests(ProcedureHostFixture fixture) : I
     }
 
     [Fact]
+    public async Task Question_FindingAProcedureDoneInThisChat_IsAnsweredByItsFeature()
+    {
+        // The catalog's スマホ教室 procedure says `feature: classes`: a question that finds it (and not the class
+        // feature's own words) gets the class dates to book, not the procedure's card.
+        var catalog = app.WithScope(sp => sp.GetRequiredService<BotDbContext>().Set<Procedure>().AsNoTracking().Where(p => p.Feature != null).ToList());
+        var procedure = Assert.Single(catalog);
+        Assert.Equal("classes", procedure.Feature);
+
+        var replies = await app.SayAsync(Audience.Resident, r1, "携帯電話の使い方");
+
+        var texts = app.Services.GetRequiredService<ShiogamaDx.Bot.Messages.MessageCatalog>().Current;
+        Assert.Equal(texts[ShiogamaDx.Bot.Classes.ClassTexts.ListFirst], Assert.IsType<TextReply>(replies[0]).Text);
+        var cards = Assert.IsType<CardsReply>(replies[1]).Cards;
+        Assert.NotEmpty(cards);
+        Assert.DoesNotContain(cards, c => c.Title == procedure.Name);
+    }
+
+    [Fact]
     public async Task Feedback_IsCountedPerProcedure_WithoutThePerson()
     {
         var replies = await app.SayAsync(Audience.Resident, r1, "犬の登録");

@@ -79,6 +79,7 @@ public sealed class ProcedureFileTests
     [InlineData("    online: true\n", "    online: true\n    channel: fax\n", 8, "channel 'fax' must be online, konbini, post, counter, phone or info")]
     [InlineData("    online: true\n", "    online: false\n    channel: online\n", 8, "channel: online needs online: true")]
     [InlineData("    payment: [クレジットカード]\n", "    payment: [クレジットカード]\n    counterPayment: 現金\n", 11, "'counterPayment' must be a list")]
+    [InlineData("    online: true\n", "    online: true\n    feature: bookings\n", 8, "feature 'bookings' must be one of this chat's features: classes")]
     public void Parse_BrokenFile_NamesTheLine(string find, string replace, int line, string message)
     {
         var yaml = Valid.Replace(find, replace, StringComparison.Ordinal);

@@ -1154,6 +1154,10 @@ namespace ShiogamaDx.Bot.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Feature")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Fee")
                         .IsRequired()
                         .HasColumnType("TEXT");

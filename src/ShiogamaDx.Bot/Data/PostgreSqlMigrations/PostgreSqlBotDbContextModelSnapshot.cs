@@ -1186,6 +1186,10 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<string>("Feature")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("Fee")
                         .IsRequired()
                         .HasColumnType("text");

@@ -13,7 +13,7 @@ using ShiogamaDx.Bot.Data;
 namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 {
     [DbContext(typeof(PostgreSqlBotDbContext))]
-    [Migration("20261203075234_Initial")]
+    [Migration("20261203164907_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1188,6 +1188,10 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     b.PrimitiveCollection<List<string>>("Examples")
                         .IsRequired()
                         .HasColumnType("text[]");
+
+                    b.Property<string>("Feature")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<string>("Fee")
                         .IsRequired()

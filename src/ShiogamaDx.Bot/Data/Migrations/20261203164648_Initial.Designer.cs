@@ -11,7 +11,7 @@ using ShiogamaDx.Bot.Data;
 namespace ShiogamaDx.Bot.Data.Migrations
 {
     [DbContext(typeof(BotDbContext))]
-    [Migration("20261203074859_Initial")]
+    [Migration("20261203164648_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1155,6 +1155,10 @@ namespace ShiogamaDx.Bot.Data.Migrations
 
                     b.PrimitiveCollection<string>("Examples")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Feature")
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Fee")

@@ -436,6 +436,7 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     MyNumberCard = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     Bring = table.Column<List<string>>(type: "text[]", nullable: false),
                     WritingFreeCounter = table.Column<bool>(type: "boolean", nullable: false),
+                    Feature = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
                     Fee = table.Column<string>(type: "text", nullable: false),
                     Keywords = table.Column<List<string>>(type: "text[]", nullable: false),
                     Examples = table.Column<List<string>>(type: "text[]", nullable: false),

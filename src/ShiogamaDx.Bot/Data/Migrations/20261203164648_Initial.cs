@@ -434,6 +434,7 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     MyNumberCard = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     Bring = table.Column<string>(type: "TEXT", nullable: false),
                     WritingFreeCounter = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Feature = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
                     Fee = table.Column<string>(type: "TEXT", nullable: false),
                     Keywords = table.Column<string>(type: "TEXT", nullable: false),
                     Examples = table.Column<string>(type: "TEXT", nullable: false),
