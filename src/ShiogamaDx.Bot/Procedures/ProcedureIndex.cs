@@ -87,6 +87,9 @@ public sealed class FieldIndex<T>
     // The city's words the entries write in kanji (住民票, 国民健康保険), as matching keys, by length: what a question's
     // unknown kanji compound is compared with, to read a near-miss kanji (住民標, 保険症) as the word meant.
     private readonly Dictionary<int, Dictionary<string, string>> kanjiWords = [];
+    // Two-character fillers (たい, です, ます, 必要, 方法): the analysis drops them where they stand as words, but inside
+    // a run of hiragana (うけたい, もらいたい) they were bigrams every entry with a wish in its examples shared.
+    private readonly HashSet<string> fillerPairs;
 
     /// <param name="fields">Each entry's texts with their boosts (at most <see cref="TopBoost"/>).</param>
     /// <param name="order">Breaks ties: the file's order.</param>
@@ -94,6 +97,7 @@ public sealed class FieldIndex<T>
     {
         this.analysis = analysis;
         this.items = items;
+        fillerPairs = analysis.CityWords.Fillers.Where(f => f.Length == 2).ToHashSet(StringComparer.Ordinal);
         this.order = order;
         var postings = new Dictionary<string, List<(int, double)>>(StringComparer.Ordinal);
         for (var i = 0; i < items.Count; i++)
@@ -343,7 +347,10 @@ public sealed class FieldIndex<T>
         terms[term] = Math.Max(terms.GetValueOrDefault(term), boost);
 
     /// <summary>Bigrams of a run, kanji unigrams, and a one-character run as itself.</summary>
-    private static IEnumerable<(string Term, double Weight)> Grams(string run)
+    private IEnumerable<(string Term, double Weight)> Grams(string run) =>
+        RunGrams(run).Where(g => !fillerPairs.Contains(g.Term));
+
+    private static IEnumerable<(string Term, double Weight)> RunGrams(string run)
     {
         if (run.Length == 1)
         {
