@@ -25,4 +25,11 @@ public sealed class ProcedureIndexTests
 
         Assert.DoesNotContain(hits, h => h.Procedure.Id == "shikaku-kakuninsho" && h.Confidence >= 0.5);
     }
+
+    // A pronoun written in hiragana is no city word hidden in it: わたくし is not タクシー.
+    [Fact]
+    public void Search_WithAPronounInHiragana_DoesNotFindTheWordInsideIt()
+    {
+        Assert.Equal("juminhyo", EvaluationTests.SampleIndex().Search("わたくしは住民票がほしいです")[0].Procedure.Id);
+    }
 }
