@@ -233,6 +233,13 @@ public sealed class FieldIndex<T>
     /// </summary>
     private IEnumerable<string> WithoutNearMisses(string run, Dictionary<string, double> query)
     {
+        // Most runs hold no pair of kanji that no entry writes: nothing to compare (every resident turn searches).
+        if (!Enumerable.Range(0, Math.Max(0, run.Length - 1)).Any(i => JapaneseText.IsKanji(run[i]) && JapaneseText.IsKanji(run[i + 1]) && !terms.ContainsKey(run.Substring(i, 2))))
+        {
+            yield return run;
+            yield break;
+        }
+
         var from = 0;
         var at = 0;
         while (at + NearMissShortest <= run.Length)
