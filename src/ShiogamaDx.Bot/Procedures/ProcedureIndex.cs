@@ -74,6 +74,8 @@ public sealed class FieldIndex<T>
     private const double ActionWeight = 1.0;    // what to do (捨てる, 払う) says less about which entry than what about
     private const double ActionOnlyCeiling = 0.4;
     private const double CoverageShare = 0.5;   // how much of the question is explained, against how much evidence there is
+    private const double NearMissFactor = 0.75; // a city word typed with one wrong kanji (住民標): likely meant, less sure
+    private const int NearMissShortest = 3;     // two kanji with one wrong say too little (市民 is not 住民)
 
     private readonly JapaneseAnalysis analysis;
     private readonly IReadOnlyList<T> items;
@@ -82,6 +84,12 @@ public sealed class FieldIndex<T>
     // entries that share a term with it, not every entry (#19: two such indexes are searched on every resident turn).
     private readonly Dictionary<string, (double Idf, (int Entry, double Boost)[] Postings)> terms = new(StringComparer.Ordinal);
     private readonly double unknownIdf;
+    // The city's words the entries write in kanji (住民票, 国民健康保険), as matching keys, by length: what a question's
+    // unknown kanji compound is compared with, to read a near-miss kanji (住民標, 保険症) as the word meant.
+    private readonly Dictionary<int, Dictionary<string, string>> kanjiWords = [];
+    // Two-character fillers (たい, です, ます, 必要, 方法): the analysis drops them where they stand as words, but inside
+    // a run of hiragana (うけたい, もらいたい) they were bigrams every entry with a wish in its examples shared.
+    private readonly HashSet<string> fillerPairs;
 
     /// <param name="fields">Each entry's texts with their boosts (at most <see cref="TopBoost"/>).</param>
     /// <param name="order">Breaks ties: the file's order.</param>
@@ -89,6 +97,7 @@ public sealed class FieldIndex<T>
     {
         this.analysis = analysis;
         this.items = items;
+        fillerPairs = analysis.CityWords.Fillers.Where(f => f.Length == 2).ToHashSet(StringComparer.Ordinal);
         this.order = order;
         var postings = new Dictionary<string, List<(int, double)>>(StringComparer.Ordinal);
         for (var i = 0; i < items.Count; i++)
@@ -197,11 +206,14 @@ public sealed class FieldIndex<T>
             terms["#" + concept.Text] = concept.Kind == TokenKind.Action ? ActionWeight : ConceptWeight;
         }
 
-        foreach (var run in analyzed.Runs)
+        foreach (var whole in analyzed.Runs)
         {
-            foreach (var (term, weight) in Grams(run))
+            foreach (var run in WithoutNearMisses(whole, terms))
             {
-                terms[term] = Math.Max(terms.GetValueOrDefault(term), weight);
+                foreach (var (term, weight) in Grams(run))
+                {
+                    terms[term] = Math.Max(terms.GetValueOrDefault(term), weight);
+                }
             }
         }
 
@@ -214,12 +226,107 @@ public sealed class FieldIndex<T>
         return terms;
     }
 
+    /// <summary>
+    /// The run's pieces left once each near-miss kanji compound in it is taken as the city's word it differs from by one
+    /// kanji (put in <paramref name="query"/> as that concept). A compound is a near miss only when the question writes
+    /// a pair of characters no entry does: a real word the entries use (保険料 beside 保険証) is never re-read.
+    /// </summary>
+    private IEnumerable<string> WithoutNearMisses(string run, Dictionary<string, double> query)
+    {
+        // Most runs hold no pair of kanji that no entry writes: nothing to compare (every resident turn searches).
+        if (!Enumerable.Range(0, Math.Max(0, run.Length - 1)).Any(i => JapaneseText.IsKanji(run[i]) && JapaneseText.IsKanji(run[i + 1]) && !terms.ContainsKey(run.Substring(i, 2))))
+        {
+            yield return run;
+            yield break;
+        }
+
+        var from = 0;
+        var at = 0;
+        while (at + NearMissShortest <= run.Length)
+        {
+            var matched = 0;
+            for (var length = run.Length - at; length >= NearMissShortest && matched == 0; length--)
+            {
+                if (!kanjiWords.TryGetValue(length, out var words))
+                {
+                    continue;
+                }
+
+                var window = run.Substring(at, length);
+                if (!window.All(JapaneseText.IsKanji) || !Enumerable.Range(0, length - 1).Any(i => !terms.ContainsKey(window.Substring(i, 2))))
+                {
+                    continue;
+                }
+
+                foreach (var (word, concept) in words)
+                {
+                    if (OneKanjiApart(window, word))
+                    {
+                        query["#" + concept] = Math.Max(query.GetValueOrDefault("#" + concept), ConceptWeight * NearMissFactor);
+                        matched = length;
+                    }
+                }
+            }
+
+            if (matched == 0)
+            {
+                at++;
+                continue;
+            }
+
+            if (at > from)
+            {
+                yield return run[from..at];
+            }
+
+            at += matched;
+            from = at;
+        }
+
+        if (from < run.Length)
+        {
+            yield return run[from..];
+        }
+    }
+
+    private static bool OneKanjiApart(string a, string b)
+    {
+        var apart = 0;
+        for (var i = 0; i < a.Length && apart <= 1; i++)
+        {
+            apart += a[i] == b[i] ? 0 : 1;
+        }
+
+        return apart == 1;
+    }
+
+    private void AddKanjiWord(string key, string concept)
+    {
+        if (key.Length < NearMissShortest || !key.All(JapaneseText.IsKanji))
+        {
+            return;
+        }
+
+        if (!kanjiWords.TryGetValue(key.Length, out var words))
+        {
+            kanjiWords[key.Length] = words = new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        words.TryAdd(key, concept);
+    }
+
     private void AddField(Dictionary<string, double> terms, string text, double boost)
     {
         var analyzed = analysis.Analyze(text);
         foreach (var concept in analyzed.Concepts)
         {
             Put(terms, "#" + concept.Text, boost);
+            if (concept.Kind == TokenKind.Concept)
+            {
+                AddKanjiWord(concept.Text, concept.Text);
+                AddKanjiWord(JapaneseText.Normalize(concept.Surface), concept.Text);
+            }
+
             foreach (var reading in analysis.CityWords.ReadingsOf(concept.Text))
             {
                 foreach (var (gram, _) in Grams(reading))
@@ -247,7 +354,10 @@ public sealed class FieldIndex<T>
         terms[term] = Math.Max(terms.GetValueOrDefault(term), boost);
 
     /// <summary>Bigrams of a run, kanji unigrams, and a one-character run as itself.</summary>
-    private static IEnumerable<(string Term, double Weight)> Grams(string run)
+    private IEnumerable<(string Term, double Weight)> Grams(string run) =>
+        RunGrams(run).Where(g => !fillerPairs.Contains(g.Term));
+
+    private static IEnumerable<(string Term, double Weight)> RunGrams(string run)
     {
         if (run.Length == 1)
         {

@@ -62,7 +62,20 @@ public sealed class EvaluationTests(ITestOutputHelper output)
         Assert.True(topOneRate >= 0.7, $"fresh top-1 accuracy {topOneRate:P1} is under 70%");
     }
 
-    private (double TopOne, double None) Evaluate(string file)
+    /// <summary>
+    /// Written for the eighth residents' pass before any of its changes, from the catalog's ids and names only; held
+    /// out, so it prints its totals and never its misses.
+    /// </summary>
+    [Fact]
+    public void SecondFreshQuestions_AreMostlyAnswered()
+    {
+        var (topOneRate, noneRate) = Evaluate("resident-questions-fresh2.tsv", printMisses: false);
+
+        Assert.True(topOneRate >= 0.7, $"fresh2 top-1 accuracy {topOneRate:P1} is under 70%");
+        Assert.True(noneRate >= 0.4, $"fresh2 no-answer precision {noneRate:P1} is under 40%");
+    }
+
+    private (double TopOne, double None) Evaluate(string file, bool printMisses = true)
     {
         var index = SampleIndex();
         var questions = Questions(file);
@@ -117,8 +130,12 @@ public sealed class EvaluationTests(ITestOutputHelper output)
         output.WriteLine($"as residents see it: one card, the right one {singleRight}/{answerable}; the right one among 2-3 candidates {amongCandidates}/{answerable}");
         output.WriteLine($"no-answer questions answered correctly with 'not understood': {noneCorrect}/{none} = {noneRate:P1} (false answers: {none - noneCorrect})");
         output.WriteLine($"time per question: median {times[times.Count / 2]:0.000} ms, p95 {times[(int)(times.Count * 0.95)]:0.000} ms");
-        output.WriteLine($"lowest confidences of right answers: {string.Join(", ", correctConfidences.Order().Take(8).Select(c => c.ToString("0.00", CultureInfo.InvariantCulture)))}");
-        output.WriteLine("misses:\n" + string.Join("\n", failures));
+        output.WriteLine(!printMisses ? "(held out: misses and confidences not printed)" : $"lowest confidences of right answers: {string.Join(", ", correctConfidences.Order().Take(8).Select(c => c.ToString("0.00", CultureInfo.InvariantCulture)))}");
+        if (printMisses)
+        {
+            output.WriteLine("misses:\n" + string.Join("\n", failures));
+        }
+
         return (topOneRate, noneRate);
     }
 }

@@ -1,0 +1,35 @@
+namespace ShiogamaDx.Bot.Tests.Procedures;
+
+public sealed class ProcedureIndexTests
+{
+    // One kanji typed wrong in a city's word (a conversion slip: 票→標, 証→症, 険→検, 当→党) is read as the word meant.
+    [Theory]
+    [InlineData("住民標をとりたい", "juminhyo")]
+    [InlineData("保険症をなくした", "shikaku-kakuninsho")]
+    [InlineData("印艦証明を取りたい", "inkan-shomei")]
+    [InlineData("国民健康保検に入りたい", "kokuho-kanyu")]
+    [InlineData("児童手党の申請", "jido-teate")]
+    public void Search_WithOneWrongKanji_FindsTheProcedureMeant(string question, string expected)
+    {
+        var hits = EvaluationTests.SampleIndex().Search(question);
+
+        Assert.Equal(expected, hits[0].Procedure.Id);
+        Assert.True(hits[0].Confidence >= 0.5, $"{question}: {hits[0].Confidence}");
+    }
+
+    // A compound the catalog itself writes is a word, not a slip: 保険料 stays 保険料 although it is one kanji from 保険証.
+    [Fact]
+    public void Search_WithAWordTheCatalogWrites_DoesNotReadItAsANearMiss()
+    {
+        var hits = EvaluationTests.SampleIndex().Search("保険料");
+
+        Assert.DoesNotContain(hits, h => h.Procedure.Id == "shikaku-kakuninsho" && h.Confidence >= 0.5);
+    }
+
+    // A pronoun written in hiragana is no city word hidden in it: わたくし is not タクシー.
+    [Fact]
+    public void Search_WithAPronounInHiragana_DoesNotFindTheWordInsideIt()
+    {
+        Assert.Equal("juminhyo", EvaluationTests.SampleIndex().Search("わたくしは住民票がほしいです")[0].Procedure.Id);
+    }
+}
