@@ -83,6 +83,17 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.Equal("tenshutsu", new ForeignIndex(packs["pt"], catalog).Search("Vamos sair da cidade em março")[0].Id);
     }
 
+    [Fact]
+    public void EntryWhoseOwnNameTheQuestionHolds_GoesBeforeANeighbourWhoseNameSaysMore()
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+
+        // 인감 등록 is the whole name of seal registration; the certificate's name (인감등록증명서 발급) says more than was
+        // asked. Before, both scored alike on the same characters and the certificate, earlier in the catalog, came first.
+        Assert.Equal("inkan-toroku", new ForeignIndex(packs["ko"], catalog).Search("인감 등록은 어디서 해요")[0].Id);
+    }
+
     [Theory]
     [InlineData("いぬが しにました", "いぬが しんだ")]
     [InlineData("ははが なくなりました", "ははが なくなった")]
