@@ -116,6 +116,37 @@ public sealed class ResidentLanguageTests
     }
 
     [Fact]
+    public async Task EasyJapaneseResident_GetsTheAnswersButtonsAndQuestion_InEasyJapanese_AndTheButtonsStillWork()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        await host.SendAsync(LineEvents.Text("やさしい日本語で", host.Now));
+        await host.WhenSettledAsync();
+
+        await host.SendAsync(LineEvents.Text("住民票がほしい", host.Now));
+        await host.WhenSettledAsync();
+        var reply = host.Fake.Replies.Last();
+        var easy = reply.AllText;
+        foreach (var said in new[] { "くわしく", "もっていく もの", "この あんないは やくに たちましたか。", "やくに たった", "やくに たたなかった", "じゅうみんひょう（住民票）" })
+        {
+            Assert.Contains(said, easy, StringComparison.Ordinal);
+        }
+
+        // The regular labels, question and sample note are not shown beside them (what LINE shows in the chat list too).
+        foreach (var regular in new[] { "詳しく", "窓口で必要なもの", "役に立", "※サンプルデータです" })
+        {
+            Assert.DoesNotContain(regular, easy, StringComparison.Ordinal);
+        }
+
+        // A relabelled button sends what it sent before: 「くわしく」 gives the easy version again.
+        var detail = (string)Labelled(reply.Body!["messages"], "くわしく")!["data"]!;
+        Assert.Contains("a=detail", detail, StringComparison.Ordinal);
+        await host.SendAsync(Postback(detail, host.Now));
+        await host.WhenSettledAsync();
+        Assert.Contains("ゆうびんで とどきます", host.Fake.Replies.Last().AllText, StringComparison.Ordinal);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
     public async Task MenuAndSwitchWords_WithVoicedKana_AreKnown_AsTyped()
     {
         // げんご and にほんご were compared unfolded with a folded message (the voicing mark taken off), so never met.
@@ -367,6 +398,15 @@ public sealed class ResidentLanguageTests
         JsonObject o when (string?)o["label"] == label && o["data"] is JsonValue d => d.GetValue<string>(),
         JsonObject o => o.Select(kv => kv.Value is null ? null : Find(kv.Value, label)).FirstOrDefault(x => x is not null),
         JsonArray a => a.Select(x => x is null ? null : Find(x, label)).FirstOrDefault(x => x is not null),
+        _ => null,
+    };
+
+    /// <summary>The first action (a button or a quick reply's) with this label, anywhere in LINE messages.</summary>
+    private static JsonObject? Labelled(JsonNode? node, string label) => node switch
+    {
+        JsonObject o when (string?)o["label"] == label && o.ContainsKey("data") => o,
+        JsonObject o => o.Select(kv => Labelled(kv.Value, label)).FirstOrDefault(f => f is not null),
+        JsonArray a => a.Select(n => Labelled(n, label)).FirstOrDefault(f => f is not null),
         _ => null,
     };
 
