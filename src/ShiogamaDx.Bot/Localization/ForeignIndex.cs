@@ -299,6 +299,11 @@ public sealed class ForeignIndex
     {
         var w = word switch
         {
+            "children" => "child", // English plurals not made with s, as common in residents' questions as in the translations
+            "people" => "person",
+            "women" => "woman",
+            "men" => "man",
+            "wives" => "wife",
             _ when word.EndsWith("sses", StringComparison.Ordinal) => word[..^2],
             _ when word.EndsWith("ies", StringComparison.Ordinal) && word.Length > 4 => word[..^3] + "y",
             _ when word.EndsWith("ss", StringComparison.Ordinal) => word,

@@ -27,7 +27,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // pt-fresh 22 -> 24/25, pt-blind 12 -> 13/15, tl 25 -> 26/30, tl-fresh 23 -> 24/25, vi 27 -> 28/30; the rest unchanged.
     [Theory]
     [InlineData("easy", 0.95)]
-    [InlineData("en", 0.96)]
+    [InlineData("en", 1.0)]
     [InlineData("zh", 0.96)]
     [InlineData("ko", 1.0)]
     [InlineData("vi", 0.96)]
@@ -43,6 +43,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // Eighth session: how wholly a question holds an entry's own name or keyword weighs in (ForeignIndex.NameWeight):
     // ko 28 -> 30/30, vi 28 -> 29/30, pt-blind 13 -> 12/15 (a tie between birth registration and baby checkups, both
     // holding half a keyword of "bebê", flipped), the rest unchanged; pt-blind's floor lowered for that one question.
+    // English plurals without s (children → child): en 29 -> 30/30.
     [InlineData("pt-blind", 0.80)]
     [InlineData("tl-blind", 0.76)]
     // Held-out sets of the seventh session (written and committed before its changes, 43f5743): before (fcc514f's

@@ -83,6 +83,13 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.Equal("tenshutsu", new ForeignIndex(packs["pt"], catalog).Search("Vamos sair da cidade em março")[0].Id);
     }
 
+    [Theory]
+    [InlineData("children", "child")]
+    [InlineData("people", "person")]
+    [InlineData("classes", "class")]
+    public void EnglishPlurals_WithAndWithoutS_MeetTheirSingular(string plural, string singular) =>
+        Assert.Equal(ForeignIndex.StemOf(singular), ForeignIndex.StemOf(plural));
+
     [Fact]
     public void EntryWhoseOwnNameTheQuestionHolds_GoesBeforeANeighbourWhoseNameSaysMore()
     {
