@@ -342,6 +342,22 @@ public sealed class ResidentLanguageTests
         Assert.DoesNotContain(await app.SayAsync(Audience.Resident, "r4", "やさしい日本語がない手続き"), r => r is TableReply);
     }
 
+    [Fact]
+    public async Task OfficeReport_ReachesTheStaffChat_AsATableCard_WithTheProceduresLackingAnEasyVersion()
+    {
+        using var content = new ContentWithoutEasyVersions("genchari");
+        await using var staff = await Staff.StaffHarness.StartAsync(new Dictionary<string, string?> { ["Content:Path"] = content.Folder });
+
+        await staff.PostAsync(staff.Message("やさしい日本語がない手続き"));
+        var sent = await staff.Connector.NextAsync();
+
+        // The table is an Adaptive Card; its text (fallback included) names the procedure and says it has no easy version.
+        var card = sent.Activity.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Assert.Contains("application/vnd.microsoft.card.adaptive", card, StringComparison.Ordinal);
+        Assert.Contains("原動機付自転車（原付）の登録・廃車", card, StringComparison.Ordinal);
+        Assert.DoesNotContain("住民票の写しの請求", card, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// A copy of the bundled content whose やさしい日本語 pack lacks the easy version (name and text) of some procedures, as
     /// a city's pack does before the office has written them all (the bundled sample has one for every procedure).
