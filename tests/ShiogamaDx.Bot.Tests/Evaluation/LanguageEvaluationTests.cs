@@ -34,7 +34,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("pt", 0.93)]
     [InlineData("tl", 0.86)]
     // Fresh held-out sets (written by another engineer before the change that measures them).
-    [InlineData("easy-fresh", 0.89)]
+    [InlineData("easy-fresh", 0.91)]
     [InlineData("pt-fresh", 0.95)]
     [InlineData("tl-fresh", 0.95)]
     // Held-out sets of the sixth session (written before its changes, run once at its end, after 0a721f8): easy-blind
@@ -43,7 +43,8 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // Eighth session: how wholly a question holds an entry's own name or keyword weighs in (ForeignIndex.NameWeight):
     // ko 28 -> 30/30, vi 28 -> 29/30, pt-blind 13 -> 12/15 (a tie between birth registration and baby checkups, both
     // holding half a keyword of "bebê", flipped), the rest unchanged; pt-blind's floor lowered for that one question.
-    // English plurals without s (children → child): en 29 -> 30/30.
+    // English plurals without s (children → child): en 29 -> 30/30. The easy phrase lift reads the question plain too
+    // (しにました → しんだ): easy-fresh 51 -> 52/57.
     [InlineData("pt-blind", 0.80)]
     [InlineData("tl-blind", 0.76)]
     // Held-out sets of the seventh session (written and committed before its changes, 43f5743): before (fcc514f's

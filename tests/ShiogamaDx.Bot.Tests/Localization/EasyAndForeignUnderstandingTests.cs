@@ -168,6 +168,19 @@ public sealed class EasyAndForeignUnderstandingTests
     }
 
     [Fact]
+    public void EasyQuestion_WithAPoliteVerb_IsLiftedByAPhraseWrittenPlain()
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        using var analysis = new Bot.Language.JapaneseAnalysis(Bot.Language.CityWords.Load(Path.Combine(Content, Bot.Language.CityWords.FileName)));
+
+        // しにました is read しんだ, a keyword of the death notice: the phrase lift sees the plain reading too.
+        var hits = new EasyIndex(packs["easy"], catalog, analysis).Search("そふが しにました");
+        Assert.Equal("shibou", hits[0].Procedure.Id);
+        Assert.True(hits[0].Confidence >= Bot.Conversations.ConversationEngine.MatchThreshold, $"{hits[0].Confidence}");
+    }
+
+    [Fact]
     public void EasyQuestion_NamingAPhraseOfAnEasyVersion_FindsThatProcedureFirst()
     {
         var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
