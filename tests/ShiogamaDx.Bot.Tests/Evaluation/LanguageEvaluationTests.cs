@@ -49,10 +49,11 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("tl-blind", 0.76)]
     // Held-out sets of the seventh session (written and committed before its changes, 43f5743): before (fcc514f's
     // code) easy-fresh2 33/48, pt-fresh2 17/26, tl-fresh2 15/24, vi-fresh2 17/22; after (0d689f4) 34/48, 19/26, 18/24, 17/22.
+    // Eighth session (after 417551e, totals only, misses not read): 34/48, 19/26, 18/24, 18/22.
     [InlineData("easy-fresh2", 0.70)]
     [InlineData("pt-fresh2", 0.73)]
     [InlineData("tl-fresh2", 0.75)]
-    [InlineData("vi-fresh2", 0.77)]
+    [InlineData("vi-fresh2", 0.81)]
     public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)
     {
         var rows = File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv"))
