@@ -125,10 +125,12 @@ public sealed class EasyIndex
         // A phrase of an easy version whose words all stand in the question, in order (こどもの てあて in こども の
         // てあて を もらいたい), says more than the same words scattered over other entries' fields: the entry is
         // lifted by the share of the question the phrase explains.
+        // The question read plain too (しにました → しんだ), as the index searched it: a phrase written plain is found in it.
         var question = JapaneseText.Normalize(text);
+        var plain = JapaneseText.Normalize(Plain(joined));
         foreach (var (item, confidence) in hits.ToList())
         {
-            var share = phrases.TryGetValue(item, out var own) ? own.Max(p => Share(question, p)) : 0;
+            var share = phrases.TryGetValue(item, out var own) ? own.Max(p => Math.Max(Share(question, p), Share(plain, p))) : 0;
             if (share > 0)
             {
                 hits[item] = Math.Round(confidence + ((1 - confidence) * PhraseWeight * share), 4);

@@ -633,7 +633,7 @@ public sealed partial class LanguageDiversion(
             return null;
         }
 
-        return [EasyCards(new CardsReply(p.Name, [ProcedureReplies.Card(p, messages.Current)]), easy).Reply];
+        return [Framed(EasyCards(new CardsReply(p.Name, [ProcedureReplies.Card(p, messages.Current)]), easy).Reply, Frame(easy))];
     }
 
     /// <summary>
@@ -679,21 +679,41 @@ public sealed partial class LanguageDiversion(
             : r).ToList();
     }
 
+    /// <summary>
+    /// The messages of a procedure answer's frame that the やさしい日本語 pack may say in easy Japanese (its optional
+    /// texts, <see cref="LanguagePack.OptionalEasyTexts"/>), by the pack's key.
+    /// </summary>
+    internal static readonly IReadOnlyList<(string Easy, Messages.MessageKey Regular)> EasyFrame =
+    [
+        ("candidates", ProcedureTexts.CandidatesLead),
+        ("this-one", ProcedureTexts.CandidateButton),
+        ("detail", ProcedureTexts.DetailButton),
+        ("bring", ProcedureTexts.BringButton),
+        ("apply-online", ProcedureTexts.ApplyOnlineButton),
+        ("pay-online-button", ProcedureTexts.PayOnlineButton),
+        ("city-page", ProcedureTexts.CityPageButton),
+        ("feedback-prompt", ProcedureTexts.FeedbackPrompt),
+        ("helpful", ProcedureTexts.FeedbackHelpful),
+        ("not-helpful", ProcedureTexts.FeedbackNotHelpful),
+        ("sample-note", ProcedureTexts.SampleNote),
+    ];
+
     private IReadOnlyList<Reply> Easy(IReadOnlyList<Reply> replies, LanguagePack easy)
     {
         var result = new List<Reply>();
         var missing = false;
+        var frame = Frame(easy);
         foreach (var reply in replies)
         {
             if (reply is CardsReply cards)
             {
                 var (rewritten, lacking) = EasyCards(cards, easy);
-                result.Add(rewritten);
+                result.Add(Framed(rewritten, frame));
                 missing |= lacking;
             }
             else
             {
-                result.Add(reply);
+                result.Add(Framed(reply, frame));
             }
         }
 
@@ -723,10 +743,51 @@ public sealed partial class LanguageDiversion(
                 return card;
             }
 
-            var sample = procedures.Get(db).Find(id)?.Sample == true ? "\n" + ProcedureReplies.SampleNote(messages.Current) : string.Empty;
+            var sample = procedures.Get(db).Find(id)?.Sample == true ? "\n" + easy.Texts.GetValueOrDefault("sample-note", ProcedureReplies.SampleNote(messages.Current)) : string.Empty;
             return card with { Title = version.Name ?? card.Title, Body = text + sample };
         }).ToList();
-        return (cards with { Cards = rewritten }, lacking);
+
+        // One card: what LINE shows in the chat list and notifications is its easy name too, not the regular title.
+        var alt = rewritten is [{ } only] && !ReferenceEquals(only, cards.Cards[0]) ? only.Title : cards.AltText;
+        return (cards with { AltText = alt, Cards = rewritten }, lacking);
+    }
+
+    /// <summary>The regular Japanese of the answer's frame → the pack's easy Japanese, for the texts the pack has.</summary>
+    private Dictionary<string, string> Frame(LanguagePack easy)
+    {
+        var texts = messages.Current;
+        var frame = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, regular) in EasyFrame)
+        {
+            if (easy.Texts.TryGetValue(key, out var said))
+            {
+                frame.TryAdd(texts[regular], said);
+            }
+        }
+
+        return frame;
+    }
+
+    /// <summary>
+    /// A reply with the frame's texts and labels said in easy Japanese where they are whole the regular ones. A choice
+    /// without data keeps its label: the label is what it sends, and the flow reads the Japanese.
+    /// </summary>
+    private static Reply Framed(Reply reply, Dictionary<string, string> frame)
+    {
+        string Say(string text) => frame.GetValueOrDefault(text, text);
+        return frame.Count == 0 ? reply : reply switch
+        {
+            TextReply t => t with { Text = Say(t.Text) },
+            ChoicesReply c => c with { Prompt = Say(c.Prompt), Choices = [.. c.Choices.Select(ch => ch.Value is null ? ch : ch with { Label = Say(ch.Label) })] },
+            CardsReply cards => cards with
+            {
+                Cards = [.. cards.Cards.Select(card => card with
+                {
+                    Actions = [.. card.Actions.Select(a => a.Kind == CardActionKind.Message && string.IsNullOrWhiteSpace(a.Value) ? a : a with { Label = Say(a.Label) })],
+                })],
+            },
+            _ => reply,
+        };
     }
 
     private static string? ProcedureId(string value)

@@ -155,8 +155,28 @@ public sealed partial record LanguagePack(
         ["language-prompt"] = [],
     };
 
+    /// <summary>
+    /// Texts the やさしい日本語 pack may have: the frame of a procedure answer (the lead before candidates, buttons, the
+    /// feedback question, the sample note) in easy Japanese. Each stands for one message of messages.yaml
+    /// (<see cref="LanguageDiversion.EasyFrame"/>); one the pack lacks is shown as the regular Japanese.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string[]> OptionalEasyTexts = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["candidates"] = [],
+        ["this-one"] = [],
+        ["detail"] = [],
+        ["bring"] = [],
+        ["apply-online"] = [],
+        ["pay-online-button"] = [],
+        ["city-page"] = [],
+        ["feedback-prompt"] = [],
+        ["helpful"] = [],
+        ["not-helpful"] = [],
+        ["sample-note"] = [],
+    };
+
     /// <summary>Texts shown as buttons: LINE cuts labels after 20 characters.</summary>
-    private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", ClassPushes.CancelButton, ClassPushes.SurveyButton];
+    private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", "detail", "bring", ClassPushes.CancelButton, ClassPushes.SurveyButton];
     private const int MaxLabel = 20;
 
     private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "interruptions"];
@@ -211,7 +231,7 @@ public sealed partial record LanguagePack(
 
         var texts = Map(root, "texts", file, problems);
         var required = code == Easy ? EasyTexts : ForeignTexts;
-        var optional = code == Easy ? new Dictionary<string, string[]>() : OptionalForeignTexts;
+        var optional = code == Easy ? OptionalEasyTexts : OptionalForeignTexts;
         foreach (var (key, placeholders) in required.Concat(optional))
         {
             if (!texts.TryGetValue(key, out var text) || text.Trim().Length == 0)

@@ -116,6 +116,37 @@ public sealed class ResidentLanguageTests
     }
 
     [Fact]
+    public async Task EasyJapaneseResident_GetsTheAnswersButtonsAndQuestion_InEasyJapanese_AndTheButtonsStillWork()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        await host.SendAsync(LineEvents.Text("やさしい日本語で", host.Now));
+        await host.WhenSettledAsync();
+
+        await host.SendAsync(LineEvents.Text("住民票がほしい", host.Now));
+        await host.WhenSettledAsync();
+        var reply = host.Fake.Replies.Last();
+        var easy = reply.AllText;
+        foreach (var said in new[] { "くわしく", "もっていく もの", "この あんないは やくに たちましたか。", "やくに たった", "やくに たたなかった", "じゅうみんひょう（住民票）" })
+        {
+            Assert.Contains(said, easy, StringComparison.Ordinal);
+        }
+
+        // The regular labels, question and sample note are not shown beside them (what LINE shows in the chat list too).
+        foreach (var regular in new[] { "詳しく", "窓口で必要なもの", "役に立", "※サンプルデータです" })
+        {
+            Assert.DoesNotContain(regular, easy, StringComparison.Ordinal);
+        }
+
+        // A relabelled button sends what it sent before: 「くわしく」 gives the easy version again.
+        var detail = (string)Labelled(reply.Body!["messages"], "くわしく")!["data"]!;
+        Assert.Contains("a=detail", detail, StringComparison.Ordinal);
+        await host.SendAsync(Postback(detail, host.Now));
+        await host.WhenSettledAsync();
+        Assert.Contains("ゆうびんで とどきます", host.Fake.Replies.Last().AllText, StringComparison.Ordinal);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
     public async Task MenuAndSwitchWords_WithVoicedKana_AreKnown_AsTyped()
     {
         // げんご and にほんご were compared unfolded with a folded message (the voicing mark taken off), so never met.
@@ -311,6 +342,22 @@ public sealed class ResidentLanguageTests
         Assert.DoesNotContain(await app.SayAsync(Audience.Resident, "r4", "やさしい日本語がない手続き"), r => r is TableReply);
     }
 
+    [Fact]
+    public async Task OfficeReport_ReachesTheStaffChat_AsATableCard_WithTheProceduresLackingAnEasyVersion()
+    {
+        using var content = new ContentWithoutEasyVersions("genchari");
+        await using var staff = await Staff.StaffHarness.StartAsync(new Dictionary<string, string?> { ["Content:Path"] = content.Folder });
+
+        await staff.PostAsync(staff.Message("やさしい日本語がない手続き"));
+        var sent = await staff.Connector.NextAsync();
+
+        // The table is an Adaptive Card; its text (fallback included) names the procedure and says it has no easy version.
+        var card = sent.Activity.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Assert.Contains("application/vnd.microsoft.card.adaptive", card, StringComparison.Ordinal);
+        Assert.Contains("原動機付自転車（原付）の登録・廃車", card, StringComparison.Ordinal);
+        Assert.DoesNotContain("住民票の写しの請求", card, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// A copy of the bundled content whose やさしい日本語 pack lacks the easy version (name and text) of some procedures, as
     /// a city's pack does before the office has written them all (the bundled sample has one for every procedure).
@@ -367,6 +414,15 @@ public sealed class ResidentLanguageTests
         JsonObject o when (string?)o["label"] == label && o["data"] is JsonValue d => d.GetValue<string>(),
         JsonObject o => o.Select(kv => kv.Value is null ? null : Find(kv.Value, label)).FirstOrDefault(x => x is not null),
         JsonArray a => a.Select(x => x is null ? null : Find(x, label)).FirstOrDefault(x => x is not null),
+        _ => null,
+    };
+
+    /// <summary>The first action (a button or a quick reply's) with this label, anywhere in LINE messages.</summary>
+    private static JsonObject? Labelled(JsonNode? node, string label) => node switch
+    {
+        JsonObject o when (string?)o["label"] == label && o.ContainsKey("data") => o,
+        JsonObject o => o.Select(kv => Labelled(kv.Value, label)).FirstOrDefault(f => f is not null),
+        JsonArray a => a.Select(n => Labelled(n, label)).FirstOrDefault(f => f is not null),
         _ => null,
     };
 
