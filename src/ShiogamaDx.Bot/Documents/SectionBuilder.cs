@@ -136,8 +136,8 @@ internal static class SectionBuilder
         var inArticle = stack.Any(s => s.Match.Kind == HeadingKind.Article);
         switch (match.Order)
         {
-            case int order when order <= 6:
-                return true; // 章, 節, 条, 附則: never a list item
+            case int order when order <= 6 || match.Kind == HeadingKind.Listed:
+                return true; // 章, 節, 条, 附則, a heading the table of contents names: never a list item
             case not null when inArticle:
                 return false; // 「２　…」 inside an article is its second paragraph (項)
             case not null:

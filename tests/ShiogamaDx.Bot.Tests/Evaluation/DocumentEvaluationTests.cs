@@ -39,7 +39,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // Lowered by that one question: データ is now held by four sections that write it, not by the one that answers
         // (it says 媒体), so the question falls under MinCoverage and is refused; the reading is right, the floor follows it.
         // The plan read without the residents' word list no longer answers one uncovered question: 11 of 15 refused.
-        AssertFloor(result, hit1: 0.66, hit3: 0.71, refused: 11);
+        // Headings the table of contents names (参考資料, 導入スケジュールの例, 問１…問５) are headings (#18 eighth pass): 75.0 %, 80.4 %, 12 of 15.
+        AssertFloor(result, hit1: 0.75, hit3: 0.80, refused: 12);
     }
 
     [Fact]
@@ -91,7 +92,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // A question's loan words read with their long vowels (#22 seventh pass): 64.3 %, 69.6 %, 10 of 15; lowered by the
         // same one question as the PDF (データ read as a word; see MinistryGuidelinePdf_MeetsTheFloor).
         // The plan read without the residents' word list: 11 of 15 refused.
-        AssertFloor(result, hit1: 0.64, hit3: 0.69, refused: 11);
+        // Headings the table of contents names are headings (#18 eighth pass): 71.4 %, 76.8 %, 12 of 15.
+        AssertFloor(result, hit1: 0.71, hit3: 0.76, refused: 12);
     }
 
     [Fact]
@@ -148,7 +150,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // 71.5 % (123/172) unchanged by the sixth pass (each document alone gains one).
         // 70.9 % (122/172) after the seventh pass: the PDF's question whose データ is now read as a word (see
         // MinistryGuidelinePdf_MeetsTheFloor) is refused here too; the floor follows that one question.
-        Assert.True(result.Hit1 >= 0.70, $"hit@1 {result.Hit1:P1} is under 70%");
+        // 73.3 % (126/172) with the headings the table of contents names (#18 eighth pass).
+        Assert.True(result.Hit1 >= 0.73, $"hit@1 {result.Hit1:P1} is under 73%");
     }
 
     [Theory]
