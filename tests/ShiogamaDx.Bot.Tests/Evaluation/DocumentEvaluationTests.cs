@@ -40,7 +40,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // (it says 媒体), so the question falls under MinCoverage and is refused; the reading is right, the floor follows it.
         // The plan read without the residents' word list no longer answers one uncovered question: 11 of 15 refused.
         // Headings the table of contents names (参考資料, 導入スケジュールの例, 問１…問５) are headings (#18 eighth pass): 75.0 %, 80.4 %, 12 of 15.
-        AssertFloor(result, hit1: 0.75, hit3: 0.80, refused: 12);
+        // A number of working days (5業務日以内) answers 何日 (AskedFor, #18 eighth pass): 78.6 %, 83.9 %, 12 of 15.
+        AssertFloor(result, hit1: 0.78, hit3: 0.83, refused: 12);
     }
 
     [Fact]
@@ -55,7 +56,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // A verb's or a compound's one kanji held wherever it is written (#18 fifth pass), the plan's glossary kept out of other documents' questions: 68.9 %, 77.0 %, 13 of 16.
         // The text before a document's first heading no longer titled by the document's name, and pseudo-relevance feedback (#18 sixth pass): 70.5 %, 77.0 %, 13 of 16.
         // A question asking what a word means held by the sections that define one (AskedFor, #22 seventh pass): 70.5 %, 77.0 %, 14 of 16.
-        AssertFloor(result, hit1: 0.70, hit3: 0.77, refused: 14);
+        // A number of working days (５業務日以内) answers 何日 (AskedFor, #18 eighth pass): 72.1 %, 77.0 %, 14 of 16.
+        AssertFloor(result, hit1: 0.72, hit3: 0.77, refused: 14);
     }
 
     [Fact]
@@ -93,7 +95,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // same one question as the PDF (データ read as a word; see MinistryGuidelinePdf_MeetsTheFloor).
         // The plan read without the residents' word list: 11 of 15 refused.
         // Headings the table of contents names are headings (#18 eighth pass): 71.4 %, 76.8 %, 12 of 15.
-        AssertFloor(result, hit1: 0.71, hit3: 0.76, refused: 12);
+        // A number of working days (5 業務日以内) answers 何日 (AskedFor, #18 eighth pass): 75.0 %, 80.4 %, 12 of 15.
+        AssertFloor(result, hit1: 0.75, hit3: 0.80, refused: 12);
     }
 
     [Fact]
@@ -109,7 +112,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // A verb's or a compound's one kanji held wherever it is written (#18 fifth pass), the plan's glossary kept out of other documents' questions: 68.9 %, 75.4 %, 13 of 16.
         // The text before a document's first heading no longer titled by the document's name, and pseudo-relevance feedback (#18 sixth pass): 70.5 %, 75.4 %, 13 of 16.
         // A question asking what a word means held by the sections that define one (AskedFor, #22 seventh pass): 70.5 %, 75.4 %, 14 of 16.
-        AssertFloor(result, hit1: 0.70, hit3: 0.75, refused: 14);
+        // A number of working days answers 何日 (AskedFor, #18 eighth pass): 72.1 %, 75.4 %, 14 of 16.
+        AssertFloor(result, hit1: 0.72, hit3: 0.75, refused: 14);
     }
 
     [Fact]
