@@ -33,6 +33,20 @@ public sealed class GuidelineIndexTests
     }
 
     [Fact]
+    public void AVerbWrittenWithoutItsKana_IsHeldByASectionWritingItWithThem()
+    {
+        // 「切り替えた」 counts as 切替 (its kana dropped); a section writes 「切り替え」, whose stem is the same word.
+        var options = new GuidelinesOptions();
+        using var index = Build(
+            "システムの切り替え後も一か月は紙の決裁を認める。", "決裁は課長が行う。", "紙の文書は保存箱に入れる。", "決裁の記録はシステムに残る。", "会議資料は画面で見る。");
+
+        var answered = index.Search("切り替えたあとも紙で決裁していい？").Confident(options);
+
+        Assert.Equal("1", answered[0].Section.Number);
+        Assert.Equal(1.0, answered[0].Coverage, 3);
+    }
+
+    [Fact]
     public void QuestionAboutAWordNoSectionHolds_IsRefused()
     {
         var options = new GuidelinesOptions();
