@@ -49,6 +49,9 @@ internal sealed record HeadingMatch(HeadingKind Kind, IReadOnlyList<int> Values,
         _ => null,
     };
 
+    /// <summary>The depth of a form (様式第N号) inside a 別記様式 group: under the group (1), above a chapter's contents.</summary>
+    public const int FormInGroupOrder = 2;
+
     public bool Anchored => Kind is HeadingKind.Part or HeadingKind.Appendix or HeadingKind.Chapter or HeadingKind.Article or HeadingKind.Roman or HeadingKind.Decimal or HeadingKind.Listed;
 
     public DocumentHeading ToHeading() => new(Text, Number, Title, Anchored);

@@ -134,6 +134,28 @@ public sealed class TextDocumentTests
     }
 
     [Fact]
+    public void FormsUnderAGroupOfForms_AreCitedWithTheGroup()
+    {
+        var text = string.Join("\n",
+            "旅費規程（テスト）",
+            "（趣旨）",
+            "第１条　この規程は、旅費について定める。",
+            "別記様式（第１条関係）",
+            "様式第１号　旅行命令簿",
+            "命令の日付と用務を記載する。",
+            "様式第２号　復命書",
+            "用務の結果を記載する。",
+            "別表第１（第１条関係）",
+            "宿泊料は一泊１万円とする。");
+
+        var doc = DocumentReader.Read("kitei.txt", Encoding.UTF8.GetBytes(text));
+
+        Assert.Equal(
+            ["第１条（趣旨）", "別記様式（第１条関係） ＞ 様式第１号 旅行命令簿", "別記様式（第１条関係） ＞ 様式第２号 復命書", "別表第１（第１条関係）"],
+            doc.Sections.Select(s => s.CitedPathText));
+    }
+
+    [Fact]
     public void ShiftJisText_IsRead()
     {
         System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);

@@ -59,7 +59,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // A question asking what a word means held by the sections that define one (AskedFor, #22 seventh pass): 70.5 %, 77.0 %, 14 of 16.
         // A number of working days (５業務日以内) answers 何日 (AskedFor, #18 eighth pass): 72.1 %, 77.0 %, 14 of 16.
         // A verb's stem held where it is written with its kana (#18 eighth pass): 73.8 %, 77.0 %, 14 of 16.
-        AssertFloor(result, hit1: 0.73, hit3: 0.77, refused: 14);
+        // A form (様式第３号) cited under its 別記様式 group: 75.4 %, 78.7 %, 14 of 16.
+        AssertFloor(result, hit1: 0.75, hit3: 0.78, refused: 14);
     }
 
     [Fact]
@@ -118,7 +119,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // A question asking what a word means held by the sections that define one (AskedFor, #22 seventh pass): 70.5 %, 75.4 %, 14 of 16.
         // A number of working days answers 何日 (AskedFor, #18 eighth pass): 72.1 %, 75.4 %, 14 of 16.
         // A verb's stem held where it is written with its kana (#18 eighth pass): 73.8 %, 77.0 %, 14 of 16.
-        AssertFloor(result, hit1: 0.73, hit3: 0.77, refused: 14);
+        // A form (様式第三号) cited under its 別記様式 group: 75.4 %, 78.7 %, 14 of 16.
+        AssertFloor(result, hit1: 0.75, hit3: 0.78, refused: 14);
     }
 
     [Fact]
@@ -161,8 +163,9 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // 70.9 % (122/172) after the seventh pass: the PDF's question whose データ is now read as a word (see
         // MinistryGuidelinePdf_MeetsTheFloor) is refused here too; the floor follows that one question.
         // 73.3 % (126/172) with the headings the table of contents names (#18 eighth pass).
-        // 74.4 % (128/172) with a verb's stem held where it is written with its kana.
-        Assert.True(result.Hit1 >= 0.74, $"hit@1 {result.Hit1:P1} is under 74%");
+        // 74.4 % (128/172) with a verb's stem held where it is written with its kana; 75.0 % (129/172) with a form cited
+        // under its 別記様式 group.
+        Assert.True(result.Hit1 >= 0.75, $"hit@1 {result.Hit1:P1} is under 75%");
     }
 
     [Theory]
