@@ -21,6 +21,7 @@ internal enum HeadingKind
     ParenKatakana,  // （ア）
     ParenLatin,     // (a)
     Box,            // Box-4, コラム1
+    Listed,         // a line the table of contents names, with no numbering of the above (参考資料, 問１ …か。)
 }
 
 /// <summary>A line read as a heading: its kind, number and title, and where it sits among the others.</summary>
@@ -44,10 +45,14 @@ internal sealed record HeadingMatch(HeadingKind Kind, IReadOnlyList<int> Values,
         HeadingKind.Article => 5,
         HeadingKind.Roman => 6,
         HeadingKind.Decimal => 6 + Values.Count,
+        HeadingKind.Listed => 7,
         _ => null,
     };
 
-    public bool Anchored => Kind is HeadingKind.Part or HeadingKind.Appendix or HeadingKind.Chapter or HeadingKind.Article or HeadingKind.Roman or HeadingKind.Decimal;
+    /// <summary>The depth of a form (様式第N号) inside a 別記様式 group: under the group (1), above a chapter's contents.</summary>
+    public const int FormInGroupOrder = 2;
+
+    public bool Anchored => Kind is HeadingKind.Part or HeadingKind.Appendix or HeadingKind.Chapter or HeadingKind.Article or HeadingKind.Roman or HeadingKind.Decimal or HeadingKind.Listed;
 
     public DocumentHeading ToHeading() => new(Text, Number, Title, Anchored);
 }
@@ -137,6 +142,16 @@ internal static partial class HeadingStyles
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A line the table of contents names: a heading of the document's top level (as a 「１．」: the contents name the
+    /// appendices and Q&amp;A entries that follow the last numbered chapter), titled as written.
+    /// </summary>
+    public static HeadingMatch Listed(string line)
+    {
+        var text = Collapse(line);
+        return new HeadingMatch(HeadingKind.Listed, [0], string.Empty, text, text, null);
     }
 
     /// <summary>A line of only an article's caption, 「（目的）」, which in statutes stands above 第1条.</summary>

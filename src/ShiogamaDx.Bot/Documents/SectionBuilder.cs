@@ -82,6 +82,14 @@ internal static class SectionBuilder
                         break;
                     }
 
+                    // 「様式第３号」 under an open 「別記様式」 is one of its forms: nested in it and cited by the group's path
+                    // (別記様式（…関係） ＞ 様式第３号 復命書), not a sibling that closes it.
+                    if (IsForm(match) && stack.Any(s => IsFormGroup(s.Match)))
+                    {
+                        match = match with { Kind = HeadingKind.Styled };
+                        order = HeadingMatch.FormInGroupOrder;
+                    }
+
                     Close();
                     box = null;
                     page = heading.Page;
@@ -130,14 +138,19 @@ internal static class SectionBuilder
         return sections;
     }
 
+    private static bool IsForm(HeadingMatch match) => match.Kind == HeadingKind.Appendix && match.Number.StartsWith("様式", StringComparison.Ordinal);
+
+    private static bool IsFormGroup(HeadingMatch match) =>
+        match.Kind == HeadingKind.Appendix && match.Number.StartsWith("別記", StringComparison.Ordinal) && match.Title.StartsWith("様式", StringComparison.Ordinal);
+
     /// <summary>Whether a candidate continues the numbering open at that point; one that does not is running text.</summary>
     private static bool InSequence(HeadingMatch match, List<(HeadingMatch Match, int? Order)> stack, int lastTopDecimal)
     {
         var inArticle = stack.Any(s => s.Match.Kind == HeadingKind.Article);
         switch (match.Order)
         {
-            case int order when order <= 6:
-                return true; // 章, 節, 条, 附則: never a list item
+            case int order when order <= 6 || match.Kind == HeadingKind.Listed:
+                return true; // 章, 節, 条, 附則, a heading the table of contents names: never a list item
             case not null when inArticle:
                 return false; // 「２　…」 inside an article is its second paragraph (項)
             case not null:

@@ -45,8 +45,8 @@ internal static partial class TextLayout
             body.Add(new SourceLine(string.Empty, p + 1, -1)); // page end marker (footnotes go out here)
         }
 
-        RemoveTableOfContents(body);
-        return (title, Assemble(body, footnotes));
+        var listed = RemoveTableOfContents(body);
+        return (title, Assemble(body, footnotes, listed));
     }
 
     /// <summary>Blank lines at a page's top and foot say nothing about paragraphs: one may go on over the page.</summary>
@@ -213,8 +213,14 @@ internal static partial class TextLayout
         return notes;
     }
 
-    private static void RemoveTableOfContents(List<SourceLine> body)
+    /// <summary>
+    /// Blanks the table of contents and returns the titles it lists (compact, folded): a heading the contents name
+    /// is a heading even when nothing in its own line says so (「参考資料　よくある質問」, 「導入スケジュールの例」, or
+    /// 「問１　…するのか。」, a question that reads as a sentence).
+    /// </summary>
+    private static HashSet<string> RemoveTableOfContents(List<SourceLine> body)
     {
+        var listed = new HashSet<string>(StringComparer.Ordinal);
         var inToc = false;
         for (var i = 0; i < body.Count; i++)
         {
@@ -228,8 +234,18 @@ internal static partial class TextLayout
 
             // A statute's table of contents has no page numbers: 「第１章　総則（第１条―第４条）」, 「附則」, each a
             // heading that comes again further down.
-            if (LeaderLine().IsMatch(text) || (inToc && (TocEntry().IsMatch(text) || ComesAgain(body, i, text))))
+            var leader = LeaderLine().IsMatch(text);
+            if (leader || (inToc && (TocEntry().IsMatch(text) || ComesAgain(body, i, text))))
             {
+                if (leader || TocEntry().IsMatch(text))
+                {
+                    var entry = Compact(TocPage().Replace(text, string.Empty));
+                    if (entry.Length >= 2)
+                    {
+                        listed.Add(entry);
+                    }
+                }
+
                 body[i] = body[i] with { Text = string.Empty };
                 continue;
             }
@@ -239,6 +255,8 @@ internal static partial class TextLayout
                 inToc = false;
             }
         }
+
+        return listed;
     }
 
     private static bool ComesAgain(List<SourceLine> body, int at, string folded)
@@ -280,7 +298,7 @@ internal static partial class TextLayout
         return text;
     }
 
-    private static List<Block> Assemble(List<SourceLine> body, Dictionary<int, List<string>> footnotes)
+    private static List<Block> Assemble(List<SourceLine> body, Dictionary<int, List<string>> footnotes, HashSet<string> listed)
     {
         var blocks = new List<Block>();
         var wrap = WrapLength(body);
@@ -354,7 +372,9 @@ internal static partial class TextLayout
                 continue;
             }
 
-            var heading = HeadingStyles.Match(text);
+            // A line the table of contents lists is a heading the first time it comes (a running header repeating it
+            // later is not another one).
+            var heading = HeadingStyles.Match(text) ?? (listed.Remove(Compact(HeadingStyles.Fold(text))) ? HeadingStyles.Listed(text) : null);
             if (heading is not null)
             {
                 Flush();
@@ -481,6 +501,10 @@ internal static partial class TextLayout
 
     [GeneratedRegex(@"^.{1,80}\S ?[0-9]{1,3}$")]
     private static partial Regex TocEntry();
+
+    /// <summary>The leader and page number that end a table-of-contents line.</summary>
+    [GeneratedRegex(@"[\s.・…‥·_\-]*\(?[0-9]{1,3}\)?$")]
+    private static partial Regex TocPage();
 
     [GeneratedRegex(@"^(?:[・●○■□◆◇▶▷►※*]|- |[①-⑳]|\([0-9]{1,2}\)|\([アイウエオカキクケコ]\)|[0-9]{1,2}\.(?![0-9])|[0-9]{1,2} |[一二三四五六七八九十]{1,3} |[アイウエオカキクケコ] )")]
     private static partial Regex ItemStart();

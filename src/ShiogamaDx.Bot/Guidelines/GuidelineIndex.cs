@@ -407,11 +407,13 @@ internal sealed class GuidelineIndex : IDisposable
     /// <summary>
     /// A word with a kanji, or of three characters or more, is held wherever it is written (申請 in 申請書, 泊 in 宿泊,
     /// 所 in 避難所: a kanji keeps its meaning in the words it writes, and one a few sections write weighs by that);
-    /// a short kana or Latin word only as a word of its own (ログ is not in ログイン, id not in android).
+    /// a short kana or Latin word only as a word of its own (ログ is not in ログイン, id not in android). A verb's stem is
+    /// also held where the section writes the verb with its kana (切替 of 切り替えた in 切り替え): the words of a section
+    /// include their stems.
     /// </summary>
     private static bool HeldIn(string word, string key, HashSet<string> words) =>
         word.Length >= 3 || (word.Length == 2 && word.Any(JapaneseText.IsKanji)) || (word.Length == 1 && JapaneseText.IsKanji(word[0]))
-            ? key.Contains(word, StringComparison.Ordinal)
+            ? key.Contains(word, StringComparison.Ordinal) || words.Contains(word)
             : words.Contains(word);
 
     private int Holding(Concept concept) => concept.Words.Select(HoldingWord).DefaultIfEmpty(0).Max();

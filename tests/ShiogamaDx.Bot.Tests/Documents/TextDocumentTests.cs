@@ -102,6 +102,60 @@ public sealed class TextDocumentTests
     }
 
     [Fact]
+    public void HeadingsTheTableOfContentsNames_AreHeadings_EvenUnnumberedOrWrittenAsAQuestion()
+    {
+        // An appendix title, a heading with no number and the entries of a Q&A (「問１　…のか。」 reads as a sentence)
+        // are headings because the contents list them; the running header repeating one later is not another heading.
+        var text = string.Join("\n",
+            "庁内手続の手引き（テスト）",
+            "目次",
+            "１．はじめに…………………………1",
+            "２．手続の流れ……………………1",
+            "参考資料　よくある質問……………2",
+            "導入の例……………………………2",
+            "問１　申請書はどこに出すのか。…2",
+            "\f１．はじめに",
+            "この手引きは庁内の手続を説明する。",
+            "２．手続の流れ",
+            "申請は所属長を通して提出する。",
+            "\f参考資料　よくある質問",
+            "導入の例",
+            "小さな課から始めるとよい。",
+            "問１　申請書はどこに出すのか。",
+            "総務課の窓口に出す。",
+            "参考資料　よくある質問",
+            "郵送でもよい。");
+
+        var doc = DocumentReader.Read("tebiki.txt", Encoding.UTF8.GetBytes(text));
+
+        // 参考資料 has no text of its own before 導入の例, so no section; each entry is cited by its own title.
+        Assert.Equal(["１．はじめに", "２．手続の流れ", "導入の例", "問１ 申請書はどこに出すのか。"], doc.Sections.Select(s => s.CitedPathText));
+        Assert.Contains("郵送でもよい。", string.Concat(doc.Sections[^1].Paragraphs), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FormsUnderAGroupOfForms_AreCitedWithTheGroup()
+    {
+        var text = string.Join("\n",
+            "旅費規程（テスト）",
+            "（趣旨）",
+            "第１条　この規程は、旅費について定める。",
+            "別記様式（第１条関係）",
+            "様式第１号　旅行命令簿",
+            "命令の日付と用務を記載する。",
+            "様式第２号　復命書",
+            "用務の結果を記載する。",
+            "別表第１（第１条関係）",
+            "宿泊料は一泊１万円とする。");
+
+        var doc = DocumentReader.Read("kitei.txt", Encoding.UTF8.GetBytes(text));
+
+        Assert.Equal(
+            ["第１条（趣旨）", "別記様式（第１条関係） ＞ 様式第１号 旅行命令簿", "別記様式（第１条関係） ＞ 様式第２号 復命書", "別表第１（第１条関係）"],
+            doc.Sections.Select(s => s.CitedPathText));
+    }
+
+    [Fact]
     public void ShiftJisText_IsRead()
     {
         System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);

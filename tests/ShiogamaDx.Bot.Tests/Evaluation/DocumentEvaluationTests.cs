@@ -39,7 +39,10 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // Lowered by that one question: データ is now held by four sections that write it, not by the one that answers
         // (it says 媒体), so the question falls under MinCoverage and is refused; the reading is right, the floor follows it.
         // The plan read without the residents' word list no longer answers one uncovered question: 11 of 15 refused.
-        AssertFloor(result, hit1: 0.66, hit3: 0.71, refused: 11);
+        // Headings the table of contents names (参考資料, 導入スケジュールの例, 問１…問５) are headings (#18 eighth pass): 75.0 %, 80.4 %, 12 of 15.
+        // A number of working days (5業務日以内) answers 何日 (AskedFor, #18 eighth pass): 78.6 %, 83.9 %, 12 of 15.
+        // A verb's stem held where it is written with its kana (切替 in 切り替え, #18 eighth pass): 80.4 %, 85.7 %, 12 of 15.
+        AssertFloor(result, hit1: 0.80, hit3: 0.85, refused: 12);
     }
 
     [Fact]
@@ -54,7 +57,10 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // A verb's or a compound's one kanji held wherever it is written (#18 fifth pass), the plan's glossary kept out of other documents' questions: 68.9 %, 77.0 %, 13 of 16.
         // The text before a document's first heading no longer titled by the document's name, and pseudo-relevance feedback (#18 sixth pass): 70.5 %, 77.0 %, 13 of 16.
         // A question asking what a word means held by the sections that define one (AskedFor, #22 seventh pass): 70.5 %, 77.0 %, 14 of 16.
-        AssertFloor(result, hit1: 0.70, hit3: 0.77, refused: 14);
+        // A number of working days (５業務日以内) answers 何日 (AskedFor, #18 eighth pass): 72.1 %, 77.0 %, 14 of 16.
+        // A verb's stem held where it is written with its kana (#18 eighth pass): 73.8 %, 77.0 %, 14 of 16.
+        // A form (様式第３号) cited under its 別記様式 group: 75.4 %, 78.7 %, 14 of 16.
+        AssertFloor(result, hit1: 0.75, hit3: 0.78, refused: 14);
     }
 
     [Fact]
@@ -72,7 +78,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // first three: 「発災後どのくらいの時間までの動き…」 is now refused), 12 of 14.
         // The text before a document's first heading no longer titled by the document's name, and pseudo-relevance feedback (#18 sixth pass): 69.1 %, 72.7 %
         // (one more question out of the first three, lowered as a trade for the one more first: measured, not chosen), 12 of 14.
-        AssertFloor(result, hit1: 0.69, hit3: 0.72, refused: 12);
+        // A verb's stem held where it is written with its kana (#18 eighth pass): 70.9 %, 74.5 %, 12 of 14.
+        AssertFloor(result, hit1: 0.70, hit3: 0.74, refused: 12);
     }
 
     [Fact]
@@ -91,7 +98,10 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // A question's loan words read with their long vowels (#22 seventh pass): 64.3 %, 69.6 %, 10 of 15; lowered by the
         // same one question as the PDF (データ read as a word; see MinistryGuidelinePdf_MeetsTheFloor).
         // The plan read without the residents' word list: 11 of 15 refused.
-        AssertFloor(result, hit1: 0.64, hit3: 0.69, refused: 11);
+        // Headings the table of contents names are headings (#18 eighth pass): 71.4 %, 76.8 %, 12 of 15.
+        // A number of working days (5 業務日以内) answers 何日 (AskedFor, #18 eighth pass): 75.0 %, 80.4 %, 12 of 15.
+        // A verb's stem held where it is written with its kana (#18 eighth pass): 76.8 %, 82.1 %, 12 of 15.
+        AssertFloor(result, hit1: 0.76, hit3: 0.82, refused: 12);
     }
 
     [Fact]
@@ -107,7 +117,10 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // A verb's or a compound's one kanji held wherever it is written (#18 fifth pass), the plan's glossary kept out of other documents' questions: 68.9 %, 75.4 %, 13 of 16.
         // The text before a document's first heading no longer titled by the document's name, and pseudo-relevance feedback (#18 sixth pass): 70.5 %, 75.4 %, 13 of 16.
         // A question asking what a word means held by the sections that define one (AskedFor, #22 seventh pass): 70.5 %, 75.4 %, 14 of 16.
-        AssertFloor(result, hit1: 0.70, hit3: 0.75, refused: 14);
+        // A number of working days answers 何日 (AskedFor, #18 eighth pass): 72.1 %, 75.4 %, 14 of 16.
+        // A verb's stem held where it is written with its kana (#18 eighth pass): 73.8 %, 77.0 %, 14 of 16.
+        // A form (様式第三号) cited under its 別記様式 group: 75.4 %, 78.7 %, 14 of 16.
+        AssertFloor(result, hit1: 0.75, hit3: 0.78, refused: 14);
     }
 
     [Fact]
@@ -125,7 +138,8 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // A verb's or a compound's one kanji held wherever it is written (#18 fifth pass), the plan's glossary kept out of other documents' questions: 67.3 %, 74.5 %, 12 of 14.
         // The text before a document's first heading no longer titled by the document's name, and pseudo-relevance feedback (#18 sixth pass): 69.1 %, 72.7 % (one
         // more question out of the first three, as the styled manual), 12 of 14.
-        AssertFloor(result, hit1: 0.69, hit3: 0.72, refused: 12);
+        // A verb's stem held where it is written with its kana (#18 eighth pass): 70.9 %, 74.5 %, 12 of 14.
+        AssertFloor(result, hit1: 0.70, hit3: 0.74, refused: 12);
     }
 
     [Fact]
@@ -148,7 +162,10 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         // 71.5 % (123/172) unchanged by the sixth pass (each document alone gains one).
         // 70.9 % (122/172) after the seventh pass: the PDF's question whose データ is now read as a word (see
         // MinistryGuidelinePdf_MeetsTheFloor) is refused here too; the floor follows that one question.
-        Assert.True(result.Hit1 >= 0.70, $"hit@1 {result.Hit1:P1} is under 70%");
+        // 73.3 % (126/172) with the headings the table of contents names (#18 eighth pass).
+        // 74.4 % (128/172) with a verb's stem held where it is written with its kana; 75.0 % (129/172) with a form cited
+        // under its 別記様式 group.
+        Assert.True(result.Hit1 >= 0.75, $"hit@1 {result.Hit1:P1} is under 75%");
     }
 
     [Theory]

@@ -12,7 +12,7 @@ namespace ShiogamaDx.Bot.Tests.Guidelines;
 /// looked at while tuning) and guideline-unseen.tsv (written and committed before the fourth). Run alone to see the figures:
 /// dotnet test ShiogamaDx.Bot.sln --filter "FullyQualifiedName~GuidelineEvaluation" --logger "console;verbosity=detailed"
 /// </summary>
-public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
+public sealed class GuidelineEvaluationTests(ITestOutputHelper testOutput)
 {
     [Fact]
     public void EvaluationSet_OnTheSampleGuideline_MeetsTheFloor()
@@ -59,7 +59,8 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
     [Fact]
     public void UnseenSet_OnTheSampleGuideline_MeetsTheFloor()
     {
-        var result = Evaluate("guideline-unseen.tsv");
+        // Held out: only its totals are printed, so that its misses are not read to choose a change.
+        var result = Evaluate("guideline-unseen.tsv", showMisses: false);
 
         // Committed before the fourth tuning (then 70.0 % hit@1, 80.0 % hit@3, 9 of 16 refused). It does not meet the
         // issue's figures; the floors are the measured ones rounded down, to catch a regression (docs/evaluation.md).
@@ -80,8 +81,9 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
             .Select(p => (p[0], (IReadOnlyList<string>)(p[1] == "none" ? [] : p[1].Split(',').Select(s => s.Trim()).ToList())))
             .ToList();
 
-    private Figures Evaluate(string file)
+    private Figures Evaluate(string file, bool showMisses = true)
     {
+        var output = showMisses ? testOutput : new Totals(testOutput);
         var options = new GuidelinesOptions();
         using var index = SampleGuideline.BuildIndex(options);
         var questions = LoadQuestions(file);
@@ -156,6 +158,20 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper output)
     }
 
     private sealed record Figures(int Answerable, double Hit1, double Hit3, int Unanswerable, int Refused);
+
+    /// <summary>Passes on only the line of totals (which names the set's file).</summary>
+    private sealed class Totals(ITestOutputHelper inner) : ITestOutputHelper
+    {
+        public void WriteLine(string message)
+        {
+            if (message.StartsWith("guideline-", StringComparison.Ordinal))
+            {
+                inner.WriteLine(message);
+            }
+        }
+
+        public void WriteLine(string format, params object[] args) => WriteLine(string.Format(CultureInfo.InvariantCulture, format, args));
+    }
 }
 
 internal static class SampleGuideline

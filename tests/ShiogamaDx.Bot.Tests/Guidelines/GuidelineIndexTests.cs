@@ -20,6 +20,33 @@ public sealed class GuidelineIndexTests
     }
 
     [Fact]
+    public void HowManyDays_IsHeldByASectionCountingWorkingDays()
+    {
+        // Rules count days as working days (5業務日以内, 3開庁日前) as often as days: both answer 何日.
+        var options = new GuidelinesOptions();
+        using var index = Build(
+            "復命は帰庁後５業務日以内に行う。", "復命の内容は所属で共有する。", "復命書には資料の写しを添える。", "精算は１０開庁日以内に行う。", "旅費は口座に振り込む。");
+
+        // Before, no section stated a number of days: the question was refused.
+        var answered = index.Search("復命は何日でしますか").Confident(options);
+        Assert.Equal("1", Assert.Single(answered, a => a.Coverage > 0.9).Section.Number);
+    }
+
+    [Fact]
+    public void AVerbWrittenWithoutItsKana_IsHeldByASectionWritingItWithThem()
+    {
+        // 「切り替えた」 counts as 切替 (its kana dropped); a section writes 「切り替え」, whose stem is the same word.
+        var options = new GuidelinesOptions();
+        using var index = Build(
+            "システムの切り替え後も一か月は紙の決裁を認める。", "決裁は課長が行う。", "紙の文書は保存箱に入れる。", "決裁の記録はシステムに残る。", "会議資料は画面で見る。");
+
+        var answered = index.Search("切り替えたあとも紙で決裁していい？").Confident(options);
+
+        Assert.Equal("1", answered[0].Section.Number);
+        Assert.Equal(1.0, answered[0].Coverage, 3);
+    }
+
+    [Fact]
     public void QuestionAboutAWordNoSectionHolds_IsRefused()
     {
         var options = new GuidelinesOptions();
