@@ -377,10 +377,9 @@ public sealed partial class SealedEvaluationTests(SealedHost host, ITestOutputHe
             output.WriteLine("  " + figure);
         }
 
-        foreach (var miss in misses)
-        {
-            output.WriteLine("  " + miss);
-        }
+        // Totals only: a sealed set's misses, once read, would choose changes (three engineers saw lines of them in
+        // one session while the output listed them). A fall below a floor is worked on with the dev sets.
+        output.WriteLine($"  misses: {misses.Count} (not printed)");
     }
 
     [GeneratedRegex(@"出典\s*:\s*((?:[^()\n]|\([^()\n]*\))+)")] // a document's name may hold one bracketed part: （サンプル）
