@@ -64,6 +64,8 @@ public sealed class EngineTests : IDisposable
     [InlineData(Audience.Resident, "はい")]
     [InlineData(Audience.Resident, "ありがとう！")]
     [InlineData(Audience.Staff, "了解")]
+    [InlineData(Audience.Resident, "そうですか")]
+    [InlineData(Audience.Resident, "すごいですね")]
     public async Task Acknowledgement_GetsAShortReply_AndIsNotKeptAsUnanswered(Audience audience, string text)
     {
         var replies = await app.SayAsync(audience, "r1", text);
