@@ -234,10 +234,10 @@ internal static partial class TextLayout
 
             // A statute's table of contents has no page numbers: 「第１章　総則（第１条―第４条）」, 「附則」, each a
             // heading that comes again further down.
-            var leader = LeaderLine().IsMatch(text);
-            if (leader || (inToc && (TocEntry().IsMatch(text) || ComesAgain(body, i, text))))
+            var entryLine = LeaderLine().IsMatch(text) || (inToc && TocEntry().IsMatch(text));
+            if (entryLine || (inToc && ComesAgain(body, i, text)))
             {
-                if (leader || TocEntry().IsMatch(text))
+                if (entryLine)
                 {
                     var entry = Compact(TocPage().Replace(text, string.Empty));
                     if (entry.Length >= 2)

@@ -160,20 +160,8 @@ public sealed partial record LanguagePack(
     /// feedback question, the sample note) in easy Japanese. Each stands for one message of messages.yaml
     /// (<see cref="LanguageDiversion.EasyFrame"/>); one the pack lacks is shown as the regular Japanese.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string[]> OptionalEasyTexts = new Dictionary<string, string[]>(StringComparer.Ordinal)
-    {
-        ["candidates"] = [],
-        ["this-one"] = [],
-        ["detail"] = [],
-        ["bring"] = [],
-        ["apply-online"] = [],
-        ["pay-online-button"] = [],
-        ["city-page"] = [],
-        ["feedback-prompt"] = [],
-        ["helpful"] = [],
-        ["not-helpful"] = [],
-        ["sample-note"] = [],
-    };
+    public static readonly IReadOnlyDictionary<string, string[]> OptionalEasyTexts =
+        LanguageDiversion.EasyFrame.ToDictionary(f => f.Easy, _ => Array.Empty<string>(), StringComparer.Ordinal);
 
     /// <summary>Texts shown as buttons: LINE cuts labels after 20 characters.</summary>
     private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", "detail", "bring", ClassPushes.CancelButton, ClassPushes.SurveyButton];

@@ -25,7 +25,7 @@ public static partial class ProcedureFile
     ];
 
     /// <summary>The features of this chat a procedure can be done in (<see cref="Procedure.Feature"/>): the class feature's handler name.</summary>
-    public static readonly IReadOnlySet<string> Features = new HashSet<string>(StringComparer.Ordinal) { "classes" };
+    public static readonly IReadOnlySet<string> Features = new HashSet<string>(StringComparer.Ordinal) { Classes.ClassMessages.Handler };
 
     public static ProcedureFileContent Load(string path)
     {

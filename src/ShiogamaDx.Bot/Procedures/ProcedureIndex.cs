@@ -234,7 +234,7 @@ public sealed class FieldIndex<T>
     private IEnumerable<string> WithoutNearMisses(string run, Dictionary<string, double> query)
     {
         // Most runs hold no pair of kanji that no entry writes: nothing to compare (every resident turn searches).
-        if (!Enumerable.Range(0, Math.Max(0, run.Length - 1)).Any(i => JapaneseText.IsKanji(run[i]) && JapaneseText.IsKanji(run[i + 1]) && !terms.ContainsKey(run.Substring(i, 2))))
+        if (!HasUnknownKanjiPair(run))
         {
             yield return run;
             yield break;
@@ -253,7 +253,7 @@ public sealed class FieldIndex<T>
                 }
 
                 var window = run.Substring(at, length);
-                if (!window.All(JapaneseText.IsKanji) || !Enumerable.Range(0, length - 1).Any(i => !terms.ContainsKey(window.Substring(i, 2))))
+                if (!window.All(JapaneseText.IsKanji) || !HasUnknownKanjiPair(window))
                 {
                     continue;
                 }
@@ -287,6 +287,19 @@ public sealed class FieldIndex<T>
         {
             yield return run[from..];
         }
+    }
+
+    private bool HasUnknownKanjiPair(string run)
+    {
+        for (var i = 0; i + 1 < run.Length; i++)
+        {
+            if (JapaneseText.IsKanji(run[i]) && JapaneseText.IsKanji(run[i + 1]) && !terms.ContainsKey(run.Substring(i, 2)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool OneKanjiApart(string a, string b)
