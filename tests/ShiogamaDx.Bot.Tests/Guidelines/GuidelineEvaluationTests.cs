@@ -9,7 +9,8 @@ namespace ShiogamaDx.Bot.Tests.Guidelines;
 /// <summary>
 /// Retrieval measured on guideline-questions.tsv (written before the first tuning), guideline-heldout.tsv
 /// (written before the second tuning), guideline-fresh.tsv (written before the third, only its totals were
-/// looked at while tuning) and guideline-unseen.tsv (written and committed before the fourth). Run alone to see the figures:
+/// looked at while tuning), guideline-unseen.tsv (written and committed before the fourth; a dev set since the ninth) and
+/// guideline-unseen2.tsv (held out, written before the ninth pass). Run alone to see the figures:
 /// dotnet test ShiogamaDx.Bot.sln --filter "FullyQualifiedName~GuidelineEvaluation" --logger "console;verbosity=detailed"
 /// </summary>
 public sealed class GuidelineEvaluationTests(ITestOutputHelper testOutput)
@@ -59,8 +60,9 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper testOutput)
     [Fact]
     public void UnseenSet_OnTheSampleGuideline_MeetsTheFloor()
     {
-        // Held out: only its totals are printed, so that its misses are not read to choose a change.
-        var result = Evaluate("guideline-unseen.tsv", showMisses: false);
+        // A dev set since the ninth pass: its misses were printed once in the eighth, so guideline-unseen2.tsv is the
+        // held-out set now and this one prints its misses like the other dev sets.
+        var result = Evaluate("guideline-unseen.tsv");
 
         // Committed before the fourth tuning (then 70.0 % hit@1, 80.0 % hit@3, 9 of 16 refused). It does not meet the
         // issue's figures; the floors are the measured ones rounded down, to catch a regression (docs/evaluation.md).
@@ -72,6 +74,21 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper testOutput)
         // 10 → 9 refused (hit@1 48 unchanged, hit@3 58 → 59) with a verb's or a compound's one kanji held wherever it is
         // written (#18 fifth pass); which question it is was not looked at: this set is held out.
         Assert.True(result.Refused >= 9, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
+    }
+
+    [Fact]
+    public void UnseenSet2_OnTheSampleGuideline_MeetsTheFloor()
+    {
+        // Held out since the ninth pass (written and committed before that pass built or changed anything): only its
+        // totals are printed, so that its misses are not read to choose a change.
+        var result = Evaluate("guideline-unseen2.tsv", showMisses: false);
+
+        Assert.True(result.Answerable >= 45 && result.Unanswerable >= 10, "the unseen2 set is too small");
+        // Floors well below the first measured figures, to catch a collapse only; the figures against the target
+        // (≥ 90 %, every uncovered question refused) are in docs/evaluation.md.
+        Assert.True(result.Hit1 >= 0.50, $"hit@1 {result.Hit1:P1} is under 50%");
+        Assert.True(result.Hit3 >= 0.60, $"hit@3 {result.Hit3:P1} is under 60%");
+        Assert.True(result.Refused >= 4, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
     }
 
     internal static List<(string Question, IReadOnlyList<string> Expected)> LoadQuestions(string file = "guideline-questions.tsv") =>
