@@ -62,6 +62,21 @@ public sealed class GuideTests : IDisposable
         Assert.StartsWith("【スマホ教室に来られない方の相談先】", help, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CityHallsHours_AreAnswered_WithWhatCanBeDoneWhileItIsClosed_AndAnHourOfAProcedureStaysWithIt()
+    {
+        var hours = ReplyText.Of(await app.SayAsync(Audience.Resident, "g8", "土日も市役所の窓口は開いていますか"));
+        var konbini = ReplyText.Of(await app.SayAsync(Audience.Resident, "g9", "コンビニで住民票は何時まで取れる？"));
+
+        Assert.StartsWith("【市役所の開庁時間と場所】", hours, StringComparison.Ordinal);
+        Assert.Contains("8:30〜17:15", hours, StringComparison.Ordinal);
+        Assert.Contains("電子申請", hours, StringComparison.Ordinal);
+        Assert.Contains("※サンプルの内容を含みます", hours, StringComparison.Ordinal);
+        // 「何時まで」 is no keyword of the guide: with it, a procedure's own hours (コンビニ交付's 6:30〜23:00) went to city hall's.
+        Assert.Contains("【証明書のコンビニ交付】", konbini, StringComparison.Ordinal);
+        Assert.DoesNotContain("開庁時間", konbini, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("母にスマホの使い方を教えたいんだけど")]
     [InlineData("LINEの操作を教えてくれる人を探しています")]
