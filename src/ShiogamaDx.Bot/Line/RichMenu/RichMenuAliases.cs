@@ -15,17 +15,34 @@ internal sealed class RichMenuAliases(LineRichMenuClient client, IOptions<LineOp
     public const string MainAlias = "shiogama-main";
     public const string DisasterAlias = "shiogama-disaster";
 
+    /// <summary>The prefix of the menus in a resident's language (<see cref="LanguageAlias"/>).</summary>
+    public const string LanguagePrefix = MainAlias + "-";
+
+    /// <summary>The alias of the main menu in a language (<c>easy</c>, en …): LINE allows a-z, 0-9, _ and - (32 at most).</summary>
+    public static string LanguageAlias(string code) => LanguagePrefix + code;
+
     public string Channel => "line";
 
     private Uri Api => options.Value.ApiBaseUrl;
 
     /// <returns>The rich menu the alias points at; null when there is no such alias.</returns>
     /// <remarks>Read from the list of aliases: one answer for "none", where a lookup by id would answer with an error.</remarks>
-    public async Task<string?> FindAsync(string alias, CancellationToken ct)
+    public async Task<string?> FindAsync(string alias, CancellationToken ct) => (await ListAsync(ct)).GetValueOrDefault(alias);
+
+    /// <summary>Every alias of the channel and the menu it points at.</summary>
+    public async Task<Dictionary<string, string>> ListAsync(CancellationToken ct)
     {
         var body = await client.SendAsync(Api, "v2/bot/richmenu/alias/list", null, ct, HttpMethod.Get);
-        return JsonNode.Parse(body)?["aliases"]?.AsArray()
-            .FirstOrDefault(a => (string?)a?["richMenuAliasId"] == alias)?["richMenuId"]?.GetValue<string>();
+        var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var a in JsonNode.Parse(body)?["aliases"]?.AsArray() ?? [])
+        {
+            if ((string?)a?["richMenuAliasId"] is { } alias && (string?)a?["richMenuId"] is { } id)
+            {
+                aliases[alias] = id;
+            }
+        }
+
+        return aliases;
     }
 
     /// <summary>Creates the alias, or points it at another menu when it exists.</summary>
