@@ -211,6 +211,15 @@ public sealed partial class FakeLineApi
             json = JsonNode.Parse(await new StreamReader(http.Request.Body).ReadToEndAsync());
             errors.AddRange(OpenApiValidator.Messaging.Validate(json, "RichMenuBatchRequest"));
         }
+        else if (path == "/v2/bot/richmenu/bulk/link")
+        {
+            json = JsonNode.Parse(await new StreamReader(http.Request.Body).ReadToEndAsync());
+            errors.AddRange(OpenApiValidator.Messaging.Validate(json, "RichMenuBulkLinkRequest"));
+            if (!KnownRichMenu((string?)json?["richMenuId"]))
+            {
+                errors.Add("no such rich menu");
+            }
+        }
         else
         {
             errors.Add("unexpected endpoint");
@@ -256,12 +265,28 @@ public sealed partial class FakeLineApi
             else if (path == "/v2/bot/richmenu/batch")
             {
                 // Done at once here; LINE answers 202 and works in the background.
-                foreach (var op in json!["operations"]!.AsArray().Where(o => (string?)o?["type"] == "link"))
+                foreach (var op in json!["operations"]!.AsArray())
                 {
                     foreach (var user in userRichMenus.Where(u => u.Value == (string?)op!["from"]).Select(u => u.Key).ToList())
                     {
-                        userRichMenus[user] = (string)op!["to"]!;
+                        if ((string?)op!["type"] == "link")
+                        {
+                            userRichMenus[user] = (string)op["to"]!;
+                        }
+                        else if ((string?)op["type"] == "unlink")
+                        {
+                            userRichMenus.Remove(user);
+                        }
                     }
+                }
+
+                return Results.Json(new JsonObject(), statusCode: 202);
+            }
+            else if (path == "/v2/bot/richmenu/bulk/link")
+            {
+                foreach (var user in json!["userIds"]!.AsArray())
+                {
+                    userRichMenus[(string)user!] = (string)json["richMenuId"]!;
                 }
 
                 return Results.Json(new JsonObject(), statusCode: 202);

@@ -127,6 +127,38 @@ public sealed class LanguageRichMenuTests(JapaneseFontFixture fonts) : IClassFix
     }
 
     [Fact]
+    public async Task DisasterMenu_IsShownToLanguageResidentsToo_AndTheirLanguagesMenuComesBackAfter()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        Register(host.Fake);
+        host.Fake.AddRichMenu("richmenu-main", asDefault: true, alias: RichMenuAliases.MainAlias);
+        host.Fake.AddRichMenu("richmenu-disaster", alias: RichMenuAliases.DisasterAlias);
+        await SayAsync(host, "English");
+        Assert.Equal("richmenu-en", host.Fake.UserRichMenus[LineTestHost.UserId]);
+
+        // LINE shows a linked menu before the default: the disaster menu unlinks the language menus (one call, not per person).
+        Assert.Equal(MenuSwitchOutcome.Switched, (await MenuAsync(host, m => m.ShowDisasterMenuAsync(CancellationToken.None))).Outcome);
+        Assert.Equal("richmenu-disaster", host.Fake.DefaultRichMenu);
+        Assert.Empty(host.Fake.UserRichMenus);
+
+        // A switch meanwhile links nothing (it would hide the disaster menu) …
+        await SayAsync(host, "Tiếng Việt");
+        Assert.Empty(host.Fake.UserRichMenus);
+
+        // … and the end of the mode links each resident to the menu of the language they keep now.
+        Assert.Equal(MenuSwitchOutcome.Switched, (await MenuAsync(host, m => m.ShowNormalMenuAsync(null, CancellationToken.None))).Outcome);
+        Assert.Equal("richmenu-main", host.Fake.DefaultRichMenu);
+        Assert.Equal("richmenu-vi", host.Fake.UserRichMenus[LineTestHost.UserId]);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    private static async Task<MenuSwitchResult> MenuAsync(LineTestHost host, Func<IChannelMenu, Task<MenuSwitchResult>> switchMenu)
+    {
+        await using var scope = host.App.Services.CreateAsyncScope();
+        return await switchMenu(scope.ServiceProvider.GetServices<IChannelMenu>().Single(m => m.Channel == "line"));
+    }
+
+    [Fact]
     public async Task EveryButtonOfEveryLanguagesMenu_IsAnsweredInThatLanguage()
     {
         await using var app = new BotApplication();

@@ -33,7 +33,8 @@ internal sealed class RichMenuLinkRetries
 /// <summary>
 /// Shows a resident the rich menu in the language kept for them: links them to the menu <c>line richmenu apply</c>
 /// registered under <see cref="RichMenuAliases.LanguageAlias"/>, and unlinks them (the default menu again) for Japanese
-/// or a language without a menu. Nothing is called while no language menu is registered. A LINE outage, a limit (429)
+/// or a language without a menu. Nothing is called while no language menu is registered; nothing is linked while the
+/// disaster menu is everyone's (the disaster mode links the residents back when it ends). A LINE outage, a limit (429)
 /// or a timeout never holds up or breaks the turn: logged, and tried again on the resident's next turn. A refusal
 /// (another 4xx) is logged and not retried: it would be refused again.
 /// </summary>
@@ -76,6 +77,12 @@ internal sealed class LanguageRichMenuLinks(
 
             if (language is not null && registered.GetValueOrDefault(RichMenuAliases.LanguageAlias(language)) is { } menu)
             {
+                if (registered.GetValueOrDefault(RichMenuAliases.DisasterAlias) is { } disaster && await aliases.DefaultAsync(timeout.Token) == disaster)
+                {
+                    // The disaster menu is everyone's now, and a linked menu would hide it: linked when the mode ends.
+                    return;
+                }
+
                 await client.LinkAsync(lineUserId, menu, timeout.Token);
                 logger.LogInformation("Rich menu in {Language} linked to a resident", language);
             }

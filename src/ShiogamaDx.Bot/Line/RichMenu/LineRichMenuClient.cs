@@ -103,6 +103,25 @@ internal sealed class LineRichMenuClient(HttpClient http, IOptions<LineOptions> 
         await SendAsync(options.Value.ApiBaseUrl, "v2/bot/richmenu/batch", content, ct);
     }
 
+    /// <summary>POST /v2/bot/richmenu/batch, "unlink" operations: nobody is linked to these menus any more (they see the default).</summary>
+    public async Task UnlinkEveryoneAsync(IReadOnlyList<string> richMenuIds, CancellationToken ct)
+    {
+        var body = new JsonObject
+        {
+            ["operations"] = new JsonArray([.. richMenuIds.Take(1000).Select(id => (JsonNode)new JsonObject { ["type"] = "unlink", ["from"] = id })]),
+        };
+        using var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        await SendAsync(options.Value.ApiBaseUrl, "v2/bot/richmenu/batch", content, ct);
+    }
+
+    /// <summary>POST /v2/bot/richmenu/bulk/link: up to 500 people see this menu.</summary>
+    public async Task LinkManyAsync(string richMenuId, IReadOnlyList<string> lineUserIds, CancellationToken ct)
+    {
+        var body = new JsonObject { ["richMenuId"] = richMenuId, ["userIds"] = new JsonArray([.. lineUserIds.Select(id => (JsonNode)id)]) };
+        using var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        await SendAsync(options.Value.ApiBaseUrl, "v2/bot/richmenu/bulk/link", content, ct);
+    }
+
     /// <summary>Everyone's default menu now, with its name; null when the account has none.</summary>
     public async Task<(string Id, string Name)?> GetDefaultAsync(CancellationToken ct)
     {
@@ -170,7 +189,7 @@ internal sealed class LineRichMenuClient(HttpClient http, IOptions<LineOptions> 
     private static string EndpointName(string path) => path.StartsWith("v2/bot/user/all/", StringComparison.Ordinal)
         ? "v2/bot/user/all/richmenu"
         : path.StartsWith("v2/bot/user/", StringComparison.Ordinal) ? "v2/bot/user/richmenu"
-        : path == "v2/bot/richmenu/batch" ? "v2/bot/richmenu/batch"
+        : path is "v2/bot/richmenu/batch" or "v2/bot/richmenu/bulk/link" ? path
         : path.StartsWith("v2/bot/richmenu/alias", StringComparison.Ordinal) ? "v2/bot/richmenu/alias"
         : path.EndsWith("/content", StringComparison.Ordinal) ? "v2/bot/richmenu/content" : "v2/bot/richmenu";
 }
