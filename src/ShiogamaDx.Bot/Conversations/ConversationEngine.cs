@@ -47,6 +47,9 @@ public sealed class ConversationEngine(
 
     // Set by this turn's "not understood" answer (the engine is scoped: one per turn or one per inbox item).
     private bool notUnderstood;
+
+    // The feature whose answer stands this turn (ITurnDiversion.AfterAsync is told): a handler's name, "dialog:" + a flow's id.
+    private string? answeredBy;
     private const int MaxAskedText = 90; // the question travels, escaped, in the choice's postback data (1,000 characters at most)
 
     public static readonly TextReply Apology = new("申し訳ありません、ただいま応答できませんでした。少し時間をおいてもう一度お試しください。");
@@ -95,6 +98,7 @@ public sealed class ConversationEngine(
     private async Task<IReadOnlyList<Reply>> TurnAsync(IncomingMessage message, CancellationToken ct)
     {
         notUnderstood = false;
+        answeredBy = null;
         var (state, expired) = await store.LoadAsync(message.ConversationKey, ct);
         var turn = await ToTurnAsync(message, inDialog: state is not null, ct);
         var diverted = await DivertAsync(turn, ct);
@@ -103,7 +107,7 @@ public sealed class ConversationEngine(
         {
             foreach (var diversion in diversions)
             {
-                replies = await diversion.AfterAsync(turn, replies, !notUnderstood, ct);
+                replies = await diversion.AfterAsync(turn, replies, !notUnderstood, answeredBy, ct);
             }
         }
 
@@ -186,6 +190,7 @@ public sealed class ConversationEngine(
             }
             else
             {
+                answeredBy = "dialog:" + state.DialogId;
                 var dialogTurn = await runtime.ContinueAsync(state, turn, ct);
                 await store.SaveAsync(turn.Message.ConversationKey, dialogTurn.State, ct);
                 return (dialogTurn.Replies, dialogTurn.State is not null);
@@ -244,6 +249,7 @@ public sealed class ConversationEngine(
                 return null;
             }
 
+            answeredBy = target.Name;
             return await target.HandleAsync(turn, ct);
         }
 
@@ -282,11 +288,16 @@ public sealed class ConversationEngine(
     /// <summary>The handler's answer, or that of the handler it hands the turn over to (one hop, same audience).</summary>
     private async Task<TurnResult> HandleOrHandOverAsync(IIntentHandler handler, Turn turn, CancellationToken ct)
     {
+        answeredBy = handler.Name;
         var result = await handler.HandleAsync(turn, ct);
-        return result.HandOverTo is { } name && name != handler.Name
-               && handlers.FirstOrDefault(h => h.Audience == turn.Message.Audience && h.Name == name) is { } next
-            ? await next.HandleAsync(turn, ct)
-            : result;
+        if (result.HandOverTo is { } name && name != handler.Name
+            && handlers.FirstOrDefault(h => h.Audience == turn.Message.Audience && h.Name == name) is { } next)
+        {
+            answeredBy = next.Name;
+            return await next.HandleAsync(turn, ct);
+        }
+
+        return result;
     }
 
     /// <summary>Inside a flow: a button of another feature, or a text some feature would answer, else null.</summary>

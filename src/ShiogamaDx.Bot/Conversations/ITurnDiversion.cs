@@ -12,4 +12,12 @@ public interface ITurnDiversion
 
     /// <summary>The engine's answer, or one in its place (the menu replaced by an offer to talk to a person after a second "not understood" in a row).</summary>
     Task<IReadOnlyList<Reply>> AfterAsync(Turn turn, IReadOnlyList<Reply> replies, bool understood, CancellationToken ct);
+
+    /// <summary>
+    /// As <see cref="AfterAsync(Turn, IReadOnlyList{Reply}, bool, CancellationToken)"/>, told which feature answered: the
+    /// name of the handler whose answer stands, <c>dialog:</c> and the flow's id for a flow's step, or null (small talk,
+    /// the menu, "not understood"). The engine calls this one; a diversion that does not care keeps the other.
+    /// </summary>
+    Task<IReadOnlyList<Reply>> AfterAsync(Turn turn, IReadOnlyList<Reply> replies, bool understood, string? answeredBy, CancellationToken ct) =>
+        AfterAsync(turn, replies, understood, ct);
 }

@@ -162,7 +162,10 @@ public sealed partial class LanguageDiversion(
         return Noted(await ForeignAsync(turn, pack, ct), pack);
     }
 
-    public async Task<IReadOnlyList<Reply>> AfterAsync(Turn turn, IReadOnlyList<Reply> replies, bool understood, CancellationToken ct)
+    public Task<IReadOnlyList<Reply>> AfterAsync(Turn turn, IReadOnlyList<Reply> replies, bool understood, CancellationToken ct) =>
+        AfterAsync(turn, replies, understood, null, ct);
+
+    public async Task<IReadOnlyList<Reply>> AfterAsync(Turn turn, IReadOnlyList<Reply> replies, bool understood, string? answeredBy, CancellationToken ct)
     {
         if (turn.Message.Audience != Audience.Resident || language == LanguagePack.Japanese || catalog[language] is not { } pack)
         {
@@ -171,7 +174,8 @@ public sealed partial class LanguageDiversion(
 
         if (pack.IsEasy)
         {
-            return Easy(understood ? replies : EasyNotUnderstood(replies, pack), pack);
+            var easy = Easy(understood ? replies : EasyNotUnderstood(replies, pack), pack);
+            return understood && answeredBy is not (null or ProcedureReplies.Handler or Handler) ? NotEasy(easy, pack, answeredBy) : easy;
         }
 
         // The catalog counted the answer to "was this helpful?": its thanks, in the resident's language.
@@ -723,6 +727,28 @@ public sealed partial class LanguageDiversion(
         }
 
         return result;
+    }
+
+    /// <summary>Prefix of the counts of a feature's answers a やさしい日本語 resident got in regular Japanese (with the procedures' demand).</summary>
+    internal const string EasyFeaturePrefix = "easy:";
+
+    /// <summary>
+    /// An answer of a feature other than the catalog (the class schedule and registration, a guide such as 書かない窓口,
+    /// the contact, a flow's step): no easy version of those exists, so the resident is told in easy Japanese that it
+    /// is regular Japanese (before the buttons, which LINE shows under the last message), and the office's report
+    /// counts it, so the easy versions get written where residents need them.
+    /// </summary>
+    private IReadOnlyList<Reply> NotEasy(IReadOnlyList<Reply> replies, LanguagePack easy, string feature)
+    {
+        var note = easy["no-easy-version"];
+        demand.Count(EasyFeaturePrefix + feature);
+        if (replies.Count == 0 || replies.Any(r => r is TextReply { Text: var t } && t == note))
+        {
+            return replies;
+        }
+
+        var at = replies[^1] is ChoicesReply ? replies.Count - 1 : replies.Count;
+        return [.. replies.Take(at), new TextReply(note), .. replies.Skip(at)];
     }
 
     /// <summary>Procedure cards with their easy version as the body; whether one of them has none.</summary>

@@ -8,9 +8,10 @@ namespace ShiogamaDx.Bot.Localization;
 
 /// <summary>
 /// For the DX office: the procedures without a やさしい日本語 version (and the languages without a translation of
-/// them), the most asked this fiscal year first, so the easy versions get written where they matter.
+/// them), and the other features whose answers やさしい日本語 residents got in regular Japanese, the most asked this
+/// fiscal year first, so the easy versions get written where they matter.
 /// </summary>
-public sealed class LanguageReportHandler(BotDbContext db, ProcedureIndexCache cache, ProcedureDemandCounter counter, LanguageCatalog catalog, TimeProvider clock, Messages.MessageCatalog messages) : IIntentHandler
+public sealed class LanguageReportHandler(BotDbContext db, ProcedureIndexCache cache, ProcedureDemandCounter counter, LanguageCatalog catalog, DialogCatalog dialogs, TimeProvider clock, Messages.MessageCatalog messages) : IIntentHandler
 {
     private const int Top = 15;
 
@@ -49,8 +50,16 @@ public sealed class LanguageReportHandler(BotDbContext db, ProcedureIndexCache c
             .OrderByDescending(x => x.Asked).ThenBy(x => x.Procedure.Position)
             .ToList();
         var texts = messages.Current;
-        var rows = lacking.Take(Top)
-            .Select(x => (IReadOnlyList<string>)[x.Procedure.Name, x.Asked.ToString(CultureInfo.InvariantCulture), x.NoEasy ? texts[LocalizationTexts.EasyNo] : texts[LocalizationTexts.EasyYes], x.Untranslated.Count == 0 ? "-" : string.Join(" ", x.Untranslated)])
+
+        // Answers of the other features (class schedule, guides, flows) a やさしい日本語 resident got in regular Japanese:
+        // none has an easy version, so each is listed by how often it was so answered, among the procedures.
+        var features = asked.Where(a => a.Key.StartsWith(LanguageDiversion.EasyFeaturePrefix, StringComparison.Ordinal))
+            .Select(a => (Name: texts.Format(LocalizationTexts.FeatureRow, FeatureName(a.Key[LanguageDiversion.EasyFeaturePrefix.Length..])), a.Value));
+        var rows = lacking.Select(x => (Name: x.Procedure.Name, Asked: x.Asked, Position: x.Procedure.Position, Easy: x.NoEasy ? texts[LocalizationTexts.EasyNo] : texts[LocalizationTexts.EasyYes], Untranslated: x.Untranslated.Count == 0 ? "-" : string.Join(" ", x.Untranslated)))
+            .Concat(features.Select(f => (f.Name, Asked: f.Value, Position: int.MaxValue, Easy: texts[LocalizationTexts.EasyNo], Untranslated: "-")))
+            .OrderByDescending(x => x.Asked).ThenBy(x => x.Position)
+            .Take(Top)
+            .Select(x => (IReadOnlyList<string>)[x.Name, x.Asked.ToString(CultureInfo.InvariantCulture), x.Easy, x.Untranslated])
             .ToList();
         var noEasy = procedures.Count(p => easy?.Procedures.GetValueOrDefault(p.Id)?.Text is null);
         return TurnResult.Of(new TableReply(
@@ -59,4 +68,10 @@ public sealed class LanguageReportHandler(BotDbContext db, ProcedureIndexCache c
             rows,
             texts.Format(LocalizationTexts.ReportNote, noEasy, procedures.Count)));
     }
+
+    /// <summary>A flow by its title (「スマホ教室の申し込み」), another feature by the name of its handler.</summary>
+    private string FeatureName(string feature) =>
+        feature.StartsWith("dialog:", StringComparison.Ordinal) && dialogs.Dialogs.FirstOrDefault(d => d.Id == feature["dialog:".Length..]) is { } dialog
+            ? dialog.Title
+            : feature;
 }

@@ -18,5 +18,6 @@ internal static class LocalizationTexts
     public static readonly MessageKey ColumnUntranslated = new("localization.column-untranslated");
     public static readonly MessageKey EasyYes = new("localization.easy-yes");
     public static readonly MessageKey EasyNo = new("localization.easy-no");
+    public static readonly MessageKey FeatureRow = new("localization.feature-row", "feature");
     public static readonly MessageKey ReportNote = new("localization.report-note", "missing", "count");
 }

@@ -45,16 +45,27 @@ internal sealed class ResidentLanguageConfiguration : IEntityTypeConfiguration<R
     }
 }
 
-/// <summary>Reads and keeps residents' languages. Plain Japanese nobody chose over another language is no row at all.</summary>
-public sealed class ResidentLanguages(BotDbContext db, TimeProvider clock)
+/// <summary>
+/// Reads and keeps residents' languages. Plain Japanese nobody chose over another language is no row at all. Each change
+/// is passed on to the channel's per-person menu (<see cref="IResidentLanguageMenu"/>), so the menu follows the language.
+/// </summary>
+public sealed class ResidentLanguages(BotDbContext db, TimeProvider clock, IEnumerable<IResidentLanguageMenu> menus)
 {
     /// <summary>The language to say something in on the bot's own (a push, a job): <c>easy</c> or a foreign code; null for Japanese.</summary>
     public async Task<string?> GetAsync(string userKey, CancellationToken ct) =>
         await KeptAsync(userKey, ct) is { } kept && kept.Language != LanguagePack.Japanese ? kept.Language : null;
 
     /// <summary>The kept language and where it comes from (a <c>ja</c> row included); null when none is kept.</summary>
-    public async Task<(string Language, LanguageSource Source)?> KeptAsync(string userKey, CancellationToken ct) =>
-        await KeptByUser.RunAsync(db, userKey, ct) is { } row ? (row.Language, row.Source) : null;
+    public async Task<(string Language, LanguageSource Source)?> KeptAsync(string userKey, CancellationToken ct)
+    {
+        // Read on every turn: the place to finish a menu change the channel could not make last time.
+        foreach (var menu in menus)
+        {
+            await menu.RetryAsync(userKey, ct);
+        }
+
+        return await KeptByUser.RunAsync(db, userKey, ct) is { } row ? (row.Language, row.Source) : null;
+    }
 
     // Read on every resident's turn.
     private static readonly CompiledQuery<string, ResidentLanguage?> KeptByUser =
@@ -99,7 +110,16 @@ public sealed class ResidentLanguages(BotDbContext db, TimeProvider clock)
         }
 
         await db.SaveChangesAsync(ct);
+        await ShowMenuAsync(userKey, language == LanguagePack.Japanese ? null : language, ct);
         return true;
+    }
+
+    private async Task ShowMenuAsync(string userKey, string? language, CancellationToken ct)
+    {
+        foreach (var menu in menus)
+        {
+            await menu.ShowAsync(userKey, language, ct);
+        }
     }
 
     /// <summary>The resident's LINE profile was read and its language is none of the packs' (Japanese, or one without a pack): a profile's language is forgotten.</summary>
@@ -111,6 +131,7 @@ public sealed class ResidentLanguages(BotDbContext db, TimeProvider clock)
         if (await profile.AnyAsync(ct))
         {
             await profile.ExecuteDeleteAsync(ct);
+            await ShowMenuAsync(userKey, null, ct);
         }
     }
 }

@@ -16,6 +16,28 @@ public sealed partial class FakeLineApi
     private int richMenuCounter;
     private readonly HashSet<string> richMenus = [];
     private readonly Dictionary<string, string> richMenuAliases = [];
+    private readonly Dictionary<string, string> userRichMenus = [];
+
+    /// <summary>The rich menu linked to each user (by LINE user id), as LINE keeps it; a user without one sees the default.</summary>
+    public IReadOnlyDictionary<string, string> UserRichMenus
+    {
+        get
+        {
+            lock (gate)
+            {
+                return new Dictionary<string, string>(userRichMenus);
+            }
+        }
+    }
+
+    /// <summary>The name a menu was created with.</summary>
+    public string RichMenuName(string id)
+    {
+        lock (gate)
+        {
+            return richMenuNames.GetValueOrDefault(id, string.Empty);
+        }
+    }
 
     /// <summary>Everyone's default rich menu now; null when none is set.</summary>
     public string? DefaultRichMenu { get; private set; }
@@ -72,6 +94,25 @@ public sealed partial class FakeLineApi
             {
                 calls.Add(new LineCall("GET /v2/bot/user/all/richmenu", null, null, []) { At = Clock(), Status = DefaultRichMenu is null ? 404 : 200 });
                 return DefaultRichMenu is null ? Error(404, "no default rich menu") : Results.Json(new JsonObject { ["richMenuId"] = DefaultRichMenu });
+            }
+        });
+        web.MapDelete("/v2/bot/user/{userId}/richmenu", (string userId) =>
+        {
+            // The literal route of "all" (everyone's default) below takes precedence over this one.
+            var path = $"/v2/bot/user/{userId}/richmenu";
+            var call = new LineCall("DELETE " + path, null, null, []) { At = Clock() };
+            lock (gate)
+            {
+                calls.Add(call);
+                if (faults.TryPeek(out var next) && ("DELETE " + path).StartsWith(next.Path, StringComparison.Ordinal) && faults.TryDequeue(out var planned))
+                {
+                    call.Status = planned.Fault.Status;
+                    return Error(planned.Fault.Status, planned.Fault.Message ?? "Injected fault");
+                }
+
+                call.Status = 200;
+                userRichMenus.Remove(userId);
+                return Results.Json(new JsonObject());
             }
         });
         web.MapDelete("/v2/bot/user/all/richmenu", () =>
@@ -157,6 +198,28 @@ public sealed partial class FakeLineApi
                 errors.Add("no such rich menu");
             }
         }
+        else if (path.StartsWith("/v2/bot/user/", StringComparison.Ordinal) && path.Split('/') is [_, "v2", "bot", "user", _, "richmenu", var linked])
+        {
+            id = linked;
+            if (!KnownRichMenu(id))
+            {
+                errors.Add("no rich menu " + id);
+            }
+        }
+        else if (path == "/v2/bot/richmenu/batch")
+        {
+            json = JsonNode.Parse(await new StreamReader(http.Request.Body).ReadToEndAsync());
+            errors.AddRange(OpenApiValidator.Messaging.Validate(json, "RichMenuBatchRequest"));
+        }
+        else if (path == "/v2/bot/richmenu/bulk/link")
+        {
+            json = JsonNode.Parse(await new StreamReader(http.Request.Body).ReadToEndAsync());
+            errors.AddRange(OpenApiValidator.Messaging.Validate(json, "RichMenuBulkLinkRequest"));
+            if (!KnownRichMenu((string?)json?["richMenuId"]))
+            {
+                errors.Add("no such rich menu");
+            }
+        }
         else
         {
             errors.Add("unexpected endpoint");
@@ -194,6 +257,39 @@ public sealed partial class FakeLineApi
             if (path.StartsWith("/v2/bot/user/all/richmenu/", StringComparison.Ordinal))
             {
                 DefaultRichMenu = id;
+            }
+            else if (path.StartsWith("/v2/bot/user/", StringComparison.Ordinal))
+            {
+                userRichMenus[path.Split('/')[4]] = id!;
+            }
+            else if (path == "/v2/bot/richmenu/batch")
+            {
+                // Done at once here; LINE answers 202 and works in the background.
+                foreach (var op in json!["operations"]!.AsArray())
+                {
+                    foreach (var user in userRichMenus.Where(u => u.Value == (string?)op!["from"]).Select(u => u.Key).ToList())
+                    {
+                        if ((string?)op!["type"] == "link")
+                        {
+                            userRichMenus[user] = (string)op["to"]!;
+                        }
+                        else if ((string?)op["type"] == "unlink")
+                        {
+                            userRichMenus.Remove(user);
+                        }
+                    }
+                }
+
+                return Results.Json(new JsonObject(), statusCode: 202);
+            }
+            else if (path == "/v2/bot/richmenu/bulk/link")
+            {
+                foreach (var user in json!["userIds"]!.AsArray())
+                {
+                    userRichMenus[(string)user!] = (string)json["richMenuId"]!;
+                }
+
+                return Results.Json(new JsonObject(), statusCode: 202);
             }
             else if (path == "/v2/bot/richmenu/alias")
             {

@@ -84,6 +84,44 @@ internal sealed class LineRichMenuClient(HttpClient http, IOptions<LineOptions> 
     public async Task SetDefaultAsync(string richMenuId, CancellationToken ct) =>
         await SendAsync(options.Value.ApiBaseUrl, $"v2/bot/user/all/richmenu/{Uri.EscapeDataString(richMenuId)}", null, ct);
 
+    /// <summary>POST /v2/bot/user/{userId}/richmenu/{richMenuId}: this one person sees this menu instead of the default.</summary>
+    public async Task LinkAsync(string lineUserId, string richMenuId, CancellationToken ct) =>
+        await SendAsync(options.Value.ApiBaseUrl, $"v2/bot/user/{Uri.EscapeDataString(lineUserId)}/richmenu/{Uri.EscapeDataString(richMenuId)}", null, ct);
+
+    /// <summary>DELETE /v2/bot/user/{userId}/richmenu: this person sees the default menu again.</summary>
+    public async Task UnlinkAsync(string lineUserId, CancellationToken ct) =>
+        await SendAsync(options.Value.ApiBaseUrl, $"v2/bot/user/{Uri.EscapeDataString(lineUserId)}/richmenu", null, ct, HttpMethod.Delete);
+
+    /// <summary>POST /v2/bot/richmenu/batch, "link" operations: everyone linked to each <c>From</c> menu is linked to its <c>To</c> instead.</summary>
+    public async Task ReplaceLinkedAsync(IReadOnlyList<(string From, string To)> moves, CancellationToken ct)
+    {
+        var body = new JsonObject
+        {
+            ["operations"] = new JsonArray([.. moves.Take(1000).Select(m => (JsonNode)new JsonObject { ["type"] = "link", ["from"] = m.From, ["to"] = m.To })]),
+        };
+        using var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        await SendAsync(options.Value.ApiBaseUrl, "v2/bot/richmenu/batch", content, ct);
+    }
+
+    /// <summary>POST /v2/bot/richmenu/batch, "unlink" operations: nobody is linked to these menus any more (they see the default).</summary>
+    public async Task UnlinkEveryoneAsync(IReadOnlyList<string> richMenuIds, CancellationToken ct)
+    {
+        var body = new JsonObject
+        {
+            ["operations"] = new JsonArray([.. richMenuIds.Take(1000).Select(id => (JsonNode)new JsonObject { ["type"] = "unlink", ["from"] = id })]),
+        };
+        using var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        await SendAsync(options.Value.ApiBaseUrl, "v2/bot/richmenu/batch", content, ct);
+    }
+
+    /// <summary>POST /v2/bot/richmenu/bulk/link: up to 500 people see this menu.</summary>
+    public async Task LinkManyAsync(string richMenuId, IReadOnlyList<string> lineUserIds, CancellationToken ct)
+    {
+        var body = new JsonObject { ["richMenuId"] = richMenuId, ["userIds"] = new JsonArray([.. lineUserIds.Select(id => (JsonNode)id)]) };
+        using var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        await SendAsync(options.Value.ApiBaseUrl, "v2/bot/richmenu/bulk/link", content, ct);
+    }
+
     /// <summary>Everyone's default menu now, with its name; null when the account has none.</summary>
     public async Task<(string Id, string Name)?> GetDefaultAsync(CancellationToken ct)
     {
@@ -150,6 +188,8 @@ internal sealed class LineRichMenuClient(HttpClient http, IOptions<LineOptions> 
     /// <summary>The path without the menu id, so the metric's labels stay a small fixed set.</summary>
     private static string EndpointName(string path) => path.StartsWith("v2/bot/user/all/", StringComparison.Ordinal)
         ? "v2/bot/user/all/richmenu"
+        : path.StartsWith("v2/bot/user/", StringComparison.Ordinal) ? "v2/bot/user/richmenu"
+        : path is "v2/bot/richmenu/batch" or "v2/bot/richmenu/bulk/link" ? path
         : path.StartsWith("v2/bot/richmenu/alias", StringComparison.Ordinal) ? "v2/bot/richmenu/alias"
         : path.EndsWith("/content", StringComparison.Ordinal) ? "v2/bot/richmenu/content" : "v2/bot/richmenu";
 }

@@ -25,6 +25,7 @@ public sealed class RichMenuOptions
 /// puts it in place on LINE as everyone's default menu. <c>--dry-run</c> only writes the image and the JSON.
 /// <c>--disaster</c> does the same with the disaster menu but only registers it (alias), for the disaster mode to switch to.
 /// A default menu this bot did not make (another extension's) is left in place unless <c>--replace</c>.
+/// The menu's languages (its <c>i18n:</c>) are drawn and registered too, each under its own alias, for residents who keep one.
 /// </summary>
 internal sealed class RichMenuCommand(
     IOptions<RichMenuOptions> options,
@@ -69,7 +70,8 @@ internal sealed class RichMenuCommand(
             return 1;
         }
 
-        var texts = string.Concat(menu.Areas.Select(a => a.Label + a.Note));
+        // One face for every language's image: the Japanese collections (Noto Sans CJK) also hold Latin, Vietnamese and Hangul.
+        var texts = string.Concat(menu.Languages.Values.Prepend(menu).SelectMany(m => m.Areas).Select(a => a.Label + a.Note));
         if (JapaneseFont.Find(options.Value.FontFile, texts) is not var (bold, regular))
         {
             await output.WriteLineAsync("NG: no font with Japanese glyphs found. " + JapaneseFont.InstallHint);
@@ -77,10 +79,16 @@ internal sealed class RichMenuCommand(
         }
 
         RichMenuImage image;
+        var images = new Dictionary<string, RichMenuImage>(StringComparer.Ordinal);
         using (bold)
         using (regular)
         {
             image = RichMenuRenderer.Render(menu, bold, regular);
+            foreach (var (code, translated) in menu.Languages)
+            {
+                images[code] = RichMenuRenderer.Render(translated, bold, regular);
+            }
+
             await output.WriteLineAsync($"Font: {bold.FamilyName} {bold.FontStyle.Weight} / {regular.FamilyName} {regular.FontStyle.Weight}");
         }
 
@@ -95,6 +103,16 @@ internal sealed class RichMenuCommand(
             await File.WriteAllBytesAsync(imagePath, image.Bytes, cancellationToken);
             await File.WriteAllTextAsync(Path.Combine(dir, "richmenu.json"), json.ToJsonString(Indented), cancellationToken);
             await output.WriteLineAsync($"Wrote {imagePath} and {Path.Combine(dir, "richmenu.json")}");
+            foreach (var (code, translated) in menu.Languages)
+            {
+                await File.WriteAllBytesAsync(Path.Combine(dir, $"richmenu-{code}.{images[code].Extension}"), images[code].Bytes, cancellationToken);
+                await File.WriteAllTextAsync(Path.Combine(dir, $"richmenu-{code}.json"), RichMenuJson.ToRequest(translated, keys.PostbackKey).ToJsonString(Indented), cancellationToken);
+            }
+
+            if (menu.Languages.Count > 0)
+            {
+                await output.WriteLineAsync($"Wrote richmenu-<language>.* for {string.Join(", ", menu.Languages.Keys)}");
+            }
         }
 
         if (dryRun)
@@ -151,6 +169,63 @@ internal sealed class RichMenuCommand(
 
         logger.LogInformation("Rich menu {RichMenuId} applied as the default menu", id);
         await output.WriteLineAsync($"OK: rich menu {id} is now everyone's default menu.");
+        return await ApplyLanguagesAsync(menu, images, output, cancellationToken);
+    }
+
+    /// <summary>
+    /// The menu in each language, registered beside the default one under its alias (<c>shiogama-main-en</c> …), where
+    /// <see cref="LanguageRichMenuLinks"/> finds it to link it to a resident who keeps that language. Residents linked to
+    /// an earlier version of a language's menu are moved to the new one in one batch call (LINE's "replace the linked
+    /// rich menus in batches": from the old menu to the new, for everyone linked), never one call per person.
+    /// </summary>
+    private async Task<int> ApplyLanguagesAsync(RichMenuDefinition menu, Dictionary<string, RichMenuImage> images, TextWriter output, CancellationToken ct)
+    {
+        var moves = new List<(string From, string To)>();
+        foreach (var (code, translated) in menu.Languages)
+        {
+            string? id = null;
+            try
+            {
+                var alias = RichMenuAliases.LanguageAlias(code);
+                var previous = await aliases.FindAsync(alias, ct);
+                id = await client.CreateAsync(RichMenuJson.ToRequest(translated, keys.PostbackKey), ct);
+                await client.UploadImageAsync(id, images[code], ct);
+                await aliases.PointAsync(alias, id, ct);
+                if (previous is not null && previous != id)
+                {
+                    moves.Add((previous, id));
+                }
+            }
+            catch (LineRichMenuException ex)
+            {
+                if (id is not null)
+                {
+                    await client.DeleteQuietlyAsync(id, ct);
+                }
+
+                await output.WriteLineAsync($"NG: the {code} menu: {ex.Message} (the default menu is in place; run apply again)");
+                return 1;
+            }
+
+            await output.WriteLineAsync($"OK: rich menu {id} is the {code} menu ({RichMenuAliases.LanguageAlias(code)}).");
+        }
+
+        if (moves.Count > 0)
+        {
+            try
+            {
+                await client.ReplaceLinkedAsync(moves, ct);
+                await output.WriteLineAsync($"OK: residents linked to the earlier language menus are moved to the new ones ({moves.Count} menus; LINE does it in the background).");
+            }
+            catch (LineRichMenuException ex)
+            {
+                // The old menus stay linked and working: only their labels are the earlier ones.
+                await output.WriteLineAsync($"NG: residents still see the earlier language menus: {ex.Message} (run apply again)");
+                return 1;
+            }
+        }
+
+        logger.LogInformation("Rich menus registered for {Count} languages", menu.Languages.Count);
         return 0;
     }
 
@@ -194,6 +269,8 @@ public static class RichMenuExtensions
         builder.Services.AddScoped<IBotCommand, RichMenuCommand>();
         builder.Services.AddScoped<RichMenuAliases>();
         builder.Services.AddScoped<IChannelMenu>(sp => sp.GetRequiredService<RichMenuAliases>());
+        builder.Services.AddSingleton<RichMenuLinkRetries>();
+        builder.Services.AddScoped<Localization.IResidentLanguageMenu, LanguageRichMenuLinks>();
         return builder;
     }
 }

@@ -25,7 +25,12 @@ internal sealed record RichMenuPostbackAction(string Handler, string Action, IRe
 /// <param name="Line">Where its bounds are written.</param>
 internal sealed record RichMenuArea(string Label, string? Note, string Color, string TextColor, RichMenuBounds Bounds, RichMenuAction Action, int Line);
 
-internal sealed record RichMenuDefinition(string Name, string ChatBarText, int Width, int Height, bool Selected, string Background, IReadOnlyList<RichMenuArea> Areas, string SourceFile);
+/// <param name="Languages">The same menu in each language the file translates (<c>easy</c>, en, zh …), by code: shown to a
+/// resident who keeps that language (a rich menu linked to them). Empty in a translated menu itself.</param>
+internal sealed record RichMenuDefinition(string Name, string ChatBarText, int Width, int Height, bool Selected, string Background, IReadOnlyList<RichMenuArea> Areas, string SourceFile)
+{
+    public IReadOnlyDictionary<string, RichMenuDefinition> Languages { get; init; } = new Dictionary<string, RichMenuDefinition>();
+}
 
 /// <summary>
 /// Reads and checks <c>Content/richmenu.yaml</c> against LINE's rules for rich menus (image 800–2500 px wide, at
@@ -42,8 +47,10 @@ internal static class RichMenuFile
 
     public const int MaxAreas = 20;
 
-    private static readonly HashSet<string> TopKeys = ["name", "chatBarText", "size", "selected", "background", "areas"];
-    private static readonly HashSet<string> AreaKeys = ["label", "note", "color", "textColor", "bounds", "action"];
+    private static readonly HashSet<string> TopKeys = ["name", "chatBarText", "size", "selected", "background", "areas", "i18n"];
+    private static readonly HashSet<string> AreaKeys = ["label", "note", "color", "textColor", "bounds", "action", "i18n"];
+    private static readonly HashSet<string> MenuLanguageKeys = ["name", "chatBarText"];
+    private static readonly HashSet<string> AreaLanguageKeys = ["label", "note", "action"];
     private static readonly HashSet<string> ActionKeys = ["type", "text", "uri", "handler", "action", "args", "displayText"];
     private static readonly HashSet<string> UriSchemes = ["https", "http", "tel", "line"];
 
@@ -89,7 +96,75 @@ internal static class RichMenuFile
             areas.Add(area);
         }
 
-        return new RichMenuDefinition(name, chatBarText, width, height, selected, background, areas, file);
+        var menu = new RichMenuDefinition(name, chatBarText, width, height, selected, background, areas, file);
+        return menu with { Languages = ParseLanguages(root, areaList, menu, file) };
+    }
+
+    /// <summary>
+    /// The menu in each language of the top-level <c>i18n:</c> (its chat bar text, optionally its name), each area with its
+    /// own <c>i18n:</c> entry of that language (label, optionally note and action). A language the menu names must label
+    /// every area: a button never falls back to Japanese unannounced. In a foreign language, an area that sends words
+    /// (a message, a postback's displayText) must say what it sends in that language: its own action.
+    /// </summary>
+    private static Dictionary<string, RichMenuDefinition> ParseLanguages(YamlMappingNode root, YamlSequenceNode areaList, RichMenuDefinition menu, string file)
+    {
+        var languages = new Dictionary<string, RichMenuDefinition>(StringComparer.Ordinal);
+        if (!root.Children.TryGetValue(new YamlScalarNode("i18n"), out var node))
+        {
+            return languages;
+        }
+
+        var known = new[] { Localization.LanguagePack.Easy }.Concat(Localization.LanguagePack.Foreign).ToList();
+        var i18n = node as YamlMappingNode ?? throw new ContentFileException(file, DialogLoader.Line(node), "'i18n' must be a mapping of language codes (easy, en, zh, ko, vi, pt, tl) to chatBarText and name");
+        var perArea = areaList.Children.Select(a => a is YamlMappingNode m && m.Children.TryGetValue(new YamlScalarNode("i18n"), out var n)
+            ? n as YamlMappingNode ?? throw new ContentFileException(file, DialogLoader.Line(n), "an area's 'i18n' must be a mapping of language codes to label, note and action")
+            : null).ToList();
+        foreach (var (codeNode, valueNode) in i18n.Children)
+        {
+            var code = DialogLoader.Scalar(codeNode, file);
+            if (!known.Contains(code))
+            {
+                throw new ContentFileException(file, DialogLoader.Line(codeNode), $"unknown language '{code}' (known: {string.Join(", ", known)})");
+            }
+
+            var top = valueNode as YamlMappingNode ?? throw new ContentFileException(file, DialogLoader.Line(valueNode), $"i18n '{code}' must be a mapping with chatBarText (and optionally name)");
+            CheckKeys(top, MenuLanguageKeys, file);
+            var areas = new List<RichMenuArea>();
+            for (var i = 0; i < menu.Areas.Count; i++)
+            {
+                var area = menu.Areas[i];
+                if (perArea[i]?.Children.TryGetValue(new YamlScalarNode(code), out var entryNode) != true || entryNode is not YamlMappingNode entry)
+                {
+                    throw new ContentFileException(file, area.Line, $"area '{area.Label}' has no i18n '{code}' with its label: every button of a language's menu is in that language");
+                }
+
+                CheckKeys(entry, AreaLanguageKeys, file);
+                var label = Text(entry, "label", file, max: 20);
+                var note = DialogLoader.Optional(entry, "note");
+                if (note is { Length: > 40 })
+                {
+                    throw new ContentFileException(file, ValueLine(entry, "note"), "'note' is a short second line: at most 40 characters");
+                }
+
+                var action = entry.Children.ContainsKey(new YamlScalarNode("action")) ? ParseAction(Mapping(entry, "action", file), file) : null;
+                if (action is null && code != Localization.LanguagePack.Easy && area.Action is RichMenuMessageAction or RichMenuPostbackAction { DisplayText: not null })
+                {
+                    throw new ContentFileException(file, DialogLoader.Line(entry), $"area '{area.Label}' sends Japanese words: i18n '{code}' needs its own action (what the button sends in that language)");
+                }
+
+                areas.Add(area with { Label = label, Note = string.IsNullOrWhiteSpace(note) ? null : note, Action = action ?? area.Action });
+            }
+
+            foreach (var extra in perArea.OfType<YamlMappingNode>().SelectMany(m => m.Children.Keys).Where(k => !i18n.Children.ContainsKey(k)))
+            {
+                throw new ContentFileException(file, DialogLoader.Line(extra), $"i18n '{DialogLoader.Scalar(extra, file)}' of an area is not in the menu's i18n (which gives its chatBarText)");
+            }
+
+            var name = DialogLoader.Optional(top, "name") is { Length: > 0 } own ? own : $"{menu.Name} [{code}]";
+            languages[code] = menu with { Name = name.Length <= 250 ? name : name[..250], ChatBarText = Text(top, "chatBarText", file, max: 14), Areas = areas };
+        }
+
+        return languages;
     }
 
     private static RichMenuArea ParseArea(YamlNode node, string file, int width, int height)

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Localization;
+using ShiogamaDx.Bot.Tests.Line;
+using static ShiogamaDx.Bot.Tests.Localization.ResidentLanguageTests;
+
+namespace ShiogamaDx.Bot.Tests.Localization;
+
+/// <summary>
+/// Answers of the features other than the procedure catalog (the class schedule, guides such as 書かない窓口, the
+/// contact) for a resident answered in another language: never regular Japanese without saying so, and for やさしい日本語
+/// counted in the office's report. Signed webhooks, the fake LINE API, real SQLite.
+/// </summary>
+public sealed class EasyAndForeignOtherFeaturesTests
+{
+    [Fact]
+    public async Task EasyResident_IsToldWhenAnAnswerIsRegularJapanese_AndTheOfficeSeesWhichFeaturesWereSoAnswered()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        var note = host.App.Services.GetRequiredService<LanguageCatalog>()[LanguagePack.Easy]!["no-easy-version"];
+        await SayAsync(host, "やさしい日本語で");
+
+        // The class schedule and a guide have no easy version: said so, in easy Japanese.
+        var classes = await SayAsync(host, "スマホ教室");
+        Assert.Contains(note, classes, StringComparison.Ordinal);
+        var guide = await SayAsync(host, "書かない窓口");
+        Assert.Contains(note, guide, StringComparison.Ordinal);
+        await SayAsync(host, "書かない窓口");
+
+        // A procedure with an easy version: the easy version, without the note.
+        var procedure = await SayAsync(host, "じゅうみんひょうが ほしい");
+        Assert.Contains("じゅうみんひょう", procedure, StringComparison.Ordinal);
+        Assert.DoesNotContain(note, procedure, StringComparison.Ordinal);
+
+        // The office's report lists the features so answered, the most asked first, among the procedures.
+        var table = Assert.IsType<TableReply>(Assert.Single(await host.App.SayAsync(Audience.Staff, "s1", "やさしい日本語がない手続き")));
+        var features = table.Rows.Where(r => r[0].StartsWith("（手続き以外）", StringComparison.Ordinal)).ToList();
+        Assert.True(features.Count >= 2, string.Join("\n", table.Rows.Select(r => string.Join(" | ", r))));
+        Assert.Equal("（手続き以外）guides", features[0][0]);
+        Assert.Equal("2", features[0][1]);
+        Assert.Equal("1", features[1][1]);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Theory]
+    [InlineData("en", "English", "smartphone class", "contact", "menu", "counter where staff fill in the forms for me", "I want to talk to a staff member")]
+    [InlineData("vi", "Tiếng Việt", "lớp học điện thoại", "liên hệ", "menu", "quầy không phải tự viết giấy tờ")]
+    public async Task ForeignResident_GetsEveryFeaturesAnswer_InTheirLanguage_OrToldItIsJapaneseOnly(string code, string switchWord, params string[] questions)
+    {
+        await using var host = await LineTestHost.StartAsync();
+        var pack = host.App.Services.GetRequiredService<LanguageCatalog>()[code]!;
+        await SayAsync(host, switchWord);
+        foreach (var question in questions)
+        {
+            // (A Japanese sentence would switch them to Japanese, which is right: none is asked here.)
+            // Japanese only after the note that the rest is Japanese, or marked word by word ("(in Japanese)").
+            var text = await SayAsync(host, question);
+            var firstJapanese = text.ToList().FindIndex(c => HasJapanese(c.ToString()));
+            Assert.True(firstJapanese < 0 || text[..firstJapanese].Contains(pack["japanese-only"], StringComparison.Ordinal) || text.Contains(pack["in-japanese"], StringComparison.Ordinal),
+                $"{question}: Japanese without saying so:\n{text}");
+        }
+
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    private static async Task<string> SayAsync(LineTestHost host, string text)
+    {
+        await host.SendAsync(LineEvents.Text(text, host.Now));
+        await host.WhenSettledAsync();
+        return host.Fake.Replies.Last().AllText;
+    }
+}
