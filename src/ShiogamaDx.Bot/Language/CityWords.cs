@@ -78,18 +78,27 @@ public sealed class CityWords
     /// <summary>The longest word of the list at <paramref name="at"/> of a matching key, as (length, concept), or null.</summary>
     public (int Length, string Concept)? MatchAt(string key, int at)
     {
+        foreach (var (length, concept) in MatchesAt(key, at))
+        {
+            return (length, concept);
+        }
+
+        return null;
+    }
+
+    /// <summary>Every word of the list at <paramref name="at"/> of a matching key, longest first.</summary>
+    public IEnumerable<(int Length, string Concept)> MatchesAt(string key, int at)
+    {
         if (byFirst.TryGetValue(key[at], out var candidates))
         {
             foreach (var (variant, concept) in candidates)
             {
                 if (string.CompareOrdinal(key, at, variant, 0, variant.Length) == 0)
                 {
-                    return (variant.Length, concept);
+                    yield return (variant.Length, concept);
                 }
             }
         }
-
-        return null;
     }
 
     public static CityWords Load(string path)

@@ -120,6 +120,7 @@ public sealed class JapaneseAnalysis : IDisposable
         }
 
         var n = key.ToString();
+        var cover = BestCover();
         var tokens = new List<Token>();
         var runs = new List<string>();
         var run = new StringBuilder();
@@ -128,7 +129,7 @@ public sealed class JapaneseAnalysis : IDisposable
         var at = 0;
         while (at < n.Length)
         {
-            if (CityWords.MatchAt(n, at) is var (length, concept))
+            if (CoveringWord(at) is var (length, concept))
             {
                 EndWord();
                 EndRun();
@@ -137,7 +138,7 @@ public sealed class JapaneseAnalysis : IDisposable
                 continue;
             }
 
-            if (wordStart[at] && FillerAt(n, at) is { } filler && (filler.Length > 1 || NotInAWord(at)))
+            if (CoveringFiller(at) is { } filler)
             {
                 EndWord();
                 EndRun();
@@ -205,6 +206,76 @@ public sealed class JapaneseAnalysis : IDisposable
             }
         }
 
+        // The most characters of the key that the city's words and fillers can cover, from each position on. Taking the
+        // first (longest) word at each position loses words: inside hiragana the first word may eat the start of a
+        // better one (とくていけんしん: いけん 意見 before けんしん 健診), and a longer filler may begin with a shorter
+        // word (あなた: あな 穴). So a word or filler is taken only where it is part of a best cover of what follows.
+        int[] BestCover()
+        {
+            var best = new int[n.Length + 1];
+            for (var i = n.Length - 1; i >= 0; i--)
+            {
+                best[i] = best[i + 1];
+                foreach (var (length, _) in CityWords.MatchesAt(n, i))
+                {
+                    best[i] = Math.Max(best[i], length + best[i + length]);
+                }
+
+                foreach (var filler in FillersAt(i))
+                {
+                    best[i] = Math.Max(best[i], filler.Length + best[i + filler.Length]);
+                }
+            }
+
+            return best;
+        }
+
+        // The longest city word at a position that is part of a best cover; a city word before a filler of the same cover.
+        (int Length, string Concept)? CoveringWord(int i)
+        {
+            foreach (var (length, concept) in CityWords.MatchesAt(n, i))
+            {
+                if (length + cover[i + length] == cover[i])
+                {
+                    return (length, concept);
+                }
+            }
+
+            return null;
+        }
+
+        string? CoveringFiller(int i)
+        {
+            foreach (var filler in FillersAt(i))
+            {
+                if (filler.Length + cover[i + filler.Length] == cover[i])
+                {
+                    return filler;
+                }
+            }
+
+            return null;
+        }
+
+        // Fillers count where they are whole words (の of のうふ is not a particle), longest first.
+        IEnumerable<string> FillersAt(int i)
+        {
+            if (!wordStart[i])
+            {
+                yield break;
+            }
+
+            foreach (var filler in CityWords.Fillers)
+            {
+                var end = i + filler.Length;
+                if (end <= n.Length && (end == n.Length || wordStart[end]) && string.CompareOrdinal(n, i, filler, 0, filler.Length) == 0
+                    && (filler.Length > 1 || NotInAWord(i)))
+                {
+                    yield return filler;
+                }
+            }
+        }
+
         // の in 手続の数, not み of じゅう|み|ん|ひょう: the dictionary splits hiragana-only text into pieces. A particle
         // standing alone between spaces (じゅうみんひょう を とりたい) is one too, whatever is written around it; another
         // kana alone is a word (ごみ を だす ひ: 日).
@@ -237,21 +308,6 @@ public sealed class JapaneseAnalysis : IDisposable
             }
 
             return end - from >= 2 ? end : null;
-        }
-
-        // A filler counts where it is whole words (の of のうふ is not a particle).
-        string? FillerAt(string s, int from)
-        {
-            foreach (var filler in CityWords.Fillers)
-            {
-                var end = from + filler.Length;
-                if (end <= s.Length && (end == s.Length || wordStart[end]) && string.CompareOrdinal(s, from, filler, 0, filler.Length) == 0)
-                {
-                    return filler;
-                }
-            }
-
-            return null;
         }
     }
 

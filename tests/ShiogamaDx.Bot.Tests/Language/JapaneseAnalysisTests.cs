@@ -69,6 +69,25 @@ public sealed class JapaneseAnalysisTests
         Assert.Contains(analyzed.Tokens, t => t.Kind == TokenKind.Filler && t.Text == "も");
     }
 
+    // The best cover of the stretch, not the first word met: いけん (意見) would eat the start of けんしん (健診).
+    [Fact]
+    public void InsideHiragana_TheWordsThatCoverMost_AreRead()
+    {
+        var analyzed = City.Value.Analyze("とくていけんしん");
+
+        Assert.Equal(["健診"], analyzed.Concepts.Select(t => t.Text));
+    }
+
+    // A filler longer than the city word it begins with is the filler: あなた is not 穴 (あな) and a た.
+    [Fact]
+    public void ALongerFiller_WinsOverAShorterCityWord_AtOnePosition()
+    {
+        var analyzed = City.Value.Analyze("あなたは誰ですか");
+
+        Assert.DoesNotContain(analyzed.Concepts, t => t.Text == "穴");
+        Assert.Contains(analyzed.Tokens, t => t.Kind == TokenKind.Filler && t.Text == "あなた");
+    }
+
     [Fact]
     public void AKanaStandingAloneBetweenSpaces_IsAParticle()
     {
