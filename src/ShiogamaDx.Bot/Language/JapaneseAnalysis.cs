@@ -216,7 +216,7 @@ public sealed class JapaneseAnalysis : IDisposable
             for (var i = n.Length - 1; i >= 0; i--)
             {
                 best[i] = best[i + 1];
-                foreach (var (length, _) in CityWords.MatchesAt(n, i))
+                foreach (var (length, _) in WordsAt(i))
                 {
                     best[i] = Math.Max(best[i], length + best[i + length]);
                 }
@@ -233,7 +233,7 @@ public sealed class JapaneseAnalysis : IDisposable
         // The longest city word at a position that is part of a best cover; a city word before a filler of the same cover.
         (int Length, string Concept)? CoveringWord(int i)
         {
-            foreach (var (length, concept) in CityWords.MatchesAt(n, i))
+            foreach (var (length, concept) in WordsAt(i))
             {
                 if (length + cover[i + length] == cover[i])
                 {
@@ -255,6 +255,33 @@ public sealed class JapaneseAnalysis : IDisposable
             }
 
             return null;
+        }
+
+        // The city's words at a position; a word written in katakana or with long vowels (タクシー) only where the text is
+        // written so (タクシ, たくしー), never inside hiragana (わたくし).
+        IEnumerable<(int Length, string Concept)> WordsAt(int i)
+        {
+            foreach (var (length, concept, kana) in CityWords.MatchesAt(n, i))
+            {
+                if (!kana || WrittenAsLoanWord(i, i + length))
+                {
+                    yield return (length, concept);
+                }
+            }
+        }
+
+        bool WrittenAsLoanWord(int from, int to)
+        {
+            var last = origin[to - 1];
+            for (var c = origin[from]; c <= last; c++)
+            {
+                if (JapaneseText.IsKatakana(folded[c]) || folded[c] == 'ー')
+                {
+                    return true;
+                }
+            }
+
+            return last + 1 < folded.Length && folded[last + 1] == 'ー';
         }
 
         // Fillers count where they are whole words (の of のうふ is not a particle), longest first.
@@ -301,7 +328,7 @@ public sealed class JapaneseAnalysis : IDisposable
 
             for (var i = from; i < end; i++)
             {
-                if (!JapaneseText.IsKatakana(folded[origin[i]]) || CityWords.MatchAt(n, i) is not null)
+                if (!JapaneseText.IsKatakana(folded[origin[i]]) || WordsAt(i).Any())
                 {
                     return null;
                 }

@@ -88,6 +88,22 @@ public sealed class JapaneseAnalysisTests
         Assert.Contains(analyzed.Tokens, t => t.Kind == TokenKind.Filler && t.Text == "あなた");
     }
 
+    // A loan word's key has lost its long vowels (タクシー → たくし): it is found where the text writes it as a loan
+    // word, never inside a native word written in hiragana.
+    [Theory]
+    [InlineData("わたくしの", false)]
+    [InlineData("ほかにわたくしたちは", false)]
+    [InlineData("タクシー券", true)]
+    [InlineData("タクシ", true)]
+    [InlineData("たくしー", true)]
+    public void ALoanWordOfTheList_MatchesOnlyWhereWrittenAsOne(string text, bool found)
+    {
+        var analysis = new JapaneseAnalysis(new CityWords([["タクシー", "たくしー"]], []));
+
+        Assert.Equal(found, analysis.Analyze(text).Concepts.Any(t => t.Text == "たくし"));
+        Assert.Empty(analysis.CityWords.ReadingsOf("たくし"));
+    }
+
     [Fact]
     public void AKanaStandingAloneBetweenSpaces_IsAParticle()
     {
