@@ -47,6 +47,12 @@ public sealed record AnalyzedText(string Normalized, IReadOnlyList<Token> Tokens
 
     public IEnumerable<Token> Concepts => Tokens.Where(t => t.IsConcept);
 
+    /// <summary>
+    /// The city's words that begin inside a concept of the text, other than it (納税証明書: 税 → 税金, 証明書): a compound
+    /// read as one word hides them, though it is about them too. Actions are not counted (印鑑登録 is no 登録 request).
+    /// </summary>
+    public IReadOnlyList<string> Parts { get; init; } = [];
+
     /// <summary>Character bigrams of every run; a one-character run as itself.</summary>
     public IEnumerable<string> Bigrams() => Runs.SelectMany(JapaneseAnalysis.Bigrams);
 }
@@ -122,6 +128,7 @@ public sealed class JapaneseAnalysis : IDisposable
         var n = key.ToString();
         var cover = BestCover();
         var tokens = new List<Token>();
+        var parts = new List<string>();
         var runs = new List<string>();
         var run = new StringBuilder();
         var word = new StringBuilder();
@@ -134,6 +141,7 @@ public sealed class JapaneseAnalysis : IDisposable
                 EndWord();
                 EndRun();
                 tokens.Add(new Token(concept, Surface(at, at + length), CityWords.IsAction(concept) ? TokenKind.Action : TokenKind.Concept));
+                AddParts(at, length, concept);
                 at += length;
                 continue;
             }
@@ -184,7 +192,23 @@ public sealed class JapaneseAnalysis : IDisposable
 
         EndWord();
         EndRun();
-        return new AnalyzedText(n, tokens, runs);
+        return new AnalyzedText(n, tokens, runs) { Parts = parts };
+
+        void AddParts(int from, int length, string concept)
+        {
+            for (var i = from; i < from + length; i++)
+            {
+                foreach (var (partLength, part) in WordsAt(i))
+                {
+                    if ((i == from && partLength == length) || part == concept || CityWords.IsAction(part) || parts.Contains(part))
+                    {
+                        continue;
+                    }
+
+                    parts.Add(part);
+                }
+            }
+        }
 
         string Surface(int from, int to) => folded[origin[from]..(origin[to - 1] + 1)];
 

@@ -104,6 +104,17 @@ public sealed class JapaneseAnalysisTests
         Assert.Empty(analysis.CityWords.ReadingsOf("たくし"));
     }
 
+    // A compound read as one word still says what its parts say: 納税証明書 is about 税金 and about a 証明書.
+    [Fact]
+    public void ACompound_KeepsTheCitysWordsInsideIt_AsParts()
+    {
+        var analyzed = City.Value.Analyze("納税証明書");
+
+        Assert.Equal(["納税証明"], analyzed.Concepts.Select(t => t.Text));
+        Assert.Contains("税金", analyzed.Parts);
+        Assert.Contains("証明書", analyzed.Parts);
+    }
+
     [Fact]
     public void AKanaStandingAloneBetweenSpaces_IsAParticle()
     {
