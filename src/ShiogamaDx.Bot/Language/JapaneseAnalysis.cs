@@ -239,7 +239,10 @@ public sealed class JapaneseAnalysis : IDisposable
             var best = new int[n.Length + 1];
             for (var i = n.Length - 1; i >= 0; i--)
             {
-                best[i] = best[i + 1];
+                // A character may be left out for a better cover only inside hiragana, where nothing marks where a
+                // word begins. In kanji or katakana a word of the list that begins here is read (要介護認定: 要介護 and
+                // 認定, not 要 and 介護認定, which lost the procedure's 認定 to the guide's 電話で相談).
+                best[i] = JapaneseText.IsHiragana(folded[origin[i]]) || (!WordsAt(i).Any() && !FillersAt(i).Any()) ? best[i + 1] : 0;
                 foreach (var (length, _) in WordsAt(i))
                 {
                     best[i] = Math.Max(best[i], length + best[i + length]);

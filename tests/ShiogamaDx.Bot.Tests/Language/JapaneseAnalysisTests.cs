@@ -78,6 +78,18 @@ public sealed class JapaneseAnalysisTests
         Assert.Equal(["健診"], analyzed.Concepts.Select(t => t.Text));
     }
 
+    // In kanji a word of the list that begins at a character is read there: 要介護認定 is 要介護 and 認定, as the
+    // catalog writes it, not 要 and 介護認定 (more characters covered, but the catalog's 認定 lost; the question went to
+    // the guide whose keyword is 電話で相談).
+    [Fact]
+    public void InKanji_AWordBeginningAtACharacter_IsNotSkippedForALongerCover()
+    {
+        var analyzed = City.Value.Analyze("要介護認定の申請について電話で相談したい");
+
+        Assert.Equal("要介護", analyzed.Tokens[0].Surface);
+        Assert.Contains(analyzed.Tokens, t => t.Surface == "認定");
+    }
+
     // A filler longer than the city word it begins with is the filler: あなた is not 穴 (あな) and a た.
     [Fact]
     public void ALongerFiller_WinsOverAShorterCityWord_AtOnePosition()
