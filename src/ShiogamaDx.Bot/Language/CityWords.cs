@@ -14,7 +14,9 @@ public sealed class CityWords
     public const string FileName = "procedure-words.yaml";
 
     // Variants by first character, longest first, so matching is a short scan per position.
-    private readonly Dictionary<char, List<(string Variant, string Concept)>> byFirst = [];
+    // A variant written in katakana or with long vowels (タクシー, たくしー) is marked: its key (たくし) has lost what
+    // made it a loan word and is found inside native words (わたくし), so it matches only text written the same way.
+    private readonly Dictionary<char, List<(string Variant, string Concept, bool Kana)>> byFirst = [];
     private readonly Dictionary<string, List<string>> readings = new(StringComparer.Ordinal);
     private readonly HashSet<string> actions = new(StringComparer.Ordinal);
 
@@ -31,7 +33,8 @@ public sealed class CityWords
 
         foreach (var group in actionGroups.Concat(groups))
         {
-            var normalized = group.Select(JapaneseText.Normalize).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+            var written = group.Select(w => (Key: JapaneseText.Normalize(w), Kana: IsWrittenAsLoanWord(w))).Where(v => v.Key.Length > 0).ToList();
+            var normalized = written.Select(v => v.Key).Distinct(StringComparer.Ordinal).ToList();
             if (normalized.Count == 0)
             {
                 continue;
@@ -45,7 +48,8 @@ public sealed class CityWords
                     byFirst[variant[0]] = list = [];
                 }
 
-                list.Add((variant, concept));
+                // The same key written once as plain kana or kanji (わくちん beside ワクチン) matches anywhere.
+                list.Add((variant, concept, written.Where(v => v.Key == variant).All(v => v.Kana)));
             }
 
             if (!readings.TryGetValue(concept, out var kana))
@@ -53,7 +57,8 @@ public sealed class CityWords
                 readings[concept] = kana = [];
             }
 
-            kana.AddRange(normalized.Where(v => v.All(JapaneseText.IsHiragana)));
+            // Readings are what was written in hiragana: a loan word's key (タクシー → たくし) is no reading.
+            kana.AddRange(written.Where(v => !v.Kana && v.Key.All(JapaneseText.IsHiragana)).Select(v => v.Key).Distinct(StringComparer.Ordinal));
         }
 
         foreach (var list in byFirst.Values)
@@ -78,19 +83,35 @@ public sealed class CityWords
     /// <summary>The longest word of the list at <paramref name="at"/> of a matching key, as (length, concept), or null.</summary>
     public (int Length, string Concept)? MatchAt(string key, int at)
     {
-        if (byFirst.TryGetValue(key[at], out var candidates))
+        foreach (var (length, concept, _) in MatchesAt(key, at))
         {
-            foreach (var (variant, concept) in candidates)
-            {
-                if (string.CompareOrdinal(key, at, variant, 0, variant.Length) == 0)
-                {
-                    return (variant.Length, concept);
-                }
-            }
+            return (length, concept);
         }
 
         return null;
     }
+
+    /// <summary>
+    /// Every word of the list at <paramref name="at"/> of a matching key, longest first; <c>Kana</c> when the word was
+    /// written in katakana or with long vowels, so the text matched must be written so too.
+    /// </summary>
+    public IEnumerable<(int Length, string Concept, bool Kana)> MatchesAt(string key, int at)
+    {
+        if (byFirst.TryGetValue(key[at], out var candidates))
+        {
+            foreach (var (variant, concept, kana) in candidates)
+            {
+                if (string.CompareOrdinal(key, at, variant, 0, variant.Length) == 0)
+                {
+                    yield return (variant.Length, concept, kana);
+                }
+            }
+        }
+    }
+
+    /// <summary>Katakana or a long vowel in a word as written (NFKC, so half-width katakana counts).</summary>
+    public static bool IsWrittenAsLoanWord(string text) =>
+        JapaneseText.Nfkc(text).Any(c => JapaneseText.IsKatakana(c) || c is 'ー' or '－' or '〜' or '~' or '～');
 
     public static CityWords Load(string path)
     {

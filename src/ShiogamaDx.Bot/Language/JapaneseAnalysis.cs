@@ -47,6 +47,12 @@ public sealed record AnalyzedText(string Normalized, IReadOnlyList<Token> Tokens
 
     public IEnumerable<Token> Concepts => Tokens.Where(t => t.IsConcept);
 
+    /// <summary>
+    /// The city's words that begin inside a concept of the text, other than it (納税証明書: 税 → 税金, 証明書): a compound
+    /// read as one word hides them, though it is about them too. Actions are not counted (印鑑登録 is no 登録 request).
+    /// </summary>
+    public IReadOnlyList<string> Parts { get; init; } = [];
+
     /// <summary>Character bigrams of every run; a one-character run as itself.</summary>
     public IEnumerable<string> Bigrams() => Runs.SelectMany(JapaneseAnalysis.Bigrams);
 }
@@ -120,7 +126,9 @@ public sealed class JapaneseAnalysis : IDisposable
         }
 
         var n = key.ToString();
+        var cover = BestCover();
         var tokens = new List<Token>();
+        var parts = new List<string>();
         var runs = new List<string>();
         var run = new StringBuilder();
         var word = new StringBuilder();
@@ -128,16 +136,17 @@ public sealed class JapaneseAnalysis : IDisposable
         var at = 0;
         while (at < n.Length)
         {
-            if (CityWords.MatchAt(n, at) is var (length, concept))
+            if (CoveringWord(at) is var (length, concept))
             {
                 EndWord();
                 EndRun();
                 tokens.Add(new Token(concept, Surface(at, at + length), CityWords.IsAction(concept) ? TokenKind.Action : TokenKind.Concept));
+                AddParts(at, length, concept);
                 at += length;
                 continue;
             }
 
-            if (wordStart[at] && FillerAt(n, at) is { } filler && (filler.Length > 1 || NotInAWord(at)))
+            if (CoveringFiller(at) is { } filler)
             {
                 EndWord();
                 EndRun();
@@ -183,7 +192,23 @@ public sealed class JapaneseAnalysis : IDisposable
 
         EndWord();
         EndRun();
-        return new AnalyzedText(n, tokens, runs);
+        return new AnalyzedText(n, tokens, runs) { Parts = parts };
+
+        void AddParts(int from, int length, string concept)
+        {
+            for (var i = from; i < from + length; i++)
+            {
+                foreach (var (partLength, part) in WordsAt(i))
+                {
+                    if ((i == from && partLength == length) || part == concept || CityWords.IsAction(part) || parts.Contains(part))
+                    {
+                        continue;
+                    }
+
+                    parts.Add(part);
+                }
+            }
+        }
 
         string Surface(int from, int to) => folded[origin[from]..(origin[to - 1] + 1)];
 
@@ -202,6 +227,106 @@ public sealed class JapaneseAnalysis : IDisposable
             {
                 runs.Add(run.ToString());
                 run.Clear();
+            }
+        }
+
+        // The most characters of the key that the city's words and fillers can cover, from each position on. Taking the
+        // first (longest) word at each position loses words: inside hiragana the first word may eat the start of a
+        // better one (とくていけんしん: いけん 意見 before けんしん 健診), and a longer filler may begin with a shorter
+        // word (あなた: あな 穴). So a word or filler is taken only where it is part of a best cover of what follows.
+        int[] BestCover()
+        {
+            var best = new int[n.Length + 1];
+            for (var i = n.Length - 1; i >= 0; i--)
+            {
+                // A character may be left out for a better cover only inside hiragana, where nothing marks where a
+                // word begins. In kanji or katakana a word of the list that begins here is read (要介護認定: 要介護 and
+                // 認定, not 要 and 介護認定, which lost the procedure's 認定 to the guide's 電話で相談).
+                best[i] = JapaneseText.IsHiragana(folded[origin[i]]) || (!WordsAt(i).Any() && !FillersAt(i).Any()) ? best[i + 1] : 0;
+                foreach (var (length, _) in WordsAt(i))
+                {
+                    best[i] = Math.Max(best[i], length + best[i + length]);
+                }
+
+                foreach (var filler in FillersAt(i))
+                {
+                    best[i] = Math.Max(best[i], filler.Length + best[i + filler.Length]);
+                }
+            }
+
+            return best;
+        }
+
+        // The longest city word at a position that is part of a best cover; a city word before a filler of the same cover.
+        (int Length, string Concept)? CoveringWord(int i)
+        {
+            foreach (var (length, concept) in WordsAt(i))
+            {
+                if (length + cover[i + length] == cover[i])
+                {
+                    return (length, concept);
+                }
+            }
+
+            return null;
+        }
+
+        string? CoveringFiller(int i)
+        {
+            foreach (var filler in FillersAt(i))
+            {
+                if (filler.Length + cover[i + filler.Length] == cover[i])
+                {
+                    return filler;
+                }
+            }
+
+            return null;
+        }
+
+        // The city's words at a position; a word written in katakana or with long vowels (タクシー) only where the text is
+        // written so (タクシ, たくしー), never inside hiragana (わたくし).
+        IEnumerable<(int Length, string Concept)> WordsAt(int i)
+        {
+            foreach (var (length, concept, kana) in CityWords.MatchesAt(n, i))
+            {
+                if (!kana || WrittenAsLoanWord(i, i + length))
+                {
+                    yield return (length, concept);
+                }
+            }
+        }
+
+        bool WrittenAsLoanWord(int from, int to)
+        {
+            var last = origin[to - 1];
+            for (var c = origin[from]; c <= last; c++)
+            {
+                if (JapaneseText.IsKatakana(folded[c]) || folded[c] == 'ー')
+                {
+                    return true;
+                }
+            }
+
+            return last + 1 < folded.Length && folded[last + 1] == 'ー';
+        }
+
+        // Fillers count where they are whole words (の of のうふ is not a particle), longest first.
+        IEnumerable<string> FillersAt(int i)
+        {
+            if (!wordStart[i])
+            {
+                yield break;
+            }
+
+            foreach (var filler in CityWords.Fillers)
+            {
+                var end = i + filler.Length;
+                if (end <= n.Length && (end == n.Length || wordStart[end]) && string.CompareOrdinal(n, i, filler, 0, filler.Length) == 0
+                    && (filler.Length > 1 || NotInAWord(i)))
+                {
+                    yield return filler;
+                }
             }
         }
 
@@ -230,28 +355,13 @@ public sealed class JapaneseAnalysis : IDisposable
 
             for (var i = from; i < end; i++)
             {
-                if (!JapaneseText.IsKatakana(folded[origin[i]]) || CityWords.MatchAt(n, i) is not null)
+                if (!JapaneseText.IsKatakana(folded[origin[i]]) || WordsAt(i).Any())
                 {
                     return null;
                 }
             }
 
             return end - from >= 2 ? end : null;
-        }
-
-        // A filler counts where it is whole words (の of のうふ is not a particle).
-        string? FillerAt(string s, int from)
-        {
-            foreach (var filler in CityWords.Fillers)
-            {
-                var end = from + filler.Length;
-                if (end <= s.Length && (end == s.Length || wordStart[end]) && string.CompareOrdinal(s, from, filler, 0, filler.Length) == 0)
-                {
-                    return filler;
-                }
-            }
-
-            return null;
         }
     }
 

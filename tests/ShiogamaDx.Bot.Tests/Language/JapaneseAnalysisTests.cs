@@ -69,6 +69,64 @@ public sealed class JapaneseAnalysisTests
         Assert.Contains(analyzed.Tokens, t => t.Kind == TokenKind.Filler && t.Text == "も");
     }
 
+    // The best cover of the stretch, not the first word met: いけん (意見) would eat the start of けんしん (健診).
+    [Fact]
+    public void InsideHiragana_TheWordsThatCoverMost_AreRead()
+    {
+        var analyzed = City.Value.Analyze("とくていけんしん");
+
+        Assert.Equal(["健診"], analyzed.Concepts.Select(t => t.Text));
+    }
+
+    // In kanji a word of the list that begins at a character is read there: 要介護認定 is 要介護 and 認定, as the
+    // catalog writes it, not 要 and 介護認定 (more characters covered, but the catalog's 認定 lost; the question went to
+    // the guide whose keyword is 電話で相談).
+    [Fact]
+    public void InKanji_AWordBeginningAtACharacter_IsNotSkippedForALongerCover()
+    {
+        var analyzed = City.Value.Analyze("要介護認定の申請について電話で相談したい");
+
+        Assert.Equal("要介護", analyzed.Tokens[0].Surface);
+        Assert.Contains(analyzed.Tokens, t => t.Surface == "認定");
+    }
+
+    // A filler longer than the city word it begins with is the filler: あなた is not 穴 (あな) and a た.
+    [Fact]
+    public void ALongerFiller_WinsOverAShorterCityWord_AtOnePosition()
+    {
+        var analyzed = City.Value.Analyze("あなたは誰ですか");
+
+        Assert.DoesNotContain(analyzed.Concepts, t => t.Text == "穴");
+        Assert.Contains(analyzed.Tokens, t => t.Kind == TokenKind.Filler && t.Text == "あなた");
+    }
+
+    // A loan word's key has lost its long vowels (タクシー → たくし): it is found where the text writes it as a loan
+    // word, never inside a native word written in hiragana.
+    [Theory]
+    [InlineData("わたくしの", false)]
+    [InlineData("ほかにわたくしたちは", false)]
+    [InlineData("タクシー券", true)]
+    [InlineData("タクシ", true)]
+    [InlineData("たくしー", true)]
+    public void ALoanWordOfTheList_MatchesOnlyWhereWrittenAsOne(string text, bool found)
+    {
+        var analysis = new JapaneseAnalysis(new CityWords([["タクシー", "たくしー"]], []));
+
+        Assert.Equal(found, analysis.Analyze(text).Concepts.Any(t => t.Text == "たくし"));
+        Assert.Empty(analysis.CityWords.ReadingsOf("たくし"));
+    }
+
+    // A compound read as one word still says what its parts say: 納税証明書 is about 税金 and about a 証明書.
+    [Fact]
+    public void ACompound_KeepsTheCitysWordsInsideIt_AsParts()
+    {
+        var analyzed = City.Value.Analyze("納税証明書");
+
+        Assert.Equal(["納税証明"], analyzed.Concepts.Select(t => t.Text));
+        Assert.Contains("税金", analyzed.Parts);
+        Assert.Contains("証明書", analyzed.Parts);
+    }
+
     [Fact]
     public void AKanaStandingAloneBetweenSpaces_IsAParticle()
     {

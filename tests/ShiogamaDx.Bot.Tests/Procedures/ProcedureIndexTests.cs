@@ -26,6 +26,14 @@ public sealed class ProcedureIndexTests
         Assert.DoesNotContain(hits, h => h.Procedure.Id == "shikaku-kakuninsho" && h.Confidence >= 0.5);
     }
 
+    // A certificate of tax is the tax certificates' entry, not the convenience-store one that only shares 証明書:
+    // the entry's 納税証明書 holds 証明書 as a part.
+    [Fact]
+    public void Search_WithTheFamilysGeneralWords_FindsTheCompoundsEntry()
+    {
+        Assert.Equal("zei-shomei", EvaluationTests.SampleIndex().Search("税の証明書がほしい")[0].Procedure.Id);
+    }
+
     // A pronoun written in hiragana is no city word hidden in it: わたくし is not タクシー.
     [Fact]
     public void Search_WithAPronounInHiragana_DoesNotFindTheWordInsideIt()
