@@ -40,4 +40,11 @@ public sealed class ProcedureIndexTests
     {
         Assert.Equal("juminhyo", EvaluationTests.SampleIndex().Search("わたくしは住民票がほしいです")[0].Procedure.Id);
     }
+
+    // A family member's death is the death registration, not the dog's: ばあちゃん is a word of the family group.
+    [Fact]
+    public void Search_WithAFamilyMemberWhoDied_FindsTheDeathRegistration_NotTheDogs()
+    {
+        Assert.Equal("shibou", EvaluationTests.SampleIndex().Search("ばあちゃんが亡くなった")[0].Procedure.Id);
+    }
 }
