@@ -33,7 +33,19 @@ public static class AssistantExtensions
         }
 
         // A custom HttpClient also makes Semantic Kernel turn off the OpenAI SDK's own retries: one deadline rules.
-        var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
+        var kernel = BuildKernel(options, services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName));
+        if (kernel is not null)
+        {
+            logger.LogInformation("LLM enabled: {Provider} model {Model}", options.Provider, options.Model);
+        }
+
+        return kernel;
+    }
+
+    // A method of its own so that the connectors' assemblies load only when an LLM is configured (the JIT loads what a
+    // method names when it compiles it).
+    private static Kernel? BuildKernel(AiOptions options, HttpClient http)
+    {
         var kernel = Kernel.CreateBuilder();
         switch (options.Provider)
         {
@@ -52,7 +64,6 @@ public static class AssistantExtensions
                 return null;
         }
 
-        logger.LogInformation("LLM enabled: {Provider} model {Model}", options.Provider, options.Model);
         return kernel.Build();
     }
 }

@@ -33,8 +33,9 @@ public class BotDbContext : DbContext, IDataProtectionKeyContext
             // SQLite has no date type: store instants as sortable integers so queries can compare and order them.
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
         }
-        else if (Database.IsNpgsql())
+        else
         {
+            // PostgreSQL, the other provider (not asked by name: that would load Npgsql on SQLite too).
             // timestamptz takes UTC only; instants keep their meaning, local offsets are for display.
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
         }

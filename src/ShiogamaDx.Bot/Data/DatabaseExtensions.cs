@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -21,11 +22,7 @@ public static class DatabaseExtensions
         var configured = builder.Configuration.GetConnectionString("Bot");
         if (provider == "PostgreSql")
         {
-            var pg = configured ?? throw new InvalidOperationException("Database:Provider is PostgreSql but ConnectionStrings:Bot is not set.");
-            builder.Services.AddDbContextPool<BotDbContext, PostgreSqlBotDbContext>((sp, options) => options
-                .UseNpgsql(pg)
-                .AddInterceptors(sp.GetRequiredService<Conversations.OutboxCommitInterceptor>()));
-            builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(pg)); // the inbox's per-person advisory locks
+            AddPostgreSql(builder.Services, configured ?? throw new InvalidOperationException("Database:Provider is PostgreSql but ConnectionStrings:Bot is not set."));
         }
         else
         {
@@ -42,6 +39,15 @@ public static class DatabaseExtensions
         builder.Services.AddDataProtectionInDatabase();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
+    }
+
+    // A method of its own so that Npgsql's assemblies load only on PostgreSQL (the JIT loads what a method names).
+    private static void AddPostgreSql(IServiceCollection services, string pg)
+    {
+        services.AddDbContextPool<BotDbContext, PostgreSqlBotDbContext>((sp, options) => options
+            .UseNpgsql(pg)
+            .AddInterceptors(sp.GetRequiredService<Conversations.OutboxCommitInterceptor>()));
+        services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(pg)); // the inbox's per-person advisory locks
     }
 
     /// <summary>Creates the folder of the database file, and a busy timeout so concurrent workers wait instead of failing.</summary>
@@ -74,21 +80,17 @@ public static class DatabaseExtensions
         var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
         try
         {
-            if (db.Database.IsNpgsql())
+            if (db.Database.IsSqlite())
             {
-                await MigrateUnderAdvisoryLockAsync(db);
+                await db.Database.MigrateAsync();
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;"); // persistent: readers never block the writer
             }
             else
             {
-                await db.Database.MigrateAsync();
-            }
-
-            if (db.Database.IsSqlite())
-            {
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;"); // persistent: readers never block the writer
+                await MigrateUnderAdvisoryLockAsync(db);
             }
         }
-        catch (Exception ex) when (ex is SqliteException or Npgsql.NpgsqlException)
+        catch (DbException ex) // SqliteException or NpgsqlException, named by their base so that SQLite never loads Npgsql
         {
             throw new DatabaseUnavailableException($"The database {db.Database.GetDbConnection().DataSource} cannot be opened, written or migrated ({ex.Message}). Check the path, its permissions and that it belongs to this version (ConnectionStrings:Bot).", ex);
         }
