@@ -30,6 +30,7 @@ public static class DatabaseExtensions
             builder.Services.AddDbContextPool<BotDbContext>((sp, options) => options
                 .UseSqlite(connectionString)
                 .AddInterceptors(new SqlitePragmas(), sp.GetRequiredService<Conversations.OutboxCommitInterceptor>()));
+            builder.Services.AddHostedService(sp => new SqliteCheckpointer(connectionString, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
         }
 
         // Pooled: a context's own services (change tracker, connection, SQL generators) are built once and reused.
@@ -129,8 +130,8 @@ public static class DatabaseExtensions
     private sealed class SqlitePragmas : DbConnectionInterceptor
     {
         // cache_size: SQLite keeps a page cache per connection (2 MB by default) and the pool holds ~20 connections
-        // under load; the OS caches the same pages once for all of them.
-        private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-256;";
+        // under load; the OS caches the same pages once for all of them. wal_autocheckpoint: SqliteCheckpointer's.
+        private const string Pragmas = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA cache_size=-256; PRAGMA wal_autocheckpoint=0;";
         private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
         private static readonly object Marker = new();
 

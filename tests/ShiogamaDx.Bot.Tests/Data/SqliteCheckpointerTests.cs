@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Tests.Infrastructure;
+
+namespace ShiogamaDx.Bot.Tests.Data;
+
+/// <summary>
+/// The host's commits leave the write-ahead log to the background checkpointer: a commit that fills the log past
+/// SQLite's 1,000 pages does not copy it into the database file itself (and so does not wait for the fsyncs), and the
+/// next round of the checkpointer does.
+/// </summary>
+public sealed class SqliteCheckpointerTests
+{
+    [Fact]
+    public async Task ALargeCommit_StaysInTheLog_UntilTheCheckpointersNextRound()
+    {
+        using var app = new BotApplication();
+        var file = Path.Combine(app.Folder, "bot.db");
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+            await db.Database.ExecuteSqlRawAsync("CREATE TABLE scratch (v BLOB NOT NULL);");
+            var before = new FileInfo(file).Length;
+
+            // About 1,600 pages of 4 KB in one commit: past the 1,000 at which a connection would checkpoint itself.
+            await db.Database.ExecuteSqlRawAsync(
+                "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000) INSERT INTO scratch SELECT randomblob(2000) FROM n;");
+
+            // The fake clock has not moved, so no round has run: the rows are in the log only.
+            Assert.Equal(before, new FileInfo(file).Length);
+            Assert.True(new FileInfo(file + "-wal").Length > 5_000_000L);
+
+            app.Clock.Advance(SqliteCheckpointer.Interval);
+            await WaitForAsync(() => new FileInfo(file).Length > before + 5_000_000L);
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the checkpointer did not copy the log within 30 s");
+            await Task.Delay(50);
+        }
+    }
+}
