@@ -20,6 +20,9 @@ public sealed class ForeignIndex
 
     private const int Stem = 6;
 
+    /// <summary>An entry's own name or keyword held whole by the question (its share by rarity, less rounding).</summary>
+    private const double WholeName = 0.999;
+
     /// <summary>How much a name or keyword found whole in the question lifts its entry (times the share of the question it is).</summary>
     private const double PhraseWeight = 1.0;
 
@@ -88,7 +91,12 @@ public sealed class ForeignIndex
         foreach (var (id, terms) in documents)
         {
             var score = query.Sum(q => terms.TryGetValue(q, out var weight) ? weight * idf[q] : 0);
-            if (score < MinScore)
+            var held = NameHeld(id, query);
+
+            // The floor is about one distinctive word; but a word the catalog uses in several entries (creche, daycare:
+            // the daycare's own keyword, and a word of its annual report, its leaving and the income certificate) is
+            // not distinctive, and a question that holds such an entry's whole name or keyword still names it.
+            if (score < (held >= WholeName ? MinScore / 2 : MinScore))
             {
                 continue;
             }
@@ -102,7 +110,6 @@ public sealed class ForeignIndex
             var share = sequence.Length > 0 && phrases.TryGetValue(id, out var own) ? own.Max(p => InOrder(sequence, p) ? (double)p.Length / sequence.Length : 0) : 0;
             // How much of the entry's own name or keyword the question holds: "Leaving daycare" is half held by "put my
             // child in daycare", the keyword "daycare" wholly. Terms weighed by rarity, so a name's rare word counts most.
-            var held = NameHeld(id, query);
             hits.Add(new ForeignHit(id, score * (0.5 + (0.5 * coverage)) * (1 + (PhraseWeight * share)) * (1 - NameWeight + (NameWeight * held))));
         }
 
