@@ -161,7 +161,7 @@ public sealed class ForeignIndex
         var terms = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (text, weight) in fields.Where(f => !string.IsNullOrWhiteSpace(f.Text)))
         {
-            foreach (var term in Terms(text!, language, functionWords))
+            foreach (var term in Terms(text!, language, functionWords, field: true))
             {
                 terms[term] = Math.Max(terms.GetValueOrDefault(term), weight);
             }
@@ -179,7 +179,7 @@ public sealed class ForeignIndex
     /// question and the translated fields, so a rare function word in one keyword does not outweigh a short question's
     /// content words.
     /// </summary>
-    internal static IEnumerable<string> Terms(string text, string language, IReadOnlySet<string>? function = null)
+    internal static IEnumerable<string> Terms(string text, string language, IReadOnlySet<string>? function = null, bool field = false)
     {
         var words = LanguageDetector.Words(text);
         for (var i = 0; i < words.Count; i++)
@@ -212,6 +212,12 @@ public sealed class ForeignIndex
                 if (language == "tl" && TagalogRoot(word) is { } root)
                 {
                     yield return "r:" + StemOf(root);
+                }
+                else if (language == "tl" && field)
+                {
+                    // A translated field's word without affixes is its own root: "bakuna" is what magpapabakuna's root
+                    // meets. Only in the fields, so a question's plain word is not counted twice (as word and root).
+                    yield return "r:" + StemOf(word);
                 }
             }
         }

@@ -83,6 +83,18 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.Equal("tenshutsu", new ForeignIndex(packs["pt"], catalog).Search("Vamos sair da cidade em março")[0].Id);
     }
 
+    [Fact]
+    public void TagalogRoot_OfTheQuestion_MeetsAFieldsWordWrittenWithoutAffixes()
+    {
+        Assert.Contains("r:bakuna", ForeignIndex.Terms("Bakuna ng bata", "tl", field: true));
+        Assert.DoesNotContain("r:bakuna", ForeignIndex.Terms("bakuna", "tl")); // a question's plain word counts once
+        Assert.DoesNotContain("r:bakuna", ForeignIndex.Terms("bakuna", "en", field: true));
+
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        Assert.Equal("kodomo-yobosesshu", new ForeignIndex(packs["tl"], catalog).Search("Kailan pwedeng magpabakuna ang bata?")[0].Id);
+    }
+
     [Theory]
     [InlineData("pt", "Dúvida sobre creche")]
     [InlineData("tl", "Tanong tungkol sa daycare")]
