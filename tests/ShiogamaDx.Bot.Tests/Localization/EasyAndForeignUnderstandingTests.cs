@@ -84,6 +84,24 @@ public sealed class EasyAndForeignUnderstandingTests
     }
 
     [Fact]
+    public void VietnameseTypedWithTones_IsReadWithThem_AndWithoutTones_Folded()
+    {
+        Assert.Equal(["bàn", "ghế", "bàn_ghế"], ForeignIndex.Terms("bàn ghế", "vi", toned: true));
+        Assert.Equal(["ban", "ghe", "ban_ghe"], ForeignIndex.Terms("bàn ghế", "vi"));
+        Assert.True(ForeignIndex.HasTones("cái bàn"));
+        Assert.False(ForeignIndex.HasTones("cai ban"));
+
+        // bàn (a table) is not bản (a copy, of the residence certificate's name) when typed with its tone; typed
+        // without tones, the residence certificate is still found by its folded words.
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        var index = new ForeignIndex(packs["vi"], catalog);
+        Assert.DoesNotContain(index.Search("cái bàn này", 6), h => h.Id == "juminhyo");
+        Assert.Equal("juminhyo", index.Search("ban sao phieu cu tru")[0].Id);
+        Assert.Equal("juminhyo", index.Search("bản sao phiếu cư trú")[0].Id);
+    }
+
+    [Fact]
     public void TagalogRoot_OfTheQuestion_MeetsAFieldsWordWrittenWithoutAffixes()
     {
         Assert.Contains("r:bakuna", ForeignIndex.Terms("Bakuna ng bata", "tl", field: true));
