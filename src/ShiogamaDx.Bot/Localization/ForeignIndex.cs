@@ -20,6 +20,9 @@ public sealed class ForeignIndex
 
     private const int Stem = 6;
 
+    /// <summary>An entry's own name or keyword held whole by the question (its share by rarity, less rounding).</summary>
+    private const double WholeName = 0.999;
+
     /// <summary>How much a name or keyword found whole in the question lifts its entry (times the share of the question it is).</summary>
     private const double PhraseWeight = 1.0;
 
@@ -30,9 +33,11 @@ public sealed class ForeignIndex
     private const double NameWeight = 0.3;
 
     private readonly Dictionary<string, List<string[]>> phrases = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string[]>> tonedPhrases = new(StringComparer.Ordinal);
 
     // Each entry's name and keywords as their sets of terms (Chinese and Korean too), for how much of them a question holds.
     private readonly Dictionary<string, List<string[]>> names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string[]>> tonedNames = new(StringComparer.Ordinal);
     private readonly string language;
     private readonly IReadOnlySet<string> functionWords;
     private readonly List<(string Id, Dictionary<string, double> Terms)> documents = [];
@@ -47,21 +52,12 @@ public sealed class ForeignIndex
             if (pack.Procedures.TryGetValue(p.Id, out var t))
             {
                 Add(p.Id, [(t.Name, 1.0), (string.Join(" / ", t.Keywords), 1.0), (t.Text, 0.5)]);
-                names[p.Id] = OwnTerms(new[] { t.Name }.Concat(t.Keywords));
-                var own = new[] { t.Name }.Concat(t.Keywords).OfType<string>().Select(Sequence).Where(s => s.Length > 0).ToList();
-                if (own.Count > 0)
-                {
-                    phrases[p.Id] = own;
-                }
+                Own(p.Id, new[] { t.Name }.Concat(t.Keywords).OfType<string>().ToList());
             }
         }
 
         Add(ClassesId, [(string.Join(" / ", pack.ClassKeywords), 1.0)]);
-        names[ClassesId] = OwnTerms(pack.ClassKeywords);
-        if (pack.ClassKeywords.Select(Sequence).Where(s => s.Length > 0).ToList() is { Count: > 0 } classPhrases)
-        {
-            phrases[ClassesId] = classPhrases;
-        }
+        Own(ClassesId, pack.ClassKeywords.OfType<string>().ToList());
 
         var df = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var term in documents.SelectMany(d => d.Terms.Keys))
@@ -77,18 +73,26 @@ public sealed class ForeignIndex
 
     public IReadOnlyList<ForeignHit> Search(string text, int max = 3)
     {
-        var query = Terms(text, language, functionWords).Distinct(StringComparer.Ordinal).ToList();
-        var words = LanguageDetector.Words(text)
+        // Vietnamese typed with its tones is read with them (bàn, a table, is not bản, a copy); typed without, folded.
+        var toned = language == "vi" && HasTones(text);
+        var (names, phrases) = toned ? (tonedNames, tonedPhrases) : (this.names, this.phrases);
+        var query = Terms(text, language, functionWords, toned: toned).Distinct(StringComparer.Ordinal).ToList();
+        var words = (toned ? TonedWords(text) : LanguageDetector.Words(text))
             .Where(w => !w.Any(IsCjk))
-            .Select(w => Terms(w, language, functionWords).ToList())
+            .Select(w => Terms(w, language, functionWords, toned: toned).ToList())
             .Where(t => t.Count > 0)
             .ToList();
-        var sequence = Sequence(text);
+        var sequence = Sequence(text, toned);
         var hits = new List<ForeignHit>();
         foreach (var (id, terms) in documents)
         {
             var score = query.Sum(q => terms.TryGetValue(q, out var weight) ? weight * idf[q] : 0);
-            if (score < MinScore)
+            var held = NameHeld(names, id, query);
+
+            // The floor is about one distinctive word; but a word the catalog uses in several entries (creche, daycare:
+            // the daycare's own keyword, and a word of its annual report, its leaving and the income certificate) is
+            // not distinctive, and a question that holds such an entry's whole name or keyword still names it.
+            if (score < (held >= WholeName ? MinScore / 2 : MinScore))
             {
                 continue;
             }
@@ -102,7 +106,6 @@ public sealed class ForeignIndex
             var share = sequence.Length > 0 && phrases.TryGetValue(id, out var own) ? own.Max(p => InOrder(sequence, p) ? (double)p.Length / sequence.Length : 0) : 0;
             // How much of the entry's own name or keyword the question holds: "Leaving daycare" is half held by "put my
             // child in daycare", the keyword "daycare" wholly. Terms weighed by rarity, so a name's rare word counts most.
-            var held = NameHeld(id, query);
             hits.Add(new ForeignHit(id, score * (0.5 + (0.5 * coverage)) * (1 + (PhraseWeight * share)) * (1 - NameWeight + (NameWeight * held))));
         }
 
@@ -110,19 +113,33 @@ public sealed class ForeignIndex
     }
 
     /// <summary>A name or keyword (or a question) as its word stems in order, for Latin-script text; empty for Chinese and Korean.</summary>
-    private string[] Sequence(string text)
+    private string[] Sequence(string text, bool toned = false)
     {
         var cut = text.IndexOf('(', StringComparison.Ordinal);
         var shown = cut > 0 ? text[..cut] : text; // (tenshutsu): the Japanese name beside the translation
-        return shown.Any(IsCjk) ? [] : [.. Terms(shown, language, functionWords).Where(t => !t.StartsWith("r:", StringComparison.Ordinal) && !t.StartsWith(CityPrefix, StringComparison.Ordinal) && !t.Contains('_', StringComparison.Ordinal))];
+        return shown.Any(IsCjk) ? [] : [.. Terms(shown, language, functionWords, toned: toned).Where(t => !t.StartsWith("r:", StringComparison.Ordinal) && !t.StartsWith(CityPrefix, StringComparison.Ordinal) && !t.Contains('_', StringComparison.Ordinal))];
     }
 
     /// <summary>An entry's name and keywords, each as its distinct terms (the Tagalog roots left out: the words as written say it).</summary>
-    private List<string[]> OwnTerms(IEnumerable<string?> fields) =>
-        [.. fields.OfType<string>().Select(f => Terms(f, language, functionWords).Where(t => !t.StartsWith("r:", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToArray()).Where(t => t.Length > 0)];
+    private List<string[]> OwnTerms(IEnumerable<string?> fields, bool toned = false) =>
+        [.. fields.OfType<string>().Select(f => Terms(f, language, functionWords, toned: toned).Where(t => !t.StartsWith("r:", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToArray()).Where(t => t.Length > 0)];
 
     /// <summary>The largest share, by rarity, of one name or keyword of the entry that the question's terms hold (0 to 1).</summary>
-    private double NameHeld(string id, List<string> query)
+    /// <summary>An entry's name and keywords as the question is read: as terms, and as phrases in order (folded, and for Vietnamese also toned).</summary>
+    private void Own(string id, List<string> fields)
+    {
+        foreach (var toned in language == "vi" ? new[] { false, true } : [false])
+        {
+            (toned ? tonedNames : names)[id] = OwnTerms(fields, toned);
+            var own = fields.Select(f => Sequence(f, toned)).Where(s => s.Length > 0).ToList();
+            if (own.Count > 0)
+            {
+                (toned ? tonedPhrases : phrases)[id] = own;
+            }
+        }
+    }
+
+    private double NameHeld(Dictionary<string, List<string[]>> names, string id, List<string> query)
     {
         if (!names.TryGetValue(id, out var phrasesOf) || phrasesOf.Count == 0)
         {
@@ -154,7 +171,9 @@ public sealed class ForeignIndex
         var terms = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (text, weight) in fields.Where(f => !string.IsNullOrWhiteSpace(f.Text)))
         {
-            foreach (var term in Terms(text!, language, functionWords))
+            // Vietnamese fields are read both ways, with their tones and folded, for questions typed either way.
+            var all = Terms(text!, language, functionWords, field: true);
+            foreach (var term in language == "vi" ? all.Concat(Terms(text!, language, functionWords, field: true, toned: true)) : all)
             {
                 terms[term] = Math.Max(terms.GetValueOrDefault(term), weight);
             }
@@ -172,12 +191,13 @@ public sealed class ForeignIndex
     /// question and the translated fields, so a rare function word in one keyword does not outweigh a short question's
     /// content words.
     /// </summary>
-    internal static IEnumerable<string> Terms(string text, string language, IReadOnlySet<string>? function = null)
+    internal static IEnumerable<string> Terms(string text, string language, IReadOnlySet<string>? function = null, bool field = false, bool toned = false)
     {
-        var words = LanguageDetector.Words(text);
+        var words = toned ? TonedWords(text) : LanguageDetector.Words(text);
         for (var i = 0; i < words.Count; i++)
         {
             var word = words[i];
+            var plain = toned ? LanguageDetector.Fold(word) : word; // the function words and the city's name, as listed
             if (word.Any(IsCjk))
             {
                 foreach (var term in Grams(word))
@@ -185,7 +205,7 @@ public sealed class ForeignIndex
                     yield return term;
                 }
             }
-            else if (CityName.Contains(word))
+            else if (CityName.Contains(plain))
             {
                 // The city's name alone says nothing (every question is about Shiogama), but the word before it says
                 // which way a move goes: to / para / sa Shiogama (moving in), from / de / mula Shiogama (moving out),
@@ -195,7 +215,7 @@ public sealed class ForeignIndex
                     yield return CityPrefix + words[i - 1];
                 }
             }
-            else if (function is not null && function.Contains(word))
+            else if (function is not null && function.Contains(plain))
             {
                 // Grammar and question words (how, para, paano, ng): they say how a question is asked, not what about.
             }
@@ -205,6 +225,12 @@ public sealed class ForeignIndex
                 if (language == "tl" && TagalogRoot(word) is { } root)
                 {
                     yield return "r:" + StemOf(root);
+                }
+                else if (language == "tl" && field)
+                {
+                    // A translated field's word without affixes is its own root: "bakuna" is what magpapabakuna's root
+                    // meets. Only in the fields, so a question's plain word is not counted twice (as word and root).
+                    yield return "r:" + StemOf(word);
                 }
             }
         }
@@ -217,6 +243,34 @@ public sealed class ForeignIndex
                 yield return words[i] + "_" + words[i + 1];
             }
         }
+    }
+
+    /// <summary>The words of a text in lower case with their accents and tones kept (bàn, bản), split as <see cref="LanguageDetector.Words"/> splits.</summary>
+    internal static List<string> TonedWords(string text)
+    {
+        var words = new List<string>();
+        var sb = new System.Text.StringBuilder();
+        foreach (var c in text.ToLowerInvariant().Normalize(System.Text.NormalizationForm.FormC).Append(' '))
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                sb.Append(c);
+            }
+            else if (sb.Length > 0)
+            {
+                words.Add(sb.ToString());
+                sb.Clear();
+            }
+        }
+
+        return words;
+    }
+
+    /// <summary>Whether a Latin-script text carries accents or tones (or đ): typed with them, it is read with them.</summary>
+    internal static bool HasTones(string text)
+    {
+        var lower = text.ToLowerInvariant().Normalize(System.Text.NormalizationForm.FormC);
+        return LanguageDetector.Fold(lower) != lower;
     }
 
     // Portuguese endings of verbs (mudar, mudei, mudou, mudando, muda, mudam) and of the nouns made from them (mudança,

@@ -55,6 +55,18 @@ public static partial class LanguageCheck
             foreach (var (id, dialog) in pack.Dialogs)
             {
                 var line = LineOf(id);
+                if (pack.IsEasy)
+                {
+                    // A flow said in やさしい日本語: each of its sentences and buttons passes the linter too.
+                    foreach (var (stepId, step) in dialog.Steps)
+                    {
+                        foreach (var problem in new[] { step.Prompt, step.Help }.Concat(step.Choices).OfType<string>().SelectMany(EasyJapaneseLinter.Check))
+                        {
+                            problems.Add(new ContentFileException(pack.File, step.Line, $"dialogs: '{id}': '{stepId}': {problem}"));
+                        }
+                    }
+                }
+
                 foreach (var label in dialog.Steps.Values.SelectMany(s => s.Choices).Where(l => l.Length > MaxLabel))
                 {
                     problems.Add(new ContentFileException(pack.File, line, $"dialogs: '{id}': '{label}' is a button label: at most {MaxLabel} characters (LINE's limit)"));

@@ -174,8 +174,12 @@ public sealed partial class LanguageDiversion(
 
         if (pack.IsEasy)
         {
-            var easy = Easy(understood ? replies : EasyNotUnderstood(replies, pack), pack);
-            return understood && answeredBy is not (null or ProcedureReplies.Handler or Handler) ? NotEasy(easy, pack, answeredBy) : easy;
+            // A flow's step the pack says in easy Japanese (its dialogs: section, as a foreign pack's) is shown so; the
+            // note that the answer is regular Japanese goes only where something of it has no easy version.
+            var said = understood ? replies.Select(r => DialogTranslation.Translate(r, pack, dialogs, messages.Current)).ToList() : [];
+            var whole = said.Count > 0 && said.All(r => r is not null);
+            var easy = Easy(understood ? said.Select((r, i) => r ?? replies[i]).ToList() : EasyNotUnderstood(replies, pack), pack);
+            return understood && !whole && answeredBy is not (null or ProcedureReplies.Handler or Handler) ? NotEasy(easy, pack, answeredBy) : easy;
         }
 
         // The catalog counted the answer to "was this helpful?": its thanks, in the resident's language.

@@ -145,6 +145,12 @@ public sealed partial record LanguagePack(
         [Announcements.AnnouncementLanguages.ClassHeading] = ["title", "date", "venue"],
     }.Concat(DialogTranslation.ClassResultPlaceholders.Select(t => KeyValuePair.Create(t.Own, t.Placeholders))).ToDictionary(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The words a flow's steps need beside their own (confirm buttons, the help's closing line, a cancelled flow, a
+    /// date), for the やさしい日本語 pack's <c>dialogs:</c> easy versions of dialogs/, as a foreign pack has them.
+    /// </summary>
+    private static readonly string[] EasyDialogTexts = ["yes", "no", "dialog-help", "dialog-cancelled", "dialog-date"];
+
     /// <summary>The texts of the やさしい日本語 pack.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> EasyTexts = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
@@ -161,7 +167,10 @@ public sealed partial record LanguagePack(
     /// (<see cref="LanguageDiversion.EasyFrame"/>); one the pack lacks is shown as the regular Japanese.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string[]> OptionalEasyTexts =
-        LanguageDiversion.EasyFrame.ToDictionary(f => f.Easy, _ => Array.Empty<string>(), StringComparer.Ordinal);
+        LanguageDiversion.EasyFrame.Select(f => KeyValuePair.Create(f.Easy, Array.Empty<string>()))
+            .Concat(EasyDialogTexts.Select(k => KeyValuePair.Create(k, ForeignTexts[k])))
+            .ToDictionary(StringComparer.Ordinal);
+
 
     /// <summary>Texts shown as buttons: LINE cuts labels after 20 characters.</summary>
     private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", "detail", "bring", ClassPushes.CancelButton, ClassPushes.SurveyButton];

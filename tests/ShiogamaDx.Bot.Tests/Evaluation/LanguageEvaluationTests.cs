@@ -25,14 +25,16 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // Seventh session (497cc91 … e63b757: easy versions for every procedure, the word before the city's name, more
     // Portuguese endings, names and keywords found whole, polite verbs read plain): easy-fresh 49 -> 51/57, easy-blind 33 -> 36/48, pt 26 -> 28/30,
     // pt-fresh 22 -> 24/25, pt-blind 12 -> 13/15, tl 25 -> 26/30, tl-fresh 23 -> 24/25, vi 27 -> 28/30; the rest unchanged.
+    // Tenth session: an entry whose own name or keyword the question holds whole passes at half the floor (3d8085b):
+    // pt 28 -> 29/30, tl 26 -> 27/30, the rest unchanged. Vietnamese typed with tones read with them (8ccc158): vi 29 -> 30/30.
     [Theory]
     [InlineData("easy", 0.95)]
     [InlineData("en", 1.0)]
     [InlineData("zh", 0.96)]
     [InlineData("ko", 1.0)]
-    [InlineData("vi", 0.96)]
-    [InlineData("pt", 0.93)]
-    [InlineData("tl", 0.86)]
+    [InlineData("vi", 1.0)]
+    [InlineData("pt", 0.96)]
+    [InlineData("tl", 0.90)]
     // Fresh held-out sets (written by another engineer before the change that measures them).
     [InlineData("easy-fresh", 0.91)]
     [InlineData("pt-fresh", 0.95)]
@@ -50,8 +52,9 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // Held-out sets of the seventh session (written and committed before its changes, 43f5743): before (fcc514f's
     // code) easy-fresh2 33/48, pt-fresh2 17/26, tl-fresh2 15/24, vi-fresh2 17/22; after (0d689f4) 34/48, 19/26, 18/24, 17/22.
     // Eighth session (after 417551e, totals only, misses not read): 34/48, 19/26, 18/24, 18/22.
+    // Tenth session (after 1c558cb and after 8ccc158, totals only, misses not read): 34/48, 20/26, 18/24, 18/22.
     [InlineData("easy-fresh2", 0.70)]
-    [InlineData("pt-fresh2", 0.73)]
+    [InlineData("pt-fresh2", 0.76)]
     [InlineData("tl-fresh2", 0.75)]
     [InlineData("vi-fresh2", 0.81)]
     public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)

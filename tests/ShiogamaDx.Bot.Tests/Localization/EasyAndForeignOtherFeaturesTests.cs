@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Localization;
@@ -39,6 +40,40 @@ public sealed class EasyAndForeignOtherFeaturesTests
         Assert.Equal("（手続き以外）guides", features[0][0]);
         Assert.Equal("2", features[0][1]);
         Assert.Equal("1", features[1][1]);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
+    public async Task EasyResident_WalksAFlowWithAnEasyVersion_InEasyJapanese_WithoutTheRegularJapaneseNote()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        var easy = host.App.Services.GetRequiredService<LanguageCatalog>()[LanguagePack.Easy]!;
+        var feedback = easy.Dialogs["resident-feedback"];
+        var note = easy["no-easy-version"];
+        await SayAsync(host, "やさしい日本語で");
+
+        var first = await SayAsync(host, "ご意見");
+        Assert.Contains(feedback.Steps["topic"].Prompt!, first, StringComparison.Ordinal);
+        Assert.DoesNotContain(note, first, StringComparison.Ordinal);
+        Assert.DoesNotContain("ご意見ですか", first, StringComparison.Ordinal); // the regular prompt is not shown beside it
+
+        await host.SendAsync(Postback(ButtonData(host.Fake.Replies.Last(), feedback.Steps["topic"].Choices[1]), host.Now));
+        await host.WhenSettledAsync();
+        var body = host.Fake.Replies.Last().AllText;
+        Assert.Contains(feedback.Steps["body"].Prompt!, body, StringComparison.Ordinal);
+        Assert.DoesNotContain(note, body, StringComparison.Ordinal);
+
+        var replyWanted = await SayAsync(host, "もじが ちいさくて よめません");
+        Assert.Contains(feedback.Steps["reply-wanted"].Prompt!, replyWanted, StringComparison.Ordinal);
+        await host.SendAsync(Postback(ButtonData(host.Fake.Replies.Last(), easy["no"]), host.Now));
+        await host.WhenSettledAsync();
+        var thanks = host.Fake.Replies.Last().AllText;
+        Assert.Contains(feedback.Steps["thanks"].Prompt!.Replace("{topic}", feedback.Steps["topic"].Choices[1], StringComparison.Ordinal), thanks, StringComparison.Ordinal);
+        Assert.DoesNotContain(note, thanks, StringComparison.Ordinal);
+        Assert.Equal("オンライン手続き", host.Db(db => db.Set<Feedback>().AsNoTracking().Single()).Topic); // as the city reads it
+
+        // An answer with no easy version (the class schedule) still gets the note.
+        Assert.Contains(note, await SayAsync(host, "スマホ教室"), StringComparison.Ordinal);
         Assert.Empty(host.Fake.SpecErrors);
     }
 

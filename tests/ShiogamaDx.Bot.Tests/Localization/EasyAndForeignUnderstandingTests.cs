@@ -83,6 +83,49 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.Equal("tenshutsu", new ForeignIndex(packs["pt"], catalog).Search("Vamos sair da cidade em março")[0].Id);
     }
 
+    [Fact]
+    public void VietnameseTypedWithTones_IsReadWithThem_AndWithoutTones_Folded()
+    {
+        Assert.Equal(["bàn", "ghế", "bàn_ghế"], ForeignIndex.Terms("bàn ghế", "vi", toned: true));
+        Assert.Equal(["ban", "ghe", "ban_ghe"], ForeignIndex.Terms("bàn ghế", "vi"));
+        Assert.True(ForeignIndex.HasTones("cái bàn"));
+        Assert.False(ForeignIndex.HasTones("cai ban"));
+
+        // bàn (a table) is not bản (a copy, of the residence certificate's name) when typed with its tone; typed
+        // without tones, the residence certificate is still found by its folded words.
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        var index = new ForeignIndex(packs["vi"], catalog);
+        Assert.DoesNotContain(index.Search("cái bàn này", 6), h => h.Id == "juminhyo");
+        Assert.Equal("juminhyo", index.Search("ban sao phieu cu tru")[0].Id);
+        Assert.Equal("juminhyo", index.Search("bản sao phiếu cư trú")[0].Id);
+    }
+
+    [Fact]
+    public void TagalogRoot_OfTheQuestion_MeetsAFieldsWordWrittenWithoutAffixes()
+    {
+        Assert.Contains("r:bakuna", ForeignIndex.Terms("Bakuna ng bata", "tl", field: true));
+        Assert.DoesNotContain("r:bakuna", ForeignIndex.Terms("bakuna", "tl")); // a question's plain word counts once
+        Assert.DoesNotContain("r:bakuna", ForeignIndex.Terms("bakuna", "en", field: true));
+
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        Assert.Equal("kodomo-yobosesshu", new ForeignIndex(packs["tl"], catalog).Search("Kailan pwedeng magpabakuna ang bata?")[0].Id);
+    }
+
+    [Theory]
+    [InlineData("pt", "Dúvida sobre creche")]
+    [InlineData("tl", "Tanong tungkol sa daycare")]
+    public void WordSharedByNeighbours_ThatIsAnEntrysWholeKeyword_StillNamesThatEntry(string language, string question)
+    {
+        // creche / daycare stand in five entries (the daycare, its annual report, leaving it, the income certificate,
+        // sick-child care): too common to pass the floor alone, yet the daycare's own keyword, held whole.
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        var hits = new ForeignIndex(packs[language], catalog).Search(question);
+        Assert.Equal("hoikusho", hits.Count > 0 ? hits[0].Id : null);
+    }
+
     [Theory]
     [InlineData("children", "child")]
     [InlineData("people", "person")]

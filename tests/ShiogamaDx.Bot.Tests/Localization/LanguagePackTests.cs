@@ -69,6 +69,21 @@ public sealed class LanguagePackTests
         Assert.Equal(3, problems.Count);
     }
 
+    [Fact]
+    public void EasyDialog_WithAKanjiOutsideTheEverydayList_IsRefusedByTheLinter_WithItsStep()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "languages-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var yaml = File.ReadAllText(Path.Combine(Languages, "easy.yaml"))
+            .Replace("prompt: \"なにに ついての ごいけん ですか。\"", "prompt: \"何に関するご意見ですか。\"", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(folder, "easy.yaml"), yaml);
+
+        var problems = LanguageCheck.Problems(folder, null, Path.Combine(RepoPaths.Root, "dialogs"));
+
+        Assert.Contains(problems, p => p.Reason.StartsWith("dialogs: 'resident-feedback': 'topic': 「関」", StringComparison.Ordinal) && p.Line > 1);
+        Assert.DoesNotContain(LanguageCheck.Problems(Languages, null, Path.Combine(RepoPaths.Root, "dialogs")), p => p.File.EndsWith("easy.yaml", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("じゅうみんひょう（住民票）を もらえます。", 0)]
     [InlineData("住民票（じゅうみんひょう）を もらえます。", 0)]
