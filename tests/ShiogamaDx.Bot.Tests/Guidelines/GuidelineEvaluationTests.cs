@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ShiogamaDx.Bot.Guidelines;
+using ShiogamaDx.Bot.Language;
 using ShiogamaDx.Bot.Tests.Conversations;
 using Xunit.Abstractions;
 
@@ -9,8 +10,9 @@ namespace ShiogamaDx.Bot.Tests.Guidelines;
 /// <summary>
 /// Retrieval measured on guideline-questions.tsv (written before the first tuning), guideline-heldout.tsv
 /// (written before the second tuning), guideline-fresh.tsv (written before the third, only its totals were
-/// looked at while tuning), guideline-unseen.tsv (written and committed before the fourth; a dev set since the ninth) and
-/// guideline-unseen2.tsv (held out, written before the ninth pass). Run alone to see the figures:
+/// looked at while tuning), guideline-unseen.tsv (written and committed before the fourth; a dev set since the ninth),
+/// guideline-unseen2.tsv (held out, written before the ninth pass) and guideline-short.tsv (dev, short casual questions,
+/// written before the tenth pass). Run alone to see the figures:
 /// dotnet test ShiogamaDx.Bot.sln --filter "FullyQualifiedName~GuidelineEvaluation" --logger "console;verbosity=detailed"
 /// </summary>
 public sealed class GuidelineEvaluationTests(ITestOutputHelper testOutput)
@@ -52,8 +54,11 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper testOutput)
 
         Assert.True(result.Answerable >= 50 && result.Unanswerable >= 12, "the fresh set is too small");
         // Floors are the measured figures rounded down (88 %, 96 %, 9 refused before MinCoverage 0.45).
-        Assert.True(result.Hit1 >= 0.86, $"hit@1 {result.Hit1:P1} is under 86%");
-        Assert.True(result.Hit3 >= 0.94, $"hit@3 {result.Hit3:P1} is under 94%");
+        // Lowered 86 % → 85 % and 94 % → 93 % when the index was read with the host's analysis (the city's word list,
+        // #18 tenth pass): 68 → 65 and 72 → 71 of 76. Nothing in retrieval changed; the plain analysis overstated what
+        // staff get, and the floor follows the production reading.
+        Assert.True(result.Hit1 >= 0.85, $"hit@1 {result.Hit1:P1} is under 85%");
+        Assert.True(result.Hit3 >= 0.93, $"hit@3 {result.Hit3:P1} is under 93%");
         Assert.True(result.Refused >= 11, $"only {result.Refused} of {result.Unanswerable} uncovered questions were refused");
     }
 
@@ -74,6 +79,20 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper testOutput)
         // 10 → 9 refused (hit@1 48 unchanged, hit@3 58 → 59) with a verb's or a compound's one kanji held wherever it is
         // written (#18 fifth pass); which question it is was not looked at: this set is held out.
         Assert.True(result.Refused >= 9, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
+    }
+
+    [Fact]
+    public void ShortSet_OnTheSampleGuideline_MeetsTheFloor()
+    {
+        // A dev set of the tenth pass (written and committed before it built or changed anything): short casual questions
+        // (5–20 characters, two or three concepts), which the longer dev sets lack; it prints its misses.
+        var result = Evaluate("guideline-short.tsv");
+
+        Assert.True(result.Answerable >= 40 && result.Unanswerable >= 10, "the short set is too small");
+        // Floors well below the first measured figures, to catch a collapse only (docs/evaluation.md has the figures).
+        Assert.True(result.Hit1 >= 0.30, $"hit@1 {result.Hit1:P1} is under 30%");
+        Assert.True(result.Hit3 >= 0.40, $"hit@3 {result.Hit3:P1} is under 40%");
+        Assert.True(result.Refused >= 4, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
     }
 
     [Fact]
@@ -197,10 +216,20 @@ internal static class SampleGuideline
 
     public static string Synonyms => Path.Combine(RepoPaths.Root, "src", "ShiogamaDx.Bot", "Content", "guideline-synonyms.txt");
 
+    /// <summary>
+    /// The analysis the host gives <see cref="GuidelineLibrary"/> (the DI singleton, with the city's word list): read with
+    /// the plain analysis, the sample's figures would not measure what staff get (#18 tenth pass).
+    /// </summary>
+    public static JapaneseAnalysis Analysis => HostAnalysis.Value;
+
+    private static readonly Lazy<JapaneseAnalysis> HostAnalysis = new(() =>
+        new JapaneseAnalysis(CityWords.Load(Path.Combine(RepoPaths.Root, "src", "ShiogamaDx.Bot", "Content", CityWords.FileName))));
+
+    /// <summary>The sample folder read as <see cref="GuidelineLibrary.Reload"/> reads it.</summary>
     public static GuidelineIndex BuildIndex(GuidelinesOptions options)
     {
-        var sections = GuidelineLoader.LoadFolder(Folder, (file, ex) => throw new InvalidOperationException(file, ex));
+        var sections = GlossaryTerms.Apart(GuidelineLoader.LoadFolder(Folder, (file, ex) => throw new InvalidOperationException(file, ex)));
         var own = GuidelineSynonyms.ForDocuments(Folder, (file, ex) => throw new InvalidOperationException(file, ex));
-        return GuidelineIndex.Build(sections, GuidelineSynonyms.Parse(File.ReadAllText(Synonyms), Synonyms), options, own: own);
+        return GuidelineIndex.Build(sections, GuidelineSynonyms.Parse(File.ReadAllText(Synonyms), Synonyms), options, Analysis, own);
     }
 }
