@@ -53,6 +53,12 @@ public sealed record AnalyzedText(string Normalized, IReadOnlyList<Token> Tokens
     /// </summary>
     public IReadOnlyList<string> Parts { get; init; } = [];
 
+    /// <summary>
+    /// The index of the first run that is the text's ending: the hiragana going on from its last city word, without a
+    /// particle, to the end (ひっこし|するんだけど). <see cref="Runs"/>.Count when there is none.
+    /// </summary>
+    public int EndingFrom { get; init; } = int.MaxValue;
+
     /// <summary>Character bigrams of every run; a one-character run as itself.</summary>
     public IEnumerable<string> Bigrams() => Runs.SelectMany(JapaneseAnalysis.Bigrams);
 }
@@ -69,6 +75,11 @@ public sealed class JapaneseAnalysis : IDisposable
 {
     // The one-kana particles of Japanese (a closed class).
     private const string Particles = "をがはにでへともやかねよのな";
+
+    // How the inflection and auxiliaries of a word begin when they follow it directly (a closed class of grammar):
+    // する, すんだ, した, して, します, しよう, た, だ, て, った, ん(です), ます, ました, こと(になりました). A word written in
+    // hiragana after it with its particle left out (いんかんしょうめい, すいどうしゅうり) begins otherwise, and is kept.
+    private static readonly string[] EndingOpenings = ["する", "すん", "した", "して", "しま", "しよ", "た", "だ", "て", "っ", "ん", "ます", "まし", "こと"];
 
     private readonly IcuSegmenter segmenter = new();
 
@@ -130,9 +141,12 @@ public sealed class JapaneseAnalysis : IDisposable
         var tokens = new List<Token>();
         var parts = new List<string>();
         var runs = new List<string>();
+        var runStarts = new List<int>();
         var run = new StringBuilder();
+        var runFrom = 0;
         var word = new StringBuilder();
         var wordFrom = 0;
+        var lastConceptEnd = -1;
         var at = 0;
         while (at < n.Length)
         {
@@ -143,6 +157,7 @@ public sealed class JapaneseAnalysis : IDisposable
                 tokens.Add(new Token(concept, Surface(at, at + length), CityWords.IsAction(concept) ? TokenKind.Action : TokenKind.Concept));
                 AddParts(at, length, concept);
                 at += length;
+                lastConceptEnd = at;
                 continue;
             }
 
@@ -185,6 +200,11 @@ public sealed class JapaneseAnalysis : IDisposable
                 wordFrom = at;
             }
 
+            if (run.Length == 0)
+            {
+                runFrom = at;
+            }
+
             word.Append(n[at]);
             run.Append(n[at]);
             at++;
@@ -192,7 +212,35 @@ public sealed class JapaneseAnalysis : IDisposable
 
         EndWord();
         EndRun();
-        return new AnalyzedText(n, tokens, runs) { Parts = parts };
+        return new AnalyzedText(n, tokens, runs) { Parts = parts, EndingFrom = EndingFrom() };
+
+        // The hiragana that goes on from the last of the city's words to the end of the text, without a particle, is that
+        // word's inflection and the sentence's ending (ひっこし|するんだけど, うまれ|たんですが, 結婚|することになりました):
+        // mostly grammar, whose pairs (んだ, だけ, とに, まし) are shared with whatever entry says something in the same
+        // tone, though its tense may still tell something (生まれました). Its runs are the last ones, marked as the ending.
+        int EndingFrom()
+        {
+            if (lastConceptEnd <= 0 || lastConceptEnd >= n.Length || !EndingOpenings.Any(o => n.AsSpan(lastConceptEnd).StartsWith(o, StringComparison.Ordinal)))
+            {
+                return runs.Count;
+            }
+
+            for (var i = lastConceptEnd; i < n.Length; i++)
+            {
+                if (!JapaneseText.IsHiragana(folded[origin[i]]))
+                {
+                    return runs.Count;
+                }
+            }
+
+            var first = runs.Count;
+            while (first > 0 && runStarts[first - 1] >= lastConceptEnd)
+            {
+                first--;
+            }
+
+            return first;
+        }
 
         void AddParts(int from, int length, string concept)
         {
@@ -226,6 +274,7 @@ public sealed class JapaneseAnalysis : IDisposable
             if (run.Length > 0)
             {
                 runs.Add(run.ToString());
+                runStarts.Add(runFrom);
                 run.Clear();
             }
         }

@@ -81,6 +81,7 @@ public sealed class FieldIndex<T>
     private const double CoverageShare = 0.5;   // how much of the question is explained, against how much evidence there is
     private const double NearMissFactor = 0.75; // a city word typed with one wrong kanji (住民標): likely meant, less sure
     private const int NearMissShortest = 3;     // two kanji with one wrong say too little (市民 is not 住民)
+    private const double EndingWeight = 0.5;    // a question's casual ending (するんだけど): grammar, its tense at most
 
     private readonly JapaneseAnalysis analysis;
     private readonly IReadOnlyList<T> items;
@@ -217,13 +218,14 @@ public sealed class FieldIndex<T>
             terms["#" + concept.Text] = concept.Kind == TokenKind.Action ? ActionWeight : ConceptWeight;
         }
 
-        foreach (var whole in analyzed.Runs)
+        foreach (var (whole, r) in analyzed.Runs.Select((run, r) => (run, r)))
         {
+            var factor = r >= analyzed.EndingFrom ? EndingWeight : 1.0;
             foreach (var run in WithoutNearMisses(whole, terms))
             {
                 foreach (var (term, weight) in Grams(run))
                 {
-                    terms[term] = Math.Max(terms.GetValueOrDefault(term), weight);
+                    terms[term] = Math.Max(terms.GetValueOrDefault(term), weight * factor);
                 }
             }
         }

@@ -127,6 +127,28 @@ public sealed class JapaneseAnalysisTests
         Assert.Contains("証明書", analyzed.Parts);
     }
 
+    // The hiragana that goes on from a city word to the end of the text without a particle is its inflection and the
+    // sentence's ending (casual: するんだけど, たんですが), marked as such. After a particle, or a verb whose particle was
+    // left out (すいどうつかいたい, すいどうしゅうり), it is what is asked.
+    [Theory]
+    [InlineData("ひっこしするんだけど", false)]
+    [InlineData("ひっこしたんですが", false)]
+    [InlineData("引越しすることになりました", false)]
+    [InlineData("ひっこしのてつづき", true)]
+    [InlineData("すいどうつかいたい", true)]
+    [InlineData("すいどうしゅうり", true)]
+    [InlineData("ひっこしするんだけど水道", true)]
+    public void TheHiraganaEndingOfTheLastCityWord_IsMarkedAsTheEnding(string text, bool asked)
+    {
+        var analysis = new JapaneseAnalysis(new CityWords([["引越し", "ひっこし"], ["水道", "すいどう"]], []));
+
+        var analyzed = analysis.Analyze(text);
+
+        Assert.NotEmpty(analyzed.Concepts);
+        Assert.NotEmpty(analyzed.Runs);
+        Assert.Equal(asked, analyzed.EndingFrom >= analyzed.Runs.Count);
+    }
+
     [Fact]
     public void AKanaStandingAloneBetweenSpaces_IsAParticle()
     {

@@ -12,7 +12,7 @@ namespace ShiogamaDx.Bot.Tests.Procedures;
 /// handler uses: an answer counts when the right procedure is first and confident enough to be answered;
 /// a "none" question counts when nothing is confident enough (the engine then says it did not understand).
 /// </summary>
-public sealed class EvaluationTests(ITestOutputHelper output)
+public sealed partial class EvaluationTests(ITestOutputHelper output)
 {
     public const double TopOneFloor = 0.90;
     public const double NoneFloor = 0.80;
