@@ -42,9 +42,10 @@ internal sealed class SqliteCheckpointer(string connectionString, TimeProvider c
             await using var reader = await command.ExecuteReaderAsync(ct);
             return await reader.ReadAsync(ct) ? (reader.GetInt32(1), reader.GetInt32(2)) : (0, 0);
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Not fatal: the log only grows until a later round succeeds.
+            // Never fatal (an exception leaving a BackgroundService stops the host): the log only grows until a later
+            // round succeeds.
             logger.LogWarning(ex, "SQLite checkpoint failed; the next round tries again");
             return (0, 0);
         }
