@@ -152,22 +152,27 @@ public sealed class StaffSurveyEndToEndTests
         using var runs = new JobRuns(h.App.Services);
         Assert.Contains("4人に送りました", await PressAsync(h, Office, GenAiTraining, "人に送りました"), StringComparison.Ordinal);
 
-        // The outbox worker, woken by the send, delivers one invitation to each stored personal conversation. The fake
-        // clock moves only between the worker's rounds, never while its calls are in flight: the HTTP client's
-        // timeouts run on that clock, and a step taken mid-call on a slow machine timed the call out.
+        // The outbox worker, woken by the send, delivers one invitation to each stored personal conversation. The
+        // connector calls' timeouts and retry delays run on the host's clock, which stands still unless the test moves
+        // it: so it moves a second per quiet second, as it would (a retry waiting on it goes on), and five minutes after
+        // each round (past a failed message's back-off and the next poll). A jump can time out a call the worker has
+        // just begun (its next round starts at once when woken during the last); the retry may then deliver that
+        // invitation twice, which at-least-once delivery allows.
         var invitations = new Dictionary<string, ReceivedActivity>();
         var rounds = runs.Of(JobRuns.StaffOutbox);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (invitations.Count < 4 && DateTime.UtcNow < deadline)
         {
+            var arrived = false;
             try
             {
                 while (true)
                 {
-                    var next = await h.Connector.NextAsync(TimeSpan.FromMilliseconds(200));
+                    var next = await h.Connector.NextAsync(TimeSpan.FromMilliseconds(1000));
                     if (next.Activity["replyToId"] is null && Readable(next).Contains("回答する", StringComparison.Ordinal))
                     {
-                        invitations.Add((string)next.Activity["recipient"]!["id"]!, next);
+                        invitations[(string)next.Activity["recipient"]!["id"]!] = next;
+                        arrived = true;
                     }
                 }
             }
@@ -179,12 +184,17 @@ public sealed class StaffSurveyEndToEndTests
             if (invitations.Count < 4 && runs.Of(JobRuns.StaffOutbox) > rounds)
             {
                 rounds = runs.Of(JobRuns.StaffOutbox);
-                h.App.Clock.Advance(TimeSpan.FromMinutes(5)); // past a retry's back-off and the next round's interval
+                h.App.Clock.Advance(TimeSpan.FromMinutes(5));
+            }
+            else if (!arrived)
+            {
+                h.App.Clock.Advance(TimeSpan.FromSeconds(1));
             }
         }
 
         var undelivered = h.App.WithScope(sp => sp.GetRequiredService<BotDbContext>().Set<OutboxMessage>()
-            .Where(m => m.Channel == StaffActivities.Channel && m.SentAt == null).Select(m => m.LastError ?? "(not tried)").ToList());
+            .Where(m => m.Channel == StaffActivities.Channel && m.SentAt == null)
+            .Select(m => $"{m.LastError ?? "(no error)"}, {m.Attempts} attempts, {(m.ClaimedBy == null ? "unclaimed" : "claimed")}").ToList());
         Assert.True(invitations.Count == 4, $"{invitations.Count} of 4 invitations arrived; undelivered: {string.Join(" | ", undelivered)}");
         Assert.Equal(staff.Append(Office).Select(s => s.UserId).Order(), invitations.Keys.Order());
         foreach (var s in staff.Append(Office))
