@@ -62,6 +62,8 @@ internal sealed class GuidelineIndex : IDisposable
 
     private readonly JapaneseAnalysis analysis;
     private readonly Analyzer analyzer;
+    private readonly Analyzer wordsAnalyzer;
+    private readonly Analyzer bigramsAnalyzer;
     private readonly RAMDirectory directory;
     private readonly DirectoryReader reader;
     private readonly IndexSearcher searcher;
@@ -88,12 +90,15 @@ internal sealed class GuidelineIndex : IDisposable
         ownSynonyms = own.Where(o => files.Contains(o.Key) && o.Value.Groups.Count > 0)
             .ToDictionary(o => o.Key, o => new GuidelineSynonyms([.. o.Value.Groups, .. synonyms.Groups]), StringComparer.Ordinal);
         this.topicWords = topicWords.Select(JapaneseText.Normalize).Where(w => w.Length > 0).ToList();
-        analyzer = new PerFieldAnalyzerWrapper(analysis.WordsAnalyzer, new Dictionary<string, Analyzer>
+        // A city word is indexed as its concept and as written (PassageTerms): the guideline's synonyms look for the latter.
+        wordsAnalyzer = PassageTerms.Analyzer(analysis, bigrams: false);
+        bigramsAnalyzer = PassageTerms.Analyzer(analysis, bigrams: true);
+        analyzer = new PerFieldAnalyzerWrapper(wordsAnalyzer, new Dictionary<string, Analyzer>
         {
-            [WordsField] = analysis.WordsAnalyzer,
-            [HeadWordsField] = analysis.WordsAnalyzer,
-            [BigramsField] = analysis.BigramsAnalyzer,
-            [HeadBigramsField] = analysis.BigramsAnalyzer,
+            [WordsField] = wordsAnalyzer,
+            [HeadWordsField] = wordsAnalyzer,
+            [BigramsField] = bigramsAnalyzer,
+            [HeadBigramsField] = bigramsAnalyzer,
         });
         directory = new RAMDirectory();
         var config = new IndexWriterConfig(Version, analyzer) { Similarity = new BM25Similarity() };
@@ -122,6 +127,7 @@ internal sealed class GuidelineIndex : IDisposable
             var analyzed = analysis.Analyze(string.Join("\n", Heads(section).Concat(section.Paragraphs)));
             var words = analyzed.Tokens.Select(t => t.Text).ToHashSet(StringComparer.Ordinal);
             words.UnionWith(analyzed.Tokens.Select(Stem).OfType<string>());
+            words.UnionWith(PassageTerms.WrittenConcepts(analyzed));
             sectionText[section.Key] = (analyzed.Normalized, words);
             sectionPrinted[section.Key] = GuidelineText.Normalize(string.Join("\n", section.Paragraphs.Concat(section.Footnotes)));
         }
@@ -314,6 +320,8 @@ internal sealed class GuidelineIndex : IDisposable
         reader.Dispose();
         directory.Dispose();
         analyzer.Dispose();
+        wordsAnalyzer.Dispose();
+        bigramsAnalyzer.Dispose();
     }
 
     /// <summary>

@@ -197,6 +197,27 @@ public sealed class GuidelineIndexTests
         Assert.Empty(index.Search("会議の駐車場").Confident(options));
     }
 
+    [Fact]
+    public void AResidentsGroupWordOfTheHostsList_IsIndexedAsWritten_SoTheGuidelinesSynonymFindsIt()
+    {
+        // The host reads the guideline with the residents' word list, where 申請 is one word of the group 申し込み: a section
+        // writing 申請 was indexed only as that group's concept, and a question whose 申請 the guideline's own synonym group
+        // took (申請, 申込, 手続き) found no section. The index holds the word as written beside the concept.
+        using var analysis = new Bot.Language.JapaneseAnalysis(Bot.Language.CityWords.Load(Path.Combine(AppContext.BaseDirectory, "Content", Bot.Language.CityWords.FileName)));
+        Assert.Contains(analysis.Analyze("利用の申請").Tokens, t => t.IsConcept && t.Surface == "申請" && t.Text != "申請"); // the premise
+        var synonyms = GuidelineSynonyms.Parse("申請, 申込, 手続き\n", "synonyms.txt");
+        using var index = GuidelineIndex.Build(
+            new[] { "利用の申請は所属長を経て情報政策課に出す。", "端末は貸与品を使う。", "パスワードは使い回さない。", "研修は年に一度開く。" }
+                .Select((t, i) => new GuidelineSection("手引き", "t.md", $"{i + 1}", $"項目{i + 1}", [$"項目{i + 1}"], [t])).ToList(),
+            synonyms,
+            new GuidelinesOptions(),
+            analysis);
+
+        var answered = index.Search("申請はどこに出す？").Confident(new GuidelinesOptions());
+
+        Assert.Equal("1", Assert.Single(answered).Section.Number);
+    }
+
     private static GuidelineIndex Build(params string[] texts) =>
         GuidelineIndex.Build(
             texts.Select((t, i) => new GuidelineSection("手引き", "t.md", $"{i + 1}", $"項目{i + 1}", [$"項目{i + 1}"], [t])).ToList(),
