@@ -13,7 +13,14 @@ using ShiogamaDx.Bot.Language;
 namespace ShiogamaDx.Bot.Guidelines;
 
 /// <summary>A section found for a question: its rank score, and the share of the question it holds (0..1).</summary>
-internal sealed record RankedSection(GuidelineSection Section, float Score, double Coverage, IReadOnlySet<string> MatchedTerms);
+internal sealed record RankedSection(GuidelineSection Section, float Score, double Coverage, IReadOnlySet<string> MatchedTerms)
+{
+    /// <summary>
+    /// The share of the question's words the documents write anywhere that this section holds (1 when the section holds
+    /// every one of them): a word no section writes (a paraphrase: ステップ, 大事) lowers <see cref="Coverage"/> but not this.
+    /// </summary>
+    public double KnownCoverage { get; init; } = Coverage;
+}
 
 /// <summary>What retrieval found: sections best first, and the question's weighted words (for quoting).</summary>
 /// <param name="OnTopic">The question names the guideline's subject (<see cref="GuidelinesOptions.TopicWords"/>).</param>
@@ -298,7 +305,11 @@ internal sealed class GuidelineIndex : IDisposable
 
             var matched = concepts.Where(c => Holds(section.Key, c)).ToList();
             var coverage = total > 0 ? matched.Sum(c => c.Weight) / total : 0;
-            ranked[section.Key] = new RankedSection(section, hit.Score * (float)(coverage * coverage), coverage, matched.SelectMany(c => c.Words).ToHashSet(StringComparer.Ordinal));
+            var known = concepts.Where(c => Holding(c) > 0).Sum(c => c.Weight);
+            ranked[section.Key] = new RankedSection(section, hit.Score * (float)(coverage * coverage), coverage, matched.SelectMany(c => c.Words).ToHashSet(StringComparer.Ordinal))
+            {
+                KnownCoverage = known > 0 ? Math.Min(1, matched.Sum(c => c.Weight) / known) : 0,
+            };
         }
 
         return ranked;

@@ -218,6 +218,20 @@ public sealed class GuidelineIndexTests
         Assert.Equal("1", Assert.Single(answered).Section.Number);
     }
 
+    [Fact]
+    public void KnownCoverage_LeavesOutAWordNoSectionWrites()
+    {
+        // 段取り is written nowhere: it lowers the share of the question a section holds, not the share of what the
+        // documents write (研修, 申込) that it holds.
+        using var index = Build("研修の申込は所属長を経て人事課に出す。", "端末は貸与品を使う。", "パスワードは使い回さない。", "研修は年に一度開く。");
+
+        var first = index.Search("研修の申込の段取り").Sections[0];
+
+        Assert.Equal("1", first.Section.Number);
+        Assert.True(first.Coverage < 0.9, $"coverage {first.Coverage}");
+        Assert.Equal(1.0, first.KnownCoverage, 3);
+    }
+
     private static GuidelineIndex Build(params string[] texts) =>
         GuidelineIndex.Build(
             texts.Select((t, i) => new GuidelineSection("手引き", "t.md", $"{i + 1}", $"項目{i + 1}", [$"項目{i + 1}"], [t])).ToList(),
