@@ -33,6 +33,19 @@ public sealed class GuidelineIndexTests
     }
 
     [Fact]
+    public void HowManyDays_IsHeldByASectionStatingAPeriodInWeeksOrMonths()
+    {
+        // A longer period is written in weeks or months (2週間から1か月), not in days: it answers 何日 all the same.
+        var options = new GuidelinesOptions();
+        using var index = Build(
+            "利用の承認までは２週間から１か月かかる。", "承認の結果は所属に通知する。", "承認された端末は台帳に載せる。", "申込書は総務課に出す。", "端末は貸与品を使う。");
+
+        var answered = index.Search("承認には何日かかりますか").Confident(options);
+
+        Assert.Equal("1", Assert.Single(answered, a => a.Coverage > 0.9).Section.Number);
+    }
+
+    [Fact]
     public void AVerbWrittenWithoutItsKana_IsHeldByASectionWritingItWithThem()
     {
         // 「切り替えた」 counts as 切替 (its kana dropped); a section writes 「切り替え」, whose stem is the same word.
