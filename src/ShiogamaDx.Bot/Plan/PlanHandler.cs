@@ -73,7 +73,11 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
             || (definition && ProjectOf(confident[0].Section, kpis.Catalog) is null);
         // Without such a word, a section holding every word of the question the plan writes anywhere answers at half the
         // question: a paraphrase word the plan never writes (ステップ, 大事) does not sink a question the plan answers.
-        var unnamed = confident[0].Coverage >= UnnamedCoverage || (confident[0].Coverage >= UnnamedKnownCoverage && confident[0].KnownCoverage >= 1 - 1e-9);
+        // Only when at least two of those words are words of two characters or more: one such word and a one-kanji
+        // suffix (災害|時 of 「災害時の避難所は」) say too little of the question for the unknown word to be a paraphrase.
+        var unnamed = confident[0].Coverage >= UnnamedCoverage
+            || (confident[0].Coverage >= UnnamedKnownCoverage && confident[0].KnownCoverage >= 1 - 1e-9
+                && confident[0].MatchedTerms.Count(w => w.Length >= 2 && !AskedFor.IsMarker(w)) >= 2);
         var score = named ? (confident[0].Coverage >= 0.5 ? 0.75 : 0.62) : unnamed ? 0.55 : 0;
 
         // A question the KPI reader reads (a 事業's figure, its department, its overview) is the KPI feature's: its answer
