@@ -16,8 +16,9 @@ internal static class AskedFor
 
     private static readonly (string Kind, Regex Question, Regex Section)[] Kinds =
     [
-        // Rules count days as working days as often as days: 5業務日以内, 3開庁日前 (営業日 of a business).
-        ("日", new(@"何日|なんにち"), new(Number + @"\s*(日|(営業|業務|開庁|執務|勤務)日)")),
+        // Rules count days as working days as often as days: 5業務日以内, 3開庁日前 (営業日 of a business). A longer period
+        // is written in weeks or months (2週間から1か月): it answers 何日 as well.
+        ("日", new(@"何日|なんにち"), new(Number + @"\s*(日|(営業|業務|開庁|執務|勤務)日|週間|(か|カ|ヶ|ケ|箇)月)")),
         ("時間", new(@"何時間|なんじかん"), new(Number + @"\s*時間")),
         ("分", new(@"何分(?!の)"), new(Number + @"\s*分(?!の)")),
         ("週", new(@"何週"), new(Number + @"\s*週")),

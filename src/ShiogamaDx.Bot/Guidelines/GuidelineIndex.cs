@@ -13,7 +13,14 @@ using ShiogamaDx.Bot.Language;
 namespace ShiogamaDx.Bot.Guidelines;
 
 /// <summary>A section found for a question: its rank score, and the share of the question it holds (0..1).</summary>
-internal sealed record RankedSection(GuidelineSection Section, float Score, double Coverage, IReadOnlySet<string> MatchedTerms);
+internal sealed record RankedSection(GuidelineSection Section, float Score, double Coverage, IReadOnlySet<string> MatchedTerms)
+{
+    /// <summary>
+    /// The share of the question's words the documents write anywhere that this section holds (1 when the section holds
+    /// every one of them): a word no section writes (a paraphrase: ステップ, 大事) lowers <see cref="Coverage"/> but not this.
+    /// </summary>
+    public double KnownCoverage { get; init; } = Coverage;
+}
 
 /// <summary>What retrieval found: sections best first, and the question's weighted words (for quoting).</summary>
 /// <param name="OnTopic">The question names the guideline's subject (<see cref="GuidelinesOptions.TopicWords"/>).</param>
@@ -62,6 +69,8 @@ internal sealed class GuidelineIndex : IDisposable
 
     private readonly JapaneseAnalysis analysis;
     private readonly Analyzer analyzer;
+    private readonly Analyzer wordsAnalyzer;
+    private readonly Analyzer bigramsAnalyzer;
     private readonly RAMDirectory directory;
     private readonly DirectoryReader reader;
     private readonly IndexSearcher searcher;
@@ -88,12 +97,15 @@ internal sealed class GuidelineIndex : IDisposable
         ownSynonyms = own.Where(o => files.Contains(o.Key) && o.Value.Groups.Count > 0)
             .ToDictionary(o => o.Key, o => new GuidelineSynonyms([.. o.Value.Groups, .. synonyms.Groups]), StringComparer.Ordinal);
         this.topicWords = topicWords.Select(JapaneseText.Normalize).Where(w => w.Length > 0).ToList();
-        analyzer = new PerFieldAnalyzerWrapper(analysis.WordsAnalyzer, new Dictionary<string, Analyzer>
+        // A city word is indexed as its concept and as written (PassageTerms): the guideline's synonyms look for the latter.
+        wordsAnalyzer = PassageTerms.Analyzer(analysis, bigrams: false);
+        bigramsAnalyzer = PassageTerms.Analyzer(analysis, bigrams: true);
+        analyzer = new PerFieldAnalyzerWrapper(wordsAnalyzer, new Dictionary<string, Analyzer>
         {
-            [WordsField] = analysis.WordsAnalyzer,
-            [HeadWordsField] = analysis.WordsAnalyzer,
-            [BigramsField] = analysis.BigramsAnalyzer,
-            [HeadBigramsField] = analysis.BigramsAnalyzer,
+            [WordsField] = wordsAnalyzer,
+            [HeadWordsField] = wordsAnalyzer,
+            [BigramsField] = bigramsAnalyzer,
+            [HeadBigramsField] = bigramsAnalyzer,
         });
         directory = new RAMDirectory();
         var config = new IndexWriterConfig(Version, analyzer) { Similarity = new BM25Similarity() };
@@ -122,6 +134,7 @@ internal sealed class GuidelineIndex : IDisposable
             var analyzed = analysis.Analyze(string.Join("\n", Heads(section).Concat(section.Paragraphs)));
             var words = analyzed.Tokens.Select(t => t.Text).ToHashSet(StringComparer.Ordinal);
             words.UnionWith(analyzed.Tokens.Select(Stem).OfType<string>());
+            words.UnionWith(PassageTerms.WrittenConcepts(analyzed));
             sectionText[section.Key] = (analyzed.Normalized, words);
             sectionPrinted[section.Key] = GuidelineText.Normalize(string.Join("\n", section.Paragraphs.Concat(section.Footnotes)));
         }
@@ -292,7 +305,11 @@ internal sealed class GuidelineIndex : IDisposable
 
             var matched = concepts.Where(c => Holds(section.Key, c)).ToList();
             var coverage = total > 0 ? matched.Sum(c => c.Weight) / total : 0;
-            ranked[section.Key] = new RankedSection(section, hit.Score * (float)(coverage * coverage), coverage, matched.SelectMany(c => c.Words).ToHashSet(StringComparer.Ordinal));
+            var known = concepts.Where(c => Holding(c) > 0).Sum(c => c.Weight);
+            ranked[section.Key] = new RankedSection(section, hit.Score * (float)(coverage * coverage), coverage, matched.SelectMany(c => c.Words).ToHashSet(StringComparer.Ordinal))
+            {
+                KnownCoverage = known > 0 ? Math.Min(1, matched.Sum(c => c.Weight) / known) : 0,
+            };
         }
 
         return ranked;
@@ -314,6 +331,8 @@ internal sealed class GuidelineIndex : IDisposable
         reader.Dispose();
         directory.Dispose();
         analyzer.Dispose();
+        wordsAnalyzer.Dispose();
+        bigramsAnalyzer.Dispose();
     }
 
     /// <summary>

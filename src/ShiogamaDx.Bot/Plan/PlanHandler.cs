@@ -37,6 +37,11 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
 
     private const float PreviousPlanWeight = 0.8f;
 
+    // The share of the question a section must hold to answer a question that names neither the plan nor its parts; or
+    // the lower share when the section holds every word of it the plan writes anywhere (KnownCoverage whole).
+    private const double UnnamedCoverage = 0.6;
+    private const double UnnamedKnownCoverage = 0.5;
+
     // A glossary entry says what a word is; the plan's text says what the plan does with it. Unless the question asks
     // what a word means, an entry ranks as the previous plan's sheets do, after the text that holds as much.
     private const float GlossaryWeight = 0.8f;
@@ -66,7 +71,14 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
         var definition = DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
         var named = PlanWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal))
             || (definition && ProjectOf(confident[0].Section, kpis.Catalog) is null);
-        var score = named ? (confident[0].Coverage >= 0.5 ? 0.75 : 0.62) : confident[0].Coverage >= 0.6 ? 0.55 : 0;
+        // Without such a word, a section holding every word of the question the plan writes anywhere answers at half the
+        // question: a paraphrase word the plan never writes (ステップ, 大事) does not sink a question the plan answers.
+        // Only when at least two of those words are words of two characters or more: one such word and a one-kanji
+        // suffix (災害|時 of 「災害時の避難所は」) say too little of the question for the unknown word to be a paraphrase.
+        var unnamed = confident[0].Coverage >= UnnamedCoverage
+            || (confident[0].Coverage >= UnnamedKnownCoverage && confident[0].KnownCoverage >= 1 - 1e-9
+                && confident[0].MatchedTerms.Count(w => w.Length >= 2 && !AskedFor.IsMarker(w)) >= 2);
+        var score = named ? (confident[0].Coverage >= 0.5 ? 0.75 : 0.62) : unnamed ? 0.55 : 0;
 
         // A question the KPI reader reads (a 事業's figure, its department, its overview) is the KPI feature's: its answer
         // cites the same 事業 of the plan, with the figures.

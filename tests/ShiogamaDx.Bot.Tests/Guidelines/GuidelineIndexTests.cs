@@ -33,6 +33,19 @@ public sealed class GuidelineIndexTests
     }
 
     [Fact]
+    public void HowManyDays_IsHeldByASectionStatingAPeriodInWeeksOrMonths()
+    {
+        // A longer period is written in weeks or months (2週間から1か月), not in days: it answers 何日 all the same.
+        var options = new GuidelinesOptions();
+        using var index = Build(
+            "利用の承認までは２週間から１か月かかる。", "承認の結果は所属に通知する。", "承認された端末は台帳に載せる。", "申込書は総務課に出す。", "端末は貸与品を使う。");
+
+        var answered = index.Search("承認には何日かかりますか").Confident(options);
+
+        Assert.Equal("1", Assert.Single(answered, a => a.Coverage > 0.9).Section.Number);
+    }
+
+    [Fact]
     public void AVerbWrittenWithoutItsKana_IsHeldByASectionWritingItWithThem()
     {
         // 「切り替えた」 counts as 切替 (its kana dropped); a section writes 「切り替え」, whose stem is the same word.
@@ -195,6 +208,41 @@ public sealed class GuidelineIndexTests
 
         Assert.Equal(1.0, index.Search("会議が遅くなったときの記録").Confident(options)[0].Coverage, 3);
         Assert.Empty(index.Search("会議の駐車場").Confident(options));
+    }
+
+    [Fact]
+    public void AResidentsGroupWordOfTheHostsList_IsIndexedAsWritten_SoTheGuidelinesSynonymFindsIt()
+    {
+        // The host reads the guideline with the residents' word list, where 申請 is one word of the group 申し込み: a section
+        // writing 申請 was indexed only as that group's concept, and a question whose 申請 the guideline's own synonym group
+        // took (申請, 申込, 手続き) found no section. The index holds the word as written beside the concept.
+        using var analysis = new Bot.Language.JapaneseAnalysis(Bot.Language.CityWords.Load(Path.Combine(AppContext.BaseDirectory, "Content", Bot.Language.CityWords.FileName)));
+        Assert.Contains(analysis.Analyze("利用の申請").Tokens, t => t.IsConcept && t.Surface == "申請" && t.Text != "申請"); // the premise
+        var synonyms = GuidelineSynonyms.Parse("申請, 申込, 手続き\n", "synonyms.txt");
+        using var index = GuidelineIndex.Build(
+            new[] { "利用の申請は所属長を経て情報政策課に出す。", "端末は貸与品を使う。", "パスワードは使い回さない。", "研修は年に一度開く。" }
+                .Select((t, i) => new GuidelineSection("手引き", "t.md", $"{i + 1}", $"項目{i + 1}", [$"項目{i + 1}"], [t])).ToList(),
+            synonyms,
+            new GuidelinesOptions(),
+            analysis);
+
+        var answered = index.Search("申請はどこに出す？").Confident(new GuidelinesOptions());
+
+        Assert.Equal("1", Assert.Single(answered).Section.Number);
+    }
+
+    [Fact]
+    public void KnownCoverage_LeavesOutAWordNoSectionWrites()
+    {
+        // 段取り is written nowhere: it lowers the share of the question a section holds, not the share of what the
+        // documents write (研修, 申込) that it holds.
+        using var index = Build("研修の申込は所属長を経て人事課に出す。", "端末は貸与品を使う。", "パスワードは使い回さない。", "研修は年に一度開く。");
+
+        var first = index.Search("研修の申込の段取り").Sections[0];
+
+        Assert.Equal("1", first.Section.Number);
+        Assert.True(first.Coverage < 0.9, $"coverage {first.Coverage}");
+        Assert.Equal(1.0, first.KnownCoverage, 3);
     }
 
     private static GuidelineIndex Build(params string[] texts) =>

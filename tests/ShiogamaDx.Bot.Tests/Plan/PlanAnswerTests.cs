@@ -90,6 +90,26 @@ public sealed class PlanAnswerTests(KpiLookupHost host) : IClassFixture<KpiLooku
     }
 
     [Fact]
+    public async Task AWordThePlanNeverWrites_DoesNotSinkAQuestionItsOtherWordsPlace()
+    {
+        // 段取り is written nowhere in the plan; OODA and ループ are, both in the section that explains the loop.
+        var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "plan-known-1", "OODAループの段取りは？"));
+
+        Assert.Contains("出典: 塩竈市DX推進プラン", text, StringComparison.Ordinal);
+        Assert.Contains("OODA", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OneWordThePlanWrites_AndASuffix_DoNotAnswerForAWordItNeverWrites()
+    {
+        // 給水 is written nowhere; 災害 is, in passing, and 時 is a suffix: the section holds every word the plan writes
+        // (KnownCoverage whole, coverage 0.52), but the question is not the plan's.
+        var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "plan-known-2", "災害時の給水はどこ？"));
+
+        Assert.DoesNotContain("出典: 塩竈市DX推進プラン", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ASheetsAnswer_EndsWithItsKpis_AndTheirLatestFigures()
     {
         var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "plan-2", "RPAで導入事務の検討を行うのはいつの計画？"));
