@@ -89,6 +89,16 @@ public sealed class GuideTests : IDisposable
         Assert.StartsWith("【市役所の開庁時間と場所】", hall, StringComparison.Ordinal);
     }
 
+    // The catalog searched alone ranks 職員採用 on 市役所 (its keyword 市役所の求人) a little above the guide's own confidence;
+    // the guide clearly leads the joint index, so it claims just above the procedures feature.
+    [Fact]
+    public async Task AQuestionNamingCityHall_GetsTheGuideThatClearlyLeads_NotTheStaffExam()
+    {
+        var guide = ReplyText.Of(await app.SayAsync(Audience.Resident, "g11", "市役所で書類を書かずに済みますか"));
+
+        Assert.StartsWith("【書かない窓口】", guide, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("母にスマホの使い方を教えたいんだけど")]
     [InlineData("LINEの操作を教えてくれる人を探しています")]
