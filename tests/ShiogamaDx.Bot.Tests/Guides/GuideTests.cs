@@ -82,6 +82,8 @@ public sealed class GuideTests : IDisposable
     [Theory]
     [InlineData("役場の住所を知りたい")]
     [InlineData("しやくしょ いつ あいてる")]
+    [InlineData("にちようびも役場はやってるの")] // closed days in hiragana: read as the words, not split (しゅく|じつは)
+    [InlineData("しゅくじつの役所はおやすみ？")]
     public async Task AQuestionAboutCityHallItself_GetsTheCityHallGuide(string question)
     {
         var hall = ReplyText.Of(await app.SayAsync(Audience.Resident, "g10", question));
