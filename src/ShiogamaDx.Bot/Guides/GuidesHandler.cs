@@ -15,14 +15,41 @@ public sealed class GuidesHandler(GuideCatalog catalog, ProcedureIndexCache proc
     // A dedicated feature answering its exact words (1.0) keeps the lead.
     private const double MaxMatch = 0.9;
 
+    // A guide that clearly leads the joint index claims just above the procedures feature, still under 1.0.
+    private const double ClaimAbove = 0.01;
+    private const double MaxClaim = 0.95;
+
+    // Entries of the joint index read to find the best procedure beside the leading guide.
+    private const int Compared = 8;
+
     private Turn? lastTurn;
-    private (Guide Guide, double Confidence)? lastHit;
+    private (Guide Guide, double Confidence, bool Leads)? lastHit;
 
     public string Name => "guides";
 
     public Audience Audience => Audience.Resident;
 
-    public double Match(Turn turn) => Understand(turn) is { } hit ? Math.Min(MaxMatch, hit.Confidence) : 0;
+    /// <summary>
+    /// The guide's confidence; and when the guide clearly leads the joint index (by more than the procedures' own
+    /// ambiguity margin over every procedure there), just above what the catalog alone claims: the catalog, searched
+    /// without the guides, can rank a procedure high on a word the guide explains better (市役所 in 市役所の求人). Not on
+    /// a tie, not under the match threshold, and not against a procedure this chat does itself (スマホ教室).
+    /// </summary>
+    public double Match(Turn turn)
+    {
+        if (Understand(turn) is not { } hit)
+        {
+            return 0;
+        }
+
+        var own = Math.Min(MaxMatch, hit.Confidence);
+        if (!hit.Leads || procedures.Get(db).Search(turn.Text, 1) is not [{ Procedure.Feature: null } catalog])
+        {
+            return own;
+        }
+
+        return Math.Min(MaxClaim, Math.Max(own, Math.Min(MaxMatch, catalog.Confidence) + ClaimAbove));
+    }
 
     public Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
     {
@@ -32,12 +59,21 @@ public sealed class GuidesHandler(GuideCatalog catalog, ProcedureIndexCache proc
     }
 
     /// <summary>A guide, when one fits the question better than any procedure of the catalog.</summary>
-    private (Guide Guide, double Confidence)? Understand(Turn turn)
+    private (Guide Guide, double Confidence, bool Leads)? Understand(Turn turn)
     {
         if (!ReferenceEquals(turn, lastTurn))
         {
-            var hits = turn.Normalized.Length == 0 || turn.IsPostback ? [] : catalog.Index(procedures.Get(db)).Search(turn.Text, 1);
-            (lastTurn, lastHit) = (turn, hits is [{ Item.Guide: { } guide } hit] ? (guide, hit.Confidence) : null);
+            var hits = turn.Normalized.Length == 0 || turn.IsPostback ? [] : catalog.Index(procedures.Get(db)).Search(turn.Text, Compared);
+            (Guide, double, bool)? found = null;
+            if (hits is [{ Item.Guide: { } guide } hit, ..])
+            {
+                // Below the last entry read when no procedure is among them.
+                var procedure = hits.Where(h => h.Item.Procedure is not null).Select(h => h.Confidence).DefaultIfEmpty(hits.Count < Compared ? 0 : hits[^1].Confidence).Max();
+                var leads = hit.Confidence >= ConversationEngine.MatchThreshold && hit.Confidence - procedure > ProcedureHandler.AmbiguityMargin;
+                found = (guide, hit.Confidence, leads);
+            }
+
+            (lastTurn, lastHit) = (turn, found);
         }
 
         return lastHit;

@@ -20,13 +20,35 @@ public sealed partial class EvaluationTests
     [Fact]
     public async Task ProbeQuestions_ThroughTheEngine_AreReported()
     {
-        var rows = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Procedures", "resident-probe.tsv"))
+        var (right, count) = await RunProbeAsync("resident-probe.tsv");
+
+        // Measured 24/40 when committed (91312db), 35/40 after the tenth pass (b625a8c), 34/39 with the one question that
+        // stood in content retired: the floor only catches a regression.
+        Assert.True(right >= 0.8 * count, $"resident probe: {right}/{count}, under the 80% floor");
+    }
+
+    /// <summary>
+    /// The second residents' probe (resident-probe2.tsv, a dev set committed before the twelfth session's residents'
+    /// pass changed anything, 8b9c6aa), asked and judged as the first. Figures: docs/evaluation.md.
+    /// </summary>
+    [Fact]
+    public async Task SecondProbeQuestions_ThroughTheEngine_AreReported()
+    {
+        var (right, count) = await RunProbeAsync("resident-probe2.tsv");
+
+        // The floor only catches a regression.
+        Assert.True(right >= 0.7 * count, $"resident probe 2: {right}/{count}, under the 70% floor");
+    }
+
+    private async Task<(int Right, int Count)> RunProbeAsync(string file)
+    {
+        var rows = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Procedures", file))
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
             .Skip(1)
             .Select(l => l.Split('\t'))
             .Select(r => (Question: r[0], Expected: r[1].Trim().Split('|'), Facts: r.Length > 2 && r[2].Trim().Length > 0 ? r[2].Trim().Split(" & ") : []))
             .ToList();
-        Assert.True(rows.Count >= 30, $"the probe set has {rows.Count} questions");
+        Assert.True(rows.Count >= 30, $"the probe set {file} has {rows.Count} questions");
 
         using var app = new BotApplication();
         var names = app.WithScope(sp => sp.GetRequiredService<ProcedureIndexCache>().Get(sp.GetRequiredService<BotDbContext>()).Procedures.ToDictionary(p => p.Name, p => p.Id));
@@ -53,12 +75,9 @@ public sealed partial class EvaluationTests
             }
         }
 
-        output.WriteLine($"resident-probe.tsv (dev, engine): right {right}/{rows.Count} = {(double)right / rows.Count:P1}");
+        output.WriteLine($"{file} (dev, engine): right {right}/{rows.Count} = {(double)right / rows.Count:P1}");
         misses.ForEach(output.WriteLine);
-
-        // Measured 24/40 when committed (91312db), 35/40 after the tenth pass (b625a8c), 34/39 with the one question that
-        // stood in content retired: the floor only catches a regression.
-        Assert.True(right >= 0.8 * rows.Count, $"resident probe: {right}/{rows.Count}, under the 80% floor");
+        return (right, rows.Count);
     }
 
     private static string Judge(IReadOnlyList<Reply> replies, Dictionary<string, string> procedures, Dictionary<string, string> guides, bool notUnderstood)
@@ -69,12 +88,19 @@ public sealed partial class EvaluationTests
             CardsReply c => c.Cards.SelectMany(card => card.Actions).Where(a => a.Kind == CardActionKind.Postback).Select(a => (string?)a.Value),
             _ => [],
         }).Select(Args).OfType<Dictionary<string, string>>().ToList();
+        var texts = replies.OfType<TextReply>().Select(t => t.Text).ToList();
+
+        // A guide's answer may list procedures with buttons (書かない窓口): the resident reads the guide first.
+        if (texts.FirstOrDefault() is { } first && guides.FirstOrDefault(g => first.StartsWith($"【{g.Key}】", StringComparison.Ordinal)).Value is { } leading)
+        {
+            return "guide:" + leading;
+        }
+
         if (postbacks.FirstOrDefault(p => p.GetValueOrDefault("h") == "procedures" && p.ContainsKey("id")) is { } card)
         {
             return card["id"];
         }
 
-        var texts = replies.OfType<TextReply>().Select(t => t.Text).ToList();
         if (texts.Select(t => procedures.FirstOrDefault(n => t.StartsWith($"【{n.Key}】", StringComparison.Ordinal)).Value).FirstOrDefault(id => id is not null) is { } named)
         {
             return named;
