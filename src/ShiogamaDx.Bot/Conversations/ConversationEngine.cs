@@ -151,6 +151,14 @@ public sealed class ConversationEngine(
         }
 
         var postback = message.PostbackData is null ? null : Postback.Verify(message.PostbackData, keys.PostbackKey);
+        if (postback is { Handler: Choice.SendsHandler } sends && sends["t"] is { Length: > 0 } said)
+        {
+            // A choice shown in other words (Choice.Sending): the turn is the text it stands for, as if typed.
+            message = message with { Text = said, PostbackData = null };
+            text = TextNormalizer.Clip(said, IncomingMessage.MaxTextLength);
+            postback = null;
+        }
+
         return new Turn(message, text, TextNormalizer.Normalize(text), postback);
     }
 

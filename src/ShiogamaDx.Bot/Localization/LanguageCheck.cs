@@ -36,6 +36,37 @@ public static partial class LanguageCheck
                 }
             }
 
+            if (pack.Menu is { } menu)
+            {
+                // The resident menu in やさしい日本語: what it says passes the linter, and each item it relabels is one of menus.yaml.
+                foreach (var (key, text) in new[] { ("greeting", menu.Greeting), ("prompt", menu.Prompt) })
+                {
+                    foreach (var problem in text is null ? [] : EasyJapaneseLinter.Check(text))
+                    {
+                        problems.Add(new ContentFileException(pack.File, menu.Line, $"menu: {key}: {problem}"));
+                    }
+                }
+
+                var labels = dialogsFolder is null ? null : MenuLabels(dialogsFolder);
+                foreach (var (regular, easy) in menu.Items)
+                {
+                    foreach (var problem in EasyJapaneseLinter.Check(easy))
+                    {
+                        problems.Add(new ContentFileException(pack.File, menu.ItemLines[regular], $"menu: items: {regular}: {problem}"));
+                    }
+
+                    if (easy.Length > MaxLabel)
+                    {
+                        problems.Add(new ContentFileException(pack.File, menu.ItemLines[regular], $"menu: items: '{easy}' is a button label: at most {MaxLabel} characters (LINE's limit)"));
+                    }
+
+                    if (labels is not null && !labels.Contains(regular))
+                    {
+                        problems.Add(new ContentFileException(pack.File, menu.ItemLines[regular], $"menu: items: '{regular}' is not an item of the resident menu in menus.yaml ({string.Join(", ", labels)})"));
+                    }
+                }
+            }
+
             foreach (var (id, procedure) in pack.Procedures)
             {
                 if (ids is not null && !ids.Contains(id))
@@ -106,6 +137,20 @@ public static partial class LanguageCheck
         }
 
         return problems;
+    }
+
+    /// <summary>The labels of the resident menu of menus.yaml; null when it cannot be read (the dialogs' own check reports it).</summary>
+    private static HashSet<string>? MenuLabels(string folder)
+    {
+        var file = Path.Combine(folder, "menus.yaml");
+        try
+        {
+            return File.Exists(file) ? MenuSet.Parse(File.ReadAllText(file), file).Resident.Items.Select(i => i.Label).ToHashSet(StringComparer.Ordinal) : null;
+        }
+        catch (ContentFileException)
+        {
+            return null;
+        }
     }
 
     private static Dictionary<string, DialogDefinition> Dialogs(string folder)
