@@ -13,7 +13,7 @@ public static partial class LanguageCheck
 {
     private const int MaxLabel = 20; // LINE cuts button labels after 20 characters
 
-    private static readonly string[] EasyTextsLinted = ["switched", "no-easy-version", "not-understood", .. LanguagePack.OptionalEasyTexts.Keys];
+    private static readonly string[] EasyTextsLinted = ["switched", "no-easy-version", "not-understood", "apology", .. LanguagePack.OptionalEasyTexts.Keys];
 
     public static List<ContentFileException> Problems(string folder, string? catalogFile, string? dialogsFolder = null)
     {

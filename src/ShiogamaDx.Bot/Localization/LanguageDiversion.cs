@@ -55,6 +55,9 @@ public sealed partial class LanguageDiversion(
     // This turn's language, kept for AfterAsync (the diversion is scoped: one per turn or inbox item).
     private string language = LanguagePack.Japanese;
 
+    // Whether this turn's language was decided (DivertAsync ran for a resident): the apology of a failed turn follows it.
+    private bool decided;
+
     // Whether this turn's answer starts with the note that Chinese is answered in Simplified characters (said once).
     private bool traditionalNote;
 
@@ -68,6 +71,7 @@ public sealed partial class LanguageDiversion(
         }
 
         var key = turn.Message.UserKey;
+        decided = false;
         var kept = await languages.KeptAsync(key, ct);
         var profile = FromLocale(turn.Message.Locale, packs);
         var profileKept = false;
@@ -132,6 +136,8 @@ public sealed partial class LanguageDiversion(
             await languages.SetAsync(key, language, LanguageSource.Written, ct);
         }
 
+        decided = true;
+
         if (language == LanguagePack.Easy)
         {
             return packs.TryGetValue(LanguagePack.Easy, out var easy) ? EasyButton(turn, easy) ?? await EasyQuestionAsync(turn, easy, ct) : null;
@@ -184,6 +190,31 @@ public sealed partial class LanguageDiversion(
 
         // The catalog counted the answer to "was this helpful?": its thanks, in the resident's language.
         return Noted(turn.Postback is { Handler: ProcedureReplies.Handler, Action: "fb" } ? [new TextReply(pack["thanks"])] : await ForeignTailAsync(replies, pack, ct), pack);
+    }
+
+    /// <summary>
+    /// The apology for a resident's turn that failed, in their language: this turn's, when it was decided before the
+    /// failure; else the one kept for them, the message's own, or their LINE profile's. やさしい日本語 with the easy
+    /// menu, a foreign language with the pack's menu; null (the engine's Japanese) for Japanese.
+    /// </summary>
+    public async Task<IReadOnlyList<Reply>?> ApologyAsync(IncomingMessage message, CancellationToken ct)
+    {
+        var packs = catalog.Packs;
+        if (message.Audience != Audience.Resident || packs.Count == 0)
+        {
+            return null;
+        }
+
+        var code = decided ? language
+            : (await languages.KeptAsync(message.UserKey, ct))?.Language
+              ?? (LanguageDetector.Detect(message.Text ?? string.Empty) is { } written && packs.ContainsKey(written) ? written : null)
+              ?? FromLocale(message.Locale, packs);
+        if (code is null || !packs.TryGetValue(code, out var pack) || !pack.Texts.TryGetValue("apology", out var apology))
+        {
+            return null;
+        }
+
+        return [new TextReply(apology), pack.IsEasy ? EasyMenuChoices(pack) : Menu(pack)];
     }
 
     /// <summary>This turn is answered in a foreign language (not Japanese, not やさしい日本語).</summary>

@@ -132,6 +132,7 @@ public sealed partial record LanguagePack(
         ["dialog-date"] = ["month", "day"],
         ["dialog-resume"] = ["title"],
         ["dialog-resume-label"] = [],
+        ["apology"] = [],
     };
 
     /// <summary>
@@ -168,6 +169,7 @@ public sealed partial record LanguagePack(
         ["no-easy-version"] = [],
         ["not-understood"] = ["phone"],
         ["language-prompt"] = [],
+        ["apology"] = [],
     };
 
     /// <summary>
