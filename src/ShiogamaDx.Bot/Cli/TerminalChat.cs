@@ -72,7 +72,7 @@ public static class TerminalChat
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                replies = [ConversationEngine.Apology];
+                replies = await engine.ApologyAsync(message, save: true, ct); // a resident's in their language, with the menu a number picks
                 await Console.Error.WriteLineAsync(ex.Message);
             }
 

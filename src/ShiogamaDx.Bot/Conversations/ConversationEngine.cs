@@ -52,7 +52,43 @@ public sealed class ConversationEngine(
     private string? answeredBy;
     private const int MaxAskedText = 90; // the question travels, escaped, in the choice's postback data (1,000 characters at most)
 
-    public static readonly TextReply Apology = new("申し訳ありません、ただいま応答できませんでした。少し時間をおいてもう一度お試しください。");
+    /// <summary>
+    /// What a channel says when the turn itself failed (an exception of a feature, a timeout): the apology of
+    /// messages.yaml, in the resident's language where a diversion says it (<see cref="ITurnDiversion.ApologyAsync"/>),
+    /// with the person's menu, its buttons signed and kept as offers (a typed number picks them). The turn is not run
+    /// again: it is not idempotent. Staged with the caller's commit unless <paramref name="save"/>; if anything of it
+    /// fails, the Japanese apology and menu without offers.
+    /// </summary>
+    public async Task<IReadOnlyList<Reply>> ApologyAsync(IncomingMessage message, bool save, CancellationToken ct)
+    {
+        var menu = catalog.Menus.For(message.Audience);
+        IReadOnlyList<Reply> japanese = message.Audience == Audience.Resident
+            ? [new TextReply(messages.Current[ConversationTexts.Apology]), menu.AsChoices()]
+            : [new TextReply(messages.Current[ConversationTexts.Apology])];
+        try
+        {
+            using var _ = await locks.AcquireAsync(message.ConversationKey, ct);
+            IReadOnlyList<Reply>? said = null;
+            foreach (var diversion in diversions)
+            {
+                said ??= await diversion.ApologyAsync(message, ct);
+            }
+
+            var signed = (said ?? japanese).Select(r => ReplySigning.Sign(r, keys.PostbackKey)).ToList();
+            await store.StageOffersAsync(message.ConversationKey, Offers.From(signed), ct);
+            if (save)
+            {
+                await db.SaveChangesAsync(ct);
+            }
+
+            return signed;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "The apology in the person's language failed ({Channel}); said in Japanese", message.Channel);
+            return japanese;
+        }
+    }
 
     public async Task<IReadOnlyList<Reply>> HandleAsync(IncomingMessage message, CancellationToken ct)
     {
@@ -151,6 +187,14 @@ public sealed class ConversationEngine(
         }
 
         var postback = message.PostbackData is null ? null : Postback.Verify(message.PostbackData, keys.PostbackKey);
+        if (postback is { Handler: Choice.SendsHandler } sends && sends["t"] is { Length: > 0 } said)
+        {
+            // A choice shown in other words (Choice.Sending): the turn is the text it stands for, as if typed.
+            message = message with { Text = said, PostbackData = null };
+            text = TextNormalizer.Clip(said, IncomingMessage.MaxTextLength);
+            postback = null;
+        }
+
         return new Turn(message, text, TextNormalizer.Normalize(text), postback);
     }
 

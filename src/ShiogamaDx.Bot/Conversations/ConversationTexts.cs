@@ -24,4 +24,5 @@ internal static class ConversationTexts
     public static readonly MessageKey DateLabel = new("conversations.date-label", "month", "day");
     public static readonly MessageKey TooLong = new("conversations.too-long", "max", "length");
     public static readonly MessageKey Help = new("conversations.help");
+    public static readonly MessageKey Apology = new("conversations.apology");
 }

@@ -20,4 +20,10 @@ public interface ITurnDiversion
     /// </summary>
     Task<IReadOnlyList<Reply>> AfterAsync(Turn turn, IReadOnlyList<Reply> replies, bool understood, string? answeredBy, CancellationToken ct) =>
         AfterAsync(turn, replies, understood, ct);
+
+    /// <summary>
+    /// The apology for a turn that failed, said this feature's way (in the resident's language), with the menu; null to
+    /// leave it to the engine's Japanese one. Unsigned: the engine signs it and keeps its choices for a typed number.
+    /// </summary>
+    Task<IReadOnlyList<Reply>?> ApologyAsync(IncomingMessage message, CancellationToken ct) => Task.FromResult<IReadOnlyList<Reply>?>(null);
 }

@@ -24,7 +24,18 @@ public sealed record ChoicesReply(string Prompt, IReadOnlyList<Choice> Choices) 
 /// <param name="Value">Postback data sent when pressed; null means "send the label as text".</param>
 public sealed record Choice(string Label, string? Value = null)
 {
+    /// <summary>The route of a choice that sends a text other than its label (<see cref="Sending"/>).</summary>
+    public const string SendsHandler = "say";
+
     public string Input => Value ?? Label;
+
+    /// <summary>
+    /// A choice that shows one label and, pressed (or its number or label typed), is answered as if
+    /// <paramref name="text"/> were typed: a menu item shown in another wording (やさしい日本語) reaches what the
+    /// item's own label reaches. The engine turns it back into the text before anything else reads the turn.
+    /// </summary>
+    public static Choice Sending(string label, string text) =>
+        label == text ? new Choice(label) : new Choice(label, Postback.Create(SendsHandler, "text", ("t", text)));
 }
 
 public sealed record CardsReply(string AltText, IReadOnlyList<Card> Cards) : Reply;

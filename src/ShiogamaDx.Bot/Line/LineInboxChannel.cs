@@ -16,7 +16,6 @@ namespace ShiogamaDx.Bot.Line;
 internal sealed class LineInboxChannel(
     BotDbContext db,
     ConversationEngine engine,
-    DialogCatalog catalog,
     IEnumerable<IPersonalDataEraser> erasers,
     IEnumerable<INewFriendWelcome> welcomes,
     LineMessagingClient client,
@@ -154,7 +153,7 @@ internal sealed class LineInboxChannel(
             // hard stop (ct) leaves the event pending, for the next start.
             logger.LogError(ex, "Conversation engine failed on LINE event {EventId}", row.Id);
             metrics.Failed(Channel, "engine");
-            return [ConversationEngine.Apology, catalog.Menus.Resident.AsChoices()];
+            return await engine.ApologyAsync(message, save: false, ct); // in the resident's language, its menu's buttons signed; committed with the answer
         }
     }
 

@@ -10,7 +10,7 @@ namespace ShiogamaDx.Bot.Localization;
 /// is written in the plain words and hiragana such a resident types (かぞくが なくなった, おおきい ごみ), so a question
 /// with no kanji the catalog shares still reaches the procedure. The city edits those words as content.
 /// </summary>
-public sealed class EasyIndex
+public sealed partial class EasyIndex
 {
     private const double NameBoost = 3.0;
     private const double KeywordBoost = 3.0;
@@ -111,6 +111,7 @@ public sealed class EasyIndex
     /// </summary>
     public IReadOnlyList<ProcedureHit> Search(string text, int max = 3)
     {
+        text = WithoutBecoming(text);
         var all = phrases.Count + (max * 2);
         var hits = index.Search(text, all).ToDictionary(h => h.Item, h => h.Confidence);
         var joined = JoinKana(text);
@@ -257,6 +258,7 @@ public sealed class EasyIndex
     /// </summary>
     internal static string Plain(string text)
     {
+        text = WithoutBecoming(text);
         var sb = new System.Text.StringBuilder(text.Length);
         var i = 0;
         while (i < text.Length)
@@ -279,6 +281,16 @@ public sealed class EasyIndex
 
         return sb.ToString();
     }
+
+    /// <summary>
+    /// 「…に なる」「…と なりました」 without the なる: it only says something became so (ひっこす ことに なりました, びょうきに
+    /// なった), and read as the word なった it matched inside なくなった (a death). なる standing alone is a word of its own
+    /// only after に or と; elsewhere (なくなる, となりの) it is part of another word and stays.
+    /// </summary>
+    internal static string WithoutBecoming(string text) => Becoming().Replace(text, "$1");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"([にと])[ \u3000]*(?:なりました|なります|なった|なる|なって)(?=$|[ \u3000、。！？!?,.])")]
+    private static partial System.Text.RegularExpressions.Regex Becoming();
 
     // The stem's last kana → the plain past (しに → しんだ, かい → かった, かき → かいた); an e-row stem (たべ) takes た.
     private static string PlainPast(char stem) => stem switch

@@ -13,7 +13,7 @@ public static partial class LanguageCheck
 {
     private const int MaxLabel = 20; // LINE cuts button labels after 20 characters
 
-    private static readonly string[] EasyTextsLinted = ["switched", "no-easy-version", "not-understood", .. LanguagePack.OptionalEasyTexts.Keys];
+    private static readonly string[] EasyTextsLinted = ["switched", "no-easy-version", "not-understood", "apology", .. LanguagePack.OptionalEasyTexts.Keys];
 
     public static List<ContentFileException> Problems(string folder, string? catalogFile, string? dialogsFolder = null)
     {
@@ -32,6 +32,37 @@ public static partial class LanguageCheck
                     foreach (var problem in EasyJapaneseLinter.Check(pack.Texts[key]))
                     {
                         problems.Add(new ContentFileException(pack.File, Array.FindIndex(lines, l => l.TrimStart().StartsWith(key + ":", StringComparison.Ordinal)) + 1, $"texts: {key}: {problem}"));
+                    }
+                }
+            }
+
+            if (pack.Menu is { } menu)
+            {
+                // The resident menu in やさしい日本語: what it says passes the linter, and each item it relabels is one of menus.yaml.
+                foreach (var (key, text) in new[] { ("greeting", menu.Greeting), ("prompt", menu.Prompt) })
+                {
+                    foreach (var problem in text is null ? [] : EasyJapaneseLinter.Check(text))
+                    {
+                        problems.Add(new ContentFileException(pack.File, menu.Line, $"menu: {key}: {problem}"));
+                    }
+                }
+
+                var labels = dialogsFolder is null ? null : MenuLabels(dialogsFolder);
+                foreach (var (regular, easy) in menu.Items)
+                {
+                    foreach (var problem in EasyJapaneseLinter.Check(easy))
+                    {
+                        problems.Add(new ContentFileException(pack.File, menu.ItemLines[regular], $"menu: items: {regular}: {problem}"));
+                    }
+
+                    if (easy.Length > MaxLabel)
+                    {
+                        problems.Add(new ContentFileException(pack.File, menu.ItemLines[regular], $"menu: items: '{easy}' is a button label: at most {MaxLabel} characters (LINE's limit)"));
+                    }
+
+                    if (labels is not null && !labels.Contains(regular))
+                    {
+                        problems.Add(new ContentFileException(pack.File, menu.ItemLines[regular], $"menu: items: '{regular}' is not an item of the resident menu in menus.yaml ({string.Join(", ", labels)})"));
                     }
                 }
             }
@@ -106,6 +137,20 @@ public static partial class LanguageCheck
         }
 
         return problems;
+    }
+
+    /// <summary>The labels of the resident menu of menus.yaml; null when it cannot be read (the dialogs' own check reports it).</summary>
+    private static HashSet<string>? MenuLabels(string folder)
+    {
+        var file = Path.Combine(folder, "menus.yaml");
+        try
+        {
+            return File.Exists(file) ? MenuSet.Parse(File.ReadAllText(file), file).Resident.Items.Select(i => i.Label).ToHashSet(StringComparer.Ordinal) : null;
+        }
+        catch (ContentFileException)
+        {
+            return null;
+        }
     }
 
     private static Dictionary<string, DialogDefinition> Dialogs(string folder)

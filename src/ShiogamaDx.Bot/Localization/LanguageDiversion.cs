@@ -55,6 +55,9 @@ public sealed partial class LanguageDiversion(
     // This turn's language, kept for AfterAsync (the diversion is scoped: one per turn or inbox item).
     private string language = LanguagePack.Japanese;
 
+    // Whether this turn's language was decided (DivertAsync ran for a resident): the apology of a failed turn follows it.
+    private bool decided;
+
     // Whether this turn's answer starts with the note that Chinese is answered in Simplified characters (said once).
     private bool traditionalNote;
 
@@ -68,6 +71,7 @@ public sealed partial class LanguageDiversion(
         }
 
         var key = turn.Message.UserKey;
+        decided = false;
         var kept = await languages.KeptAsync(key, ct);
         var profile = FromLocale(turn.Message.Locale, packs);
         var profileKept = false;
@@ -132,6 +136,8 @@ public sealed partial class LanguageDiversion(
             await languages.SetAsync(key, language, LanguageSource.Written, ct);
         }
 
+        decided = true;
+
         if (language == LanguagePack.Easy)
         {
             return packs.TryGetValue(LanguagePack.Easy, out var easy) ? EasyButton(turn, easy) ?? await EasyQuestionAsync(turn, easy, ct) : null;
@@ -176,7 +182,7 @@ public sealed partial class LanguageDiversion(
         {
             // A flow's step the pack says in easy Japanese (its dialogs: section, as a foreign pack's) is shown so; the
             // note that the answer is regular Japanese goes only where something of it has no easy version.
-            var said = understood ? replies.Select(r => DialogTranslation.Translate(r, pack, dialogs, messages.Current)).ToList() : [];
+            var said = understood ? replies.Select(r => EasyMenuReply(r, pack) ?? DialogTranslation.Translate(r, pack, dialogs, messages.Current)).ToList() : [];
             var whole = said.Count > 0 && said.All(r => r is not null);
             var easy = Easy(understood ? said.Select((r, i) => r ?? replies[i]).ToList() : EasyNotUnderstood(replies, pack), pack);
             return understood && !whole && answeredBy is not (null or ProcedureReplies.Handler or Handler) ? NotEasy(easy, pack, answeredBy) : easy;
@@ -184,6 +190,31 @@ public sealed partial class LanguageDiversion(
 
         // The catalog counted the answer to "was this helpful?": its thanks, in the resident's language.
         return Noted(turn.Postback is { Handler: ProcedureReplies.Handler, Action: "fb" } ? [new TextReply(pack["thanks"])] : await ForeignTailAsync(replies, pack, ct), pack);
+    }
+
+    /// <summary>
+    /// The apology for a resident's turn that failed, in their language: this turn's, when it was decided before the
+    /// failure; else the one kept for them, the message's own, or their LINE profile's. やさしい日本語 with the easy
+    /// menu, a foreign language with the pack's menu; null (the engine's Japanese) for Japanese.
+    /// </summary>
+    public async Task<IReadOnlyList<Reply>?> ApologyAsync(IncomingMessage message, CancellationToken ct)
+    {
+        var packs = catalog.Packs;
+        if (message.Audience != Audience.Resident || packs.Count == 0)
+        {
+            return null;
+        }
+
+        var code = decided ? language
+            : (await languages.KeptAsync(message.UserKey, ct))?.Language
+              ?? (LanguageDetector.Detect(message.Text ?? string.Empty) is { } written && packs.ContainsKey(written) ? written : null)
+              ?? FromLocale(message.Locale, packs);
+        if (code is null || !packs.TryGetValue(code, out var pack) || !pack.Texts.TryGetValue("apology", out var apology))
+        {
+            return null;
+        }
+
+        return [new TextReply(apology), pack.IsEasy ? EasyMenuChoices(pack) : Menu(pack)];
     }
 
     /// <summary>This turn is answered in a foreign language (not Japanese, not やさしい日本語).</summary>
@@ -239,7 +270,7 @@ public sealed partial class LanguageDiversion(
         }
 
         var pack = packs[target];
-        return pack.IsEasy ? [new TextReply(pack["switched"]), menu.AsChoices()] : [new TextReply(pack["switched"]), Menu(pack)];
+        return pack.IsEasy ? [new TextReply(pack["switched"]), EasyMenuChoices(pack)] : [new TextReply(pack["switched"]), Menu(pack)];
     }
 
     private static ChoicesReply LanguageChoices(IReadOnlyDictionary<string, LanguagePack> packs, Messages.MessageSet texts)
@@ -678,14 +709,44 @@ public sealed partial class LanguageDiversion(
         return Easy(shown.Count == 1 ? ProcedureReplies.Answer(shown[0], texts) : ProcedureReplies.Candidates(shown, texts), easy);
     }
 
-    /// <summary>The engine's "not understood", said in やさしい日本語 (the contact line kept, it holds the number).</summary>
+    /// <summary>
+    /// The engine's "not understood", said in やさしい日本語 with the city hall's number (<c>{phone}</c>, from menus.yaml), and
+    /// the menu after it in easy words.
+    /// </summary>
     private IReadOnlyList<Reply> EasyNotUnderstood(IReadOnlyList<Reply> replies, LanguagePack easy)
     {
         var regular = dialogs.Menus.Resident.NotUnderstood;
         return replies.Select(r => r is TextReply t && t.Text.StartsWith(regular, StringComparison.Ordinal)
-            ? new TextReply(easy["not-understood"] + t.Text[regular.Length..])
-            : r).ToList();
+            ? new TextReply(easy.Format("not-understood", ("phone", CityHallPhone())))
+            : EasyMenuReply(r, easy) ?? r).ToList();
     }
+
+    /// <summary>
+    /// The resident menu in やさしい日本語: the pack's prompt, and each item under its easy label (menu: items:), sending
+    /// the item's own label so that it is answered as the regular item is (<see cref="Choice.Sending"/>).
+    /// </summary>
+    internal ChoicesReply EasyMenuChoices(LanguagePack easy) => EasyMenuChoices(dialogs.Menus.Resident, easy);
+
+    internal static ChoicesReply EasyMenuChoices(Menu menu, LanguagePack easy) => new(
+        easy.Menu?.Prompt ?? menu.Prompt,
+        [.. menu.Items.Select(i => easy.Menu?.Items.GetValueOrDefault(i.Label) is { } label ? Choice.Sending(label, i.Label) : new Choice(i.Label))]);
+
+    /// <summary>The resident menu's greeting or choices as the engine says them, in やさしい日本語; null for any other reply.</summary>
+    private Reply? EasyMenuReply(Reply reply, LanguagePack easy)
+    {
+        var menu = dialogs.Menus.Resident;
+        return easy.Menu is null ? null : reply switch
+        {
+            TextReply t when t.Text == menu.Greeting && easy.Menu.Greeting is { } greeting => new TextReply(greeting),
+            ChoicesReply c when c.Prompt == menu.Prompt && c.Choices.Select(x => x.Label).SequenceEqual(menu.Items.Select(i => i.Label), StringComparer.Ordinal)
+                && c.Choices.All(x => x.Value is null) => EasyMenuChoices(menu, easy),
+            _ => null,
+        };
+    }
+
+    /// <summary>City hall's number, as the residents' "not understood" in menus.yaml gives it; else the contact's.</summary>
+    private string CityHallPhone() =>
+        PhoneNumber().Match(dialogs.Menus.Resident.NotUnderstood) is { Success: true } m ? m.Value : Phone();
 
     /// <summary>
     /// The messages of a procedure answer's frame that the やさしい日本語 pack may say in easy Japanese (its optional

@@ -14,6 +14,12 @@ public sealed record TranslatedDialog(string? Title, IReadOnlyList<string> Trigg
 public sealed record TranslatedStep(string? Prompt, string? Help, IReadOnlyList<string> Choices, int Line);
 
 /// <summary>
+/// The resident menu of menus.yaml in やさしい日本語 (easy.yaml <c>menu:</c>): its greeting and prompt, and an easy label
+/// for each item by the item's own label. An item without one shows its own label.
+/// </summary>
+public sealed record EasyMenu(string? Greeting, string? Prompt, IReadOnlyDictionary<string, string> Items, int Line, IReadOnlyDictionary<string, int> ItemLines);
+
+/// <summary>
 /// One file of Content/languages/: what the bot says in one language (texts), the catalog's short Japanese terms
 /// (departments, payment methods, class titles and venues), and the procedures (name, text, keywords) by id.
 /// やさしい日本語 is a pack too (code <c>easy</c>): its procedure texts are the easy versions the city writes.
@@ -55,6 +61,9 @@ public sealed partial record LanguagePack(
 
     /// <summary>The dialogs of dialogs/ in this language, by dialog id (what is not here is said to be Japanese, or machine-translated).</summary>
     public IReadOnlyDictionary<string, TranslatedDialog> Dialogs { get; init; } = new Dictionary<string, TranslatedDialog>(StringComparer.Ordinal);
+
+    /// <summary>The resident menu in やさしい日本語 (easy.yaml <c>menu:</c>); null for a pack without one.</summary>
+    public EasyMenu? Menu { get; init; }
 
     /// <summary>
     /// Words that work at every prompt of a waiting flow, in this language (<c>interruptions:</c>), by what they do:
@@ -123,6 +132,7 @@ public sealed partial record LanguagePack(
         ["dialog-date"] = ["month", "day"],
         ["dialog-resume"] = ["title"],
         ["dialog-resume-label"] = [],
+        ["apology"] = [],
     };
 
     /// <summary>
@@ -157,8 +167,9 @@ public sealed partial record LanguagePack(
         ["switched"] = [],
         ["switched-off"] = [],
         ["no-easy-version"] = [],
-        ["not-understood"] = [],
+        ["not-understood"] = ["phone"],
         ["language-prompt"] = [],
+        ["apology"] = [],
     };
 
     /// <summary>
@@ -176,7 +187,8 @@ public sealed partial record LanguagePack(
     private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", "detail", "bring", ClassPushes.CancelButton, ClassPushes.SurveyButton];
     private const int MaxLabel = 20;
 
-    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "interruptions"];
+    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "interruptions", "menu"];
+    private static readonly HashSet<string> MenuKeys = ["greeting", "prompt", "items"];
     private static readonly HashSet<string> ProcedureKeys = ["name", "text", "keywords"];
     private static readonly HashSet<string> DialogKeys = ["title", "triggers", "steps"];
     private static readonly HashSet<string> StepKeys = ["prompt", "text", "help", "choices"];
@@ -299,6 +311,7 @@ public sealed partial record LanguagePack(
             ? List(classMap, "keywords")
             : [];
         var dialogs = ParseDialogs(root, file, problems);
+        var menu = ParseMenu(root, code, file, problems);
         var interruptions = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         if (root.Children.TryGetValue(new YamlScalarNode("interruptions"), out var interruptNode))
         {
@@ -351,6 +364,7 @@ public sealed partial record LanguagePack(
         {
             Readings = readings,
             Dialogs = dialogs,
+            Menu = menu,
             FunctionWords = List(root, "function-words").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
             Interruptions = interruptions,
             SwitchKeys = switchWords.Select(Key).Where(k => k.Length > 0).ToHashSet(StringComparer.Ordinal),
@@ -420,6 +434,59 @@ public sealed partial record LanguagePack(
         }
 
         return result;
+    }
+
+    /// <summary><c>menu:</c> (やさしい日本語 only): greeting, prompt, items: an item's label in menus.yaml → its easy label.</summary>
+    private static EasyMenu? ParseMenu(YamlMappingNode root, string code, string file, List<ContentFileException> problems)
+    {
+        if (!root.Children.TryGetValue(new YamlScalarNode("menu"), out var node))
+        {
+            return null;
+        }
+
+        if (code != Easy)
+        {
+            problems.Add(new ContentFileException(file, DialogLoader.Line(node), "menu: only the やさしい日本語 pack has one (a foreign pack's menu is its menu-… texts)"));
+            return null;
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            problems.Add(new ContentFileException(file, DialogLoader.Line(node), "menu: must have greeting, prompt and items"));
+            return null;
+        }
+
+        foreach (var key in map.Children.Keys.OfType<YamlScalarNode>().Where(k => !MenuKeys.Contains(k.Value ?? string.Empty)))
+        {
+            problems.Add(new ContentFileException(file, DialogLoader.Line(key), $"menu: unknown key '{key.Value}' (known: {string.Join(", ", MenuKeys)})"));
+        }
+
+        var items = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (map.Children.TryGetValue(new YamlScalarNode("items"), out var itemsNode))
+        {
+            if (itemsNode is not YamlMappingNode itemMap)
+            {
+                problems.Add(new ContentFileException(file, DialogLoader.Line(itemsNode), "menu: items: must map an item's label in menus.yaml to its easy label"));
+            }
+            else
+            {
+                foreach (var (k, v) in itemMap.Children)
+                {
+                    if (k is YamlScalarNode { Value: { } regular } && v is YamlScalarNode { Value: { } label } && label.Trim().Length > 0)
+                    {
+                        items[regular.Trim()] = label.Trim();
+                        lines[regular.Trim()] = DialogLoader.Line(k);
+                    }
+                    else
+                    {
+                        problems.Add(new ContentFileException(file, DialogLoader.Line(k), "menu: items: each entry is the item's label: its easy label"));
+                    }
+                }
+            }
+        }
+
+        return new EasyMenu(Clean(Scalar(map, "greeting")), Clean(Scalar(map, "prompt")), items, DialogLoader.Line(node), lines);
     }
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

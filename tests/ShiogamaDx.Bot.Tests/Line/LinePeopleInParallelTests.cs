@@ -68,7 +68,7 @@ public sealed class LinePeopleInParallelTests
 
         // The turn is not run again (it is not idempotent): the apology other failures get, on the event's own token.
         var apology = Assert.Single(host.Fake.Replies, r => (string?)r.Body!["replyToken"] == "reply-timeout");
-        Assert.Contains(ConversationEngine.Apology.Text, apology.AllText, StringComparison.Ordinal);
+        Assert.Contains(Apology(host), apology.AllText, StringComparison.Ordinal);
         Assert.Equal(1, handler.Turns(timingOut));
         foreach (var (_, text, token) in others)
         {
@@ -100,7 +100,7 @@ public sealed class LinePeopleInParallelTests
 
         Assert.Contains(ProbeHandler.Answer(handedOn), Assert.Single(host.Fake.Replies, r => (string?)r.Body!["replyToken"] == "reply-first").AllText, StringComparison.Ordinal);
         var apology = Assert.Single(host.Fake.Replies, r => (string?)r.Body!["replyToken"] == "reply-timeout");
-        Assert.Contains(ConversationEngine.Apology.Text, apology.AllText, StringComparison.Ordinal);
+        Assert.Contains(Apology(host), apology.AllText, StringComparison.Ordinal);
         Assert.Equal(1, handler.Turns(timingOut));
         Assert.Equal(2, host.Fake.Replies.Count());
         Assert.Empty(host.Fake.Pushes);
@@ -202,6 +202,8 @@ public sealed class LinePeopleInParallelTests
                 : TurnResult.Of(new TextReply(Answer(turn.Text)));
         }
     }
+
+    private static string Apology(LineTestHost host) => host.App.Services.GetRequiredService<Bot.Messages.MessageCatalog>().Current[ConversationTexts.Apology];
 
     /// <summary>A reply type the channel does not know: the inbox cannot keep it (not one of Reply's JSON kinds).</summary>
     private sealed record UnstorableReply : Reply;

@@ -84,6 +84,30 @@ public sealed class LanguagePackTests
         Assert.DoesNotContain(LanguageCheck.Problems(Languages, null, Path.Combine(RepoPaths.Root, "dialogs")), p => p.File.EndsWith("easy.yaml", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void EasyMenu_NamingAnItemMenusYamlLacks_OrALongLabel_OrAHardKanji_IsRefusedWithItsLine()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-tests", "languages-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var yaml = File.ReadAllText(Path.Combine(Languages, "easy.yaml"))
+            .Replace("    ご意見: いけんを おくる\n", "    ご感想: いけんを おくる\n", StringComparison.Ordinal)
+            .Replace("    スマホ教室: スマホ きょうしつ\n", "    スマホ教室: スマホの つかいかたを おしえる きょうしつ\n", StringComparison.Ordinal)
+            .Replace("    お問い合わせ: れんらくさき\n", "    お問い合わせ: 連絡先\n", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(folder, "easy.yaml"), yaml);
+
+        var problems = LanguageCheck.Problems(folder, null, Path.Combine(RepoPaths.Root, "dialogs"));
+        var reasons = string.Join("\n", problems.Select(p => p.Message));
+
+        Assert.Contains(problems, p => p.Reason.Contains("'ご感想' is not an item of the resident menu in menus.yaml", StringComparison.Ordinal) && p.Line > 1);
+        Assert.Contains(problems, p => p.Reason.Contains("is a button label: at most 20 characters", StringComparison.Ordinal) && p.Line > 1);
+        Assert.Contains(problems, p => p.Reason.StartsWith("menu: items: お問い合わせ: 「連絡先」", StringComparison.Ordinal) && p.Line > 1);
+        Assert.True(problems.Count == 3, reasons);
+
+        // A foreign pack has no such menu: its menu is its menu-… texts.
+        var foreign = File.ReadAllText(Path.Combine(Languages, "en.yaml")) + "menu:\n  prompt: \"Choose\"\n";
+        Assert.Contains(Assert.Throws<ContentProblemsException>(() => LanguagePack.Parse(foreign, "en.yaml")).Problems, p => p.Reason.StartsWith("menu: only the やさしい日本語 pack", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("じゅうみんひょう（住民票）を もらえます。", 0)]
     [InlineData("住民票（じゅうみんひょう）を もらえます。", 0)]

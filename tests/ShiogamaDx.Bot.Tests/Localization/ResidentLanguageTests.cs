@@ -147,6 +147,55 @@ public sealed class ResidentLanguageTests
     }
 
     [Fact]
+    public async Task EasyJapaneseResident_GetsTheMenuInEasyWords_AndEachItemIsAnsweredAsTheRegularOne()
+    {
+        await using var host = await LineTestHost.StartAsync();
+
+        // What the regular item answers, before the switch.
+        await host.SendAsync(LineEvents.Text("スマホ教室", host.Now));
+        await host.WhenSettledAsync();
+        var regular = host.Fake.Replies.Last().AllText;
+
+        await host.SendAsync(LineEvents.Text("やさしい日本語で", host.Now));
+        await host.WhenSettledAsync();
+        var switched = host.Fake.Replies.Last();
+        foreach (var easy in new[] { "ネットで てつづき", "スマホ きょうしつ", "しやくしょの 人と はなす", "ことば・Language" })
+        {
+            Assert.Contains(easy, switched.AllText, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("オンライン手続き", switched.AllText, StringComparison.Ordinal);
+
+        // The easy button sends its item: answered as スマホ教室 typed is (the class cards, and the note that they are regular Japanese).
+        await host.SendAsync(Postback(ButtonData(switched, "スマホ きょうしつ"), host.Now));
+        await host.WhenSettledAsync();
+        var pressed = host.Fake.Replies.Last().AllText;
+        var firstLine = regular.Split('\n')[0];
+        Assert.Contains(firstLine, pressed, StringComparison.Ordinal);
+        Assert.Contains("まだ やさしい 日本語に なって いません", pressed, StringComparison.Ordinal);
+
+        // 「メニュー」: the easy greeting and menu; its number typed works as the button does.
+        await host.SendAsync(LineEvents.Text("メニュー", host.Now));
+        await host.WhenSettledAsync();
+        var menu = host.Fake.Replies.Last().AllText;
+        Assert.Contains("しおがまし（塩竈市）の LINEです", menu, StringComparison.Ordinal);
+        Assert.DoesNotContain("まだ やさしい 日本語に なって いません", menu, StringComparison.Ordinal);
+        await host.SendAsync(LineEvents.Text("2", host.Now));
+        await host.WhenSettledAsync();
+        Assert.Contains(firstLine, host.Fake.Replies.Last().AllText, StringComparison.Ordinal);
+
+        // Not understood: said in easy words with city hall's number, and the easy menu under it.
+        await host.SendAsync(LineEvents.Text("ぴよぴよ ぽこぽこ", host.Now));
+        await host.WhenSettledAsync();
+        var lost = host.Fake.Replies.Last().AllText;
+        Assert.Contains("ごめんなさい。わかりませんでした。", lost, StringComparison.Ordinal);
+        Assert.Contains("022-364-1111", lost, StringComparison.Ordinal);
+        Assert.Contains("ネットで てつづき", lost, StringComparison.Ordinal);
+        Assert.DoesNotContain("すみません、うまく分かりませんでした", lost, StringComparison.Ordinal);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
     public async Task MenuAndSwitchWords_WithVoicedKana_AreKnown_AsTyped()
     {
         // げんご and にほんご were compared unfolded with a folded message (the voicing mark taken off), so never met.

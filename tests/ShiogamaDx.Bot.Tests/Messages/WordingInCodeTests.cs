@@ -27,7 +27,6 @@ public sealed partial class WordingInCodeTests
     /// <summary>Literals that stay, each with its reason.</summary>
     private static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)
     {
-        ["ConversationEngine.cs:Apology"] = "said when the turn itself failed: it must not depend on the content being readable",
         ["Offers.cs:From"] = "the label a typed answer is matched against (ボタン名（カード名）), never sent",
         ["ClassTime.cs:Day"] = "the date format (12月5日(土)), shared with the operator's check output",
         ["ClassTime.cs:Span"] = "the time format (10:00〜12:00)",

@@ -406,7 +406,8 @@ public sealed class StaffChannelTests
         var answer = await h.Connector.NextAsync();
         Assert.Equal("message", answer.Type);
         Assert.Equal("late", (string?)answer.Activity["replyToId"]);
-        Assert.Contains(ConversationEngine.Apology.Text, (string?)answer.Activity["text"], StringComparison.Ordinal);
+        var apology = h.Services.GetRequiredService<Bot.Messages.MessageCatalog>().Current[ConversationTexts.Apology];
+        Assert.Contains(apology, (string?)answer.Activity["text"], StringComparison.Ordinal); // Japanese, from messages.yaml
     }
 
     [Fact]
