@@ -109,6 +109,38 @@ public sealed class CityWords
         }
     }
 
+    // What names an institution the city does not run, as the last characters of a kanji noun (a closed, general
+    // class of Japanese institution names: 郵便局・法務局, 税務署・警察署, 〇〇銀行, 信用金庫). A noun the city's list knows
+    // whole is the city's, whatever it ends with.
+    private static readonly string[] OtherInstitutionEndings = ["局", "署", "銀行", "金庫"];
+
+    // What makes the leading noun the question's topic (郵便局の営業時間, 銀行は何時まで, 税務署ってどこ); not で/に/へ, which
+    // say where a city procedure is done (郵便局で税金を払える？).
+    private static readonly string[] TopicMarkers = ["の", "は", "が", "って"];
+
+    /// <summary>
+    /// The question opens with the name of an institution the city does not run, as its topic (郵便局の営業時間,
+    /// 銀行の口座をつくりたい): what follows (時間, 口座) is that institution's, not a city procedure's. Not when the
+    /// city's list knows the noun whole.
+    /// </summary>
+    public bool OpensWithOtherInstitution(string? text)
+    {
+        var key = JapaneseText.Normalize(text);
+        var noun = 0;
+        while (noun < key.Length && JapaneseText.IsKanji(key[noun]))
+        {
+            noun++;
+        }
+
+        if (noun < 2 || !TopicMarkers.Any(m => string.CompareOrdinal(key, noun, m, 0, m.Length) == 0))
+        {
+            return false;
+        }
+
+        var name = key[..noun];
+        return OtherInstitutionEndings.Any(e => name.EndsWith(e, StringComparison.Ordinal)) && MatchAt(name, 0)?.Length != noun;
+    }
+
     /// <summary>Katakana or a long vowel in a word as written (NFKC, so half-width katakana counts).</summary>
     public static bool IsWrittenAsLoanWord(string text) =>
         JapaneseText.Nfkc(text).Any(c => JapaneseText.IsKatakana(c) || c is 'ー' or '－' or '〜' or '~' or '～');

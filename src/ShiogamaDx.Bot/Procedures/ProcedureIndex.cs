@@ -140,9 +140,15 @@ public sealed class FieldIndex<T>
         unknownIdf = Math.Log(1 + n);
     }
 
-    /// <summary>The best entries for a question, most likely first.</summary>
+    /// <summary>The best entries for a question, most likely first; none for a question about another institution.</summary>
     public IReadOnlyList<(T Item, double Confidence)> Search(string text, int max = 3)
     {
+        // 郵便局の営業時間, 銀行の口座: another institution's business, though a word of it (時間, 口座) is the city's too.
+        if (analysis.CityWords.OpensWithOtherInstitution(text))
+        {
+            return [];
+        }
+
         var query = QueryTerms(text);
         if (query.Count == 0)
         {

@@ -101,6 +101,30 @@ public sealed class GuideTests : IDisposable
         Assert.StartsWith("【書かない窓口】", guide, StringComparison.Ordinal);
     }
 
+    // A question whose topic is an institution the city does not run: its hours or accounts are not city hall's guide
+    // nor a procedure's, though a word of it is the city's (時間, 口座, 税金).
+    [Theory]
+    [InlineData("法務局の受付時間は何時まで")]
+    [InlineData("七十七銀行の口座を解約したい")]
+    [InlineData("税務署ってどこにありますか")]
+    public async Task AQuestionAboutAnotherInstitution_IsNotAnsweredWithACityGuideOrProcedure(string question)
+    {
+        var replies = await app.SayAsync(Audience.Resident, "g12", question);
+        var text = ReplyText.Of(replies);
+
+        Assert.Contains(app.Services.GetRequiredService<DialogCatalog>().Menus.Resident.NotUnderstood, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(replies, r => r is CardsReply);
+        Assert.DoesNotContain("【", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ACityQuestionAboutPayingAtAnotherInstitution_StillGetsItsProcedure()
+    {
+        var text = ReplyText.Of(await app.SayAsync(Audience.Resident, "g13", "郵便局で固定資産税を払えますか"));
+
+        Assert.DoesNotContain(app.Services.GetRequiredService<DialogCatalog>().Menus.Resident.NotUnderstood, text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("母にスマホの使い方を教えたいんだけど")]
     [InlineData("LINEの操作を教えてくれる人を探しています")]

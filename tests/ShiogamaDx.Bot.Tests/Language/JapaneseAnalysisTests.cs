@@ -272,4 +272,28 @@ public sealed class JapaneseAnalysisTests
         stream.End();
         return terms;
     }
+
+    [Theory]
+    [InlineData("法務局の受付時間は何時まで", true)]
+    [InlineData("七十七銀行は土曜日もあいてる？", true)]
+    [InlineData("警察署ってどこ", true)]
+    [InlineData("信用金庫が閉まる時間", true)]
+    [InlineData("郵便局で税金を払える？", false)] // where a city procedure is done, not the topic
+    [InlineData("市役所の開庁時間", false)]
+    [InlineData("会社の保険をやめた", false)]
+    [InlineData("住民票の写しを取りたい", false)]
+    [InlineData("振込先の銀行を変えたい", false)] // the institution is not the question's opening topic
+    public void AQuestionOpeningWithAnotherInstitution_IsRecognized(string text, bool other)
+    {
+        Assert.Equal(other, City.Value.CityWords.OpensWithOtherInstitution(text));
+    }
+
+    [Fact]
+    public void AnInstitutionTheCitysListKnowsWhole_IsTheCitys()
+    {
+        var words = new CityWords([["水道局", "すいどうきょく"]], []);
+
+        Assert.False(words.OpensWithOtherInstitution("水道局の窓口は何時まで"));
+        Assert.True(CityWords.Empty.OpensWithOtherInstitution("水道局の窓口は何時まで"));
+    }
 }
