@@ -40,6 +40,8 @@ public sealed class ForeignIndex
     private readonly Dictionary<string, List<string[]>> tonedNames = new(StringComparer.Ordinal);
     private readonly string language;
     private readonly IReadOnlySet<string> functionWords;
+    private readonly IReadOnlySet<string> towards;
+    private readonly string? elsewhere;
     private readonly List<(string Id, Dictionary<string, double> Terms)> documents = [];
     private readonly Dictionary<string, double> idf = new(StringComparer.Ordinal);
 
@@ -47,6 +49,8 @@ public sealed class ForeignIndex
     {
         language = pack.Code;
         functionWords = pack.FunctionWords;
+        towards = pack.Towards;
+        elsewhere = pack.Elsewhere;
         foreach (var p in procedures)
         {
             if (pack.Procedures.TryGetValue(p.Id, out var t))
@@ -73,6 +77,8 @@ public sealed class ForeignIndex
 
     public IReadOnlyList<ForeignHit> Search(string text, int max = 3)
     {
+        text = ReadElsewhere(text);
+
         // Vietnamese typed with its tones is read with them (bàn, a table, is not bản, a copy); typed without, folded.
         var toned = language == "vi" && HasTones(text);
         var (names, phrases) = toned ? (tonedNames, tonedPhrases) : (this.names, this.phrases);
@@ -110,6 +116,63 @@ public sealed class ForeignIndex
         }
 
         return hits.OrderByDescending(h => h.Score).Take(max).ToList();
+    }
+
+    /// <summary>
+    /// A question going towards a named place that is not Shiogama (para Tóquio, para o Brasil, sa Pilipinas, to
+    /// Osaka) with that place read as the pack's words for another city: the catalog says moving out as going to
+    /// another city, and a place's name is no word of it. A place is a word written with a capital after a word that
+    /// leads to it (the language's function words, o / the, may stand between) that is neither the city's name nor a
+    /// word the catalog uses (para a Prefeitura, sa City Hall stay); the capitals after it go with it (São Paulo).
+    /// </summary>
+    internal string ReadElsewhere(string text)
+    {
+        if (elsewhere is null || towards.Count == 0)
+        {
+            return text;
+        }
+
+        var words = System.Text.RegularExpressions.Regex.Matches(text, @"[\p{L}\p{M}\p{Nd}]+");
+        for (var i = 0; i < words.Count - 1; i++)
+        {
+            if (!towards.Contains(Plain(words[i].Value)))
+            {
+                continue;
+            }
+
+            var at = i + 1;
+            while (at < words.Count && char.IsLower(words[at].Value[0]) && functionWords.Contains(Plain(words[at].Value)))
+            {
+                at++;
+            }
+
+            if (at >= words.Count || !char.IsUpper(words[at].Value[0]) || CityName.Contains(Plain(words[at].Value)) || Known(words[at].Value))
+            {
+                continue;
+            }
+
+            var end = at;
+            while (end + 1 < words.Count && char.IsUpper(words[end + 1].Value[0]) && !CityName.Contains(Plain(words[end + 1].Value)) && !Known(words[end + 1].Value)
+                && text[(words[end].Index + words[end].Length)..words[end + 1].Index].All(char.IsWhiteSpace))
+            {
+                end++;
+            }
+
+            var from = words[i].Index + words[i].Length;
+            var to = words[end].Index + words[end].Length;
+            return text[..from] + " " + elsewhere + text[to..];
+        }
+
+        return text;
+    }
+
+    private static string Plain(string word) => LanguageDetector.Words(word) is [var w] ? w : word.ToLowerInvariant();
+
+    /// <summary>Whether a word is one the catalog uses (its terms all in the index): not a place's name.</summary>
+    private bool Known(string word)
+    {
+        var terms = Terms(word, language, functionWords).ToList();
+        return terms.Count > 0 && terms.All(idf.ContainsKey);
     }
 
     /// <summary>A name or keyword (or a question) as its word stems in order, for Latin-script text; empty for Chinese and Korean.</summary>

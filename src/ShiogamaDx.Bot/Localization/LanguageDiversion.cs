@@ -690,12 +690,24 @@ public sealed partial class LanguageDiversion(
 
         var regular = procedures.Get(db).Search(turn.Text);
         var hits = easyIndexes.Get(easy, db).Search(turn.Text);
-        if (hits is not [{ Confidence: >= ConversationEngine.MatchThreshold } best, ..]
-            || (regular is [{ Confidence: >= ConversationEngine.MatchThreshold } known, ..] && (known.Procedure.Id == best.Procedure.Id || known.Confidence >= best.Confidence))
-            || handlers.Any(h => h.Audience == Audience.Resident && h.Name != ProcedureReplies.Handler && h.Match(turn) is var claim
-                && claim >= ConversationEngine.MatchThreshold && claim > best.Confidence - OtherFeatureMargin)
+        if (hits is not [{ Confidence: >= ConversationEngine.MatchThreshold } best, ..])
+        {
+            return null;
+        }
+
+        // The strongest claim of another feature (a guide, the class schedule); the engine weighs the procedures
+        // feature by the catalog's own words, so a feature above those takes the question there.
+        var other = handlers.Where(h => h.Audience == Audience.Resident && h.Name != ProcedureReplies.Handler)
+            .Select(h => h.Match(turn))
+            .Where(claim => claim >= ConversationEngine.MatchThreshold)
+            .DefaultIfEmpty(0)
+            .Max();
+        if ((regular is [{ Confidence: >= ConversationEngine.MatchThreshold } known, ..]
+                && (known.Confidence >= best.Confidence || (known.Procedure.Id == best.Procedure.Id && known.Confidence > other)))
+            || (other > 0 && other > best.Confidence - OtherFeatureMargin)
             || (await store.LoadAsync(turn.Message.ConversationKey, ct)).State is not null)
         {
+            // The engine answers it (the same procedure, or as surely), or another feature is about as sure.
             return null;
         }
 

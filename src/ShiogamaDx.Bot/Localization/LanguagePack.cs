@@ -48,6 +48,17 @@ public sealed partial record LanguagePack(
     public IReadOnlySet<string> FunctionWords { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
+    /// The words that lead to where one goes (para, sa, to), lower case without accents (<c>towards:</c>), and the
+    /// pack's own words for another city (<c>elsewhere:</c>): a question going towards a place named with a capital
+    /// that is not Shiogama and not a word of the catalog (para Tóquio, sa Pilipinas, to Osaka) is read as going to
+    /// another city, which is how the catalog says moving out. Either missing: no such reading.
+    /// </summary>
+    public IReadOnlySet<string> Towards { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <inheritdoc cref="Towards"/>
+    public string? Elsewhere { get; init; }
+
+    /// <summary>
     /// The switch words as a typed message is compared with them (<see cref="Key"/>), made once when the pack is read:
     /// every resident turn is compared with every pack's switch words, so normalising them per turn cost CPU under load.
     /// </summary>
@@ -187,7 +198,7 @@ public sealed partial record LanguagePack(
     private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", "detail", "bring", ClassPushes.CancelButton, ClassPushes.SurveyButton];
     private const int MaxLabel = 20;
 
-    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "interruptions", "menu"];
+    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "towards", "elsewhere", "interruptions", "menu"];
     private static readonly HashSet<string> MenuKeys = ["greeting", "prompt", "items"];
     private static readonly HashSet<string> ProcedureKeys = ["name", "text", "keywords"];
     private static readonly HashSet<string> DialogKeys = ["title", "triggers", "steps"];
@@ -366,6 +377,8 @@ public sealed partial record LanguagePack(
             Dialogs = dialogs,
             Menu = menu,
             FunctionWords = List(root, "function-words").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
+            Towards = List(root, "towards").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
+            Elsewhere = Scalar(root, "elsewhere"),
             Interruptions = interruptions,
             SwitchKeys = switchWords.Select(Key).Where(k => k.Length > 0).ToHashSet(StringComparer.Ordinal),
             InterruptionKeys = interruptionKeys,

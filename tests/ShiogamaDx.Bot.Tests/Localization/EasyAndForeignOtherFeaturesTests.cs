@@ -44,6 +44,19 @@ public sealed class EasyAndForeignOtherFeaturesTests
     }
 
     [Fact]
+    public async Task EasyResident_WhoseEasyWordsAreClearlySurerThanAGuide_GetsTheProcedure_EvenWhereTheCatalogFindsItWeakly()
+    {
+        await using var host = await LineTestHost.StartAsync();
+        await SayAsync(host, "やさしい日本語で");
+
+        // The catalog's own words find the registration for evacuation help only just (0.5), a guide a little more
+        // (られない); the easy version's words find it whole. It was left to the engine, which gave the guide.
+        var answer = await SayAsync(host, "じしんが きたら ひとりで にげられない");
+        var easy = host.App.Services.GetRequiredService<LanguageCatalog>()[LanguagePack.Easy]!.Procedures["hinan-shien"].Name!;
+        Assert.Contains(easy, answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EasyResident_WalksAFlowWithAnEasyVersion_InEasyJapanese_WithoutTheRegularJapaneseNote()
     {
         await using var host = await LineTestHost.StartAsync();

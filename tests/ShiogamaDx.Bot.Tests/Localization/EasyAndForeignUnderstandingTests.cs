@@ -68,6 +68,35 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.Equal("tennyu", new ForeignIndex(packs["en"], catalog).Search("I am moving to Shiogama")[0].Id);
     }
 
+    [Theory]
+    [InlineData("pt", "Vou me mudar para São Paulo em abril", "Vou me mudar para outra cidade em abril")]
+    [InlineData("pt", "Vamos voltar para o Peru", "Vamos voltar para outra cidade")]
+    [InlineData("tl", "Babalik na kami sa Vietnam", "Babalik na kami sa ibang lungsod")]
+    [InlineData("en", "We move back to Canada in May", "We move back to another city in May")]
+    [InlineData("pt", "Vou mudar para Shiogama", "Vou mudar para Shiogama")] // the city itself: moving in
+    [InlineData("pt", "Preciso ir para a Prefeitura", "Preciso ir para a Prefeitura")] // a word of the catalog, no place
+    [InlineData("tl", "Saan ako pupunta sa City Hall?", "Saan ako pupunta sa City Hall?")]
+    [InlineData("en", "Send it to me", "Send it to me")] // no capital, no place
+    [InlineData("vi", "Tôi chuyển về Hà Nội", "Tôi chuyển về Hà Nội")] // a pack without towards/elsewhere reads nothing
+    public void APlaceGoneTowards_ThatIsNotTheCity_IsReadAsAnotherCity(string language, string question, string read)
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        Assert.Equal(read, new ForeignIndex(packs[language], catalog).ReadElsewhere(question));
+    }
+
+    [Theory]
+    [InlineData("pt", "Vou me mudar para São Paulo em abril")]
+    [InlineData("pt", "Vamos voltar para o Peru")]
+    [InlineData("tl", "Babalik na kami sa Vietnam")]
+    [InlineData("en", "We move back to Canada in May")]
+    public void MovingTowardsAPlaceThatIsNotTheCity_IsMovingOut(string language, string question)
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        Assert.Equal("tenshutsu", new ForeignIndex(packs[language], catalog).Search(question) is [var first, ..] ? first.Id : null);
+    }
+
     [Fact]
     public void NameOrKeyword_FoundWholeInTheQuestion_LiftsItsEntry_OverTheSameWordsSpreadElsewhere()
     {
