@@ -43,6 +43,17 @@ public sealed class StaffSurveyTests : IDisposable
         app.WithScope(sp => sp.GetRequiredService<BotDbContext>().Set<StaffSurveyResponse>().AsNoTracking().ToListAsync());
 
     [Fact]
+    public async Task AQuestionAboutTheSurvey_IsAnsweredFromTheGuideline_ARequestStillOpensTheSurvey()
+    {
+        // The sample guideline's 11.2 says how often the staff survey is held: a question about it is the documents'.
+        var about = ReplyText.Of(await app.SayAsync(Audience.Staff, Key("a"), "職員アンケートは年に何回くらいありますか"));
+        var request = ReplyText.Of(await app.SayAsync(Audience.Staff, Key("b"), "研修のアンケートに答えたい"));
+
+        Assert.StartsWith("【11.2 利用状況の把握とアンケート】", about, StringComparison.Ordinal);
+        Assert.Contains("どの研修のアンケートに答えますか", request, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Staff_AnswersByTyping_AndTheAnswerIsStoredUnderThePseudonym()
     {
         var done = await AnswerAsync(Key("a"), "満足", "ちょうどよい", "ややそう思う", "そう思う", "もっと事例がほしい");
