@@ -1,5 +1,4 @@
 using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.TokenAttributes;
 using ShiogamaDx.Bot.Language;
 
 namespace ShiogamaDx.Bot.Guidelines;
@@ -23,48 +22,5 @@ internal static class PassageTerms
     public static IEnumerable<string> Bigrams(AnalyzedText analyzed) => analyzed.Bigrams().Concat(WrittenConcepts(analyzed).SelectMany(JapaneseAnalysis.Bigrams));
 
     /// <summary>A Lucene analyzer of these terms (<paramref name="bigrams"/>: the bigram field's).</summary>
-    public static Analyzer Analyzer(JapaneseAnalysis analysis, bool bigrams) => new TermsAnalyzer(analysis, bigrams);
-
-    private sealed class TermsAnalyzer(JapaneseAnalysis analysis, bool bigrams) : Analyzer
-    {
-        protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader) =>
-            new(new TermsTokenizer(reader, analysis, bigrams));
-    }
-
-    private sealed class TermsTokenizer : Tokenizer
-    {
-        private readonly JapaneseAnalysis analysis;
-        private readonly bool bigrams;
-        private readonly ICharTermAttribute term;
-        private List<string> terms = [];
-        private int next;
-
-        public TermsTokenizer(TextReader reader, JapaneseAnalysis analysis, bool bigrams)
-            : base(reader)
-        {
-            this.analysis = analysis;
-            this.bigrams = bigrams;
-            term = AddAttribute<ICharTermAttribute>();
-        }
-
-        public override bool IncrementToken()
-        {
-            ClearAttributes();
-            if (next >= terms.Count)
-            {
-                return false;
-            }
-
-            term.SetEmpty().Append(terms[next++]);
-            return true;
-        }
-
-        public override void Reset()
-        {
-            base.Reset();
-            var analyzed = analysis.Analyze(m_input.ReadToEnd());
-            terms = (bigrams ? Bigrams(analyzed) : Words(analyzed)).ToList();
-            next = 0;
-        }
-    }
+    public static Analyzer Analyzer(JapaneseAnalysis analysis, bool bigrams) => analysis.TermsAnalyzer(bigrams ? Bigrams : Words);
 }

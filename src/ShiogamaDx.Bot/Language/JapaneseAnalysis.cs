@@ -86,8 +86,8 @@ public sealed class JapaneseAnalysis : IDisposable
     public JapaneseAnalysis(CityWords words)
     {
         CityWords = words;
-        WordsAnalyzer = new AnalysisAnalyzer(this, bigrams: false);
-        BigramsAnalyzer = new AnalysisAnalyzer(this, bigrams: true);
+        WordsAnalyzer = TermsAnalyzer(a => a.Words);
+        BigramsAnalyzer = TermsAnalyzer(a => a.Bigrams());
     }
 
     /// <summary>The dictionary segmentation alone, with no word list.</summary>
@@ -100,6 +100,12 @@ public sealed class JapaneseAnalysis : IDisposable
 
     /// <summary>A Lucene analyzer whose terms are <see cref="AnalyzedText.Bigrams"/>: the field for recall.</summary>
     public Analyzer BigramsAnalyzer { get; }
+
+    /// <summary>
+    /// A Lucene analyzer whose terms are what <paramref name="terms"/> takes of the analysis (a field of its own, such as
+    /// the guideline's, which adds the city's words as written). The caller disposes it.
+    /// </summary>
+    public Analyzer TermsAnalyzer(Func<AnalyzedText, IEnumerable<string>> terms) => new AnalysisAnalyzer(this, terms);
 
     public AnalyzedText Analyze(string? text)
     {
@@ -508,25 +514,25 @@ public sealed class JapaneseAnalysis : IDisposable
     }
 
     /// <summary>Terms of the analysis for a Lucene field. Offsets are not kept (the fields are for matching).</summary>
-    private sealed class AnalysisAnalyzer(JapaneseAnalysis analysis, bool bigrams) : Analyzer
+    private sealed class AnalysisAnalyzer(JapaneseAnalysis analysis, Func<AnalyzedText, IEnumerable<string>> terms) : Analyzer
     {
         protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader) =>
-            new(new AnalysisTokenizer(reader, analysis, bigrams));
+            new(new AnalysisTokenizer(reader, analysis, terms));
     }
 
     private sealed class AnalysisTokenizer : Tokenizer
     {
         private readonly JapaneseAnalysis analysis;
-        private readonly bool bigrams;
+        private readonly Func<AnalyzedText, IEnumerable<string>> select;
         private readonly ICharTermAttribute term;
         private List<string> terms = [];
         private int next;
 
-        public AnalysisTokenizer(TextReader reader, JapaneseAnalysis analysis, bool bigrams)
+        public AnalysisTokenizer(TextReader reader, JapaneseAnalysis analysis, Func<AnalyzedText, IEnumerable<string>> select)
             : base(reader)
         {
             this.analysis = analysis;
-            this.bigrams = bigrams;
+            this.select = select;
             term = AddAttribute<ICharTermAttribute>();
         }
 
@@ -545,8 +551,7 @@ public sealed class JapaneseAnalysis : IDisposable
         public override void Reset()
         {
             base.Reset();
-            var analyzed = analysis.Analyze(m_input.ReadToEnd());
-            terms = (bigrams ? analyzed.Bigrams() : analyzed.Words).ToList();
+            terms = select(analysis.Analyze(m_input.ReadToEnd())).ToList();
             next = 0;
         }
     }

@@ -11,7 +11,7 @@ public sealed record ForeignHit(string Id, double Score);
 /// (register, registration; vacina, vacinação); Chinese and Korean by characters and pairs of characters, which needs
 /// no dictionary and copes with particles (주민표를). Scores add each matched word's rarity (idf), weighted by field.
 /// </summary>
-public sealed class ForeignIndex
+public sealed partial class ForeignIndex
 {
     public const string ClassesId = "classes";
 
@@ -132,7 +132,7 @@ public sealed class ForeignIndex
             return text;
         }
 
-        var words = System.Text.RegularExpressions.Regex.Matches(text, @"[\p{L}\p{M}\p{Nd}]+");
+        var words = Word().Matches(text);
         for (var i = 0; i < words.Count - 1; i++)
         {
             if (!towards.Contains(Plain(words[i].Value)))
@@ -165,6 +165,9 @@ public sealed class ForeignIndex
 
         return text;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\p{L}\p{M}\p{Nd}]+")]
+    private static partial System.Text.RegularExpressions.Regex Word();
 
     private static string Plain(string word) => LanguageDetector.Words(word) is [var w] ? w : word.ToLowerInvariant();
 
