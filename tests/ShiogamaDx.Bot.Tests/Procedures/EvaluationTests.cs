@@ -75,10 +75,27 @@ public sealed partial class EvaluationTests(ITestOutputHelper output)
         Assert.True(noneRate >= 0.4, $"fresh2 no-answer precision {noneRate:P1} is under 40%");
     }
 
-    private (double TopOne, double None) Evaluate(string file, bool printMisses = true)
+    /// <summary>
+    /// resident-questions-fresh3.tsv: 92 questions written on 2026-12-04 (session 13) before any change of that session,
+    /// from the catalog's ids and names and the guides' titles; procedures, スマホ教室, guides and a sixth not covered.
+    /// Held out: totals only, through the real host's engine (what residents read), and its procedure and not-covered
+    /// rows also at the index, as fresh2. The floors only guard against a collapse; the figures are in docs/evaluation.md.
+    /// </summary>
+    [Fact]
+    public async Task ThirdFreshQuestions_AreMostlyAnswered()
+    {
+        var (topOneRate, noneRate) = Evaluate("resident-questions-fresh3.tsv", printMisses: false, atIndex: e => e == "none" || (!e.Contains("classes", StringComparison.Ordinal) && !e.StartsWith("guide:", StringComparison.Ordinal)));
+        var (right, count) = await RunProbeAsync("resident-questions-fresh3.tsv", printMisses: false);
+
+        Assert.True(topOneRate >= 0.6, $"fresh3 top-1 accuracy at the index {topOneRate:P1} is under 60%");
+        Assert.True(noneRate >= 0.3, $"fresh3 no-answer precision at the index {noneRate:P1} is under 30%");
+        Assert.True(right >= 0.6 * count, $"fresh3 through the engine: {right}/{count}, under the 60% floor");
+    }
+
+    private (double TopOne, double None) Evaluate(string file, bool printMisses = true, Func<string, bool>? atIndex = null)
     {
         var index = SampleIndex();
-        var questions = Questions(file);
+        var questions = Questions(file).Where(q => atIndex is null || atIndex(q.Expected)).ToList();
         Assert.True(file != "resident-questions.tsv" || questions.Count >= 150, "the evaluation set needs at least 150 questions");
 
         int answerable = 0, top1 = 0, top3 = 0, none = 0, noneCorrect = 0, singleRight = 0, amongCandidates = 0;
