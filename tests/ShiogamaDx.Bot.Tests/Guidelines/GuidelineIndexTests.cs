@@ -249,13 +249,14 @@ public sealed class GuidelineIndexTests
     [InlineData("窓口業務をもっと広げたい", "2")]
     [InlineData("窓口業務を良くするには", "1")]
     [InlineData("窓口業務のやり方をそろえるには", "3")]
+    [InlineData("窓口業務で買うものは", "6")]
     public void EverydayVerb_FindsTheSectionWritingTheDocumentsNoun_WithTheBundledList(string question, string expected)
     {
-        // The bundled list's everyday verbs (広げる, 良くする, そろえる) and the nouns documents write (拡大, 改善, 統一/標準化):
+        // The bundled list's everyday verbs (広げる, 良くする, そろえる, 買う) and the nouns documents write (拡大, 改善, 統一/標準化, 購入):
         // the verbs share no kanji with the nouns, so without the list every section holds the question alike.
         var synonyms = GuidelineSynonyms.Parse(File.ReadAllText(SampleGuideline.Synonyms), SampleGuideline.Synonyms);
         using var index = GuidelineIndex.Build(
-            new[] { "窓口業務の改善に取り組む。", "窓口業務の拡大を検討する。", "窓口業務の標準化を図る。", "窓口業務の記録を残す。", "庁舎の駐車場は裏にある。" }
+            new[] { "窓口業務の改善に取り組む。", "窓口業務の拡大を検討する。", "窓口業務の標準化を図る。", "窓口業務の記録を残す。", "庁舎の駐車場は裏にある。", "窓口業務の物品の購入を検討する。" }
                 .Select((t, i) => new GuidelineSection("手引き", "t.md", $"{i + 1}", $"項目{i + 1}", [$"項目{i + 1}"], [t])).ToList(),
             synonyms,
             new GuidelinesOptions());
