@@ -17,6 +17,9 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
         "手引き", "てびき", "がいどらいん", "ぷろんぷと", "はるしねしょん", "画像生成",
     ];
 
+    // The topic words that are terms the guideline explains, not names of its subject.
+    private static readonly string[] TermWords = ["はるしねしょん", "ぷろんぷと", "画像生成"];
+
     private readonly ConditionalWeakTable<Turn, GuidelineSearch> searches = [];
 
     /// <summary>A section holding this share of the question's weight holds most of it: as strong as the topic word.</summary>
@@ -49,16 +52,17 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
             : 0.6;
     }
 
-    /// <summary>A question naming the guideline's subject (生成AI, 手引き) is the guideline's (<see cref="IPassageHandler.Named"/>); otherwise its best passage's share.</summary>
+    /// <summary>
+    /// A question naming the guideline's subject (生成AI, 手引き) is the guideline's (<see cref="IPassageHandler.Named"/>);
+    /// otherwise its best passage's share. Named, the passage's share is added: a question that also names the plan
+    /// (「国の計画にある自治体のAI利用推進はプランとどう関係する？」) goes to the document with a passage to quote, not to the
+    /// guideline's refusal.
+    /// </summary>
     public double Coverage(Turn turn)
     {
-        if (OnTopic(turn.Normalized))
-        {
-            return IPassageHandler.Named;
-        }
-
         var confident = searches.GetValue(turn, t => library.Current.Search(t.Text)).Confident(options.Value);
-        return confident.Count == 0 ? 0 : confident[0].Coverage;
+        var share = confident.Count == 0 ? 0 : confident[0].Coverage;
+        return OnTopic(turn.Normalized) ? IPassageHandler.Named + share : share;
     }
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)
@@ -95,6 +99,13 @@ internal sealed class GuidelineHandler(GuidelineAnswerer answerer, GuidelineLibr
 
     private static bool IsBareTopic(string normalized)
     {
+        // A term the guideline explains (ハルシネーション, プロンプト) asked about alone is a question of its meaning, not
+        // the subject's name from the menu: 「ハルシネーションって何ですか」 is answered from its section.
+        if (TermWords.Any(w => normalized.Contains(w, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
         var rest = normalized;
         foreach (var word in TopicWords.Append("ai").Concat(BareWords))
         {

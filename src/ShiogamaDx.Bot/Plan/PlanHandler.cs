@@ -103,9 +103,11 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
     {
         var confident = Confident(turn);
         var definition = DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
+        var share = confident.FirstOrDefault(s => definition || !IsGlossary(s))?.Coverage ?? 0;
+        // Named, the passage's share is added, as the guideline does: of two documents a question names, the one holding more answers.
         return confident.Count == 0 ? 0
-            : NameWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal)) ? IPassageHandler.Named
-            : confident.FirstOrDefault(s => definition || !IsGlossary(s))?.Coverage ?? 0;
+            : NameWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal)) ? IPassageHandler.Named + confident[0].Coverage
+            : share;
     }
 
     public async Task<TurnResult> HandleAsync(Turn turn, CancellationToken cancellationToken)

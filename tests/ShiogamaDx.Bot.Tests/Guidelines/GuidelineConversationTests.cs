@@ -83,6 +83,17 @@ public sealed class GuidelineConversationTests : IDisposable
         Assert.DoesNotContain("出典", unrelated, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AskingWhatATermOfTheGuidelineMeans_IsAnsweredFromItsSection_NotWithTheIntroduction()
+    {
+        // プロンプト is one of the guideline's topic words, but a term it explains: 「〜って何？」 asks its meaning, and is not
+        // the bare subject from the menu (「生成AI利用の手引き」), which gets the introduction and examples.
+        var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "staff-term", "プロンプトって何？"));
+
+        Assert.Contains("出典", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("知りたいことを文章で送ってください", text, StringComparison.Ordinal);
+    }
+
     public void Dispose() => app.Dispose();
 }
 

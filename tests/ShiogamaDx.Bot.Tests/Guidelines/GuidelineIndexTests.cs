@@ -245,6 +245,29 @@ public sealed class GuidelineIndexTests
         Assert.Equal(1.0, first.KnownCoverage, 3);
     }
 
+    [Theory]
+    [InlineData("窓口業務をもっと広げたい", "2")]
+    [InlineData("窓口業務を良くするには", "1")]
+    [InlineData("窓口業務のやり方をそろえるには", "3")]
+    [InlineData("窓口業務で買うものは", "6")]
+    public void EverydayVerb_FindsTheSectionWritingTheDocumentsNoun_WithTheBundledList(string question, string expected)
+    {
+        // The bundled list's everyday verbs (広げる, 良くする, そろえる, 買う) and the nouns documents write (拡大, 改善, 統一/標準化, 購入):
+        // the verbs share no kanji with the nouns, so without the list every section holds the question alike.
+        var synonyms = GuidelineSynonyms.Parse(File.ReadAllText(SampleGuideline.Synonyms), SampleGuideline.Synonyms);
+        using var index = GuidelineIndex.Build(
+            new[] { "窓口業務の改善に取り組む。", "窓口業務の拡大を検討する。", "窓口業務の標準化を図る。", "窓口業務の記録を残す。", "庁舎の駐車場は裏にある。", "窓口業務の物品の購入を検討する。" }
+                .Select((t, i) => new GuidelineSection("手引き", "t.md", $"{i + 1}", $"項目{i + 1}", [$"項目{i + 1}"], [t])).ToList(),
+            synonyms,
+            new GuidelinesOptions());
+
+        var answered = index.Search(question).Confident(new GuidelinesOptions());
+
+        Assert.NotEmpty(answered);
+        Assert.Equal(expected, answered[0].Section.Number);
+        Assert.All(answered.Skip(1), other => Assert.True(other.Coverage < answered[0].Coverage, $"{other.Section.Number} holds as much"));
+    }
+
     private static GuidelineIndex Build(params string[] texts) =>
         GuidelineIndex.Build(
             texts.Select((t, i) => new GuidelineSection("手引き", "t.md", $"{i + 1}", $"項目{i + 1}", [$"項目{i + 1}"], [t])).ToList(),

@@ -50,6 +50,16 @@ public sealed class PlanAnswerTests(KpiLookupHost host) : IClassFixture<KpiLooku
     }
 
     [Fact]
+    public async Task AQuestionNamingThePlanAndGenerativeAi_IsAnsweredByThePlanSheet_NotTheGuidelinesRefusal()
+    {
+        // Both documents are named (プラン, 生成AI): the one with a passage holding the question answers. Before, the tie of
+        // two names went to the guideline's higher claim, which had no passage for it.
+        var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "plan-named-both", "プランでは生成AIの研修の難易度はどう書かれている？"));
+
+        Assert.Contains("出典: 塩竈市DX推進プラン", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheMeaningOfAGlossaryWord_ThatIsAlsoInAProjectsWords_IsTheGlossarys()
     {
         // ガバメントクラウド is in 情報システムの標準化's words too; the KPI overview would only name that 事業.
