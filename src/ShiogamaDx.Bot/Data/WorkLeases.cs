@@ -55,7 +55,7 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
 
     public string Owner { get; } = options.Value.Owner is { Length: > 0 } owner
         ? owner
-        : Clip($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}", 100);
+        : Conversations.TextNormalizer.Clip($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}", 100);
 
     public TimeSpan Duration => options.Value.Duration;
 
@@ -118,8 +118,6 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
             ct);
         return changed == 1;
     }
-
-    private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
 }
 
 public static class WorkLeaseExtensions

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Hosting;
 
 namespace ShiogamaDx.Bot.Line;
@@ -179,7 +180,7 @@ internal sealed class LineMessagingClient(HttpClient http, BotMetrics metrics, I
 
             var parsed = JsonSerializer.Deserialize(text, LineMessageJson.Default.LineErrorResponse);
             var details = parsed?.Details is { Count: > 0 } d ? " [" + string.Join("; ", d.Select(x => $"{x.Property}: {x.Message}")) + "]" : string.Empty;
-            return Clip((parsed?.Message ?? string.Empty) + details, 300);
+            return TextNormalizer.Clip((parsed?.Message ?? string.Empty) + details, 300);
         }
         catch (JsonException)
         {
@@ -189,6 +190,4 @@ internal sealed class LineMessagingClient(HttpClient http, BotMetrics metrics, I
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
-
-    private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
 }

@@ -103,7 +103,7 @@ internal sealed class StaffOutboxChannel(BotDbContext db, ConnectorClient connec
 
     private void Failed(OutboxMessage message, Exception ex)
     {
-        message.LastError = StaffActivities.Clip(ex.Message, 500);
+        message.LastError = TextNormalizer.Clip(ex.Message, 500);
         if (ex is ConnectorException { IsPermanent: true } || message.Attempts >= MaxAttempts)
         {
             message.FailedAt = clock.GetUtcNow();
