@@ -13,14 +13,19 @@ public interface IContentSeeder
 
 public static class ContentSeedingExtensions
 {
+    private const long SeedingLock = 0x5345_4544_494E_4721; // "SEEDING!"
+
     public static async Task SeedContentAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         // Replicas starting together seed one after the other: seeders check what is there, then add.
-        await using var lease = await services.GetRequiredService<WorkLeases>().WaitAsync("content-seeding", TimeSpan.FromMinutes(5), ct);
         await using var scope = services.CreateAsyncScope();
-        foreach (var seeder in scope.ServiceProvider.GetServices<IContentSeeder>().OrderBy(s => s.Order))
+        await using var lockScope = services.CreateAsyncScope(); // the lock's connection, apart from the seeders' context
+        await DatabaseExtensions.ExclusiveAsync(lockScope.ServiceProvider.GetRequiredService<BotDbContext>(), SeedingLock, async () =>
         {
-            await seeder.SeedAsync(ct);
-        }
+            foreach (var seeder in scope.ServiceProvider.GetServices<IContentSeeder>().OrderBy(s => s.Order))
+            {
+                await seeder.SeedAsync(ct);
+            }
+        }, ct);
     }
 }

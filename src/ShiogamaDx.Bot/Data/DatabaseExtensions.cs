@@ -99,22 +99,35 @@ public static class DatabaseExtensions
 
     /// <summary>
     /// Replicas starting together would each apply the same pending migration (the second fails on "column
-    /// already exists"): a session-level advisory lock lets one migrate while the others wait, then find nothing to do.
+    /// already exists"): one migrates while the others wait, then find nothing to do.
     /// </summary>
-    private static async Task MigrateUnderAdvisoryLockAsync(BotDbContext db)
+    private static Task MigrateUnderAdvisoryLockAsync(BotDbContext db) =>
+        ExclusiveAsync(db, 0x5348_494F_4741_4D41, () => db.Database.MigrateAsync(), CancellationToken.None); // "SHIOGAMA"
+
+    /// <summary>
+    /// Work every replica must see done once before going on (migrating, seeding): on PostgreSQL a session-level
+    /// advisory lock on <paramref name="db"/>'s connection lets one replica do it while the others wait; the server
+    /// lets go of it if the holder dies. SQLite serves one process: the work just runs.
+    /// </summary>
+    internal static async Task ExclusiveAsync(BotDbContext db, long lockId, Func<Task> work, CancellationToken ct)
     {
-        const long lockId = 0x5348_494F_4741_4D41; // "SHIOGAMA"
-        await db.Database.OpenConnectionAsync();
+        if (db.Database.IsSqlite())
+        {
+            await work();
+            return;
+        }
+
+        await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock({0})", lockId);
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock({0})", [lockId], ct);
             try
             {
-                await db.Database.MigrateAsync();
+                await work();
             }
             finally
             {
-                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock({0})", lockId);
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock({0})", [lockId], CancellationToken.None);
             }
         }
         finally

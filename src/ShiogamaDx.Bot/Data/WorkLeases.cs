@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace ShiogamaDx.Bot.Data;
 
 /// <summary>
-/// A scheduled job ("job:class-jobs") or a start-up step one replica holds until <see cref="ExpiresAt"/>. A replica
+/// A scheduled job ("job:class-jobs") one replica holds until <see cref="ExpiresAt"/>. A replica
 /// that dies stops renewing, so its leases expire and another replica takes over. Only PostgreSQL has replicas.
 /// </summary>
 public sealed class WorkLease
@@ -55,7 +55,7 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
 
     public string Owner { get; } = options.Value.Owner is { Length: > 0 } owner
         ? owner
-        : Clip($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}", 100);
+        : Conversations.TextNormalizer.Clip($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}", 100);
 
     public TimeSpan Duration => options.Value.Duration;
 
@@ -117,37 +117,6 @@ public sealed class WorkLeases(IServiceScopeFactory scopes, TimeProvider clock, 
             [name, Owner, (now + duration).ToUniversalTime(), now.ToUniversalTime()],
             ct);
         return changed == 1;
-    }
-
-    public async Task ReleaseAsync(string name, CancellationToken ct)
-    {
-        if (!shared)
-        {
-            return;
-        }
-
-        await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<BotDbContext>().Set<WorkLease>()
-            .Where(l => l.Name == name && l.Owner == Owner)
-            .ExecuteDeleteAsync(ct);
-    }
-
-    /// <summary>Waits (polling) until the lease is ours, for work every replica must see done once before going on; disposing releases it.</summary>
-    public async Task<IAsyncDisposable> WaitAsync(string name, TimeSpan duration, CancellationToken ct)
-    {
-        while (!await TryAcquireAsync(name, duration, ct))
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, ct);
-        }
-
-        return new Held(this, name);
-    }
-
-    private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
-
-    private sealed class Held(WorkLeases leases, string name) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await leases.ReleaseAsync(name, CancellationToken.None);
     }
 }
 

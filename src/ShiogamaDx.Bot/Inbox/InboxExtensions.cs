@@ -10,6 +10,7 @@ public static class InboxExtensions
         services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<InboxSignal>();
         services.AddSingleton<InboxWriter>();
+        services.AddScoped<InboxOutcomes>();
         services.AddSingleton(sp => new InboxSchedule(enabled: sp.GetService<NpgsqlDataSource>() is null));
         services.AddSingleton(sp => new PersonLocks(sp.GetService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PersonLocks>>()));
         services.AddHostedService<InboxWorker>();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ShiogamaDx.Bot.Conversations;
 
 namespace ShiogamaDx.Bot.Inbox;
 
@@ -79,7 +80,7 @@ public sealed class InboxItem
     /// <summary>Handled: the person's words, the reply token and the answer are not kept.</summary>
     public void Finish(InboxStatus status, string? error, DateTimeOffset now)
     {
-        (Status, ProcessedAt, LastError) = (status, now, error is null ? null : Clip(error));
+        (Status, ProcessedAt, LastError) = (status, now, error is null ? null : TextNormalizer.Clip(error, 500));
         (PayloadJson, RepliesJson) = (null, null);
     }
 
@@ -96,11 +97,9 @@ public sealed class InboxItem
 
         var backoff = firstBackoff * Math.Pow(2, Math.Min(Attempts - 1, 16));
         NextAttemptAt = now + (backoff < maxBackoff ? backoff : maxBackoff);
-        LastError = Clip(error);
+        LastError = TextNormalizer.Clip(error, 500);
         return true;
     }
-
-    private static string Clip(string s) => s.Length <= 500 ? s : s[..500];
 }
 
 internal sealed class InboxItemConfiguration : IEntityTypeConfiguration<InboxItem>

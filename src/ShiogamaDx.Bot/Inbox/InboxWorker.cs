@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Hosting;
 
 namespace ShiogamaDx.Bot.Inbox;
 
@@ -12,8 +13,9 @@ internal interface IInboxChannel
     string Name { get; }
 
     /// <summary>
-    /// Answers and delivers the item (in the scope's own DbContext), recording each step on it. False when it waits
-    /// for a retry (its <see cref="InboxItem.NextAttemptAt"/> set), and the person's later items with it.
+    /// Answers and delivers the item (its payload is there; in the scope's own DbContext), recording each step on it
+    /// (<see cref="InboxOutcomes"/>). False when it waits for a retry (its <see cref="InboxItem.NextAttemptAt"/> set),
+    /// and the person's later items with it.
     /// </summary>
     Task<bool> HandleAsync(InboxItem item, CancellationToken ct);
 }
@@ -278,14 +280,15 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
 
     private async Task<bool> HandleAsync(IServiceProvider services, InboxItem item)
     {
+        using var correlation = LoggingExtensions.BeginEventScope(item.Channel, item.EventId);
         var channel = services.GetServices<IInboxChannel>().FirstOrDefault(c => c.Name == item.Channel);
         try
         {
-            if (channel is null)
+            if (channel is null || item.PayloadJson is null)
             {
-                item.Finish(InboxStatus.Skipped, "no such channel", clock.GetUtcNow());
-                await services.GetRequiredService<BotDbContext>().SaveChangesAsync(hardStop.Token);
-                return true;
+                // A cleared payload: the person unsent the message, or their data was erased.
+                var (status, reason) = channel is null ? (InboxStatus.Skipped, "no such channel") : (InboxStatus.Done, "payload cleared (unsent or erased)");
+                return await services.GetRequiredService<InboxOutcomes>().FinishAsync(item, status, reason, hardStop.Token);
             }
 
             return await channel.HandleAsync(item, hardStop.Token);

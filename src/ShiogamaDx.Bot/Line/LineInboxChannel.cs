@@ -15,6 +15,7 @@ namespace ShiogamaDx.Bot.Line;
 /// </summary>
 internal sealed class LineInboxChannel(
     BotDbContext db,
+    InboxOutcomes outcomes,
     ConversationEngine engine,
     IEnumerable<IPersonalDataEraser> erasers,
     IEnumerable<INewFriendWelcome> welcomes,
@@ -38,27 +39,16 @@ internal sealed class LineInboxChannel(
 
     public async Task<bool> HandleAsync(InboxItem row, CancellationToken ct)
     {
-        using var correlation = LoggingExtensions.BeginEventScope(Channel, row.EventId);
-        var ev = row.PayloadJson is null ? null : JsonSerializer.Deserialize(row.PayloadJson, LineWebhookJson.Default.LineEvent);
-        bool done;
-        if (ev is null)
+        var ev = JsonSerializer.Deserialize(row.PayloadJson!, LineWebhookJson.Default.LineEvent)!;
+        var source = ev.Source;
+        return ev.Type switch
         {
-            done = await FinishAsync(row, InboxStatus.Done, "payload cleared (unsent or erased)", ct);
-        }
-        else
-        {
-            var source = ev.Source;
-            done = ev.Type switch
-            {
-                _ when source is not null && !source.IsUser && ev.Type is "message" or "postback" or "join" => await GroupAsync(row, ev, ct),
-                "message" or "postback" or "follow" when source?.IsUser == true && !string.IsNullOrEmpty(source.UserId) => await ConverseAsync(row, ev, source.UserId, ct),
-                "unfollow" when row.PersonKey is not null => await UnfollowAsync(row, ct),
-                "unsend" => await UnsendAsync(row, ev, ct),
-                _ => await FinishAsync(row, InboxStatus.Skipped, null, ct),
-            };
-        }
-
-        return done;
+            _ when source is not null && !source.IsUser && ev.Type is "message" or "postback" or "join" => await GroupAsync(row, ev, ct),
+            "message" or "postback" or "follow" when source?.IsUser == true && !string.IsNullOrEmpty(source.UserId) => await ConverseAsync(row, ev, source.UserId, ct),
+            "unfollow" when row.PersonKey is not null => await UnfollowAsync(row, ct),
+            "unsend" => await UnsendAsync(row, ev, ct),
+            _ => await outcomes.FinishAsync(row, InboxStatus.Skipped, null, ct),
+        };
     }
 
     /// <summary>
@@ -73,7 +63,7 @@ internal sealed class LineInboxChannel(
         var decision = ev.Type == "follow" ? RateDecision.Answer : limiter.Decide(row.PersonKey!, row.Timestamp);
         if (decision == RateDecision.Drop)
         {
-            Finish(row, InboxStatus.Skipped, "rate limited: not answered");
+            row.Finish(InboxStatus.Skipped, "rate limited: not answered", clock.GetUtcNow());
             return (null, false);
         }
 
@@ -88,7 +78,7 @@ internal sealed class LineInboxChannel(
             replies = await AnswerAsync(row, ev, lineUserId, ct);
         }
 
-        row.RepliesJson = JsonSerializer.Serialize(replies.ToList(), Outbox.Json);
+        InboxOutcomes.Keep(row, replies);
         var replyNow = CanReply(row, ev);
         row.ReplyTokenUsed |= replyNow;
         return (replies, replyNow);
@@ -97,22 +87,16 @@ internal sealed class LineInboxChannel(
     private async Task<bool> ConverseAsync(InboxItem row, LineEvent ev, string lineUserId, CancellationToken ct)
     {
         await RememberUserAsync(row.PersonKey!, lineUserId, refresh: ev.Type == "follow", ct);
-        IReadOnlyList<Reply> replies;
+        var replies = InboxOutcomes.KeptAnswer(row);
         var replyNow = false;
-        if (row.RepliesJson is null)
+        if (replies is null)
         {
-            (var staged, replyNow) = await StageAnswerAsync(row, ev, lineUserId, ct);
+            (replies, replyNow) = await StageAnswerAsync(row, ev, lineUserId, ct);
             await db.SaveChangesAsync(ct);
-            if (staged is null)
+            if (replies is null)
             {
                 return true; // dropped by the rate limit: finished
             }
-
-            replies = staged;
-        }
-        else
-        {
-            replies = JsonSerializer.Deserialize<List<Reply>>(row.RepliesJson, Outbox.Json) ?? [];
         }
 
         var done = await DeliverAsync(row, ev, lineUserId, replies, replyNow, ct);
@@ -269,7 +253,7 @@ internal sealed class LineInboxChannel(
 
             if (lineUserId is null)
             {
-                return await FinishAsync(row, InboxStatus.Failed, "reply token expired and nobody to push to", ct);
+                return await outcomes.FinishAsync(row, InboxStatus.Failed, "reply token expired and nobody to push to", ct);
             }
 
             if (gate.IsPaused)
@@ -298,11 +282,11 @@ internal sealed class LineInboxChannel(
             }
 
             return pushed.Outcome == LineApiOutcome.Rejected
-                ? await FinishAsync(row, InboxStatus.Failed, $"push rejected {pushed.StatusCode}: {pushed.Error}", ct)
-                : await RetryLaterAsync(row, $"push {pushed.Outcome} {pushed.StatusCode}", ct);
+                ? await outcomes.FinishAsync(row, InboxStatus.Failed, $"push rejected {pushed.StatusCode}: {pushed.Error}", ct)
+                : await outcomes.RetryLaterAsync(row, $"push {pushed.Outcome} {pushed.StatusCode}", MaxAttempts, ct);
         }
 
-        return await FinishAsync(row, InboxStatus.Done, null, ct);
+        return await outcomes.FinishAsync(row, InboxStatus.Done, null, ct);
     }
 
     /// <summary>The token was spent on this answer and nothing says how that went (a batch or the host stopped in between).</summary>
@@ -327,7 +311,7 @@ internal sealed class LineInboxChannel(
             await client.ReplyAsync(ev.ReplyToken!, [new LineTextMessage(messages.Current[LineTexts.OneToOneOnly])], ct);
         }
 
-        return await FinishAsync(row, InboxStatus.Done, null, ct);
+        return await outcomes.FinishAsync(row, InboxStatus.Done, null, ct);
     }
 
     private async Task<bool> UnfollowAsync(InboxItem row, CancellationToken ct)
@@ -341,7 +325,7 @@ internal sealed class LineInboxChannel(
         logger.LogInformation("LINE user blocked the account; their personal data was erased");
         db.ChangeTracker.Clear(); // erasers changed rows behind the tracker's back
         var fresh = await db.Set<InboxItem>().SingleAsync(e => e.Id == row.Id, ct);
-        return await FinishAsync(fresh, InboxStatus.Done, null, ct);
+        return await outcomes.FinishAsync(fresh, InboxStatus.Done, null, ct);
     }
 
     private async Task<bool> UnsendAsync(InboxItem row, LineEvent ev, CancellationToken ct)
@@ -353,7 +337,7 @@ internal sealed class LineInboxChannel(
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.PayloadJson, (string?)null), ct);
         }
 
-        return await FinishAsync(row, InboxStatus.Done, null, ct);
+        return await outcomes.FinishAsync(row, InboxStatus.Done, null, ct);
     }
 
     /// <summary>Stages the person's LINE id (for pushes) as a friend in the DbContext; the event's next commit saves it.</summary>
@@ -382,42 +366,5 @@ internal sealed class LineInboxChannel(
             db.SavedChanges -= Remember;
             knownUsers.Stored(userKey, lineUserId);
         }
-    }
-
-    private async Task<bool> FinishAsync(InboxItem row, InboxStatus status, string? error, CancellationToken ct)
-    {
-        Finish(row, status, error);
-        await db.SaveChangesAsync(ct);
-        if (status == InboxStatus.Failed)
-        {
-            metrics.Failed(Channel, "delivery");
-        }
-        else
-        {
-            metrics.Processed(Channel);
-        }
-
-        return true;
-    }
-
-    private void Finish(InboxItem row, InboxStatus status, string? error)
-    {
-        row.Finish(status, error, clock.GetUtcNow());
-        if (status == InboxStatus.Failed)
-        {
-            logger.LogWarning("LINE event {EventId} given up: {Error}", row.Id, row.LastError);
-        }
-    }
-
-    private async Task<bool> RetryLaterAsync(InboxItem row, string error, CancellationToken ct)
-    {
-        if (row.RetryLater(error, clock.GetUtcNow(), MaxAttempts, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10)))
-        {
-            logger.LogWarning("LINE event {EventId} will be retried at {RetryAt:u}: {Error}", row.Id, row.NextAttemptAt, row.LastError);
-            await db.SaveChangesAsync(ct);
-            return false;
-        }
-
-        return await FinishAsync(row, InboxStatus.Failed, row.LastError, ct);
     }
 }

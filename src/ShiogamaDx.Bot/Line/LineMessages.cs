@@ -87,10 +87,6 @@ internal sealed record FlexBox(string Layout, IReadOnlyList<FlexComponent> Conte
 
     public string? Margin { get; init; }
 
-    public string? PaddingAll { get; init; }
-
-    public string? BackgroundColor { get; init; }
-
     public int? Flex { get; init; }
 }
 

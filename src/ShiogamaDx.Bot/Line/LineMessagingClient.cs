@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Hosting;
 
 namespace ShiogamaDx.Bot.Line;
@@ -31,8 +33,6 @@ internal enum LineApiOutcome
 internal sealed record LineApiResult(LineApiOutcome Outcome, int? StatusCode = null, string? Error = null)
 {
     public bool Delivered => Outcome is LineApiOutcome.Ok or LineApiOutcome.AlreadyAccepted;
-
-    public bool Transient => Outcome is LineApiOutcome.RateLimited or LineApiOutcome.Unavailable;
 }
 
 /// <summary>
@@ -63,23 +63,14 @@ internal sealed class LineMessagingClient(HttpClient http, BotMetrics metrics, I
     /// <summary>The month's limit less what was sent (GET quota and quota/consumption); null: no limit, or not readable now.</summary>
     public async Task<long?> RemainingQuotaAsync(CancellationToken ct)
     {
-        try
+        var quota = await GetAsync("v2/bot/message/quota", LineMessageJson.Default.LineQuotaResponse, ct);
+        if (quota?.Type != "limited" || quota.Value is not { } limit)
         {
-            var quota = await http.GetFromJsonAsync("v2/bot/message/quota", LineMessageJson.Default.LineQuotaResponse, ct);
-            if (quota?.Type != "limited" || quota.Value is not { } limit)
-            {
-                return null;
-            }
-
-            var used = await http.GetFromJsonAsync("v2/bot/message/quota/consumption", LineMessageJson.Default.LineQuotaConsumptionResponse, ct);
-            return used is null ? null : Math.Max(0, limit - used.TotalUsage);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or TimeoutRejectedException or BrokenCircuitException
-                                   || (ex is TaskCanceledException && !ct.IsCancellationRequested))
-        {
-            logger.LogWarning("LINE quota could not be read: {Error}", ex.GetType().Name);
             return null;
         }
+
+        var used = await GetAsync("v2/bot/message/quota/consumption", LineMessageJson.Default.LineQuotaConsumptionResponse, ct);
+        return used is null ? null : Math.Max(0, limit - used.TotalUsage);
     }
 
     /// <summary>
@@ -89,19 +80,29 @@ internal sealed class LineMessagingClient(HttpClient http, BotMetrics metrics, I
     /// </summary>
     public async Task<long?> FriendsAsync(DateOnly date, CancellationToken ct)
     {
+        var day = date.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        var counted = await GetAsync($"v2/bot/insight/followers?date={day}", LineMessageJson.Default.LineFollowersResponse, ct);
+        return counted is { Status: "ready", Followers: { } followers } ? Math.Max(0, followers - (counted.Blocks ?? 0)) : null;
+    }
+
+    /// <summary>A GET of the Messaging API; null when it cannot be read now (logged).</summary>
+    private async Task<T?> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken ct)
+        where T : class
+    {
         try
         {
-            var day = date.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
-            var counted = await http.GetFromJsonAsync($"v2/bot/insight/followers?date={day}", LineMessageJson.Default.LineFollowersResponse, ct);
-            return counted is { Status: "ready", Followers: { } followers } ? Math.Max(0, followers - (counted.Blocks ?? 0)) : null;
+            return await http.GetFromJsonAsync(path, type, ct);
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException or TimeoutRejectedException or BrokenCircuitException
-                                   || (ex is TaskCanceledException && !ct.IsCancellationRequested))
+        catch (Exception ex) when (ex is JsonException || IsUnavailable(ex, ct))
         {
-            logger.LogWarning("LINE's number of friends could not be read: {Error}", ex.GetType().Name);
+            logger.LogWarning("LINE {Path} could not be read: {Error}", path, ex.GetType().Name);
             return null;
         }
     }
+
+    /// <summary>LINE unreachable, too slow, or its circuit open; a cancellation not of the caller's is a timeout.</summary>
+    private static bool IsUnavailable(Exception ex, CancellationToken ct) =>
+        ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException || (ex is TaskCanceledException && !ct.IsCancellationRequested);
 
     /// <param name="seconds">5 to 60, a multiple of 5 (the animation ends earlier when the answer arrives).</param>
     public Task<LineApiResult> StartLoadingAsync(string chatId, int seconds, CancellationToken ct) =>
@@ -123,8 +124,7 @@ internal sealed class LineMessagingClient(HttpClient http, BotMetrics metrics, I
             using var response = await http.SendAsync(request, ct);
             return await ToResultAsync(path, response, ct);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
-                                   || (ex is TaskCanceledException && !ct.IsCancellationRequested))
+        catch (Exception ex) when (IsUnavailable(ex, ct))
         {
             logger.LogWarning("LINE {Path} unavailable: {Error}", path, ex.GetType().Name);
             metrics.LineApiError(path, null);
@@ -180,7 +180,7 @@ internal sealed class LineMessagingClient(HttpClient http, BotMetrics metrics, I
 
             var parsed = JsonSerializer.Deserialize(text, LineMessageJson.Default.LineErrorResponse);
             var details = parsed?.Details is { Count: > 0 } d ? " [" + string.Join("; ", d.Select(x => $"{x.Property}: {x.Message}")) + "]" : string.Empty;
-            return Clip((parsed?.Message ?? string.Empty) + details, 300);
+            return TextNormalizer.Clip((parsed?.Message ?? string.Empty) + details, 300);
         }
         catch (JsonException)
         {
@@ -190,6 +190,4 @@ internal sealed class LineMessagingClient(HttpClient http, BotMetrics metrics, I
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
-
-    private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
 }

@@ -143,18 +143,16 @@ internal sealed class LineOutboxChannel(BotDbContext db, LineMessagingClient cli
 
         if (failure.Outcome == LineApiOutcome.Rejected)
         {
-            (message.FailedAt, message.LastError) = (now, Clip($"{call} rejected {failure.StatusCode}: {failure.Error}"));
+            (message.FailedAt, message.LastError) = (now, TextNormalizer.Clip($"{call} rejected {failure.StatusCode}: {failure.Error}", 500));
         }
         else
         {
-            message.LastError = Clip($"{call} {failure.Outcome} {failure.StatusCode}");
+            message.LastError = TextNormalizer.Clip($"{call} {failure.Outcome} {failure.StatusCode}", 500);
             message.NotBefore = now + TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Math.Min(message.Attempts, 7) - 1)));
         }
 
         return failure.Outcome;
     }
-
-    private static string Clip(string s) => s.Length <= 500 ? s : s[..500];
 }
 
 /// <summary>Every LINE friend (following now), by pseudonymous key: whom an announcement to everyone reaches.</summary>

@@ -131,7 +131,7 @@ internal static class LineWebhookEndpoint
             {
                 Channel = LineInboxChannel.Channel,
                 EventId = id,
-                Type = Clip(ev.Type ?? "unknown", 40),
+                Type = TextNormalizer.Clip(ev.Type ?? "unknown", 40),
                 PersonKey = ev.Source?.IsUser == true && !string.IsNullOrEmpty(userId) ? keys.Pseudonymize("line", userId) : null,
                 MessageId = ev.Message?.Id is { Length: <= 64 } messageId ? messageId : null,
                 Timestamp = ev.Timestamp > 0 ? ev.Time : now,
@@ -171,8 +171,6 @@ internal static class LineWebhookEndpoint
             Status = InboxStatus.Skipped, ProcessedAt = now, LastError = "unreadable: " + reason,
         };
     }
-
-    private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
 }
 
 /// <summary>Set when LINE says the month's message limit is reached: pushes pause instead of spinning.</summary>

@@ -36,8 +36,6 @@ internal sealed record Activity
 
     public string? Locale { get; init; }
 
-    public string? InputHint { get; init; }
-
     public string? Name { get; init; }
 
     public string? ReplyToId { get; init; }

@@ -96,8 +96,6 @@ internal static partial class StaffActivities
         _ => null,
     };
 
-    public static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
-
     [GeneratedRegex("<at[^>]*>.*?</at>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex MentionTag();
 }

@@ -166,7 +166,7 @@ internal static class StaffEndpoint
         return new InboxItem
         {
             Channel = StaffActivities.Channel,
-            EventId = StaffActivities.Clip(id is { Length: > 0 } ? id : "unnamed:" + Guid.NewGuid().ToString("N"), 200),
+            EventId = TextNormalizer.Clip(id is { Length: > 0 } ? id : "unnamed:" + Guid.NewGuid().ToString("N"), 200),
             Type = type,
             PersonKey = StaffActivities.ConversationKey(keys, activity), // a conversation's turns in the order they came
             Timestamp = now,

@@ -16,6 +16,7 @@ namespace ShiogamaDx.Bot.Staff;
 /// </summary>
 internal sealed class StaffInboxChannel(
     BotDbContext db,
+    InboxOutcomes outcomes,
     ConversationEngine engine,
     ConnectorClient connector,
     ConversationReferenceStore references,
@@ -32,24 +33,14 @@ internal sealed class StaffInboxChannel(
 
     public async Task<bool> HandleAsync(InboxItem item, CancellationToken ct)
     {
-        using var correlation = LoggingExtensions.BeginEventScope(StaffActivities.Channel, item.EventId);
-        var activity = item.PayloadJson is null ? null : JsonSerializer.Deserialize(item.PayloadJson, ActivityJson.Default.Activity);
-        if (activity is null)
-        {
-            return await FinishAsync(item, InboxStatus.Done, "payload cleared", ct);
-        }
-
+        var activity = JsonSerializer.Deserialize(item.PayloadJson!, ActivityJson.Default.Activity)!;
         var replyToId = item.Type == StaffEndpoint.GreetingItem ? null : activity.Id; // a greeting is a new message
-        IReadOnlyList<Reply> replies;
-        if (item.RepliesJson is null)
+        var replies = InboxOutcomes.KeptAnswer(item);
+        if (replies is null)
         {
             replies = await AnswerAsync(item, activity, replyToId, ct);
-            item.RepliesJson = JsonSerializer.Serialize(replies.ToList(), Outbox.Json);
+            InboxOutcomes.Keep(item, replies);
             await db.SaveChangesAsync(ct); // with the offers the turn left
-        }
-        else
-        {
-            replies = JsonSerializer.Deserialize<List<Reply>>(item.RepliesJson, Outbox.Json) ?? [];
         }
 
         var activities = AdaptiveCardRenderer.Render(replies, activity.ChannelId);
@@ -68,22 +59,13 @@ internal sealed class StaffInboxChannel(
         catch (Exception ex) when (ConnectorException.IsDeliveryFailure(ex, ct))
         {
             logger.LogWarning("A staff answer was not delivered: {Error}", ex.Message);
-            if (ex is ConnectorException { IsPermanent: true })
-            {
-                return await FinishAsync(item, InboxStatus.Failed, "connector refused: " + ex.Message, ct);
-            }
-
-            if (item.RetryLater(ex.Message, clock.GetUtcNow(), MaxAttempts, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10)))
-            {
-                await db.SaveChangesAsync(ct);
-                return false;
-            }
-
-            return await FinishAsync(item, InboxStatus.Failed, item.LastError, ct);
+            return ex is ConnectorException { IsPermanent: true }
+                ? await outcomes.FinishAsync(item, InboxStatus.Failed, "connector refused: " + ex.Message, ct)
+                : await outcomes.RetryLaterAsync(item, ex.Message, MaxAttempts, ct);
         }
 
         metrics.Answered(StaffActivities.Channel, clock.GetUtcNow() - item.ReceivedAt);
-        return await FinishAsync(item, InboxStatus.Done, null, ct);
+        return await outcomes.FinishAsync(item, InboxStatus.Done, null, ct);
     }
 
     /// <summary>The turn's answer, with a typing indicator when it takes a while; a failed turn gets the apology (a turn is not run twice).</summary>
@@ -145,22 +127,6 @@ internal sealed class StaffInboxChannel(
                 entry.State = EntityState.Detached;
             }
         }
-    }
-
-    private async Task<bool> FinishAsync(InboxItem item, InboxStatus status, string? error, CancellationToken ct)
-    {
-        item.Finish(status, error, clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
-        if (status == InboxStatus.Failed)
-        {
-            metrics.Failed(StaffActivities.Channel, "delivery");
-        }
-        else
-        {
-            metrics.Processed(StaffActivities.Channel);
-        }
-
-        return true;
     }
 
     /// <summary>The reply goes back the way the activity came: from and recipient swapped, same conversation.</summary>

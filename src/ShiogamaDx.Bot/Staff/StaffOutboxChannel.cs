@@ -20,37 +20,12 @@ internal sealed class StaffOutboxChannel(BotDbContext db, ConnectorClient connec
     public async Task<bool> SendAsync(OutboxMessage message, CancellationToken ct)
     {
         message.Attempts++;
-        if (message.Address is not null)
-        {
-            await DeliverToConversationAsync(message, ct);
-            return true;
-        }
-
-        var reference = await references.FindAsync(message.UserKey, ct);
-        if (reference is null)
-        {
-            message.FailedAt = clock.GetUtcNow();
-            message.LastError = "no conversation with this person yet (they have not talked to the bot)";
-            return true;
-        }
-
         try
         {
-            // Offers first, under the conversation's turn lock: the person may answer (by typing "1" or a
-            // label, or by the button) the moment the message arrives, and their turn must find them.
-            var conversationKey = keys.Pseudonymize("staff-conv", reference.ConversationId);
-            using (await locks.AcquireAsync(conversationKey, ct))
+            if (await (message.Address is null ? SendToPersonAsync(message, ct) : SendToConversationAsync(message, ct)))
             {
-                await store.SaveOffersAsync(conversationKey, Offers.From(message.Replies), ct);
+                (message.SentAt, message.LastError) = (clock.GetUtcNow(), null);
             }
-
-            foreach (var activity in AdaptiveCardRenderer.Render(message.Replies, reference.ChannelId))
-            {
-                message.SentId = await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, Address(activity, reference), null, ct);
-            }
-
-            message.SentAt = clock.GetUtcNow();
-            message.LastError = null;
         }
         catch (Exception ex) when (ConnectorException.IsDeliveryFailure(ex, ct))
         {
@@ -60,55 +35,75 @@ internal sealed class StaffOutboxChannel(BotDbContext db, ConnectorClient connec
         return true;
     }
 
+    /// <returns>False when the message was not sent and will not be tried now (nobody to send to).</returns>
+    private async Task<bool> SendToPersonAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var reference = await references.FindAsync(message.UserKey, ct);
+        if (reference is null)
+        {
+            message.FailedAt = clock.GetUtcNow();
+            message.LastError = "no conversation with this person yet (they have not talked to the bot)";
+            return false;
+        }
+
+        // Offers first, under the conversation's turn lock: the person may answer (by typing "1" or a
+        // label, or by the button) the moment the message arrives, and their turn must find them.
+        var conversationKey = keys.Pseudonymize("staff-conv", reference.ConversationId);
+        using (await locks.AcquireAsync(conversationKey, ct))
+        {
+            await store.SaveOffersAsync(conversationKey, Offers.From(message.Replies), ct);
+        }
+
+        foreach (var activity in AdaptiveCardRenderer.Render(message.Replies, reference.ChannelId))
+        {
+            message.SentId = await connector.SendAsync(reference.ServiceUrl, reference.ConversationId, Address(activity, reference), null, ct);
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// A message for a conversation named by address (a channel of the office): posted, or the earlier message it
     /// replaces updated in place (PUT) once that one has an id.
     /// </summary>
-    private async Task DeliverToConversationAsync(OutboxMessage message, CancellationToken ct)
+    /// <returns>False when it waits for the earlier message to be posted.</returns>
+    private async Task<bool> SendToConversationAsync(OutboxMessage message, CancellationToken ct)
     {
         var address = JsonSerializer.Deserialize<ConversationAddress>(message.Address!, Outbox.Json)!;
-        try
+        string? replaceId = null;
+        if (message.ReplacesKey is { } replaces)
         {
-            string? replaceId = null;
-            if (message.ReplacesKey is { } replaces)
+            var earlier = await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.IdempotencyKey == replaces)
+                .Select(m => new { m.SentId, m.SentAt, m.FailedAt }).FirstOrDefaultAsync(ct);
+            if (earlier is { SentAt: null, FailedAt: null })
             {
-                var earlier = await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.IdempotencyKey == replaces)
-                    .Select(m => new { m.SentId, m.SentAt, m.FailedAt }).FirstOrDefaultAsync(ct);
-                if (earlier is { SentAt: null, FailedAt: null })
-                {
-                    message.NotBefore = clock.GetUtcNow() + TimeSpan.FromSeconds(5); // the card is not posted yet: update it after
-                    message.Attempts--;
-                    return;
-                }
-
-                replaceId = earlier?.SentId;
+                message.NotBefore = clock.GetUtcNow() + TimeSpan.FromSeconds(5); // the card is not posted yet: update it after
+                message.Attempts--;
+                return false;
             }
 
-            foreach (var activity in AdaptiveCardRenderer.Render(message.Replies, address.ChannelId))
-            {
-                var addressed = activity with
-                {
-                    Conversation = new ConversationAccount(address.ConversationId) { TenantId = address.TenantId },
-                    ChannelId = address.ChannelId ?? "msteams",
-                    ServiceUrl = address.ServiceUrl,
-                };
-                message.SentId = replaceId is null
-                    ? await connector.SendAsync(address.ServiceUrl, address.ConversationId, addressed, null, ct)
-                    : await connector.UpdateAsync(address.ServiceUrl, address.ConversationId, replaceId, addressed, ct) ?? replaceId;
-            }
+            replaceId = earlier?.SentId;
+        }
 
-            message.SentAt = clock.GetUtcNow();
-            message.LastError = null;
-        }
-        catch (Exception ex) when (ConnectorException.IsDeliveryFailure(ex, ct))
+        foreach (var activity in AdaptiveCardRenderer.Render(message.Replies, address.ChannelId))
         {
-            Failed(message, ex);
+            var addressed = activity with
+            {
+                Conversation = new ConversationAccount(address.ConversationId) { TenantId = address.TenantId },
+                ChannelId = address.ChannelId ?? "msteams",
+                ServiceUrl = address.ServiceUrl,
+            };
+            message.SentId = replaceId is null
+                ? await connector.SendAsync(address.ServiceUrl, address.ConversationId, addressed, null, ct)
+                : await connector.UpdateAsync(address.ServiceUrl, address.ConversationId, replaceId, addressed, ct) ?? replaceId;
         }
+
+        return true;
     }
 
     private void Failed(OutboxMessage message, Exception ex)
     {
-        message.LastError = StaffActivities.Clip(ex.Message, 500);
+        message.LastError = TextNormalizer.Clip(ex.Message, 500);
         if (ex is ConnectorException { IsPermanent: true } || message.Attempts >= MaxAttempts)
         {
             message.FailedAt = clock.GetUtcNow();
