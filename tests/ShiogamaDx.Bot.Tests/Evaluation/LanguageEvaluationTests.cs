@@ -58,12 +58,14 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("tl-fresh2", 0.75)]
     [InlineData("vi-fresh2", 0.81)]
     // Dev sets of the thirteenth session (written and committed before its changes; tuned on): floors as first measured
-    // (easy-dev3 6/15, en-dev3 7/10, pt-dev3 6/12, tl-dev3 10/15, vi-dev3 12/15).
+    // (easy-dev3 6/15, en-dev3 7/10, pt-dev3 6/12, tl-dev3 10/15, vi-dev3 12/15). Places read as another city in
+    // lower case, in several syllables, after Vietnamese đến/về/sang, after Tagalog sa only in a question of moving;
+    // English -ing/-ed, Portuguese -amento, Tagalog nagka-: en-dev3 9/10, pt-dev3 10/12, tl-dev3 12/15, vi-dev3 14/15.
     [InlineData("easy-dev3", 0.40)]
-    [InlineData("en-dev3", 0.70)]
-    [InlineData("pt-dev3", 0.50)]
-    [InlineData("tl-dev3", 0.66)]
-    [InlineData("vi-dev3", 0.80)]
+    [InlineData("en-dev3", 0.90)]
+    [InlineData("pt-dev3", 0.83)]
+    [InlineData("tl-dev3", 0.80)]
+    [InlineData("vi-dev3", 0.93)]
     public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)
     {
         var rows = File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv"))
