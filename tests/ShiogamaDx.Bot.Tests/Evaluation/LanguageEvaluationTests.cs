@@ -36,12 +36,12 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("pt", 0.96)]
     [InlineData("tl", 0.90)]
     // Fresh held-out sets (written by another engineer before the change that measures them).
-    [InlineData("easy-fresh", 0.91)]
+    [InlineData("easy-fresh", 0.94)]
     [InlineData("pt-fresh", 0.95)]
     [InlineData("tl-fresh", 0.95)]
     // Held-out sets of the sixth session (written before its changes, run once at its end, after 0a721f8): easy-blind
     // 33/48 (part 1 21/28, part 2 12/20), pt-blind 12/15, tl-blind 10/13.
-    [InlineData("easy-blind", 0.75)]
+    [InlineData("easy-blind", 0.95)]
     // Eighth session: how wholly a question holds an entry's own name or keyword weighs in (ForeignIndex.NameWeight):
     // ko 28 -> 30/30, vi 28 -> 29/30, pt-blind 13 -> 12/15 (a tie between birth registration and baby checkups, both
     // holding half a keyword of "bebê", flipped), the rest unchanged; pt-blind's floor lowered for that one question.
@@ -61,7 +61,9 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // (easy-dev3 6/15, en-dev3 7/10, pt-dev3 6/12, tl-dev3 10/15, vi-dev3 12/15). Places read as another city in
     // lower case, in several syllables, after Vietnamese đến/về/sang, after Tagalog sa only in a question of moving;
     // English -ing/-ed, Portuguese -amento, Tagalog nagka-: en-dev3 9/10, pt-dev3 10/12, tl-dev3 12/15, vi-dev3 14/15.
-    [InlineData("easy-dev3", 0.40)]
+    // Easy everyday words for near neighbours (すこしの あいだ, とりに, かりる, なくなった, もんく, ひりょう …): easy-dev3
+    // 6 -> 12/15, easy-blind 39 -> 46/48, easy-fresh 53 -> 54/57 (floors of both raised), easy 58/60 unchanged.
+    [InlineData("easy-dev3", 0.80)]
     [InlineData("en-dev3", 0.90)]
     [InlineData("pt-dev3", 0.83)]
     [InlineData("tl-dev3", 0.80)]

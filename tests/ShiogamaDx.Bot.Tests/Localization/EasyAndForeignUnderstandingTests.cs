@@ -309,6 +309,21 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.Equal("jido-teate", index.Search("こども の てあて が ほしい")[0].Procedure.Id);
     }
 
+    [Theory]
+    [InlineData("ちょっとの あいだ あかちゃんを あずけたい", "ichiji-azukari")] // not the daycare: for a while
+    [InlineData("まいなんばーかーどを とりに いく ひ", "mynumber-uketori")] // not the application: picking it up
+    [InlineData("こうえんを かりて たいかいを したい", "kouen-shiyo")] // not a broken park: using it
+    [InlineData("かっている いぬが なくなりました", "inu-henko")] // not a family member's death
+    [InlineData("まどぐちの ひとに もんくが ある", "iken")] // an everyday word no field held
+    [InlineData("にわの ひりょうを つくりたい", "namagomi-hojo")]
+    public void EasyNeighbours_AreToldApartByTheirEverydayWords(string question, string expected)
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        using var analysis = new Bot.Language.JapaneseAnalysis(Bot.Language.CityWords.Load(Path.Combine(Content, Bot.Language.CityWords.FileName)));
+        Assert.Equal(expected, new EasyIndex(packs["easy"], catalog, analysis).Search(question)[0].Procedure.Id);
+    }
+
     [Fact]
     public void Readings_ThatAreNotHiragana_AreRefusedWithTheirLine()
     {
