@@ -42,6 +42,13 @@ public sealed partial class ForeignIndex
     private readonly IReadOnlySet<string> functionWords;
     private readonly IReadOnlySet<string> towards;
     private readonly string? elsewhere;
+    private readonly IReadOnlySet<string> towardsIfMoving;
+
+    // The words of the entries whose name or a keyword holds every word of the pack's "another city" (moving out), but those.
+    private readonly HashSet<string> movingTerms = new(StringComparer.Ordinal);
+
+    // The words of every entry's name and keywords.
+    private readonly HashSet<string> nameTerms = new(StringComparer.Ordinal);
     private readonly List<(string Id, Dictionary<string, double> Terms)> documents = [];
     private readonly Dictionary<string, double> idf = new(StringComparer.Ordinal);
 
@@ -51,6 +58,7 @@ public sealed partial class ForeignIndex
         functionWords = pack.FunctionWords;
         towards = pack.Towards;
         elsewhere = pack.Elsewhere;
+        towardsIfMoving = pack.TowardsIfMoving;
         foreach (var p in procedures)
         {
             if (pack.Procedures.TryGetValue(p.Id, out var t))
@@ -72,6 +80,19 @@ public sealed partial class ForeignIndex
         foreach (var (term, n) in df)
         {
             idf[term] = Math.Log(1 + ((double)documents.Count / n));
+        }
+
+        nameTerms.UnionWith(documents.SelectMany(d => d.Terms.Where(t => t.Value >= 1.0).Select(t => t.Key)));
+        if (elsewhere is not null)
+        {
+            var other = Terms(elsewhere, language, functionWords).Where(t => !t.StartsWith("r:", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+            foreach (var (id, terms) in documents)
+            {
+                if (other.Count > 0 && names.TryGetValue(id, out var own) && own.Any(p => other.IsSubsetOf(p)))
+                {
+                    movingTerms.UnionWith(terms.Where(t => t.Value >= 1.0 && !other.Contains(t.Key)).Select(t => t.Key));
+                }
+            }
         }
     }
 
@@ -120,10 +141,21 @@ public sealed partial class ForeignIndex
 
     /// <summary>
     /// A question going towards a named place that is not Shiogama (para Tóquio, para o Brasil, sa Pilipinas, to
-    /// Osaka) with that place read as the pack's words for another city: the catalog says moving out as going to
-    /// another city, and a place's name is no word of it. A place is a word written with a capital after a word that
-    /// leads to it (the language's function words, o / the, may stand between) that is neither the city's name nor a
-    /// word the catalog uses (para a Prefeitura, sa City Hall stay); the capitals after it go with it (São Paulo).
+    /// Osaka, đến Hà Nội) with that place read as the pack's words for another city: the catalog says moving out as
+    /// going to another city, and a place's name is no word of it. A place comes after a word that leads to it (the
+    /// language's function words, o / the, may stand between) and is not the city's name:
+    /// <list type="bullet">
+    /// <item>written with a capital, with the capitals after it (São Paulo, Hồ Chí Minh; a word of the catalog in lower
+    /// case may stand between two, as phố in Thành phố Hồ Chí Minh), unless every word of it is one the catalog uses
+    /// (para a Prefeitura, sa City Hall) or the city's name follows (Thành phố Shiogama);</item>
+    /// <item>or one word in lower case that the catalog does not use (para sendai, to tokyo), but only in a question that
+    /// speaks of moving, as after a word that also says where or when (<see cref="LanguagePack.TowardsIfMoving"/>:
+    /// Tagalog sa).</item>
+    /// </list>
+    /// A question speaks of moving when the clause before the way (where its verb stands: lilipat ako sa …) holds a
+    /// word of the entries the catalog names with its words for another city (moving out), or, for a place written with
+    /// a capital, no word of any entry's name or keywords (Babalik na kami sa Vietnam: the place is all it says); so a
+    /// birth or a wedding sa Sendai, sa Hunyo stays one, and "I want to put my kid in daycare" has no place.
     /// </summary>
     internal string ReadElsewhere(string text)
     {
@@ -133,9 +165,11 @@ public sealed partial class ForeignIndex
         }
 
         var words = Word().Matches(text);
+        bool Adjacent(int a) => text[(words[a].Index + words[a].Length)..words[a + 1].Index].All(char.IsWhiteSpace);
         for (var i = 0; i < words.Count - 1; i++)
         {
-            if (!towards.Contains(Plain(words[i].Value)))
+            var lead = Plain(words[i].Value);
+            if (!towards.Contains(lead))
             {
                 continue;
             }
@@ -146,24 +180,72 @@ public sealed partial class ForeignIndex
                 at++;
             }
 
-            if (at >= words.Count || !char.IsUpper(words[at].Value[0]) || CityName.Contains(Plain(words[at].Value)) || Known(words[at].Value))
+            if (at >= words.Count || CityName.Contains(Plain(words[at].Value)))
             {
                 continue;
             }
 
             var end = at;
-            while (end + 1 < words.Count && char.IsUpper(words[end + 1].Value[0]) && !CityName.Contains(Plain(words[end + 1].Value)) && !Known(words[end + 1].Value)
-                && text[(words[end].Index + words[end].Length)..words[end + 1].Index].All(char.IsWhiteSpace))
+            var named = char.IsUpper(words[at].Value[0]);
+            if (named)
             {
-                end++;
+                var city = false;
+                for (var next = at + 1; next < words.Count && Adjacent(next - 1); next++)
+                {
+                    var word = words[next].Value;
+                    if (CityName.Contains(Plain(word)))
+                    {
+                        city = true;
+                        break;
+                    }
+
+                    if (char.IsUpper(word[0]))
+                    {
+                        end = next;
+                    }
+                    else if (!(Known(word) && next + 1 < words.Count && char.IsUpper(words[next + 1].Value[0]) && Adjacent(next)))
+                    {
+                        break;
+                    }
+                }
+
+                // Every word of it the catalog's (and for Vietnamese its pairs too: Hồ Chí Minh's syllables are each a
+                // word of the catalog, hồ_chí is none): no place.
+                if (city || Terms(text[words[at].Index..(words[end].Index + words[end].Length)], language, functionWords).All(idf.ContainsKey))
+                {
+                    continue;
+                }
+            }
+            else if (Known(words[at].Value) || words[at].Value.Length < 2 || words[at].Value.All(char.IsDigit))
+            {
+                continue;
             }
 
-            var from = words[i].Index + words[i].Length;
+            var from = words[i].Index;
             var to = words[end].Index + words[end].Length;
-            return text[..from] + " " + elsewhere + text[to..];
+            if ((!named || towardsIfMoving.Contains(lead)) && !SpeaksOfMoving(Clause(text, words[i].Index), named))
+            {
+                continue;
+            }
+
+            return text[..from] + elsewhere + text[to..];
         }
 
         return text;
+    }
+
+    /// <summary>The words of the clause before a word (from the last , . ; ? ! before it): where the verb that leads to a place stands.</summary>
+    private static string Clause(string text, int before)
+    {
+        var start = text.LastIndexOfAny([',', '.', ';', '?', '!', '、', '。'], Math.Max(0, before - 1)) + 1;
+        return text[start..before];
+    }
+
+    /// <summary>Whether the clause before the way to a place holds a word of the moving-out entries, or (a place written with a capital) no word of any entry's name or keywords (see <see cref="ReadElsewhere"/>).</summary>
+    private bool SpeaksOfMoving(string clause, bool named)
+    {
+        var terms = Terms(clause, language, functionWords).ToList();
+        return terms.Any(movingTerms.Contains) || (named && !terms.Any(nameTerms.Contains));
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"[\p{L}\p{M}\p{Nd}]+")]
@@ -287,7 +369,7 @@ public sealed partial class ForeignIndex
             }
             else if (word.Length >= 2 || char.IsDigit(word[0]))
             {
-                yield return StemOf(language == "pt" ? PortugueseStem(word) : word);
+                yield return StemOf(language switch { "pt" => PortugueseStem(word), "en" => EnglishStem(word), _ => word });
                 if (language == "tl" && TagalogRoot(word) is { } root)
                 {
                     yield return "r:" + StemOf(root);
@@ -340,8 +422,8 @@ public sealed partial class ForeignIndex
     }
 
     // Portuguese endings of verbs (mudar, mudei, mudou, mudando, muda, mudam) and of the nouns made from them (mudança,
-    // inscrição), longest first, accents already folded; a closing vowel goes too, so ele muda meets mudar and mudança.
-    private static readonly string[] PortugueseEndings = ["ancas", "anca", "acoes", "acao", "mentos", "mento", "ando", "endo", "indo", "aram", "eram", "iram", "ados", "adas", "idos", "idas", "ado", "ada", "ido", "ida", "ar", "er", "ir", "ei", "ou", "eu", "iu", "am", "em", "a", "e", "o"];
+    // inscrição; vazamento and casamento with the verb's vowel: vazar, casar), longest first, accents already folded; a closing vowel goes too, so ele muda meets mudar and mudança.
+    private static readonly string[] PortugueseEndings = ["ancas", "anca", "acoes", "acao", "amentos", "imentos", "amento", "imento", "mentos", "mento", "ando", "endo", "indo", "aram", "eram", "iram", "ados", "adas", "idos", "idas", "ado", "ada", "ido", "ida", "ar", "er", "ir", "ei", "ou", "eu", "iu", "am", "em", "a", "e", "o"];
 
     /// <summary>A Portuguese word without its verb or noun ending, so the forms of one verb meet (mudar, mudança, mudei → mud).</summary>
     internal static string PortugueseStem(string word)
@@ -357,13 +439,36 @@ public sealed partial class ForeignIndex
         return word;
     }
 
+    /// <summary>
+    /// An English word without -ing, -ed or a closing e, after its plural's s (moving, moved, move, moves → mov;
+    /// registering, register → register), so the forms of one verb meet as Portuguese's do.
+    /// </summary>
+    internal static string EnglishStem(string word)
+    {
+        var w = Singular(word);
+        if (w.Length >= 6 && w.EndsWith("ing", StringComparison.Ordinal))
+        {
+            w = w[..^3];
+        }
+        else if (w.Length >= 5 && w.EndsWith("ed", StringComparison.Ordinal))
+        {
+            w = w[..^2];
+        }
+        else if (w.Length >= 4 && w.EndsWith('e'))
+        {
+            w = w[..^1];
+        }
+
+        return w;
+    }
+
     /// <summary>A term of the word before the city's name (para Shiogama → "@para").</summary>
     private const string CityPrefix = "@";
 
     /// <summary>The city's own name says nothing about what is asked: every question to its bot is about Shiogama.</summary>
     private static readonly HashSet<string> CityName = new(StringComparer.Ordinal) { "shiogama", "shiogamashi", "shi" };
 
-    private static readonly string[] TagalogPrefixes = ["ipag", "ipa", "magpa", "nagpa", "pagpa", "makapag", "nakapag", "maka", "naka", "mag", "nag", "pag", "paki", "ma", "na", "pa", "i"];
+    private static readonly string[] TagalogPrefixes = ["ipag", "ipa", "magka", "nagka", "pagka", "magpa", "nagpa", "pagpa", "makapag", "nakapag", "maka", "naka", "mag", "nag", "pag", "paki", "ma", "na", "pa", "i"];
 
     /// <summary>
     /// A Tagalog verb or noun without its affixes (magpapabakuna, pagbabakuna → bakuna; iparehistro, magparehistro →
@@ -417,7 +522,12 @@ public sealed partial class ForeignIndex
     /// <summary>A plural's s dropped (classes, class; sofas, sofa), then the first six letters.</summary>
     internal static string StemOf(string word)
     {
-        var w = word switch
+        var w = Singular(word);
+        return w.Length > Stem ? w[..Stem] : w;
+    }
+
+    private static string Singular(string word) =>
+        word switch
         {
             "children" => "child", // English plurals not made with s, as common in residents' questions as in the translations
             "people" => "person",
@@ -430,8 +540,6 @@ public sealed partial class ForeignIndex
             _ when word.EndsWith('s') && word.Length > 3 => word[..^1],
             _ => word,
         };
-        return w.Length > Stem ? w[..Stem] : w;
-    }
 
     private static IEnumerable<string> Grams(string word)
     {

@@ -59,6 +59,14 @@ public sealed partial record LanguagePack(
     public string? Elsewhere { get; init; }
 
     /// <summary>
+    /// Words of <see cref="Towards"/> that also say where something is or when (Tagalog <i>sa</i>: to, in, at, on;
+    /// <c>towards-if-moving:</c>): after them a place is read as another city only in a question that speaks of
+    /// moving (the catalog's words for moving out), as a place written in lower case is. Ikakasal kami sa Hunyo is a
+    /// wedding in June, not a move.
+    /// </summary>
+    public IReadOnlySet<string> TowardsIfMoving { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
     /// The switch words as a typed message is compared with them (<see cref="Key"/>), made once when the pack is read:
     /// every resident turn is compared with every pack's switch words, so normalising them per turn cost CPU under load.
     /// </summary>
@@ -198,7 +206,7 @@ public sealed partial record LanguagePack(
     private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", "detail", "bring", ClassPushes.CancelButton, ClassPushes.SurveyButton];
     private const int MaxLabel = 20;
 
-    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "towards", "elsewhere", "interruptions", "menu"];
+    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "towards", "towards-if-moving", "elsewhere", "interruptions", "menu"];
     private static readonly HashSet<string> MenuKeys = ["greeting", "prompt", "items"];
     private static readonly HashSet<string> ProcedureKeys = ["name", "text", "keywords"];
     private static readonly HashSet<string> DialogKeys = ["title", "triggers", "steps"];
@@ -379,6 +387,7 @@ public sealed partial record LanguagePack(
             FunctionWords = List(root, "function-words").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
             Towards = List(root, "towards").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
             Elsewhere = Scalar(root, "elsewhere"),
+            TowardsIfMoving = List(root, "towards-if-moving").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
             Interruptions = interruptions,
             SwitchKeys = switchWords.Select(Key).Where(k => k.Length > 0).ToHashSet(StringComparer.Ordinal),
             InterruptionKeys = interruptionKeys,

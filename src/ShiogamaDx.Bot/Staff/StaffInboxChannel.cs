@@ -108,7 +108,7 @@ internal sealed class StaffInboxChannel(
             // A cancellation not of ours (a feature's HttpClient timing out) is a failed turn too, not a stop.
             logger.LogError(ex, "Answering a staff turn failed");
             metrics.Failed(StaffActivities.Channel, "engine");
-            return [new TextReply(messages.Current[ConversationTexts.Apology])];
+            return await engine.ApologyAsync(message, save: false, ct); // the engine's, as LINE and the terminal say it; saved with the answer
         }
     }
 

@@ -96,6 +96,11 @@ public sealed partial class EvaluationLeakTests(ITestOutputHelper output)
     [InlineData("pt-fresh2", 26)]
     [InlineData("tl-fresh2", 24)]
     [InlineData("vi-fresh2", 22)]
+    [InlineData("easy-dev3", 15)]
+    [InlineData("en-dev3", 10)]
+    [InlineData("pt-dev3", 12)]
+    [InlineData("tl-dev3", 15)]
+    [InlineData("vi-dev3", 15)]
     public void LanguageSet_IsCompleteAndNamesExistingAnswers(string language, int size)
     {
         var set = Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv");

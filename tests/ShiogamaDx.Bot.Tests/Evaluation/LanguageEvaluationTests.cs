@@ -36,12 +36,12 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("pt", 0.96)]
     [InlineData("tl", 0.90)]
     // Fresh held-out sets (written by another engineer before the change that measures them).
-    [InlineData("easy-fresh", 0.91)]
+    [InlineData("easy-fresh", 0.94)]
     [InlineData("pt-fresh", 0.95)]
     [InlineData("tl-fresh", 0.95)]
     // Held-out sets of the sixth session (written before its changes, run once at its end, after 0a721f8): easy-blind
     // 33/48 (part 1 21/28, part 2 12/20), pt-blind 12/15, tl-blind 10/13.
-    [InlineData("easy-blind", 0.75)]
+    [InlineData("easy-blind", 0.95)]
     // Eighth session: how wholly a question holds an entry's own name or keyword weighs in (ForeignIndex.NameWeight):
     // ko 28 -> 30/30, vi 28 -> 29/30, pt-blind 13 -> 12/15 (a tie between birth registration and baby checkups, both
     // holding half a keyword of "bebê", flipped), the rest unchanged; pt-blind's floor lowered for that one question.
@@ -53,10 +53,22 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // code) easy-fresh2 33/48, pt-fresh2 17/26, tl-fresh2 15/24, vi-fresh2 17/22; after (0d689f4) 34/48, 19/26, 18/24, 17/22.
     // Eighth session (after 417551e, totals only, misses not read): 34/48, 19/26, 18/24, 18/22.
     // Tenth session (after 1c558cb and after 8ccc158, totals only, misses not read): 34/48, 20/26, 18/24, 18/22.
-    [InlineData("easy-fresh2", 0.70)]
-    [InlineData("pt-fresh2", 0.76)]
+    // Thirteenth session (after 57b4aa0, run once, totals only, misses not read): 35/48, 21/26, 18/24, 18/22.
+    [InlineData("easy-fresh2", 0.72)]
+    [InlineData("pt-fresh2", 0.80)]
     [InlineData("tl-fresh2", 0.75)]
     [InlineData("vi-fresh2", 0.81)]
+    // Dev sets of the thirteenth session (written and committed before its changes; tuned on): floors as first measured
+    // (easy-dev3 6/15, en-dev3 7/10, pt-dev3 6/12, tl-dev3 10/15, vi-dev3 12/15). Places read as another city in
+    // lower case, in several syllables, after Vietnamese đến/về/sang, after Tagalog sa only in a question of moving;
+    // English -ing/-ed, Portuguese -amento, Tagalog nagka-: en-dev3 9/10, pt-dev3 10/12, tl-dev3 12/15, vi-dev3 14/15.
+    // Easy everyday words for near neighbours (すこしの あいだ, とりに, かりる, なくなった, もんく, ひりょう …): easy-dev3
+    // 6 -> 12/15, easy-blind 39 -> 46/48, easy-fresh 53 -> 54/57 (floors of both raised), easy 58/60 unchanged.
+    [InlineData("easy-dev3", 0.80)]
+    [InlineData("en-dev3", 0.90)]
+    [InlineData("pt-dev3", 0.83)]
+    [InlineData("tl-dev3", 0.80)]
+    [InlineData("vi-dev3", 0.93)]
     public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)
     {
         var rows = File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv"))

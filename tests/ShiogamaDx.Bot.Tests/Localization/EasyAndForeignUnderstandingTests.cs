@@ -17,6 +17,8 @@ public sealed class EasyAndForeignUnderstandingTests
     [InlineData("magparehistro", "rehistro")]
     [InlineData("kumuha", "kuha")]
     [InlineData("namatay", "matay")]
+    [InlineData("nagkaanak", "anak")] // nagka-, magka-, pagka-: came to have (a child, an illness)
+    [InlineData("pagkamatay", "matay")]
     [InlineData("basura", null)]
     [InlineData("tubig", null)]
     public void TagalogRoot_TakesOffAffixes_OnlyWhereThereAreSome(string word, string? root) =>
@@ -31,8 +33,22 @@ public sealed class EasyAndForeignUnderstandingTests
     [InlineData("muda", "mud")] // the present tense (ele muda) meets the infinitive and the noun
     [InlineData("creche", "crech")] // a closing vowel, on both sides alike
     [InlineData("ir", "ir")] // too short to lose anything
+    [InlineData("vazamento", "vaz")] // a noun with the verb's vowel meets the verb (vazando, vazar)
+    [InlineData("vazando", "vaz")]
+    [InlineData("casamento", "cas")]
     public void PortugueseStem_TakesOffVerbAndNounEndings(string word, string stem) =>
         Assert.Equal(stem, ForeignIndex.PortugueseStem(word));
+
+    [Theory]
+    [InlineData("moving", "mov")]
+    [InlineData("moved", "mov")]
+    [InlineData("move", "mov")]
+    [InlineData("moves", "mov")]
+    [InlineData("registering", "register")]
+    [InlineData("thing", "thing")] // too short to lose -ing
+    [InlineData("need", "need")]
+    public void EnglishStem_TakesOffVerbEndings(string word, string stem) =>
+        Assert.Equal(stem, ForeignIndex.EnglishStem(word));
 
     [Fact]
     public void PortugueseQuestion_WithAVerbForm_MeetsTheNounOfTheTranslation()
@@ -77,7 +93,15 @@ public sealed class EasyAndForeignUnderstandingTests
     [InlineData("pt", "Preciso ir para a Prefeitura", "Preciso ir para a Prefeitura")] // a word of the catalog, no place
     [InlineData("tl", "Saan ako pupunta sa City Hall?", "Saan ako pupunta sa City Hall?")]
     [InlineData("en", "Send it to me", "Send it to me")] // no capital, no place
-    [InlineData("vi", "Tôi chuyển về Hà Nội", "Tôi chuyển về Hà Nội")] // a pack without towards/elsewhere reads nothing
+    [InlineData("vi", "Tôi chuyển về Hà Nội", "Tôi chuyển đi nơi khác")] // the way too: chuyển đến is moving in
+    [InlineData("vi", "Gia đình tôi chuyển sang Thành phố Hồ Chí Minh", "Gia đình tôi chuyển đi nơi khác")] // syllables each a catalog word, their pairs none
+    [InlineData("vi", "Tôi chuyển đến Thành phố Shiogama", "Tôi chuyển đến Thành phố Shiogama")] // the city itself
+    [InlineData("pt", "Vamos nos mudar para nagoia", "Vamos nos mudar para outra cidade")] // lower case, in a question of moving
+    [InlineData("en", "We are moving back to the philippines soon", "We are moving back to another city soon")]
+    [InlineData("en", "I want to enrol my son in daycare", "I want to enrol my son in daycare")] // lower case, no moving: no place
+    [InlineData("tl", "Lilipat kami sa Cebu", "Lilipat kami sa ibang lungsod")]
+    [InlineData("tl", "Ikakasal kami sa Mayo", "Ikakasal kami sa Mayo")] // sa: also in, at, on; a wedding in May
+    [InlineData("tl", "Ipinanganak ang anak ko sa Sendai", "Ipinanganak ang anak ko sa Sendai")] // born in Sendai
     public void APlaceGoneTowards_ThatIsNotTheCity_IsReadAsAnotherCity(string language, string question, string read)
     {
         var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
@@ -90,6 +114,9 @@ public sealed class EasyAndForeignUnderstandingTests
     [InlineData("pt", "Vamos voltar para o Peru")]
     [InlineData("tl", "Babalik na kami sa Vietnam")]
     [InlineData("en", "We move back to Canada in May")]
+    [InlineData("en", "We are moving to nagoya")] // moving (not move) meets the catalog's move: -ing, -ed, -e taken off
+    [InlineData("vi", "Chúng tôi chuyển đến Nagoya")]
+    [InlineData("pt", "Vou me mudar pra sapporo")]
     public void MovingTowardsAPlaceThatIsNotTheCity_IsMovingOut(string language, string question)
     {
         var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
@@ -280,6 +307,21 @@ public sealed class EasyAndForeignUnderstandingTests
         // こども and てあて stand in several entries' fields (the change of an allowance's account, medical costs);
         // together, in this order, they are the child allowance's own words.
         Assert.Equal("jido-teate", index.Search("こども の てあて が ほしい")[0].Procedure.Id);
+    }
+
+    [Theory]
+    [InlineData("ちょっとの あいだ あかちゃんを あずけたい", "ichiji-azukari")] // not the daycare: for a while
+    [InlineData("まいなんばーかーどを とりに いく ひ", "mynumber-uketori")] // not the application: picking it up
+    [InlineData("こうえんを かりて たいかいを したい", "kouen-shiyo")] // not a broken park: using it
+    [InlineData("かっている いぬが なくなりました", "inu-henko")] // not a family member's death
+    [InlineData("まどぐちの ひとに もんくが ある", "iken")] // an everyday word no field held
+    [InlineData("にわの ひりょうを つくりたい", "namagomi-hojo")]
+    public void EasyNeighbours_AreToldApartByTheirEverydayWords(string question, string expected)
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        using var analysis = new Bot.Language.JapaneseAnalysis(Bot.Language.CityWords.Load(Path.Combine(Content, Bot.Language.CityWords.FileName)));
+        Assert.Equal(expected, new EasyIndex(packs["easy"], catalog, analysis).Search(question)[0].Procedure.Id);
     }
 
     [Fact]
