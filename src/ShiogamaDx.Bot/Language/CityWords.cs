@@ -106,6 +106,63 @@ public sealed class CityWords
                     yield return (variant.Length, concept, kana);
                 }
             }
+
+            foreach (var mixed in HalfInReadingAt(key, at, candidates))
+            {
+                yield return mixed;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A word of the list written half in its reading, its kanji first (水もれ for 水漏れ, 住民ひょう for 住民票): the
+    /// text's kanji are the word's first ones, and the hiragana after them is the end of a reading of the word's group
+    /// (みずもれ), at least one kana for each character left and two at least, so that one kana of grammar (市民い) is
+    /// never read as the rest of a word.
+    /// </summary>
+    private IEnumerable<(int Length, string Concept, bool Kana)> HalfInReadingAt(string key, int at, List<(string Variant, string Concept, bool Kana)> candidates)
+    {
+        if (!JapaneseText.IsKanji(key[at]))
+        {
+            yield break;
+        }
+
+        var kanjiEnd = at;
+        while (kanjiEnd < key.Length && JapaneseText.IsKanji(key[kanjiEnd]))
+        {
+            kanjiEnd++;
+        }
+
+        var written = kanjiEnd - at;
+        if (kanjiEnd == key.Length || !JapaneseText.IsHiragana(key[kanjiEnd]))
+        {
+            yield break;
+        }
+
+        foreach (var (variant, concept, kana) in candidates)
+        {
+            if (kana || variant.Length <= written || !JapaneseText.IsKanji(variant[written]) || string.CompareOrdinal(key, at, variant, 0, written) != 0)
+            {
+                continue;
+            }
+
+            var longest = 0;
+            foreach (var reading in ReadingsOf(concept))
+            {
+                for (var t = reading.Length - written; t >= Math.Max(2, variant.Length - written) && t > longest; t--)
+                {
+                    if (kanjiEnd + t <= key.Length && string.CompareOrdinal(key, kanjiEnd, reading, reading.Length - t, t) == 0)
+                    {
+                        longest = t;
+                        break;
+                    }
+                }
+            }
+
+            if (longest > 0)
+            {
+                yield return (written + longest, concept, false);
+            }
         }
     }
 

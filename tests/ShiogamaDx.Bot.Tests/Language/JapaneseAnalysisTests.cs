@@ -296,4 +296,28 @@ public sealed class JapaneseAnalysisTests
         Assert.False(words.OpensWithOtherInstitution("水道局の窓口は何時まで"));
         Assert.True(CityWords.Empty.OpensWithOtherInstitution("水道局の窓口は何時まで"));
     }
+
+    // A word of the list written half in its reading, its kanji first: the hiragana after the kanji is the end of a
+    // reading of the word's group, two kana at least.
+    [Theory]
+    [InlineData("水もれしてるみたい", "水漏れ")]
+    [InlineData("水道管から水もれ", "水漏れ")]
+    [InlineData("市民ぜいの申告", "市民税")]
+    [InlineData("市民いるかな", null)] // one kana is grammar, not the rest of a word
+    [InlineData("市民の広場", null)]
+    public void AWordWrittenHalfInItsReading_IsTheCitysWord(string text, string? concept)
+    {
+        var analysis = new JapaneseAnalysis(new CityWords([["水漏れ", "漏水", "みずもれ"], ["市民税", "しみんぜい"]], []));
+
+        var concepts = analysis.Analyze(text).Concepts.Select(t => t.Text).ToList();
+
+        if (concept is null)
+        {
+            Assert.Empty(concepts);
+        }
+        else
+        {
+            Assert.Contains(concept, concepts);
+        }
+    }
 }
