@@ -282,7 +282,13 @@ public sealed class JapaneseAnalysisTests
     [InlineData("市役所の開庁時間", false)]
     [InlineData("会社の保険をやめた", false)]
     [InlineData("住民票の写しを取りたい", false)]
-    [InlineData("振込先の銀行を変えたい", false)] // the institution is not the question's opening topic
+    [InlineData("振込先の銀行を変えたい", false)] // the institution is not the question's topic
+    [InlineData("近くの郵便局の電話番号", true)] // after の, not only at the start
+    [InlineData("塩竈の税務署は何時まで", true)]
+    [InlineData("ハローワークの求人を見たい", true)] // a name of the list's "elsewhere" entries
+    [InlineData("ゆうちょ銀行の通帳をなくした", true)]
+    [InlineData("ハローワークで言われた国保の手続き", false)] // where, not what
+    [InlineData("税金を銀行の窓口で払いたい", false)] // after を: where, not what
     public void AQuestionOpeningWithAnotherInstitution_IsRecognized(string text, bool other)
     {
         Assert.Equal(other, City.Value.CityWords.OpensWithOtherInstitution(text));
