@@ -28,7 +28,10 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
     private static readonly string[] SomeoneWords =
         ["誰", "だれ", "人は", "人が", "人を", "人い", "ひとは", "ひとが", "ひとを", "相手", "あいて", "教えたい", "おしえたい", "教えてあげ", "おしえてあげ", "手伝", "てつだ"];
 
-    private static readonly string[] CannotComeWords = ["行けない", "行かれない", "来られない", "こられない", "来れない", "これない", "以外", "いがい", "ほかに", "他に", "都合がつかない", "外出できない"];
+    // Cannot come, in kanji or in hiragana; いけない only after に/へ/まで (教室にいけない), never alone (しないといけない).
+    private static readonly string[] CannotComeWords =
+        ["行けない", "行けません", "行かれない", "にいけない", "へいけない", "までいけない", "にいけません", "へいけません", "までいけません", "来られない", "こられない",
+         "来れない", "これない", "通えない", "かよえない", "参加できない", "さんかできない", "以外", "いがい", "ほかに", "他に", "都合がつかない", "外出できない"];
 
     private enum Intent
     {

@@ -19,9 +19,12 @@ public sealed class CityWords
     private readonly Dictionary<char, List<(string Variant, string Concept, bool Kana)>> byFirst = [];
     private readonly Dictionary<string, List<string>> readings = new(StringComparer.Ordinal);
     private readonly HashSet<string> actions = new(StringComparer.Ordinal);
+    private readonly List<string> elsewhere;
 
-    public CityWords(IEnumerable<IReadOnlyList<string>> groups, IEnumerable<string> fillers, IEnumerable<IReadOnlyList<string>>? actions = null)
+    public CityWords(IEnumerable<IReadOnlyList<string>> groups, IEnumerable<string> fillers, IEnumerable<IReadOnlyList<string>>? actions = null, IEnumerable<string>? elsewhere = null)
     {
+        this.elsewhere = (elsewhere ?? []).Select(JapaneseText.Normalize).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal)
+            .OrderByDescending(e => e.Length).ToList();
         var actionGroups = (actions ?? []).ToList();
         foreach (var action in actionGroups)
         {
@@ -106,39 +109,134 @@ public sealed class CityWords
                     yield return (variant.Length, concept, kana);
                 }
             }
+
+            foreach (var mixed in HalfInReadingAt(key, at, candidates))
+            {
+                yield return mixed;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A word of the list written half in its reading, its kanji first (水もれ for 水漏れ, 住民ひょう for 住民票): the
+    /// text's kanji are the word's first ones, and the hiragana after them is the end of a reading of the word's group
+    /// (みずもれ), at least one kana for each character left and two at least, so that one kana of grammar (市民い) is
+    /// never read as the rest of a word.
+    /// </summary>
+    private IEnumerable<(int Length, string Concept, bool Kana)> HalfInReadingAt(string key, int at, List<(string Variant, string Concept, bool Kana)> candidates)
+    {
+        if (!JapaneseText.IsKanji(key[at]))
+        {
+            yield break;
+        }
+
+        var kanjiEnd = at;
+        while (kanjiEnd < key.Length && JapaneseText.IsKanji(key[kanjiEnd]))
+        {
+            kanjiEnd++;
+        }
+
+        var written = kanjiEnd - at;
+        if (kanjiEnd == key.Length || !JapaneseText.IsHiragana(key[kanjiEnd]))
+        {
+            yield break;
+        }
+
+        foreach (var (variant, concept, kana) in candidates)
+        {
+            if (kana || variant.Length <= written || !JapaneseText.IsKanji(variant[written]) || string.CompareOrdinal(key, at, variant, 0, written) != 0)
+            {
+                continue;
+            }
+
+            var longest = 0;
+            foreach (var reading in ReadingsOf(concept))
+            {
+                for (var t = reading.Length - written; t >= Math.Max(2, variant.Length - written) && t > longest; t--)
+                {
+                    if (kanjiEnd + t <= key.Length && string.CompareOrdinal(key, kanjiEnd, reading, reading.Length - t, t) == 0)
+                    {
+                        longest = t;
+                        break;
+                    }
+                }
+            }
+
+            if (longest > 0)
+            {
+                yield return (written + longest, concept, false);
+            }
         }
     }
 
     // What names an institution the city does not run, as the last characters of a kanji noun (a closed, general
     // class of Japanese institution names: 郵便局・法務局, 税務署・警察署, 〇〇銀行, 信用金庫). A noun the city's list knows
-    // whole is the city's, whatever it ends with.
+    // whole is the city's, whatever it ends with. Names without such an ending (ハローワーク, ゆうちょ) are content:
+    // the list's "elsewhere" entries.
     private static readonly string[] OtherInstitutionEndings = ["局", "署", "銀行", "金庫"];
 
-    // What makes the leading noun the question's topic (郵便局の営業時間, 銀行は何時まで, 税務署ってどこ); not で/に/へ, which
-    // say where a city procedure is done (郵便局で税金を払える？).
+    // What makes the institution's name the question's topic (郵便局の営業時間, 銀行は何時まで, 税務署ってどこ); not
+    // で/に/へ, which say where a city procedure is done (郵便局で税金を払える？).
     private static readonly string[] TopicMarkers = ["の", "は", "が", "って"];
 
     /// <summary>
-    /// The question opens with the name of an institution the city does not run, as its topic (郵便局の営業時間,
-    /// 銀行の口座をつくりたい): what follows (時間, 口座) is that institution's, not a city procedure's. Not when the
-    /// city's list knows the noun whole.
+    /// The question's topic is an institution the city does not run (郵便局の営業時間, 銀行の口座をつくりたい,
+    /// 近くの郵便局の電話番号, ハローワークの求人): what follows (時間, 口座, 電話) is that institution's, not a city
+    /// procedure's. The name stands at the start of the question or after の (近くの, 塩竈の), and a topic marker follows
+    /// it; a kanji noun ending in 局/署/銀行/金庫 that the city's list does not know whole, or a name of the list's
+    /// "elsewhere" entries. After another particle (税金を銀行の窓口で) the institution is where, not what, and is
+    /// not read.
     /// </summary>
     public bool OpensWithOtherInstitution(string? text)
     {
         var key = JapaneseText.Normalize(text);
-        var noun = 0;
-        while (noun < key.Length && JapaneseText.IsKanji(key[noun]))
+        for (var at = 0; at < key.Length; at++)
         {
-            noun++;
+            if (at > 0 && key[at - 1] != 'の')
+            {
+                continue;
+            }
+
+            if (ElsewhereAt(key, at) is { } length && IsTopic(key, at + length))
+            {
+                return true;
+            }
+
+            if (!JapaneseText.IsKanji(key[at]))
+            {
+                continue;
+            }
+
+            var noun = at;
+            while (noun < key.Length && JapaneseText.IsKanji(key[noun]))
+            {
+                noun++;
+            }
+
+            var name = key[at..noun];
+            if (name.Length >= 2 && IsTopic(key, noun)
+                && OtherInstitutionEndings.Any(e => name.EndsWith(e, StringComparison.Ordinal)) && MatchAt(name, 0)?.Length != name.Length)
+            {
+                return true;
+            }
         }
 
-        if (noun < 2 || !TopicMarkers.Any(m => string.CompareOrdinal(key, noun, m, 0, m.Length) == 0))
+        return false;
+    }
+
+    private static bool IsTopic(string key, int at) => TopicMarkers.Any(m => string.CompareOrdinal(key, at, m, 0, m.Length) == 0);
+
+    private int? ElsewhereAt(string key, int at)
+    {
+        foreach (var name in elsewhere)
         {
-            return false;
+            if (string.CompareOrdinal(key, at, name, 0, name.Length) == 0)
+            {
+                return name.Length;
+            }
         }
 
-        var name = key[..noun];
-        return OtherInstitutionEndings.Any(e => name.EndsWith(e, StringComparison.Ordinal)) && MatchAt(name, 0)?.Length != noun;
+        return null;
     }
 
     /// <summary>Katakana or a long vowel in a word as written (NFKC, so half-width katakana counts).</summary>
@@ -156,12 +254,13 @@ public sealed class CityWords
         var groups = new List<IReadOnlyList<string>>();
         var actions = new List<IReadOnlyList<string>>();
         var fillers = new List<string>();
+        var elsewhere = new List<string>();
         foreach (var (keyNode, value) in root.Children)
         {
             var key = (keyNode as YamlScalarNode)?.Value;
-            if (key is not ("words" or "actions" or "fillers"))
+            if (key is not ("words" or "actions" or "fillers" or "elsewhere"))
             {
-                throw new ContentFileException(path, DialogLoader.Line(keyNode), $"unknown key '{key}' (known: words, actions, fillers)");
+                throw new ContentFileException(path, DialogLoader.Line(keyNode), $"unknown key '{key}' (known: words, actions, fillers, elsewhere)");
             }
 
             if (value is not YamlSequenceNode seq)
@@ -171,9 +270,9 @@ public sealed class CityWords
 
             foreach (var item in seq.Children)
             {
-                if (key == "fillers")
+                if (key is "fillers" or "elsewhere")
                 {
-                    fillers.Add(DialogLoader.Scalar(item, path));
+                    (key == "fillers" ? fillers : elsewhere).Add(DialogLoader.Scalar(item, path));
                     continue;
                 }
 
@@ -192,6 +291,6 @@ public sealed class CityWords
             }
         }
 
-        return new CityWords(groups, fillers, actions);
+        return new CityWords(groups, fillers, actions, elsewhere);
     }
 }

@@ -125,6 +125,18 @@ public sealed class GuideTests : IDisposable
         Assert.DoesNotContain(app.Services.GetRequiredService<DialogCatalog>().Menus.Resident.NotUnderstood, text, StringComparison.Ordinal);
     }
 
+    // Cannot come to the classes, written in hiragana or with another verb: the help guide, not the class dates.
+    [Theory]
+    [InlineData("父がけがをしてスマホ教室にいけません")]
+    [InlineData("スマホ教室に通えない場合はどうしたら")]
+    [InlineData("仕事があるのでスマホ教室に参加できないのですが")]
+    public async Task SomeoneWhoCannotComeToTheClasses_InOtherWords_GetsTheHelpGuide(string question)
+    {
+        var help = ReplyText.Of(await app.SayAsync(Audience.Resident, "g10", question));
+
+        Assert.StartsWith("【スマホ教室に来られない方の相談先】", help, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("母にスマホの使い方を教えたいんだけど")]
     [InlineData("LINEの操作を教えてくれる人を探しています")]

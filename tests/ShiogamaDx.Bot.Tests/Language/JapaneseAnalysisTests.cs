@@ -282,7 +282,13 @@ public sealed class JapaneseAnalysisTests
     [InlineData("市役所の開庁時間", false)]
     [InlineData("会社の保険をやめた", false)]
     [InlineData("住民票の写しを取りたい", false)]
-    [InlineData("振込先の銀行を変えたい", false)] // the institution is not the question's opening topic
+    [InlineData("振込先の銀行を変えたい", false)] // the institution is not the question's topic
+    [InlineData("近くの郵便局の電話番号", true)] // after の, not only at the start
+    [InlineData("塩竈の税務署は何時まで", true)]
+    [InlineData("ハローワークの求人を見たい", true)] // a name of the list's "elsewhere" entries
+    [InlineData("ゆうちょ銀行の通帳をなくした", true)]
+    [InlineData("ハローワークで言われた国保の手続き", false)] // where, not what
+    [InlineData("税金を銀行の窓口で払いたい", false)] // after を: where, not what
     public void AQuestionOpeningWithAnotherInstitution_IsRecognized(string text, bool other)
     {
         Assert.Equal(other, City.Value.CityWords.OpensWithOtherInstitution(text));
@@ -295,5 +301,29 @@ public sealed class JapaneseAnalysisTests
 
         Assert.False(words.OpensWithOtherInstitution("水道局の窓口は何時まで"));
         Assert.True(CityWords.Empty.OpensWithOtherInstitution("水道局の窓口は何時まで"));
+    }
+
+    // A word of the list written half in its reading, its kanji first: the hiragana after the kanji is the end of a
+    // reading of the word's group, two kana at least.
+    [Theory]
+    [InlineData("水もれしてるみたい", "水漏れ")]
+    [InlineData("水道管から水もれ", "水漏れ")]
+    [InlineData("市民ぜいの申告", "市民税")]
+    [InlineData("市民いるかな", null)] // one kana is grammar, not the rest of a word
+    [InlineData("市民の広場", null)]
+    public void AWordWrittenHalfInItsReading_IsTheCitysWord(string text, string? concept)
+    {
+        var analysis = new JapaneseAnalysis(new CityWords([["水漏れ", "漏水", "みずもれ"], ["市民税", "しみんぜい"]], []));
+
+        var concepts = analysis.Analyze(text).Concepts.Select(t => t.Text).ToList();
+
+        if (concept is null)
+        {
+            Assert.Empty(concepts);
+        }
+        else
+        {
+            Assert.Contains(concept, concepts);
+        }
     }
 }
