@@ -19,10 +19,21 @@ public sealed class CityWords
     private readonly Dictionary<char, List<(string Variant, string Concept, bool Kana)>> byFirst = [];
     private readonly Dictionary<string, List<string>> readings = new(StringComparer.Ordinal);
     private readonly HashSet<string> actions = new(StringComparer.Ordinal);
+    private readonly HashSet<string> places = new(StringComparer.Ordinal);
     private readonly List<string> elsewhere;
 
-    public CityWords(IEnumerable<IReadOnlyList<string>> groups, IEnumerable<string> fillers, IEnumerable<IReadOnlyList<string>>? actions = null, IEnumerable<string>? elsewhere = null)
+    public CityWords(IEnumerable<IReadOnlyList<string>> groups, IEnumerable<string> fillers, IEnumerable<IReadOnlyList<string>>? actions = null, IEnumerable<string>? elsewhere = null, IEnumerable<IReadOnlyList<string>>? places = null)
     {
+        var placeGroups = (places ?? []).ToList();
+        foreach (var place in placeGroups)
+        {
+            if (place.Select(JapaneseText.Normalize).FirstOrDefault(v => v.Length > 0) is { } concept)
+            {
+                this.places.Add(concept);
+            }
+        }
+
+        groups = groups.Concat(placeGroups);
         this.elsewhere = (elsewhere ?? []).Select(JapaneseText.Normalize).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal)
             .OrderByDescending(e => e.Length).ToList();
         var actionGroups = (actions ?? []).ToList();
@@ -79,6 +90,9 @@ public sealed class CityWords
     public IReadOnlyList<string> Fillers { get; }
 
     public bool IsAction(string concept) => actions.Contains(concept);
+
+    /// <summary>A place where every procedure is done (市役所): what a question is about only when it names nothing else.</summary>
+    public bool IsPlace(string concept) => places.Contains(concept);
 
     /// <summary>Hiragana readings of a concept, so a reading typed with a typo still shares most bigrams.</summary>
     public IReadOnlyList<string> ReadingsOf(string concept) => readings.TryGetValue(concept, out var r) ? r : [];
@@ -255,12 +269,13 @@ public sealed class CityWords
         var actions = new List<IReadOnlyList<string>>();
         var fillers = new List<string>();
         var elsewhere = new List<string>();
+        var places = new List<IReadOnlyList<string>>();
         foreach (var (keyNode, value) in root.Children)
         {
             var key = (keyNode as YamlScalarNode)?.Value;
-            if (key is not ("words" or "actions" or "fillers" or "elsewhere"))
+            if (key is not ("words" or "actions" or "places" or "fillers" or "elsewhere"))
             {
-                throw new ContentFileException(path, DialogLoader.Line(keyNode), $"unknown key '{key}' (known: words, actions, fillers, elsewhere)");
+                throw new ContentFileException(path, DialogLoader.Line(keyNode), $"unknown key '{key}' (known: words, actions, places, fillers, elsewhere)");
             }
 
             if (value is not YamlSequenceNode seq)
@@ -287,10 +302,10 @@ public sealed class CityWords
                     throw new ContentFileException(path, DialogLoader.Line(item), "an empty word cannot be matched");
                 }
 
-                (key == "actions" ? actions : groups).Add(list);
+                (key switch { "actions" => actions, "places" => places, _ => groups }).Add(list);
             }
         }
 
-        return new CityWords(groups, fillers, actions, elsewhere);
+        return new CityWords(groups, fillers, actions, elsewhere, places);
     }
 }

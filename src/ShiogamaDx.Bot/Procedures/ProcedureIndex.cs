@@ -82,6 +82,7 @@ public sealed class FieldIndex<T>
     private const double NearMissFactor = 0.75; // a city word typed with one wrong kanji (住民標): likely meant, less sure
     private const int NearMissShortest = 3;     // two kanji with one wrong say too little (市民 is not 住民)
     private const double EndingWeight = 0.5;    // a question's casual ending (するんだけど): grammar, its tense at most
+    private const double PlaceWeight = 0.5;     // 市役所 beside what is asked (市役所で印鑑証明): where, not which
 
     private readonly JapaneseAnalysis analysis;
     private readonly IReadOnlyList<T> items;
@@ -240,6 +241,17 @@ public sealed class FieldIndex<T>
         foreach (var word in analyzed.Tokens.Where(t => t.Kind == TokenKind.LoanWord))
         {
             terms["w:" + word.Text] = Math.Max(1, word.Text.Length - 1);
+        }
+
+        // Every procedure is done at city hall: the catalog rarely writes 市役所, so its rarity would outweigh the word
+        // that says which procedure. It weighs fully only when the question names nothing else (市役所ってどこ).
+        var words = analysis.CityWords;
+        if (terms.Keys.Any(t => t[0] == '#' && !words.IsAction(t[1..]) && !words.IsPlace(t[1..])))
+        {
+            foreach (var place in terms.Keys.Where(t => t[0] == '#' && words.IsPlace(t[1..])).ToList())
+            {
+                terms[place] = PlaceWeight;
+            }
         }
 
         return terms;

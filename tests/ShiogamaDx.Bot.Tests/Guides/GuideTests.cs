@@ -101,6 +101,29 @@ public sealed class GuideTests : IDisposable
         Assert.StartsWith("【書かない窓口】", guide, StringComparison.Ordinal);
     }
 
+    // Every procedure is done at city hall, so naming it tells nothing about which: 職員採用 no longer holds 市役所 as a
+    // keyword (市役所の求人), which put the staff exam first for any question naming city hall and a procedure.
+    [Theory]
+    [InlineData("市役所で印鑑証明をもらうにはどうしたらいい", "【印鑑登録証明書の交付】")]
+    [InlineData("役場で はんこを登録したい", "【印鑑登録】")]
+    public async Task AProcedureAskedAtCityHall_IsThatProcedure_NotTheStaffExam(string question, string expected)
+    {
+        var text = ReplyText.Of(await app.SayAsync(Audience.Resident, "g13", question));
+
+        Assert.Contains(expected, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("【市職員採用試験の申込み】", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("市役所の職員になりたい")]
+    [InlineData("市役所の求人はありますか")]
+    public async Task WantingToWorkAtCityHall_StillFindsTheStaffExam(string question)
+    {
+        var text = ReplyText.Of(await app.SayAsync(Audience.Resident, "g14", question));
+
+        Assert.Contains("【市職員採用試験の申込み】", text, StringComparison.Ordinal);
+    }
+
     // A question whose topic is an institution the city does not run: its hours or accounts are not city hall's guide
     // nor a procedure's, though a word of it is the city's (時間, 口座, 税金).
     [Theory]
