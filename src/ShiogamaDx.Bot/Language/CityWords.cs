@@ -25,25 +25,12 @@ public sealed class CityWords
     public CityWords(IEnumerable<IReadOnlyList<string>> groups, IEnumerable<string> fillers, IEnumerable<IReadOnlyList<string>>? actions = null, IEnumerable<string>? elsewhere = null, IEnumerable<IReadOnlyList<string>>? places = null)
     {
         var placeGroups = (places ?? []).ToList();
-        foreach (var place in placeGroups)
-        {
-            if (place.Select(JapaneseText.Normalize).FirstOrDefault(v => v.Length > 0) is { } concept)
-            {
-                this.places.Add(concept);
-            }
-        }
-
+        this.places.UnionWith(placeGroups.Select(ConceptOf).OfType<string>());
         groups = groups.Concat(placeGroups);
         this.elsewhere = (elsewhere ?? []).Select(JapaneseText.Normalize).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal)
             .OrderByDescending(e => e.Length).ToList();
         var actionGroups = (actions ?? []).ToList();
-        foreach (var action in actionGroups)
-        {
-            if (action.Select(JapaneseText.Normalize).FirstOrDefault(v => v.Length > 0) is { } concept)
-            {
-                this.actions.Add(concept);
-            }
-        }
+        this.actions.UnionWith(actionGroups.Select(ConceptOf).OfType<string>());
 
         foreach (var group in actionGroups.Concat(groups))
         {
@@ -85,6 +72,9 @@ public sealed class CityWords
     }
 
     public static CityWords Empty { get; } = new([], []);
+
+    /// <summary>A group's concept: its first word, normalised (what the analysis names the group by).</summary>
+    private static string? ConceptOf(IReadOnlyList<string> group) => group.Select(JapaneseText.Normalize).FirstOrDefault(v => v.Length > 0);
 
     /// <summary>Filler keys, longest first.</summary>
     public IReadOnlyList<string> Fillers { get; }
@@ -201,7 +191,7 @@ public sealed class CityWords
     /// "elsewhere" entries. After another particle (税金を銀行の窓口で) the institution is where, not what, and is
     /// not read.
     /// </summary>
-    public bool OpensWithOtherInstitution(string? text)
+    public bool IsAboutOtherInstitution(string? text)
     {
         var key = JapaneseText.Normalize(text);
         for (var at = 0; at < key.Length; at++)

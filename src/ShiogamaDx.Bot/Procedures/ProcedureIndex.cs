@@ -145,7 +145,7 @@ public sealed class FieldIndex<T>
     public IReadOnlyList<(T Item, double Confidence)> Search(string text, int max = 3)
     {
         // 郵便局の営業時間, 銀行の口座: another institution's business, though a word of it (時間, 口座) is the city's too.
-        if (analysis.CityWords.OpensWithOtherInstitution(text))
+        if (analysis.CityWords.IsAboutOtherInstitution(text))
         {
             return [];
         }

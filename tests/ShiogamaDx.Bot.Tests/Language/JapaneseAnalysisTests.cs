@@ -291,7 +291,7 @@ public sealed class JapaneseAnalysisTests
     [InlineData("税金を銀行の窓口で払いたい", false)] // after を: where, not what
     public void AQuestionOpeningWithAnotherInstitution_IsRecognized(string text, bool other)
     {
-        Assert.Equal(other, City.Value.CityWords.OpensWithOtherInstitution(text));
+        Assert.Equal(other, City.Value.CityWords.IsAboutOtherInstitution(text));
     }
 
     [Fact]
@@ -299,8 +299,8 @@ public sealed class JapaneseAnalysisTests
     {
         var words = new CityWords([["水道局", "すいどうきょく"]], []);
 
-        Assert.False(words.OpensWithOtherInstitution("水道局の窓口は何時まで"));
-        Assert.True(CityWords.Empty.OpensWithOtherInstitution("水道局の窓口は何時まで"));
+        Assert.False(words.IsAboutOtherInstitution("水道局の窓口は何時まで"));
+        Assert.True(CityWords.Empty.IsAboutOtherInstitution("水道局の窓口は何時まで"));
     }
 
     // A word of the list written half in its reading, its kanji first: the hiragana after the kanji is the end of a
