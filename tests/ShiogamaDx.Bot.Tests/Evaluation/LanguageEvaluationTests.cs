@@ -112,14 +112,16 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     /// judge it); and only their totals are printed, never a question, so that their misses stay unread. The floors only
     /// guard against a collapse; the figures are in docs/evaluation.md.
     /// </summary>
+    // Before: run once on main 0468aec (a348c77), totals only: easy-fresh3 42/49, en-fresh3 21/25, zh-fresh3 19/25,
+    // ko-fresh3 22/25, vi-fresh3 19/24, pt-fresh3 19/24, tl-fresh3 21/24. Floors about 20 points under those.
     [Theory]
-    [InlineData("easy-fresh3", 0.0)]
-    [InlineData("en-fresh3", 0.0)]
-    [InlineData("zh-fresh3", 0.0)]
-    [InlineData("ko-fresh3", 0.0)]
-    [InlineData("vi-fresh3", 0.0)]
-    [InlineData("pt-fresh3", 0.0)]
-    [InlineData("tl-fresh3", 0.0)]
+    [InlineData("easy-fresh3", 0.65)]
+    [InlineData("en-fresh3", 0.65)]
+    [InlineData("zh-fresh3", 0.55)]
+    [InlineData("ko-fresh3", 0.65)]
+    [InlineData("vi-fresh3", 0.60)]
+    [InlineData("pt-fresh3", 0.60)]
+    [InlineData("tl-fresh3", 0.65)]
     public async Task HeldOutLanguageSet_TotalsOnly_AtLeastTheFloor(string language, double floor)
     {
         var rows = File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv"))

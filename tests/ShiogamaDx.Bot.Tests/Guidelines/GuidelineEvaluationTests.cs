@@ -119,10 +119,11 @@ public sealed class GuidelineEvaluationTests(ITestOutputHelper testOutput)
 
         Assert.True(result.Answerable >= 45 && result.Unanswerable >= 10, "the fresh3 set is too small");
         // Floors well below the first measured figures, to catch a collapse only; the figures against the target
-        // (≥ 90 %, every uncovered question refused) are in docs/evaluation.md.
-        Assert.True(result.Hit1 >= 0.0, $"hit@1 {result.Hit1:P1} is under 0%");
-        Assert.True(result.Hit3 >= 0.0, $"hit@3 {result.Hit3:P1} is under 0%");
-        Assert.True(result.Refused >= 0, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
+        // (≥ 90 %, every uncovered question refused) are in docs/evaluation.md. Before: run once on main 0468aec (a348c77):
+        // hit@1 38/53, hit@3 45/53, 10/11 refused.
+        Assert.True(result.Hit1 >= 0.50, $"hit@1 {result.Hit1:P1} is under 50%");
+        Assert.True(result.Hit3 >= 0.60, $"hit@3 {result.Hit3:P1} is under 60%");
+        Assert.True(result.Refused >= 6, $"only {result.Refused} of {result.Unanswerable} questions the guideline does not answer were refused");
     }
 
     internal static List<(string Question, IReadOnlyList<string> Expected)> LoadQuestions(string file = "guideline-questions.tsv") =>

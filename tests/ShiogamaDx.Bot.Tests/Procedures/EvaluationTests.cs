@@ -104,9 +104,10 @@ public sealed partial class EvaluationTests(ITestOutputHelper output)
         var (topOneRate, noneRate) = Evaluate("resident-questions-fresh4.tsv", printMisses: false, atIndex: e => e == "none" || (!e.Contains("classes", StringComparison.Ordinal) && !e.StartsWith("guide:", StringComparison.Ordinal)));
         var (right, count) = await RunProbeAsync("resident-questions-fresh4.tsv", printMisses: false);
 
-        Assert.True(topOneRate >= 0.0, $"fresh4 top-1 accuracy at the index {topOneRate:P1} is under 0%");
-        Assert.True(noneRate >= 0.0, $"fresh4 no-answer precision at the index {noneRate:P1} is under 0%");
-        Assert.True(right >= 0.0 * count, $"fresh4 through the engine: {right}/{count}, under the 0% floor");
+        // Before: run once on main 0468aec (a348c77): engine 89/101; index top-1 75/82, 7/11 refused. Collapse guards only.
+        Assert.True(topOneRate >= 0.7, $"fresh4 top-1 accuracy at the index {topOneRate:P1} is under 70%");
+        Assert.True(noneRate >= 0.3, $"fresh4 no-answer precision at the index {noneRate:P1} is under 30%");
+        Assert.True(right >= 0.7 * count, $"fresh4 through the engine: {right}/{count}, under the 70% floor");
     }
 
     private (double TopOne, double None) Evaluate(string file, bool printMisses = true, Func<string, bool>? atIndex = null)
