@@ -81,14 +81,12 @@ public static class DatabaseExtensions
         var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
         try
         {
+            // Replicas starting together need no lock of ours: since EF Core 9 the migrator itself takes one (on
+            // PostgreSQL a LOCK TABLE on the history table in the migration's transaction) and rereads what is applied.
+            await db.Database.MigrateAsync();
             if (db.Database.IsSqlite())
             {
-                await db.Database.MigrateAsync();
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;"); // persistent: readers never block the writer
-            }
-            else
-            {
-                await MigrateUnderAdvisoryLockAsync(db);
             }
         }
         catch (DbException ex) // SqliteException or NpgsqlException, named by their base so that SQLite never loads Npgsql
@@ -98,14 +96,7 @@ public static class DatabaseExtensions
     }
 
     /// <summary>
-    /// Replicas starting together would each apply the same pending migration (the second fails on "column
-    /// already exists"): one migrates while the others wait, then find nothing to do.
-    /// </summary>
-    private static Task MigrateUnderAdvisoryLockAsync(BotDbContext db) =>
-        ExclusiveAsync(db, 0x5348_494F_4741_4D41, () => db.Database.MigrateAsync(), CancellationToken.None); // "SHIOGAMA"
-
-    /// <summary>
-    /// Work every replica must see done once before going on (migrating, seeding): on PostgreSQL a session-level
+    /// Work every replica must see done once before going on (seeding the content): on PostgreSQL a session-level
     /// advisory lock on <paramref name="db"/>'s connection lets one replica do it while the others wait; the server
     /// lets go of it if the holder dies. SQLite serves one process: the work just runs.
     /// </summary>

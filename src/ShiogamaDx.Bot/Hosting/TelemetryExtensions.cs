@@ -40,7 +40,21 @@ public static class TelemetryExtensions
         var otlp = section["OtlpEndpoint"] is { Length: > 0 } configured ? configured : builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var serviceName = section["ServiceName"] is { Length: > 0 } name ? name : "shiogama-dx-bot";
 
-        var otel = builder.Services.AddOpenTelemetry()
+        if (string.IsNullOrEmpty(section["MetricsKey"]) && string.IsNullOrEmpty(otlp))
+        {
+            // Nobody reads the figures: without a listener .NET's and the bot's instruments record nothing, where the
+            // OpenTelemetry pipeline put every request and LINE call into histograms no one would ever scrape.
+            return builder;
+        }
+
+        AddOpenTelemetry(builder.Services, serviceName, otlp);
+        return builder;
+    }
+
+    /// <summary>In a method of its own: the JIT loads OpenTelemetry's assemblies only when telemetry is configured.</summary>
+    private static void AddOpenTelemetry(IServiceCollection services, string serviceName, string? otlp)
+    {
+        var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName, serviceVersion: typeof(BotMetrics).Assembly.GetName().Version?.ToString()))
             .WithMetrics(metrics =>
             {
@@ -63,8 +77,6 @@ public static class TelemetryExtensions
                 .AddHttpClientInstrumentation()
                 .AddOtlpExporter(o => o.Endpoint = new Uri(otlp)));
         }
-
-        return builder;
     }
 
     /// <summary>Serves the Prometheus text format at <c>Telemetry:MetricsPath</c> to requests carrying the key.</summary>
@@ -78,7 +90,13 @@ public static class TelemetryExtensions
             return app;
         }
 
-        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(options.MetricsKey));
+        MapScrapingEndpoint(app, options);
+        return app;
+    }
+
+    private static void MapScrapingEndpoint(IEndpointRouteBuilder app, TelemetryOptions options)
+    {
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(options.MetricsKey!));
         app.MapPrometheusScrapingEndpoint(options.MetricsPath, meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (http, next) =>
         {
             var header = http.Request.Headers.Authorization.ToString();
@@ -92,6 +110,5 @@ public static class TelemetryExtensions
 
             await next(http);
         }), optionsName: null);
-        return app;
     }
 }

@@ -33,6 +33,31 @@ public sealed class PostgreSqlProviderTests(PostgreSqlServer server)
     }
 
     [SkippableFact]
+    public async Task Migrations_FromFourReplicasAtOnceOnAFreshDatabase_AllSucceed()
+    {
+        // The host migrates at start without a lock of its own (DatabaseExtensions): EF Core's migrator locks the
+        // history table and rereads it, so replicas starting together do not apply one migration twice.
+        var connectionString = await server.CreateDatabaseAsync();
+        var contexts = Enumerable.Range(0, 4)
+            .Select(_ => new PostgreSqlBotDbContext(new DbContextOptionsBuilder<PostgreSqlBotDbContext>().UseNpgsql(connectionString).Options))
+            .ToList();
+        try
+        {
+            await Task.WhenAll(contexts.Select(db => Task.Run(() => db.Database.MigrateAsync())));
+
+            Assert.Empty(await contexts[0].Database.GetPendingMigrationsAsync());
+            Assert.Equal((await contexts[0].Database.GetAppliedMigrationsAsync()).Count(), contexts[0].Database.GetMigrations().Count());
+        }
+        finally
+        {
+            foreach (var db in contexts)
+            {
+                await db.DisposeAsync();
+            }
+        }
+    }
+
+    [SkippableFact]
     public async Task Outbox_DueQuery_ComparesInstantsOnPostgreSql()
     {
         using var app = await StartAsync();

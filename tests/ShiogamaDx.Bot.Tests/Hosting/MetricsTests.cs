@@ -52,6 +52,17 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Metrics_WithoutAKeyOrCollector_AreNotCollected()
+    {
+        await using var quiet = await LineTestHost.StartAsync();
+        await using var scraped = await LineTestHost.StartAsync(new() { ["Telemetry:MetricsKey"] = Key });
+
+        // No meter provider: every request and LINE call is not put into histograms that no one reads.
+        Assert.Null(quiet.App.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
+        Assert.NotNull(scraped.App.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
+    }
+
+    [Fact]
     public async Task Counters_WhenLineRefusesAReply_CountTheErrorByStatus_AndTheEventOnce()
     {
         await using var host = await LineTestHost.StartAsync();
