@@ -283,6 +283,33 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.True(hits[0].Confidence >= Bot.Conversations.ConversationEngine.MatchThreshold, $"{hits[0].Confidence}");
     }
 
+    [Theory]
+    [InlineData("とうきょう に ひっこします", "ほかの まちへ ひっこします")] // a place no word of the city's: another city
+    [InlineData("らいげつ よこはま から ひっこして きました", "らいげつ ほかの まちから ひっこして きました")] // coming from it
+    [InlineData("なごやに ひっこす", "ほかの まちへ ひっこす")]
+    [InlineData("ちかく に ひっこします", "ちかく に ひっこします")] // a word of the easy versions (ちかくに ひっこす: 転居)
+    [InlineData("しおがま に ひっこして きました", "しおがま に ひっこして きました")] // the city itself
+    [InlineData("しやくしょ に ひっこしの とどけを だす", "しやくしょ に ひっこしの とどけを だす")] // a word of the city's dictionary
+    [InlineData("とうきょう に いきたい", "とうきょう に いきたい")] // no move: nothing to read
+    public void EasyQuestion_MovingToOrFromAPlace_IsReadAsAnotherCity(string question, string read)
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        using var analysis = new Bot.Language.JapaneseAnalysis(Bot.Language.CityWords.Load(Path.Combine(Content, Bot.Language.CityWords.FileName)));
+        Assert.Equal(read, new EasyIndex(packs["easy"], catalog, analysis).ReadElsewhere(question));
+    }
+
+    [Theory]
+    [InlineData("とうきょう に ひっこします", "tenshutsu")] // read as it was typed: 転居 (とう, きょう as in てんきょ)
+    [InlineData("せんだい に ひっこす ことに なりました", "tenshutsu")] // read as it was typed: the dog's change of address
+    public void EasyQuestion_MovingToOrFromAPlace_FindsMovingOutOrIn(string question, string expected)
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        using var analysis = new Bot.Language.JapaneseAnalysis(Bot.Language.CityWords.Load(Path.Combine(Content, Bot.Language.CityWords.FileName)));
+        Assert.Equal(expected, new EasyIndex(packs["easy"], catalog, analysis).Search(question)[0].Procedure.Id);
+    }
+
     [Fact]
     public void EasyQuestion_SayingSomethingBecameSo_IsNotReadAsADeath()
     {
