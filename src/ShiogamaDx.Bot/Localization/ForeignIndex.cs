@@ -478,7 +478,26 @@ public sealed partial class ForeignIndex
     internal static string? TagalogRoot(string word)
     {
         var w = word;
-        for (var changed = true; changed;)
+
+        // ka-…-an makes a noun of a root (kapanganakan, kalusugan): both sides go.
+        if (w.Length >= 8 && w.StartsWith("ka", StringComparison.Ordinal) && w.EndsWith("an", StringComparison.Ordinal))
+        {
+            w = w[2..^2];
+        }
+
+        // The nasal prefix before a vowel is one prefix in three aspects (nanganak, manganak, panganganak: gave, will
+        // give, giving birth) and makes a word of its own (pang + anak is birth, not anak, a child): read as pang-,
+        // its repeated nga once, and kept.
+        if (w.Length >= 6 && w[..4] is "nang" or "mang" or "pang" && IsVowel(w[4]))
+        {
+            w = "pang" + w[4..];
+            if (w.Length >= 9 && w[2..5] == w[5..8])
+            {
+                w = w[..2] + w[5..];
+            }
+        }
+
+        for (var changed = !w.StartsWith("pang", StringComparison.Ordinal); changed;)
         {
             changed = false;
             foreach (var prefix in TagalogPrefixes)

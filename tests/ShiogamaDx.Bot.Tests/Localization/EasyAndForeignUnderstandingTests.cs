@@ -19,6 +19,11 @@ public sealed class EasyAndForeignUnderstandingTests
     [InlineData("namatay", "matay")]
     [InlineData("nagkaanak", "anak")] // nagka-, magka-, pagka-: came to have (a child, an illness)
     [InlineData("pagkamatay", "matay")]
+    [InlineData("nanganak", "panganak")] // nang-, mang-, pang- before a vowel: one prefix, kept (birth, not anak: a child)
+    [InlineData("manganganak", "panganak")]
+    [InlineData("ipinanganak", "panganak")]
+    [InlineData("kapanganakan", "panganak")] // ka-…-an
+    [InlineData("kalusugan", "lusug")]
     [InlineData("basura", null)]
     [InlineData("tubig", null)]
     public void TagalogRoot_TakesOffAffixes_OnlyWhereThereAreSome(string word, string? root) =>
