@@ -45,15 +45,14 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.Equal(stem, ForeignIndex.PortugueseStem(word));
 
     [Theory]
-    [InlineData("moving", "mov")]
-    [InlineData("moved", "mov")]
-    [InlineData("move", "mov")]
-    [InlineData("moves", "mov")]
-    [InlineData("registering", "register")]
-    [InlineData("thing", "thing")] // too short to lose -ing
-    [InlineData("need", "need")]
-    public void EnglishStem_TakesOffVerbEndings(string word, string stem) =>
-        Assert.Equal(stem, ForeignIndex.EnglishStem(word));
+    [InlineData("moving", "move")]
+    [InlineData("moved", "move")]
+    [InlineData("moves", "move")]
+    [InlineData("registering", "registration")]
+    [InlineData("applied", "apply")] // -ied: the hand-written stemmer kept them apart (appli, apply)
+    [InlineData("children", "child")] // not made with s: StemOf's own list
+    public void EnglishTerms_TheFormsOfOneWordMeet(string word, string same) =>
+        Assert.Equal(ForeignIndex.Terms(same, "en"), ForeignIndex.Terms(word, "en"));
 
     [Fact]
     public void PortugueseQuestion_WithAVerbForm_MeetsTheNounOfTheTranslation()
@@ -72,7 +71,7 @@ public sealed class EasyAndForeignUnderstandingTests
         // The office extends the list in the pack: a word added there is no longer a term.
         var yaml = File.ReadAllText(Path.Combine(Content, LanguageCatalog.Folder, "en.yaml")).Replace("function-words: [the,", "function-words: [kindly, the,", StringComparison.Ordinal);
         var extended = LanguagePack.Parse(yaml, "en.yaml");
-        Assert.Equal(["kindly", "daycar"], ForeignIndex.Terms("Kindly daycare", "en", Pack("en").FunctionWords));
+        Assert.Equal(["kind", "daycar"], ForeignIndex.Terms("Kindly daycare", "en", Pack("en").FunctionWords));
         Assert.Equal(["daycar"], ForeignIndex.Terms("Kindly daycare", "en", extended.FunctionWords));
     }
 
