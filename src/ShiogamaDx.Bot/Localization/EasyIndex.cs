@@ -21,6 +21,15 @@ public sealed partial class EasyIndex
     private const double PhraseWeight = 1.0;
 
     private readonly FieldIndex<Procedure> index;
+    private readonly JapaneseAnalysis analysis;
+
+    // Every text the index reads (the catalog's fields, their readings, the easy versions), normalised: a word found
+    // in it is one the city uses, not a place's name.
+    private readonly string known;
+
+    // The pack's words for another city (elsewhere:), and the verbs its phrases go there with (ひっこ of ほかの まちへ ひっこす).
+    private readonly string? elsewhere;
+    private readonly List<string> moving = [];
 
     // Each procedure's easy name and keywords as phrases: their words, in order (see Pieces and Forms).
     private readonly Dictionary<Procedure, List<string[]>> phrases = [];
@@ -77,7 +86,49 @@ public sealed partial class EasyIndex
         }
 
         index = new FieldIndex<Procedure>(procedures, analysis, Fields, p => p.Position);
+        this.analysis = analysis;
+        known = JapaneseText.Normalize(string.Join('\n', procedures.SelectMany(p => Fields(p).Select(f => f.Text)).Concat(easy.Readings.Keys)));
+        elsewhere = easy.Elsewhere;
+        if (elsewhere is not null && Pieces(elsewhere) is { } other)
+        {
+            // The closing verb of each name or keyword that holds the words for another city, when it says more than one kana (not き of きた).
+            moving.AddRange(phrases.Values.SelectMany(own => own)
+                .Where(p => p.Length > other.Length && Share(string.Concat(p), other) > 0 && p[^1].Length >= 2)
+                .Select(p => p[^1])
+                .Distinct(StringComparer.Ordinal));
+        }
     }
+
+    /// <summary>
+    /// A question of moving that names a place the city's words do not hold, before に, へ or から (とうきょう に
+    /// ひっこします, よこはま から ひっこして きました), read with the pack's words for another city in its stead (ほかの
+    /// まちへ, ほかの まちから): the easy versions say moving out and in that way, and a place's name is no word of them.
+    /// A word the catalog, its readings or the easy versions use (ちかく, しやくしょ, しおがま) or the city's dictionary
+    /// knows is no place; nor is one in a question without a verb of moving the pack's phrases go to another city with.
+    /// </summary>
+    internal string ReadElsewhere(string text)
+    {
+        if (elsewhere is null || moving.Count == 0 || !moving.Any(JapaneseText.Normalize(text).Contains))
+        {
+            return text;
+        }
+
+        return Place().Replace(text, m =>
+        {
+            var word = JapaneseText.Normalize(m.Groups["w"].Value);
+            if (known.Contains(word, StringComparison.Ordinal) || analysis.Analyze(word).Concepts.Any())
+            {
+                return m.Value;
+            }
+
+            // に and へ both say where to; the easy versions write へ.
+            return elsewhere + (m.Groups["p"].Value == "から" ? "から" : "へ");
+        });
+    }
+
+    // A word written apart (after the start, a space or a stop) right before に, へ or から, which stand apart too.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=^|[\s、。，,.!?！？])(?<w>[\p{IsHiragana}\p{IsKatakana}\p{IsCJKUnifiedIdeographs}ー]{2,}?)[ \u3000]*(?<p>に|へ|から)(?=[\s、。，,.!?！？]|$)")]
+    private static partial System.Text.RegularExpressions.Regex Place();
 
     /// <summary>A text with each kanji word of the readings replaced by its reading, longest first: 国民健康保険の加入 → こくみんけんこうほけんの加入.</summary>
     internal static string Read(string text, IReadOnlyList<string> words, IReadOnlyDictionary<string, string> readings)
@@ -111,7 +162,7 @@ public sealed partial class EasyIndex
     /// </summary>
     public IReadOnlyList<ProcedureHit> Search(string text, int max = 3)
     {
-        text = WithoutBecoming(text);
+        text = ReadElsewhere(WithoutBecoming(text));
         var all = phrases.Count + (max * 2);
         var hits = index.Search(text, all).ToDictionary(h => h.Item, h => h.Confidence);
         var joined = JoinKana(text);

@@ -11,8 +11,31 @@ namespace ShiogamaDx.Bot.Localization;
 /// </summary>
 public static class LanguageDetector
 {
-    // Characters that are only Simplified Chinese (their Japanese forms differ), and Chinese function words.
-    private const string ChineseOnly = "么这们个说对为时吗呢给让还过问题请码证书费办报领载儿产乡单卖发变员园围图团场处备头实导层岁师带广庆应开张归录怀态总户择换据护挂养农决况净减则刚创务动劳势华协卫厂厅历压县听启响哪圆坏块坚垃圾复够夺奋妇妈孙审宫寻尔尘尝币帅帮库废异弯弹彻忆恶惊惯戏战扩扫扰抢拥摇敌显晓暂杀杂权极构标树样桥梦检楼欢毁毕气汇汉汤沟泽洁测济浓涂润涨渐渔满灭灵灾烧热爱环现电疗离种积稳穷窝竞笔签简粮紧红约级纪纯纸线练组细织终经结给络绝统继续维综绿编缘缴网罗职联肠肤肾脑脏艺节苏苹范荣药获营蓝补观规视览觉计订认讨训议记讲许论设访评识诉诊词译试话询该详语误读课谁调谈谢贝负财责贤败货质购贵贷资赔赚赛赶践车轨轮软转轻较辆输边达迁运进远违连迟适选递遗邮邻释针钟钢钥钱铁银链销锁错键镇长门闭间闻阅队阳阴阶际陆陈险随隐难预领频额风飞饭饮饰馆驾验鱼鸟鸡龄龙做筛";
+    // Simplified forms Shift_JIS also holds (个, 儿, 气: rare in Japanese, common in Chinese); every other character
+    // only Chinese writes is told by NotJapanese.
+    private const string ChineseOnly = "个儿广据挂决况厂听坏弯梦楼气粮网苹范赶践随做";
+
+    /// <summary>
+    /// The Han characters a Japanese keyboard does not type: those outside Shift_JIS (code page 932, the JIS kanji
+    /// with the vendors' additions), as most simplified forms are (从, 盐, 灶, 么, 办). Read once, for the whole block.
+    /// </summary>
+    private static readonly Lazy<System.Collections.BitArray> NotJapanese = new(() =>
+    {
+        var sjis = CodePagesEncodingProvider.Instance.GetEncoding(932, new EncoderReplacementFallback("?"), DecoderFallback.ReplacementFallback)!;
+        var bits = new System.Collections.BitArray(0x9FFF - 0x4E00 + 1);
+        var one = new char[1];
+        for (var c = '\u4E00'; c <= '\u9FFF'; c++)
+        {
+            one[0] = c;
+            bits[c - 0x4E00] = sjis.GetBytes(one) is [(byte)'?'];
+        }
+
+        return bits;
+    });
+
+    /// <summary>Whether a Han character is one only Chinese writes (see <see cref="NotJapanese"/> and <see cref="ChineseOnly"/>).</summary>
+    internal static bool IsChineseOnly(char c) =>
+        c is >= '\u4E00' and <= '\u9FFF' && (NotJapanese.Value[c - 0x4E00] || ChineseOnly.Contains(c, StringComparison.Ordinal));
     // With Han characters only: words of a Chinese sentence that a Japanese message of kanji alone (住民票請求, 要介護認定,
     // 国民健康保険 加入) does not hold, as Japanese writes them with kana or other characters (之前 → 前に, 以后 → 以後, 我 → 私).
     private static readonly string[] ChineseWords = ["怎么", "什么", "哪里", "哪儿", "可以", "我们", "需要", "想要", "的", "了吗", "吗", "呢", "在哪", "多少",
@@ -49,7 +72,7 @@ public static class LanguageDetector
             else if (c is >= '\u4E00' and <= '\u9FFF')
             {
                 han++;
-                chineseOnly += ChineseOnly.Contains(c, StringComparison.Ordinal) ? 1 : 0;
+                chineseOnly += IsChineseOnly(c) ? 1 : 0;
             }
             else if (char.IsAsciiLetter(c) || (c >= '\u00C0' && c <= '\u024F') || (c >= '\u1E00' && c <= '\u1EFF'))
             {

@@ -32,7 +32,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [Theory]
     [InlineData("easy", 0.95)]
     [InlineData("en", 1.0)]
-    [InlineData("zh", 0.96)]
+    [InlineData("zh", 1.0)]
     [InlineData("ko", 1.0)]
     [InlineData("vi", 1.0)]
     [InlineData("pt", 0.96)]
@@ -43,7 +43,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("tl-fresh", 0.95)]
     // Held-out sets of the sixth session (written before its changes, run once at its end, after 0a721f8): easy-blind
     // 33/48 (part 1 21/28, part 2 12/20), pt-blind 12/15, tl-blind 10/13.
-    [InlineData("easy-blind", 0.95)]
+    [InlineData("easy-blind", 0.97)]
     // Eighth session: how wholly a question holds an entry's own name or keyword weighs in (ForeignIndex.NameWeight):
     // ko 28 -> 30/30, vi 28 -> 29/30, pt-blind 13 -> 12/15 (a tie between birth registration and baby checkups, both
     // holding half a keyword of "bebê", flipped), the rest unchanged; pt-blind's floor lowered for that one question.
@@ -66,11 +66,21 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // English -ing/-ed, Portuguese -amento, Tagalog nagka-: en-dev3 9/10, pt-dev3 10/12, tl-dev3 12/15, vi-dev3 14/15.
     // Easy everyday words for near neighbours (すこしの あいだ, とりに, かりる, なくなった, もんく, ひりょう …): easy-dev3
     // 6 -> 12/15, easy-blind 39 -> 46/48, easy-fresh 53 -> 54/57 (floors of both raised), easy 58/60 unchanged.
-    [InlineData("easy-dev3", 0.80)]
+    [InlineData("easy-dev3", 0.86)]
     [InlineData("en-dev3", 0.90)]
     [InlineData("pt-dev3", 0.83)]
     [InlineData("tl-dev3", 0.80)]
     [InlineData("vi-dev3", 0.93)]
+    // Dev sets of the fourteenth session (written and committed before its changes; tuned on): floors as first measured
+    // (on 0468aec: easy-dev4 25/28, vi-dev4 14/14, tl-dev4 11/14, zh-dev4 9/14, ko-dev4 12/14). A Han character outside
+    // Shift_JIS read as Chinese, an easy question's unknown place before に/へ/から read as another city, the bulky-waste
+    // items translated (3a24b1f … 84dcc99): easy-dev4 26/28, easy-dev3 13/15, zh-dev4 11/14, ko-dev4 13/14, zh 30/30;
+    // held-out (run once, totals only) easy-blind 46 -> 47/48, every fresh and fresh2 set unchanged (floors raised to these).
+    [InlineData("easy-dev4", 0.92)]
+    [InlineData("vi-dev4", 1.0)]
+    [InlineData("tl-dev4", 0.78)]
+    [InlineData("zh-dev4", 0.78)]
+    [InlineData("ko-dev4", 0.92)]
     public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)
     {
         var rows = File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv"))

@@ -138,6 +138,11 @@ public sealed class LanguagePackTests
     [InlineData("Paano po kumuha ng sertipiko?", "tl")]
     [InlineData("搬走之前要停水", "zh")] // Han only, with words Japanese writes otherwise (之前, 要 … 前に)
     [InlineData("我想办住民票", "zh")]
+    [InlineData("盐灶市役所", "zh")] // Han only, with characters Shift_JIS does not hold (盐, 灶): simplified forms
+    [InlineData("手续费", "zh")]
+    [InlineData("塩竈市役所", null)] // the same in Japanese: every character one a Japanese keyboard types
+    [InlineData("鹽竈神社", null)]
+    [InlineData("髙橋", null)] // a vendor's addition to Shift_JIS, in Japanese names
     [InlineData("住民票をとりたい", "ja")]
     [InlineData("要介護認定申請", null)] // Japanese in kanji alone is not taken for Chinese
     [InlineData("国民健康保険 加入", null)]

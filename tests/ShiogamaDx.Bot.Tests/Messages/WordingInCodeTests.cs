@@ -44,6 +44,7 @@ public sealed partial class WordingInCodeTests
         ["EasyIndex.cs:Plain"] = "polite verb endings (ました, ます) an easy question is read without, never sent",
         ["EasyIndex.cs:PlainPast"] = "the plain past endings (んだ, った …) a polite verb is read as, never sent",
         ["EasyIndex.cs:PlainPresent"] = "the plain present endings a polite verb is read as, never sent",
+        ["EasyIndex.cs:ReadElsewhere"] = "the particles (へ, から) a place a question moves to or from is read with, never sent",
         ["EasyJapaneseLinter.cs:Everyday"] = "the everyday kanji list the linter reads",
         ["EasyJapaneseLinter.cs:Check"] = "the linter's findings for the person writing easy versions (check content)",
         ["EasyJapaneseLinter.cs:WithoutReadings"] = "the reading pattern （よみ） the linter removes",
