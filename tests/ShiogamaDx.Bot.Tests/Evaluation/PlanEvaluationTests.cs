@@ -76,6 +76,14 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
     [Fact]
     public Task DevPlanSet4_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-dev4.tsv", DevFloor4);
 
+    [Theory]
+    [InlineData("計画（参考資料 アクションプランの実績 基本方針2 施策4）", "参考資料 > 基本方針2 > 施策4", true)]
+    [InlineData("塩竈市DX推進プラン 4. 塩竈市DX推進プラン ＞ (1) 計画期間）", "(1)計画期間", true)]
+    [InlineData("計画 ＞ （１）", "(1)", true)]
+    [InlineData("計画（参考資料 基本方針2 施策14）", "参考資料 > 基本方針2 > 施策1", false)]
+    public void Citation_ClosedByItsBracket_IsJudgedByItsPath(string citation, string expected, bool matches) =>
+        Assert.Equal(matches, DocumentEvaluationTests.Matches(Unwrapped(citation), expected));
+
     private async Task EvaluateAsync(string file, double floor, bool showMisses = true)
     {
         var rows = File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", file))
@@ -114,7 +122,7 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
             }
 
             covered++;
-            if (citations.Count > 0 && DocumentEvaluationTests.Matches(citations[0], expected))
+            if (citations.Count > 0 && DocumentEvaluationTests.Matches(Unwrapped(citations[0]), expected))
             {
                 hit1++;
             }
@@ -135,5 +143,20 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
 
         misses.ForEach(m => output.WriteLine("MISS " + m));
         Assert.True(share >= floor, $"{file}: hit@1 {share:P1} under {floor:P0}:\n{string.Join("\n", misses)}");
+    }
+
+    /// <summary>
+    /// The citation without the bracket that closes it (「計画（参考資料 … 基本方針2 施策4）」 of the KPI answer): the judge's
+    /// rule reads a digit before 「)」 as the end of 「(1)」 and would not find 施策4 in it. A bracket closing 「(1)」 is kept.
+    /// </summary>
+    internal static string Unwrapped(string citation)
+    {
+        if (citation.Length < 2 || citation[^1] is not (')' or '）') || !char.IsDigit(citation[^2]))
+        {
+            return citation;
+        }
+
+        var open = citation.LastIndexOfAny(['(', '（']);
+        return open >= 0 && citation[(open + 1)..^1].All(char.IsDigit) ? citation : citation[..^1];
     }
 }
