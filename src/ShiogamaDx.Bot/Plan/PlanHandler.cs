@@ -26,7 +26,9 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
     ];
 
     // Normalised words that name the plan itself (as 生成AI and 手引き name the guideline): a question naming it is the plan's.
-    private static readonly string[] NameWords = ["ぷらん", "dx推進"];
+    // The parts a plan is made of (its 基本理念, 基本方針 and 施策, its 推進体制) name it as well: a question asking for them
+    // asks for the plan's, though another document quoting the plan holds its words too (the guideline's 1.1 cites 基本方針2).
+    private static readonly string[] NameWords = ["ぷらん", "dx推進", "基本理念", "基本方針", "施策", "推進体制"];
 
     private static readonly string[] DefinitionWords = ["とは", "って何", "ってなに", "何のこと", "どういうもの", "どんなもの", "意味", "定義", "の略"];
 
