@@ -197,6 +197,15 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
             sections.Insert(0, glossary);
         }
 
+        // Otherwise the text goes first when it holds as much of the question as a glossary entry: the entry, short and
+        // titled by its word, outranks by length alone a section saying what the plan does with the word.
+        else if (!definition && sections.Count > 1 && IsGlossary(sections[0])
+            && sections.FirstOrDefault(s => !IsGlossary(s) && s.Coverage >= sections[0].Coverage) is { } text)
+        {
+            sections.Remove(text);
+            sections.Insert(0, text);
+        }
+
         return sections.Take(3).ToList();
     }
 
