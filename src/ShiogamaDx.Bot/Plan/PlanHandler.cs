@@ -70,7 +70,7 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
         // Naming the plan (or asking what a word means) with a section holding half the question beats the guideline's
         // 0.6; without such a word the plan answers only a question it holds most of and nobody else takes.
         // 「〜とは」 of a word the glossary or the plan's text explains; a 事業's own name is the KPI overview's as well.
-        var definition = DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
+        var definition = AsksMeaning(turn.Normalized);
         var named = PlanWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal))
             || (definition && ProjectOf(confident[0].Section, kpis.Catalog) is null);
         // Without such a word, a section holding every word of the question the plan writes anywhere answers at half the
@@ -104,7 +104,7 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
     public double Coverage(Turn turn)
     {
         var confident = Confident(turn);
-        var definition = DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
+        var definition = AsksMeaning(turn.Normalized);
         var share = confident.FirstOrDefault(s => definition || !IsGlossary(s))?.Coverage ?? 0;
         // Named, the passage's share is added, as the guideline does: of two documents a question names, the one holding more answers.
         return confident.Count == 0 ? 0
@@ -180,7 +180,7 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
     private List<RankedSection> Confident(Turn turn)
     {
         var previous = PreviousPlanWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
-        var definition = DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
+        var definition = AsksMeaning(turn.Normalized);
         var sections = Search(turn).Sections
             .Where(s => s.Coverage >= library.SearchOptions.MinCoverage)
             .Select(s => !previous && s.Section.Label.StartsWith("参考資料", StringComparison.Ordinal) ? s with { Score = s.Score * PreviousPlanWeight } : s)
@@ -190,7 +190,7 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
 
         // 「〜とは」「〜の意味は」: the meaning of a word is the glossary's to give when it holds as much of the question as the
         // best section (a 事業 sheet using the word names it; the glossary says what it is).
-        if (sections.Count > 1 && DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal))
+        if (sections.Count > 1 && AsksMeaning(turn.Normalized)
             && sections.FirstOrDefault(IsGlossary) is { } glossary && glossary != sections[0] && glossary.Coverage >= sections[0].Coverage)
         {
             sections.Remove(glossary);
@@ -209,8 +209,17 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
         return sections.Take(3).ToList();
     }
 
+    /// <summary>
+    /// The question asks what a word means: 「〜とは」「〜の意味」, or 「Xって … 何？」 with words between (「クラウドってざっくり言うと何」).
+    /// </summary>
+    private static bool AsksMeaning(string normalized) =>
+        DefinitionWords.Any(w => normalized.Contains(w, StringComparison.Ordinal)) || WhatIsIt().IsMatch(normalized);
+
     private static bool IsGlossary(RankedSection ranked) =>
         ranked.Section.HeadingPath.Append(ranked.Section.Title).Any(h => GlossaryWords.Any(g => h.Contains(g, StringComparison.Ordinal)));
+
+    [GeneratedRegex(@"って[^何]*(何|なに)(ですか|なの)?$")]
+    private static partial Regex WhatIsIt();
 
     [GeneratedRegex(@"基本方針(?<policy>\d) 施策(?<measure>\d{1,2})(?!\d)")]
     private static partial Regex SheetLabel();
