@@ -39,8 +39,10 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
     // too). A floor well below any figure, only against a collapse; the figure is reported in docs/evaluation.md.
     private const double FreshFloor = 0.5;
 
-    // plan-dev4.tsv: no figure yet when it was added (the floor is set to the first measured figure, rounded down).
-    private const double DevFloor4 = 0.0;
+    // plan-dev4.tsv (session 14): 37/71 covered right first and 6/12 uncovered refused on main 0468aec; 39/71 once a
+    // citation closed by its bracket was judged by its path; 41/71 after session 14's changes (the plan's parts name it,
+    // the text before a glossary entry holding as much, 「Xって…何」 a meaning). The floor is that figure rounded down.
+    private const double DevFloor4 = 0.57;
 
     [Fact]
     public Task PlanSet_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-questions.tsv", Floor);
