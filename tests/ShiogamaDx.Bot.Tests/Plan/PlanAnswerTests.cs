@@ -50,15 +50,6 @@ public sealed class PlanAnswerTests(KpiLookupHost host) : IClassFixture<KpiLooku
     }
 
     [Fact]
-    public async Task AWordsMeaning_AskedWithWordsBetweenってAnd何_IsTheGlossarys()
-    {
-        // 「Xって … 何？」 asks what X means: the glossary's entry answers, not the 事業 sheet that writes クラウド化.
-        var text = ReplyText.Of(await app.SayAsync(Audience.Staff, "plan-meaning-between", "クラウドってひと言で言うと何？"));
-
-        Assert.Contains("用語集 ＞ クラウド", text, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task AQuestionNamingThePlanAndGenerativeAi_IsAnsweredByThePlanSheet_NotTheGuidelinesRefusal()
     {
         // Both documents are named (プラン, 生成AI): the one with a passage holding the question answers. Before, the tie of
