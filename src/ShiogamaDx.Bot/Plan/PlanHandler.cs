@@ -26,7 +26,9 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
     ];
 
     // Normalised words that name the plan itself (as 生成AI and 手引き name the guideline): a question naming it is the plan's.
-    private static readonly string[] NameWords = ["ぷらん", "dx推進"];
+    // The parts a plan is made of (its 基本理念, 基本方針 and 施策, its 推進体制) name it as well: a question asking for them
+    // asks for the plan's, though another document quoting the plan holds its words too (the guideline's 1.1 cites 基本方針2).
+    private static readonly string[] NameWords = ["ぷらん", "dx推進", "基本理念", "基本方針", "施策", "推進体制"];
 
     private static readonly string[] DefinitionWords = ["とは", "って何", "ってなに", "何のこと", "どういうもの", "どんなもの", "意味", "定義", "の略"];
 
@@ -68,7 +70,7 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
         // Naming the plan (or asking what a word means) with a section holding half the question beats the guideline's
         // 0.6; without such a word the plan answers only a question it holds most of and nobody else takes.
         // 「〜とは」 of a word the glossary or the plan's text explains; a 事業's own name is the KPI overview's as well.
-        var definition = DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
+        var definition = AsksMeaning(turn.Normalized);
         var named = PlanWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal))
             || (definition && ProjectOf(confident[0].Section, kpis.Catalog) is null);
         // Without such a word, a section holding every word of the question the plan writes anywhere answers at half the
@@ -102,7 +104,7 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
     public double Coverage(Turn turn)
     {
         var confident = Confident(turn);
-        var definition = DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
+        var definition = AsksMeaning(turn.Normalized);
         var share = confident.FirstOrDefault(s => definition || !IsGlossary(s))?.Coverage ?? 0;
         // Named, the passage's share is added, as the guideline does: of two documents a question names, the one holding more answers.
         return confident.Count == 0 ? 0
@@ -178,7 +180,7 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
     private List<RankedSection> Confident(Turn turn)
     {
         var previous = PreviousPlanWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
-        var definition = DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal));
+        var definition = AsksMeaning(turn.Normalized);
         var sections = Search(turn).Sections
             .Where(s => s.Coverage >= library.SearchOptions.MinCoverage)
             .Select(s => !previous && s.Section.Label.StartsWith("参考資料", StringComparison.Ordinal) ? s with { Score = s.Score * PreviousPlanWeight } : s)
@@ -188,18 +190,36 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
 
         // 「〜とは」「〜の意味は」: the meaning of a word is the glossary's to give when it holds as much of the question as the
         // best section (a 事業 sheet using the word names it; the glossary says what it is).
-        if (sections.Count > 1 && DefinitionWords.Any(w => turn.Normalized.Contains(w, StringComparison.Ordinal))
+        if (sections.Count > 1 && AsksMeaning(turn.Normalized)
             && sections.FirstOrDefault(IsGlossary) is { } glossary && glossary != sections[0] && glossary.Coverage >= sections[0].Coverage)
         {
             sections.Remove(glossary);
             sections.Insert(0, glossary);
         }
 
+        // Otherwise the text goes first when it holds as much of the question as a glossary entry: the entry, short and
+        // titled by its word, outranks by length alone a section saying what the plan does with the word.
+        else if (!definition && sections.Count > 1 && IsGlossary(sections[0])
+            && sections.FirstOrDefault(s => !IsGlossary(s) && s.Coverage >= sections[0].Coverage) is { } text)
+        {
+            sections.Remove(text);
+            sections.Insert(0, text);
+        }
+
         return sections.Take(3).ToList();
     }
 
+    /// <summary>
+    /// The question asks what a word means: 「〜とは」「〜の意味」, or 「Xって … 何？」 with words between (「クラウドってざっくり言うと何」).
+    /// </summary>
+    private static bool AsksMeaning(string normalized) =>
+        DefinitionWords.Any(w => normalized.Contains(w, StringComparison.Ordinal)) || WhatIsIt().IsMatch(normalized);
+
     private static bool IsGlossary(RankedSection ranked) =>
         ranked.Section.HeadingPath.Append(ranked.Section.Title).Any(h => GlossaryWords.Any(g => h.Contains(g, StringComparison.Ordinal)));
+
+    [GeneratedRegex(@"って[^何]*(何|なに)(ですか|なの)?$")]
+    private static partial Regex WhatIsIt();
 
     [GeneratedRegex(@"基本方針(?<policy>\d) 施策(?<measure>\d{1,2})(?!\d)")]
     private static partial Regex SheetLabel();

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Guidelines;
 using ShiogamaDx.Bot.Tests.Conversations;
 using ShiogamaDx.Bot.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -8,7 +10,8 @@ namespace ShiogamaDx.Bot.Tests.Evaluation;
 /// <summary>
 /// Issue #22's set (plan-questions.tsv, committed before the plan was content): staff questions about the plan itself,
 /// asked of the real host with its bundled content. Right when the answer's first 出典 line is the expected section of the
-/// plan (the rule of the Documents sets). Run alone:
+/// plan (the rule of the Documents sets); a question marked "-" (the plan does not answer it) is right when the bot
+/// refuses, and refusals are reported apart from hit@1 on the covered questions. Run alone:
 /// dotnet test ShiogamaDx.Bot.sln --filter "FullyQualifiedName~PlanEvaluation" --logger "console;verbosity=detailed"
 /// </summary>
 public sealed class PlanEvaluationTests(ITestOutputHelper output)
@@ -35,6 +38,11 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
     // plan-fresh.tsv is the held-out set since the seventh pass (plan-heldout's misses had been read, so it is a dev set
     // too). A floor well below any figure, only against a collapse; the figure is reported in docs/evaluation.md.
     private const double FreshFloor = 0.5;
+
+    // plan-dev4.tsv (session 14): 37/71 covered right first and 6/12 uncovered refused on main 0468aec; 39/71 once a
+    // citation closed by its bracket was judged by its path; 41/71 after session 14's changes (the plan's parts name it,
+    // the text before a glossary entry holding as much, 「Xって…何」 a meaning). The floor is that figure rounded down.
+    private const double DevFloor4 = 0.57;
 
     [Fact]
     public Task PlanSet_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-questions.tsv", Floor);
@@ -63,6 +71,21 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
     [Fact]
     public Task FreshPlanSet3_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-fresh3.tsv", FreshFloor, showMisses: false);
 
+    /// <summary>
+    /// plan-dev4.tsv: 83 staff questions in everyday words (71 the plan answers, 12 it does not), written on 2026-12-05
+    /// (session 14) before any change of that session, without opening the held-out sets. A dev set: misses shown.
+    /// </summary>
+    [Fact]
+    public Task DevPlanSet4_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-dev4.tsv", DevFloor4);
+
+    [Theory]
+    [InlineData("計画（参考資料 アクションプランの実績 基本方針2 施策4）", "参考資料 > 基本方針2 > 施策4", true)]
+    [InlineData("塩竈市DX推進プラン 4. 塩竈市DX推進プラン ＞ (1) 計画期間）", "(1)計画期間", true)]
+    [InlineData("計画 ＞ （１）", "(1)", true)]
+    [InlineData("計画（参考資料 基本方針2 施策14）", "参考資料 > 基本方針2 > 施策1", false)]
+    public void Citation_ClosedByItsBracket_IsJudgedByItsPath(string citation, string expected, bool matches) =>
+        Assert.Equal(matches, DocumentEvaluationTests.Matches(Unwrapped(citation), expected));
+
     private async Task EvaluateAsync(string file, double floor, bool showMisses = true)
     {
         var rows = File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", file))
@@ -73,29 +96,69 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
         Assert.True(rows.Count >= 40, $"{file} has {rows.Count} questions; issue #22 asks for at least 40");
 
         using var app = new BotApplication();
+        // A refusal, as the Documents sets judge it: no 出典 and the guideline's not-found answer or the staff menu's
+        // 「分かりませんでした」. Right only for a question the set marks "-" (the plan does not answer it).
+        var refusal = app.WithScope(s => s.GetRequiredService<GuidelineAnswerer>().Refusal);
+        var refusalOpening = refusal[..(refusal.IndexOf('。', StringComparison.Ordinal) + 1)];
+        var notUnderstood = app.Services.GetRequiredService<DialogCatalog>().Menus.Staff.NotUnderstood;
         var misses = new List<string>();
-        var n = 0;
+        int covered = 0, hit1 = 0, uncovered = 0, refused = 0, n = 0;
         foreach (var row in rows)
         {
             Assert.Equal(2, row.Length);
             var (question, expected) = (row[0], row[1]);
             var text = ReplyText.Of(await app.SayAsync(Audience.Staff, $"plan-{n++}", question));
             var citations = DocumentEvaluationTests.Citations(text);
-            if (citations.Count == 0 || !DocumentEvaluationTests.Matches(citations[0], expected))
+            var wasRefused = citations.Count == 0 && (text.StartsWith(refusalOpening, StringComparison.Ordinal) || text.StartsWith(notUnderstood, StringComparison.Ordinal));
+            var got = citations.Count > 0 ? citations[0] : wasRefused ? "(refused)" : "(no citation) " + text.Split('\n')[0];
+            if (expected == "-")
             {
-                misses.Add($"{question}\twant {expected}\tgot {(citations.Count > 0 ? citations[0] : "(no citation) " + text.Split('\n')[0])}");
+                uncovered++;
+                refused += wasRefused ? 1 : 0;
+                if (!wasRefused)
+                {
+                    misses.Add($"NOT-REFUSED\t{question}\tgot {got}");
+                }
+
+                continue;
+            }
+
+            covered++;
+            if (citations.Count > 0 && DocumentEvaluationTests.Matches(Unwrapped(citations[0]), expected))
+            {
+                hit1++;
+            }
+            else
+            {
+                misses.Add($"{question}\twant {expected}\tgot {got}");
             }
         }
 
-        var hit1 = 1.0 - ((double)misses.Count / rows.Count);
-        output.WriteLine($"Plan evaluation {file}: {rows.Count - misses.Count}/{rows.Count} right section first = {hit1:P1} (floor {floor:P0}, target 90 %)");
+        var share = (double)hit1 / covered;
+        var refusedLine = uncovered == 0 ? "" : $"; not covered {uncovered}: refused {refused}; all {hit1 + refused}/{rows.Count} = {(double)(hit1 + refused) / rows.Count:P1}";
+        output.WriteLine($"Plan evaluation {file}: {hit1}/{covered} right section first = {share:P1} (floor {floor:P0}, target 90 %){refusedLine}");
         if (!showMisses)
         {
-            Assert.True(hit1 >= floor, $"{file}: hit@1 {hit1:P1} under {floor:P0} (misses not shown: held out)");
+            Assert.True(share >= floor, $"{file}: hit@1 {share:P1} under {floor:P0} (misses not shown: held out)");
             return;
         }
 
         misses.ForEach(m => output.WriteLine("MISS " + m));
-        Assert.True(hit1 >= floor, $"{file}: hit@1 {hit1:P1} under {floor:P0}:\n{string.Join("\n", misses)}");
+        Assert.True(share >= floor, $"{file}: hit@1 {share:P1} under {floor:P0}:\n{string.Join("\n", misses)}");
+    }
+
+    /// <summary>
+    /// The citation without the bracket that closes it (「計画（参考資料 … 基本方針2 施策4）」 of the KPI answer): the judge's
+    /// rule reads a digit before 「)」 as the end of 「(1)」 and would not find 施策4 in it. A bracket closing 「(1)」 is kept.
+    /// </summary>
+    internal static string Unwrapped(string citation)
+    {
+        if (citation.Length < 2 || citation[^1] is not (')' or '）') || !char.IsDigit(citation[^2]))
+        {
+            return citation;
+        }
+
+        var open = citation.LastIndexOfAny(['(', '（']);
+        return open >= 0 && citation[(open + 1)..^1].All(char.IsDigit) ? citation : citation[..^1];
     }
 }
