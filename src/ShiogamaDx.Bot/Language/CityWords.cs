@@ -34,20 +34,14 @@ public sealed class CityWords
         var actionGroups = (actions ?? []).ToList();
         this.actions.UnionWith(actionGroups.Select(ConceptOf).OfType<string>());
 
-        var allGroups = actionGroups.Concat(groups).ToList();
-        var fillerKeys = fillers.Select(JapaneseText.Normalize).Where(f => f.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-        var listed = allGroups.SelectMany(g => g).Select(JapaneseText.Normalize).Concat(fillerKeys).ToHashSet(StringComparer.Ordinal);
-        foreach (var group in allGroups)
+        foreach (var group in actionGroups.Concat(groups))
         {
             var written = group.Select(w => (Key: JapaneseText.Normalize(w), Kana: IsWrittenAsLoanWord(w))).Where(v => v.Key.Length > 0).ToList();
-            if (written.Count == 0)
+            var normalized = written.Select(v => v.Key).Distinct(StringComparer.Ordinal).ToList();
+            if (normalized.Count == 0)
             {
                 continue;
             }
-
-            // A verb the list writes in hiragana (すてる, はいる) is typed conjugated (すてられて, はいりたい): its forms are the group's too.
-            written.AddRange(VerbForms(written.Where(v => !v.Kana).Select(v => v.Key).ToList()).Where(f => !listed.Contains(f)).Select(f => (f, false)));
-            var normalized = written.Select(v => v.Key).Distinct(StringComparer.Ordinal).ToList();
 
             var concept = normalized[0];
             foreach (var variant in normalized)
@@ -82,44 +76,8 @@ public sealed class CityWords
             list.Sort((a, b) => b.Variant.Length.CompareTo(a.Variant.Length));
         }
 
-        Fillers = fillerKeys.OrderByDescending(f => f.Length).ToList();
-    }
-
-    // The kana a verb's stem takes in its conjugations, by its dictionary form's last kana (godan verbs): 入る → 入り,
-    // 入っ, 入ら, 入れ, 入ろ.
-    private static readonly Dictionary<char, string> GodanForms = new()
-    {
-        ['う'] = "いっわえお", ['く'] = "きいかけこ", ['ぐ'] = "ぎいがげ", ['す'] = "しさせそ", ['つ'] = "ちったて",
-        ['む'] = "みんまめ", ['ぶ'] = "びんばべ", ['る'] = "りっられろ",
-    };
-
-    // An ichidan verb (捨てる, 借りる) drops its る and takes these: 捨てた, 捨てて, 捨てられ, 捨てない, 捨てます.
-    private const string IchidanForms = "たてらなまよれず";
-
-    /// <summary>
-    /// The conjugated stems of the group's verbs written in hiragana (three kana at least, so a form keeps two of the
-    /// stem's): a verb is a hiragana word ending in a dictionary form's kana whose group also writes a verb in kanji
-    /// (捨てる beside すてる). Whether a る-verb is ichidan is read from that kanji form: two kana or more after the
-    /// kanji (捨てる, 借りる) is ichidan, one (入る, 作る) is godan.
-    /// </summary>
-    private static IEnumerable<string> VerbForms(IReadOnlyList<string> group)
-    {
-        var kanjiVerbs = group.Where(w => w.Length >= 2 && JapaneseText.IsKanji(w[0]) && GodanForms.ContainsKey(w[^1]) && JapaneseText.IsHiragana(w[^1])).ToList();
-        if (kanjiVerbs.Count == 0)
-        {
-            yield break;
-        }
-
-        var ichidan = kanjiVerbs.Any(w => w[^1] == 'る' && w.Length >= 3 && JapaneseText.IsHiragana(w[^2]) && "いきしちにひみりぎじびぴえけせてねへめれげぜでべぺ".Contains(w[^2]));
-        foreach (var verb in group.Where(w => w.Length >= 3 && w.All(JapaneseText.IsHiragana) && GodanForms.ContainsKey(w[^1])))
-        {
-            var stem = verb[..^1];
-            var endings = verb[^1] == 'る' && ichidan ? IchidanForms : GodanForms[verb[^1]];
-            foreach (var ending in endings)
-            {
-                yield return stem + ending;
-            }
-        }
+        Fillers = fillers.Select(JapaneseText.Normalize).Where(f => f.Length > 0).Distinct(StringComparer.Ordinal)
+            .OrderByDescending(f => f.Length).ToList();
     }
 
     public static CityWords Empty { get; } = new([], []);

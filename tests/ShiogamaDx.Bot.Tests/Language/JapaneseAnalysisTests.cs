@@ -83,21 +83,6 @@ public sealed class JapaneseAnalysisTests
         Assert.Equal(expected is null ? [] : [expected], analysis.Analyze(text).Concepts.Select(t => t.Text));
     }
 
-    // A verb the list writes in hiragana is read conjugated too; ichidan or godan is read from its kanji form (捨てる:
-    // すてられ; 入る: はいり), and a group without a kanji verb is no verb (ほんせき is not conjugated).
-    [Theory]
-    [InlineData("ごみがすてられてる", "捨てる")]
-    [InlineData("保険にはいりたい", "入る")]
-    [InlineData("すてりたい", null)]
-    [InlineData("ほんせかない", null)]
-    public void AVerbOfTheList_TypedConjugatedInHiragana_IsRead(string text, string? expected)
-    {
-        var words = new CityWords([["捨てる", "すてる"], ["入る", "はいる"], ["本籍", "ほんせき"]], []);
-        using var analysis = new JapaneseAnalysis(words);
-
-        Assert.Equal(expected is null ? [] : [expected], analysis.Analyze(text).Concepts.Select(t => t.Text));
-    }
-
     // The best cover of the stretch, not the first word met: いけん (意見) would eat the start of けんしん (健診).
     [Fact]
     public void InsideHiragana_TheWordsThatCoverMost_AreRead()
