@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Language;
 using ShiogamaDx.Bot.Messages;
 
 namespace ShiogamaDx.Bot.Classes;
@@ -111,10 +112,32 @@ public sealed class ClassesHandler(ClassBooking booking, ClassSurveys surveys, I
         }
 
         var device = Has(n, DeviceWords);
-        var classWord = Has(n, ClassWords);
+        var classWord = Has(n, ClassWords) && !OtherSubjectsClass(n);
         var listed = device && classWord ? 1.0 : device && Has(n, LearningWords) ? 0.8 : classWord && n.Length <= 12 ? 0.6 : 0;
         var help = Has(n, CannotComeWords) || (!classWord && Has(n, SomeoneWords));
         return listed == 0 ? (0, Intent.None) : (help ? Math.Min(listed, 0.55) : listed, Intent.List);
+    }
+
+    // A class word written right after a kanji noun names that subject's class (料理教室, 書道講座, 英会話教室): this
+    // chat's classes are about smartphones, and a device word (スマホ教室) is read before this is asked. Only when every
+    // class word in the text is so written: 料理教室のあとでスマホの教室 still asks for the classes.
+    private static bool OtherSubjectsClass(string n)
+    {
+        var found = false;
+        foreach (var word in ClassWords.Where(w => JapaneseText.IsKanji(w[0])))
+        {
+            for (var at = n.IndexOf(word, StringComparison.Ordinal); at >= 0; at = n.IndexOf(word, at + word.Length, StringComparison.Ordinal))
+            {
+                if (at == 0 || !JapaneseText.IsKanji(n[at - 1]))
+                {
+                    return false;
+                }
+
+                found = true;
+            }
+        }
+
+        return found;
     }
 
     private static bool Has(string n, params string[] words) => words.Any(w => n.Contains(w, StringComparison.Ordinal));

@@ -18,6 +18,8 @@ public sealed class CityWords
     // made it a loan word and is found inside native words (わたくし), so it matches only text written the same way.
     private readonly Dictionary<char, List<(string Variant, string Concept, bool Kana)>> byFirst = [];
     private readonly Dictionary<string, List<string>> readings = new(StringComparer.Ordinal);
+    // Each concept's words that end in kanji (障害者手帳), for a word typed with its start in hiragana.
+    private readonly Dictionary<string, List<string>> wordsOf = new(StringComparer.Ordinal);
     private readonly HashSet<string> actions = new(StringComparer.Ordinal);
     private readonly HashSet<string> places = new(StringComparer.Ordinal);
     private readonly List<string> elsewhere;
@@ -57,6 +59,13 @@ public sealed class CityWords
             {
                 readings[concept] = kana = [];
             }
+
+            if (!wordsOf.TryGetValue(concept, out var kanjiWords))
+            {
+                wordsOf[concept] = kanjiWords = [];
+            }
+
+            kanjiWords.AddRange(normalized.Where(v => JapaneseText.IsKanji(v[^1])));
 
             // Readings are what was written in hiragana: a loan word's key (タクシー → たくし) is no reading.
             kana.AddRange(written.Where(v => !v.Kana && v.Key.All(JapaneseText.IsHiragana)).Select(v => v.Key).Distinct(StringComparer.Ordinal));
@@ -118,8 +127,78 @@ public sealed class CityWords
             {
                 yield return mixed;
             }
+
+            foreach (var mixed in ReadingThenKanjiAt(key, at, candidates))
+            {
+                yield return mixed;
+            }
         }
     }
+
+    /// <summary>
+    /// A word of the list written half in its reading the other way round, its start in hiragana and its kanji last
+    /// (しょうがいしゃ手帳 for 障害者手帳: people convert the part they know how to write): the hiragana is the start of a
+    /// reading of the word's group, at least one kana for each character it stands for and two at least, and the kanji
+    /// after it are the last characters of one of the group's kanji words.
+    /// </summary>
+    private IEnumerable<(int Length, string Concept, bool Kana)> ReadingThenKanjiAt(string key, int at, List<(string Variant, string Concept, bool Kana)> candidates)
+    {
+        if (!JapaneseText.IsHiragana(key[at]))
+        {
+            yield break;
+        }
+
+        var kanaEnd = at;
+        while (kanaEnd < key.Length && JapaneseText.IsHiragana(key[kanaEnd]))
+        {
+            kanaEnd++;
+        }
+
+        var kanjiEnd = kanaEnd;
+        while (kanjiEnd < key.Length && JapaneseText.IsKanji(key[kanjiEnd]))
+        {
+            kanjiEnd++;
+        }
+
+        if (kanjiEnd == kanaEnd)
+        {
+            yield break;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (reading, concept, kana) in candidates)
+        {
+            if (kana || kanaEnd - at < 2 || !reading.All(JapaneseText.IsHiragana) || !seen.Add(concept))
+            {
+                continue;
+            }
+
+            var longest = 0;
+            foreach (var word in WordsOf(concept).Where(w => JapaneseText.IsKanji(w[^1])))
+            {
+                // The kanji the text writes (k of them, right after its hiragana) end the word; the hiragana before stand
+                // for the word's characters before them and begin one of the group's readings.
+                for (var k = Math.Min(kanjiEnd - kanaEnd, word.Length - 1); k >= 1; k--)
+                {
+                    var kanaLength = kanaEnd - at;
+                    if (kanaLength >= word.Length - k && word[^k..].All(JapaneseText.IsKanji)
+                        && string.CompareOrdinal(key, kanaEnd, word, word.Length - k, k) == 0
+                        && ReadingsOf(concept).Any(r => r.Length > kanaLength && string.CompareOrdinal(key, at, r, 0, kanaLength) == 0))
+                    {
+                        longest = Math.Max(longest, kanaLength + k);
+                        break;
+                    }
+                }
+            }
+
+            if (longest > 0)
+            {
+                yield return (longest, concept, false);
+            }
+        }
+    }
+
+    private IEnumerable<string> WordsOf(string concept) => wordsOf.TryGetValue(concept, out var w) ? w : [];
 
     /// <summary>
     /// A word of the list written half in its reading, its kanji first (水もれ for 水漏れ, 住民ひょう for 住民票): the

@@ -34,6 +34,9 @@ public sealed class ProcedureHandler(
     private static readonly string[] ListWords = ["一覧", "いちらん", "どんな", "どれ", "なにが", "何が", "もの", "手続き", "てつづき", "りすと"];
     private static readonly string[] BringWords = ["持ち物", "もちもの", "持って", "もって", "必要なもの", "ひつようなもの", "何がいる", "なにがいる", "何が必要", "なにがひつよう", "いるもの", "要るもの"];
     private static readonly string[] FeeWords = ["手数料", "てすうりょう", "いくら", "料金", "りょうきん", "お金", "おかね", "費用", "ひよう"];
+
+    // How much one receives (年金はいくらもらえる, いくら戻ってくる) is no fee to pay: not the fee follow-up.
+    private static readonly string[] ReceiveWords = ["もらえ", "もらう", "もらい", "貰", "受け取れ", "うけとれ", "支給", "しきゅう", "戻って", "もどって", "戻る", "もどる"];
     // Paying in person: the counter (窓口キャッシュレス), not online. 現金 alone already speaks of paying in person.
     private static readonly string[] CounterWords = ["窓口", "まどぐち", "市役所", "しやくしょ", "役所", "やくしょ", "市民課", "来庁", "現金", "げんきん"];
     private static readonly string[] CashlessWords = ["かーど", "くれじっと", "くれか", "電子まねー", "でんしまねー", "決済", "けっさい", "qr", "ぺいぺい", "paypay", "きゃっしゅれす", "すまほ", "現金", "げんきん"];
@@ -151,7 +154,7 @@ public sealed class ProcedureHandler(
         {
             intent = Intent.FollowUpBring;
         }
-        else if (text.Length <= 20 && ContainsAny(text, FeeWords))
+        else if (text.Length <= 20 && ContainsAny(text, FeeWords) && !ContainsAny(text, ReceiveWords))
         {
             intent = Intent.FollowUpFee;
         }

@@ -183,6 +183,17 @@ public sealed class GuideTests : IDisposable
         Assert.StartsWith(app.Services.GetRequiredService<MessageCatalog>().Current[ClassTexts.ListFirst], classes, StringComparison.Ordinal);
     }
 
+    // A class of another subject (料理教室, 書道教室) is not this chat's smartphone class: no class dates, whatever else answers.
+    [Theory]
+    [InlineData("料理教室はいつ")]
+    [InlineData("書道教室はどこ")]
+    public async Task AnotherSubjectsClass_DoesNotGetTheClassDates(string question)
+    {
+        var reply = ReplyText.Of(await app.SayAsync(Audience.Resident, "g9", question));
+
+        Assert.DoesNotContain(app.Services.GetRequiredService<MessageCatalog>().Current[ClassTexts.ListFirst], reply, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AProcedureQuestion_StillGetsItsProcedure()
     {

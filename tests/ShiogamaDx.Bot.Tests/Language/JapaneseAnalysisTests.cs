@@ -69,6 +69,20 @@ public sealed class JapaneseAnalysisTests
         Assert.Contains(analyzed.Tokens, t => t.Kind == TokenKind.Filler && t.Text == "も");
     }
 
+    // A word typed with its start in hiragana and its end in kanji (people convert what they can write) is the word; one
+    // kana before the kanji is grammar, not the word's start.
+    [Theory]
+    [InlineData("しょうがいしゃ手帳がほしい", "障害者手帳")]
+    [InlineData("ほけん証をなくした", "保険証")]
+    [InlineData("し手帳がほしい", null)]
+    public void AWordStartedInItsReading_AndEndedInKanji_IsRead(string text, string? expected)
+    {
+        var words = new CityWords([["障害者手帳", "しょうがいしゃてちょう"], ["保険証", "ほけんしょう"]], []);
+        using var analysis = new JapaneseAnalysis(words);
+
+        Assert.Equal(expected is null ? [] : [expected], analysis.Analyze(text).Concepts.Select(t => t.Text));
+    }
+
     // The best cover of the stretch, not the first word met: いけん (意見) would eat the start of けんしん (健診).
     [Fact]
     public void InsideHiragana_TheWordsThatCoverMost_AreRead()

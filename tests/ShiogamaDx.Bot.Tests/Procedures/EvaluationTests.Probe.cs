@@ -54,6 +54,20 @@ public sealed partial class EvaluationTests
         Assert.True(right >= 0.6 * count, $"resident probe 3: {right}/{count}, under the 60% floor");
     }
 
+    /// <summary>
+    /// The fourth residents' probe (resident-probe4.tsv, a dev set committed before the fourteenth session's residents'
+    /// pass changed anything: older residents' hiragana, dialect, typos and long sentences over procedures no earlier
+    /// probe asked, 9 of 66 not covered), asked and judged as the first. Figures: docs/evaluation.md.
+    /// </summary>
+    [Fact]
+    public async Task FourthProbeQuestions_ThroughTheEngine_AreReported()
+    {
+        var (right, count) = await RunProbeAsync("resident-probe4.tsv");
+
+        // The floor only catches a regression; raised only to a measured figure.
+        Assert.True(right >= 0.5 * count, $"resident probe 4: {right}/{count}, under the 50% floor");
+    }
+
     private async Task<(int Right, int Count)> RunProbeAsync(string file, bool printMisses = true)
     {
         var rows = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Procedures", file))

@@ -42,6 +42,18 @@ public sealed class ProcedureConversationTests(ProcedureHostFixture fixture) : I
         Assert.Contains("役に立った", ReplyText.Of(replies), StringComparison.Ordinal);
     }
 
+    // いくら with a receiving verb asks how much one gets, not a fee: no "which procedure's fee" follow-up; a fee still gets it.
+    [Theory]
+    [InlineData("年金をいくらもらえるのか知りたい", false)]
+    [InlineData("いくら戻ってくるのか知りたい", false)]
+    [InlineData("手数料はいくら？", true)]
+    public async Task HowMuch_IsTheFeeFollowUp_OnlyWhenPaying(string question, bool fee)
+    {
+        var text = ReplyText.Of(await app.SayAsync(Audience.Resident, $"fee-{question.Length}-{fee}", question));
+
+        Assert.Equal(fee, text.Contains("どの手続きの手数料", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task CounterOnlyProcedure_SaysWhatToBring_AndHasNoApplicationLink()
     {

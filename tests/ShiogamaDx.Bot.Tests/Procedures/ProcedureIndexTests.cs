@@ -41,6 +41,15 @@ public sealed class ProcedureIndexTests
         Assert.Equal("juminhyo", EvaluationTests.SampleIndex().Search("わたくしは住民票がほしいです")[0].Procedure.Id);
     }
 
+    // A husband or wife is family too (主人, 旦那, 家内): their death is the death registration, not the dog's.
+    [Theory]
+    [InlineData("主人が死んだので届出をしたい")]
+    [InlineData("家内が死んだときの届出")]
+    public void Search_WithASpouseWhoDied_FindsTheDeathRegistration(string question)
+    {
+        Assert.Equal("shibou", EvaluationTests.SampleIndex().Search(question)[0].Procedure.Id);
+    }
+
     // A family member's death is the death registration, not the dog's: ばあちゃん is a word of the family group.
     [Fact]
     public void Search_WithAFamilyMemberWhoDied_FindsTheDeathRegistration_NotTheDogs()
