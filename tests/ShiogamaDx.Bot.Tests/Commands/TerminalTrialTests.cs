@@ -24,6 +24,23 @@ public sealed class TerminalTrialTests
     public async Task New_StartsAsSomeoneTheBotHasNotMet()
     {
         var folder = Path.Combine(Path.GetTempPath(), "shiogama-dx-proc", Guid.NewGuid().ToString("N"));
+        // A process runs on the real clock, so the bundled sample schedule (fixed dates) would close; its own class, a
+        // month ahead, keeps the trial about the session and not about today's date.
+        Directory.CreateDirectory(folder);
+        var date = DateTime.Today.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await File.WriteAllTextAsync(Path.Combine(folder, "classes.yaml"), $"""
+            classes:
+              - id: trial-class
+                title: はじめてのスマホ教室
+                topic: 基本の操作
+                date: {date}
+                start: "10:00"
+                end: "12:00"
+                venue: 塩竈市公民館
+                address: 宮城県塩竈市東玉川町9-1
+                capacity: 12
+                bring: スマートフォン
+            """);
         var started = await SessionAsync(folder, "resident", "スマホ教室に申し込む", "1", "いいえ", "はい");
         Assert.Contains("申し込みを受け付けました。", started, StringComparison.Ordinal);
 
@@ -43,6 +60,10 @@ public sealed class TerminalTrialTests
             ["ConnectionStrings__Bot"] = $"Data Source={Path.Combine(folder, "bot.db")}",
             ["Privacy__Key"] = "terminal-trial-key",
         };
+        if (File.Exists(Path.Combine(folder, "classes.yaml")))
+        {
+            environment["Classes__ScheduleFile"] = Path.Combine(folder, "classes.yaml");
+        }
         await using var host = HostProcess.Start(environment, args: ["chat", "--as", .. who.Split(' ')]);
         foreach (var line in lines)
         {
