@@ -12,6 +12,24 @@ internal sealed class ClassesTestApp : IDisposable
 {
     public const string ApiKey = "test-admin-key";
 
+    /// <summary>
+    /// One class on <paramref name="day"/>, for a host started as its own process: a process runs on the real clock, so
+    /// the bundled sample schedule's fixed dates would pass and close.
+    /// </summary>
+    public static string ScheduleFor(DateTime day, string id = "test-class") => $"""
+        classes:
+          - id: {id}
+            title: はじめてのスマホ教室
+            topic: 基本の操作
+            date: {day:yyyy-MM-dd}
+            start: "10:00"
+            end: "12:00"
+            venue: 塩竈市公民館
+            address: 宮城県塩竈市東玉川町9-1
+            capacity: 12
+            bring: スマートフォン
+        """;
+
     public const string Schedule = """
         classes:
           - id: small

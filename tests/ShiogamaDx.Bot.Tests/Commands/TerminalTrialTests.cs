@@ -1,3 +1,4 @@
+using ShiogamaDx.Bot.Tests.Classes;
 using ShiogamaDx.Bot.Tests.Infrastructure;
 
 namespace ShiogamaDx.Bot.Tests.Commands;
@@ -27,20 +28,7 @@ public sealed class TerminalTrialTests
         // A process runs on the real clock, so the bundled sample schedule (fixed dates) would close; its own class, a
         // month ahead, keeps the trial about the session and not about today's date.
         Directory.CreateDirectory(folder);
-        var date = DateTime.Today.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        await File.WriteAllTextAsync(Path.Combine(folder, "classes.yaml"), $"""
-            classes:
-              - id: trial-class
-                title: はじめてのスマホ教室
-                topic: 基本の操作
-                date: {date}
-                start: "10:00"
-                end: "12:00"
-                venue: 塩竈市公民館
-                address: 宮城県塩竈市東玉川町9-1
-                capacity: 12
-                bring: スマートフォン
-            """);
+        await File.WriteAllTextAsync(Path.Combine(folder, "classes.yaml"), ClassesTestApp.ScheduleFor(DateTime.Today.AddDays(30)));
         var started = await SessionAsync(folder, "resident", "スマホ教室に申し込む", "1", "いいえ", "はい");
         Assert.Contains("申し込みを受け付けました。", started, StringComparison.Ordinal);
 

@@ -9,6 +9,7 @@ using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
 using ShiogamaDx.Bot.Line;
+using ShiogamaDx.Bot.Tests.Classes;
 using ShiogamaDx.Bot.Tests.Infrastructure;
 using ShiogamaDx.Bot.Tests.Line;
 using Xunit.Abstractions;
@@ -36,7 +37,7 @@ public sealed class ReplicaTests(PostgreSqlServer server, ITestOutputHelper outp
         Directory.CreateDirectory(folder);
         var classDay = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(9)).Date.AddDays(1);
         var schedule = Path.Combine(folder, "classes.yaml");
-        await File.WriteAllTextAsync(schedule, ScheduleFor(classDay));
+        await File.WriteAllTextAsync(schedule, ClassesTestApp.ScheduleFor(classDay, "replica-test"));
 
         var settings = new Dictionary<string, string>
         {
@@ -180,20 +181,6 @@ public sealed class ReplicaTests(PostgreSqlServer server, ITestOutputHelper outp
 
     private static PostgreSqlBotDbContext Context(string connectionString) =>
         new(new DbContextOptionsBuilder<PostgreSqlBotDbContext>().UseNpgsql(connectionString).Options);
-
-    private static string ScheduleFor(DateTime day) => $"""
-        classes:
-          - id: replica-test
-            title: はじめてのスマホ教室
-            topic: 基本の操作
-            date: {day:yyyy-MM-dd}
-            start: "10:00"
-            end: "12:00"
-            venue: 塩竈市公民館
-            address: 宮城県塩竈市東玉川町9-1
-            capacity: 12
-            bring: スマートフォン
-        """;
 
     private static string Diagnose(FakeLineApi fake, HostProcess a, HostProcess b) =>
         $"replies {fake.Replies.Count()}, pushes {fake.Pushes.Count()}\n--- replica a:\n{a.Output}\n--- replica b:\n{b.Output}";
