@@ -140,12 +140,15 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     /// by "refuse" in session 14 before its change to the foreign index.
     /// </summary>
     [Theory]
-    [InlineData("en-dev5", 0.0)]
-    [InlineData("zh-dev5", 0.0)]
-    [InlineData("ko-dev5", 0.0)]
-    [InlineData("vi-dev5", 0.0)]
-    [InlineData("pt-dev5", 0.0)]
-    [InlineData("tl-dev5", 0.0)]
+    // Before (on 819d77e): en-dev5 8/14, zh-dev5 7/14, ko-dev5 7/14, vi-dev5 7/14, pt-dev5 9/14, tl-dev5 6/14 (not covered
+    // 4/42 in all). After the foreign index's two refusals (an entry holding little of its names and explaining little
+    // of the question): 8, 11, 12, 11, 10, 8/14 (not covered 20/42), no covered question lost. Floors: those, rounded down.
+    [InlineData("en-dev5", 0.57)]
+    [InlineData("zh-dev5", 0.78)]
+    [InlineData("ko-dev5", 0.85)]
+    [InlineData("vi-dev5", 0.78)]
+    [InlineData("pt-dev5", 0.71)]
+    [InlineData("tl-dev5", 0.57)]
     public Task DevLanguageSetWithNone_ShowsMisses_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: false);
 
     private async Task RunWithNoneAsync(string language, double floor, bool heldOut)
