@@ -132,7 +132,26 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("vi-fresh3", 0.60)]
     [InlineData("pt-fresh3", 0.60)]
     [InlineData("tl-fresh3", 0.65)]
-    public async Task HeldOutLanguageSet_TotalsOnly_AtLeastTheFloor(string language, double floor)
+    public Task HeldOutLanguageSet_TotalsOnly_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: true);
+
+    /// <summary>
+    /// Dev sets judged as the held-out ones above (none expected where the content has no answer), with their misses
+    /// printed: resident-*-dev5-questions.tsv, about half not covered (visa, driving licence, bank, phone plan …), written
+    /// by "refuse" in session 14 before its change to the foreign index.
+    /// </summary>
+    [Theory]
+    // Before (on 819d77e): en-dev5 8/14, zh-dev5 7/14, ko-dev5 7/14, vi-dev5 7/14, pt-dev5 9/14, tl-dev5 6/14 (not covered
+    // 4/42 in all). After the foreign index's two refusals (an entry holding little of its names and explaining little
+    // of the question): 8, 11, 12, 11, 10, 8/14 (not covered 20/42), no covered question lost. Floors: those, rounded down.
+    [InlineData("en-dev5", 0.57)]
+    [InlineData("zh-dev5", 0.78)]
+    [InlineData("ko-dev5", 0.85)]
+    [InlineData("vi-dev5", 0.78)]
+    [InlineData("pt-dev5", 0.71)]
+    [InlineData("tl-dev5", 0.57)]
+    public Task DevLanguageSetWithNone_ShowsMisses_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: false);
+
+    private async Task RunWithNoneAsync(string language, double floor, bool heldOut)
     {
         var rows = File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv"))
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
@@ -150,10 +169,11 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         Assert.True(malformed.Count == 0, $"{language}: rows {string.Join(", ", malformed)} expect no procedure, guide, classes or none");
 
         var right = 0;
+        var misses = new List<string>();
         var byKind = new SortedDictionary<string, (int Right, int Count)>(StringComparer.Ordinal);
         foreach (var (row, n) in rows.Select((r, n) => (r, n)))
         {
-            var user = $"heldout-{language}-{n}";
+            var user = $"{(heldOut ? "heldout" : "dev")}-{language}-{n}";
             if (language.StartsWith("easy", StringComparison.Ordinal))
             {
                 await app.SayAsync(Audience.Resident, user, "やさしい日本語で");
@@ -167,13 +187,20 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
             var kind = row[1] switch { "none" => "not covered", "classes" => "classes", var e when e.StartsWith("guide:", StringComparison.Ordinal) => "guides", _ => "procedures" };
             var ok = got == row[1];
             right += ok ? 1 : 0;
+            if (!ok && !heldOut)
+            {
+                misses.Add($"{row[0]}\twant {row[1]}\tgot {got}\t{first.Split('\n')[0]}");
+            }
+
             var (kindRight, kindCount) = byKind.GetValueOrDefault(kind);
             byKind[kind] = (kindRight + (ok ? 1 : 0), kindCount + 1);
         }
 
         var rate = (double)right / rows.Count;
-        output.WriteLine($"{language} (held out): {right}/{rows.Count} right answer first = {rate:P1} ({string.Join(", ", byKind.Select(k => $"{k.Key} {k.Value.Right}/{k.Value.Count}"))}; floor {floor:P0}, target 90 %; misses not printed)");
-        Assert.True(rate >= floor, $"{language} (held out): {right}/{rows.Count} under the floor {floor:P0}");
+        var what = heldOut ? "held out" : "dev";
+        output.WriteLine($"{language} ({what}): {right}/{rows.Count} right answer first = {rate:P1} ({string.Join(", ", byKind.Select(k => $"{k.Key} {k.Value.Right}/{k.Value.Count}"))}; floor {floor:P0}, target 90 %{(heldOut ? "; misses not printed" : string.Empty)})");
+        misses.ForEach(m => output.WriteLine("MISS " + m));
+        Assert.True(rate >= floor, $"{language} ({what}): {right}/{rows.Count} under the floor {floor:P0}");
     }
 
     /// <summary>What the replies answer: the procedure their first buttons name, classes for the class schedule, else none.</summary>

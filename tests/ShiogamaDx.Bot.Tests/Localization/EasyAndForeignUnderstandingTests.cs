@@ -24,6 +24,7 @@ public sealed class EasyAndForeignUnderstandingTests
     [InlineData("ipinanganak", "panganak")]
     [InlineData("kapanganakan", "panganak")] // ka-…-an
     [InlineData("kalusugan", "lusug")]
+    [InlineData("kakalipat", "lipat")] // kaka-: just done (kakalipat, kakakain)
     [InlineData("basura", null)]
     [InlineData("tubig", null)]
     public void TagalogRoot_TakesOffAffixes_OnlyWhereThereAreSome(string word, string? root) =>
@@ -86,6 +87,31 @@ public sealed class EasyAndForeignUnderstandingTests
         var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
         Assert.Equal("tennyu", new ForeignIndex(packs["pt"], catalog).Search("Vou mudar para Shiogama")[0].Id);
         Assert.Equal("tennyu", new ForeignIndex(packs["en"], catalog).Search("I am moving to Shiogama")[0].Id);
+    }
+
+    [Theory]
+    [InlineData("pt", "Como trocar a carteira de motorista do Brasil pela japonesa?")] // trocar: a word of changing a water contract's holder
+    [InlineData("vi", "Muốn đổi bằng lái xe sang bằng lái Nhật")]
+    [InlineData("vi", "Mua sim điện thoại ở đâu rẻ")] // điện thoại: a word of the smartphone classes
+    [InlineData("ko", "근처 맛있는 식당 있어요?")]
+    [InlineData("zh", "外国驾照可以换日本驾照吗")]
+    [InlineData("tl", "May kainan bang masarap malapit sa istasyon?")]
+    public void AQuestionMostlyAboutWhatNoEntryExplains_FindsNoEntry_ThoughItSharesAWordWithOne(string language, string question)
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        Assert.Empty(new ForeignIndex(packs[language], catalog).Search(question));
+    }
+
+    [Theory]
+    [InlineData("en", "I want to set up automatic payment of city tax from my bank account", "koza-furikae")]
+    [InlineData("pt", "Quero renovar o cartão My Number", "mynumber-koushin")]
+    [InlineData("ko", "시민세를 은행 계좌에서 자동이체하고 싶어요", "koza-furikae")]
+    public void AQuestionAboutAnEntry_StillFindsIt_ThoughItHasWordsNoEntryUses(string language, string question, string id)
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        Assert.Equal(id, new ForeignIndex(packs[language], catalog).Search(question)[0].Id);
     }
 
     [Theory]
