@@ -83,11 +83,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("ko-dev4", 0.92)]
     public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)
     {
-        var rows = File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv"))
-            .Where(l => l.Length > 0 && !l.StartsWith('#'))
-            .Skip(1)
-            .Select(l => l.Split('\t'))
-            .ToList();
+        var rows = Rows(language);
 
         using var app = new BotApplication();
         var misses = new List<string>();
@@ -153,11 +149,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
 
     private async Task RunWithNoneAsync(string language, double floor, bool heldOut)
     {
-        var rows = File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv"))
-            .Where(l => l.Length > 0 && !l.StartsWith('#'))
-            .Skip(1)
-            .Select(l => l.Split('\t'))
-            .ToList();
+        var rows = Rows(language);
 
         using var app = new BotApplication();
         var guides = app.WithScope(sp => sp.GetRequiredService<GuideCatalog>().Current.Guides.ToDictionary(g => g.Title, g => g.Id));
@@ -202,6 +194,14 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         misses.ForEach(m => output.WriteLine("MISS " + m));
         Assert.True(rate >= floor, $"{language} ({what}): {right}/{rows.Count} under the floor {floor:P0}");
     }
+
+    /// <summary>A set's rows (question, expected), its comments and header left out.</summary>
+    private static List<string[]> Rows(string language) =>
+        File.ReadLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages", $"resident-{language}-questions.tsv"))
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Skip(1)
+            .Select(l => l.Split('\t'))
+            .ToList();
 
     /// <summary>What the replies answer: the procedure their first buttons name, classes for the class schedule, else none.</summary>
     internal static string AnswerId(IReadOnlyList<Reply> replies)
