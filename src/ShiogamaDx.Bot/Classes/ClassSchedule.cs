@@ -116,6 +116,10 @@ public static partial class ClassSchedule
         };
     }
 
+    /// <summary>Whether a scheduled (not cancelled) class starts after <paramref name="now"/>.</summary>
+    public static bool HasClassAhead(IEnumerable<SmartphoneClass> classes, DateTimeOffset now) =>
+        classes.Any(c => c.Status == ClassStatus.Scheduled && c.StartsAt > now);
+
     private static TimeOnly Time(YamlMappingNode map, string key, string file)
     {
         var text = DialogLoader.Required(map, key, file);
@@ -167,6 +171,11 @@ public sealed class ClassScheduleSeeder(BotDbContext db, Outbox outbox, TimeProv
         }
 
         logger.LogInformation("Class schedule loaded from {File}: {Count} classes", Path.GetFileName(file), count);
+        if (!ClassSchedule.HasClassAhead(classes, clock.GetUtcNow()))
+        {
+            // The bundled sample's dates are fixed: once they pass, residents are told there is no class.
+            logger.LogWarning("The class schedule {File} has no class ahead: residents are told there is none. Update it (Classes:ScheduleFile)", Path.GetFileName(file));
+        }
     }
 
     public async Task<int> ImportAsync(IReadOnlyList<SmartphoneClass> classes, CancellationToken ct)

@@ -118,7 +118,7 @@ public sealed record ClassSurveyResults(
     IReadOnlyDictionary<string, int> Comprehension, IReadOnlyDictionary<string, int> Satisfaction, IReadOnlyList<string> Comments);
 
 /// <summary><c>check classes FILE</c>: checks a schedule file before it is deployed (point Classes:ScheduleFile at it to use it).</summary>
-public sealed class CheckClassesCommand : IBotCommand
+public sealed class CheckClassesCommand(TimeProvider clock) : IBotCommand
 {
     public IReadOnlyList<string> Verb => ["check", "classes"];
 
@@ -146,6 +146,12 @@ public sealed class CheckClassesCommand : IBotCommand
             foreach (var c in classes)
             {
                 await output.WriteLineAsync($"  {c.Id}  {ClassTime.Span(c)}  {c.Venue}  定員{c.Capacity}  {c.Title}");
+            }
+
+            if (!ClassSchedule.HasClassAhead(classes, clock.GetUtcNow()))
+            {
+                // Valid, but residents would be told there is no class: say so before it is deployed.
+                await output.WriteLineAsync("注意: これから始まる教室がありません（住民には「いま申し込みできるスマホ教室はありません」と答えます）。 / warning: no class in this file starts after now");
             }
 
             return 0;
