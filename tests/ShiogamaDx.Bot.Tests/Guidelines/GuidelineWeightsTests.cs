@@ -14,14 +14,14 @@ public sealed class GuidelineWeightsTests
     {
         using var app = new BotApplication(new Dictionary<string, string?>
         {
-            ["Guidelines:Weights:HeadBoost"] = "3",
+            ["Guidelines:Weights:HeadBoost"] = "1.5",
             ["Plan:Weights:GlossaryWeight"] = "0.6",
         });
 
         var guideline = app.Services.GetRequiredService<IOptions<GuidelinesOptions>>().Value.Weights;
         var plan = app.Services.GetRequiredService<PlanLibrary>();
 
-        Assert.Equal(new GuidelineWeights { HeadBoost = 3f }, guideline);
+        Assert.Equal(new GuidelineWeights { HeadBoost = 1.5f }, guideline);
         Assert.Equal(new PlanWeights { GlossaryWeight = 0.6f }, plan.Weights);
         // One retrieval: the plan's index ranks with the guideline's retrieval weights.
         Assert.Equal(guideline, plan.SearchOptions.Weights);
