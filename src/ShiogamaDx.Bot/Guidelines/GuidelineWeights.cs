@@ -4,7 +4,10 @@ namespace ShiogamaDx.Bot.Guidelines;
 /// The weights of passage retrieval (<see cref="GuidelineIndex"/>, the guideline's and the plan's) and of the
 /// guideline's answer, in one record so that they can be calibrated together on the development sets
 /// (tests/ShiogamaDx.Bot.Tests/Calibration, docs/guidelines.md "Calibrated weights"). Bound from
-/// <c>Guidelines:Weights</c>; the defaults are the values the calibration supports.
+/// <c>Guidelines:Weights</c>. The defaults are the values picked by hand before: calibrated on all the development
+/// sets (session 15), a larger HeadBoost (3) or a smaller BigramBoost (0.25) gained on the sample guideline and lost on
+/// the three city documents, where every step away from these values tied or lost; nothing that carries across
+/// documents was found, so none was changed. Ranges tried and figures: docs/guidelines.md.
 /// </summary>
 public sealed record GuidelineWeights
 {

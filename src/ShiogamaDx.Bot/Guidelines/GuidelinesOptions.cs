@@ -40,7 +40,7 @@ public sealed class GuidelinesOptions
     /// </summary>
     public bool Feedback { get; set; } = true;
 
-    /// <summary>The weights of retrieval and of the answer (calibrated, docs/guidelines.md "Calibrated weights"); the plan's retrieval uses them too.</summary>
+    /// <summary>The weights of retrieval and of the answer (measured on the dev sets, docs/guidelines.md "Calibrated weights"); the plan's retrieval uses them too.</summary>
     public GuidelineWeights Weights { get; set; } = new();
 
     /// <summary>Words that make a question about the guideline whatever else it says.</summary>
