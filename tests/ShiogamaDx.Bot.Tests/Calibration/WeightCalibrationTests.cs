@@ -33,7 +33,7 @@ public sealed class CalibrationFactAttribute : FactAttribute
 /// held-out and sealed sets are never loaded here.
 /// A question is right when its right section comes first, or when a question the document does not answer is refused.
 /// Cross-validation by document as well: chosen on the sample guideline and the plan, reported on the three documents,
-/// and the reverse. Search: coordinate descent from today's values over a few values per constant (CALIBRATE_ROUNDS rounds, default 1);
+/// and the reverse; and each city document left out in turn. Search: coordinate descent from today's values over a few values per constant (CALIBRATE_ROUNDS rounds, default 1);
 /// a value replaces the current one only when it handles at least CALIBRATE_MARGIN (default 3) more questions right on the
 /// data it is chosen on (at 1, the choices on either half lost on the other: they followed one-question noise). Cross-validation: each set's
 /// questions split in two halves (by position, alternating); the descent on one half is reported on the other, against
@@ -112,7 +112,16 @@ public sealed class WeightCalibrationTests(ITestOutputHelper output)
         // the plan against the three city documents: does a choice carry to documents it was not chosen on?).
         var sample = items.Select(i => i.Kind != Kind.Document).ToArray();
         var documents = sample.Select(x => !x).ToArray();
-        foreach (var (name, choose, report) in new[] { ("half A → half B", halfA, halfB), ("half B → half A", halfB, halfA), ("sample+plan → documents", sample, documents), ("documents → sample+plan", documents, sample) })
+        var folds = new List<(string Name, bool[] Choose, bool[] Report)> { ("half A → half B", halfA, halfB), ("half B → half A", halfB, halfA), ("sample+plan → documents", sample, documents), ("documents → sample+plan", documents, sample) };
+
+        // And each city document left out in turn: chosen on everything else, reported on it alone.
+        foreach (var (document, _) in DocumentSets)
+        {
+            var alone = items.Select(i => i.Set == document).ToArray();
+            folds.Add(($"all but {document} → {document}", alone.Select(x => !x).ToArray(), alone));
+        }
+
+        foreach (var (name, choose, report) in folds)
         {
             var chosenThere = await DescendAsync(name, today, items, choose, rounds, margin);
             var seen = Score(await EvaluateAsync(chosenThere, items), report);
