@@ -32,9 +32,6 @@ internal sealed partial class GuidelineAnswerer(
 {
     public const string PromptName = "guideline_answer";
 
-    /// <summary>A further section is quoted only when it ranks at least this close to the best one.</summary>
-    private const double SecondSectionRatio = 0.75;
-
     private const int QuoteLength = 360;
 
     public string Refusal => messages.Current.Format(GuidelineTexts.Refusal, options.Value.Contact);
@@ -56,7 +53,8 @@ internal sealed partial class GuidelineAnswerer(
         }
 
         var best = found[0].Score;
-        var chosen = found.Take(3).Where((r, i) => i == 0 || (r.Score >= best * SecondSectionRatio && r.Coverage >= found[0].Coverage * SecondSectionRatio)).ToList();
+        var ratio = options.Value.Weights.SecondSectionRatio;
+        var chosen = found.Take(3).Where((r, i) => i == 0 || (r.Score >= best * ratio && r.Coverage >= found[0].Coverage * ratio)).ToList();
         var extractive = new GuidelineAnswer(chosen.Select(r => Quote(r, search.QueryTerms, index)).ToList(), chosen.Select(r => r.Section).ToList(), false);
 
         if (!assistant.IsEnabled)

@@ -52,20 +52,9 @@ internal sealed class GuidelineIndex : IDisposable
     private const string IdField = "id";
     private const string FileField = "file";
 
-    // The heading path names what a section is about: a word there counts twice. Bigrams only back words up
-    // (spellings the dictionary segments differently), so they count half.
-    private const float HeadBoost = 2f;
-    private const float BigramBoost = 0.5f;
-
-    /// <summary>A word held by half the sections or more names the document's subject, not a section's.</summary>
-    private const double CommonShare = 0.5;
-
-    // Pseudo-relevance feedback (Feedback): from the first 5 sections, 10 words, at most a tenth of a question's word. The
-    // development sets gave 354/444 handled right at (5, 10, 0.1), (5, 20, 0.1) and (5, 20, 0.05), 348 without it, 352 at
-    // (3, 20, 0.1) and (5, 20, 0.15), 340 at (3, 10, 1.0): a small weight, as a tie-break (docs/evaluation.md).
-    private const int FeedbackSections = 5;
-    private const int FeedbackWords = 10;
-    private const double FeedbackWeight = 0.1;
+    // HeadBoost, BigramBoost, CommonShare and the feedback's three are calibrated together with the refusal threshold
+    // (GuidelineWeights, docs/guidelines.md "Calibrated weights").
+    private readonly GuidelineWeights weights;
 
     private readonly JapaneseAnalysis analysis;
     private readonly Analyzer analyzer;
@@ -87,8 +76,9 @@ internal sealed class GuidelineIndex : IDisposable
     private readonly ConcurrentDictionary<string, int> sectionsHolding = new(StringComparer.Ordinal);
     private readonly int[] docToChunk;
 
-    private GuidelineIndex(IReadOnlyList<GuidelineChunk> chunks, GuidelineSynonyms synonyms, IReadOnlyDictionary<string, GuidelineSynonyms> own, IEnumerable<string> topicWords, JapaneseAnalysis analysis, bool feedback)
+    private GuidelineIndex(IReadOnlyList<GuidelineChunk> chunks, GuidelineSynonyms synonyms, IReadOnlyDictionary<string, GuidelineSynonyms> own, IEnumerable<string> topicWords, JapaneseAnalysis analysis, bool feedback, GuidelineWeights weights)
     {
+        this.weights = weights;
         this.feedback = feedback;
         this.analysis = analysis;
         this.chunks = chunks;
@@ -177,7 +167,7 @@ internal sealed class GuidelineIndex : IDisposable
             }
         }
 
-        return new GuidelineIndex(chunks, synonyms, own ?? new Dictionary<string, GuidelineSynonyms>(), options.TopicWords, analysis ?? JapaneseAnalysis.Plain, options.Feedback);
+        return new GuidelineIndex(chunks, synonyms, own ?? new Dictionary<string, GuidelineSynonyms>(), options.TopicWords, analysis ?? JapaneseAnalysis.Plain, options.Feedback, options.Weights);
     }
 
     public GuidelineSearch Search(string question, int maxSections = 5)
@@ -234,11 +224,11 @@ internal sealed class GuidelineIndex : IDisposable
             foreach (var word in concept.Words.Where(w => !AskedFor.IsMarker(w)))
             {
                 any.Add(new TermQuery(new Term(WordsField, word)));
-                any.Add(new TermQuery(new Term(HeadWordsField, word)) { Boost = HeadBoost });
-                if (Phrase(BigramsField, word, BigramBoost) is { } body)
+                any.Add(new TermQuery(new Term(HeadWordsField, word)) { Boost = weights.HeadBoost });
+                if (Phrase(BigramsField, word, weights.BigramBoost) is { } body)
                 {
                     any.Add(body);
-                    any.Add(Phrase(HeadBigramsField, word, BigramBoost * HeadBoost)!);
+                    any.Add(Phrase(HeadBigramsField, word, weights.BigramBoost * weights.HeadBoost)!);
                 }
             }
 
@@ -255,27 +245,27 @@ internal sealed class GuidelineIndex : IDisposable
             ranked = Feedback(query, only, concepts, total, ranked);
         }
 
-        var general = !concepts.Any(c => Holding(c) <= Math.Max(1, Sections.Count * CommonShare));
+        var general = !concepts.Any(c => Holding(c) <= Math.Max(1, Sections.Count * weights.CommonShare));
         return (ranked.Values.OrderByDescending(r => r.Score).ToList(), concepts, general);
     }
 
     /// <summary>
-    /// Pseudo-relevance feedback: the words the first <see cref="FeedbackSections"/> sections write (kanji words, weighed by
-    /// how many of them write it times their rarity), the <see cref="FeedbackWords"/> best, are added to the query at a small
-    /// weight (at most <see cref="FeedbackWeight"/> of a word of the question), and the sections are ranked again. Coverage,
+    /// Pseudo-relevance feedback: the words the first <see cref="GuidelineWeights.FeedbackSections"/> sections write (kanji words, weighed by
+    /// how many of them write it times their rarity), the <see cref="GuidelineWeights.FeedbackWords"/> best, are added to the query at a small
+    /// weight (at most <see cref="GuidelineWeights.FeedbackWeight"/> of a word of the question), and the sections are ranked again. Coverage,
     /// and so the refusal, stays the question's own; the added words only order sections that hold the question alike by
     /// the vocabulary of the part of the document the question is about. Measured on the development sets (docs/evaluation.md).
     /// </summary>
     private Dictionary<string, RankedSection> Feedback(Query query, Query? only, List<Concept> concepts, double total, Dictionary<string, RankedSection> ranked)
     {
         var asked = concepts.SelectMany(c => c.Words).ToHashSet(StringComparer.Ordinal);
-        var expansion = ranked.Values.OrderByDescending(r => r.Score).Take(FeedbackSections)
+        var expansion = ranked.Values.OrderByDescending(r => r.Score).Take(weights.FeedbackSections)
             .SelectMany(r => sectionText[r.Section.Key].Words.Where(w => w.Length >= 2 && w.Any(JapaneseText.IsKanji) && !asked.Contains(w)))
             .GroupBy(w => w, StringComparer.Ordinal)
             .Select(g => (Word: g.Key, Weight: g.Count() * Idf(HoldingWord(g.Key))))
             .OrderByDescending(x => x.Weight)
             .ThenBy(x => x.Word, StringComparer.Ordinal)
-            .Take(FeedbackWords)
+            .Take(weights.FeedbackWords)
             .ToList();
         if (expansion.Count == 0 || expansion[0].Weight <= 0)
         {
@@ -285,7 +275,7 @@ internal sealed class GuidelineIndex : IDisposable
         var expanded = new BooleanQuery { { query, Occur.SHOULD } };
         foreach (var (word, weight) in expansion)
         {
-            expanded.Add(new TermQuery(new Term(WordsField, word)) { Boost = (float)(FeedbackWeight * weight / expansion[0].Weight) }, Occur.SHOULD);
+            expanded.Add(new TermQuery(new Term(WordsField, word)) { Boost = (float)(weights.FeedbackWeight * weight / expansion[0].Weight) }, Occur.SHOULD);
         }
 
         return Rank(expanded, only, concepts, total);

@@ -40,6 +40,9 @@ public sealed class GuidelinesOptions
     /// </summary>
     public bool Feedback { get; set; } = true;
 
+    /// <summary>The weights of retrieval and of the answer (measured on the dev sets, docs/guidelines.md "Calibrated weights"); the plan's retrieval uses them too.</summary>
+    public GuidelineWeights Weights { get; set; } = new();
+
     /// <summary>Words that make a question about the guideline whatever else it says.</summary>
     public IReadOnlyList<string> TopicWords { get; set; } = ["生成AI", "手引き"];
 

@@ -15,9 +15,6 @@ namespace ShiogamaDx.Bot.Plan;
 /// </summary>
 internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, KpiQuestionReader kpiReader, MessageCatalog messages, TimeProvider clock) : IPassageHandler
 {
-    /// <summary>A further section is quoted only when it ranks at least this close to the best one (as the guideline).</summary>
-    private const double SecondSectionRatio = 0.75;
-
     // Normalised words that say the question is about the plan (or a term the plan's glossary explains).
     private static readonly string[] PlanWords =
     [
@@ -37,16 +34,10 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
 
     private static readonly string[] PreviousPlanWords = ["前計画", "前の計画", "旧計画", "あくしょんぷらん", "参考資料", "前期", "r4", "令和4", "令和5", "令和6"];
 
-    private const float PreviousPlanWeight = 0.8f;
-
-    // The share of the question a section must hold to answer a question that names neither the plan nor its parts; or
-    // the lower share when the section holds every word of it the plan writes anywhere (KnownCoverage whole).
-    private const double UnnamedCoverage = 0.6;
-    private const double UnnamedKnownCoverage = 0.5;
-
-    // A glossary entry says what a word is; the plan's text says what the plan does with it. Unless the question asks
-    // what a word means, an entry ranks as the previous plan's sheets do, after the text that holds as much.
-    private const float GlossaryWeight = 0.8f;
+    // The weights (the previous plan's sheets and a glossary entry rank lower unless asked for; the share of the question
+    // an unnamed question's section must hold) are one calibrated record: PlanWeights, docs/guidelines.md.
+    // A glossary entry says what a word is; the plan's text says what the plan does with it.
+    private PlanWeights Weights => library.Weights;
 
     private readonly ConditionalWeakTable<Turn, GuidelineSearch> searches = [];
 
@@ -77,8 +68,8 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
         // question: a paraphrase word the plan never writes (ステップ, 大事) does not sink a question the plan answers.
         // Only when at least two of those words are words of two characters or more: one such word and a one-kanji
         // suffix (災害|時 of 「災害時の避難所は」) say too little of the question for the unknown word to be a paraphrase.
-        var unnamed = confident[0].Coverage >= UnnamedCoverage
-            || (confident[0].Coverage >= UnnamedKnownCoverage && confident[0].KnownCoverage >= 1 - 1e-9
+        var unnamed = confident[0].Coverage >= Weights.UnnamedCoverage
+            || (confident[0].Coverage >= Weights.UnnamedKnownCoverage && confident[0].KnownCoverage >= 1 - 1e-9
                 && confident[0].MatchedTerms.Count(w => w.Length >= 2 && !AskedFor.IsMarker(w)) >= 2);
         var score = named ? (confident[0].Coverage >= 0.5 ? 0.75 : 0.62) : unnamed ? 0.55 : 0;
 
@@ -123,7 +114,7 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
         }
 
         var best = found[0];
-        var chosen = found.Take(2).Where((r, i) => i == 0 || (r.Score >= best.Score * SecondSectionRatio && r.Coverage >= best.Coverage * SecondSectionRatio)).ToList();
+        var chosen = found.Take(2).Where((r, i) => i == 0 || (r.Score >= best.Score * Weights.SecondSectionRatio && r.Coverage >= best.Coverage * Weights.SecondSectionRatio)).ToList();
         var replies = new List<Reply>();
         KpiSnapshot? snapshot = null;
         foreach (var ranked in chosen)
@@ -183,8 +174,8 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
         var definition = AsksMeaning(turn.Normalized);
         var sections = Search(turn).Sections
             .Where(s => s.Coverage >= library.SearchOptions.MinCoverage)
-            .Select(s => !previous && s.Section.Label.StartsWith("参考資料", StringComparison.Ordinal) ? s with { Score = s.Score * PreviousPlanWeight } : s)
-            .Select(s => !definition && IsGlossary(s) ? s with { Score = s.Score * GlossaryWeight } : s)
+            .Select(s => !previous && s.Section.Label.StartsWith("参考資料", StringComparison.Ordinal) ? s with { Score = s.Score * Weights.PreviousPlanWeight } : s)
+            .Select(s => !definition && IsGlossary(s) ? s with { Score = s.Score * Weights.GlossaryWeight } : s)
             .OrderByDescending(s => s.Score)
             .ToList();
 

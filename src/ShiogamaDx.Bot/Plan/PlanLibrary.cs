@@ -15,14 +15,16 @@ namespace ShiogamaDx.Bot.Plan;
 /// the words they hold (オンライン決済), both of which are the plan's content. Measured on the plan's development sets
 /// (docs/evaluation.md, #22 seventh pass).
 /// </remarks>
-internal sealed class PlanLibrary(IOptions<PlanOptions> options, ILogger<PlanLibrary> logger) : IDisposable
+internal sealed class PlanLibrary(IOptions<PlanOptions> options, IOptions<GuidelinesOptions> guidelines, ILogger<PlanLibrary> logger) : IDisposable
 {
-    private readonly Lazy<GuidelineIndex> index = new(() => Load(options.Value, JapaneseAnalysis.Plain, logger));
+    private readonly Lazy<GuidelineIndex> index = new(() => Load(options.Value, guidelines.Value.Weights, JapaneseAnalysis.Plain, logger));
 
     public GuidelineIndex Index => index.Value;
 
-    /// <summary>What retrieval needs of the guideline's options: the plan's folder and coverage.</summary>
-    public GuidelinesOptions SearchOptions { get; } = new() { Path = options.Value.FullPath, MinCoverage = options.Value.MinCoverage, TopicWords = [] };
+    public PlanWeights Weights => options.Value.Weights;
+
+    /// <summary>What retrieval needs of the guideline's options: the plan's folder and coverage, the guideline's retrieval weights (one retrieval, calibrated once).</summary>
+    public GuidelinesOptions SearchOptions { get; } = new() { Path = options.Value.FullPath, MinCoverage = options.Value.MinCoverage, TopicWords = [], Weights = guidelines.Value.Weights };
 
     public void Dispose()
     {
@@ -32,11 +34,11 @@ internal sealed class PlanLibrary(IOptions<PlanOptions> options, ILogger<PlanLib
         }
     }
 
-    private static GuidelineIndex Load(PlanOptions o, JapaneseAnalysis analysis, ILogger logger)
+    private static GuidelineIndex Load(PlanOptions o, GuidelineWeights weights, JapaneseAnalysis analysis, ILogger logger)
     {
         var read = GuidelineLoader.LoadFolder(o.FullPath, (file, ex) => logger.LogWarning("Plan file {File} skipped: {Reason}", file, ex.Message));
         var sections = GlossaryTerms.Apart(PlanSections.Refine(read));
-        var index = GuidelineIndex.Build(sections, GuidelineSynonyms.Empty, new GuidelinesOptions { Path = o.FullPath, MinCoverage = o.MinCoverage, TopicWords = [], Feedback = false }, analysis);
+        var index = GuidelineIndex.Build(sections, GuidelineSynonyms.Empty, new GuidelinesOptions { Path = o.FullPath, MinCoverage = o.MinCoverage, TopicWords = [], Feedback = false, Weights = weights }, analysis);
         logger.LogInformation("Plan loaded: {Sections} sections from {Documents} document(s) in {Folder}", index.Sections.Count, index.Documents.Count, o.FullPath);
         return index;
     }

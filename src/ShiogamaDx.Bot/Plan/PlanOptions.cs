@@ -14,5 +14,8 @@ public sealed class PlanOptions
     [Range(0.0, 1.0)]
     public double MinCoverage { get; set; } = 0.35;
 
+    /// <summary>How the plan's passages are ranked and claimed (measured on the dev sets, docs/guidelines.md "Calibrated weights").</summary>
+    public PlanWeights Weights { get; set; } = new();
+
     public string FullPath => System.IO.Path.IsPathRooted(Path) ? Path : System.IO.Path.Combine(AppContext.BaseDirectory, Path);
 }

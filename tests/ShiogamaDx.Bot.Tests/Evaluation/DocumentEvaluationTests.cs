@@ -228,9 +228,7 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
         try
         {
             using var app = new BotApplication(new Dictionary<string, string?> { ["Guidelines:Path"] = guidelines });
-            var refusal = app.WithScope(s => s.GetRequiredService<GuidelineAnswerer>().Refusal);
-            var refusalOpening = refusal[..(refusal.IndexOf('。', StringComparison.Ordinal) + 1)];
-            var notUnderstood = app.Services.GetRequiredService<DialogCatalog>().Menus.Staff.NotUnderstood;
+            var (refusalOpening, notUnderstood) = Refusals(app);
 
             int answerable = 0, hit1 = 0, hit3 = 0, unanswerable = 0, refused = 0;
             var misses = new StringBuilder();
@@ -239,7 +237,7 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
                 var (question, expected) = questions[i];
                 var text = ReplyText.Of(await app.SayAsync(Audience.Staff, $"evaluation-{i}", question));
                 var citations = Citations(text);
-                var wasRefused = citations.Count == 0 && (text.StartsWith(refusalOpening, StringComparison.Ordinal) || text.StartsWith(notUnderstood, StringComparison.Ordinal));
+                var wasRefused = IsRefusal(text, citations, refusalOpening, notUnderstood);
                 var got = citations.Count > 0 ? string.Join(" | ", citations) : wasRefused ? "(refused)" : "(other: " + Clip(text) + ")";
                 if (expected == "-")
                 {
@@ -279,6 +277,20 @@ public sealed partial class DocumentEvaluationTests(ITestOutputHelper output)
             Directory.Delete(guidelines, recursive: true);
         }
     }
+
+    /// <summary>
+    /// What a refusal opens with in this host: the guideline's not-found answer (to its first 。) and the staff menu's
+    /// 「分かりませんでした」. Shared with the plan sets and the calibration harness, so that all judge alike.
+    /// </summary>
+    internal static (string RefusalOpening, string NotUnderstood) Refusals(BotApplication app)
+    {
+        var refusal = app.WithScope(s => s.GetRequiredService<GuidelineAnswerer>().Refusal);
+        return (refusal[..(refusal.IndexOf('。', StringComparison.Ordinal) + 1)], app.Services.GetRequiredService<DialogCatalog>().Menus.Staff.NotUnderstood);
+    }
+
+    /// <summary>A refusal: no 出典, and the guideline's not-found answer or the staff menu's 「分かりませんでした」.</summary>
+    internal static bool IsRefusal(string text, IReadOnlyList<string> citations, string refusalOpening, string notUnderstood) =>
+        citations.Count == 0 && (text.StartsWith(refusalOpening, StringComparison.Ordinal) || text.StartsWith(notUnderstood, StringComparison.Ordinal));
 
     /// <summary>Every 出典 line of the answer, in order, from after 「出典:」 to the end of the line.</summary>
     internal static List<string> Citations(string text) =>

@@ -98,9 +98,7 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
         using var app = new BotApplication();
         // A refusal, as the Documents sets judge it: no 出典 and the guideline's not-found answer or the staff menu's
         // 「分かりませんでした」. Right only for a question the set marks "-" (the plan does not answer it).
-        var refusal = app.WithScope(s => s.GetRequiredService<GuidelineAnswerer>().Refusal);
-        var refusalOpening = refusal[..(refusal.IndexOf('。', StringComparison.Ordinal) + 1)];
-        var notUnderstood = app.Services.GetRequiredService<DialogCatalog>().Menus.Staff.NotUnderstood;
+        var (refusalOpening, notUnderstood) = DocumentEvaluationTests.Refusals(app);
         var misses = new List<string>();
         int covered = 0, hit1 = 0, uncovered = 0, refused = 0, n = 0;
         foreach (var row in rows)
@@ -109,7 +107,7 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
             var (question, expected) = (row[0], row[1]);
             var text = ReplyText.Of(await app.SayAsync(Audience.Staff, $"plan-{n++}", question));
             var citations = DocumentEvaluationTests.Citations(text);
-            var wasRefused = citations.Count == 0 && (text.StartsWith(refusalOpening, StringComparison.Ordinal) || text.StartsWith(notUnderstood, StringComparison.Ordinal));
+            var wasRefused = DocumentEvaluationTests.IsRefusal(text, citations, refusalOpening, notUnderstood);
             var got = citations.Count > 0 ? citations[0] : wasRefused ? "(refused)" : "(no citation) " + text.Split('\n')[0];
             if (expected == "-")
             {
