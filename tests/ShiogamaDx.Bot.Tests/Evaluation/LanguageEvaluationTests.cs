@@ -145,6 +145,12 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("vi-dev5", 0.78)]
     [InlineData("pt-dev5", 0.71)]
     [InlineData("tl-dev5", 0.57)]
+    // Dev sets of the fifteenth session (resident-*-dev6-questions.tsv, half not covered: electricity, trains, consulate,
+    // food shops, a lost wallet, a doctor in one's language …), written and committed before its changes; floors: first measured.
+    [InlineData("en-dev6", 0.0)]
+    [InlineData("zh-dev6", 0.0)]
+    [InlineData("ko-dev6", 0.0)]
+    [InlineData("vi-dev6", 0.0)]
     public Task DevLanguageSetWithNone_ShowsMisses_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: false);
 
     private async Task RunWithNoneAsync(string language, double floor, bool heldOut)
