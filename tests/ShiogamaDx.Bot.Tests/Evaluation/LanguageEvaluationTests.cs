@@ -30,17 +30,17 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // Tenth session: an entry whose own name or keyword the question holds whole passes at half the floor (3d8085b):
     // pt 28 -> 29/30, tl 26 -> 27/30, the rest unchanged. Vietnamese typed with tones read with them (8ccc158): vi 29 -> 30/30.
     [Theory]
-    [InlineData("easy", 0.95)]
+    [InlineData("easy", 0.96)]
     [InlineData("en", 1.0)]
     [InlineData("zh", 1.0)]
     [InlineData("ko", 1.0)]
     [InlineData("vi", 1.0)]
-    [InlineData("pt", 0.96)]
+    [InlineData("pt", 1.0)]
     [InlineData("tl", 0.90)]
     // Fresh held-out sets (written by another engineer before the change that measures them).
     [InlineData("easy-fresh", 0.94)]
-    [InlineData("pt-fresh", 0.95)]
-    [InlineData("tl-fresh", 0.95)]
+    [InlineData("pt-fresh", 0.96)]
+    [InlineData("tl-fresh", 0.96)]
     // Held-out sets of the sixth session (written before its changes, run once at its end, after 0a721f8): easy-blind
     // 33/48 (part 1 21/28, part 2 12/20), pt-blind 12/15, tl-blind 10/13.
     [InlineData("easy-blind", 0.97)]
@@ -49,8 +49,8 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // holding half a keyword of "bebê", flipped), the rest unchanged; pt-blind's floor lowered for that one question.
     // English plurals without s (children → child): en 29 -> 30/30. The easy phrase lift reads the question plain too
     // (しにました → しんだ): easy-fresh 51 -> 52/57.
-    [InlineData("pt-blind", 0.80)]
-    [InlineData("tl-blind", 0.76)]
+    [InlineData("pt-blind", 0.86)]
+    [InlineData("tl-blind", 0.84)]
     // Held-out sets of the seventh session (written and committed before its changes, 43f5743): before (fcc514f's
     // code) easy-fresh2 33/48, pt-fresh2 17/26, tl-fresh2 15/24, vi-fresh2 17/22; after (0d689f4) 34/48, 19/26, 18/24, 17/22.
     // Eighth session (after 417551e, totals only, misses not read): 34/48, 19/26, 18/24, 18/22.
@@ -58,8 +58,8 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // Thirteenth session (after 57b4aa0, run once, totals only, misses not read): 35/48, 21/26, 18/24, 18/22.
     [InlineData("easy-fresh2", 0.72)]
     [InlineData("pt-fresh2", 0.80)]
-    [InlineData("tl-fresh2", 0.75)]
-    [InlineData("vi-fresh2", 0.81)]
+    [InlineData("tl-fresh2", 0.79)]
+    [InlineData("vi-fresh2", 0.86)]
     // Dev sets of the thirteenth session (written and committed before its changes; tuned on): floors as first measured
     // (easy-dev3 6/15, en-dev3 7/10, pt-dev3 6/12, tl-dev3 10/15, vi-dev3 12/15). Places read as another city in
     // lower case, in several syllables, after Vietnamese đến/về/sang, after Tagalog sa only in a question of moving;
@@ -70,46 +70,24 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("en-dev3", 0.90)]
     [InlineData("pt-dev3", 0.83)]
     [InlineData("tl-dev3", 0.80)]
-    [InlineData("vi-dev3", 0.93)]
+    [InlineData("vi-dev3", 1.0)]
     // Dev sets of the fourteenth session (written and committed before its changes; tuned on): floors as first measured
     // (on 0468aec: easy-dev4 25/28, vi-dev4 14/14, tl-dev4 11/14, zh-dev4 9/14, ko-dev4 12/14). A Han character outside
     // Shift_JIS read as Chinese, an easy question's unknown place before に/へ/から read as another city, the bulky-waste
     // items translated (3a24b1f … 84dcc99): easy-dev4 26/28, easy-dev3 13/15, zh-dev4 11/14, ko-dev4 13/14, zh 30/30;
     // held-out (run once, totals only) easy-blind 46 -> 47/48, every fresh and fresh2 set unchanged (floors raised to these).
-    [InlineData("easy-dev4", 0.92)]
+    [InlineData("easy-dev4", 0.96)]
     [InlineData("vi-dev4", 1.0)]
     [InlineData("tl-dev4", 0.78)]
     [InlineData("zh-dev4", 0.78)]
     [InlineData("ko-dev4", 0.92)]
-    public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)
-    {
-        var rows = Rows(language);
-
-        using var app = new BotApplication();
-        var misses = new List<string>();
-        var n = 0;
-        foreach (var row in rows)
-        {
-            var (question, expected) = (row[0], row[1]);
-            var user = $"eval-{language}-{n++}";
-            if (language.StartsWith("easy", StringComparison.Ordinal))
-            {
-                await app.SayAsync(Audience.Resident, user, "やさしい日本語で");
-            }
-
-            var replies = await app.SayAsync(Audience.Resident, user, question);
-            var got = AnswerId(replies);
-            if (got != expected)
-            {
-                misses.Add($"{question}\twant {expected}\tgot {got}\t{ReplyText.Of(replies).Split('\n')[0]}");
-            }
-        }
-
-        var right = 1.0 - ((double)misses.Count / rows.Count);
-        output.WriteLine($"{language}: {rows.Count - misses.Count}/{rows.Count} right answer first = {right:P1} (floor {floor:P0}, target 90 %)");
-        misses.ForEach(m => output.WriteLine("MISS " + m));
-        Assert.True(right >= floor, $"{language}: {right:P1} under {floor:P0}:\n{string.Join("\n", misses)}");
-    }
+    // Fifteenth session: one judge for every set (RunWithNoneAsync): a guide's answer read first counts as the guide, as
+    // the residents' probes judge it; the fresh and blind sets are held out, so only their totals are printed. Every
+    // figure stayed as it was (on 7407769); floors under a figure by more than rounding raised to it: easy 58/60,
+    // pt 30/30, pt-fresh 24/25, tl-fresh 24/25, pt-blind 13/15, tl-blind 11/13, tl-fresh2 19/24, vi-fresh2 19/22,
+    // vi-dev3 15/15, easy-dev4 27/28.
+    public Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor) =>
+        RunWithNoneAsync(language, floor, heldOut: language.Contains("fresh", StringComparison.Ordinal) || language.Contains("blind", StringComparison.Ordinal));
 
     /// <summary>
     /// Held-out sets of the fourteenth session (resident-*-fresh3-questions.tsv, written from the content only and committed
