@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Guides;
+using ShiogamaDx.Bot.Localization;
+using ShiogamaDx.Bot.Procedures;
 using ShiogamaDx.Bot.Tests.Conversations;
 using ShiogamaDx.Bot.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -79,7 +81,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("easy-dev4", 0.96)]
     [InlineData("vi-dev4", 1.0)]
     [InlineData("tl-dev4", 0.78)]
-    [InlineData("zh-dev4", 0.78)]
+    [InlineData("zh-dev4", 0.85)]
     [InlineData("ko-dev4", 0.92)]
     // Fifteenth session: one judge for every set (RunWithNoneAsync): a guide's answer read first counts as the guide, as
     // the residents' probes judge it; the fresh and blind sets are held out, so only their totals are printed. Every
@@ -122,7 +124,10 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("ko-dev5", 0.85)]
     [InlineData("vi-dev5", 0.78)]
     [InlineData("pt-dev5", 0.71)]
-    [InlineData("tl-dev5", 0.57)]
+    [InlineData("tl-dev5", 0.64)]
+    // Fifteenth session: the refusal's LooseCoverage calibrated on every dev set at once (0.6 -> 0.8): tl-dev5 8 -> 9/14.
+    // Han-only Chinese told by everyday words Japanese writes otherwise (明天, 孩子, 搬家, 疫苗 …): zh-dev4 11 -> 12/14
+    // (floor there). Nothing else changed on the dev sets.
     // Dev sets of the fifteenth session (resident-*-dev6-questions.tsv, half not covered: electricity, trains, consulate,
     // food shops, a lost wallet, a doctor in one's language …), written and committed before its changes (d7347d5); floors: first
     // measured there (en-dev6 8/14, zh-dev6 13/14, ko-dev6 11/14, vi-dev6 10/14).
@@ -178,6 +183,78 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         output.WriteLine($"{language} ({what}): {right}/{rows.Count} right answer first = {rate:P1} ({string.Join(", ", byKind.Select(k => $"{k.Key} {k.Value.Right}/{k.Value.Count}"))}; floor {floor:P0}, target 90 %{(heldOut ? "; misses not printed" : string.Empty)})");
         misses.ForEach(m => output.WriteLine("MISS " + m));
         Assert.True(rate >= floor, $"{language} ({what}): {right}/{rows.Count} under the floor {floor:P0}");
+    }
+
+    /// <summary>
+    /// The foreign index's refusal shares (ForeignIndex.LooseName …) tried over a grid on every foreign dev set at once
+    /// (the first sets, dev3 … dev6; never a fresh, blind or fresh3 set), judged as the host answers: nothing found is
+    /// none, the class schedule when it is about as sure as the first entry, else the first entry. Prints the best
+    /// settings and the ones in use; fails when those fall behind the best by more than two questions (recalibrate).
+    /// </summary>
+    [Fact]
+    public void ForeignRefusal_IsCalibratedOnEveryDevSetAtOnce()
+    {
+        var content = Path.Combine(RepoPaths.Root, "src", "ShiogamaDx.Bot", "Content");
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(content, "procedures.yaml")).Procedures;
+        var folder = Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages");
+        var sets = new[] { "en", "zh", "ko", "vi", "pt", "tl" }
+            .SelectMany(l => new[] { l, $"{l}-dev3", $"{l}-dev4", $"{l}-dev5", $"{l}-dev6" })
+            .Where(s => File.Exists(Path.Combine(folder, $"resident-{s}-questions.tsv")))
+            .Select(s => (Set: s, Index: new ForeignIndex(packs[s.Split('-')[0]], catalog), Rows: Rows(s)))
+            .ToList();
+
+        (int Covered, int None, string PerSet) Judge(ForeignIndex.Refusal refusal)
+        {
+            var (covered, none) = (0, 0);
+            var perSet = new List<string>();
+            foreach (var (set, index, rows) in sets)
+            {
+                var right = 0;
+                foreach (var row in rows)
+                {
+                    var hits = index.Find(row[0], 3, refusal).Hits;
+                    var got = hits.Count == 0 ? "none"
+                        : hits.Any(h => h.Id == ForeignIndex.ClassesId && h.Score >= hits[0].Score * 0.85) ? "classes"
+                        : hits.First(h => h.Id != ForeignIndex.ClassesId).Id;
+                    var ok = got == row[1];
+
+                    right += ok ? 1 : 0;
+                    (covered, none) = row[1] == "none" ? (covered, none + (ok ? 1 : 0)) : (covered + (ok ? 1 : 0), none);
+                }
+
+                perSet.Add($"{set} {right}/{rows.Count}");
+            }
+
+            return (covered, none, string.Join(", ", perSet));
+        }
+
+        // A corner of the grid of session 15 (the in-use values among them; the whole grid and its figures beside the
+        // constants in ForeignIndex), small enough to run with the sets.
+        var grid = (from ln in new[] { 0.3, 0.7 }
+                    from lc in new[] { 0.6, 0.8 }
+                    from un in new[] { 0.4, 0.8 }
+                    from uc in new[] { 0.3, 0.5 }
+                    select new ForeignIndex.Refusal(ln, lc, un, uc)).ToList();
+        var results = grid.Select(r => (Refusal: r, Result: Judge(r))).OrderByDescending(x => x.Result.Covered + x.Result.None).ThenByDescending(x => x.Result.Covered).ToList();
+        var total = sets.Sum(s => s.Rows.Count);
+        var nones = sets.Sum(s => s.Rows.Count(r => r[1] == "none"));
+        void Print(string label, ForeignIndex.Refusal refusal, (int Covered, int None, string PerSet) r) =>
+            output.WriteLine($"{label}{refusal}: covered {r.Covered}/{total - nones}, not covered {r.None}/{nones}");
+        results.Take(5).ToList().ForEach(x => Print("most right: ", x.Refusal, x.Result));
+        var mostCovered = results.Max(r => r.Result.Covered);
+        var keeping = results.Where(r => r.Result.Covered == mostCovered).ToList();
+        keeping.Take(5).ToList().ForEach(x => Print("losing no covered question: ", x.Refusal, x.Result));
+
+        var inUse = Judge(ForeignIndex.Refusal.Default);
+        Print("in use: ", ForeignIndex.Refusal.Default, inUse);
+        output.WriteLine(inUse.PerSet);
+
+        // A refusal that answers more not-covered questions by losing covered ones is not taken (a resident who had a
+        // baby told "not understood" is worse than one about a visa shown a card): the in-use values must keep every
+        // covered question the grid can keep, and refuse as many of the others as any setting that does.
+        Assert.Equal(mostCovered, inUse.Covered);
+        Assert.True(inUse.None >= keeping.Max(k => k.Result.None), $"a setting keeping every covered question refuses {keeping.Max(k => k.Result.None) - inUse.None} more: recalibrate");
     }
 
     /// <summary>A set's rows (question, expected), its comments and header left out.</summary>
