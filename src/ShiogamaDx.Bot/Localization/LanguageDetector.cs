@@ -39,7 +39,11 @@ public static class LanguageDetector
     // With Han characters only: words of a Chinese sentence that a Japanese message of kanji alone (住民票請求, 要介護認定,
     // 国民健康保険 加入) does not hold, as Japanese writes them with kana or other characters (之前 → 前に, 以后 → 以後, 我 → 私).
     private static readonly string[] ChineseWords = ["怎么", "什么", "哪里", "哪儿", "可以", "我们", "需要", "想要", "的", "了吗", "吗", "呢", "在哪", "多少",
-        "我", "你", "您", "是", "之前", "之后", "以后", "后", "没有", "不能", "不是", "不要", "怎样", "一下", "他们", "还是", "或者"];
+        "我", "你", "您", "是", "之前", "之后", "以后", "后", "没有", "不能", "不是", "不要", "怎样", "一下", "他们", "还是", "或者",
+        // Everyday words for days, family, moving and work that Japanese writes otherwise (今日, 子供, 来週, 引っ越し,
+        // ワクチン, 家, 出勤); not 看病 or 老婆, which Japanese also writes.
+        "今天", "明天", "昨天", "星期", "礼拜", "上周", "下周", "本周", "孩子", "小孩", "宝宝", "老公", "搬家", "搬去", "搬到",
+        "疫苗", "房子", "上班", "下班"];
 
     private static readonly Dictionary<string, string[]> LatinWords = new(StringComparer.Ordinal)
     {

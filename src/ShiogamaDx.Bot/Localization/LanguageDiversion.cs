@@ -331,10 +331,12 @@ public sealed partial class LanguageDiversion(
             return await ForeignTailAsync(started.Replies, pack, ct);
         }
 
-        var hits = indexes.Get(pack, db).Search(turn.Text);
-        if (hits.Count == 0 && procedures.Get(db).Search(turn.Text) is [{ Confidence: >= ConversationEngine.MatchThreshold } japanese, ..])
+        var (hits, refused) = indexes.Get(pack, db).Find(turn.Text);
+        if (hits.Count == 0 && !refused && procedures.Get(db).Search(turn.Text) is [{ Confidence: >= ConversationEngine.MatchThreshold } japanese, ..])
         {
             // A word of the Japanese forms typed as it is (住民票): the catalog's own words found it; answered in the resident's language.
+            // Not when the resident's own language found an entry and refused it: the question is about something the
+            // catalog does not have, and a Chinese question's characters would still meet Japanese words (签证 … 証明).
             return await AnswerAsync(pack, japanese.Procedure, ct);
         }
 

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Guides;
+using ShiogamaDx.Bot.Localization;
+using ShiogamaDx.Bot.Procedures;
 using ShiogamaDx.Bot.Tests.Conversations;
 using ShiogamaDx.Bot.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -30,17 +32,17 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // Tenth session: an entry whose own name or keyword the question holds whole passes at half the floor (3d8085b):
     // pt 28 -> 29/30, tl 26 -> 27/30, the rest unchanged. Vietnamese typed with tones read with them (8ccc158): vi 29 -> 30/30.
     [Theory]
-    [InlineData("easy", 0.95)]
+    [InlineData("easy", 0.96)]
     [InlineData("en", 1.0)]
     [InlineData("zh", 1.0)]
     [InlineData("ko", 1.0)]
     [InlineData("vi", 1.0)]
-    [InlineData("pt", 0.96)]
+    [InlineData("pt", 1.0)]
     [InlineData("tl", 0.90)]
     // Fresh held-out sets (written by another engineer before the change that measures them).
     [InlineData("easy-fresh", 0.94)]
-    [InlineData("pt-fresh", 0.95)]
-    [InlineData("tl-fresh", 0.95)]
+    [InlineData("pt-fresh", 0.96)]
+    [InlineData("tl-fresh", 0.96)]
     // Held-out sets of the sixth session (written before its changes, run once at its end, after 0a721f8): easy-blind
     // 33/48 (part 1 21/28, part 2 12/20), pt-blind 12/15, tl-blind 10/13.
     [InlineData("easy-blind", 0.97)]
@@ -49,8 +51,8 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // holding half a keyword of "bebê", flipped), the rest unchanged; pt-blind's floor lowered for that one question.
     // English plurals without s (children → child): en 29 -> 30/30. The easy phrase lift reads the question plain too
     // (しにました → しんだ): easy-fresh 51 -> 52/57.
-    [InlineData("pt-blind", 0.80)]
-    [InlineData("tl-blind", 0.76)]
+    [InlineData("pt-blind", 0.86)]
+    [InlineData("tl-blind", 0.84)]
     // Held-out sets of the seventh session (written and committed before its changes, 43f5743): before (fcc514f's
     // code) easy-fresh2 33/48, pt-fresh2 17/26, tl-fresh2 15/24, vi-fresh2 17/22; after (0d689f4) 34/48, 19/26, 18/24, 17/22.
     // Eighth session (after 417551e, totals only, misses not read): 34/48, 19/26, 18/24, 18/22.
@@ -58,8 +60,8 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // Thirteenth session (after 57b4aa0, run once, totals only, misses not read): 35/48, 21/26, 18/24, 18/22.
     [InlineData("easy-fresh2", 0.72)]
     [InlineData("pt-fresh2", 0.80)]
-    [InlineData("tl-fresh2", 0.75)]
-    [InlineData("vi-fresh2", 0.81)]
+    [InlineData("tl-fresh2", 0.79)]
+    [InlineData("vi-fresh2", 0.86)]
     // Dev sets of the thirteenth session (written and committed before its changes; tuned on): floors as first measured
     // (easy-dev3 6/15, en-dev3 7/10, pt-dev3 6/12, tl-dev3 10/15, vi-dev3 12/15). Places read as another city in
     // lower case, in several syllables, after Vietnamese đến/về/sang, after Tagalog sa only in a question of moving;
@@ -70,46 +72,24 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("en-dev3", 0.90)]
     [InlineData("pt-dev3", 0.83)]
     [InlineData("tl-dev3", 0.80)]
-    [InlineData("vi-dev3", 0.93)]
+    [InlineData("vi-dev3", 1.0)]
     // Dev sets of the fourteenth session (written and committed before its changes; tuned on): floors as first measured
     // (on 0468aec: easy-dev4 25/28, vi-dev4 14/14, tl-dev4 11/14, zh-dev4 9/14, ko-dev4 12/14). A Han character outside
     // Shift_JIS read as Chinese, an easy question's unknown place before に/へ/から read as another city, the bulky-waste
     // items translated (3a24b1f … 84dcc99): easy-dev4 26/28, easy-dev3 13/15, zh-dev4 11/14, ko-dev4 13/14, zh 30/30;
     // held-out (run once, totals only) easy-blind 46 -> 47/48, every fresh and fresh2 set unchanged (floors raised to these).
-    [InlineData("easy-dev4", 0.92)]
+    [InlineData("easy-dev4", 0.96)]
     [InlineData("vi-dev4", 1.0)]
     [InlineData("tl-dev4", 0.78)]
-    [InlineData("zh-dev4", 0.78)]
+    [InlineData("zh-dev4", 0.85)]
     [InlineData("ko-dev4", 0.92)]
-    public async Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor)
-    {
-        var rows = Rows(language);
-
-        using var app = new BotApplication();
-        var misses = new List<string>();
-        var n = 0;
-        foreach (var row in rows)
-        {
-            var (question, expected) = (row[0], row[1]);
-            var user = $"eval-{language}-{n++}";
-            if (language.StartsWith("easy", StringComparison.Ordinal))
-            {
-                await app.SayAsync(Audience.Resident, user, "やさしい日本語で");
-            }
-
-            var replies = await app.SayAsync(Audience.Resident, user, question);
-            var got = AnswerId(replies);
-            if (got != expected)
-            {
-                misses.Add($"{question}\twant {expected}\tgot {got}\t{ReplyText.Of(replies).Split('\n')[0]}");
-            }
-        }
-
-        var right = 1.0 - ((double)misses.Count / rows.Count);
-        output.WriteLine($"{language}: {rows.Count - misses.Count}/{rows.Count} right answer first = {right:P1} (floor {floor:P0}, target 90 %)");
-        misses.ForEach(m => output.WriteLine("MISS " + m));
-        Assert.True(right >= floor, $"{language}: {right:P1} under {floor:P0}:\n{string.Join("\n", misses)}");
-    }
+    // Fifteenth session: one judge for every set (RunWithNoneAsync): a guide's answer read first counts as the guide, as
+    // the residents' probes judge it; the fresh and blind sets are held out, so only their totals are printed. Every
+    // figure stayed as it was (on 7407769); floors under a figure by more than rounding raised to it: easy 58/60,
+    // pt 30/30, pt-fresh 24/25, tl-fresh 24/25, pt-blind 13/15, tl-blind 11/13, tl-fresh2 19/24, vi-fresh2 19/22,
+    // vi-dev3 15/15, easy-dev4 27/28.
+    public Task LanguageSet_IsAnsweredRightFirst_AtLeastTheFloor(string language, double floor) =>
+        RunWithNoneAsync(language, floor, heldOut: language.Contains("fresh", StringComparison.Ordinal) || language.Contains("blind", StringComparison.Ordinal));
 
     /// <summary>
     /// Held-out sets of the fourteenth session (resident-*-fresh3-questions.tsv, written from the content only and committed
@@ -144,7 +124,17 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("ko-dev5", 0.85)]
     [InlineData("vi-dev5", 0.78)]
     [InlineData("pt-dev5", 0.71)]
-    [InlineData("tl-dev5", 0.57)]
+    [InlineData("tl-dev5", 0.64)]
+    // Fifteenth session: the refusal's LooseCoverage calibrated on every dev set at once (0.6 -> 0.8): tl-dev5 8 -> 9/14.
+    // Han-only Chinese told by everyday words Japanese writes otherwise (明天, 孩子, 搬家, 疫苗 …): zh-dev4 11 -> 12/14
+    // (floor there). Nothing else changed on the dev sets.
+    // Dev sets of the fifteenth session (resident-*-dev6-questions.tsv, half not covered: electricity, trains, consulate,
+    // food shops, a lost wallet, a doctor in one's language …), written and committed before its changes (d7347d5); floors: first
+    // measured there (en-dev6 8/14, zh-dev6 13/14, ko-dev6 11/14, vi-dev6 10/14).
+    [InlineData("en-dev6", 0.57)]
+    [InlineData("zh-dev6", 0.92)]
+    [InlineData("ko-dev6", 0.78)]
+    [InlineData("vi-dev6", 0.71)]
     public Task DevLanguageSetWithNone_ShowsMisses_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: false);
 
     private async Task RunWithNoneAsync(string language, double floor, bool heldOut)
@@ -193,6 +183,78 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         output.WriteLine($"{language} ({what}): {right}/{rows.Count} right answer first = {rate:P1} ({string.Join(", ", byKind.Select(k => $"{k.Key} {k.Value.Right}/{k.Value.Count}"))}; floor {floor:P0}, target 90 %{(heldOut ? "; misses not printed" : string.Empty)})");
         misses.ForEach(m => output.WriteLine("MISS " + m));
         Assert.True(rate >= floor, $"{language} ({what}): {right}/{rows.Count} under the floor {floor:P0}");
+    }
+
+    /// <summary>
+    /// The foreign index's refusal shares (ForeignIndex.LooseName …) tried over a grid on every foreign dev set at once
+    /// (the first sets, dev3 … dev6; never a fresh, blind or fresh3 set), judged as the host answers: nothing found is
+    /// none, the class schedule when it is about as sure as the first entry, else the first entry. Prints the best
+    /// settings and the ones in use; fails when those fall behind the best by more than two questions (recalibrate).
+    /// </summary>
+    [Fact]
+    public void ForeignRefusal_IsCalibratedOnEveryDevSetAtOnce()
+    {
+        var content = Path.Combine(RepoPaths.Root, "src", "ShiogamaDx.Bot", "Content");
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(content, "procedures.yaml")).Procedures;
+        var folder = Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages");
+        var sets = new[] { "en", "zh", "ko", "vi", "pt", "tl" }
+            .SelectMany(l => new[] { l, $"{l}-dev3", $"{l}-dev4", $"{l}-dev5", $"{l}-dev6" })
+            .Where(s => File.Exists(Path.Combine(folder, $"resident-{s}-questions.tsv")))
+            .Select(s => (Set: s, Index: new ForeignIndex(packs[s.Split('-')[0]], catalog), Rows: Rows(s)))
+            .ToList();
+
+        (int Covered, int None, string PerSet) Judge(ForeignIndex.Refusal refusal)
+        {
+            var (covered, none) = (0, 0);
+            var perSet = new List<string>();
+            foreach (var (set, index, rows) in sets)
+            {
+                var right = 0;
+                foreach (var row in rows)
+                {
+                    var hits = index.Find(row[0], 3, refusal).Hits;
+                    var got = hits.Count == 0 ? "none"
+                        : hits.Any(h => h.Id == ForeignIndex.ClassesId && h.Score >= hits[0].Score * 0.85) ? "classes"
+                        : hits.First(h => h.Id != ForeignIndex.ClassesId).Id;
+                    var ok = got == row[1];
+
+                    right += ok ? 1 : 0;
+                    (covered, none) = row[1] == "none" ? (covered, none + (ok ? 1 : 0)) : (covered + (ok ? 1 : 0), none);
+                }
+
+                perSet.Add($"{set} {right}/{rows.Count}");
+            }
+
+            return (covered, none, string.Join(", ", perSet));
+        }
+
+        // A corner of the grid of session 15 (the in-use values among them; the whole grid and its figures beside the
+        // constants in ForeignIndex), small enough to run with the sets.
+        var grid = (from ln in new[] { 0.3, 0.7 }
+                    from lc in new[] { 0.6, 0.8 }
+                    from un in new[] { 0.4, 0.8 }
+                    from uc in new[] { 0.3, 0.5 }
+                    select new ForeignIndex.Refusal(ln, lc, un, uc)).ToList();
+        var results = grid.Select(r => (Refusal: r, Result: Judge(r))).OrderByDescending(x => x.Result.Covered + x.Result.None).ThenByDescending(x => x.Result.Covered).ToList();
+        var total = sets.Sum(s => s.Rows.Count);
+        var nones = sets.Sum(s => s.Rows.Count(r => r[1] == "none"));
+        void Print(string label, ForeignIndex.Refusal refusal, (int Covered, int None, string PerSet) r) =>
+            output.WriteLine($"{label}{refusal}: covered {r.Covered}/{total - nones}, not covered {r.None}/{nones}");
+        results.Take(5).ToList().ForEach(x => Print("most right: ", x.Refusal, x.Result));
+        var mostCovered = results.Max(r => r.Result.Covered);
+        var keeping = results.Where(r => r.Result.Covered == mostCovered).ToList();
+        keeping.Take(5).ToList().ForEach(x => Print("losing no covered question: ", x.Refusal, x.Result));
+
+        var inUse = Judge(ForeignIndex.Refusal.Default);
+        Print("in use: ", ForeignIndex.Refusal.Default, inUse);
+        output.WriteLine(inUse.PerSet);
+
+        // A refusal that answers more not-covered questions by losing covered ones is not taken (a resident who had a
+        // baby told "not understood" is worse than one about a visa shown a card): the in-use values must keep every
+        // covered question the grid can keep, and refuse as many of the others as any setting that does.
+        Assert.Equal(mostCovered, inUse.Covered);
+        Assert.True(inUse.None >= keeping.Max(k => k.Result.None), $"a setting keeping every covered question refuses {keeping.Max(k => k.Result.None) - inUse.None} more: recalibrate");
     }
 
     /// <summary>A set's rows (question, expected), its comments and header left out.</summary>

@@ -140,6 +140,10 @@ public sealed class LanguagePackTests
     [InlineData("我想办住民票", "zh")]
     [InlineData("盐灶市役所", "zh")] // Han only, with characters Shift_JIS does not hold (盐, 灶): simplified forms
     [InlineData("手续费", "zh")]
+    [InlineData("明天搬家", "zh")] // Han only, every character one Shift_JIS holds: everyday words Japanese writes otherwise
+    [InlineData("孩子疫苗", "zh")]
+    [InlineData("予防接種", null)]
+    [InlineData("看病休暇", null)]
     [InlineData("塩竈市役所", null)] // the same in Japanese: every character one a Japanese keyboard types
     [InlineData("鹽竈神社", null)]
     [InlineData("髙橋", null)] // a vendor's addition to Shift_JIS, in Japanese names

@@ -196,6 +196,22 @@ public sealed class ResidentLanguageTests
     }
 
     [Fact]
+    public async Task ChineseQuestion_TheChineseIndexRefuses_IsNotAnsweredByTheJapaneseCatalog()
+    {
+        // 住宅贷款 (a housing loan) shares 住宅 with the Japanese name of the home renovation subsidy: the Chinese index
+        // finds that entry and refuses it (it explains little of the question), and the Japanese search must not bring it back.
+        await using var host = await LineTestHost.StartAsync();
+
+        await host.SendAsync(LineEvents.Text("住宅贷款", host.Now));
+        await host.WhenSettledAsync();
+
+        var reply = host.Fake.Replies.Last().AllText;
+        Assert.Contains("022-355-5284", reply, StringComparison.Ordinal);
+        Assert.DoesNotContain("住宅", reply, StringComparison.Ordinal);
+        Assert.Empty(host.Fake.SpecErrors);
+    }
+
+    [Fact]
     public async Task MenuAndSwitchWords_WithVoicedKana_AreKnown_AsTyped()
     {
         // げんご and にほんご were compared unfolded with a folded message (the voicing mark taken off), so never met.
