@@ -70,6 +70,9 @@ public sealed class FieldIndex<T>
     // say too little (市民 is not 住民).
     private const int NearMissShortest = 3;
 
+    // Questions whose scores are kept (a few turns answered at once each search twice).
+    private const int Remembered = 8;
+
     private readonly JapaneseAnalysis analysis;
     private readonly IReadOnlyList<T> items;
     private readonly Func<T, int> order;
@@ -85,6 +88,8 @@ public sealed class FieldIndex<T>
     private readonly HashSet<string> fillerPairs;
     private readonly double partFactor;
     private readonly RetrievalWeights w;
+    private readonly Recent?[] recent = new Recent?[Remembered];
+    private int nextRecent;
 
     /// <param name="fields">Each entry's texts with their boosts (at most <see cref="RetrievalWeights.TopBoost"/>).</param>
     /// <param name="order">Breaks ties: the file's order.</param>
@@ -132,6 +137,31 @@ public sealed class FieldIndex<T>
 
     /// <summary>The best entries for a question, most likely first; none for a question about another institution.</summary>
     public IReadOnlyList<(T Item, double Confidence)> Search(string text, int max = 3)
+    {
+        // Two handlers search the catalog with the same question in one turn (#19): the last few questions' scores are
+        // kept, and only the ranking is done again for each caller's max.
+        List<(T Item, double Confidence)>? hits = null;
+        foreach (var kept in recent)
+        {
+            if (kept is not null && string.Equals(kept.Text, text, StringComparison.Ordinal))
+            {
+                hits = kept.Hits;
+                break;
+            }
+        }
+
+        if (hits is null)
+        {
+            hits = Scored(text);
+            var slot = (int)((uint)Interlocked.Increment(ref nextRecent) % Remembered);
+            Volatile.Write(ref recent[slot], new Recent(text, hits));
+        }
+
+        return hits.Count == 0 ? [] : hits.OrderByDescending(h => h.Confidence).ThenBy(h => order(h.Item)).Take(max).ToList();
+    }
+
+    /// <summary>Every entry sharing a term with the question, with its confidence, in entry order (not ranked).</summary>
+    private List<(T Item, double Confidence)> Scored(string text)
     {
         // 郵便局の営業時間, 銀行の口座: another institution's business, though a word of it (時間, 口座) is the city's too.
         if (analysis.CityWords.IsAboutOtherInstitution(text))
@@ -202,7 +232,7 @@ public sealed class FieldIndex<T>
             hits.Add((items[i], Math.Round(topical ? confidence : Math.Min(confidence, w.ActionOnlyCeiling), 4)));
         }
 
-        return hits.OrderByDescending(h => h.Confidence).ThenBy(h => order(h.Item)).Take(max).ToList();
+        return hits;
     }
 
     private Dictionary<string, double> QueryTerms(string text)
@@ -388,6 +418,9 @@ public sealed class FieldIndex<T>
             Put(terms, "w:" + word.Text, boost);
         }
     }
+
+    // Kept as scored: a list no caller sees (each gets its own ranked copy).
+    private sealed record Recent(string Text, List<(T Item, double Confidence)> Hits);
 
     private static void Put(Dictionary<string, double> terms, string term, double boost) =>
         terms[term] = Math.Max(terms.GetValueOrDefault(term), boost);
