@@ -361,8 +361,7 @@ public sealed class ConversationEngine(
         return await HandleOrHandOverAsync(handler, turn, ct);
     }
 
-    private DialogDefinition? Trigger(Turn turn) =>
-        catalog.Dialogs.FirstOrDefault(d => d.Audience == turn.Message.Audience && d.Triggers.Any(t => TextNormalizer.Normalize(t) == turn.Normalized));
+    private DialogDefinition? Trigger(Turn turn) => catalog.Triggered(turn.Message.Audience, turn.Normalized);
 
     private IIntentHandler? Best(Turn turn) => Ranked(turn) is [var best, ..] ? best.Handler : null;
 
@@ -372,10 +371,15 @@ public sealed class ConversationEngine(
     /// </summary>
     private List<(IIntentHandler Handler, double Score)> Ranked(Turn turn)
     {
-        var claims = handlers.Where(h => h.Audience == turn.Message.Audience)
-            .Select(h => (Handler: h, Score: h.Match(turn)))
-            .Where(x => x.Score >= MatchThreshold)
-            .ToList();
+        var claims = new List<(IIntentHandler Handler, double Score)>();
+        foreach (var handler in handlers)
+        {
+            if (handler.Audience == turn.Message.Audience && handler.Match(turn) is var score && score >= MatchThreshold)
+            {
+                claims.Add((handler, score));
+            }
+        }
+
         var passages = claims.Where(x => x.Handler is IPassageHandler)
             .Select(x => (x.Handler, Coverage: ((IPassageHandler)x.Handler).Coverage(turn)))
             .ToList();

@@ -23,7 +23,7 @@ public sealed class DialogCatalog
     private Snapshot current;
 
     public DialogCatalog(IReadOnlyList<DialogDefinition> dialogs, MenuSet menus) =>
-        current = new Snapshot(dialogs, menus, dialogs.ToDictionary(d => d.Id, StringComparer.Ordinal));
+        current = new Snapshot(dialogs, menus, dialogs.ToDictionary(d => d.Id, StringComparer.Ordinal), ByTrigger(dialogs));
 
     public IReadOnlyList<DialogDefinition> Dialogs => Volatile.Read(ref current).Dialogs;
 
@@ -33,6 +33,10 @@ public sealed class DialogCatalog
         Volatile.Read(ref current).ById.TryGetValue(id, out var d) ? d : throw new KeyNotFoundException($"No dialog '{id}' in dialogs/.");
 
     public bool Contains(string id) => Volatile.Read(ref current).ById.ContainsKey(id);
+
+    /// <summary>The first dialog of the audience one of whose triggers reads <paramref name="normalized"/> (a matching key).</summary>
+    public DialogDefinition? Triggered(Audience audience, string normalized) =>
+        Volatile.Read(ref current).Triggers.GetValueOrDefault((audience, normalized));
 
     /// <summary>Takes the other catalog's dialogs and menus (checked by the caller).</summary>
     public void Replace(DialogCatalog other) => Volatile.Write(ref current, Volatile.Read(ref other.current));
@@ -161,7 +165,26 @@ public sealed class DialogCatalog
         }
     }
 
-    private sealed record Snapshot(IReadOnlyList<DialogDefinition> Dialogs, MenuSet Menus, IReadOnlyDictionary<string, DialogDefinition> ById);
+    // The triggers' matching keys, normalised once per catalog rather than on every turn (#19); the first dialog wins.
+    private static Dictionary<(Audience, string), DialogDefinition> ByTrigger(IReadOnlyList<DialogDefinition> dialogs)
+    {
+        var byTrigger = new Dictionary<(Audience, string), DialogDefinition>();
+        foreach (var dialog in dialogs)
+        {
+            foreach (var trigger in dialog.Triggers)
+            {
+                byTrigger.TryAdd((dialog.Audience, TextNormalizer.Normalize(trigger)), dialog);
+            }
+        }
+
+        return byTrigger;
+    }
+
+    private sealed record Snapshot(
+        IReadOnlyList<DialogDefinition> Dialogs,
+        MenuSet Menus,
+        IReadOnlyDictionary<string, DialogDefinition> ById,
+        IReadOnlyDictionary<(Audience, string), DialogDefinition> Triggers);
 
     private static ContentFileException? NeedProblem(DialogDefinition dialog, int callerIndex, string action, StepNeed need)
     {

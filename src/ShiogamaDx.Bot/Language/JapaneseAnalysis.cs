@@ -81,7 +81,13 @@ public sealed class JapaneseAnalysis : IDisposable
     // hiragana after it with its particle left out (いんかんしょうめい, すいどうしゅうり) begins otherwise, and is kept.
     private static readonly string[] EndingOpenings = ["する", "すん", "した", "して", "しま", "しよ", "た", "だ", "て", "っ", "ん", "ます", "まし", "こと"];
 
+    // A resident's turn analyses the same question in several places (the catalog's search from two handlers, the
+    // guides' joint index): the last few analyses are kept and handed out again, an AnalyzedText being immutable (#19).
+    private const int Remembered = 16;
+
     private readonly IcuSegmenter segmenter = new();
+    private readonly Recent?[] recent = new Recent?[Remembered];
+    private int nextRecent;
 
     public JapaneseAnalysis(CityWords words)
     {
@@ -108,6 +114,27 @@ public sealed class JapaneseAnalysis : IDisposable
     public Analyzer TermsAnalyzer(Func<AnalyzedText, IEnumerable<string>> terms) => new AnalysisAnalyzer(this, terms);
 
     public AnalyzedText Analyze(string? text)
+    {
+        if (text is null)
+        {
+            return Analyzed(text);
+        }
+
+        foreach (var kept in recent)
+        {
+            if (kept is not null && string.Equals(kept.Text, text, StringComparison.Ordinal))
+            {
+                return kept.Analysis;
+            }
+        }
+
+        var analysis = Analyzed(text);
+        var slot = (int)((uint)Interlocked.Increment(ref nextRecent) % Remembered);
+        Volatile.Write(ref recent[slot], new Recent(text, analysis));
+        return analysis;
+    }
+
+    private AnalyzedText Analyzed(string? text)
     {
         var folded = JapaneseText.Fold(text);
         if (folded.Length == 0)
@@ -482,6 +509,8 @@ public sealed class JapaneseAnalysis : IDisposable
             yield return run.Substring(i, 2);
         }
     }
+
+    private sealed record Recent(string Text, AnalyzedText Analysis);
 
     public void Dispose()
     {

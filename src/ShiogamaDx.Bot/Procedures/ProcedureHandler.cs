@@ -175,11 +175,14 @@ public sealed class ProcedureHandler(
     /// What a confident search shows: one procedure, or two or three close candidates to choose from. Shared with
     /// the evaluation so its figures describe what residents get.
     /// </summary>
-    public static IReadOnlyList<Procedure> Decide(IReadOnlyList<ProcedureHit> hits)
+    public static IReadOnlyList<Procedure> Decide(IReadOnlyList<ProcedureHit> hits) => Decide(hits, ConfidentAnswer, AmbiguityMargin);
+
+    /// <summary>As <see cref="Decide(IReadOnlyList{ProcedureHit})"/> with other thresholds: the calibration harness's sweep.</summary>
+    public static IReadOnlyList<Procedure> Decide(IReadOnlyList<ProcedureHit> hits, double confidentAnswer, double ambiguityMargin)
     {
         var best = hits[0];
-        var close = hits.Where(h => h.Confidence >= best.Confidence - AmbiguityMargin && h.Confidence >= ConversationEngine.MatchThreshold - 0.1).ToList();
-        if (best.Confidence < ConfidentAnswer || close.Count > 1)
+        var close = hits.Where(h => h.Confidence >= best.Confidence - ambiguityMargin && h.Confidence >= ConversationEngine.MatchThreshold - 0.1).ToList();
+        if (best.Confidence < confidentAnswer || close.Count > 1)
         {
             var candidates = hits.Where(h => h.Confidence >= ConversationEngine.MatchThreshold - 0.15).Take(3).Select(h => h.Procedure).ToList();
             if (candidates.Count > 1)

@@ -11,22 +11,13 @@ public sealed record ProcedureHit(Procedure Procedure, double Confidence);
 /// </summary>
 public sealed class ProcedureIndex
 {
-    private const double NameBoost = 3.0;
-    private const double KeywordBoost = 3.0;
-    private const double ExampleBoost = 1.5;
-    private const double CategoryBoost = 1.0;
-    private const double DescriptionBoost = 0.7;
-
-    // A word inside an entry's compound (証明書 in 納税証明書) counts for the entry at 0.3 of its field's weight (at 0.5
-    // more entries stood within the ambiguity margin of the right one). Only the catalog's index: its names are
-    // compounds; the easy index's plain-word entries lost two held-out questions with parts.
-    private const double PartFactor = 0.3;
-
     private readonly FieldIndex<Procedure> index;
     private readonly Dictionary<string, Procedure> byId = new(StringComparer.Ordinal);
 
-    public ProcedureIndex(IReadOnlyList<Procedure> procedures, JapaneseAnalysis analysis, string revision, string? portalUrl = null)
+    /// <param name="weights">The retrieval's weights; <see cref="RetrievalWeights.Procedures"/> when not given.</param>
+    public ProcedureIndex(IReadOnlyList<Procedure> procedures, JapaneseAnalysis analysis, string revision, string? portalUrl = null, RetrievalWeights? weights = null)
     {
+        var w = weights ?? RetrievalWeights.Procedures;
         PortalUrl = portalUrl;
         Procedures = procedures;
         Revision = revision;
@@ -35,7 +26,9 @@ public sealed class ProcedureIndex
             byId[p.Id] = p;
         }
 
-        index = new FieldIndex<Procedure>(procedures, analysis, Fields, p => p.Position, PartFactor);
+        // Only the catalog's index takes compounds' parts: its names are compounds; the easy index's plain-word entries
+        // lost two held-out questions with parts.
+        index = new FieldIndex<Procedure>(procedures, analysis, p => FieldsOf(p, w), p => p.Position, w.PartFactor, w);
     }
 
     public IReadOnlyList<Procedure> Procedures { get; }
@@ -51,13 +44,15 @@ public sealed class ProcedureIndex
         index.Search(text, max).Select(h => new ProcedureHit(h.Item, h.Confidence)).ToList();
 
     /// <summary>A procedure's texts and their weights in a search (also where the guides are searched beside the catalog).</summary>
-    public static IEnumerable<(string Text, double Boost)> Fields(Procedure p) =>
+    public static IEnumerable<(string Text, double Boost)> Fields(Procedure p) => FieldsOf(p, RetrievalWeights.Default);
+
+    private static IEnumerable<(string Text, double Boost)> FieldsOf(Procedure p, RetrievalWeights w) =>
     [
-        (p.Name, NameBoost),
-        .. p.Keywords.Select(k => (k, KeywordBoost)),
-        .. p.Examples.Select(e => (e, ExampleBoost)),
-        (p.Category, CategoryBoost),
-        (p.Description, DescriptionBoost),
+        (p.Name, w.NameBoost),
+        .. p.Keywords.Select(k => (k, w.KeywordBoost)),
+        .. p.Examples.Select(e => (e, w.ExampleBoost)),
+        (p.Category, w.CategoryBoost),
+        (p.Description, w.DescriptionBoost),
     ];
 }
 
@@ -71,18 +66,12 @@ public sealed class ProcedureIndex
 public sealed class FieldIndex<T>
     where T : class
 {
-    private const double TopBoost = 3.0;        // the strongest field boost: the most a term can weigh
-    private const double ReadingFactor = 0.5;   // a concept's hiragana reading bigrams: typo tolerance, weaker
-    private const double UnigramWeight = 0.3;   // one kanji says less than two characters together
-    private const double ConceptWeight = 2.0;   // a dictionary word is stronger evidence than a bigram
-    private const double UnknownWeight = 1.0;   // words the entries never use: the question is about something else
-    private const double ActionWeight = 1.0;    // what to do (捨てる, 払う) says less about which entry than what about
-    private const double ActionOnlyCeiling = 0.4;
-    private const double CoverageShare = 0.5;   // how much of the question is explained, against how much evidence there is
-    private const double NearMissFactor = 0.75; // a city word typed with one wrong kanji (住民標): likely meant, less sure
-    private const int NearMissShortest = 3;     // two kanji with one wrong say too little (市民 is not 住民)
-    private const double EndingWeight = 0.5;    // a question's casual ending (するんだけど): grammar, its tense at most
-    private const double PlaceWeight = 0.5;     // 市役所 beside what is asked (市役所で印鑑証明): where, not which
+    // A city word typed with one wrong kanji is looked for only in words of three or more: two kanji with one wrong
+    // say too little (市民 is not 住民).
+    private const int NearMissShortest = 3;
+
+    // Questions whose scores are kept (a few turns answered at once each search twice).
+    private const int Remembered = 8;
 
     private readonly JapaneseAnalysis analysis;
     private readonly IReadOnlyList<T> items;
@@ -98,15 +87,20 @@ public sealed class FieldIndex<T>
     // a run of hiragana (うけたい, もらいたい) they were bigrams every entry with a wish in its examples shared.
     private readonly HashSet<string> fillerPairs;
     private readonly double partFactor;
+    private readonly RetrievalWeights w;
+    private readonly Recent?[] recent = new Recent?[Remembered];
+    private int nextRecent;
 
-    /// <param name="fields">Each entry's texts with their boosts (at most <see cref="TopBoost"/>).</param>
+    /// <param name="fields">Each entry's texts with their boosts (at most <see cref="RetrievalWeights.TopBoost"/>).</param>
     /// <param name="order">Breaks ties: the file's order.</param>
     /// <param name="partFactor">
     /// The weight, against its field's, of a city word inside an entry's compound (<see cref="AnalyzedText.Parts"/>);
     /// 0: parts are not indexed.
     /// </param>
-    public FieldIndex(IReadOnlyList<T> items, JapaneseAnalysis analysis, Func<T, IEnumerable<(string Text, double Boost)>> fields, Func<T, int> order, double partFactor = 0)
+    /// <param name="weights">The scoring's weights; <see cref="RetrievalWeights.Default"/> when not given.</param>
+    public FieldIndex(IReadOnlyList<T> items, JapaneseAnalysis analysis, Func<T, IEnumerable<(string Text, double Boost)>> fields, Func<T, int> order, double partFactor = 0, RetrievalWeights? weights = null)
     {
+        w = weights ?? RetrievalWeights.Default;
         this.analysis = analysis;
         this.partFactor = partFactor;
         this.items = items;
@@ -144,6 +138,31 @@ public sealed class FieldIndex<T>
     /// <summary>The best entries for a question, most likely first; none for a question about another institution.</summary>
     public IReadOnlyList<(T Item, double Confidence)> Search(string text, int max = 3)
     {
+        // Two handlers search the catalog with the same question in one turn (#19): the last few questions' scores are
+        // kept, and only the ranking is done again for each caller's max.
+        List<(T Item, double Confidence)>? hits = null;
+        foreach (var kept in recent)
+        {
+            if (kept is not null && string.Equals(kept.Text, text, StringComparison.Ordinal))
+            {
+                hits = kept.Hits;
+                break;
+            }
+        }
+
+        if (hits is null)
+        {
+            hits = Scored(text);
+            var slot = (int)((uint)Interlocked.Increment(ref nextRecent) % Remembered);
+            Volatile.Write(ref recent[slot], new Recent(text, hits));
+        }
+
+        return hits.Count == 0 ? [] : hits.OrderByDescending(h => h.Confidence).ThenBy(h => order(h.Item)).Take(max).ToList();
+    }
+
+    /// <summary>Every entry sharing a term with the question, with its confidence, in entry order (not ranked).</summary>
+    private List<(T Item, double Confidence)> Scored(string text)
+    {
         // 郵便局の営業時間, 銀行の口座: another institution's business, though a word of it (時間, 口座) is the city's too.
         if (analysis.CityWords.IsAboutOtherInstitution(text))
         {
@@ -171,7 +190,7 @@ public sealed class FieldIndex<T>
             }
         }
 
-        var ceiling = (known + (UnknownWeight * unknown)) * TopBoost;
+        var ceiling = (known + (w.UnknownWeight * unknown)) * w.TopBoost;
         if (ceiling <= 0)
         {
             return [];
@@ -206,14 +225,14 @@ public sealed class FieldIndex<T>
             }
 
             var coverage = Math.Min(1.0, score / ceiling);
-            var evidence = 1 - Math.Exp(-score / 12.0);
-            var confidence = (CoverageShare * coverage) + ((1 - CoverageShare) * evidence);
+            var evidence = 1 - Math.Exp(-score / w.EvidenceScale);
+            var confidence = (w.CoverageShare * coverage) + ((1 - w.CoverageShare) * evidence);
 
             // 「作りたい」 alone (パスポートを作りたい) says nothing about which entry: never confident.
-            hits.Add((items[i], Math.Round(topical ? confidence : Math.Min(confidence, ActionOnlyCeiling), 4)));
+            hits.Add((items[i], Math.Round(topical ? confidence : Math.Min(confidence, w.ActionOnlyCeiling), 4)));
         }
 
-        return hits.OrderByDescending(h => h.Confidence).ThenBy(h => order(h.Item)).Take(max).ToList();
+        return hits;
     }
 
     private Dictionary<string, double> QueryTerms(string text)
@@ -222,12 +241,12 @@ public sealed class FieldIndex<T>
         var analyzed = analysis.Analyze(text);
         foreach (var concept in analyzed.Concepts)
         {
-            terms["#" + concept.Text] = concept.Kind == TokenKind.Action ? ActionWeight : ConceptWeight;
+            terms["#" + concept.Text] = concept.Kind == TokenKind.Action ? w.ActionWeight : w.ConceptWeight;
         }
 
         foreach (var (whole, r) in analyzed.Runs.Select((run, r) => (run, r)))
         {
-            var factor = r >= analyzed.EndingFrom ? EndingWeight : 1.0;
+            var factor = r >= analyzed.EndingFrom ? w.EndingWeight : 1.0;
             foreach (var run in WithoutNearMisses(whole, terms))
             {
                 foreach (var (term, weight) in Grams(run))
@@ -250,7 +269,7 @@ public sealed class FieldIndex<T>
         {
             foreach (var place in terms.Keys.Where(t => t[0] == '#' && words.IsPlace(t[1..])).ToList())
             {
-                terms[place] = PlaceWeight;
+                terms[place] = w.PlaceWeight;
             }
         }
 
@@ -293,7 +312,7 @@ public sealed class FieldIndex<T>
                 {
                     if (OneKanjiApart(window, word))
                     {
-                        query["#" + concept] = Math.Max(query.GetValueOrDefault("#" + concept), ConceptWeight * NearMissFactor);
+                        query["#" + concept] = Math.Max(query.GetValueOrDefault("#" + concept), w.ConceptWeight * w.NearMissFactor);
                         matched = length;
                     }
                 }
@@ -375,7 +394,7 @@ public sealed class FieldIndex<T>
             {
                 foreach (var (gram, _) in Grams(reading))
                 {
-                    Put(terms, gram, boost * ReadingFactor);
+                    Put(terms, gram, boost * w.ReadingFactor);
                 }
             }
         }
@@ -400,18 +419,21 @@ public sealed class FieldIndex<T>
         }
     }
 
+    // Kept as scored: a list no caller sees (each gets its own ranked copy).
+    private sealed record Recent(string Text, List<(T Item, double Confidence)> Hits);
+
     private static void Put(Dictionary<string, double> terms, string term, double boost) =>
         terms[term] = Math.Max(terms.GetValueOrDefault(term), boost);
 
     /// <summary>Bigrams of a run, kanji unigrams, and a one-character run as itself.</summary>
     private IEnumerable<(string Term, double Weight)> Grams(string run) =>
-        RunGrams(run).Where(g => !fillerPairs.Contains(g.Term));
+        RunGrams(run, w.UnigramWeight).Where(g => !fillerPairs.Contains(g.Term));
 
-    private static IEnumerable<(string Term, double Weight)> RunGrams(string run)
+    private static IEnumerable<(string Term, double Weight)> RunGrams(string run, double unigramWeight)
     {
         if (run.Length == 1)
         {
-            yield return (run, JapaneseText.IsKanji(run[0]) ? UnigramWeight : 0.1);
+            yield return (run, JapaneseText.IsKanji(run[0]) ? unigramWeight : 0.1);
             yield break;
         }
 
@@ -424,7 +446,7 @@ public sealed class FieldIndex<T>
         {
             if (JapaneseText.IsKanji(c))
             {
-                yield return (c.ToString(), UnigramWeight);
+                yield return (c.ToString(), unigramWeight);
             }
         }
     }

@@ -208,6 +208,21 @@ public sealed class JapaneseAnalysisTests
     }
 
     [Fact]
+    public void Analyze_TheSameTextAgain_HandsOutTheSameAnalysis_AndAnotherTextItsOwn()
+    {
+        var analysis = new JapaneseAnalysis(new CityWords([["住民票", "じゅうみんひょう"], ["印鑑登録", "いんかんとうろく"]], ["たい"]));
+
+        var first = analysis.Analyze("じゅうみんひょうをとりたい");
+        var other = analysis.Analyze("いんかんとうろくしたい");
+
+        // A turn analyses its question in several indexes: the second time costs nothing (#19).
+        Assert.Same(first, analysis.Analyze("じゅうみんひょうをとりたい"));
+        Assert.Equal(["住民票"], first.Concepts.Select(t => t.Text));
+        Assert.Equal(["印鑑登録"], other.Concepts.Select(t => t.Text));
+        Assert.Same(other, analysis.Analyze("いんかんとうろくしたい"));
+    }
+
+    [Fact]
     public void Particles_EndRuns_ButHiraganaOnlyTextKeepsItsBigrams()
     {
         var grammar = JapaneseAnalysis.Plain.Analyze("電子申請が可能な手続数");

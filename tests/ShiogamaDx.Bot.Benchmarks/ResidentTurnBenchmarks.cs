@@ -1,0 +1,68 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using ShiogamaDx.Bot.Conversations;
+using ShiogamaDx.Bot.Procedures;
+
+namespace ShiogamaDx.Bot.Benchmarks;
+
+/// <summary>
+/// A resident's turn as traffic brings them: every call a question the host has not just seen (the catalog's names,
+/// in turn), so what the analysis and the search keep from a recent question is only reused within a turn, as in
+/// production; <see cref="ConversationBenchmarks"/> and <see cref="LookupBenchmarks"/> repeat one question.
+/// </summary>
+[MemoryDiagnoser]
+public class ResidentTurnBenchmarks
+{
+    // More than the analysis and the search remember, so every call starts cold.
+    private const int Questions = 48;
+
+    private WebApplicationFactory<Program> factory = null!;
+    private string folder = null!;
+    private ProcedureIndex procedures = null!;
+    private string[] questions = [];
+    private int next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        folder = Path.Combine(Path.GetTempPath(), "shiogama-bench-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseEnvironment("Benchmark")
+            .UseSetting("ConnectionStrings:Bot", $"Data Source={Path.Combine(folder, "bench.db")}")
+            .UseSetting("Privacy:Key", "bench")
+            .UseSetting("Serilog:MinimumLevel:Default", "Warning"));
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<Data.BotDbContext>();
+        Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.Migrate(db.Database);
+        Data.ContentSeedingExtensions.SeedContentAsync(factory.Services).GetAwaiter().GetResult();
+        procedures = scope.ServiceProvider.GetRequiredService<ProcedureIndexCache>().Get(db);
+        questions = [.. procedures.Procedures.Take(Questions).Select(p => p.Name + "をしたい")];
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        factory.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>One resident's turn through the real engine and SQLite, a fresh scope as the workers use.</summary>
+    [Benchmark]
+    public async Task<int> EngineTurn()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var engine = scope.ServiceProvider.GetRequiredService<ConversationEngine>();
+        var n = next++;
+        var text = questions[n % questions.Length];
+        var replies = await engine.HandleAsync(IncomingMessage.FromText("bench", Audience.Resident, "bench-" + (n % 1000), text, DateTimeOffset.UtcNow), CancellationToken.None);
+        return replies.Count;
+    }
+
+    /// <summary>The catalog's search alone, a new question each call.</summary>
+    [Benchmark]
+    public int ProcedureSearch() => procedures.Search(questions[next++ % questions.Length]).Count;
+}
