@@ -42,7 +42,7 @@ public sealed class ResidentCalibrationTests(ITestOutputHelper output)
         }
     }
 
-    [CalibrationFact]
+    [CalibrationFact("residents")]
     public void Weights_CalibratedOnHalf_AreReportedOnTheOther()
     {
         var rows = DevRows();
@@ -62,7 +62,7 @@ public sealed class ResidentCalibrationTests(ITestOutputHelper output)
     /// The same on four more splits (the hash salted), both ways: eight more out-of-half comparisons, so that one
     /// split's luck does not decide.
     /// </summary>
-    [CalibrationFact]
+    [CalibrationFact("residents")]
     public void Weights_CalibratedOnHalf_OnMoreSplits()
     {
         var rows = DevRows();
@@ -90,7 +90,7 @@ public sealed class ResidentCalibrationTests(ITestOutputHelper output)
     /// term weighing 1, no parts, no ceilings; the confidence's shape kept) on one half, against today's on the other.
     /// Today's values were picked while reading all these sets, so the other half is not unseen by them: a bound, not a verdict.
     /// </summary>
-    [CalibrationFact]
+    [CalibrationFact("residents")]
     public void Weights_FromANeutralStart_AgainstToday()
     {
         var rows = DevRows();
@@ -115,7 +115,7 @@ public sealed class ResidentCalibrationTests(ITestOutputHelper output)
     /// The handler's one-card thresholds (<see cref="ProcedureHandler.ConfidentAnswer"/>, <see cref="ProcedureHandler.AmbiguityMargin"/>)
     /// decide between one card and a choice of candidates, which right-first judging does not see: their table, reported only.
     /// </summary>
-    [CalibrationFact]
+    [CalibrationFact("residents")]
     public void HandlerThresholds_Table()
     {
         var rows = DevRows().Where(r => !r.Expected.Contains("none")).ToList();
@@ -133,7 +133,7 @@ public sealed class ResidentCalibrationTests(ITestOutputHelper output)
         }
     }
 
-    [CalibrationFact]
+    [CalibrationFact("residents")]
     public void Weights_CalibratedOnAllDevData()
     {
         var rows = DevRows();
@@ -251,16 +251,4 @@ public sealed class ResidentCalibrationTests(ITestOutputHelper output)
          new JapaneseAnalysis(CityWords.Load(Path.Combine(AppContext.BaseDirectory, "Content", CityWords.FileName)))));
 
     private static ProcedureIndex Index(RetrievalWeights weights) => new(Content.Value.Procedures, Content.Value.Analysis, "calibration", weights: weights);
-}
-
-/// <summary>A fact run only when CALIBRATE=residents: a search of minutes, never in CI.</summary>
-public sealed class CalibrationFactAttribute : FactAttribute
-{
-    public CalibrationFactAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("CALIBRATE") != "residents")
-        {
-            Skip = "calibration runs only with CALIBRATE=residents";
-        }
-    }
 }

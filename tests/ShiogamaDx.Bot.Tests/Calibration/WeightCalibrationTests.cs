@@ -11,18 +11,6 @@ using Xunit.Abstractions;
 
 namespace ShiogamaDx.Bot.Tests.Calibration;
 
-/// <summary>A harness, not a test: runs only when CALIBRATE is set (CI never sets it), as it asks every dev set many times.</summary>
-public sealed class CalibrationFactAttribute : FactAttribute
-{
-    public CalibrationFactAttribute()
-    {
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CALIBRATE")))
-        {
-            Skip = "calibration harness: set CALIBRATE=documents to run it (docs/guidelines.md, Calibrated weights)";
-        }
-    }
-}
-
 /// <summary>
 /// Calibrates the retrieval and answer weights of the guideline and the plan (<see cref="GuidelineWeights"/>,
 /// <see cref="PlanWeights"/>, both MinCoverage) on every development set at once, and checks by cross-validation whether
@@ -75,7 +63,7 @@ public sealed class WeightCalibrationTests(ITestOutputHelper output)
     private readonly Dictionary<string, bool[]> guidelineEvaluated = new(StringComparer.Ordinal);
     private static readonly string LogPath = Environment.GetEnvironmentVariable("CALIBRATE_LOG") is { Length: > 0 } p ? p : Path.Combine(Path.GetTempPath(), "shiogama-calibration.log");
 
-    [CalibrationFact]
+    [CalibrationFact("documents")]
     public async Task Weights_CalibratedOnTheDevelopmentSets_AreReportedWithCrossValidation()
     {
         File.Delete(LogPath);
