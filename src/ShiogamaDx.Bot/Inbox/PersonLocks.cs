@@ -10,8 +10,9 @@ namespace ShiogamaDx.Bot.Inbox;
 /// set of the people held; with PostgreSQL, where replicas share the inbox, also a session advisory lock per person
 /// on a connection of its own: another replica's try fails while it is held, and the server lets go of it when the
 /// holder's connection ends, a crashed replica's included. SQLite serves one process: the set is all it takes.
+/// Scheduled jobs are held the same way, by the key "job:" and the job's name (<see cref="Data.WorkLeases"/>).
 /// </summary>
-internal sealed class PersonLocks(NpgsqlDataSource? postgres, ILogger<PersonLocks> logger)
+public sealed class PersonLocks(NpgsqlDataSource? postgres, ILogger<PersonLocks> logger)
 {
     private readonly ConcurrentDictionary<string, byte> held = new(StringComparer.Ordinal);
 
@@ -86,11 +87,31 @@ internal sealed class PersonLocks(NpgsqlDataSource? postgres, ILogger<PersonLock
     private static long LockId(string key) => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("person:" + key)), 0);
 }
 
-internal sealed class PersonLock(PersonLocks locks, string key, NpgsqlConnection? connection) : IAsyncDisposable
+public sealed class PersonLock(PersonLocks locks, string key, NpgsqlConnection? connection) : IAsyncDisposable
 {
     private int disposed;
 
     public string Key => key;
+
+    /// <summary>False once the lock's session has ended (a restarted or failed-over server): the lock is gone with it.</summary>
+    public async Task<bool> StillHeldAsync(CancellationToken ct)
+    {
+        if (connection is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     public ValueTask DisposeAsync() => Interlocked.Exchange(ref disposed, 1) == 0 ? locks.ReleaseAsync(key, connection) : ValueTask.CompletedTask;
 }
