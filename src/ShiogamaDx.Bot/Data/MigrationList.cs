@@ -13,7 +13,7 @@ namespace ShiogamaDx.Bot.Data;
 /// each start, which loaded Npgsql on SQLite and OpenXml everywhere. After a squash or a new migration, name it here;
 /// <c>BotDbContextTests</c> compares this list with what EF would find.
 /// </summary>
-internal sealed class NamedMigrations(ICurrentDbContext current, IDbContextOptions options, IMigrationsIdGenerator ids, IDiagnosticsLogger<DbLoggerCategory.Migrations> logger)
+internal sealed class MigrationList(ICurrentDbContext current, IDbContextOptions options, IMigrationsIdGenerator ids, IDiagnosticsLogger<DbLoggerCategory.Migrations> logger)
     : MigrationsAssembly(current, options, ids, logger)
 {
     private readonly bool postgres = current.Context is PostgreSqlBotDbContext;
