@@ -7,8 +7,8 @@ namespace ShiogamaDx.Bot.Data;
 
 /// <summary>
 /// The one database of the host. Each feature keeps its entities and their
-/// <see cref="IEntityTypeConfiguration{TEntity}"/> in its own folder, named in <see cref="OnModelCreating"/>.
-/// Use <c>db.Set&lt;T&gt;()</c>.
+/// <see cref="IEntityTypeConfiguration{TEntity}"/> in its own folder; they are picked up here, so adding a
+/// feature does not touch this file. Use <c>db.Set&lt;T&gt;()</c>.
 /// </summary>
 /// <remarks>Also keeps ASP.NET Core's data-protection keys (dashboard sign-in cookies), so a restart or another replica reads them.</remarks>
 public class BotDbContext : DbContext, IDataProtectionKeyContext
@@ -41,45 +41,8 @@ public class BotDbContext : DbContext, IDataProtectionKeyContext
         }
     }
 
-    /// <remarks>
-    /// Named, not found with <c>ApplyConfigurationsFromAssembly</c>: that walks every type of the host, which loaded
-    /// PdfPig, OpenXml and SkiaSharp at start. <c>BotDbContextTests</c> checks that none is missing.
-    /// </remarks>
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
-    {
-        modelBuilder.ApplyConfiguration(new Announcements.AnnouncementConfiguration());
-        modelBuilder.ApplyConfiguration(new Announcements.AnnouncementTranslationConfiguration());
-        modelBuilder.ApplyConfiguration(new Announcements.DisasterNoticeReceiptConfiguration());
-        modelBuilder.ApplyConfiguration(new Announcements.DisasterPeriodConfiguration());
-        modelBuilder.ApplyConfiguration(new Announcements.TopicSubscriptionConfiguration());
-        modelBuilder.ApplyConfiguration(new Classes.ClassRegistrationConfiguration());
-        modelBuilder.ApplyConfiguration(new Classes.ClassSurveyAnswerConfiguration());
-        modelBuilder.ApplyConfiguration(new Classes.SmartphoneClassConfiguration());
-        modelBuilder.ApplyConfiguration(new Conversations.ConversationOffersConfiguration());
-        modelBuilder.ApplyConfiguration(new Conversations.ConversationStateConfiguration());
-        modelBuilder.ApplyConfiguration(new Conversations.FeedbackConfiguration());
-        modelBuilder.ApplyConfiguration(new Conversations.OutboxMessageConfiguration());
-        modelBuilder.ApplyConfiguration(new Conversations.UnansweredQuestionConfiguration());
-        modelBuilder.ApplyConfiguration(new DataProtectionKeyConfiguration());
-        modelBuilder.ApplyConfiguration(new Handoff.HandoffCaseConfiguration());
-        modelBuilder.ApplyConfiguration(new Handoff.HandoffMessageConfiguration());
-        modelBuilder.ApplyConfiguration(new Handoff.HandoffStreakConfiguration());
-        modelBuilder.ApplyConfiguration(new Inbox.InboxItemConfiguration());
-        modelBuilder.ApplyConfiguration(new Kpis.KpiAuditEntryConfiguration());
-        modelBuilder.ApplyConfiguration(new Kpis.KpiDefinitionConfiguration());
-        modelBuilder.ApplyConfiguration(new Kpis.KpiProjectConfiguration());
-        modelBuilder.ApplyConfiguration(new Kpis.KpiValueConfiguration());
-        modelBuilder.ApplyConfiguration(new Line.LineUserConfiguration());
-        modelBuilder.ApplyConfiguration(new Localization.ResidentLanguageConfiguration());
-        modelBuilder.ApplyConfiguration(new Procedures.ProcedureCatalogStateConfiguration());
-        modelBuilder.ApplyConfiguration(new Procedures.ProcedureConfiguration());
-        modelBuilder.ApplyConfiguration(new Procedures.ProcedureDemandConfiguration());
-        modelBuilder.ApplyConfiguration(new Procedures.ProcedureFeedbackConfiguration());
-        modelBuilder.ApplyConfiguration(new Staff.StaffConversationReferenceConfiguration());
-        modelBuilder.ApplyConfiguration(new Surveys.StaffSurveyInvitationConfiguration());
-        modelBuilder.ApplyConfiguration(new Surveys.StaffSurveyResponseConfiguration());
-        modelBuilder.ApplyConfiguration(new Surveys.TrainingConfiguration());
-    }
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BotDbContext).Assembly);
 
     private sealed class UtcConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(v => v.ToUniversalTime(), v => v);
 }

@@ -9,19 +9,8 @@ namespace ShiogamaDx.Bot.Messages;
 /// </summary>
 public sealed record MessageKey(string Key, params string[] Placeholders)
 {
-    /// <summary>
-    /// Every key the host declares: the static fields of each feature's <c>…Texts</c> class, named here rather than
-    /// found by walking the assembly, which loaded every type (and PdfPig, OpenXml, SkiaSharp with them) at start.
-    /// <c>MessageFileTests</c> checks that no class declaring a key is missing.
-    /// </summary>
-    public static IReadOnlyList<MessageKey> All { get; } = new[]
-        {
-            typeof(Admin.AdminTexts), typeof(Announcements.AnnouncementTexts), typeof(Announcements.DisasterTexts),
-            typeof(Classes.ClassTexts), typeof(Content.ContentTexts), typeof(Conversations.ConversationTexts),
-            typeof(Guidelines.GuidelineTexts), typeof(Guides.GuideTexts), typeof(Handoff.HandoffTexts), typeof(Kpis.KpiTexts),
-            typeof(Line.LineTexts), typeof(Localization.LocalizationTexts), typeof(Plan.PlanTexts), typeof(Procedures.ProcedureTexts),
-            typeof(Staff.StaffTexts), typeof(Surveys.SurveyTexts),
-        }
+    /// <summary>Every key the host declares (static fields of each feature's <c>…Texts</c> class).</summary>
+    public static IReadOnlyList<MessageKey> All { get; } = typeof(MessageKey).Assembly.GetTypes()
         .SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
         .Where(f => f.FieldType == typeof(MessageKey) && f.IsInitOnly)
         .Select(f => (MessageKey)f.GetValue(null)!)
