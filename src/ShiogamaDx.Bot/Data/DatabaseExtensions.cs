@@ -49,6 +49,7 @@ public static class DatabaseExtensions
             .UseNpgsql(pg)
             .AddInterceptors(sp.GetRequiredService<Conversations.OutboxCommitInterceptor>()));
         services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(pg)); // the inbox's per-person advisory locks
+        services.AddSingleton<DbDataSource>(sp => sp.GetRequiredService<Npgsql.NpgsqlDataSource>()); // as PersonLocks asks for it
     }
 
     /// <summary>Creates the folder of the database file, and a busy timeout so concurrent workers wait instead of failing.</summary>

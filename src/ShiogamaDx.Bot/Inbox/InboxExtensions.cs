@@ -1,4 +1,4 @@
-using Npgsql;
+using System.Data.Common;
 
 namespace ShiogamaDx.Bot.Inbox;
 
@@ -11,8 +11,8 @@ public static class InboxExtensions
         services.AddSingleton<InboxSignal>();
         services.AddSingleton<InboxWriter>();
         services.AddScoped<InboxOutcomes>();
-        services.AddSingleton(sp => new InboxSchedule(enabled: sp.GetService<NpgsqlDataSource>() is null));
-        services.AddSingleton(sp => new PersonLocks(sp.GetService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PersonLocks>>()));
+        services.AddSingleton(sp => new InboxSchedule(enabled: sp.GetService<DbDataSource>() is null));
+        services.AddSingleton(sp => new PersonLocks(sp.GetService<DbDataSource>(), sp.GetRequiredService<ILogger<PersonLocks>>()));
         services.AddHostedService<InboxWorker>();
         return builder;
     }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
-using Npgsql;
 
 namespace ShiogamaDx.Bot.Inbox;
 
@@ -10,8 +10,10 @@ namespace ShiogamaDx.Bot.Inbox;
 /// set of the people held; with PostgreSQL, where replicas share the inbox, also a session advisory lock per person
 /// on a connection of its own: another replica's try fails while it is held, and the server lets go of it when the
 /// holder's connection ends, a crashed replica's included. SQLite serves one process: the set is all it takes.
+/// Scheduled jobs are held the same way, by the key "job:" and the job's name (<see cref="Data.WorkLeases"/>).
 /// </summary>
-internal sealed class PersonLocks(NpgsqlDataSource? postgres, ILogger<PersonLocks> logger)
+/// <remarks>ADO.NET's base types, not Npgsql's: on SQLite, Npgsql is then never loaded.</remarks>
+public sealed class PersonLocks(DbDataSource? postgres, ILogger<PersonLocks> logger)
 {
     private readonly ConcurrentDictionary<string, byte> held = new(StringComparer.Ordinal);
 
@@ -23,23 +25,18 @@ internal sealed class PersonLocks(NpgsqlDataSource? postgres, ILogger<PersonLock
     public bool Shared => postgres is not null;
 
     /// <returns>Null while this process or another replica holds the person.</returns>
-    public async Task<PersonLock?> TryTakeAsync(string key, CancellationToken ct)
+    public Task<PersonLock?> TryTakeAsync(string key, CancellationToken ct) =>
+        !held.TryAdd(key, 0) ? Task.FromResult<PersonLock?>(null)
+        : postgres is null ? Task.FromResult<PersonLock?>(new PersonLock(this, key, null))
+        : TryLockAsync(postgres, key, ct);
+
+    private async Task<PersonLock?> TryLockAsync(DbDataSource source, string key, CancellationToken ct)
     {
-        if (!held.TryAdd(key, 0))
-        {
-            return null;
-        }
-
-        if (postgres is null)
-        {
-            return new PersonLock(this, key, null);
-        }
-
-        NpgsqlConnection? connection = null;
+        DbConnection? connection = null;
         try
         {
-            connection = await postgres.OpenConnectionAsync(ct);
-            await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection) { Parameters = { new() { Value = LockId(key) } } };
+            connection = await source.OpenConnectionAsync(ct);
+            await using var command = Command(connection, "SELECT pg_try_advisory_lock($1)", LockId(key));
             if (await command.ExecuteScalarAsync(ct) is true)
             {
                 return new PersonLock(this, key, connection);
@@ -55,21 +52,21 @@ internal sealed class PersonLocks(NpgsqlDataSource? postgres, ILogger<PersonLock
         return null;
     }
 
-    internal async ValueTask ReleaseAsync(string key, NpgsqlConnection? connection)
+    internal async ValueTask ReleaseAsync(string key, DbConnection? connection)
     {
         try
         {
             if (connection is { State: System.Data.ConnectionState.Open })
             {
-                await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", connection);
+                await using var command = Command(connection, "SELECT pg_advisory_unlock_all()");
                 await command.ExecuteNonQueryAsync();
             }
         }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
         {
             // The connection is broken: the server ends its session, and the lock with it.
             logger.LogWarning("Releasing a person's lock failed ({Error}); the server releases it with the session", ex.Message);
-            NpgsqlConnection.ClearPool(connection!);
+            ClearPool(connection!);
         }
         finally
         {
@@ -82,15 +79,49 @@ internal sealed class PersonLocks(NpgsqlDataSource? postgres, ILogger<PersonLock
         }
     }
 
+    internal static DbCommand Command(DbConnection connection, string sql, long? argument = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        if (argument is { } value)
+        {
+            var parameter = command.CreateParameter();
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    // Its own method: only PostgreSQL's errors reach it, so only there is Npgsql loaded.
+    private static void ClearPool(DbConnection connection) => Npgsql.NpgsqlConnection.ClearPool((Npgsql.NpgsqlConnection)connection);
+
     /// <summary>Advisory locks take a 64-bit key: the first 8 bytes of the key's hash (a collision only serialises two people).</summary>
     private static long LockId(string key) => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("person:" + key)), 0);
 }
 
-internal sealed class PersonLock(PersonLocks locks, string key, NpgsqlConnection? connection) : IAsyncDisposable
+public sealed class PersonLock(PersonLocks locks, string key, DbConnection? connection) : IAsyncDisposable
 {
     private int disposed;
 
     public string Key => key;
 
+    /// <summary>False once the lock's session has ended (a restarted or failed-over server): the lock is gone with it.</summary>
+    public Task<bool> StillHeldAsync(CancellationToken ct) => connection is null ? Task.FromResult(true) : PingAsync(connection, ct);
+
     public ValueTask DisposeAsync() => Interlocked.Exchange(ref disposed, 1) == 0 ? locks.ReleaseAsync(key, connection) : ValueTask.CompletedTask;
+
+    private static async Task<bool> PingAsync(DbConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            await using var command = PersonLocks.Command(connection, "SELECT 1");
+            await command.ExecuteScalarAsync(ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
 }

@@ -209,13 +209,10 @@ internal sealed class OpenIdKeySource(string metadataUrl, IReadOnlyList<string> 
         {
             var client = http.CreateClient(BotFrameworkAuthenticator.HttpClientName);
             var metadata = OpenIdConnectConfiguration.Create(await client.GetStringAsync(Checked(metadataUrl), ct));
-            var jwksJson = await client.GetStringAsync(Checked(metadata.JwksUri), ct);
-            var set = new JsonWebKeySet(jwksJson);
-            var endorsements = Endorsements(jwksJson);
-            keys = set.Keys
+            keys = new JsonWebKeySet(await client.GetStringAsync(Checked(metadata.JwksUri), ct)).Keys
                 .Where(k => !string.IsNullOrEmpty(k.Kid) && (k.Use is null || k.Use == "sig"))
                 .GroupBy(k => k.Kid, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => new EndorsedKey(g.First(), endorsements.GetValueOrDefault(g.Key) ?? []), StringComparer.Ordinal);
+                .ToDictionary(g => g.Key, g => new EndorsedKey(g.First(), Endorsements(g.First())), StringComparer.Ordinal);
             loadedAt = clock.GetUtcNow();
             logger.LogInformation("Loaded {Count} signing keys from {MetadataUrl}", keys.Count, metadataUrl);
         }
@@ -226,27 +223,13 @@ internal sealed class OpenIdKeySource(string metadataUrl, IReadOnlyList<string> 
         }
     }
 
-    /// <summary>The Bot Framework's JWKS adds "endorsements" (the channels a key may sign for) to each key.</summary>
-    private static Dictionary<string, IReadOnlyList<string>> Endorsements(string jwksJson)
+    /// <summary>The Bot Framework's JWKS adds "endorsements" (the channels a key may sign for) to each key, which the key keeps as additional data.</summary>
+    private static IReadOnlyList<string> Endorsements(JsonWebKey key) => key.AdditionalData.TryGetValue("endorsements", out var value) ? value switch
     {
-        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        using var doc = JsonDocument.Parse(jwksJson);
-        if (!doc.RootElement.TryGetProperty("keys", out var list) || list.ValueKind != JsonValueKind.Array)
-        {
-            return result;
-        }
-
-        foreach (var key in list.EnumerateArray())
-        {
-            if (key.TryGetProperty("kid", out var kid) && kid.ValueKind == JsonValueKind.String
-                && key.TryGetProperty("endorsements", out var e) && e.ValueKind == JsonValueKind.Array)
-            {
-                result[kid.GetString()!] = e.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList();
-            }
-        }
-
-        return result;
-    }
+        JsonElement { ValueKind: JsonValueKind.Array } list => list.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList(),
+        IEnumerable<object> list => list.OfType<string>().ToList(),
+        _ => [],
+    } : [];
 
     /// <summary>Keys over plain http only from this machine (a test server); anywhere else they could be swapped in transit.</summary>
     private static Uri Checked(string url)

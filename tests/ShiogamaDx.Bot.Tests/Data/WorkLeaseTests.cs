@@ -1,10 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Data;
+using ShiogamaDx.Bot.Hosting;
 using ShiogamaDx.Bot.Inbox;
 using ShiogamaDx.Bot.Tests.Infrastructure;
 
@@ -12,7 +14,7 @@ namespace ShiogamaDx.Bot.Tests.Data;
 
 /// <summary>
 /// Outbox claims as replicas on one database see them (each replica with its own owner name), on SQLite and on a
-/// real PostgreSQL server; job leases and person locks, which only PostgreSQL's replicas share, on PostgreSQL.
+/// real PostgreSQL server; scheduled jobs and person locks, which only PostgreSQL's replicas share, on PostgreSQL.
 /// </summary>
 public abstract class WorkLeaseContract
 {
@@ -22,12 +24,7 @@ public abstract class WorkLeaseContract
 
     private async Task<BotApplication> StartAsync() => new(await SettingsAsync());
 
-    protected static TimeSpan LeaseDuration => Duration;
-
     protected async Task<BotApplication> StartAppAsync() => await StartAsync();
-
-    internal static WorkLeases Replica(BotApplication app, string owner) =>
-        new(app.Services.GetRequiredService<IServiceScopeFactory>(), app.Clock, Options.Create(new LeaseOptions { Owner = owner, Duration = Duration }), app.Services.GetRequiredService<IOptions<DatabaseOptions>>(), app.Services.GetRequiredService<ShiogamaDx.Bot.Hosting.BotMetrics>());
 
     [Fact]
     public async Task OutboxClaims_OfTwoReplicas_NeverOverlap_AndAClaimOfADeadReplicaIsTakenOver()
@@ -75,8 +72,6 @@ public sealed class SqliteWorkLeaseTests : WorkLeaseContract
 [Collection(PostgreSqlCollection.Name)]
 public sealed class PostgreSqlWorkLeaseTests(PostgreSqlServer server) : WorkLeaseContract
 {
-    private static readonly TimeSpan Duration = LeaseDuration;
-
     protected override async Task<Dictionary<string, string?>> SettingsAsync() => new()
     {
         ["Database:Provider"] = "PostgreSql",
@@ -86,33 +81,102 @@ public sealed class PostgreSqlWorkLeaseTests(PostgreSqlServer server) : WorkLeas
     private Task<BotApplication> StartAsync() => StartAppAsync();
 
     [SkippableFact]
-    public async Task Lease_WhenHeldByAnotherReplica_IsRefusedUntilItExpires()
+    public async Task Job_StartedByReplicasAtOnce_RunsOnOne()
     {
-        using var app = await StartAsync();
-        var (a, b) = (Replica(app, "replica-a"), Replica(app, "replica-b"));
+        var settings = await SettingsAsync();
+        using var app = new BotApplication(settings);
+        var replicas = Enumerable.Range(0, 6).Select(i => new JobReplica(settings["ConnectionStrings:Bot"]!, "replica-" + i, app.Clock)).ToList();
+        using var stop = new CancellationTokenSource();
 
-        Assert.True(await a.TryAcquireAsync("job:test", Duration, default));
-        Assert.False(await b.TryAcquireAsync("job:test", Duration, default));
-        app.Clock.Advance(TimeSpan.FromSeconds(20));
-        Assert.True(await a.TryAcquireAsync("job:test", Duration, default)); // the holder renews
-        app.Clock.Advance(TimeSpan.FromSeconds(20));
-        Assert.False(await b.TryAcquireAsync("job:test", Duration, default)); // renewed: 10 s left
-        app.Clock.Advance(TimeSpan.FromSeconds(11));
+        var loops = replicas.Select(r => Task.Run(() => r.RunAsync(TimeSpan.FromMinutes(1), stop.Token))).ToList();
+        await EventuallyAsync(() => replicas.All(r => r.Rounds.Of(JobReplica.Job) == 1));
 
-        Assert.True(await b.TryAcquireAsync("job:test", Duration, default)); // a stopped renewing: b takes over
-        Assert.False(await a.TryAcquireAsync("job:test", Duration, default));
-        Assert.True(await a.TryAcquireAsync("job:other", Duration, default));
+        Assert.Single(replicas, r => r.Runs == 1);
+        Assert.Equal(1, replicas.Sum(r => r.Runs));
+        await StopAsync(stop, loops, replicas);
     }
 
     [SkippableFact]
-    public async Task RacingReplicas_OneOfThemGetsTheLease()
+    public async Task Job_HeldByOneReplica_RunsOnlyThere_AndOnAnotherOnceTheHolderDies()
     {
-        using var app = await StartAsync();
-        var replicas = Enumerable.Range(0, 6).Select(i => Replica(app, "replica-" + i)).ToList();
+        var settings = await SettingsAsync();
+        using var app = new BotApplication(settings);
+        var a = new JobReplica(settings["ConnectionStrings:Bot"]!, "replica-a", app.Clock); // its clock never moves: after its first round it does nothing more, as a process that died
+        var b = new JobReplica(settings["ConnectionStrings:Bot"]!, "replica-b", TimeProvider.System);
+        using var stop = new CancellationTokenSource();
 
-        var won = await Task.WhenAll(replicas.Select(r => Task.Run(() => r.TryAcquireAsync("job:race", Duration, default))));
+        var loopA = Task.Run(() => a.RunAsync(TimeSpan.FromMinutes(1), stop.Token));
+        await EventuallyAsync(() => a.Runs == 1);
+        var loopB = Task.Run(() => b.RunAsync(TimeSpan.FromMilliseconds(50), stop.Token));
+        await b.Rounds.PassAsync(JobReplica.Job, rounds: 5);
+        Assert.Equal(0, b.Runs); // a holds the job
 
-        Assert.Single(won, w => w);
+        // a dies: the server ends its sessions, and the job's lock with them.
+        await using (var admin = await app.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync())
+        {
+            await using var kill = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'replica-a'", admin);
+            Assert.Equal(1L, await kill.ExecuteScalarAsync()); // the connection holding the job
+        }
+
+        await EventuallyAsync(() => b.Runs > 0);
+        Assert.Equal(1, a.Runs);
+        await StopAsync(stop, [loopA, loopB], [a, b]);
+    }
+
+    private static async Task StopAsync(CancellationTokenSource stop, IEnumerable<Task> loops, IEnumerable<JobReplica> replicas)
+    {
+        await stop.CancelAsync();
+        foreach (var loop in loops)
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+        }
+
+        foreach (var replica in replicas)
+        {
+            replica.Dispose();
+        }
+    }
+
+    private static async Task EventuallyAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>A replica's job loop: its own person locks (the in-process part of a replica) and its own metrics.</summary>
+    private sealed class JobReplica : IDisposable
+    {
+        public const string Job = "test";
+
+        private readonly ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        private readonly NpgsqlDataSource source;
+        private readonly WorkLeases jobs;
+        private int runs;
+
+        public JobReplica(string connectionString, string name, TimeProvider clock)
+        {
+            source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = name }.ConnectionString);
+            jobs = new(new PersonLocks(source, NullLogger<PersonLocks>.Instance), clock, Options.Create(new LeaseOptions()), new BotMetrics(services.GetRequiredService<IMeterFactory>()));
+            Rounds = new JobRuns(services);
+        }
+
+        public JobRuns Rounds { get; }
+
+        public int Runs => Volatile.Read(ref runs);
+
+        public Task RunAsync(TimeSpan interval, CancellationToken ct) =>
+            jobs.RunPeriodicallyAsync(Job, interval, TimeSpan.Zero, _ => Task.FromResult(Interlocked.Increment(ref runs)), NullLogger.Instance, ct);
+
+        public void Dispose()
+        {
+            Rounds.Dispose();
+            services.Dispose();
+            source.Dispose();
+        }
     }
 
     [SkippableFact]

@@ -92,6 +92,7 @@ public sealed class MetricsTests
 
         await host.SendAsync(LineEvents.Text("スマホ教室", host.Now));
         await host.WhenSettledAsync();
+        await host.EventuallyAsync(() => recorder.Sum("shiogama.bot.events.failed") > 0, because: "the failure is counted just after its commit, which settles the item");
 
         Assert.Equal(1, recorder.Sum("shiogama.bot.events.failed", ("channel", "line"), ("reason", "delivery")));
         Assert.Equal(0, recorder.Sum("shiogama.bot.events.processed"));

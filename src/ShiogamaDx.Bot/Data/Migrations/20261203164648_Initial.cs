@@ -552,18 +552,6 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     table.PrimaryKey("PK_UnansweredQuestions", x => x.Id);
                 });
 
-            migrationBuilder.CreateTable(
-                name: "WorkLeases",
-                columns: table => new
-                {
-                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Owner = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_WorkLeases", x => x.Name);
-                });
 
             migrationBuilder.CreateTable(
                 name: "AnnouncementTranslations",
@@ -921,9 +909,6 @@ namespace ShiogamaDx.Bot.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "UnansweredQuestions");
-
-            migrationBuilder.DropTable(
-                name: "WorkLeases");
 
             migrationBuilder.DropTable(
                 name: "Announcements");

@@ -616,24 +616,6 @@ namespace ShiogamaDx.Bot.Data.Migrations
                     b.ToTable("UnansweredQuestions", (string)null);
                 });
 
-            modelBuilder.Entity("ShiogamaDx.Bot.Data.WorkLease", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Owner")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Name");
-
-                    b.ToTable("WorkLeases", (string)null);
-                });
 
             modelBuilder.Entity("ShiogamaDx.Bot.Handoff.HandoffCase", b =>
                 {

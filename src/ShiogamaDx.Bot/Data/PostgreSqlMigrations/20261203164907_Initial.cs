@@ -554,18 +554,6 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     table.PrimaryKey("PK_UnansweredQuestions", x => x.Id);
                 });
 
-            migrationBuilder.CreateTable(
-                name: "WorkLeases",
-                columns: table => new
-                {
-                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Owner = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_WorkLeases", x => x.Name);
-                });
 
             migrationBuilder.CreateTable(
                 name: "AnnouncementTranslations",
@@ -923,9 +911,6 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
 
             migrationBuilder.DropTable(
                 name: "UnansweredQuestions");
-
-            migrationBuilder.DropTable(
-                name: "WorkLeases");
 
             migrationBuilder.DropTable(
                 name: "Announcements");

@@ -638,24 +638,6 @@ namespace ShiogamaDx.Bot.Data.PostgreSqlMigrations
                     b.ToTable("UnansweredQuestions", (string)null);
                 });
 
-            modelBuilder.Entity("ShiogamaDx.Bot.Data.WorkLease", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<DateTimeOffset>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Owner")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.HasKey("Name");
-
-                    b.ToTable("WorkLeases", (string)null);
-                });
 
             modelBuilder.Entity("ShiogamaDx.Bot.Handoff.HandoffCase", b =>
                 {
