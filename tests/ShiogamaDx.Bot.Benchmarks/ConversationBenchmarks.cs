@@ -13,8 +13,7 @@ namespace ShiogamaDx.Bot.Benchmarks;
 [MemoryDiagnoser]
 public class ConversationBenchmarks
 {
-    private WebApplicationFactory<Program> factory = null!;
-    private string folder = null!;
+    private BenchmarkHost host = null!;
     private int user;
 
     [Params("r:こんにちは", "r:じゅうみんひょうをとりたい", "r:スマホ教室", "s:電子申請が可能な手続数の令和8年度の目標は？", "s:生成AIに個人情報を入力してもいいですか")]
@@ -23,24 +22,13 @@ public class ConversationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        folder = Path.Combine(Path.GetTempPath(), "shiogama-bench-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseEnvironment("Benchmark")
-            .UseSetting("ConnectionStrings:Bot", $"Data Source={Path.Combine(folder, "bench.db")}")
-            .UseSetting("Privacy:Key", "bench")
-            .UseSetting("Serilog:MinimumLevel:Default", "Warning"));
-        using var scope = factory.Services.CreateScope();
-        Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.Migrate(scope.ServiceProvider.GetRequiredService<Data.BotDbContext>().Database);
-        Data.ContentSeedingExtensions.SeedContentAsync(factory.Services).GetAwaiter().GetResult();
+        host = BenchmarkHost.Start();
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        factory.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
+        host.Dispose();
     }
 
     [Benchmark]
@@ -49,7 +37,7 @@ public class ConversationBenchmarks
     [Benchmark]
     public async Task<int> EngineTurn()
     {
-        await using var scope = factory.Services.CreateAsyncScope();
+        await using var scope = host.Services.CreateAsyncScope();
         var engine = scope.ServiceProvider.GetRequiredService<ConversationEngine>();
         var key = "bench-" + (user++ % 1000);
         var audience = Question.StartsWith("s:", StringComparison.Ordinal) ? Audience.Staff : Audience.Resident;

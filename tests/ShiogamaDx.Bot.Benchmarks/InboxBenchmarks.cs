@@ -14,9 +14,8 @@ namespace ShiogamaDx.Bot.Benchmarks;
 [MemoryDiagnoser]
 public class InboxBenchmarks
 {
-    private WebApplicationFactory<Program> factory = null!;
+    private BenchmarkHost host = null!;
     private InboxWriter writer = null!;
-    private string folder = null!;
     private long next;
 
     [Params(1, 16, 128, 512)]
@@ -25,29 +24,15 @@ public class InboxBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        folder = Path.Combine(Path.GetTempPath(), "shiogama-bench-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseEnvironment("Benchmark")
-            .UseSetting("ConnectionStrings:Bot", $"Data Source={Path.Combine(folder, "bench.db")}")
-            .UseSetting("Privacy:Key", "bench")
-            .UseSetting("Line:ChannelSecret", "bench")
-            .UseSetting("Inbox:PollInterval", "00:10:00")
-            .UseSetting("Serilog:MinimumLevel:Default", "Warning"));
-        using (var scope = factory.Services.CreateScope())
-        {
-            Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.Migrate(scope.ServiceProvider.GetRequiredService<Data.BotDbContext>().Database);
-        }
+        host = BenchmarkHost.Start(seed: false, ("Line:ChannelSecret", "bench"), ("Inbox:PollInterval", "00:10:00"));
 
-        writer = factory.Services.GetRequiredService<InboxWriter>();
+        writer = host.Services.GetRequiredService<InboxWriter>();
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        factory.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
+        host.Dispose();
     }
 
     [Benchmark]

@@ -16,8 +16,7 @@ namespace ShiogamaDx.Bot.Benchmarks;
 [MemoryDiagnoser]
 public class LookupBenchmarks
 {
-    private WebApplicationFactory<Program> factory = null!;
-    private string folder = null!;
+    private BenchmarkHost host = null!;
     private ProcedureIndex procedures = null!;
     private KpiQuestionReader kpiReader = null!;
     private KpiAnswers kpiAnswers = null!;
@@ -31,30 +30,19 @@ public class LookupBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        folder = Path.Combine(Path.GetTempPath(), "shiogama-bench-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseSolutionRelativeContentRoot(Path.Combine("src", "ShiogamaDx.Bot"))
-            .UseEnvironment("Benchmark")
-            .UseSetting("ConnectionStrings:Bot", $"Data Source={Path.Combine(folder, "bench.db")}")
-            .UseSetting("Privacy:Key", "bench")
-            .UseSetting("Serilog:MinimumLevel:Default", "Warning"));
-        using var scope = factory.Services.CreateScope();
+        host = BenchmarkHost.Start();
+        using var scope = host.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<Data.BotDbContext>();
-        Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.Migrate(db.Database);
-        Data.ContentSeedingExtensions.SeedContentAsync(factory.Services).GetAwaiter().GetResult();
         procedures = scope.ServiceProvider.GetRequiredService<ProcedureIndexCache>().Get(db);
         kpiReader = scope.ServiceProvider.GetRequiredService<KpiQuestionReader>();
         snapshot = scope.ServiceProvider.GetRequiredService<KpiService>().SnapshotAsync(CancellationToken.None).GetAwaiter().GetResult();
-        kpiAnswers = new KpiAnswers(snapshot, factory.Services.GetRequiredService<Messages.MessageCatalog>().Current, TimeZoneInfo.Utc, null);
+        kpiAnswers = new KpiAnswers(snapshot, host.Services.GetRequiredService<Messages.MessageCatalog>().Current, TimeZoneInfo.Utc, null);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        factory.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
+        host.Dispose();
     }
 
     [Benchmark]

@@ -18,8 +18,7 @@ public class ResidentTurnBenchmarks
     // More than the analysis and the search remember, so every call starts cold.
     private const int Questions = 48;
 
-    private WebApplicationFactory<Program> factory = null!;
-    private string folder = null!;
+    private BenchmarkHost host = null!;
     private ProcedureIndex procedures = null!;
     private string[] questions = [];
     private int next;
@@ -27,17 +26,9 @@ public class ResidentTurnBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        folder = Path.Combine(Path.GetTempPath(), "shiogama-bench-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseEnvironment("Benchmark")
-            .UseSetting("ConnectionStrings:Bot", $"Data Source={Path.Combine(folder, "bench.db")}")
-            .UseSetting("Privacy:Key", "bench")
-            .UseSetting("Serilog:MinimumLevel:Default", "Warning"));
-        using var scope = factory.Services.CreateScope();
+        host = BenchmarkHost.Start();
+        using var scope = host.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<Data.BotDbContext>();
-        Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.Migrate(db.Database);
-        Data.ContentSeedingExtensions.SeedContentAsync(factory.Services).GetAwaiter().GetResult();
         procedures = scope.ServiceProvider.GetRequiredService<ProcedureIndexCache>().Get(db);
         questions = [.. procedures.Procedures.Take(Questions).Select(p => p.Name + "をしたい")];
     }
@@ -45,16 +36,14 @@ public class ResidentTurnBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        factory.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
+        host.Dispose();
     }
 
     /// <summary>One resident's turn through the real engine and SQLite, a fresh scope as the workers use.</summary>
     [Benchmark]
     public async Task<int> EngineTurn()
     {
-        await using var scope = factory.Services.CreateAsyncScope();
+        await using var scope = host.Services.CreateAsyncScope();
         var engine = scope.ServiceProvider.GetRequiredService<ConversationEngine>();
         var n = next++;
         var text = questions[n % questions.Length];
