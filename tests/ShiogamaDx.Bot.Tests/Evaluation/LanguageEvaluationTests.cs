@@ -137,7 +137,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("vi-dev6", 0.71)]
     public Task DevLanguageSetWithNone_ShowsMisses_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: false);
 
-    private async Task RunWithNoneAsync(string language, double floor, bool heldOut)
+    internal async Task RunWithNoneAsync(string language, double floor, bool heldOut)
     {
         var rows = Rows(language);
 

@@ -86,7 +86,7 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
     public void Citation_ClosedByItsBracket_IsJudgedByItsPath(string citation, string expected, bool matches) =>
         Assert.Equal(matches, DocumentEvaluationTests.Matches(Unwrapped(citation), expected));
 
-    private async Task EvaluateAsync(string file, double floor, bool showMisses = true)
+    internal async Task EvaluateAsync(string file, double floor, bool showMisses = true)
     {
         var rows = File.ReadAllLines(Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", file))
             .Where(l => l.Length > 0 && !l.StartsWith('#'))

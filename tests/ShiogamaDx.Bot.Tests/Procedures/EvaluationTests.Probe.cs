@@ -68,7 +68,7 @@ public sealed partial class EvaluationTests
         Assert.True(right >= 0.5 * count, $"resident probe 4: {right}/{count}, under the 50% floor");
     }
 
-    private async Task<(int Right, int Count)> RunProbeAsync(string file, bool printMisses = true)
+    internal async Task<(int Right, int Count)> RunProbeAsync(string file, bool printMisses = true)
     {
         var rows = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Procedures", file))
             .Where(l => l.Length > 0 && !l.StartsWith('#'))

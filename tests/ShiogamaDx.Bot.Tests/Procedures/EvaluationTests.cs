@@ -110,7 +110,7 @@ public sealed partial class EvaluationTests(ITestOutputHelper output)
         Assert.True(right >= 0.7 * count, $"fresh4 through the engine: {right}/{count}, under the 70% floor");
     }
 
-    private (double TopOne, double None) Evaluate(string file, bool printMisses = true, Func<string, bool>? atIndex = null)
+    internal (double TopOne, double None) Evaluate(string file, bool printMisses = true, Func<string, bool>? atIndex = null)
     {
         var index = SampleIndex();
         var questions = Questions(file).Where(q => atIndex is null || atIndex(q.Expected)).ToList();
