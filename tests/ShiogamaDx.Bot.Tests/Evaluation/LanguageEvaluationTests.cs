@@ -135,6 +135,11 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("zh-dev6", 0.92)]
     [InlineData("ko-dev6", 0.78)]
     [InlineData("vi-dev6", 0.71)]
+    // Dev sets of the sixteenth session (resident-{en,zh,easy}-dev7-questions.tsv, a third not covered; births and moves
+    // abroad in other words, Han-only Chinese without a listed word), written and committed before its changes.
+    [InlineData("en-dev7", 0.0)]
+    [InlineData("zh-dev7", 0.0)]
+    [InlineData("easy-dev7", 0.0)]
     public Task DevLanguageSetWithNone_ShowsMisses_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: false);
 
     private async Task RunWithNoneAsync(string language, double floor, bool heldOut)
@@ -187,7 +192,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
 
     /// <summary>
     /// The foreign index's refusal shares (ForeignIndex.LooseName …) tried over a grid on every foreign dev set at once
-    /// (the first sets, dev3 … dev6; never a fresh, blind or fresh3 set), judged as the host answers: nothing found is
+    /// (the first sets, dev3 … dev7; never a fresh, blind or fresh3 set), judged as the host answers: nothing found is
     /// none, the class schedule when it is about as sure as the first entry, else the first entry. Prints the best
     /// settings and the ones in use; fails when those fall behind the best by more than two questions (recalibrate).
     /// </summary>
@@ -199,7 +204,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         var catalog = ProcedureFile.Load(Path.Combine(content, "procedures.yaml")).Procedures;
         var folder = Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages");
         var sets = new[] { "en", "zh", "ko", "vi", "pt", "tl" }
-            .SelectMany(l => new[] { l, $"{l}-dev3", $"{l}-dev4", $"{l}-dev5", $"{l}-dev6" })
+            .SelectMany(l => new[] { l, $"{l}-dev3", $"{l}-dev4", $"{l}-dev5", $"{l}-dev6", $"{l}-dev7" })
             .Where(s => File.Exists(Path.Combine(folder, $"resident-{s}-questions.tsv")))
             .Select(s => (Set: s, Index: new ForeignIndex(packs[s.Split('-')[0]], catalog), Rows: Rows(s)))
             .ToList();
