@@ -136,10 +136,11 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("ko-dev6", 0.78)]
     [InlineData("vi-dev6", 0.71)]
     // Dev sets of the sixteenth session (resident-{en,zh,easy}-dev7-questions.tsv, a third not covered; births and moves
-    // abroad in other words, Han-only Chinese without a listed word), written and committed before its changes.
-    [InlineData("en-dev7", 0.0)]
-    [InlineData("zh-dev7", 0.0)]
-    [InlineData("easy-dev7", 0.0)]
+    // abroad in other words, Han-only Chinese without a listed word), written and committed before its changes (ffc2141);
+    // floors: first measured there (en-dev7 10/16, zh-dev7 8/16, easy-dev7 12/16).
+    [InlineData("en-dev7", 0.62)]
+    [InlineData("zh-dev7", 0.50)]
+    [InlineData("easy-dev7", 0.75)]
     public Task DevLanguageSetWithNone_ShowsMisses_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: false);
 
     private async Task RunWithNoneAsync(string language, double floor, bool heldOut)
