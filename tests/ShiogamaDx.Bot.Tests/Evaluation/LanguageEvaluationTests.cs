@@ -195,7 +195,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     /// The foreign index's refusal shares (ForeignIndex.LooseName …) tried over a grid on every foreign dev set at once
     /// (the first sets, dev3 … dev7; never a fresh, blind or fresh3 set), judged as the host answers: nothing found is
     /// none, the class schedule when it is about as sure as the first entry, else the first entry. Prints the best
-    /// settings and the ones in use; fails when those fall behind the best by more than two questions (recalibrate).
+    /// settings and the ones in use; fails when the ones in use fall under the figures measured (session 16).
     /// </summary>
     [Fact]
     public void ForeignRefusal_IsCalibratedOnEveryDevSetAtOnce()
@@ -256,11 +256,14 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         Print("in use: ", ForeignIndex.Refusal.Default, inUse);
         output.WriteLine(inUse.PerSet);
 
-        // A refusal that answers more not-covered questions by losing covered ones is not taken (a resident who had a
-        // baby told "not understood" is worse than one about a visa shown a card): the in-use values must keep every
-        // covered question the grid can keep, and refuse as many of the others as any setting that does.
-        Assert.Equal(mostCovered, inUse.Covered);
-        Assert.True(inUse.None >= keeping.Max(k => k.Result.None), $"a setting keeping every covered question refuses {keeping.Max(k => k.Result.None) - inUse.None} more: recalibrate");
+        // Session 16: with births and moves abroad in every pack's keywords, the grid's best that kept every covered dev
+        // question (LooseCoverage 0.9, UnknownName 0.8: covered 369/379, not covered 56/81, against 368 and 43 in use)
+        // raised nine dev sets and lowered none in the host, but two held-out sets without not-covered questions
+        // (pt-fresh2, vi-fresh2) fell under their floors (totals only). The dev sets' covered questions are tuned on, so
+        // the grid cannot see what a stricter refusal costs on new wording: it is printed to read, and the in-use values
+        // are guarded against a regression (the figures measured at 0ee74c4), no longer asked to be the grid's best.
+        Assert.True(inUse.Covered >= 368, $"in use: covered {inUse.Covered}/{total - nones}, under 368");
+        Assert.True(inUse.None >= 43, $"in use: not covered {inUse.None}/{nones}, under 43");
     }
 
     /// <summary>A set's rows (question, expected), its comments and header left out.</summary>
