@@ -137,10 +137,15 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("vi-dev6", 0.71)]
     // Dev sets of the sixteenth session (resident-{en,zh,easy}-dev7-questions.tsv, a third not covered; births and moves
     // abroad in other words, Han-only Chinese without a listed word), written and committed before its changes (ffc2141);
-    // floors: first measured there (en-dev7 10/16, zh-dev7 8/16, easy-dev7 12/16).
-    [InlineData("en-dev7", 0.62)]
-    [InlineData("zh-dev7", 0.50)]
-    [InlineData("easy-dev7", 0.75)]
+    // floors: first measured there (en-dev7 10/16, zh-dev7 8/16, easy-dev7 12/16). After everyday wording for births and
+    // moves abroad in every pack's keywords, and a few everyday words (0ee74c4 … 997c9b6): en-dev7 11/16, zh-dev7 12/16,
+    // easy-dev7 13/16 (floors there); en-dev3 10/10, en-dev5 9/14, en-dev6 9/14, ko-dev4 14/14, ko-dev6 12/14, pt-dev3
+    // 12/12, tl-dev3 14/15, tl-dev4 14/14, tl-dev5 10/14, vi-dev6 11/14, zh-dev4 13/14, easy 59/60, easy-dev3 14/15; the
+    // rest unchanged. Held out (run once after, totals only): easy-fresh3 42 -> 43/49, en-fresh3 21 -> 22/25, zh-fresh3
+    // 22 -> 23/25, tl-fresh 24 -> 25/25, tl-blind 11 -> 12/13, the rest unchanged.
+    [InlineData("en-dev7", 0.68)]
+    [InlineData("zh-dev7", 0.75)]
+    [InlineData("easy-dev7", 0.81)]
     public Task DevLanguageSetWithNone_ShowsMisses_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: false);
 
     private async Task RunWithNoneAsync(string language, double floor, bool heldOut)
