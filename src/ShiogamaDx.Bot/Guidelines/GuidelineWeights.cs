@@ -29,6 +29,9 @@ public sealed record GuidelineWeights
     /// <summary>Pseudo-relevance feedback: the best added word weighs this share of a word of the question.</summary>
     public double FeedbackWeight { get; init; } = 0.1;
 
+    /// <summary>The kind of section a question asks for (SectionKinds: なぜ → the background) weighs this share of a word as rare.</summary>
+    public double KindWeight { get; init; } = 1;
+
     /// <summary>
     /// A further section is quoted only when its score and its coverage are at least this share of the best one's. It
     /// decides how many sections an answer shows, never which comes first: the calibration's objective does not see it.

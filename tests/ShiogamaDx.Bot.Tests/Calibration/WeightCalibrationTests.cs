@@ -52,6 +52,7 @@ public sealed class WeightCalibrationTests(ITestOutputHelper output)
         new("Guidelines.FeedbackSections", v => v.Guideline.FeedbackSections, (v, x) => v with { Guideline = v.Guideline with { FeedbackSections = (int)x } }, [3, 5, 8]),
         new("Guidelines.FeedbackWords", v => v.Guideline.FeedbackWords, (v, x) => v with { Guideline = v.Guideline with { FeedbackWords = (int)x } }, [5, 10, 20]),
         new("Guidelines.FeedbackWeight", v => v.Guideline.FeedbackWeight, (v, x) => v with { Guideline = v.Guideline with { FeedbackWeight = x } }, [0.05, 0.1, 0.2]),
+        new("Guidelines.KindWeight", v => v.Guideline.KindWeight, (v, x) => v with { Guideline = v.Guideline with { KindWeight = x } }, [0.5, 1, 1.5]),
         new("Plan.MinCoverage", v => v.PlanMinCoverage, (v, x) => v with { PlanMinCoverage = x }, [0.30, 0.35, 0.40]),
         new("Plan.PreviousPlanWeight", v => v.Plan.PreviousPlanWeight, (v, x) => v with { Plan = v.Plan with { PreviousPlanWeight = (float)x } }, [0.6, 0.8, 1.0]),
         new("Plan.UnnamedCoverage", v => v.Plan.UnnamedCoverage, (v, x) => v with { Plan = v.Plan with { UnnamedCoverage = x } }, [0.5, 0.6, 0.7]),
@@ -135,6 +136,15 @@ public sealed class WeightCalibrationTests(ITestOutputHelper output)
         var halfA = items.Select(i => i.Position % 2 == 0).ToArray();
         var halfB = halfA.Select(a => !a).ToArray();
         var today = new Vector(new GuidelinesOptions().MinCoverage, new GuidelinesOptions().Weights, new PlanOptions().MinCoverage, new PlanOptions().Weights);
+
+        // CALIBRATE_VECTOR="Guidelines.KindWeight=0.5 Plan.MinCoverage=0.4": other values than today's, to compare one step.
+        foreach (var pair in (Environment.GetEnvironmentVariable("CALIBRATE_VECTOR") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (name, value) = (pair.Split('=')[0], double.Parse(pair.Split('=')[1], CultureInfo.InvariantCulture));
+            today = Constants.Single(c => c.Name == name).Set(today, value);
+        }
+
+        output.WriteLine(Describe(today));
         var got = new string?[items.Count];
         var right = await EvaluateAsync(today, items, got);
         output.WriteLine($"OBJECTIVE all {Score(right, items.Select(_ => true).ToArray())}/{items.Count}, half A {Score(right, halfA)}/{halfA.Count(x => x)}, half B {Score(right, halfB)}/{halfB.Count(x => x)}");
@@ -308,6 +318,7 @@ public sealed class WeightCalibrationTests(ITestOutputHelper output)
             ["Guidelines:Weights:FeedbackSections"] = F(v.Guideline.FeedbackSections),
             ["Guidelines:Weights:FeedbackWords"] = F(v.Guideline.FeedbackWords),
             ["Guidelines:Weights:FeedbackWeight"] = F(v.Guideline.FeedbackWeight),
+            ["Guidelines:Weights:KindWeight"] = F(v.Guideline.KindWeight),
             ["Plan:MinCoverage"] = F(v.PlanMinCoverage),
             ["Plan:Weights:PreviousPlanWeight"] = F(v.Plan.PreviousPlanWeight),
             ["Plan:Weights:UnnamedCoverage"] = F(v.Plan.UnnamedCoverage),
