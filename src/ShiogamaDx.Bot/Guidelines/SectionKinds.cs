@@ -6,11 +6,13 @@ namespace ShiogamaDx.Bot.Guidelines;
 /// What kind of section a question asks for, read from how it asks (なぜ → the section giving the background; 誰, どこの
 /// 部署 → the one on the organisation; 一覧で, 全部 → the one listing them), and the heading words by which any Japanese
 /// administrative document names such a section (はじめに・背景・目的; 推進体制・組織・役割; 各種・一覧). Each kind the
-/// question asks for is one concept of it, held by the sections whose heading path names that kind, weighed like a word
+/// question asks for is one concept of it, held by the sections whose own heading names that kind (not
+/// their parents': 「1 はじめに」 says what 1.1 目的 is part of, not what 1.2 対象者 is), weighed like a word
 /// by how many sections it names (and left out for a document none of whose headings does): a paraphrase that shares few
-/// words with the section answering it (「スローガンみたいなもの」 for 基本理念) still has the kind of section it asks for.
+/// words with the section answering it (「なぜ始めたの」 for はじめに) still has the kind of section it asks for.
 /// General Japanese, never one question's words; read on normalised text; the asking words (なぜ, 一覧で) leave the
-/// question, the words that are also content (課題, 体制, 期間) stay in it. See docs/guidelines.md.
+/// question, the words that are also content (課題, 体制, 計画期間) stay in it. A word is here because it asks for the
+/// kind in any document; words that came from a read evaluation question and gained only it were taken out (docs/guidelines.md).
 /// </summary>
 internal static class SectionKinds
 {
