@@ -73,6 +73,7 @@ internal sealed class GuidelineIndex : IDisposable
     private readonly bool feedback;
     private readonly Dictionary<string, (string Key, HashSet<string> Words)> sectionText = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> sectionPrinted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> sectionHeads = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> sectionsHolding = new(StringComparer.Ordinal);
     private readonly int[] docToChunk;
 
@@ -127,6 +128,8 @@ internal sealed class GuidelineIndex : IDisposable
             words.UnionWith(PassageTerms.WrittenConcepts(analyzed));
             sectionText[section.Key] = (analyzed.Normalized, words);
             sectionPrinted[section.Key] = GuidelineText.Normalize(string.Join("\n", section.Paragraphs.Concat(section.Footnotes)));
+            // Its own heading: 「1 はじめに」 names what 1.1 目的 is part of, not what 1.2 対象者 is.
+            sectionHeads[section.Key] = Preamble(section) ? string.Empty : GuidelineText.Normalize(section.Title);
         }
 
         reader = DirectoryReader.Open(directory);
@@ -221,7 +224,7 @@ internal sealed class GuidelineIndex : IDisposable
         {
             // A concept counts once, by its best-matching word: a long synonym group does not outweigh the rest.
             var any = new DisjunctionMaxQuery(0.1f);
-            foreach (var word in concept.Words.Where(w => !AskedFor.IsMarker(w)))
+            foreach (var word in concept.Words.Where(w => !AskedFor.IsMarker(w) && !SectionKinds.IsMarker(w)))
             {
                 any.Add(new TermQuery(new Term(WordsField, word)));
                 any.Add(new TermQuery(new Term(HeadWordsField, word)) { Boost = weights.HeadBoost });
@@ -334,9 +337,11 @@ internal sealed class GuidelineIndex : IDisposable
     {
         // What the question asks for (何日, 何人, いくら): a section answering it states such a quantity.
         var (asked, rest) = AskedFor.Find(GuidelineText.Normalize(question));
-        var (groups, residual) = synonyms.Find(rest);
+        // What kind of section it asks for (なぜ → the background, 誰 → the organisation): its headings name it.
+        var (kinds, unasked) = SectionKinds.Find(rest);
+        var (groups, residual) = synonyms.Find(unasked);
         residual = QuestionWords.Blank(residual);
-        var concepts = asked.Select(a => new Concept([a])).ToList();
+        var concepts = asked.Concat(kinds).Select(a => new Concept([a])).ToList();
         foreach (var group in groups)
         {
             var words = group.Select(JapaneseText.Normalize).Where(w => w.Length > 0).Distinct().ToList();
@@ -375,8 +380,8 @@ internal sealed class GuidelineIndex : IDisposable
         // (遅く, 少ない): it is left out rather than weighing most, as an unknown noun does.
         // Likewise a question asking what a word means, of a document that defines no word: it has no glossary to weigh.
         return concepts
-            .Where(c => (!c.Inflected && !AskedFor.IsMeaning(c.Words[0])) || Holding(c) > 0)
-            .Select(c => c with { Weight = Idf(Holding(c)) })
+            .Where(c => (!c.Inflected && !AskedFor.IsMeaning(c.Words[0]) && !SectionKinds.IsMarker(c.Words[0])) || Holding(c) > 0)
+            .Select(c => c with { Weight = Idf(Holding(c)) * (SectionKinds.IsMarker(c.Words[0]) ? weights.KindWeight : 1) })
             .ToList();
     }
 
@@ -410,7 +415,9 @@ internal sealed class GuidelineIndex : IDisposable
     private bool Holds(string sectionKey, Concept concept)
     {
         var (key, words) = sectionText[sectionKey];
-        return concept.Words.Any(w => AskedFor.IsMarker(w) ? AskedFor.States(w, sectionPrinted[sectionKey]) : HeldIn(w, key, words));
+        return concept.Words.Any(w => AskedFor.IsMarker(w) ? AskedFor.States(w, sectionPrinted[sectionKey])
+            : SectionKinds.IsMarker(w) ? SectionKinds.Names(w, sectionHeads[sectionKey])
+            : HeldIn(w, key, words));
     }
 
     /// <summary>
@@ -430,6 +437,7 @@ internal sealed class GuidelineIndex : IDisposable
     private int HoldingWord(string word) =>
         sectionsHolding.GetOrAdd(word, w => AskedFor.IsMarker(w)
             ? sectionPrinted.Values.Count(p => AskedFor.States(w, p))
+            : SectionKinds.IsMarker(w) ? sectionHeads.Values.Count(h => SectionKinds.Names(w, h))
             : sectionText.Values.Count(s => HeldIn(w, s.Key, s.Words)));
 
     private double Idf(int holding) => Math.Log(1 + ((Sections.Count - holding + 0.5) / (holding + 0.5)));

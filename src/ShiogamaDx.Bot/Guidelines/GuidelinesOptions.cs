@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ShiogamaDx.Bot.Guidelines;
 
-public sealed class GuidelinesOptions
+public sealed class GuidelinesOptions : IValidatableObject
 {
     public const string SectionName = "Guidelines";
 
@@ -52,4 +52,13 @@ public sealed class GuidelinesOptions
 
     private static string ResolveFromApp(string path) =>
         System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.Combine(AppContext.BaseDirectory, path);
+
+    // ValidateDataAnnotations checks this object's own properties only: the weights' ranges are checked here, at start, so
+    // that a negative weight (which would turn a ranking upside down) stops the host instead of being taken.
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(Weights, new ValidationContext(Weights), results, validateAllProperties: true);
+        return results.Select(r => new ValidationResult($"Guidelines:Weights: {r.ErrorMessage}", r.MemberNames.Select(m => $"Weights.{m}")));
+    }
 }

@@ -70,7 +70,7 @@ internal sealed partial class PlanHandler(PlanLibrary library, KpiService kpis, 
         // suffix (災害|時 of 「災害時の避難所は」) say too little of the question for the unknown word to be a paraphrase.
         var unnamed = confident[0].Coverage >= Weights.UnnamedCoverage
             || (confident[0].Coverage >= Weights.UnnamedKnownCoverage && confident[0].KnownCoverage >= 1 - 1e-9
-                && confident[0].MatchedTerms.Count(w => w.Length >= 2 && !AskedFor.IsMarker(w)) >= 2);
+                && confident[0].MatchedTerms.Count(w => w.Length >= 2 && !AskedFor.IsMarker(w) && !SectionKinds.IsMarker(w)) >= 2);
         var score = named ? (confident[0].Coverage >= 0.5 ? 0.75 : 0.62) : unnamed ? 0.55 : 0;
 
         // A question the KPI reader reads (a 事業's figure, its department, its overview) is the KPI feature's: its answer

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ShiogamaDx.Bot.Plan;
 
-public sealed class PlanOptions
+public sealed class PlanOptions : IValidatableObject
 {
     public const string SectionName = "Plan";
 
@@ -18,4 +18,13 @@ public sealed class PlanOptions
     public PlanWeights Weights { get; set; } = new();
 
     public string FullPath => System.IO.Path.IsPathRooted(Path) ? Path : System.IO.Path.Combine(AppContext.BaseDirectory, Path);
+
+    // ValidateDataAnnotations checks this object's own properties only: the weights' ranges are checked here, at start, so
+    // that a negative weight (which would turn a ranking upside down) stops the host instead of being taken.
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(Weights, new ValidationContext(Weights), results, validateAllProperties: true);
+        return results.Select(r => new ValidationResult($"Plan:Weights: {r.ErrorMessage}", r.MemberNames.Select(m => $"Weights.{m}")));
+    }
 }

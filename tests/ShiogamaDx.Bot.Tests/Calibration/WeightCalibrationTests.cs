@@ -52,6 +52,7 @@ public sealed class WeightCalibrationTests(ITestOutputHelper output)
         new("Guidelines.FeedbackSections", v => v.Guideline.FeedbackSections, (v, x) => v with { Guideline = v.Guideline with { FeedbackSections = (int)x } }, [3, 5, 8]),
         new("Guidelines.FeedbackWords", v => v.Guideline.FeedbackWords, (v, x) => v with { Guideline = v.Guideline with { FeedbackWords = (int)x } }, [5, 10, 20]),
         new("Guidelines.FeedbackWeight", v => v.Guideline.FeedbackWeight, (v, x) => v with { Guideline = v.Guideline with { FeedbackWeight = x } }, [0.05, 0.1, 0.2]),
+        new("Guidelines.KindWeight", v => v.Guideline.KindWeight, (v, x) => v with { Guideline = v.Guideline with { KindWeight = x } }, [0.5, 1, 1.5]),
         new("Plan.MinCoverage", v => v.PlanMinCoverage, (v, x) => v with { PlanMinCoverage = x }, [0.30, 0.35, 0.40]),
         new("Plan.PreviousPlanWeight", v => v.Plan.PreviousPlanWeight, (v, x) => v with { Plan = v.Plan with { PreviousPlanWeight = (float)x } }, [0.6, 0.8, 1.0]),
         new("Plan.UnnamedCoverage", v => v.Plan.UnnamedCoverage, (v, x) => v with { Plan = v.Plan with { UnnamedCoverage = x } }, [0.5, 0.6, 0.7]),
@@ -123,6 +124,40 @@ public sealed class WeightCalibrationTests(ITestOutputHelper output)
         output.WriteLine(File.ReadAllText(LogPath + ".summary"));
     }
 
+    /// <summary>
+    /// The objective of today's values alone, per set and per half, with each miss (what came first): the quick measure of a
+    /// retrieval change (about two minutes) before the full search. Development sets only, as above. Run:
+    /// CALIBRATE=objective dotnet test tests/ShiogamaDx.Bot.Tests --no-build --filter "FullyQualifiedName~WeightCalibration" --logger "console;verbosity=detailed"
+    /// </summary>
+    [CalibrationFact("objective")]
+    public async Task Objective_OfTodaysWeights_IsReportedPerSetWithItsMisses()
+    {
+        var items = Items();
+        var halfA = items.Select(i => i.Position % 2 == 0).ToArray();
+        var halfB = halfA.Select(a => !a).ToArray();
+        var today = new Vector(new GuidelinesOptions().MinCoverage, new GuidelinesOptions().Weights, new PlanOptions().MinCoverage, new PlanOptions().Weights);
+
+        // CALIBRATE_VECTOR="Guidelines.KindWeight=0.5 Plan.MinCoverage=0.4": other values than today's, to compare one step.
+        foreach (var pair in (Environment.GetEnvironmentVariable("CALIBRATE_VECTOR") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (name, value) = (pair.Split('=')[0], double.Parse(pair.Split('=')[1], CultureInfo.InvariantCulture));
+            today = Constants.Single(c => c.Name == name).Set(today, value);
+        }
+
+        output.WriteLine(Describe(today));
+        var got = new string?[items.Count];
+        var right = await EvaluateAsync(today, items, got);
+        output.WriteLine($"OBJECTIVE all {Score(right, items.Select(_ => true).ToArray())}/{items.Count}, half A {Score(right, halfA)}/{halfA.Count(x => x)}, half B {Score(right, halfB)}/{halfB.Count(x => x)}");
+        output.WriteLine(PerSet(right, items).Replace("; ", "\n", StringComparison.Ordinal));
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!right[i])
+            {
+                output.WriteLine($"MISS {items[i].Set}\t{items[i].Question}\twant {items[i].Expected}\tgot {got[i] ?? "(refused or other)"}");
+            }
+        }
+    }
+
     private async Task<Vector> DescendAsync(string name, Vector start, List<Item> items, bool[] on, int rounds, int margin)
     {
         var current = start;
@@ -182,10 +217,10 @@ public sealed class WeightCalibrationTests(ITestOutputHelper output)
         File.ReadAllLines(file).Where(l => l.Length > 0 && !l.StartsWith('#')).Skip(header ? 1 : 0).Select(l => l.Split('\t'));
 
     /// <summary>Whether each question is handled right with these weights (cached by the weights).</summary>
-    private async Task<bool[]> EvaluateAsync(Vector vector, List<Item> items)
+    private async Task<bool[]> EvaluateAsync(Vector vector, List<Item> items, string?[]? got = null)
     {
         var key = Describe(vector);
-        if (evaluated.TryGetValue(key, out var known))
+        if (got is null && evaluated.TryGetValue(key, out var known))
         {
             return known;
         }
@@ -203,6 +238,11 @@ public sealed class WeightCalibrationTests(ITestOutputHelper output)
                 if (items[i].Kind == Kind.Guideline)
                 {
                     var found = index.Search(items[i].Question).Confident(options);
+                    if (got is not null && found.Count > 0)
+                    {
+                        got[i] = found[0].Section.Number;
+                    }
+
                     guideline[i] = items[i].Answerable ? found.Count > 0 && items[i].Expected.Split(',').Contains(found[0].Section.Number) : found.Count == 0;
                 }
             }
@@ -213,7 +253,7 @@ public sealed class WeightCalibrationTests(ITestOutputHelper output)
         Array.Copy(guideline, right, right.Length);
 
         // The plan's sets through the host with its bundled content.
-        await AskAsync(vector, items, right, i => items[i].Kind == Kind.Plan, guidelines: null, unwrap: true);
+        await AskAsync(vector, items, right, i => items[i].Kind == Kind.Plan, guidelines: null, unwrap: true, got);
 
         // Each document alone in the guideline folder, through the host.
         foreach (var (document, _) in DocumentSets)
@@ -223,7 +263,7 @@ public sealed class WeightCalibrationTests(ITestOutputHelper output)
             File.Copy(Path.Combine(DocumentEvaluationTests.Folder, document), Path.Combine(folder, document));
             try
             {
-                await AskAsync(vector, items, right, i => items[i].Kind == Kind.Document && items[i].Set == document, folder, unwrap: false);
+                await AskAsync(vector, items, right, i => items[i].Kind == Kind.Document && items[i].Set == document, folder, unwrap: false, got);
             }
             finally
             {
@@ -235,7 +275,7 @@ public sealed class WeightCalibrationTests(ITestOutputHelper output)
         return right;
     }
 
-    private static async Task AskAsync(Vector vector, List<Item> items, bool[] right, Func<int, bool> which, string? guidelines, bool unwrap)
+    private static async Task AskAsync(Vector vector, List<Item> items, bool[] right, Func<int, bool> which, string? guidelines, bool unwrap, string?[]? got = null)
     {
         var settings = Settings(vector);
         if (guidelines is not null)
@@ -254,6 +294,11 @@ public sealed class WeightCalibrationTests(ITestOutputHelper output)
 
             var text = ReplyText.Of(await app.SayAsync(Audience.Staff, $"calibration-{i}", items[i].Question));
             var citations = DocumentEvaluationTests.Citations(text);
+            if (got is not null)
+            {
+                got[i] = citations.Count > 0 ? citations[0] : text.Split('\n')[0];
+            }
+
             right[i] = items[i].Answerable
                 ? citations.Count > 0 && DocumentEvaluationTests.Matches(unwrap ? PlanEvaluationTests.Unwrapped(citations[0]) : citations[0], items[i].Expected)
                 : DocumentEvaluationTests.IsRefusal(text, citations, refusalOpening, notUnderstood);
@@ -273,6 +318,7 @@ public sealed class WeightCalibrationTests(ITestOutputHelper output)
             ["Guidelines:Weights:FeedbackSections"] = F(v.Guideline.FeedbackSections),
             ["Guidelines:Weights:FeedbackWords"] = F(v.Guideline.FeedbackWords),
             ["Guidelines:Weights:FeedbackWeight"] = F(v.Guideline.FeedbackWeight),
+            ["Guidelines:Weights:KindWeight"] = F(v.Guideline.KindWeight),
             ["Plan:MinCoverage"] = F(v.PlanMinCoverage),
             ["Plan:Weights:PreviousPlanWeight"] = F(v.Plan.PreviousPlanWeight),
             ["Plan:Weights:UnnamedCoverage"] = F(v.Plan.UnnamedCoverage),

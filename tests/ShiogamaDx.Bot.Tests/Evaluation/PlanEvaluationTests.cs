@@ -42,7 +42,8 @@ public sealed class PlanEvaluationTests(ITestOutputHelper output)
     // plan-dev4.tsv (session 14): 37/71 covered right first and 6/12 uncovered refused on main 0468aec; 39/71 once a
     // citation closed by its bracket was judged by its path; 41/71 after session 14's changes (the plan's parts name it,
     // the text before a glossary entry holding as much, 「Xって…何」 a meaning). The floor is that figure rounded down.
-    private const double DevFloor4 = 0.57;
+    // 45/71 = 63.4 % after session 16's SectionKinds (the kind of section a question asks for), measured on e62c313.
+    private const double DevFloor4 = 0.63;
 
     [Fact]
     public Task PlanSet_IsAnsweredFromTheRightSection_AtLeastTheFloor() => EvaluateAsync("plan-questions.tsv", Floor);

@@ -268,6 +268,40 @@ public sealed class GuidelineIndexTests
         Assert.All(answered.Skip(1), other => Assert.True(other.Coverage < answered[0].Coverage, $"{other.Section.Number} holds as much"));
     }
 
+    [Theory]
+    [InlineData("なんで窓口の電子化をするの", "1")]
+    [InlineData("窓口の電子化はどこの部署が受け持つの", "2")]
+    public void KindOfSectionAsked_RanksTheSectionWhoseHeadingNamesIt(string question, string expected)
+    {
+        // The section titled by a word of the question (3) holds them all; the one the question asks for by its kind holds
+        // them in its text only, under a heading any document uses (はじめに, 推進体制).
+        var sections = new[]
+        {
+            new GuidelineSection("方針", "p.md", "1", "はじめに", ["1 はじめに"], ["窓口の電子化は、来庁者の待ち時間を減らすために始めるものです。"]),
+            new GuidelineSection("方針", "p.md", "2", "推進体制", ["2 推進体制"], ["窓口の電子化は情報政策課が進め、各課に連絡員を置きます。"]),
+            new GuidelineSection("方針", "p.md", "3", "タブレット窓口", ["3 タブレット窓口"], ["窓口の電子化では、申請書をタブレットで書けるようにします。"]),
+            new GuidelineSection("方針", "p.md", "4", "研修", ["4 研修"], ["職員は年に一度研修を受けます。"]),
+        };
+        var on = new GuidelinesOptions();
+        var off = new GuidelinesOptions { Weights = new GuidelineWeights { KindWeight = 0 } };
+        using var index = GuidelineIndex.Build(sections, GuidelineSynonyms.Empty, on);
+        using var without = GuidelineIndex.Build(sections, GuidelineSynonyms.Empty, off);
+
+        Assert.Equal(expected, index.Search(question).Confident(on)[0].Section.Number);
+        Assert.Equal("3", without.Search(question).Sections[0].Section.Number);
+    }
+
+    [Fact]
+    public void KindOfSectionAsked_NoHeadingNamingIt_ChangesNothing()
+    {
+        using var index = Build("窓口の電子化は来庁者の待ち時間を減らします。", "研修は年に一度開きます。", "端末は貸与品を使います。");
+
+        var found = index.Search("なんで窓口の電子化をするの").Confident(new GuidelinesOptions());
+
+        Assert.Equal("1", found[0].Section.Number);
+        Assert.Equal(1, found[0].Coverage, 3);
+    }
+
     private static GuidelineIndex Build(params string[] texts) =>
         GuidelineIndex.Build(
             texts.Select((t, i) => new GuidelineSection("手引き", "t.md", $"{i + 1}", $"項目{i + 1}", [$"項目{i + 1}"], [t])).ToList(),

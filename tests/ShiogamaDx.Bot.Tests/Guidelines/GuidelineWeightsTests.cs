@@ -26,4 +26,20 @@ public sealed class GuidelineWeightsTests
         // One retrieval: the plan's index ranks with the guideline's retrieval weights.
         Assert.Equal(guideline, plan.SearchOptions.Weights);
     }
+
+    [Theory]
+    [InlineData("Guidelines:Weights:HeadBoost", "-1", "Guidelines:Weights")]
+    [InlineData("Guidelines:Weights:CommonShare", "1.5", "Guidelines:Weights")]
+    [InlineData("Guidelines:Weights:FeedbackSections", "-3", "Guidelines:Weights")]
+    [InlineData("Plan:Weights:UnnamedCoverage", "-0.2", "Plan:Weights")]
+    [InlineData("Plan:Weights:GlossaryWeight", "2", "Plan:Weights")]
+    public void Start_WithAWeightOutOfItsRange_IsRefused(string key, string value, string named)
+    {
+        using var app = new BotApplication(new Dictionary<string, string?> { [key] = value });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains(named, error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(key.Split(':')[^1], error.ToString(), StringComparison.Ordinal);
+    }
 }
