@@ -24,16 +24,16 @@ public sealed class BotDbContextTests
 
     /// <summary>The host names its migrations (no walk over every type at start): after a squash or a new migration, name it too.</summary>
     [Fact]
-    public void TheNamedMigrations_AreTheOnesEfFinds()
+    public void TheListedMigrations_AreTheOnesEfFinds()
     {
         using var found = new BotDbContext(new DbContextOptionsBuilder<BotDbContext>().UseSqlite("Data Source=:memory:").Options);
-        using var named = new BotDbContext(new DbContextOptionsBuilder<BotDbContext>().UseSqlite("Data Source=:memory:").ReplaceService<IMigrationsAssembly, NamedMigrations>().Options);
+        using var named = new BotDbContext(new DbContextOptionsBuilder<BotDbContext>().UseSqlite("Data Source=:memory:").ReplaceService<IMigrationsAssembly, MigrationList>().Options);
         using var pgFound = new PostgreSqlBotDbContext(new DbContextOptionsBuilder<PostgreSqlBotDbContext>().UseNpgsql("Host=localhost;Database=design").Options);
-        using var pgNamed = new PostgreSqlBotDbContext(new DbContextOptionsBuilder<PostgreSqlBotDbContext>().UseNpgsql("Host=localhost;Database=design").ReplaceService<IMigrationsAssembly, NamedMigrations>().Options);
+        using var pgNamed = new PostgreSqlBotDbContext(new DbContextOptionsBuilder<PostgreSqlBotDbContext>().UseNpgsql("Host=localhost;Database=design").ReplaceService<IMigrationsAssembly, MigrationList>().Options);
 
         foreach (var (a, b) in new DbContext[][] { [found, named], [pgFound, pgNamed] }.Select(p => (p[0].GetService<IMigrationsAssembly>(), p[1].GetService<IMigrationsAssembly>())))
         {
-            Assert.IsType<NamedMigrations>(b);
+            Assert.IsType<MigrationList>(b);
             Assert.NotEmpty(a.Migrations);
             Assert.Equal(a.Migrations.Select(m => (m.Key, m.Value)), b.Migrations.Select(m => (m.Key, m.Value)));
             Assert.Equal(a.ModelSnapshot!.GetType(), b.ModelSnapshot!.GetType());
