@@ -20,6 +20,10 @@ public sealed class SqliteCheckpointerTests
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
+
+            // Held open for the whole test: SQLite copies the log into the file when the last connection to it closes,
+            // and another test host's disposal closes every idle pooled connection of the process (ClearAllPools).
+            await db.Database.OpenConnectionAsync();
             await db.Database.ExecuteSqlRawAsync("CREATE TABLE scratch (v BLOB NOT NULL);");
             var before = new FileInfo(file).Length;
 
