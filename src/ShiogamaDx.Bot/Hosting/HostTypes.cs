@@ -14,6 +14,12 @@ internal static class HostTypes
     public static IReadOnlyList<Type> EndingWith(string suffix)
     {
         var assembly = typeof(HostTypes).Assembly;
+        if (assembly.Location.Length == 0)
+        {
+            // Published as a single file (not how the Dockerfile publishes): no file to read the metadata from.
+            return [.. assembly.GetTypes().Where(t => !t.IsNested && t.Name.EndsWith(suffix, StringComparison.Ordinal))];
+        }
+
         using var pe = new PEReader(File.OpenRead(assembly.Location));
         var metadata = pe.GetMetadataReader();
         return [.. metadata.TypeDefinitions
