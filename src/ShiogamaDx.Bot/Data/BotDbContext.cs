@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using ShiogamaDx.Bot.Hosting;
 
 namespace ShiogamaDx.Bot.Data;
 
@@ -41,8 +42,20 @@ public class BotDbContext : DbContext, IDataProtectionKeyContext
         }
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BotDbContext).Assembly);
+    // Each feature's and channel's …Configuration class, found by name (EF's ApplyConfigurationsFromAssembly loads every type of the host).
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        foreach (var type in HostTypes.EndingWith("Configuration"))
+        {
+            foreach (var entity in type.GetInterfaces().Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEntityTypeConfiguration<>)))
+            {
+                ApplyConfiguration.MakeGenericMethod(entity.GenericTypeArguments).Invoke(modelBuilder, [Activator.CreateInstance(type, nonPublic: true)]);
+            }
+        }
+    }
+
+    private static readonly System.Reflection.MethodInfo ApplyConfiguration = typeof(ModelBuilder).GetMethods()
+        .Single(m => m.Name == nameof(ModelBuilder.ApplyConfiguration) && m.GetParameters()[0].ParameterType.GetGenericTypeDefinition() == typeof(IEntityTypeConfiguration<>));
 
     private sealed class UtcConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(v => v.ToUniversalTime(), v => v);
 }

@@ -29,6 +29,7 @@ public static class DatabaseExtensions
             var connectionString = SqliteConnectionString(configured ?? DefaultConnectionString, builder.DataDirectory());
             builder.Services.AddDbContextPool<BotDbContext>((sp, options) => options
                 .UseSqlite(connectionString)
+                .ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsAssembly, MigrationList>()
                 .AddInterceptors(new SqlitePragmas(), sp.GetRequiredService<Conversations.OutboxCommitInterceptor>()));
             builder.Services.AddHostedService(sp => new SqliteCheckpointer(connectionString, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
         }
@@ -47,6 +48,7 @@ public static class DatabaseExtensions
     {
         services.AddDbContextPool<BotDbContext, PostgreSqlBotDbContext>((sp, options) => options
             .UseNpgsql(pg)
+            .ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsAssembly, MigrationList>()
             .AddInterceptors(sp.GetRequiredService<Conversations.OutboxCommitInterceptor>()));
         services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(pg)); // the inbox's per-person advisory locks
         services.AddSingleton<DbDataSource>(sp => sp.GetRequiredService<Npgsql.NpgsqlDataSource>()); // as PersonLocks asks for it

@@ -1,4 +1,5 @@
 using System.Reflection;
+using ShiogamaDx.Bot.Hosting;
 
 namespace ShiogamaDx.Bot.Messages;
 
@@ -9,8 +10,8 @@ namespace ShiogamaDx.Bot.Messages;
 /// </summary>
 public sealed record MessageKey(string Key, params string[] Placeholders)
 {
-    /// <summary>Every key the host declares (static fields of each feature's <c>…Texts</c> class).</summary>
-    public static IReadOnlyList<MessageKey> All { get; } = typeof(MessageKey).Assembly.GetTypes()
+    /// <summary>Every key the host declares (static fields of each feature's and channel's <c>…Texts</c> class).</summary>
+    public static IReadOnlyList<MessageKey> All { get; } = HostTypes.EndingWith("Texts")
         .SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
         .Where(f => f.FieldType == typeof(MessageKey) && f.IsInitOnly)
         .Select(f => (MessageKey)f.GetValue(null)!)

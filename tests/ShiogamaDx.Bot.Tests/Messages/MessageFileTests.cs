@@ -23,6 +23,20 @@ public sealed class MessageFileTests : IDisposable
         Assert.All(MessageKey.All, k => Assert.False(string.IsNullOrWhiteSpace(set!.Format(k, new object?[k.Placeholders.Length]))));
     }
 
+    /// <summary>MessageKey.All loads only the …Texts classes (no walk over every type at start): a key declared elsewhere would be missed.</summary>
+    [Fact]
+    public void TheKeyList_HasEveryKeyTheHostDeclares()
+    {
+        var declared = typeof(MessageKey).Assembly.GetTypes()
+            .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic))
+            .Where(f => f.FieldType == typeof(MessageKey) && f.IsInitOnly)
+            .Select(f => (MessageKey)f.GetValue(null)!)
+            .ToList();
+
+        Assert.NotEmpty(declared);
+        Assert.Equal(declared.Select(k => k.Key).Order(StringComparer.Ordinal), MessageKey.All.Select(k => k.Key));
+    }
+
     [Theory]
     [InlineData("  cancelled: \"「{title}」をやめました。", "  cancelled: \"「{name}」をやめました。", "'conversations.cancelled': {name} is not filled by the host (it fills {title})")]
     [InlineData("  restarted: \"最初からやり直します。\"", "  restarted: \"{title}を最初からやり直します。\"", "'conversations.restarted' has no placeholders: {title} would be shown as it is")]
