@@ -404,17 +404,6 @@ public sealed class FieldIndex<T>
                     Put(terms, gram, boost * w.ReadingFactor);
                 }
             }
-
-            // The word as the entry writes it, as a reading is: a question writing part of it (ふるさと of ふるさと納税,
-            // 試験 of 採用試験) shares its pairs, not only one writing the whole word. With the parts, in the catalog's
-            // index only (its names are compounds).
-            if (partFactor > 0 && concept.Kind == TokenKind.Concept)
-            {
-                foreach (var (gram, _) in Grams(JapaneseText.Normalize(concept.Surface)))
-                {
-                    Put(terms, gram, boost * w.ReadingFactor);
-                }
-            }
         }
 
         // Only the entries' side: a question that writes the compound means it, not its parts.
