@@ -199,6 +199,11 @@ public sealed class FieldIndex<T>
         // Each entry's score adds the query's terms in the same order as a scan of every entry did: the same sums.
         var scores = new double[items.Count];
         var topicals = new bool[items.Count];
+
+        // A question naming a thing no entry knows (テレビ, a kanji word no entry writes) is about that thing: an entry
+        // sharing only hiragana with it (らな, なっ, った of うつらなくなった) shares its grammar, not what it is about.
+        var namesUnknown = query.Keys.Any(t => !terms.ContainsKey(t) && (t.StartsWith("w:", StringComparison.Ordinal) || t.All(JapaneseText.IsKanji)));
+        var beyondKana = new bool[items.Count];
         foreach (var (term, weight) in query)
         {
             if (!terms.TryGetValue(term, out var posted))
@@ -211,6 +216,7 @@ public sealed class FieldIndex<T>
             {
                 scores[entry] += weight * posted.Idf * boost;
                 topicals[entry] |= topical;
+                beyondKana[entry] |= !term.All(JapaneseText.IsHiragana);
             }
         }
 
@@ -218,7 +224,7 @@ public sealed class FieldIndex<T>
         for (var i = 0; i < items.Count; i++)
         {
             var score = scores[i];
-            var topical = topicals[i];
+            var topical = topicals[i] && !(namesUnknown && !beyondKana[i]);
             if (score <= 0)
             {
                 continue;
@@ -228,7 +234,8 @@ public sealed class FieldIndex<T>
             var evidence = 1 - Math.Exp(-score / w.EvidenceScale);
             var confidence = (w.CoverageShare * coverage) + ((1 - w.CoverageShare) * evidence);
 
-            // 「作りたい」 alone (パスポートを作りたい) says nothing about which entry: never confident.
+            // 「作りたい」 alone (パスポートを作りたい) says nothing about which entry, nor kana alone beside an unknown name:
+            // never confident.
             hits.Add((items[i], Math.Round(topical ? confidence : Math.Min(confidence, w.ActionOnlyCeiling), 4)));
         }
 

@@ -1,3 +1,5 @@
+using ShiogamaDx.Bot.Procedures;
+
 namespace ShiogamaDx.Bot.Tests.Procedures;
 
 public sealed class ProcedureIndexTests
@@ -55,5 +57,25 @@ public sealed class ProcedureIndexTests
     public void Search_WithAFamilyMemberWhoDied_FindsTheDeathRegistration_NotTheDogs()
     {
         Assert.Equal("shibou", EvaluationTests.SampleIndex().Search("ばあちゃんが亡くなった")[0].Procedure.Id);
+    }
+
+    // A thing no entry knows (ラジオ, エアコン) named beside a verb's grammar in hiragana (なくなった): the entries that share
+    // only that grammar are never confident, as an entry matched by a verb alone.
+    [Theory]
+    [InlineData("ラジオがきこえなくなった")]
+    [InlineData("エアコンがうごかなくなった")]
+    public void Search_WithAnUnknownThingAndOnlyGrammarShared_IsNeverConfident(string question)
+    {
+        Assert.All(EvaluationTests.SampleIndex().Search(question), h => Assert.True(h.Confidence <= RetrievalWeights.Default.ActionOnlyCeiling, $"{h.Procedure.Id} {h.Confidence}"));
+    }
+
+    // Hiragana the catalog knows as a word is still what the question is about (ごみ, すてたい).
+    [Fact]
+    public void Search_WithKnownWordsInHiragana_StaysConfident()
+    {
+        var hits = EvaluationTests.SampleIndex().Search("ごみ を すてたい");
+
+        Assert.Equal("sodai-gomi", hits[0].Procedure.Id);
+        Assert.True(hits[0].Confidence >= 0.5, $"{hits[0].Confidence}");
     }
 }
