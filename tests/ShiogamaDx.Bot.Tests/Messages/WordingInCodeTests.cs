@@ -80,6 +80,7 @@ public sealed partial class WordingInCodeTests
         ["KpiHandler.cs:UpdateSentence"] = "the update sentence a choice sends back as if typed: the question reader must read it (ReadUpdate)",
         ["AskedFor.cs:Number"] = "the digits and kanji numerals a stated quantity begins with, read, never sent",
         ["AskedFor.cs:IsMeaning"] = "the concept word of a question asking what a word means, compared, never sent",
+        ["SectionKinds.cs:Kinds"] = "the asking words and heading words by which the kind of section a question asks for is read (なぜ → はじめに・背景), read to rank sections, never sent",
         ["AskedFor.cs:Kinds"] = "the quantity words a question asks with and a section states (何日, 7日), read to rank sections, never sent",
         ["KpiChart.cs:Candidates"] = "a font file's path on macOS",
         ["KpiChart.cs:Load"] = "the glyphs a font must have to draw a chart, never shown",
