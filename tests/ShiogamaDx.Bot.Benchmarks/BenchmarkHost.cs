@@ -22,6 +22,13 @@ public sealed class BenchmarkHost : IDisposable
 
     public IServiceProvider Services => factory.Services;
 
+    /// <summary>The seeded catalog's search index, as the host's handlers get it.</summary>
+    public Procedures.ProcedureIndex Procedures()
+    {
+        using var scope = Services.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<Procedures.ProcedureIndexCache>().Get(scope.ServiceProvider.GetRequiredService<Data.BotDbContext>());
+    }
+
     public static BenchmarkHost Start(bool seed = true, params (string Key, string Value)[] settings)
     {
         var folder = Path.Combine(Path.GetTempPath(), "shiogama-bench-" + Guid.NewGuid().ToString("N"));

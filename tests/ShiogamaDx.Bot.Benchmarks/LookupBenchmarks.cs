@@ -31,9 +31,8 @@ public class LookupBenchmarks
     public void Setup()
     {
         host = BenchmarkHost.Start();
+        procedures = host.Procedures();
         using var scope = host.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<Data.BotDbContext>();
-        procedures = scope.ServiceProvider.GetRequiredService<ProcedureIndexCache>().Get(db);
         kpiReader = scope.ServiceProvider.GetRequiredService<KpiQuestionReader>();
         snapshot = scope.ServiceProvider.GetRequiredService<KpiService>().SnapshotAsync(CancellationToken.None).GetAwaiter().GetResult();
         kpiAnswers = new KpiAnswers(snapshot, host.Services.GetRequiredService<Messages.MessageCatalog>().Current, TimeZoneInfo.Utc, null);

@@ -27,9 +27,7 @@ public class ResidentTurnBenchmarks
     public void Setup()
     {
         host = BenchmarkHost.Start();
-        using var scope = host.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<Data.BotDbContext>();
-        procedures = scope.ServiceProvider.GetRequiredService<ProcedureIndexCache>().Get(db);
+        procedures = host.Procedures();
         questions = [.. procedures.Procedures.Take(Questions).Select(p => p.Name + "をしたい")];
     }
 
