@@ -9,13 +9,13 @@ namespace ShiogamaDx.Bot.Benchmarks;
 
 /// <summary>
 /// A resident's turn as traffic brings them: every call a question the host has not just seen (the catalog's names,
-/// in turn), so what the analysis and the search keep from a recent question is only reused within a turn, as in
-/// production; <see cref="ConversationBenchmarks"/> and <see cref="LookupBenchmarks"/> repeat one question.
+/// in turn); the turn's one analysis (<c>Turn.Analyzed</c>) is shared only by the handlers of that turn, as in
+/// production. <see cref="ConversationBenchmarks"/> and <see cref="LookupBenchmarks"/> repeat one question.
 /// </summary>
 [MemoryDiagnoser]
 public class ResidentTurnBenchmarks
 {
-    // More than the analysis and the search remember, so every call starts cold.
+    // The catalog's first names: a new question each call for a while.
     private const int Questions = 48;
 
     private BenchmarkHost host = null!;

@@ -1,9 +1,31 @@
+using ShiogamaDx.Bot.Language;
+
 namespace ShiogamaDx.Bot.Conversations;
 
 /// <summary>A message as the engine sees it: clipped, normalised once, postback parsed and verified.</summary>
 public sealed record Turn(IncomingMessage Message, string Text, string Normalized, Postback? Postback)
 {
+    // The text's analysis, made by the first handler that reads it. A copy made with another Text (a typed interruption
+    // read as its key) analyses again: the text it was made of is kept beside it.
+    private (JapaneseAnalysis By, string Text, AnalyzedText Analysis)? analyzed;
+
     public bool IsPostback => Postback is not null;
+
+    /// <summary>
+    /// <see cref="Text"/> as <paramref name="analysis"/> reads it, analysed once per turn: several handlers read a
+    /// resident's question (the catalog's search, the guides' joint index, the handoff topic), one analysis serves them
+    /// all (#19). A turn is handled by one caller at a time, as the engine does.
+    /// </summary>
+    public AnalyzedText Analyzed(JapaneseAnalysis analysis)
+    {
+        if (analyzed is not { } kept || !ReferenceEquals(kept.By, analysis) || !string.Equals(kept.Text, Text, StringComparison.Ordinal))
+        {
+            kept = (analysis, Text, analysis.Analyze(Text));
+            analyzed = kept;
+        }
+
+        return kept.Analysis;
+    }
 }
 
 /// <summary>What a handler answers: replies, and optionally a dialog to start.</summary>

@@ -43,7 +43,7 @@ public sealed class GuidesHandler(GuideCatalog catalog, ProcedureIndexCache proc
         }
 
         var own = Math.Min(MaxMatch, hit.Confidence);
-        if (!hit.Leads || procedures.Get(db).Search(turn.Text, 1) is not [{ Procedure.Feature: null } catalog])
+        if (!hit.Leads || procedures.Get(db).Search(turn, 1) is not [{ Procedure.Feature: null } catalog])
         {
             return own;
         }
@@ -63,7 +63,7 @@ public sealed class GuidesHandler(GuideCatalog catalog, ProcedureIndexCache proc
     {
         if (!ReferenceEquals(turn, lastTurn))
         {
-            var hits = turn.Normalized.Length == 0 || turn.IsPostback ? [] : catalog.Index(procedures.Get(db)).Search(turn.Text, Compared);
+            var hits = turn.Normalized.Length == 0 || turn.IsPostback ? [] : catalog.Index(procedures.Get(db)).Search(turn, Compared);
             (Guide, double, bool)? found = null;
             if (hits is [{ Item.Guide: { } guide } hit, ..])
             {

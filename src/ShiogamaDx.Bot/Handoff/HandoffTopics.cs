@@ -59,7 +59,7 @@ public sealed class HandoffTopics(IServiceProvider services, BotDbContext db, Gu
         switch (best)
         {
             case ProcedureReplies.Handler or "guides":
-                var hit = guides.Index(procedures.Get(db)).Search(text, 1);
+                var hit = guides.Index(procedures.Get(db)).Search(turn, 1);
                 return hit is [{ Item: var entry }] ? entry.Procedure?.Name ?? entry.Guide?.Title : texts[HandoffTexts.TopicProcedures];
             case ClassMessages.Handler:
                 return texts[HandoffTexts.TopicClasses];

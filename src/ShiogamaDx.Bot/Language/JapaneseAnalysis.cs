@@ -42,6 +42,9 @@ public sealed record Token(string Text, string Surface, TokenKind Kind)
 /// </param>
 public sealed record AnalyzedText(string Normalized, IReadOnlyList<Token> Tokens, IReadOnlyList<string> Runs)
 {
+    /// <summary>The text as it was given (what is read whole, such as another institution's name before の).</summary>
+    public string Source { get; init; } = string.Empty;
+
     /// <summary>The words that carry meaning, in order: concepts and dictionary words, fillers and particles left out.</summary>
     public IEnumerable<string> Words => Tokens.Where(t => t.Kind is not (TokenKind.Filler or TokenKind.Particle)).Select(t => t.Text);
 
@@ -81,13 +84,11 @@ public sealed class JapaneseAnalysis : IDisposable
     // hiragana after it with its particle left out (いんかんしょうめい, すいどうしゅうり) begins otherwise, and is kept.
     private static readonly string[] EndingOpenings = ["する", "すん", "した", "して", "しま", "しよ", "た", "だ", "て", "っ", "ん", "ます", "まし", "こと"];
 
-    // A resident's turn analyses the same question in several places (the catalog's search from two handlers, the
-    // guides' joint index): the last few analyses are kept and handed out again, an AnalyzedText being immutable (#19).
-    private const int Remembered = 16;
-
     private readonly IcuSegmenter segmenter = new();
-    private readonly Recent?[] recent = new Recent?[Remembered];
-    private int nextRecent;
+
+    // The last text a Lucene field was made of: a passage's words and bigrams fields are the same text, given to
+    // Lucene one after the other, and analysed once. (A question is analysed once by its turn: Turn.Analyzed.)
+    private FieldText? lastField;
 
     public JapaneseAnalysis(CityWords words)
     {
@@ -115,31 +116,10 @@ public sealed class JapaneseAnalysis : IDisposable
 
     public AnalyzedText Analyze(string? text)
     {
-        if (text is null)
-        {
-            return Analyzed(text);
-        }
-
-        foreach (var kept in recent)
-        {
-            if (kept is not null && string.Equals(kept.Text, text, StringComparison.Ordinal))
-            {
-                return kept.Analysis;
-            }
-        }
-
-        var analysis = Analyzed(text);
-        var slot = (int)((uint)Interlocked.Increment(ref nextRecent) % Remembered);
-        Volatile.Write(ref recent[slot], new Recent(text, analysis));
-        return analysis;
-    }
-
-    private AnalyzedText Analyzed(string? text)
-    {
         var folded = JapaneseText.Fold(text);
         if (folded.Length == 0)
         {
-            return new AnalyzedText(string.Empty, [], []);
+            return new AnalyzedText(string.Empty, [], []) { Source = text ?? string.Empty };
         }
 
         // The keys of the dictionary's words, joined: where each key character came from, where words begin,
@@ -245,7 +225,7 @@ public sealed class JapaneseAnalysis : IDisposable
 
         EndWord();
         EndRun();
-        return new AnalyzedText(n, tokens, runs) { Parts = parts, EndingFrom = EndingFrom() };
+        return new AnalyzedText(n, tokens, runs) { Source = text!, Parts = parts, EndingFrom = EndingFrom() };
 
         // The hiragana that goes on from the last of the city's words to the end of the text, without a particle, is that
         // word's inflection and the sentence's ending (ひっこし|するんだけど, うまれ|たんですが, 結婚|することになりました):
@@ -510,7 +490,19 @@ public sealed class JapaneseAnalysis : IDisposable
         }
     }
 
-    private sealed record Recent(string Text, AnalyzedText Analysis);
+    private sealed record FieldText(string Text, AnalyzedText Analysis);
+
+    private AnalyzedText AnalyzeField(string text)
+    {
+        if (Volatile.Read(ref lastField) is { } kept && string.Equals(kept.Text, text, StringComparison.Ordinal))
+        {
+            return kept.Analysis;
+        }
+
+        var analyzed = Analyze(text);
+        Volatile.Write(ref lastField, new FieldText(text, analyzed));
+        return analyzed;
+    }
 
     public void Dispose()
     {
@@ -580,7 +572,7 @@ public sealed class JapaneseAnalysis : IDisposable
         public override void Reset()
         {
             base.Reset();
-            terms = select(analysis.Analyze(m_input.ReadToEnd())).ToList();
+            terms = select(analysis.AnalyzeField(m_input.ReadToEnd())).ToList();
             next = 0;
         }
     }

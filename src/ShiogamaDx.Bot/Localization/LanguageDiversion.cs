@@ -332,7 +332,7 @@ public sealed partial class LanguageDiversion(
         }
 
         var (hits, refused) = indexes.Get(pack, db).Find(turn.Text);
-        if (hits.Count == 0 && !refused && procedures.Get(db).Search(turn.Text) is [{ Confidence: >= ConversationEngine.MatchThreshold } japanese, ..])
+        if (hits.Count == 0 && !refused && procedures.Get(db).Search(turn) is [{ Confidence: >= ConversationEngine.MatchThreshold } japanese, ..])
         {
             // A word of the Japanese forms typed as it is (住民票): the catalog's own words found it; answered in the resident's language.
             // Not when the resident's own language found an entry and refused it: the question is about something the
@@ -690,7 +690,7 @@ public sealed partial class LanguageDiversion(
             return null;
         }
 
-        var regular = procedures.Get(db).Search(turn.Text);
+        var regular = procedures.Get(db).Search(turn);
         var hits = easyIndexes.Get(easy, db).Search(turn.Text);
         if (hits is not [{ Confidence: >= ConversationEngine.MatchThreshold } best, ..])
         {

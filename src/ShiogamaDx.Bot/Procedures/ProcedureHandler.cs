@@ -128,7 +128,7 @@ public sealed class ProcedureHandler(
 
         // 「窓口でカードで払える？」: the search is asked only about what remains once paying at the counter is taken
         // out, so カード does not find the マイナンバーカード procedures and a question about no procedure gets the list.
-        var hits = text.Length == 0 ? [] : cache.Get(db).Search(counter ? WithoutPaymentWords(text) : turn.Text);
+        var hits = text.Length == 0 ? [] : counter ? cache.Get(db).Search(WithoutPaymentWords(text)) : cache.Get(db).Search(turn);
         Intent intent;
         if (hits.Count > 0 && hits[0].Confidence >= ConversationEngine.MatchThreshold)
         {

@@ -1,3 +1,4 @@
+using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Language;
 
 namespace ShiogamaDx.Bot.Procedures;
@@ -40,8 +41,13 @@ public sealed class ProcedureIndex
     public Procedure? Find(string id) => byId.GetValueOrDefault(id);
 
     /// <summary>The best procedures for a question, most likely first.</summary>
-    public IReadOnlyList<ProcedureHit> Search(string text, int max = 3) =>
-        index.Search(text, max).Select(h => new ProcedureHit(h.Item, h.Confidence)).ToList();
+    public IReadOnlyList<ProcedureHit> Search(string text, int max = 3) => Hits(index.Search(text, max));
+
+    /// <summary>The best procedures for a turn's text, read with the turn's one analysis.</summary>
+    public IReadOnlyList<ProcedureHit> Search(Turn turn, int max = 3) => Hits(index.Search(turn, max));
+
+    private static List<ProcedureHit> Hits(IReadOnlyList<(Procedure Item, double Confidence)> hits) =>
+        hits.Select(h => new ProcedureHit(h.Item, h.Confidence)).ToList();
 
     /// <summary>A procedure's texts and their weights in a search (also where the guides are searched beside the catalog).</summary>
     public static IEnumerable<(string Text, double Boost)> Fields(Procedure p) => FieldsOf(p, RetrievalWeights.Default);
@@ -70,9 +76,6 @@ public sealed class FieldIndex<T>
     // say too little (市民 is not 住民).
     private const int NearMissShortest = 3;
 
-    // Questions whose scores are kept (a few turns answered at once each search twice).
-    private const int Remembered = 8;
-
     private readonly JapaneseAnalysis analysis;
     private readonly IReadOnlyList<T> items;
     private readonly Func<T, int> order;
@@ -88,8 +91,6 @@ public sealed class FieldIndex<T>
     private readonly HashSet<string> fillerPairs;
     private readonly double partFactor;
     private readonly RetrievalWeights w;
-    private readonly Recent?[] recent = new Recent?[Remembered];
-    private int nextRecent;
 
     /// <param name="fields">Each entry's texts with their boosts (at most <see cref="RetrievalWeights.TopBoost"/>).</param>
     /// <param name="order">Breaks ties: the file's order.</param>
@@ -136,40 +137,31 @@ public sealed class FieldIndex<T>
     }
 
     /// <summary>The best entries for a question, most likely first; none for a question about another institution.</summary>
-    public IReadOnlyList<(T Item, double Confidence)> Search(string text, int max = 3)
+    public IReadOnlyList<(T Item, double Confidence)> Search(string text, int max = 3) => Search(analysis.Analyze(text), max);
+
+    /// <summary>The best entries for a turn's text, read with the turn's one analysis (#19: several handlers search it).</summary>
+    public IReadOnlyList<(T Item, double Confidence)> Search(Turn turn, int max = 3) => Search(turn.Analyzed(analysis), max);
+
+    /// <summary>
+    /// The best entries for a text this index's analysis has read (<see cref="Search(Turn, int)"/>: once per turn),
+    /// most likely first.
+    /// </summary>
+    public IReadOnlyList<(T Item, double Confidence)> Search(AnalyzedText analyzed, int max = 3)
     {
-        // Two handlers search the catalog with the same question in one turn (#19): the last few questions' scores are
-        // kept, and only the ranking is done again for each caller's max.
-        List<(T Item, double Confidence)>? hits = null;
-        foreach (var kept in recent)
-        {
-            if (kept is not null && string.Equals(kept.Text, text, StringComparison.Ordinal))
-            {
-                hits = kept.Hits;
-                break;
-            }
-        }
-
-        if (hits is null)
-        {
-            hits = Scored(text);
-            var slot = (int)((uint)Interlocked.Increment(ref nextRecent) % Remembered);
-            Volatile.Write(ref recent[slot], new Recent(text, hits));
-        }
-
+        var hits = Scored(analyzed);
         return hits.Count == 0 ? [] : hits.OrderByDescending(h => h.Confidence).ThenBy(h => order(h.Item)).Take(max).ToList();
     }
 
     /// <summary>Every entry sharing a term with the question, with its confidence, in entry order (not ranked).</summary>
-    private List<(T Item, double Confidence)> Scored(string text)
+    private List<(T Item, double Confidence)> Scored(AnalyzedText analyzed)
     {
         // 郵便局の営業時間, 銀行の口座: another institution's business, though a word of it (時間, 口座) is the city's too.
-        if (analysis.CityWords.IsAboutOtherInstitution(text))
+        if (analysis.CityWords.IsAboutOtherInstitution(analyzed.Source))
         {
             return [];
         }
 
-        var query = QueryTerms(text);
+        var query = QueryTerms(analyzed);
         if (query.Count == 0)
         {
             return [];
@@ -242,10 +234,9 @@ public sealed class FieldIndex<T>
         return hits;
     }
 
-    private Dictionary<string, double> QueryTerms(string text)
+    private Dictionary<string, double> QueryTerms(AnalyzedText analyzed)
     {
         var terms = new Dictionary<string, double>(StringComparer.Ordinal);
-        var analyzed = analysis.Analyze(text);
         foreach (var concept in analyzed.Concepts)
         {
             terms["#" + concept.Text] = concept.Kind == TokenKind.Action ? w.ActionWeight : w.ConceptWeight;
@@ -425,9 +416,6 @@ public sealed class FieldIndex<T>
             Put(terms, "w:" + word.Text, boost);
         }
     }
-
-    // Kept as scored: a list no caller sees (each gets its own ranked copy).
-    private sealed record Recent(string Text, List<(T Item, double Confidence)> Hits);
 
     private static void Put(Dictionary<string, double> terms, string term, double boost) =>
         terms[term] = Math.Max(terms.GetValueOrDefault(term), boost);

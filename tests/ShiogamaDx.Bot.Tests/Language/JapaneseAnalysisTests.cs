@@ -208,19 +208,23 @@ public sealed class JapaneseAnalysisTests
     }
 
     [Fact]
-    public void Analyze_TheSameTextAgain_HandsOutTheSameAnalysis_AndAnotherTextItsOwn()
+    public void Turn_AnalysesItsTextOnce_AndACopyWithAnotherTextItsOwn()
     {
         var analysis = new JapaneseAnalysis(new CityWords([["住民票", "じゅうみんひょう"], ["印鑑登録", "いんかんとうろく"]], ["たい"]));
+        var turn = TurnOf("じゅうみんひょうをとりたい");
 
-        var first = analysis.Analyze("じゅうみんひょうをとりたい");
-        var other = analysis.Analyze("いんかんとうろくしたい");
+        var first = turn.Analyzed(analysis);
+        var copy = turn with { Text = "いんかんとうろくしたい" };
 
-        // A turn analyses its question in several indexes: the second time costs nothing (#19).
-        Assert.Same(first, analysis.Analyze("じゅうみんひょうをとりたい"));
+        // Several handlers read a turn's question (the catalog, the guides' joint index): one analysis (#19).
+        Assert.Same(first, turn.Analyzed(analysis));
         Assert.Equal(["住民票"], first.Concepts.Select(t => t.Text));
-        Assert.Equal(["印鑑登録"], other.Concepts.Select(t => t.Text));
-        Assert.Same(other, analysis.Analyze("いんかんとうろくしたい"));
+        Assert.Equal(["印鑑登録"], copy.Analyzed(analysis).Concepts.Select(t => t.Text));
+        Assert.NotSame(first, turn.Analyzed(JapaneseAnalysis.Plain));
     }
+
+    private static Turn TurnOf(string text) =>
+        new(IncomingMessage.FromText("test", Audience.Resident, "u", text, DateTimeOffset.UnixEpoch), text, TextNormalizer.Normalize(text), null);
 
     [Fact]
     public void Particles_EndRuns_ButHiraganaOnlyTextKeepsItsBigrams()
