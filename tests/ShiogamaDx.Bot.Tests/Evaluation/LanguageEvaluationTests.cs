@@ -152,14 +152,15 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("easy-dev7", 0.81)]
     // Dev sets of the seventeenth session (resident-*-dev8-questions.tsv, 16 each (easy 15), a third not covered, covered
     // questions in new wording; zh with three in characters Japanese also has, easy with しやくしょ around the question),
-    // written and committed before its changes; floors: first measured there.
-    [InlineData("en-dev8", 0.0)]
-    [InlineData("zh-dev8", 0.0)]
-    [InlineData("ko-dev8", 0.0)]
-    [InlineData("vi-dev8", 0.0)]
-    [InlineData("pt-dev8", 0.0)]
-    [InlineData("tl-dev8", 0.0)]
-    [InlineData("easy-dev8", 0.0)]
+    // written and committed before its changes (a8edb9f); floors: first measured there (on b640f58's code: en-dev8 11/16,
+    // zh-dev8 12/16, ko-dev8 14/16, vi-dev8 13/16, pt-dev8 14/16, tl-dev8 13/16, easy-dev8 9/15).
+    [InlineData("en-dev8", 0.68)]
+    [InlineData("zh-dev8", 0.75)]
+    [InlineData("ko-dev8", 0.87)]
+    [InlineData("vi-dev8", 0.81)]
+    [InlineData("pt-dev8", 0.87)]
+    [InlineData("tl-dev8", 0.81)]
+    [InlineData("easy-dev8", 0.60)]
     public Task DevLanguageSetWithNone_ShowsMisses_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: false);
 
     internal async Task RunWithNoneAsync(string language, double floor, bool heldOut)
