@@ -67,6 +67,14 @@ public sealed partial record LanguagePack(
     public IReadOnlySet<string> TowardsIfMoving { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
+    /// The words after which a question names what it is about (<c>about:</c>: a, the, my, for / o, meu, de / ng, ang),
+    /// lower case without accents: the rarest word of the phrase that follows is what it is about, and an entry that
+    /// explains none of those words met the question on a generic word (renew, lost) and is not offered. Empty: no such
+    /// reading (Chinese, Korean and Vietnamese say it by word order, without such words).
+    /// </summary>
+    public IReadOnlySet<string> About { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
     /// The switch words as a typed message is compared with them (<see cref="Key"/>), made once when the pack is read:
     /// every resident turn is compared with every pack's switch words, so normalising them per turn cost CPU under load.
     /// </summary>
@@ -206,7 +214,7 @@ public sealed partial record LanguagePack(
     private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", "detail", "bring", ClassPushes.CancelButton, ClassPushes.SurveyButton];
     private const int MaxLabel = 20;
 
-    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "towards", "towards-if-moving", "elsewhere", "interruptions", "menu"];
+    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "towards", "towards-if-moving", "elsewhere", "about", "interruptions", "menu"];
     private static readonly HashSet<string> MenuKeys = ["greeting", "prompt", "items"];
     private static readonly HashSet<string> ProcedureKeys = ["name", "text", "keywords"];
     private static readonly HashSet<string> DialogKeys = ["title", "triggers", "steps"];
@@ -388,6 +396,7 @@ public sealed partial record LanguagePack(
             Towards = List(root, "towards").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
             Elsewhere = Scalar(root, "elsewhere"),
             TowardsIfMoving = List(root, "towards-if-moving").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
+            About = List(root, "about").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
             Interruptions = interruptions,
             SwitchKeys = switchWords.Select(Key).Where(k => k.Length > 0).ToHashSet(StringComparer.Ordinal),
             InterruptionKeys = interruptionKeys,

@@ -261,7 +261,8 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
                     from lc in new[] { 0.6, 0.8 }
                     from un in new[] { 0.4, 0.8 }
                     from uc in new[] { 0.3, 0.5 }
-                    select new ForeignIndex.Refusal(ln, lc, un, uc)).ToList();
+                    from an in new[] { 0, 0.7, 0.9 }
+                    select new ForeignIndex.Refusal(ln, lc, un, uc, an)).ToList();
         var results = grid.Select(r => (Refusal: r, Result: Judge(r))).OrderByDescending(x => x.Result.Covered + x.Result.None).ThenByDescending(x => x.Result.Covered).ToList();
         var total = sets.Sum(s => s.Rows.Count);
         var nones = sets.Sum(s => s.Rows.Count(r => r[1] == "none"));
@@ -282,8 +283,10 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         // (pt-fresh2, vi-fresh2) fell under their floors (totals only). The dev sets' covered questions are tuned on, so
         // the grid cannot see what a stricter refusal costs on new wording: it is printed to read, and the in-use values
         // are guarded against a regression (the figures measured at 0ee74c4), no longer asked to be the grid's best.
-        Assert.True(inUse.Covered >= 368, $"in use: covered {inUse.Covered}/{total - nones}, under 368");
-        Assert.True(inUse.None >= 43, $"in use: not covered {inUse.None}/{nones}, under 43");
+        // Session 17, with the dev8 sets (444 covered, 112 not): 431 and 59 before the about-reading (ForeignIndex.AboutName),
+        // 432 and 70 with it; guarded there.
+        Assert.True(inUse.Covered >= 432, $"in use: covered {inUse.Covered}/{total - nones}, under 432");
+        Assert.True(inUse.None >= 70, $"in use: not covered {inUse.None}/{nones}, under 70");
     }
 
     /// <summary>A set's rows (question, expected), its comments and header left out.</summary>
