@@ -44,6 +44,8 @@ public sealed partial record LanguagePack(
     /// <summary>
     /// Words of the language that carry no topic (how, para, paano, ng …), compared lower case without accents: left out
     /// when a question is matched with the translated fields. Content the office can extend (<c>function-words:</c>).
+    /// In the やさしい日本語 pack, the words that say where a resident asks, not what about (しやくしょ, まどぐち), as
+    /// written (<see cref="EasyIndex.WithoutFraming"/>).
     /// </summary>
     public IReadOnlySet<string> FunctionWords { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
@@ -392,7 +394,8 @@ public sealed partial record LanguagePack(
             Readings = readings,
             Dialogs = dialogs,
             Menu = menu,
-            FunctionWords = List(root, "function-words").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
+            // やさしい日本語's words as written: folding would take the dakuten off (まどぐち → まとくち).
+            FunctionWords = (code == Easy ? List(root, "function-words").Select(w => w.Trim()).Where(w => w.Length > 0) : List(root, "function-words").SelectMany(LanguageDetector.Words)).ToHashSet(StringComparer.Ordinal),
             Towards = List(root, "towards").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
             Elsewhere = Scalar(root, "elsewhere"),
             TowardsIfMoving = List(root, "towards-if-moving").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),

@@ -342,6 +342,19 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.Equal(0, EasyIndex.Share("こどものほけん", ["こども", "てあて"]));
     }
 
+    [Theory]
+    [InlineData("しやくしょで いぬの とうろくを したい", " で いぬの とうろくを したい")]
+    [InlineData("市役所の 窓口で ぜいきんを はらいたい", " の  で ぜいきんを はらいたい")]
+    [InlineData("しやくしょ", "しやくしょ")] // nothing else: kept
+    [InlineData("まどぐち？", "まどぐち？")]
+    public void EasyQuestion_LosesItsFramingWords_WhereItIsAsked_NotWhatAbout(string question, string read)
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        using var analysis = new Bot.Language.JapaneseAnalysis(Bot.Language.CityWords.Load(Path.Combine(Content, Bot.Language.CityWords.FileName)));
+        Assert.Equal(read, new EasyIndex(packs["easy"], catalog, analysis).WithoutFraming(question));
+    }
+
     [Fact]
     public void EasyQuestion_WithAPoliteVerb_IsLiftedByAPhraseWrittenPlain()
     {
