@@ -690,20 +690,32 @@ public sealed partial class LanguageDiversion(
             return null;
         }
 
-        var regular = procedures.Get(db).Search(turn);
-        var hits = easyIndexes.Get(easy, db).Search(turn.Text);
-        if (hits is not [{ Confidence: >= ConversationEngine.MatchThreshold } best, ..])
-        {
-            return null;
-        }
+        // Both indexes read the question without its framing words (しやくしょ): where it is asked, not what about.
+        var index = easyIndexes.Get(easy, db);
+        var unframed = index.WithoutFraming(turn.Text);
+        var read = unframed == turn.Text ? turn : turn with { Text = unframed, Normalized = TextNormalizer.Normalize(unframed) };
+        var regular = procedures.Get(db).Search(read);
+        var hits = index.Search(turn.Text);
 
-        // The strongest claim of another feature (a guide, the class schedule); the engine weighs the procedures
+        // The strongest claim of another feature (a guide, the class schedule), on the question without its framing
+        // words too (the city hall's guide claims any question that says しやくしょ); the engine weighs the procedures
         // feature by the catalog's own words, so a feature above those takes the question there.
         var other = handlers.Where(h => h.Audience == Audience.Resident && h.Name != ProcedureReplies.Handler)
-            .Select(h => h.Match(turn))
+            .Select(h => h.Match(read))
             .Where(claim => claim >= ConversationEngine.MatchThreshold)
             .DefaultIfEmpty(0)
             .Max();
+        if (hits is not [{ Confidence: >= ConversationEngine.MatchThreshold } best, ..])
+        {
+            // Found only through its framing words (the engine would answer the city's job offer): nothing the city has.
+            // Not when another feature claims the question as written more surely than that entry (the city hall's
+            // guide for しやくしょは どこ): the engine gives that feature, as before.
+            var framedOnly = unframed != turn.Text && other == 0 && regular is not [{ Confidence: >= ConversationEngine.MatchThreshold }, ..]
+                && procedures.Get(db).Search(turn) is [{ Confidence: >= ConversationEngine.MatchThreshold } framed, ..]
+                && !handlers.Any(h => h.Audience == Audience.Resident && h.Name != ProcedureReplies.Handler && h.Match(turn) >= framed.Confidence)
+                && (await store.LoadAsync(turn.Message.ConversationKey, ct)).State is null;
+            return framedOnly ? await EasyUnansweredAsync(turn, easy, ct) : null;
+        }
         if ((regular is [{ Confidence: >= ConversationEngine.MatchThreshold } known, ..]
                 && (known.Confidence >= best.Confidence || (known.Procedure.Id == best.Procedure.Id && known.Confidence > other)))
             || (other > 0 && other > best.Confidence - OtherFeatureMargin)
@@ -721,6 +733,22 @@ public sealed partial class LanguageDiversion(
         }
 
         return Easy(shown.Count == 1 ? ProcedureReplies.Answer(shown[0], texts) : ProcedureReplies.Candidates(shown, texts), easy);
+    }
+
+    /// <summary>A やさしい日本語 question the city has nothing on, kept for review as the engine keeps one, and said so with the city hall's number.</summary>
+    private async Task<IReadOnlyList<Reply>> EasyUnansweredAsync(Turn turn, LanguagePack easy, CancellationToken ct)
+    {
+        db.Add(new UnansweredQuestion
+        {
+            Channel = turn.Message.Channel,
+            Audience = Audience.Resident,
+            UserKey = turn.Message.UserKey,
+            Text = TextNormalizer.Clip(turn.Text, 500),
+            AskedAt = clock.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Unanswered question kept for review ({Channel}, language {Language})", turn.Message.Channel, easy.Code);
+        return [new TextReply(easy.Format("not-understood", ("phone", CityHallPhone()))), EasyMenuChoices(easy)];
     }
 
     /// <summary>

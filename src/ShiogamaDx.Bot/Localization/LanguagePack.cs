@@ -44,6 +44,8 @@ public sealed partial record LanguagePack(
     /// <summary>
     /// Words of the language that carry no topic (how, para, paano, ng …), compared lower case without accents: left out
     /// when a question is matched with the translated fields. Content the office can extend (<c>function-words:</c>).
+    /// In the やさしい日本語 pack, the words that say where a resident asks, not what about (しやくしょ, まどぐち), as
+    /// written (<see cref="EasyIndex.WithoutFraming"/>).
     /// </summary>
     public IReadOnlySet<string> FunctionWords { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
@@ -65,6 +67,14 @@ public sealed partial record LanguagePack(
     /// wedding in June, not a move.
     /// </summary>
     public IReadOnlySet<string> TowardsIfMoving { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The words after which a question names what it is about (<c>about:</c>: a, the, my, for / o, meu, de / ng, ang),
+    /// lower case without accents: the rarest word of the phrase that follows is what it is about, and an entry that
+    /// explains none of those words met the question on a generic word (renew, lost) and is not offered. Empty: no such
+    /// reading (Chinese, Korean and Vietnamese say it by word order, without such words).
+    /// </summary>
+    public IReadOnlySet<string> About { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
     /// The switch words as a typed message is compared with them (<see cref="Key"/>), made once when the pack is read:
@@ -206,7 +216,7 @@ public sealed partial record LanguagePack(
     private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", "detail", "bring", ClassPushes.CancelButton, ClassPushes.SurveyButton];
     private const int MaxLabel = 20;
 
-    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "towards", "towards-if-moving", "elsewhere", "interruptions", "menu"];
+    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "towards", "towards-if-moving", "elsewhere", "about", "interruptions", "menu"];
     private static readonly HashSet<string> MenuKeys = ["greeting", "prompt", "items"];
     private static readonly HashSet<string> ProcedureKeys = ["name", "text", "keywords"];
     private static readonly HashSet<string> DialogKeys = ["title", "triggers", "steps"];
@@ -384,10 +394,12 @@ public sealed partial record LanguagePack(
             Readings = readings,
             Dialogs = dialogs,
             Menu = menu,
-            FunctionWords = List(root, "function-words").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
+            // やさしい日本語's words as written: folding would take the dakuten off (まどぐち → まとくち).
+            FunctionWords = (code == Easy ? List(root, "function-words").Select(w => w.Trim()).Where(w => w.Length > 0) : List(root, "function-words").SelectMany(LanguageDetector.Words)).ToHashSet(StringComparer.Ordinal),
             Towards = List(root, "towards").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
             Elsewhere = Scalar(root, "elsewhere"),
             TowardsIfMoving = List(root, "towards-if-moving").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
+            About = List(root, "about").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
             Interruptions = interruptions,
             SwitchKeys = switchWords.Select(Key).Where(k => k.Length > 0).ToHashSet(StringComparer.Ordinal),
             InterruptionKeys = interruptionKeys,

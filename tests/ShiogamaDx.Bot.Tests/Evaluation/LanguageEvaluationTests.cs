@@ -123,19 +123,19 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // Before (on 819d77e): en-dev5 8/14, zh-dev5 7/14, ko-dev5 7/14, vi-dev5 7/14, pt-dev5 9/14, tl-dev5 6/14 (not covered
     // 4/42 in all). After the foreign index's two refusals (an entry holding little of its names and explaining little
     // of the question): 8, 11, 12, 11, 10, 8/14 (not covered 20/42), no covered question lost. Floors: those, rounded down.
-    [InlineData("en-dev5", 0.57)]
+    [InlineData("en-dev5", 0.85)]
     [InlineData("zh-dev5", 0.78)]
     [InlineData("ko-dev5", 0.85)]
     [InlineData("vi-dev5", 0.78)]
     [InlineData("pt-dev5", 0.71)]
-    [InlineData("tl-dev5", 0.64)]
+    [InlineData("tl-dev5", 0.85)]
     // Fifteenth session: the refusal's LooseCoverage calibrated on every dev set at once (0.6 -> 0.8): tl-dev5 8 -> 9/14.
     // Han-only Chinese told by everyday words Japanese writes otherwise (明天, 孩子, 搬家, 疫苗 …): zh-dev4 11 -> 12/14
     // (floor there). Nothing else changed on the dev sets.
     // Dev sets of the fifteenth session (resident-*-dev6-questions.tsv, half not covered: electricity, trains, consulate,
     // food shops, a lost wallet, a doctor in one's language …), written and committed before its changes (d7347d5); floors: first
     // measured there (en-dev6 8/14, zh-dev6 13/14, ko-dev6 11/14, vi-dev6 10/14).
-    [InlineData("en-dev6", 0.57)]
+    [InlineData("en-dev6", 0.78)]
     [InlineData("zh-dev6", 0.92)]
     [InlineData("ko-dev6", 0.78)]
     [InlineData("vi-dev6", 0.71)]
@@ -149,7 +149,22 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // 22 -> 23/25, tl-fresh 24 -> 25/25, tl-blind 11 -> 12/13, the rest unchanged.
     [InlineData("en-dev7", 0.68)]
     [InlineData("zh-dev7", 0.75)]
-    [InlineData("easy-dev7", 0.81)]
+    [InlineData("easy-dev7", 0.87)]
+    // Dev sets of the seventeenth session (resident-*-dev8-questions.tsv, 16 each (easy 15), a third not covered, covered
+    // questions in new wording; zh with three in characters Japanese also has, easy with しやくしょ around the question),
+    // written and committed before its changes (a8edb9f); floors: first measured there (on b640f58's code: en-dev8 11/16,
+    // zh-dev8 12/16, ko-dev8 14/16, vi-dev8 13/16, pt-dev8 14/16, tl-dev8 13/16, easy-dev8 9/15). What a question is
+    // about must be explained by an entry that holds little of its own names (ForeignIndex.AboutName; en, pt, tl) and
+    // the easy pack's framing words (しやくしょ) read as where, not what about (EasyIndex.WithoutFraming): en-dev5 9 ->
+    // 12/14, en-dev6 9 -> 11/14, en-dev8 11 -> 13/16, pt-dev8 14 -> 15/16, tl-dev5 10 -> 12/14, tl-dev8 13 -> 15/16,
+    // easy-dev7 13 -> 14/16, easy-dev8 9 -> 10/15; the rest unchanged (floors of those raised to these).
+    [InlineData("en-dev8", 0.81)]
+    [InlineData("zh-dev8", 0.75)]
+    [InlineData("ko-dev8", 0.87)]
+    [InlineData("vi-dev8", 0.81)]
+    [InlineData("pt-dev8", 0.93)]
+    [InlineData("tl-dev8", 0.93)]
+    [InlineData("easy-dev8", 0.66)]
     public Task DevLanguageSetWithNone_ShowsMisses_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: false);
 
     internal async Task RunWithNoneAsync(string language, double floor, bool heldOut)
@@ -202,7 +217,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
 
     /// <summary>
     /// The foreign index's refusal shares (ForeignIndex.LooseName …) tried over a grid on every foreign dev set at once
-    /// (the first sets, dev3 … dev7; never a fresh, blind or fresh3 set), judged as the host answers: nothing found is
+    /// (the first sets, dev3 … dev8; never a fresh, blind or fresh3 set), judged as the host answers: nothing found is
     /// none, the class schedule when it is about as sure as the first entry, else the first entry. Prints the best
     /// settings and the ones in use; fails when the ones in use fall under the figures measured (session 16).
     /// </summary>
@@ -214,7 +229,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         var catalog = ProcedureFile.Load(Path.Combine(content, "procedures.yaml")).Procedures;
         var folder = Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages");
         var sets = new[] { "en", "zh", "ko", "vi", "pt", "tl" }
-            .SelectMany(l => new[] { l, $"{l}-dev3", $"{l}-dev4", $"{l}-dev5", $"{l}-dev6", $"{l}-dev7" })
+            .SelectMany(l => new[] { l, $"{l}-dev3", $"{l}-dev4", $"{l}-dev5", $"{l}-dev6", $"{l}-dev7", $"{l}-dev8" })
             .Where(s => File.Exists(Path.Combine(folder, $"resident-{s}-questions.tsv")))
             .Select(s => (Set: s, Index: new ForeignIndex(packs[s.Split('-')[0]], catalog), Rows: Rows(s)))
             .ToList();
@@ -250,7 +265,8 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
                     from lc in new[] { 0.6, 0.8 }
                     from un in new[] { 0.4, 0.8 }
                     from uc in new[] { 0.3, 0.5 }
-                    select new ForeignIndex.Refusal(ln, lc, un, uc)).ToList();
+                    from an in new[] { 0, 0.7, 0.9 }
+                    select new ForeignIndex.Refusal(ln, lc, un, uc, an)).ToList();
         var results = grid.Select(r => (Refusal: r, Result: Judge(r))).OrderByDescending(x => x.Result.Covered + x.Result.None).ThenByDescending(x => x.Result.Covered).ToList();
         var total = sets.Sum(s => s.Rows.Count);
         var nones = sets.Sum(s => s.Rows.Count(r => r[1] == "none"));
@@ -271,8 +287,10 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         // (pt-fresh2, vi-fresh2) fell under their floors (totals only). The dev sets' covered questions are tuned on, so
         // the grid cannot see what a stricter refusal costs on new wording: it is printed to read, and the in-use values
         // are guarded against a regression (the figures measured at 0ee74c4), no longer asked to be the grid's best.
-        Assert.True(inUse.Covered >= 368, $"in use: covered {inUse.Covered}/{total - nones}, under 368");
-        Assert.True(inUse.None >= 43, $"in use: not covered {inUse.None}/{nones}, under 43");
+        // Session 17, with the dev8 sets (444 covered, 112 not): 431 and 59 before the about-reading (ForeignIndex.AboutName),
+        // 432 and 70 with it; guarded there.
+        Assert.True(inUse.Covered >= 432, $"in use: covered {inUse.Covered}/{total - nones}, under 432");
+        Assert.True(inUse.None >= 70, $"in use: not covered {inUse.None}/{nones}, under 70");
     }
 
     /// <summary>A set's rows (question, expected), its comments and header left out.</summary>

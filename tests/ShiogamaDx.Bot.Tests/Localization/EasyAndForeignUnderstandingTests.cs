@@ -104,6 +104,48 @@ public sealed class EasyAndForeignUnderstandingTests
     }
 
     [Theory]
+    [InlineData("en", "How can I renew my fishing license?", "fishing")] // renew: a word of the My Number card's renewal
+    [InlineData("en", "I lost my umbrella on the train", "umbrella")] // lost: a word of the lost insurance card
+    [InlineData("pt", "Perdi a minha carteira no ônibus", "carteira")]
+    [InlineData("tl", "Paano mag-renew ng work visa?", "work")] // of "work visa" the rarer
+    public void WhatAQuestionIsAbout_IsTheRarestWordAfterTheAboutWords(string language, string question, string word)
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        var heads = new ForeignIndex(packs[language], catalog).AboutHeads(question, toned: false);
+        Assert.Contains(heads, h => h.Contains(ForeignIndex.Terms(word, language).Single()));
+    }
+
+    [Theory]
+    [InlineData("en", "How can I renew my fishing license?")]
+    [InlineData("en", "I lost my umbrella on the train")]
+    [InlineData("pt", "Perdi a minha carteira no ônibus")]
+    [InlineData("tl", "Paano mag-renew ng work visa?")]
+    [InlineData("tl", "Nawala ang wallet ko sa tren")]
+    public void AnEntryThatExplainsNothingTheQuestionIsAbout_IsNotOffered_ThoughItSharesAGenericWord(string language, string question)
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        var index = new ForeignIndex(packs[language], catalog);
+
+        // Without the about-reading an entry is offered on the generic word (renew, lost); with it, none is.
+        Assert.NotEmpty(index.Find(question, 3, ForeignIndex.Refusal.Default with { AboutName = 0 }).Hits);
+        Assert.Empty(index.Search(question));
+    }
+
+    [Theory]
+    [InlineData("en", "How do I renew my My Number card?", "mynumber-koushin")]
+    [InlineData("en", "I lost my health insurance card", "shikaku-kakuninsho")]
+    [InlineData("pt", "Quero renovar o meu cartão My Number", "mynumber-koushin")]
+    [InlineData("tl", "Paano magparehistro ng aso ko?", "inu-toroku")]
+    public void AnEntryThatExplainsWhatTheQuestionIsAbout_IsStillOffered(string language, string question, string id)
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        Assert.Equal(id, new ForeignIndex(packs[language], catalog).Search(question)[0].Id);
+    }
+
+    [Theory]
     [InlineData("en", "I want to set up automatic payment of city tax from my bank account", "koza-furikae")]
     [InlineData("pt", "Quero renovar o cartão My Number", "mynumber-koushin")]
     [InlineData("ko", "시민세를 은행 계좌에서 자동이체하고 싶어요", "koza-furikae")]
@@ -298,6 +340,19 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.Equal(6 / 11.0, EasyIndex.Share("こどものてあてがほしい", ["こども", "てあて"]), 6);
         Assert.Equal(0, EasyIndex.Share("てあてのこどもがほしい", ["こども", "てあて"]));
         Assert.Equal(0, EasyIndex.Share("こどものほけん", ["こども", "てあて"]));
+    }
+
+    [Theory]
+    [InlineData("しやくしょで いぬの とうろくを したい", " で いぬの とうろくを したい")]
+    [InlineData("市役所の 窓口で ぜいきんを はらいたい", " の  で ぜいきんを はらいたい")]
+    [InlineData("しやくしょ", "しやくしょ")] // nothing else: kept
+    [InlineData("まどぐち？", "まどぐち？")]
+    public void EasyQuestion_LosesItsFramingWords_WhereItIsAsked_NotWhatAbout(string question, string read)
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        using var analysis = new Bot.Language.JapaneseAnalysis(Bot.Language.CityWords.Load(Path.Combine(Content, Bot.Language.CityWords.FileName)));
+        Assert.Equal(read, new EasyIndex(packs["easy"], catalog, analysis).WithoutFraming(question));
     }
 
     [Fact]
