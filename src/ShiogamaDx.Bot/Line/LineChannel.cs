@@ -223,7 +223,7 @@ internal sealed class LineChannel(
     private async Task<bool> DeliverAsync(InboxItem row, LineEvent ev, string? lineUserId, IReadOnlyList<Reply> replies, bool tokenReserved, CancellationToken ct)
     {
         var batches = LineRenderer.Batch(LineRenderer.Render(replies, messages.Current));
-        if (row.DeliveredParts == 0 && (tokenReserved || MayHaveReplied(row, ev) || CanReply(row, ev)))
+        if (row.DeliveredParts == 0 && batches.Count > 0 && (tokenReserved || MayHaveReplied(row, ev) || CanReply(row, ev)))
         {
             // Unsure: a stop or crash came between an earlier reply and recording it.
             var unsure = !tokenReserved && MayHaveReplied(row, ev);
