@@ -163,19 +163,21 @@ public sealed class KpiCharts(IOptions<KpiOptions> options, MessageCatalog messa
         @"C:\Windows\Fonts\meiryo.ttc",
     ];
 
-    private readonly Lazy<SKTypeface?> face = new(() => Find(options.Value.ChartFontFile, logger));
+    // SkiaSharp loads with the first chart, not with the host: a Lazy<SKTypeface> field would name a SkiaSharp type
+    // in this constructor, so the face is held by a type of ours, created on first use.
+    private readonly Lazy<ChartFace?> face = new(() => ChartFace.Find(options.Value.ChartFontFile, logger));
 
     public KpiChartLabels Labels => new(messages.Current[KpiTexts.ChartTarget], messages.Current[KpiTexts.ChartActual], messages.Current[KpiTexts.ChartAltSeparator]);
 
     public ChartImage? Render(string name, string unit, IReadOnlyList<KpiChartPoint> data)
     {
-        if (face.Value is not { } typeface)
+        if (face.Value is not { } found)
         {
             return null;
         }
 
         var labels = Labels;
-        var png = KpiChart.RenderPng(data, unit.Length > 0 ? messages.Current.Format(KpiTexts.ChartUnit, unit) : string.Empty, labels, typeface);
+        var png = KpiChart.RenderPng(data, unit.Length > 0 ? messages.Current.Format(KpiTexts.ChartUnit, unit) : string.Empty, labels, found.Typeface);
         return png is null ? null : new ChartImage(png, KpiChart.Width, KpiChart.Height, messages.Current.Format(KpiTexts.ChartAlt, name, KpiChart.Describe(data, labels)));
     }
 
@@ -219,14 +221,17 @@ public sealed class KpiCharts(IOptions<KpiOptions> options, MessageCatalog messa
     public static SKTypeface? FindFace(string? configured) =>
         (string.IsNullOrWhiteSpace(configured) ? Candidates : [configured]).Select(Load).FirstOrDefault(f => f is not null);
 
-    private static SKTypeface? Find(string? configured, ILogger logger)
+    private sealed record ChartFace(SKTypeface Typeface)
     {
-        var typeface = FindFace(configured);
-        if (typeface is null)
+        public static ChartFace? Find(string? configured, ILogger logger)
         {
-            logger.LogWarning("No Japanese font for KPI charts (Kpis:ChartFontFile or fonts-noto-cjk): multi-year answers carry their table without a chart");
-        }
+            if (FindFace(configured) is { } typeface)
+            {
+                return new ChartFace(typeface);
+            }
 
-        return typeface;
+            logger.LogWarning("No Japanese font for KPI charts (Kpis:ChartFontFile or fonts-noto-cjk): multi-year answers carry their table without a chart");
+            return null;
+        }
     }
 }

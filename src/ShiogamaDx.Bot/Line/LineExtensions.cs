@@ -21,12 +21,13 @@ public static class LineExtensions
         services.AddSingleton<KnownLineUsers>();
         services.AddSingleton<LineProfileLanguages>();
         services.AddHttpClient(LineProfileLanguages.HttpClientName, LineProfileLanguages.Configure).RemoveAllLoggers();
-        services.AddScoped<IInboxChannel, LineInboxChannel>();
+        services.AddScoped<LineChannel>();
+        services.AddScoped<IInboxChannel>(sp => sp.GetRequiredService<LineChannel>());
+        services.AddScoped<IOutboxChannel>(sp => sp.GetRequiredService<LineChannel>());
         services.AddScoped<IPersonalDataEraser, LineDataEraser>();
         services.AddScoped<IRecipientDirectory, LineRecipientDirectory>();
         services.AddScoped<IMessageQuota, LineMessageQuota>();
-        services.AddScoped<IOutboxChannel, LineOutboxChannel>();
-        services.AddOutboxDelivery<LineOptions>(LineInboxChannel.Channel, o => (o.Enabled, o.PollInterval));
+        services.AddOutboxDelivery<LineOptions>(LineChannel.Channel, o => (o.Enabled, o.PollInterval));
         services.AddOptions<LineForwardOptions>().BindConfiguration(LineForwardOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(LineWebhookForwarder.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers(); // each attempt has its own timeout
         services.AddSingleton<LineWebhookForwarder>();

@@ -98,7 +98,7 @@ internal static class LineWebhookEndpoint
 
         if (stored > 0)
         {
-            metrics.Received(LineInboxChannel.Channel, stored); // the worker was woken by the inbox writer
+            metrics.Received(LineChannel.Channel, stored); // the worker was woken by the inbox writer
             forwarder.Offer(body, http.Request.Headers[SignatureHeader].ToString(), events); // after storing: never before, never instead
         }
 
@@ -129,7 +129,7 @@ internal static class LineWebhookEndpoint
             var userId = ev.Source?.UserId;
             return new InboxItem
             {
-                Channel = LineInboxChannel.Channel,
+                Channel = LineChannel.Channel,
                 EventId = id,
                 Type = TextNormalizer.Clip(ev.Type ?? "unknown", 40),
                 PersonKey = ev.Source?.IsUser == true && !string.IsNullOrEmpty(userId) ? keys.Pseudonymize("line", userId) : null,
@@ -167,7 +167,7 @@ internal static class LineWebhookEndpoint
         logger.LogWarning("LINE event {WebhookEventId} could not be read ({Reason}); stored as skipped", id, reason);
         return new InboxItem
         {
-            Channel = LineInboxChannel.Channel, EventId = id, Type = "unreadable", Timestamp = now, ReceivedAt = now, NextAttemptAt = now,
+            Channel = LineChannel.Channel, EventId = id, Type = "unreadable", Timestamp = now, ReceivedAt = now, NextAttemptAt = now,
             Status = InboxStatus.Skipped, ProcessedAt = now, LastError = "unreadable: " + reason,
         };
     }

@@ -23,8 +23,9 @@ public static class StaffExtensions
         services.AddScoped<ConversationReferenceStore>();
         services.AddScoped<IPersonalDataEraser, StaffConversationReferenceEraser>();
         services.AddScoped<IRecipientDirectory, StaffRecipientDirectory>();
-        services.AddScoped<IInboxChannel, StaffInboxChannel>();
-        services.AddScoped<IOutboxChannel, StaffOutboxChannel>();
+        services.AddScoped<StaffChannel>();
+        services.AddScoped<IInboxChannel>(sp => sp.GetRequiredService<StaffChannel>());
+        services.AddScoped<IOutboxChannel>(sp => sp.GetRequiredService<StaffChannel>());
         services.AddOutboxDelivery<StaffOptions>(StaffActivities.Channel, o => (o.Enabled, o.OutboxInterval));
         return builder;
     }

@@ -16,6 +16,23 @@ public sealed class StartupTests
         Assert.True(File.Exists(Path.Combine(host.Folder, "data", "shiogama-dx.db")));
     }
 
+    /// <summary>
+    /// The start builds every intent handler (the dialog check), the KPI handler's chart renderer among them; the
+    /// drawing library is loaded by the first chart, not by the start.
+    /// </summary>
+    [SkippableFact]
+    public async Task Start_LoadsNoChartLibrary()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "reads the process's mapped files from /proc");
+        await using var host = HostProcess.Start();
+
+        await host.WaitHealthyAsync(TimeSpan.FromSeconds(120));
+
+        var mapped = await File.ReadAllTextAsync($"/proc/{host.Id}/maps");
+        Assert.Contains("ShiogamaDx.Bot.dll", mapped, StringComparison.Ordinal);
+        Assert.DoesNotContain("SkiaSharp", mapped, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Start_WithABrokenDialogFile_RefusesToStart_NamingFileAndLine()
     {

@@ -41,6 +41,8 @@ public sealed class HostProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    public int Id => process.Id;
+
     public int ExitCode => process.ExitCode;
 
     public static HostProcess Start(IDictionary<string, string>? environment = null, string? folder = null, params string[] args)

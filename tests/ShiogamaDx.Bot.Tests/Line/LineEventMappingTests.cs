@@ -18,7 +18,7 @@ public sealed class LineEventMappingTests
         var e = LineEvents.Base("postback", Now);
         e["postback"] = new JsonObject { ["data"] = "h=classes&a=pick&sig=x", ["params"] = new JsonObject { ["date"] = "2026-12-01" } };
 
-        var (message, prefix) = LineInboxChannel.ToIncoming(Parse(e), "line-abc", Now, RepoPaths.Messages);
+        var (message, prefix) = LineChannel.ToIncoming(Parse(e), "line-abc", Now, RepoPaths.Messages);
 
         Assert.Empty(prefix);
         Assert.Equal("h=classes&a=pick&sig=x", message.PostbackData);
@@ -35,7 +35,7 @@ public sealed class LineEventMappingTests
         var e = LineEvents.Base("postback", Now);
         e["postback"] = new JsonObject { ["data"] = "h=x&a=y", ["params"] = new JsonObject { [key] = value } };
 
-        var (message, _) = LineInboxChannel.ToIncoming(Parse(e), "k", Now, RepoPaths.Messages);
+        var (message, _) = LineChannel.ToIncoming(Parse(e), "k", Now, RepoPaths.Messages);
 
         Assert.Equal(value, message.Parameters![key]);
     }
@@ -43,7 +43,7 @@ public sealed class LineEventMappingTests
     [Fact]
     public void TextMessage_CarriesText()
     {
-        var (message, prefix) = LineInboxChannel.ToIncoming(Parse(LineEvents.Text("住民票 オンライン", Now)), "k", Now, RepoPaths.Messages);
+        var (message, prefix) = LineChannel.ToIncoming(Parse(LineEvents.Text("住民票 オンライン", Now)), "k", Now, RepoPaths.Messages);
 
         Assert.Equal("住民票 オンライン", message.Text);
         Assert.Null(message.PostbackData);
@@ -56,7 +56,7 @@ public sealed class LineEventMappingTests
         var e = LineEvents.Base("message", Now);
         e["message"] = new JsonObject { ["type"] = "location", ["id"] = "9", ["latitude"] = 38.31, ["longitude"] = 141.02, ["address"] = "塩竈市" };
 
-        var (message, prefix) = LineInboxChannel.ToIncoming(Parse(e), "k", Now, RepoPaths.Messages);
+        var (message, prefix) = LineChannel.ToIncoming(Parse(e), "k", Now, RepoPaths.Messages);
 
         Assert.Equal(string.Empty, message.Text);
         Assert.Contains("位置情報", ReplyText.Of(prefix), StringComparison.Ordinal);

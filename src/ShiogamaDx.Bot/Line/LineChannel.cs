@@ -10,10 +10,12 @@ using ShiogamaDx.Bot.Messages;
 namespace ShiogamaDx.Bot.Line;
 
 /// <summary>
-/// One stored LINE event, start to finish: who it is, what the engine answers, and delivery (reply while the token
-/// is fresh, else push with the stored retry key). Returns false when the event must be tried again later.
+/// The LINE channel's way out, for both kinds of message: a stored event answered start to finish (who it is, what
+/// the engine answers, a reply while the token is fresh, else a push with the stored retry key), and the outbox's
+/// messages (a push to one person, a multicast to many, a broadcast to every friend, each with a retry key derived
+/// from the message). Both send their batches of five through one loop.
 /// </summary>
-internal sealed class LineInboxChannel(
+internal sealed class LineChannel(
     BotDbContext db,
     InboxOutcomes outcomes,
     ConversationEngine engine,
@@ -28,10 +30,17 @@ internal sealed class LineInboxChannel(
     MessageCatalog messages,
     IOptions<LineOptions> options,
     BotMetrics metrics,
+    ConversationStore store,
+    ConversationLocks locks,
+    PersonLocks people,
+    InboxSignal inboxSignal,
     TimeProvider clock,
-    ILogger<LineInboxChannel> logger) : IInboxChannel
+    ILogger<LineChannel> logger) : IInboxChannel, IOutboxChannel
 {
     public const string Channel = "line";
+
+    /// <summary>The Messaging API's limit of user ids per multicast call.</summary>
+    public const int MaxMulticast = 500;
 
     private const int MaxAttempts = 12;
 
@@ -214,43 +223,43 @@ internal sealed class LineInboxChannel(
     private async Task<bool> DeliverAsync(InboxItem row, LineEvent ev, string? lineUserId, IReadOnlyList<Reply> replies, bool tokenReserved, CancellationToken ct)
     {
         var batches = LineRenderer.Batch(LineRenderer.Render(replies, messages.Current));
-        for (var i = row.DeliveredParts; i < batches.Count; i++)
+        if (row.DeliveredParts == 0 && batches.Count > 0 && (tokenReserved || MayHaveReplied(row, ev) || CanReply(row, ev)))
         {
-            if (i == 0 && (tokenReserved || MayHaveReplied(row, ev) || CanReply(row, ev)))
+            // Unsure: a stop or crash came between an earlier reply and recording it.
+            var unsure = !tokenReserved && MayHaveReplied(row, ev);
+            if (!tokenReserved && !unsure)
             {
-                // Unsure: a stop or crash came between an earlier reply and recording it.
-                var unsure = !tokenReserved && MayHaveReplied(row, ev);
-                if (!tokenReserved && !unsure)
-                {
-                    row.ReplyTokenUsed = true; // before the call: the token is spent whatever LINE answers
-                    await db.SaveChangesAsync(ct);
-                }
-
-                var replied = await client.ReplyAsync(ev.ReplyToken!, batches[0], ct);
-                if (!replied.Delivered && !unsure && replied.Outcome != LineApiOutcome.Rejected)
-                {
-                    unsure = true; // a timeout or a 5xx may have arrived: the same token, asked again, tells
-                    replied = await client.ReplyAsync(ev.ReplyToken!, batches[0], ct);
-                }
-
-                if (replied.Delivered || (unsure && IsSpentToken(replied)))
-                {
-                    row.DeliveredParts = 1;
-                    row.LastError = replied.Delivered ? null : "reply assumed delivered: LINE said its token was already used"; // for audit
-                    if (batches.Count > 1)
-                    {
-                        await db.SaveChangesAsync(ct); // else the finishing commit below records it
-                    }
-
-                    continue;
-                }
-
-                // Known now: not by reply. Saved before the push, so a crash in between never asks the token again.
-                logger.LogInformation("Reply to LINE event {EventId} failed ({Status}); pushing instead", row.Id, replied.StatusCode);
-                row.ReplyFailed = true;
+                row.ReplyTokenUsed = true; // before the call: the token is spent whatever LINE answers
                 await db.SaveChangesAsync(ct);
             }
 
+            var replied = await client.ReplyAsync(ev.ReplyToken!, batches[0], ct);
+            if (!replied.Delivered && !unsure && replied.Outcome != LineApiOutcome.Rejected)
+            {
+                unsure = true; // a timeout or a 5xx may have arrived: the same token, asked again, tells
+                replied = await client.ReplyAsync(ev.ReplyToken!, batches[0], ct);
+            }
+
+            if (replied.Delivered || (unsure && IsSpentToken(replied)))
+            {
+                row.DeliveredParts = 1;
+                row.LastError = replied.Delivered ? null : "reply assumed delivered: LINE said its token was already used"; // for audit
+            }
+            else
+            {
+                // Known now: not by reply. Saved before the push, so a crash in between never asks the token again.
+                logger.LogInformation("Reply to LINE event {EventId} failed ({Status}); pushing instead", row.Id, replied.StatusCode);
+                row.ReplyFailed = true;
+            }
+
+            if (row.ReplyFailed || batches.Count > 1)
+            {
+                await db.SaveChangesAsync(ct); // else the finishing commit below records it
+            }
+        }
+
+        if (row.DeliveredParts < batches.Count)
+        {
             if (lineUserId is null)
             {
                 return await outcomes.FinishAsync(row, InboxStatus.Failed, "reply token expired and nobody to push to", ct);
@@ -264,26 +273,20 @@ internal sealed class LineInboxChannel(
                 return false;
             }
 
-            var pushed = await client.PushAsync(lineUserId, batches[i], LineRenderer.BatchRetryKey(row.RetryKey, i), ct);
-            if (pushed.Delivered)
+            var failure = await SendBatchesAsync(batches, row.DeliveredParts, row.RetryKey, (batch, key) => client.PushAsync(lineUserId, batch, key, ct), async i =>
             {
                 row.DeliveredParts = i + 1;
                 if (i + 1 < batches.Count)
                 {
                     await db.SaveChangesAsync(ct); // else the finishing commit below records it
                 }
-
-                continue;
-            }
-
-            if (pushed.Outcome == LineApiOutcome.MonthlyLimit)
+            });
+            if (failure is not null)
             {
-                gate.PauseForMonthlyLimit();
+                return failure.Outcome == LineApiOutcome.Rejected
+                    ? await outcomes.FinishAsync(row, InboxStatus.Failed, $"push rejected {failure.StatusCode}: {failure.Error}", ct)
+                    : await outcomes.RetryLaterAsync(row, $"push {failure.Outcome} {failure.StatusCode}", MaxAttempts, ct);
             }
-
-            return pushed.Outcome == LineApiOutcome.Rejected
-                ? await outcomes.FinishAsync(row, InboxStatus.Failed, $"push rejected {pushed.StatusCode}: {pushed.Error}", ct)
-                : await outcomes.RetryLaterAsync(row, $"push {pushed.Outcome} {pushed.StatusCode}", MaxAttempts, ct);
         }
 
         return await outcomes.FinishAsync(row, InboxStatus.Done, null, ct);
@@ -366,5 +369,154 @@ internal sealed class LineInboxChannel(
             db.SavedChanges -= Remember;
             knownUsers.Stored(userKey, lineUserId);
         }
+    }
+
+    /// <summary>An outbox message. False when the round should stop: pushes are paused, or LINE is down.</summary>
+    public async Task<bool> SendAsync(OutboxMessage message, CancellationToken ct)
+    {
+        if (gate.IsPaused)
+        {
+            return false;
+        }
+
+        var failure = message.RecipientsJson is null ? await PushAsync(message, ct)
+            : message.ToEveryone ? await BroadcastAsync(message, ct)
+            : await MulticastAsync(message, ct);
+
+        // An event of this person that came while the push held them was passed over: look again now.
+        inboxSignal.Notify();
+        return failure is not (LineApiOutcome.MonthlyLimit or LineApiOutcome.Unavailable); // LINE down: the rest waits
+    }
+
+    /// <returns>Why the push failed; null when it was sent, given up for this person, or left for later.</returns>
+    private async Task<LineApiOutcome?> PushAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var user = await db.Set<LineUser>().AsNoTracking().SingleOrDefaultAsync(u => u.UserKey == message.UserKey, ct);
+        if (user?.LineUserId is not { } to || !user.Following)
+        {
+            message.Attempts++;
+            (message.FailedAt, message.LastError) = (clock.GetUtcNow(), "not a LINE friend (blocked, or never followed)");
+            return null;
+        }
+
+        // The person's lock, as for their events: a worker answering them right now finishes first, and their
+        // next turn (on any replica) finds this message's offers saved.
+        await using var held = await people.TryTakeAsync(message.UserKey, ct);
+        if (held is null)
+        {
+            return null; // released by the caller and taken up at the next round
+        }
+
+        message.Attempts++;
+
+        // Offers first, under the person's turn lock: "1" typed right after a reminder answers its buttons.
+        using (await locks.AcquireAsync(message.UserKey, ct))
+        {
+            await store.SaveOffersAsync(message.UserKey, Offers.From(message.Replies), ct);
+        }
+
+        return Record(message, "push", await SendBatchesAsync(OutboxBatches(message), 0, OutboxKey(message), (batch, key) => client.PushAsync(to, batch, key, ct)));
+    }
+
+    /// <summary>
+    /// One message to many: to those of its recipients who are still friends, in calls of up to 500. A retry (after a
+    /// 429, an outage or a crash before SentAt was saved) sends the same calls with the same keys: LINE answers 409 to
+    /// those it already accepted, so nobody gets it twice. No offers are kept: an announcement has no choices.
+    /// </summary>
+    private async Task<LineApiOutcome?> MulticastAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var keys = message.Recipients ?? [];
+        var friends = await db.Set<LineUser>().AsNoTracking()
+            .Where(u => keys.Contains(u.UserKey) && u.Following && u.LineUserId != null)
+            .Select(u => new { u.UserKey, u.LineUserId })
+            .ToListAsync(ct);
+        friends = [.. friends.OrderBy(f => f.UserKey, StringComparer.Ordinal)]; // the same calls on a retry
+        message.Attempts++;
+        var key = OutboxKey(message);
+        var batches = OutboxBatches(message);
+        LineApiResult? failure = null;
+        foreach (var (part, p) in friends.Chunk(MaxMulticast).Select((part, p) => (part, p)))
+        {
+            var to = part.Select(f => f.LineUserId!).ToList();
+            var partKey = p == 0 ? key : LineRenderer.DeriveKey($"{key:N}:part:{p}");
+            failure = await SendBatchesAsync(batches, 0, partKey, (batch, batchKey) => client.MulticastAsync(to, batch, batchKey, ct));
+            if (failure is not null)
+            {
+                break;
+            }
+        }
+
+        if (failure is null)
+        {
+            message.RecipientsJson = JsonSerializer.Serialize(friends.Select(f => f.UserKey).ToList(), Outbox.Json); // those it reached
+        }
+
+        return Record(message, "multicast", failure);
+    }
+
+    /// <summary>One message to every friend (an announcement to everyone): a broadcast, retried with the same key, so sent once.</summary>
+    private async Task<LineApiOutcome?> BroadcastAsync(OutboxMessage message, CancellationToken ct)
+    {
+        message.Attempts++;
+        return Record(message, "broadcast", await SendBatchesAsync(OutboxBatches(message), 0, OutboxKey(message), (batch, key) => client.BroadcastAsync(batch, key, ct)));
+    }
+
+    private IReadOnlyList<IReadOnlyList<LineMessage>> OutboxBatches(OutboxMessage message) => LineRenderer.Batch(LineRenderer.Render(message.Replies, messages.Current));
+
+    private static Guid OutboxKey(OutboxMessage message) => LineRenderer.DeriveKey("outbox:" + message.IdempotencyKey);
+
+    /// <summary>
+    /// The send code of both kinds of message: the batches of five from <paramref name="from"/> on, in order, each with
+    /// the retry key derived from <paramref name="key"/> and its index, until one fails (a monthly limit pauses every
+    /// push). A batch sent before answers 409 to the same key, which counts as sent.
+    /// </summary>
+    /// <param name="sent">After each batch sent, with its index (an answer records its progress).</param>
+    /// <returns>The failure; null when every batch was sent.</returns>
+    private async Task<LineApiResult?> SendBatchesAsync(
+        IReadOnlyList<IReadOnlyList<LineMessage>> batches, int from, Guid key, Func<IReadOnlyList<LineMessage>, Guid, Task<LineApiResult>> send, Func<int, Task>? sent = null)
+    {
+        for (var i = from; i < batches.Count; i++)
+        {
+            var result = await send(batches[i], LineRenderer.BatchRetryKey(key, i));
+            if (!result.Delivered)
+            {
+                if (result.Outcome == LineApiOutcome.MonthlyLimit)
+                {
+                    gate.PauseForMonthlyLimit();
+                }
+
+                return result;
+            }
+
+            if (sent is not null)
+            {
+                await sent(i);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Sent; or failed for good (LINE rejected it); or tried again later, with backoff up to an hour.</summary>
+    private LineApiOutcome? Record(OutboxMessage message, string call, LineApiResult? failure)
+    {
+        var now = clock.GetUtcNow();
+        if (failure is null)
+        {
+            (message.SentAt, message.LastError) = (now, null);
+            return null;
+        }
+
+        if (failure.Outcome == LineApiOutcome.Rejected)
+        {
+            (message.FailedAt, message.LastError) = (now, TextNormalizer.Clip($"{call} rejected {failure.StatusCode}: {failure.Error}", 500));
+        }
+        else
+        {
+            message.LastError = TextNormalizer.Clip($"{call} {failure.Outcome} {failure.StatusCode}", 500);
+            message.NotBefore = now + TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Math.Min(message.Attempts, 7) - 1)));
+        }
+
+        return failure.Outcome;
     }
 }
