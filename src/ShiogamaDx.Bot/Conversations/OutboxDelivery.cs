@@ -91,7 +91,7 @@ internal sealed class OutboxDelivery(string channel, bool enabled, TimeSpan poll
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BotDbContext>();
-        var sender = scope.ServiceProvider.GetServices<IOutboxChannel>().Single(c => c.Name == channel);
+        var sender = scope.ServiceProvider.GetRequiredKeyedService<IOutboxChannel>(channel);
         var claimed = await scope.ServiceProvider.GetRequiredService<Outbox>().ClaimDueAsync(channel, BatchSize, leases.Owner, leases.Duration, ct);
         var (sent, stop) = (0, false);
         try

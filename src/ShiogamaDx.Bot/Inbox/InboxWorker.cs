@@ -281,7 +281,7 @@ internal sealed class InboxWorker(IServiceScopeFactory scopes, InboxSignal signa
     private async Task<bool> HandleAsync(IServiceProvider services, InboxItem item)
     {
         using var correlation = LoggingExtensions.BeginEventScope(item.Channel, item.EventId);
-        var channel = services.GetServices<IInboxChannel>().FirstOrDefault(c => c.Name == item.Channel);
+        var channel = services.GetKeyedService<IInboxChannel>(item.Channel);
         try
         {
             if (channel is null || item.PayloadJson is null)

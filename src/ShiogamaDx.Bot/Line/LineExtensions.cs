@@ -22,8 +22,8 @@ public static class LineExtensions
         services.AddSingleton<LineProfileLanguages>();
         services.AddHttpClient(LineProfileLanguages.HttpClientName, LineProfileLanguages.Configure).RemoveAllLoggers();
         services.AddScoped<LineChannel>();
-        services.AddScoped<IInboxChannel>(sp => sp.GetRequiredService<LineChannel>());
-        services.AddScoped<IOutboxChannel>(sp => sp.GetRequiredService<LineChannel>());
+        services.AddKeyedScoped<IInboxChannel>(LineChannel.Channel, (sp, _) => sp.GetRequiredService<LineChannel>());
+        services.AddKeyedScoped<IOutboxChannel>(LineChannel.Channel, (sp, _) => sp.GetRequiredService<LineChannel>());
         services.AddScoped<IPersonalDataEraser, LineDataEraser>();
         services.AddScoped<IRecipientDirectory, LineRecipientDirectory>();
         services.AddScoped<IMessageQuota, LineMessageQuota>();

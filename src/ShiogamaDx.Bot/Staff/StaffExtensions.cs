@@ -24,8 +24,8 @@ public static class StaffExtensions
         services.AddScoped<IPersonalDataEraser, StaffConversationReferenceEraser>();
         services.AddScoped<IRecipientDirectory, StaffRecipientDirectory>();
         services.AddScoped<StaffChannel>();
-        services.AddScoped<IInboxChannel>(sp => sp.GetRequiredService<StaffChannel>());
-        services.AddScoped<IOutboxChannel>(sp => sp.GetRequiredService<StaffChannel>());
+        services.AddKeyedScoped<IInboxChannel>(StaffActivities.Channel, (sp, _) => sp.GetRequiredService<StaffChannel>());
+        services.AddKeyedScoped<IOutboxChannel>(StaffActivities.Channel, (sp, _) => sp.GetRequiredService<StaffChannel>());
         services.AddOutboxDelivery<StaffOptions>(StaffActivities.Channel, o => (o.Enabled, o.OutboxInterval));
         return builder;
     }
