@@ -6,8 +6,6 @@ namespace ShiogamaDx.Bot.Conversations;
 /// <summary>A channel's way of sending one outbox message: its protocol (LINE, the Bot Framework) behind one seam, as the inbox has.</summary>
 internal interface IOutboxChannel
 {
-    string Name { get; }
-
     /// <summary>
     /// Sends the message (in the scope's own DbContext), recording on it <see cref="OutboxMessage.SentAt"/>, or
     /// <see cref="OutboxMessage.FailedAt"/>, or a <see cref="OutboxMessage.NotBefore"/> for a retry. False when the

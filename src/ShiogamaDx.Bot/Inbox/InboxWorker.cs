@@ -10,8 +10,6 @@ namespace ShiogamaDx.Bot.Inbox;
 /// <summary>A channel's way of answering one stored item: its protocol (LINE, the Bot Framework) behind one seam.</summary>
 internal interface IInboxChannel
 {
-    string Name { get; }
-
     /// <summary>
     /// Answers and delivers the item (its payload is there; in the scope's own DbContext), recording each step on it
     /// (<see cref="InboxOutcomes"/>). False when it waits for a retry (its <see cref="InboxItem.NextAttemptAt"/> set),

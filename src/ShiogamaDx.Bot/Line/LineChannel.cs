@@ -44,8 +44,6 @@ internal sealed class LineChannel(
 
     private const int MaxAttempts = 12;
 
-    public string Name => Channel;
-
     public async Task<bool> HandleAsync(InboxItem row, CancellationToken ct)
     {
         var ev = JsonSerializer.Deserialize(row.PayloadJson!, LineWebhookJson.Default.LineEvent)!;

@@ -342,16 +342,7 @@ public sealed partial class LanguageDiversion(
 
         if (hits.Count == 0)
         {
-            db.Add(new UnansweredQuestion
-            {
-                Channel = turn.Message.Channel,
-                Audience = Audience.Resident,
-                UserKey = turn.Message.UserKey,
-                Text = TextNormalizer.Clip(turn.Text, 500),
-                AskedAt = clock.GetUtcNow(),
-            });
-            await db.SaveChangesAsync(ct);
-            logger.LogInformation("Unanswered question kept for review ({Channel}, language {Language})", turn.Message.Channel, pack.Code);
+            await KeepUnansweredAsync(turn, pack, ct);
             return [new TextReply(pack["not-understood"] + "\n" + pack["contact"]), Menu(pack)];
         }
 
@@ -738,6 +729,13 @@ public sealed partial class LanguageDiversion(
     /// <summary>A やさしい日本語 question the city has nothing on, kept for review as the engine keeps one, and said so with the city hall's number.</summary>
     private async Task<IReadOnlyList<Reply>> EasyUnansweredAsync(Turn turn, LanguagePack easy, CancellationToken ct)
     {
+        await KeepUnansweredAsync(turn, easy, ct);
+        return [new TextReply(easy.Format("not-understood", ("phone", CityHallPhone()))), EasyMenuChoices(easy)];
+    }
+
+    /// <summary>A question in the resident's language that nothing answers, kept for the office's review as the engine keeps one.</summary>
+    private async Task KeepUnansweredAsync(Turn turn, LanguagePack pack, CancellationToken ct)
+    {
         db.Add(new UnansweredQuestion
         {
             Channel = turn.Message.Channel,
@@ -747,8 +745,7 @@ public sealed partial class LanguageDiversion(
             AskedAt = clock.GetUtcNow(),
         });
         await db.SaveChangesAsync(ct);
-        logger.LogInformation("Unanswered question kept for review ({Channel}, language {Language})", turn.Message.Channel, easy.Code);
-        return [new TextReply(easy.Format("not-understood", ("phone", CityHallPhone()))), EasyMenuChoices(easy)];
+        logger.LogInformation("Unanswered question kept for review ({Channel}, language {Language})", turn.Message.Channel, pack.Code);
     }
 
     /// <summary>

@@ -36,8 +36,6 @@ internal sealed class StaffChannel(
 
     private const int MaxAnswerAttempts = 8;
 
-    public string Name => StaffActivities.Channel;
-
     public async Task<bool> HandleAsync(InboxItem item, CancellationToken ct)
     {
         var activity = JsonSerializer.Deserialize(item.PayloadJson!, ActivityJson.Default.Activity)!;
