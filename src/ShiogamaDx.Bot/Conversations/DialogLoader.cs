@@ -251,6 +251,67 @@ public static class DialogLoader
             : throw new ContentFileException(file, Line(node), $"'{key}' must be a list");
     }
 
+    // The catalog and guide files report every mistake of a file at once (the office fixes them in one pass), so
+    // these two collect errors with their lines instead of throwing at the first, as the dialog readers above do.
+
+    /// <summary>A single text value, trimmed; a list where a text belongs, or a missing or empty required value, is an error.</summary>
+    internal static string Text(YamlMappingNode map, string key, List<(int Line, string Message)> errors, bool required)
+    {
+        if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node))
+        {
+            if (required)
+            {
+                errors.Add((Line(map), $"missing '{key}'"));
+            }
+
+            return string.Empty;
+        }
+
+        if (node is not YamlScalarNode scalar)
+        {
+            errors.Add((Line(node), $"'{key}' must be a single value, not a list"));
+            return string.Empty;
+        }
+
+        var value = (scalar.Value ?? string.Empty).Trim();
+        if (required && value.Length == 0)
+        {
+            errors.Add((Line(node), $"'{key}' is empty"));
+        }
+
+        return value;
+    }
+
+    /// <summary>A list of non-empty texts, trimmed; missing or empty is an empty list, anything else an error.</summary>
+    internal static List<string> List(YamlMappingNode map, string key, List<(int Line, string Message)> errors)
+    {
+        if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node) || node is YamlScalarNode { Value: null or "" })
+        {
+            return [];
+        }
+
+        if (node is not YamlSequenceNode seq)
+        {
+            errors.Add((Line(node), $"'{key}' must be a list, e.g. [{key}1, {key}2] or lines starting with '- '"));
+            return [];
+        }
+
+        var items = new List<string>();
+        foreach (var item in seq.Children)
+        {
+            if (item is YamlScalarNode { Value: { } v } && v.Trim().Length > 0)
+            {
+                items.Add(v.Trim());
+            }
+            else
+            {
+                errors.Add((Line(item), $"every item of '{key}' must be a non-empty text"));
+            }
+        }
+
+        return items;
+    }
+
     internal static string Scalar(YamlNode node, string file) =>
         node is YamlScalarNode s ? s.Value ?? string.Empty : throw new ContentFileException(file, Line(node), "expected a plain value");
 

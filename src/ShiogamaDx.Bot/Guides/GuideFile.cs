@@ -64,31 +64,31 @@ public static partial class GuideFile
                 }
             }
 
-            var id = Text(map, "id", errors, required: true);
+            var id = DialogLoader.Text(map, "id", errors, required: true);
             if (id.Length > 0 && !IdPattern().IsMatch(id))
             {
                 errors.Add((line, $"id '{id}' must be lower-case letters, digits and '-', e.g. city-sms"));
             }
 
-            var procedures = Text(map, "procedures", errors, required: false) switch
+            var procedures = DialogLoader.Text(map, "procedures", errors, required: false) switch
             {
                 "" => GuideProcedures.None,
                 "writing-free" => GuideProcedures.WritingFree,
                 var other => Fail(errors, line, $"procedures '{other}' must be writing-free (the catalog's 書かない窓口 procedures) or left out"),
             };
-            var sampleText = Text(map, "sample", errors, required: false);
+            var sampleText = DialogLoader.Text(map, "sample", errors, required: false);
             if (sampleText is not ("" or "true" or "false"))
             {
                 errors.Add((line, $"'sample' must be true or false, not '{sampleText}'"));
             }
 
-            var keywords = List(map, "keywords", errors);
+            var keywords = DialogLoader.List(map, "keywords", errors);
             if (keywords.Count == 0)
             {
                 errors.Add((line, $"guide '{id}' needs keywords: the words residents use for it"));
             }
 
-            var guide = new Guide(id, Text(map, "title", errors, required: true), sampleText == "true", keywords, Text(map, "text", errors, required: true), procedures, Text(map, "contact", errors, required: false), guides.Count);
+            var guide = new Guide(id, DialogLoader.Text(map, "title", errors, required: true), sampleText == "true", keywords, DialogLoader.Text(map, "text", errors, required: true), procedures, DialogLoader.Text(map, "contact", errors, required: false), guides.Count);
             if (errors.Count > before)
             {
                 continue;
@@ -116,49 +116,6 @@ public static partial class GuideFile
     {
         errors.Add((line, message));
         return GuideProcedures.None;
-    }
-
-    private static string Text(YamlMappingNode map, string key, List<(int, string)> errors, bool required)
-    {
-        if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node))
-        {
-            if (required)
-            {
-                errors.Add((DialogLoader.Line(map), $"missing '{key}'"));
-            }
-
-            return string.Empty;
-        }
-
-        if (node is not YamlScalarNode scalar)
-        {
-            errors.Add((DialogLoader.Line(node), $"'{key}' must be a single value, not a list"));
-            return string.Empty;
-        }
-
-        var value = (scalar.Value ?? string.Empty).Trim();
-        if (required && value.Length == 0)
-        {
-            errors.Add((DialogLoader.Line(node), $"'{key}' is empty"));
-        }
-
-        return value;
-    }
-
-    private static List<string> List(YamlMappingNode map, string key, List<(int, string)> errors)
-    {
-        if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node))
-        {
-            return [];
-        }
-
-        if (node is not YamlSequenceNode seq)
-        {
-            errors.Add((DialogLoader.Line(node), $"'{key}' must be a list, e.g. [{key}1, {key}2]"));
-            return [];
-        }
-
-        return seq.Children.OfType<YamlScalarNode>().Select(s => (s.Value ?? string.Empty).Trim()).Where(s => s.Length > 0).ToList();
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]

@@ -115,14 +115,14 @@ public static partial class ProcedureFile
             }
         }
 
-        var id = Text(map, "id", errors, required: true);
+        var id = DialogLoader.Text(map, "id", errors, required: true);
         if (id.Length > 0 && !IdPattern().IsMatch(id))
         {
             errors.Add((LineOf(map, "id"), $"id '{id}' must be lower-case letters, digits and '-' (at most 64), e.g. juminhyo"));
         }
 
         var online = Bool(map, "online", errors, required: true);
-        var url = Text(map, "url", errors, required: false);
+        var url = DialogLoader.Text(map, "url", errors, required: false);
         if (url.Length > 0 && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps))
         {
             errors.Add((LineOf(map, "url"), $"url '{url}' must be a full https:// address"));
@@ -132,7 +132,7 @@ public static partial class ProcedureFile
             errors.Add((LineOf(map, "online"), "online: true needs the url of the application"));
         }
 
-        var card = Text(map, "myNumberCard", errors, required: false) switch
+        var card = DialogLoader.Text(map, "myNumberCard", errors, required: false) switch
         {
             "" or "none" or "不要" => MyNumberCardUse.NotNeeded,
             "optional" or "あれば便利" or "任意" => MyNumberCardUse.Optional,
@@ -140,7 +140,7 @@ public static partial class ProcedureFile
             var other => Invalid(LineOf(map, "myNumberCard"), $"myNumberCard '{other}' must be required, optional or none", errors, MyNumberCardUse.NotNeeded),
         };
 
-        var channel = Text(map, "channel", errors, required: false) switch
+        var channel = DialogLoader.Text(map, "channel", errors, required: false) switch
         {
             "" => online ? ProcedureChannel.Online : ProcedureChannel.Counter,
             "online" or "オンライン" => ProcedureChannel.Online,
@@ -156,13 +156,13 @@ public static partial class ProcedureFile
             errors.Add((LineOf(map, "channel"), "channel: online needs online: true (and the url of the application)"));
         }
 
-        var feature = Text(map, "feature", errors, required: false);
+        var feature = DialogLoader.Text(map, "feature", errors, required: false);
         if (feature.Length > 0 && !Features.Contains(feature))
         {
             errors.Add((LineOf(map, "feature"), $"feature '{feature}' must be one of this chat's features: {string.Join(", ", Features)}"));
         }
 
-        var reviewedText = Text(map, "reviewed", errors, required: true);
+        var reviewedText = DialogLoader.Text(map, "reviewed", errors, required: true);
         var reviewed = default(DateOnly);
         if (reviewedText.Length > 0 && !DateOnly.TryParseExact(reviewedText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out reviewed))
         {
@@ -172,24 +172,24 @@ public static partial class ProcedureFile
         var procedure = new Procedure
         {
             Id = id,
-            Name = Text(map, "name", errors, required: true),
-            Category = Text(map, "category", errors, required: true),
-            Department = Text(map, "department", errors, required: true),
-            Contact = Text(map, "contact", errors, required: false),
-            Description = Text(map, "description", errors, required: false),
+            Name = DialogLoader.Text(map, "name", errors, required: true),
+            Category = DialogLoader.Text(map, "category", errors, required: true),
+            Department = DialogLoader.Text(map, "department", errors, required: true),
+            Contact = DialogLoader.Text(map, "contact", errors, required: false),
+            Description = DialogLoader.Text(map, "description", errors, required: false),
             Online = online,
-            How = Text(map, "how", errors, required: true),
+            How = DialogLoader.Text(map, "how", errors, required: true),
             Url = url.Length == 0 ? null : url,
             Channel = channel,
-            Payment = List(map, "payment", errors),
-            CounterPayment = List(map, "counterPayment", errors),
+            Payment = DialogLoader.List(map, "payment", errors),
+            CounterPayment = DialogLoader.List(map, "counterPayment", errors),
             MyNumberCard = card,
-            Bring = List(map, "bring", errors),
+            Bring = DialogLoader.List(map, "bring", errors),
             WritingFreeCounter = Bool(map, "writingFreeCounter", errors, required: false),
             Feature = feature.Length == 0 ? null : feature,
-            Fee = Text(map, "fee", errors, required: false),
-            Keywords = List(map, "keywords", errors),
-            Examples = List(map, "examples", errors),
+            Fee = DialogLoader.Text(map, "fee", errors, required: false),
+            Keywords = DialogLoader.List(map, "keywords", errors),
+            Examples = DialogLoader.List(map, "examples", errors),
             Reviewed = reviewed,
             Sample = Bool(map, "sample", errors, required: false),
             Position = position,
@@ -212,36 +212,9 @@ public static partial class ProcedureFile
     private static int LineOf(YamlMappingNode map, string key) =>
         map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? DialogLoader.Line(value) : DialogLoader.Line(map);
 
-    private static string Text(YamlMappingNode map, string key, List<(int, string)> errors, bool required)
-    {
-        if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node))
-        {
-            if (required)
-            {
-                errors.Add((DialogLoader.Line(map), $"missing '{key}'"));
-            }
-
-            return string.Empty;
-        }
-
-        if (node is not YamlScalarNode scalar)
-        {
-            errors.Add((DialogLoader.Line(node), $"'{key}' must be a single value, not a list"));
-            return string.Empty;
-        }
-
-        var value = (scalar.Value ?? string.Empty).Trim();
-        if (required && value.Length == 0)
-        {
-            errors.Add((DialogLoader.Line(node), $"'{key}' is empty"));
-        }
-
-        return value;
-    }
-
     private static bool Bool(YamlMappingNode map, string key, List<(int, string)> errors, bool required)
     {
-        var text = Text(map, key, errors, required);
+        var text = DialogLoader.Text(map, key, errors, required);
         if (DialogLoader.ParseFlag(text) is { } flag)
         {
             return flag;
@@ -249,40 +222,6 @@ public static partial class ProcedureFile
 
         errors.Add((LineOf(map, key), $"'{key}' must be true or false, not '{text}'"));
         return false;
-    }
-
-    private static List<string> List(YamlMappingNode map, string key, List<(int, string)> errors)
-    {
-        if (!map.Children.TryGetValue(new YamlScalarNode(key), out var node))
-        {
-            return [];
-        }
-
-        if (node is YamlScalarNode { Value: null or "" })
-        {
-            return [];
-        }
-
-        if (node is not YamlSequenceNode seq)
-        {
-            errors.Add((DialogLoader.Line(node), $"'{key}' must be a list, e.g. [{key}1, {key}2] or lines starting with '- '"));
-            return [];
-        }
-
-        var items = new List<string>();
-        foreach (var item in seq.Children)
-        {
-            if (item is YamlScalarNode { Value: { } v } && v.Trim().Length > 0)
-            {
-                items.Add(v.Trim());
-            }
-            else
-            {
-                errors.Add((DialogLoader.Line(item), $"every item of '{key}' must be a non-empty text"));
-            }
-        }
-
-        return items;
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
