@@ -41,7 +41,9 @@ internal sealed class PlanLibrary(IOptions<PlanOptions> options, IOptions<Guidel
         // The plan's own synonym file (「shiogama-dx-plan-r8.synonyms.txt」 beside it, the DX office's staff words for the
         // plan's terms) applies to the plan alone; the general list (Content/guideline-synonyms.txt) is not read: its
         // groups were written for other documents (健康診断 found the plan's 特定健診).
-        var own = GuidelineSynonyms.ForDocuments(o.FullPath, (file, ex) => logger.LogWarning("Plan synonyms file {File} skipped: {Reason}", file, ex.Message));
+        // Read only for words the plan does not write: a question in the plan's own terms is read as without the file.
+        var own = GuidelineSynonyms.ForDocuments(o.FullPath, (file, ex) => logger.LogWarning("Plan synonyms file {File} skipped: {Reason}", file, ex.Message))
+            .ToDictionary(d => d.Key, d => new GuidelineSynonyms(d.Value.Groups) { OnlyForUnwrittenWords = true, Written = d.Value.Written }, StringComparer.Ordinal);
         var index = GuidelineIndex.Build(sections, GuidelineSynonyms.Empty, new GuidelinesOptions { Path = o.FullPath, MinCoverage = o.MinCoverage, TopicWords = [], Feedback = false, Weights = weights }, analysis, own);
         logger.LogInformation("Plan loaded: {Sections} sections from {Documents} document(s) in {Folder}, {Groups} synonym group(s) of its own", index.Sections.Count, index.Documents.Count, o.FullPath, own.Values.Distinct().Sum(g => g.Groups.Count));
         return index;
