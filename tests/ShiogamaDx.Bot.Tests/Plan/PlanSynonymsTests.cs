@@ -54,6 +54,23 @@ public sealed class PlanSynonymsTests : IDisposable
         Assert.DoesNotContain(section, Citation(without), StringComparison.Ordinal);
     }
 
+    [Theory]
+    // The plan's own terms, each the first word of a group: the file is not read for them, so the answer is the one
+    // without it (read as the group, コンパクトシティ was one concept instead of two and matched no term of the index).
+    [InlineData("コンパクトシティとはどんな考え方？")]
+    [InlineData("OODAループとは？")]
+    public async Task AQuestionInThePlansOwnTerms_IsAnsweredAsWithoutTheFile(string question)
+    {
+        await using var bundled = new BotApplication();
+        await using var planAlone = new BotApplication(new Dictionary<string, string?> { ["Plan:Path"] = folder });
+
+        var withFile = ReplyText.Of(await bundled.SayAsync(Audience.Staff, "plan-own-terms", question));
+        var without = ReplyText.Of(await planAlone.SayAsync(Audience.Staff, "plan-own-terms", question));
+
+        Assert.StartsWith("用語集", Citation(without), StringComparison.Ordinal);
+        Assert.Equal(without, withFile);
+    }
+
     [Fact]
     public async Task ABrokenSynonymFile_IsNamedWithItsLineInTheLog_AndThePlanStillAnswers()
     {
