@@ -75,6 +75,7 @@ internal sealed class GuidelineIndex : IDisposable
     private readonly Dictionary<string, string> sectionPrinted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> sectionHeads = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> sectionsHolding = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<IReadOnlyList<string>, IReadOnlyList<IReadOnlyList<string>>> phrases = new(ReferenceEqualityComparer.Instance);
     private readonly int[] docToChunk;
 
     private GuidelineIndex(IReadOnlyList<GuidelineChunk> chunks, GuidelineSynonyms synonyms, IReadOnlyDictionary<string, GuidelineSynonyms> own, IEnumerable<string> topicWords, JapaneseAnalysis analysis, bool feedback, GuidelineWeights weights)
@@ -86,7 +87,7 @@ internal sealed class GuidelineIndex : IDisposable
         this.synonyms = synonyms;
         var files = chunks.Select(c => c.Section.File).ToHashSet(StringComparer.Ordinal);
         ownSynonyms = own.Where(o => files.Contains(o.Key) && o.Value.Groups.Count > 0)
-            .ToDictionary(o => o.Key, o => new GuidelineSynonyms([.. o.Value.Groups, .. synonyms.Groups]), StringComparer.Ordinal);
+            .ToDictionary(o => o.Key, o => new GuidelineSynonyms([.. o.Value.Groups, .. synonyms.Groups]) { OnlyForUnwrittenWords = o.Value.OnlyForUnwrittenWords, Written = o.Value.Written }, StringComparer.Ordinal);
         this.topicWords = topicWords.Select(JapaneseText.Normalize).Where(w => w.Length > 0).ToList();
         // A city word is indexed as its concept and as written (PassageTerms): the guideline's synonyms look for the latter.
         wordsAnalyzer = PassageTerms.Analyzer(analysis, bigrams: false);
@@ -235,6 +236,14 @@ internal sealed class GuidelineIndex : IDisposable
                 }
             }
 
+            // A synonym the analysis splits into words (オンライン決済 → おんらいん|決済, コンパクトシティ → こんぱくと|してぃ) is
+            // no term of the index, and katakana has no bigrams: it is looked for as its words in a row.
+            foreach (var words in concept.Phrases)
+            {
+                any.Add(WordsPhrase(WordsField, words, 1));
+                any.Add(WordsPhrase(HeadWordsField, words, weights.HeadBoost));
+            }
+
             if (any.Disjuncts.Count > 0)
             {
                 query.Add(any, Occur.SHOULD);
@@ -339,7 +348,7 @@ internal sealed class GuidelineIndex : IDisposable
         var (asked, rest) = AskedFor.Find(GuidelineText.Normalize(question));
         // What kind of section it asks for (なぜ → the background, 誰 → the organisation): its headings name it.
         var (kinds, unasked) = SectionKinds.Find(rest);
-        var (groups, residual) = synonyms.Find(unasked);
+        var (groups, residual) = synonyms.Find(unasked, synonyms.OnlyForUnwrittenWords ? w => HoldingWord(JapaneseText.Normalize(w)) > 0 : null);
         residual = QuestionWords.Blank(residual);
         var concepts = asked.Concat(kinds).Select(a => new Concept([a])).ToList();
         foreach (var group in groups)
@@ -347,7 +356,7 @@ internal sealed class GuidelineIndex : IDisposable
             var words = group.Select(JapaneseText.Normalize).Where(w => w.Length > 0).Distinct().ToList();
             if (words.Count > 0)
             {
-                concepts.Add(new Concept(words));
+                concepts.Add(new Concept(words) { Phrases = synonyms.OnlyForUnwrittenWords ? Phrases(group, synonyms.Written) : [] });
             }
         }
 
@@ -442,6 +451,21 @@ internal sealed class GuidelineIndex : IDisposable
 
     private double Idf(int holding) => Math.Log(1 + ((Sections.Count - holding + 0.5) / (holding + 0.5)));
 
+    /// <summary>The group's words that the analysis reads as more than one word, each as those words (analysed once per index).</summary>
+    private IReadOnlyList<IReadOnlyList<string>> Phrases(IReadOnlyList<string> group, IReadOnlyDictionary<string, string> written) =>
+        phrases.GetOrAdd(group, g => [.. g.Select(w => (IReadOnlyList<string>)[.. analysis.Analyze(written.GetValueOrDefault(w, w)).Words]).Where(t => t.Count > 1)]);
+
+    private static PhraseQuery WordsPhrase(string field, IReadOnlyList<string> words, float boost)
+    {
+        var phrase = new PhraseQuery { Boost = boost };
+        foreach (var word in words)
+        {
+            phrase.Add(new Term(field, word));
+        }
+
+        return phrase;
+    }
+
     /// <summary>A word as its bigrams in a row (or its one character), so it matches however the text was segmented.</summary>
     private static PhraseQuery? Phrase(string field, string word, float boost)
     {
@@ -489,5 +513,8 @@ internal sealed class GuidelineIndex : IDisposable
     private sealed record Concept(IReadOnlyList<string> Words, bool Inflected = false)
     {
         public double Weight { get; init; }
+
+        /// <summary>A synonym group's words that are several words of the index, as those words (the plan's groups only).</summary>
+        public IReadOnlyList<IReadOnlyList<string>> Phrases { get; init; } = [];
     }
 }

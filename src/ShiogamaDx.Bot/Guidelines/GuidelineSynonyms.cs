@@ -10,9 +10,20 @@ internal sealed class GuidelineSynonyms(IReadOnlyList<IReadOnlyList<string>> gro
 
     public IReadOnlyList<IReadOnlyList<string>> Groups { get; } = groups;
 
+    /// <summary>
+    /// Read only where the question's word is one the document never writes (the plan's file, PlanLibrary): a word the
+    /// document writes stays the question's own word, so a question in the document's terms is read as without the file,
+    /// and the group is looked for as any of its words in the document, a word the analysis splits as its words in a row.
+    /// </summary>
+    public bool OnlyForUnwrittenWords { get; init; }
+
+    /// <summary>Each word as the file writes it, long vowels kept (セキュリティポリシー): what the analysis segments.</summary>
+    public IReadOnlyDictionary<string, string> Written { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public static GuidelineSynonyms Parse(string text, string file)
     {
         var groups = new List<IReadOnlyList<string>>();
+        var written = new Dictionary<string, string>(StringComparer.Ordinal);
         var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
         var lineNumber = 0;
         foreach (var line in text.Split('\n'))
@@ -24,7 +35,13 @@ internal sealed class GuidelineSynonyms(IReadOnlyList<IReadOnlyList<string>> gro
                 continue;
             }
 
-            var words = trimmed.Split([',', '、', '，'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            var raw = trimmed.Split([',', '、', '，'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (var w in raw)
+            {
+                written.TryAdd(GuidelineText.Normalize(w), GuidelineText.WithLongVowels(w, GuidelineText.Normalize(w)));
+            }
+
+            var words = raw
                 .Select(GuidelineText.Normalize)
                 .Where(w => w.Length > 0)
                 .Distinct(StringComparer.Ordinal)
@@ -47,7 +64,7 @@ internal sealed class GuidelineSynonyms(IReadOnlyList<IReadOnlyList<string>> gro
             groups.Add(words);
         }
 
-        return new GuidelineSynonyms(groups);
+        return new GuidelineSynonyms(groups) { Written = written };
     }
 
     /// <summary>
@@ -87,30 +104,40 @@ internal sealed class GuidelineSynonyms(IReadOnlyList<IReadOnlyList<string>> gro
         return result;
     }
 
-    /// <summary>The groups the normalised question mentions, and the question with those mentions blanked out.</summary>
-    public (IReadOnlyList<IReadOnlyList<string>> Hits, string Residual) Find(string normalized)
+    /// <summary>
+    /// The groups the normalised question mentions, and the question with those mentions blanked out. A mention
+    /// <paramref name="written"/> says the document writes is left in the question and reads no group.
+    /// </summary>
+    public (IReadOnlyList<IReadOnlyList<string>> Hits, string Residual) Find(string normalized, Func<string, bool>? written = null)
     {
         var hits = new List<IReadOnlyList<string>>();
         var residual = normalized;
+        var unread = normalized; // the mentions read so far blanked, the document's own words too
         var candidates = Groups
             .SelectMany(g => g.SelectMany(w => Forms(w).Select(v => (Group: g, Form: v))))
             .OrderByDescending(c => c.Form.Length);
         foreach (var (group, form) in candidates)
         {
-            var at = GuidelineText.IndexOfWord(residual, form);
+            var at = GuidelineText.IndexOfWord(unread, form);
             if (at < 0)
             {
                 continue;
             }
 
             // Blank every mention so a shorter word of another group cannot match inside it.
+            var own = written?.Invoke(form) ?? false;
             while (at >= 0)
             {
-                residual = string.Concat(residual.AsSpan(0, at), new string(' ', form.Length), residual.AsSpan(at + form.Length));
-                at = GuidelineText.IndexOfWord(residual, form, at + form.Length);
+                unread = string.Concat(unread.AsSpan(0, at), new string(' ', form.Length), unread.AsSpan(at + form.Length));
+                if (!own)
+                {
+                    residual = string.Concat(residual.AsSpan(0, at), new string(' ', form.Length), residual.AsSpan(at + form.Length));
+                }
+
+                at = GuidelineText.IndexOfWord(unread, form, at + form.Length);
             }
 
-            if (!hits.Contains(group))
+            if (!own && !hits.Contains(group))
             {
                 hits.Add(group);
             }

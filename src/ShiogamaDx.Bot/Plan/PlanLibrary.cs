@@ -7,7 +7,7 @@ namespace ShiogamaDx.Bot.Plan;
 /// <summary>
 /// The plan's documents (Content/plan: the 塩竈市DX推進プラン as published) read by the same Documents/ ingestion and
 /// retrieval as the guideline, into an index of their own: a plan question is never answered from the guideline, nor
-/// the reverse. Read once, at start; a changed plan is read at the next start.
+/// the reverse. Read once, at start, with the plan's own synonym file; a changed plan or file is read at the next start.
 /// </summary>
 /// <remarks>
 /// The plan is read with the dictionary segmentation alone, not with the residents' word list (Content/procedure-words.yaml):
@@ -38,8 +38,14 @@ internal sealed class PlanLibrary(IOptions<PlanOptions> options, IOptions<Guidel
     {
         var read = GuidelineLoader.LoadFolder(o.FullPath, (file, ex) => logger.LogWarning("Plan file {File} skipped: {Reason}", file, ex.Message));
         var sections = GlossaryTerms.Apart(PlanSections.Refine(read));
-        var index = GuidelineIndex.Build(sections, GuidelineSynonyms.Empty, new GuidelinesOptions { Path = o.FullPath, MinCoverage = o.MinCoverage, TopicWords = [], Feedback = false, Weights = weights }, analysis);
-        logger.LogInformation("Plan loaded: {Sections} sections from {Documents} document(s) in {Folder}", index.Sections.Count, index.Documents.Count, o.FullPath);
+        // The plan's own synonym file (「shiogama-dx-plan-r8.synonyms.txt」 beside it, the DX office's staff words for the
+        // plan's terms) applies to the plan alone; the general list (Content/guideline-synonyms.txt) is not read: its
+        // groups were written for other documents (健康診断 found the plan's 特定健診).
+        // Read only for words the plan does not write: a question in the plan's own terms is read as without the file.
+        var own = GuidelineSynonyms.ForDocuments(o.FullPath, (file, ex) => logger.LogWarning("Plan synonyms file {File} skipped: {Reason}", file, ex.Message))
+            .ToDictionary(d => d.Key, d => new GuidelineSynonyms(d.Value.Groups) { OnlyForUnwrittenWords = true, Written = d.Value.Written }, StringComparer.Ordinal);
+        var index = GuidelineIndex.Build(sections, GuidelineSynonyms.Empty, new GuidelinesOptions { Path = o.FullPath, MinCoverage = o.MinCoverage, TopicWords = [], Feedback = false, Weights = weights }, analysis, own);
+        logger.LogInformation("Plan loaded: {Sections} sections from {Documents} document(s) in {Folder}, {Groups} synonym group(s) of its own", index.Sections.Count, index.Documents.Count, o.FullPath, own.Values.Distinct().Sum(g => g.Groups.Count));
         return index;
     }
 }
