@@ -3,6 +3,7 @@ using ShiogamaDx.Bot.Classes;
 using ShiogamaDx.Bot.Content;
 using ShiogamaDx.Bot.Conversations;
 using ShiogamaDx.Bot.Guidelines;
+using ShiogamaDx.Bot.Plan;
 using ShiogamaDx.Bot.Kpis;
 using ShiogamaDx.Bot.Language;
 using ShiogamaDx.Bot.Line.RichMenu;
@@ -20,7 +21,7 @@ namespace ShiogamaDx.Bot.Cli;
 /// </summary>
 public static class CheckContentCommand
 {
-    public const string Usage = "check content [FOLDER]   check every content file (dialogs, menus, messages, catalog (.yaml or .xlsx), classes, KPIs, rich menu, guidelines)";
+    public const string Usage = "check content [FOLDER]   check every content file (dialogs, menus, messages, catalog (.yaml or .xlsx), classes, KPIs, rich menu, guidelines, the plan)";
 
     public static async Task<int> RunAsync(IServiceProvider services, IReadOnlyList<string> args, TextWriter output)
     {
@@ -94,7 +95,12 @@ public static class CheckContentCommand
         File(sources.GuidelineSynonyms, "guideline synonyms", p => GuidelineSynonyms.Parse(System.IO.File.ReadAllText(p), p));
         if (sources.Guidelines is { } guidelines)
         {
-            checks.Add(($"guidelines: {guidelines}", () => GuidelineProblems(guidelines)));
+            checks.Add(($"guidelines: {guidelines}", () => DocumentProblems(guidelines, "the guideline folder is missing")));
+        }
+
+        if (sources.Plan is { } plan)
+        {
+            checks.Add(($"plan: {plan}", () => DocumentProblems(plan, "the plan folder is missing")));
         }
 
         if (sources.ContentFolder is { } content && Path.Combine(content, Localization.LanguageCatalog.Folder) is var languages && Directory.Exists(languages))
@@ -135,15 +141,20 @@ public static class CheckContentCommand
         }
     }
 
-    private static List<ContentFileException> GuidelineProblems(string folder)
+    /// <summary>A folder of documents (the guideline's, the plan's): every document read, and the synonym file beside each.</summary>
+    private static List<ContentFileException> DocumentProblems(string folder, string missing)
     {
         var problems = new List<ContentFileException>();
         if (!Directory.Exists(folder))
         {
-            return [new ContentFileException(folder, 0, "the guideline folder is missing")];
+            return [new ContentFileException(folder, 0, missing)];
         }
 
-        GuidelineLoader.LoadFolder(folder, (file, ex) => problems.Add(ex as ContentFileException ?? new ContentFileException(Path.Combine(folder, file), 0, ex.Message)));
+        void Skipped(string file, Exception ex) =>
+            problems.Add(ex as ContentFileException ?? new ContentFileException(Path.Combine(folder, file), 0, ex.Message));
+
+        GuidelineLoader.LoadFolder(folder, Skipped);
+        GuidelineSynonyms.ForDocuments(folder, Skipped);
         return problems;
     }
 
@@ -162,7 +173,7 @@ public static class CheckContentCommand
 }
 
 /// <summary>Where the content to check is; null entries are not checked.</summary>
-public sealed record ContentSources(string? Dialogs, string? ContentFolder, string? ClassSchedule, string? Guidelines, string? GuidelineSynonyms)
+public sealed record ContentSources(string? Dialogs, string? ContentFolder, string? ClassSchedule, string? Guidelines, string? GuidelineSynonyms, string? Plan = null)
 {
     /// <summary>A file of the content folder, or null when it is not there (in a folder given to the check, not everything need be).</summary>
     public string? File(string name) =>
@@ -177,7 +188,8 @@ public sealed record ContentSources(string? Dialogs, string? ContentFolder, stri
             content,
             services.GetRequiredService<IOptions<ClassesOptions>>().Value.ScheduleFile,
             guidelines.FullPath,
-            System.IO.File.Exists(guidelines.SynonymsFullPath) ? guidelines.SynonymsFullPath : null);
+            System.IO.File.Exists(guidelines.SynonymsFullPath) ? guidelines.SynonymsFullPath : null,
+            services.GetRequiredService<IOptions<PlanOptions>>().Value.FullPath);
     }
 
     public static ContentSources? InFolder(string folder)
@@ -192,6 +204,6 @@ public sealed record ContentSources(string? Dialogs, string? ContentFolder, stri
         // The class schedule may be kept in Excel (Classes:ScheduleFile = classes.xlsx): checked like the YAML one.
         var schedule = Existing(Path.Combine(folder, "classes.yaml")) ?? Existing(Path.Combine(folder, "classes.xlsx"));
         return new ContentSources(dialogs, dialogs == folder ? null : folder, schedule,
-            Existing(Path.Combine(folder, "guidelines")), Existing(Path.Combine(folder, "guideline-synonyms.txt")));
+            Existing(Path.Combine(folder, "guidelines")), Existing(Path.Combine(folder, "guideline-synonyms.txt")), Existing(Path.Combine(folder, "plan")));
     }
 }

@@ -50,6 +50,28 @@ public sealed class CheckContentTests : IDisposable
     }
 
     [Fact]
+    public async Task CheckContent_NamesABrokenSynonymFile_BesideAGuidelineOrThePlan_WithItsLine()
+    {
+        var folder = CopyContent();
+        foreach (var (sub, document) in new[] { ("guidelines", "手引き"), ("plan", "プラン") })
+        {
+            Directory.CreateDirectory(Path.Combine(folder, sub));
+            File.WriteAllText(Path.Combine(folder, sub, document + ".md"), $"# {document}\n\n## 1. 目的\n\nこの{document}は業務の進め方を定める。\n");
+            File.WriteAllText(Path.Combine(folder, sub, document + ".synonyms.txt"), "# groups\n押印, ハンコ\nひとつだけ\n");
+        }
+
+        var output = new StringWriter();
+
+        var code = await CheckContentCommand.RunAsync(app.Services, [folder], output);
+
+        var text = output.ToString();
+        Assert.Equal(1, code);
+        Assert.Contains(Path.Combine(folder, "guidelines", "手引き.synonyms.txt") + ":3:", text, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(folder, "plan", "プラン.synonyms.txt") + ":3:", text, StringComparison.Ordinal);
+        Assert.Contains("2 件の問題", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DialogCheck_RefusesAStepAskedAfterTheActionThatReadsIt_AndAStepOfTheWrongKind()
     {
         var folder = CopyContent();
