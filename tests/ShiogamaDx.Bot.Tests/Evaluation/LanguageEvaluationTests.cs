@@ -172,6 +172,13 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("pt-dev8", 0.93)]
     [InlineData("tl-dev8", 0.93)]
     [InlineData("easy-dev8", 0.66)]
+    // Dev sets of the eighteenth session (resident-{pt,ko,vi,zh,easy}-dev9-questions.tsv, a third not covered; pt with
+    // names said as compounds, noun de noun; easy in hiragana with spaces), written and committed before its changes.
+    [InlineData("pt-dev9", 0)]
+    [InlineData("ko-dev9", 0)]
+    [InlineData("vi-dev9", 0)]
+    [InlineData("zh-dev9", 0)]
+    [InlineData("easy-dev9", 0)]
     public Task DevLanguageSetWithNone_ShowsMisses_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: false);
 
     internal async Task RunWithNoneAsync(string language, double floor, bool heldOut)
@@ -224,7 +231,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
 
     /// <summary>
     /// The foreign index's refusal shares (ForeignIndex.LooseName …) tried over a grid on every foreign dev set at once
-    /// (the first sets, dev3 … dev8; never a fresh, blind or fresh3 set), judged as the host answers: nothing found is
+    /// (the first sets, dev3 … dev9; never a fresh, blind or fresh3 set), judged as the host answers: nothing found is
     /// none, the class schedule when it is about as sure as the first entry, else the first entry. Prints the best
     /// settings and the ones in use; fails when the ones in use fall under the figures measured (session 16).
     /// </summary>
@@ -236,7 +243,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         var catalog = ProcedureFile.Load(Path.Combine(content, "procedures.yaml")).Procedures;
         var folder = Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages");
         var sets = new[] { "en", "zh", "ko", "vi", "pt", "tl" }
-            .SelectMany(l => new[] { l, $"{l}-dev3", $"{l}-dev4", $"{l}-dev5", $"{l}-dev6", $"{l}-dev7", $"{l}-dev8" })
+            .SelectMany(l => new[] { l, $"{l}-dev3", $"{l}-dev4", $"{l}-dev5", $"{l}-dev6", $"{l}-dev7", $"{l}-dev8", $"{l}-dev9" })
             .Where(s => File.Exists(Path.Combine(folder, $"resident-{s}-questions.tsv")))
             .Select(s => (Set: s, Index: new ForeignIndex(packs[s.Split('-')[0]], catalog), Rows: Rows(s)))
             .ToList();
