@@ -91,6 +91,8 @@ public sealed partial class ForeignIndex
     private readonly string? elsewhere;
     private readonly IReadOnlySet<string> towardsIfMoving;
     private readonly IReadOnlySet<string> about;
+    private readonly IReadOnlySet<string> aboutJoins;
+    private readonly IReadOnlyList<string> aboutParticles;
 
     // The words of the entries whose name or a keyword holds every word of the pack's "another city" (moving out), but those.
     private readonly HashSet<string> movingTerms = new(StringComparer.Ordinal);
@@ -108,6 +110,8 @@ public sealed partial class ForeignIndex
         elsewhere = pack.Elsewhere;
         towardsIfMoving = pack.TowardsIfMoving;
         about = pack.About;
+        aboutJoins = pack.AboutJoins;
+        aboutParticles = pack.AboutParticles;
         foreach (var p in procedures)
         {
             if (pack.Procedures.TryGetValue(p.Id, out var t))
@@ -257,18 +261,30 @@ public sealed partial class ForeignIndex
     internal List<string[]> AboutHeads(string text, bool toned)
     {
         var heads = new List<string[]>();
+        var words = Word().Matches(text);
+        foreach (var word in words.Select(w => w.Value).Where(w => w.Any(IsCjk)))
+        {
+            // A word with a particle of what it is about (요금제를): the word without it, read as Units reads a Korean word
+            // (its pairs of characters; one character alone). Two characters at least stay, so 아이 (a child) is no 아 + 이.
+            if (aboutParticles.FirstOrDefault(p => word.EndsWith(p, StringComparison.Ordinal) && word.Length - p.Length >= 2) is { } particle)
+            {
+                var grams = Grams(word[..^particle.Length]).ToArray();
+                heads.Add(grams.Length == 1 ? grams : [.. grams.Where(g => g.Length == 2)]);
+            }
+        }
+
         if (about.Count == 0)
         {
             return heads;
         }
 
-        var words = Word().Matches(text);
         bool Joined(int a) => text[(words[a].Index + words[a].Length)..words[a + 1].Index].All(c => c is ' ' or '-' or '\'' or '’');
         bool Function(int a) => functionWords.Contains(Plain(words[a].Value));
         var starts = new HashSet<int>();
+        var inside = -1; // the last word of a phrase read over a joining word: the joining word opens no phrase of its own
         for (var i = 0; i < words.Count - 1; i++)
         {
-            if (!about.Contains(Plain(words[i].Value)) || !Joined(i))
+            if (i <= inside || !about.Contains(Plain(words[i].Value)) || !Joined(i))
             {
                 continue;
             }
@@ -284,10 +300,17 @@ public sealed partial class ForeignIndex
                 continue;
             }
 
+            // The phrase runs up to the next function word, or over a joining one (certidão de nascimento) to the words after it.
+            bool Joins(int w) => w + 1 < words.Count && aboutJoins.Contains(Plain(words[w].Value)) && Joined(w) && !Function(w + 1);
             var end = at;
-            while (end + 1 < words.Count && Joined(end) && !Function(end + 1))
+            while (end + 1 < words.Count && Joined(end) && (!Function(end + 1) || Joins(end + 1)))
             {
-                end++;
+                if (Function(end + 1))
+                {
+                    inside = end + 2; // the joining word opens no phrase of its own: certidão de nascimento is one
+                }
+
+                end += Function(end + 1) ? 2 : 1;
             }
 
             // A phrase that opens with a name (sa Shiogama galing Sendai, the Philippines) says where, not what about.
@@ -298,7 +321,7 @@ public sealed partial class ForeignIndex
             }
 
             var phrase = Enumerable.Range(at, end - at + 1)
-                .Where(w => !Name(w))
+                .Where(w => !Name(w) && !Function(w))
                 .Select(w => Terms(words[w].Value, language, functionWords, toned: toned).ToArray())
                 .Where(t => t.Length > 0)
                 .ToList();
