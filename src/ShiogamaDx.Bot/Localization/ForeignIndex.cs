@@ -69,7 +69,8 @@ public sealed partial class ForeignIndex
     /// met the question on a generic word (renew, lost). Session 17, on every foreign dev set at once (dev3 … dev8: 444
     /// covered, 112 not; the grid of LanguageEvaluationTests.ForeignRefusal_IsCalibratedOnEveryDevSetAtOnce): 0 (off)
     /// 431 and 59 right; 0.5 431, 63; 0.6 432, 68; 0.7 (this) 432, 70; 0.8 … 0.95 431, 73 (a family moving abroad in
-    /// Portuguese, minha família …, lost); 1.0 (whatever the entry holds) 392, 75. Only packs with <c>about:</c> (en, pt, tl).
+    /// Portuguese, minha família …, lost); 1.0 (whatever the entry holds) 392, 75. Only packs with <c>about:</c> (en, pt, tl)
+    /// or <c>about-particles:</c> (ko).
     /// </summary>
     private const double AboutName = 0.7;
 
