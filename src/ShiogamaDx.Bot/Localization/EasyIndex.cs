@@ -116,6 +116,71 @@ public sealed partial class EasyIndex
     }
 
     /// <summary>
+    /// What a question is about, when it is a word the city does not use: the noun a particle of what it is about
+    /// follows (を, が, は: ぎんこうの こうざを, でんきの おかねは), and the nouns joined to it by の before it (a bus's
+    /// time is about the bus), the first written in kana that no text of the catalog, its readings or the easy versions
+    /// holds and the city's dictionary does not know (ぎんこう, でんき). Null when every such noun is one the city uses.
+    /// The easy versions are written in the words such a resident types, so a noun none of them holds is not the city's.
+    /// </summary>
+    internal string? UnknownAbout(string text)
+    {
+        // A question that holds an easy name or keyword whole (がいとうの でんき: the street light's) names an entry itself.
+        var question = JapaneseText.Normalize(text);
+        var plain = JapaneseText.Normalize(Plain(JoinKana(text)));
+        if (phrases.Values.Any(own => own.Any(p => Share(question, p) > 0 || Share(plain, p) > 0)))
+        {
+            return null;
+        }
+
+        var words = new List<string>();
+        foreach (var piece in Apart().Split(text).Where(p => p.Length > 0))
+        {
+            // A particle written apart (ぎんこう の こうざ を) is read with its noun.
+            if (words.Count > 0 && piece is "を" or "が" or "は" or "の")
+            {
+                words[^1] += piece;
+            }
+            else
+            {
+                words.Add(piece);
+            }
+        }
+
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (words[i].Length < 3 || words[i][^1] is not ('を' or 'が' or 'は'))
+            {
+                continue;
+            }
+
+            // A question word (なにを, どこが) asks, it names nothing.
+            var nouns = new List<string> { words[i][..^1] };
+            for (var j = i - 1; j >= 0 && words[j].Length >= 3 && words[j][^1] == 'の'; j--)
+            {
+                nouns.Add(words[j][..^1]);
+            }
+
+            if (nouns.FirstOrDefault(n => !QuestionWords.Contains(n) && n.All(c => JapaneseText.IsHiragana(c) || JapaneseText.IsKatakana(c) || c == 'ー') && !Uses(n)) is { } unknown)
+            {
+                return unknown;
+            }
+        }
+
+        return null;
+    }
+
+    private static readonly HashSet<string> QuestionWords = new(StringComparer.Ordinal) { "なに", "なん", "どこ", "だれ", "いつ", "どれ", "どの", "どう" };
+
+    private bool Uses(string word)
+    {
+        var normal = JapaneseText.Normalize(word);
+        return known.Contains(normal, StringComparison.Ordinal) || analysis.Analyze(word).Concepts.Any();
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\s\u3000、。，,.!?！？]+")]
+    private static partial System.Text.RegularExpressions.Regex Apart();
+
+    /// <summary>
     /// A question of moving that names a place the city's words do not hold, before に, へ or から (とうきょう に
     /// ひっこします, よこはま から ひっこして きました), read with the pack's words for another city in its stead (ほかの
     /// まちへ, ほかの まちから): the easy versions say moving out and in that way, and a place's name is no word of them.
