@@ -134,7 +134,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("zh-dev5", 0.78)]
     [InlineData("ko-dev5", 0.85)]
     [InlineData("vi-dev5", 0.78)]
-    [InlineData("pt-dev5", 0.71)]
+    [InlineData("pt-dev5", 0.78)]
     [InlineData("tl-dev5", 0.85)]
     // Fifteenth session: the refusal's LooseCoverage calibrated on every dev set at once (0.6 -> 0.8): tl-dev5 8 -> 9/14.
     // Han-only Chinese told by everyday words Japanese writes otherwise (明天, 孩子, 搬家, 疫苗 …): zh-dev4 11 -> 12/14
@@ -144,7 +144,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // measured there (en-dev6 8/14, zh-dev6 13/14, ko-dev6 11/14, vi-dev6 10/14).
     [InlineData("en-dev6", 0.78)]
     [InlineData("zh-dev6", 0.92)]
-    [InlineData("ko-dev6", 0.78)]
+    [InlineData("ko-dev6", 0.92)]
     [InlineData("vi-dev6", 0.71)]
     // Dev sets of the sixteenth session (resident-{en,zh,easy}-dev7-questions.tsv, a third not covered; births and moves
     // abroad in other words, Han-only Chinese without a listed word), written and committed before its changes (ffc2141);
@@ -173,12 +173,17 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("tl-dev8", 0.93)]
     [InlineData("easy-dev8", 0.66)]
     // Dev sets of the eighteenth session (resident-{pt,ko,vi,zh,easy}-dev9-questions.tsv, a third not covered; pt with
-    // names said as compounds, noun de noun; easy in hiragana with spaces), written and committed before its changes.
-    [InlineData("pt-dev9", 0)]
-    [InlineData("ko-dev9", 0)]
-    [InlineData("vi-dev9", 0)]
-    [InlineData("zh-dev9", 0)]
-    [InlineData("easy-dev9", 0)]
+    // names said as compounds, noun de noun; easy in hiragana with spaces), written and committed before its changes
+    // (8febcf7); first measured there (on 49f7895's code): pt-dev9 16/21, ko-dev9 13/17, vi-dev9 15/17, zh-dev9 13/17,
+    // easy-dev9 13/16. A compound name read whole for what a question is about (pt about-joins), Korean's particles of
+    // what it is about (ko about-particles), the bulky items in every pack, an easy question about a word the city does
+    // not use told so (EasyIndex.UnknownAbout): pt-dev5 10 -> 11/14, pt-dev9 16 -> 18/21, ko-dev6 12 -> 13/14, ko-dev9
+    // 13 -> 14/17, easy-dev9 13 -> 14/16; the rest unchanged (floors of those raised to these).
+    [InlineData("pt-dev9", 0.85)]
+    [InlineData("ko-dev9", 0.82)]
+    [InlineData("vi-dev9", 0.88)]
+    [InlineData("zh-dev9", 0.76)]
+    [InlineData("easy-dev9", 0.87)]
     public Task DevLanguageSetWithNone_ShowsMisses_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: false);
 
     internal async Task RunWithNoneAsync(string language, double floor, bool heldOut)
@@ -303,8 +308,10 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         // are guarded against a regression (the figures measured at 0ee74c4), no longer asked to be the grid's best.
         // Session 17, with the dev8 sets (444 covered, 112 not): 431 and 59 before the about-reading (ForeignIndex.AboutName),
         // 432 and 70 with it; guarded there.
-        Assert.True(inUse.Covered >= 432, $"in use: covered {inUse.Covered}/{total - nones}, under 432");
-        Assert.True(inUse.None >= 70, $"in use: not covered {inUse.None}/{nones}, under 70");
+        // Session 18, with the dev9 sets (491 covered, 137 not): 478 and 81 before its changes, 478 and 86 after (a compound
+        // read whole in Portuguese, Korean's particles); guarded there.
+        Assert.True(inUse.Covered >= 478, $"in use: covered {inUse.Covered}/{total - nones}, under 478");
+        Assert.True(inUse.None >= 86, $"in use: not covered {inUse.None}/{nones}, under 86");
     }
 
     /// <summary>A set's rows (question, expected), its comments and header left out.</summary>
