@@ -70,7 +70,7 @@ public sealed partial class ForeignIndex
     /// covered, 112 not; the grid of LanguageEvaluationTests.ForeignRefusal_IsCalibratedOnEveryDevSetAtOnce): 0 (off)
     /// 431 and 59 right; 0.5 431, 63; 0.6 432, 68; 0.7 (this) 432, 70; 0.8 … 0.95 431, 73 (a family moving abroad in
     /// Portuguese, minha família …, lost); 1.0 (whatever the entry holds) 392, 75. Only packs with <c>about:</c> (en, pt, tl)
-    /// or <c>about-particles:</c> (ko).
+    /// or <c>about-particles:</c> (ko) or <c>about-before:</c> (zh).
     /// </summary>
     private const double AboutName = 0.7;
 
@@ -94,6 +94,8 @@ public sealed partial class ForeignIndex
     private readonly IReadOnlySet<string> about;
     private readonly IReadOnlySet<string> aboutJoins;
     private readonly IReadOnlyList<string> aboutParticles;
+    private readonly IReadOnlyList<string> aboutBefore;
+    private readonly IReadOnlyList<string> aboutSkip;
 
     // The words of the entries whose name or a keyword holds every word of the pack's "another city" (moving out), but those.
     private readonly HashSet<string> movingTerms = new(StringComparer.Ordinal);
@@ -113,6 +115,8 @@ public sealed partial class ForeignIndex
         about = pack.About;
         aboutJoins = pack.AboutJoins;
         aboutParticles = pack.AboutParticles;
+        aboutBefore = pack.AboutBefore;
+        aboutSkip = pack.AboutSkip;
         foreach (var p in procedures)
         {
             if (pack.Procedures.TryGetValue(p.Id, out var t))
@@ -272,6 +276,36 @@ public sealed partial class ForeignIndex
                 var grams = Grams(word[..^particle.Length]).ToArray();
                 heads.Add(grams.Length == 1 ? grams : [.. grams.Where(g => g.Length == 2)]);
             }
+        }
+
+        // A Chinese question's topic, before its question word (签证怎么续签: 签证), its opening words aside (我想): its pairs of characters.
+        foreach (var before in aboutBefore)
+        {
+            var at = text.IndexOf(before, StringComparison.Ordinal);
+            if (at <= 0)
+            {
+                continue;
+            }
+
+            var start = at;
+            while (start > 0 && IsCjk(text[start - 1]))
+            {
+                start--;
+            }
+
+            var topic = text[start..at];
+            foreach (var skip in aboutSkip)
+            {
+                topic = topic.StartsWith(skip, StringComparison.Ordinal) ? topic[skip.Length..] : topic;
+            }
+
+            var grams = Grams(topic).ToArray();
+            if (grams.Length > 0)
+            {
+                heads.Add(grams.Length == 1 ? grams : [.. grams.Where(g => g.Length == 2)]);
+            }
+
+            break;
         }
 
         if (about.Count == 0)

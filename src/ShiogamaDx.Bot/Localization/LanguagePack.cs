@@ -92,6 +92,16 @@ public sealed partial record LanguagePack(
     public IReadOnlyList<string> AboutParticles { get; init; } = [];
 
     /// <summary>
+    /// Question words a Chinese question puts right after what it is about (<c>about-before:</c> 怎么, 在哪里: 签证怎么续签,
+    /// 电费在哪里交): the characters before one, back to a stop, are what it is about, without the words of
+    /// <see cref="AboutSkip"/> that open them (我想, 请问). Chinese writes no spaces, so the topic is read by where it stands.
+    /// </summary>
+    public IReadOnlyList<string> AboutBefore { get; init; } = [];
+
+    /// <inheritdoc cref="AboutBefore"/>
+    public IReadOnlyList<string> AboutSkip { get; init; } = [];
+
+    /// <summary>
     /// The switch words as a typed message is compared with them (<see cref="Key"/>), made once when the pack is read:
     /// every resident turn is compared with every pack's switch words, so normalising them per turn cost CPU under load.
     /// </summary>
@@ -231,7 +241,7 @@ public sealed partial record LanguagePack(
     private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", "detail", "bring", ClassPushes.CancelButton, ClassPushes.SurveyButton];
     private const int MaxLabel = 20;
 
-    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "towards", "towards-if-moving", "elsewhere", "about", "about-joins", "about-particles", "interruptions", "menu"];
+    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "towards", "towards-if-moving", "elsewhere", "about", "about-joins", "about-particles", "about-before", "about-skip", "interruptions", "menu"];
     private static readonly HashSet<string> MenuKeys = ["greeting", "prompt", "items"];
     private static readonly HashSet<string> ProcedureKeys = ["name", "text", "keywords"];
     private static readonly HashSet<string> DialogKeys = ["title", "triggers", "steps"];
@@ -417,6 +427,8 @@ public sealed partial record LanguagePack(
             About = List(root, "about").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
             AboutJoins = List(root, "about-joins").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
             AboutParticles = [.. List(root, "about-particles").Select(w => w.Trim()).Where(w => w.Length > 0).OrderByDescending(w => w.Length)],
+            AboutBefore = [.. List(root, "about-before").Select(w => w.Trim()).Where(w => w.Length > 0).OrderByDescending(w => w.Length)],
+            AboutSkip = [.. List(root, "about-skip").Select(w => w.Trim()).Where(w => w.Length > 0).OrderByDescending(w => w.Length)],
             Interruptions = interruptions,
             SwitchKeys = switchWords.Select(Key).Where(k => k.Length > 0).ToHashSet(StringComparer.Ordinal),
             InterruptionKeys = interruptionKeys,

@@ -131,7 +131,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // 4/42 in all). After the foreign index's two refusals (an entry holding little of its names and explaining little
     // of the question): 8, 11, 12, 11, 10, 8/14 (not covered 20/42), no covered question lost. Floors: those, rounded down.
     [InlineData("en-dev5", 0.85)]
-    [InlineData("zh-dev5", 0.78)]
+    [InlineData("zh-dev5", 0.85)]
     [InlineData("ko-dev5", 0.85)]
     [InlineData("vi-dev5", 0.78)]
     [InlineData("pt-dev5", 0.78)]
@@ -177,7 +177,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // (8febcf7); first measured there (on 49f7895's code): pt-dev9 16/21, ko-dev9 13/17, vi-dev9 15/17, zh-dev9 13/17,
     // easy-dev9 13/16. A compound name read whole for what a question is about (pt about-joins), Korean's particles of
     // what it is about (ko about-particles), the bulky items in every pack, an easy question about a word the city does
-    // not use told so (EasyIndex.UnknownAbout): pt-dev5 10 -> 11/14, pt-dev9 16 -> 18/21, ko-dev6 12 -> 13/14, ko-dev9
+    // not use told so (EasyIndex.UnknownAbout), a Chinese question's topic before 怎么 (zh about-before): zh-dev5 11 -> 12/14, pt-dev5 10 -> 11/14, pt-dev9 16 -> 18/21, ko-dev6 12 -> 13/14, ko-dev9
     // 13 -> 14/17, easy-dev9 13 -> 14/16; the rest unchanged (floors of those raised to these).
     [InlineData("pt-dev9", 0.85)]
     [InlineData("ko-dev9", 0.82)]
@@ -308,10 +308,10 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         // are guarded against a regression (the figures measured at 0ee74c4), no longer asked to be the grid's best.
         // Session 17, with the dev8 sets (444 covered, 112 not): 431 and 59 before the about-reading (ForeignIndex.AboutName),
         // 432 and 70 with it; guarded there.
-        // Session 18, with the dev9 sets (491 covered, 137 not): 478 and 81 before its changes, 478 and 86 after (a compound
-        // read whole in Portuguese, Korean's particles); guarded there.
+        // Session 18, with the dev9 sets (491 covered, 137 not): 478 and 81 before its changes, 478 and 87 after (a compound
+        // read whole in Portuguese, Korean's particles, a Chinese question's topic); guarded there.
         Assert.True(inUse.Covered >= 478, $"in use: covered {inUse.Covered}/{total - nones}, under 478");
-        Assert.True(inUse.None >= 86, $"in use: not covered {inUse.None}/{nones}, under 86");
+        Assert.True(inUse.None >= 87, $"in use: not covered {inUse.None}/{nones}, under 87");
     }
 
     /// <summary>A set's rows (question, expected), its comments and header left out.</summary>
