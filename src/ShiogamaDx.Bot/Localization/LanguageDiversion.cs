@@ -696,14 +696,6 @@ public sealed partial class LanguageDiversion(
             .Where(claim => claim >= ConversationEngine.MatchThreshold)
             .DefaultIfEmpty(0)
             .Max();
-
-        // About a word the city does not use (でんきの おかね, ばすの じかん): whatever shares its other words is not
-        // what was asked, so the city says it has nothing, unless another feature claims the question or a dialog is on.
-        if (other == 0 && index.UnknownAbout(unframed) is not null && (await store.LoadAsync(turn.Message.ConversationKey, ct)).State is null)
-        {
-            return await EasyUnansweredAsync(turn, easy, ct);
-        }
-
         if (hits is not [{ Confidence: >= ConversationEngine.MatchThreshold } best, ..])
         {
             // Found only through its framing words (the engine would answer the city's job offer): nothing the city has.

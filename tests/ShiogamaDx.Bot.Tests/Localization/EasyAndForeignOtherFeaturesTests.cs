@@ -84,26 +84,6 @@ public sealed class EasyAndForeignOtherFeaturesTests
     }
 
     [Fact]
-    public async Task EasyResident_AskingAboutAWordTheCityDoesNotUse_IsToldSoWithTheNumber_NotGivenWhatSharesItsOtherWords()
-    {
-        await using var host = await LineTestHost.StartAsync();
-        var easy = host.App.Services.GetRequiredService<LanguageCatalog>()[LanguagePack.Easy]!;
-        var notUnderstood = easy.Format("not-understood", ("phone", "x")).Split('\n')[0];
-        await SayAsync(host, "やさしい日本語で");
-
-        // ぴざ (pizza) and ぷーる (a pool) are no word of the catalog, its readings or the easy versions: みせ and
-        // りょうきん alone took these elsewhere.
-        foreach (var question in new[] { "ぴざの みせを おしえて ください", "ぷーるの りょうきんを おしえて ください" })
-        {
-            Assert.StartsWith(notUnderstood, await SayAsync(host, question), StringComparison.Ordinal);
-        }
-
-        // A question about what the city has still finds it.
-        Assert.Contains(easy.Procedures["inu-toroku"].Name!, await SayAsync(host, "いぬの とうろくを したいです"), StringComparison.Ordinal);
-        Assert.Empty(host.Fake.SpecErrors);
-    }
-
-    [Fact]
     public async Task EasyResident_WalksAFlowWithAnEasyVersion_InEasyJapanese_WithoutTheRegularJapaneseNote()
     {
         await using var host = await LineTestHost.StartAsync();

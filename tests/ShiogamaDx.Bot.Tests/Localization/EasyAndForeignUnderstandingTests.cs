@@ -392,20 +392,6 @@ public sealed class EasyAndForeignUnderstandingTests
         Assert.Equal(read, new EasyIndex(packs["easy"], catalog, analysis).WithoutFraming(question));
     }
 
-    [Theory]
-    [InlineData("ぴざの みせを おしえて ください", "ぴざ")] // the noun joined by の to the one を follows
-    [InlineData("ぷーる の りょうきん を おしえて", "ぷーる")] // particles written apart
-    [InlineData("いぬの とうろくを したいです", null)] // words the easy versions use
-    [InlineData("あかちゃんが うまれました。なにを しますか", null)] // なに asks, it names nothing
-    [InlineData("がいとうの でんきが きえて いる", null)] // でんき is unknown, but the street light's keyword is held whole
-    public void EasyQuestion_AboutAWordTheCityDoesNotUse_IsToldApart(string question, string? unknown)
-    {
-        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
-        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
-        using var analysis = new Bot.Language.JapaneseAnalysis(Bot.Language.CityWords.Load(Path.Combine(Content, Bot.Language.CityWords.FileName)));
-        Assert.Equal(unknown, new EasyIndex(packs["easy"], catalog, analysis).UnknownAbout(question));
-    }
-
     [Fact]
     public void EasyQuestion_WithAPoliteVerb_IsLiftedByAPhraseWrittenPlain()
     {
