@@ -92,7 +92,6 @@ public sealed partial class ForeignIndex
     private readonly string? elsewhere;
     private readonly IReadOnlySet<string> towardsIfMoving;
     private readonly IReadOnlySet<string> about;
-    private readonly IReadOnlySet<string> aboutJoins;
     private readonly IReadOnlyList<string> aboutParticles;
     private readonly IReadOnlyList<string> aboutBefore;
     private readonly IReadOnlyList<string> aboutSkip;
@@ -113,7 +112,6 @@ public sealed partial class ForeignIndex
         elsewhere = pack.Elsewhere;
         towardsIfMoving = pack.TowardsIfMoving;
         about = pack.About;
-        aboutJoins = pack.AboutJoins;
         aboutParticles = pack.AboutParticles;
         aboutBefore = pack.AboutBefore;
         aboutSkip = pack.AboutSkip;
@@ -316,10 +314,9 @@ public sealed partial class ForeignIndex
         bool Joined(int a) => text[(words[a].Index + words[a].Length)..words[a + 1].Index].All(c => c is ' ' or '-' or '\'' or '’');
         bool Function(int a) => functionWords.Contains(Plain(words[a].Value));
         var starts = new HashSet<int>();
-        var inside = -1; // the last word of a phrase read over a joining word: the joining word opens no phrase of its own
         for (var i = 0; i < words.Count - 1; i++)
         {
-            if (i <= inside || !about.Contains(Plain(words[i].Value)) || !Joined(i))
+            if (!about.Contains(Plain(words[i].Value)) || !Joined(i))
             {
                 continue;
             }
@@ -335,17 +332,10 @@ public sealed partial class ForeignIndex
                 continue;
             }
 
-            // The phrase runs up to the next function word, or over a joining one (certidão de nascimento) to the words after it.
-            bool Joins(int w) => w + 1 < words.Count && aboutJoins.Contains(Plain(words[w].Value)) && Joined(w) && !Function(w + 1);
             var end = at;
-            while (end + 1 < words.Count && Joined(end) && (!Function(end + 1) || Joins(end + 1)))
+            while (end + 1 < words.Count && Joined(end) && !Function(end + 1))
             {
-                if (Function(end + 1))
-                {
-                    inside = end + 2; // the joining word opens no phrase of its own: certidão de nascimento is one
-                }
-
-                end += Function(end + 1) ? 2 : 1;
+                end++;
             }
 
             // A phrase that opens with a name (sa Shiogama galing Sendai, the Philippines) says where, not what about.
@@ -356,7 +346,7 @@ public sealed partial class ForeignIndex
             }
 
             var phrase = Enumerable.Range(at, end - at + 1)
-                .Where(w => !Name(w) && !Function(w))
+                .Where(w => !Name(w))
                 .Select(w => Terms(words[w].Value, language, functionWords, toned: toned).ToArray())
                 .Where(t => t.Length > 0)
                 .ToList();

@@ -77,14 +77,6 @@ public sealed partial record LanguagePack(
     public IReadOnlySet<string> About { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
-    /// Words that join a noun to its complement inside one name (<c>about-joins:</c>; Portuguese de, do, da: certidão de
-    /// nascimento, conta de luz): the phrase of <see cref="About"/> runs on over them, so its rarest word is read over
-    /// the whole compound, not over the first noun and the second apart (where a generic first noun, atestado or conta,
-    /// let any entry holding it explain the question). Outside a phrase they still open one (preciso de …).
-    /// </summary>
-    public IReadOnlySet<string> AboutJoins { get; init; } = new HashSet<string>(StringComparer.Ordinal);
-
-    /// <summary>
     /// Particles written onto the noun a question is about (<c>about-particles:</c>; Korean 을/를, 은/는, 이/가): the word
     /// that carries one, without it, is what the question is about (요금제를 바꾸고: the plan; 영사관이 어디: the
     /// consulate), read as <see cref="About"/>'s phrases are. Korean puts the head of a noun phrase last, and the particle on it.
@@ -241,7 +233,7 @@ public sealed partial record LanguagePack(
     private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", "detail", "bring", ClassPushes.CancelButton, ClassPushes.SurveyButton];
     private const int MaxLabel = 20;
 
-    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "towards", "towards-if-moving", "elsewhere", "about", "about-joins", "about-particles", "about-before", "about-skip", "interruptions", "menu"];
+    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "towards", "towards-if-moving", "elsewhere", "about", "about-particles", "about-before", "about-skip", "interruptions", "menu"];
     private static readonly HashSet<string> MenuKeys = ["greeting", "prompt", "items"];
     private static readonly HashSet<string> ProcedureKeys = ["name", "text", "keywords"];
     private static readonly HashSet<string> DialogKeys = ["title", "triggers", "steps"];
@@ -425,7 +417,6 @@ public sealed partial record LanguagePack(
             Elsewhere = Scalar(root, "elsewhere"),
             TowardsIfMoving = List(root, "towards-if-moving").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
             About = List(root, "about").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
-            AboutJoins = List(root, "about-joins").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
             AboutParticles = [.. List(root, "about-particles").Select(w => w.Trim()).Where(w => w.Length > 0).OrderByDescending(w => w.Length)],
             AboutBefore = [.. List(root, "about-before").Select(w => w.Trim()).Where(w => w.Length > 0).OrderByDescending(w => w.Length)],
             AboutSkip = [.. List(root, "about-skip").Select(w => w.Trim()).Where(w => w.Length > 0).OrderByDescending(w => w.Length)],

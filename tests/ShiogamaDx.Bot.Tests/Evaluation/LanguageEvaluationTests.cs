@@ -134,7 +134,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("zh-dev5", 0.85)]
     [InlineData("ko-dev5", 0.85)]
     [InlineData("vi-dev5", 0.78)]
-    [InlineData("pt-dev5", 0.78)]
+    [InlineData("pt-dev5", 0.71)]
     [InlineData("tl-dev5", 0.85)]
     // Fifteenth session: the refusal's LooseCoverage calibrated on every dev set at once (0.6 -> 0.8): tl-dev5 8 -> 9/14.
     // Han-only Chinese told by everyday words Japanese writes otherwise (明天, 孩子, 搬家, 疫苗 …): zh-dev4 11 -> 12/14
@@ -175,15 +175,16 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // Dev sets of the eighteenth session (resident-{pt,ko,vi,zh,easy}-dev9-questions.tsv, a third not covered; pt with
     // names said as compounds, noun de noun; easy in hiragana with spaces), written and committed before its changes
     // (8febcf7); first measured there (on 49f7895's code): pt-dev9 16/21, ko-dev9 13/17, vi-dev9 15/17, zh-dev9 13/17,
-    // easy-dev9 13/16. A compound name read whole for what a question is about (pt about-joins), Korean's particles of
-    // what it is about (ko about-particles), the bulky items in every pack, an easy question about a word the city does
-    // not use told so (EasyIndex.UnknownAbout), a Chinese question's topic before 怎么 (zh about-before): zh-dev5 11 -> 12/14, pt-dev5 10 -> 11/14, pt-dev9 16 -> 18/21, ko-dev6 12 -> 13/14, ko-dev9
-    // 13 -> 14/17, easy-dev9 13 -> 14/16; the rest unchanged (floors of those raised to these).
-    [InlineData("pt-dev9", 0.85)]
+    // easy-dev9 13/16. Korean's particles of what a question is about (ko about-particles), a Chinese question's topic
+    // before 怎么 (zh about-before), the bulky items in every pack: zh-dev5 11 -> 12/14, ko-dev6 12 -> 13/14, ko-dev9 13 ->
+    // 14/17; the rest unchanged (floors of those raised to these). A Portuguese compound read whole (pt-dev5 10 -> 11/14,
+    // pt-dev9 16 -> 18/21) and an easy question about a word the city does not use (easy-dev9 13 -> 14/16) were stopped:
+    // held out, pt-fresh2 (19 -> 17/26) and easy-fresh2 (34 -> 31/48) fell under their floors (totals only).
+    [InlineData("pt-dev9", 0.76)]
     [InlineData("ko-dev9", 0.82)]
     [InlineData("vi-dev9", 0.88)]
     [InlineData("zh-dev9", 0.76)]
-    [InlineData("easy-dev9", 0.87)]
+    [InlineData("easy-dev9", 0.81)]
     public Task DevLanguageSetWithNone_ShowsMisses_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: false);
 
     internal async Task RunWithNoneAsync(string language, double floor, bool heldOut)
@@ -308,10 +309,11 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         // are guarded against a regression (the figures measured at 0ee74c4), no longer asked to be the grid's best.
         // Session 17, with the dev8 sets (444 covered, 112 not): 431 and 59 before the about-reading (ForeignIndex.AboutName),
         // 432 and 70 with it; guarded there.
-        // Session 18, with the dev9 sets (491 covered, 137 not): 478 and 81 before its changes, 478 and 87 after (a compound
-        // read whole in Portuguese, Korean's particles, a Chinese question's topic); guarded there.
+        // Session 18, with the dev9 sets (491 covered, 137 not): 478 and 81 before its changes, 478 and 84 after (Korean's
+        // particles, a Chinese question's topic; a Portuguese compound read whole gave 87 but was stopped: pt-fresh2 fell
+        // under its floor); guarded there.
         Assert.True(inUse.Covered >= 478, $"in use: covered {inUse.Covered}/{total - nones}, under 478");
-        Assert.True(inUse.None >= 87, $"in use: not covered {inUse.None}/{nones}, under 87");
+        Assert.True(inUse.None >= 84, $"in use: not covered {inUse.None}/{nones}, under 84");
     }
 
     /// <summary>A set's rows (question, expected), its comments and header left out.</summary>

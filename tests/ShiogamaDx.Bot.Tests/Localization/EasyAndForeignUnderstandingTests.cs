@@ -134,18 +134,6 @@ public sealed class EasyAndForeignUnderstandingTests
     }
 
     [Theory]
-    [InlineData("pt", "Onde pago a conta de gás?")] // conta: a word of the water bill's and the city tax's automatic payment
-    public void ACompoundName_IsReadWhole_ForWhatTheQuestionIsAbout(string language, string question)
-    {
-        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
-        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
-
-        // Its nouns read apart (conta | gás), an entry explaining the first is offered; read whole, its rarest word (gás) is what it is about.
-        Assert.NotEmpty(new ForeignIndex(packs[language] with { AboutJoins = new HashSet<string>() }, catalog).Search(question));
-        Assert.Empty(new ForeignIndex(packs[language], catalog).Search(question));
-    }
-
-    [Theory]
     [InlineData("ko", "여권을 갱신하고 싶어요")] // 갱신 (renew): a word of the My Number card's renewal; 여권 (passport) is what it is about
     public void AKoreanQuestion_IsAboutTheWordCarryingItsParticle(string language, string question)
     {
