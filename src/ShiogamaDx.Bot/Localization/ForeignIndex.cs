@@ -267,7 +267,7 @@ public sealed partial class ForeignIndex
         var words = Word().Matches(text);
         foreach (var word in words.Select(w => w.Value).Where(w => w.Any(IsCjk)))
         {
-            // A word with a particle of what it is about (요금제를): the word without it, read as Units reads a Korean word
+            // A word with a particle of what it is about (여권을): the word without it, read as Units reads a Korean word
             // (its pairs of characters; one character alone). Two characters at least stay, so 아이 (a child) is no 아 + 이.
             if (aboutParticles.FirstOrDefault(p => word.EndsWith(p, StringComparison.Ordinal) && word.Length - p.Length >= 2) is { } particle)
             {
@@ -276,7 +276,7 @@ public sealed partial class ForeignIndex
             }
         }
 
-        // A Chinese question's topic, before its question word (签证怎么续签: 签证), its opening words aside (我想): its pairs of characters.
+        // A Chinese question's topic, before its question word (护照怎么更新: 护照), its opening words aside (我想): its pairs of characters.
         foreach (var before in aboutBefore)
         {
             var at = text.IndexOf(before, StringComparison.Ordinal);

@@ -78,14 +78,14 @@ public sealed partial record LanguagePack(
 
     /// <summary>
     /// Particles written onto the noun a question is about (<c>about-particles:</c>; Korean 을/를, 은/는, 이/가): the word
-    /// that carries one, without it, is what the question is about (요금제를 바꾸고: the plan; 영사관이 어디: the
-    /// consulate), read as <see cref="About"/>'s phrases are. Korean puts the head of a noun phrase last, and the particle on it.
+    /// that carries one, without it, is what the question is about (여권을 갱신하고: the passport; 우산이 없어요: the
+    /// umbrella), read as <see cref="About"/>'s phrases are. Korean puts the head of a noun phrase last, and the particle on it.
     /// </summary>
     public IReadOnlyList<string> AboutParticles { get; init; } = [];
 
     /// <summary>
-    /// Question words a Chinese question puts right after what it is about (<c>about-before:</c> 怎么, 在哪里: 签证怎么续签,
-    /// 电费在哪里交): the characters before one, back to a stop, are what it is about, without the words of
+    /// Question words a Chinese question puts right after what it is about (<c>about-before:</c> 怎么, 在哪里: 护照怎么更新,
+    /// 停车证在哪里办): the characters before one, back to a stop, are what it is about, without the words of
     /// <see cref="AboutSkip"/> that open them (我想, 请问). Chinese writes no spaces, so the topic is read by where it stands.
     /// </summary>
     public IReadOnlyList<string> AboutBefore { get; init; } = [];
