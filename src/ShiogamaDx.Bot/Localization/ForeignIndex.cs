@@ -69,7 +69,8 @@ public sealed partial class ForeignIndex
     /// met the question on a generic word (renew, lost). Session 17, on every foreign dev set at once (dev3 … dev8: 444
     /// covered, 112 not; the grid of LanguageEvaluationTests.ForeignRefusal_IsCalibratedOnEveryDevSetAtOnce): 0 (off)
     /// 431 and 59 right; 0.5 431, 63; 0.6 432, 68; 0.7 (this) 432, 70; 0.8 … 0.95 431, 73 (a family moving abroad in
-    /// Portuguese, minha família …, lost); 1.0 (whatever the entry holds) 392, 75. Only packs with <c>about:</c> (en, pt, tl).
+    /// Portuguese, minha família …, lost); 1.0 (whatever the entry holds) 392, 75. Only packs with <c>about:</c> (en, pt, tl)
+    /// or <c>about-particles:</c> (ko) or <c>about-before:</c> (zh).
     /// </summary>
     private const double AboutName = 0.7;
 
@@ -91,6 +92,9 @@ public sealed partial class ForeignIndex
     private readonly string? elsewhere;
     private readonly IReadOnlySet<string> towardsIfMoving;
     private readonly IReadOnlySet<string> about;
+    private readonly IReadOnlyList<string> aboutParticles;
+    private readonly IReadOnlyList<string> aboutBefore;
+    private readonly IReadOnlyList<string> aboutSkip;
 
     // The words of the entries whose name or a keyword holds every word of the pack's "another city" (moving out), but those.
     private readonly HashSet<string> movingTerms = new(StringComparer.Ordinal);
@@ -108,6 +112,9 @@ public sealed partial class ForeignIndex
         elsewhere = pack.Elsewhere;
         towardsIfMoving = pack.TowardsIfMoving;
         about = pack.About;
+        aboutParticles = pack.AboutParticles;
+        aboutBefore = pack.AboutBefore;
+        aboutSkip = pack.AboutSkip;
         foreach (var p in procedures)
         {
             if (pack.Procedures.TryGetValue(p.Id, out var t))
@@ -257,12 +264,53 @@ public sealed partial class ForeignIndex
     internal List<string[]> AboutHeads(string text, bool toned)
     {
         var heads = new List<string[]>();
+        var words = Word().Matches(text);
+        foreach (var word in words.Select(w => w.Value).Where(w => w.Any(IsCjk)))
+        {
+            // A word with a particle of what it is about (여권을): the word without it, read as Units reads a Korean word
+            // (its pairs of characters; one character alone). Two characters at least stay, so 아이 (a child) is no 아 + 이.
+            if (aboutParticles.FirstOrDefault(p => word.EndsWith(p, StringComparison.Ordinal) && word.Length - p.Length >= 2) is { } particle)
+            {
+                var grams = Grams(word[..^particle.Length]).ToArray();
+                heads.Add(grams.Length == 1 ? grams : [.. grams.Where(g => g.Length == 2)]);
+            }
+        }
+
+        // A Chinese question's topic, before its question word (护照怎么更新: 护照), its opening words aside (我想): its pairs of characters.
+        foreach (var before in aboutBefore)
+        {
+            var at = text.IndexOf(before, StringComparison.Ordinal);
+            if (at <= 0)
+            {
+                continue;
+            }
+
+            var start = at;
+            while (start > 0 && IsCjk(text[start - 1]))
+            {
+                start--;
+            }
+
+            var topic = text[start..at];
+            foreach (var skip in aboutSkip)
+            {
+                topic = topic.StartsWith(skip, StringComparison.Ordinal) ? topic[skip.Length..] : topic;
+            }
+
+            var grams = Grams(topic).ToArray();
+            if (grams.Length > 0)
+            {
+                heads.Add(grams.Length == 1 ? grams : [.. grams.Where(g => g.Length == 2)]);
+            }
+
+            break;
+        }
+
         if (about.Count == 0)
         {
             return heads;
         }
 
-        var words = Word().Matches(text);
         bool Joined(int a) => text[(words[a].Index + words[a].Length)..words[a + 1].Index].All(c => c is ' ' or '-' or '\'' or '’');
         bool Function(int a) => functionWords.Contains(Plain(words[a].Value));
         var starts = new HashSet<int>();

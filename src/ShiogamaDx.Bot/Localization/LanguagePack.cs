@@ -77,6 +77,23 @@ public sealed partial record LanguagePack(
     public IReadOnlySet<string> About { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
+    /// Particles written onto the noun a question is about (<c>about-particles:</c>; Korean 을/를, 은/는, 이/가): the word
+    /// that carries one, without it, is what the question is about (여권을 갱신하고: the passport; 우산이 없어요: the
+    /// umbrella), read as <see cref="About"/>'s phrases are. Korean puts the head of a noun phrase last, and the particle on it.
+    /// </summary>
+    public IReadOnlyList<string> AboutParticles { get; init; } = [];
+
+    /// <summary>
+    /// Question words a Chinese question puts right after what it is about (<c>about-before:</c> 怎么, 在哪里: 护照怎么更新,
+    /// 停车证在哪里办): the characters before one, back to a stop, are what it is about, without the words of
+    /// <see cref="AboutSkip"/> that open them (我想, 请问). Chinese writes no spaces, so the topic is read by where it stands.
+    /// </summary>
+    public IReadOnlyList<string> AboutBefore { get; init; } = [];
+
+    /// <inheritdoc cref="AboutBefore"/>
+    public IReadOnlyList<string> AboutSkip { get; init; } = [];
+
+    /// <summary>
     /// The switch words as a typed message is compared with them (<see cref="Key"/>), made once when the pack is read:
     /// every resident turn is compared with every pack's switch words, so normalising them per turn cost CPU under load.
     /// </summary>
@@ -216,7 +233,7 @@ public sealed partial record LanguagePack(
     private static readonly string[] ButtonTexts = ["menu-procedures", "menu-classes", "menu-contact", "menu-language", "apply-online", "pay-online-button", "city-page", "this-one", "register-japanese", "helpful", "not-helpful", "yes", "no", "dialog-resume-label", "detail", "bring", ClassPushes.CancelButton, ClassPushes.SurveyButton];
     private const int MaxLabel = 20;
 
-    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "towards", "towards-if-moving", "elsewhere", "about", "interruptions", "menu"];
+    private static readonly HashSet<string> TopKeys = ["language", "name", "sample", "switch", "texts", "terms", "procedures", "classes", "readings", "dialogs", "function-words", "towards", "towards-if-moving", "elsewhere", "about", "about-particles", "about-before", "about-skip", "interruptions", "menu"];
     private static readonly HashSet<string> MenuKeys = ["greeting", "prompt", "items"];
     private static readonly HashSet<string> ProcedureKeys = ["name", "text", "keywords"];
     private static readonly HashSet<string> DialogKeys = ["title", "triggers", "steps"];
@@ -400,6 +417,9 @@ public sealed partial record LanguagePack(
             Elsewhere = Scalar(root, "elsewhere"),
             TowardsIfMoving = List(root, "towards-if-moving").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
             About = List(root, "about").SelectMany(LanguageDetector.Words).ToHashSet(StringComparer.Ordinal),
+            AboutParticles = [.. List(root, "about-particles").Select(w => w.Trim()).Where(w => w.Length > 0).OrderByDescending(w => w.Length)],
+            AboutBefore = [.. List(root, "about-before").Select(w => w.Trim()).Where(w => w.Length > 0).OrderByDescending(w => w.Length)],
+            AboutSkip = [.. List(root, "about-skip").Select(w => w.Trim()).Where(w => w.Length > 0).OrderByDescending(w => w.Length)],
             Interruptions = interruptions,
             SwitchKeys = switchWords.Select(Key).Where(k => k.Length > 0).ToHashSet(StringComparer.Ordinal),
             InterruptionKeys = interruptionKeys,

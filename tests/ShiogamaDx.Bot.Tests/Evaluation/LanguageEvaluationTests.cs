@@ -131,7 +131,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // 4/42 in all). After the foreign index's two refusals (an entry holding little of its names and explaining little
     // of the question): 8, 11, 12, 11, 10, 8/14 (not covered 20/42), no covered question lost. Floors: those, rounded down.
     [InlineData("en-dev5", 0.85)]
-    [InlineData("zh-dev5", 0.78)]
+    [InlineData("zh-dev5", 0.85)]
     [InlineData("ko-dev5", 0.85)]
     [InlineData("vi-dev5", 0.78)]
     [InlineData("pt-dev5", 0.71)]
@@ -144,7 +144,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     // measured there (en-dev6 8/14, zh-dev6 13/14, ko-dev6 11/14, vi-dev6 10/14).
     [InlineData("en-dev6", 0.78)]
     [InlineData("zh-dev6", 0.92)]
-    [InlineData("ko-dev6", 0.78)]
+    [InlineData("ko-dev6", 0.92)]
     [InlineData("vi-dev6", 0.71)]
     // Dev sets of the sixteenth session (resident-{en,zh,easy}-dev7-questions.tsv, a third not covered; births and moves
     // abroad in other words, Han-only Chinese without a listed word), written and committed before its changes (ffc2141);
@@ -172,6 +172,19 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
     [InlineData("pt-dev8", 0.93)]
     [InlineData("tl-dev8", 0.93)]
     [InlineData("easy-dev8", 0.66)]
+    // Dev sets of the eighteenth session (resident-{pt,ko,vi,zh,easy}-dev9-questions.tsv, a third not covered; pt with
+    // names said as compounds, noun de noun; easy in hiragana with spaces), written and committed before its changes
+    // (8febcf7); first measured there (on 49f7895's code): pt-dev9 16/21, ko-dev9 13/17, vi-dev9 15/17, zh-dev9 13/17,
+    // easy-dev9 13/16. Korean's particles of what a question is about (ko about-particles), a Chinese question's topic
+    // before 怎么 (zh about-before), the bulky items in every pack: zh-dev5 11 -> 12/14, ko-dev6 12 -> 13/14, ko-dev9 13 ->
+    // 14/17; the rest unchanged (floors of those raised to these). A Portuguese compound read whole (pt-dev5 10 -> 11/14,
+    // pt-dev9 16 -> 18/21) and an easy question about a word the city does not use (easy-dev9 13 -> 14/16) were stopped:
+    // held out, pt-fresh2 (19 -> 17/26) and easy-fresh2 (34 -> 31/48) fell under their floors (totals only).
+    [InlineData("pt-dev9", 0.76)]
+    [InlineData("ko-dev9", 0.82)]
+    [InlineData("vi-dev9", 0.88)]
+    [InlineData("zh-dev9", 0.76)]
+    [InlineData("easy-dev9", 0.81)]
     public Task DevLanguageSetWithNone_ShowsMisses_AtLeastTheFloor(string language, double floor) => RunWithNoneAsync(language, floor, heldOut: false);
 
     internal async Task RunWithNoneAsync(string language, double floor, bool heldOut)
@@ -224,7 +237,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
 
     /// <summary>
     /// The foreign index's refusal shares (ForeignIndex.LooseName …) tried over a grid on every foreign dev set at once
-    /// (the first sets, dev3 … dev8; never a fresh, blind or fresh3 set), judged as the host answers: nothing found is
+    /// (the first sets, dev3 … dev9; never a fresh, blind or fresh3 set), judged as the host answers: nothing found is
     /// none, the class schedule when it is about as sure as the first entry, else the first entry. Prints the best
     /// settings and the ones in use; fails when the ones in use fall under the figures measured (session 16).
     /// </summary>
@@ -236,7 +249,7 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         var catalog = ProcedureFile.Load(Path.Combine(content, "procedures.yaml")).Procedures;
         var folder = Path.Combine(RepoPaths.Root, "tests", "ShiogamaDx.Bot.Tests", "Evaluation", "Languages");
         var sets = new[] { "en", "zh", "ko", "vi", "pt", "tl" }
-            .SelectMany(l => new[] { l, $"{l}-dev3", $"{l}-dev4", $"{l}-dev5", $"{l}-dev6", $"{l}-dev7", $"{l}-dev8" })
+            .SelectMany(l => new[] { l, $"{l}-dev3", $"{l}-dev4", $"{l}-dev5", $"{l}-dev6", $"{l}-dev7", $"{l}-dev8", $"{l}-dev9" })
             .Where(s => File.Exists(Path.Combine(folder, $"resident-{s}-questions.tsv")))
             .Select(s => (Set: s, Index: new ForeignIndex(packs[s.Split('-')[0]], catalog), Rows: Rows(s)))
             .ToList();
@@ -296,8 +309,11 @@ public sealed class LanguageEvaluationTests(ITestOutputHelper output)
         // are guarded against a regression (the figures measured at 0ee74c4), no longer asked to be the grid's best.
         // Session 17, with the dev8 sets (444 covered, 112 not): 431 and 59 before the about-reading (ForeignIndex.AboutName),
         // 432 and 70 with it; guarded there.
-        Assert.True(inUse.Covered >= 432, $"in use: covered {inUse.Covered}/{total - nones}, under 432");
-        Assert.True(inUse.None >= 70, $"in use: not covered {inUse.None}/{nones}, under 70");
+        // Session 18, with the dev9 sets (491 covered, 137 not): 478 and 81 before its changes, 478 and 84 after (Korean's
+        // particles, a Chinese question's topic; a Portuguese compound read whole gave 87 but was stopped: pt-fresh2 fell
+        // under its floor); guarded there.
+        Assert.True(inUse.Covered >= 478, $"in use: covered {inUse.Covered}/{total - nones}, under 478");
+        Assert.True(inUse.None >= 84, $"in use: not covered {inUse.None}/{nones}, under 84");
     }
 
     /// <summary>A set's rows (question, expected), its comments and header left out.</summary>

@@ -134,10 +134,35 @@ public sealed class EasyAndForeignUnderstandingTests
     }
 
     [Theory]
+    [InlineData("ko", "여권을 갱신하고 싶어요")] // 갱신 (renew): a word of the My Number card's renewal; 여권 (passport) is what it is about
+    public void AKoreanQuestion_IsAboutTheWordCarryingItsParticle(string language, string question)
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        Assert.NotEmpty(new ForeignIndex(packs[language] with { AboutParticles = [] }, catalog).Search(question));
+        Assert.Empty(new ForeignIndex(packs[language], catalog).Search(question));
+    }
+
+    [Theory]
+    [InlineData("zh", "护照怎么更新？")] // 更新 (renew): a word of the My Number card's renewal; 护照 (passport) is the topic
+    [InlineData("zh", "我的护照在哪里更新")] // 我的 opens the topic
+    public void AChineseQuestion_IsAboutWhatStandsBeforeItsQuestionWord(string language, string question)
+    {
+        var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
+        var catalog = ProcedureFile.Load(Path.Combine(Content, "procedures.yaml")).Procedures;
+        Assert.NotEmpty(new ForeignIndex(packs[language] with { AboutBefore = [] }, catalog).Search(question));
+        Assert.Empty(new ForeignIndex(packs[language], catalog).Search(question));
+    }
+
+    [Theory]
     [InlineData("en", "How do I renew my My Number card?", "mynumber-koushin")]
     [InlineData("en", "I lost my health insurance card", "shikaku-kakuninsho")]
     [InlineData("pt", "Quero renovar o meu cartão My Number", "mynumber-koushin")]
     [InlineData("tl", "Paano magparehistro ng aso ko?", "inu-toroku")]
+    [InlineData("pt", "Preciso da certidão de óbito do meu pai", "shibou")]
+    [InlineData("ko", "오래된 침대를 버리고 싶어요", "sodai-gomi")]
+    [InlineData("zh", "旧书架怎么扔？", "sodai-gomi")]
+    [InlineData("en", "I want to get rid of my old desk", "sodai-gomi")] // the bulky items of the Japanese catalog's words, translated
     public void AnEntryThatExplainsWhatTheQuestionIsAbout_IsStillOffered(string language, string question, string id)
     {
         var packs = LanguageCatalog.LoadFolder(Path.Combine(Content, LanguageCatalog.Folder), out _);
