@@ -97,12 +97,24 @@ internal sealed class OutboxCommitInterceptor(OutboxSignals signals) : ISaveChan
             return;
         }
 
-        foreach (var entry in context.ChangeTracker.Entries<OutboxMessage>())
+        // Without detecting changes: SaveChanges does that right after this, and a scan of its own here doubled it on
+        // every save. Outbox.AddAsync adds its messages with Add, which tracks them as Added at once.
+        var tracker = context.ChangeTracker;
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
         {
-            if (entry.State == EntityState.Added)
+            foreach (var entry in tracker.Entries<OutboxMessage>())
             {
-                pending.GetOrCreateValue(context).Add(entry.Entity.Channel);
+                if (entry.State == EntityState.Added)
+                {
+                    pending.GetOrCreateValue(context).Add(entry.Entity.Channel);
+                }
             }
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detect;
         }
     }
 

@@ -44,6 +44,10 @@ internal sealed class LineChannel(
 
     private const int MaxAttempts = 12;
 
+    // A person's first event in this process reads their row: compiled, not funcletized and looked up in EF's query cache each time.
+    private static readonly CompiledQuery<string, LineUser?> UserByKey =
+        new((db, userKey, ct) => db.Set<LineUser>().FirstOrDefault(u => u.UserKey == userKey));
+
     public async Task<bool> HandleAsync(InboxItem row, CancellationToken ct)
     {
         var ev = JsonSerializer.Deserialize(row.PayloadJson!, LineWebhookJson.Default.LineEvent)!;
@@ -351,7 +355,7 @@ internal sealed class LineChannel(
         }
 
         var now = clock.GetUtcNow();
-        var user = await db.Set<LineUser>().SingleOrDefaultAsync(u => u.UserKey == userKey, ct);
+        var user = await UserByKey.RunAsync(db, userKey, ct);
         if (user is null)
         {
             db.Add(new LineUser { UserKey = userKey, LineUserId = lineUserId, Following = true, FirstSeenAt = now, UpdatedAt = now });
