@@ -26,7 +26,7 @@ public sealed class PlanAnswerTests(KpiLookupHost host) : IClassFixture<KpiLooku
         Assert.Equal(12, labels.Count(l => l.StartsWith("5. 具体的な事業 ＞ 基本方針", StringComparison.Ordinal)));
         Assert.Contains("5. 具体的な事業 ＞ 基本方針1 施策2 オンライン決済の促進", labels);
         Assert.Equal(15, labels.Count(l => l.StartsWith("参考資料 ＞ 基本方針", StringComparison.Ordinal) && l.Contains("施策", StringComparison.Ordinal) && char.IsAsciiDigit(l.Split("施策")[1][0])));
-        Assert.Contains("4. 塩竈市DX推進プラン ＞ (3)基本方針に基づく具体的な施策 ＞ 基本方針1 施策② デジタルデバйд対策", labels);
+        Assert.Contains("4. 塩竈市DX推進プラン ＞ (3)基本方針に基づく具体的な施策 ＞ 基本方針1 施策② デジタルデバイド対策", labels);
     }
 
     [Fact]
