@@ -45,7 +45,7 @@ internal sealed class PlanLibrary(IOptions<PlanOptions> options, IOptions<Guidel
         var own = GuidelineSynonyms.ForDocuments(o.FullPath, (file, ex) => logger.LogWarning("Plan synonyms file {File} skipped: {Reason}", file, ex.Message))
             .ToDictionary(d => d.Key, d => new GuidelineSynonyms(d.Value.Groups) { OnlyForUnwrittenWords = true, Written = d.Value.Written }, StringComparer.Ordinal);
         var index = GuidelineIndex.Build(sections, GuidelineSynonyms.Empty, new GuidelinesOptions { Path = o.FullPath, MinCoverage = o.MinCoverage, TopicWords = [], Feedback = false, Weights = weights }, analysis, own);
-        logger.LogInformation("Plan loaded: {Sections} sections from {Documents} document(s) in {Folder}, {Groups} synonym group(s) of its own", index.Sections.Count, index.Documents.Count, o.FullPath, own.Values.Distinct().Sum(g => g.Groups.Count));
+        logger.LogInformation("Plan loaded: {Sections} sections from {Documents} document(s) in {Folder}, {Groups} synonym group(s) of its own", index.Sections.Count, index.Documents.Count, o.FullPath, own.Values.Select(g => g.Groups).Distinct().Sum(g => g.Count));
         return index;
     }
 }
